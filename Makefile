@@ -1,0 +1,89 @@
+# Tsumiki - the single entry point: make, make run, make test, make asan, make fuzz.
+PKGS    := libmicrohttpd jansson sqlite3 libsodium
+O       ?= build/default
+CC      ?= cc
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wvla -Wpointer-arith -Wwrite-strings -Wno-format-nonliteral -Wno-format-truncation
+CFLAGS  ?= -g -O2
+CFLAGS  += -std=c17 -MMD -MP $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+WERROR  ?= 1
+ifeq ($(WERROR),1)
+CFLAGS  += -Werror
+endif
+ifdef SAN
+CFLAGS  += -O1 -fno-omit-frame-pointer -fsanitize=$(SAN) -fno-sanitize-recover=all -DTS_SAN=1
+LDFLAGS += -fsanitize=$(SAN)
+endif
+
+SRC_ALL := $(shell find src -name '*.c' | sort)
+SRC_LIB := $(filter-out src/main.c src/cli/%,$(SRC_ALL))
+OBJ_LIB := $(SRC_LIB:%.c=$(O)/%.o)
+OBJ_BIN := $(filter src/main.c src/cli/%,$(SRC_ALL))
+OBJ_BIN := $(OBJ_BIN:%.c=$(O)/%.o)
+UNIT    := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(wildcard tests/unit/test_*.c))
+FUZZ    := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+
+PORT    ?= 8080
+DATA    ?= ./data
+
+.PHONY: all deps run test unit api fuzz-replay asan fuzz clean fmt fmt-check
+all: $(O)/tsumiki
+
+deps:
+	@tools/deps.sh
+
+$(O)/libtsumiki.a: $(OBJ_LIB)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/tsumiki: $(OBJ_BIN) $(O)/libtsumiki.a
+	$(CC) $(LDFLAGS) -o $@ $(OBJ_BIN) $(O)/libtsumiki.a $(LDLIBS)
+	@[ "$(O)" != build/default ] || ln -sf $(O)/tsumiki tsumiki
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+$(O)/tests/unit/%: tests/unit/%.c $(O)/libtsumiki.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(O)/libtsumiki.a $(LDLIBS) -lcmocka $(LDFLAGS)
+
+$(O)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(O)/libtsumiki.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(O)/libtsumiki.a $(LDLIBS) $(LDFLAGS)
+
+run: deps all
+	$(O)/tsumiki serve --data $(DATA) --port $(PORT)
+
+# Every test: unit, API (official kintone client and CLI), fuzz corpora replayed,
+# a short libFuzzer run, then the unit and API tests again under ASan+UBSan.
+test: deps
+	@tools/test.sh
+
+unit: $(UNIT)
+	@tools/run-unit.sh $(UNIT)
+
+fuzz-replay: $(FUZZ:%=$(O)/tests/fuzz/%)
+	@tools/run-fuzz-replay.sh $(O)
+
+asan:
+	$(MAKE) SAN=address,undefined O=build/asan all unit
+	TSUMIKI_BIN=build/asan/tsumiki tools/run-api.sh
+
+# libFuzzer under clang for a bounded time per target (FUZZ_SECONDS, default 20).
+fuzz:
+	$(MAKE) CC=clang O=build/fuzz CFLAGS="-g -O1 -fsanitize=fuzzer-no-link,address,undefined" $(O:build/default=build/fuzz)/libtsumiki.a
+	@tools/run-fuzz.sh build/fuzz $(FUZZ)
+
+fmt:
+	clang-format -i $(SRC_ALL) $(wildcard src/*/*.h src/*/*/*.h)
+
+fmt-check:
+	clang-format --dry-run --Werror $(SRC_ALL)
+
+clean:
+	rm -rf build tsumiki
+
+-include $(OBJ_LIB:.o=.d) $(OBJ_BIN:.o=.d)

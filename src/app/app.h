@@ -1,0 +1,68 @@
+/*
+ * app/app.h - apps and their settings: the preview/live split, field
+ * definitions, layout, views, general settings, and deploy (KINTONE-API.md §5.3, §7).
+ *
+ * Settings are kept per app as two JSON documents, preview and live. Every
+ * settings write goes to preview and advances the app's revision; deploy
+ * checks the preview against the stored records, migrates the record table in
+ * the same transaction, and copies preview to live. Readers of records see the
+ * live settings through an immutable, reference-counted struct ts_app.
+ */
+#ifndef TS_APP_H
+#define TS_APP_H
+
+#include "base/ctx.h"
+#include "model/schema.h"
+#include "store/store.h"
+
+/* The live app, for record work. The reference is released when cx ends.
+ * NULL with GAIA_AP01 when the app does not exist or was never deployed. */
+const struct ts_app *ts_app_get(struct ts_ctx *cx, int64_t app_id);
+
+/* Build an app from a settings document (preview or live). Returns an app owned
+ * by the caller (ts_app_unref), or NULL with cx->err set. def is borrowed and
+ * gains a reference. */
+struct ts_app *ts_app_build(struct ts_ctx *cx, const struct ts_app_row *row, json_t *def);
+void ts_app_unref(struct ts_app *app);
+/* Forget every cached app: called after a transaction that deployed settings ends. */
+void ts_app_cache_clear(void);
+
+/* The preview settings of an app, loaded for reading or changing. */
+struct ts_preview {
+    struct ts_app_row *row;
+    json_t *def; /* released when cx ends */
+};
+/* Load the preview (stage PREVIEW) or the live settings (stage LIVE) of an app.
+ * GAIA_AP01 if missing; for LIVE also when never deployed. */
+int ts_app_settings_load(struct ts_ctx *cx, int64_t app_id, enum ts_stage stage,
+                         struct ts_preview *out /* out */);
+/* Check the caller's expected revision (-1: none), store the preview, and advance
+ * the revision. Returns the new revision or -1 (GAIA_CO03 when stale). */
+int64_t ts_app_preview_save(struct ts_ctx *cx, struct ts_preview *p, int64_t expected_revision);
+
+/* POST preview/app.json: returns the new app id, or -1. */
+int64_t ts_app_create(struct ts_ctx *cx, const char *name, int64_t space_id, int64_t thread_id);
+
+/* Field settings (app/fields.c). props is the request's `properties` object. */
+int ts_app_fields_add(struct ts_ctx *cx, struct ts_preview *p, json_t *props);
+int ts_app_fields_update(struct ts_ctx *cx, struct ts_preview *p, json_t *props);
+int ts_app_fields_delete(struct ts_ctx *cx, struct ts_preview *p, json_t *codes);
+int ts_app_layout_put(struct ts_ctx *cx, struct ts_preview *p, json_t *layout);
+/* PUT views: replaces the whole set; returns the new views' ids via p->def. */
+int ts_app_views_put(struct ts_ctx *cx, struct ts_preview *p, json_t *views);
+int ts_app_settings_put(struct ts_ctx *cx, struct ts_preview *p, json_t *params);
+
+/* Deploy (app/deploy.c): all apps succeed or fail together. revert=true
+ * discards the preview instead. Failure is recorded as deploy status FAIL with
+ * the reason; the call itself only fails on bad input. */
+struct ts_deploy_item {
+    int64_t app_id;
+    int64_t revision; /* -1: any */
+};
+int ts_app_deploy(struct ts_ctx *cx, const struct ts_deploy_item *items, int n, bool revert);
+
+/* Field codes: 1-128 characters, letters, digits and _ only, not starting with a
+ * digit (non-ASCII letters allowed, as kintone). */
+bool ts_app_field_code_valid(const char *code);
+
+#endif

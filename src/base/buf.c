@@ -1,0 +1,88 @@
+/*
+ * base/buf.c - growable byte buffer.
+ */
+#include "base/common.h"
+#include "base/buf.h"
+
+#include <stdarg.h>
+
+void ts_buf_init(struct ts_buf *b)
+{
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+void ts_buf_release(struct ts_buf *b)
+{
+    free(b->p);
+    ts_buf_init(b);
+}
+
+char *ts_buf_detach(struct ts_buf *b, size_t *len)
+{
+    ts_buf_grow(b, 0);
+    char *p = b->p;
+    if (len)
+        *len = b->len;
+    ts_buf_init(b);
+    return p;
+}
+
+void ts_buf_reset(struct ts_buf *b)
+{
+    b->len = 0;
+    if (b->p)
+        b->p[0] = '\0';
+}
+
+void ts_buf_grow(struct ts_buf *b, size_t extra)
+{
+    if (b->p && b->len + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    b->p = ts_xrealloc(b->p, cap);
+    b->cap = cap;
+    b->p[b->len] = '\0';
+}
+
+void ts_buf_add(struct ts_buf *b, const void *p, size_t n)
+{
+    ts_buf_grow(b, n);
+    memcpy(b->p + b->len, p, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+void ts_buf_puts(struct ts_buf *b, const char *s)
+{
+    ts_buf_add(b, s, strlen(s));
+}
+
+void ts_buf_putc(struct ts_buf *b, char c)
+{
+    ts_buf_grow(b, 1);
+    b->p[b->len++] = c;
+    b->p[b->len] = '\0';
+}
+
+void ts_buf_printf(struct ts_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    char small[256];
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof(small), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        TS_BUG("bad format");
+    if ((size_t)n < sizeof(small)) {
+        ts_buf_add(b, small, (size_t)n);
+        return;
+    }
+    ts_buf_grow(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}

@@ -1,0 +1,33 @@
+/*
+ * base/ctx.h - one unit of work: an HTTP request, a CLI command or a job run.
+ *
+ * Passed first to every function that can fail or allocate. The arena and
+ * everything in it die with the unit of work.
+ */
+#ifndef TS_CTX_H
+#define TS_CTX_H
+
+#include "base/arena.h"
+#include "base/err.h"
+
+struct ts_user;
+struct ts_db;
+struct ts_auth;
+
+struct ts_ctx {
+    struct ts_arena *arena;
+    struct ts_err err;
+    char id[24];                 /* random id: sent in error bodies, printed in the log */
+    enum ts_lang lang;           /* en or ja, for messages */
+    const struct ts_user *user;  /* set by auth/, NULL before */
+    const struct ts_auth *auth;  /* how the caller proved who they are; NULL before */
+    struct ts_db *db;            /* this thread's database connection */
+    int64_t now;                 /* request time, Unix seconds */
+    bool schema_dirty;           /* app settings were deployed in this transaction */
+};
+
+/* Set up cx with a new arena and a fresh request id. */
+void ts_ctx_init(struct ts_ctx *cx, struct ts_db *db);
+void ts_ctx_release(struct ts_ctx *cx);
+
+#endif

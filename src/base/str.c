@@ -1,0 +1,161 @@
+/*
+ * base/str.c - strict number parsing, NUMBER normalisation, UTF-8 helpers.
+ */
+#include "base/common.h"
+#include "base/str.h"
+
+#include <ctype.h>
+#include <errno.h>
+
+int ts_parse_i64(const char *s, int64_t *out)
+{
+    if (!s || !*s)
+        return -1;
+    const char *p = s;
+    if (*p == '-' || *p == '+')
+        p++;
+    if (!isdigit((unsigned char)*p))
+        return -1;
+    for (const char *q = p; *q; q++)
+        if (!isdigit((unsigned char)*q))
+            return -1;
+    errno = 0;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/*
+ * Decimal normalisation without going through double, so that 30-digit values
+ * keep every digit (KINTONE-API.md §6: NUMBER is stored normalised).
+ */
+int ts_number_normalize(const char *s, char *out, size_t n)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    bool neg = false;
+    if (*s == '+' || *s == '-')
+        neg = *s++ == '-';
+    char digits[128];
+    size_t nd = 0;
+    long point = -1; /* digits before the decimal point */
+    bool any = false;
+    for (; *s; s++) {
+        if (isdigit((unsigned char)*s)) {
+            if (nd >= sizeof(digits) - 1)
+                return -1;
+            digits[nd++] = *s;
+            any = true;
+        } else if (*s == '.' && point < 0) {
+            point = (long)nd;
+        } else {
+            break;
+        }
+    }
+    if (!any)
+        return -1;
+    if (point < 0)
+        point = (long)nd;
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        bool eneg = false;
+        if (*s == '+' || *s == '-')
+            eneg = *s++ == '-';
+        if (!isdigit((unsigned char)*s))
+            return -1;
+        long e = 0;
+        while (isdigit((unsigned char)*s)) {
+            e = e * 10 + (*s++ - '0');
+            if (e > 100)
+                return -1;
+        }
+        point += eneg ? -e : e;
+    }
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (*s)
+        return -1;
+    /* Build integer part and fraction from digits[0..nd) with the point at `point`. */
+    char buf[400];
+    size_t o = 0;
+    if (point <= 0) {
+        buf[o++] = '0';
+    } else {
+        for (long i = 0; i < point; i++)
+            buf[o++] = i < (long)nd ? digits[i] : '0';
+    }
+    size_t int_end = o;
+    buf[o++] = '.';
+    for (long i = point < 0 ? point : 0; i < 0; i++)
+        buf[o++] = '0';
+    for (long i = point > 0 ? point : 0; i < (long)nd; i++)
+        buf[o++] = digits[i];
+    while (o > int_end + 1 && buf[o - 1] == '0')
+        o--;
+    if (o == int_end + 1)
+        o = int_end; /* no fraction left: drop the point */
+    buf[o] = '\0';
+    char *p = buf;
+    while (p[0] == '0' && p[1] && p[1] != '.')
+        p++;
+    bool zero = strspn(p, "0.") == strlen(p);
+    int w = snprintf(out, n, "%s%s", neg && !zero ? "-" : "", p);
+    return w < 0 || (size_t)w >= n ? -1 : 0;
+}
+
+bool ts_str_eq(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    return strcmp(a, b) == 0;
+}
+
+bool ts_str_is_blank(const char *s)
+{
+    if (!s)
+        return true;
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+            return false;
+    return true;
+}
+
+size_t ts_utf8_len(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+bool ts_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        unsigned c = *p;
+        size_t n;
+        if (c < 0x80) {
+            p++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0 && c >= 0xC2) {
+            n = 1;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2;
+        } else if ((c & 0xF8) == 0xF0 && c <= 0xF4) {
+            n = 3;
+        } else {
+            return false;
+        }
+        if ((size_t)(end - p) <= n)
+            return false;
+        for (size_t i = 1; i <= n; i++)
+            if ((p[i] & 0xC0) != 0x80)
+                return false;
+        p += n + 1;
+    }
+    return true;
+}

@@ -1,0 +1,23 @@
+/*
+ * base/str.h - strict parsing of numbers and small string helpers.
+ */
+#ifndef TS_STR_H
+#define TS_STR_H
+
+/* Parse a whole string as a decimal int64 (optional sign, no spaces, no trailing
+ * bytes). Returns 0 on success, -1 if s is not exactly such a number. */
+int ts_parse_i64(const char *s, int64_t *out /* out */);
+
+/* Normalise a kintone NUMBER value: surrounding spaces trimmed, exponent applied,
+ * redundant zeros dropped ("1.5e1" -> "15", " 42 " -> "42", "-0.50" -> "-0.5").
+ * Writes into out (size n). Returns 0, or -1 if s is not a number. */
+int ts_number_normalize(const char *s, char *out, size_t n);
+
+bool ts_str_eq(const char *a, const char *b); /* NULL-safe equality */
+bool ts_str_is_blank(const char *s);          /* NULL, "" or only space/tab/CR/LF */
+
+/* Length in Unicode code points of a UTF-8 string (kintone counts characters). */
+size_t ts_utf8_len(const char *s);
+bool ts_utf8_valid(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,354 @@
+/*
+ * store/sqlite/db.c - connections, transactions, the statement cache and the
+ * schema of the installation's own tables.
+ *
+ * WAL mode with synchronous=FULL: a commit that returned is on disk, so nothing
+ * acknowledged to a client is lost, even on power failure. busy_timeout lets
+ * writers queue for the single write lock instead of failing.
+ */
+#include "base/common.h"
+#include "store/sqlite/sqlite_int.h"
+#include "base/log.h"
+#include "base/str.h"
+
+#include <math.h>
+
+static const char *const schema[] = {
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS users("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+    " email TEXT NOT NULL DEFAULT '', lang TEXT NOT NULL DEFAULT 'auto',"
+    " tz TEXT NOT NULL DEFAULT 'Asia/Tokyo', pwhash TEXT NOT NULL,"
+    " pw_version INTEGER NOT NULL DEFAULT 1, admin INTEGER NOT NULL DEFAULT 0,"
+    " active INTEGER NOT NULL DEFAULT 1, created INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS sessions(hash BLOB PRIMARY KEY, user_id INTEGER NOT NULL,"
+    " csrf TEXT NOT NULL, expires INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS api_tokens(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " hash BLOB NOT NULL UNIQUE, app_id INTEGER NOT NULL, perms INTEGER NOT NULL,"
+    " prefix TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', creator TEXT NOT NULL,"
+    " created INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TABLE IF NOT EXISTS apps(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " code TEXT NOT NULL DEFAULT '', name TEXT NOT NULL, description TEXT NOT NULL DEFAULT '',"
+    " space_id INTEGER, thread_id INTEGER, creator TEXT NOT NULL, created INTEGER NOT NULL,"
+    " modifier TEXT NOT NULL, modified INTEGER NOT NULL, revision INTEGER NOT NULL DEFAULT 1,"
+    " live_revision INTEGER NOT NULL DEFAULT 0, deploy_status TEXT NOT NULL DEFAULT 'SUCCESS',"
+    " deploy_error TEXT)",
+    "CREATE TABLE IF NOT EXISTS app_defs(app_id INTEGER NOT NULL, stage INTEGER NOT NULL,"
+    " body TEXT NOT NULL, PRIMARY KEY(app_id, stage)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS history(app_id INTEGER NOT NULL, rec_id INTEGER NOT NULL,"
+    " revision INTEGER NOT NULL, at INTEGER NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL,"
+    " changes TEXT NOT NULL, PRIMARY KEY(app_id, rec_id, revision)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS comments(app_id INTEGER NOT NULL, rec_id INTEGER NOT NULL,"
+    " id INTEGER NOT NULL, text TEXT NOT NULL, mentions TEXT NOT NULL, creator TEXT NOT NULL,"
+    " created INTEGER NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(app_id, rec_id, id)) WITHOUT ROWID",
+};
+
+struct ts_db *ts_db_open(const char *path, char *errbuf, size_t errlen)
+{
+    struct ts_db *db = ts_xcalloc(1, sizeof(*db));
+    int rc = sqlite3_open_v2(path, &db->h,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(errbuf, errlen, "cannot open %s: %s", path,
+                 db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+        ts_db_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db->h, 10000);
+    sqlite3_extended_result_codes(db->h, 1);
+    const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                          " PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;"
+                          " PRAGMA cache_size=-65536;";
+    char *msg = NULL;
+    if (sqlite3_exec(db->h, pragmas, NULL, NULL, &msg) != SQLITE_OK)
+        goto fail;
+    if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
+        goto fail;
+    for (size_t i = 0; i < TS_ARRAY_LEN(schema); i++)
+        if (sqlite3_exec(db->h, schema[i], NULL, NULL, &msg) != SQLITE_OK) {
+            sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+            goto fail;
+        }
+    if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, &msg) != SQLITE_OK)
+        goto fail;
+    return db;
+fail:
+    snprintf(errbuf, errlen, "cannot set up %s: %s", path, msg ? msg : "?");
+    sqlite3_free(msg);
+    ts_db_close(db);
+    return NULL;
+}
+
+void ts_db_close(struct ts_db *db)
+{
+    if (!db)
+        return;
+    for (int i = 0; i < STMT_CACHE; i++) {
+        sqlite3_finalize(db->cache[i].st);
+        free(db->cache[i].sql);
+    }
+    sqlite3_close_v2(db->h);
+    free(db);
+}
+
+int db_fail(struct ts_ctx *cx, int rc, const char *what)
+{
+    const char *msg = cx->db ? sqlite3_errmsg(cx->db->h) : sqlite3_errstr(rc);
+    int prim = rc & 0xff;
+    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED) {
+        TS_LOG_WARN(cx, "store", "%s: busy: %s", what, msg);
+        return ts_fail(cx, TS_E_DB_LOCKED, "%s: %s", what, msg);
+    }
+    TS_LOG_ERROR(cx, "store", "%s: %s (%d)", what, msg, rc);
+    return ts_fail(cx, TS_E_INTERNAL, "%s: %s", what, msg);
+}
+
+static uint32_t hash_str(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+sqlite3_stmt *db_prep(struct ts_ctx *cx, const char *sql)
+{
+    struct ts_db *db = cx->db;
+    uint32_t h = hash_str(sql) % STMT_CACHE;
+    for (int probe = 0; probe < 8; probe++) {
+        struct stmt_slot *s = &db->cache[(h + probe) % STMT_CACHE];
+        if (s->sql && strcmp(s->sql, sql) == 0) {
+            sqlite3_reset(s->st);
+            sqlite3_clear_bindings(s->st);
+            return s->st;
+        }
+        if (!s->sql || probe == 7) {
+            if (s->sql) { /* the neighbourhood is full: evict the last probe */
+                sqlite3_finalize(s->st);
+                free(s->sql);
+                s->sql = NULL;
+                s->st = NULL;
+            }
+            sqlite3_stmt *st;
+            int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+            if (rc != SQLITE_OK) {
+                db_fail(cx, rc, "prepare");
+                TS_LOG_ERROR(cx, "store", "sql: %.300s", sql);
+                return NULL;
+            }
+            s->sql = ts_xstrdup(sql);
+            s->st = st;
+            return st;
+        }
+    }
+    TS_BUG("unreachable");
+}
+
+void db_done(sqlite3_stmt *st)
+{
+    if (st)
+        sqlite3_reset(st);
+}
+
+int db_exec(struct ts_ctx *cx, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(cx->db->h, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        TS_LOG_ERROR(cx, "store", "exec failed: %s: %.200s", msg ? msg : "?", sql);
+        sqlite3_free(msg);
+        return db_fail(cx, rc, "exec");
+    }
+    return 0;
+}
+
+void db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+const char *db_col_text(struct ts_ctx *cx, sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t)
+        return NULL;
+    return ts_arena_strndup(cx->arena, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+}
+
+/*
+ * NUMBER values are kept numeric in SQLite so that comparisons and indexes work,
+ * but a value that a double cannot hold exactly stays text, so no digit is lost.
+ */
+void db_bind_number(sqlite3_stmt *st, int i, const char *s)
+{
+    int64_t iv;
+    if (!s) {
+        sqlite3_bind_null(st, i);
+        return;
+    }
+    if (strlen(s) < 19 && ts_parse_i64(s, &iv) == 0) {
+        sqlite3_bind_int64(st, i, iv);
+        return;
+    }
+    char *end;
+    double d = strtod(s, &end);
+    char back[64];
+    snprintf(back, sizeof(back), "%.17g", d);
+    char norm[64];
+    if (*end == '\0' && isfinite(d) && ts_number_normalize(back, norm, sizeof(norm)) == 0 &&
+        strcmp(norm, s) == 0) {
+        sqlite3_bind_double(st, i, d);
+        return;
+    }
+    /* shortest form that round-trips */
+    for (int prec = 1; prec <= 17 && *end == '\0' && isfinite(d); prec++) {
+        snprintf(back, sizeof(back), "%.*g", prec, d);
+        if (strtod(back, NULL) == d && ts_number_normalize(back, norm, sizeof(norm)) == 0 &&
+            strcmp(norm, s) == 0) {
+            sqlite3_bind_double(st, i, d);
+            return;
+        }
+    }
+    sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+const char *db_col_number(struct ts_ctx *cx, sqlite3_stmt *st, int i)
+{
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_NULL:
+        return NULL;
+    case SQLITE_INTEGER:
+        return ts_arena_printf(cx->arena, "%lld", (long long)sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT: {
+        double d = sqlite3_column_double(st, i);
+        char back[64], norm[64];
+        for (int prec = 1; prec <= 17; prec++) {
+            snprintf(back, sizeof(back), "%.*g", prec, d);
+            if (strtod(back, NULL) == d)
+                break;
+        }
+        if (ts_number_normalize(back, norm, sizeof(norm)) < 0)
+            return ts_arena_strdup(cx->arena, back);
+        return ts_arena_strdup(cx->arena, norm);
+    }
+    default:
+        return db_col_text(cx, st, i);
+    }
+}
+
+int ts_db_begin(struct ts_ctx *cx, bool write)
+{
+    struct ts_db *db = cx->db;
+    if (db->depth++ > 0)
+        return 0;
+    db->failed = false;
+    int rc = sqlite3_exec(db->h, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        db->depth = 0;
+        return db_fail(cx, rc, "begin");
+    }
+    return 0;
+}
+
+int ts_db_commit(struct ts_ctx *cx)
+{
+    struct ts_db *db = cx->db;
+    assert(db->depth > 0);
+    if (--db->depth > 0)
+        return 0;
+    if (db->failed) {
+        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+        return ts_fail(cx, TS_E_INTERNAL, "commit after an inner rollback");
+    }
+    int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+        return db_fail(cx, rc, "commit");
+    }
+    return 0;
+}
+
+void ts_db_rollback(struct ts_ctx *cx)
+{
+    struct ts_db *db = cx->db;
+    assert(db->depth > 0);
+    if (--db->depth > 0) {
+        db->failed = true;
+        return;
+    }
+    if (!sqlite3_get_autocommit(db->h))
+        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int ts_db_savepoint(struct ts_ctx *cx, const char *name)
+{
+    char sql[96];
+    snprintf(sql, sizeof(sql), "SAVEPOINT %s", name);
+    return db_exec(cx, sql);
+}
+
+int ts_db_release(struct ts_ctx *cx, const char *name)
+{
+    char sql[96];
+    snprintf(sql, sizeof(sql), "RELEASE %s", name);
+    return db_exec(cx, sql);
+}
+
+void ts_db_rollback_to(struct ts_ctx *cx, const char *name)
+{
+    char sql[128];
+    snprintf(sql, sizeof(sql), "ROLLBACK TO %s; RELEASE %s", name, name);
+    sqlite3_exec(cx->db->h, sql, NULL, NULL, NULL);
+}
+
+const char *ts_store_meta_get(struct ts_ctx *cx, const char *key)
+{
+    sqlite3_stmt *st = db_prep(cx, "SELECT value FROM meta WHERE key=?");
+    if (!st)
+        return NULL;
+    db_bind_text(st, 1, key);
+    const char *v = NULL;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        v = db_col_text(cx, st, 0);
+    else if (rc != SQLITE_DONE)
+        db_fail(cx, rc, "meta get");
+    db_done(st);
+    return v;
+}
+
+int ts_store_meta_set(struct ts_ctx *cx, const char *key, const char *value)
+{
+    sqlite3_stmt *st = db_prep(cx, "INSERT INTO meta(key,value) VALUES(?,?)"
+                                   " ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, key);
+    db_bind_text(st, 2, value);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(cx, rc, "meta set");
+}
+
+int64_t ts_store_counter_next(struct ts_ctx *cx, const char *name)
+{
+    sqlite3_stmt *st = db_prep(cx, "INSERT INTO counters(name,value) VALUES(?,1)"
+                                   " ON CONFLICT(name) DO UPDATE SET value=value+1 RETURNING value");
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, name);
+    int64_t v = -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    else
+        db_fail(cx, rc, "counter");
+    db_done(st);
+    return v;
+}

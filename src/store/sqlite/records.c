@@ -1,0 +1,745 @@
+/*
+ * store/sqlite/records.c - the record table of each app, and queries over it.
+ *
+ * One table per app, r<app>, with one column per field named by the field's
+ * stable id (f<fid>), so renaming a field code touches no data (DESIGN §3).
+ * Multi-valued fields keep their values joined in the main column (for reading)
+ * and one row per value in r<app>_m (rec, fid, val), indexed on (fid, val), so
+ * that `in` / `not in` are index lookups, not scans over every record.
+ * Empty values are stored as NULL whatever the type.
+ *
+ * Queries arrive as a checked plan (model/qplan.h); this file is where a plan
+ * becomes SQL. Every value is bound; identifiers come only from the schema.
+ */
+#include "base/common.h"
+#include "store/sqlite/sqlite_int.h"
+#include "base/buf.h"
+#include "base/str.h"
+
+#include <stdarg.h>
+
+#define SYS_COLS   "id,rev,creator,created,modifier,updated"
+#define N_SYS_COLS 6
+
+static bool is_data(const struct ts_field *f)
+{
+    enum ts_fkind k = ts_field_kind(f);
+    return k == TS_K_TEXT || k == TS_K_NUMBER || k == TS_K_EPOCH || k == TS_K_MULTI;
+}
+
+static const char *col_type(const struct ts_field *f)
+{
+    switch (ts_field_kind(f)) {
+    case TS_K_EPOCH: return "INTEGER";
+    case TS_K_NUMBER: return ""; /* no affinity: integers, doubles and exact text */
+    default: return "TEXT";
+    }
+}
+
+static const struct ts_field *by_fid(const struct ts_app *app, int fid)
+{
+    for (int i = 0; i < app->n_fields; i++)
+        if (app->fields[i].fid == fid && is_data(&app->fields[i]))
+            return &app->fields[i];
+    return NULL;
+}
+
+static int execf(struct ts_ctx *cx, const char *fmt, ...) TS_PRINTF(2, 3);
+static int execf(struct ts_ctx *cx, const char *fmt, ...)
+{
+    char sql[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof(sql), fmt, ap);
+    va_end(ap);
+    return db_exec(cx, sql);
+}
+
+int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to)
+{
+    int64_t a = to->id;
+    if (!from) {
+        if (execf(cx,
+                  "CREATE TABLE r%lld(id INTEGER PRIMARY KEY AUTOINCREMENT, rev INTEGER NOT NULL,"
+                  " creator TEXT, created INTEGER, modifier TEXT, updated INTEGER, status TEXT,"
+                  " assignees TEXT)",
+                  (long long)a) < 0 ||
+            execf(cx, "CREATE TABLE r%lld_m(rec INTEGER NOT NULL, fid INTEGER NOT NULL,"
+                      " val TEXT NOT NULL)", (long long)a) < 0 ||
+            execf(cx, "CREATE INDEX r%lld_m_v ON r%lld_m(fid, val, rec)", (long long)a,
+                  (long long)a) < 0 ||
+            execf(cx, "CREATE INDEX r%lld_m_r ON r%lld_m(rec)", (long long)a, (long long)a) < 0)
+            return -1;
+    }
+    /* fields gone, or whose storage changed */
+    for (int i = 0; from && i < from->n_fields; i++) {
+        const struct ts_field *f = &from->fields[i];
+        if (!is_data(f))
+            continue;
+        const struct ts_field *t = by_fid(to, f->fid);
+        if (t && ts_field_kind(t) == ts_field_kind(f))
+            continue;
+        if (execf(cx, "DROP INDEX IF EXISTS r%lld_u%d", (long long)a, f->fid) < 0 ||
+            execf(cx, "ALTER TABLE r%lld DROP COLUMN f%d", (long long)a, f->fid) < 0 ||
+            execf(cx, "DELETE FROM r%lld_m WHERE fid=%d", (long long)a, f->fid) < 0)
+            return -1;
+    }
+    /* fields new, or whose storage changed */
+    for (int i = 0; i < to->n_fields; i++) {
+        const struct ts_field *t = &to->fields[i];
+        if (!is_data(t))
+            continue;
+        const struct ts_field *f = from ? by_fid(from, t->fid) : NULL;
+        if (!f || ts_field_kind(t) != ts_field_kind(f))
+            if (execf(cx, "ALTER TABLE r%lld ADD COLUMN f%d %s", (long long)a, t->fid,
+                      col_type(t)) < 0)
+                return -1;
+        /* A unique index enforces the rule under concurrency and serves
+         * updateKey lookups. Empty values are NULL, so they never collide. */
+        if (t->unique) {
+            if (execf(cx, "CREATE UNIQUE INDEX IF NOT EXISTS r%lld_u%d ON r%lld(f%d)"
+                          " WHERE f%d IS NOT NULL",
+                      (long long)a, t->fid, (long long)a, t->fid, t->fid) < 0)
+                return -1;
+        } else if (execf(cx, "DROP INDEX IF EXISTS r%lld_u%d", (long long)a, t->fid) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static bool exists_query(struct ts_ctx *cx, const char *sql, int min_len, int max_len)
+{
+    sqlite3_stmt *st = db_prep(cx, sql);
+    if (!st)
+        return true;
+    if (sqlite3_bind_parameter_count(st) >= 2) {
+        sqlite3_bind_int(st, 1, min_len);
+        sqlite3_bind_int(st, 2, max_len);
+    }
+    int rc = sqlite3_step(st);
+    bool found = rc == SQLITE_ROW;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        db_fail(cx, rc, "deploy check");
+        found = true;
+    }
+    db_done(st);
+    return found;
+}
+
+bool ts_store_rtable_has_duplicates(struct ts_ctx *cx, const struct ts_app *app,
+                                    const struct ts_field *f)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT 1 FROM r%lld WHERE %s IS NOT NULL GROUP BY %s HAVING count(*) > 1 LIMIT 1",
+             (long long)app->id, f->column, f->column);
+    return exists_query(cx, sql, 0, 0);
+}
+
+bool ts_store_rtable_has_length_outside(struct ts_ctx *cx, const struct ts_app *app,
+                                        const struct ts_field *f, int min_len, int max_len)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT 1 FROM r%lld WHERE %s IS NOT NULL AND (length(%s) < ?1 OR length(%s) > ?2)"
+             " LIMIT 1",
+             (long long)app->id, f->column, f->column, f->column);
+    return exists_query(cx, sql, min_len < 0 ? 0 : min_len, max_len < 0 ? INT32_MAX : max_len);
+}
+
+/* ---------------------------------------------------------------- writing */
+
+static const char *join_multi(struct ts_ctx *cx, const struct ts_value *v)
+{
+    if (v->n == 0)
+        return NULL;
+    struct ts_buf b;
+    ts_buf_init(&b);
+    for (int i = 0; i < v->n; i++) {
+        if (i)
+            ts_buf_putc(&b, MULTI_SEP);
+        ts_buf_puts(&b, v->v[i]);
+    }
+    char *s = ts_arena_strndup(cx->arena, b.p, b.len);
+    ts_buf_release(&b);
+    return s;
+}
+
+static void bind_value(struct ts_ctx *cx, sqlite3_stmt *st, int k, const struct ts_field *f,
+                       const struct ts_value *v)
+{
+    switch (ts_field_kind(f)) {
+    case TS_K_NUMBER:
+        db_bind_number(st, k, v->s);
+        break;
+    case TS_K_EPOCH:
+        if (v->s)
+            sqlite3_bind_int64(st, k, v->epoch);
+        else
+            sqlite3_bind_null(st, k);
+        break;
+    case TS_K_MULTI:
+        db_bind_text(st, k, join_multi(cx, v));
+        break;
+    default:
+        db_bind_text(st, k, v->s && *v->s ? v->s : NULL);
+    }
+}
+
+static int write_multi(struct ts_ctx *cx, const struct ts_app *app, int64_t rec,
+                       const struct ts_field *f, const struct ts_value *v, bool replace)
+{
+    char sql[128];
+    if (replace) {
+        snprintf(sql, sizeof(sql), "DELETE FROM r%lld_m WHERE rec=? AND fid=?", (long long)app->id);
+        sqlite3_stmt *st = db_prep(cx, sql);
+        if (!st)
+            return -1;
+        sqlite3_bind_int64(st, 1, rec);
+        sqlite3_bind_int(st, 2, f->fid);
+        int rc = sqlite3_step(st);
+        db_done(st);
+        if (rc != SQLITE_DONE)
+            return db_fail(cx, rc, "multi delete");
+    }
+    snprintf(sql, sizeof(sql), "INSERT INTO r%lld_m(rec,fid,val) VALUES(?,?,?)",
+             (long long)app->id);
+    for (int i = 0; i < v->n; i++) {
+        sqlite3_stmt *st = db_prep(cx, sql);
+        if (!st)
+            return -1;
+        sqlite3_bind_int64(st, 1, rec);
+        sqlite3_bind_int(st, 2, f->fid);
+        db_bind_text(st, 3, v->v[i]);
+        int rc = sqlite3_step(st);
+        db_done(st);
+        if (rc != SQLITE_DONE)
+            return db_fail(cx, rc, "multi insert");
+    }
+    return 0;
+}
+
+static int unique_violation(struct ts_ctx *cx, int rc)
+{
+    if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+        /* The caller checked first; this is a race with another writer. */
+        return ts_fail(cx, TS_E_INVALID_INPUT, "unique index");
+    }
+    return db_fail(cx, rc, "record write");
+}
+
+int ts_store_record_insert(struct ts_ctx *cx, const struct ts_app *app, struct ts_record *r)
+{
+    struct ts_buf sql, vals;
+    ts_buf_init(&sql);
+    ts_buf_init(&vals);
+    ts_buf_printf(&sql, "INSERT INTO r%lld(rev,creator,created,modifier,updated", (long long)app->id);
+    ts_buf_puts(&vals, ") VALUES(1,?,?,?,?");
+    for (int i = 0; i < app->n_fields; i++) {
+        if (!is_data(&app->fields[i]))
+            continue;
+        ts_buf_printf(&sql, ",%s", app->fields[i].column);
+        ts_buf_puts(&vals, ",?");
+    }
+    ts_buf_add(&sql, vals.p, vals.len);
+    ts_buf_puts(&sql, ")");
+    sqlite3_stmt *st = db_prep(cx, sql.p);
+    ts_buf_release(&sql);
+    ts_buf_release(&vals);
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, r->creator);
+    sqlite3_bind_int64(st, 2, r->created);
+    db_bind_text(st, 3, r->modifier);
+    sqlite3_bind_int64(st, 4, r->updated);
+    int k = 5;
+    for (int i = 0; i < app->n_fields; i++)
+        if (is_data(&app->fields[i]))
+            bind_value(cx, st, k++, &app->fields[i], &r->vals[i]);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    if (rc != SQLITE_DONE)
+        return unique_violation(cx, rc);
+    r->id = sqlite3_last_insert_rowid(cx->db->h);
+    r->revision = 1;
+    for (int i = 0; i < app->n_fields; i++)
+        if (ts_field_kind(&app->fields[i]) == TS_K_MULTI && r->vals[i].n > 0)
+            if (write_multi(cx, app, r->id, &app->fields[i], &r->vals[i], false) < 0)
+                return -1;
+    return 0;
+}
+
+int ts_store_record_update(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r)
+{
+    struct ts_buf sql;
+    ts_buf_init(&sql);
+    ts_buf_printf(&sql, "UPDATE r%lld SET rev=?,modifier=?,updated=?", (long long)app->id);
+    for (int i = 0; i < app->n_fields; i++)
+        if (is_data(&app->fields[i]) && r->vals[i].set)
+            ts_buf_printf(&sql, ",%s=?", app->fields[i].column);
+    ts_buf_puts(&sql, " WHERE id=?");
+    sqlite3_stmt *st = db_prep(cx, sql.p);
+    ts_buf_release(&sql);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, r->revision);
+    db_bind_text(st, 2, r->modifier);
+    sqlite3_bind_int64(st, 3, r->updated);
+    int k = 4;
+    for (int i = 0; i < app->n_fields; i++)
+        if (is_data(&app->fields[i]) && r->vals[i].set)
+            bind_value(cx, st, k++, &app->fields[i], &r->vals[i]);
+    sqlite3_bind_int64(st, k, r->id);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    if (rc != SQLITE_DONE)
+        return unique_violation(cx, rc);
+    for (int i = 0; i < app->n_fields; i++)
+        if (ts_field_kind(&app->fields[i]) == TS_K_MULTI && r->vals[i].set)
+            if (write_multi(cx, app, r->id, &app->fields[i], &r->vals[i], true) < 0)
+                return -1;
+    return 0;
+}
+
+int ts_store_record_delete(struct ts_ctx *cx, const struct ts_app *app, int64_t id)
+{
+    char sql[96];
+    snprintf(sql, sizeof(sql), "DELETE FROM r%lld WHERE id=?", (long long)app->id);
+    for (int pass = 0; pass < 2; pass++) {
+        sqlite3_stmt *st = db_prep(cx, sql);
+        if (!st)
+            return -1;
+        sqlite3_bind_int64(st, 1, id);
+        int rc = sqlite3_step(st);
+        db_done(st);
+        if (rc != SQLITE_DONE)
+            return db_fail(cx, rc, "record delete");
+        snprintf(sql, sizeof(sql), "DELETE FROM r%lld_m WHERE rec=?", (long long)app->id);
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- reading */
+
+/* Column list for the wanted fields; returns how many data columns follow the
+ * system columns, recording for each the field index in cols[]. */
+static int select_list(const struct ts_app *app, const bool *want, struct ts_buf *sql, int *cols)
+{
+    int n = 0;
+    ts_buf_puts(sql, SYS_COLS);
+    for (int i = 0; i < app->n_fields; i++) {
+        if (!is_data(&app->fields[i]) || (want && !want[i]))
+            continue;
+        ts_buf_printf(sql, ",%s", app->fields[i].column);
+        cols[n++] = i;
+    }
+    return n;
+}
+
+static struct ts_record *read_row(struct ts_ctx *cx, const struct ts_app *app, sqlite3_stmt *st,
+                                  const int *cols, int n_cols)
+{
+    struct ts_record *r = TS_NEW(cx->arena, struct ts_record);
+    r->vals = TS_NEW_N(cx->arena, struct ts_value, (size_t)app->n_fields);
+    r->id = sqlite3_column_int64(st, 0);
+    r->revision = sqlite3_column_int64(st, 1);
+    r->creator = db_col_text(cx, st, 2);
+    r->created = sqlite3_column_int64(st, 3);
+    r->modifier = db_col_text(cx, st, 4);
+    r->updated = sqlite3_column_int64(st, 5);
+    for (int c = 0; c < n_cols; c++) {
+        int i = cols[c], col = N_SYS_COLS + c;
+        const struct ts_field *f = &app->fields[i];
+        struct ts_value *v = &r->vals[i];
+        v->set = true;
+        switch (ts_field_kind(f)) {
+        case TS_K_NUMBER:
+            v->s = db_col_number(cx, st, col);
+            break;
+        case TS_K_EPOCH:
+            if (sqlite3_column_type(st, col) != SQLITE_NULL) {
+                v->s = "";
+                v->epoch = sqlite3_column_int64(st, col);
+            }
+            break;
+        case TS_K_MULTI: {
+            const char *s = (const char *)sqlite3_column_text(st, col);
+            if (!s)
+                break;
+            int n = 1;
+            for (const char *p = s; *p; p++)
+                n += *p == MULTI_SEP;
+            v->v = TS_NEW_N(cx->arena, const char *, (size_t)n);
+            const char *start = s;
+            for (const char *p = s;; p++) {
+                if (*p == MULTI_SEP || !*p) {
+                    v->v[v->n++] = ts_arena_strndup(cx->arena, start, (size_t)(p - start));
+                    start = p + 1;
+                    if (!*p)
+                        break;
+                }
+            }
+            break;
+        }
+        default:
+            v->s = db_col_text(cx, st, col);
+        }
+    }
+    return r;
+}
+
+struct ts_record *ts_store_record_get(struct ts_ctx *cx, const struct ts_app *app, int64_t id)
+{
+    struct ts_buf sql;
+    int *cols = TS_NEW_N(cx->arena, int, (size_t)app->n_fields);
+    ts_buf_init(&sql);
+    ts_buf_puts(&sql, "SELECT ");
+    int n = select_list(app, NULL, &sql, cols);
+    ts_buf_printf(&sql, " FROM r%lld WHERE id=?", (long long)app->id);
+    sqlite3_stmt *st = db_prep(cx, sql.p);
+    ts_buf_release(&sql);
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    struct ts_record *r = NULL;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        r = read_row(cx, app, st, cols, n);
+    else if (rc != SQLITE_DONE)
+        db_fail(cx, rc, "record get");
+    db_done(st);
+    return r;
+}
+
+int64_t ts_store_record_find(struct ts_ctx *cx, const struct ts_app *app, const struct ts_field *f,
+                             const struct ts_value *v, int64_t exclude_id)
+{
+    char sql[160];
+    snprintf(sql, sizeof(sql), "SELECT id FROM r%lld WHERE %s=? AND id<>? LIMIT 1",
+             (long long)app->id, f->column);
+    sqlite3_stmt *st = db_prep(cx, sql);
+    if (!st)
+        return -1;
+    if (f->type == TS_F_RECORD_NUMBER || f->type == TS_F___ID__) {
+        int64_t id;
+        sqlite3_bind_int64(st, 1, v->s && ts_parse_i64(v->s, &id) == 0 ? id : -1);
+    } else {
+        bind_value(cx, st, 1, f, v);
+    }
+    sqlite3_bind_int64(st, 2, exclude_id);
+    int64_t found = 0;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        found = sqlite3_column_int64(st, 0);
+    else if (rc != SQLITE_DONE)
+        found = db_fail(cx, rc, "record find");
+    db_done(st);
+    return found;
+}
+
+/* ---------------------------------------------------------------- plans to SQL */
+
+struct binds {
+    struct ts_ctx *cx;
+    int n, cap;
+    struct bind {
+        enum { B_TEXT, B_NUMBER, B_INT } kind;
+        const char *s;
+        int64_t i;
+    } *v;
+};
+
+static void add_bind(struct binds *b, int kind, const char *s, int64_t i)
+{
+    if (b->n == b->cap) {
+        int cap = b->cap ? b->cap * 2 : 16;
+        struct bind *v = TS_NEW_N(b->cx->arena, struct bind, (size_t)cap);
+        if (b->n)
+            memcpy(v, b->v, sizeof(*v) * (size_t)b->n);
+        b->v = v;
+        b->cap = cap;
+    }
+    b->v[b->n++] = (struct bind){kind, s, i};
+}
+
+static bool sys_is_int(const struct ts_field *f)
+{
+    return f->type != TS_F_CREATOR && f->type != TS_F_MODIFIER && f->type != TS_F_STATUS &&
+           f->type != TS_F_STATUS_ASSIGNEE && f->type != TS_F_CATEGORY;
+}
+
+static void bind_qval(struct binds *b, const struct ts_field *f, const struct ts_qval *q)
+{
+    switch (ts_field_kind(f)) {
+    case TS_K_NUMBER: add_bind(b, B_NUMBER, q->s, 0); break;
+    case TS_K_EPOCH: add_bind(b, B_INT, NULL, q->i); break;
+    case TS_K_SYS:
+        if (sys_is_int(f))
+            add_bind(b, B_INT, NULL, q->i);
+        else
+            add_bind(b, B_TEXT, q->s, 0);
+        break;
+    default: add_bind(b, B_TEXT, q->s, 0);
+    }
+}
+
+static void placeholders(struct ts_buf *sql, struct binds *b, const struct ts_field *f,
+                         const struct ts_qnode *n)
+{
+    ts_buf_putc(sql, '(');
+    for (int i = 0; i < n->n_vals; i++) {
+        ts_buf_puts(sql, i ? ",?" : "?");
+        bind_qval(b, f, &n->vals[i]);
+    }
+    ts_buf_putc(sql, ')');
+}
+
+static const char *cmp_sql(enum ts_qop op)
+{
+    switch (op) {
+    case TS_Q_EQ: return "=";
+    case TS_Q_NE: return "<>";
+    case TS_Q_LT: return "<";
+    case TS_Q_GT: return ">";
+    case TS_Q_LE: return "<=";
+    default: return ">=";
+    }
+}
+
+/* kintone's `like` finds the words anywhere in the text; here a substring match
+ * with LIKE's own wildcards escaped. */
+static const char *like_pattern(struct ts_ctx *cx, const char *s)
+{
+    struct ts_buf b;
+    ts_buf_init(&b);
+    ts_buf_putc(&b, '%');
+    for (; *s; s++) {
+        if (*s == '%' || *s == '_' || *s == '\\')
+            ts_buf_putc(&b, '\\');
+        ts_buf_putc(&b, *s);
+    }
+    ts_buf_putc(&b, '%');
+    char *p = ts_arena_strndup(cx->arena, b.p, b.len);
+    ts_buf_release(&b);
+    return p;
+}
+
+static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *app,
+                     const struct ts_qnode *n)
+{
+    const struct ts_field *f = n->field;
+    const char *c = f->column;
+    enum ts_fkind kind = ts_field_kind(f);
+    bool textual = kind == TS_K_TEXT || (kind == TS_K_SYS && !sys_is_int(f));
+
+    if (kind == TS_K_MULTI) {
+        if (n->op == TS_Q_EMPTY || n->op == TS_Q_NOT_EMPTY) {
+            ts_buf_printf(sql, "%s IS %sNULL", c, n->op == TS_Q_EMPTY ? "" : "NOT ");
+            return;
+        }
+        bool neg = n->op == TS_Q_NOT_IN;
+        ts_buf_printf(sql, "(id %sIN (SELECT rec FROM r%lld_m WHERE fid=%d AND val IN ",
+                      neg ? "NOT " : "", (long long)app->id, f->fid);
+        placeholders(sql, b, f, n);
+        ts_buf_puts(sql, ")");
+        if (n->match_empty)
+            ts_buf_printf(sql, neg ? " AND %s IS NOT NULL" : " OR %s IS NULL", c);
+        ts_buf_puts(sql, ")");
+        return;
+    }
+
+    switch (n->op) {
+    case TS_Q_EQ:
+        if (textual && !*n->vals[0].s) {
+            ts_buf_printf(sql, "%s IS NULL", c);
+            return;
+        }
+        ts_buf_printf(sql, "%s=?", c);
+        bind_qval(b, f, &n->vals[0]);
+        return;
+    case TS_Q_NE:
+        if (textual && !*n->vals[0].s) {
+            ts_buf_printf(sql, "%s IS NOT NULL", c);
+            return;
+        }
+        ts_buf_printf(sql, "(%s IS NULL OR %s<>?)", c, c);
+        bind_qval(b, f, &n->vals[0]);
+        return;
+    case TS_Q_LT: case TS_Q_GT: case TS_Q_LE: case TS_Q_GE:
+        ts_buf_printf(sql, "%s%s?", c, cmp_sql(n->op));
+        bind_qval(b, f, &n->vals[0]);
+        return;
+    case TS_Q_IN:
+        ts_buf_printf(sql, "(%s IN ", c);
+        placeholders(sql, b, f, n);
+        if (n->match_empty)
+            ts_buf_printf(sql, " OR %s IS NULL", c);
+        ts_buf_putc(sql, ')');
+        return;
+    case TS_Q_NOT_IN:
+        if (n->match_empty)
+            ts_buf_printf(sql, "(%s IS NOT NULL AND %s NOT IN ", c, c);
+        else
+            ts_buf_printf(sql, "(%s IS NULL OR %s NOT IN ", c, c);
+        placeholders(sql, b, f, n);
+        ts_buf_putc(sql, ')');
+        return;
+    case TS_Q_LIKE:
+        ts_buf_printf(sql, "%s LIKE ? ESCAPE '\\'", c);
+        add_bind(b, B_TEXT, like_pattern(b->cx, n->vals[0].s), 0);
+        return;
+    case TS_Q_NOT_LIKE:
+        ts_buf_printf(sql, "(%s IS NULL OR %s NOT LIKE ? ESCAPE '\\')", c, c);
+        add_bind(b, B_TEXT, like_pattern(b->cx, n->vals[0].s), 0);
+        return;
+    case TS_Q_EMPTY:
+        ts_buf_printf(sql, "(%s IS NULL OR trim(%s, ' '||char(9,10,13))='')", c, c);
+        return;
+    case TS_Q_NOT_EMPTY:
+        ts_buf_printf(sql, "(%s IS NOT NULL AND trim(%s, ' '||char(9,10,13))<>'')", c, c);
+        return;
+    }
+}
+
+static void where_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *app,
+                      const struct ts_qnode *n)
+{
+    switch (n->kind) {
+    case TS_QN_TRUE: ts_buf_puts(sql, "1"); return;
+    case TS_QN_FALSE: ts_buf_puts(sql, "0"); return;
+    case TS_QN_COND: cond_sql(sql, b, app, n); return;
+    case TS_QN_AND:
+    case TS_QN_OR:
+        ts_buf_putc(sql, '(');
+        where_sql(sql, b, app, n->a);
+        ts_buf_puts(sql, n->kind == TS_QN_AND ? " AND " : " OR ");
+        where_sql(sql, b, app, n->b);
+        ts_buf_putc(sql, ')');
+        return;
+    }
+}
+
+static void plan_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *app,
+                     const struct ts_qplan *plan, bool order, bool page)
+{
+    if (plan->where) {
+        ts_buf_puts(sql, " WHERE ");
+        where_sql(sql, b, app, plan->where);
+    }
+    if (order) {
+        bool has_id = false;
+        ts_buf_puts(sql, " ORDER BY ");
+        for (int i = 0; i < plan->n_order; i++) {
+            const struct ts_field *f = plan->order[i].field;
+            ts_buf_printf(sql, "%s %s, ", f->column, plan->order[i].desc ? "DESC" : "ASC");
+            has_id |= strcmp(f->column, "id") == 0;
+        }
+        if (has_id)
+            sql->len -= 2, sql->p[sql->len] = '\0';
+        else /* a stable order for paging: ties broken by id, newest first as kintone */
+            ts_buf_puts(sql, plan->n_order && !plan->order[0].desc ? "id ASC" : "id DESC");
+    }
+    if (page)
+        ts_buf_puts(sql, " LIMIT ? OFFSET ?");
+}
+
+static void bind_all(sqlite3_stmt *st, const struct binds *b)
+{
+    for (int i = 0; i < b->n; i++) {
+        const struct bind *v = &b->v[i];
+        if (v->kind == B_INT)
+            sqlite3_bind_int64(st, i + 1, v->i);
+        else if (v->kind == B_NUMBER)
+            db_bind_number(st, i + 1, v->s);
+        else
+            db_bind_text(st, i + 1, v->s);
+    }
+}
+
+int ts_store_records_select(struct ts_ctx *cx, const struct ts_app *app,
+                            const struct ts_qplan *plan, const bool *want, ts_record_fn *fn,
+                            void *arg)
+{
+    struct ts_buf sql;
+    struct binds b = {.cx = cx};
+    int *cols = TS_NEW_N(cx->arena, int, (size_t)app->n_fields);
+    ts_buf_init(&sql);
+    ts_buf_puts(&sql, "SELECT ");
+    int n = select_list(app, want, &sql, cols);
+    ts_buf_printf(&sql, " FROM r%lld", (long long)app->id);
+    plan_sql(&sql, &b, app, plan, true, true);
+    sqlite3_stmt *st = db_prep(cx, sql.p);
+    ts_buf_release(&sql);
+    if (!st)
+        return -1;
+    bind_all(st, &b);
+    sqlite3_bind_int64(st, b.n + 1, plan->has_limit ? plan->limit : -1);
+    sqlite3_bind_int64(st, b.n + 2, plan->offset);
+    int rc, ret = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(cx, read_row(cx, app, st, cols, n), arg) < 0) {
+            ret = -1;
+            break;
+        }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = db_fail(cx, rc, "records select");
+    db_done(st);
+    return ret;
+}
+
+int64_t ts_store_records_count(struct ts_ctx *cx, const struct ts_app *app,
+                               const struct ts_qplan *plan)
+{
+    struct ts_buf sql;
+    struct binds b = {.cx = cx};
+    ts_buf_init(&sql);
+    ts_buf_printf(&sql, "SELECT count(*) FROM r%lld", (long long)app->id);
+    plan_sql(&sql, &b, app, plan, false, false);
+    sqlite3_stmt *st = db_prep(cx, sql.p);
+    ts_buf_release(&sql);
+    if (!st)
+        return -1;
+    bind_all(st, &b);
+    int64_t count = -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        count = sqlite3_column_int64(st, 0);
+    else
+        db_fail(cx, rc, "records count");
+    db_done(st);
+    return count;
+}
+
+int64_t *ts_store_records_ids(struct ts_ctx *cx, const struct ts_app *app,
+                              const struct ts_qplan *plan, size_t *n_out)
+{
+    struct ts_buf sql;
+    struct binds b = {.cx = cx};
+    ts_buf_init(&sql);
+    ts_buf_printf(&sql, "SELECT id FROM r%lld", (long long)app->id);
+    plan_sql(&sql, &b, app, plan, true, true);
+    sqlite3_stmt *st = db_prep(cx, sql.p);
+    ts_buf_release(&sql);
+    if (!st)
+        return NULL;
+    bind_all(st, &b);
+    sqlite3_bind_int64(st, b.n + 1, plan->has_limit ? plan->limit : -1);
+    sqlite3_bind_int64(st, b.n + 2, plan->offset);
+    size_t n = 0, cap = 1024;
+    int64_t *ids = ts_xmalloc(cap * sizeof(*ids));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap)
+            ids = ts_xrealloc(ids, (cap *= 2) * sizeof(*ids));
+        ids[n++] = sqlite3_column_int64(st, 0);
+    }
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        free(ids);
+        db_fail(cx, rc, "records ids");
+        return NULL;
+    }
+    *n_out = n;
+    return ids;
+}

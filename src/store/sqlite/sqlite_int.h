@@ -1,0 +1,44 @@
+/*
+ * store/sqlite/sqlite_int.h - what the SQLite backend's files share.
+ */
+#ifndef TS_SQLITE_INT_H
+#define TS_SQLITE_INT_H
+
+#include "store/store.h"
+
+#include <sqlite3.h>
+
+#define STMT_CACHE 512
+
+struct stmt_slot {
+    char *sql;
+    sqlite3_stmt *st;
+};
+
+struct ts_db {
+    sqlite3 *h;
+    int depth;                        /* nested ts_db_begin calls */
+    bool failed;                      /* an inner level rolled back: the outer must too */
+    struct stmt_slot cache[STMT_CACHE];
+};
+
+/* A prepared statement for sql from this connection's cache, reset and cleared.
+ * Returns NULL with cx->err set on failure. The caller calls db_done() after use. */
+sqlite3_stmt *db_prep(struct ts_ctx *cx, const char *sql);
+void db_done(sqlite3_stmt *st);
+/* Translate a failed sqlite3 result into cx->err (GAIA_DA02 when busy). Returns -1. */
+int db_fail(struct ts_ctx *cx, int rc, const char *what);
+/* Run one statement with no result rows. */
+int db_exec(struct ts_ctx *cx, const char *sql);
+
+void db_bind_text(sqlite3_stmt *st, int i, const char *s); /* NULL binds NULL */
+const char *db_col_text(struct ts_ctx *cx, sqlite3_stmt *st, int i); /* arena copy or NULL */
+
+/* Bind a NUMBER value: integer when it is one, double when that is exact, text otherwise. */
+void db_bind_number(sqlite3_stmt *st, int i, const char *s);
+/* Read a NUMBER column back as kintone decimal text (arena), NULL when NULL. */
+const char *db_col_number(struct ts_ctx *cx, sqlite3_stmt *st, int i);
+
+#define MULTI_SEP '\x1f' /* joins multi-valued fields in the main column */
+
+#endif

@@ -1,0 +1,174 @@
+/*
+ * store/store.h - the only door to the database (DESIGN §2, §3).
+ *
+ * Everything above store/ speaks in these functions and the model/ types; no SQL
+ * and no sqlite3 name appears outside store/. The SQLite backend lives in
+ * store/sqlite/; a PostgreSQL backend implements this same header later.
+ *
+ * Conventions: functions that return a pointer return arena memory (cx->arena)
+ * or NULL. NULL with cx->err unset means "not found"; NULL with cx->err set means
+ * the database failed. int functions return 0 or -1 with cx->err set.
+ * A ts_db is one connection, used by one thread at a time.
+ */
+#ifndef TS_STORE_H
+#define TS_STORE_H
+
+#include "base/ctx.h"
+#include "model/qplan.h"
+#include "model/record.h"
+#include "model/schema.h"
+#include "model/user.h"
+
+struct ts_db;
+
+/* Open (creating if needed) the database file, in WAL mode, and bring its
+ * schema up to date. On failure returns NULL and writes the reason to errbuf. */
+struct ts_db *ts_db_open(const char *path, char *errbuf, size_t errlen);
+void ts_db_close(struct ts_db *db);
+
+/* Transactions. write=true takes the write lock at once (BEGIN IMMEDIATE), so a
+ * writer never fails half-way for want of the lock. Nested calls are counted. */
+int ts_db_begin(struct ts_ctx *cx, bool write);
+int ts_db_commit(struct ts_ctx *cx);
+void ts_db_rollback(struct ts_ctx *cx);
+/* Savepoints inside a transaction, for work that may be undone alone. */
+int ts_db_savepoint(struct ts_ctx *cx, const char *name);
+int ts_db_release(struct ts_ctx *cx, const char *name);
+void ts_db_rollback_to(struct ts_ctx *cx, const char *name);
+
+/* Key/value settings of the installation (e.g. the server secret). */
+const char *ts_store_meta_get(struct ts_ctx *cx, const char *key);
+int ts_store_meta_set(struct ts_ctx *cx, const char *key, const char *value);
+/* Next value of a named counter (view ids ...), starting at 1. */
+int64_t ts_store_counter_next(struct ts_ctx *cx, const char *name);
+
+/* --- users --- */
+struct ts_user *ts_store_user_by_code(struct ts_ctx *cx, const char *code);
+struct ts_user *ts_store_user_by_id(struct ts_ctx *cx, int64_t id);
+int ts_store_user_add(struct ts_ctx *cx, struct ts_user *u /* id set on return */);
+int ts_store_user_update(struct ts_ctx *cx, const struct ts_user *u);
+int ts_store_user_set_password(struct ts_ctx *cx, int64_t id, const char *pwhash);
+typedef int ts_user_fn(struct ts_ctx *cx, const struct ts_user *u, void *arg);
+int ts_store_user_each(struct ts_ctx *cx, ts_user_fn *fn, void *arg);
+int64_t ts_store_user_count(struct ts_ctx *cx);
+
+/* --- browser sessions (the id is stored only as a hash) --- */
+int ts_store_session_add(struct ts_ctx *cx, const unsigned char hash[32], int64_t user_id,
+                         const char *csrf, int64_t expires);
+/* Returns 1 and fills user_id/csrf when a live session exists, 0 when not. */
+int ts_store_session_get(struct ts_ctx *cx, const unsigned char hash[32], int64_t *user_id,
+                         const char **csrf);
+int ts_store_session_delete(struct ts_ctx *cx, const unsigned char hash[32]);
+
+/* --- API tokens (stored only as a hash) --- */
+struct ts_token_row {
+    int64_t id, app_id;
+    unsigned perms;
+    const char *prefix; /* first characters, to tell tokens apart in lists */
+    const char *note, *creator;
+    int64_t created;
+};
+int ts_store_token_add(struct ts_ctx *cx, const unsigned char hash[32], struct ts_token_row *t);
+/* Returns 1 and fills app_id/perms for a live token, 0 when unknown or revoked. */
+int ts_store_token_find(struct ts_ctx *cx, const unsigned char hash[32], int64_t *app_id,
+                        unsigned *perms);
+typedef int ts_token_fn(struct ts_ctx *cx, const struct ts_token_row *t, void *arg);
+int ts_store_token_each(struct ts_ctx *cx, int64_t app_id, ts_token_fn *fn, void *arg);
+/* Returns 1 when a token was revoked, 0 when none matched. */
+int ts_store_token_revoke(struct ts_ctx *cx, int64_t app_id, int64_t token_id);
+
+/* --- apps and their settings --- */
+enum ts_stage { TS_STAGE_PREVIEW = 0, TS_STAGE_LIVE = 1 };
+
+struct ts_app_row {
+    int64_t id;
+    const char *code, *name, *description;
+    int64_t space_id, thread_id; /* 0: none */
+    const char *creator, *modifier;
+    int64_t created, modified;
+    int64_t revision;      /* settings revision: advanced by every preview write */
+    int64_t live_revision; /* 0: never deployed */
+    const char *deploy_status, *deploy_error;
+};
+int64_t ts_store_app_insert(struct ts_ctx *cx, const char *name, const char *creator,
+                            int64_t space_id, int64_t thread_id);
+struct ts_app_row *ts_store_app_row(struct ts_ctx *cx, int64_t id);
+struct ts_app_filter {
+    const int64_t *ids;
+    int n_ids;
+    const char **codes;
+    int n_codes;
+    const char *name; /* substring, case-insensitive */
+    const int64_t *space_ids;
+    int n_space_ids;
+    int64_t limit, offset;
+};
+typedef int ts_app_row_fn(struct ts_ctx *cx, const struct ts_app_row *r, void *arg);
+int ts_store_app_each(struct ts_ctx *cx, const struct ts_app_filter *f, ts_app_row_fn *fn,
+                      void *arg);
+const char *ts_store_app_def(struct ts_ctx *cx, int64_t app_id, enum ts_stage stage);
+int ts_store_app_def_put(struct ts_ctx *cx, int64_t app_id, enum ts_stage stage,
+                         const char *json);
+/* Advance the settings revision after a preview write; returns the new one. */
+int64_t ts_store_app_touch(struct ts_ctx *cx, int64_t app_id, const char *modifier);
+int ts_store_app_set_deployed(struct ts_ctx *cx, const struct ts_app_row *r);
+
+/* --- the record table of an app --- */
+/* Create or migrate the app's record table from `from` (NULL: none yet) to `to`:
+ * columns added, dropped and retyped by fid, indexes for unique and multi-valued
+ * fields. Runs inside the caller's transaction. */
+int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to);
+/* Deploy checks: does any stored value break the field's unique / length rule? */
+bool ts_store_rtable_has_duplicates(struct ts_ctx *cx, const struct ts_app *app,
+                                    const struct ts_field *f);
+bool ts_store_rtable_has_length_outside(struct ts_ctx *cx, const struct ts_app *app,
+                                        const struct ts_field *f, int min_len, int max_len);
+
+int ts_store_record_insert(struct ts_ctx *cx, const struct ts_app *app, struct ts_record *r);
+/* Writes the values marked set, and revision/modifier/updated. */
+int ts_store_record_update(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r);
+struct ts_record *ts_store_record_get(struct ts_ctx *cx, const struct ts_app *app, int64_t id);
+int ts_store_record_delete(struct ts_ctx *cx, const struct ts_app *app, int64_t id);
+/* Id of the record whose field f holds value v (other than exclude_id), 0 if none. */
+int64_t ts_store_record_find(struct ts_ctx *cx, const struct ts_app *app, const struct ts_field *f,
+                             const struct ts_value *v, int64_t exclude_id);
+
+/* Run a checked query. want[i] says whether field i is loaded (NULL: all). */
+typedef int ts_record_fn(struct ts_ctx *cx, const struct ts_record *r, void *arg);
+int ts_store_records_select(struct ts_ctx *cx, const struct ts_app *app,
+                            const struct ts_qplan *plan, const bool *want, ts_record_fn *fn,
+                            void *arg);
+int64_t ts_store_records_count(struct ts_ctx *cx, const struct ts_app *app,
+                               const struct ts_qplan *plan);
+/* Ids of every match in plan order, ignoring limit/offset; malloc'd, caller frees. */
+int64_t *ts_store_records_ids(struct ts_ctx *cx, const struct ts_app *app,
+                              const struct ts_qplan *plan, size_t *n /* out */);
+
+/* --- record history and comments --- */
+struct ts_history_row {
+    int64_t revision, at;
+    const char *user, *action; /* action: ADD, EDIT, DELETE, RESTORE */
+    const char *changes;       /* JSON {fid: [old, new]} */
+};
+int ts_store_history_add(struct ts_ctx *cx, int64_t app_id, int64_t rec_id,
+                         const struct ts_history_row *h);
+typedef int ts_history_fn(struct ts_ctx *cx, const struct ts_history_row *h, void *arg);
+/* Newest first. */
+int ts_store_history_each(struct ts_ctx *cx, int64_t app_id, int64_t rec_id, ts_history_fn *fn,
+                          void *arg);
+
+struct ts_comment_row {
+    int64_t id, created;
+    const char *text, *mentions /* JSON array */, *creator;
+};
+int64_t ts_store_comment_add(struct ts_ctx *cx, int64_t app_id, int64_t rec_id,
+                             const struct ts_comment_row *c);
+/* Returns the comment, or NULL if it does not exist. */
+struct ts_comment_row *ts_store_comment_get(struct ts_ctx *cx, int64_t app_id, int64_t rec_id,
+                                            int64_t id);
+int ts_store_comment_delete(struct ts_ctx *cx, int64_t app_id, int64_t rec_id, int64_t id);
+typedef int ts_comment_fn(struct ts_ctx *cx, const struct ts_comment_row *c, void *arg);
+int ts_store_comment_each(struct ts_ctx *cx, int64_t app_id, int64_t rec_id, bool asc,
+                          int64_t offset, int64_t limit, ts_comment_fn *fn, void *arg);
+
+#endif
