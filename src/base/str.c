@@ -159,3 +159,30 @@ bool ts_utf8_valid(const char *s, size_t len)
     }
     return true;
 }
+
+/* Compare two normalised decimals (ts_number_normalize output) exactly. */
+int ts_decimal_cmp(const char *a, const char *b)
+{
+    bool na = *a == '-', nb = *b == '-';
+    if (na != nb)
+        return na ? -1 : 1;
+    if (na) {
+        const char *t = a + 1;
+        a = b + 1;
+        b = t; /* both negative: compare magnitudes reversed */
+    }
+    const char *pa = strchr(a, '.'), *pb = strchr(b, '.');
+    size_t ia = pa ? (size_t)(pa - a) : strlen(a), ib = pb ? (size_t)(pb - b) : strlen(b);
+    if (ia != ib)
+        return ia < ib ? -1 : 1;
+    int c = strncmp(a, b, ia);
+    if (c)
+        return c < 0 ? -1 : 1;
+    const char *fa = pa ? pa + 1 : "", *fb = pb ? pb + 1 : "";
+    while (*fa || *fb) {
+        char x = *fa ? *fa++ : '0', y = *fb ? *fb++ : '0';
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}

@@ -17,6 +17,9 @@ bool ts_str_eq(const char *a, const char *b); /* NULL-safe equality */
 bool ts_str_is_blank(const char *s);          /* NULL, "" or only space/tab/CR/LF */
 
 /* Length in Unicode code points of a UTF-8 string (kintone counts characters). */
+/* Compare two normalised decimals exactly: -1, 0 or 1. */
+int ts_decimal_cmp(const char *a, const char *b);
+
 size_t ts_utf8_len(const char *s);
 bool ts_utf8_valid(const char *s, size_t len);
 

@@ -1,0 +1,88 @@
+/*
+ * api/api.h - kintone REST resources: routing, parameters, and the handlers.
+ *
+ * http/ hands over one request (method, path, parameters merged from the query
+ * string and JSON body); api/ runs it in one transaction (a write transaction
+ * unless the method is GET) and renders the answer, or the error as
+ * {"code","id","message","errors"} (KINTONE-API.md §3).
+ */
+#ifndef TS_API_H
+#define TS_API_H
+
+#include "base/buf.h"
+#include "base/ctx.h"
+#include "base/jw.h"
+#include "auth/auth.h"
+#include "model/schema.h"
+#include "query/query.h"
+
+enum ts_method { TS_GET, TS_POST, TS_PUT, TS_DELETE, TS_METHOD_OTHER };
+
+struct ts_api_req {
+    enum ts_method method;      /* effective (after X-HTTP-Method-Override) */
+    enum ts_method http_method; /* as sent */
+    const char *path;           /* "/records.json", "/api/login" ... */
+    json_t *params;             /* query string and JSON body, merged; owned by the caller */
+    bool preview;               /* called through /k/v1/preview/ */
+    struct ts_auth_request auth;
+    const char *accept_language;
+    /* answer */
+    int status;
+    struct ts_buf body;
+    const char *set_cookie;     /* a Set-Cookie header value, or NULL */
+    const char *content_type;   /* NULL: application/json */
+    bool error_written;         /* the handler wrote its own error body (bulkRequest) */
+};
+
+/* Run one request to completion: fills rq->status and rq->body. */
+void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq);
+
+/* Called after every request's transaction ends (app cache upkeep). */
+void ts_api_after_tx(struct ts_ctx *cx);
+
+/* Render cx->err into b as kintone's error body. */
+void ts_api_write_error(struct ts_ctx *cx, struct ts_jw *w);
+
+/* ---- parameters (api/params.c) ---- */
+/* A required id (integer or numeric string, >= 1): CB_VA01 keyed by name. */
+int ts_param_id(struct ts_ctx *cx, const json_t *params, const char *name, int64_t *out);
+/* An optional integer: dflt when absent or null. min bounds it. */
+int ts_param_int(struct ts_ctx *cx, const json_t *params, const char *name, int64_t dflt,
+                 int64_t min, int64_t *out);
+/* An optional revision: -1 when absent, null or -1 (no check). */
+int ts_param_revision(struct ts_ctx *cx, const json_t *v, const char *name, int64_t *out);
+const char *ts_param_str(const json_t *params, const char *name);
+bool ts_param_bool(const json_t *params, const char *name);
+/* Integer or numeric string value of v; -1 if it is neither. */
+int ts_json_i64(const json_t *v, int64_t *out);
+
+/* The live app named by the `app` parameter, after checking the caller's right
+ * (GAIA_AP01, GAIA_IA02, GAIA_NO01 ...). */
+const struct ts_app *ts_api_app_param(struct ts_ctx *cx, const json_t *params, unsigned perm);
+/* The caller as the query language needs it (LOGINUSER(), time zone). */
+struct ts_query_env ts_api_query_env(struct ts_ctx *cx);
+/* want[] from a `fields` array parameter; NULL when absent (all fields). */
+bool *ts_api_want_fields(struct ts_ctx *cx, const struct ts_app *app, const json_t *fields);
+
+/* ---- handlers ---- */
+typedef int ts_handler_fn(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w);
+
+#define ROUTE(method, path, handler, flags) ts_handler_fn handler;
+#include "api/routes.def"
+#undef ROUTE
+
+/* Route flags */
+enum {
+    TS_R_PUBLIC = 1 << 0,  /* no authentication */
+    TS_R_PREVIEW = 1 << 1, /* also under /preview/ (sets rq->preview) */
+};
+
+/* Find the handler for a method and path (used by bulkRequest too). Returns
+ * NULL with TS_NF01 / TS_MA01 set. */
+ts_handler_fn *ts_api_route(struct ts_ctx *cx, enum ts_method method, const char *path,
+                            bool *preview /* out */, unsigned *flags /* out */);
+
+/* Strip /k/v1 or /k/guest/<id>/v1 from a URL path; NULL if it has neither. */
+const char *ts_api_strip_prefix(const char *url);
+
+#endif

@@ -1,0 +1,413 @@
+/*
+ * api/apps.c - apps and app settings: app.json, apps.json, preview/app.json,
+ * deploy, settings, form fields, layout and views (KINTONE-API.md §5.3, §7).
+ *
+ * GETs read the live settings, or the preview ones under /preview/. Writes
+ * exist only under /preview/, check the caller's `revision` (GAIA_CO03) and
+ * answer with the new one.
+ */
+#include "base/common.h"
+#include "api/api.h"
+#include "app/app.h"
+#include "base/str.h"
+#include "base/tstime.h"
+#include "model/user.h"
+#include "record/record.h"
+#include "store/store.h"
+
+static void write_user(struct ts_ctx *cx, struct ts_jw *w, const char *key, const char *code)
+{
+    const char *name = code && *code ? ts_record_user_name(cx, code) : NULL;
+    ts_jw_key(w, key);
+    ts_jw_obj(w);
+    ts_jw_kstr(w, "code", code ? code : "");
+    ts_jw_kstr(w, "name", name ? name : (code ? code : ""));
+    ts_jw_obj_end(w);
+}
+
+static void write_app(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app_row *r)
+{
+    char t[21];
+    ts_jw_obj(w);
+    ts_jw_kid(w, "appId", r->id);
+    ts_jw_kstr(w, "code", r->code ? r->code : "");
+    ts_jw_kstr(w, "name", r->name);
+    ts_jw_kstr(w, "description", r->description ? r->description : "");
+    ts_jw_key(w, "spaceId");
+    if (r->space_id)
+        ts_jw_i64_str(w, r->space_id);
+    else
+        ts_jw_null(w);
+    ts_jw_key(w, "threadId");
+    if (r->thread_id)
+        ts_jw_i64_str(w, r->thread_id);
+    else
+        ts_jw_null(w);
+    ts_datetime_format(r->created, t);
+    ts_jw_kstr(w, "createdAt", t);
+    write_user(cx, w, "creator", r->creator);
+    ts_datetime_format(r->modified, t);
+    ts_jw_kstr(w, "modifiedAt", t);
+    write_user(cx, w, "modifier", r->modifier);
+    ts_jw_obj_end(w);
+}
+
+int ts_api_app_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    int64_t id;
+    if (ts_param_id(cx, rq->params, "id", &id) < 0 ||
+        ts_auth_require_app(cx, id, TS_PERM_VIEW) < 0)
+        return -1;
+    struct ts_preview live;
+    if (ts_app_settings_load(cx, id, TS_STAGE_LIVE, &live) < 0)
+        return -1;
+    write_app(cx, w, live.row);
+    return 0;
+}
+
+/* An array parameter of at most 100 ids or strings. */
+static int list_param(struct ts_ctx *cx, const json_t *params, const char *name, bool ints,
+                      int64_t **ids, const char ***strs, int *n)
+{
+    const json_t *a = json_object_get(params, name);
+    *n = 0;
+    if (!a || json_is_null(a))
+        return 0;
+    if (!json_is_array(a)) {
+        ts_fail_field(cx, name, TS_M_NOT_ARRAY);
+        return -1;
+    }
+    size_t len = json_array_size(a), i;
+    if (len > 100) {
+        ts_fail_field(cx, name, TS_M_TOO_MANY_RECORDS, 100);
+        return -1;
+    }
+    *ids = TS_NEW_N(cx->arena, int64_t, len + 1);
+    *strs = TS_NEW_N(cx->arena, const char *, len + 1);
+    const json_t *v;
+    json_array_foreach(a, i, v) {
+        if (json_is_null(v))
+            continue;
+        if (ints && (ts_json_i64(v, &(*ids)[*n]) < 0)) {
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s[%zu]", name, i), TS_M_NOT_INTEGER);
+            return -1;
+        }
+        if (!ints && !json_is_string(v)) {
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s[%zu]", name, i), TS_M_NOT_STRING);
+            return -1;
+        }
+        (*strs)[*n] = json_string_value(v);
+        (*n)++;
+    }
+    return 0;
+}
+
+static int write_app_cb(struct ts_ctx *cx, const struct ts_app_row *r, void *arg)
+{
+    write_app(cx, arg, r);
+    return 0;
+}
+
+int ts_api_apps_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_app_filter f = {0};
+    int64_t *ids = NULL, *sp = NULL, *unused_i;
+    const char **codes = NULL, **unused_s;
+    if (ts_auth_require_user(cx) < 0 ||
+        list_param(cx, rq->params, "ids", true, &ids, &unused_s, &f.n_ids) < 0 ||
+        list_param(cx, rq->params, "codes", false, &unused_i, &codes, &f.n_codes) < 0 ||
+        list_param(cx, rq->params, "spaceIds", true, &sp, &unused_s, &f.n_space_ids) < 0 ||
+        ts_param_int(cx, rq->params, "limit", 100, 1, &f.limit) < 0 ||
+        ts_param_int(cx, rq->params, "offset", 0, 0, &f.offset) < 0)
+        return -1;
+    if (f.limit > 100) {
+        ts_fail_field(cx, "limit", TS_M_MAX_VALUE, "100");
+        return -1;
+    }
+    f.ids = ids;
+    f.codes = codes;
+    f.space_ids = sp;
+    f.name = ts_param_str(rq->params, "name");
+    ts_jw_obj(w);
+    ts_jw_key(w, "apps");
+    ts_jw_arr(w);
+    if (ts_store_app_each(cx, &f, write_app_cb, w) < 0)
+        return -1;
+    ts_jw_arr_end(w);
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+static void write_revision(struct ts_jw *w, int64_t rev)
+{
+    ts_jw_obj(w);
+    ts_jw_kid(w, "revision", rev);
+    ts_jw_obj_end(w);
+}
+
+int ts_api_app_create(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    if (ts_auth_require_user(cx) < 0)
+        return -1;
+    const char *name = ts_param_str(rq->params, "name");
+    if (!name || !*name) {
+        ts_fail_field(cx, "name", TS_M_REQUIRED_PARAM);
+        return -1;
+    }
+    if (ts_utf8_len(name) > 64) {
+        ts_fail_field(cx, "name", TS_M_TOO_LONG, 64);
+        return -1;
+    }
+    int64_t space = 0, thread = 0;
+    if (ts_param_int(cx, rq->params, "space", 0, 0, &space) < 0 ||
+        ts_param_int(cx, rq->params, "thread", 0, 0, &thread) < 0)
+        return -1;
+    int64_t id = ts_app_create(cx, name, space, thread);
+    if (id < 0)
+        return -1;
+    ts_jw_obj(w);
+    ts_jw_kid(w, "app", id);
+    ts_jw_kid(w, "revision", 1);
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+int ts_api_deploy(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    const json_t *apps = json_object_get(rq->params, "apps");
+    if (!json_is_array(apps) || json_array_size(apps) == 0) {
+        ts_fail_field(cx, "apps", apps ? TS_M_NOT_ARRAY : TS_M_REQUIRED_PARAM);
+        return -1;
+    }
+    size_t n = json_array_size(apps), i;
+    if (n > 300) {
+        ts_fail_field(cx, "apps", TS_M_TOO_MANY_RECORDS, 300);
+        return -1;
+    }
+    struct ts_deploy_item *items = TS_NEW_N(cx->arena, struct ts_deploy_item, n);
+    const json_t *a;
+    json_array_foreach(apps, i, a) {
+        const char *key = ts_arena_printf(cx->arena, "apps[%zu]", i);
+        if (ts_param_id(cx, a, "app", &items[i].app_id) < 0 ||
+            ts_param_revision(cx, json_object_get(a, "revision"),
+                              ts_arena_printf(cx->arena, "%s.revision", key), &items[i].revision) < 0 ||
+            ts_auth_require_app(cx, items[i].app_id, TS_PERM_MANAGE) < 0)
+            return -1;
+    }
+    if (ts_app_deploy(cx, items, (int)n, ts_param_bool(rq->params, "revert")) < 0)
+        return -1;
+    ts_jw_obj(w);
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+int ts_api_deploy_status(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    int64_t *ids = NULL;
+    const char **unused;
+    int n;
+    if (list_param(cx, rq->params, "apps", true, &ids, &unused, &n) < 0)
+        return -1;
+    if (n == 0) {
+        ts_fail_field(cx, "apps", TS_M_REQUIRED_PARAM);
+        return -1;
+    }
+    ts_jw_obj(w);
+    ts_jw_key(w, "apps");
+    ts_jw_arr(w);
+    for (int i = 0; i < n; i++) {
+        if (ts_auth_require_app(cx, ids[i], TS_PERM_MANAGE) < 0)
+            return -1;
+        struct ts_app_row *r = ts_store_app_row(cx, ids[i]);
+        if (!r)
+            return cx->err.code ? -1
+                                : ts_fail_arg(cx, TS_E_APP_NOT_FOUND,
+                                              ts_arena_printf(cx->arena, "%lld", (long long)ids[i]));
+        ts_jw_obj(w);
+        ts_jw_kid(w, "app", r->id);
+        ts_jw_kstr(w, "status", r->deploy_status);
+        if (r->deploy_error) /* ours: why a deploy failed, in the caller's words */
+            ts_jw_kstr(w, "message", r->deploy_error);
+        ts_jw_obj_end(w);
+    }
+    ts_jw_arr_end(w);
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- settings */
+
+/* Load the settings a request addresses: preview under /preview/, else live. */
+static int load(struct ts_ctx *cx, struct ts_api_req *rq, unsigned perm, struct ts_preview *p)
+{
+    int64_t app_id;
+    if (ts_param_id(cx, rq->params, "app", &app_id) < 0 ||
+        ts_auth_require_app(cx, app_id, perm) < 0)
+        return -1;
+    return ts_app_settings_load(cx, app_id, rq->preview ? TS_STAGE_PREVIEW : TS_STAGE_LIVE, p);
+}
+
+static int64_t stage_revision(const struct ts_api_req *rq, const struct ts_preview *p)
+{
+    return rq->preview ? p->row->revision : p->row->live_revision;
+}
+
+/* Settings are written through /preview/ only, as in kintone. */
+static int load_for_write(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_preview *p,
+                          int64_t *expected)
+{
+    if (!rq->preview)
+        return ts_fail(cx, TS_E_API_NOT_FOUND, "settings writes need /preview/");
+    if (load(cx, rq, TS_PERM_MANAGE, p) < 0)
+        return -1;
+    return ts_param_revision(cx, json_object_get(rq->params, "revision"), "revision", expected);
+}
+
+static int save(struct ts_ctx *cx, struct ts_preview *p, int64_t expected, struct ts_jw *w)
+{
+    int64_t rev = ts_app_preview_save(cx, p, expected);
+    if (rev < 0)
+        return -1;
+    write_revision(w, rev);
+    return 0;
+}
+
+int ts_api_settings_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    if (load(cx, rq, TS_PERM_MANAGE, &p) < 0)
+        return -1;
+    ts_jw_obj(w);
+    const char *k;
+    json_t *v;
+    json_object_foreach(json_object_get(p.def, "settings"), k, v) {
+        ts_jw_key(w, k);
+        ts_jw_json(w, v);
+    }
+    ts_jw_kid(w, "revision", stage_revision(rq, &p));
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+int ts_api_settings_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    int64_t expected;
+    if (load_for_write(cx, rq, &p, &expected) < 0 || ts_app_settings_put(cx, &p, rq->params) < 0)
+        return -1;
+    return save(cx, &p, expected, w);
+}
+
+int ts_api_fields_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    if (load(cx, rq, TS_PERM_VIEW, &p) < 0)
+        return -1;
+    ts_jw_obj(w);
+    ts_jw_key(w, "properties");
+    ts_jw_obj(w);
+    const char *code;
+    json_t *prop;
+    json_object_foreach(json_object_get(p.def, "fields"), code, prop) {
+        json_object_del(prop, "_fid"); /* internal: names the column */
+        ts_jw_key(w, code);
+        ts_jw_json(w, prop);
+    }
+    ts_jw_obj_end(w);
+    ts_jw_kid(w, "revision", stage_revision(rq, &p));
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+int ts_api_fields_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    int64_t expected;
+    if (load_for_write(cx, rq, &p, &expected) < 0 ||
+        ts_app_fields_add(cx, &p, json_object_get(rq->params, "properties")) < 0)
+        return -1;
+    return save(cx, &p, expected, w);
+}
+
+int ts_api_fields_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    int64_t expected;
+    if (load_for_write(cx, rq, &p, &expected) < 0 ||
+        ts_app_fields_update(cx, &p, json_object_get(rq->params, "properties")) < 0)
+        return -1;
+    return save(cx, &p, expected, w);
+}
+
+int ts_api_fields_delete(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    int64_t expected;
+    if (load_for_write(cx, rq, &p, &expected) < 0 ||
+        ts_app_fields_delete(cx, &p, json_object_get(rq->params, "fields")) < 0)
+        return -1;
+    return save(cx, &p, expected, w);
+}
+
+int ts_api_layout_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    if (load(cx, rq, TS_PERM_VIEW, &p) < 0)
+        return -1;
+    ts_jw_obj(w);
+    ts_jw_key(w, "layout");
+    ts_jw_json(w, json_object_get(p.def, "layout"));
+    ts_jw_kid(w, "revision", stage_revision(rq, &p));
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+int ts_api_layout_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    int64_t expected;
+    if (load_for_write(cx, rq, &p, &expected) < 0 ||
+        ts_app_layout_put(cx, &p, json_object_get(rq->params, "layout")) < 0)
+        return -1;
+    return save(cx, &p, expected, w);
+}
+
+int ts_api_views_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    if (load(cx, rq, TS_PERM_VIEW, &p) < 0)
+        return -1;
+    ts_jw_obj(w);
+    ts_jw_key(w, "views");
+    ts_jw_json(w, json_object_get(p.def, "views"));
+    ts_jw_kid(w, "revision", stage_revision(rq, &p));
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+int ts_api_views_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    int64_t expected;
+    if (load_for_write(cx, rq, &p, &expected) < 0 ||
+        ts_app_views_put(cx, &p, json_object_get(rq->params, "views")) < 0)
+        return -1;
+    int64_t rev = ts_app_preview_save(cx, &p, expected);
+    if (rev < 0)
+        return -1;
+    ts_jw_obj(w);
+    ts_jw_key(w, "views");
+    ts_jw_obj(w);
+    const char *name;
+    json_t *v;
+    json_object_foreach(json_object_get(p.def, "views"), name, v) {
+        ts_jw_key(w, name);
+        ts_jw_obj(w);
+        ts_jw_kstr(w, "id", json_string_value(json_object_get(v, "id")));
+        ts_jw_obj_end(w);
+    }
+    ts_jw_obj_end(w);
+    ts_jw_kid(w, "revision", rev);
+    ts_jw_obj_end(w);
+    return 0;
+}

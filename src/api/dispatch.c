@@ -1,0 +1,288 @@
+/*
+ * api/dispatch.c - route a request, authenticate, run it in a transaction and
+ * render the answer or the error.
+ */
+#include "base/common.h"
+#include "api/api.h"
+#include "app/app.h"
+#include "base/log.h"
+#include "base/str.h"
+#include "store/store.h"
+#include "query/query.h"
+#include "model/user.h"
+
+#include <strings.h>
+
+static const struct route {
+    enum ts_method method;
+    const char *path;
+    ts_handler_fn *fn;
+    unsigned flags;
+} routes[] = {
+#define GET    TS_GET
+#define POST   TS_POST
+#define PUT    TS_PUT
+#define DELETE TS_DELETE
+#define ROUTE(m, p, h, f) {m, p, h, f},
+#include "api/routes.def"
+#undef ROUTE
+#undef GET
+#undef POST
+#undef PUT
+#undef DELETE
+};
+
+const char *ts_api_strip_prefix(const char *url)
+{
+    if (strncmp(url, "/k/v1/", 6) == 0)
+        return url + 5;
+    if (strncmp(url, "/k/guest/", 9) == 0) {
+        const char *p = url + 9;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (p > url + 9 && strncmp(p, "/v1/", 4) == 0)
+            return p + 3;
+    }
+    return NULL;
+}
+
+ts_handler_fn *ts_api_route(struct ts_ctx *cx, enum ts_method method, const char *path,
+                            bool *preview, unsigned *flags)
+{
+    bool path_known = false;
+    for (int pass = 0; pass < 2; pass++) {
+        const char *p = path;
+        if (pass == 1) {
+            if (strncmp(path, "/preview/", 9) != 0)
+                break;
+            p = path + 8;
+        }
+        for (size_t i = 0; i < TS_ARRAY_LEN(routes); i++) {
+            if (strcmp(routes[i].path, p) != 0 || (pass == 1 && !(routes[i].flags & TS_R_PREVIEW)))
+                continue;
+            path_known = true;
+            if (routes[i].method == method) {
+                *preview = pass == 1;
+                *flags = routes[i].flags;
+                return routes[i].fn;
+            }
+        }
+    }
+    if (path_known)
+        ts_fail(cx, TS_E_METHOD_NOT_ALLOWED, "method for %s", path);
+    else
+        ts_fail(cx, TS_E_API_NOT_FOUND, "%s", path);
+    return NULL;
+}
+
+void ts_api_write_error(struct ts_ctx *cx, struct ts_jw *w)
+{
+    const struct ts_err *e = &cx->err;
+    ts_jw_obj(w);
+    ts_jw_kstr(w, "code", ts_err_kintone_code(e->code));
+    ts_jw_kstr(w, "id", cx->id);
+    ts_jw_kstr(w, "message", e->message ? e->message : ts_err_default_message(e->code, cx->lang));
+    if (e->fields) {
+        /* kintone groups messages by key: {"key":{"messages":[...]}} */
+        ts_jw_key(w, "errors");
+        ts_jw_obj(w);
+        for (const struct ts_field_err *f = e->fields; f; f = f->next) {
+            bool seen = false;
+            for (const struct ts_field_err *g = e->fields; g != f; g = g->next)
+                seen |= strcmp(g->key, f->key) == 0;
+            if (seen)
+                continue;
+            ts_jw_key(w, f->key);
+            ts_jw_obj(w);
+            ts_jw_key(w, "messages");
+            ts_jw_arr(w);
+            for (const struct ts_field_err *g = f; g; g = g->next)
+                if (strcmp(g->key, f->key) == 0)
+                    ts_jw_str(w, g->message);
+            ts_jw_arr_end(w);
+            ts_jw_obj_end(w);
+        }
+        ts_jw_obj_end(w);
+    }
+    ts_jw_obj_end(w);
+}
+
+static enum ts_lang lang_of(const struct ts_ctx *cx, const char *accept)
+{
+    if (cx->user && cx->user->lang) {
+        if (strcmp(cx->user->lang, "ja") == 0)
+            return TS_LANG_JA;
+        if (strcmp(cx->user->lang, "en") == 0)
+            return TS_LANG_EN;
+    }
+    return accept && strncasecmp(accept, "ja", 2) == 0 ? TS_LANG_JA : TS_LANG_EN;
+}
+
+void ts_api_after_tx(struct ts_ctx *cx)
+{
+    if (cx->schema_dirty) {
+        ts_app_cache_clear();
+        cx->schema_dirty = false;
+    }
+}
+
+void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq)
+{
+    struct ts_jw w;
+    ts_buf_init(&rq->body);
+    ts_jw_init(&w, &rq->body);
+    cx->lang = lang_of(cx, rq->accept_language);
+    unsigned flags = 0;
+    bool in_tx = false;
+    ts_handler_fn *fn = ts_api_route(cx, rq->method, rq->path, &rq->preview, &flags);
+    if (!fn)
+        goto fail;
+    if (!(flags & TS_R_PUBLIC)) {
+        if (ts_auth_identify(cx, &rq->auth) < 0)
+            goto fail;
+        cx->lang = lang_of(cx, rq->accept_language);
+        if (rq->http_method != TS_GET &&
+            ts_auth_check_csrf(cx, ts_param_str(rq->params, "__REQUEST_TOKEN__")) < 0)
+            goto fail;
+    }
+    if (ts_db_begin(cx, rq->method != TS_GET) < 0)
+        goto fail;
+    in_tx = true;
+    rq->status = 200;
+    if (fn(cx, rq, &w) < 0) {
+        if (cx->err.code == TS_OK)
+            TS_BUG("handler for %s failed without an error", rq->path);
+        goto fail;
+    }
+    in_tx = false;
+    if (ts_db_commit(cx) < 0)
+        goto fail;
+    ts_api_after_tx(cx);
+    return;
+fail:
+    if (in_tx)
+        ts_db_rollback(cx);
+    ts_api_after_tx(cx);
+    rq->status = ts_err_status(cx->err.code);
+    if (rq->error_written)
+        return;
+    ts_buf_reset(&rq->body);
+    ts_jw_init(&w, &rq->body);
+    ts_api_write_error(cx, &w);
+    if (cx->err.code == TS_E_INTERNAL || cx->err.code == TS_E_DB_LOCKED)
+        TS_LOG_ERROR(cx, "api", "%s failed: %s", rq->path, cx->err.detail);
+    else
+        TS_LOG_DEBUG(cx, "api", "%s %s: %s", rq->path, ts_err_kintone_code(cx->err.code),
+                     cx->err.detail);
+}
+
+/* ---------------------------------------------------------------- parameters */
+
+int ts_json_i64(const json_t *v, int64_t *out)
+{
+    if (json_is_integer(v)) {
+        *out = json_integer_value(v);
+        return 0;
+    }
+    if (json_is_string(v))
+        return ts_parse_i64(json_string_value(v), out);
+    return -1;
+}
+
+int ts_param_id(struct ts_ctx *cx, const json_t *params, const char *name, int64_t *out)
+{
+    const json_t *v = json_object_get(params, name);
+    if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
+        ts_fail_field(cx, name, TS_M_REQUIRED_PARAM);
+        return -1;
+    }
+    if (ts_json_i64(v, out) < 0) {
+        ts_fail_field(cx, name, TS_M_NOT_INTEGER);
+        return -1;
+    }
+    if (*out < 1) {
+        ts_fail_field(cx, name, TS_M_MIN_ONE);
+        return -1;
+    }
+    return 0;
+}
+
+int ts_param_int(struct ts_ctx *cx, const json_t *params, const char *name, int64_t dflt,
+                 int64_t min, int64_t *out)
+{
+    const json_t *v = json_object_get(params, name);
+    if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
+        *out = dflt;
+        return 0;
+    }
+    if (ts_json_i64(v, out) < 0) {
+        ts_fail_field(cx, name, TS_M_NOT_INTEGER);
+        return -1;
+    }
+    if (*out < min) {
+        ts_fail_field(cx, name, min == 1 ? TS_M_MIN_ONE : TS_M_MIN_ZERO);
+        return -1;
+    }
+    return 0;
+}
+
+int ts_param_revision(struct ts_ctx *cx, const json_t *v, const char *name, int64_t *out)
+{
+    *out = -1;
+    if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)))
+        return 0;
+    if (ts_json_i64(v, out) < 0 || *out < -1) {
+        ts_fail_field(cx, name, TS_M_NOT_INTEGER);
+        return -1;
+    }
+    return 0;
+}
+
+const char *ts_param_str(const json_t *params, const char *name)
+{
+    return json_string_value(json_object_get(params, name));
+}
+
+bool ts_param_bool(const json_t *params, const char *name)
+{
+    const json_t *v = json_object_get(params, name);
+    return json_is_true(v) || (json_is_string(v) && strcmp(json_string_value(v), "true") == 0);
+}
+
+/* ---------------------------------------------------------------- shared helpers */
+
+/* The app named by the `app` parameter, after checking the caller's right. */
+const struct ts_app *ts_api_app_param(struct ts_ctx *cx, const json_t *params, unsigned perm)
+{
+    int64_t app_id;
+    if (ts_param_id(cx, params, "app", &app_id) < 0 || ts_auth_require_app(cx, app_id, perm) < 0)
+        return NULL;
+    return ts_app_get(cx, app_id);
+}
+
+struct ts_query_env ts_api_query_env(struct ts_ctx *cx)
+{
+    struct ts_query_env env = {
+        .user_code = cx->user ? cx->user->code : "",
+        .tz = cx->user && cx->user->tz ? cx->user->tz : "Asia/Tokyo",
+        .now = cx->now,
+    };
+    return env;
+}
+
+/* want[] from a `fields` array parameter; NULL when absent (all fields). */
+bool *ts_api_want_fields(struct ts_ctx *cx, const struct ts_app *app, const json_t *fields)
+{
+    if (!json_is_array(fields) || json_array_size(fields) == 0)
+        return NULL;
+    bool *want = TS_NEW_N(cx->arena, bool, (size_t)app->n_fields);
+    size_t i;
+    const json_t *c;
+    json_array_foreach(fields, i, c) {
+        const struct ts_field *f = json_is_string(c) ? ts_app_field(app, json_string_value(c)) : NULL;
+        if (f)
+            want[ts_app_field_index(app, f)] = true;
+    }
+    return want;
+}
+

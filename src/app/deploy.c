@@ -1,0 +1,152 @@
+/*
+ * app/deploy.c - deploying preview settings to live (KINTONE-API.md §5.3, §7.2).
+ *
+ * Every app in one call deploys or none does. For each app the record table is
+ * migrated inside a savepoint; if existing records break a rule that the new
+ * settings add (unique, length), everything is undone and the app's deploy
+ * status becomes FAIL with the reason in words. Deploying runs synchronously
+ * inside the request, so GET preview/app/deploy.json only ever reports SUCCESS
+ * or FAIL; clients that poll see the final state at once.
+ */
+#include "base/common.h"
+#include "app/app.h"
+#include "base/log.h"
+#include "model/user.h"
+
+
+static void unref_cb(void *p)
+{
+    ts_app_unref(p);
+}
+
+/* Returns the reason the stored records cannot take the new settings, or NULL. */
+static const char *check_rules(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to)
+{
+    for (int i = 0; i < to->n_fields; i++) {
+        const struct ts_field *t = &to->fields[i];
+        const struct ts_field *f = NULL;
+        for (int j = 0; from && j < from->n_fields; j++)
+            if (from->fields[j].fid == t->fid && from->fields[j].type == t->type)
+                f = &from->fields[j];
+        if (!f)
+            continue; /* a new field has no stored values */
+        if (t->unique && !f->unique && ts_store_rtable_has_duplicates(cx, from, f))
+            return ts_arena_printf(cx->arena, ts_msg_format(TS_M_UNIQUE_BROKEN, cx->lang),
+                                   t->code);
+        if ((t->min_len > 0 && t->min_len != f->min_len) ||
+            (t->max_len >= 0 && t->max_len != f->max_len))
+            if (ts_store_rtable_has_length_outside(cx, from, f, t->min_len, t->max_len))
+                return ts_arena_printf(cx->arena, ts_msg_format(TS_M_LENGTH_BROKEN, cx->lang),
+                                       t->code);
+    }
+    return NULL;
+}
+
+/* Deploy one app inside the caller's transaction. Returns 0, 1 when the records
+ * broke a rule (reason in *why), or -1 on a database failure. */
+static int deploy_one(struct ts_ctx *cx, int64_t app_id, const char **why)
+{
+    struct ts_preview pre, live = {0};
+    if (ts_app_settings_load(cx, app_id, TS_STAGE_PREVIEW, &pre) < 0)
+        return -1;
+    struct ts_app *from = NULL;
+    if (pre.row->live_revision > 0) {
+        if (ts_app_settings_load(cx, app_id, TS_STAGE_LIVE, &live) < 0)
+            return -1;
+        from = ts_app_build(cx, live.row, live.def);
+        if (!from)
+            return -1;
+        ts_arena_defer(cx->arena, unref_cb, from);
+    }
+    json_t *settings = json_object_get(pre.def, "settings");
+    struct ts_app_row row = *pre.row;
+    row.name = json_string_value(json_object_get(settings, "name"));
+    row.description = json_string_value(json_object_get(settings, "description"));
+    struct ts_app *to = ts_app_build(cx, &row, pre.def);
+    if (!to)
+        return -1;
+    ts_arena_defer(cx->arena, unref_cb, to);
+
+    *why = from ? check_rules(cx, from, to) : NULL;
+    if (cx->err.code)
+        return -1;
+    if (*why)
+        return 1;
+    if (ts_store_rtable_migrate(cx, from, to) < 0)
+        return -1;
+    char *body = json_dumps(pre.def, JSON_COMPACT);
+    int rc = ts_store_app_def_put(cx, app_id, TS_STAGE_LIVE, body);
+    free(body);
+    if (rc < 0)
+        return -1;
+    row.live_revision = row.revision;
+    row.deploy_status = "SUCCESS";
+    row.deploy_error = NULL;
+    row.modifier = cx->user ? cx->user->code : "";
+    row.modified = cx->now;
+    cx->schema_dirty = true;
+    return ts_store_app_set_deployed(cx, &row);
+}
+
+static int revert_one(struct ts_ctx *cx, int64_t app_id)
+{
+    struct ts_preview live;
+    if (ts_app_settings_load(cx, app_id, TS_STAGE_LIVE, &live) < 0)
+        return -1;
+    char *body = json_dumps(live.def, JSON_COMPACT);
+    int rc = ts_store_app_def_put(cx, app_id, TS_STAGE_PREVIEW, body);
+    free(body);
+    return rc;
+}
+
+static int mark_failed(struct ts_ctx *cx, int64_t app_id, const char *why)
+{
+    struct ts_app_row *row = ts_store_app_row(cx, app_id);
+    if (!row)
+        return -1;
+    row->deploy_status = "FAIL";
+    row->deploy_error = why;
+    return ts_store_app_set_deployed(cx, row);
+}
+
+int ts_app_deploy(struct ts_ctx *cx, const struct ts_deploy_item *items, int n, bool revert)
+{
+    /* check every app and revision before changing anything */
+    for (int i = 0; i < n; i++) {
+        struct ts_app_row *row = ts_store_app_row(cx, items[i].app_id);
+        char id[24];
+        snprintf(id, sizeof(id), "%lld", (long long)items[i].app_id);
+        if (!row)
+            return cx->err.code ? -1 : ts_fail_arg(cx, TS_E_APP_NOT_FOUND, id);
+        if (items[i].revision >= 0 && items[i].revision != row->revision)
+            return ts_fail(cx, TS_E_SETTINGS_STALE, "deploy revision");
+        if (revert && row->live_revision == 0)
+            return ts_fail_arg(cx, TS_E_APP_NOT_FOUND, id);
+    }
+    if (ts_db_savepoint(cx, "deploy") < 0)
+        return -1;
+    const char *why = NULL;
+    int failed_at = -1;
+    for (int i = 0; i < n; i++) {
+        int rc = revert ? revert_one(cx, items[i].app_id) : deploy_one(cx, items[i].app_id, &why);
+        if (rc < 0) {
+            ts_db_rollback_to(cx, "deploy");
+            return -1;
+        }
+        if (rc == 1) {
+            failed_at = i;
+            break;
+        }
+    }
+    if (failed_at < 0) {
+        TS_LOG_INFO(cx, "app", "deployed %d app(s)%s", n, revert ? " (revert)" : "");
+        return ts_db_release(cx, "deploy");
+    }
+    /* all or nothing: undo every app, then record why on each */
+    ts_db_rollback_to(cx, "deploy");
+    TS_LOG_INFO(cx, "app", "deploy failed for app %lld", (long long)items[failed_at].app_id);
+    for (int i = 0; i < n; i++)
+        if (mark_failed(cx, items[i].app_id, why) < 0)
+            return -1;
+    return 0;
+}

@@ -1,0 +1,396 @@
+/*
+ * auth/auth.c - identity, API tokens, sessions, and the login rate limit.
+ */
+#include "base/common.h"
+#include "auth/auth.h"
+#include "base/log.h"
+#include "base/str.h"
+#include "store/store.h"
+
+#include <pthread.h>
+#include <sodium.h>
+
+void ts_auth_init(void)
+{
+    if (sodium_init() < 0)
+        TS_BUG("libsodium could not start");
+}
+
+void ts_auth_random_text(char *out, size_t n)
+{
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    for (size_t i = 0; i < n; i++)
+        out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+    out[n] = '\0';
+}
+
+static void hash32(const char *s, unsigned char out[32])
+{
+    crypto_generichash(out, 32, (const unsigned char *)s, strlen(s), NULL, 0);
+}
+
+char *ts_auth_hash_password(const char *password)
+{
+    char *out = ts_xmalloc(crypto_pwhash_STRBYTES);
+    if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* ---------------------------------------------------------------- failed logins */
+
+#define LIMIT_SLOTS   4096
+#define LIMIT_FAILS   10        /* failures allowed in a window */
+#define LIMIT_WINDOW  (10 * 60) /* seconds */
+#define LIMIT_LOCKOUT (5 * 60)
+
+static struct {
+    uint64_t key;
+    int fails;
+    int64_t window_start, locked_until;
+} limits[LIMIT_SLOTS];
+static pthread_mutex_t limit_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t limit_key(const char *kind, const char *s)
+{
+    unsigned char h[8];
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, sizeof(h));
+    crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind) + 1);
+    crypto_generichash_update(&st, (const unsigned char *)(s ? s : ""), s ? strlen(s) : 0);
+    crypto_generichash_final(&st, h, sizeof(h));
+    uint64_t k;
+    memcpy(&k, h, sizeof(k));
+    return k;
+}
+
+static bool locked(int64_t now, uint64_t key)
+{
+    pthread_mutex_lock(&limit_lock);
+    size_t i = key % LIMIT_SLOTS;
+    bool l = limits[i].key == key && limits[i].locked_until > now;
+    pthread_mutex_unlock(&limit_lock);
+    return l;
+}
+
+static void record_failure(int64_t now, uint64_t key)
+{
+    pthread_mutex_lock(&limit_lock);
+    size_t i = key % LIMIT_SLOTS;
+    if (limits[i].key != key || now - limits[i].window_start > LIMIT_WINDOW) {
+        limits[i].key = key;
+        limits[i].fails = 0;
+        limits[i].window_start = now;
+        limits[i].locked_until = 0;
+    }
+    if (++limits[i].fails >= LIMIT_FAILS)
+        limits[i].locked_until = now + LIMIT_LOCKOUT;
+    pthread_mutex_unlock(&limit_lock);
+}
+
+/* ---------------------------------------------------------------- verified headers */
+
+#define VERIFIED_SLOTS 1024
+#define VERIFIED_TTL   300
+
+static struct {
+    unsigned char hash[32];
+    int64_t user_id, pw_version, expires;
+} verified[VERIFIED_SLOTS];
+static pthread_mutex_t verified_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int64_t verified_lookup(const unsigned char h[32], int64_t now, int64_t *pw_version)
+{
+    size_t i;
+    memcpy(&i, h, sizeof(i));
+    i %= VERIFIED_SLOTS;
+    int64_t id = 0;
+    pthread_mutex_lock(&verified_lock);
+    if (verified[i].expires > now && sodium_memcmp(verified[i].hash, h, 32) == 0) {
+        id = verified[i].user_id;
+        *pw_version = verified[i].pw_version;
+    }
+    pthread_mutex_unlock(&verified_lock);
+    return id;
+}
+
+static void verified_store(const unsigned char h[32], const struct ts_user *u, int64_t now)
+{
+    size_t i;
+    memcpy(&i, h, sizeof(i));
+    i %= VERIFIED_SLOTS;
+    pthread_mutex_lock(&verified_lock);
+    memcpy(verified[i].hash, h, 32);
+    verified[i].user_id = u->id;
+    verified[i].pw_version = u->pw_version;
+    verified[i].expires = now + VERIFIED_TTL;
+    pthread_mutex_unlock(&verified_lock);
+}
+
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy(void)
+{
+    char pw[33];
+    ts_auth_random_text(pw, 32);
+    if (crypto_pwhash_str(dummy_hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        dummy_hash[0] = '\0';
+}
+
+/* Check code/password, honouring the lockout. Returns the user or NULL with
+ * CB_WA01 / LOGIN_LOCKED set. */
+static struct ts_user *check_password(struct ts_ctx *cx, const char *code, const char *password,
+                                      const char *addr)
+{
+    uint64_t kname = limit_key("name", code), kaddr = limit_key("addr", addr);
+    if (locked(cx->now, kname) || (addr && locked(cx->now, kaddr))) {
+        ts_fail(cx, TS_E_LOGIN_LOCKED, "login locked");
+        return NULL;
+    }
+    struct ts_user *u = ts_store_user_by_code(cx, code);
+    if (!u && cx->err.code)
+        return NULL;
+    bool ok = u && u->active &&
+              crypto_pwhash_str_verify(u->pwhash, password, strlen(password)) == 0;
+    if (!u) { /* spend the same time whether or not the account exists */
+        pthread_once(&dummy_once, make_dummy);
+        volatile int spent = crypto_pwhash_str_verify(dummy_hash, password, strlen(password));
+        (void)spent;
+    }
+    if (!ok) {
+        record_failure(cx->now, kname);
+        if (addr)
+            record_failure(cx->now, kaddr);
+        TS_LOG_WARN(cx, "auth", "login failed for a user name from %s", addr ? addr : "?");
+        ts_fail(cx, TS_E_BAD_PASSWORD, "bad password");
+        return NULL;
+    }
+    return u;
+}
+
+static int identify_password(struct ts_ctx *cx, const char *header, const char *addr)
+{
+    unsigned char h[32];
+    hash32(header, h);
+    int64_t pw_version = 0;
+    int64_t id = verified_lookup(h, cx->now, &pw_version);
+    if (id) {
+        struct ts_user *u = ts_store_user_by_id(cx, id);
+        if (u && u->active && u->pw_version == pw_version) {
+            cx->user = u;
+            return 0;
+        }
+        if (cx->err.code)
+            return -1;
+    }
+    unsigned char raw[512];
+    size_t len = 0;
+    if (strlen(header) > 680 ||
+        sodium_base642bin(raw, sizeof(raw) - 1, header, strlen(header), NULL, &len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0)
+        return ts_fail(cx, TS_E_BAD_PASSWORD, "bad base64");
+    raw[len] = '\0';
+    char *colon = memchr(raw, ':', len);
+    if (!colon || memchr(raw, '\0', len))
+        return ts_fail(cx, TS_E_BAD_PASSWORD, "no colon");
+    *colon = '\0';
+    struct ts_user *u = check_password(cx, (const char *)raw, colon + 1, addr);
+    sodium_memzero(raw, sizeof(raw));
+    if (!u)
+        return -1;
+    verified_store(h, u, cx->now);
+    cx->user = u;
+    return 0;
+}
+
+static int identify_tokens(struct ts_ctx *cx, const char *header, struct ts_auth *auth)
+{
+    char *list = ts_arena_strdup(cx->arena, header);
+    char *save = NULL;
+    for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ')
+            tok++;
+        if (auth->n_tokens == TS_AUTH_MAX_TOKENS)
+            return ts_fail(cx, TS_E_BAD_PASSWORD, "too many tokens");
+        unsigned char h[32];
+        hash32(tok, h);
+        int64_t app_id;
+        unsigned perms;
+        int found = ts_store_token_find(cx, h, &app_id, &perms);
+        if (found < 0)
+            return -1;
+        if (!found)
+            return ts_fail(cx, TS_E_BAD_PASSWORD, "unknown API token");
+        auth->tokens[auth->n_tokens].app_id = app_id;
+        auth->tokens[auth->n_tokens].perms = perms;
+        auth->n_tokens++;
+    }
+    if (auth->n_tokens == 0)
+        return ts_fail(cx, TS_E_BAD_PASSWORD, "empty API token header");
+    /* Work done with a token is recorded as the administrator, as kintone does. */
+    cx->user = ts_store_user_by_code(cx, "Administrator");
+    if (!cx->user)
+        return cx->err.code ? -1 : ts_fail(cx, TS_E_INTERNAL, "no Administrator account");
+    return 0;
+}
+
+int ts_auth_identify(struct ts_ctx *cx, const struct ts_auth_request *rq)
+{
+    struct ts_auth *auth = TS_NEW(cx->arena, struct ts_auth);
+    cx->auth = auth;
+    if (rq->password_header && *rq->password_header) {
+        auth->kind = TS_AUTH_PASSWORD;
+        return identify_password(cx, rq->password_header, rq->client_addr);
+    }
+    if (rq->token_header && *rq->token_header) {
+        auth->kind = TS_AUTH_TOKEN;
+        return identify_tokens(cx, rq->token_header, auth);
+    }
+    if (rq->session_cookie && *rq->session_cookie) {
+        unsigned char h[32];
+        hash32(rq->session_cookie, h);
+        int64_t user_id;
+        const char *csrf;
+        int found = ts_store_session_get(cx, h, &user_id, &csrf);
+        if (found < 0)
+            return -1;
+        if (found) {
+            struct ts_user *u = ts_store_user_by_id(cx, user_id);
+            if (u && u->active) {
+                auth->kind = TS_AUTH_SESSION;
+                auth->csrf = csrf;
+                cx->user = u;
+                return 0;
+            }
+            if (cx->err.code)
+                return -1;
+        }
+    }
+    cx->auth = NULL;
+    return ts_fail(cx, TS_E_LOGIN_REQUIRED, "no credentials");
+}
+
+int ts_auth_require_app(struct ts_ctx *cx, int64_t app_id, unsigned perm)
+{
+    const struct ts_auth *auth = cx->auth;
+    if (!auth)
+        return ts_fail(cx, TS_E_LOGIN_REQUIRED, "no identity");
+    if (auth->kind != TS_AUTH_TOKEN)
+        return 0;
+    for (int i = 0; i < auth->n_tokens; i++) {
+        if (auth->tokens[i].app_id != app_id)
+            continue;
+        if ((auth->tokens[i].perms & perm) == perm)
+            return 0;
+    }
+    for (int i = 0; i < auth->n_tokens; i++)
+        if (auth->tokens[i].app_id == app_id)
+            return ts_fail(cx, TS_E_TOKEN_NO_PERMISSION, "token lacks a right");
+    return ts_fail(cx, TS_E_TOKEN_WRONG_APP, "token for another app");
+}
+
+int ts_auth_require_user(struct ts_ctx *cx)
+{
+    if (!cx->auth)
+        return ts_fail(cx, TS_E_LOGIN_REQUIRED, "no identity");
+    if (cx->auth->kind == TS_AUTH_TOKEN)
+        return ts_fail(cx, TS_E_NO_PERMISSION, "API tokens may not call this API");
+    return 0;
+}
+
+int ts_auth_check_csrf(struct ts_ctx *cx, const char *request_token)
+{
+    if (!cx->auth || cx->auth->kind != TS_AUTH_SESSION)
+        return 0;
+    if (!request_token || strlen(request_token) != strlen(cx->auth->csrf) ||
+        sodium_memcmp(request_token, cx->auth->csrf, strlen(request_token)) != 0)
+        return ts_fail(cx, TS_E_NO_PERMISSION, "missing or wrong __REQUEST_TOKEN__");
+    return 0;
+}
+
+#define SESSION_TTL (12 * 3600)
+
+int ts_auth_login(struct ts_ctx *cx, const char *code, const char *password, const char *addr,
+                  const char **session, const char **csrf)
+{
+    struct ts_user *u = check_password(cx, code, password, addr);
+    if (!u)
+        return -1;
+    char *sid = ts_arena_alloc(cx->arena, 44), *tok = ts_arena_alloc(cx->arena, 33);
+    ts_auth_random_text(sid, 43);
+    ts_auth_random_text(tok, 32);
+    unsigned char h[32];
+    hash32(sid, h);
+    if (ts_store_session_add(cx, h, u->id, tok, cx->now + SESSION_TTL) < 0)
+        return -1;
+    cx->user = u;
+    *session = sid;
+    *csrf = tok;
+    TS_LOG_INFO(cx, "auth", "user %lld logged in", (long long)u->id);
+    return 0;
+}
+
+int ts_auth_logout(struct ts_ctx *cx, const char *session)
+{
+    unsigned char h[32];
+    if (!session)
+        return 0;
+    hash32(session, h);
+    return ts_store_session_delete(cx, h);
+}
+
+const char *ts_auth_token_create(struct ts_ctx *cx, int64_t app_id, unsigned perms,
+                                 const char *note, int64_t *id)
+{
+    char *tok = ts_arena_alloc(cx->arena, 41);
+    ts_auth_random_text(tok, 40);
+    unsigned char h[32];
+    hash32(tok, h);
+    struct ts_token_row t = {
+        .app_id = app_id,
+        .perms = perms,
+        .prefix = ts_arena_strndup(cx->arena, tok, 6),
+        .note = note,
+        .creator = cx->user ? cx->user->code : "",
+        .created = cx->now,
+    };
+    if (ts_store_token_add(cx, h, &t) < 0)
+        return NULL;
+    *id = t.id;
+    return tok;
+}
+
+static const char *const PERM_NAMES[] = {"view", "add", "edit", "delete", "manage"};
+
+int ts_auth_perms_parse(const char *s, unsigned *perms)
+{
+    *perms = 0;
+    char buf[128];
+    snprintf(buf, sizeof(buf), "%s", s);
+    char *save = NULL;
+    for (char *w = strtok_r(buf, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
+        size_t i;
+        for (i = 0; i < TS_ARRAY_LEN(PERM_NAMES); i++)
+            if (strcmp(w, PERM_NAMES[i]) == 0)
+                break;
+        if (i == TS_ARRAY_LEN(PERM_NAMES))
+            return -1;
+        *perms |= 1u << i;
+    }
+    return *perms ? 0 : -1;
+}
+
+const char *ts_auth_perms_text(struct ts_ctx *cx, unsigned perms)
+{
+    char buf[64] = "";
+    size_t n = 0;
+    for (size_t i = 0; i < TS_ARRAY_LEN(PERM_NAMES); i++)
+        if (perms & (1u << i))
+            n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? "," : "", PERM_NAMES[i]);
+    return ts_arena_strdup(cx->arena, buf);
+}

@@ -1,0 +1,83 @@
+/*
+ * auth/auth.h - who is calling, and whether they may (KINTONE-API.md §1).
+ *
+ * Password auth (X-Cybozu-Authorization), per-app API tokens
+ * (X-Cybozu-API-Token, comma-separated), and browser sessions (an HttpOnly
+ * cookie plus __REQUEST_TOKEN__ on every write). When several are present the
+ * password wins, then tokens, then the session, as kintone.
+ *
+ * Passwords are Argon2id hashes (libsodium). Verifying one costs tens of
+ * milliseconds by design, so a successful header is remembered (by its hash) for
+ * a few minutes, and forgotten when the password changes. Failed logins are
+ * counted per login name and per client address; past the limit the caller
+ * waits (429).
+ */
+#ifndef TS_AUTH_H
+#define TS_AUTH_H
+
+#include "base/ctx.h"
+#include "model/user.h"
+
+enum ts_perm {
+    TS_PERM_VIEW = 1 << 0,
+    TS_PERM_ADD = 1 << 1,
+    TS_PERM_EDIT = 1 << 2,
+    TS_PERM_DELETE = 1 << 3,
+    TS_PERM_MANAGE = 1 << 4,
+};
+
+enum ts_auth_kind { TS_AUTH_PASSWORD, TS_AUTH_TOKEN, TS_AUTH_SESSION };
+
+#define TS_AUTH_MAX_TOKENS 9
+
+struct ts_auth {
+    enum ts_auth_kind kind;
+    int n_tokens; /* TOKEN: the apps and rights of each token sent */
+    struct {
+        int64_t app_id;
+        unsigned perms;
+    } tokens[TS_AUTH_MAX_TOKENS];
+    const char *csrf; /* SESSION: the request token writes must carry */
+};
+
+struct ts_auth_request {
+    const char *password_header; /* X-Cybozu-Authorization */
+    const char *token_header;    /* X-Cybozu-API-Token */
+    const char *session_cookie;  /* value of the tsumiki_session cookie */
+    const char *client_addr;
+};
+
+void ts_auth_init(void);
+
+/* Identify the caller; sets cx->user and cx->auth. CB_AU01 when nothing was sent,
+ * CB_WA01 for a wrong password or unknown token, 429 when locked out. */
+int ts_auth_identify(struct ts_ctx *cx, const struct ts_auth_request *rq);
+
+/* May the caller do perm on app_id? Users may do everything (app and record
+ * permissions arrive with the team layer); tokens only what they were given:
+ * GAIA_IA02 for another app's token, GAIA_NO01 for a missing right. */
+int ts_auth_require_app(struct ts_ctx *cx, int64_t app_id, unsigned perm);
+/* For APIs kintone does not open to API tokens (preview/app.json, apps.json). */
+int ts_auth_require_user(struct ts_ctx *cx);
+/* A session write must carry the session's request token (CB_NO02 otherwise). */
+int ts_auth_check_csrf(struct ts_ctx *cx, const char *request_token);
+
+/* Browser login. On success returns 0 and arena strings for the cookie value
+ * and the request token. */
+int ts_auth_login(struct ts_ctx *cx, const char *code, const char *password, const char *addr,
+                  const char **session /* out */, const char **csrf /* out */);
+int ts_auth_logout(struct ts_ctx *cx, const char *session);
+
+/* Argon2id hash of password (malloc'd string), or NULL if hashing failed. */
+char *ts_auth_hash_password(const char *password);
+/* A random printable secret of n characters into out[n+1]. */
+void ts_auth_random_text(char *out, size_t n);
+
+/* Create an API token for an app; returns the token text (arena), shown once. */
+const char *ts_auth_token_create(struct ts_ctx *cx, int64_t app_id, unsigned perms,
+                                 const char *note, int64_t *id /* out */);
+/* Parse "view,add,edit,delete,manage" into perms; -1 if a word is unknown. */
+int ts_auth_perms_parse(const char *s, unsigned *perms /* out */);
+const char *ts_auth_perms_text(struct ts_ctx *cx, unsigned perms);
+
+#endif

@@ -1,0 +1,315 @@
+/*
+ * http/server.c - libmicrohttpd glue: listening, reading bodies, building the
+ * request for api/, and sending the answer.
+ *
+ * Each worker thread owns one SQLite connection (DESIGN §3). The answer is
+ * queued only on the call after the body has been read; libmicrohttpd 0.9.75
+ * closes keep-alive connections when a response is queued on the first call
+ * (DESIGN §4).
+ */
+#include "base/common.h"
+#include "http/http.h"
+#include "api/api.h"
+#include "base/log.h"
+#include "base/str.h"
+#include "store/store.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+
+#define MAX_BODY (64 * 1024 * 1024)
+
+static const char *db_path;
+static _Thread_local struct ts_db *tl_db;
+static atomic_int running;
+
+/* Every connection's database handle; closed at shutdown. */
+static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ts_db *conns[256];
+static int n_conns;
+
+static struct ts_db *thread_db(void)
+{
+    if (tl_db)
+        return tl_db;
+    char err[256];
+    tl_db = ts_db_open(db_path, err, sizeof(err));
+    if (!tl_db) {
+        TS_LOG_ERROR(NULL, "http", "%s", err);
+        return NULL;
+    }
+    pthread_mutex_lock(&conns_lock);
+    if (n_conns < (int)TS_ARRAY_LEN(conns))
+        conns[n_conns++] = tl_db;
+    pthread_mutex_unlock(&conns_lock);
+    return tl_db;
+}
+
+struct pending {
+    struct ts_buf body;
+    bool too_large;
+};
+
+static const char home_page[] =
+    "<!doctype html><html lang=\"ja\"><meta charset=\"utf-8\"><title>Tsumiki</title>"
+    "<body style=\"font-family:sans-serif;max-width:40em;margin:3em auto;line-height:1.6\">"
+    "<h1>Tsumiki 積み木</h1>"
+    "<p>The Tsumiki server is running. Its kintone-compatible REST API is at "
+    "<code>/k/v1/</code>; point the official kintone client or CLI at this address.</p>"
+    "<p>Tsumiki サーバーが動いています。kintone 互換の REST API は <code>/k/v1/</code> "
+    "にあります。</p></body></html>";
+
+static enum MHD_Result reply(struct MHD_Connection *c, int status, char *body, size_t len,
+                            const char *type, const char *kcode, const char *cookie)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(r, "Content-Type", type);
+    MHD_add_response_header(r, "X-ConcurrencyLimit-Limit", "100");
+    char running_s[16];
+    snprintf(running_s, sizeof(running_s), "%d", atomic_load(&running));
+    MHD_add_response_header(r, "X-ConcurrencyLimit-Running", running_s);
+    if (kcode)
+        MHD_add_response_header(r, "X-Cybozu-Error", kcode);
+    if (cookie)
+        MHD_add_response_header(r, "Set-Cookie", cookie);
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum ts_method method_of(const char *m)
+{
+    if (!strcmp(m, "GET") || !strcmp(m, "HEAD"))
+        return TS_GET;
+    if (!strcmp(m, "POST"))
+        return TS_POST;
+    if (!strcmp(m, "PUT"))
+        return TS_PUT;
+    if (!strcmp(m, "DELETE"))
+        return TS_DELETE;
+    return TS_METHOD_OTHER;
+}
+
+struct arg_ctx {
+    json_t *params;
+    bool bad;
+};
+
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+    (void)kind;
+    struct arg_ctx *a = cls;
+    if (json_object_size(a->params) > 10000 || ts_params_add(a->params, key, value) < 0)
+        a->bad = true;
+    return MHD_YES;
+}
+
+static void client_addr(struct MHD_Connection *c, char *out, size_t n)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    out[0] = '\0';
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
+static enum MHD_Result fail_early(struct MHD_Connection *c, struct ts_ctx *cx, const char *lang)
+{
+    struct ts_buf b;
+    struct ts_jw w;
+    ts_buf_init(&b);
+    ts_jw_init(&w, &b);
+    if (lang && !strncmp(lang, "ja", 2))
+        cx->lang = TS_LANG_JA;
+    ts_api_write_error(cx, &w);
+    size_t len;
+    char *body = ts_buf_detach(&b, &len);
+    return reply(c, ts_err_status(cx->err.code), body, len, "application/json; charset=utf-8",
+                ts_err_kintone_code(cx->err.code), NULL);
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *upload,
+                              size_t *upload_size, void **req_cls)
+{
+    (void)cls;
+    (void)version;
+    struct pending *pend = *req_cls;
+    if (!pend) {
+        pend = ts_xcalloc(1, sizeof(*pend));
+        *req_cls = pend;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (pend->body.len + *upload_size > MAX_BODY)
+            pend->too_large = true;
+        else
+            ts_buf_add(&pend->body, upload, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+
+    const char *path = ts_api_strip_prefix(url);
+    if (!path && strncmp(url, "/api/", 5) == 0)
+        path = url;
+    if (!path) {
+        if (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0) {
+            char *body = ts_xstrdup(home_page);
+            return reply(c, 200, body, strlen(body), "text/html; charset=utf-8", NULL, NULL);
+        }
+        char *body = ts_xstrdup("Not found\n");
+        return reply(c, 404, body, strlen(body), "text/plain; charset=utf-8", NULL, NULL);
+    }
+
+    atomic_fetch_add(&running, 1);
+    struct ts_db *db = thread_db();
+    struct ts_ctx cx;
+    ts_ctx_init(&cx, db);
+    const char *lang = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+    enum MHD_Result ret;
+    json_t *params = json_object();
+    struct arg_ctx args = {params, false};
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, &args);
+
+    struct ts_api_req rq = {0};
+    rq.http_method = method_of(method);
+    rq.method = rq.http_method;
+    const char *override = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-HTTP-Method-Override");
+    if (override && rq.http_method == TS_POST)
+        rq.method = method_of(override);
+
+    if (!db) {
+        ts_fail(&cx, TS_E_INTERNAL, "no database connection");
+        ret = fail_early(c, &cx, lang);
+        goto out;
+    }
+    if (pend->too_large) {
+        ts_fail(&cx, TS_E_BODY_TOO_LARGE, "body over %d bytes", MAX_BODY);
+        ret = fail_early(c, &cx, lang);
+        goto out;
+    }
+    if (args.bad) {
+        ts_fail_field(&cx, "query", TS_M_BAD_VALUE_SHAPE);
+        ret = fail_early(c, &cx, lang);
+        goto out;
+    }
+    if (pend->body.len) {
+        json_error_t jerr;
+        json_t *body = json_loadb(pend->body.p, pend->body.len, JSON_REJECT_DUPLICATES, &jerr);
+        if (!json_is_object(body)) {
+            json_decref(body);
+            ts_fail(&cx, TS_E_BAD_JSON, "line %d column %d: %s", jerr.line, jerr.column, jerr.text);
+            ret = fail_early(c, &cx, lang);
+            goto out;
+        }
+        /* body parameters win over the query string */
+        json_object_update(params, body);
+        json_decref(body);
+    }
+    char addr[64];
+    client_addr(c, addr, sizeof(addr));
+    rq.path = path;
+    rq.params = params;
+    rq.accept_language = lang;
+    rq.auth.password_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Cybozu-Authorization");
+    rq.auth.token_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Cybozu-API-Token");
+    rq.auth.session_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "tsumiki_session");
+    rq.auth.client_addr = addr;
+    ts_api_handle(&cx, &rq);
+    size_t len;
+    char *body = ts_buf_detach(&rq.body, &len);
+    ret = reply(c, rq.status, body, len, "application/json; charset=utf-8",
+               rq.status >= 400 ? ts_err_kintone_code(cx.err.code) : NULL, rq.set_cookie);
+    TS_LOG_DEBUG(&cx, "access", "%s %s status=%d code=%s bytes=%zu user=%s", method, path,
+                 rq.status, rq.status >= 400 ? ts_err_kintone_code(cx.err.code) : "-", len,
+                 cx.user ? cx.user->code : "-");
+out:
+    json_decref(params);
+    ts_ctx_release(&cx);
+    atomic_fetch_sub(&running, 1);
+    return ret;
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)c;
+    (void)toe;
+    struct pending *pend = *req_cls;
+    if (pend) {
+        ts_buf_release(&pend->body);
+        free(pend);
+        *req_cls = NULL;
+    }
+}
+
+static struct MHD_Daemon *start(const char *addr, int port, int threads)
+{
+    struct sockaddr_storage ss = {0};
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    if (strchr(addr, ':')) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET6, addr, &s6->sin6_addr) != 1)
+            return NULL;
+        flags |= MHD_USE_IPv6;
+    } else {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET, addr, &s4->sin_addr) != 1)
+            return NULL;
+    }
+    return MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, NULL,
+                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+                            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_END);
+}
+
+int ts_server_run(const struct ts_server_opts *o)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/tsumiki.db", o->data_dir);
+    db_path = path;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct MHD_Daemon *d[2] = {NULL, NULL};
+    const char *addrs[2] = {o->listen ? o->listen : "127.0.0.1", o->listen ? NULL : "::1"};
+    for (int i = 0; i < 2 && addrs[i]; i++) {
+        d[i] = start(addrs[i], o->port, o->threads);
+        if (!d[i]) {
+            TS_LOG_ERROR(NULL, "http", "cannot listen on %s port %d", addrs[i], o->port);
+            if (i == 1) /* no IPv6 on this machine: go on with IPv4 */
+                continue;
+            return 1;
+        }
+    }
+    TS_LOG_INFO(NULL, "http", "serving on http://localhost:%d/ (data in %s)", o->port,
+                o->data_dir);
+    int sig;
+    sigwait(&set, &sig);
+    TS_LOG_INFO(NULL, "http", "stopping (signal %d)", sig);
+    for (int i = 0; i < 2; i++)
+        if (d[i])
+            MHD_stop_daemon(d[i]);
+    for (int i = 0; i < n_conns; i++)
+        ts_db_close(conns[i]);
+    return 0;
+}

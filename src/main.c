@@ -1,0 +1,346 @@
+/*
+ * main.c - the command line: serve, user, token.
+ *
+ *   tsumiki serve [--data DIR] [--port N] [--listen ADDR] [--threads N]
+ *   tsumiki user add LOGIN [--name NAME] [--admin] [--lang auto|ja|en] [--tz ZONE]
+ *   tsumiki user passwd LOGIN
+ *   tsumiki user list
+ *   tsumiki token add --app N --perms view,add,edit,delete,manage [--note TEXT]
+ *   tsumiki token list --app N
+ *   tsumiki token revoke --app N --id M
+ *
+ * Passwords come from TSUMIKI_PASSWORD or, failing that, one line of standard input.
+ */
+#include "base/common.h"
+#include "auth/auth.h"
+#include "base/log.h"
+#include "base/str.h"
+#include "base/tstime.h"
+#include "http/http.h"
+#include "store/store.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+
+struct opts {
+    const char *data, *listen, *name, *lang, *tz, *perms, *note;
+    int port, threads;
+    int64_t app, id;
+    bool admin;
+    const char *args[4];
+    int n_args;
+};
+
+static TS_NORETURN void usage(void)
+{
+    fputs("usage: tsumiki serve [--data DIR] [--port N] [--listen ADDR] [--threads N]\n"
+          "       tsumiki user add LOGIN [--name NAME] [--admin] [--lang auto|ja|en] [--tz ZONE]\n"
+          "       tsumiki user passwd LOGIN\n"
+          "       tsumiki user list\n"
+          "       tsumiki token add --app N --perms view,add,edit,delete,manage [--note TEXT]\n"
+          "       tsumiki token list --app N\n"
+          "       tsumiki token revoke --app N --id M\n"
+          "Every command takes --data DIR (default ./data).\n"
+          "Passwords are read from TSUMIKI_PASSWORD, or from one line of standard input.\n",
+          stderr);
+    exit(2);
+}
+
+static int64_t num_arg(const char *s)
+{
+    int64_t v;
+    if (!s || ts_parse_i64(s, &v) < 0 || v < 0)
+        usage();
+    return v;
+}
+
+static void parse(int argc, char **argv, struct opts *o)
+{
+    o->data = "./data";
+    o->port = 8080;
+    o->threads = 4;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--admin")) {
+            o->admin = true;
+            continue;
+        }
+        if (a[0] == '-' && a[1] == '-') {
+            if (!v)
+                usage();
+            i++;
+            if (!strcmp(a, "--data"))
+                o->data = v;
+            else if (!strcmp(a, "--port"))
+                o->port = (int)num_arg(v);
+            else if (!strcmp(a, "--listen"))
+                o->listen = v;
+            else if (!strcmp(a, "--threads"))
+                o->threads = (int)num_arg(v);
+            else if (!strcmp(a, "--name"))
+                o->name = v;
+            else if (!strcmp(a, "--lang"))
+                o->lang = v;
+            else if (!strcmp(a, "--tz"))
+                o->tz = v;
+            else if (!strcmp(a, "--perms"))
+                o->perms = v;
+            else if (!strcmp(a, "--note"))
+                o->note = v;
+            else if (!strcmp(a, "--app"))
+                o->app = num_arg(v);
+            else if (!strcmp(a, "--id"))
+                o->id = num_arg(v);
+            else
+                usage();
+            continue;
+        }
+        if (o->n_args == (int)TS_ARRAY_LEN(o->args))
+            usage();
+        o->args[o->n_args++] = a;
+    }
+    if (o->port < 1 || o->port > 65535 || o->threads < 1 || o->threads > 64)
+        usage();
+}
+
+static struct ts_db *open_db(const char *dir)
+{
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+        fprintf(stderr, "tsumiki: cannot create %s: %s\n", dir, strerror(errno));
+        return NULL;
+    }
+    char path[4096], err[256];
+    snprintf(path, sizeof(path), "%s/tsumiki.db", dir);
+    struct ts_db *db = ts_db_open(path, err, sizeof(err));
+    if (!db)
+        fprintf(stderr, "tsumiki: %s\n", err);
+    return db;
+}
+
+static const char *read_password(char *buf, size_t n)
+{
+    const char *env = getenv("TSUMIKI_PASSWORD");
+    if (env && *env)
+        return env;
+    if (!fgets(buf, (int)n, stdin))
+        return NULL;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return *buf ? buf : NULL;
+}
+
+static int fail(struct ts_ctx *cx, const char *what)
+{
+    fprintf(stderr, "tsumiki: %s: %s %s\n", what, ts_err_kintone_code(cx->err.code),
+            cx->err.fields ? cx->err.fields->message
+                           : cx->err.message ? cx->err.message
+                                             : ts_err_default_message(cx->err.code, TS_LANG_EN));
+    return 1;
+}
+
+/* Run fn in a write transaction; returns a process exit code. */
+static int in_tx(struct ts_ctx *cx, int (*fn)(struct ts_ctx *, struct opts *), struct opts *o,
+                 const char *what)
+{
+    if (ts_db_begin(cx, true) < 0)
+        return fail(cx, what);
+    if (fn(cx, o) < 0) {
+        ts_db_rollback(cx);
+        return fail(cx, what);
+    }
+    if (ts_db_commit(cx) < 0)
+        return fail(cx, what);
+    return 0;
+}
+
+static int user_add(struct ts_ctx *cx, struct opts *o)
+{
+    char buf[1024];
+    if (o->n_args < 3)
+        usage();
+    if (o->tz && !ts_tz_valid(o->tz))
+        return ts_fail(cx, TS_E_INVALID_INPUT, "bad time zone");
+    const char *pw = read_password(buf, sizeof(buf));
+    if (!pw || strlen(pw) < 8) {
+        fprintf(stderr, "tsumiki: a password of at least 8 characters is needed\n");
+        return ts_fail(cx, TS_E_INVALID_INPUT, "password");
+    }
+    char *hash = ts_auth_hash_password(pw);
+    if (!hash)
+        return ts_fail(cx, TS_E_INTERNAL, "hashing failed");
+    struct ts_user u = {
+        .code = o->args[2],
+        .name = o->name ? o->name : o->args[2],
+        .lang = o->lang ? o->lang : "auto",
+        .tz = o->tz ? o->tz : "Asia/Tokyo",
+        .pwhash = ts_arena_strdup(cx->arena, hash),
+        .admin = o->admin,
+        .active = true,
+    };
+    free(hash);
+    if (ts_store_user_by_code(cx, u.code)) {
+        fprintf(stderr, "tsumiki: user %s already exists\n", u.code);
+        return ts_fail(cx, TS_E_INVALID_INPUT, "exists");
+    }
+    if (ts_store_user_add(cx, &u) < 0)
+        return -1;
+    printf("added user %s\n", u.code);
+    return 0;
+}
+
+static int user_passwd(struct ts_ctx *cx, struct opts *o)
+{
+    char buf[1024];
+    if (o->n_args < 3)
+        usage();
+    struct ts_user *u = ts_store_user_by_code(cx, o->args[2]);
+    if (!u) {
+        fprintf(stderr, "tsumiki: no user %s\n", o->args[2]);
+        return cx->err.code ? -1 : ts_fail(cx, TS_E_INVALID_INPUT, "no user");
+    }
+    const char *pw = read_password(buf, sizeof(buf));
+    if (!pw || strlen(pw) < 8) {
+        fprintf(stderr, "tsumiki: a password of at least 8 characters is needed\n");
+        return ts_fail(cx, TS_E_INVALID_INPUT, "password");
+    }
+    char *hash = ts_auth_hash_password(pw);
+    if (!hash)
+        return ts_fail(cx, TS_E_INTERNAL, "hashing failed");
+    int rc = ts_store_user_set_password(cx, u->id, hash);
+    free(hash);
+    if (rc == 0)
+        printf("password changed for %s\n", u->code);
+    return rc;
+}
+
+static int print_user(struct ts_ctx *cx, const struct ts_user *u, void *arg)
+{
+    (void)cx;
+    (void)arg;
+    printf("%-20s %-24s %-5s %-16s %s%s\n", u->code, u->name, u->lang, u->tz,
+           u->admin ? "admin" : "-", u->active ? "" : " (inactive)");
+    return 0;
+}
+
+static int token_add(struct ts_ctx *cx, struct opts *o)
+{
+    unsigned perms;
+    if (!o->app || !o->perms || ts_auth_perms_parse(o->perms, &perms) < 0)
+        usage();
+    if (!ts_store_app_row(cx, o->app)) {
+        fprintf(stderr, "tsumiki: no app %lld\n", (long long)o->app);
+        return cx->err.code ? -1 : ts_fail(cx, TS_E_APP_NOT_FOUND, "app");
+    }
+    cx->user = ts_store_user_by_code(cx, "Administrator");
+    int64_t id;
+    const char *tok = ts_auth_token_create(cx, o->app, perms, o->note, &id);
+    if (!tok)
+        return -1;
+    printf("token %lld for app %lld (%s):\n%s\n", (long long)id, (long long)o->app,
+           ts_auth_perms_text(cx, perms), tok);
+    return 0;
+}
+
+static int print_token(struct ts_ctx *cx, const struct ts_token_row *t, void *arg)
+{
+    (void)arg;
+    printf("%-6lld %s…  %-28s %s\n", (long long)t->id, t->prefix, ts_auth_perms_text(cx, t->perms),
+           t->note);
+    return 0;
+}
+
+static int token_revoke(struct ts_ctx *cx, struct opts *o)
+{
+    if (!o->app || !o->id)
+        usage();
+    int found = ts_store_token_revoke(cx, o->app, o->id);
+    if (found == 0) {
+        fprintf(stderr, "tsumiki: no token %lld on app %lld\n", (long long)o->id, (long long)o->app);
+        return ts_fail(cx, TS_E_INVALID_INPUT, "no token");
+    }
+    if (found > 0)
+        printf("revoked token %lld\n", (long long)o->id);
+    return found < 0 ? -1 : 0;
+}
+
+/* The first start creates the Administrator, with TSUMIKI_ADMIN_PASSWORD or a
+ * generated password printed once. */
+static int ensure_admin(struct ts_ctx *cx, struct opts *o)
+{
+    (void)o;
+    int64_t n = ts_store_user_count(cx);
+    if (n != 0)
+        return n < 0 ? -1 : 0;
+    const char *pw = getenv("TSUMIKI_ADMIN_PASSWORD");
+    char gen[21];
+    bool generated = !pw || !*pw;
+    if (generated) {
+        ts_auth_random_text(gen, 20);
+        pw = gen;
+    }
+    char *hash = ts_auth_hash_password(pw);
+    if (!hash)
+        return ts_fail(cx, TS_E_INTERNAL, "hashing failed");
+    struct ts_user u = {.code = "Administrator", .name = "Administrator", .lang = "auto",
+                        .tz = "Asia/Tokyo", .pwhash = ts_arena_strdup(cx->arena, hash),
+                        .admin = true, .active = true};
+    free(hash);
+    if (ts_store_user_add(cx, &u) < 0)
+        return -1;
+    if (generated)
+        fprintf(stderr,
+                "\n  First start: created the account Administrator with the password\n\n"
+                "      %s\n\n"
+                "  It is shown only this once. Change it with: tsumiki user passwd Administrator\n\n",
+                gen);
+    else
+        fprintf(stderr, "First start: created the account Administrator "
+                        "(password from TSUMIKI_ADMIN_PASSWORD).\n");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct opts o = {0};
+    if (argc < 2)
+        usage();
+    parse(argc - 1, argv + 1, &o);
+    if (o.n_args < 1)
+        usage();
+    ts_log_init();
+    ts_auth_init();
+    struct ts_db *db = open_db(o.data);
+    if (!db)
+        return 1;
+    struct ts_ctx cx;
+    ts_ctx_init(&cx, db);
+    int rc = 0;
+    const char *cmd = o.args[0], *sub = o.n_args > 1 ? o.args[1] : "";
+    if (!strcmp(cmd, "serve")) {
+        rc = in_tx(&cx, ensure_admin, &o, "set-up");
+        ts_ctx_release(&cx);
+        ts_db_close(db);
+        if (rc)
+            return rc;
+        struct ts_server_opts so = {o.data, o.listen, o.port, o.threads};
+        return ts_server_run(&so);
+    } else if (!strcmp(cmd, "user") && !strcmp(sub, "add")) {
+        rc = in_tx(&cx, ensure_admin, &o, "set-up") || in_tx(&cx, user_add, &o, "user add");
+    } else if (!strcmp(cmd, "user") && !strcmp(sub, "passwd")) {
+        rc = in_tx(&cx, user_passwd, &o, "user passwd");
+    } else if (!strcmp(cmd, "user") && !strcmp(sub, "list")) {
+        rc = ts_store_user_each(&cx, print_user, NULL) < 0 ? fail(&cx, "user list") : 0;
+    } else if (!strcmp(cmd, "token") && !strcmp(sub, "add")) {
+        rc = in_tx(&cx, token_add, &o, "token add");
+    } else if (!strcmp(cmd, "token") && !strcmp(sub, "list")) {
+        if (!o.app)
+            usage();
+        rc = ts_store_token_each(&cx, o.app, print_token, NULL) < 0 ? fail(&cx, "token list") : 0;
+    } else if (!strcmp(cmd, "token") && !strcmp(sub, "revoke")) {
+        rc = in_tx(&cx, token_revoke, &o, "token revoke");
+    } else {
+        usage();
+    }
+    ts_ctx_release(&cx);
+    ts_db_close(db);
+    return rc;
+}

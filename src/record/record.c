@@ -1,0 +1,783 @@
+/*
+ * record/record.c - record values in and out, defaults, validation, history.
+ *
+ * kintone's write rules (KINTONE-API.md §6): unknown field codes are ignored;
+ * defaults apply on add only; required, unique, length and range are checked on
+ * the merged record; `""` is never a duplicate; read-only system fields are
+ * ignored, except that CREATOR, CREATED_TIME, MODIFIER and UPDATED_TIME may be set
+ * when adding (the official CLI sends them on import).
+ */
+#include "base/common.h"
+#include "record/record.h"
+#include "base/buf.h"
+#include "base/str.h"
+#include "base/tstime.h"
+#include "model/user.h"
+#include "store/store.h"
+
+/* ---------------------------------------------------------------- names */
+
+struct name_entry {
+    const char *code, *name; /* name NULL: no such user */
+    struct name_entry *next;
+};
+
+/* One small cache per request, hung off the arena through a static key. */
+struct names {
+    struct ts_arena *arena;
+    struct name_entry *head;
+};
+
+static _Thread_local struct names tl_names;
+
+const char *ts_record_user_name(struct ts_ctx *cx, const char *code)
+{
+    if (tl_names.arena != cx->arena) {
+        tl_names.arena = cx->arena;
+        tl_names.head = NULL;
+    }
+    for (struct name_entry *e = tl_names.head; e; e = e->next)
+        if (strcmp(e->code, code) == 0)
+            return e->name;
+    struct ts_user *u = ts_store_user_by_code(cx, code);
+    struct name_entry *e = TS_NEW(cx->arena, struct name_entry);
+    e->code = ts_arena_strdup(cx->arena, code);
+    e->name = u ? u->name : NULL;
+    e->next = tl_names.head;
+    tl_names.head = e;
+    return e->name;
+}
+
+/* ---------------------------------------------------------------- keys */
+
+static const char *key(struct ts_ctx *cx, const char *prefix, const struct ts_field *f,
+                       const char *suffix)
+{
+    return ts_arena_printf(cx->arena, "%s.%s.%s", prefix, f->code, suffix);
+}
+
+static const char *value_key(struct ts_ctx *cx, const char *prefix, const struct ts_field *f)
+{
+    switch (f->type) {
+    case TS_F_CHECK_BOX:
+    case TS_F_MULTI_SELECT: return key(cx, prefix, f, "values");
+    case TS_F_USER_SELECT:
+    case TS_F_ORGANIZATION_SELECT:
+    case TS_F_GROUP_SELECT: return key(cx, prefix, f, "values.value");
+    default: return key(cx, prefix, f, "value");
+    }
+}
+
+/* ---------------------------------------------------------------- parsing */
+
+static const char *scalar_text(struct ts_ctx *cx, const json_t *v, bool *bad)
+{
+    *bad = false;
+    if (!v || json_is_null(v))
+        return NULL;
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v))
+        return ts_arena_printf(cx->arena, "%lld", (long long)json_integer_value(v));
+    if (json_is_real(v))
+        return ts_arena_printf(cx->arena, "%.17g", json_real_value(v));
+    *bad = true;
+    return NULL;
+}
+
+/* Read one field's written value into v. Problems are reported as field errors. */
+static void parse_value(struct ts_ctx *cx, const struct ts_app *app, const struct ts_field *f,
+                        const json_t *value, const char *prefix, struct ts_value *v)
+{
+    (void)app;
+    bool bad;
+    char buf[128];
+    v->set = true;
+    switch (f->type) {
+    case TS_F_NUMBER: {
+        const char *s = scalar_text(cx, value, &bad);
+        if (bad || (s && *s && ts_number_normalize(s, buf, sizeof(buf)) < 0)) {
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s[%s].value", prefix, f->code),
+                          TS_M_NOT_NUMBER);
+            return;
+        }
+        v->s = s && *s ? ts_arena_strdup(cx->arena, buf) : NULL;
+        return;
+    }
+    case TS_F_DATE:
+    case TS_F_TIME: {
+        const char *s = scalar_text(cx, value, &bad);
+        if (!bad && s && *s) {
+            int rc = f->type == TS_F_DATE ? ts_date_parse(s, buf) : ts_time_parse(s, buf);
+            if (rc == 0) {
+                v->s = ts_arena_strdup(cx->arena, buf);
+                return;
+            }
+        }
+        if (bad || (s && *s))
+            ts_fail_field(cx, key(cx, prefix, f, "value"),
+                          f->type == TS_F_DATE ? TS_M_BAD_DATE : TS_M_BAD_TIME);
+        return;
+    }
+    case TS_F_DATETIME:
+    case TS_F_CREATED_TIME:
+    case TS_F_UPDATED_TIME: {
+        const char *s = scalar_text(cx, value, &bad);
+        int64_t e;
+        if (!bad && s && *s && ts_datetime_parse(s, &e) == 0) {
+            v->s = "";
+            v->epoch = e - ((e % 60) + 60) % 60; /* seconds are dropped when stored */
+            return;
+        }
+        if (bad || (s && *s))
+            ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_BAD_DATETIME);
+        return;
+    }
+    case TS_F_CHECK_BOX:
+    case TS_F_MULTI_SELECT: {
+        if (!value || json_is_null(value))
+            return;
+        if (!json_is_array(value)) {
+            ts_fail_field(cx, key(cx, prefix, f, "values"), TS_M_NOT_ARRAY);
+            return;
+        }
+        size_t n = json_array_size(value), i;
+        v->v = TS_NEW_N(cx->arena, const char *, n ? n : 1);
+        const json_t *e;
+        json_array_foreach(value, i, e) {
+            const char *s = json_string_value(e);
+            if (!s || !ts_field_has_option(f, s)) {
+                ts_fail_field(cx,
+                              ts_arena_printf(cx->arena, "%s.%s.values[%zu].value", prefix,
+                                              f->code, i),
+                              TS_M_NOT_OPTION, s ? s : "");
+                continue;
+            }
+            bool dup = false;
+            for (int k = 0; k < v->n; k++)
+                dup |= strcmp(v->v[k], s) == 0;
+            if (!dup)
+                v->v[v->n++] = s;
+        }
+        return;
+    }
+    case TS_F_USER_SELECT:
+    case TS_F_ORGANIZATION_SELECT:
+    case TS_F_GROUP_SELECT:
+    case TS_F_CREATOR:
+    case TS_F_MODIFIER: {
+        bool single = f->type == TS_F_CREATOR || f->type == TS_F_MODIFIER;
+        if (!value || json_is_null(value))
+            return;
+        if (single ? !json_is_object(value) : !json_is_array(value)) {
+            ts_fail_field(cx, value_key(cx, prefix, f), TS_M_BAD_VALUE_SHAPE);
+            return;
+        }
+        size_t n = single ? 1 : json_array_size(value), i;
+        v->v = TS_NEW_N(cx->arena, const char *, n ? n : 1);
+        for (i = 0; i < n; i++) {
+            const json_t *e = single ? value : json_array_get(value, i);
+            const char *code = json_string_value(json_object_get(e, "code"));
+            if (!code || !*code) {
+                ts_fail_field(cx, value_key(cx, prefix, f), TS_M_BAD_VALUE_SHAPE);
+                continue;
+            }
+            if (f->type == TS_F_ORGANIZATION_SELECT) {
+                ts_fail_arg(cx, TS_E_ORG_NOT_FOUND, code);
+                return;
+            }
+            if (f->type == TS_F_GROUP_SELECT) {
+                ts_fail_arg(cx, TS_E_GROUP_NOT_FOUND, code);
+                return;
+            }
+            if (!ts_record_user_name(cx, code)) {
+                if (cx->err.code && cx->err.code != TS_E_INVALID_INPUT)
+                    return;
+                ts_fail_arg(cx, TS_E_USER_NOT_FOUND, code);
+                return;
+            }
+            bool dup = false;
+            for (int k = 0; k < v->n; k++)
+                dup |= strcmp(v->v[k], code) == 0;
+            if (!dup)
+                v->v[v->n++] = code;
+        }
+        if (single)
+            v->s = v->n ? v->v[0] : NULL;
+        return;
+    }
+    default: {
+        const char *s = scalar_text(cx, value, &bad);
+        if (bad) {
+            ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_BAD_VALUE_SHAPE);
+            return;
+        }
+        if (s && *s && (f->type == TS_F_RADIO_BUTTON || f->type == TS_F_DROP_DOWN) &&
+            !ts_field_has_option(f, s)) {
+            ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_NOT_OPTION, s);
+            return;
+        }
+        v->s = s && *s ? s : NULL;
+    }
+    }
+}
+
+/* System fields a write may carry: CREATOR etc. on add, the rest ignored. */
+static bool writable(const struct ts_field *f, bool is_add)
+{
+    switch (f->type) {
+    case TS_F_CREATOR:
+    case TS_F_MODIFIER:
+    case TS_F_CREATED_TIME:
+    case TS_F_UPDATED_TIME: return is_add;
+    default: return ts_field_kind(f) != TS_K_SYS;
+    }
+}
+
+static struct ts_record *new_record(struct ts_ctx *cx, const struct ts_app *app)
+{
+    struct ts_record *r = TS_NEW(cx->arena, struct ts_record);
+    r->vals = TS_NEW_N(cx->arena, struct ts_value, (size_t)app->n_fields);
+    return r;
+}
+
+/* Read the written fields of `record` into r->vals (set=true on each). */
+static void parse_record(struct ts_ctx *cx, const struct ts_app *app, const json_t *record,
+                         bool is_add, const char *prefix, struct ts_record *r)
+{
+    if (!record || json_is_null(record))
+        return;
+    if (!json_is_object(record)) {
+        ts_fail_field(cx, prefix, TS_M_NOT_OBJECT);
+        return;
+    }
+    const char *code;
+    const json_t *entry;
+    json_object_foreach((json_t *)record, code, entry) {
+        const struct ts_field *f = ts_app_field(app, code);
+        if (!f || !writable(f, is_add))
+            continue;
+        if (!json_is_object(entry)) {
+            ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_BAD_VALUE_SHAPE);
+            continue;
+        }
+        parse_value(cx, app, f, json_object_get(entry, "value"), prefix,
+                    &r->vals[ts_app_field_index(app, f)]);
+    }
+}
+
+static const char *caller_code(struct ts_ctx *cx)
+{
+    return cx->user ? cx->user->code : "";
+}
+
+static void apply_defaults(struct ts_ctx *cx, const struct ts_app *app, struct ts_record *r)
+{
+    for (int i = 0; i < app->n_fields; i++) {
+        const struct ts_field *f = &app->fields[i];
+        struct ts_value *v = &r->vals[i];
+        if (v->set || !ts_field_has(f, TS_FF_DEFAULT))
+            continue;
+        v->set = true;
+        if (f->default_now) {
+            struct tm tm;
+            ts_tz_local(cx->user ? cx->user->tz : "Asia/Tokyo", cx->now, &tm);
+            if (f->type == TS_F_DATE)
+                v->s = ts_arena_printf(cx->arena, "%04d-%02d-%02d", tm.tm_year + 1900,
+                                       tm.tm_mon + 1, tm.tm_mday);
+            else if (f->type == TS_F_TIME)
+                v->s = ts_arena_printf(cx->arena, "%02d:%02d", tm.tm_hour, tm.tm_min);
+            else {
+                v->s = "";
+                v->epoch = cx->now - cx->now % 60;
+            }
+            continue;
+        }
+        if (ts_field_kind(f) == TS_K_MULTI) {
+            v->v = TS_NEW_N(cx->arena, const char *, (size_t)f->n_default_values + 1);
+            for (int k = 0; k < f->n_default_values; k++) {
+                const char *d = f->default_values[k];
+                if (strcmp(d, "LOGINUSER()") == 0)
+                    d = caller_code(cx);
+                if (*d)
+                    v->v[v->n++] = d;
+            }
+            continue;
+        }
+        if (!f->default_value)
+            continue;
+        json_t *tmp = json_string(f->default_value);
+        parse_value(cx, app, f, tmp, "record", v);
+        json_decref(tmp);
+    }
+}
+
+static bool is_empty(const struct ts_field *f, const struct ts_value *v)
+{
+    if (ts_field_kind(f) == TS_K_MULTI)
+        return v->n == 0;
+    return !v->s || (ts_field_kind(f) != TS_K_EPOCH && !*v->s);
+}
+
+/* Check the merged record r; `written` says which values this write changed
+ * (unique is checked only for those). exclude_id: the record itself on update. */
+static void validate(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r,
+                     const struct ts_record *written, int64_t exclude_id, const char *prefix)
+{
+    for (int i = 0; i < app->n_fields; i++) {
+        const struct ts_field *f = &app->fields[i];
+        const struct ts_value *v = &r->vals[i];
+        enum ts_fkind kind = ts_field_kind(f);
+        if (kind == TS_K_SYS || kind == TS_K_NONE)
+            continue;
+        if (is_empty(f, v)) {
+            if (f->required && f->type != TS_F_RADIO_BUTTON)
+                ts_fail_field(cx, value_key(cx, prefix, f), TS_M_REQUIRED);
+            continue;
+        }
+        if (ts_field_has(f, TS_FF_LENGTH)) {
+            int len = (int)ts_utf8_len(v->s);
+            if (f->max_len >= 0 && len > f->max_len)
+                ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_MAX_LENGTH, f->max_len + 1);
+            if (f->min_len > 0 && len < f->min_len)
+                ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_MIN_LENGTH, f->min_len - 1);
+        }
+        if (f->type == TS_F_NUMBER) {
+            if (f->max_value && ts_decimal_cmp(v->s, f->max_value) > 0)
+                ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_MAX_VALUE, f->max_value);
+            if (f->min_value && ts_decimal_cmp(v->s, f->min_value) < 0)
+                ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_MIN_VALUE, f->min_value);
+        }
+        if (f->unique && written->vals[i].set) {
+            int64_t other = ts_store_record_find(cx, app, f, v, exclude_id);
+            if (other > 0)
+                ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_DUPLICATE);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- history */
+
+static void value_json(struct ts_ctx *cx, struct ts_jw *w, const struct ts_field *f,
+                       const struct ts_value *v)
+{
+    (void)cx;
+    if (is_empty(f, v)) {
+        ts_jw_null(w);
+        return;
+    }
+    if (ts_field_kind(f) == TS_K_MULTI) {
+        ts_jw_arr(w);
+        for (int i = 0; i < v->n; i++)
+            ts_jw_str(w, v->v[i]);
+        ts_jw_arr_end(w);
+        return;
+    }
+    if (ts_field_kind(f) == TS_K_EPOCH) {
+        char t[21];
+        ts_datetime_format(v->epoch, t);
+        ts_jw_str(w, t);
+        return;
+    }
+    ts_jw_str(w, v->s);
+}
+
+static bool same_value(const struct ts_field *f, const struct ts_value *a, const struct ts_value *b)
+{
+    if (is_empty(f, a) || is_empty(f, b))
+        return is_empty(f, a) == is_empty(f, b);
+    switch (ts_field_kind(f)) {
+    case TS_K_MULTI:
+        if (a->n != b->n)
+            return false;
+        for (int i = 0; i < a->n; i++)
+            if (strcmp(a->v[i], b->v[i]) != 0)
+                return false;
+        return true;
+    case TS_K_EPOCH: return a->epoch == b->epoch;
+    default: return strcmp(a->s, b->s) == 0;
+    }
+}
+
+/* Record one history entry: fields whose value differs between before (NULL on
+ * add) and after, as {fid: [old, new]}. */
+static int write_history(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *before,
+                         const struct ts_record *after, int64_t revision, const char *action)
+{
+    struct ts_buf b;
+    struct ts_jw w;
+    ts_buf_init(&b);
+    ts_jw_init(&w, &b);
+    ts_jw_obj(&w);
+    for (int i = 0; i < app->n_fields; i++) {
+        const struct ts_field *f = &app->fields[i];
+        enum ts_fkind kind = ts_field_kind(f);
+        if (kind == TS_K_SYS || kind == TS_K_NONE)
+            continue;
+        static const struct ts_value none;
+        const struct ts_value *old = before ? &before->vals[i] : &none;
+        const struct ts_value *new = after ? &after->vals[i] : &none;
+        if (same_value(f, old, new))
+            continue;
+        char fid[16];
+        snprintf(fid, sizeof(fid), "%d", f->fid);
+        ts_jw_key(&w, fid);
+        ts_jw_arr(&w);
+        value_json(cx, &w, f, old);
+        value_json(cx, &w, f, new);
+        ts_jw_arr_end(&w);
+    }
+    ts_jw_obj_end(&w);
+    struct ts_history_row h = {
+        .revision = revision,
+        .at = cx->now,
+        .user = caller_code(cx),
+        .action = action,
+        .changes = b.p,
+    };
+    int rc = ts_store_history_add(cx, app->id, after ? after->id : before->id, &h);
+    ts_buf_release(&b);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- writes */
+
+int ts_record_add(struct ts_ctx *cx, const struct ts_app *app, const json_t *record,
+                  const char *prefix, int64_t *id)
+{
+    struct ts_record *r = new_record(cx, app);
+    parse_record(cx, app, record, true, prefix, r);
+    if (cx->err.code)
+        return -1;
+    struct ts_record *written = new_record(cx, app);
+    memcpy(written->vals, r->vals, sizeof(*r->vals) * (size_t)app->n_fields);
+    apply_defaults(cx, app, r);
+    validate(cx, app, r, r, 0, prefix);
+    if (cx->err.code)
+        return -1;
+    int64_t now = cx->now - cx->now % 60;
+    const struct ts_value *cv = app->creator ? &r->vals[ts_app_field_index(app, app->creator)] : NULL;
+    const struct ts_value *mv = app->modifier ? &r->vals[ts_app_field_index(app, app->modifier)] : NULL;
+    const struct ts_value *ct = app->created_time ? &r->vals[ts_app_field_index(app, app->created_time)] : NULL;
+    const struct ts_value *ut = app->updated_time ? &r->vals[ts_app_field_index(app, app->updated_time)] : NULL;
+    r->creator = cv && cv->s ? cv->s : caller_code(cx);
+    r->modifier = mv && mv->s ? mv->s : r->creator;
+    r->created = ct && ct->s ? ct->epoch : now;
+    r->updated = ut && ut->s ? ut->epoch : r->created;
+    if (ts_store_record_insert(cx, app, r) < 0)
+        return -1;
+    *id = r->id;
+    return write_history(cx, app, NULL, r, 1, "ADD");
+}
+
+struct ts_record *ts_record_load(struct ts_ctx *cx, const struct ts_app *app, int64_t id)
+{
+    struct ts_record *r = ts_store_record_get(cx, app, id);
+    if (!r && !cx->err.code)
+        ts_fail_arg(cx, TS_E_RECORD_NOT_FOUND, ts_arena_printf(cx->arena, "%lld", (long long)id));
+    return r;
+}
+
+/* Write `changes` (set values) over the stored record `old` as a new revision. */
+static int apply_update(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *old,
+                        struct ts_record *changes, const char *prefix, const char *action,
+                        int64_t *new_rev)
+{
+    struct ts_record *merged = new_record(cx, app);
+    *merged = *old;
+    merged->vals = TS_NEW_N(cx->arena, struct ts_value, (size_t)app->n_fields);
+    for (int i = 0; i < app->n_fields; i++)
+        merged->vals[i] = changes->vals[i].set ? changes->vals[i] : old->vals[i];
+    validate(cx, app, merged, changes, old->id, prefix);
+    if (cx->err.code)
+        return -1;
+    changes->id = old->id;
+    changes->revision = old->revision + 1;
+    changes->modifier = caller_code(cx);
+    changes->updated = cx->now - cx->now % 60;
+    if (ts_store_record_update(cx, app, changes) < 0)
+        return -1;
+    merged->revision = changes->revision;
+    if (write_history(cx, app, old, merged, changes->revision, action) < 0)
+        return -1;
+    *new_rev = changes->revision;
+    return 0;
+}
+
+static int check_revision(struct ts_ctx *cx, const struct ts_record *old, int64_t expected_rev)
+{
+    if (expected_rev >= 0 && expected_rev != old->revision)
+        return ts_fail(cx, TS_E_STALE_REVISION, "record %lld revision %lld, have %lld",
+                       (long long)old->id, (long long)expected_rev, (long long)old->revision);
+    return 0;
+}
+
+int ts_record_update(struct ts_ctx *cx, const struct ts_app *app, int64_t id, int64_t expected_rev,
+                     const json_t *record, const char *prefix, int64_t *new_rev)
+{
+    struct ts_record *old = ts_record_load(cx, app, id);
+    if (!old || check_revision(cx, old, expected_rev) < 0)
+        return -1;
+    struct ts_record *changes = new_record(cx, app);
+    parse_record(cx, app, record, false, prefix, changes);
+    if (cx->err.code)
+        return -1;
+    return apply_update(cx, app, old, changes, prefix, "EDIT", new_rev);
+}
+
+int64_t ts_record_find_key(struct ts_ctx *cx, const struct ts_app *app, const json_t *key_obj,
+                           const char *prefix)
+{
+    const char *code = json_string_value(json_object_get(key_obj, "field"));
+    const char *kpfx = ts_arena_printf(cx->arena, "%s.updateKey", prefix);
+    const struct ts_field *f = code ? ts_app_field(app, code) : NULL;
+    bool ok_type = f && (f->type == TS_F_RECORD_NUMBER ||
+                         ((f->type == TS_F_SINGLE_LINE_TEXT || f->type == TS_F_NUMBER) && f->unique));
+    if (!ok_type) {
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.field", kpfx), TS_M_NOT_UNIQUE_KEY);
+        return -1;
+    }
+    bool bad;
+    const char *s = scalar_text(cx, json_object_get(key_obj, "value"), &bad);
+    if (bad || !s || !*s) {
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.value", kpfx), TS_M_REQUIRED_PARAM);
+        return -1;
+    }
+    struct ts_value v = {.set = true, .s = s};
+    if (f->type == TS_F_RECORD_NUMBER) {
+        const char *dash = strrchr(s, '-');
+        if (dash && *app->code)
+            v.s = dash + 1; /* "APPCODE-12" */
+    } else if (f->type == TS_F_NUMBER) {
+        char buf[128];
+        if (ts_number_normalize(s, buf, sizeof(buf)) < 0) {
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.value", kpfx), TS_M_NOT_NUMBER);
+            return -1;
+        }
+        v.s = ts_arena_strdup(cx->arena, buf);
+    }
+    return ts_store_record_find(cx, app, f, &v, 0);
+}
+
+int ts_record_delete(struct ts_ctx *cx, const struct ts_app *app, int64_t id, int64_t expected_rev)
+{
+    struct ts_record *old = ts_record_load(cx, app, id);
+    if (!old || check_revision(cx, old, expected_rev) < 0)
+        return -1;
+    if (ts_store_record_delete(cx, app, id) < 0)
+        return -1;
+    return write_history(cx, app, old, NULL, old->revision + 1, "DELETE");
+}
+
+/* ---------------------------------------------------------------- restore */
+
+struct restore {
+    const struct ts_app *app;
+    int64_t target;
+    struct ts_record *state; /* values set where history says they were different */
+    bool found;
+};
+
+static const struct ts_field *field_by_fid(const struct ts_app *app, int fid)
+{
+    for (int i = 0; i < app->n_fields; i++)
+        if (app->fields[i].fid == fid && ts_field_kind(&app->fields[i]) != TS_K_SYS)
+            return &app->fields[i];
+    return NULL;
+}
+
+/* Turn a history JSON value back into a value. */
+static void from_history(struct ts_ctx *cx, const struct ts_field *f, const json_t *j,
+                         struct ts_value *v)
+{
+    memset(v, 0, sizeof(*v));
+    v->set = true;
+    if (json_is_null(j))
+        return;
+    if (ts_field_kind(f) == TS_K_MULTI) {
+        size_t n = json_array_size(j), i;
+        v->v = TS_NEW_N(cx->arena, const char *, n ? n : 1);
+        const json_t *e;
+        json_array_foreach(j, i, e) v->v[v->n++] = ts_arena_strdup(cx->arena, json_string_value(e));
+        return;
+    }
+    const char *s = json_string_value(j);
+    if (!s)
+        return;
+    if (ts_field_kind(f) == TS_K_EPOCH) {
+        v->s = "";
+        ts_datetime_parse(s, &v->epoch);
+        return;
+    }
+    v->s = ts_arena_strdup(cx->arena, s);
+}
+
+static int restore_step(struct ts_ctx *cx, const struct ts_history_row *h, void *arg)
+{
+    struct restore *rs = arg;
+    if (h->revision == rs->target)
+        rs->found = true;
+    if (h->revision <= rs->target)
+        return 0;
+    json_t *changes = json_loads(h->changes, 0, NULL);
+    const char *fid;
+    json_t *pair;
+    json_object_foreach(changes, fid, pair) {
+        const struct ts_field *f = field_by_fid(rs->app, (int)strtol(fid, NULL, 10));
+        if (f)
+            from_history(cx, f, json_array_get(pair, 0),
+                         &rs->state->vals[ts_app_field_index(rs->app, f)]);
+    }
+    json_decref(changes);
+    return 0;
+}
+
+int ts_record_restore(struct ts_ctx *cx, const struct ts_app *app, int64_t id, int64_t revision,
+                      int64_t *new_rev)
+{
+    struct ts_record *old = ts_record_load(cx, app, id);
+    if (!old)
+        return -1;
+    struct restore rs = {.app = app, .target = revision, .state = new_record(cx, app)};
+    if (ts_store_history_each(cx, app->id, id, restore_step, &rs) < 0)
+        return -1;
+    if (!rs.found || revision >= old->revision) {
+        ts_fail_field(cx, "revision", TS_M_NOT_ENUM);
+        return -1;
+    }
+    return apply_update(cx, app, old, rs.state, "record", "RESTORE", new_rev);
+}
+
+/* ---------------------------------------------------------------- rendering */
+
+static void write_user(struct ts_ctx *cx, struct ts_jw *w, const char *code)
+{
+    const char *name = code ? ts_record_user_name(cx, code) : NULL;
+    ts_jw_obj(w);
+    ts_jw_kstr(w, "code", code ? code : "");
+    ts_jw_kstr(w, "name", name ? name : (code ? code : ""));
+    ts_jw_obj_end(w);
+}
+
+static void write_field(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *app,
+                        const struct ts_record *r, const struct ts_field *f)
+{
+    const struct ts_value *v = &r->vals[ts_app_field_index(app, f)];
+    char t[21];
+    ts_jw_key(w, f->code);
+    ts_jw_obj(w);
+    ts_jw_kstr(w, "type", ts_ftypes[f->type].name);
+    ts_jw_key(w, "value");
+    switch (f->type) {
+    case TS_F_RECORD_NUMBER:
+        if (*app->code)
+            ts_jw_str(w, ts_arena_printf(cx->arena, "%s-%lld", app->code, (long long)r->id));
+        else
+            ts_jw_i64_str(w, r->id);
+        break;
+    case TS_F___ID__: ts_jw_i64_str(w, r->id); break;
+    case TS_F___REVISION__: ts_jw_i64_str(w, r->revision); break;
+    case TS_F_CREATOR: write_user(cx, w, r->creator); break;
+    case TS_F_MODIFIER: write_user(cx, w, r->modifier); break;
+    case TS_F_CREATED_TIME:
+    case TS_F_UPDATED_TIME:
+        ts_datetime_format(f->type == TS_F_CREATED_TIME ? r->created : r->updated, t);
+        ts_jw_str(w, t);
+        break;
+    case TS_F_CHECK_BOX:
+    case TS_F_MULTI_SELECT:
+        ts_jw_arr(w);
+        for (int i = 0; i < v->n; i++)
+            ts_jw_str(w, v->v[i]);
+        ts_jw_arr_end(w);
+        break;
+    case TS_F_USER_SELECT:
+    case TS_F_ORGANIZATION_SELECT:
+    case TS_F_GROUP_SELECT:
+        ts_jw_arr(w);
+        for (int i = 0; i < v->n; i++)
+            write_user(cx, w, v->v[i]);
+        ts_jw_arr_end(w);
+        break;
+    case TS_F_DATETIME:
+        if (v->s) {
+            ts_datetime_format(v->epoch, t);
+            ts_jw_str(w, t);
+        } else {
+            ts_jw_str(w, "");
+        }
+        break;
+    case TS_F_DATE:
+    case TS_F_TIME:
+    case TS_F_DROP_DOWN: ts_jw_str(w, v->s); break; /* null when empty, as kintone */
+    default: ts_jw_str(w, v->s ? v->s : "");
+    }
+    ts_jw_obj_end(w);
+}
+
+void ts_record_write(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *app,
+                     const struct ts_record *r, const bool *want)
+{
+    ts_jw_obj(w);
+    for (int i = 0; i < app->n_fields; i++) {
+        const struct ts_field *f = &app->fields[i];
+        if (want ? !want[i] : ts_field_kind(f) == TS_K_SYS && ts_field_has(f, TS_FF_HIDDEN) &&
+                                  f->type != TS_F___ID__ && f->type != TS_F___REVISION__)
+            continue;
+        if (f->type == TS_F_STATUS || f->type == TS_F_STATUS_ASSIGNEE || f->type == TS_F_CATEGORY)
+            continue;
+        write_field(cx, w, app, r, f);
+    }
+    ts_jw_obj_end(w);
+}
+
+struct hist_writer {
+    struct ts_jw *w;
+    const struct ts_app *app;
+};
+
+static int history_row(struct ts_ctx *cx, const struct ts_history_row *h, void *arg)
+{
+    struct hist_writer *hw = arg;
+    struct ts_jw *w = hw->w;
+    char t[21];
+    ts_jw_obj(w);
+    ts_jw_kid(w, "revision", h->revision);
+    ts_jw_kstr(w, "action", h->action);
+    ts_jw_key(w, "user");
+    write_user(cx, w, h->user);
+    ts_datetime_format(h->at, t);
+    ts_jw_kstr(w, "at", t);
+    ts_jw_key(w, "changes");
+    ts_jw_arr(w);
+    json_t *changes = json_loads(h->changes, 0, NULL);
+    const char *fid;
+    json_t *pair;
+    json_object_foreach(changes, fid, pair) {
+        const struct ts_field *f = field_by_fid(hw->app, (int)strtol(fid, NULL, 10));
+        ts_jw_obj(w);
+        ts_jw_kstr(w, "code", f ? f->code : NULL); /* null: the field was deleted since */
+        ts_jw_kstr(w, "label", f ? f->label : NULL);
+        ts_jw_kstr(w, "type", f ? ts_ftypes[f->type].name : NULL);
+        ts_jw_key(w, "old");
+        ts_jw_json(w, json_array_get(pair, 0));
+        ts_jw_key(w, "new");
+        ts_jw_json(w, json_array_get(pair, 1));
+        ts_jw_obj_end(w);
+    }
+    json_decref(changes);
+    ts_jw_arr_end(w);
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+int ts_record_write_history(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *app,
+                            int64_t id)
+{
+    struct hist_writer hw = {w, app};
+    ts_jw_key(w, "history");
+    ts_jw_arr(w);
+    int rc = ts_store_history_each(cx, app->id, id, history_row, &hw);
+    ts_jw_arr_end(w);
+    return rc;
+}

@@ -1,0 +1,56 @@
+/*
+ * record/record.h - the rules of records: reading values from kintone JSON,
+ * defaults, validation, writing with history, and rendering records as JSON
+ * (KINTONE-API.md §5.1, §6).
+ *
+ * Error keys follow kintone: `prefix` is "record" for one record and
+ * "records[i]" inside bulk calls, giving keys such as record.title.value or
+ * records[3].qty.value. Validation reports every bad field at once.
+ * Every function here runs inside the caller's transaction.
+ */
+#ifndef TS_RECORD_H
+#define TS_RECORD_H
+
+#include "base/ctx.h"
+#include "base/jw.h"
+#include "model/record.h"
+#include "model/schema.h"
+
+/* Add a record. Returns 0 and sets *id, or -1. */
+int ts_record_add(struct ts_ctx *cx, const struct ts_app *app, const json_t *record,
+                  const char *prefix, int64_t *id /* out */);
+
+/* Update a record. expected_rev < 0 means no check (kintone's -1). Returns 0 and
+ * sets *new_rev, or -1 (GAIA_RE01, GAIA_CO02, CB_VA01 ...). */
+int ts_record_update(struct ts_ctx *cx, const struct ts_app *app, int64_t id, int64_t expected_rev,
+                     const json_t *record, const char *prefix, int64_t *new_rev /* out */);
+
+/* Find the record an updateKey {field, value} names. Returns the id, 0 when no
+ * record has the value, or -1 (the field is not a unique key: CB_VA01). */
+int64_t ts_record_find_key(struct ts_ctx *cx, const struct ts_app *app, const json_t *key,
+                           const char *prefix);
+
+/* Delete a record (GAIA_RE01 if missing, GAIA_CO02 on a stale revision). */
+int ts_record_delete(struct ts_ctx *cx, const struct ts_app *app, int64_t id,
+                     int64_t expected_rev);
+
+/* Restore the values a record had at `revision` as a new revision. */
+int ts_record_restore(struct ts_ctx *cx, const struct ts_app *app, int64_t id, int64_t revision,
+                      int64_t *new_rev /* out */);
+
+/* Load one record; NULL with GAIA_RE01 when missing. */
+struct ts_record *ts_record_load(struct ts_ctx *cx, const struct ts_app *app, int64_t id);
+
+/* Display names of users, cached for the request. */
+const char *ts_record_user_name(struct ts_ctx *cx, const char *code);
+
+/* Write {code:{type,value}, ...} for the fields in want (NULL: all). */
+void ts_record_write(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *app,
+                     const struct ts_record *r, const bool *want);
+
+/* Write a record's history, newest first, as our history.json extension:
+ * {"history":[{revision, action, user:{code,name}, at, changes:[{code,label,type,old,new}]}]} */
+int ts_record_write_history(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *app,
+                            int64_t id);
+
+#endif
