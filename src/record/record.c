@@ -271,6 +271,11 @@ static const char *caller_code(struct ts_ctx *cx)
     return cx->user ? cx->user->code : "";
 }
 
+static void json_decref_cb(void *p)
+{
+    json_decref(p);
+}
+
 static void apply_defaults(struct ts_ctx *cx, const struct ts_app *app, struct ts_record *r)
 {
     for (int i = 0; i < app->n_fields; i++) {
@@ -307,8 +312,8 @@ static void apply_defaults(struct ts_ctx *cx, const struct ts_app *app, struct t
         if (!f->default_value)
             continue;
         json_t *tmp = json_string(f->default_value);
+        ts_arena_defer(cx->arena, json_decref_cb, tmp); /* v may point into it */
         parse_value(cx, app, f, tmp, "record", v);
-        json_decref(tmp);
     }
 }
 
@@ -446,9 +451,8 @@ int ts_record_add(struct ts_ctx *cx, const struct ts_app *app, const json_t *rec
                   const char *prefix, int64_t *id)
 {
     struct ts_record *r = new_record(cx, app);
+    /* go on after bad values: kintone reports every problem of the record at once */
     parse_record(cx, app, record, true, prefix, r);
-    if (cx->err.code)
-        return -1;
     struct ts_record *written = new_record(cx, app);
     memcpy(written->vals, r->vals, sizeof(*r->vals) * (size_t)app->n_fields);
     apply_defaults(cx, app, r);
@@ -520,8 +524,6 @@ int ts_record_update(struct ts_ctx *cx, const struct ts_app *app, int64_t id, in
         return -1;
     struct ts_record *changes = new_record(cx, app);
     parse_record(cx, app, record, false, prefix, changes);
-    if (cx->err.code)
-        return -1;
     return apply_update(cx, app, old, changes, prefix, "EDIT", new_rev);
 }
 

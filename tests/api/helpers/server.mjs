@@ -1,0 +1,140 @@
+// tests/api/helpers/server.mjs - start a real tsumiki server on loopback with a
+// fresh data folder, and talk to it with the official kintone client or raw HTTP.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
+import { KintoneRestAPIClient } from "@kintone/rest-api-client";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+export const BIN = process.env.TSUMIKI_BIN
+  ? join(root, process.env.TSUMIKI_BIN)
+  : join(root, "build/default/tsumiki");
+export const ADMIN_PASSWORD = "admin-password-1";
+
+export async function startServer() {
+  const data = mkdtempSync(join(tmpdir(), "tsumiki-test-"));
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 30000);
+    const proc = spawn(BIN, ["serve", "--data", data, "--port", String(port), "--threads", "4"], {
+      env: { ...process.env, TSUMIKI_ADMIN_PASSWORD: ADMIN_PASSWORD },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let log = "";
+    proc.stderr.on("data", (d) => (log += d));
+    const exited = new Promise((r) => proc.on("exit", r));
+    const base = `http://localhost:${port}`;
+    for (let i = 0; i < 100; i++) {
+      if (proc.exitCode !== null) break;
+      try {
+        const res = await fetch(base + "/");
+        if (res.ok) {
+          const server = {
+            base, port, data, proc,
+            log: () => log,
+            async stop() {
+              if (proc.exitCode === null) {
+                proc.kill("SIGTERM");
+                await exited;
+              }
+              rmSync(data, { recursive: true, force: true });
+            },
+          };
+          return server;
+        }
+      } catch {}
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (proc.exitCode === null) proc.kill("SIGKILL");
+    if (!/cannot listen/.test(log)) throw new Error("server did not start:\n" + log);
+  }
+  throw new Error("no free port");
+}
+
+export function client(server, auth = { username: "Administrator", password: ADMIN_PASSWORD }) {
+  return new KintoneRestAPIClient({ baseUrl: server.base, auth });
+}
+
+export function basic(user = "Administrator", password = ADMIN_PASSWORD) {
+  return { "X-Cybozu-Authorization": Buffer.from(`${user}:${password}`).toString("base64") };
+}
+
+// Raw HTTP for what the client cannot send (bad JSON, overrides, odd params).
+// Every non-2xx answer must be kintone's error shape with the X-Cybozu-Error header.
+export async function raw(server, method, path, { body, headers = {}, query } = {}) {
+  let url = server.base + path;
+  if (query) url += "?" + query;
+  const init = { method, headers: { ...basic(), ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === "string" ? body : JSON.stringify(body);
+    init.headers["Content-Type"] = "application/json";
+  }
+  const res = await fetch(url, init);
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (res.status >= 400) {
+    assert.ok(json, `error body must be JSON: ${text}`);
+    if (!json.results) {
+      assert.equal(typeof json.code, "string");
+      assert.equal(typeof json.id, "string");
+      assert.equal(typeof json.message, "string");
+      assert.equal(res.headers.get("x-cybozu-error"), json.code);
+    }
+  }
+  return { status: res.status, json, headers: res.headers };
+}
+
+// Assert that promise rejects with a KintoneRestAPIError of this code/status.
+export async function rejects(promise, code, status) {
+  try {
+    await promise;
+  } catch (e) {
+    assert.equal(e.code, code, `expected ${code}, got ${e.code}: ${e.message}`);
+    if (status) assert.equal(e.status, status);
+    assert.ok(e.id, "error has an id");
+    return e;
+  }
+  assert.fail(`expected ${code}, but the call succeeded`);
+}
+
+// Every field type of the foundation, as fields.json properties.
+export const ALL_FIELDS = {
+  title: { type: "SINGLE_LINE_TEXT", code: "title", label: "Title", required: true, maxLength: "20" },
+  key: { type: "SINGLE_LINE_TEXT", code: "key", label: "Key", unique: true },
+  memo: { type: "MULTI_LINE_TEXT", code: "memo", label: "Memo" },
+  rich: { type: "RICH_TEXT", code: "rich", label: "Rich" },
+  qty: { type: "NUMBER", code: "qty", label: "Qty", minValue: "0", maxValue: "1000" },
+  radio: { type: "RADIO_BUTTON", code: "radio", label: "Radio", defaultValue: "r1",
+    options: { r1: { label: "r1", index: "0" }, r2: { label: "r2", index: "1" } } },
+  check: { type: "CHECK_BOX", code: "check", label: "Check",
+    options: { c1: { label: "c1", index: "0" }, c2: { label: "c2", index: "1" }, c3: { label: "c3", index: "2" } } },
+  multi: { type: "MULTI_SELECT", code: "multi", label: "Multi",
+    options: { m1: { label: "m1", index: "0" }, m2: { label: "m2", index: "1" } } },
+  drop: { type: "DROP_DOWN", code: "drop", label: "Drop",
+    options: { 高: { label: "高", index: "0" }, 中: { label: "中", index: "1" }, 低: { label: "低", index: "2" } } },
+  date: { type: "DATE", code: "date", label: "Date" },
+  time: { type: "TIME", code: "time", label: "Time" },
+  dt: { type: "DATETIME", code: "dt", label: "Datetime" },
+  link: { type: "LINK", code: "link", label: "Link", protocol: "WEB" },
+  user: { type: "USER_SELECT", code: "user", label: "User" },
+  org: { type: "ORGANIZATION_SELECT", code: "org", label: "Org" },
+  grp: { type: "GROUP_SELECT", code: "grp", label: "Group" },
+  section: { type: "GROUP", code: "section", label: "Section" },
+};
+
+// Create and deploy an app with the given fields; returns its id.
+export async function makeApp(c, name = "Test app", properties = ALL_FIELDS) {
+  const { app } = await c.app.addApp({ name });
+  await c.app.addFormFields({ app, properties });
+  await c.app.deployApp({ apps: [{ app }] });
+  const { apps } = await c.app.getDeployStatus({ apps: [app] });
+  assert.equal(apps[0].status, "SUCCESS");
+  return app;
+}

@@ -1,0 +1,169 @@
+// The query language (KINTONE-API.md §8): every operator on every type it is
+// allowed for, the functions, order/limit/offset, and the errors.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, client, rejects, makeApp } from "./helpers/server.mjs";
+
+let server, c, app;
+const ids = {};
+
+const FIELDS = {
+  name: { type: "SINGLE_LINE_TEXT", code: "name", label: "Name" },
+  note: { type: "MULTI_LINE_TEXT", code: "note", label: "Note" },
+  rich: { type: "RICH_TEXT", code: "rich", label: "Rich" },
+  num: { type: "NUMBER", code: "num", label: "Num" },
+  radio: { type: "RADIO_BUTTON", code: "radio", label: "Radio", options: { x: { label: "x", index: 0 }, y: { label: "y", index: 1 } } },
+  check: { type: "CHECK_BOX", code: "check", label: "Check", options: { a: { label: "a", index: 0 }, b: { label: "b", index: 1 }, c: { label: "c", index: 2 } } },
+  multi: { type: "MULTI_SELECT", code: "multi", label: "Multi", options: { p: { label: "p", index: 0 }, q: { label: "q", index: 1 } } },
+  drop: { type: "DROP_DOWN", code: "drop", label: "Drop", options: { 高: { label: "高", index: 0 }, 低: { label: "低", index: 1 } } },
+  date: { type: "DATE", code: "date", label: "Date" },
+  time: { type: "TIME", code: "time", label: "Time" },
+  dt: { type: "DATETIME", code: "dt", label: "DT" },
+  link: { type: "LINK", code: "link", label: "Link" },
+  user: { type: "USER_SELECT", code: "user", label: "User" },
+  org: { type: "ORGANIZATION_SELECT", code: "org", label: "Org" },
+  grp: { type: "GROUP_SELECT", code: "grp", label: "Grp" },
+};
+
+// Local (Asia/Tokyo, the default user zone) dates relative to today.
+function tokyoDay(offsetDays = 0) {
+  const d = new Date(Date.now() + 9 * 3600e3 + offsetDays * 86400e3);
+  return d.toISOString().slice(0, 10);
+}
+
+before(async () => {
+  server = await startServer();
+  c = client(server);
+  app = await makeApp(c, "query", FIELDS);
+  const rows = {
+    A: { name: "神戸市役所", note: "報告書を提出した", rich: "<b>重要</b>", num: "10", radio: "x", check: ["a", "b"], multi: ["p"], drop: "高", date: "2024-01-15", time: "09:00", dt: "2024-01-15T00:30:00Z", link: "https://a.example", user: [{ code: "Administrator" }] },
+    B: { name: "三宮 事務所", note: "  \n ", rich: "", num: "2.5", radio: "y", check: ["c"], multi: [], drop: "低", date: "2024-02-01", time: "17:45", dt: "2024-03-01T12:00:00Z", link: "", user: [] },
+    C: { name: "", note: "", rich: "note", num: "", radio: "x", check: [], multi: ["p", "q"], drop: "", date: tokyoDay(0), time: "", dt: new Date().toISOString(), link: "https://c.example", user: [] },
+    D: { name: "100%_off\\x", note: "特売", rich: "", num: "-3", radio: "y", check: ["a"], multi: ["q"], drop: "高", date: tokyoDay(-1), time: "00:00", dt: "", link: "", user: [] },
+  };
+  for (const [k, v] of Object.entries(rows)) {
+    const record = Object.fromEntries(Object.entries(v).map(([f, val]) => [f, { value: val }]));
+    ids[k] = (await c.record.addRecord({ app, record })).id;
+  }
+});
+after(() => server.stop());
+
+async function match(query) {
+  const { records } = await c.record.getRecords({ app, query, fields: ["$id"] });
+  const byId = Object.fromEntries(Object.entries(ids).map(([k, v]) => [v, k]));
+  return records.map((r) => byId[r.$id.value]).sort().join("");
+}
+
+const CASES = [
+  // text
+  ['name = "神戸市役所"', "A"], ['name != "神戸市役所"', "BCD"], ['name = ""', "C"], ['name != ""', "ABD"],
+  ['name in ("三宮 事務所", "神戸市役所")', "AB"], ['name not in ("三宮 事務所")', "ACD"],
+  ['name like "市役"', "A"], ['name not like "市役"', "BCD"], ['name like "%_off"', "D"], ['name like "\\\\x"', "D"],
+  ['link = "https://a.example"', "A"], ['link like "example"', "AC"],
+  ['note like "報告"', "A"], ['note is empty', "BC"], ['note is not empty', "AD"], ['note not like "特売"', "ABC"],
+  ['rich like "重要"', "A"],
+  // numbers and ids
+  ["num = 10", "A"], ['num = "2.5"', "B"], ["num > 2.5", "A"], ["num >= 2.5", "AB"], ["num < 0", "D"], ["num <= 10", "ABD"],
+  ["num != 10", "BCD"], ["num in (10, -3)", "AD"], ["num not in (10)", "BCD"],
+  // choices
+  ['radio in ("x")', "AC"], ['radio not in ("x")', "BD"],
+  ['check in ("a")', "AD"], ['check in ("b", "c")', "AB"], ['check not in ("a")', "BC"], ['check in ("")', "C"], ['check not in ("")', "ABD"],
+  ['multi in ("q")', "CD"], ['multi not in ("p")', "BD"],
+  ['drop in ("高")', "AD"], ['drop in ("")', "C"], ['drop not in ("高", "")', "B"], ['drop in ("低", "")', "BC"],
+  // dates and times
+  ['date = "2024-01-15"', "A"], ['date > "2024-01-15"', "BCD"], ['date <= "2024-02-01"', "AB"], ['date != "2024-01-15"', "BCD"],
+  ["date = TODAY()", "C"], ["date = YESTERDAY()", "D"], ["date >= YESTERDAY()", "CD"], ["date < TODAY()", "ABD"],
+  ["date = FROM_TODAY(-1, DAYS)", "D"], ["date = THIS_YEAR()", tokyoDay(0).slice(0, 4) === "2024" ? "ABCD" : "C" + (tokyoDay(-1).slice(0, 4) === tokyoDay(0).slice(0, 4) ? "D" : "")],
+  ['time = "09:00"', "A"], ['time > "09:00"', "B"], ['time <= "09:00"', "AD"],
+  ['dt = "2024-01-15T09:30:00+09:00"', "A"], ['dt > "2024-02-01T00:00:00Z"', "BC"], ['dt = "2024-01-15"', "A"],
+  ['dt <= "2024-03-01T12:00:00Z"', "AB"], ["dt = TODAY()", "C"], ["dt <= NOW()", "ABC"], ["dt > NOW()", ""],
+  ["Created_datetime = TODAY()", "ABCD"], ["Updated_datetime > NOW()", ""],
+  // users
+  ["user in (LOGINUSER())", "A"], ['user in ("Administrator")', "A"], ["user not in (LOGINUSER())", "BCD"],
+  ["Created_by in (LOGINUSER())", "ABCD"], ['Updated_by not in ("Administrator")', ""],
+  ["org in (PRIMARY_ORGANIZATION())", ""], ['grp in ("")', "ABCD"],
+  // boolean structure
+  ['num > 0 and check in ("a")', "A"], ['num < 0 or drop in ("低")', "BD"],
+  ['(num < 0 or drop in ("低")) and radio in ("y")', "BD"], ['num < 0 or drop in ("低") and radio in ("x")', "D"],
+  ["$id > 0", "ABCD"], [`Record_number = ${"X"}`, null],
+];
+
+test("every operator on every type gives the records it should", async () => {
+  for (const [q, want] of CASES) {
+    if (want === null) continue;
+    assert.equal(await match(q), want, q);
+  }
+});
+
+test("keywords are case-insensitive and full-width spaces separate tokens", async () => {
+  assert.equal(await match('num > 0 AND check IN ("a") ORDER BY num DESC'), "A");
+  assert.equal(await match('num\u3000>\u30000'), "AB");
+});
+
+test("order by several keys, limit and offset, totalCount", async () => {
+  const { records, totalCount } = await c.record.getRecords({ app, query: "order by radio asc, num desc limit 2 offset 1", totalCount: true });
+  assert.equal(totalCount, "4");
+  assert.deepEqual(records.map((r) => r.$id.value), [ids.C, ids.B]);
+  const def = await c.record.getRecords({ app });
+  assert.deepEqual(def.records.map((r) => r.$id.value), [ids.D, ids.C, ids.B, ids.A], "$id desc by default");
+  assert.equal(def.totalCount, null, "counted only when asked");
+  const { records: page } = await c.record.getRecords({ app, query: "limit 1" });
+  assert.equal(page.length, 1);
+});
+
+test("fields limits the answer", async () => {
+  const { records } = await c.record.getRecords({ app, fields: ["name", "num"], query: "order by $id asc limit 1" });
+  assert.deepEqual(Object.keys(records[0]).sort(), ["name", "num"]);
+});
+
+const ERRORS = [
+  ['drop = "高"', "GAIA_IQ03"], ['date in ("2024-01-01")', "GAIA_IQ03"], ['note = "x"', "GAIA_IQ03"],
+  ['check like "a"', "GAIA_IQ03"], ['num like "1"', "GAIA_IQ03"], ["order by check asc", "GAIA_IQ03"],
+  ["time = TODAY()", "GAIA_IQ03"], ["date = NOW()", "GAIA_IQ03"], ["name in (LOGINUSER())", "GAIA_IQ03"],
+  ['drop in ("中")', "GAIA_IQ10"], ['drop = "中"', "GAIA_IQ10"], ['nothing = "x"', "GAIA_IQ11"],
+  ['Rel.name = "x"', "GAIA_IR02"],
+  ["date = THIS_MONTH(32)", "GAIA_IQ23"], ["date = THIS_WEEK(FUNDAY)", "GAIA_IQ23"],
+  ["date = FROM_TODAY(1, HOURS)", "GAIA_IQ25"], ["date = FROM_TODAY(1)", "GAIA_IL08"], ["date = TODAY(1)", "GAIA_IL08"],
+  ["limit 501", "GAIA_QU01"], ["offset 10001", "GAIA_QU02"],
+  ['name = "unterminated', "CB_VA01"], ['name = "tab\there"', "CB_VA01"], ["num > ", "CB_VA01"],
+  ["(num > 1", "CB_VA01"], ["num > 1 limit -1", "CB_VA01"], ["name == 1", "CB_VA01"], ['date = "2024-99-01"', "CB_VA01"],
+  ["num = abc", "CB_VA01"], ["date = SOMEDAY()", "CB_VA01"], ["limit 1 order by num", "CB_VA01"],
+];
+
+test("bad queries get kintone's error codes", async () => {
+  for (const [q, code] of ERRORS) {
+    const e = await rejects(c.record.getRecords({ app, query: q }), code);
+    assert.equal(e.status, 400, q);
+    if (code === "CB_VA01") assert.ok(e.errors.query, q);
+  }
+});
+
+test("the date functions name the right ranges", async () => {
+  const a2 = await makeApp(c, "dates", { d: { type: "DATE", code: "d", label: "D" } });
+  const days = [-40, -8, -1, 0, 1, 8, 40, 400];
+  const map = {};
+  for (const off of days) map[(await c.record.addRecord({ app: a2, record: { d: { value: tokyoDay(off) } } })).id] = off;
+  const q = async (query) => (await c.record.getRecords({ app: a2, query })).records.map((r) => map[r.$id.value]).sort((a, b) => a - b);
+  assert.deepEqual(await q("d = TOMORROW()"), [1]);
+  assert.deepEqual(await q("d > TODAY()"), [1, 8, 40, 400]);
+  assert.deepEqual(await q("d = FROM_TODAY(8, DAYS)"), [8]);
+  const today = new Date(tokyoDay(0) + "T00:00:00Z");
+  const inMonth = days.filter((o) => {
+    const d = new Date(today.getTime() + o * 86400e3);
+    return d.getUTCMonth() === today.getUTCMonth() && d.getUTCFullYear() === today.getUTCFullYear();
+  });
+  assert.deepEqual(await q("d = THIS_MONTH()"), inMonth);
+  const wd = today.getUTCDay();
+  const inWeek = days.filter((o) => o >= -wd && o <= 6 - wd);
+  assert.deepEqual(await q("d = THIS_WEEK()"), inWeek);
+  const nextWeek = days.filter((o) => o >= 7 - wd && o <= 13 - wd);
+  assert.deepEqual(await q("d = NEXT_WEEK()"), nextWeek);
+  assert.deepEqual(await q("d != TODAY()"), days.filter((o) => o !== 0));
+  assert.deepEqual(await q("d <= TODAY()"), days.filter((o) => o <= 0));
+});
+
+test("the same query through POST with X-HTTP-Method-Override (long URLs)", async () => {
+  const long = 'name not in (' + Array.from({ length: 300 }, (_, i) => `"value number ${i}"`).join(",") + ")";
+  const { records } = await c.record.getRecords({ app, query: long });
+  assert.equal(records.length, 4);
+});
