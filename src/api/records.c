@@ -277,11 +277,15 @@ int ts_api_history_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
 {
     int64_t id;
     const struct ts_app *app = ts_api_app_param(cx, rq->params, TS_PERM_VIEW);
-    if (!app || ts_param_id(cx, rq->params, "id", &id) < 0 || !ts_record_load(cx, app, id))
+    if (!app || ts_param_id(cx, rq->params, "id", &id) < 0)
         return -1;
+    /* a deleted record's history stays readable: it ends with the DELETE entry */
     ts_jw_obj(w);
-    if (ts_record_write_history(cx, w, app, id) < 0)
+    int n = ts_record_write_history(cx, w, app, id);
+    if (n < 0)
         return -1;
+    if (n == 0)
+        return ts_fail_arg(cx, TS_E_RECORD_NOT_FOUND, ts_arena_printf(cx->arena, "%lld", (long long)id));
     ts_jw_obj_end(w);
     return 0;
 }

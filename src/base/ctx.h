@@ -24,6 +24,7 @@ struct ts_ctx {
     struct ts_db *db;            /* this thread's database connection */
     int64_t now;                 /* request time, Unix seconds */
     bool schema_dirty;           /* app settings were deployed in this transaction */
+    void *user_names;            /* record/'s cache of user display names, in the arena */
 };
 
 /* Set up cx with a new arena and a fresh request id. */

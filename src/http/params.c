@@ -40,7 +40,8 @@ int ts_params_add(json_t *root, const char *key, const char *value)
         bool next_is_index = !last && (segs[i + 1][0] == '\0' || isdigit((unsigned char)segs[i + 1][0]));
         json_t *child;
         if (json_is_object(cur)) {
-            if (i > 0 && !*s)
+            /* an index into an object, or a name into an array, is a clash of shapes */
+            if (!*s || (i > 0 && isdigit((unsigned char)*s)))
                 return -1;
             child = json_object_get(cur, s);
             if (last) {

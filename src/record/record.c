@@ -22,29 +22,19 @@ struct name_entry {
     struct name_entry *next;
 };
 
-/* One small cache per request, hung off the arena through a static key. */
-struct names {
-    struct ts_arena *arena;
-    struct name_entry *head;
-};
-
-static _Thread_local struct names tl_names;
-
+/* One small cache per request (cx->user_names), so a page of records that name
+ * the same few people looks each up once. */
 const char *ts_record_user_name(struct ts_ctx *cx, const char *code)
 {
-    if (tl_names.arena != cx->arena) {
-        tl_names.arena = cx->arena;
-        tl_names.head = NULL;
-    }
-    for (struct name_entry *e = tl_names.head; e; e = e->next)
+    for (struct name_entry *e = cx->user_names; e; e = e->next)
         if (strcmp(e->code, code) == 0)
             return e->name;
     struct ts_user *u = ts_store_user_by_code(cx, code);
     struct name_entry *e = TS_NEW(cx->arena, struct name_entry);
     e->code = ts_arena_strdup(cx->arena, code);
     e->name = u ? u->name : NULL;
-    e->next = tl_names.head;
-    tl_names.head = e;
+    e->next = cx->user_names;
+    cx->user_names = e;
     return e->name;
 }
 
@@ -736,6 +726,7 @@ void ts_record_write(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *ap
 struct hist_writer {
     struct ts_jw *w;
     const struct ts_app *app;
+    int n;
 };
 
 static int history_row(struct ts_ctx *cx, const struct ts_history_row *h, void *arg)
@@ -743,6 +734,7 @@ static int history_row(struct ts_ctx *cx, const struct ts_history_row *h, void *
     struct hist_writer *hw = arg;
     struct ts_jw *w = hw->w;
     char t[21];
+    hw->n++;
     ts_jw_obj(w);
     ts_jw_kid(w, "revision", h->revision);
     ts_jw_kstr(w, "action", h->action);
@@ -776,10 +768,10 @@ static int history_row(struct ts_ctx *cx, const struct ts_history_row *h, void *
 int ts_record_write_history(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *app,
                             int64_t id)
 {
-    struct hist_writer hw = {w, app};
+    struct hist_writer hw = {w, app, 0};
     ts_jw_key(w, "history");
     ts_jw_arr(w);
     int rc = ts_store_history_each(cx, app->id, id, history_row, &hw);
     ts_jw_arr_end(w);
-    return rc;
+    return rc < 0 ? -1 : hw.n;
 }

@@ -49,7 +49,8 @@ void ts_record_write(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *ap
                      const struct ts_record *r, const bool *want);
 
 /* Write a record's history, newest first, as our history.json extension:
- * {"history":[{revision, action, user:{code,name}, at, changes:[{code,label,type,old,new}]}]} */
+ * {"history":[{revision, action, user:{code,name}, at, changes:[{code,label,type,old,new}]}]}
+ * Returns the number of entries written, or -1. */
 int ts_record_write_history(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *app,
                             int64_t id);
 

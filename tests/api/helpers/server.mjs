@@ -35,7 +35,9 @@ export async function startServer() {
             base, port, data, proc,
             log: () => log,
             async stop() {
-              if (proc.exitCode === null) {
+              if (proc.exitCode !== null || proc.signalCode !== null)
+                console.error(`tsumiki exited early (${proc.exitCode ?? proc.signalCode}):\n${log}`);
+              if (proc.exitCode === null && proc.signalCode === null) {
                 proc.kill("SIGTERM");
                 await exited;
               }
