@@ -10,6 +10,7 @@
  */
 #include "base/common.h"
 #include "query/query_int.h"
+#include "base/buf.h"
 #include "base/str.h"
 #include "base/tstime.h"
 
@@ -472,4 +473,53 @@ int ts_query_check(struct ts_ctx *cx, const struct ts_app *app, const char *text
     struct ts_qplan plan;
     struct ts_query_env env = {.user_code = "", .tz = "UTC", .now = cx->now};
     return ts_query_plan(cx, app, text, mode, &env, &plan);
+}
+
+static const char *const OP_NAMES[] = {"=", "!=", "<", ">", "<=", ">=", "in", "not in",
+                                       "like", "not like", "is empty", "is not empty"};
+
+static void dump_node(struct ts_buf *b, const struct ts_qnode *n)
+{
+    switch (n->kind) {
+    case TS_QN_TRUE: ts_buf_puts(b, "true"); return;
+    case TS_QN_FALSE: ts_buf_puts(b, "false"); return;
+    case TS_QN_AND:
+    case TS_QN_OR:
+        ts_buf_printf(b, "(%s ", n->kind == TS_QN_AND ? "and" : "or");
+        dump_node(b, n->a);
+        ts_buf_putc(b, ' ');
+        dump_node(b, n->b);
+        ts_buf_putc(b, ')');
+        return;
+    case TS_QN_COND:
+        ts_buf_printf(b, "(%s %s", n->field->code, OP_NAMES[n->op]);
+        for (int i = 0; i < n->n_vals; i++) {
+            if (n->vals[i].s) {
+                ts_buf_puts(b, " \"");
+                for (const char *p = n->vals[i].s; *p; p++) {
+                    if ((unsigned char)*p < 0x20)
+                        ts_buf_printf(b, "\\x%02x", (unsigned char)*p);
+                    else
+                        ts_buf_putc(b, *p);
+                }
+                ts_buf_putc(b, '"');
+            }
+            else
+                ts_buf_printf(b, " %lld", (long long)n->vals[i].i);
+        }
+        ts_buf_printf(b, "%s)", n->match_empty ? " +empty" : "");
+        return;
+    }
+}
+
+void ts_qplan_dump(const struct ts_qplan *plan, struct ts_buf *b)
+{
+    if (plan->where)
+        dump_node(b, plan->where);
+    else
+        ts_buf_puts(b, "all");
+    for (int i = 0; i < plan->n_order; i++)
+        ts_buf_printf(b, "%s%s %s", i ? ", " : " order ", plan->order[i].field->code,
+                      plan->order[i].desc ? "desc" : "asc");
+    ts_buf_printf(b, " limit %lld offset %lld", (long long)plan->limit, (long long)plan->offset);
 }

@@ -43,4 +43,9 @@ int ts_query_plan(struct ts_ctx *cx, const struct ts_app *app, const char *text,
 int ts_query_check(struct ts_ctx *cx, const struct ts_app *app, const char *text,
                    enum ts_query_mode mode);
 
+/* A readable one-line form of a plan, for logs and the golden tests:
+ * (and (num >= "2") (check in "a" "b")) order num desc limit 100 offset 0 */
+struct ts_buf;
+void ts_qplan_dump(const struct ts_qplan *plan, struct ts_buf *b);
+
 #endif
