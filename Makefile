@@ -5,14 +5,14 @@ CC      ?= cc
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wvla -Wpointer-arith -Wwrite-strings -Wno-format-nonliteral -Wno-format-truncation
 CFLAGS  ?= -g -O2
-CFLAGS  += -std=c17 -MMD -MP $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c17 -MMD -MP $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 WERROR  ?= 1
 ifeq ($(WERROR),1)
-CFLAGS  += -Werror
+ALL_CFLAGS += -Werror
 endif
 ifdef SAN
-CFLAGS  += -O1 -fno-omit-frame-pointer -fsanitize=$(SAN) -fno-sanitize-recover=all -DTS_SAN=1
+ALL_CFLAGS += -O1 -fno-omit-frame-pointer -fsanitize=$(SAN) -fno-sanitize-recover=all -DTS_SAN=1
 LDFLAGS += -fsanitize=$(SAN)
 endif
 
@@ -44,15 +44,15 @@ $(O)/tsumiki: $(OBJ_BIN) $(O)/libtsumiki.a
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"
-	@$(CC) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/tests/unit/%: tests/unit/%.c $(O)/libtsumiki.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(O)/libtsumiki.a $(LDLIBS) -lcmocka $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(O)/libtsumiki.a $(LDLIBS) -lcmocka $(LDFLAGS)
 
 $(O)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(O)/libtsumiki.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(O)/libtsumiki.a $(LDLIBS) $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(O)/libtsumiki.a $(LDLIBS) $(LDFLAGS)
 
 run: deps all
 	$(O)/tsumiki serve --data $(DATA) --port $(PORT)
@@ -62,20 +62,29 @@ run: deps all
 test: deps
 	@tools/test.sh
 
-unit: $(UNIT)
+unit: all $(UNIT)
 	@tools/run-unit.sh $(UNIT)
 
+api: all
+	@TSUMIKI_BIN=$(O)/tsumiki tools/run-api.sh
+
 fuzz-replay: $(FUZZ:%=$(O)/tests/fuzz/%)
-	@tools/run-fuzz-replay.sh $(O)
+	@for t in $(FUZZ); do $(O)/tests/fuzz/$$t tests/fuzz/corpus/$${t#fuzz_} || exit 1; done
 
 asan:
 	$(MAKE) SAN=address,undefined O=build/asan all unit
 	TSUMIKI_BIN=build/asan/tsumiki tools/run-api.sh
 
-# libFuzzer under clang for a bounded time per target (FUZZ_SECONDS, default 20).
+# libFuzzer under clang, each target for FUZZ_SECONDS (default 20), new finds kept in
+# build/fuzz/corpus, crashes in build/fuzz/crash-*.
+FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 fuzz:
-	$(MAKE) CC=clang O=build/fuzz CFLAGS="-g -O1 -fsanitize=fuzzer-no-link,address,undefined" $(O:build/default=build/fuzz)/libtsumiki.a
-	@tools/run-fuzz.sh build/fuzz $(FUZZ)
+	$(MAKE) CC=clang O=build/fuzz WERROR=0 CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" build/fuzz/libtsumiki.a
+	@for t in $(FUZZ); do \
+	  clang $(FUZZ_FLAGS) -fsanitize=fuzzer -std=c17 -Isrc $$(pkg-config --cflags $(PKGS)) \
+	    -o build/fuzz/$$t tests/fuzz/$$t.c build/fuzz/libtsumiki.a $(LDLIBS) || exit 1; \
+	done
+	@tools/run-fuzz.sh $(FUZZ)
 
 fmt:
 	clang-format -i $(SRC_ALL) $(wildcard src/*/*.h src/*/*/*.h)

@@ -40,6 +40,7 @@ void ts_arena_free(struct ts_arena *a)
         struct cleanup *c = a->cleanups;
         a->cleanups = c->next;
         c->fn(c->p);
+        free(c);
     }
     while (a->blocks) {
         struct block *b = a->blocks;

@@ -3,6 +3,7 @@
  */
 #include "base/common.h"
 #include "http/http.h"
+#include "base/str.h"
 
 #include <ctype.h>
 
@@ -14,6 +15,9 @@ int ts_params_add(json_t *root, const char *key, const char *value)
     /* An empty value is how qs writes null: treat it as absent (KINTONE-API.md §2). */
     if (!value || !*value)
         return 0;
+    /* JSON holds UTF-8 only: other bytes are refused here, not half-stored */
+    if (!ts_utf8_valid(key, strlen(key)) || !ts_utf8_valid(value, strlen(value)))
+        return -1;
     char segs[MAX_DEPTH][128];
     int n = 0;
     const char *p = key;
@@ -44,13 +48,12 @@ int ts_params_add(json_t *root, const char *key, const char *value)
             if (!*s || (i > 0 && isdigit((unsigned char)*s)))
                 return -1;
             child = json_object_get(cur, s);
-            if (last) {
-                json_object_set_new(cur, s, json_string(value));
-                return 0;
-            }
+            if (last)
+                return json_object_set_new(cur, s, json_string(value)) == 0 ? 0 : -1;
             if (!child) {
                 child = next_is_index ? json_array() : json_object();
-                json_object_set_new(cur, s, child);
+                if (json_object_set_new(cur, s, child) < 0)
+                    return -1;
             }
         } else if (json_is_array(cur)) {
             size_t idx;
@@ -66,13 +69,12 @@ int ts_params_add(json_t *root, const char *key, const char *value)
             while (json_array_size(cur) <= idx)
                 json_array_append_new(cur, json_null()); /* sparse indices keep their place */
             child = json_array_get(cur, idx);
-            if (last) {
-                json_array_set_new(cur, idx, json_string(value));
-                return 0;
-            }
+            if (last)
+                return json_array_set_new(cur, idx, json_string(value)) == 0 ? 0 : -1;
             if (json_is_null(child)) {
                 child = next_is_index ? json_array() : json_object();
-                json_array_set_new(cur, idx, child);
+                if (json_array_set_new(cur, idx, child) < 0)
+                    return -1;
             }
         } else {
             return -1;

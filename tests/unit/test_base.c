@@ -162,6 +162,8 @@ static void bracket_params(void **state)
     assert_int_equal(ts_params_add(p, "a[1", "1"), -1);              /* unclosed */
     assert_int_equal(ts_params_add(p, "a[0]x", "1"), -1);            /* trailing text */
     assert_int_equal(ts_params_add(p, "[0]", "1"), -1);              /* no name */
+    assert_int_equal(ts_params_add(p, "x", "\xff\xfe"), -1);          /* not UTF-8 */
+    assert_int_equal(ts_params_add(p, "\xc0[0]", "1"), -1);
     assert_int_equal(ts_params_add(p, "a[0][0][0][0][0][0][0][0][0]", "1"), -1); /* too deep */
     json_decref(p);
 }

@@ -1,0 +1,50 @@
+#!/bin/sh
+# tools/test.sh - every test, as `make test` runs it:
+#   1. unit tests (cmocka)            3. fuzz corpora replayed         5. ASan+UBSan build:
+#   2. API tests (official client     4. libFuzzer, FUZZ_SECONDS each     unit and API tests again
+#      and CLI, node:test)
+# Ends with one line "N passed, N failed"; exits non-zero if anything failed.
+cd "$(dirname "$0")/.." || exit 1
+total_p=0 total_f=0
+log=$(mktemp)
+
+step() {
+    name=$1
+    shift
+    echo "== $name"
+    "$@" 2>&1 | tee "$log"
+    line=$(grep -E '^[a-z]+( \([^)]*\))?: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+    p=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+    f=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+    if [ -z "$line" ]; then
+        echo "$name: no result line (build or runner failure)"
+        p=0
+        f=1
+    fi
+    total_p=$((total_p + p))
+    total_f=$((total_f + f))
+}
+
+replay() {
+    make -s fuzz-replay O="$1" > "$log.r" 2>&1
+    rc=$?
+    cat "$log.r"
+    n=$(grep -c '^replayed' "$log.r")
+    rm -f "$log.r"
+    if [ $rc -eq 0 ]; then echo "replay: $n passed, 0 failed"; else echo "replay: $n passed, 1 failed"; fi
+}
+
+step "unit" make -s unit
+step "api" make -s api
+step "fuzz corpus replay" replay build/default
+if command -v clang >/dev/null 2>&1; then
+    step "libFuzzer (${FUZZ_SECONDS:-20}s per target)" make -s fuzz
+fi
+step "unit under ASan+UBSan" make -s SAN=address,undefined O=build/asan unit
+step "api under ASan+UBSan" sh -c 'make -s SAN=address,undefined O=build/asan all >/dev/null && TSUMIKI_BIN=build/asan/tsumiki tools/run-api.sh'
+step "fuzz corpus replay under ASan+UBSan" replay build/asan
+
+rm -f "$log"
+echo
+echo "$total_p passed, $total_f failed"
+[ "$total_f" -eq 0 ]
