@@ -3,7 +3,8 @@ PKGS    := libmicrohttpd jansson sqlite3 libsodium
 O       ?= build/default
 CC      ?= cc
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-           -Wformat=2 -Wvla -Wpointer-arith -Wwrite-strings -Wno-format-nonliteral -Wno-format-truncation
+           -Wformat=2 -Wvla -Wpointer-arith -Wwrite-strings -Wno-format-nonliteral
+WARN    += $(if $(findstring clang,$(CC)),,-Wno-format-truncation)
 CFLAGS  ?= -g -O2
 ALL_CFLAGS = -std=c17 -MMD -MP $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm

@@ -26,7 +26,7 @@ step() {
 }
 
 replay() {
-    make -s fuzz-replay O="$1" > "$log.r" 2>&1
+    make -s fuzz-replay "$@" > "$log.r" 2>&1
     rc=$?
     cat "$log.r"
     n=$(grep -c '^replayed' "$log.r")
@@ -36,13 +36,13 @@ replay() {
 
 step "unit" make -s unit
 step "api" make -s api
-step "fuzz corpus replay" replay build/default
+step "fuzz corpus replay" replay O=build/default
 if command -v clang >/dev/null 2>&1; then
     step "libFuzzer (${FUZZ_SECONDS:-20}s per target)" make -s fuzz
 fi
 step "unit under ASan+UBSan" make -s SAN=address,undefined O=build/asan unit
 step "api under ASan+UBSan" sh -c 'make -s SAN=address,undefined O=build/asan all >/dev/null && TSUMIKI_BIN=build/asan/tsumiki tools/run-api.sh'
-step "fuzz corpus replay under ASan+UBSan" replay build/asan
+step "fuzz corpus replay under ASan+UBSan" replay SAN=address,undefined O=build/asan
 
 rm -f "$log"
 echo

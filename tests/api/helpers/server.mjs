@@ -14,8 +14,9 @@ export const BIN = process.env.TSUMIKI_BIN
   : join(root, "build/default/tsumiki");
 export const ADMIN_PASSWORD = "admin-password-1";
 
-export async function startServer() {
-  const data = mkdtempSync(join(tmpdir(), "tsumiki-test-"));
+// Start a server on a new data folder, or on `data` to reopen an existing one.
+export async function startServer({ data } = {}) {
+  data ??= mkdtempSync(join(tmpdir(), "tsumiki-test-"));
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = 20000 + Math.floor(Math.random() * 30000);
     const proc = spawn(BIN, ["serve", "--data", data, "--port", String(port), "--threads", "4"], {
@@ -34,8 +35,13 @@ export async function startServer() {
           const server = {
             base, port, data, proc,
             log: () => log,
+            // Kill the process without warning, keeping its data folder.
+            async crash() {
+              proc.kill("SIGKILL");
+              await exited;
+            },
             async stop() {
-              if (proc.exitCode !== null || proc.signalCode !== null)
+              if ((proc.exitCode !== null || proc.signalCode !== null) && proc.signalCode !== "SIGKILL")
                 console.error(`tsumiki exited early (${proc.exitCode ?? proc.signalCode}):\n${log}`);
               if (proc.exitCode === null && proc.signalCode === null) {
                 proc.kill("SIGTERM");
