@@ -18,8 +18,11 @@ int ts_server_run(const struct ts_server_opts *o);
 
 /* Add one query-string parameter in the bracket syntax the official client
  * writes with qs (KINTONE-API.md §2): "fields[0]", "updateKey[field]",
- * "rec[0][id]", sparse indices kept. Returns 0, or -1 for a key we refuse
- * (too deep, index too large, or clashing shapes). */
-int ts_params_add(json_t *root, const char *key, const char *value);
+ * "rec[0][id]", sparse indices kept. *budget is how many array slots the whole
+ * request may still create (callers start it at TS_PARAMS_BUDGET). Returns 0, or
+ * -1 for a key we refuse (too deep, index too large, over budget, not UTF-8,
+ * or clashing shapes). */
+#define TS_PARAMS_BUDGET 100000
+int ts_params_add(json_t *root, const char *key, const char *value, size_t *budget);
 
 #endif

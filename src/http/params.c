@@ -10,7 +10,7 @@
 #define MAX_DEPTH 8
 #define MAX_INDEX 10000
 
-int ts_params_add(json_t *root, const char *key, const char *value)
+int ts_params_add(json_t *root, const char *key, const char *value, size_t *budget)
 {
     /* An empty value is how qs writes null: treat it as absent (KINTONE-API.md §2). */
     if (!value || !*value)
@@ -66,8 +66,12 @@ int ts_params_add(json_t *root, const char *key, const char *value)
                     return -1;
                 idx = (size_t)v;
             }
-            while (json_array_size(cur) <= idx)
+            while (json_array_size(cur) <= idx) {
+                if (*budget == 0)
+                    return -1; /* sparse indices must not let a short URL build a huge array */
+                (*budget)--;
                 json_array_append_new(cur, json_null()); /* sparse indices keep their place */
+            }
             child = json_array_get(cur, idx);
             if (last)
                 return json_array_set_new(cur, idx, json_string(value)) == 0 ? 0 : -1;

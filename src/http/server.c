@@ -95,6 +95,7 @@ static enum ts_method method_of(const char *m)
 
 struct arg_ctx {
     json_t *params;
+    size_t budget;
     bool bad;
 };
 
@@ -103,7 +104,7 @@ static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k
 {
     (void)kind;
     struct arg_ctx *a = cls;
-    if (json_object_size(a->params) > 10000 || ts_params_add(a->params, key, value) < 0)
+    if (json_object_size(a->params) > 10000 || ts_params_add(a->params, key, value, &a->budget) < 0)
         a->bad = true;
     return MHD_YES;
 }
@@ -176,7 +177,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     const char *lang = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
     enum MHD_Result ret;
     json_t *params = json_object();
-    struct arg_ctx args = {params, false};
+    struct arg_ctx args = {params, TS_PARAMS_BUDGET, false};
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, &args);
 
     struct ts_api_req rq = {0};

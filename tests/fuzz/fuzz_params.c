@@ -15,11 +15,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     text[size] = '\0';
     json_t *root = json_object();
     char *save = NULL;
+    size_t budget = 2000;
     for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *eq = strchr(line, '=');
         if (eq)
             *eq = '\0';
-        ts_params_add(root, line, eq ? eq + 1 : "");
+        ts_params_add(root, line, eq ? eq + 1 : "", &budget);
     }
     char *out = json_dumps(root, JSON_COMPACT);
     free(out);

@@ -142,29 +142,33 @@ static void bracket_params(void **state)
 {
     (void)state;
     json_t *p = json_object();
-    assert_int_equal(ts_params_add(p, "app", "1"), 0);
-    assert_int_equal(ts_params_add(p, "fields[0]", "$id"), 0);
-    assert_int_equal(ts_params_add(p, "fields[1]", "name"), 0);
-    assert_int_equal(ts_params_add(p, "revisions[1]", "5"), 0); /* sparse */
-    assert_int_equal(ts_params_add(p, "updateKey[field]", "code"), 0);
-    assert_int_equal(ts_params_add(p, "rec[0][id]", "7"), 0);
-    assert_int_equal(ts_params_add(p, "ids", ""), 0); /* qs's null: absent */
-    assert_int_equal(ts_params_add(p, "list[]", "a"), 0);
-    assert_int_equal(ts_params_add(p, "list[]", "b"), 0);
+    size_t budget = TS_PARAMS_BUDGET;
+    assert_int_equal(ts_params_add(p, "app", "1", &budget), 0);
+    assert_int_equal(ts_params_add(p, "fields[0]", "$id", &budget), 0);
+    assert_int_equal(ts_params_add(p, "fields[1]", "name", &budget), 0);
+    assert_int_equal(ts_params_add(p, "revisions[1]", "5", &budget), 0); /* sparse */
+    assert_int_equal(ts_params_add(p, "updateKey[field]", "code", &budget), 0);
+    assert_int_equal(ts_params_add(p, "rec[0][id]", "7", &budget), 0);
+    assert_int_equal(ts_params_add(p, "ids", "", &budget), 0); /* qs's null: absent */
+    assert_int_equal(ts_params_add(p, "list[]", "a", &budget), 0);
+    assert_int_equal(ts_params_add(p, "list[]", "b", &budget), 0);
     char *s = dump(p);
     assert_string_equal(s, "{\"app\":\"1\",\"fields\":[\"$id\",\"name\"],\"list\":[\"a\",\"b\"],"
                            "\"rec\":[{\"id\":\"7\"}],\"revisions\":[null,\"5\"],"
                            "\"updateKey\":{\"field\":\"code\"}}");
     free(s);
-    assert_int_equal(ts_params_add(p, "fields[x]", "1"), -1);       /* name into an array */
-    assert_int_equal(ts_params_add(p, "updateKey[0]", "1"), -1);     /* index into an object */
-    assert_int_equal(ts_params_add(p, "a[99999999]", "1"), -1);      /* index too large */
-    assert_int_equal(ts_params_add(p, "a[1", "1"), -1);              /* unclosed */
-    assert_int_equal(ts_params_add(p, "a[0]x", "1"), -1);            /* trailing text */
-    assert_int_equal(ts_params_add(p, "[0]", "1"), -1);              /* no name */
-    assert_int_equal(ts_params_add(p, "x", "\xff\xfe"), -1);          /* not UTF-8 */
-    assert_int_equal(ts_params_add(p, "\xc0[0]", "1"), -1);
-    assert_int_equal(ts_params_add(p, "a[0][0][0][0][0][0][0][0][0]", "1"), -1); /* too deep */
+    assert_int_equal(ts_params_add(p, "fields[x]", "1", &budget), -1);       /* name into an array */
+    assert_int_equal(ts_params_add(p, "updateKey[0]", "1", &budget), -1);     /* index into an object */
+    assert_int_equal(ts_params_add(p, "a[99999999]", "1", &budget), -1);      /* index too large */
+    assert_int_equal(ts_params_add(p, "a[1", "1", &budget), -1);              /* unclosed */
+    assert_int_equal(ts_params_add(p, "a[0]x", "1", &budget), -1);            /* trailing text */
+    assert_int_equal(ts_params_add(p, "[0]", "1", &budget), -1);              /* no name */
+    assert_int_equal(ts_params_add(p, "x", "\xff\xfe", &budget), -1);          /* not UTF-8 */
+    assert_int_equal(ts_params_add(p, "\xc0[0]", "1", &budget), -1);
+    assert_int_equal(ts_params_add(p, "a[0][0][0][0][0][0][0][0][0]", "1", &budget), -1); /* too deep */
+    size_t small = 3;
+    assert_int_equal(ts_params_add(p, "s[2]", "1", &small), 0);
+    assert_int_equal(ts_params_add(p, "t[0]", "1", &small), -1); /* over budget */
     json_decref(p);
 }
 
