@@ -20,6 +20,7 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <sys/stat.h>
 
 struct opts {
@@ -117,15 +118,31 @@ static struct ts_db *open_db(const char *dir)
     return db;
 }
 
-static const char *read_password(char *buf, size_t n)
+/* The Argon2id hash (arena) of a new password from TSUMIKI_PASSWORD or one line
+ * of standard input; NULL with cx->err set if there is none of 8+ characters. */
+static const char *new_password_hash(struct ts_ctx *cx)
 {
-    const char *env = getenv("TSUMIKI_PASSWORD");
-    if (env && *env)
-        return env;
-    if (!fgets(buf, (int)n, stdin))
+    char buf[1024];
+    const char *pw = getenv("TSUMIKI_PASSWORD");
+    if (!pw || !*pw) {
+        pw = fgets(buf, (int)sizeof(buf), stdin);
+        if (pw)
+            buf[strcspn(buf, "\r\n")] = '\0';
+    }
+    if (!pw || strlen(pw) < 8) {
+        fprintf(stderr, "tsumiki: a password of at least 8 characters is needed\n");
+        ts_fail(cx, TS_E_INVALID_INPUT, "password");
         return NULL;
-    buf[strcspn(buf, "\r\n")] = '\0';
-    return *buf ? buf : NULL;
+    }
+    char *hash = ts_auth_hash_password(pw);
+    sodium_memzero(buf, sizeof(buf));
+    if (!hash) {
+        ts_fail(cx, TS_E_INTERNAL, "hashing failed");
+        return NULL;
+    }
+    const char *copy = ts_arena_strdup(cx->arena, hash);
+    free(hash);
+    return copy;
 }
 
 static int fail(struct ts_ctx *cx, const char *what)
@@ -154,29 +171,28 @@ static int in_tx(struct ts_ctx *cx, int (*fn)(struct ts_ctx *, struct opts *), s
 
 static int user_add(struct ts_ctx *cx, struct opts *o)
 {
-    char buf[1024];
     if (o->n_args < 3)
         usage();
-    if (o->tz && !ts_tz_valid(o->tz))
+    if (o->tz && !ts_tz_valid(o->tz)) {
+        fprintf(stderr, "tsumiki: unknown time zone %s\n", o->tz);
         return ts_fail(cx, TS_E_INVALID_INPUT, "bad time zone");
-    const char *pw = read_password(buf, sizeof(buf));
-    if (!pw || strlen(pw) < 8) {
-        fprintf(stderr, "tsumiki: a password of at least 8 characters is needed\n");
-        return ts_fail(cx, TS_E_INVALID_INPUT, "password");
     }
-    char *hash = ts_auth_hash_password(pw);
+    if (o->lang && strcmp(o->lang, "auto") && strcmp(o->lang, "ja") && strcmp(o->lang, "en")) {
+        fprintf(stderr, "tsumiki: --lang is auto, ja or en\n");
+        return ts_fail(cx, TS_E_INVALID_INPUT, "bad language");
+    }
+    const char *hash = new_password_hash(cx);
     if (!hash)
-        return ts_fail(cx, TS_E_INTERNAL, "hashing failed");
+        return -1;
     struct ts_user u = {
         .code = o->args[2],
         .name = o->name ? o->name : o->args[2],
         .lang = o->lang ? o->lang : "auto",
         .tz = o->tz ? o->tz : "Asia/Tokyo",
-        .pwhash = ts_arena_strdup(cx->arena, hash),
+        .pwhash = hash,
         .admin = o->admin,
         .active = true,
     };
-    free(hash);
     if (ts_store_user_by_code(cx, u.code)) {
         fprintf(stderr, "tsumiki: user %s already exists\n", u.code);
         return ts_fail(cx, TS_E_INVALID_INPUT, "exists");
@@ -189,7 +205,6 @@ static int user_add(struct ts_ctx *cx, struct opts *o)
 
 static int user_passwd(struct ts_ctx *cx, struct opts *o)
 {
-    char buf[1024];
     if (o->n_args < 3)
         usage();
     struct ts_user *u = ts_store_user_by_code(cx, o->args[2]);
@@ -197,16 +212,10 @@ static int user_passwd(struct ts_ctx *cx, struct opts *o)
         fprintf(stderr, "tsumiki: no user %s\n", o->args[2]);
         return cx->err.code ? -1 : ts_fail(cx, TS_E_INVALID_INPUT, "no user");
     }
-    const char *pw = read_password(buf, sizeof(buf));
-    if (!pw || strlen(pw) < 8) {
-        fprintf(stderr, "tsumiki: a password of at least 8 characters is needed\n");
-        return ts_fail(cx, TS_E_INVALID_INPUT, "password");
-    }
-    char *hash = ts_auth_hash_password(pw);
+    const char *hash = new_password_hash(cx);
     if (!hash)
-        return ts_fail(cx, TS_E_INTERNAL, "hashing failed");
+        return -1;
     int rc = ts_store_user_set_password(cx, u->id, hash);
-    free(hash);
     if (rc == 0)
         printf("password changed for %s\n", u->code);
     return rc;

@@ -82,6 +82,9 @@ enum {
 ts_handler_fn *ts_api_route(struct ts_ctx *cx, enum ts_method method, const char *path,
                             bool *preview /* out */, unsigned *flags /* out */);
 
+/* "GET", "POST", "PUT", "DELETE" (NULL or anything else: TS_METHOD_OTHER). */
+enum ts_method ts_api_method(const char *name);
+
 /* Strip /k/v1 or /k/guest/<id>/v1 from a URL path; NULL if it has neither. */
 const char *ts_api_strip_prefix(const char *url);
 

@@ -9,21 +9,6 @@
 
 #define MAX_REQUESTS 20
 
-static enum ts_method method_of(const char *s)
-{
-    if (!s)
-        return TS_METHOD_OTHER;
-    if (!strcmp(s, "GET"))
-        return TS_GET;
-    if (!strcmp(s, "POST"))
-        return TS_POST;
-    if (!strcmp(s, "PUT"))
-        return TS_PUT;
-    if (!strcmp(s, "DELETE"))
-        return TS_DELETE;
-    return TS_METHOD_OTHER;
-}
-
 int ts_api_bulk(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     const json_t *reqs = json_object_get(rq->params, "requests");
@@ -41,7 +26,7 @@ int ts_api_bulk(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     const json_t *r;
     json_array_foreach(reqs, i, r) {
         const char *api = json_string_value(json_object_get(r, "api"));
-        enum ts_method m = method_of(json_string_value(json_object_get(r, "method")));
+        enum ts_method m = ts_api_method(json_string_value(json_object_get(r, "method")));
         const char *path = api ? ts_api_strip_prefix(api) : NULL;
         json_t *payload = json_object_get(r, "payload");
         struct ts_api_req sub = *rq;

@@ -97,11 +97,15 @@ int ts_api_cursor_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     return 0;
 }
 
-/* Find the caller's cursor and mark it busy. */
-static struct cursor *take(struct ts_ctx *cx, const char *id)
+/* Find the caller's cursor named by the `id` parameter and mark it busy; NULL
+ * with CB_VA01 or GAIA_CN01. */
+static struct cursor *take(struct ts_ctx *cx, const json_t *params)
 {
-    if (!id)
+    const char *id = ts_param_str(params, "id");
+    if (!id) {
+        ts_fail_field(cx, "id", TS_M_REQUIRED_PARAM);
         return NULL;
+    }
     pthread_mutex_lock(&lock);
     expire(cx->now);
     for (int i = 0; i < MAX_CURSORS; i++) {
@@ -114,6 +118,7 @@ static struct cursor *take(struct ts_ctx *cx, const char *id)
         }
     }
     pthread_mutex_unlock(&lock);
+    ts_fail(cx, TS_E_CURSOR_NOT_FOUND, "cursor");
     return NULL;
 }
 
@@ -141,14 +146,9 @@ static int collect(struct ts_ctx *cx, const struct ts_record *r, void *arg)
 
 int ts_api_cursor_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
-    const char *id = ts_param_str(rq->params, "id");
-    if (!id) {
-        ts_fail_field(cx, "id", TS_M_REQUIRED_PARAM);
-        return -1;
-    }
-    struct cursor *c = take(cx, id);
+    struct cursor *c = take(cx, rq->params);
     if (!c)
-        return ts_fail(cx, TS_E_CURSOR_NOT_FOUND, "cursor");
+        return -1;
     int rc = -1;
     const struct ts_app *app = NULL;
     if (ts_auth_require_app(cx, c->app_id, TS_PERM_VIEW) == 0)
@@ -203,14 +203,9 @@ out:
 
 int ts_api_cursor_delete(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
-    const char *id = ts_param_str(rq->params, "id");
-    if (!id) {
-        ts_fail_field(cx, "id", TS_M_REQUIRED_PARAM);
-        return -1;
-    }
-    struct cursor *c = take(cx, id);
+    struct cursor *c = take(cx, rq->params);
     if (!c)
-        return ts_fail(cx, TS_E_CURSOR_NOT_FOUND, "cursor");
+        return -1;
     pthread_mutex_lock(&lock);
     release(c);
     pthread_mutex_unlock(&lock);

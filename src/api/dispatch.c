@@ -32,6 +32,16 @@ static const struct route {
 #undef DELETE
 };
 
+enum ts_method ts_api_method(const char *name)
+{
+    static const char *const names[] = {[TS_GET] = "GET", [TS_POST] = "POST", [TS_PUT] = "PUT",
+                                        [TS_DELETE] = "DELETE"};
+    for (int m = TS_GET; name && m <= TS_DELETE; m++)
+        if (strcmp(name, names[m]) == 0)
+            return (enum ts_method)m;
+    return TS_METHOD_OTHER;
+}
+
 const char *ts_api_strip_prefix(const char *url)
 {
     if (strncmp(url, "/k/v1/", 6) == 0)

@@ -392,28 +392,48 @@ static void layout_complete(json_t *def)
 
 /* ---------------------------------------------------------------- fields */
 
+static bool props_given(struct ts_ctx *cx, const json_t *props)
+{
+    if (json_is_object(props) && json_object_size(props) > 0)
+        return true;
+    ts_fail_field(cx, "properties", TS_M_REQUIRED_PARAM);
+    return false;
+}
+
+/* A new field code must be well formed and not in use; problems are reported
+ * under properties.<key>.code. */
+static bool code_available(struct ts_ctx *cx, const json_t *fields, const char *key,
+                           const char *code)
+{
+    const char *ckey = ts_arena_printf(cx->arena, "properties.%s.code", key);
+    if (!ts_app_field_code_valid(code)) {
+        ts_fail_field(cx, ckey, TS_M_BAD_FIELD_CODE);
+        return false;
+    }
+    if (json_object_get(fields, code)) {
+        ts_fail_field(cx, ckey, TS_M_FIELD_CODE_TAKEN, code);
+        return false;
+    }
+    return true;
+}
+
 int ts_app_fields_add(struct ts_ctx *cx, struct ts_preview *p, json_t *props)
 {
     json_t *fields = json_object_get(p->def, "fields");
-    if (!json_is_object(props) || json_object_size(props) == 0) {
-        ts_fail_field(cx, "properties", TS_M_REQUIRED_PARAM);
+    if (!props_given(cx, props))
         return -1;
-    }
     const char *key;
     json_t *in;
     json_object_foreach(props, key, in) {
         const char *code = json_string_value(json_object_get(in, "code"));
-        if (!code)
-            code = key;
-        const char *ckey = ts_arena_printf(cx->arena, "properties.%s.code", key);
-        if (!ts_app_field_code_valid(code) || strcmp(code, key) != 0) {
-            ts_fail_field(cx, ckey, TS_M_BAD_FIELD_CODE);
+        if (code && strcmp(code, key) != 0) { /* the key is the code when adding */
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "properties.%s.code", key),
+                          TS_M_BAD_FIELD_CODE);
             continue;
         }
-        if (json_object_get(fields, code)) {
-            ts_fail_field(cx, ckey, TS_M_FIELD_CODE_TAKEN, code);
+        if (!code_available(cx, fields, key, key))
             continue;
-        }
+        code = key;
         const char *tname = json_string_value(json_object_get(in, "type"));
         int type = ts_ftype_from_name(tname);
         if (!addable(type)) {
@@ -436,10 +456,8 @@ int ts_app_fields_add(struct ts_ctx *cx, struct ts_preview *p, json_t *props)
 int ts_app_fields_update(struct ts_ctx *cx, struct ts_preview *p, json_t *props)
 {
     json_t *fields = json_object_get(p->def, "fields");
-    if (!json_is_object(props) || json_object_size(props) == 0) {
-        ts_fail_field(cx, "properties", TS_M_REQUIRED_PARAM);
+    if (!props_given(cx, props))
         return -1;
-    }
     const char *key;
     json_t *in;
     json_object_foreach(props, key, in) {
@@ -456,17 +474,8 @@ int ts_app_fields_update(struct ts_ctx *cx, struct ts_preview *p, json_t *props)
         const char *code = json_string_value(json_object_get(in, "code"));
         if (!code)
             code = key;
-        if (strcmp(code, key) != 0) {
-            const char *ckey = ts_arena_printf(cx->arena, "properties.%s.code", key);
-            if (!ts_app_field_code_valid(code)) {
-                ts_fail_field(cx, ckey, TS_M_BAD_FIELD_CODE);
-                continue;
-            }
-            if (json_object_get(fields, code)) {
-                ts_fail_field(cx, ckey, TS_M_FIELD_CODE_TAKEN, code);
-                continue;
-            }
-        }
+        if (strcmp(code, key) != 0 && !code_available(cx, fields, key, code))
+            continue;
         json_t *out = normalize(cx, code, (enum ts_ftype)type, in, base);
         if (strcmp(code, key) != 0) {
             struct rename r = {key, code};

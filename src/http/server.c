@@ -80,19 +80,6 @@ static enum MHD_Result reply(struct MHD_Connection *c, int status, char *body, s
     return ret;
 }
 
-static enum ts_method method_of(const char *m)
-{
-    if (!strcmp(m, "GET") || !strcmp(m, "HEAD"))
-        return TS_GET;
-    if (!strcmp(m, "POST"))
-        return TS_POST;
-    if (!strcmp(m, "PUT"))
-        return TS_PUT;
-    if (!strcmp(m, "DELETE"))
-        return TS_DELETE;
-    return TS_METHOD_OTHER;
-}
-
 struct arg_ctx {
     json_t *params;
     size_t budget;
@@ -181,11 +168,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, &args);
 
     struct ts_api_req rq = {0};
-    rq.http_method = method_of(method);
+    rq.http_method = strcmp(method, "HEAD") == 0 ? TS_GET : ts_api_method(method);
     rq.method = rq.http_method;
     const char *override = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-HTTP-Method-Override");
     if (override && rq.http_method == TS_POST)
-        rq.method = method_of(override);
+        rq.method = ts_api_method(override);
 
     if (!db) {
         ts_fail(&cx, TS_E_INTERNAL, "no database connection");
