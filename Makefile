@@ -88,10 +88,10 @@ fuzz:
 	@tools/run-fuzz.sh $(FUZZ)
 
 fmt:
-	clang-format -i $(SRC_ALL) $(wildcard src/*/*.h src/*/*/*.h)
+	clang-format -i $(shell find src tests/unit tests/fuzz -name "*.[ch]")
 
 fmt-check:
-	clang-format --dry-run --Werror $(SRC_ALL)
+	clang-format --dry-run --Werror $(shell find src tests/unit tests/fuzz -name "*.[ch]")
 
 clean:
 	rm -rf build tsumiki

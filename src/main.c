@@ -148,9 +148,9 @@ static const char *new_password_hash(struct ts_ctx *cx)
 static int fail(struct ts_ctx *cx, const char *what)
 {
     fprintf(stderr, "tsumiki: %s: %s %s\n", what, ts_err_kintone_code(cx->err.code),
-            cx->err.fields ? cx->err.fields->message
-                           : cx->err.message ? cx->err.message
-                                             : ts_err_default_message(cx->err.code, TS_LANG_EN));
+            cx->err.fields    ? cx->err.fields->message
+            : cx->err.message ? cx->err.message
+                              : ts_err_default_message(cx->err.code, TS_LANG_EN));
     return 1;
 }
 
@@ -263,7 +263,8 @@ static int token_revoke(struct ts_ctx *cx, struct opts *o)
         usage();
     int found = ts_store_token_revoke(cx, o->app, o->id);
     if (found == 0) {
-        fprintf(stderr, "tsumiki: no token %lld on app %lld\n", (long long)o->id, (long long)o->app);
+        fprintf(stderr, "tsumiki: no token %lld on app %lld\n", (long long)o->id,
+                (long long)o->app);
         return ts_fail(cx, TS_E_INVALID_INPUT, "no token");
     }
     if (found > 0)
@@ -289,18 +290,23 @@ static int ensure_admin(struct ts_ctx *cx, struct opts *o)
     char *hash = ts_auth_hash_password(pw);
     if (!hash)
         return ts_fail(cx, TS_E_INTERNAL, "hashing failed");
-    struct ts_user u = {.code = "Administrator", .name = "Administrator", .lang = "auto",
-                        .tz = "Asia/Tokyo", .pwhash = ts_arena_strdup(cx->arena, hash),
-                        .admin = true, .active = true};
+    struct ts_user u = {.code = "Administrator",
+                        .name = "Administrator",
+                        .lang = "auto",
+                        .tz = "Asia/Tokyo",
+                        .pwhash = ts_arena_strdup(cx->arena, hash),
+                        .admin = true,
+                        .active = true};
     free(hash);
     if (ts_store_user_add(cx, &u) < 0)
         return -1;
     if (generated)
-        fprintf(stderr,
-                "\n  First start: created the account Administrator with the password\n\n"
-                "      %s\n\n"
-                "  It is shown only this once. Change it with: tsumiki user passwd Administrator\n\n",
-                gen);
+        fprintf(
+            stderr,
+            "\n  First start: created the account Administrator with the password\n\n"
+            "      %s\n\n"
+            "  It is shown only this once. Change it with: tsumiki user passwd Administrator\n\n",
+            gen);
     else
         fprintf(stderr, "First start: created the account Administrator "
                         "(password from TSUMIKI_ADMIN_PASSWORD).\n");

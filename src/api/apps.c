@@ -55,8 +55,7 @@ static void write_app(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app_ro
 int ts_api_app_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     int64_t id;
-    if (ts_param_id(cx, rq->params, "id", &id) < 0 ||
-        ts_auth_require_app(cx, id, TS_PERM_VIEW) < 0)
+    if (ts_param_id(cx, rq->params, "id", &id) < 0 || ts_auth_require_app(cx, id, TS_PERM_VIEW) < 0)
         return -1;
     struct ts_preview live;
     if (ts_app_settings_load(cx, id, TS_STAGE_LIVE, &live) < 0)
@@ -85,7 +84,7 @@ static int list_param(struct ts_ctx *cx, const json_t *params, const char *name,
     *ids = TS_NEW_N(cx->arena, int64_t, len + 1);
     *strs = TS_NEW_N(cx->arena, const char *, len + 1);
     const json_t *v;
-    json_array_foreach(a, i, v) {
+    json_array_foreach (a, i, v) {
         if (json_is_null(v))
             continue;
         if (ints && (ts_json_i64(v, &(*ids)[*n]) < 0)) {
@@ -186,11 +185,12 @@ int ts_api_deploy(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     }
     struct ts_deploy_item *items = TS_NEW_N(cx->arena, struct ts_deploy_item, n);
     const json_t *a;
-    json_array_foreach(apps, i, a) {
+    json_array_foreach (apps, i, a) {
         const char *key = ts_arena_printf(cx->arena, "apps[%zu]", i);
         if (ts_param_id(cx, a, "app", &items[i].app_id) < 0 ||
             ts_param_revision(cx, json_object_get(a, "revision"),
-                              ts_arena_printf(cx->arena, "%s.revision", key), &items[i].revision) < 0 ||
+                              ts_arena_printf(cx->arena, "%s.revision", key),
+                              &items[i].revision) < 0 ||
             ts_auth_require_app(cx, items[i].app_id, TS_PERM_MANAGE) < 0)
             return -1;
     }
@@ -220,9 +220,10 @@ int ts_api_deploy_status(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw 
             return -1;
         struct ts_app_row *r = ts_store_app_row(cx, ids[i]);
         if (!r)
-            return cx->err.code ? -1
-                                : ts_fail_arg(cx, TS_E_APP_NOT_FOUND,
-                                              ts_arena_printf(cx->arena, "%lld", (long long)ids[i]));
+            return cx->err.code
+                       ? -1
+                       : ts_fail_arg(cx, TS_E_APP_NOT_FOUND,
+                                     ts_arena_printf(cx->arena, "%lld", (long long)ids[i]));
         ts_jw_obj(w);
         ts_jw_kid(w, "app", r->id);
         ts_jw_kstr(w, "status", r->deploy_status);
@@ -280,7 +281,7 @@ int ts_api_settings_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *
     ts_jw_obj(w);
     const char *k;
     json_t *v;
-    json_object_foreach(json_object_get(p.def, "settings"), k, v) {
+    json_object_foreach (json_object_get(p.def, "settings"), k, v) {
         ts_jw_key(w, k);
         ts_jw_json(w, v);
     }
@@ -308,7 +309,7 @@ int ts_api_fields_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     ts_jw_obj(w);
     const char *code;
     json_t *prop;
-    json_object_foreach(json_object_get(p.def, "fields"), code, prop) {
+    json_object_foreach (json_object_get(p.def, "fields"), code, prop) {
         json_object_del(prop, "_fid"); /* internal: names the column */
         ts_jw_key(w, code);
         ts_jw_json(w, prop);
@@ -400,7 +401,7 @@ int ts_api_views_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     ts_jw_obj(w);
     const char *name;
     json_t *v;
-    json_object_foreach(json_object_get(p.def, "views"), name, v) {
+    json_object_foreach (json_object_get(p.def, "views"), name, v) {
         ts_jw_key(w, name);
         ts_jw_obj(w);
         ts_jw_kstr(w, "id", json_string_value(json_object_get(v, "id")));

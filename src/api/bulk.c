@@ -24,7 +24,7 @@ int ts_api_bulk(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     struct ts_buf *out = TS_NEW_N(cx->arena, struct ts_buf, n);
     size_t i;
     const json_t *r;
-    json_array_foreach(reqs, i, r) {
+    json_array_foreach (reqs, i, r) {
         const char *api = json_string_value(json_object_get(r, "api"));
         enum ts_method m = ts_api_method(json_string_value(json_object_get(r, "method")));
         const char *path = api ? ts_api_strip_prefix(api) : NULL;

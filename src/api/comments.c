@@ -18,8 +18,7 @@ static const struct ts_app *record_param(struct ts_ctx *cx, const json_t *params
                                          int64_t *rec_id)
 {
     const struct ts_app *app = ts_api_app_param(cx, params, perm);
-    if (!app || ts_param_id(cx, params, "record", rec_id) < 0 ||
-        !ts_record_load(cx, app, *rec_id))
+    if (!app || ts_param_id(cx, params, "record", rec_id) < 0 || !ts_record_load(cx, app, *rec_id))
         return NULL;
     return app;
 }
@@ -111,7 +110,7 @@ int ts_api_comment_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
         }
         size_t i;
         const json_t *m;
-        json_array_foreach(mentions, i, m) {
+        json_array_foreach (mentions, i, m) {
             const char *code = json_string_value(json_object_get(m, "code"));
             const char *type = json_string_value(json_object_get(m, "type"));
             if (!code || !type) {

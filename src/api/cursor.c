@@ -163,8 +163,10 @@ int ts_api_cursor_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     memcpy(p.sorted, chunk, n * sizeof(int64_t));
     qsort(p.sorted, n, sizeof(int64_t), cmp_i64);
     if (n) {
-        struct ts_qnode cond = {.kind = TS_QN_COND, .field = ts_app_field(app, "$id"),
-                                .op = TS_Q_IN, .n_vals = (int)n,
+        struct ts_qnode cond = {.kind = TS_QN_COND,
+                                .field = ts_app_field(app, "$id"),
+                                .op = TS_Q_IN,
+                                .n_vals = (int)n,
                                 .vals = TS_NEW_N(cx->arena, struct ts_qval, n)};
         for (size_t i = 0; i < n; i++)
             cond.vals[i].i = p.sorted[i];

@@ -19,10 +19,10 @@ static const struct route {
     ts_handler_fn *fn;
     unsigned flags;
 } routes[] = {
-#define GET    TS_GET
-#define POST   TS_POST
-#define PUT    TS_PUT
-#define DELETE TS_DELETE
+#define GET               TS_GET
+#define POST              TS_POST
+#define PUT               TS_PUT
+#define DELETE            TS_DELETE
 #define ROUTE(m, p, h, f) {m, p, h, f},
 #include "api/routes.def"
 #undef ROUTE
@@ -34,8 +34,8 @@ static const struct route {
 
 enum ts_method ts_api_method(const char *name)
 {
-    static const char *const names[] = {[TS_GET] = "GET", [TS_POST] = "POST", [TS_PUT] = "PUT",
-                                        [TS_DELETE] = "DELETE"};
+    static const char *const names[] = {
+        [TS_GET] = "GET", [TS_POST] = "POST", [TS_PUT] = "PUT", [TS_DELETE] = "DELETE"};
     for (int m = TS_GET; name && m <= TS_DELETE; m++)
         if (strcmp(name, names[m]) == 0)
             return (enum ts_method)m;
@@ -288,11 +288,11 @@ bool *ts_api_want_fields(struct ts_ctx *cx, const struct ts_app *app, const json
     bool *want = TS_NEW_N(cx->arena, bool, (size_t)app->n_fields);
     size_t i;
     const json_t *c;
-    json_array_foreach(fields, i, c) {
-        const struct ts_field *f = json_is_string(c) ? ts_app_field(app, json_string_value(c)) : NULL;
+    json_array_foreach (fields, i, c) {
+        const struct ts_field *f =
+            json_is_string(c) ? ts_app_field(app, json_string_value(c)) : NULL;
         if (f)
             want[ts_app_field_index(app, f)] = true;
     }
     return want;
 }
-

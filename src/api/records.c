@@ -49,9 +49,10 @@ static int64_t target_id(struct ts_ctx *cx, const struct ts_app *app, const json
     if (key && !json_is_null(key)) {
         int64_t id = ts_record_find_key(cx, app, key, prefix);
         if (id == 0 && !upsert) {
-            ts_fail_arg(cx, TS_E_RECORD_NOT_FOUND, json_string_value(json_object_get(key, "value"))
-                                                       ? json_string_value(json_object_get(key, "value"))
-                                                       : "");
+            ts_fail_arg(cx, TS_E_RECORD_NOT_FOUND,
+                        json_string_value(json_object_get(key, "value"))
+                            ? json_string_value(json_object_get(key, "value"))
+                            : "");
             return -1;
         }
         return id;
@@ -190,7 +191,7 @@ int ts_api_records_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     size_t n = json_array_size(recs), i;
     int64_t *ids = TS_NEW_N(cx->arena, int64_t, n);
     const json_t *r;
-    json_array_foreach(recs, i, r) {
+    json_array_foreach (recs, i, r) {
         if (ts_record_add(cx, app, r, ts_arena_printf(cx->arena, "records[%zu]", i), &ids[i]) < 0)
             return -1;
     }
@@ -221,7 +222,7 @@ int ts_api_records_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     int64_t *ids = TS_NEW_N(cx->arena, int64_t, n), *revs = TS_NEW_N(cx->arena, int64_t, n);
     bool *ins = TS_NEW_N(cx->arena, bool, n);
     const json_t *r;
-    json_array_foreach(recs, i, r) {
+    json_array_foreach (recs, i, r) {
         const char *prefix = ts_arena_printf(cx->arena, "records[%zu]", i);
         if (!json_is_object(r)) {
             ts_fail_field(cx, prefix, TS_M_NOT_OBJECT);
@@ -255,7 +256,7 @@ int ts_api_records_delete(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw
     const json_t *revs = json_object_get(rq->params, "revisions");
     size_t i;
     const json_t *v;
-    json_array_foreach(ids, i, v) {
+    json_array_foreach (ids, i, v) {
         int64_t id, rev;
         if (ts_json_i64(v, &id) < 0 || id < 1) {
             ts_fail_field(cx, ts_arena_printf(cx->arena, "ids[%zu]", i), TS_M_MIN_ONE);
@@ -285,7 +286,8 @@ int ts_api_history_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     if (n < 0)
         return -1;
     if (n == 0)
-        return ts_fail_arg(cx, TS_E_RECORD_NOT_FOUND, ts_arena_printf(cx->arena, "%lld", (long long)id));
+        return ts_fail_arg(cx, TS_E_RECORD_NOT_FOUND,
+                           ts_arena_printf(cx->arena, "%lld", (long long)id));
     ts_jw_obj_end(w);
     return 0;
 }

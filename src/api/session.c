@@ -23,8 +23,8 @@ int ts_api_login(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     const char *sid, *csrf;
     if (ts_auth_login(cx, user, pass, rq->auth.client_addr, &sid, &csrf) < 0)
         return -1;
-    rq->set_cookie =
-        ts_arena_printf(cx->arena, COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200", sid);
+    rq->set_cookie = ts_arena_printf(
+        cx->arena, COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200", sid);
     ts_jw_obj(w);
     ts_jw_kstr(w, "requestToken", csrf);
     ts_jw_key(w, "user");
@@ -118,7 +118,7 @@ int ts_api_tokens_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     unsigned bits = 0;
     size_t i;
     const json_t *p;
-    json_array_foreach(perms, i, p) {
+    json_array_foreach (perms, i, p) {
         unsigned one;
         if (!json_is_string(p) || ts_auth_perms_parse(json_string_value(p), &one) < 0) {
             ts_fail_field(cx, ts_arena_printf(cx->arena, "permissions[%zu]", i), TS_M_NOT_ENUM);

@@ -21,15 +21,24 @@ static const char *sys_column(enum ts_ftype t)
 {
     switch (t) {
     case TS_F_RECORD_NUMBER:
-    case TS_F___ID__: return "id";
-    case TS_F___REVISION__: return "rev";
-    case TS_F_CREATOR: return "creator";
-    case TS_F_CREATED_TIME: return "created";
-    case TS_F_MODIFIER: return "modifier";
-    case TS_F_UPDATED_TIME: return "updated";
-    case TS_F_STATUS: return "status";
-    case TS_F_STATUS_ASSIGNEE: return "assignees";
-    default: return "NULL";
+    case TS_F___ID__:
+        return "id";
+    case TS_F___REVISION__:
+        return "rev";
+    case TS_F_CREATOR:
+        return "creator";
+    case TS_F_CREATED_TIME:
+        return "created";
+    case TS_F_MODIFIER:
+        return "modifier";
+    case TS_F_UPDATED_TIME:
+        return "updated";
+    case TS_F_STATUS:
+        return "status";
+    case TS_F_STATUS_ASSIGNEE:
+        return "assignees";
+    default:
+        return "NULL";
     }
 }
 
@@ -76,8 +85,8 @@ struct app_box {
     struct ts_arena *mem;
 };
 
-static void fill_field(struct ts_arena *mem, struct ts_field *f, const char *code,
-                       const json_t *p, enum ts_ftype type)
+static void fill_field(struct ts_arena *mem, struct ts_field *f, const char *code, const json_t *p,
+                       enum ts_ftype type)
 {
     struct ts_ctx tmp = {.arena = mem};
     f->type = type;
@@ -105,7 +114,7 @@ static void fill_field(struct ts_arena *mem, struct ts_field *f, const char *cod
         size_t n = json_array_size(dv), i;
         f->default_values = TS_NEW_N(mem, const char *, n);
         const json_t *e;
-        json_array_foreach(dv, i, e) {
+        json_array_foreach (dv, i, e) {
             const char *s = json_is_string(e) ? json_string_value(e)
                                               : json_string_value(json_object_get(e, "code"));
             if (s)
@@ -117,7 +126,7 @@ static void fill_field(struct ts_arena *mem, struct ts_field *f, const char *cod
         f->options = TS_NEW_N(mem, struct ts_option, json_object_size(opts));
         const char *name;
         const json_t *o;
-        json_object_foreach((json_t *)opts, name, o) {
+        json_object_foreach ((json_t *)opts, name, o) {
             struct ts_option *opt = &f->options[f->n_options++];
             opt->name = name;
             opt->index = int_prop(o, "index");
@@ -147,7 +156,7 @@ struct ts_app *ts_app_build(struct ts_ctx *cx, const struct ts_app_row *row, jso
     app->fields = TS_NEW_N(mem, struct ts_field, cap);
     const char *code;
     const json_t *p;
-    json_object_foreach((json_t *)fields, code, p) {
+    json_object_foreach ((json_t *)fields, code, p) {
         int type = ts_ftype_from_name(json_string_value(json_object_get(p, "type")));
         if (type < 0 || ts_ftypes[type].kind == TS_K_NONE)
             continue; /* GROUP and types this version does not store */
@@ -286,21 +295,21 @@ int64_t ts_app_preview_save(struct ts_ctx *cx, struct ts_preview *p, int64_t exp
 
 static json_t *sys_field(const char *type, const char *code, const char *label)
 {
-    json_t *f = json_pack("{s:s, s:s, s:s, s:b}", "type", type, "code", code, "label", label,
-                          "noLabel", 0);
+    json_t *f =
+        json_pack("{s:s, s:s, s:s, s:b}", "type", type, "code", code, "label", label, "noLabel", 0);
     return f;
 }
 
 static json_t *default_settings(const char *name)
 {
-    return json_pack(
-        "{s:s, s:s, s:{s:s, s:s}, s:s, s:{s:s, s:n}, s:b, s:b, s:b, s:b, s:b,"
-        " s:{s:s, s:s, s:s}, s:s}",
-        "name", name, "description", "", "icon", "type", "PRESET", "key", "APP72", "theme",
-        "WHITE", "titleField", "selectionMode", "AUTO", "code", "enableThumbnails", 1,
-        "enableBulkDeletion", 0, "enableComments", 1, "enableDuplicateRecord", 1,
-        "enableInlineRecordEditing", 1, "numberPrecision", "digits", "16", "decimalPlaces", "4",
-        "roundingMode", "HALF_EVEN", "firstMonthOfFiscalYear", "4");
+    return json_pack("{s:s, s:s, s:{s:s, s:s}, s:s, s:{s:s, s:n}, s:b, s:b, s:b, s:b, s:b,"
+                     " s:{s:s, s:s, s:s}, s:s}",
+                     "name", name, "description", "", "icon", "type", "PRESET", "key", "APP72",
+                     "theme", "WHITE", "titleField", "selectionMode", "AUTO", "code",
+                     "enableThumbnails", 1, "enableBulkDeletion", 0, "enableComments", 1,
+                     "enableDuplicateRecord", 1, "enableInlineRecordEditing", 1, "numberPrecision",
+                     "digits", "16", "decimalPlaces", "4", "roundingMode", "HALF_EVEN",
+                     "firstMonthOfFiscalYear", "4");
 }
 
 int64_t ts_app_create(struct ts_ctx *cx, const char *name, int64_t space_id, int64_t thread_id)
@@ -338,8 +347,8 @@ int64_t ts_app_create(struct ts_ctx *cx, const char *name, int64_t space_id, int
     for (size_t i = 0; i < TS_ARRAY_LEN(pm); i++) {
         const char *code = ja ? pm[i].ja : pm[i].en;
         json_object_set_new(fields, code,
-                            json_pack("{s:s, s:s, s:s, s:b, s:i}", "type", pm[i].type, "code",
-                                      code, "label", code, "enabled", 0, "_fid", fid++));
+                            json_pack("{s:s, s:s, s:s, s:b, s:i}", "type", pm[i].type, "code", code,
+                                      "label", code, "enabled", 0, "_fid", fid++));
     }
     json_t *def = json_pack("{s:o, s:[], s:{}, s:o, s:i}", "fields", fields, "layout", "views",
                             "settings", default_settings(name), "nextFid", fid);

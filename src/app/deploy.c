@@ -13,14 +13,14 @@
 #include "base/log.h"
 #include "model/user.h"
 
-
 static void unref_cb(void *p)
 {
     ts_app_unref(p);
 }
 
 /* Returns the reason the stored records cannot take the new settings, or NULL. */
-static const char *check_rules(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to)
+static const char *check_rules(struct ts_ctx *cx, const struct ts_app *from,
+                               const struct ts_app *to)
 {
     for (int i = 0; i < to->n_fields; i++) {
         const struct ts_field *t = &to->fields[i];
@@ -31,8 +31,7 @@ static const char *check_rules(struct ts_ctx *cx, const struct ts_app *from, con
         if (!f)
             continue; /* a new field has no stored values */
         if (t->unique && !f->unique && ts_store_rtable_has_duplicates(cx, from, f))
-            return ts_arena_printf(cx->arena, ts_msg_format(TS_M_UNIQUE_BROKEN, cx->lang),
-                                   t->code);
+            return ts_arena_printf(cx->arena, ts_msg_format(TS_M_UNIQUE_BROKEN, cx->lang), t->code);
         if ((t->min_len > 0 && t->min_len != f->min_len) ||
             (t->max_len >= 0 && t->max_len != f->max_len))
             if (ts_store_rtable_has_length_outside(cx, from, f, t->min_len, t->max_len))

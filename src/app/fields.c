@@ -26,68 +26,107 @@ static const char *const UNIT_POS[] = {"BEFORE", "AFTER", NULL};
 static const char *const ALIGN[] = {"HORIZONTAL", "VERTICAL", NULL};
 static const char *const PROTOCOL[] = {"WEB", "CALL", "MAIL", NULL};
 
-#define COMMON {"noLabel", P_BOOL, "0", NULL}, {"required", P_BOOL, "0", NULL}
-#define END    {NULL, 0, NULL, NULL}
+#define COMMON                                                                                     \
+    {"noLabel", P_BOOL, "0", NULL},                                                                \
+    {                                                                                              \
+        "required", P_BOOL, "0", NULL                                                              \
+    }
+#define END                                                                                        \
+    {                                                                                              \
+        NULL, 0, NULL, NULL                                                                        \
+    }
 
-static const struct pspec S_SINGLE[] = {
-    COMMON, {"defaultValue", P_STR, "", NULL}, {"unique", P_BOOL, "0", NULL},
-    {"minLength", P_INTSTR, "", NULL}, {"maxLength", P_INTSTR, "", NULL},
-    {"expression", P_STR, "", NULL}, {"hideExpression", P_BOOL, "0", NULL}, END};
+static const struct pspec S_SINGLE[] = {COMMON,
+                                        {"defaultValue", P_STR, "", NULL},
+                                        {"unique", P_BOOL, "0", NULL},
+                                        {"minLength", P_INTSTR, "", NULL},
+                                        {"maxLength", P_INTSTR, "", NULL},
+                                        {"expression", P_STR, "", NULL},
+                                        {"hideExpression", P_BOOL, "0", NULL},
+                                        END};
 static const struct pspec S_MULTI_LINE[] = {COMMON, {"defaultValue", P_STR, "", NULL}, END};
-static const struct pspec S_NUMBER[] = {
-    COMMON, {"defaultValue", P_NUMSTR, "", NULL}, {"unique", P_BOOL, "0", NULL},
-    {"minValue", P_NUMSTR, "", NULL}, {"maxValue", P_NUMSTR, "", NULL},
-    {"digit", P_BOOL, "0", NULL}, {"displayScale", P_INTSTR, "", NULL},
-    {"unit", P_STR, "", NULL}, {"unitPosition", P_ENUM, "BEFORE", UNIT_POS}, END};
-static const struct pspec S_RADIO[] = {COMMON, {"defaultValue", P_STR, "", NULL},
+static const struct pspec S_NUMBER[] = {COMMON,
+                                        {"defaultValue", P_NUMSTR, "", NULL},
+                                        {"unique", P_BOOL, "0", NULL},
+                                        {"minValue", P_NUMSTR, "", NULL},
+                                        {"maxValue", P_NUMSTR, "", NULL},
+                                        {"digit", P_BOOL, "0", NULL},
+                                        {"displayScale", P_INTSTR, "", NULL},
+                                        {"unit", P_STR, "", NULL},
+                                        {"unitPosition", P_ENUM, "BEFORE", UNIT_POS},
+                                        END};
+static const struct pspec S_RADIO[] = {COMMON,
+                                       {"defaultValue", P_STR, "", NULL},
                                        {"options", P_OPTIONS, NULL, NULL},
-                                       {"align", P_ENUM, "HORIZONTAL", ALIGN}, END};
-static const struct pspec S_DROP[] = {COMMON, {"defaultValue", P_STR, "", NULL},
-                                      {"options", P_OPTIONS, NULL, NULL}, END};
-static const struct pspec S_CHECK[] = {COMMON, {"defaultValue", P_STRARR, NULL, NULL},
+                                       {"align", P_ENUM, "HORIZONTAL", ALIGN},
+                                       END};
+static const struct pspec S_DROP[] = {
+    COMMON, {"defaultValue", P_STR, "", NULL}, {"options", P_OPTIONS, NULL, NULL}, END};
+static const struct pspec S_CHECK[] = {COMMON,
+                                       {"defaultValue", P_STRARR, NULL, NULL},
                                        {"options", P_OPTIONS, NULL, NULL},
-                                       {"align", P_ENUM, "HORIZONTAL", ALIGN}, END};
-static const struct pspec S_MSELECT[] = {COMMON, {"defaultValue", P_STRARR, NULL, NULL},
-                                         {"options", P_OPTIONS, NULL, NULL}, END};
-static const struct pspec S_DATE[] = {COMMON, {"defaultValue", P_STR, "", NULL},
+                                       {"align", P_ENUM, "HORIZONTAL", ALIGN},
+                                       END};
+static const struct pspec S_MSELECT[] = {
+    COMMON, {"defaultValue", P_STRARR, NULL, NULL}, {"options", P_OPTIONS, NULL, NULL}, END};
+static const struct pspec S_DATE[] = {COMMON,
+                                      {"defaultValue", P_STR, "", NULL},
                                       {"unique", P_BOOL, "0", NULL},
-                                      {"defaultNowValue", P_BOOL, "0", NULL}, END};
-static const struct pspec S_TIME[] = {COMMON, {"defaultValue", P_STR, "", NULL},
-                                      {"defaultNowValue", P_BOOL, "0", NULL}, END};
-static const struct pspec S_LINK[] = {
-    COMMON, {"defaultValue", P_STR, "", NULL}, {"unique", P_BOOL, "0", NULL},
-    {"minLength", P_INTSTR, "", NULL}, {"maxLength", P_INTSTR, "", NULL},
-    {"protocol", P_ENUM, "WEB", PROTOCOL}, END};
-static const struct pspec S_ENTITY[] = {COMMON, {"defaultValue", P_ENTITIES, NULL, NULL},
-                                        {"entities", P_ENTITIES, NULL, NULL}, END};
-static const struct pspec S_GROUP[] = {{"noLabel", P_BOOL, "0", NULL},
-                                       {"openGroup", P_BOOL, "0", NULL}, END};
+                                      {"defaultNowValue", P_BOOL, "0", NULL},
+                                      END};
+static const struct pspec S_TIME[] = {
+    COMMON, {"defaultValue", P_STR, "", NULL}, {"defaultNowValue", P_BOOL, "0", NULL}, END};
+static const struct pspec S_LINK[] = {COMMON,
+                                      {"defaultValue", P_STR, "", NULL},
+                                      {"unique", P_BOOL, "0", NULL},
+                                      {"minLength", P_INTSTR, "", NULL},
+                                      {"maxLength", P_INTSTR, "", NULL},
+                                      {"protocol", P_ENUM, "WEB", PROTOCOL},
+                                      END};
+static const struct pspec S_ENTITY[] = {
+    COMMON, {"defaultValue", P_ENTITIES, NULL, NULL}, {"entities", P_ENTITIES, NULL, NULL}, END};
+static const struct pspec S_GROUP[] = {
+    {"noLabel", P_BOOL, "0", NULL}, {"openGroup", P_BOOL, "0", NULL}, END};
 static const struct pspec S_SYS[] = {{"noLabel", P_BOOL, "0", NULL}, END};
 static const struct pspec S_STATUS[] = {{"enabled", P_BOOL, "0", NULL}, END};
 
 static const struct pspec *spec_for(enum ts_ftype t)
 {
     switch (t) {
-    case TS_F_SINGLE_LINE_TEXT: return S_SINGLE;
+    case TS_F_SINGLE_LINE_TEXT:
+        return S_SINGLE;
     case TS_F_MULTI_LINE_TEXT:
-    case TS_F_RICH_TEXT: return S_MULTI_LINE;
-    case TS_F_NUMBER: return S_NUMBER;
-    case TS_F_RADIO_BUTTON: return S_RADIO;
-    case TS_F_DROP_DOWN: return S_DROP;
-    case TS_F_CHECK_BOX: return S_CHECK;
-    case TS_F_MULTI_SELECT: return S_MSELECT;
+    case TS_F_RICH_TEXT:
+        return S_MULTI_LINE;
+    case TS_F_NUMBER:
+        return S_NUMBER;
+    case TS_F_RADIO_BUTTON:
+        return S_RADIO;
+    case TS_F_DROP_DOWN:
+        return S_DROP;
+    case TS_F_CHECK_BOX:
+        return S_CHECK;
+    case TS_F_MULTI_SELECT:
+        return S_MSELECT;
     case TS_F_DATE:
-    case TS_F_DATETIME: return S_DATE;
-    case TS_F_TIME: return S_TIME;
-    case TS_F_LINK: return S_LINK;
+    case TS_F_DATETIME:
+        return S_DATE;
+    case TS_F_TIME:
+        return S_TIME;
+    case TS_F_LINK:
+        return S_LINK;
     case TS_F_USER_SELECT:
     case TS_F_ORGANIZATION_SELECT:
-    case TS_F_GROUP_SELECT: return S_ENTITY;
-    case TS_F_GROUP: return S_GROUP;
+    case TS_F_GROUP_SELECT:
+        return S_ENTITY;
+    case TS_F_GROUP:
+        return S_GROUP;
     case TS_F_STATUS:
     case TS_F_STATUS_ASSIGNEE:
-    case TS_F_CATEGORY: return S_STATUS;
-    default: return S_SYS;
+    case TS_F_CATEGORY:
+        return S_STATUS;
+    default:
+        return S_SYS;
     }
 }
 
@@ -116,7 +155,7 @@ static json_t *norm_options(struct ts_ctx *cx, const json_t *v, const char *key)
     const char *name;
     json_t *o;
     int i = 0;
-    json_object_foreach((json_t *)v, name, o) {
+    json_object_foreach ((json_t *)v, name, o) {
         const json_t *label = json_object_get(o, "label");
         const json_t *index = json_object_get(o, "index");
         int64_t idx = i;
@@ -146,8 +185,8 @@ static json_t *norm_value(struct ts_ctx *cx, const struct pspec *s, const json_t
     case P_BOOL:
         if (json_is_boolean(v))
             return json_boolean(json_is_true(v));
-        if (json_is_string(v) &&
-            (strcmp(json_string_value(v), "true") == 0 || strcmp(json_string_value(v), "false") == 0))
+        if (json_is_string(v) && (strcmp(json_string_value(v), "true") == 0 ||
+                                  strcmp(json_string_value(v), "false") == 0))
             return json_boolean(is_true_value(v));
         ts_fail_field(cx, key, TS_M_NOT_BOOLEAN);
         return NULL;
@@ -190,11 +229,11 @@ static json_t *norm_value(struct ts_ctx *cx, const struct pspec *s, const json_t
         }
         size_t i;
         json_t *e;
-        json_array_foreach(v, i, e) if (!json_is_string(e))
-        {
-            ts_fail_field(cx, key, TS_M_NOT_STRING);
-            return NULL;
-        }
+        json_array_foreach (v, i, e)
+            if (!json_is_string(e)) {
+                ts_fail_field(cx, key, TS_M_NOT_STRING);
+                return NULL;
+            }
         return json_deep_copy(v);
     }
     case P_ENTITIES: {
@@ -205,7 +244,7 @@ static json_t *norm_value(struct ts_ctx *cx, const struct pspec *s, const json_t
         json_t *out = json_array();
         size_t i;
         json_t *e;
-        json_array_foreach(v, i, e) {
+        json_array_foreach (v, i, e) {
             const char *code = json_string_value(json_object_get(e, "code"));
             const char *type = json_string_value(json_object_get(e, "type"));
             if (!code || !type) {
@@ -225,11 +264,15 @@ static json_t *norm_value(struct ts_ctx *cx, const struct pspec *s, const json_t
 static json_t *default_for(const struct pspec *s)
 {
     switch (s->kind) {
-    case P_BOOL: return json_boolean(s->dflt[0] == '1');
-    case P_OPTIONS: return json_object();
+    case P_BOOL:
+        return json_boolean(s->dflt[0] == '1');
+    case P_OPTIONS:
+        return json_object();
     case P_STRARR:
-    case P_ENTITIES: return json_array();
-    default: return json_string(s->dflt ? s->dflt : "");
+    case P_ENTITIES:
+        return json_array();
+    default:
+        return json_string(s->dflt ? s->dflt : "");
     }
 }
 
@@ -272,8 +315,9 @@ static json_t *normalize(struct ts_ctx *cx, const char *code, enum ts_ftype type
     if (opts && json_is_array(dv)) {
         size_t i;
         json_t *e;
-        json_array_foreach(dv, i, e) if (!json_object_get(opts, json_string_value(e)))
-            ts_fail_field(cx, dkey, TS_M_NOT_OPTION, json_string_value(e));
+        json_array_foreach (dv, i, e)
+            if (!json_object_get(opts, json_string_value(e)))
+                ts_fail_field(cx, dkey, TS_M_NOT_OPTION, json_string_value(e));
     }
     if (ts_ftypes[type].flags & TS_FF_OPTIONS && json_object_size(opts) == 0)
         ts_fail_field(cx, ts_arena_printf(cx->arena, "properties.%s.options", code),
@@ -284,9 +328,10 @@ static json_t *normalize(struct ts_ctx *cx, const char *code, enum ts_ftype type
         if ((type == TS_F_DATE && ts_date_parse(json_string_value(dv), tmp) < 0) ||
             (type == TS_F_TIME && ts_time_parse(json_string_value(dv), tmp) < 0) ||
             (type == TS_F_DATETIME && ts_datetime_parse(json_string_value(dv), &e) < 0))
-            ts_fail_field(cx, dkey, type == TS_F_DATE   ? TS_M_BAD_DATE
-                                    : type == TS_F_TIME ? TS_M_BAD_TIME
-                                                        : TS_M_BAD_DATETIME);
+            ts_fail_field(cx, dkey,
+                          type == TS_F_DATE   ? TS_M_BAD_DATE
+                          : type == TS_F_TIME ? TS_M_BAD_TIME
+                                              : TS_M_BAD_DATETIME);
     }
     const json_t *fid = json_object_get(base, "_fid");
     if (fid)
@@ -302,14 +347,15 @@ static void layout_walk(json_t *layout, layout_fn *fn, void *arg)
 {
     size_t i, j;
     json_t *row, *e;
-    json_array_foreach(layout, i, row) {
+    json_array_foreach (layout, i, row) {
         const char *t = json_string_value(json_object_get(row, "type"));
         if (t && strcmp(t, "GROUP") == 0) {
             fn(row, arg);
             layout_walk(json_object_get(row, "layout"), fn, arg);
             continue;
         }
-        json_array_foreach(json_object_get(row, "fields"), j, e) fn(e, arg);
+        json_array_foreach (json_object_get(row, "fields"), j, e)
+            fn(e, arg);
     }
 }
 
@@ -374,18 +420,17 @@ static void layout_complete(json_t *def)
     layout_walk(layout, seen_cb, seen);
     const char *code;
     json_t *p;
-    json_object_foreach(json_object_get(def, "fields"), code, p) {
+    json_object_foreach (json_object_get(def, "fields"), code, p) {
         int t = ts_ftype_from_name(json_string_value(json_object_get(p, "type")));
         if (!addable(t) || json_object_get(seen, code))
             continue;
         if (t == TS_F_GROUP)
-            json_array_append_new(layout, json_pack("{s:s, s:s, s:[]}", "type", "GROUP", "code",
-                                                    code, "layout"));
+            json_array_append_new(
+                layout, json_pack("{s:s, s:s, s:[]}", "type", "GROUP", "code", code, "layout"));
         else
             json_array_append_new(layout,
-                                  json_pack("{s:s, s:[{s:s, s:s, s:{}}]}", "type", "ROW",
-                                            "fields", "type", ts_ftypes[t].name, "code", code,
-                                            "size"));
+                                  json_pack("{s:s, s:[{s:s, s:s, s:{}}]}", "type", "ROW", "fields",
+                                            "type", ts_ftypes[t].name, "code", code, "size"));
     }
     json_decref(seen);
 }
@@ -424,7 +469,7 @@ int ts_app_fields_add(struct ts_ctx *cx, struct ts_preview *p, json_t *props)
         return -1;
     const char *key;
     json_t *in;
-    json_object_foreach(props, key, in) {
+    json_object_foreach (props, key, in) {
         const char *code = json_string_value(json_object_get(in, "code"));
         if (code && strcmp(code, key) != 0) { /* the key is the code when adding */
             ts_fail_field(cx, ts_arena_printf(cx->arena, "properties.%s.code", key),
@@ -460,7 +505,7 @@ int ts_app_fields_update(struct ts_ctx *cx, struct ts_preview *p, json_t *props)
         return -1;
     const char *key;
     json_t *in;
-    json_object_foreach(props, key, in) {
+    json_object_foreach (props, key, in) {
         json_t *base = json_object_get(fields, key);
         if (!base)
             return ts_fail_arg(cx, TS_E_FIELD_NOT_FOUND, key);
@@ -504,7 +549,7 @@ int ts_app_fields_delete(struct ts_ctx *cx, struct ts_preview *p, json_t *codes)
     }
     size_t i;
     json_t *c;
-    json_array_foreach(codes, i, c) {
+    json_array_foreach (codes, i, c) {
         const char *code = json_string_value(c);
         json_t *f = code ? json_object_get(fields, code) : NULL;
         if (!f)
@@ -517,7 +562,7 @@ int ts_app_fields_delete(struct ts_ctx *cx, struct ts_preview *p, json_t *codes)
     }
     if (cx->err.code)
         return -1;
-    json_array_foreach(codes, i, c) {
+    json_array_foreach (codes, i, c) {
         char *code = ts_arena_strdup(cx->arena, json_string_value(c));
         struct rename r = {code, NULL};
         layout_walk(json_object_get(p->def, "layout"), rename_cb, &r);
@@ -544,21 +589,21 @@ static json_t *check_rows(struct ts_ctx *cx, json_t *fields, json_t *rows, const
     }
     size_t i, j;
     json_t *row, *e;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach (rows, i, row) {
         const char *rpath = ts_arena_printf(cx->arena, "%s[%zu]", path, i);
         const char *type = json_string_value(json_object_get(row, "type"));
         if (type && strcmp(type, "GROUP") == 0 && depth == 0) {
             const char *code = json_string_value(json_object_get(row, "code"));
             json_t *f = code ? json_object_get(fields, code) : NULL;
             if (!f || !ts_str_eq(json_string_value(json_object_get(f, "type")), "GROUP")) {
-                ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.code", rpath),
-                              TS_M_FIELD_UNKNOWN, code ? code : "");
+                ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.code", rpath), TS_M_FIELD_UNKNOWN,
+                              code ? code : "");
                 continue;
             }
             json_t *inner = check_rows(cx, fields, json_object_get(row, "layout"),
                                        ts_arena_printf(cx->arena, "%s.layout", rpath), 1);
-            json_array_append_new(out, json_pack("{s:s, s:s, s:o}", "type", "GROUP", "code", code,
-                                                 "layout", inner));
+            json_array_append_new(
+                out, json_pack("{s:s, s:s, s:o}", "type", "GROUP", "code", code, "layout", inner));
             continue;
         }
         if (!type || strcmp(type, "ROW") != 0) {
@@ -566,7 +611,7 @@ static json_t *check_rows(struct ts_ctx *cx, json_t *fields, json_t *rows, const
             continue;
         }
         json_t *elems = json_array();
-        json_array_foreach(json_object_get(row, "fields"), j, e) {
+        json_array_foreach (json_object_get(row, "fields"), j, e) {
             const char *epath = ts_arena_printf(cx->arena, "%s.fields[%zu]", rpath, j);
             const char *et = json_string_value(json_object_get(e, "type"));
             json_t *size = json_object_get(e, "size");
@@ -600,13 +645,13 @@ static json_t *check_rows(struct ts_ctx *cx, json_t *fields, json_t *rows, const
             json_t *sz = json_object();
             const char *k;
             json_t *v;
-            json_object_foreach(size, k, v) {
+            json_object_foreach (size, k, v) {
                 if (json_is_string(v))
                     json_object_set_new(sz, k, json_string(json_string_value(v)));
                 else if (json_is_integer(v))
-                    json_object_set_new(sz, k, json_string(ts_arena_printf(
-                                                   cx->arena, "%lld",
-                                                   (long long)json_integer_value(v))));
+                    json_object_set_new(sz, k,
+                                        json_string(ts_arena_printf(
+                                            cx->arena, "%lld", (long long)json_integer_value(v))));
             }
             json_object_set_new(elem, "size", sz);
             json_array_append_new(elems, elem);
@@ -651,7 +696,7 @@ int ts_app_views_put(struct ts_ctx *cx, struct ts_preview *p, json_t *views)
     json_t *out = json_object();
     const char *name;
     json_t *v;
-    json_object_foreach(views, name, v) {
+    json_object_foreach (views, name, v) {
         const char *pfx = ts_arena_printf(cx->arena, "views.%s", name);
         struct pspec type_spec = {"type", P_ENUM, NULL, VIEW_TYPES};
         json_t *type = norm_value(cx, &type_spec, json_object_get(v, "type"),
@@ -666,9 +711,8 @@ int ts_app_views_put(struct ts_ctx *cx, struct ts_preview *p, json_t *views)
         const char *filter = json_string_value(json_object_get(v, "filterCond"));
         const char *sort = json_string_value(json_object_get(v, "sort"));
         if (filter && *filter && ts_query_check(cx, app, filter, TS_QUERY_FILTER) < 0)
-            ts_err_clear(cx),
-                ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.filterCond", pfx),
-                              TS_M_QUERY_SYNTAX, 0, filter);
+            ts_err_clear(cx), ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.filterCond", pfx),
+                                            TS_M_QUERY_SYNTAX, 0, filter);
         if (sort && *sort && ts_query_check(cx, app, sort, TS_QUERY_SORT) < 0)
             ts_err_clear(cx), ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.sort", pfx),
                                             TS_M_QUERY_SYNTAX, 0, sort);
@@ -683,7 +727,7 @@ int ts_app_views_put(struct ts_ctx *cx, struct ts_preview *p, json_t *views)
             json_t *fl = json_array();
             size_t i;
             json_t *c;
-            json_array_foreach(json_object_get(v, "fields"), i, c) {
+            json_array_foreach (json_object_get(v, "fields"), i, c) {
                 const char *code = json_string_value(c);
                 if (!code || !ts_app_field(app, code))
                     ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.fields[%zu]", pfx, i),
@@ -705,7 +749,8 @@ int ts_app_views_put(struct ts_ctx *cx, struct ts_preview *p, json_t *views)
                                               ts_arena_printf(cx->arena, "%s.device", pfx))
                                  : json_string("DESKTOP");
             json_object_set_new(view, "html", json_string(html ? html : ""));
-            json_object_set_new(view, "pager", json_boolean(!json_is_false(json_object_get(v, "pager"))));
+            json_object_set_new(view, "pager",
+                                json_boolean(!json_is_false(json_object_get(v, "pager"))));
             json_object_set_new(view, "device", device ? device : json_string("DESKTOP"));
         }
         /* a view keeps its id across renames when the caller sends it */
@@ -714,7 +759,7 @@ int ts_app_views_put(struct ts_ctx *cx, struct ts_preview *p, json_t *views)
         const char *id = NULL;
         const char *oname;
         json_t *ov;
-        json_object_foreach(old, oname, ov) {
+        json_object_foreach (old, oname, ov) {
             const char *oid = json_string_value(json_object_get(ov, "id"));
             if (want_id && ts_str_eq(oid, want_id))
                 id = oid;
@@ -744,7 +789,7 @@ int ts_app_views_put(struct ts_ctx *cx, struct ts_preview *p, json_t *views)
 
 /* ---------------------------------------------------------------- general settings */
 
-static const char *const THEMES[] = {"WHITE", "RED", "BLUE", "GREEN", "YELLOW", "BLACK",
+static const char *const THEMES[] = {"WHITE",     "RED",    "BLUE",   "GREEN", "YELLOW", "BLACK",
                                      "CLIPBOARD", "BINDER", "PENCIL", "CLIPS", NULL};
 static const char *const ROUNDING[] = {"HALF_EVEN", "UP", "DOWN", NULL};
 static const char *const TITLE_MODES[] = {"AUTO", "MANUAL", NULL};
@@ -780,12 +825,13 @@ int ts_app_settings_put(struct ts_ctx *cx, struct ts_preview *p, json_t *in)
     }
     if ((v = json_object_get(in, "titleField"))) {
         static const struct pspec mode = {"selectionMode", P_ENUM, NULL, TITLE_MODES};
-        json_t *m = norm_value(cx, &mode, json_object_get(v, "selectionMode"),
-                               "titleField.selectionMode");
+        json_t *m =
+            norm_value(cx, &mode, json_object_get(v, "selectionMode"), "titleField.selectionMode");
         const char *code = json_string_value(json_object_get(v, "code"));
         if (m)
-            json_object_set_new(s, "titleField", json_pack("{s:o, s:s}", "selectionMode", m,
-                                                           "code", code ? code : ""));
+            json_object_set_new(
+                s, "titleField",
+                json_pack("{s:o, s:s}", "selectionMode", m, "code", code ? code : ""));
     }
     static const char *const toggles[] = {"enableThumbnails", "enableBulkDeletion",
                                           "enableComments", "enableDuplicateRecord",
@@ -807,8 +853,8 @@ int ts_app_settings_put(struct ts_ctx *cx, struct ts_preview *p, json_t *in)
             json_t *x = json_object_get(v, ps[i]->key);
             if (!x)
                 continue;
-            json_t *n = norm_value(
-                cx, ps[i], x, ts_arena_printf(cx->arena, "numberPrecision.%s", ps[i]->key));
+            json_t *n = norm_value(cx, ps[i], x,
+                                   ts_arena_printf(cx->arena, "numberPrecision.%s", ps[i]->key));
             int64_t num;
             if (n && i < 2 && ts_parse_i64(json_string_value(n), &num) == 0 &&
                 (i == 0 ? num < 1 || num > 30 : num > 10)) {

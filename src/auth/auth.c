@@ -155,8 +155,8 @@ static struct ts_user *check_password(struct ts_ctx *cx, const char *code, const
     struct ts_user *u = ts_store_user_by_code(cx, code);
     if (!u && cx->err.code)
         return NULL;
-    bool ok = u && u->active &&
-              crypto_pwhash_str_verify(u->pwhash, password, strlen(password)) == 0;
+    bool ok =
+        u && u->active && crypto_pwhash_str_verify(u->pwhash, password, strlen(password)) == 0;
     if (!u) { /* spend the same time whether or not the account exists */
         pthread_once(&dummy_once, make_dummy);
         volatile int spent = crypto_pwhash_str_verify(dummy_hash, password, strlen(password));

@@ -15,7 +15,7 @@ struct ts_arena;
 struct ts_arena *ts_arena_new(void);
 void ts_arena_free(struct ts_arena *a);
 
-void *ts_arena_alloc(struct ts_arena *a, size_t size); /* zeroed, 16-byte aligned */
+void *ts_arena_alloc(struct ts_arena *a, size_t size);                 /* zeroed, 16-byte aligned */
 void *ts_arena_alloc_array(struct ts_arena *a, size_t size, size_t n); /* overflow-checked */
 char *ts_arena_strndup(struct ts_arena *a, const char *s, size_t len);
 char *ts_arena_strdup(struct ts_arena *a, const char *s);

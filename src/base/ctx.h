@@ -17,14 +17,14 @@ struct ts_auth;
 struct ts_ctx {
     struct ts_arena *arena;
     struct ts_err err;
-    char id[24];                 /* random id: sent in error bodies, printed in the log */
-    enum ts_lang lang;           /* en or ja, for messages */
-    const struct ts_user *user;  /* set by auth/, NULL before */
-    const struct ts_auth *auth;  /* how the caller proved who they are; NULL before */
-    struct ts_db *db;            /* this thread's database connection */
-    int64_t now;                 /* request time, Unix seconds */
-    bool schema_dirty;           /* app settings were deployed in this transaction */
-    void *user_names;            /* record/'s cache of user display names, in the arena */
+    char id[24];                /* random id: sent in error bodies, printed in the log */
+    enum ts_lang lang;          /* en or ja, for messages */
+    const struct ts_user *user; /* set by auth/, NULL before */
+    const struct ts_auth *auth; /* how the caller proved who they are; NULL before */
+    struct ts_db *db;           /* this thread's database connection */
+    int64_t now;                /* request time, Unix seconds */
+    bool schema_dirty;          /* app settings were deployed in this transaction */
+    void *user_names;           /* record/'s cache of user display names, in the arena */
 };
 
 /* Set up cx with a new arena and a fresh request id. */

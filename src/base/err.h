@@ -34,7 +34,7 @@ struct ts_err {
     const char *message;         /* public, localised; NULL means the catalogue default */
     struct ts_field_err *fields; /* CB_VA01 details, in the order found */
     struct ts_field_err **tail;
-    char detail[256];            /* internal: logged with the request id, never sent */
+    char detail[256]; /* internal: logged with the request id, never sent */
 };
 
 struct ts_ctx;

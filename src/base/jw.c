@@ -75,11 +75,21 @@ void ts_json_escape(struct ts_buf *b, const char *s, size_t n)
         ts_buf_add(b, s + run, i - run);
         run = i + 1;
         switch (c) {
-        case '"': ts_buf_add(b, "\\\"", 2); break;
-        case '\\': ts_buf_add(b, "\\\\", 2); break;
-        case '\n': ts_buf_add(b, "\\n", 2); break;
-        case '\r': ts_buf_add(b, "\\r", 2); break;
-        case '\t': ts_buf_add(b, "\\t", 2); break;
+        case '"':
+            ts_buf_add(b, "\\\"", 2);
+            break;
+        case '\\':
+            ts_buf_add(b, "\\\\", 2);
+            break;
+        case '\n':
+            ts_buf_add(b, "\\n", 2);
+            break;
+        case '\r':
+            ts_buf_add(b, "\\r", 2);
+            break;
+        case '\t':
+            ts_buf_add(b, "\\t", 2);
+            break;
         default: {
             char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
             ts_buf_add(b, e, 6);

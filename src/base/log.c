@@ -44,8 +44,7 @@ void ts_log(enum ts_log_level lvl, const struct ts_ctx *cx, const char *module, 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    fprintf(stderr, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ %s %s%s%s msg=\"%s\"\n",
-            tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-            (int)(tv.tv_usec / 1000), names[lvl], module, cx ? " req=" : "", cx ? cx->id : "",
-            msg);
+    fprintf(stderr, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ %s %s%s%s msg=\"%s\"\n", tm.tm_year + 1900,
+            tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(tv.tv_usec / 1000),
+            names[lvl], module, cx ? " req=" : "", cx ? cx->id : "", msg);
 }

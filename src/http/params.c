@@ -41,7 +41,8 @@ int ts_params_add(json_t *root, const char *key, const char *value, size_t *budg
     for (int i = 0; i < n; i++) {
         bool last = i == n - 1;
         const char *s = segs[i];
-        bool next_is_index = !last && (segs[i + 1][0] == '\0' || isdigit((unsigned char)segs[i + 1][0]));
+        bool next_is_index =
+            !last && (segs[i + 1][0] == '\0' || isdigit((unsigned char)segs[i + 1][0]));
         json_t *child;
         if (json_is_object(cur)) {
             /* an index into an object, or a name into an array, is a clash of shapes */

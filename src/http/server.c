@@ -63,7 +63,7 @@ static const char home_page[] =
     "にあります。</p></body></html>";
 
 static enum MHD_Result reply(struct MHD_Connection *c, int status, char *body, size_t len,
-                            const char *type, const char *kcode, const char *cookie)
+                             const char *type, const char *kcode, const char *cookie)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(r, "Content-Type", type);
@@ -98,7 +98,8 @@ static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k
 
 static void client_addr(struct MHD_Connection *c, char *out, size_t n)
 {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     out[0] = '\0';
     if (!ci || !ci->client_addr)
         return;
@@ -121,7 +122,7 @@ static enum MHD_Result fail_early(struct MHD_Connection *c, struct ts_ctx *cx, c
     size_t len;
     char *body = ts_buf_detach(&b, &len);
     return reply(c, ts_err_status(cx->err.code), body, len, "application/json; charset=utf-8",
-                ts_err_kintone_code(cx->err.code), NULL);
+                 ts_err_kintone_code(cx->err.code), NULL);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -170,7 +171,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     struct ts_api_req rq = {0};
     rq.http_method = strcmp(method, "HEAD") == 0 ? TS_GET : ts_api_method(method);
     rq.method = rq.http_method;
-    const char *override = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-HTTP-Method-Override");
+    const char *override =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-HTTP-Method-Override");
     if (override && rq.http_method == TS_POST)
         rq.method = ts_api_method(override);
 
@@ -207,7 +209,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     rq.path = path;
     rq.params = params;
     rq.accept_language = lang;
-    rq.auth.password_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Cybozu-Authorization");
+    rq.auth.password_header =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Cybozu-Authorization");
     rq.auth.token_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Cybozu-API-Token");
     rq.auth.session_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "tsumiki_session");
     rq.auth.client_addr = addr;
@@ -215,7 +218,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     size_t len;
     char *body = ts_buf_detach(&rq.body, &len);
     ret = reply(c, rq.status, body, len, "application/json; charset=utf-8",
-               rq.status >= 400 ? ts_err_kintone_code(cx.err.code) : NULL, rq.set_cookie);
+                rq.status >= 400 ? ts_err_kintone_code(cx.err.code) : NULL, rq.set_cookie);
     TS_LOG_DEBUG(&cx, "access", "%s %s status=%d code=%s bytes=%zu user=%s", method, path,
                  rq.status, rq.status >= 400 ? ts_err_kintone_code(cx.err.code) : "-", len,
                  cx.user ? cx.user->code : "-");
@@ -258,9 +261,8 @@ static struct MHD_Daemon *start(const char *addr, int port, int threads)
         if (inet_pton(AF_INET, addr, &s4->sin_addr) != 1)
             return NULL;
     }
-    return MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, NULL,
-                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+    return MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR,
+                            (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_END);
@@ -289,8 +291,7 @@ int ts_server_run(const struct ts_server_opts *o)
             return 1;
         }
     }
-    TS_LOG_INFO(NULL, "http", "serving on http://localhost:%d/ (data in %s)", o->port,
-                o->data_dir);
+    TS_LOG_INFO(NULL, "http", "serving on http://localhost:%d/ (data in %s)", o->port, o->data_dir);
     int sig;
     sigwait(&set, &sig);
     TS_LOG_INFO(NULL, "http", "stopping (signal %d)", sig);

@@ -14,18 +14,18 @@
 enum ts_qnode_kind { TS_QN_AND, TS_QN_OR, TS_QN_COND, TS_QN_TRUE, TS_QN_FALSE };
 
 struct ts_qval {
-    const char *s;  /* TEXT / NUMBER / MULTI kinds and user codes */
-    int64_t i;      /* EPOCH kind and the id / revision columns */
+    const char *s; /* TEXT / NUMBER / MULTI kinds and user codes */
+    int64_t i;     /* EPOCH kind and the id / revision columns */
 };
 
 struct ts_qnode {
     enum ts_qnode_kind kind;
-    struct ts_qnode *a, *b;        /* AND / OR */
-    const struct ts_field *field;  /* COND */
+    struct ts_qnode *a, *b;       /* AND / OR */
+    const struct ts_field *field; /* COND */
     enum ts_qop op;
     int n_vals;
     struct ts_qval *vals;
-    bool match_empty;              /* `in ("")`: an empty value matches too */
+    bool match_empty; /* `in ("")`: an empty value matches too */
 };
 
 #define TS_QPLAN_MAX_ORDER 16
@@ -36,10 +36,10 @@ struct ts_qorder {
 };
 
 struct ts_qplan {
-    struct ts_qnode *where;        /* NULL: every record */
+    struct ts_qnode *where; /* NULL: every record */
     int n_order;
     struct ts_qorder order[TS_QPLAN_MAX_ORDER];
-    int64_t limit, offset;         /* limit < 0: none */
+    int64_t limit, offset; /* limit < 0: none */
     bool has_limit, has_offset;
 };
 

@@ -12,10 +12,10 @@
 #include "model/schema.h"
 
 struct ts_value {
-    bool set;          /* present in this write / loaded */
-    const char *s;     /* TEXT and NUMBER kinds */
-    int64_t epoch;     /* EPOCH kind; valid when s is non-NULL ("" marker) */
-    int n;             /* MULTI kind */
+    bool set;      /* present in this write / loaded */
+    const char *s; /* TEXT and NUMBER kinds */
+    int64_t epoch; /* EPOCH kind; valid when s is non-NULL ("" marker) */
+    int n;         /* MULTI kind */
     const char **v;
 };
 

@@ -4,8 +4,6 @@
 #include "base/common.h"
 #include "model/schema.h"
 
-
-
 #define ORDER    TS_FF_ORDER
 #define DEFAULT  TS_FF_DEFAULT
 #define LENGTH   TS_FF_LENGTH

@@ -35,11 +35,23 @@ enum ts_fflag {
 
 /* Query operators (KINTONE-API.md §8). */
 enum ts_qop {
-    TS_Q_EQ, TS_Q_NE, TS_Q_LT, TS_Q_GT, TS_Q_LE, TS_Q_GE,
-    TS_Q_IN, TS_Q_NOT_IN, TS_Q_LIKE, TS_Q_NOT_LIKE, TS_Q_EMPTY, TS_Q_NOT_EMPTY,
+    TS_Q_EQ,
+    TS_Q_NE,
+    TS_Q_LT,
+    TS_Q_GT,
+    TS_Q_LE,
+    TS_Q_GE,
+    TS_Q_IN,
+    TS_Q_NOT_IN,
+    TS_Q_LIKE,
+    TS_Q_NOT_LIKE,
+    TS_Q_EMPTY,
+    TS_Q_NOT_EMPTY,
 };
-#define TS_QBIT(op)  (1u << (op))
-#define OPS_CMP      (TS_QBIT(TS_Q_EQ) | TS_QBIT(TS_Q_NE) | TS_QBIT(TS_Q_LT) | TS_QBIT(TS_Q_GT) | TS_QBIT(TS_Q_LE) | TS_QBIT(TS_Q_GE))
+#define TS_QBIT(op) (1u << (op))
+#define OPS_CMP                                                                                    \
+    (TS_QBIT(TS_Q_EQ) | TS_QBIT(TS_Q_NE) | TS_QBIT(TS_Q_LT) | TS_QBIT(TS_Q_GT) |                   \
+     TS_QBIT(TS_Q_LE) | TS_QBIT(TS_Q_GE))
 #define OPS_IN       (TS_QBIT(TS_Q_IN) | TS_QBIT(TS_Q_NOT_IN))
 #define OPS_LIKE     (TS_QBIT(TS_Q_LIKE) | TS_QBIT(TS_Q_NOT_LIKE))
 #define OPS_EMPTY    (TS_QBIT(TS_Q_EMPTY) | TS_QBIT(TS_Q_NOT_EMPTY))
@@ -69,33 +81,33 @@ struct ts_option {
 };
 
 struct ts_field {
-    int fid;                /* stable internal id: names the column, survives renames */
-    const char *code;       /* kintone field code */
+    int fid;          /* stable internal id: names the column, survives renames */
+    const char *code; /* kintone field code */
     const char *label;
     enum ts_ftype type;
-    const char *column;     /* "f12", or the system column ("id", "creator" ...) */
+    const char *column; /* "f12", or the system column ("id", "creator" ...) */
     bool required, unique;
-    const char *default_value;     /* scalar default, NULL if none */
-    const char **default_values;   /* multi-valued default */
+    const char *default_value;   /* scalar default, NULL if none */
+    const char **default_values; /* multi-valued default */
     int n_default_values;
     bool default_now;
-    int min_len, max_len;          /* -1 when unset */
+    int min_len, max_len;              /* -1 when unset */
     const char *min_value, *max_value; /* normalised decimal text, NULL when unset */
-    struct ts_option *options;     /* sorted by index */
+    struct ts_option *options;         /* sorted by index */
     int n_options;
-    const json_t *props;           /* the whole property object, as deployed */
+    const json_t *props; /* the whole property object, as deployed */
 };
 
 struct ts_app {
     int refs;
     int64_t id;
     const char *code, *name, *description;
-    int64_t revision;              /* live settings revision */
+    int64_t revision; /* live settings revision */
     int n_fields;
-    struct ts_field *fields;       /* data and system fields, no layout elements */
-    struct ts_field **by_code;     /* n_fields pointers sorted by code */
+    struct ts_field *fields;   /* data and system fields, no layout elements */
+    struct ts_field **by_code; /* n_fields pointers sorted by code */
     const struct ts_field *record_number, *creator, *modifier, *created_time, *updated_time;
-    json_t *def;                   /* the deployed settings (owns every string above) */
+    json_t *def; /* the deployed settings (owns every string above) */
 };
 
 static inline enum ts_fkind ts_field_kind(const struct ts_field *f)

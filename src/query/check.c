@@ -36,8 +36,7 @@ static int syntax(struct checker *ck, int pos, const char *why)
 
 static bool is_date_type(enum ts_ftype t)
 {
-    return t == TS_F_DATE || t == TS_F_DATETIME || t == TS_F_CREATED_TIME ||
-           t == TS_F_UPDATED_TIME;
+    return t == TS_F_DATE || t == TS_F_DATETIME || t == TS_F_CREATED_TIME || t == TS_F_UPDATED_TIME;
 }
 
 static bool is_epoch_field(const struct ts_field *f)
@@ -48,8 +47,7 @@ static bool is_epoch_field(const struct ts_field *f)
 
 static bool is_int_field(const struct ts_field *f)
 {
-    return f->type == TS_F_RECORD_NUMBER || f->type == TS_F___ID__ ||
-           f->type == TS_F___REVISION__;
+    return f->type == TS_F_RECORD_NUMBER || f->type == TS_F___ID__ || f->type == TS_F___REVISION__;
 }
 
 static const struct ts_field *resolve(struct checker *ck, const char *code, int pos)
@@ -68,7 +66,7 @@ static const struct ts_field *resolve(struct checker *ck, const char *code, int 
     return NULL;
 }
 
-static const char *const WEEKDAYS[] = {"SUNDAY", "MONDAY", "TUESDAY", "WEDNESDAY",
+static const char *const WEEKDAYS[] = {"SUNDAY",   "MONDAY", "TUESDAY", "WEDNESDAY",
                                        "THURSDAY", "FRIDAY", "SATURDAY"};
 
 static int64_t month_day(int y, int m, int d)
@@ -243,15 +241,19 @@ static struct ts_qnode *range_cond(struct checker *ck, const struct ts_field *f,
         return bool_node(ck, TS_QN_AND, cmp_node(ck, f, TS_Q_GE, lo), cmp_node(ck, f, TS_Q_LE, hi));
     case TS_Q_NE:
         return bool_node(ck, TS_QN_OR, cmp_node(ck, f, TS_Q_LT, lo), cmp_node(ck, f, TS_Q_GT, hi));
-    case TS_Q_LT: return cmp_node(ck, f, TS_Q_LT, lo);
-    case TS_Q_LE: return cmp_node(ck, f, TS_Q_LE, hi);
-    case TS_Q_GT: return cmp_node(ck, f, TS_Q_GT, hi);
-    default: return cmp_node(ck, f, TS_Q_GE, lo);
+    case TS_Q_LT:
+        return cmp_node(ck, f, TS_Q_LT, lo);
+    case TS_Q_LE:
+        return cmp_node(ck, f, TS_Q_LE, hi);
+    case TS_Q_GT:
+        return cmp_node(ck, f, TS_Q_GT, hi);
+    default:
+        return cmp_node(ck, f, TS_Q_GE, lo);
     }
 }
 
-static struct ts_qnode *day_range_cond(struct checker *ck, const struct ts_field *f,
-                                       enum ts_qop op, struct dayrange r)
+static struct ts_qnode *day_range_cond(struct checker *ck, const struct ts_field *f, enum ts_qop op,
+                                       struct dayrange r)
 {
     struct ts_qval lo = {0}, hi = {0};
     if (is_epoch_field(f)) {
@@ -278,8 +280,8 @@ static int convert(struct checker *ck, const struct ts_field *f, const struct ql
     char buf[128];
     if (lit->kind == QL_FUNC) {
         const char *fn = lit->text;
-        if (!strcasecmp(fn, "LOGINUSER") && (f->type == TS_F_CREATOR || f->type == TS_F_MODIFIER ||
-                                             f->type == TS_F_USER_SELECT)) {
+        if (!strcasecmp(fn, "LOGINUSER") &&
+            (f->type == TS_F_CREATOR || f->type == TS_F_MODIFIER || f->type == TS_F_USER_SELECT)) {
             if (lit->n_args)
                 return ts_fail(cx, TS_E_QUERY_ARGS, "LOGINUSER args");
             out->s = ck->env->user_code ? ck->env->user_code : "";
@@ -401,8 +403,8 @@ static struct ts_qnode *check_cond(struct checker *ck, const struct qast *a)
             n->vals[i].i = INT64_MIN;
             continue;
         }
-        if (v->kind == QL_FUNC && !(a->op == TS_Q_IN || a->op == TS_Q_NOT_IN || a->op == TS_Q_EQ ||
-                                    a->op == TS_Q_NE)) {
+        if (v->kind == QL_FUNC &&
+            !(a->op == TS_Q_IN || a->op == TS_Q_NOT_IN || a->op == TS_Q_EQ || a->op == TS_Q_NE)) {
             ts_fail_arg(cx, TS_E_QUERY_OPERATOR, f->code);
             return NULL;
         }
@@ -475,14 +477,19 @@ int ts_query_check(struct ts_ctx *cx, const struct ts_app *app, const char *text
     return ts_query_plan(cx, app, text, mode, &env, &plan);
 }
 
-static const char *const OP_NAMES[] = {"=", "!=", "<", ">", "<=", ">=", "in", "not in",
+static const char *const OP_NAMES[] = {"=",    "!=",       "<",        ">",
+                                       "<=",   ">=",       "in",       "not in",
                                        "like", "not like", "is empty", "is not empty"};
 
 static void dump_node(struct ts_buf *b, const struct ts_qnode *n)
 {
     switch (n->kind) {
-    case TS_QN_TRUE: ts_buf_puts(b, "true"); return;
-    case TS_QN_FALSE: ts_buf_puts(b, "false"); return;
+    case TS_QN_TRUE:
+        ts_buf_puts(b, "true");
+        return;
+    case TS_QN_FALSE:
+        ts_buf_puts(b, "false");
+        return;
     case TS_QN_AND:
     case TS_QN_OR:
         ts_buf_printf(b, "(%s ", n->kind == TS_QN_AND ? "and" : "or");
@@ -503,8 +510,7 @@ static void dump_node(struct ts_buf *b, const struct ts_qnode *n)
                         ts_buf_putc(b, *p);
                 }
                 ts_buf_putc(b, '"');
-            }
-            else
+            } else
                 ts_buf_printf(b, " %lld", (long long)n->vals[i].i);
         }
         ts_buf_printf(b, "%s)", n->match_empty ? " +empty" : "");

@@ -12,8 +12,8 @@ enum qlit_kind { QL_STRING, QL_NUMBER, QL_FUNC };
 
 struct qlit {
     enum qlit_kind kind;
-    const char *text;  /* string value, number text, or function name */
-    int n_args;        /* QL_FUNC */
+    const char *text; /* string value, number text, or function name */
+    int n_args;       /* QL_FUNC */
     struct qlit *args;
     int pos;
 };

@@ -50,11 +50,14 @@ static const char *value_key(struct ts_ctx *cx, const char *prefix, const struct
 {
     switch (f->type) {
     case TS_F_CHECK_BOX:
-    case TS_F_MULTI_SELECT: return key(cx, prefix, f, "values");
+    case TS_F_MULTI_SELECT:
+        return key(cx, prefix, f, "values");
     case TS_F_USER_SELECT:
     case TS_F_ORGANIZATION_SELECT:
-    case TS_F_GROUP_SELECT: return key(cx, prefix, f, "values.value");
-    default: return key(cx, prefix, f, "value");
+    case TS_F_GROUP_SELECT:
+        return key(cx, prefix, f, "values.value");
+    default:
+        return key(cx, prefix, f, "value");
     }
 }
 
@@ -134,13 +137,12 @@ static void parse_value(struct ts_ctx *cx, const struct ts_app *app, const struc
         size_t n = json_array_size(value), i;
         v->v = TS_NEW_N(cx->arena, const char *, n ? n : 1);
         const json_t *e;
-        json_array_foreach(value, i, e) {
+        json_array_foreach (value, i, e) {
             const char *s = json_string_value(e);
             if (!s || !ts_field_has_option(f, s)) {
-                ts_fail_field(cx,
-                              ts_arena_printf(cx->arena, "%s.%s.values[%zu].value", prefix,
-                                              f->code, i),
-                              TS_M_NOT_OPTION, s ? s : "");
+                ts_fail_field(
+                    cx, ts_arena_printf(cx->arena, "%s.%s.values[%zu].value", prefix, f->code, i),
+                    TS_M_NOT_OPTION, s ? s : "");
                 continue;
             }
             bool dup = false;
@@ -219,8 +221,10 @@ static bool writable(const struct ts_field *f, bool is_add)
     case TS_F_CREATOR:
     case TS_F_MODIFIER:
     case TS_F_CREATED_TIME:
-    case TS_F_UPDATED_TIME: return is_add;
-    default: return ts_field_kind(f) != TS_K_SYS;
+    case TS_F_UPDATED_TIME:
+        return is_add;
+    default:
+        return ts_field_kind(f) != TS_K_SYS;
     }
 }
 
@@ -243,7 +247,7 @@ static void parse_record(struct ts_ctx *cx, const struct ts_app *app, const json
     }
     const char *code;
     const json_t *entry;
-    json_object_foreach((json_t *)record, code, entry) {
+    json_object_foreach ((json_t *)record, code, entry) {
         const struct ts_field *f = ts_app_field(app, code);
         if (!f || !writable(f, is_add))
             continue;
@@ -389,15 +393,18 @@ static bool same_value(const struct ts_field *f, const struct ts_value *a, const
             if (strcmp(a->v[i], b->v[i]) != 0)
                 return false;
         return true;
-    case TS_K_EPOCH: return a->epoch == b->epoch;
-    default: return strcmp(a->s, b->s) == 0;
+    case TS_K_EPOCH:
+        return a->epoch == b->epoch;
+    default:
+        return strcmp(a->s, b->s) == 0;
     }
 }
 
 /* Record one history entry: fields whose value differs between before (NULL on
  * add) and after, as {fid: [old, new]}. */
-static int write_history(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *before,
-                         const struct ts_record *after, int64_t revision, const char *action)
+static int write_history(struct ts_ctx *cx, const struct ts_app *app,
+                         const struct ts_record *before, const struct ts_record *after,
+                         int64_t revision, const char *action)
 {
     struct ts_buf b;
     struct ts_jw w;
@@ -450,10 +457,14 @@ int ts_record_add(struct ts_ctx *cx, const struct ts_app *app, const json_t *rec
     if (cx->err.code)
         return -1;
     int64_t now = cx->now - cx->now % 60;
-    const struct ts_value *cv = app->creator ? &r->vals[ts_app_field_index(app, app->creator)] : NULL;
-    const struct ts_value *mv = app->modifier ? &r->vals[ts_app_field_index(app, app->modifier)] : NULL;
-    const struct ts_value *ct = app->created_time ? &r->vals[ts_app_field_index(app, app->created_time)] : NULL;
-    const struct ts_value *ut = app->updated_time ? &r->vals[ts_app_field_index(app, app->updated_time)] : NULL;
+    const struct ts_value *cv =
+        app->creator ? &r->vals[ts_app_field_index(app, app->creator)] : NULL;
+    const struct ts_value *mv =
+        app->modifier ? &r->vals[ts_app_field_index(app, app->modifier)] : NULL;
+    const struct ts_value *ct =
+        app->created_time ? &r->vals[ts_app_field_index(app, app->created_time)] : NULL;
+    const struct ts_value *ut =
+        app->updated_time ? &r->vals[ts_app_field_index(app, app->updated_time)] : NULL;
     r->creator = cv && cv->s ? cv->s : caller_code(cx);
     r->modifier = mv && mv->s ? mv->s : r->creator;
     r->created = ct && ct->s ? ct->epoch : now;
@@ -523,8 +534,9 @@ int64_t ts_record_find_key(struct ts_ctx *cx, const struct ts_app *app, const js
     const char *code = json_string_value(json_object_get(key_obj, "field"));
     const char *kpfx = ts_arena_printf(cx->arena, "%s.updateKey", prefix);
     const struct ts_field *f = code ? ts_app_field(app, code) : NULL;
-    bool ok_type = f && (f->type == TS_F_RECORD_NUMBER ||
-                         ((f->type == TS_F_SINGLE_LINE_TEXT || f->type == TS_F_NUMBER) && f->unique));
+    bool ok_type =
+        f && (f->type == TS_F_RECORD_NUMBER ||
+              ((f->type == TS_F_SINGLE_LINE_TEXT || f->type == TS_F_NUMBER) && f->unique));
     if (!ok_type) {
         ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.field", kpfx), TS_M_NOT_UNIQUE_KEY);
         return -1;
@@ -590,7 +602,8 @@ static void from_history(struct ts_ctx *cx, const struct ts_field *f, const json
         size_t n = json_array_size(j), i;
         v->v = TS_NEW_N(cx->arena, const char *, n ? n : 1);
         const json_t *e;
-        json_array_foreach(j, i, e) v->v[v->n++] = ts_arena_strdup(cx->arena, json_string_value(e));
+        json_array_foreach (j, i, e)
+            v->v[v->n++] = ts_arena_strdup(cx->arena, json_string_value(e));
         return;
     }
     const char *s = json_string_value(j);
@@ -614,7 +627,7 @@ static int restore_step(struct ts_ctx *cx, const struct ts_history_row *h, void 
     json_t *changes = json_loads(h->changes, 0, NULL);
     const char *fid;
     json_t *pair;
-    json_object_foreach(changes, fid, pair) {
+    json_object_foreach (changes, fid, pair) {
         const struct ts_field *f = field_by_fid(rs->app, (int)strtol(fid, NULL, 10));
         if (f)
             from_history(cx, f, json_array_get(pair, 0),
@@ -667,10 +680,18 @@ static void write_field(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app 
         else
             ts_jw_i64_str(w, r->id);
         break;
-    case TS_F___ID__: ts_jw_i64_str(w, r->id); break;
-    case TS_F___REVISION__: ts_jw_i64_str(w, r->revision); break;
-    case TS_F_CREATOR: write_user(cx, w, r->creator); break;
-    case TS_F_MODIFIER: write_user(cx, w, r->modifier); break;
+    case TS_F___ID__:
+        ts_jw_i64_str(w, r->id);
+        break;
+    case TS_F___REVISION__:
+        ts_jw_i64_str(w, r->revision);
+        break;
+    case TS_F_CREATOR:
+        write_user(cx, w, r->creator);
+        break;
+    case TS_F_MODIFIER:
+        write_user(cx, w, r->modifier);
+        break;
     case TS_F_CREATED_TIME:
     case TS_F_UPDATED_TIME:
         ts_datetime_format(f->type == TS_F_CREATED_TIME ? r->created : r->updated, t);
@@ -701,8 +722,11 @@ static void write_field(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app 
         break;
     case TS_F_DATE:
     case TS_F_TIME:
-    case TS_F_DROP_DOWN: ts_jw_str(w, v->s); break; /* null when empty, as kintone */
-    default: ts_jw_str(w, v->s ? v->s : "");
+    case TS_F_DROP_DOWN:
+        ts_jw_str(w, v->s);
+        break; /* null when empty, as kintone */
+    default:
+        ts_jw_str(w, v->s ? v->s : "");
     }
     ts_jw_obj_end(w);
 }
@@ -713,8 +737,9 @@ void ts_record_write(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *ap
     ts_jw_obj(w);
     for (int i = 0; i < app->n_fields; i++) {
         const struct ts_field *f = &app->fields[i];
-        if (want ? !want[i] : ts_field_kind(f) == TS_K_SYS && ts_field_has(f, TS_FF_HIDDEN) &&
-                                  f->type != TS_F___ID__ && f->type != TS_F___REVISION__)
+        if (want ? !want[i]
+                 : ts_field_kind(f) == TS_K_SYS && ts_field_has(f, TS_FF_HIDDEN) &&
+                       f->type != TS_F___ID__ && f->type != TS_F___REVISION__)
             continue;
         if (f->type == TS_F_STATUS || f->type == TS_F_STATUS_ASSIGNEE || f->type == TS_F_CATEGORY)
             continue;
@@ -747,7 +772,7 @@ static int history_row(struct ts_ctx *cx, const struct ts_history_row *h, void *
     json_t *changes = json_loads(h->changes, 0, NULL);
     const char *fid;
     json_t *pair;
-    json_object_foreach(changes, fid, pair) {
+    json_object_foreach (changes, fid, pair) {
         const struct ts_field *f = field_by_fid(hw->app, (int)strtol(fid, NULL, 10));
         ts_jw_obj(w);
         ts_jw_kstr(w, "code", f ? f->code : NULL); /* null: the field was deleted since */

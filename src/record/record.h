@@ -31,8 +31,7 @@ int64_t ts_record_find_key(struct ts_ctx *cx, const struct ts_app *app, const js
                            const char *prefix);
 
 /* Delete a record (GAIA_RE01 if missing, GAIA_CO02 on a stale revision). */
-int ts_record_delete(struct ts_ctx *cx, const struct ts_app *app, int64_t id,
-                     int64_t expected_rev);
+int ts_record_delete(struct ts_ctx *cx, const struct ts_app *app, int64_t id, int64_t expected_rev);
 
 /* Restore the values a record had at `revision` as a new revision. */
 int ts_record_restore(struct ts_ctx *cx, const struct ts_app *app, int64_t id, int64_t revision,

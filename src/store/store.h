@@ -107,8 +107,7 @@ typedef int ts_app_row_fn(struct ts_ctx *cx, const struct ts_app_row *r, void *a
 int ts_store_app_each(struct ts_ctx *cx, const struct ts_app_filter *f, ts_app_row_fn *fn,
                       void *arg);
 const char *ts_store_app_def(struct ts_ctx *cx, int64_t app_id, enum ts_stage stage);
-int ts_store_app_def_put(struct ts_ctx *cx, int64_t app_id, enum ts_stage stage,
-                         const char *json);
+int ts_store_app_def_put(struct ts_ctx *cx, int64_t app_id, enum ts_stage stage, const char *json);
 /* Advance the settings revision after a preview write; returns the new one. */
 int64_t ts_store_app_touch(struct ts_ctx *cx, int64_t app_id, const char *modifier);
 int ts_store_app_set_deployed(struct ts_ctx *cx, const struct ts_app_row *r);

@@ -17,14 +17,17 @@ static const char DEF[] =
     "\"dt\":{\"type\":\"DATETIME\",\"code\":\"dt\",\"label\":\"dt\",\"_fid\":14},"
     "\"tm\":{\"type\":\"TIME\",\"code\":\"tm\",\"label\":\"tm\",\"_fid\":15},"
     "\"c\":{\"type\":\"CHECK_BOX\",\"code\":\"c\",\"label\":\"c\",\"_fid\":16,"
-    "\"options\":{\"a\":{\"label\":\"a\",\"index\":\"0\"},\"b\":{\"label\":\"b\",\"index\":\"1\"}}},"
+    "\"options\":{\"a\":{\"label\":\"a\",\"index\":\"0\"},\"b\":{\"label\":\"b\",\"index\":\"1\"}}}"
+    ","
     "\"dd\":{\"type\":\"DROP_DOWN\",\"code\":\"dd\",\"label\":\"dd\",\"_fid\":17,"
     "\"options\":{\"x\":{\"label\":\"x\",\"index\":\"0\"}}},"
     "\"u\":{\"type\":\"USER_SELECT\",\"code\":\"u\",\"label\":\"u\",\"_fid\":18},"
     "\"o\":{\"type\":\"ORGANIZATION_SELECT\",\"code\":\"o\",\"label\":\"o\",\"_fid\":19},"
-    "\"Record_number\":{\"type\":\"RECORD_NUMBER\",\"code\":\"Record_number\",\"label\":\"r\",\"_fid\":1},"
+    "\"Record_number\":{\"type\":\"RECORD_NUMBER\",\"code\":\"Record_number\",\"label\":\"r\",\"_"
+    "fid\":1},"
     "\"Created_by\":{\"type\":\"CREATOR\",\"code\":\"Created_by\",\"label\":\"c\",\"_fid\":2},"
-    "\"Created_datetime\":{\"type\":\"CREATED_TIME\",\"code\":\"Created_datetime\",\"label\":\"c\",\"_fid\":3}"
+    "\"Created_datetime\":{\"type\":\"CREATED_TIME\",\"code\":\"Created_datetime\",\"label\":\"c\","
+    "\"_fid\":3}"
     "}}";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

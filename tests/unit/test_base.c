@@ -18,18 +18,27 @@ static void number_normalize(void **state)
 {
     (void)state;
     static const char *const cases[][2] = {
-        {"1.5e1", "15"}, {" 42 ", "42"}, {"-0.50", "-0.5"}, {"0", "0"}, {"-0", "0"},
-        {"007", "7"}, {".5", "0.5"}, {"1e-3", "0.001"}, {"+3.000", "3"}, {"12.340E+2", "1234"},
+        {"1.5e1", "15"},
+        {" 42 ", "42"},
+        {"-0.50", "-0.5"},
+        {"0", "0"},
+        {"-0", "0"},
+        {"007", "7"},
+        {".5", "0.5"},
+        {"1e-3", "0.001"},
+        {"+3.000", "3"},
+        {"12.340E+2", "1234"},
         {"123456789012345678901234567890", "123456789012345678901234567890"},
-        {"0.000", "0"}, {"1E2", "100"},
+        {"0.000", "0"},
+        {"1E2", "100"},
     };
     char out[128];
     for (size_t i = 0; i < TS_ARRAY_LEN(cases); i++) {
         assert_int_equal(ts_number_normalize(cases[i][0], out, sizeof(out)), 0);
         assert_string_equal(out, cases[i][1]);
     }
-    static const char *const bad[] = {"", "abc", "1,000", "1.2.3", "e5", "1e", "--1", "1 2", "0x10",
-                                      "1e999"};
+    static const char *const bad[] = {"",   "abc", "1,000", "1.2.3", "e5",
+                                      "1e", "--1", "1 2",   "0x10",  "1e999"};
     for (size_t i = 0; i < TS_ARRAY_LEN(bad); i++)
         assert_int_equal(ts_number_normalize(bad[i], out, sizeof(out)), -1);
 }
@@ -125,7 +134,8 @@ static void json_writer(void **state)
     ts_jw_obj_end(&w);
     ts_jw_arr_end(&w);
     ts_jw_obj_end(&w);
-    assert_string_equal(b.p, "{\"s\":\"a\\\"b\\\\c\\n\\u0001神\",\"id\":\"42\",\"a\":[null,true,{}]}");
+    assert_string_equal(b.p,
+                        "{\"s\":\"a\\\"b\\\\c\\n\\u0001神\",\"id\":\"42\",\"a\":[null,true,{}]}");
     json_error_t err;
     json_t *back = json_loads(b.p, 0, &err);
     assert_non_null(back);
@@ -157,15 +167,16 @@ static void bracket_params(void **state)
                            "\"rec\":[{\"id\":\"7\"}],\"revisions\":[null,\"5\"],"
                            "\"updateKey\":{\"field\":\"code\"}}");
     free(s);
-    assert_int_equal(ts_params_add(p, "fields[x]", "1", &budget), -1);       /* name into an array */
-    assert_int_equal(ts_params_add(p, "updateKey[0]", "1", &budget), -1);     /* index into an object */
-    assert_int_equal(ts_params_add(p, "a[99999999]", "1", &budget), -1);      /* index too large */
-    assert_int_equal(ts_params_add(p, "a[1", "1", &budget), -1);              /* unclosed */
-    assert_int_equal(ts_params_add(p, "a[0]x", "1", &budget), -1);            /* trailing text */
-    assert_int_equal(ts_params_add(p, "[0]", "1", &budget), -1);              /* no name */
-    assert_int_equal(ts_params_add(p, "x", "\xff\xfe", &budget), -1);          /* not UTF-8 */
+    assert_int_equal(ts_params_add(p, "fields[x]", "1", &budget), -1);    /* name into an array */
+    assert_int_equal(ts_params_add(p, "updateKey[0]", "1", &budget), -1); /* index into an object */
+    assert_int_equal(ts_params_add(p, "a[99999999]", "1", &budget), -1);  /* index too large */
+    assert_int_equal(ts_params_add(p, "a[1", "1", &budget), -1);          /* unclosed */
+    assert_int_equal(ts_params_add(p, "a[0]x", "1", &budget), -1);        /* trailing text */
+    assert_int_equal(ts_params_add(p, "[0]", "1", &budget), -1);          /* no name */
+    assert_int_equal(ts_params_add(p, "x", "\xff\xfe", &budget), -1);     /* not UTF-8 */
     assert_int_equal(ts_params_add(p, "\xc0[0]", "1", &budget), -1);
-    assert_int_equal(ts_params_add(p, "a[0][0][0][0][0][0][0][0][0]", "1", &budget), -1); /* too deep */
+    assert_int_equal(ts_params_add(p, "a[0][0][0][0][0][0][0][0][0]", "1", &budget),
+                     -1); /* too deep */
     size_t small = 3;
     assert_int_equal(ts_params_add(p, "s[2]", "1", &small), 0);
     assert_int_equal(ts_params_add(p, "t[0]", "1", &small), -1); /* over budget */
@@ -175,9 +186,12 @@ static void bracket_params(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(number_normalize), cmocka_unit_test(decimal_compare),
-        cmocka_unit_test(dates),            cmocka_unit_test(time_zones),
-        cmocka_unit_test(utf8),             cmocka_unit_test(json_writer),
+        cmocka_unit_test(number_normalize),
+        cmocka_unit_test(decimal_compare),
+        cmocka_unit_test(dates),
+        cmocka_unit_test(time_zones),
+        cmocka_unit_test(utf8),
+        cmocka_unit_test(json_writer),
         cmocka_unit_test(bracket_params),
     };
     return cmocka_run_group_tests_name("base", tests, NULL, NULL);

@@ -23,7 +23,9 @@ static char *read_file(const char *path)
 }
 
 static const struct ts_query_env ENV = {
-    .user_code = "sato", .primary_org = NULL, .tz = "Asia/Tokyo",
+    .user_code = "sato",
+    .primary_org = NULL,
+    .tz = "Asia/Tokyo",
     .now = 1718236800, /* 2024-06-13T00:00:00Z = 09:00 on Thursday 13 June in Tokyo */
 };
 
@@ -35,7 +37,7 @@ static void golden_cases(void **state)
     int n_cases = 0, failed = 0;
     char *save = NULL, *query = NULL;
     for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        if (line[0] == '?' ) {
+        if (line[0] == '?') {
             query = line[1] == ' ' ? line + 2 : line + 1;
             continue;
         }

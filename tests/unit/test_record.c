@@ -70,8 +70,10 @@ static void options_and_choices(void **state)
 {
     struct unit_env *e = *state;
     assert_int_equal(add(e, "{\"name\":{\"value\":\"o\"},\"drop\":{\"value\":\"Z\"}}"), -1);
-    assert_string_equal(field_error(e, "record.drop.value"), "The value, \"Z\", is not in options.");
-    assert_int_equal(add(e, "{\"name\":{\"value\":\"o\"},\"check\":{\"value\":[\"x\",\"q\"]}}"), -1);
+    assert_string_equal(field_error(e, "record.drop.value"),
+                        "The value, \"Z\", is not in options.");
+    assert_int_equal(add(e, "{\"name\":{\"value\":\"o\"},\"check\":{\"value\":[\"x\",\"q\"]}}"),
+                     -1);
     assert_non_null(field_error(e, "record.check.values[1].value"));
     int64_t id = add(e, "{\"name\":{\"value\":\"o\"},\"check\":{\"value\":[\"y\",\"x\",\"y\"]}}");
     const struct ts_value *v = value(e, id, "check");
@@ -82,16 +84,19 @@ static void options_and_choices(void **state)
 static void dates_and_times(void **state)
 {
     struct unit_env *e = *state;
-    int64_t id = add(e, "{\"name\":{\"value\":\"d\"},\"date\":{\"value\":\"2024-2\"},"
-                        "\"time\":{\"value\":\"7:05\"},\"dt\":{\"value\":\"2024-02-29T23:59:59-01:00\"}}");
+    int64_t id =
+        add(e, "{\"name\":{\"value\":\"d\"},\"date\":{\"value\":\"2024-2\"},"
+               "\"time\":{\"value\":\"7:05\"},\"dt\":{\"value\":\"2024-02-29T23:59:59-01:00\"}}");
     assert_true(id > 0);
     assert_string_equal(value(e, id, "date")->s, "2024-02-01");
     assert_string_equal(value(e, id, "time")->s, "07:05");
     assert_int_equal(value(e, id, "dt")->epoch, 1709254740); /* 2024-03-01T00:59:00Z */
-    assert_int_equal(add(e, "{\"name\":{\"value\":\"d\"},\"date\":{\"value\":\"2023-02-29\"}}"), -1);
+    assert_int_equal(add(e, "{\"name\":{\"value\":\"d\"},\"date\":{\"value\":\"2023-02-29\"}}"),
+                     -1);
     assert_non_null(field_error(e, "record.date.value"));
     assert_int_equal(add(e, "{\"name\":{\"value\":\"d\"},\"time\":{\"value\":\"24:00\"}}"), -1);
-    assert_int_equal(add(e, "{\"name\":{\"value\":\"d\"},\"dt\":{\"value\":\"2024-01-01T10:00+25:00\"}}"), -1);
+    assert_int_equal(
+        add(e, "{\"name\":{\"value\":\"d\"},\"dt\":{\"value\":\"2024-01-01T10:00+25:00\"}}"), -1);
 }
 
 static void unique_ignores_empty(void **state)
@@ -108,9 +113,11 @@ static void unique_ignores_empty(void **state)
 static void users_must_exist(void **state)
 {
     struct unit_env *e = *state;
-    assert_int_equal(add(e, "{\"name\":{\"value\":\"x\"},\"user\":{\"value\":[{\"code\":\"nobody\"}]}}"), -1);
+    assert_int_equal(
+        add(e, "{\"name\":{\"value\":\"x\"},\"user\":{\"value\":[{\"code\":\"nobody\"}]}}"), -1);
     assert_int_equal(e->cx.err.code, TS_E_USER_NOT_FOUND);
-    assert_int_equal(add(e, "{\"name\":{\"value\":\"x\"},\"user\":{\"value\":[{\"nocode\":1}]}}"), -1);
+    assert_int_equal(add(e, "{\"name\":{\"value\":\"x\"},\"user\":{\"value\":[{\"nocode\":1}]}}"),
+                     -1);
     assert_int_equal(e->cx.err.code, TS_E_INVALID_INPUT);
 }
 
@@ -118,7 +125,8 @@ static void every_problem_at_once(void **state)
 {
     struct unit_env *e = *state;
     assert_int_equal(add(e, "{\"num\":{\"value\":\"x\"},\"drop\":{\"value\":\"Z\"},"
-                            "\"date\":{\"value\":\"no\"}}"), -1);
+                            "\"date\":{\"value\":\"no\"}}"),
+                     -1);
     assert_non_null(field_error(e, "record.name.value"));
     assert_non_null(field_error(e, "record[num].value"));
     assert_non_null(field_error(e, "record.drop.value"));

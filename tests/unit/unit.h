@@ -18,14 +18,18 @@
 
 /* Fields of the test app, as fields.json properties. */
 static const char *const UNIT_FIELDS =
-    "{\"name\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"name\",\"label\":\"Name\",\"maxLength\":\"5\","
+    "{\"name\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"name\",\"label\":\"Name\",\"maxLength\":"
+    "\"5\","
     "\"required\":true},"
     "\"key\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"key\",\"label\":\"Key\",\"unique\":true},"
     "\"note\":{\"type\":\"MULTI_LINE_TEXT\",\"code\":\"note\",\"label\":\"Note\"},"
-    "\"num\":{\"type\":\"NUMBER\",\"code\":\"num\",\"label\":\"Num\",\"minValue\":\"-10\",\"maxValue\":\"1e3\"},"
-    "\"drop\":{\"type\":\"DROP_DOWN\",\"code\":\"drop\",\"label\":\"Drop\",\"options\":{\"A\":{\"label\":\"A\",\"index\":0},"
+    "\"num\":{\"type\":\"NUMBER\",\"code\":\"num\",\"label\":\"Num\",\"minValue\":\"-10\","
+    "\"maxValue\":\"1e3\"},"
+    "\"drop\":{\"type\":\"DROP_DOWN\",\"code\":\"drop\",\"label\":\"Drop\",\"options\":{\"A\":{"
+    "\"label\":\"A\",\"index\":0},"
     "\"B\":{\"label\":\"B\",\"index\":1}}},"
-    "\"check\":{\"type\":\"CHECK_BOX\",\"code\":\"check\",\"label\":\"Check\",\"options\":{\"x\":{\"label\":\"x\",\"index\":0},"
+    "\"check\":{\"type\":\"CHECK_BOX\",\"code\":\"check\",\"label\":\"Check\",\"options\":{\"x\":{"
+    "\"label\":\"x\",\"index\":0},"
     "\"y\":{\"label\":\"y\",\"index\":1}}},"
     "\"date\":{\"type\":\"DATE\",\"code\":\"date\",\"label\":\"Date\"},"
     "\"time\":{\"type\":\"TIME\",\"code\":\"time\",\"label\":\"Time\"},"

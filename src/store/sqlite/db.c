@@ -48,9 +48,8 @@ static const char *const schema[] = {
 struct ts_db *ts_db_open(const char *path, char *errbuf, size_t errlen)
 {
     struct ts_db *db = ts_xcalloc(1, sizeof(*db));
-    int rc = sqlite3_open_v2(path, &db->h,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         snprintf(errbuf, errlen, "cannot open %s: %s", path,
                  db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
@@ -338,8 +337,9 @@ int ts_store_meta_set(struct ts_ctx *cx, const char *key, const char *value)
 
 int64_t ts_store_counter_next(struct ts_ctx *cx, const char *name)
 {
-    sqlite3_stmt *st = db_prep(cx, "INSERT INTO counters(name,value) VALUES(?,1)"
-                                   " ON CONFLICT(name) DO UPDATE SET value=value+1 RETURNING value");
+    sqlite3_stmt *st =
+        db_prep(cx, "INSERT INTO counters(name,value) VALUES(?,1)"
+                    " ON CONFLICT(name) DO UPDATE SET value=value+1 RETURNING value");
     if (!st)
         return -1;
     db_bind_text(st, 1, name);

@@ -105,8 +105,7 @@ int ts_store_user_update(struct ts_ctx *cx, const struct ts_user *u)
 
 int ts_store_user_set_password(struct ts_ctx *cx, int64_t id, const char *pwhash)
 {
-    sqlite3_stmt *st =
-        db_prep(cx, "UPDATE users SET pwhash=?, pw_version=pw_version+1 WHERE id=?");
+    sqlite3_stmt *st = db_prep(cx, "UPDATE users SET pwhash=?, pw_version=pw_version+1 WHERE id=?");
     if (!st)
         return -1;
     db_bind_text(st, 1, pwhash);
@@ -311,7 +310,7 @@ int64_t ts_store_app_insert(struct ts_ctx *cx, const char *name, const char *cre
 }
 
 #define APP_COLS                                                                                   \
-    "id,code,name,description,space_id,thread_id,creator,created,modifier,modified,revision,"     \
+    "id,code,name,description,space_id,thread_id,creator,created,modifier,modified,revision,"      \
     "live_revision,deploy_status,deploy_error"
 
 static struct ts_app_row *app_row(struct ts_ctx *cx, sqlite3_stmt *st)
@@ -526,10 +525,10 @@ int64_t ts_store_comment_add(struct ts_ctx *cx, int64_t app_id, int64_t rec_id,
                              const struct ts_comment_row *c)
 {
     /* ids count per record and are never reused, deleted comments included */
-    sqlite3_stmt *st = db_prep(
-        cx, "INSERT INTO comments(app_id,rec_id,id,text,mentions,creator,created)"
-            " VALUES(?1,?2,(SELECT coalesce(max(id),0)+1 FROM comments WHERE app_id=?1 AND"
-            " rec_id=?2),?3,?4,?5,?6) RETURNING id");
+    sqlite3_stmt *st =
+        db_prep(cx, "INSERT INTO comments(app_id,rec_id,id,text,mentions,creator,created)"
+                    " VALUES(?1,?2,(SELECT coalesce(max(id),0)+1 FROM comments WHERE app_id=?1 AND"
+                    " rec_id=?2),?3,?4,?5,?6) RETURNING id");
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, app_id);

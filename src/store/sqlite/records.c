@@ -30,9 +30,12 @@ static bool is_data(const struct ts_field *f)
 static const char *col_type(const struct ts_field *f)
 {
     switch (ts_field_kind(f)) {
-    case TS_K_EPOCH: return "INTEGER";
-    case TS_K_NUMBER: return ""; /* no affinity: integers, doubles and exact text */
-    default: return "TEXT";
+    case TS_K_EPOCH:
+        return "INTEGER";
+    case TS_K_NUMBER:
+        return ""; /* no affinity: integers, doubles and exact text */
+    default:
+        return "TEXT";
     }
 }
 
@@ -64,8 +67,10 @@ int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const 
                   " creator TEXT, created INTEGER, modifier TEXT, updated INTEGER, status TEXT,"
                   " assignees TEXT)",
                   (long long)a) < 0 ||
-            execf(cx, "CREATE TABLE r%lld_m(rec INTEGER NOT NULL, fid INTEGER NOT NULL,"
-                      " val TEXT NOT NULL)", (long long)a) < 0 ||
+            execf(cx,
+                  "CREATE TABLE r%lld_m(rec INTEGER NOT NULL, fid INTEGER NOT NULL,"
+                  " val TEXT NOT NULL)",
+                  (long long)a) < 0 ||
             execf(cx, "CREATE INDEX r%lld_m_v ON r%lld_m(fid, val, rec)", (long long)a,
                   (long long)a) < 0 ||
             execf(cx, "CREATE INDEX r%lld_m_r ON r%lld_m(rec)", (long long)a, (long long)a) < 0)
@@ -97,8 +102,9 @@ int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const 
         /* A unique index enforces the rule under concurrency and serves
          * updateKey lookups. Empty values are NULL, so they never collide. */
         if (t->unique) {
-            if (execf(cx, "CREATE UNIQUE INDEX IF NOT EXISTS r%lld_u%d ON r%lld(f%d)"
-                          " WHERE f%d IS NOT NULL",
+            if (execf(cx,
+                      "CREATE UNIQUE INDEX IF NOT EXISTS r%lld_u%d ON r%lld(f%d)"
+                      " WHERE f%d IS NOT NULL",
                       (long long)a, t->fid, (long long)a, t->fid, t->fid) < 0)
                 return -1;
         } else if (execf(cx, "DROP INDEX IF EXISTS r%lld_u%d", (long long)a, t->fid) < 0) {
@@ -234,7 +240,8 @@ int ts_store_record_insert(struct ts_ctx *cx, const struct ts_app *app, struct t
     struct ts_buf sql, vals;
     ts_buf_init(&sql);
     ts_buf_init(&vals);
-    ts_buf_printf(&sql, "INSERT INTO r%lld(rev,creator,created,modifier,updated", (long long)app->id);
+    ts_buf_printf(&sql, "INSERT INTO r%lld(rev,creator,created,modifier,updated",
+                  (long long)app->id);
     ts_buf_puts(&vals, ") VALUES(1,?,?,?,?");
     for (int i = 0; i < app->n_fields; i++) {
         if (!is_data(&app->fields[i]))
@@ -447,7 +454,7 @@ struct binds {
         enum { B_TEXT, B_NUMBER, B_INT } kind;
         const char *s;
         int64_t i;
-    } *v;
+    } * v;
 };
 
 static void add_bind(struct binds *b, int kind, const char *s, int64_t i)
@@ -472,15 +479,20 @@ static bool sys_is_int(const struct ts_field *f)
 static void bind_qval(struct binds *b, const struct ts_field *f, const struct ts_qval *q)
 {
     switch (ts_field_kind(f)) {
-    case TS_K_NUMBER: add_bind(b, B_NUMBER, q->s, 0); break;
-    case TS_K_EPOCH: add_bind(b, B_INT, NULL, q->i); break;
+    case TS_K_NUMBER:
+        add_bind(b, B_NUMBER, q->s, 0);
+        break;
+    case TS_K_EPOCH:
+        add_bind(b, B_INT, NULL, q->i);
+        break;
     case TS_K_SYS:
         if (sys_is_int(f))
             add_bind(b, B_INT, NULL, q->i);
         else
             add_bind(b, B_TEXT, q->s, 0);
         break;
-    default: add_bind(b, B_TEXT, q->s, 0);
+    default:
+        add_bind(b, B_TEXT, q->s, 0);
     }
 }
 
@@ -498,12 +510,18 @@ static void placeholders(struct ts_buf *sql, struct binds *b, const struct ts_fi
 static const char *cmp_sql(enum ts_qop op)
 {
     switch (op) {
-    case TS_Q_EQ: return "=";
-    case TS_Q_NE: return "<>";
-    case TS_Q_LT: return "<";
-    case TS_Q_GT: return ">";
-    case TS_Q_LE: return "<=";
-    default: return ">=";
+    case TS_Q_EQ:
+        return "=";
+    case TS_Q_NE:
+        return "<>";
+    case TS_Q_LT:
+        return "<";
+    case TS_Q_GT:
+        return ">";
+    case TS_Q_LE:
+        return "<=";
+    default:
+        return ">=";
     }
 }
 
@@ -566,7 +584,10 @@ static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
         ts_buf_printf(sql, "(%s IS NULL OR %s<>?)", c, c);
         bind_qval(b, f, &n->vals[0]);
         return;
-    case TS_Q_LT: case TS_Q_GT: case TS_Q_LE: case TS_Q_GE:
+    case TS_Q_LT:
+    case TS_Q_GT:
+    case TS_Q_LE:
+    case TS_Q_GE:
         ts_buf_printf(sql, "%s%s?", c, cmp_sql(n->op));
         bind_qval(b, f, &n->vals[0]);
         return;
@@ -606,9 +627,15 @@ static void where_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *
                       const struct ts_qnode *n)
 {
     switch (n->kind) {
-    case TS_QN_TRUE: ts_buf_puts(sql, "1"); return;
-    case TS_QN_FALSE: ts_buf_puts(sql, "0"); return;
-    case TS_QN_COND: cond_sql(sql, b, app, n); return;
+    case TS_QN_TRUE:
+        ts_buf_puts(sql, "1");
+        return;
+    case TS_QN_FALSE:
+        ts_buf_puts(sql, "0");
+        return;
+    case TS_QN_COND:
+        cond_sql(sql, b, app, n);
+        return;
     case TS_QN_AND:
     case TS_QN_OR:
         ts_buf_putc(sql, '(');

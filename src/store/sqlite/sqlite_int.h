@@ -17,8 +17,8 @@ struct stmt_slot {
 
 struct ts_db {
     sqlite3 *h;
-    int depth;                        /* nested ts_db_begin calls */
-    bool failed;                      /* an inner level rolled back: the outer must too */
+    int depth;   /* nested ts_db_begin calls */
+    bool failed; /* an inner level rolled back: the outer must too */
     struct stmt_slot cache[STMT_CACHE];
 };
 
@@ -31,7 +31,7 @@ int db_fail(struct ts_ctx *cx, int rc, const char *what);
 /* Run one statement with no result rows. */
 int db_exec(struct ts_ctx *cx, const char *sql);
 
-void db_bind_text(sqlite3_stmt *st, int i, const char *s); /* NULL binds NULL */
+void db_bind_text(sqlite3_stmt *st, int i, const char *s);           /* NULL binds NULL */
 const char *db_col_text(struct ts_ctx *cx, sqlite3_stmt *st, int i); /* arena copy or NULL */
 
 /* Bind a NUMBER value: integer when it is one, double when that is exact, text otherwise. */
