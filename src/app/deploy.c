@@ -12,6 +12,7 @@
 #include "app/app.h"
 #include "base/log.h"
 #include "model/user.h"
+#include "query/query.h"
 
 static void unref_cb(void *p)
 {
@@ -39,6 +40,102 @@ static const char *check_rules(struct ts_ctx *cx, const struct ts_app *from,
                                        t->code);
     }
     return NULL;
+}
+
+/* ---------------------------------------------------------------- view indexes */
+
+#define MAX_VIEW_INDEXES 24
+
+struct wants {
+    struct ts_index_spec specs[MAX_VIEW_INDEXES];
+    int n;
+};
+
+static bool indexable(const struct ts_field *f)
+{
+    enum ts_fkind k = ts_field_kind(f);
+    if (k == TS_K_SYS)
+        return strcmp(f->column, "id") != 0 && strcmp(f->column, "NULL") != 0;
+    return k == TS_K_TEXT || k == TS_K_NUMBER || k == TS_K_EPOCH;
+}
+
+static void want(struct wants *w, const struct ts_field *const *fields, const bool *desc, int n)
+{
+    if (n == 0 || w->n == MAX_VIEW_INDEXES)
+        return;
+    struct ts_index_spec s = {.n = n};
+    for (int i = 0; i < n; i++) {
+        s.fields[i] = fields[i];
+        s.desc[i] = desc ? desc[i] : false;
+    }
+    for (int i = 0; i < w->n; i++) /* the same columns in the same order: one is enough */
+        if (w->specs[i].n == n && !memcmp(w->specs[i].fields, s.fields, sizeof(s.fields)))
+            return;
+    w->specs[w->n++] = s;
+}
+
+/* Fields a view's filter tests for equality (=, in) and by range (<, >=, ...),
+ * taken from the conditions joined by `and` at the top. */
+static void conditions(const struct ts_qnode *n, const struct ts_field **eq, int *n_eq,
+                       const struct ts_field **range, int *n_range)
+{
+    if (!n)
+        return;
+    if (n->kind == TS_QN_AND) {
+        conditions(n->a, eq, n_eq, range, n_range);
+        conditions(n->b, eq, n_eq, range, n_range);
+        return;
+    }
+    if (n->kind != TS_QN_COND || !indexable(n->field))
+        return;
+    if ((n->op == TS_Q_EQ || n->op == TS_Q_IN) && *n_eq < 2)
+        eq[(*n_eq)++] = n->field;
+    else if (n->op >= TS_Q_LT && n->op <= TS_Q_GE && *n_range < 4)
+        range[(*n_range)++] = n->field;
+}
+
+/* The indexes the app's views need: for each view, its equality fields followed
+ * by its sort key (or its range field), the sort key alone, and each range field
+ * alone. The planner picks among them with the statistics. */
+static int view_indexes(struct ts_ctx *cx, const struct ts_app *app, struct wants *w)
+{
+    struct ts_query_env env = {.user_code = "", .tz = "UTC", .now = cx->now};
+    const char *name;
+    json_t *v;
+    json_object_foreach (json_object_get(app->def, "views"), name, v) {
+        struct ts_qplan filter, sort;
+        const char *fc = json_string_value(json_object_get(v, "filterCond"));
+        const char *so = json_string_value(json_object_get(v, "sort"));
+        if (ts_query_plan(cx, app, fc ? fc : "", TS_QUERY_FILTER, &env, &filter) < 0 ||
+            ts_query_plan(cx, app, so ? so : "", TS_QUERY_SORT, &env, &sort) < 0) {
+            ts_err_clear(cx); /* checked when saved; a view that no longer parses gets none */
+            continue;
+        }
+        const struct ts_field *eq[2], *range[4];
+        int n_eq = 0, n_range = 0;
+        conditions(filter.where, eq, &n_eq, range, &n_range);
+        const struct ts_field *key = sort.n_order ? sort.order[0].field : NULL;
+        bool key_desc = sort.n_order ? sort.order[0].desc : false;
+        if (key && !indexable(key))
+            key = NULL;
+        const struct ts_field *cols[TS_INDEX_MAX_COLS];
+        bool desc[TS_INDEX_MAX_COLS] = {false};
+        int n = 0;
+        for (int i = 0; i < n_eq; i++)
+            cols[n++] = eq[i];
+        if (key) {
+            desc[n] = key_desc;
+            cols[n++] = key;
+        } else if (n_range) {
+            cols[n++] = range[0];
+        }
+        want(w, cols, desc, n);
+        if (key)
+            want(w, &key, &key_desc, 1);
+        for (int i = 0; i < n_range; i++)
+            want(w, &range[i], NULL, 1);
+    }
+    return 0;
 }
 
 /* Deploy one app inside the caller's transaction. Returns 0, 1 when the records
@@ -71,7 +168,9 @@ static int deploy_one(struct ts_ctx *cx, int64_t app_id, const char **why)
         return -1;
     if (*why)
         return 1;
-    if (ts_store_rtable_migrate(cx, from, to) < 0)
+    struct wants w = {.n = 0};
+    if (ts_store_rtable_migrate(cx, from, to) < 0 || view_indexes(cx, to, &w) < 0 ||
+        ts_store_rtable_indexes(cx, to, w.specs, w.n) < 0)
         return -1;
     char *body = json_dumps(pre.def, JSON_COMPACT);
     int rc = ts_store_app_def_put(cx, app_id, TS_STAGE_LIVE, body);

@@ -117,6 +117,19 @@ int ts_store_app_set_deployed(struct ts_ctx *cx, const struct ts_app_row *r);
  * columns added, dropped and retyped by fid, indexes for unique and multi-valued
  * fields. Runs inside the caller's transaction. */
 int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to);
+/* Indexes that saved views need (app/ derives them from each view's filter and
+ * sort). Creates those missing, drops the ones no view needs any more, and
+ * refreshes the planner's statistics. */
+#define TS_INDEX_MAX_COLS 4
+struct ts_index_spec {
+    int n;
+    const struct ts_field *fields[TS_INDEX_MAX_COLS];
+    bool desc[TS_INDEX_MAX_COLS];
+};
+int ts_store_rtable_indexes(struct ts_ctx *cx, const struct ts_app *app,
+                            const struct ts_index_spec *specs, int n);
+/* Let the planner look at the data again after much has changed (cheap). */
+void ts_store_optimize(struct ts_ctx *cx);
 /* Deploy checks: does any stored value break the field's unique / length rule? */
 bool ts_store_rtable_has_duplicates(struct ts_ctx *cx, const struct ts_app *app,
                                     const struct ts_field *f);

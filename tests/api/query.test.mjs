@@ -167,3 +167,58 @@ test("the same query through POST with X-HTTP-Method-Override (long URLs)", asyn
   const { records } = await c.record.getRecords({ app, query: long });
   assert.equal(records.length, 4);
 });
+
+test("like finds words in the middle of Japanese text, through edits and deletes", async () => {
+  const a2 = await makeApp(c, "search", {
+    title: { type: "SINGLE_LINE_TEXT", code: "title", label: "T" },
+    body: { type: "MULTI_LINE_TEXT", code: "body", label: "B" },
+    n: { type: "NUMBER", code: "n", label: "N" },
+  });
+  const add = async (title, body) => (await c.record.addRecord({ app: a2, record: { title: { value: title }, body: { value: body } } })).id;
+  const r1 = await add("介護施設の指導記録", "転倒事故が発生しました。");
+  const r2 = await add("Kobe City Office", "誤薬の報告");
+  const r3 = await add("", "利用者が転倒したが怪我はなかった");
+  const q = async (query) => (await c.record.getRecords({ app: a2, query })).records.map((r) => r.$id.value).sort();
+  assert.deepEqual(await q('body like "転倒事"'), [r1]);
+  assert.deepEqual(await q('body like "転倒"'), [r1, r3].sort(), "2 characters: a scan finds it too");
+  assert.deepEqual(await q('title like "施設の指"'), [r1]);
+  assert.deepEqual(await q('title like "city off"'), [r2], "ASCII ignores case, as LIKE does");
+  assert.deepEqual(await q('title not like "施設の指"'), [r2, r3].sort());
+  assert.deepEqual(await q('body like "存在しない言葉"'), []);
+  await c.record.updateRecord({ app: a2, id: r1, record: { body: { value: "特に問題なし" } } });
+  assert.deepEqual(await q('body like "転倒事"'), []);
+  assert.deepEqual(await q('body like "問題なし"'), [r1]);
+  await c.record.deleteRecords({ app: a2, ids: [r3] });
+  assert.deepEqual(await q('body like "怪我はな"'), []);
+  // a text field removed and another added: the index follows the form
+  await c.app.deleteFormFields({ app: a2, fields: ["title"] });
+  await c.app.addFormFields({ app: a2, properties: { note: { type: "SINGLE_LINE_TEXT", code: "note", label: "N2" } } });
+  await c.app.deployApp({ apps: [{ app: a2 }] });
+  assert.deepEqual(await q('body like "問題なし"'), [r1]);
+  await c.record.updateRecord({ app: a2, id: r2, record: { note: { value: "追記メモです" } } });
+  assert.deepEqual(await q('note like "記メモ"'), [r2]);
+});
+
+test("views get indexes at deploy and queries still answer the same", async () => {
+  const a3 = await makeApp(c, "views", {
+    kind: { type: "DROP_DOWN", code: "kind", label: "K", options: { a: { label: "a", index: 0 }, b: { label: "b", index: 1 } } },
+    d: { type: "DATE", code: "d", label: "D" },
+    n: { type: "NUMBER", code: "n", label: "N" },
+  });
+  await c.record.addAllRecords({ app: a3, records: Array.from({ length: 300 }, (_, i) => ({ kind: { value: i % 3 ? "a" : "b" }, d: { value: `2024-01-${String(1 + (i % 28)).padStart(2, "0")}` }, n: { value: i } })) });
+  await c.app.updateViews({ app: a3, views: {
+    recent: { type: "LIST", index: 0, filterCond: 'kind in ("a") and d >= "2024-01-10"', sort: "d desc, n asc", fields: ["kind", "d", "n"] },
+    bigN: { type: "LIST", index: 1, filterCond: "n > 100", sort: "n desc" },
+  } });
+  await c.app.deployApp({ apps: [{ app: a3 }] });
+  const { records, totalCount } = await c.record.getRecords({ app: a3, query: 'kind in ("a") and d >= "2024-01-10" order by d desc, n asc limit 5', totalCount: true });
+  assert.equal(records.length, 5);
+  assert.equal(records[0].d.value, "2024-01-28");
+  assert.ok(Number(records[0].n.value) < Number(records[1].n.value) || records[0].d.value !== records[1].d.value);
+  const expect = Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 3 && 1 + (i % 28) >= 10).length;
+  assert.equal(totalCount, String(expect));
+  // a view removed: its indexes go; queries unaffected
+  await c.app.updateViews({ app: a3, views: {} });
+  await c.app.deployApp({ apps: [{ app: a3 }] });
+  assert.equal((await c.record.getRecords({ app: a3, query: "n > 100", totalCount: true })).totalCount, "199");
+});

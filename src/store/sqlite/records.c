@@ -76,6 +76,8 @@ int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const 
             execf(cx, "CREATE INDEX r%lld_m_r ON r%lld_m(rec)", (long long)a, (long long)a) < 0)
             return -1;
     }
+    if (ts_store__fts_drop(cx, from, to) < 0)
+        return -1;
     /* fields gone, or whose storage changed */
     for (int i = 0; from && i < from->n_fields; i++) {
         const struct ts_field *f = &from->fields[i];
@@ -111,7 +113,7 @@ int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const 
             return -1;
         }
     }
-    return 0;
+    return ts_store__fts_create(cx, from, to);
 }
 
 static bool exists_query(struct ts_ctx *cx, const char *sql, int min_len, int max_len)
@@ -543,6 +545,23 @@ static const char *like_pattern(struct ts_ctx *cx, const char *s)
     return p;
 }
 
+/* An FTS5 phrase: the text in double quotes, inner quotes doubled. */
+static const char *fts_phrase(struct ts_ctx *cx, const char *s)
+{
+    struct ts_buf b;
+    ts_buf_init(&b);
+    ts_buf_putc(&b, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            ts_buf_putc(&b, '"');
+        ts_buf_putc(&b, *s);
+    }
+    ts_buf_putc(&b, '"');
+    char *p = ts_arena_strndup(cx->arena, b.p, b.len);
+    ts_buf_release(&b);
+    return p;
+}
+
 static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *app,
                      const struct ts_qnode *n)
 {
@@ -607,13 +626,24 @@ static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
         ts_buf_putc(sql, ')');
         return;
     case TS_Q_LIKE:
-        ts_buf_printf(sql, "%s LIKE ? ESCAPE '\\'", c);
+    case TS_Q_NOT_LIKE: {
+        bool neg = n->op == TS_Q_NOT_LIKE;
+        if (ts_utf8_len(n->vals[0].s) >= 3 && ts_store__has_fts(app)) {
+            /* the trigram index finds the text anywhere in the field */
+            ts_buf_printf(sql, "%sid %sIN (SELECT rowid FROM r%lld_fts WHERE %s MATCH ?)%s",
+                          neg ? "(" : "", neg ? "NOT " : "", (long long)app->id, c,
+                          neg ? ")" : "");
+            add_bind(b, B_TEXT, fts_phrase(b->cx, n->vals[0].s), 0);
+            return;
+        }
+        /* shorter than a trigram: a scan, with LIKE's own wildcards escaped */
+        if (neg)
+            ts_buf_printf(sql, "(%s IS NULL OR %s NOT LIKE ? ESCAPE '\\')", c, c);
+        else
+            ts_buf_printf(sql, "%s LIKE ? ESCAPE '\\'", c);
         add_bind(b, B_TEXT, like_pattern(b->cx, n->vals[0].s), 0);
         return;
-    case TS_Q_NOT_LIKE:
-        ts_buf_printf(sql, "(%s IS NULL OR %s NOT LIKE ? ESCAPE '\\')", c, c);
-        add_bind(b, B_TEXT, like_pattern(b->cx, n->vals[0].s), 0);
-        return;
+    }
     case TS_Q_EMPTY:
         ts_buf_printf(sql, "(%s IS NULL OR trim(%s, ' '||char(9,10,13))='')", c, c);
         return;

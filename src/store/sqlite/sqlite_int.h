@@ -39,6 +39,11 @@ void db_bind_number(sqlite3_stmt *st, int i, const char *s);
 /* Read a NUMBER column back as kintone decimal text (arena), NULL when NULL. */
 const char *db_col_number(struct ts_ctx *cx, sqlite3_stmt *st, int i);
 
+/* indexes.c */
+bool ts_store__has_fts(const struct ts_app *app);
+int ts_store__fts_drop(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to);
+int ts_store__fts_create(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to);
+
 #define MULTI_SEP '\x1f' /* joins multi-valued fields in the main column */
 
 #endif
