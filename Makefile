@@ -28,7 +28,7 @@ FUZZ    := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 PORT    ?= 8080
 DATA    ?= ./data
 
-.PHONY: all deps run test unit api fuzz-replay asan fuzz clean fmt fmt-check
+.PHONY: all deps run bench test unit api fuzz-replay asan fuzz clean fmt fmt-check
 all: $(O)/tsumiki
 
 deps:
@@ -97,3 +97,7 @@ clean:
 	rm -rf build tsumiki
 
 -include $(OBJ_LIB:.o=.d) $(OBJ_BIN:.o=.d)
+
+# The benchmark: load 1,000,000 records and measure each scenario (BENCH_RECORDS to change).
+bench: deps all
+	bench/run.sh $(or $(BENCH_RECORDS),1000000)

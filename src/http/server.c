@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <time.h>
 
 #define MAX_BODY (64 * 1024 * 1024)
 
@@ -41,11 +42,36 @@ static struct ts_db *thread_db(void)
         TS_LOG_ERROR(NULL, "http", "%s", err);
         return NULL;
     }
+    ts_db_no_autocheckpoint(tl_db);
     pthread_mutex_lock(&conns_lock);
     if (n_conns < (int)TS_ARRAY_LEN(conns))
         conns[n_conns++] = tl_db;
     pthread_mutex_unlock(&conns_lock);
     return tl_db;
+}
+
+static atomic_bool stopping;
+
+/* Checkpoints the WAL into the database file twice a second, so that no request
+ * pays for it and the WAL stays small. */
+static void *checkpointer(void *arg)
+{
+    (void)arg;
+    char err[256];
+    struct ts_db *db = ts_db_open(db_path, err, sizeof(err));
+    if (!db) {
+        TS_LOG_ERROR(NULL, "http", "checkpointer: %s", err);
+        return NULL;
+    }
+    struct timespec pause = {0, 500 * 1000 * 1000};
+    while (!atomic_load(&stopping)) {
+        nanosleep(&pause, NULL);
+        if (ts_db_checkpoint(db) < 0)
+            TS_LOG_WARN(NULL, "store", "checkpoint failed");
+    }
+    ts_db_checkpoint(db);
+    ts_db_close(db);
+    return NULL;
 }
 
 struct pending {
@@ -159,6 +185,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
 
     atomic_fetch_add(&running, 1);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     struct ts_db *db = thread_db();
     struct ts_ctx cx;
     ts_ctx_init(&cx, db);
@@ -219,8 +247,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     char *body = ts_buf_detach(&rq.body, &len);
     ret = reply(c, rq.status, body, len, "application/json; charset=utf-8",
                 rq.status >= 400 ? ts_err_kintone_code(cx.err.code) : NULL, rq.set_cookie);
-    TS_LOG_DEBUG(&cx, "access", "%s %s status=%d code=%s bytes=%zu user=%s", method, path,
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    TS_LOG_DEBUG(&cx, "access", "%s %s status=%d code=%s bytes=%zu ms=%.2f user=%s", method, path,
                  rq.status, rq.status >= 400 ? ts_err_kintone_code(cx.err.code) : "-", len,
+                 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
                  cx.user ? cx.user->code : "-");
 out:
     json_decref(params);
@@ -291,6 +321,8 @@ int ts_server_run(const struct ts_server_opts *o)
             return 1;
         }
     }
+    pthread_t ckpt;
+    pthread_create(&ckpt, NULL, checkpointer, NULL);
     TS_LOG_INFO(NULL, "http", "serving on http://localhost:%d/ (data in %s)", o->port, o->data_dir);
     int sig;
     sigwait(&set, &sig);
@@ -298,6 +330,8 @@ int ts_server_run(const struct ts_server_opts *o)
     for (int i = 0; i < 2; i++)
         if (d[i])
             MHD_stop_daemon(d[i]);
+    atomic_store(&stopping, true);
+    pthread_join(ckpt, NULL);
     for (int i = 0; i < n_conns; i++)
         ts_db_close(conns[i]);
     return 0;

@@ -26,6 +26,12 @@ struct ts_db;
 struct ts_db *ts_db_open(const char *path, char *errbuf, size_t errlen);
 void ts_db_close(struct ts_db *db);
 
+/* A server moves WAL checkpoints off the request path: its request connections
+ * stop checkpointing on commit, and one background thread calls
+ * ts_db_checkpoint() on its own connection every so often. */
+void ts_db_no_autocheckpoint(struct ts_db *db);
+int ts_db_checkpoint(struct ts_db *db);
+
 /* Transactions. write=true takes the write lock at once (BEGIN IMMEDIATE), so a
  * writer never fails half-way for want of the lock. Nested calls are counted. */
 int ts_db_begin(struct ts_ctx *cx, bool write);

@@ -12,6 +12,7 @@
 #include "base/str.h"
 
 #include <math.h>
+#include <pthread.h>
 
 static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -45,8 +46,21 @@ static const char *const schema[] = {
     " PRIMARY KEY(app_id, rec_id, id)) WITHOUT ROWID",
 };
 
+/* Once per process, before any connection: every connection is used by one
+ * thread at a time, so SQLite's own locks are not needed, and neither is the
+ * global allocation counter (a mutex taken on every malloc). */
+static void configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 1200, 500);
+    sqlite3_initialize();
+}
+
 struct ts_db *ts_db_open(const char *path, char *errbuf, size_t errlen)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure);
     struct ts_db *db = ts_xcalloc(1, sizeof(*db));
     int rc = sqlite3_open_v2(
         path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -60,7 +74,7 @@ struct ts_db *ts_db_open(const char *path, char *errbuf, size_t errlen)
     sqlite3_extended_result_codes(db->h, 1);
     const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                           " PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;"
-                          " PRAGMA cache_size=-65536;";
+                          " PRAGMA cache_size=-16384;";
     char *msg = NULL;
     if (sqlite3_exec(db->h, pragmas, NULL, NULL, &msg) != SQLITE_OK)
         goto fail;
@@ -85,12 +99,25 @@ void ts_db_close(struct ts_db *db)
 {
     if (!db)
         return;
+    ts_store__fts_discard(db);
     for (int i = 0; i < STMT_CACHE; i++) {
         sqlite3_finalize(db->cache[i].st);
         free(db->cache[i].sql);
     }
     sqlite3_close_v2(db->h);
     free(db);
+}
+
+void ts_db_no_autocheckpoint(struct ts_db *db)
+{
+    sqlite3_wal_autocheckpoint(db->h, 0);
+}
+
+int ts_db_checkpoint(struct ts_db *db)
+{
+    /* PASSIVE: copy what no reader still needs, never wait for a lock */
+    int rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : -1;
 }
 
 int db_fail(struct ts_ctx *cx, int rc, const char *what)
@@ -262,8 +289,14 @@ int ts_db_commit(struct ts_ctx *cx)
     if (--db->depth > 0)
         return 0;
     if (db->failed) {
+        ts_store__fts_discard(db);
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
         return ts_fail(cx, TS_E_INTERNAL, "commit after an inner rollback");
+    }
+    if (ts_store__fts_sync(cx, 0) < 0) {
+        ts_store__fts_discard(db);
+        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
     }
     int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
@@ -281,6 +314,7 @@ void ts_db_rollback(struct ts_ctx *cx)
         db->failed = true;
         return;
     }
+    ts_store__fts_discard(db);
     if (!sqlite3_get_autocommit(db->h))
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -16,6 +16,8 @@
 #include "store/sqlite/sqlite_int.h"
 #include "base/buf.h"
 
+static void forget(struct ts_db *db, int64_t app_id);
+
 static bool is_fts_field(const struct ts_field *f)
 {
     return f->type == TS_F_SINGLE_LINE_TEXT || f->type == TS_F_MULTI_LINE_TEXT ||
@@ -55,18 +57,19 @@ static bool same_fts(const struct ts_app *a, const struct ts_app *b)
     return same;
 }
 
-/* Before columns change: drop the FTS table and its triggers (they name the
- * columns) when the set of text fields changes. */
+/* Before columns change: drop the FTS table, its queue and triggers (they name
+ * the columns) when the set of text fields changes. */
 int ts_store__fts_drop(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to)
 {
     if (!from || same_fts(from, to))
         return 0;
     long long a = (long long)to->id;
     char sql[256];
-    static const char *const drops[] = {"DROP TRIGGER IF EXISTS r%lld_fts_i",
-                                        "DROP TRIGGER IF EXISTS r%lld_fts_d",
-                                        "DROP TRIGGER IF EXISTS r%lld_fts_u",
-                                        "DROP TABLE IF EXISTS r%lld_fts"};
+    static const char *const drops[] = {
+        "DROP TRIGGER IF EXISTS r%lld_fts_i", "DROP TRIGGER IF EXISTS r%lld_fts_d",
+        "DROP TRIGGER IF EXISTS r%lld_fts_u", "DROP TABLE IF EXISTS r%lld_fts",
+        "DROP TABLE IF EXISTS r%lld_ftsq"};
+    forget(cx->db, to->id);
     for (size_t i = 0; i < TS_ARRAY_LEN(drops); i++) {
         snprintf(sql, sizeof(sql), drops[i], a);
         if (db_exec(cx, sql) < 0)
@@ -75,39 +78,108 @@ int ts_store__fts_drop(struct ts_ctx *cx, const struct ts_app *from, const struc
     return 0;
 }
 
-/* After columns change: create the FTS table, its triggers and its contents. */
+/*
+ * After columns change: create the FTS table with its contents.
+ *
+ * Writing to an FTS5 table flushes its pending index data at the end of every
+ * statement, which made each record insert cost three times as much. So record
+ * writes only queue the record's id (r<app>_ftsq, by triggers), and the queue is
+ * applied in three statements before the transaction commits, however many
+ * records it holds (ts_store__fts_sync). The FTS table keeps its own copy of
+ * the text, so a queued id can be deleted from it without the old values.
+ */
 int ts_store__fts_create(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to)
 {
     if ((from && same_fts(from, to)) || !ts_store__has_fts(to))
         return 0;
-    long long a = (long long)to->id;
-    struct ts_buf cols, news, olds, b;
+    struct ts_buf cols, b;
     ts_buf_init(&cols);
-    ts_buf_init(&news);
-    ts_buf_init(&olds);
     ts_buf_init(&b);
     fts_columns(to, &cols, "");
-    fts_columns(to, &news, "new.");
-    fts_columns(to, &olds, "old.");
-    const char *t = ts_arena_printf(cx->arena, "r%lld", a), *c = cols.p;
-    ts_buf_printf(&b, "CREATE VIRTUAL TABLE %s_fts USING fts5(%s, content='%s',"
-                      " content_rowid='id', tokenize='trigram');", t, c, t);
+    const char *t = ts_arena_printf(cx->arena, "r%lld", (long long)to->id), *c = cols.p;
+    ts_buf_printf(&b, "CREATE VIRTUAL TABLE %s_fts USING fts5(%s, tokenize='trigram');", t, c);
+    ts_buf_printf(&b, "CREATE TABLE %s_ftsq(id INTEGER PRIMARY KEY);", t);
     ts_buf_printf(&b, "CREATE TRIGGER %s_fts_i AFTER INSERT ON %s BEGIN"
-                      " INSERT INTO %s_fts(rowid,%s) VALUES(new.id,%s); END;", t, t, t, c, news.p);
+                      " INSERT OR IGNORE INTO %s_ftsq(id) VALUES(new.id); END;", t, t, t);
     ts_buf_printf(&b, "CREATE TRIGGER %s_fts_d AFTER DELETE ON %s BEGIN"
-                      " INSERT INTO %s_fts(%s_fts,rowid,%s) VALUES('delete',old.id,%s); END;",
-                  t, t, t, t, c, olds.p);
+                      " INSERT OR IGNORE INTO %s_ftsq(id) VALUES(old.id); END;", t, t, t);
     ts_buf_printf(&b, "CREATE TRIGGER %s_fts_u AFTER UPDATE OF %s ON %s BEGIN"
-                      " INSERT INTO %s_fts(%s_fts,rowid,%s) VALUES('delete',old.id,%s);"
-                      " INSERT INTO %s_fts(rowid,%s) VALUES(new.id,%s); END;",
-                  t, c, t, t, t, c, olds.p, t, c, news.p);
-    ts_buf_printf(&b, "INSERT INTO %s_fts(%s_fts) VALUES('rebuild');", t, t);
+                      " INSERT OR IGNORE INTO %s_ftsq(id) VALUES(new.id); END;", t, c, t, t);
+    ts_buf_printf(&b, "INSERT INTO %s_fts(rowid,%s) SELECT id,%s FROM %s;", t, c, c, t);
     int rc = db_exec(cx, b.p);
     ts_buf_release(&cols);
-    ts_buf_release(&news);
-    ts_buf_release(&olds);
     ts_buf_release(&b);
     return rc;
+}
+
+/* The statements that apply an app's queue to its FTS table (malloc'd). */
+static char *sync_sql(const struct ts_app *app)
+{
+    struct ts_buf cols, rcols, b;
+    ts_buf_init(&cols);
+    ts_buf_init(&rcols);
+    ts_buf_init(&b);
+    fts_columns(app, &cols, "");
+    fts_columns(app, &rcols, "r.");
+    long long a = (long long)app->id;
+    ts_buf_printf(&b, "DELETE FROM r%lld_fts WHERE rowid IN (SELECT id FROM r%lld_ftsq);", a, a);
+    ts_buf_printf(&b, "INSERT INTO r%lld_fts(rowid,%s) SELECT r.id,%s FROM r%lld_ftsq q"
+                      " JOIN r%lld r ON r.id=q.id;", a, cols.p, rcols.p, a, a);
+    ts_buf_printf(&b, "DELETE FROM r%lld_ftsq;", a);
+    ts_buf_release(&cols);
+    ts_buf_release(&rcols);
+    return ts_buf_detach(&b, NULL);
+}
+
+static void forget(struct ts_db *db, int64_t app_id)
+{
+    for (int i = 0; i < db->n_fts_dirty; i++) {
+        if (db->fts_dirty[i].app_id != app_id)
+            continue;
+        free(db->fts_dirty[i].sql);
+        db->fts_dirty[i] = db->fts_dirty[--db->n_fts_dirty];
+        return;
+    }
+}
+
+static int sync_one(struct ts_ctx *cx, int i)
+{
+    struct ts_db *db = cx->db;
+    int rc = db_exec(cx, db->fts_dirty[i].sql);
+    free(db->fts_dirty[i].sql);
+    db->fts_dirty[i] = db->fts_dirty[--db->n_fts_dirty];
+    return rc;
+}
+
+int ts_store__fts_touch(struct ts_ctx *cx, const struct ts_app *app)
+{
+    struct ts_db *db = cx->db;
+    if (!ts_store__has_fts(app))
+        return 0;
+    for (int i = 0; i < db->n_fts_dirty; i++)
+        if (db->fts_dirty[i].app_id == app->id)
+            return 0;
+    if (db->n_fts_dirty == FTS_DIRTY_MAX && sync_one(cx, 0) < 0)
+        return -1;
+    db->fts_dirty[db->n_fts_dirty].app_id = app->id;
+    db->fts_dirty[db->n_fts_dirty].sql = sync_sql(app);
+    db->n_fts_dirty++;
+    return 0;
+}
+
+int ts_store__fts_sync(struct ts_ctx *cx, int64_t app_id)
+{
+    struct ts_db *db = cx->db;
+    for (int i = db->n_fts_dirty - 1; i >= 0; i--)
+        if ((app_id == 0 || db->fts_dirty[i].app_id == app_id) && sync_one(cx, i) < 0)
+            return -1;
+    return 0;
+}
+
+void ts_store__fts_discard(struct ts_db *db)
+{
+    while (db->n_fts_dirty > 0)
+        free(db->fts_dirty[--db->n_fts_dirty].sql);
 }
 
 static void index_name(const struct ts_app *app, const struct ts_index_spec *s, struct ts_buf *b)

@@ -248,8 +248,9 @@ int ts_store_record_insert(struct ts_ctx *cx, const struct ts_app *app, struct t
     for (int i = 0; i < app->n_fields; i++) {
         if (!is_data(&app->fields[i]))
             continue;
-        ts_buf_printf(&sql, ",%s", app->fields[i].column);
-        ts_buf_puts(&vals, ",?");
+        ts_buf_putc(&sql, ',');
+        ts_buf_puts(&sql, app->fields[i].column);
+        ts_buf_add(&vals, ",?", 2);
     }
     ts_buf_add(&sql, vals.p, vals.len);
     ts_buf_puts(&sql, ")");
@@ -272,6 +273,8 @@ int ts_store_record_insert(struct ts_ctx *cx, const struct ts_app *app, struct t
         return unique_violation(cx, rc);
     r->id = sqlite3_last_insert_rowid(cx->db->h);
     r->revision = 1;
+    if (ts_store__fts_touch(cx, app) < 0)
+        return -1;
     for (int i = 0; i < app->n_fields; i++)
         if (ts_field_kind(&app->fields[i]) == TS_K_MULTI && r->vals[i].n > 0)
             if (write_multi(cx, app, r->id, &app->fields[i], &r->vals[i], false) < 0)
@@ -304,6 +307,8 @@ int ts_store_record_update(struct ts_ctx *cx, const struct ts_app *app, const st
     db_done(st);
     if (rc != SQLITE_DONE)
         return unique_violation(cx, rc);
+    if (ts_store__fts_touch(cx, app) < 0)
+        return -1;
     for (int i = 0; i < app->n_fields; i++)
         if (ts_field_kind(&app->fields[i]) == TS_K_MULTI && r->vals[i].set)
             if (write_multi(cx, app, r->id, &app->fields[i], &r->vals[i], true) < 0)
@@ -313,6 +318,8 @@ int ts_store_record_update(struct ts_ctx *cx, const struct ts_app *app, const st
 
 int ts_store_record_delete(struct ts_ctx *cx, const struct ts_app *app, int64_t id)
 {
+    if (ts_store__fts_touch(cx, app) < 0)
+        return -1;
     char sql[96];
     snprintf(sql, sizeof(sql), "DELETE FROM r%lld WHERE id=?", (long long)app->id);
     for (int pass = 0; pass < 2; pass++) {
@@ -718,6 +725,9 @@ int ts_store_records_select(struct ts_ctx *cx, const struct ts_app *app,
                             const struct ts_qplan *plan, const bool *want, ts_record_fn *fn,
                             void *arg)
 {
+    /* records written earlier in this transaction must be searchable too */
+    if (cx->db->n_fts_dirty && ts_store__fts_sync(cx, app->id) < 0)
+        return -1;
     struct ts_buf sql;
     struct binds b = {.cx = cx};
     int *cols = TS_NEW_N(cx->arena, int, (size_t)app->n_fields);
@@ -748,6 +758,9 @@ int ts_store_records_select(struct ts_ctx *cx, const struct ts_app *app,
 int64_t ts_store_records_count(struct ts_ctx *cx, const struct ts_app *app,
                                const struct ts_qplan *plan)
 {
+    /* records written earlier in this transaction must be searchable too */
+    if (cx->db->n_fts_dirty && ts_store__fts_sync(cx, app->id) < 0)
+        return -1;
     struct ts_buf sql;
     struct binds b = {.cx = cx};
     ts_buf_init(&sql);
@@ -771,6 +784,9 @@ int64_t ts_store_records_count(struct ts_ctx *cx, const struct ts_app *app,
 int64_t *ts_store_records_ids(struct ts_ctx *cx, const struct ts_app *app,
                               const struct ts_qplan *plan, size_t *n_out)
 {
+    /* records written earlier in this transaction must be searchable too */
+    if (cx->db->n_fts_dirty && ts_store__fts_sync(cx, app->id) < 0)
+        return NULL;
     struct ts_buf sql;
     struct binds b = {.cx = cx};
     ts_buf_init(&sql);

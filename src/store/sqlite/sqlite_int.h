@@ -15,8 +15,15 @@ struct stmt_slot {
     sqlite3_stmt *st;
 };
 
+#define FTS_DIRTY_MAX 16
+
 struct ts_db {
     sqlite3 *h;
+    struct {
+        int64_t app_id;
+        char *sql; /* applies the app's FTS queue */
+    } fts_dirty[FTS_DIRTY_MAX];  /* apps whose FTS queue this transaction filled */
+    int n_fts_dirty;
     int depth;   /* nested ts_db_begin calls */
     bool failed; /* an inner level rolled back: the outer must too */
     struct stmt_slot cache[STMT_CACHE];
@@ -43,6 +50,11 @@ const char *db_col_number(struct ts_ctx *cx, sqlite3_stmt *st, int i);
 bool ts_store__has_fts(const struct ts_app *app);
 int ts_store__fts_drop(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to);
 int ts_store__fts_create(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to);
+/* A record of app was written: its FTS queue must be applied before commit. */
+int ts_store__fts_touch(struct ts_ctx *cx, const struct ts_app *app);
+/* Apply the queue of app_id (0: of every app touched) now. */
+int ts_store__fts_sync(struct ts_ctx *cx, int64_t app_id);
+void ts_store__fts_discard(struct ts_db *db);
 
 #define MULTI_SEP '\x1f' /* joins multi-valued fields in the main column */
 
