@@ -144,6 +144,7 @@ void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq)
     cx->lang = lang_of(cx, rq->accept_language);
     unsigned flags = 0;
     bool in_tx = false;
+    struct ts_db *own_db = NULL;
     ts_handler_fn *fn = ts_api_route(cx, rq->method, rq->path, &rq->preview, &flags);
     if (!fn)
         goto fail;
@@ -155,7 +156,10 @@ void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq)
             ts_auth_check_csrf(cx, ts_param_str(rq->params, "__REQUEST_TOKEN__")) < 0)
             goto fail;
     }
-    if (ts_db_begin(cx, rq->method != TS_GET) < 0)
+    bool write = rq->method != TS_GET;
+    if (write)
+        own_db = ts_db_writer_acquire(cx);
+    if (ts_db_begin(cx, write) < 0)
         goto fail;
     in_tx = true;
     rq->status = 200;
@@ -165,13 +169,20 @@ void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq)
         goto fail;
     }
     in_tx = false;
-    if (ts_db_commit(cx) < 0)
+    int rc = ts_db_commit(cx);
+    if (own_db)
+        ts_db_writer_release(cx, own_db);
+    own_db = NULL;
+    /* acknowledged means on disk: wait for the group commit's fsync */
+    if (rc < 0 || ts_db_wait_durable(cx) < 0)
         goto fail;
     ts_api_after_tx(cx);
     return;
 fail:
     if (in_tx)
         ts_db_rollback(cx);
+    if (own_db)
+        ts_db_writer_release(cx, own_db);
     ts_api_after_tx(cx);
     rq->status = ts_err_status(cx->err.code);
     if (rq->error_written)

@@ -148,6 +148,8 @@ int ts_api_records_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     if (ts_query_plan(cx, app, ts_param_str(rq->params, "query"), TS_QUERY_FULL, &env, &plan) < 0)
         return -1;
     struct writer wr = {w, app, ts_api_want_fields(cx, app, json_object_get(rq->params, "fields"))};
+    ts_buf_grow(w->b,
+                (size_t)(plan.limit > 0 ? plan.limit : 1) * 1024); /* one allocation, not ten */
     ts_jw_obj(w);
     ts_jw_key(w, "records");
     ts_jw_arr(w);

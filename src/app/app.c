@@ -8,6 +8,7 @@
  */
 #include "base/common.h"
 #include "app/app.h"
+#include "base/jw.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "model/user.h"
@@ -107,6 +108,13 @@ static void fill_field(struct ts_arena *mem, struct ts_field *f, const char *cod
         f->max_value = decimal_prop(&tmp, p, "maxValue");
     }
     f->default_now = json_is_true(json_object_get(p, "defaultNowValue"));
+    struct ts_buf head;
+    ts_buf_init(&head);
+    ts_json_escape(&head, code, strlen(code));
+    ts_buf_printf(&head, ":{\"type\":\"%s\",\"value\":", ts_ftypes[type].name);
+    f->json_head = ts_arena_strndup(mem, head.p, head.len);
+    f->json_head_len = head.len;
+    ts_buf_release(&head);
     const json_t *dv = json_object_get(p, "defaultValue");
     if (json_is_string(dv) && *json_string_value(dv)) {
         f->default_value = json_string_value(dv);

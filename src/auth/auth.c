@@ -173,6 +173,10 @@ static struct ts_user *check_password(struct ts_ctx *cx, const char *code, const
     return u;
 }
 
+static pthread_mutex_t verify_lock = PTHREAD_MUTEX_INITIALIZER;
+static int verify_header(struct ts_ctx *cx, const char *header, const char *addr,
+                         const unsigned char h[32]);
+
 static int identify_password(struct ts_ctx *cx, const char *header, const char *addr)
 {
     unsigned char h[32];
@@ -188,6 +192,30 @@ static int identify_password(struct ts_ctx *cx, const char *header, const char *
         if (cx->err.code)
             return -1;
     }
+    /* One Argon2id verification at a time (each takes 64 MB and tens of ms): when
+     * many connections arrive with the same header, one verifies and the others
+     * find it in the cache. */
+    pthread_mutex_lock(&verify_lock);
+    id = verified_lookup(h, cx->now, &pw_version);
+    if (id) {
+        pthread_mutex_unlock(&verify_lock);
+        struct ts_user *u = ts_store_user_by_id(cx, id);
+        if (u && u->active && u->pw_version == pw_version) {
+            cx->user = u;
+            return 0;
+        }
+        if (cx->err.code)
+            return -1;
+        pthread_mutex_lock(&verify_lock);
+    }
+    int rc = verify_header(cx, header, addr, h);
+    pthread_mutex_unlock(&verify_lock);
+    return rc;
+}
+
+static int verify_header(struct ts_ctx *cx, const char *header, const char *addr,
+                         const unsigned char h[32])
+{
     unsigned char raw[512];
     size_t len = 0;
     if (strlen(header) > 680 ||

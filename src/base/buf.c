@@ -47,23 +47,11 @@ void ts_buf_grow(struct ts_buf *b, size_t extra)
     b->p[b->len] = '\0';
 }
 
-void ts_buf_add(struct ts_buf *b, const void *p, size_t n)
+void ts_buf_add_slow(struct ts_buf *b, const void *p, size_t n)
 {
     ts_buf_grow(b, n);
     memcpy(b->p + b->len, p, n);
     b->len += n;
-    b->p[b->len] = '\0';
-}
-
-void ts_buf_puts(struct ts_buf *b, const char *s)
-{
-    ts_buf_add(b, s, strlen(s));
-}
-
-void ts_buf_putc(struct ts_buf *b, char c)
-{
-    ts_buf_grow(b, 1);
-    b->p[b->len++] = c;
     b->p[b->len] = '\0';
 }
 

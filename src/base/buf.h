@@ -17,9 +17,30 @@ void ts_buf_release(struct ts_buf *b);
 char *ts_buf_detach(struct ts_buf *b, size_t *len /* out, may be NULL */);
 void ts_buf_reset(struct ts_buf *b);
 void ts_buf_grow(struct ts_buf *b, size_t extra);
-void ts_buf_add(struct ts_buf *b, const void *p, size_t n);
-void ts_buf_puts(struct ts_buf *b, const char *s);
-void ts_buf_putc(struct ts_buf *b, char c);
+void ts_buf_add_slow(struct ts_buf *b, const void *p, size_t n);
+
+/* Appending is on the path of every byte of every response: the common case,
+ * when the bytes fit, is inline. */
+static inline void ts_buf_add(struct ts_buf *b, const void *p, size_t n)
+{
+    if (b->len + n < b->cap) {
+        memcpy(b->p + b->len, p, n);
+        b->len += n;
+        b->p[b->len] = '\0';
+        return;
+    }
+    ts_buf_add_slow(b, p, n);
+}
+
+static inline void ts_buf_puts(struct ts_buf *b, const char *s)
+{
+    ts_buf_add(b, s, strlen(s));
+}
+
+static inline void ts_buf_putc(struct ts_buf *b, char c)
+{
+    ts_buf_add(b, &c, 1);
+}
 void ts_buf_printf(struct ts_buf *b, const char *fmt, ...) TS_PRINTF(2, 3);
 
 #endif

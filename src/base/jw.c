@@ -4,8 +4,6 @@
 #include "base/common.h"
 #include "base/jw.h"
 
-#include <inttypes.h>
-
 void ts_jw_init(struct ts_jw *w, struct ts_buf *b)
 {
     memset(w, 0, sizeof(*w));
@@ -123,16 +121,37 @@ void ts_jw_str(struct ts_jw *w, const char *s)
     ts_jw_strn(w, s, strlen(s));
 }
 
+/* Decimal digits of v into the end of out[24]; returns where they start. */
+static char *i64_text(int64_t v, char out[24])
+{
+    char *p = out + 23;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    *p = '\0';
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    return p;
+}
+
 void ts_jw_i64_str(struct ts_jw *w, int64_t v)
 {
+    char buf[24];
+    char *p = i64_text(v, buf);
     before_value(w);
-    ts_buf_printf(w->b, "\"%" PRId64 "\"", v);
+    ts_buf_putc(w->b, '"');
+    ts_buf_add(w->b, p, (size_t)(buf + 23 - p));
+    ts_buf_putc(w->b, '"');
 }
 
 void ts_jw_i64(struct ts_jw *w, int64_t v)
 {
+    char buf[24];
+    char *p = i64_text(v, buf);
     before_value(w);
-    ts_buf_printf(w->b, "%" PRId64, v);
+    ts_buf_add(w->b, p, (size_t)(buf + 23 - p));
 }
 
 void ts_jw_bool(struct ts_jw *w, bool v)
@@ -167,6 +186,16 @@ void ts_jw_json(struct ts_jw *w, const json_t *v)
     }
     before_value(w);
     json_dump_callback(v, dump_cb, w->b, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+void ts_jw_member_head(struct ts_jw *w, const char *text, size_t len)
+{
+    before_value(w);
+    ts_buf_add(w->b, text, len);
+    if (++w->depth >= TS_JW_MAX_DEPTH)
+        TS_BUG("JSON nesting too deep");
+    w->first[w->depth] = false;
+    w->after_key = true;
 }
 
 void ts_jw_kstr(struct ts_jw *w, const char *key, const char *s)

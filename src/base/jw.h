@@ -35,6 +35,9 @@ void ts_jw_bool(struct ts_jw *w, bool v);
 void ts_jw_null(struct ts_jw *w);
 void ts_jw_raw(struct ts_jw *w, const char *json); /* already-valid JSON text */
 void ts_jw_json(struct ts_jw *w, const json_t *v); /* a jansson value, dumped compactly */
+/* Prebuilt text that names a member and opens its object up to a key, such as
+ * "code":{"type":"NUMBER","value": -- the value comes next, then ts_jw_obj_end. */
+void ts_jw_member_head(struct ts_jw *w, const char *text, size_t len);
 
 /* key + value in one call */
 void ts_jw_kstr(struct ts_jw *w, const char *key, const char *s);

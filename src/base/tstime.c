@@ -159,8 +159,27 @@ void ts_datetime_format(int64_t epoch, char out[21])
     int64_t rem = epoch - days * 86400;
     int y, m, d;
     ts_civil_from_days(days, &y, &m, &d);
-    snprintf(out, 21, "%04d-%02d-%02dT%02d:%02d:00Z", ((unsigned)y) % 10000, m % 100, d % 100,
-             (int)(rem / 3600) % 100, (int)(rem % 3600 / 60) % 100);
+    /* by hand: this runs for every date-time of every record in a response */
+    unsigned yy = (unsigned)y % 10000, hh = (unsigned)(rem / 3600),
+             mi = (unsigned)(rem % 3600 / 60);
+    char *o = out;
+    *o++ = (char)('0' + yy / 1000);
+    *o++ = (char)('0' + yy / 100 % 10);
+    *o++ = (char)('0' + yy / 10 % 10);
+    *o++ = (char)('0' + yy % 10);
+    *o++ = '-';
+    *o++ = (char)('0' + m / 10);
+    *o++ = (char)('0' + m % 10);
+    *o++ = '-';
+    *o++ = (char)('0' + d / 10);
+    *o++ = (char)('0' + d % 10);
+    *o++ = 'T';
+    *o++ = (char)('0' + hh / 10);
+    *o++ = (char)('0' + hh % 10);
+    *o++ = ':';
+    *o++ = (char)('0' + mi / 10);
+    *o++ = (char)('0' + mi % 10);
+    memcpy(o, ":00Z", 5);
 }
 
 /* libc keeps the zone in the TZ environment variable: one lock around every use. */

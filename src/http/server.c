@@ -42,7 +42,7 @@ static struct ts_db *thread_db(void)
         TS_LOG_ERROR(NULL, "http", "%s", err);
         return NULL;
     }
-    ts_db_no_autocheckpoint(tl_db);
+    ts_db_server_mode(tl_db);
     pthread_mutex_lock(&conns_lock);
     if (n_conns < (int)TS_ARRAY_LEN(conns))
         conns[n_conns++] = tl_db;
@@ -52,8 +52,9 @@ static struct ts_db *thread_db(void)
 
 static atomic_bool stopping;
 
-/* Checkpoints the WAL into the database file twice a second, so that no request
- * pays for it and the WAL stays small. */
+/* Twice a second: applies queued search-index updates, and checkpoints the WAL
+ * into the database file, so that no request pays for either and the WAL stays
+ * small. */
 static void *checkpointer(void *arg)
 {
     (void)arg;
@@ -66,9 +67,12 @@ static void *checkpointer(void *arg)
     struct timespec pause = {0, 500 * 1000 * 1000};
     while (!atomic_load(&stopping)) {
         nanosleep(&pause, NULL);
+        if (ts_db_index_pending(db) < 0)
+            TS_LOG_WARN(NULL, "store", "search index update failed");
         if (ts_db_checkpoint(db) < 0)
             TS_LOG_WARN(NULL, "store", "checkpoint failed");
     }
+    ts_db_index_pending(db);
     ts_db_checkpoint(db);
     ts_db_close(db);
     return NULL;

@@ -95,7 +95,9 @@ struct ts_field {
     const char *min_value, *max_value; /* normalised decimal text, NULL when unset */
     struct ts_option *options;         /* sorted by index */
     int n_options;
-    const json_t *props; /* the whole property object, as deployed */
+    const json_t *props;   /* the whole property object, as deployed */
+    const char *json_head; /* "code":{"type":"TYPE","value": for record output */
+    size_t json_head_len;
 };
 
 struct ts_app {

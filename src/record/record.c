@@ -15,6 +15,8 @@
 #include "model/user.h"
 #include "store/store.h"
 
+#include <pthread.h>
+
 /* ---------------------------------------------------------------- names */
 
 struct name_entry {
@@ -22,17 +24,72 @@ struct name_entry {
     struct name_entry *next;
 };
 
-/* One small cache per request (cx->user_names), so a page of records that name
- * the same few people looks each up once. */
+/*
+ * Names are looked up at two levels: a list per request (cx->user_names), and a
+ * process-wide table kept for a few seconds, so a page of records that names 20
+ * people costs no query at all once warm. A renamed user shows within
+ * NAME_TTL seconds; accounts are checked against the database when a value is
+ * written, since a missing user is never cached.
+ */
+#define NAME_SLOTS 4096
+#define NAME_TTL   10
+
+static struct {
+    char code[128];
+    char *name; /* malloc'd */
+    int64_t expires;
+} names[NAME_SLOTS];
+static pthread_mutex_t names_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t name_slot(const char *code)
+{
+    uint32_t h = 2166136261u;
+    for (const char *p = code; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return h % NAME_SLOTS;
+}
+
+static const char *shared_name(struct ts_ctx *cx, const char *code)
+{
+    const char *found = NULL;
+    size_t i = name_slot(code);
+    pthread_mutex_lock(&names_lock);
+    if (names[i].name && names[i].expires > cx->now && strcmp(names[i].code, code) == 0)
+        found = ts_arena_strdup(cx->arena, names[i].name);
+    pthread_mutex_unlock(&names_lock);
+    return found;
+}
+
+static void share_name(struct ts_ctx *cx, const char *code, const char *name)
+{
+    if (strlen(code) >= sizeof(names[0].code))
+        return;
+    size_t i = name_slot(code);
+    char *copy = ts_xstrdup(name);
+    pthread_mutex_lock(&names_lock);
+    char *old = names[i].name;
+    snprintf(names[i].code, sizeof(names[i].code), "%s", code);
+    names[i].name = copy;
+    names[i].expires = cx->now + NAME_TTL;
+    pthread_mutex_unlock(&names_lock);
+    free(old);
+}
+
 const char *ts_record_user_name(struct ts_ctx *cx, const char *code)
 {
     for (struct name_entry *e = cx->user_names; e; e = e->next)
         if (strcmp(e->code, code) == 0)
             return e->name;
-    struct ts_user *u = ts_store_user_by_code(cx, code);
+    const char *name = shared_name(cx, code);
+    if (!name) {
+        struct ts_user *u = ts_store_user_by_code(cx, code);
+        name = u ? u->name : NULL;
+        if (name)
+            share_name(cx, code, name);
+    }
     struct name_entry *e = TS_NEW(cx->arena, struct name_entry);
     e->code = ts_arena_strdup(cx->arena, code);
-    e->name = u ? u->name : NULL;
+    e->name = name;
     e->next = cx->user_names;
     cx->user_names = e;
     return e->name;
@@ -669,10 +726,7 @@ static void write_field(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app 
 {
     const struct ts_value *v = &r->vals[ts_app_field_index(app, f)];
     char t[21];
-    ts_jw_key(w, f->code);
-    ts_jw_obj(w);
-    ts_jw_kstr(w, "type", ts_ftypes[f->type].name);
-    ts_jw_key(w, "value");
+    ts_jw_member_head(w, f->json_head, f->json_head_len);
     switch (f->type) {
     case TS_F_RECORD_NUMBER:
         if (*app->code)

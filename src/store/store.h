@@ -26,11 +26,33 @@ struct ts_db;
 struct ts_db *ts_db_open(const char *path, char *errbuf, size_t errlen);
 void ts_db_close(struct ts_db *db);
 
-/* A server moves WAL checkpoints off the request path: its request connections
- * stop checkpointing on commit, and one background thread calls
- * ts_db_checkpoint() on its own connection every so often. */
-void ts_db_no_autocheckpoint(struct ts_db *db);
+/*
+ * Server mode for a connection that answers requests:
+ * - WAL checkpoints move off the request path (a background thread calls
+ *   ts_db_checkpoint() on its own connection);
+ * - group commit: a commit does not fsync by itself (synchronous=NORMAL); the
+ *   request calls ts_db_wait_durable() before it answers, and one fsync of the
+ *   WAL covers every commit that finished before it started. Concurrent writers
+ *   share fsyncs instead of queueing for one each, and what was acknowledged is
+ *   on disk, as with synchronous=FULL.
+ */
+void ts_db_server_mode(struct ts_db *db);
 int ts_db_checkpoint(struct ts_db *db);
+/* Apply the queued search-index (FTS) updates of every app, one transaction per
+ * app; a server calls it from its background thread. kintone's `like` index is
+ * also built asynchronously (KINTONE-API.md §8): a record can be found a moment
+ * after it is written. Returns the number of records indexed, or -1. */
+int ts_db_index_pending(struct ts_db *db);
+/* Server mode: every write transaction runs on one shared connection, taken
+ * with ts_db_writer_acquire() (which swaps cx->db and returns the caller's own)
+ * and given back with ts_db_writer_release(). Writes are serialised by SQLite
+ * anyway; on one connection its page cache stays warm, where connections that
+ * take turns writing each find their cache invalidated by the others. */
+struct ts_db *ts_db_writer_acquire(struct ts_ctx *cx);
+void ts_db_writer_release(struct ts_ctx *cx, struct ts_db *own);
+/* Wait until this connection's last committed write is on disk (group commit).
+ * Returns at once for a connection not in server mode or with nothing to wait for. */
+int ts_db_wait_durable(struct ts_ctx *cx);
 
 /* Transactions. write=true takes the write lock at once (BEGIN IMMEDIATE), so a
  * writer never fails half-way for want of the lock. Nested calls are counted. */

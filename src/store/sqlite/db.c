@@ -62,6 +62,7 @@ struct ts_db *ts_db_open(const char *path, char *errbuf, size_t errlen)
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, configure);
     struct ts_db *db = ts_xcalloc(1, sizeof(*db));
+    db->path = ts_xstrdup(path);
     int rc = sqlite3_open_v2(
         path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
@@ -105,12 +106,24 @@ void ts_db_close(struct ts_db *db)
         free(db->cache[i].sql);
     }
     sqlite3_close_v2(db->h);
+    free(db->path);
     free(db);
 }
 
-void ts_db_no_autocheckpoint(struct ts_db *db)
+void ts_db_server_mode(struct ts_db *db)
 {
     sqlite3_wal_autocheckpoint(db->h, 0);
+    sqlite3_exec(db->h, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+    db->group_commit = true;
+}
+
+int ts_db_index_pending(struct ts_db *db)
+{
+    struct ts_ctx cx;
+    ts_ctx_init(&cx, db);
+    int rc = ts_store__fts_index_pending(&cx);
+    ts_ctx_release(&cx);
+    return rc;
 }
 
 int ts_db_checkpoint(struct ts_db *db)
@@ -274,6 +287,7 @@ int ts_db_begin(struct ts_ctx *cx, bool write)
     if (db->depth++ > 0)
         return 0;
     db->failed = false;
+    db->write_tx = write;
     int rc = sqlite3_exec(db->h, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         db->depth = 0;
@@ -293,16 +307,15 @@ int ts_db_commit(struct ts_ctx *cx)
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
         return ts_fail(cx, TS_E_INTERNAL, "commit after an inner rollback");
     }
-    if (ts_store__fts_sync(cx, 0) < 0) {
-        ts_store__fts_discard(db);
-        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-        return -1;
-    }
+    /* queued search-index work is left to ts_db_index_pending() */
+    ts_store__fts_discard(db);
     int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
         return db_fail(cx, rc, "commit");
     }
+    if (db->write_tx && db->group_commit)
+        db->commit_seq = ts_store__committed();
     return 0;
 }
 

@@ -82,11 +82,14 @@ int ts_store__fts_drop(struct ts_ctx *cx, const struct ts_app *from, const struc
  * After columns change: create the FTS table with its contents.
  *
  * Writing to an FTS5 table flushes its pending index data at the end of every
- * statement, which made each record insert cost three times as much. So record
- * writes only queue the record's id (r<app>_ftsq, by triggers), and the queue is
- * applied in three statements before the transaction commits, however many
- * records it holds (ts_store__fts_sync). The FTS table keeps its own copy of
- * the text, so a queued id can be deleted from it without the old values.
+ * statement, and writes a new index segment at every commit, which made each
+ * record write cost several times as much. So record writes only queue the
+ * record's id (r<app>_ftsq, by triggers). The server's background thread
+ * applies the queues every half second in three statements per app, however
+ * many records they hold (ts_store__fts_index_pending); a transaction that
+ * searches what it wrote itself applies its own queue first (ts_store__fts_sync).
+ * The FTS table keeps its own copy of the text, so a queued id can be deleted
+ * from it without the old values.
  */
 int ts_store__fts_create(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to)
 {
@@ -99,12 +102,18 @@ int ts_store__fts_create(struct ts_ctx *cx, const struct ts_app *from, const str
     const char *t = ts_arena_printf(cx->arena, "r%lld", (long long)to->id), *c = cols.p;
     ts_buf_printf(&b, "CREATE VIRTUAL TABLE %s_fts USING fts5(%s, tokenize='trigram');", t, c);
     ts_buf_printf(&b, "CREATE TABLE %s_ftsq(id INTEGER PRIMARY KEY);", t);
-    ts_buf_printf(&b, "CREATE TRIGGER %s_fts_i AFTER INSERT ON %s BEGIN"
-                      " INSERT OR IGNORE INTO %s_ftsq(id) VALUES(new.id); END;", t, t, t);
-    ts_buf_printf(&b, "CREATE TRIGGER %s_fts_d AFTER DELETE ON %s BEGIN"
-                      " INSERT OR IGNORE INTO %s_ftsq(id) VALUES(old.id); END;", t, t, t);
-    ts_buf_printf(&b, "CREATE TRIGGER %s_fts_u AFTER UPDATE OF %s ON %s BEGIN"
-                      " INSERT OR IGNORE INTO %s_ftsq(id) VALUES(new.id); END;", t, c, t, t);
+    ts_buf_printf(&b,
+                  "CREATE TRIGGER %s_fts_i AFTER INSERT ON %s BEGIN"
+                  " INSERT OR IGNORE INTO %s_ftsq(id) VALUES(new.id); END;",
+                  t, t, t);
+    ts_buf_printf(&b,
+                  "CREATE TRIGGER %s_fts_d AFTER DELETE ON %s BEGIN"
+                  " INSERT OR IGNORE INTO %s_ftsq(id) VALUES(old.id); END;",
+                  t, t, t);
+    ts_buf_printf(&b,
+                  "CREATE TRIGGER %s_fts_u AFTER UPDATE OF %s ON %s BEGIN"
+                  " INSERT OR IGNORE INTO %s_ftsq(id) VALUES(new.id); END;",
+                  t, c, t, t);
     ts_buf_printf(&b, "INSERT INTO %s_fts(rowid,%s) SELECT id,%s FROM %s;", t, c, c, t);
     int rc = db_exec(cx, b.p);
     ts_buf_release(&cols);
@@ -123,8 +132,10 @@ static char *sync_sql(const struct ts_app *app)
     fts_columns(app, &rcols, "r.");
     long long a = (long long)app->id;
     ts_buf_printf(&b, "DELETE FROM r%lld_fts WHERE rowid IN (SELECT id FROM r%lld_ftsq);", a, a);
-    ts_buf_printf(&b, "INSERT INTO r%lld_fts(rowid,%s) SELECT r.id,%s FROM r%lld_ftsq q"
-                      " JOIN r%lld r ON r.id=q.id;", a, cols.p, rcols.p, a, a);
+    ts_buf_printf(&b,
+                  "INSERT INTO r%lld_fts(rowid,%s) SELECT r.id,%s FROM r%lld_ftsq q"
+                  " JOIN r%lld r ON r.id=q.id;",
+                  a, cols.p, rcols.p, a, a);
     ts_buf_printf(&b, "DELETE FROM r%lld_ftsq;", a);
     ts_buf_release(&cols);
     ts_buf_release(&rcols);
@@ -174,6 +185,67 @@ int ts_store__fts_sync(struct ts_ctx *cx, int64_t app_id)
         if ((app_id == 0 || db->fts_dirty[i].app_id == app_id) && sync_one(cx, i) < 0)
             return -1;
     return 0;
+}
+
+int ts_store__fts_index_pending(struct ts_ctx *cx)
+{
+    sqlite3 *h = cx->db->h;
+    sqlite3_stmt *st = NULL;
+    int total = 0;
+    /* every app's queue table, found in the schema */
+    if (sqlite3_prepare_v2(h,
+                           "SELECT name FROM sqlite_master WHERE type='table' AND"
+                           " name GLOB 'r[0-9]*_ftsq'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    char names[64][32];
+    int n = 0;
+    while (n < 64 && sqlite3_step(st) == SQLITE_ROW)
+        snprintf(names[n++], sizeof(names[0]), "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    for (int i = 0; i < n; i++) {
+        long long app = strtoll(names[i] + 1, NULL, 10);
+        char sql[160];
+        snprintf(sql, sizeof(sql), "SELECT count(*) FROM r%lld_ftsq", app);
+        int queued = 0;
+        if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            queued = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        if (!queued)
+            continue;
+        /* the FTS table's columns are the app's text columns */
+        struct ts_buf cols, rcols, b;
+        ts_buf_init(&cols);
+        ts_buf_init(&rcols);
+        ts_buf_init(&b);
+        snprintf(sql, sizeof(sql), "SELECT name FROM pragma_table_info('r%lld_fts')", app);
+        if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK)
+            while (sqlite3_step(st) == SQLITE_ROW) {
+                const char *c = (const char *)sqlite3_column_text(st, 0);
+                ts_buf_printf(&cols, "%s%s", cols.len ? "," : "", c);
+                ts_buf_printf(&rcols, "%sr.%s", rcols.len ? "," : "", c);
+            }
+        sqlite3_finalize(st);
+        ts_buf_printf(&b,
+                      "BEGIN IMMEDIATE;"
+                      "DELETE FROM r%lld_fts WHERE rowid IN (SELECT id FROM r%lld_ftsq);"
+                      "INSERT INTO r%lld_fts(rowid,%s) SELECT r.id,%s FROM r%lld_ftsq q"
+                      " JOIN r%lld r ON r.id=q.id;"
+                      "DELETE FROM r%lld_ftsq; COMMIT;",
+                      app, app, app, cols.p ? cols.p : "", rcols.p ? rcols.p : "", app, app, app);
+        int rc = cols.len ? sqlite3_exec(h, b.p, NULL, NULL, NULL) : SQLITE_OK;
+        if (rc != SQLITE_OK)
+            sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+        else
+            total += queued;
+        ts_buf_release(&cols);
+        ts_buf_release(&rcols);
+        ts_buf_release(&b);
+        if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
+            return db_fail(cx, rc, "search index");
+    }
+    return total;
 }
 
 void ts_store__fts_discard(struct ts_db *db)

@@ -638,8 +638,7 @@ static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
         if (ts_utf8_len(n->vals[0].s) >= 3 && ts_store__has_fts(app)) {
             /* the trigram index finds the text anywhere in the field */
             ts_buf_printf(sql, "%sid %sIN (SELECT rowid FROM r%lld_fts WHERE %s MATCH ?)%s",
-                          neg ? "(" : "", neg ? "NOT " : "", (long long)app->id, c,
-                          neg ? ")" : "");
+                          neg ? "(" : "", neg ? "NOT " : "", (long long)app->id, c, neg ? ")" : "");
             add_bind(b, B_TEXT, fts_phrase(b->cx, n->vals[0].s), 0);
             return;
         }

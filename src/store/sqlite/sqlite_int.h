@@ -21,11 +21,15 @@ struct ts_db {
     sqlite3 *h;
     struct {
         int64_t app_id;
-        char *sql; /* applies the app's FTS queue */
-    } fts_dirty[FTS_DIRTY_MAX];  /* apps whose FTS queue this transaction filled */
+        char *sql;              /* applies the app's FTS queue */
+    } fts_dirty[FTS_DIRTY_MAX]; /* apps whose FTS queue this transaction filled */
     int n_fts_dirty;
-    int depth;   /* nested ts_db_begin calls */
-    bool failed; /* an inner level rolled back: the outer must too */
+    char *path;
+    bool group_commit;   /* server mode: see ts_db_server_mode() */
+    bool write_tx;       /* the open transaction takes the write lock */
+    uint64_t commit_seq; /* group commit number of the last write committed */
+    int depth;           /* nested ts_db_begin calls */
+    bool failed;         /* an inner level rolled back: the outer must too */
     struct stmt_slot cache[STMT_CACHE];
 };
 
@@ -55,6 +59,10 @@ int ts_store__fts_touch(struct ts_ctx *cx, const struct ts_app *app);
 /* Apply the queue of app_id (0: of every app touched) now. */
 int ts_store__fts_sync(struct ts_ctx *cx, int64_t app_id);
 void ts_store__fts_discard(struct ts_db *db);
+int ts_store__fts_index_pending(struct ts_ctx *cx);
+
+/* durable.c */
+uint64_t ts_store__committed(void); /* note one more write commit; returns its number */
 
 #define MULTI_SEP '\x1f' /* joins multi-valued fields in the main column */
 
