@@ -72,6 +72,10 @@ echo "bulk: $BULK"
 ADHOC_MS=$(for i in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' -H "X-Cybozu-Authorization: $AUTH" "$BASE/k/v1/records.json?app=$APP&totalCount=true&query=$(urlq "$ADHOC")"; done | sort -n | sed -n 3p)
 RSS_END=$(rss)
 HWM=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/$PID/status)
+ROUNDS="${CRASH_ROUNDS:-20}"
+echo "crash-restart rounds ($ROUNDS)..."
+CRASH=$( (cd tests && CRASH_ROUNDS=$ROUNDS node --test api/crash.test.mjs 2>&1) | grep -E "crash rounds|^# (pass|fail)" | tr '\n' ' ')
+echo "$CRASH"
 
 COMMIT=$(git rev-parse --short HEAD)
 DATE=$(date -u +%Y-%m-%d)
@@ -95,6 +99,10 @@ RES="bench/results/$DATE-$COMMIT.md"
     echo "| bulk POST, 100 records a call, sequential client | $(echo "$BULK" | node -e 'const j=JSON.parse(require("fs").readFileSync(0)); process.stdout.write(j.recordsPerSec+" records/s (p50 "+j.p50+" ms, p99 "+j.p99+" ms a call)")') | ≥ 30,000 records/s |"
     echo "| ad-hoc filter on fields no view uses, with totalCount (median of 5) | $(awk -v t="$ADHOC_MS" 'BEGIN{printf "%.0f ms", t*1000}') | one scan, ~300 ms |"
     echo "| server RSS after the load / at the end / peak | $RSS_LOAD MB / $RSS_END MB / $HWM MB | ≤ 150 MB after the load |"
+    echo
+    echo "Crash-restart: \`CRASH_ROUNDS=$ROUNDS node --test tests/api/crash.test.mjs\` -- 4 writers posting 100-record batches"
+    echo "and 2 readers, the server killed with SIGKILL at a random moment, restarted, and every batch checked:"
+    echo "acknowledged ones whole, the others absent. Result: $CRASH"
 } > "$RES"
 cp "$RES" bench/results/latest.md
 cat "$RES"

@@ -59,15 +59,13 @@ static bool indexable(const struct ts_field *f)
     return k == TS_K_TEXT || k == TS_K_NUMBER || k == TS_K_EPOCH;
 }
 
-static void want(struct wants *w, const struct ts_field *const *fields, const bool *desc, int n)
+static void want(struct wants *w, const struct ts_field *const *fields, int n)
 {
     if (n == 0 || w->n == MAX_VIEW_INDEXES)
         return;
     struct ts_index_spec s = {.n = n};
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
         s.fields[i] = fields[i];
-        s.desc[i] = desc ? desc[i] : false;
-    }
     for (int i = 0; i < w->n; i++) /* the same columns in the same order: one is enough */
         if (w->specs[i].n == n && !memcmp(w->specs[i].fields, s.fields, sizeof(s.fields)))
             return;
@@ -115,25 +113,21 @@ static int view_indexes(struct ts_ctx *cx, const struct ts_app *app, struct want
         int n_eq = 0, n_range = 0;
         conditions(filter.where, eq, &n_eq, range, &n_range);
         const struct ts_field *key = sort.n_order ? sort.order[0].field : NULL;
-        bool key_desc = sort.n_order ? sort.order[0].desc : false;
         if (key && !indexable(key))
             key = NULL;
         const struct ts_field *cols[TS_INDEX_MAX_COLS];
-        bool desc[TS_INDEX_MAX_COLS] = {false};
         int n = 0;
         for (int i = 0; i < n_eq; i++)
             cols[n++] = eq[i];
-        if (key) {
-            desc[n] = key_desc;
-            cols[n++] = key;
-        } else if (n_range) {
-            cols[n++] = range[0];
-        }
-        want(w, cols, desc, n);
         if (key)
-            want(w, &key, &key_desc, 1);
+            cols[n++] = key;
+        else if (n_range)
+            cols[n++] = range[0];
+        want(w, cols, n);
+        if (key)
+            want(w, &key, 1);
         for (int i = 0; i < n_range; i++)
-            want(w, &range[i], NULL, 1);
+            want(w, &range[i], 1);
     }
     return 0;
 }

@@ -151,8 +151,7 @@ int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const 
 #define TS_INDEX_MAX_COLS 4
 struct ts_index_spec {
     int n;
-    const struct ts_field *fields[TS_INDEX_MAX_COLS];
-    bool desc[TS_INDEX_MAX_COLS];
+    const struct ts_field *fields[TS_INDEX_MAX_COLS]; /* ascending; read backwards for desc */
 };
 int ts_store_rtable_indexes(struct ts_ctx *cx, const struct ts_app *app,
                             const struct ts_index_spec *specs, int n);

@@ -129,8 +129,20 @@ int ts_db_index_pending(struct ts_db *db)
 int ts_db_checkpoint(struct ts_db *db)
 {
     /* PASSIVE: copy what no reader still needs, never wait for a lock */
-    int rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-    return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : -1;
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        return -1;
+    /* Under a steady stream of writes a passive checkpoint never catches up, and
+     * the WAL only restarts from its beginning when one does: past WAL_LIMIT
+     * frames, stop the writers for a moment and truncate it. */
+    if (log > WAL_LIMIT_PAGES && ts_store__writers_pause()) {
+        rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+        ts_store__writers_resume();
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            return -1;
+    }
+    return 0;
 }
 
 int db_fail(struct ts_ctx *cx, int rc, const char *what)

@@ -124,3 +124,17 @@ void ts_db_writer_release(struct ts_ctx *cx, struct ts_db *own)
     cx->db = own;
     pthread_mutex_unlock(&writer_lock);
 }
+
+bool ts_store__writers_pause(void)
+{
+    pthread_mutex_lock(&writer_lock);
+    if (writer)
+        return true;
+    pthread_mutex_unlock(&writer_lock);
+    return false;
+}
+
+void ts_store__writers_resume(void)
+{
+    pthread_mutex_unlock(&writer_lock);
+}

@@ -258,7 +258,7 @@ static void index_name(const struct ts_app *app, const struct ts_index_spec *s, 
 {
     ts_buf_printf(b, "r%lld_v", (long long)app->id);
     for (int i = 0; i < s->n; i++)
-        ts_buf_printf(b, "_%s%s", s->fields[i]->column, s->desc[i] ? "d" : "");
+        ts_buf_printf(b, "_%s", s->fields[i]->column);
 }
 
 int ts_store_rtable_indexes(struct ts_ctx *cx, const struct ts_app *app,
@@ -311,9 +311,10 @@ int ts_store_rtable_indexes(struct ts_ctx *cx, const struct ts_app *app,
         ts_buf_reset(&sql);
         ts_buf_printf(&sql, "CREATE INDEX IF NOT EXISTS \"%s\" ON r%lld(", name.p,
                       (long long)app->id);
+        /* ascending only: read backwards, an index serves descending order too,
+         * ties included (its last column is the rowid) */
         for (int k = 0; k < specs[i].n; k++)
-            ts_buf_printf(&sql, "%s%s%s", k ? "," : "", specs[i].fields[k]->column,
-                          specs[i].desc[k] ? " DESC" : "");
+            ts_buf_printf(&sql, "%s%s", k ? "," : "", specs[i].fields[k]->column);
         ts_buf_puts(&sql, ")");
         if ((rc = db_exec(cx, sql.p)) < 0)
             goto out;

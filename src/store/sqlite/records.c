@@ -458,6 +458,8 @@ int64_t ts_store_record_find(struct ts_ctx *cx, const struct ts_app *app, const 
 
 struct binds {
     struct ts_ctx *cx;
+    bool ordered_scan; /* the sort key has an index: do not let `in` on a
+                        * multi-valued field drive the plan (see plan_sql) */
     int n, cap;
     struct bind {
         enum { B_TEXT, B_NUMBER, B_INT } kind;
@@ -583,8 +585,8 @@ static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
             return;
         }
         bool neg = n->op == TS_Q_NOT_IN;
-        ts_buf_printf(sql, "(id %sIN (SELECT rec FROM r%lld_m WHERE fid=%d AND val IN ",
-                      neg ? "NOT " : "", (long long)app->id, f->fid);
+        ts_buf_printf(sql, "(%sid %sIN (SELECT rec FROM r%lld_m WHERE fid=%d AND val IN ",
+                      b->ordered_scan ? "+" : "", neg ? "NOT " : "", (long long)app->id, f->fid);
         placeholders(sql, b, f, n);
         ts_buf_puts(sql, ")");
         if (n->match_empty)
@@ -683,9 +685,31 @@ static void where_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *
     }
 }
 
+static bool index_exists(struct ts_ctx *cx, const char *name)
+{
+    sqlite3_stmt *st = db_prep(cx, "SELECT 1 FROM sqlite_master WHERE type='index' AND name=?");
+    if (!st)
+        return false;
+    db_bind_text(st, 1, name);
+    bool found = sqlite3_step(st) == SQLITE_ROW;
+    db_done(st);
+    return found;
+}
+
 static void plan_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *app,
                      const struct ts_qplan *plan, bool order, bool page)
 {
+    /* A page sorted by a field a view indexes is best read along that index,
+     * testing each row's multi-valued fields against the `in` list, and stopping
+     * at the page's end. Left alone, SQLite starts from the `in` list instead
+     * and sorts every match (50,000 for one user of twenty in a million). The
+     * unary + on id keeps the list from choosing the plan. */
+    if (order && page && plan->n_order && strcmp(plan->order[0].field->column, "id") != 0) {
+        char name[96];
+        snprintf(name, sizeof(name), "r%lld_v_%s", (long long)app->id,
+                 plan->order[0].field->column);
+        b->ordered_scan = index_exists(b->cx, name);
+    }
     if (plan->where) {
         ts_buf_puts(sql, " WHERE ");
         where_sql(sql, b, app, plan->where);
@@ -698,10 +722,14 @@ static void plan_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
             ts_buf_printf(sql, "%s %s, ", f->column, plan->order[i].desc ? "DESC" : "ASC");
             has_id |= strcmp(f->column, "id") == 0;
         }
+        /* Ties are broken by id, in the direction of the last key, so that an
+         * index on the keys (which ends in the rowid) gives the whole order when
+         * read forwards or backwards; with no keys, newest first as kintone. */
         if (has_id)
             sql->len -= 2, sql->p[sql->len] = '\0';
-        else /* a stable order for paging: ties broken by id, newest first as kintone */
-            ts_buf_puts(sql, plan->n_order && !plan->order[0].desc ? "id ASC" : "id DESC");
+        else
+            ts_buf_puts(sql, plan->n_order && !plan->order[plan->n_order - 1].desc ? "id ASC"
+                                                                                  : "id DESC");
     }
     if (page)
         ts_buf_puts(sql, " LIMIT ? OFFSET ?");

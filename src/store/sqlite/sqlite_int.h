@@ -63,6 +63,11 @@ int ts_store__fts_index_pending(struct ts_ctx *cx);
 
 /* durable.c */
 uint64_t ts_store__committed(void); /* note one more write commit; returns its number */
+/* Hold off the server's shared writer (false when there is none). */
+bool ts_store__writers_pause(void);
+void ts_store__writers_resume(void);
+
+#define WAL_LIMIT_PAGES 16384 /* 64 MB of 4 KB pages */
 
 #define MULTI_SEP '\x1f' /* joins multi-valued fields in the main column */
 
