@@ -15,6 +15,7 @@
 #include "store/store.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -304,6 +305,9 @@ static struct MHD_Daemon *start(const char *addr, int port, int threads)
 
 int ts_server_run(const struct ts_server_opts *o)
 {
+    /* glibc gives each thread its own heap arena and keeps freed memory in them;
+     * two arenas are plenty for request work and keep the resident size down */
+    mallopt(M_ARENA_MAX, 2);
     char path[4096];
     snprintf(path, sizeof(path), "%s/tsumiki.db", o->data_dir);
     db_path = path;

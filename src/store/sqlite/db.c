@@ -75,7 +75,7 @@ struct ts_db *ts_db_open(const char *path, char *errbuf, size_t errlen)
     sqlite3_extended_result_codes(db->h, 1);
     const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                           " PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;"
-                          " PRAGMA cache_size=-16384;";
+                          " PRAGMA cache_size=-4096;";
     char *msg = NULL;
     if (sqlite3_exec(db->h, pragmas, NULL, NULL, &msg) != SQLITE_OK)
         goto fail;
@@ -112,6 +112,7 @@ void ts_db_close(struct ts_db *db)
 
 void ts_db_server_mode(struct ts_db *db)
 {
+    /* readers share the OS page cache; this connection's own cache stays small */
     sqlite3_wal_autocheckpoint(db->h, 0);
     sqlite3_exec(db->h, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
     db->group_commit = true;

@@ -110,6 +110,8 @@ struct ts_db *ts_db_writer_acquire(struct ts_ctx *cx)
             return own; /* go on with the thread's own connection */
         }
         ts_db_server_mode(writer);
+        /* the one writer keeps a larger cache: every write goes through it */
+        sqlite3_exec(writer->h, "PRAGMA cache_size=-32768", NULL, NULL, NULL);
     }
     cx->db = writer;
     return own;

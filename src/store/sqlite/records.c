@@ -73,7 +73,8 @@ int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const 
                   (long long)a) < 0 ||
             execf(cx, "CREATE INDEX r%lld_m_v ON r%lld_m(fid, val, rec)", (long long)a,
                   (long long)a) < 0 ||
-            execf(cx, "CREATE INDEX r%lld_m_r ON r%lld_m(rec)", (long long)a, (long long)a) < 0)
+            execf(cx, "CREATE INDEX r%lld_m_r ON r%lld_m(rec, fid, val)", (long long)a,
+                  (long long)a) < 0)
             return -1;
     }
     if (ts_store__fts_drop(cx, from, to) < 0)
@@ -460,6 +461,8 @@ struct binds {
     struct ts_ctx *cx;
     bool ordered_scan; /* the sort key has an index: do not let `in` on a
                         * multi-valued field drive the plan (see plan_sql) */
+    int64_t fts_limit; /* > 0: the search index may stop after this many rowids */
+    bool fts_asc;
     int n, cap;
     struct bind {
         enum { B_TEXT, B_NUMBER, B_INT } kind;
@@ -585,8 +588,14 @@ static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
             return;
         }
         bool neg = n->op == TS_Q_NOT_IN;
-        ts_buf_printf(sql, "(%sid %sIN (SELECT rec FROM r%lld_m WHERE fid=%d AND val IN ",
-                      b->ordered_scan ? "+" : "", neg ? "NOT " : "", (long long)app->id, f->fid);
+        if (b->ordered_scan) /* probe each row along the sort index (see plan_sql) */
+            ts_buf_printf(sql,
+                          "(%sEXISTS (SELECT 1 FROM r%lld_m WHERE rec=r%lld.id AND fid=%d AND"
+                          " val IN ",
+                          neg ? "NOT " : "", (long long)app->id, (long long)app->id, f->fid);
+        else
+            ts_buf_printf(sql, "(id %sIN (SELECT rec FROM r%lld_m WHERE fid=%d AND val IN ",
+                          neg ? "NOT " : "", (long long)app->id, f->fid);
         placeholders(sql, b, f, n);
         ts_buf_puts(sql, ")");
         if (n->match_empty)
@@ -639,9 +648,13 @@ static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
         bool neg = n->op == TS_Q_NOT_LIKE;
         if (ts_utf8_len(n->vals[0].s) >= 3 && ts_store__has_fts(app)) {
             /* the trigram index finds the text anywhere in the field */
-            ts_buf_printf(sql, "%sid %sIN (SELECT rowid FROM r%lld_fts WHERE %s MATCH ?)%s",
-                          neg ? "(" : "", neg ? "NOT " : "", (long long)app->id, c, neg ? ")" : "");
+            ts_buf_printf(sql, "%sid %sIN (SELECT rowid FROM r%lld_fts WHERE %s MATCH ?",
+                          neg ? "(" : "", neg ? "NOT " : "", (long long)app->id, c);
             add_bind(b, B_TEXT, fts_phrase(b->cx, n->vals[0].s), 0);
+            if (b->fts_limit > 0 && !neg)
+                ts_buf_printf(sql, " ORDER BY rowid %s LIMIT %lld", b->fts_asc ? "ASC" : "DESC",
+                              (long long)b->fts_limit);
+            ts_buf_puts(sql, neg ? "))" : ")");
             return;
         }
         /* shorter than a trigram: a scan, with LIKE's own wildcards escaped */
@@ -702,8 +715,8 @@ static void plan_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
     /* A page sorted by a field a view indexes is best read along that index,
      * testing each row's multi-valued fields against the `in` list, and stopping
      * at the page's end. Left alone, SQLite starts from the `in` list instead
-     * and sorts every match (50,000 for one user of twenty in a million). The
-     * unary + on id keeps the list from choosing the plan. */
+     * and sorts every match (50,000 for one user of twenty in a million); so
+     * such conditions become an EXISTS probe of r<app>_m(rec, fid, val). */
     if (order && page && plan->n_order && strcmp(plan->order[0].field->column, "id") != 0) {
         char name[96];
         snprintf(name, sizeof(name), "r%lld_v_%s", (long long)app->id,
@@ -729,7 +742,7 @@ static void plan_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
             sql->len -= 2, sql->p[sql->len] = '\0';
         else
             ts_buf_puts(sql, plan->n_order && !plan->order[plan->n_order - 1].desc ? "id ASC"
-                                                                                  : "id DESC");
+                                                                                   : "id DESC");
     }
     if (page)
         ts_buf_puts(sql, " LIMIT ? OFFSET ?");
@@ -757,6 +770,16 @@ int ts_store_records_select(struct ts_ctx *cx, const struct ts_app *app,
         return -1;
     struct ts_buf sql;
     struct binds b = {.cx = cx};
+    /* A search alone, newest (or oldest) first -- the keyword box -- needs only
+     * the first limit+offset matches of the index, which returns rowids in
+     * order; a common word would otherwise list every match first. */
+    const struct ts_qnode *w = plan->where;
+    if (w && w->kind == TS_QN_COND && w->op == TS_Q_LIKE && plan->has_limit && plan->limit >= 0 &&
+        (plan->n_order == 0 ||
+         (plan->n_order == 1 && !strcmp(plan->order[0].field->column, "id")))) {
+        b.fts_limit = plan->limit + plan->offset;
+        b.fts_asc = plan->n_order == 1 && !plan->order[0].desc;
+    }
     int *cols = TS_NEW_N(cx->arena, int, (size_t)app->n_fields);
     ts_buf_init(&sql);
     ts_buf_puts(&sql, "SELECT ");
@@ -791,8 +814,18 @@ int64_t ts_store_records_count(struct ts_ctx *cx, const struct ts_app *app,
     struct ts_buf sql;
     struct binds b = {.cx = cx};
     ts_buf_init(&sql);
-    ts_buf_printf(&sql, "SELECT count(*) FROM r%lld", (long long)app->id);
-    plan_sql(&sql, &b, app, plan, false, false);
+    const struct ts_qnode *w = plan->where;
+    if (w && w->kind == TS_QN_COND && ts_field_kind(w->field) == TS_K_MULTI && w->op == TS_Q_IN &&
+        !w->match_empty) {
+        /* one `in` on a multi-valued field: count its index entries; a record
+         * holds each value once, so one value needs no DISTINCT */
+        ts_buf_printf(&sql, "SELECT count(%s) FROM r%lld_m WHERE fid=%d AND val IN ",
+                      w->n_vals == 1 ? "*" : "DISTINCT rec", (long long)app->id, w->field->fid);
+        placeholders(&sql, &b, w->field, w);
+    } else {
+        ts_buf_printf(&sql, "SELECT count(*) FROM r%lld", (long long)app->id);
+        plan_sql(&sql, &b, app, plan, false, false);
+    }
     sqlite3_stmt *st = db_prep(cx, sql.p);
     ts_buf_release(&sql);
     if (!st)
