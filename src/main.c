@@ -59,7 +59,7 @@ static void parse(int argc, char **argv, struct opts *o)
 {
     o->data = "./data";
     o->port = 8080;
-    o->threads = 16;
+    o->threads = 8;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--admin")) {

@@ -66,8 +66,12 @@ static void *checkpointer(void *arg)
         return NULL;
     }
     struct timespec pause = {0, 500 * 1000 * 1000};
-    while (!atomic_load(&stopping)) {
+    for (unsigned tick = 0; !atomic_load(&stopping); tick++) {
         nanosleep(&pause, NULL);
+        /* every 30 s: fresh planner statistics for tables that changed a lot (a
+         * view's table loaded with a million records after its indexes were made) */
+        if (tick % 60 == 0)
+            ts_db_optimize(db);
         if (ts_db_index_pending(db) < 0)
             TS_LOG_WARN(NULL, "store", "search index update failed");
         if (ts_db_checkpoint(db) < 0)

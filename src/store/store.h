@@ -155,8 +155,10 @@ struct ts_index_spec {
 };
 int ts_store_rtable_indexes(struct ts_ctx *cx, const struct ts_app *app,
                             const struct ts_index_spec *specs, int n);
-/* Let the planner look at the data again after much has changed (cheap). */
-void ts_store_optimize(struct ts_ctx *cx);
+/* Let the planner look at the data again after much has changed: statistics
+ * from a sample, for tables that grew or shrank a lot (cheap when nothing did).
+ * A server calls it from its background thread. */
+void ts_db_optimize(struct ts_db *db);
 /* Deploy checks: does any stored value break the field's unique / length rule? */
 bool ts_store_rtable_has_duplicates(struct ts_ctx *cx, const struct ts_app *app,
                                     const struct ts_field *f);

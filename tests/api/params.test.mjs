@@ -90,3 +90,18 @@ test("the server listens on IPv4 and IPv6 loopback", async () => {
     assert.equal(res.status, 200, host);
   }
 });
+
+test("inputs past their limits get a kintone error, not a crash", async () => {
+  const big = await raw(server, "POST", "/k/v1/record.json", { body: '{"app":1,"pad":"' + "x".repeat(65 * 1024 * 1024) + '"}' });
+  assert.equal(big.status, 413);
+  assert.equal(big.json.code, "TS_TL01");
+  const long = await raw(server, "POST", "/k/v1/records.json", {
+    body: { app, query: "s = " + JSON.stringify("x".repeat(70000)) }, headers: { "X-HTTP-Method-Override": "GET" } });
+  assert.equal(long.json.code, "CB_VA01");
+  const deep = await raw(server, "POST", "/k/v1/records.json", {
+    body: { app, query: "(".repeat(100) + "n = 1" + ")".repeat(100) }, headers: { "X-HTTP-Method-Override": "GET" } });
+  assert.equal(deep.json.code, "CB_VA01");
+  const nested = await raw(server, "POST", "/k/v1/record.json", { body: '{"app":1,"x":' + "[".repeat(5000) + "]".repeat(5000) + "}" });
+  assert.ok([400].includes(nested.status));
+  assert.equal((await raw(server, "GET", "/k/v1/records.json", { query: `app=${app}` })).status, 200, "still serving");
+});

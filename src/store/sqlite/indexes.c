@@ -330,7 +330,7 @@ out:
     return rc;
 }
 
-void ts_store_optimize(struct ts_ctx *cx)
+void ts_db_optimize(struct ts_db *db)
 {
-    sqlite3_exec(cx->db->h, "PRAGMA analysis_limit=1000; PRAGMA optimize", NULL, NULL, NULL);
+    sqlite3_exec(db->h, "PRAGMA analysis_limit=1000; PRAGMA optimize", NULL, NULL, NULL);
 }
