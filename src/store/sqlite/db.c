@@ -112,7 +112,6 @@ void ts_db_close(struct ts_db *db)
 
 void ts_db_server_mode(struct ts_db *db)
 {
-    /* readers share the OS page cache; this connection's own cache stays small */
     sqlite3_wal_autocheckpoint(db->h, 0);
     sqlite3_exec(db->h, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
     db->group_commit = true;
