@@ -98,7 +98,7 @@ RES="bench/results/$DATE-$COMMIT.md"
     echo "| load of $N records | $(echo "$LOAD" | node -e 'const j=JSON.parse(require("fs").readFileSync(0)); process.stdout.write((j.loadMs/1000).toFixed(1)+" s, "+j.recordsPerSec+" records/s")') | ≤ 20 s for 1,000,000 |"
     echo "| bulk POST, 100 records a call, sequential client | $(echo "$BULK" | node -e 'const j=JSON.parse(require("fs").readFileSync(0)); process.stdout.write(j.recordsPerSec+" records/s (p50 "+j.p50+" ms, p99 "+j.p99+" ms a call)")') | ≥ 30,000 records/s |"
     echo "| ad-hoc filter on fields no view uses, with totalCount (median of 5) | $(awk -v t="$ADHOC_MS" 'BEGIN{printf "%.0f ms", t*1000}') | one scan, ~300 ms |"
-    echo "| server RSS after the load / at the end / peak (heap: anonymous memory; the rest is the mapped database file) | $RSS_LOAD / $RSS_END / $HWM MB | ≤ 150 MB after the load |"
+    echo "| server RSS after the load / at the end / peak (heap: anonymous memory) | $RSS_LOAD / $RSS_END / $HWM MB | ≤ 150 MB after the load |"
     echo
     echo "Crash-restart: \`CRASH_ROUNDS=$ROUNDS node --test tests/api/crash.test.mjs\` -- 4 writers posting 100-record batches"
     echo "and 2 readers, the server killed with SIGKILL at a random moment, restarted, and every batch checked:"

@@ -177,38 +177,38 @@ static pthread_mutex_t verify_lock = PTHREAD_MUTEX_INITIALIZER;
 static int verify_header(struct ts_ctx *cx, const char *header, const char *addr,
                          const unsigned char h[32]);
 
+/* The user a verified header (by its hash) stands for: 1 and cx->user set, 0
+ * when the header is not in the cache (or the password changed since), -1. */
+static int cached_user(struct ts_ctx *cx, const unsigned char h[32])
+{
+    int64_t pw_version = 0;
+    int64_t id = verified_lookup(h, cx->now, &pw_version);
+    if (!id)
+        return 0;
+    struct ts_user *u = ts_store_user_by_id(cx, id);
+    if (u && u->active && u->pw_version == pw_version) {
+        cx->user = u;
+        return 1;
+    }
+    return cx->err.code ? -1 : 0;
+}
+
 static int identify_password(struct ts_ctx *cx, const char *header, const char *addr)
 {
     unsigned char h[32];
     hash32(header, h);
-    int64_t pw_version = 0;
-    int64_t id = verified_lookup(h, cx->now, &pw_version);
-    if (id) {
-        struct ts_user *u = ts_store_user_by_id(cx, id);
-        if (u && u->active && u->pw_version == pw_version) {
-            cx->user = u;
-            return 0;
-        }
-        if (cx->err.code)
-            return -1;
-    }
+    int rc = cached_user(cx, h);
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
     /* One Argon2id verification at a time (each takes 64 MB and tens of ms): when
      * many connections arrive with the same header, one verifies and the others
-     * find it in the cache. */
+     * then find it in the cache. */
     pthread_mutex_lock(&verify_lock);
-    id = verified_lookup(h, cx->now, &pw_version);
-    if (id) {
-        pthread_mutex_unlock(&verify_lock);
-        struct ts_user *u = ts_store_user_by_id(cx, id);
-        if (u && u->active && u->pw_version == pw_version) {
-            cx->user = u;
-            return 0;
-        }
-        if (cx->err.code)
-            return -1;
-        pthread_mutex_lock(&verify_lock);
-    }
-    int rc = verify_header(cx, header, addr, h);
+    rc = cached_user(cx, h);
+    if (rc == 0)
+        rc = verify_header(cx, header, addr, h);
+    else
+        rc = rc < 0 ? -1 : 0;
     pthread_mutex_unlock(&verify_lock);
     return rc;
 }

@@ -539,39 +539,35 @@ static const char *cmp_sql(enum ts_qop op)
     }
 }
 
-/* kintone's `like` finds the words anywhere in the text; here a substring match
- * with LIKE's own wildcards escaped. */
-static const char *like_pattern(struct ts_ctx *cx, const char *s)
+/* s between two `edge` characters, with `escape` put before each character of
+ * `specials` (arena). */
+static const char *quote_text(struct ts_ctx *cx, const char *s, char edge, const char *specials,
+                              char escape)
 {
     struct ts_buf b;
     ts_buf_init(&b);
-    ts_buf_putc(&b, '%');
+    ts_buf_putc(&b, edge);
     for (; *s; s++) {
-        if (*s == '%' || *s == '_' || *s == '\\')
-            ts_buf_putc(&b, '\\');
+        if (strchr(specials, *s))
+            ts_buf_putc(&b, escape);
         ts_buf_putc(&b, *s);
     }
-    ts_buf_putc(&b, '%');
+    ts_buf_putc(&b, edge);
     char *p = ts_arena_strndup(cx->arena, b.p, b.len);
     ts_buf_release(&b);
     return p;
 }
 
+/* A LIKE pattern matching s anywhere, LIKE's own wildcards escaped. */
+static const char *like_pattern(struct ts_ctx *cx, const char *s)
+{
+    return quote_text(cx, s, '%', "%_\\", '\\');
+}
+
 /* An FTS5 phrase: the text in double quotes, inner quotes doubled. */
 static const char *fts_phrase(struct ts_ctx *cx, const char *s)
 {
-    struct ts_buf b;
-    ts_buf_init(&b);
-    ts_buf_putc(&b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            ts_buf_putc(&b, '"');
-        ts_buf_putc(&b, *s);
-    }
-    ts_buf_putc(&b, '"');
-    char *p = ts_arena_strndup(cx->arena, b.p, b.len);
-    ts_buf_release(&b);
-    return p;
+    return quote_text(cx, s, '"', "\"", '"');
 }
 
 static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *app,
