@@ -198,13 +198,21 @@ int ts_store__fts_index_pending(struct ts_ctx *cx)
                            " name GLOB 'r[0-9]*_ftsq'",
                            -1, &st, NULL) != SQLITE_OK)
         return -1;
-    char names[64][32];
-    int n = 0;
-    while (n < 64 && sqlite3_step(st) == SQLITE_ROW)
-        snprintf(names[n++], sizeof(names[0]), "%s", (const char *)sqlite3_column_text(st, 0));
+    long long *apps = NULL;
+    int n = 0, cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            long long *grown = TS_NEW_N(cx->arena, long long, (size_t)cap);
+            if (n)
+                memcpy(grown, apps, sizeof(*apps) * (size_t)n);
+            apps = grown;
+        }
+        apps[n++] = strtoll((const char *)sqlite3_column_text(st, 0) + 1, NULL, 10);
+    }
     sqlite3_finalize(st);
     for (int i = 0; i < n; i++) {
-        long long app = strtoll(names[i] + 1, NULL, 10);
+        long long app = apps[i];
         char sql[160];
         snprintf(sql, sizeof(sql), "SELECT count(*) FROM r%lld_ftsq", app);
         int queued = 0;
