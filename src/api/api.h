@@ -75,6 +75,8 @@ typedef int ts_handler_fn(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw
 enum {
     TS_R_PUBLIC = 1 << 0,  /* no authentication */
     TS_R_PREVIEW = 1 << 1, /* also under /preview/ (sets rq->preview) */
+    TS_R_NO_TX = 1 << 2,   /* runs its own short statements: login must not hold
+                            * the write lock while a password hash is checked */
 };
 
 /* Find the handler for a method and path (used by bulkRequest too). Returns

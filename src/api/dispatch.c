@@ -156,6 +156,12 @@ void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq)
             ts_auth_check_csrf(cx, ts_param_str(rq->params, "__REQUEST_TOKEN__")) < 0)
             goto fail;
     }
+    if (flags & TS_R_NO_TX) {
+        rq->status = 200;
+        if (fn(cx, rq, &w) < 0)
+            goto fail;
+        return;
+    }
     bool write = rq->method != TS_GET;
     if (write)
         own_db = ts_db_writer_acquire(cx);
