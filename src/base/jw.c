@@ -146,14 +146,6 @@ void ts_jw_i64_str(struct ts_jw *w, int64_t v)
     ts_buf_putc(w->b, '"');
 }
 
-void ts_jw_i64(struct ts_jw *w, int64_t v)
-{
-    char buf[24];
-    char *p = i64_text(v, buf);
-    before_value(w);
-    ts_buf_add(w->b, p, (size_t)(buf + 23 - p));
-}
-
 void ts_jw_bool(struct ts_jw *w, bool v)
 {
     before_value(w);

@@ -30,7 +30,6 @@ void ts_jw_key(struct ts_jw *w, const char *key);
 void ts_jw_str(struct ts_jw *w, const char *s); /* NULL writes null */
 void ts_jw_strn(struct ts_jw *w, const char *s, size_t n);
 void ts_jw_i64_str(struct ts_jw *w, int64_t v); /* kintone ids: "12" */
-void ts_jw_i64(struct ts_jw *w, int64_t v);
 void ts_jw_bool(struct ts_jw *w, bool v);
 void ts_jw_null(struct ts_jw *w);
 void ts_jw_raw(struct ts_jw *w, const char *json); /* already-valid JSON text */

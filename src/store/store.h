@@ -64,9 +64,6 @@ int ts_db_savepoint(struct ts_ctx *cx, const char *name);
 int ts_db_release(struct ts_ctx *cx, const char *name);
 void ts_db_rollback_to(struct ts_ctx *cx, const char *name);
 
-/* Key/value settings of the installation (e.g. the server secret). */
-const char *ts_store_meta_get(struct ts_ctx *cx, const char *key);
-int ts_store_meta_set(struct ts_ctx *cx, const char *key, const char *value);
 /* Next value of a named counter (view ids ...), starting at 1. */
 int64_t ts_store_counter_next(struct ts_ctx *cx, const char *name);
 
@@ -74,7 +71,6 @@ int64_t ts_store_counter_next(struct ts_ctx *cx, const char *name);
 struct ts_user *ts_store_user_by_code(struct ts_ctx *cx, const char *code);
 struct ts_user *ts_store_user_by_id(struct ts_ctx *cx, int64_t id);
 int ts_store_user_add(struct ts_ctx *cx, struct ts_user *u /* id set on return */);
-int ts_store_user_update(struct ts_ctx *cx, const struct ts_user *u);
 int ts_store_user_set_password(struct ts_ctx *cx, int64_t id, const char *pwhash);
 typedef int ts_user_fn(struct ts_ctx *cx, const struct ts_user *u, void *arg);
 int ts_store_user_each(struct ts_ctx *cx, ts_user_fn *fn, void *arg);

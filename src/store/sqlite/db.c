@@ -15,7 +15,6 @@
 #include <pthread.h>
 
 static const char *const schema[] = {
-    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS users("
     " id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
@@ -363,35 +362,6 @@ void ts_db_rollback_to(struct ts_ctx *cx, const char *name)
     char sql[128];
     snprintf(sql, sizeof(sql), "ROLLBACK TO %s; RELEASE %s", name, name);
     sqlite3_exec(cx->db->h, sql, NULL, NULL, NULL);
-}
-
-const char *ts_store_meta_get(struct ts_ctx *cx, const char *key)
-{
-    sqlite3_stmt *st = db_prep(cx, "SELECT value FROM meta WHERE key=?");
-    if (!st)
-        return NULL;
-    db_bind_text(st, 1, key);
-    const char *v = NULL;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        v = db_col_text(cx, st, 0);
-    else if (rc != SQLITE_DONE)
-        db_fail(cx, rc, "meta get");
-    db_done(st);
-    return v;
-}
-
-int ts_store_meta_set(struct ts_ctx *cx, const char *key, const char *value)
-{
-    sqlite3_stmt *st = db_prep(cx, "INSERT INTO meta(key,value) VALUES(?,?)"
-                                   " ON CONFLICT(key) DO UPDATE SET value=excluded.value");
-    if (!st)
-        return -1;
-    db_bind_text(st, 1, key);
-    db_bind_text(st, 2, value);
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE ? 0 : db_fail(cx, rc, "meta set");
 }
 
 int64_t ts_store_counter_next(struct ts_ctx *cx, const char *name)

@@ -182,7 +182,7 @@ int ts_store__fts_sync(struct ts_ctx *cx, int64_t app_id)
 {
     struct ts_db *db = cx->db;
     for (int i = db->n_fts_dirty - 1; i >= 0; i--)
-        if ((app_id == 0 || db->fts_dirty[i].app_id == app_id) && sync_one(cx, i) < 0)
+        if (db->fts_dirty[i].app_id == app_id && sync_one(cx, i) < 0)
             return -1;
     return 0;
 }

@@ -87,22 +87,6 @@ int ts_store_user_add(struct ts_ctx *cx, struct ts_user *u)
     return 0;
 }
 
-int ts_store_user_update(struct ts_ctx *cx, const struct ts_user *u)
-{
-    sqlite3_stmt *st = db_prep(cx, "UPDATE users SET name=?,email=?,lang=?,tz=?,admin=?,active=?"
-                                   " WHERE id=?");
-    if (!st)
-        return -1;
-    db_bind_text(st, 1, u->name);
-    db_bind_text(st, 2, u->email ? u->email : "");
-    db_bind_text(st, 3, u->lang ? u->lang : "auto");
-    db_bind_text(st, 4, u->tz ? u->tz : "Asia/Tokyo");
-    sqlite3_bind_int(st, 5, u->admin);
-    sqlite3_bind_int(st, 6, u->active);
-    sqlite3_bind_int64(st, 7, u->id);
-    return step_done(cx, st, "user update");
-}
-
 int ts_store_user_set_password(struct ts_ctx *cx, int64_t id, const char *pwhash)
 {
     sqlite3_stmt *st = db_prep(cx, "UPDATE users SET pwhash=?, pw_version=pw_version+1 WHERE id=?");

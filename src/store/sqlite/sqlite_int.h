@@ -56,7 +56,7 @@ int ts_store__fts_drop(struct ts_ctx *cx, const struct ts_app *from, const struc
 int ts_store__fts_create(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to);
 /* A record of app was written: its FTS queue must be applied before commit. */
 int ts_store__fts_touch(struct ts_ctx *cx, const struct ts_app *app);
-/* Apply the queue of app_id (0: of every app touched) now. */
+/* Apply app_id's queue now, so this transaction can search what it wrote. */
 int ts_store__fts_sync(struct ts_ctx *cx, int64_t app_id);
 void ts_store__fts_discard(struct ts_db *db);
 int ts_store__fts_index_pending(struct ts_ctx *cx);
