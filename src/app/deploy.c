@@ -59,15 +59,16 @@ static bool indexable(const struct ts_field *f)
     return k == TS_K_TEXT || k == TS_K_NUMBER || k == TS_K_EPOCH;
 }
 
-static void want(struct wants *w, const struct ts_field *const *fields, int n)
+static void want(struct wants *w, const struct ts_field *const *fields, int n, bool multi)
 {
     if (n == 0 || w->n == MAX_VIEW_INDEXES)
         return;
-    struct ts_index_spec s = {.n = n};
+    struct ts_index_spec s = {.n = n, .multi = multi};
     for (int i = 0; i < n; i++)
         s.fields[i] = fields[i];
     for (int i = 0; i < w->n; i++) /* the same columns in the same order: one is enough */
-        if (w->specs[i].n == n && !memcmp(w->specs[i].fields, s.fields, sizeof(s.fields)))
+        if (w->specs[i].n == n && w->specs[i].multi == multi &&
+            !memcmp(w->specs[i].fields, s.fields, sizeof(s.fields)))
             return;
     w->specs[w->n++] = s;
 }
@@ -75,15 +76,18 @@ static void want(struct wants *w, const struct ts_field *const *fields, int n)
 /* Fields a view's filter tests for equality (=, in) and by range (<, >=, ...),
  * taken from the conditions joined by `and` at the top. */
 static void conditions(const struct ts_qnode *n, const struct ts_field **eq, int *n_eq,
-                       const struct ts_field **range, int *n_range)
+                       const struct ts_field **range, int *n_range, const struct ts_field **multi)
 {
     if (!n)
         return;
     if (n->kind == TS_QN_AND) {
-        conditions(n->a, eq, n_eq, range, n_range);
-        conditions(n->b, eq, n_eq, range, n_range);
+        conditions(n->a, eq, n_eq, range, n_range, multi);
+        conditions(n->b, eq, n_eq, range, n_range, multi);
         return;
     }
+    if (n->kind == TS_QN_COND && ts_field_kind(n->field) == TS_K_MULTI && n->op == TS_Q_IN &&
+        !*multi)
+        *multi = n->field;
     if (n->kind != TS_QN_COND || !indexable(n->field))
         return;
     if ((n->op == TS_Q_EQ || n->op == TS_Q_IN) && *n_eq < 2)
@@ -109,12 +113,15 @@ static int view_indexes(struct ts_ctx *cx, const struct ts_app *app, struct want
             ts_err_clear(cx); /* checked when saved; a view that no longer parses gets none */
             continue;
         }
-        const struct ts_field *eq[2], *range[4];
+        const struct ts_field *eq[2], *range[4], *multi = NULL;
         int n_eq = 0, n_range = 0;
-        conditions(filter.where, eq, &n_eq, range, &n_range);
+        conditions(filter.where, eq, &n_eq, range, &n_range, &multi);
         const struct ts_field *key = sort.n_order ? sort.order[0].field : NULL;
         if (key && !indexable(key))
             key = NULL;
+        /* records by id need none: the value index ends in the record id */
+        if (multi && key && sort.n_order == 1)
+            want(w, (const struct ts_field *[]){multi, key}, 2, true);
         const struct ts_field *cols[TS_INDEX_MAX_COLS];
         int n = 0;
         for (int i = 0; i < n_eq; i++)
@@ -123,11 +130,11 @@ static int view_indexes(struct ts_ctx *cx, const struct ts_app *app, struct want
             cols[n++] = key;
         else if (n_range)
             cols[n++] = range[0];
-        want(w, cols, n);
+        want(w, cols, n, false);
         if (key)
-            want(w, &key, 1);
+            want(w, &key, 1, false);
         for (int i = 0; i < n_range; i++)
-            want(w, &range[i], 1);
+            want(w, &range[i], 1, false);
     }
     return 0;
 }

@@ -148,6 +148,10 @@ int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const 
 struct ts_index_spec {
     int n;
     const struct ts_field *fields[TS_INDEX_MAX_COLS]; /* ascending; read backwards for desc */
+    /* fields[0] is multi-valued (a user, a check box) and fields[1] the sort key:
+     * each value's records in the order of the key, so a view such as "my
+     * reports, newest first" reads its page directly */
+    bool multi;
 };
 int ts_store_rtable_indexes(struct ts_ctx *cx, const struct ts_app *app,
                             const struct ts_index_spec *specs, int n);

@@ -279,4 +279,50 @@ test("multi-valued in: counts and pages along a view's sort index agree with the
     assert.deepEqual(after[k].map((r) => r.$id.value), before[k].map((r) => r.$id.value));
   assert.equal(after[0].length, 30);
   assert.ok(after[1].every((r) => !r.tags.value.includes("y")));
+
+  // The view's ordered value index follows edits of the value and of the key,
+  // deletes and adds; totals remembered between reads follow them too.
+  const expected = async (query, { desc, offset, limit, byId }) => {
+    const all = await c.record.getAllRecordsWithId({ app: a5 });
+    const rows = all.filter((r) => r.tags.value.includes("x"));
+    // empty values sort first, as SQL's NULL
+    const key = (r) => (byId ? 0 : r.n.value === "" ? -1e9 : Number(r.n.value));
+    rows.sort((p, q) => (key(p) - key(q)) * (desc ? -1 : 1) || (Number(p.$id.value) - Number(q.$id.value)) * (desc ? -1 : 1));
+    return { ids: rows.slice(offset, offset + limit).map((r) => r.$id.value), total: String(rows.length) };
+  };
+  const check = async () => {
+    for (const [query, shape] of [
+      [q, { desc: true, offset: 10, limit: 30 }],
+      ['tags in ("x") order by n asc limit 20', { desc: false, offset: 0, limit: 20 }],
+      ['tags in ("x") limit 25 offset 5', { desc: true, offset: 5, limit: 25, byId: true }],
+      ['tags in ("x") order by $id asc limit 25', { desc: false, offset: 0, limit: 25, byId: true }],
+    ]) {
+      const got = await c.record.getRecords({ app: a5, query, totalCount: true });
+      const want = await expected(query, shape);
+      assert.deepEqual(got.records.map((r) => r.$id.value), want.ids, query);
+      assert.equal(got.totalCount, want.total, query);
+    }
+  };
+  await check();
+  const first = after[0].slice(0, 6).map((r) => r.$id.value);
+  await c.record.updateRecords({ app: a5, records: [
+    { id: first[0], record: { n: { value: 999 } } },
+    { id: first[1], record: { n: { value: -5 } } },
+    { id: first[2], record: { tags: { value: ["y"] } } },
+    { id: first[3], record: { tags: { value: [] } } },
+  ] });
+  await c.record.deleteRecords({ app: a5, ids: [first[4], first[5]] });
+  await c.record.addRecords({ app: a5, records: [{ tags: { value: ["x"] }, n: { value: 1000 } }, { tags: { value: ["x", "y"] } }] });
+  await check();
+  // deploying without the key field drops the index with its column
+  const { properties } = await c.app.getFormFields({ app: a5, preview: true });
+  assert.ok(properties.n);
+  await c.app.updateViews({ app: a5, views: {} });
+  await c.app.deleteFormFields({ app: a5, fields: ["n"] });
+  await c.app.deployApp({ apps: [{ app: a5 }] });
+  const deadline = Date.now() + 10000;
+  while ((await c.app.getDeployStatus({ apps: [a5] })).apps[0].status !== "SUCCESS" && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  const tagged = await c.record.getRecords({ app: a5, query: 'tags in ("x")', totalCount: true });
+  assert.equal(tagged.totalCount, (await expected("", { desc: true, offset: 0, limit: 500, byId: true })).total);
 });

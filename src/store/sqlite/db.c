@@ -299,6 +299,7 @@ int ts_db_begin(struct ts_ctx *cx, bool write)
         return 0;
     db->failed = false;
     db->write_tx = write;
+    db->n_touched = 0;
     int rc = sqlite3_exec(db->h, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         db->depth = 0;
@@ -362,6 +363,21 @@ void ts_db_rollback_to(struct ts_ctx *cx, const char *name)
     char sql[128];
     snprintf(sql, sizeof(sql), "ROLLBACK TO %s; RELEASE %s", name, name);
     sqlite3_exec(cx->db->h, sql, NULL, NULL, NULL);
+    cx->db->n_touched = 0; /* the generations advanced since are undone too */
+}
+
+bool ts_store__schema_has(struct ts_ctx *cx, const char *type, const char *name)
+{
+    sqlite3_stmt *st = db_prep(cx, "SELECT 1 FROM sqlite_master WHERE type=? AND name=?");
+    if (!st)
+        return false;
+    db_bind_text(st, 1, type);
+    db_bind_text(st, 2, name);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        db_fail(cx, rc, "schema");
+    db_done(st);
+    return rc == SQLITE_ROW;
 }
 
 int64_t ts_store_counter_next(struct ts_ctx *cx, const char *name)

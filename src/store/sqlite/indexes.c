@@ -240,8 +240,12 @@ int ts_store__fts_index_pending(struct ts_ctx *cx)
                       "DELETE FROM r%lld_fts WHERE rowid IN (SELECT id FROM r%lld_ftsq);"
                       "INSERT INTO r%lld_fts(rowid,%s) SELECT r.id,%s FROM r%lld_ftsq q"
                       " JOIN r%lld r ON r.id=q.id;"
-                      "DELETE FROM r%lld_ftsq; COMMIT;",
-                      app, app, app, cols.p ? cols.p : "", rcols.p ? rcols.p : "", app, app, app);
+                      "DELETE FROM r%lld_ftsq;"
+                      /* searches see new matches: totals remembered before are stale */
+                      "INSERT INTO counters(name,value) VALUES('data.%lld',1)"
+                      " ON CONFLICT(name) DO UPDATE SET value=value+1; COMMIT;",
+                      app, app, app, cols.p ? cols.p : "", rcols.p ? rcols.p : "", app, app, app,
+                      app);
         int rc = cols.len ? sqlite3_exec(h, b.p, NULL, NULL, NULL) : SQLITE_OK;
         if (rc != SQLITE_OK)
             sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
@@ -264,9 +268,123 @@ void ts_store__fts_discard(struct ts_db *db)
 
 static void index_name(const struct ts_app *app, const struct ts_index_spec *s, struct ts_buf *b)
 {
+    if (s->multi) {
+        ts_buf_printf(b, "r%lld_o_%d_%s", (long long)app->id, s->fields[0]->fid,
+                      s->fields[1]->column);
+        return;
+    }
     ts_buf_printf(b, "r%lld_v", (long long)app->id);
     for (int i = 0; i < s->n; i++)
         ts_buf_printf(b, "_%s", s->fields[i]->column);
+}
+
+/*
+ * An ordered value index r<app>_o_<fid>_<col>: one row per value of the
+ * multi-valued field fid, carrying the record's sort key col, indexed on
+ * (value, key, record). Triggers keep it in step with r<app>_m (the values)
+ * and r<app> (the key); they name col, so they go before a column is dropped.
+ */
+static int drop_ordered(struct ts_ctx *cx, const char *name)
+{
+    char sql[512];
+    snprintf(sql, sizeof(sql),
+             "DROP TRIGGER IF EXISTS \"%s_i\"; DROP TRIGGER IF EXISTS \"%s_d\";"
+             " DROP TRIGGER IF EXISTS \"%s_u\"; DROP TABLE IF EXISTS \"%s\"",
+             name, name, name, name);
+    return db_exec(cx, sql);
+}
+
+static int create_ordered(struct ts_ctx *cx, const struct ts_app *app,
+                          const struct ts_index_spec *s, const char *name)
+{
+    long long a = (long long)app->id;
+    int fid = s->fields[0]->fid;
+    const char *col = s->fields[1]->column;
+    struct ts_buf sql;
+    ts_buf_init(&sql);
+    ts_buf_printf(&sql,
+                  "CREATE TABLE \"%s\"(rec INTEGER NOT NULL, v TEXT NOT NULL, k,"
+                  " PRIMARY KEY(rec, v)) WITHOUT ROWID;"
+                  "INSERT INTO \"%s\"(rec, v, k) SELECT m.rec, m.val, r.%s FROM r%lld_m m"
+                  " JOIN r%lld r ON r.id=m.rec WHERE m.fid=%d;"
+                  "CREATE INDEX \"%s_k\" ON \"%s\"(v, k, rec);"
+                  "CREATE TRIGGER \"%s_i\" AFTER INSERT ON r%lld_m WHEN new.fid=%d BEGIN"
+                  " INSERT INTO \"%s\"(rec, v, k) SELECT new.rec, new.val, %s FROM r%lld"
+                  " WHERE id=new.rec; END;"
+                  "CREATE TRIGGER \"%s_d\" AFTER DELETE ON r%lld_m WHEN old.fid=%d BEGIN"
+                  " DELETE FROM \"%s\" WHERE rec=old.rec AND v=old.val; END;"
+                  "CREATE TRIGGER \"%s_u\" AFTER UPDATE OF %s ON r%lld BEGIN"
+                  " UPDATE \"%s\" SET k=new.%s WHERE rec=new.id; END;",
+                  name, name, col, a, a, fid, name, name, name, a, fid, name, col, a, name, a, fid,
+                  name, name, col, a, name, col);
+    int rc = db_exec(cx, sql.p);
+    ts_buf_release(&sql);
+    return rc;
+}
+
+/* Names of the app's view indexes (type 'index') or ordered value indexes
+ * (type 'table'), in the arena. */
+static const char **list_indexes(struct ts_ctx *cx, int64_t app_id, bool ordered, int *n_out)
+{
+    char like[64];
+    snprintf(like, sizeof(like), "r%lld\\_%c\\_%%", (long long)app_id, ordered ? 'o' : 'v');
+    sqlite3_stmt *st = db_prep(cx, "SELECT name FROM sqlite_master WHERE type=? AND"
+                                   " name LIKE ? ESCAPE '\\'");
+    if (!st)
+        return NULL;
+    db_bind_text(st, 1, ordered ? "table" : "index");
+    db_bind_text(st, 2, like);
+    const char **names = TS_NEW_N(cx->arena, const char *, 1);
+    int n = 0, cap = 1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n == cap) {
+            const char **grown = TS_NEW_N(cx->arena, const char *, (size_t)(cap *= 2));
+            memcpy(grown, names, sizeof(*grown) * (size_t)n);
+            names = grown;
+        }
+        names[n++] = db_col_text(cx, st, 0);
+    }
+    db_done(st);
+    *n_out = n;
+    return names;
+}
+
+int ts_store__view_indexes_drop_field(struct ts_ctx *cx, int64_t app_id, const struct ts_field *f)
+{
+    long long a = (long long)app_id;
+    char sql[320], infix[32], suffix[32];
+    /* ordered value indexes of the field, or keyed by it */
+    snprintf(infix, sizeof(infix), "_o_%d_", f->fid);
+    snprintf(suffix, sizeof(suffix), "_%s", f->column);
+    int n;
+    const char **names = list_indexes(cx, app_id, true, &n);
+    if (!names)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(names[i]), sl = strlen(suffix);
+        if ((strstr(names[i], infix) || (len > sl && !strcmp(names[i] + len - sl, suffix))) &&
+            drop_ordered(cx, names[i]) < 0)
+            return -1;
+    }
+    /* view indexes over its column */
+    snprintf(sql, sizeof(sql),
+             "SELECT il.name FROM pragma_index_list('r%lld') il, pragma_index_info(il.name) ii"
+             " WHERE ii.name='%s' AND il.name LIKE 'r%lld\\_v\\_%%' ESCAPE '\\'",
+             a, f->column, a);
+    sqlite3_stmt *st = db_prep(cx, sql);
+    if (!st)
+        return -1;
+    const char *drop[64]; /* deploy makes at most 24 a field can be in */
+    int n_drop = 0;
+    while (sqlite3_step(st) == SQLITE_ROW && n_drop < (int)TS_ARRAY_LEN(drop))
+        drop[n_drop++] = db_col_text(cx, st, 0);
+    db_done(st);
+    for (int i = 0; i < n_drop; i++) {
+        snprintf(sql, sizeof(sql), "DROP INDEX IF EXISTS \"%s\"", drop[i]);
+        if (db_exec(cx, sql) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 int ts_store_rtable_indexes(struct ts_ctx *cx, const struct ts_app *app,
@@ -276,46 +394,40 @@ int ts_store_rtable_indexes(struct ts_ctx *cx, const struct ts_app *app,
     ts_buf_init(&name);
     ts_buf_init(&sql);
     int rc = 0;
-    /* drop view indexes no view wants any more */
-    char like[64];
-    snprintf(like, sizeof(like), "r%lld\\_v\\_%%", (long long)app->id);
-    sqlite3_stmt *st = db_prep(cx, "SELECT name FROM sqlite_master WHERE type='index' AND"
-                                   " name LIKE ? ESCAPE '\\'");
-    if (!st) {
-        rc = -1;
-        goto out;
-    }
-    db_bind_text(st, 1, like);
-    const char **existing = NULL;
-    int n_existing = 0, cap = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        if (n_existing == cap) {
-            cap = cap ? cap * 2 : 16;
-            const char **grown = TS_NEW_N(cx->arena, const char *, (size_t)cap);
-            if (n_existing)
-                memcpy(grown, existing, sizeof(*grown) * (size_t)n_existing);
-            existing = grown;
-        }
-        existing[n_existing++] = db_col_text(cx, st, 0);
-    }
-    db_done(st);
-    for (int e = 0; e < n_existing; e++) {
-        bool wanted = false;
-        for (int i = 0; i < n && !wanted; i++) {
-            ts_buf_reset(&name);
-            index_name(app, &specs[i], &name);
-            wanted = strcmp(name.p, existing[e]) == 0;
-        }
-        if (wanted)
-            continue;
-        ts_buf_reset(&sql);
-        ts_buf_printf(&sql, "DROP INDEX IF EXISTS \"%s\"", existing[e]);
-        if ((rc = db_exec(cx, sql.p)) < 0)
+    /* drop the indexes no view wants any more */
+    for (int ordered = 0; ordered < 2; ordered++) {
+        int n_existing;
+        const char **existing = list_indexes(cx, app->id, ordered, &n_existing);
+        if (!existing) {
+            rc = -1;
             goto out;
+        }
+        for (int e = 0; e < n_existing; e++) {
+            bool wanted = false;
+            for (int i = 0; i < n && !wanted; i++) {
+                ts_buf_reset(&name);
+                index_name(app, &specs[i], &name);
+                wanted = strcmp(name.p, existing[e]) == 0;
+            }
+            if (wanted)
+                continue;
+            ts_buf_reset(&sql);
+            ts_buf_printf(&sql, "DROP INDEX IF EXISTS \"%s\"", existing[e]);
+            if ((rc = ordered ? drop_ordered(cx, existing[e]) : db_exec(cx, sql.p)) < 0)
+                goto out;
+        }
     }
     for (int i = 0; i < n; i++) {
         ts_buf_reset(&name);
         index_name(app, &specs[i], &name);
+        if (specs[i].multi) {
+            if (!ts_store__schema_has(cx, "table", name.p) &&
+                (cx->err.code || (rc = create_ordered(cx, app, &specs[i], name.p)) < 0)) {
+                rc = -1;
+                goto out;
+            }
+            continue;
+        }
         ts_buf_reset(&sql);
         ts_buf_printf(&sql, "CREATE INDEX IF NOT EXISTS \"%s\" ON r%lld(", name.p,
                       (long long)app->id);

@@ -77,7 +77,7 @@ int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const 
                   (long long)a) < 0)
             return -1;
     }
-    if (ts_store__fts_drop(cx, from, to) < 0)
+    if (ts_store__fts_drop(cx, from, to) < 0 || ts_store__data_gen_bump(cx, a) < 0)
         return -1;
     /* fields gone, or whose storage changed */
     for (int i = 0; from && i < from->n_fields; i++) {
@@ -87,7 +87,8 @@ int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const 
         const struct ts_field *t = by_fid(to, f->fid);
         if (t && ts_field_kind(t) == ts_field_kind(f))
             continue;
-        if (execf(cx, "DROP INDEX IF EXISTS r%lld_u%d", (long long)a, f->fid) < 0 ||
+        if (ts_store__view_indexes_drop_field(cx, a, f) < 0 ||
+            execf(cx, "DROP INDEX IF EXISTS r%lld_u%d", (long long)a, f->fid) < 0 ||
             execf(cx, "ALTER TABLE r%lld DROP COLUMN f%d", (long long)a, f->fid) < 0 ||
             execf(cx, "DELETE FROM r%lld_m WHERE fid=%d", (long long)a, f->fid) < 0)
             return -1;
@@ -158,6 +159,51 @@ bool ts_store_rtable_has_length_outside(struct ts_ctx *cx, const struct ts_app *
 }
 
 /* ---------------------------------------------------------------- writing */
+
+/* The data generation is a row of counters written in the same transaction as
+ * the records, so any snapshot reads a generation that matches its data. */
+static void data_gen_name(char *name, size_t len, int64_t app_id)
+{
+    snprintf(name, len, "data.%lld", (long long)app_id);
+}
+
+int ts_store__data_gen_bump(struct ts_ctx *cx, int64_t app_id)
+{
+    char name[48];
+    data_gen_name(name, sizeof(name), app_id);
+    return ts_store_counter_next(cx, name) < 0 ? -1 : 0;
+}
+
+int64_t ts_store__data_gen(struct ts_ctx *cx, int64_t app_id)
+{
+    char name[48];
+    data_gen_name(name, sizeof(name), app_id);
+    sqlite3_stmt *st = db_prep(cx, "SELECT value FROM counters WHERE name=?");
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, name);
+    int64_t gen = 0;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        gen = sqlite3_column_int64(st, 0);
+    else if (rc != SQLITE_DONE)
+        gen = db_fail(cx, rc, "data generation");
+    db_done(st);
+    return gen;
+}
+
+int ts_store__touch(struct ts_ctx *cx, const struct ts_app *app)
+{
+    struct ts_db *db = cx->db;
+    for (int i = 0; i < db->n_touched; i++)
+        if (db->touched[i] == app->id)
+            return ts_store__fts_touch(cx, app);
+    if (ts_store__data_gen_bump(cx, app->id) < 0)
+        return -1;
+    if (db->n_touched < TOUCHED_MAX)
+        db->touched[db->n_touched++] = app->id;
+    return ts_store__fts_touch(cx, app);
+}
 
 static const char *join_multi(struct ts_ctx *cx, const struct ts_value *v)
 {
@@ -274,7 +320,7 @@ int ts_store_record_insert(struct ts_ctx *cx, const struct ts_app *app, struct t
         return unique_violation(cx, rc);
     r->id = sqlite3_last_insert_rowid(cx->db->h);
     r->revision = 1;
-    if (ts_store__fts_touch(cx, app) < 0)
+    if (ts_store__touch(cx, app) < 0)
         return -1;
     for (int i = 0; i < app->n_fields; i++)
         if (ts_field_kind(&app->fields[i]) == TS_K_MULTI && r->vals[i].n > 0)
@@ -308,7 +354,7 @@ int ts_store_record_update(struct ts_ctx *cx, const struct ts_app *app, const st
     db_done(st);
     if (rc != SQLITE_DONE)
         return unique_violation(cx, rc);
-    if (ts_store__fts_touch(cx, app) < 0)
+    if (ts_store__touch(cx, app) < 0)
         return -1;
     for (int i = 0; i < app->n_fields; i++)
         if (ts_field_kind(&app->fields[i]) == TS_K_MULTI && r->vals[i].set)
@@ -319,7 +365,7 @@ int ts_store_record_update(struct ts_ctx *cx, const struct ts_app *app, const st
 
 int ts_store_record_delete(struct ts_ctx *cx, const struct ts_app *app, int64_t id)
 {
-    if (ts_store__fts_touch(cx, app) < 0)
+    if (ts_store__touch(cx, app) < 0)
         return -1;
     char sql[96];
     snprintf(sql, sizeof(sql), "DELETE FROM r%lld WHERE id=?", (long long)app->id);
@@ -459,9 +505,10 @@ int64_t ts_store_record_find(struct ts_ctx *cx, const struct ts_app *app, const 
 
 struct binds {
     struct ts_ctx *cx;
-    bool ordered_scan; /* the sort key has an index: do not let `in` on a
-                        * multi-valued field drive the plan (see plan_sql) */
-    int64_t fts_limit; /* > 0: the search index may stop after this many rowids */
+    bool ordered_scan;           /* the sort key has an index: do not let `in` on a
+                                  * multi-valued field drive the plan (see plan_sql) */
+    const struct ts_qnode *skip; /* the condition a value index already applies */
+    int64_t fts_limit;           /* > 0: the search index may stop after this many rowids */
     bool fts_asc;
     int n, cap;
     struct bind {
@@ -675,7 +722,10 @@ static void where_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *
         ts_buf_puts(sql, "0");
         return;
     case TS_QN_COND:
-        cond_sql(sql, b, app, n);
+        if (n == b->skip)
+            ts_buf_putc(sql, '1'); /* already the join's condition */
+        else
+            cond_sql(sql, b, app, n);
         return;
     case TS_QN_AND:
     case TS_QN_OR:
@@ -688,20 +738,62 @@ static void where_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *
     }
 }
 
-static bool index_exists(struct ts_ctx *cx, const char *name)
+/* The condition `field in ("one value")` on a multi-valued field among the
+ * conditions joined by `and` at the top, or NULL. */
+static const struct ts_qnode *single_multi_in(const struct ts_qnode *n)
 {
-    sqlite3_stmt *st = db_prep(cx, "SELECT 1 FROM sqlite_master WHERE type='index' AND name=?");
-    if (!st)
-        return false;
-    db_bind_text(st, 1, name);
-    bool found = sqlite3_step(st) == SQLITE_ROW;
-    db_done(st);
-    return found;
+    if (!n)
+        return NULL;
+    if (n->kind == TS_QN_AND) {
+        const struct ts_qnode *a = single_multi_in(n->a);
+        return a ? a : single_multi_in(n->b);
+    }
+    if (n->kind == TS_QN_COND && ts_field_kind(n->field) == TS_K_MULTI && n->op == TS_Q_IN &&
+        n->n_vals == 1 && !n->match_empty)
+        return n;
+    return NULL;
 }
 
+/* FROM, WHERE, ORDER BY and LIMIT for a plan; ORDER BY and LIMIT only when
+ * order and page are set. */
 static void plan_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *app,
                      const struct ts_qplan *plan, bool order, bool page)
 {
+    long long a = (long long)app->id;
+    const char *drive_order = NULL; /* ORDER BY when a value index drives the page */
+    bool by_id =
+        !plan->n_order || (plan->n_order == 1 && !strcmp(plan->order[0].field->column, "id"));
+    bool desc = !plan->n_order || plan->order[plan->n_order - 1].desc;
+    const struct ts_qnode *drive = order && page ? single_multi_in(plan->where) : NULL;
+    char name[96];
+    /* A page of "records with this user (or check box value)" in the order of
+     * the id, or of a key whose ordered value index a view made, is read from
+     * that index directly: the first rows of the value are the page. */
+    if (drive && by_id) {
+        ts_buf_printf(
+            sql, " FROM r%lld_m o CROSS JOIN r%lld ON r%lld.id=o.rec WHERE o.fid=%d AND o.val=?", a,
+            a, a, drive->field->fid);
+        drive_order = desc ? "o.rec DESC" : "o.rec ASC";
+    } else if (drive && plan->n_order == 1) {
+        snprintf(name, sizeof(name), "r%lld_o_%d_%s", a, drive->field->fid,
+                 plan->order[0].field->column);
+        if (ts_store__schema_has(b->cx, "table", name)) {
+            ts_buf_printf(sql, " FROM \"%s\" o CROSS JOIN r%lld ON r%lld.id=o.rec WHERE o.v=?",
+                          name, a, a);
+            drive_order = desc ? "o.k DESC, o.rec DESC" : "o.k ASC, o.rec ASC";
+        }
+    }
+    if (drive_order) {
+        bind_qval(b, drive->field, &drive->vals[0]);
+        b->skip = drive;
+        if (plan->where != drive) {
+            ts_buf_puts(sql, " AND ");
+            where_sql(sql, b, app, plan->where);
+        }
+        ts_buf_printf(sql, " ORDER BY %s LIMIT ? OFFSET ?", drive_order);
+        return;
+    }
+
     /* A page sorted by a field a view indexes is best read along that index,
      * testing each row's multi-valued fields against the `in` list, and stopping
      * at the page's end. Left alone, SQLite starts from the `in` list instead
@@ -709,12 +801,11 @@ static void plan_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
      * unary + on id keeps the list from choosing the plan; the list is still
      * built once (a contiguous index range) and each row is a lookup in it,
      * which measured 4x faster than probing r<app>_m row by row. */
-    if (order && page && plan->n_order && strcmp(plan->order[0].field->column, "id") != 0) {
-        char name[96];
-        snprintf(name, sizeof(name), "r%lld_v_%s", (long long)app->id,
-                 plan->order[0].field->column);
-        b->ordered_scan = index_exists(b->cx, name);
+    if (order && page && !by_id) {
+        snprintf(name, sizeof(name), "r%lld_v_%s", a, plan->order[0].field->column);
+        b->ordered_scan = ts_store__schema_has(b->cx, "index", name);
     }
+    ts_buf_printf(sql, " FROM r%lld", a);
     if (plan->where) {
         ts_buf_puts(sql, " WHERE ");
         where_sql(sql, b, app, plan->where);
@@ -733,8 +824,7 @@ static void plan_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
         if (has_id)
             sql->len -= 2, sql->p[sql->len] = '\0';
         else
-            ts_buf_puts(sql, plan->n_order && !plan->order[plan->n_order - 1].desc ? "id ASC"
-                                                                                   : "id DESC");
+            ts_buf_puts(sql, desc ? "id DESC" : "id ASC");
     }
     if (page)
         ts_buf_puts(sql, " LIMIT ? OFFSET ?");
@@ -776,7 +866,6 @@ int ts_store_records_select(struct ts_ctx *cx, const struct ts_app *app,
     ts_buf_init(&sql);
     ts_buf_puts(&sql, "SELECT ");
     int n = select_list(app, want, &sql, cols);
-    ts_buf_printf(&sql, " FROM r%lld", (long long)app->id);
     plan_sql(&sql, &b, app, plan, true, true);
     sqlite3_stmt *st = db_prep(cx, sql.p);
     ts_buf_release(&sql);
@@ -797,6 +886,22 @@ int ts_store_records_select(struct ts_ctx *cx, const struct ts_app *app,
     return ret;
 }
 
+/* app, generation, SQL and bound values, NUL-separated */
+static void count_key(struct ts_buf *key, int64_t app_id, int64_t gen, const struct ts_buf *sql,
+                      const struct binds *b)
+{
+    ts_buf_printf(key, "%lld:%lld:", (long long)app_id, (long long)gen);
+    ts_buf_add(key, sql->p, sql->len + 1);
+    for (int i = 0; i < b->n; i++) {
+        const struct bind *v = &b->v[i];
+        if (v->kind == B_INT)
+            ts_buf_printf(key, "%d%lld", v->kind, (long long)v->i);
+        else
+            ts_buf_printf(key, "%d%s", v->kind, v->s ? v->s : "");
+        ts_buf_putc(key, '\0');
+    }
+}
+
 int64_t ts_store_records_count(struct ts_ctx *cx, const struct ts_app *app,
                                const struct ts_qplan *plan)
 {
@@ -815,21 +920,37 @@ int64_t ts_store_records_count(struct ts_ctx *cx, const struct ts_app *app,
                       w->n_vals == 1 ? "*" : "DISTINCT rec", (long long)app->id, w->field->fid);
         placeholders(&sql, &b, w->field, w);
     } else {
-        ts_buf_printf(&sql, "SELECT count(*) FROM r%lld", (long long)app->id);
+        ts_buf_puts(&sql, "SELECT count(*)");
         plan_sql(&sql, &b, app, plan, false, false);
     }
-    sqlite3_stmt *st = db_prep(cx, sql.p);
-    ts_buf_release(&sql);
-    if (!st)
-        return -1;
-    bind_all(st, &b);
+    /* Outside a write transaction (which may yet roll back), a total counted
+     * before for the same query and data generation is still right. */
+    struct ts_buf key;
+    ts_buf_init(&key);
     int64_t count = -1;
+    if (!cx->db->write_tx) {
+        int64_t gen = ts_store__data_gen(cx, app->id);
+        if (gen < 0)
+            goto out;
+        count_key(&key, app->id, gen, &sql, &b);
+        if (ts_store__count_cached(key.p, key.len, &count))
+            goto out;
+    }
+    sqlite3_stmt *st = db_prep(cx, sql.p);
+    if (!st)
+        goto out;
+    bind_all(st, &b);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         count = sqlite3_column_int64(st, 0);
     else
         db_fail(cx, rc, "records count");
     db_done(st);
+    if (count >= 0 && key.len)
+        ts_store__count_remember(key.p, key.len, count);
+out:
+    ts_buf_release(&sql);
+    ts_buf_release(&key);
     return count;
 }
 
@@ -842,7 +963,7 @@ int64_t *ts_store_records_ids(struct ts_ctx *cx, const struct ts_app *app,
     struct ts_buf sql;
     struct binds b = {.cx = cx};
     ts_buf_init(&sql);
-    ts_buf_printf(&sql, "SELECT id FROM r%lld", (long long)app->id);
+    ts_buf_printf(&sql, "SELECT r%lld.id", (long long)app->id);
     plan_sql(&sql, &b, app, plan, true, true);
     sqlite3_stmt *st = db_prep(cx, sql.p);
     ts_buf_release(&sql);

@@ -16,6 +16,7 @@ struct stmt_slot {
 };
 
 #define FTS_DIRTY_MAX 16
+#define TOUCHED_MAX   16
 
 struct ts_db {
     sqlite3 *h;
@@ -24,6 +25,8 @@ struct ts_db {
         char *sql;              /* applies the app's FTS queue */
     } fts_dirty[FTS_DIRTY_MAX]; /* apps whose FTS queue this transaction filled */
     int n_fts_dirty;
+    int64_t touched[TOUCHED_MAX]; /* apps whose data generation this transaction advanced */
+    int n_touched;
     char *path;
     bool group_commit;   /* server mode: see ts_db_server_mode() */
     bool write_tx;       /* the open transaction takes the write lock */
@@ -50,6 +53,9 @@ void db_bind_number(sqlite3_stmt *st, int i, const char *s);
 /* Read a NUMBER column back as kintone decimal text (arena), NULL when NULL. */
 const char *db_col_number(struct ts_ctx *cx, sqlite3_stmt *st, int i);
 
+/* Is there a table/index/trigger of that name? false with cx->err set on failure. */
+bool ts_store__schema_has(struct ts_ctx *cx, const char *type, const char *name);
+
 /* indexes.c */
 bool ts_store__has_fts(const struct ts_app *app);
 int ts_store__fts_drop(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to);
@@ -60,6 +66,21 @@ int ts_store__fts_touch(struct ts_ctx *cx, const struct ts_app *app);
 int ts_store__fts_sync(struct ts_ctx *cx, int64_t app_id);
 void ts_store__fts_discard(struct ts_db *db);
 int ts_store__fts_index_pending(struct ts_ctx *cx);
+/* Before a field's column goes: drop the view indexes and ordered value
+ * indexes (and their triggers) that name it; the deploy makes what views
+ * still want afterwards. */
+int ts_store__view_indexes_drop_field(struct ts_ctx *cx, int64_t app_id, const struct ts_field *f);
+
+/* records.c: records of app are about to change in this transaction. Advances
+ * the app's data generation (once a transaction) and queues its search index. */
+int ts_store__touch(struct ts_ctx *cx, const struct ts_app *app);
+/* The generation as a statement of this transaction sees it; -1 on failure. */
+int64_t ts_store__data_gen(struct ts_ctx *cx, int64_t app_id);
+int ts_store__data_gen_bump(struct ts_ctx *cx, int64_t app_id);
+
+/* counts.c: totals remembered for a (query, data generation) key */
+bool ts_store__count_cached(const char *key, size_t len, int64_t *count);
+void ts_store__count_remember(const char *key, size_t len, int64_t count);
 
 /* durable.c */
 uint64_t ts_store__committed(void); /* note one more write commit; returns its number */
