@@ -18,7 +18,8 @@ for i in $(seq -w 1 20); do
 done
 TSUMIKI_ADMIN_PASSWORD=$PW $BIN serve --data "$DATA" --port "$PORT" 2>"$DATA/server.log" &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA" "$OUT"' EXIT
+PEER_PID=
+trap 'kill $PID $PEER_PID 2>/dev/null; wait $PID $PEER_PID 2>/dev/null; rm -rf "$DATA" "$OUT" "$OUT".*' EXIT
 sleep 0.5
 AUTH=$(printf 'Administrator:%s' "$PW" | base64 -w0)
 rss() { awk '/VmRSS/ {r=$2} /RssAnon/ {a=$2} END {printf "%.0f MB (heap %.0f MB)", r/1024, a/1024}' /proc/$PID/status; }
@@ -39,11 +40,13 @@ wrk_run() {
         function ms(v) { if (v ~ /us$/) return sprintf("%.2f", v/1000); if (v ~ /ms$/) return sprintf("%.2f", v+0); if (v ~ /s$/) return sprintf("%.0f", v*1000); return v }
         END { printf "%.0f %s %s %s\n", rps, ms(p50), ms(p99), bad+0 }'
 }
+# scenario ID NAME TARGET WRK-ARGS...: one row of the table; ID keys the side-by-side table
 scenario() {
-    name=$1; target=$2; shift 2
+    id=$1; name=$2; target=$3; shift 3
     set -- $(wrk_run "$@")
     echo "$name: $1 req/s, p50 $2 ms, p99 $3 ms, non-2xx $4"
     row "$name" "$1" "$2" "$3" "$target" "wrk $WRKARGS"
+    echo "$id $1 $2 $3" >> "$OUT.tsumiki"
 }
 
 VIEW='種別 in ("転倒") and 報告日 >= "2025-01-01" and 報告日 <= "2025-12-31" order by 報告日 desc limit 100'
@@ -52,26 +55,69 @@ LIKE='概要 like "車椅子" order by $id desc limit 100'
 ADHOC='関係者数 = 7 and 重症度 in ("重度") limit 100'
 export APP N AUTH
 WRKARGS="-t2 -c32 -d${DUR}s -s bench/wrk/get.lua"
-scenario "GET record.json (random id)" "≥ 25,000 req/s, p99 ≤ 10 ms" -t2 -c32 -d${DUR}s -s bench/wrk/get.lua "$BASE"
+scenario get "GET record.json (random id)" "≥ 25,000 req/s, p99 ≤ 10 ms" -t2 -c32 -d${DUR}s -s bench/wrk/get.lua "$BASE"
 for q in "$VIEW" "$USERV"; do
+    id=view; [ "$q" = "$USERV" ] && id=user
     WRKARGS="-t2 -c32 -d${DUR}s '$BASE/k/v1/records.json?app=$APP&query=$q'"
-    scenario "view page: $q" "≥ 2,000 req/s, p50 ≤ 5 ms" -t2 -c32 -d${DUR}s -H "X-Cybozu-Authorization: $AUTH" "$BASE/k/v1/records.json?app=$APP&query=$(urlq "$q")"
+    scenario $id "view page: $q" "≥ 2,000 req/s, p50 ≤ 5 ms" -t2 -c32 -d${DUR}s -H "X-Cybozu-Authorization: $AUTH" "$BASE/k/v1/records.json?app=$APP&query=$(urlq "$q")"
     WRKARGS="$WRKARGS (+ totalCount=true)"
-    scenario "same with totalCount" "p50 ≤ 10 ms" -t2 -c32 -d${DUR}s -H "X-Cybozu-Authorization: $AUTH" "$BASE/k/v1/records.json?app=$APP&totalCount=true&query=$(urlq "$q")"
+    scenario ${id}count "same with totalCount" "p50 ≤ 10 ms" -t2 -c32 -d${DUR}s -H "X-Cybozu-Authorization: $AUTH" "$BASE/k/v1/records.json?app=$APP&totalCount=true&query=$(urlq "$q")"
 done
 WRKARGS="-t2 -c32 -d${DUR}s '$BASE/k/v1/records.json?app=$APP&query=$LIKE'"
-scenario "like, 3 Japanese characters" "p50 ≤ 5 ms" -t2 -c32 -d${DUR}s -H "X-Cybozu-Authorization: $AUTH" "$BASE/k/v1/records.json?app=$APP&query=$(urlq "$LIKE")"
+scenario like "like, 3 Japanese characters" "p50 ≤ 5 ms" -t2 -c32 -d${DUR}s -H "X-Cybozu-Authorization: $AUTH" "$BASE/k/v1/records.json?app=$APP&query=$(urlq "$LIKE")"
 WRKARGS="-t2 -c32 -d${DUR}s -s bench/wrk/post.lua"
-scenario "POST record.json" "≥ 5,000 req/s" -t2 -c32 -d${DUR}s -s bench/wrk/post.lua "$BASE/k/v1/record.json"
+scenario post "POST record.json" "≥ 5,000 req/s" -t2 -c32 -d${DUR}s -s bench/wrk/post.lua "$BASE/k/v1/record.json"
 export PAGE="/k/v1/records.json?app=$APP&query=$(urlq "$VIEW")"
 WRKARGS="-t2 -c256 -d${DUR}s -s bench/wrk/mixed.lua"
-scenario "mixed 80% GET / 10% view / 10% POST, 256 connections" "no errors" -t2 -c256 -d${DUR}s -s bench/wrk/mixed.lua "$BASE"
+scenario mixed "mixed 80% GET / 10% view / 10% POST, 256 connections" "no errors" -t2 -c256 -d${DUR}s -s bench/wrk/mixed.lua "$BASE"
 
 BULK=$(node bench/bulk.mjs "$BASE" "$PW" "$APP" 200)
 echo "bulk: $BULK"
 ADHOC_MS=$(for i in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' -H "X-Cybozu-Authorization: $AUTH" "$BASE/k/v1/records.json?app=$APP&totalCount=true&query=$(urlq "$ADHOC")"; done | sort -n | sed -n 3p)
 RSS_END=$(rss)
 HWM=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/$PID/status)
+kill $PID; wait $PID 2>/dev/null || true
+
+# --- the peer, NocoDB, on the same records (BENCH_PEER=0 skips it)
+PEER_TABLE=
+if [ "${BENCH_PEER:-1}" != 0 ]; then
+    echo "peer: installing NocoDB if missing..."
+    bench/peer/install.sh
+    PPORT=$((PORT + 1))
+    PBASE="http://localhost:$PPORT"
+    mkdir -p "$DATA/peer"
+    (cd "$DATA/peer" && exec node "$OLDPWD/bench/peer/serve.mjs" "$PPORT" >"$DATA/peer/server.log" 2>&1) &
+    PEER_PID=$!
+    for i in $(seq 1 240); do curl -sf "$PBASE/api/v1/version" >/dev/null && break; sleep 0.5; done
+    echo "peer: loading $N records..."
+    PEER=$(node bench/peer/peer.mjs setup "$PBASE" "$DATA/peer/noco.db" "$N")
+    echo "peer: $PEER"
+    PEER_TABLE=$(echo "$PEER" | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0)).table)')
+    export TABLE=$PEER_TABLE TOKEN=$(echo "$PEER" | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0)).token)')
+    prss() { awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$PEER_PID/status; }
+    PRSS_LOAD=$(prss)
+    pscenario() {
+        id=$1; shift
+        set -- $(wrk_run "$@")
+        echo "peer $id: $1 req/s, p50 $2 ms, p99 $3 ms, non-2xx $4"
+        echo "$id $1 $2 $3 $4" >> "$OUT.peer"
+    }
+    # NocoDB's where syntax for the same filters; its lists always count the total
+    PVIEW='(種別,eq,転倒)~and(報告日,gte,exactDate,2025-01-01)~and(報告日,lte,exactDate,2025-12-31)'
+    PREC="/api/v2/tables/$PEER_TABLE/records"
+    pscenario get -t2 -c32 -d${DUR}s -s bench/wrk/peer_get.lua "$PBASE"
+    pscenario view -t2 -c32 -d${DUR}s -H "xc-token: $TOKEN" "$PBASE$PREC?where=$(urlq "$PVIEW")&sort=-$(urlq 報告日)&limit=100"
+    pscenario user -t2 -c32 -d${DUR}s -H "xc-token: $TOKEN" "$PBASE$PREC?where=$(urlq '(担当者,eq,staff07)')&sort=-$(urlq 発生日時)&limit=100"
+    pscenario like -t2 -c32 -d${DUR}s -H "xc-token: $TOKEN" "$PBASE$PREC?where=$(urlq '(概要,like,車椅子)')&sort=-Id&limit=100"
+    pscenario post -t2 -c32 -d${DUR}s -s bench/wrk/peer_post.lua "$PBASE"
+    PBULK=$(node bench/peer/peer.mjs bulk "$PBASE" "$PEER_TABLE" "$TOKEN" 100)
+    echo "peer bulk: $PBULK"
+    PADHOC_MS=$(for i in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' -H "xc-token: $TOKEN" "$PBASE$PREC?where=$(urlq '(関係者数,eq,7)~and(重症度,eq,重度)')&limit=100"; done | sort -n | sed -n 3p)
+    PRSS_END=$(prss)
+    kill $PEER_PID; wait $PEER_PID 2>/dev/null || true
+    PEER_PID=
+fi
+
 ROUNDS="${CRASH_ROUNDS:-20}"
 echo "crash-restart rounds ($ROUNDS)..."
 CRASH=$( (cd tests && CRASH_ROUNDS=$ROUNDS node --test api/crash.test.mjs 2>&1) | grep -E "crash rounds|^# (pass|fail)" | tr '\n' ' ')
@@ -100,6 +146,34 @@ RES="bench/results/$DATE-$COMMIT.md"
     echo "| ad-hoc filter on fields no view uses, with totalCount (median of 5) | $(awk -v t="$ADHOC_MS" 'BEGIN{printf "%.0f ms", t*1000}') | one scan, ~300 ms |"
     echo "| server RSS after the load / at the end / peak (heap: anonymous memory) | $RSS_LOAD / $RSS_END / $HWM MB | ≤ 150 MB after the load |"
     echo
+    if [ -n "$PEER_TABLE" ]; then
+        echo "## Side by side with NocoDB $(node -p 'require("./bench/peer/node_modules/nocodb/package.json").version')"
+        echo
+        echo "The peer runs on the same machine in the same run, after Tsumiki is stopped: NocoDB as an Express"
+        echo "app (\`bench/peer/serve.mjs\`) with its default SQLite, an incident table with the same 15 columns and"
+        echo "the same $N generated records (\`bench/peer/peer.mjs\`: the first 20,000 through its bulk API, the rest"
+        echo "written into its SQLite file in the formats it stored; the person in charge is a text column, as"
+        echo "NocoDB has no kintone-style user field). Same wrk settings; its token in \`xc-token\`. NocoDB counts"
+        echo "the total on every list request, so its view rows stand for both the page and the page with totalCount."
+        echo "NocoDB creates no indexes for filters; none were added by hand (a user of it could not either)."
+        echo
+        echo "| scenario | Tsumiki req/s | NocoDB req/s | ratio | Tsumiki p50 / p99 ms | NocoDB p50 / p99 ms |"
+        echo "|---|---|---|---|---|---|"
+        while read -r id rps p50 p99 bad; do
+            set -- $(grep "^$id " "$OUT.tsumiki")
+            ratio=$(awk -v a="$2" -v b="$rps" 'BEGIN { if (b > 0) printf "%.0fx", a / b; else print "-" }')
+            note=""; [ "${bad:-0}" != 0 ] && note=" ($bad errors)"
+            echo "| $id | $2 | $rps$note | $ratio | $3 / $4 | $p50 / $p99 |"
+        done < "$OUT.peer"
+        echo
+        echo "| figure | Tsumiki | NocoDB |"
+        echo "|---|---|---|"
+        echo "| bulk POST, 100 records a call, sequential client | $(echo "$BULK" | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0)).recordsPerSec+" records/s")') | $(echo "$PBULK" | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0)).recordsPerSec+" records/s")') |"
+        echo "| loading through the API | $(echo "$LOAD" | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0)).recordsPerSec+" records/s")') | $(echo "$PEER" | node -e 'const j=JSON.parse(require("fs").readFileSync(0)); process.stdout.write(j.apiRecordsPerSec+" records/s (first "+j.apiRows+")")') |"
+        echo "| ad-hoc filter, median of 5 (Tsumiki with totalCount) | $(awk -v t="$ADHOC_MS" 'BEGIN{printf "%.0f ms", t*1000}') | $(awk -v t="$PADHOC_MS" 'BEGIN{printf "%.0f ms", t*1000}') |"
+        echo "| server RSS after the load / at the end | $RSS_LOAD / $RSS_END | $PRSS_LOAD / $PRSS_END |"
+        echo
+    fi
     echo "Crash-restart: \`CRASH_ROUNDS=$ROUNDS node --test tests/api/crash.test.mjs\` -- 4 writers posting 100-record batches"
     echo "and 2 readers, the server killed with SIGKILL at a random moment, restarted, and every batch checked:"
     echo "acknowledged ones whole, the others absent. Result: $CRASH"
