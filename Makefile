@@ -28,7 +28,7 @@ FUZZ    := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 PORT    ?= 8080
 DATA    ?= ./data
 
-.PHONY: all deps run bench test unit api fuzz-replay asan fuzz clean fmt fmt-check
+.PHONY: all deps run bench test unit api ui fuzz-replay asan fuzz clean fmt fmt-check
 all: $(O)/tsumiki
 
 deps:
@@ -38,9 +38,22 @@ $(O)/libtsumiki.a: $(OBJ_LIB)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(O)/tsumiki: $(OBJ_BIN) $(O)/libtsumiki.a
-	$(CC) $(LDFLAGS) -o $@ $(OBJ_BIN) $(O)/libtsumiki.a $(LDLIBS)
+$(O)/tsumiki: $(OBJ_BIN) $(O)/gen/assets.o $(O)/libtsumiki.a
+	$(CC) $(LDFLAGS) -o $@ $(OBJ_BIN) $(O)/gen/assets.o $(O)/libtsumiki.a $(LDLIBS)
 	@[ "$(O)" != build/default ] || ln -sf $(O)/tsumiki tsumiki
+
+# The browser UI (web/, Vite) is built once into build/web and compiled into the binary.
+WEB_SRC := $(shell find web -path web/node_modules -prune -o -type f -print 2>/dev/null)
+build/web/index.html: $(WEB_SRC)
+	@echo "  VITE web"
+	@cd web && npm run -s build
+
+$(O)/gen/assets.c: build/web/index.html tools/embed.mjs
+	@mkdir -p $(dir $@)
+	@node tools/embed.mjs build/web $@
+
+$(O)/gen/assets.o: $(O)/gen/assets.c
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -68,6 +81,9 @@ unit: all $(UNIT)
 
 api: all
 	@TSUMIKI_BIN=$(O)/tsumiki tools/run-api.sh
+
+ui: all
+	@TSUMIKI_BIN=$(O)/tsumiki tools/run-ui.sh
 
 fuzz-replay: $(FUZZ:%=$(O)/tests/fuzz/%)
 	@for t in $(FUZZ); do $(O)/tests/fuzz/$$t tests/fuzz/corpus/$${t#fuzz_} || exit 1; done

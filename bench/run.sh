@@ -33,7 +33,7 @@ RSS_LOAD=$(rss)
 row() { printf '| %s | %s | %s | %s | %s | `%s` |\n' "$1" "$2" "$3" "$4" "$5" "$6" >> "$OUT"; }
 # run wrk; print "req/s p50 p99" (ms)
 wrk_run() {
-    wrk "$@" --latency 2>&1 | awk '
+    wrk --timeout 30s "$@" --latency 2>&1 | awk '
         /Requests\/sec/ {rps=$2}
         /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
         /Non-2xx/ {bad=$NF}
@@ -52,7 +52,9 @@ scenario() {
 VIEW='種別 in ("転倒") and 報告日 >= "2025-01-01" and 報告日 <= "2025-12-31" order by 報告日 desc limit 100'
 USERV='担当者 in ("staff07") order by 発生日時 desc limit 100'
 LIKE='概要 like "車椅子" order by $id desc limit 100'
-ADHOC='関係者数 = 7 and 重症度 in ("重度") limit 100'
+# ad-hoc: a different value each time, so no remembered total answers it
+adhoc() { echo "関係者数 = $1 and 重症度 in (\"重度\") limit 100"; }
+ADHOC=$(adhoc N)
 export APP N AUTH
 WRKARGS="-t2 -c32 -d${DUR}s -s bench/wrk/get.lua"
 scenario get "GET record.json (random id)" "≥ 25,000 req/s, p99 ≤ 10 ms" -t2 -c32 -d${DUR}s -s bench/wrk/get.lua "$BASE"
@@ -73,7 +75,7 @@ scenario mixed "mixed 80% GET / 10% view / 10% POST, 256 connections" "no errors
 
 BULK=$(node bench/bulk.mjs "$BASE" "$PW" "$APP" 200)
 echo "bulk: $BULK"
-ADHOC_MS=$(for i in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' -H "X-Cybozu-Authorization: $AUTH" "$BASE/k/v1/records.json?app=$APP&totalCount=true&query=$(urlq "$ADHOC")"; done | sort -n | sed -n 3p)
+ADHOC_MS=$(for i in 3 4 5 6 7; do curl -s -o /dev/null -w '%{time_total}\n' -H "X-Cybozu-Authorization: $AUTH" "$BASE/k/v1/records.json?app=$APP&totalCount=true&query=$(urlq "$(adhoc $i)")"; done | sort -n | sed -n 3p)
 RSS_END=$(rss)
 HWM=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/$PID/status)
 kill $PID; wait $PID 2>/dev/null || true
@@ -112,7 +114,7 @@ if [ "${BENCH_PEER:-1}" != 0 ]; then
     pscenario post -t2 -c32 -d${DUR}s -s bench/wrk/peer_post.lua "$PBASE"
     PBULK=$(node bench/peer/peer.mjs bulk "$PBASE" "$PEER_TABLE" "$TOKEN" 100)
     echo "peer bulk: $PBULK"
-    PADHOC_MS=$(for i in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' -H "xc-token: $TOKEN" "$PBASE$PREC?where=$(urlq '(関係者数,eq,7)~and(重症度,eq,重度)')&limit=100"; done | sort -n | sed -n 3p)
+    PADHOC_MS=$(for i in 3 4 5 6 7; do curl -s -o /dev/null -w '%{time_total}\n' -H "xc-token: $TOKEN" "$PBASE$PREC?where=$(urlq "(関係者数,eq,$i)~and(重症度,eq,重度)")&limit=100"; done | sort -n | sed -n 3p)
     PRSS_END=$(prss)
     kill $PEER_PID; wait $PEER_PID 2>/dev/null || true
     PEER_PID=
@@ -143,7 +145,7 @@ RES="bench/results/$DATE-$COMMIT.md"
     echo "|---|---|---|"
     echo "| load of $N records | $(echo "$LOAD" | node -e 'const j=JSON.parse(require("fs").readFileSync(0)); process.stdout.write((j.loadMs/1000).toFixed(1)+" s, "+j.recordsPerSec+" records/s")') | ≤ 20 s for 1,000,000 |"
     echo "| bulk POST, 100 records a call, sequential client | $(echo "$BULK" | node -e 'const j=JSON.parse(require("fs").readFileSync(0)); process.stdout.write(j.recordsPerSec+" records/s (p50 "+j.p50+" ms, p99 "+j.p99+" ms a call)")') | ≥ 30,000 records/s |"
-    echo "| ad-hoc filter on fields no view uses, with totalCount (median of 5) | $(awk -v t="$ADHOC_MS" 'BEGIN{printf "%.0f ms", t*1000}') | one scan, ~300 ms |"
+    echo "| ad-hoc filter on fields no view uses, with totalCount (median of 5 values) | $(awk -v t="$ADHOC_MS" 'BEGIN{printf "%.0f ms", t*1000}') | one scan, ~300 ms |"
     echo "| server RSS after the load / at the end / peak (heap: anonymous memory) | $RSS_LOAD / $RSS_END / $HWM MB | ≤ 150 MB after the load |"
     echo
     if [ -n "$PEER_TABLE" ]; then
@@ -170,7 +172,7 @@ RES="bench/results/$DATE-$COMMIT.md"
         echo "|---|---|---|"
         echo "| bulk POST, 100 records a call, sequential client | $(echo "$BULK" | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0)).recordsPerSec+" records/s")') | $(echo "$PBULK" | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0)).recordsPerSec+" records/s")') |"
         echo "| loading through the API | $(echo "$LOAD" | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0)).recordsPerSec+" records/s")') | $(echo "$PEER" | node -e 'const j=JSON.parse(require("fs").readFileSync(0)); process.stdout.write(j.apiRecordsPerSec+" records/s (first "+j.apiRows+")")') |"
-        echo "| ad-hoc filter, median of 5 (Tsumiki with totalCount) | $(awk -v t="$ADHOC_MS" 'BEGIN{printf "%.0f ms", t*1000}') | $(awk -v t="$PADHOC_MS" 'BEGIN{printf "%.0f ms", t*1000}') |"
+        echo "| ad-hoc filter, median of 5 values (Tsumiki with totalCount) | $(awk -v t="$ADHOC_MS" 'BEGIN{printf "%.0f ms", t*1000}') | $(awk -v t="$PADHOC_MS" 'BEGIN{printf "%.0f ms", t*1000}') |"
         echo "| server RSS after the load / at the end | $RSS_LOAD / $RSS_END | $PRSS_LOAD / $PRSS_END |"
         echo
     fi

@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-libsodium-dev libcmocka-dev clang libclang-rt-14-dev wrk"
+libsodium-dev libcmocka-dev clang libclang-rt-14-dev wrk chromium fonts-noto-cjk"
 # node and npm: the image ships them; Debian's own only when none is on the PATH
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 
@@ -23,11 +23,12 @@ if [ -n "$missing" ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
 
-# node packages for the API tests (the official kintone client and CLI)
-if [ -f tests/package.json ]; then
-    stamp=tests/node_modules/.deps-stamp
-    if [ ! -f "$stamp" ] || [ tests/package-lock.json -nt "$stamp" ]; then
-        (cd tests && npm ci --no-audit --no-fund --loglevel=error)
+# node packages: the UI's build (web/) and the tests (the official kintone client
+# and CLI, playwright-core for the browser tests)
+for dir in web tests; do
+    stamp=$dir/node_modules/.deps-stamp
+    if [ ! -f "$stamp" ] || [ $dir/package-lock.json -nt "$stamp" ]; then
+        (cd $dir && npm ci --no-audit --no-fund --loglevel=error)
         touch "$stamp"
     fi
-fi
+done

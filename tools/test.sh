@@ -1,8 +1,8 @@
 #!/bin/sh
 # tools/test.sh - every test, as `make test` runs it:
-#   1. unit tests (cmocka)            3. fuzz corpora replayed         5. ASan+UBSan build:
-#   2. API tests (official client     4. libFuzzer, FUZZ_SECONDS each     unit and API tests again
-#      and CLI, node:test)
+#   1. unit tests (cmocka)            3. browser tests (chromium)      5. libFuzzer, FUZZ_SECONDS each
+#   2. API tests (official client     4. fuzz corpora replayed         6. ASan+UBSan build:
+#      and CLI, node:test)                                                unit and API tests again
 # Ends with one line "N passed, N failed"; exits non-zero if anything failed.
 cd "$(dirname "$0")/.." || exit 1
 total_p=0 total_f=0
@@ -36,6 +36,7 @@ replay() {
 
 step "unit" make -s unit
 step "api" make -s api
+step "ui" sh -c 'make -s all && tools/run-ui.sh'
 step "fuzz corpus replay" replay O=build/default
 if command -v clang >/dev/null 2>&1; then
     step "libFuzzer (${FUZZ_SECONDS:-20}s per target)" make -s fuzz

@@ -9,6 +9,7 @@
  */
 #include "base/common.h"
 #include "http/http.h"
+#include "http/assets.h"
 #include "api/api.h"
 #include "base/log.h"
 #include "base/str.h"
@@ -88,15 +89,6 @@ struct pending {
     bool too_large;
 };
 
-static const char home_page[] =
-    "<!doctype html><html lang=\"ja\"><meta charset=\"utf-8\"><title>Tsumiki</title>"
-    "<body style=\"font-family:sans-serif;max-width:40em;margin:3em auto;line-height:1.6\">"
-    "<h1>Tsumiki 積み木</h1>"
-    "<p>The Tsumiki server is running. Its kintone-compatible REST API is at "
-    "<code>/k/v1/</code>; point the official kintone client or CLI at this address.</p>"
-    "<p>Tsumiki サーバーが動いています。kintone 互換の REST API は <code>/k/v1/</code> "
-    "にあります。</p></body></html>";
-
 static enum MHD_Result reply(struct MHD_Connection *c, int status, char *body, size_t len,
                              const char *type, const char *kcode, const char *cookie)
 {
@@ -111,6 +103,25 @@ static enum MHD_Result reply(struct MHD_Connection *c, int status, char *body, s
     if (cookie)
         MHD_add_response_header(r, "Set-Cookie", cookie);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* The UI's files: hashed names are cached for good, the page itself is
+ * checked every time so a new version is picked up at once. */
+static enum MHD_Result reply_asset(struct MHD_Connection *c, const struct ts_asset *a)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(r, "Content-Type", a->type);
+    MHD_add_response_header(r, "Cache-Control",
+                            a->immutable ? "public, max-age=31536000, immutable" : "no-cache");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data: blob:;"
+                            " style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+    enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
     MHD_destroy_response(r);
     return ret;
 }
@@ -182,13 +193,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
 
     const char *path = ts_api_strip_prefix(url);
-    if (!path && strncmp(url, "/api/", 5) == 0)
-        path = url;
+    if (!path && (strncmp(url, "/api/", 5) == 0 || strncmp(url, "/v1/", 4) == 0))
+        path = url; /* our extensions, and the cybozu.com User API */
     if (!path) {
-        if (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0) {
-            char *body = ts_xstrdup(home_page);
-            return reply(c, 200, body, strlen(body), "text/html; charset=utf-8", NULL, NULL);
-        }
+        const struct ts_asset *a = ts_asset_find(strcmp(url, "/") == 0 ? "/index.html" : url);
+        if (a)
+            return reply_asset(c, a);
         char *body = ts_xstrdup("Not found\n");
         return reply(c, 404, body, strlen(body), "text/plain; charset=utf-8", NULL, NULL);
     }

@@ -1,0 +1,189 @@
+// The browser UI, driven in Debian's chromium by playwright-core against a
+// freshly started server: a member of staff builds an incident-report app and
+// works in it. Each step saves a screenshot under tests/ui/screenshots/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { startServer, BIN } from "../api/helpers/server.mjs";
+
+const shots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
+mkdirSync(shots, { recursive: true });
+let server, browser, page, appUrl;
+const PASSWORD = "tanaka-password-1";
+
+function addUser(code, name) {
+  execFileSync(BIN, ["user", "add", code, "--name", name, "--data", server.data], {
+    env: { ...process.env, TSUMIKI_PASSWORD: PASSWORD }, stdio: "pipe",
+  });
+}
+const shot = (name) => page.screenshot({ path: join(shots, name + ".png"), fullPage: true });
+const pad = (n) => String(n).padStart(2, "0");
+const today = new Date();
+const thisMonth = (d) => `${today.getFullYear()}-${pad(today.getMonth() + 1)}-${pad(d)}`;
+const lastMonthDate = (() => { const d = new Date(today.getFullYear(), today.getMonth() - 1, 10); return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-10`; })();
+
+before(async () => {
+  server = await startServer();
+  addUser("tanaka", "田中 花子");
+  addUser("suzuki", "鈴木 一郎");
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: ["--no-sandbox"] });
+  const context = await browser.newContext({ locale: "ja-JP", viewport: { width: 1280, height: 860 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  page.on("pageerror", (e) => console.error("page error:", e));
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// a field dialog: label, code, and the rest by the caller
+async function fieldDialog(label, code, more = async () => {}) {
+  const d = page.getByRole("dialog");
+  await d.getByLabel("フィールド名", { exact: true }).fill(label);
+  await more(d);
+  await d.getByLabel("フィールドコード").fill(code);
+  await d.getByRole("button", { name: "OK" }).click();
+  await assert.doesNotReject(d.waitFor({ state: "detached" }));
+}
+
+test("1. log in as a new user, build and deploy an incident-report app", async () => {
+  await page.goto(server.base + "/");
+  await page.getByLabel("ログイン名").fill("tanaka");
+  await page.getByLabel("パスワード").fill(PASSWORD);
+  await shot("01-login");
+  await page.getByRole("button", { name: "ログイン" }).click();
+  await page.getByRole("heading", { name: "アプリ" }).waitFor();
+  await page.getByRole("button", { name: /アプリを作成/ }).click();
+  await page.getByLabel("アプリ名").fill("事故報告");
+  await page.getByRole("dialog").getByRole("button", { name: "アプリを作成" }).click();
+  await page.getByText("パーツをフォームへドラッグ").waitFor();
+
+  // the first field by dragging it from the palette onto the form
+  await page.locator(".palette-item", { hasText: "文字列(1行)" }).dragTo(page.locator(".row-items.new-row"));
+  await fieldDialog("件名", "title", async (d) => d.getByLabel("必須項目にする").check());
+  // the rest by clicking the palette (the keyboard's way)
+  await page.locator(".palette-item", { hasText: "ドロップダウン" }).click();
+  await fieldDialog("種別", "kind", async (d) => {
+    await d.getByLabel("選択肢 1").fill("転倒");
+    await d.getByLabel("選択肢 2").fill("誤薬");
+    await d.getByRole("button", { name: /選択肢を追加/ }).click();
+    await d.getByLabel("選択肢 3").fill("その他");
+  });
+  await page.locator(".palette-item", { hasText: "日付" }).first().click();
+  await fieldDialog("発生日", "date");
+  await page.locator(".palette-item", { hasText: "数値" }).click();
+  await fieldDialog("関係者数", "people", async (d) => {
+    await d.getByLabel("最大値").fill("10");
+    await d.getByLabel("単位記号", { exact: true }).fill("人");
+    await d.getByLabel("単位記号の位置").selectOption("AFTER");
+  });
+  await page.locator(".palette-item", { hasText: "ユーザー選択" }).click();
+  await fieldDialog("担当者", "owner");
+  await page.locator(".palette-item", { hasText: "文字列(複数行)" }).click();
+  await fieldDialog("詳細", "detail");
+  // two fields side by side: the date moves up, to the end of the row above
+  await page.getByRole("button", { name: "上へ: 発生日" }).click();
+  await shot("02-builder-form");
+  await page.getByRole("button", { name: "アプリを更新" }).click();
+  await page.getByText("アプリを更新しました。").waitFor();
+  await shot("03-deployed");
+  appUrl = page.url().replace(/\/settings$/, "");
+  await page.goto(appUrl);
+  await page.getByRole("heading", { name: "事故報告" }).waitFor();
+});
+
+test("2. five records through the form, one validation error shown and corrected", async () => {
+  const reports = [
+    ["居室で転倒", "転倒", thisMonth(3), "1"],
+    ["誤薬の疑い", "誤薬", thisMonth(5), "2"],
+    ["廊下で転倒", "転倒", thisMonth(8), "99"], // over the maximum of 10
+    ["先月の転倒", "転倒", lastMonthDate, "1"],
+    ["備品の破損", "その他", thisMonth(1), "3"],
+  ];
+  for (const [title, kind, date, people] of reports) {
+    await page.goto(appUrl + "/new");
+    await page.getByLabel("件名").waitFor();
+    await page.getByLabel("件名").fill(title);
+    await page.getByLabel("種別").selectOption(kind);
+    await page.getByLabel("発生日").fill(date);
+    await page.getByLabel("関係者数").fill(people);
+    await page.getByLabel("詳細").fill(`${title}。経過を観察中。`);
+    await page.locator("#f-owner").fill("suz");
+    await page.getByRole("option", { name: /鈴木/ }).click();
+    await page.getByRole("button", { name: "保存" }).click();
+    if (people === "99") {
+      const err = page.locator("#f-people-err");
+      await err.waitFor();
+      assert.match(await err.textContent(), /10以下/);
+      await shot("04-validation-error");
+      await page.getByLabel("関係者数").fill("4");
+      await page.getByRole("button", { name: "保存" }).click();
+    }
+    await page.getByRole("heading", { name: /レコード \d+/ }).waitFor();
+  }
+  await shot("05-record-page");
+  await page.goto(appUrl);
+  await page.locator("table.records tbody tr").nth(4).waitFor();
+  assert.equal(await page.locator("table.records tbody tr").count(), 5);
+  await shot("06-list");
+});
+
+test("3. filter to one drop-down value and this month, sort by date", async () => {
+  await page.getByRole("button", { name: /条件で絞り込む/ }).click();
+  await page.getByRole("button", { name: /条件を追加/ }).click();
+  const c1 = page.locator(".cond").nth(0);
+  await c1.getByLabel("フィールド").selectOption("kind");
+  await c1.getByLabel("転倒").check();
+  await page.getByRole("button", { name: /条件を追加/ }).click();
+  const c2 = page.locator(".cond").nth(1);
+  await c2.getByLabel("フィールド").selectOption("date");
+  await c2.getByLabel("条件").selectOption("eq");
+  await c2.getByLabel("値").first().selectOption("THIS_MONTH()");
+  await page.getByRole("button", { name: "適用" }).click();
+  await page.getByRole("button", { name: /^発生日/ }).click(); // ascending
+  await page.waitForFunction(() => document.querySelectorAll("table.records tbody tr").length === 2);
+  const titles = await page.locator("table.records tbody tr td:nth-child(3)").allTextContents();
+  assert.deepEqual(titles, ["居室で転倒", "廊下で転倒"]);
+  await shot("07-filtered-sorted");
+});
+
+test("4. edit a record, see the change in its history, restore the old version", async () => {
+  await page.locator("table.records tbody tr").first().getByRole("link").click();
+  await page.getByRole("button", { name: "編集" }).click();
+  await page.getByLabel("件名").fill("居室で転倒(修正)");
+  await page.getByRole("button", { name: "保存" }).click();
+  await page.locator(".history-list").getByText("件名: 「居室で転倒」→「居室で転倒(修正)」").waitFor();
+  await shot("08-history");
+  await page.locator(".history-list > li").nth(1).getByRole("button", { name: "このバージョンに戻す" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "OK" }).click();
+  await page.locator(".form-field .value", { hasText: /^居室で転倒$/ }).waitFor();
+  await shot("09-restored");
+});
+
+test("5. comment with a mention", async () => {
+  await page.locator("#mention-pick").fill("鈴木");
+  await page.getByRole("option", { name: /鈴木/ }).click();
+  await page.getByLabel("コメントを書く").fill("ご家族への連絡をお願いします。");
+  await page.getByRole("button", { name: "投稿" }).click();
+  await page.locator(".comment-list li", { hasText: "ご家族への連絡をお願いします。" }).waitFor();
+  assert.match(await page.locator(".comment-list li").first().textContent(), /@鈴木 一郎/);
+  await shot("10-comment");
+});
+
+test("6. switch the UI to English and back", async () => {
+  await page.getByLabel("言語").selectOption("en");
+  await page.getByRole("heading", { name: "Comments" }).waitFor();
+  await page.getByRole("link", { name: "Portal" }).click();
+  await page.getByRole("heading", { name: "Apps" }).waitFor();
+  await shot("11-english");
+  await page.reload(); // the choice survives a reload, as does the session
+  await page.getByRole("heading", { name: "Apps" }).waitFor();
+  await page.getByLabel("Language").selectOption("ja");
+  await page.getByRole("heading", { name: "アプリ" }).waitFor();
+  await shot("12-japanese");
+});

@@ -1,0 +1,122 @@
+// api.ts - the REST API as the browser uses it: the same kintone endpoints the
+// official client calls, with the session cookie and the request token.
+export interface KintoneError {
+  status: number;
+  code: string;
+  message: string;
+  id?: string;
+  errors?: Record<string, { messages: string[] }>;
+}
+
+export class ApiError extends Error implements KintoneError {
+  status: number;
+  code: string;
+  id?: string;
+  errors?: Record<string, { messages: string[] }>;
+  constructor(e: KintoneError) {
+    super(e.message);
+    this.status = e.status;
+    this.code = e.code;
+    this.id = e.id;
+    this.errors = e.errors;
+  }
+}
+
+let requestToken = "";
+export const setRequestToken = (t: string) => (requestToken = t);
+
+type Method = "GET" | "POST" | "PUT" | "DELETE";
+
+// Calls a kintone-style endpoint. GET parameters go in the query string as
+// kintone's bracket notation; writes carry __REQUEST_TOKEN__ in the body.
+export async function call<T = any>(method: Method, path: string, params: Record<string, unknown> = {}): Promise<T> {
+  const lang = document.documentElement.lang || "ja";
+  const headers: Record<string, string> = { "X-Requested-With": "XMLHttpRequest", "Accept-Language": lang };
+  let url = path;
+  let body: string | undefined;
+  if (method === "GET") {
+    const q = toQuery(params);
+    if (q) url += "?" + q;
+  } else {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify({ ...params, __REQUEST_TOKEN__: requestToken });
+  }
+  let res: Response;
+  try {
+    res = await fetch(url, { method, headers, body, credentials: "same-origin" });
+  } catch {
+    throw new ApiError({ status: 0, code: "NETWORK", message: "" });
+  }
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (!res.ok) throw new ApiError({ status: res.status, code: json?.code ?? String(res.status), message: json?.message ?? text, id: json?.id, errors: json?.errors });
+  return json as T;
+}
+
+function toQuery(params: Record<string, unknown>): string {
+  const parts: string[] = [];
+  const add = (k: string, v: unknown) => {
+    if (v === undefined || v === null) return;
+    if (Array.isArray(v)) v.forEach((x, i) => add(`${k}[${i}]`, x));
+    else if (typeof v === "object") for (const [kk, vv] of Object.entries(v as object)) add(`${k}.${kk}`, vv);
+    else parts.push(encodeURIComponent(k) + "=" + encodeURIComponent(String(v)));
+  };
+  for (const [k, v] of Object.entries(params)) add(k, v);
+  return parts.join("&");
+}
+
+export const k = (p: string) => "/k/v1" + p;
+
+// --- the shapes the UI reads (KINTONE-API.md)
+export interface Session {
+  user: { code: string; name: string; language?: string; administrator?: boolean };
+  requestToken: string;
+}
+export interface AppInfo {
+  appId: string;
+  name: string;
+  description: string;
+  creator: { code: string; name: string };
+  modifiedAt: string;
+}
+export interface FieldProp {
+  type: string;
+  code: string;
+  label: string;
+  noLabel?: boolean;
+  required?: boolean;
+  unique?: boolean;
+  defaultValue?: any;
+  defaultNowValue?: boolean;
+  options?: Record<string, { label: string; index: string | number }>;
+  minValue?: string;
+  maxValue?: string;
+  minLength?: string;
+  maxLength?: string;
+  digit?: boolean;
+  displayScale?: string;
+  unit?: string;
+  unitPosition?: "BEFORE" | "AFTER";
+  align?: "HORIZONTAL" | "VERTICAL";
+  protocol?: string;
+  [k: string]: any;
+}
+export interface LayoutRow {
+  type: "ROW";
+  fields: { type: string; code?: string; label?: string; elementId?: string; size?: { width?: string } }[];
+}
+export interface View {
+  type: string;
+  name: string;
+  id?: string;
+  index: string | number;
+  fields?: string[];
+  filterCond: string;
+  sort: string;
+}
+export type KRecord = Record<string, { type: string; value: any }>;

@@ -1,0 +1,80 @@
+// fields/types.ts - what the UI knows of each field type: how it is offered in
+// the builder's palette, which settings it has, and how its value is shown and
+// entered. Adding a field type is adding an entry here and, if it needs one,
+// an input in fields/inputs.tsx.
+import type { FieldProp } from "../api";
+
+export type Setting = "required" | "unique" | "default" | "options" | "range" | "length" | "unit" | "digit" | "nowDefault" | "align";
+
+export interface FieldType {
+  type: string;
+  settings: Setting[];
+  // the query operators a filter offers for it (KINTONE-API.md §8)
+  ops: string[];
+  layoutOnly?: boolean; // LABEL, SPACER, HR: no value
+  system?: boolean; // not in the palette
+}
+
+const TEXT_OPS = ["eq", "ne", "in", "notin", "like", "notlike"];
+const CMP = ["eq", "ne", "lt", "gt", "le", "ge"];
+const CHOICE = ["in", "notin"];
+
+export const FIELD_TYPES: FieldType[] = [
+  { type: "SINGLE_LINE_TEXT", settings: ["required", "unique", "default", "length"], ops: TEXT_OPS },
+  { type: "MULTI_LINE_TEXT", settings: ["required", "default"], ops: ["like", "notlike", "empty", "notempty"] },
+  { type: "RICH_TEXT", settings: ["required", "default"], ops: ["like", "notlike"] },
+  { type: "NUMBER", settings: ["required", "unique", "default", "range", "unit", "digit"], ops: [...CMP, "in", "notin"] },
+  { type: "DATE", settings: ["required", "unique", "default", "nowDefault"], ops: CMP },
+  { type: "TIME", settings: ["required", "default", "nowDefault"], ops: CMP },
+  { type: "DATETIME", settings: ["required", "unique", "default", "nowDefault"], ops: CMP },
+  { type: "DROP_DOWN", settings: ["required", "default", "options"], ops: CHOICE },
+  { type: "RADIO_BUTTON", settings: ["default", "options", "align"], ops: CHOICE },
+  { type: "CHECK_BOX", settings: ["required", "default", "options", "align"], ops: CHOICE },
+  { type: "MULTI_SELECT", settings: ["required", "default", "options"], ops: CHOICE },
+  { type: "USER_SELECT", settings: ["required"], ops: CHOICE },
+  { type: "LINK", settings: ["required", "unique", "default", "length"], ops: TEXT_OPS },
+  { type: "LABEL", settings: [], ops: [], layoutOnly: true },
+  { type: "SPACER", settings: [], ops: [], layoutOnly: true },
+  { type: "HR", settings: [], ops: [], layoutOnly: true },
+  { type: "RECORD_NUMBER", settings: [], ops: CMP, system: true },
+  { type: "CREATOR", settings: [], ops: CHOICE, system: true },
+  { type: "CREATED_TIME", settings: [], ops: CMP, system: true },
+  { type: "MODIFIER", settings: [], ops: CHOICE, system: true },
+  { type: "UPDATED_TIME", settings: [], ops: CMP, system: true },
+];
+
+export const fieldType = (type: string): FieldType | undefined => FIELD_TYPES.find((f) => f.type === type);
+
+export const hasOptions = (f: FieldProp) => !!f.options;
+
+// Options in their index order.
+export const optionList = (f: FieldProp): string[] =>
+  Object.values(f.options ?? {})
+    .sort((a, b) => Number(a.index) - Number(b.index))
+    .map((o) => o.label);
+
+// The value of a field as text, for lists and history.
+export function display(type: string, value: any): string {
+  if (value === null || value === undefined) return "";
+  if (Array.isArray(value)) return value.map((v) => (typeof v === "object" ? v.name || v.code : v)).join(", ");
+  if (typeof value === "object") return value.name || value.code || "";
+  if (type === "DATETIME" || type === "CREATED_TIME" || type === "UPDATED_TIME") {
+    if (!value) return "";
+    const d = new Date(value);
+    if (isNaN(d.getTime())) return value;
+    const p = (n: number) => String(n).padStart(2, "0");
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  }
+  if (type === "RICH_TEXT") {
+    const div = document.createElement("div");
+    div.innerHTML = String(value); // inert: a detached element runs no script
+    return div.textContent ?? "";
+  }
+  return String(value);
+}
+
+// A code for a new field: the type and a number that is not taken yet.
+export function newCode(type: string, taken: Set<string>): string {
+  const base = type.toLowerCase().replace(/_(.)/g, (_, c) => c.toUpperCase());
+  for (let i = 1; ; i++) if (!taken.has(`${base}${i}`)) return `${base}${i}`;
+}

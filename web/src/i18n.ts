@@ -1,0 +1,160 @@
+// i18n.ts - every word the UI shows, in Japanese and English. The language is
+// the user's choice, kept in the browser; the first time, the browser's own.
+import { useEffect, useState } from "preact/hooks";
+
+export type Lang = "ja" | "en";
+
+const ja = {
+  appTitle: "Tsumiki",
+  login: "ログイン", logout: "ログアウト", loginName: "ログイン名", password: "パスワード",
+  loginFailed: "ログイン名またはパスワードが正しくありません。",
+  loggingIn: "ログインしています…",
+  language: "言語", portal: "ポータル", apps: "アプリ", searchApps: "アプリを名前で検索",
+  noApps: "アプリはまだありません。「アプリを作成」から始めましょう。",
+  noAppsMatch: "一致するアプリはありません。",
+  createApp: "アプリを作成", newAppName: "新しいアプリ", creating: "作成しています…",
+  loading: "読み込んでいます…", saving: "保存しています…", saved: "保存しました",
+  cancel: "キャンセル", close: "閉じる", ok: "OK", save: "保存", remove: "削除", edit: "編集",
+  confirmTitle: "確認",
+  builder: "アプリの設定", form: "フォーム", views: "一覧", appSettings: "アプリ名とアイコン",
+  palette: "パーツ", paletteHint: "パーツをフォームへドラッグするか、クリックして追加します。",
+  formEmpty: "左のパーツをここへドラッグしてください。",
+  fieldSettings: "フィールドの設定", fieldName: "フィールド名", fieldCode: "フィールドコード",
+  required: "必須項目にする", unique: "値の重複を禁止する", defaultValue: "初期値",
+  options: "選択肢", addOption: "選択肢を追加", moveUp: "上へ", moveDown: "下へ",
+  minValue: "最小値", maxValue: "最大値", minLength: "最小文字数", maxLength: "最大文字数",
+  unit: "単位記号", unitPosition: "単位記号の位置", unitBefore: "値の前", unitAfter: "値の後", digit: "桁区切りを表示する",
+  defaultToday: "レコード作成日を初期値にする", defaultNow: "レコード作成日時を初期値にする",
+  hideLabel: "フィールド名を表示しない",
+  saveForm: "フォームを保存", updateApp: "アプリを更新", updating: "アプリを更新しています…",
+  appUpdated: "アプリを更新しました。", deployFailed: "アプリを更新できませんでした",
+  unsavedBuilder: "保存していない変更があります。",
+  appName: "アプリ名", description: "説明", icon: "アイコン",
+  viewName: "一覧名", columns: "表示するフィールド", filter: "絞り込み", sort: "ソート",
+  addView: "一覧を追加", allRecords: "すべてのレコード", ascending: "昇順", descending: "降順",
+  records: "レコード", addRecord: "レコードを追加", keyword: "キーワード", search: "検索",
+  prevPage: "前へ", nextPage: "次へ", pageRange: "{from}〜{to} 件目",
+  noRecords: "レコードはありません。", selectAll: "すべて選択",
+  deleteSelected: "選択したレコードを削除", deleteConfirm: "{n} 件のレコードを削除します。元に戻せません。",
+  deleted: "削除しました", filterBuilder: "条件で絞り込む", addCondition: "条件を追加",
+  matchAll: "すべての条件を満たす", matchAny: "いずれかの条件を満たす", apply: "適用", clear: "クリア",
+  record: "レコード", recordNew: "レコードの追加", duplicate: "再利用", del: "削除",
+  recordSaved: "保存しました", recordDeleted: "レコードを削除しました。",
+  unsavedRecord: "保存していない変更があります。このページを離れますか?",
+  comments: "コメント", writeComment: "コメントを書く", post: "投稿", mention: "宛先を追加",
+  noComments: "コメントはありません。", history: "変更履歴", restore: "このバージョンに戻す",
+  restoreConfirm: "レコードをこのバージョンの内容に戻します。",
+  restored: "戻しました", created: "作成", updated: "更新", changedFrom: "{field}: 「{from}」→「{to}」",
+  errorsBelow: "入力内容を確認してください。", networkError: "サーバーに接続できません。ネットワークを確認して、もう一度お試しください。",
+  sessionExpired: "ログインの有効期限が切れました。もう一度ログインしてください。",
+  notFound: "ページが見つかりません。", backToPortal: "ポータルへ戻る",
+  errorId: "エラー ID", retry: "もう一度試す",
+  today: "今日", thisMonth: "今月", lastMonth: "先月", thisYear: "今年", loginUser: "ログインユーザー",
+  op_eq: "=", op_ne: "≠", op_lt: "<", op_gt: ">", op_le: "≦", op_ge: "≧",
+  op_in: "次のいずれかを含む", op_notin: "次のいずれも含まない", op_like: "次のキーワードを含む", op_notlike: "次のキーワードを含まない",
+  op_empty: "空である", op_notempty: "空でない",
+  value: "値", field: "フィールド", operator: "条件",
+  ft_SINGLE_LINE_TEXT: "文字列(1行)", ft_MULTI_LINE_TEXT: "文字列(複数行)", ft_RICH_TEXT: "リッチエディター",
+  ft_NUMBER: "数値", ft_DATE: "日付", ft_TIME: "時刻", ft_DATETIME: "日時", ft_DROP_DOWN: "ドロップダウン",
+  ft_RADIO_BUTTON: "ラジオボタン", ft_CHECK_BOX: "チェックボックス", ft_MULTI_SELECT: "複数選択",
+  ft_USER_SELECT: "ユーザー選択", ft_LINK: "リンク", ft_LABEL: "ラベル", ft_SPACER: "スペース", ft_HR: "罫線",
+  ft_RECORD_NUMBER: "レコード番号", ft_CREATOR: "作成者", ft_CREATED_TIME: "作成日時",
+  ft_MODIFIER: "更新者", ft_UPDATED_TIME: "更新日時",
+};
+export type Key = keyof typeof ja;
+
+const en: Record<Key, string> = {
+  appTitle: "Tsumiki",
+  login: "Log in", logout: "Log out", loginName: "Login name", password: "Password",
+  loginFailed: "The login name or password is not correct.",
+  loggingIn: "Logging in…",
+  language: "Language", portal: "Portal", apps: "Apps", searchApps: "Search apps by name",
+  noApps: "There are no apps yet. Start with “Create app”.",
+  noAppsMatch: "No app matches.",
+  createApp: "Create app", newAppName: "New app", creating: "Creating…",
+  loading: "Loading…", saving: "Saving…", saved: "Saved",
+  cancel: "Cancel", close: "Close", ok: "OK", save: "Save", remove: "Remove", edit: "Edit",
+  confirmTitle: "Please confirm",
+  builder: "App settings", form: "Form", views: "Views", appSettings: "Name and icon",
+  palette: "Fields", paletteHint: "Drag a field onto the form, or click it to add it.",
+  formEmpty: "Drag fields from the left onto this area.",
+  fieldSettings: "Field settings", fieldName: "Field name", fieldCode: "Field code",
+  required: "Required field", unique: "Prohibit duplicate values", defaultValue: "Default value",
+  options: "Options", addOption: "Add option", moveUp: "Move up", moveDown: "Move down",
+  minValue: "Minimum", maxValue: "Maximum", minLength: "Minimum length", maxLength: "Maximum length",
+  unit: "Unit", unitPosition: "Unit position", unitBefore: "Before the value", unitAfter: "After the value", digit: "Show thousands separators",
+  defaultToday: "Default to the day the record is created", defaultNow: "Default to the time the record is created",
+  hideLabel: "Hide the field name",
+  saveForm: "Save form", updateApp: "Update app", updating: "Updating the app…",
+  appUpdated: "The app was updated.", deployFailed: "The app could not be updated",
+  unsavedBuilder: "There are unsaved changes.",
+  appName: "App name", description: "Description", icon: "Icon",
+  viewName: "View name", columns: "Columns", filter: "Filter", sort: "Sort",
+  addView: "Add view", allRecords: "All records", ascending: "Ascending", descending: "Descending",
+  records: "Records", addRecord: "Add record", keyword: "Keyword", search: "Search",
+  prevPage: "Previous", nextPage: "Next", pageRange: "Records {from}–{to}",
+  noRecords: "No records.", selectAll: "Select all",
+  deleteSelected: "Delete selected records", deleteConfirm: "{n} records will be deleted. This cannot be undone.",
+  deleted: "Deleted", filterBuilder: "Filter", addCondition: "Add condition",
+  matchAll: "Match all conditions", matchAny: "Match any condition", apply: "Apply", clear: "Clear",
+  record: "Record", recordNew: "New record", duplicate: "Duplicate", del: "Delete",
+  recordSaved: "Saved", recordDeleted: "The record was deleted.",
+  unsavedRecord: "There are unsaved changes. Leave this page?",
+  comments: "Comments", writeComment: "Write a comment", post: "Post", mention: "Mention",
+  noComments: "No comments.", history: "History", restore: "Restore this version",
+  restoreConfirm: "The record will be restored to this version.",
+  restored: "Restored", created: "Created", updated: "Updated", changedFrom: "{field}: “{from}” → “{to}”",
+  errorsBelow: "Please check the values below.", networkError: "Cannot reach the server. Check the network and try again.",
+  sessionExpired: "Your session has expired. Please log in again.",
+  notFound: "Page not found.", backToPortal: "Back to the portal",
+  errorId: "Error ID", retry: "Try again",
+  today: "today", thisMonth: "this month", lastMonth: "last month", thisYear: "this year", loginUser: "the logged-in user",
+  op_eq: "=", op_ne: "≠", op_lt: "<", op_gt: ">", op_le: "≤", op_ge: "≥",
+  op_in: "is any of", op_notin: "is none of", op_like: "contains", op_notlike: "does not contain",
+  op_empty: "is empty", op_notempty: "is not empty",
+  value: "Value", field: "Field", operator: "Condition",
+  ft_SINGLE_LINE_TEXT: "Text", ft_MULTI_LINE_TEXT: "Text area", ft_RICH_TEXT: "Rich text",
+  ft_NUMBER: "Number", ft_DATE: "Date", ft_TIME: "Time", ft_DATETIME: "Date and time", ft_DROP_DOWN: "Drop-down",
+  ft_RADIO_BUTTON: "Radio button", ft_CHECK_BOX: "Check box", ft_MULTI_SELECT: "Multi-choice",
+  ft_USER_SELECT: "User selection", ft_LINK: "Link", ft_LABEL: "Label", ft_SPACER: "Blank space", ft_HR: "Border",
+  ft_RECORD_NUMBER: "Record number", ft_CREATOR: "Created by", ft_CREATED_TIME: "Created datetime",
+  ft_MODIFIER: "Updated by", ft_UPDATED_TIME: "Updated datetime",
+};
+
+const dicts: Record<Lang, Record<Key, string>> = { ja, en };
+
+function initial(): Lang {
+  const saved = localStorage.getItem("tsumiki.lang");
+  if (saved === "ja" || saved === "en") return saved;
+  return navigator.language.toLowerCase().startsWith("ja") ? "ja" : "en";
+}
+
+let lang: Lang = initial();
+const listeners = new Set<() => void>();
+document.documentElement.lang = lang;
+
+export function setLang(l: Lang) {
+  lang = l;
+  localStorage.setItem("tsumiki.lang", l);
+  document.documentElement.lang = l;
+  listeners.forEach((f) => f());
+}
+export const getLang = () => lang;
+
+// t("pageRange", {from: 1, to: 20})
+export function t(key: Key, vars?: Record<string, string | number>): string {
+  let s = dicts[lang][key] ?? key;
+  if (vars) for (const [k, v] of Object.entries(vars)) s = s.replace(`{${k}}`, String(v));
+  return s;
+}
+
+// Re-renders the calling component when the language changes.
+export function useLang(): Lang {
+  const [, setN] = useState(0);
+  useEffect(() => {
+    const f = () => setN((n) => n + 1);
+    listeners.add(f);
+    return () => void listeners.delete(f);
+  }, []);
+  return lang;
+}

@@ -1,0 +1,69 @@
+// main.tsx - the shell: who is logged in, the header, and the page for the URL.
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, call, setRequestToken, type Session } from "./api";
+import { setLang, t, useLang, type Lang } from "./i18n";
+import { useRoute } from "./router";
+import { ConfirmHost, ErrorBox, Notices, ProgressBar } from "./ui/feedback";
+import { Login } from "./pages/Login";
+import { Portal } from "./pages/Portal";
+import { Builder } from "./pages/Builder";
+import { RecordList } from "./pages/RecordList";
+import { RecordPage } from "./pages/RecordPage";
+import "./style.css";
+
+function App() {
+  const lang = useLang();
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+  const route = useRoute(() => confirm(t("unsavedRecord")));
+
+  const load = () =>
+    call<Session>("GET", "/api/session")
+      .then((s) => { setRequestToken(s.requestToken); setSession(s); setError(null); })
+      .catch((e) => (e instanceof ApiError && e.status === 401 ? setSession(null) : setError(e)));
+  useEffect(() => void load(), []);
+
+  if (error) return <main><ErrorBox error={error} onRetry={load} /></main>;
+  if (session === undefined) return <main aria-busy="true"><p>{t("loading")}</p></main>;
+  if (session === null) return <Login onLogin={load} />;
+
+  const logout = async () => {
+    await call("POST", "/api/logout").catch(() => {});
+    setSession(null);
+  };
+  let page;
+  switch (route.page) {
+    case "portal": page = <Portal />; break;
+    case "builder": page = <Builder appId={route.app} key={route.app} />; break;
+    case "list": page = <RecordList appId={route.app} viewId={route.view} key={route.app} />; break;
+    case "record": page = <RecordPage appId={route.app} recordId={route.id} key={route.app + "/" + route.id} />; break;
+    case "new": page = <RecordPage appId={route.app} copyFrom={route.from} key={"new" + route.app + (route.from ?? "")} />; break;
+    default: page = <div class="page"><p>{t("notFound")}</p><a href="#/">{t("backToPortal")}</a></div>;
+  }
+  return (
+    <>
+      <a class="skip" href="#main">{lang === "ja" ? "本文へ移動" : "Skip to content"}</a>
+      <header class="top">
+        <a class="brand" href="#/">{t("appTitle")}</a>
+        <nav aria-label={t("portal")}><a href="#/">{t("portal")}</a></nav>
+        <span class="spacer" />
+        <label class="lang">
+          <span class="visually-hidden">{t("language")}</span>
+          <select value={lang} onChange={(e) => setLang((e.target as HTMLSelectElement).value as Lang)} aria-label={t("language")}>
+            <option value="ja">日本語</option>
+            <option value="en">English</option>
+          </select>
+        </label>
+        <span class="user" title={session.user.code}>{session.user.name}</span>
+        <button type="button" class="link" onClick={logout}>{t("logout")}</button>
+      </header>
+      <ProgressBar />
+      <main id="main" tabIndex={-1}>{page}</main>
+      <Notices />
+      <ConfirmHost />
+    </>
+  );
+}
+
+render(<App />, document.getElementById("root")!);

@@ -1,0 +1,384 @@
+// pages/Builder.tsx - building an app without code: fields dragged from a
+// palette onto the form and arranged in rows, a settings dialog per field, list
+// views, the app's name and icon. "Save" keeps a preview; "Update app" deploys.
+import Sortable from "sortablejs";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { ApiError, call, k, type FieldProp, type LayoutRow } from "../api";
+import { FIELD_TYPES, fieldType, newCode } from "../fields/types";
+import { t, useLang, type Key } from "../i18n";
+import { setLeaveGuard } from "../router";
+import { ErrorBox, explain, notify, withProgress } from "../ui/feedback";
+import { FieldSettings } from "./FieldSettings";
+import { ViewsEditor } from "./ViewsEditor";
+
+// One thing on the form: a field (by code) or a layout element.
+export interface Item {
+  key: string; // unique on the form, stable while editing
+  type: string;
+  code?: string; // fields
+  label?: string; // LABEL's text
+  elementId?: string;
+}
+interface Row { id: number; items: Item[] }
+
+const SYSTEM = new Set(["RECORD_NUMBER", "__ID__", "__REVISION__", "CREATOR", "CREATED_TIME", "MODIFIER", "UPDATED_TIME", "STATUS", "STATUS_ASSIGNEE", "CATEGORY"]);
+let seq = 1;
+
+export function Builder({ appId }: { appId: string }) {
+  useLang();
+  const [tab, setTab] = useState<"form" | "views" | "settings">("form");
+  const [loaded, setLoaded] = useState<{ fields: Record<string, FieldProp>; rows: Row[] } | null>(null);
+  const [fields, setFields] = useState<Record<string, FieldProp>>({});
+  const [rows, setRows] = useState<Row[]>([]);
+  const [dirty, setDirty] = useState(false);
+  const [editing, setEditing] = useState<string | null>(null); // item key
+  const [error, setError] = useState<unknown>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [deployError, setDeployError] = useState("");
+  const [busy, setBusy] = useState("");
+  const [appName, setAppName] = useState("");
+  // original code of each field as saved, by item key (codes may be renamed)
+  const savedCodes = useRef<Map<string, string>>(new Map());
+
+  const load = async () => {
+    try {
+      const [f, l, s] = await withProgress(Promise.all([
+        call<{ properties: Record<string, FieldProp> }>("GET", k("/preview/app/form/fields.json"), { app: appId }),
+        call<{ layout: LayoutRow[] }>("GET", k("/preview/app/form/layout.json"), { app: appId }),
+        call<{ name: string }>("GET", k("/preview/app/settings.json"), { app: appId }),
+      ]));
+      const props: Record<string, FieldProp> = {};
+      for (const [code, p] of Object.entries(f.properties)) if (!SYSTEM.has(p.type)) props[code] = p;
+      const placed = new Set<string>();
+      const rs: Row[] = l.layout.filter((r) => r.type === "ROW").map((r) => ({
+        id: seq++,
+        items: r.fields.filter((x) => x.type !== "SUBTABLE").map((x) => {
+          if (x.code) placed.add(x.code);
+          return { key: x.code ? "f:" + x.code : "e:" + seq++, type: x.type, code: x.code, label: x.label, elementId: x.elementId };
+        }),
+      }));
+      for (const code of Object.keys(props)) if (!placed.has(code)) rs.push({ id: seq++, items: [{ key: "f:" + code, type: props[code].type, code }] });
+      savedCodes.current = new Map(Object.keys(props).map((c) => ["f:" + c, c]));
+      setFields(props);
+      setRows(rs);
+      setLoaded({ fields: props, rows: rs });
+      setAppName(s.name);
+      setDirty(false);
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  useEffect(() => void load(), [appId]);
+  useEffect(() => {
+    setLeaveGuard(() => dirty);
+    return () => setLeaveGuard(null);
+  }, [dirty]);
+
+  const change = (rs: Row[], fs = fields) => {
+    setRows(rs.filter((r) => r.items.length > 0));
+    setFields(fs);
+    setDirty(true);
+  };
+
+  // A new item of a type: fields get a label and a code not yet taken.
+  const make = (type: string): [Item, Record<string, FieldProp>] => {
+    const ft = fieldType(type)!;
+    if (ft.layoutOnly) return [{ key: "e:" + seq++, type, label: type === "LABEL" ? t("ft_LABEL") : undefined }, fields];
+    const code = newCode(type, new Set(Object.keys(fields)));
+    const prop: FieldProp = { type, code, label: t(("ft_" + type) as Key) };
+    if (["DROP_DOWN", "RADIO_BUTTON", "CHECK_BOX", "MULTI_SELECT"].includes(type)) {
+      prop.options = { "sample1": { label: "sample1", index: "0" }, "sample2": { label: "sample2", index: "1" } };
+      if (type === "RADIO_BUTTON") prop.defaultValue = "sample1";
+    }
+    return [{ key: "f:" + code, type, code }, { ...fields, [code]: prop }];
+  };
+  const insert = (type: string, row: number, index: number, newRow: boolean) => {
+    const [item, fs] = make(type);
+    const rs = rows.map((r) => ({ ...r, items: [...r.items] }));
+    if (newRow || row >= rs.length) rs.splice(Math.min(row, rs.length), 0, { id: seq++, items: [item] });
+    else rs[row].items.splice(index, 0, item);
+    change(rs, fs);
+    return item;
+  };
+  const move = (fromRow: number, fromIdx: number, toRow: number, toIdx: number, newRow: boolean) => {
+    const rs = rows.map((r) => ({ ...r, items: [...r.items] }));
+    const [item] = rs[fromRow].items.splice(fromIdx, 1);
+    if (newRow) rs.splice(toRow, 0, { id: seq++, items: [item] });
+    else rs[toRow].items.splice(toIdx, 0, item);
+    change(rs);
+  };
+  const removeItem = (key: string) => {
+    const fs = { ...fields };
+    const it = rows.flatMap((r) => r.items).find((i) => i.key === key);
+    if (it?.code) delete fs[it.code];
+    change(rows.map((r) => ({ ...r, items: r.items.filter((i) => i.key !== key) })), fs);
+  };
+
+  // --- saving: fields removed, added, changed, then the layout
+  const save = async (): Promise<boolean> => {
+    setBusy(t("saving"));
+    setFieldErrors({});
+    try {
+      const before = loaded!.fields;
+      const items = rows.flatMap((r) => r.items).filter((i) => i.code);
+      const keptOriginal = new Set(items.map((i) => savedCodes.current.get(i.key)).filter(Boolean) as string[]);
+      const removed = Object.keys(before).filter((c) => !keptOriginal.has(c));
+      const added: Record<string, FieldProp> = {};
+      const changed: Record<string, FieldProp> = {};
+      for (const it of items) {
+        const prop = fields[it.code!];
+        const orig = savedCodes.current.get(it.key);
+        if (!orig) added[it.code!] = prop;
+        else if (JSON.stringify(before[orig]) !== JSON.stringify(prop)) changed[orig] = prop;
+      }
+      if (removed.length) await withProgress(call("DELETE", k("/preview/app/form/fields.json"), { app: appId, fields: removed }));
+      if (Object.keys(added).length) await withProgress(call("POST", k("/preview/app/form/fields.json"), { app: appId, properties: added }));
+      if (Object.keys(changed).length) await withProgress(call("PUT", k("/preview/app/form/fields.json"), { app: appId, properties: changed }));
+      const layout: LayoutRow[] = rows.map((r) => ({
+        type: "ROW",
+        fields: r.items.map((i) => (i.code ? { type: i.type, code: i.code } : { type: i.type, label: i.label, elementId: i.elementId ?? "" })),
+      }));
+      await withProgress(call("PUT", k("/preview/app/form/layout.json"), { app: appId, layout }));
+      await load();
+      notify(t("saved"));
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError && e.errors) {
+        // "properties.<code>.<setting>" → shown on the field
+        const fe: Record<string, string> = {};
+        for (const [key, v] of Object.entries(e.errors)) {
+          const m = /^properties\.([^.]+)/.exec(key);
+          if (m) fe[m[1]] = (fe[m[1]] ? fe[m[1]] + " " : "") + v.messages.join(" ");
+        }
+        setFieldErrors(fe);
+      }
+      setError(e);
+      return false;
+    } finally {
+      setBusy("");
+    }
+  };
+
+  const deploy = async () => {
+    setDeployError("");
+    if (dirty && !(await save())) return;
+    setBusy(t("updating"));
+    try {
+      await withProgress(call("POST", k("/preview/app/deploy.json"), { apps: [{ app: appId }] }));
+      for (;;) {
+        const s = await call<{ apps: { status: string; message?: string }[] }>("GET", k("/preview/app/deploy.json"), { apps: [appId] });
+        const st = s.apps[0];
+        if (st.status === "PROCESSING") { await new Promise((r) => setTimeout(r, 500)); continue; }
+        if (st.status === "SUCCESS") notify(t("appUpdated"));
+        else {
+          const msg = st.message || st.status;
+          setDeployError(msg);
+          // the message names the field concerned: mark it
+          const code = Object.keys(fields).find((c) => msg.includes(c));
+          if (code) setFieldErrors({ [code]: msg });
+        }
+        break;
+      }
+    } catch (e) {
+      setDeployError(explain(e));
+    } finally {
+      setBusy("");
+    }
+  };
+
+  if (error && !loaded) return <div class="page"><ErrorBox error={error} onRetry={load} /></div>;
+  if (!loaded) return <div class="page" aria-busy="true">{t("loading")}</div>;
+  const editItem = editing ? rows.flatMap((r) => r.items).find((i) => i.key === editing) : undefined;
+
+  return (
+    <div class="page builder">
+      <div class="page-head">
+        <h1>{appName} <small>{t("builder")}</small></h1>
+        <a href={`#/apps/${appId}`}>{t("records")}</a>
+        <span class="spacer" />
+        {dirty && <span class="dirty" role="status">{t("unsavedBuilder")}</span>}
+        <button type="button" onClick={save} disabled={!!busy || !dirty}>{t("saveForm")}</button>
+        <button type="button" class="primary" onClick={deploy} disabled={!!busy}>{t("updateApp")}</button>
+      </div>
+      {busy && <p class="busy" role="status" aria-live="polite">{busy}</p>}
+      {deployError && <div class="error-box" role="alert"><strong>{t("deployFailed")}</strong><p>{deployError}</p></div>}
+      {error && loaded ? <ErrorBox error={error} /> : null}
+      <div role="tablist" class="tabs">
+        {(["form", "views", "settings"] as const).map((x) => (
+          <button role="tab" type="button" aria-selected={tab === x} onClick={() => setTab(x)}>{t(x === "settings" ? "appSettings" : x)}</button>
+        ))}
+      </div>
+      {tab === "form" && (
+        <FormEditor rows={rows} fields={fields} fieldErrors={fieldErrors} insert={insert} move={move}
+          edit={setEditing} remove={removeItem} />
+      )}
+      {tab === "views" && <ViewsEditor appId={appId} fields={loaded.fields} />}
+      {tab === "settings" && <AppSettings appId={appId} onSaved={setAppName} />}
+      {editItem && (
+        <FieldSettings
+          item={editItem} prop={editItem.code ? fields[editItem.code] : undefined}
+          taken={new Set(Object.keys(fields).filter((c) => c !== editItem.code))}
+          onClose={() => setEditing(null)}
+          onSave={(prop, label) => {
+            const fs = { ...fields };
+            let item = editItem;
+            if (prop) {
+              delete fs[editItem.code!];
+              fs[prop.code] = prop;
+              item = { ...editItem, code: prop.code };
+            } else item = { ...editItem, label };
+            change(rows.map((r) => ({ ...r, items: r.items.map((i) => (i.key === editItem.key ? item : i)) })), fs);
+            setEditing(null);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+// --- the form canvas: rows of items, a palette, drag and drop by SortableJS
+function FormEditor(p: {
+  rows: Row[]; fields: Record<string, FieldProp>; fieldErrors: Record<string, string>;
+  insert: (type: string, row: number, index: number, newRow: boolean) => Item;
+  move: (fromRow: number, fromIdx: number, toRow: number, toIdx: number, newRow: boolean) => void;
+  edit: (key: string) => void; remove: (key: string) => void;
+}) {
+  const paletteRef = useRef<HTMLUListElement>(null);
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const latest = useRef(p);
+  latest.current = p;
+
+  useEffect(() => {
+    const s = Sortable.create(paletteRef.current!, { group: { name: "form", pull: "clone", put: false }, sort: false, animation: 120 });
+    return () => s.destroy();
+  }, []);
+  // Sortable moves DOM nodes; Preact owns them. Each drop is put back where it
+  // was and replayed as a state change, which renders the new order.
+  useEffect(() => {
+    const sortables: Sortable[] = [];
+    canvasRef.current!.querySelectorAll<HTMLElement>(".row-items").forEach((el) => {
+      sortables.push(Sortable.create(el, {
+        group: "form", animation: 120, handle: ".drag", draggable: ".item",
+        onAdd: (e) => {
+          const type = e.item.dataset.type;
+          const toRow = Number(e.to.dataset.row);
+          const newRow = e.to.dataset.newrow === "1";
+          if (type && e.pullMode === "clone") {
+            e.item.remove();
+            const item = latest.current.insert(type, toRow, e.newDraggableIndex ?? 0, newRow);
+            if (item.code) latest.current.edit(item.key);
+            return;
+          }
+          e.from.insertBefore(e.item, e.from.children[e.oldIndex ?? 0] ?? null);
+          latest.current.move(Number(e.from.dataset.row), e.oldDraggableIndex ?? 0, toRow, e.newDraggableIndex ?? 0, newRow);
+        },
+        onUpdate: (e) => {
+          const row = Number(e.from.dataset.row);
+          const items = e.from;
+          items.insertBefore(e.item, items.children[(e.oldIndex ?? 0) + ((e.oldIndex ?? 0) > (e.newIndex ?? 0) ? 1 : 0)] ?? null);
+          latest.current.move(row, e.oldDraggableIndex ?? 0, row, e.newDraggableIndex ?? 0, false);
+        },
+      }));
+    });
+    return () => sortables.forEach((s) => s.destroy());
+  }, [p.rows]);
+
+  const rowsWithNew = [...p.rows, { id: -1, items: [] as Item[] }];
+  return (
+    <div class="form-editor">
+      <aside class="palette" aria-label={t("palette")}>
+        <h2>{t("palette")}</h2>
+        <p class="hint">{t("paletteHint")}</p>
+        <ul ref={paletteRef}>
+          {FIELD_TYPES.filter((f) => !f.system).map((f) => (
+            <li data-type={f.type} class="palette-item">
+              <button type="button" onClick={() => { const it = p.insert(f.type, p.rows.length, 0, true); if (it.code) p.edit(it.key); }}>
+                {t(("ft_" + f.type) as Key)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </aside>
+      <div class="canvas" ref={canvasRef} aria-label={t("form")}>
+        {p.rows.length === 0 && <p class="empty">{t("formEmpty")}</p>}
+        {rowsWithNew.map((r, ri) => (
+          <div class={"row-items" + (r.id === -1 ? " new-row" : "")} data-row={ri} data-newrow={r.id === -1 ? "1" : "0"} key={r.id}>
+            {r.items.map((it, ii) => {
+              const f = it.code ? p.fields[it.code] : undefined;
+              const err = it.code ? p.fieldErrors[it.code] : undefined;
+              const name = f ? f.label : it.type === "LABEL" ? it.label ?? "" : t(("ft_" + it.type) as Key);
+              return (
+                <div class={"item" + (err ? " has-error" : "")} key={it.key} data-key={it.key}>
+                  <span class="drag" aria-hidden="true" title="drag">⋮⋮</span>
+                  <span class="item-body">
+                    <span class="item-label">{name}{f?.required && <span class="req" aria-label={t("required")}>*</span>}</span>
+                    <small class="item-type">{t(("ft_" + it.type) as Key)}{f ? ` · ${f.code}` : ""}</small>
+                    {err && <span class="field-error" role="alert">{err}</span>}
+                  </span>
+                  <span class="item-tools">
+                    <button type="button" aria-label={`${t("moveUp")}: ${name}`} disabled={ri === 0 && ii === 0}
+                      onClick={() => (ii > 0 ? p.move(ri, ii, ri, ii - 1, false) : p.move(ri, ii, ri - 1, p.rows[ri - 1].items.length, false))}>↑</button>
+                    <button type="button" aria-label={`${t("moveDown")}: ${name}`}
+                      onClick={() => (ii < r.items.length - 1 ? p.move(ri, ii, ri, ii + 1, false) : p.move(ri, ii, ri + 1, 0, ri + 1 >= p.rows.length))}>↓</button>
+                    {it.type !== "SPACER" && it.type !== "HR" && (
+                      <button type="button" aria-label={`${t("edit")}: ${name}`} onClick={() => p.edit(it.key)}>⚙</button>
+                    )}
+                    <button type="button" aria-label={`${t("remove")}: ${name}`} onClick={() => p.remove(it.key)}>✕</button>
+                  </span>
+                </div>
+              );
+            })}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+// --- the app's name, description and icon
+const ICONS = ["APP72", "APP36", "APP60", "APP39", "APP42", "APP16"];
+function AppSettings({ appId, onSaved }: { appId: string; onSaved: (name: string) => void }) {
+  const [s, setS] = useState<{ name: string; description: string; icon: { type: string; key: string } } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => void call("GET", k("/preview/app/settings.json"), { app: appId }).then(setS).catch(setError), [appId]);
+  if (!s) return error ? <ErrorBox error={error} /> : <p>{t("loading")}</p>;
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      await withProgress(call("PUT", k("/preview/app/settings.json"), { app: appId, name: s.name, description: s.description, icon: s.icon }));
+      onSaved(s.name);
+      notify(t("saved"));
+      setError(null);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="settings-form" onSubmit={save}>
+      <label for="app-name">{t("appName")}</label>
+      <input id="app-name" required maxLength={64} value={s.name} onInput={(e) => setS({ ...s, name: (e.target as HTMLInputElement).value })} />
+      <label for="app-desc">{t("description")}</label>
+      <textarea id="app-desc" rows={4} value={s.description} onInput={(e) => setS({ ...s, description: (e.target as HTMLTextAreaElement).value })} />
+      <fieldset>
+        <legend>{t("icon")}</legend>
+        <div class="icons">
+          {ICONS.map((key, i) => (
+            <label class={"icon-choice c" + i}>
+              <input type="radio" name="icon" checked={s.icon?.key === key} onChange={() => setS({ ...s, icon: { type: "PRESET", key } })} />
+              <span aria-hidden="true">{[...s.name][0] ?? "?"}</span>
+              <span class="visually-hidden">{key}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {error ? <p class="field-error" role="alert">{explain(error)}</p> : null}
+      <div class="actions"><button type="submit" class="primary" disabled={busy}>{t("save")}</button></div>
+    </form>
+  );
+}
+

@@ -1,0 +1,132 @@
+// pages/FieldSettings.tsx - the settings dialog of one field on the form.
+import { useState } from "preact/hooks";
+import type { FieldProp } from "../api";
+import { fieldType, optionList } from "../fields/types";
+import { FieldInput } from "../fields/inputs";
+import { t } from "../i18n";
+import { Dialog } from "../ui/feedback";
+import type { Item } from "./Builder";
+
+const CODE_RE = /^[^0-9\s!-/:-@[-^`{-~・][^\s!-/:-@[-^`{-~・]*$/u;
+
+export function FieldSettings(p: {
+  item: Item; prop?: FieldProp; taken: Set<string>;
+  onClose: () => void; onSave: (prop: FieldProp | undefined, label?: string) => void;
+}) {
+  const [f, setF] = useState<FieldProp | undefined>(p.prop ? structuredClone(p.prop) : undefined);
+  const [label, setLabel] = useState(p.item.label ?? "");
+  const [opts, setOpts] = useState<string[]>(p.prop ? optionList(p.prop) : []);
+  const [problem, setProblem] = useState<Record<string, string>>({});
+
+  if (!f) {
+    // a LABEL element: its text only
+    return (
+      <Dialog title={t("fieldSettings")} onClose={p.onClose}>
+        <form onSubmit={(e) => { e.preventDefault(); p.onSave(undefined, label); }}>
+          <label for="fs-label">{t("ft_LABEL")}</label>
+          <textarea id="fs-label" rows={3} value={label} onInput={(e) => setLabel((e.target as HTMLTextAreaElement).value)} />
+          <div class="actions"><button type="button" onClick={p.onClose}>{t("cancel")}</button><button type="submit" class="primary">{t("ok")}</button></div>
+        </form>
+      </Dialog>
+    );
+  }
+  const has = (s: string) => fieldType(f.type)!.settings.includes(s as never);
+  const set = (patch: Partial<FieldProp>) => setF({ ...f, ...patch });
+  const str = (key: keyof FieldProp) => (e: Event) => set({ [key]: (e.target as HTMLInputElement).value } as Partial<FieldProp>);
+  const bool = (key: keyof FieldProp) => (e: Event) => set({ [key]: (e.target as HTMLInputElement).checked } as Partial<FieldProp>);
+  const multi = f.type === "CHECK_BOX" || f.type === "MULTI_SELECT";
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const errs: Record<string, string> = {};
+    if (!f.label.trim()) errs.label = t("fieldName");
+    if (!CODE_RE.test(f.code) || f.code.length > 128) errs.code = t("fieldCode");
+    if (p.taken.has(f.code)) errs.code = `${f.code}: ${t("unique")}`;
+    const cleaned = opts.map((o) => o.trim()).filter(Boolean);
+    if (has("options") && (cleaned.length === 0 || new Set(cleaned).size !== cleaned.length)) errs.options = t("options");
+    setProblem(errs);
+    if (Object.keys(errs).length) return;
+    const out: FieldProp = { ...f };
+    if (has("options")) {
+      out.options = Object.fromEntries(cleaned.map((o, i) => [o, { label: o, index: String(i) }]));
+      if (multi) out.defaultValue = (out.defaultValue ?? []).filter((v: string) => cleaned.includes(v));
+      else if (out.defaultValue && !cleaned.includes(out.defaultValue)) out.defaultValue = f.type === "RADIO_BUTTON" ? cleaned[0] : "";
+      if (f.type === "RADIO_BUTTON" && !out.defaultValue) out.defaultValue = cleaned[0];
+    }
+    p.onSave(out);
+  };
+  const err = (k: string) => problem[k] && <span class="field-error" role="alert">{problem[k]}</span>;
+
+  return (
+    <Dialog title={t("fieldSettings")} onClose={p.onClose} wide>
+      <form onSubmit={submit} class="field-settings">
+        <label for="fs-label">{t("fieldName")}</label>
+        <input id="fs-label" required value={f.label} onInput={str("label")} aria-invalid={!!problem.label || undefined} />
+        {err("label")}
+        <label class="check"><input type="checkbox" checked={!!f.noLabel} onChange={bool("noLabel")} /> {t("hideLabel")}</label>
+        {has("required") && <label class="check"><input type="checkbox" checked={!!f.required} onChange={bool("required")} /> {t("required")}</label>}
+        {has("unique") && <label class="check"><input type="checkbox" checked={!!f.unique} onChange={bool("unique")} /> {t("unique")}</label>}
+        {has("options") && (
+          <fieldset>
+            <legend>{t("options")}</legend>
+            <ol class="options">
+              {opts.map((o, i) => (
+                <li>
+                  <input aria-label={`${t("options")} ${i + 1}`} value={o} onInput={(e) => setOpts(opts.map((x, j) => (j === i ? (e.target as HTMLInputElement).value : x)))} />
+                  <button type="button" aria-label={`${t("moveUp")} ${o}`} disabled={i === 0} onClick={() => { const n = [...opts]; [n[i - 1], n[i]] = [n[i], n[i - 1]]; setOpts(n); }}>↑</button>
+                  <button type="button" aria-label={`${t("moveDown")} ${o}`} disabled={i === opts.length - 1} onClick={() => { const n = [...opts]; [n[i + 1], n[i]] = [n[i], n[i + 1]]; setOpts(n); }}>↓</button>
+                  <button type="button" aria-label={`${t("remove")} ${o}`} disabled={opts.length === 1} onClick={() => setOpts(opts.filter((_, j) => j !== i))}>×</button>
+                </li>
+              ))}
+            </ol>
+            <button type="button" onClick={() => setOpts([...opts, ""])}>＋ {t("addOption")}</button>
+            {err("options")}
+          </fieldset>
+        )}
+        {has("default") && (
+          <>
+            <label for="fs-default">{t("defaultValue")}</label>
+            <FieldInput id="fs-default" invalid={false}
+              field={{ ...f, required: false, options: has("options") ? Object.fromEntries(opts.filter(Boolean).map((o, i) => [o, { label: o, index: i }])) : f.options }}
+              value={f.defaultValue ?? (multi ? [] : "")} onChange={(v) => set({ defaultValue: v })} />
+          </>
+        )}
+        {has("nowDefault") && (
+          <label class="check"><input type="checkbox" checked={!!f.defaultNowValue} onChange={bool("defaultNowValue")} /> {f.type === "DATE" ? t("defaultToday") : t("defaultNow")}</label>
+        )}
+        {has("range") && (
+          <div class="pair">
+            <span><label for="fs-min">{t("minValue")}</label><input id="fs-min" inputMode="decimal" value={f.minValue ?? ""} onInput={str("minValue")} /></span>
+            <span><label for="fs-max">{t("maxValue")}</label><input id="fs-max" inputMode="decimal" value={f.maxValue ?? ""} onInput={str("maxValue")} /></span>
+          </div>
+        )}
+        {has("length") && (
+          <div class="pair">
+            <span><label for="fs-minl">{t("minLength")}</label><input id="fs-minl" inputMode="numeric" value={f.minLength ?? ""} onInput={str("minLength")} /></span>
+            <span><label for="fs-maxl">{t("maxLength")}</label><input id="fs-maxl" inputMode="numeric" value={f.maxLength ?? ""} onInput={str("maxLength")} /></span>
+          </div>
+        )}
+        {has("digit") && <label class="check"><input type="checkbox" checked={!!f.digit} onChange={bool("digit")} /> {t("digit")}</label>}
+        {has("unit") && (
+          <div class="pair">
+            <span><label for="fs-unit">{t("unit")}</label><input id="fs-unit" value={f.unit ?? ""} onInput={str("unit")} /></span>
+            <span>
+              <label for="fs-unitpos">{t("unitPosition")}</label>
+              <select id="fs-unitpos" value={f.unitPosition ?? "BEFORE"} onChange={str("unitPosition")}>
+                <option value="BEFORE">{t("unitBefore")}</option>
+                <option value="AFTER">{t("unitAfter")}</option>
+              </select>
+            </span>
+          </div>
+        )}
+        <label for="fs-code">{t("fieldCode")}</label>
+        <input id="fs-code" required value={f.code} onInput={str("code")} aria-invalid={!!problem.code || undefined} />
+        {err("code")}
+        <div class="actions">
+          <button type="button" onClick={p.onClose}>{t("cancel")}</button>
+          <button type="submit" class="primary">{t("ok")}</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

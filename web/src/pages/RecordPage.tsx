@@ -1,0 +1,194 @@
+// pages/RecordPage.tsx - one record laid out as its form: view, add, edit,
+// duplicate, delete; the server's validation errors next to their fields; a
+// warning before unsaved changes are lost; comments and history beside it.
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, call, k, type FieldProp, type KRecord, type LayoutRow } from "../api";
+import { display, fieldType } from "../fields/types";
+import { FieldInput } from "../fields/inputs";
+import { t, useLang } from "../i18n";
+import { go, setLeaveGuard } from "../router";
+import { confirmDialog, ErrorBox, explain, notify, withProgress } from "../ui/feedback";
+import { loadApp, type AppMeta } from "./RecordList";
+import { Comments } from "./Comments";
+import { History } from "./History";
+
+type Values = Record<string, any>;
+
+// The values a new record starts with: each field's default.
+function defaults(fields: Record<string, FieldProp>): Values {
+  const v: Values = {};
+  const now = new Date();
+  const p = (n: number) => String(n).padStart(2, "0");
+  for (const f of Object.values(fields)) {
+    if (f.defaultNowValue && f.type === "DATE") v[f.code] = `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+    else if (f.defaultNowValue && f.type === "TIME") v[f.code] = `${p(now.getHours())}:${p(now.getMinutes())}`;
+    else if (f.defaultNowValue && f.type === "DATETIME") v[f.code] = now.toISOString().replace(/\.\d{3}Z$/, "Z");
+    else if (f.defaultValue !== undefined) v[f.code] = structuredClone(f.defaultValue);
+  }
+  return v;
+}
+
+// Field codes of a server error: "record.<code>.value", "record[<code>].value".
+export function errorsByField(e: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!(e instanceof ApiError) || !e.errors) return out;
+  for (const [key, v] of Object.entries(e.errors)) {
+    const m = /^record[.[]([^.\]]+)/.exec(key);
+    const code = m ? m[1] : "";
+    out[code] = (out[code] ? out[code] + " " : "") + v.messages.join(" ");
+  }
+  return out;
+}
+
+const EDITABLE = (f: FieldProp) => !!f && !fieldType(f.type)?.system && !fieldType(f.type)?.layoutOnly && fieldType(f.type) !== undefined;
+
+export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recordId?: string; copyFrom?: string }) {
+  useLang();
+  const [meta, setMeta] = useState<AppMeta | null>(null);
+  const [layout, setLayout] = useState<LayoutRow[]>([]);
+  const [record, setRecord] = useState<KRecord | null>(null);
+  const [values, setValues] = useState<Values>({});
+  const [editing, setEditing] = useState(!recordId);
+  const [dirty, setDirty] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [historyKey, setHistoryKey] = useState(0);
+
+  const loadRecord = async (m: AppMeta) => {
+    const id = recordId ?? copyFrom;
+    if (!id) { setValues(defaults(m.fields)); return; }
+    const r = await withProgress(call<{ record: KRecord }>("GET", k("/record.json"), { app: appId, id }));
+    if (recordId) setRecord(r.record);
+    const v: Values = {};
+    for (const [code, x] of Object.entries(r.record)) if (EDITABLE(m.fields[code])) v[code] = structuredClone(x.value);
+    setValues(v);
+  };
+  useEffect(() => {
+    (async () => {
+      try {
+        const m = await loadApp(appId);
+        const l = await call<{ layout: LayoutRow[] }>("GET", k("/app/form/layout.json"), { app: appId });
+        setMeta(m);
+        setLayout(l.layout);
+        await loadRecord(m);
+      } catch (e) {
+        setError(e);
+      }
+    })();
+  }, [appId, recordId, copyFrom]);
+  useEffect(() => {
+    setLeaveGuard(() => dirty);
+    return () => setLeaveGuard(null);
+  }, [dirty]);
+
+  if (!meta) return <div class="page">{error ? <ErrorBox error={error} /> : <p aria-busy="true">{t("loading")}</p>}</div>;
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setErrors({});
+    const body: KRecord = {};
+    for (const [code, v] of Object.entries(values)) if (EDITABLE(meta.fields[code])) body[code] = { value: v } as any;
+    try {
+      if (recordId) {
+        await withProgress(call("PUT", k("/record.json"), { app: appId, id: recordId, record: body, revision: record?.$revision.value }));
+        setDirty(false);
+        setEditing(false);
+        await loadRecord(meta);
+        setHistoryKey((n) => n + 1);
+        notify(t("recordSaved"));
+      } else {
+        const r = await withProgress(call<{ id: string }>("POST", k("/record.json"), { app: appId, record: body }));
+        setDirty(false);
+        setLeaveGuard(null);
+        notify(t("recordSaved"));
+        go(`#/apps/${appId}/records/${r.id}`);
+      }
+      setError(null);
+    } catch (err) {
+      const fe = errorsByField(err);
+      setErrors(fe);
+      setError(Object.keys(fe).length ? new Error(t("errorsBelow")) : err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async () => {
+    if (!(await confirmDialog(t("deleteConfirm", { n: 1 })))) return;
+    try {
+      await withProgress(call("DELETE", k("/records.json"), { app: appId, ids: [recordId] }));
+      notify(t("recordDeleted"));
+      go(`#/apps/${appId}`);
+    } catch (e) {
+      notify(explain(e), "error");
+    }
+  };
+
+  // Rows as the form lays them out; fields the layout leaves out go last.
+  const placed = new Set(layout.flatMap((r) => r.fields.map((f) => f.code)));
+  const rows: LayoutRow["fields"][] = layout.filter((r) => r.type === "ROW").map((r) => r.fields);
+  for (const f of Object.values(meta.fields)) if (EDITABLE(f) && !placed.has(f.code)) rows.push([{ type: f.type, code: f.code }]);
+
+  const cell = (x: LayoutRow["fields"][number]) => {
+    if (x.type === "LABEL") return <div class="form-label">{x.label?.replace(/<[^>]*>/g, "")}</div>;
+    if (x.type === "SPACER") return <div class="form-spacer" />;
+    if (x.type === "HR") return <hr />;
+    const f = x.code ? meta.fields[x.code] : undefined;
+    if (!f) return null;
+    const id = `f-${f.code}`;
+    const err = errors[f.code];
+    return (
+      <div class={"form-field" + (err ? " has-error" : "")}>
+        {!f.noLabel && (editing ? <label for={id}>{f.label}{f.required && <span class="req" aria-hidden="true">*</span>}</label> : <div class="label">{f.label}</div>)}
+        {editing ? (
+          <FieldInput id={id} field={f} value={values[f.code]} invalid={!!err} describedBy={err ? id + "-err" : undefined}
+            onChange={(v) => { setValues({ ...values, [f.code]: v }); setDirty(true); }} />
+        ) : (
+          <div class="value">{display(f.type, record?.[f.code]?.value) || "\u00a0"}</div>
+        )}
+        {err && <span id={id + "-err"} class="field-error" role="alert">{err}</span>}
+      </div>
+    );
+  };
+
+  const title = recordId ? `${meta.name} — ${t("record")} ${recordId}` : `${meta.name} — ${t("recordNew")}`;
+  return (
+    <div class="page record-page">
+      <div class="page-head">
+        <a href={`#/apps/${appId}`}>‹ {meta.name}</a>
+        <h1>{title}</h1>
+        <span class="spacer" />
+        {recordId && !editing && (
+          <>
+            <button type="button" class="primary" onClick={() => setEditing(true)}>{t("edit")}</button>
+            <button type="button" onClick={() => go(`#/apps/${appId}/new?from=${recordId}`)}>{t("duplicate")}</button>
+            <button type="button" class="danger" onClick={remove}>{t("del")}</button>
+          </>
+        )}
+      </div>
+      {error ? <ErrorBox error={error} /> : null}
+      <div class="record-layout">
+        <form class="record-form" onSubmit={save} noValidate>
+          {rows.map((r) => <div class="form-row">{r.map(cell)}</div>)}
+          {editing && (
+            <div class="actions sticky">
+              <button type="button" onClick={async () => {
+                if (dirty && !(await confirmDialog(t("unsavedRecord")))) return;
+                setDirty(false);
+                if (recordId) { setEditing(false); setErrors({}); await loadRecord(meta); } else go(`#/apps/${appId}`);
+              }}>{t("cancel")}</button>
+              <button type="submit" class="primary" disabled={busy}>{busy ? t("saving") : t("save")}</button>
+            </div>
+          )}
+        </form>
+        {recordId && record && (
+          <aside class="side">
+            <Comments appId={appId} recordId={recordId} />
+            <History key={historyKey} appId={appId} recordId={recordId} onRestored={async () => { await loadRecord(meta); setHistoryKey((n) => n + 1); }} />
+          </aside>
+        )}
+      </div>
+    </div>
+  );
+}
