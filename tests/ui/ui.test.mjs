@@ -156,6 +156,10 @@ test("4. edit a record, see the change in its history, restore the old version",
   await page.locator("table.records tbody tr").first().getByRole("link").click();
   await page.getByRole("button", { name: "編集" }).click();
   await page.getByLabel("件名").fill("居室で転倒(修正)");
+  // leaving with unsaved changes asks first; staying keeps them
+  page.once("dialog", (d) => d.dismiss());
+  await page.getByRole("link", { name: "ポータル" }).click();
+  assert.equal(await page.getByLabel("件名").inputValue(), "居室で転倒(修正)");
   await page.getByRole("button", { name: "保存" }).click();
   await page.locator(".history-list").getByText("件名: 「居室で転倒」→「居室で転倒(修正)」").waitFor();
   await shot("08-history");
@@ -186,4 +190,74 @@ test("6. switch the UI to English and back", async () => {
   await page.getByLabel("Language").selectOption("ja");
   await page.getByRole("heading", { name: "アプリ" }).waitFor();
   await shot("12-japanese");
+});
+
+test("7. a saved view with its own filter and columns becomes a tab", async () => {
+  await page.goto(appUrl + "/settings");
+  await page.getByRole("tab", { name: "一覧" }).click();
+  await page.getByRole("button", { name: /一覧を追加/ }).click();
+  const card = page.locator(".view-card").last();
+  await card.getByLabel("一覧名").fill("転倒のみ");
+  await card.getByRole("button", { name: /条件を追加/ }).click();
+  await card.locator(".cond").getByLabel("フィールド").selectOption("kind");
+  await card.locator(".cond").getByLabel("転倒").check();
+  await card.getByLabel("ソート", { exact: true }).selectOption("date");
+  await card.getByLabel("並び順").selectOption("asc");
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await page.getByText("保存しました").first().waitFor();
+  await page.getByRole("button", { name: "アプリを更新" }).click();
+  await page.getByText("アプリを更新しました。").waitFor();
+  await page.goto(appUrl);
+  await page.getByRole("tab", { name: "転倒のみ" }).click();
+  await page.waitForFunction(() => document.querySelectorAll("table.records tbody tr").length === 3);
+  const dates = await page.locator("table.records tbody tr td:nth-child(5)").allTextContents();
+  assert.deepEqual(dates, [...dates].sort());
+  await shot("13-view-tab");
+});
+
+test("8. inline editing, keyword search and bulk delete on the list", async () => {
+  await page.getByRole("tab", { name: "すべてのレコード" }).click();
+  const row = page.locator("table.records tbody tr", { hasText: "誤薬の疑い" });
+  await row.getByRole("button", { name: /関係者数/ }).click();
+  await row.locator("td.editing input").fill("6");
+  await row.getByRole("button", { name: "保存" }).click();
+  await page.locator("table.records tbody tr", { hasText: "誤薬の疑い" }).getByRole("button", { name: /関係者数: 6/ }).waitFor();
+  await page.getByLabel("キーワード").fill("誤薬");
+  await page.getByRole("button", { name: "検索" }).click();
+  await page.waitForFunction(() => document.querySelectorAll("table.records tbody tr").length === 1);
+  await shot("14-keyword");
+  await page.getByLabel("キーワード").fill("");
+  await page.getByRole("button", { name: "検索" }).click();
+  await page.waitForFunction(() => document.querySelectorAll("table.records tbody tr").length === 5);
+  await page.locator("table.records tbody tr", { hasText: "備品の破損" }).getByRole("checkbox").check();
+  await page.getByRole("button", { name: /選択したレコードを削除/ }).click();
+  await page.getByRole("dialog").getByText("1 件のレコードを削除します").waitFor();
+  await shot("15-bulk-delete-confirm");
+  await page.getByRole("dialog").getByRole("button", { name: "OK" }).click();
+  await page.waitForFunction(() => document.querySelectorAll("table.records tbody tr").length === 4);
+});
+
+test("9. a deploy the records cannot take is explained next to the field", async () => {
+  // 関係者数 holds 1 twice: it cannot become unique
+  await page.goto(appUrl + "/settings");
+  await page.getByRole("button", { name: "編集: 関係者数" }).click();
+  await page.getByRole("dialog").getByLabel("値の重複を禁止する").check();
+  await page.getByRole("dialog").getByRole("button", { name: "OK" }).click();
+  await page.getByRole("button", { name: "アプリを更新" }).click();
+  const err = page.locator(".item.has-error", { hasText: "関係者数" }).locator(".field-error");
+  await err.waitFor();
+  assert.match(await err.textContent(), /重複/);
+  await shot("16-deploy-failed");
+});
+
+test("10. a 10-inch tablet: one column, nothing cut off", async () => {
+  await page.setViewportSize({ width: 800, height: 1280 });
+  await page.goto(appUrl + "/records/1");
+  await page.getByRole("heading", { name: /レコード 1/ }).waitFor();
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 800, `page is ${width}px wide`);
+  await shot("17-tablet-record");
+  await page.goto(appUrl);
+  await page.locator("table.records tbody tr").first().waitFor();
+  await shot("18-tablet-list");
 });

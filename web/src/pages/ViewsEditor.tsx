@@ -75,8 +75,8 @@ export function ViewsEditor({ appId, fields }: { appId: string; fields: Record<s
               </select>
             </span>
             <span>
-              <label for={`vd-${i}`}>&nbsp;</label>
-              <select id={`vd-${i}`} aria-label={t("sort")} value={v.sortDesc ? "desc" : "asc"} onChange={(e) => set(i, { sortDesc: (e.target as HTMLSelectElement).value === "desc" })}>
+              <label for={`vd-${i}`}>{t("sortOrder")}</label>
+              <select id={`vd-${i}`} value={v.sortDesc ? "desc" : "asc"} onChange={(e) => set(i, { sortDesc: (e.target as HTMLSelectElement).value === "desc" })}>
                 <option value="asc">{t("ascending")}</option>
                 <option value="desc">{t("descending")}</option>
               </select>
