@@ -127,3 +127,27 @@ test("failed logins are limited per account", async () => {
   assert.equal(right.status, 429);
   assert.match((await right.json()).message, /一時的に/);
 });
+
+test("/v1/users.json lists people for pickers: codes[], offset and size, never to a token", async () => {
+  const env = { ...process.env, TSUMIKI_PASSWORD: "pick-pass-1" };
+  for (const [code, name] of [["u-aoki", "青木"], ["u-baba", "馬場"], ["u-chiba", "千葉"]])
+    execFileSync(BIN, ["user", "add", code, "--name", name, "--data", server.data], { env });
+  const all = await raw(server, "GET", "/v1/users.json");
+  assert.equal(all.status, 200);
+  const codes = all.json.users.map((u) => u.code);
+  assert.ok(["Administrator", "u-aoki", "u-baba", "u-chiba"].every((c) => codes.includes(c)));
+  const aoki = all.json.users.find((u) => u.code === "u-aoki");
+  assert.equal(aoki.name, "青木");
+  assert.equal(aoki.valid, true);
+  assert.equal(aoki.pwhash, undefined);
+  const some = await raw(server, "GET", "/v1/users.json", { query: "codes[0]=u-baba&codes[1]=u-chiba" });
+  assert.deepEqual(some.json.users.map((u) => u.name), ["馬場", "千葉"]);
+  const page = await raw(server, "GET", "/v1/users.json", { query: "codes[0]=u-baba&codes[1]=u-chiba&offset=1&size=1" });
+  assert.deepEqual(page.json.users.map((u) => u.code), ["u-chiba"]);
+  assert.equal((await raw(server, "GET", "/v1/users.json", { query: "size=101" })).status, 400);
+  const anon = await raw(server, "GET", "/v1/users.json", { headers: { "X-Cybozu-Authorization": "" } });
+  assert.equal(anon.json.code, "CB_AU01");
+  const { token } = (await raw(server, "POST", "/k/v1/app/apiTokens.json", { body: { app, permissions: ["view"] } })).json;
+  const byToken = await raw(server, "GET", "/v1/users.json", { headers: { "X-Cybozu-Authorization": "", "X-Cybozu-API-Token": token } });
+  assert.equal(byToken.status, 403);
+});

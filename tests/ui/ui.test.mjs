@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { startServer, BIN } from "../api/helpers/server.mjs";
 
@@ -19,6 +20,16 @@ function addUser(code, name) {
   execFileSync(BIN, ["user", "add", code, "--name", name, "--data", server.data], {
     env: { ...process.env, TSUMIKI_PASSWORD: PASSWORD }, stdio: "pipe",
   });
+}
+const axeSource = createRequire(import.meta.url)("axe-core").source;
+// WCAG 2.1 A/AA rules of axe-core on the page as it is: no serious or critical findings
+async function accessible(where) {
+  await page.evaluate(axeSource); // through the DevTools protocol: the page's CSP forbids inline scripts
+  const found = await page.evaluate(async () =>
+    (await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] })).violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")})`));
+  assert.deepEqual(found, [], `${where}: ${found.join("\n")}`);
 }
 const shot = (name) => page.screenshot({ path: join(shots, name + ".png"), fullPage: true });
 const pad = (n) => String(n).padStart(2, "0");
@@ -260,4 +271,19 @@ test("10. a 10-inch tablet: one column, nothing cut off", async () => {
   await page.goto(appUrl);
   await page.locator("table.records tbody tr").first().waitFor();
   await shot("18-tablet-list");
+});
+
+test("11. WCAG 2.1 AA checks (axe-core) on every page", async () => {
+  await page.setViewportSize({ width: 1280, height: 860 });
+  for (const [where, url, ready] of [
+    ["portal", server.base + "/#/", () => page.getByRole("heading", { name: "アプリ" }).waitFor()],
+    ["list", appUrl, () => page.locator("table.records tbody tr").first().waitFor()],
+    ["record", appUrl + "/records/1", () => page.getByRole("heading", { name: /レコード 1/ }).waitFor()],
+    ["new record", appUrl + "/new", () => page.getByLabel("件名").waitFor()],
+    ["builder", appUrl + "/settings", () => page.getByText("パーツをフォームへドラッグ").waitFor()],
+  ]) {
+    await page.goto(url);
+    await ready();
+    await accessible(where);
+  }
 });
