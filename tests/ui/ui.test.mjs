@@ -287,3 +287,31 @@ test("11. WCAG 2.1 AA checks (axe-core) on every page", async () => {
     await accessible(where);
   }
 });
+
+test("12. duplicate a record; rename the app and find it by name on the portal", async () => {
+  await page.goto(appUrl + "/records/2");
+  await page.getByRole("button", { name: "再利用" }).click();
+  await page.getByLabel("件名").waitFor();
+  assert.equal(await page.getByLabel("件名").inputValue(), "誤薬の疑い");
+  await page.getByLabel("件名").fill("誤薬の疑い(2件目)");
+  await page.getByRole("button", { name: "保存" }).click();
+  await page.getByRole("heading", { name: /レコード \d+/ }).waitFor();
+  assert.notEqual(page.url(), appUrl + "/records/2");
+
+  await page.goto(appUrl + "/settings");
+  await page.getByRole("tab", { name: "アプリ名とアイコン" }).click();
+  await page.getByLabel("アプリ名").fill("事故報告書");
+  await page.getByLabel("説明").fill("施設で起きた事故の報告");
+  await page.locator(".icon-choice").nth(2).click();
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await page.getByRole("heading", { name: /事故報告書/ }).waitFor();
+  await page.getByRole("button", { name: "アプリを更新" }).click();
+  await page.getByText("アプリを更新しました。").waitFor();
+  await page.getByRole("link", { name: "ポータル" }).click();
+  await page.getByLabel("アプリを名前で検索").fill("報告書");
+  await page.locator(".app-card", { hasText: "事故報告書" }).waitFor();
+  assert.equal(await page.locator(".app-card").count(), 1);
+  await page.getByLabel("アプリを名前で検索").fill("存在しないアプリ");
+  await page.getByText("一致するアプリはありません。").waitFor();
+  await shot("19-portal-search");
+});
