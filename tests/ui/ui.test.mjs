@@ -259,6 +259,12 @@ test("9. a deploy the records cannot take is explained next to the field", async
   await err.waitFor();
   assert.match(await err.textContent(), /重複/);
   await shot("16-deploy-failed");
+  // taking the rule back makes the app deployable again
+  await page.getByRole("button", { name: "編集: 関係者数" }).click();
+  await page.getByRole("dialog").getByLabel("値の重複を禁止する").uncheck();
+  await page.getByRole("dialog").getByRole("button", { name: "OK" }).click();
+  await page.getByRole("button", { name: "アプリを更新" }).click();
+  await page.getByText("アプリを更新しました。").waitFor();
 });
 
 test("10. a 10-inch tablet: one column, nothing cut off", async () => {

@@ -162,6 +162,7 @@ export function Builder({ appId }: { appId: string }) {
 
   const deploy = async () => {
     setDeployError("");
+    setFieldErrors({});
     if (dirty && !(await save())) return;
     setBusy(t("updating"));
     try {
