@@ -73,8 +73,13 @@ static void *checkpointer(void *arg)
          * view's table loaded with a million records after its indexes were made) */
         if (tick % 60 == 0)
             ts_db_optimize(db);
-        if (ts_db_index_pending(db) < 0)
+        int indexed = ts_db_index_pending(db);
+        if (indexed < 0)
             TS_LOG_WARN(NULL, "store", "search index update failed");
+        /* Big search-index batches and bulk request bodies leave freed memory
+         * scattered in the heap; hand it back to the system now and then. */
+        if (indexed > 1000 || tick % 20 == 0)
+            malloc_trim(0);
         if (ts_db_checkpoint(db) < 0)
             TS_LOG_WARN(NULL, "store", "checkpoint failed");
     }
