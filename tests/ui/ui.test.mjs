@@ -321,3 +321,14 @@ test("12. duplicate a record; rename the app and find it by name on the portal",
   await page.getByText("一致するアプリはありません。").waitFor();
   await shot("19-portal-search");
 });
+
+test("13. a session that ends on the server sends the user back to the login page", async () => {
+  await page.goto(appUrl);
+  await page.locator("table.records tbody tr").first().waitFor();
+  await page.context().clearCookies(); // as if the session had expired
+  await page.getByLabel("キーワード").fill("転倒");
+  await page.getByRole("button", { name: "検索" }).click();
+  await page.getByText("ログインの有効期限が切れました").waitFor();
+  await page.getByLabel("ログイン名").waitFor();
+  await shot("20-session-expired");
+});

@@ -24,6 +24,9 @@ export class ApiError extends Error implements KintoneError {
 
 let requestToken = "";
 export const setRequestToken = (t: string) => (requestToken = t);
+// Called when the server says the session is gone, so the shell can show the login page.
+let onUnauthorized: () => void = () => {};
+export const setOnUnauthorized = (f: () => void) => (onUnauthorized = f);
 
 type Method = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -54,6 +57,7 @@ export async function call<T = any>(method: Method, path: string, params: Record
   } catch {
     json = null;
   }
+  if (res.status === 401 && path !== "/api/session" && path !== "/api/login") onUnauthorized();
   if (!res.ok) throw new ApiError({ status: res.status, code: json?.code ?? String(res.status), message: json?.message ?? text, id: json?.id, errors: json?.errors });
   return json as T;
 }

@@ -1,10 +1,10 @@
 // main.tsx - the shell: who is logged in, the header, and the page for the URL.
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, call, setRequestToken, type Session } from "./api";
+import { ApiError, call, setOnUnauthorized, setRequestToken, type Session } from "./api";
 import { setLang, t, useLang, type Lang } from "./i18n";
 import { useRoute } from "./router";
-import { ConfirmHost, ErrorBox, Notices, ProgressBar } from "./ui/feedback";
+import { ConfirmHost, ErrorBox, Notices, ProgressBar, notify } from "./ui/feedback";
 import { Login } from "./pages/Login";
 import { Portal } from "./pages/Portal";
 import { Builder } from "./pages/Builder";
@@ -22,11 +22,17 @@ function App() {
     call<Session>("GET", "/api/session")
       .then((s) => { setRequestToken(s.requestToken); setSession(s); setError(null); })
       .catch((e) => (e instanceof ApiError && e.status === 401 ? setSession(null) : setError(e)));
-  useEffect(() => void load(), []);
+  useEffect(() => {
+    setOnUnauthorized(() => {
+      notify(t("sessionExpired"), "error");
+      setSession(null);
+    });
+    load();
+  }, []);
 
   if (error) return <main><ErrorBox error={error} onRetry={load} /></main>;
   if (session === undefined) return <main aria-busy="true"><p>{t("loading")}</p></main>;
-  if (session === null) return <Login onLogin={load} />;
+  if (session === null) return <><Login onLogin={load} /><Notices /></>;
 
   const logout = async () => {
     await call("POST", "/api/logout").catch(() => {});
