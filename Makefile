@@ -7,7 +7,7 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 WARN    += $(if $(findstring clang,$(CC)),,-Wno-format-truncation)
 CFLAGS  ?= -g -O2
 ALL_CFLAGS = -std=c17 -MMD -MP $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 WERROR  ?= 1
 ifeq ($(WERROR),1)
 ALL_CFLAGS += -Werror
