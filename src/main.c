@@ -12,22 +12,27 @@
  * Passwords come from TSUMIKI_PASSWORD or, failing that, one line of standard input.
  */
 #include "base/common.h"
+#include "app/app.h"
 #include "auth/auth.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "base/tstime.h"
+#include "csv/import.h"
 #include "http/http.h"
 #include "store/store.h"
 
 #include <errno.h>
 #include <sodium.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct opts {
     const char *data, *listen, *name, *lang, *tz, *perms, *note;
+    const char *encoding, *update_key, *user;
     int port, threads;
     int64_t app, id;
-    bool admin;
+    bool admin, skip_bad;
     const char *args[4];
     int n_args;
 };
@@ -41,6 +46,8 @@ static TS_NORETURN void usage(void)
           "       tsumiki token add --app N --perms view,add,edit,delete,manage [--note TEXT]\n"
           "       tsumiki token list --app N\n"
           "       tsumiki token revoke --app N --id M\n"
+          "       tsumiki import --app N FILE.csv [--encoding auto|utf-8|sjis] [--update-key CODE]\n"
+          "                      [--skip-bad] [--user LOGIN]\n"
           "Every command takes --data DIR (default ./data).\n"
           "Passwords are read from TSUMIKI_PASSWORD, or from one line of standard input.\n",
           stderr);
@@ -62,8 +69,8 @@ static void parse(int argc, char **argv, struct opts *o)
     o->threads = 8;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--admin")) {
-            o->admin = true;
+        if (!strcmp(a, "--admin") || !strcmp(a, "--skip-bad")) {
+            *(a[2] == 'a' ? &o->admin : &o->skip_bad) = true;
             continue;
         }
         if (a[0] == '-' && a[1] == '-') {
@@ -92,6 +99,12 @@ static void parse(int argc, char **argv, struct opts *o)
                 o->app = num_arg(v);
             else if (!strcmp(a, "--id"))
                 o->id = num_arg(v);
+            else if (!strcmp(a, "--encoding"))
+                o->encoding = v;
+            else if (!strcmp(a, "--update-key"))
+                o->update_key = v;
+            else if (!strcmp(a, "--user"))
+                o->user = v;
             else
                 usage();
             continue;
@@ -249,6 +262,58 @@ static int token_add(struct ts_ctx *cx, struct opts *o)
     return 0;
 }
 
+static void import_progress(void *arg, int64_t rows)
+{
+    (void)arg;
+    if (isatty(2))
+        fprintf(stderr, "\rimporting: %lld rows", (long long)rows);
+}
+
+static int import_csv(struct ts_ctx *cx, struct opts *o)
+{
+    struct ts_import im = {.update_key = o->update_key, .skip_bad = o->skip_bad,
+                           .progress = import_progress};
+    if (!o->app || o->n_args != 2)
+        usage();
+    if (!o->encoding || !strcmp(o->encoding, "auto"))
+        im.enc = TS_CSV_AUTO;
+    else if (!strcasecmp(o->encoding, "utf-8") || !strcasecmp(o->encoding, "utf8"))
+        im.enc = TS_CSV_UTF8;
+    else if (!strcasecmp(o->encoding, "sjis") || !strcasecmp(o->encoding, "cp932") ||
+             !strcasecmp(o->encoding, "shift_jis"))
+        im.enc = TS_CSV_CP932;
+    else
+        usage();
+    cx->user = ts_store_user_by_code(cx, o->user ? o->user : "Administrator");
+    if (!cx->user) {
+        fprintf(stderr, "tsumiki: no user %s\n", o->user ? o->user : "Administrator");
+        return cx->err.code ? -1 : ts_fail(cx, TS_E_INVALID_INPUT, "user");
+    }
+    const struct ts_app *app = ts_app_get(cx, o->app);
+    if (!app)
+        return -1;
+    int rc = ts_import_csv_file(cx, app, o->args[1], &im);
+    if (im.progress && isatty(2))
+        fputc('\n', stderr);
+    if (rc < 0)
+        return -1;
+    for (int i = 0; i < im.n_problems; i++)
+        fprintf(stderr, "row %lld%s%s: %s\n", (long long)im.problems[i].row,
+                *im.problems[i].column ? ", column " : "", im.problems[i].column,
+                im.problems[i].reason);
+    for (int i = 0; i < im.n_ignored && i < (int)TS_ARRAY_LEN(im.ignored); i++)
+        fprintf(stderr, "column \"%s\" names no field: ignored\n", im.ignored[i]);
+    const char *enc = im.detected == TS_CSV_CP932 ? "Shift_JIS (CP932)" : "UTF-8";
+    if (rc == 1) {
+        fprintf(stderr, "tsumiki: nothing imported: %lld of %lld rows have problems (%s)\n",
+                (long long)im.skipped, (long long)im.rows, enc);
+        return ts_fail(cx, TS_E_INVALID_INPUT, "bad rows");
+    }
+    printf("imported %lld rows (%s): %lld added, %lld updated, %lld skipped\n", (long long)im.rows,
+           enc, (long long)im.added, (long long)im.updated, (long long)im.skipped);
+    return 0;
+}
+
 static int print_token(struct ts_ctx *cx, const struct ts_token_row *t, void *arg)
 {
     (void)arg;
@@ -352,6 +417,8 @@ int main(int argc, char **argv)
         rc = ts_store_token_each(&cx, o.app, print_token, NULL) < 0 ? fail(&cx, "token list") : 0;
     } else if (!strcmp(cmd, "token") && !strcmp(sub, "revoke")) {
         rc = in_tx(&cx, token_revoke, &o, "token revoke");
+    } else if (!strcmp(cmd, "import")) {
+        rc = in_tx(&cx, import_csv, &o, "import");
     } else {
         usage();
     }

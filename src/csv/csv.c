@@ -20,7 +20,8 @@ struct ts_csv {
     bool started; /* the BOM, if any, is behind us */
     int state;    /* 0 reading, 1 stopped by the callback, -1 failed */
     int64_t rows;
-    char err[160];
+    char err[160]; /* the reason; err_row the row */
+    int64_t err_row;
     /* bytes held back: AUTO's sniffing sample, or a CP932 character cut by
      * the end of a chunk */
     char *hold;
@@ -48,7 +49,8 @@ static void fail(struct ts_csv *c, const char *why)
 {
     if (c->state == 0) {
         c->state = -1;
-        snprintf(c->err, sizeof(c->err), "row %lld: %s", (long long)c->rows + 1, why);
+        c->err_row = c->rows + 1;
+        snprintf(c->err, sizeof(c->err), "%s", why);
     }
 }
 
@@ -163,10 +165,11 @@ static void convert(struct ts_csv *c, const char *p, size_t n)
         char *o = out;
         size_t room = sizeof(out);
         size_t r = iconv(c->cd, &in, &left, &o, &room);
+        int why = r == (size_t)-1 ? errno : 0; /* before the row callbacks touch errno */
         parse(c, out, (size_t)(o - out));
-        if (r != (size_t)-1 || errno == E2BIG)
+        if (why == 0 || why == E2BIG)
             continue;
-        if (errno == EINVAL) { /* incomplete: keep it for the next chunk */
+        if (why == EINVAL) { /* incomplete: keep it for the next chunk */
             c->hold = grow(c->hold, &c->cap_hold, left, 1);
             memmove(c->hold, in, left);
             c->n_hold = left;
@@ -257,6 +260,11 @@ const char *ts_csv_error(const struct ts_csv *c)
     return c->err;
 }
 
+int64_t ts_csv_error_row(const struct ts_csv *c)
+{
+    return c->err_row;
+}
+
 int ts_csv_parse(const void *bytes, size_t n, enum ts_csv_enc enc, ts_csv_row_fn *fn, void *arg,
                  enum ts_csv_enc *detected, char *err, size_t errlen)
 {
@@ -267,7 +275,7 @@ int ts_csv_parse(const void *bytes, size_t n, enum ts_csv_enc enc, ts_csv_row_fn
     if (detected)
         *detected = c->enc;
     if (rc < 0 && err)
-        snprintf(err, errlen, "%s", c->err);
+        snprintf(err, errlen, "row %lld: %s", (long long)c->err_row, c->err);
     ts_csv_free(c);
     return rc;
 }

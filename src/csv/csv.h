@@ -34,11 +34,12 @@ int ts_csv_finish(struct ts_csv *c);
 /* The encoding in use (AUTO until the first bytes are seen). */
 enum ts_csv_enc ts_csv_encoding(const struct ts_csv *c);
 int64_t ts_csv_rows(const struct ts_csv *c);
-/* Why the last call failed, in English, with the row it happened in. */
+/* Why the last call failed, in English, and the row it happened in. */
 const char *ts_csv_error(const struct ts_csv *c);
+int64_t ts_csv_error_row(const struct ts_csv *c);
 void ts_csv_free(struct ts_csv *c);
 
-/* The whole of a buffer at once. */
+/* The whole of a buffer at once; err gets "row N: reason". */
 int ts_csv_parse(const void *bytes, size_t n, enum ts_csv_enc enc, ts_csv_row_fn *fn, void *arg,
                  enum ts_csv_enc *detected, char *err, size_t errlen);
 

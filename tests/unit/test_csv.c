@@ -52,7 +52,7 @@ static int run(const char *text, size_t len, size_t step, enum ts_csv_enc enc, s
     if (got)
         *got = ts_csv_encoding(c);
     if (err)
-        snprintf(err, 160, "%s", ts_csv_error(c));
+        snprintf(err, 160, "row %lld: %s", (long long)ts_csv_error_row(c), ts_csv_error(c));
     ts_csv_free(c);
     return rc;
 }

@@ -1,0 +1,250 @@
+/*
+ * csv/import.c - CSV rows into records through record/'s rules.
+ *
+ * Each row is built as the kintone JSON the API would receive and written with
+ * ts_record_add / ts_record_update inside a savepoint, so a bad row leaves
+ * nothing behind. Row work uses an arena of its own, freed after the row: a
+ * million rows take no more memory than one.
+ */
+#include "base/common.h"
+#include "csv/import.h"
+#include "record/record.h"
+#include "store/store.h"
+
+#include <errno.h>
+
+struct run {
+    struct ts_ctx *cx;
+    const struct ts_app *app;
+    struct ts_import *im;
+    struct ts_arena *keep; /* the caller's arena: results live here */
+    const struct ts_field **cols; /* the field of each column, NULL if ignored */
+    const char **heads;
+    int n_cols;
+    int key_col;
+    int problems_cap;
+    int fatal; /* a database failure: stop */
+};
+
+static bool writable(const struct ts_field *f)
+{
+    enum ts_fkind k = ts_field_kind(f);
+    return k != TS_K_SYS && k != TS_K_NONE;
+}
+
+static const struct ts_field *field_named(const struct ts_app *app, const char *name)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < app->n_fields; i++) {
+            const struct ts_field *f = &app->fields[i];
+            if (writable(f) && !strcmp(pass ? f->label : f->code, name))
+                return f;
+        }
+    return NULL;
+}
+
+static void problem(struct run *r, int64_t row, const char *column, const char *reason)
+{
+    struct ts_import *im = r->im;
+    if (im->n_problems == TS_IMPORT_MAX_PROBLEMS) {
+        im->problems_truncated = true;
+        return;
+    }
+    if (im->n_problems == r->problems_cap) {
+        r->problems_cap = r->problems_cap ? r->problems_cap * 4 : 16;
+        struct ts_import_problem *grown =
+            TS_NEW_N(r->keep, struct ts_import_problem, (size_t)r->problems_cap);
+        if (im->n_problems)
+            memcpy(grown, im->problems, sizeof(*grown) * (size_t)im->n_problems);
+        im->problems = grown;
+    }
+    im->problems[im->n_problems++] = (struct ts_import_problem){
+        row, ts_arena_strdup(r->keep, column), ts_arena_strdup(r->keep, reason)};
+}
+
+static int header(struct run *r, const char *const *cells, int n)
+{
+    struct ts_import *im = r->im;
+    r->n_cols = n;
+    r->cols = TS_NEW_N(r->keep, const struct ts_field *, (size_t)n);
+    r->heads = TS_NEW_N(r->keep, const char *, (size_t)n);
+    r->key_col = -1;
+    im->n_columns = n;
+    for (int i = 0; i < n; i++) {
+        r->heads[i] = ts_arena_strdup(r->keep, cells[i]);
+        const struct ts_field *f = field_named(r->app, cells[i]);
+        for (int j = 0; f && j < i; j++)
+            if (r->cols[j] == f)
+                f = NULL; /* a field named twice: the first column wins */
+        r->cols[i] = f;
+        if (!f && im->n_ignored < (int)TS_ARRAY_LEN(im->ignored))
+            im->ignored[im->n_ignored++] = r->heads[i];
+        else if (!f)
+            im->n_ignored++;
+        if (f && im->update_key && !strcmp(f->code, im->update_key))
+            r->key_col = i;
+    }
+    if (im->update_key && r->key_col < 0) {
+        problem(r, 1, im->update_key, "the key field is not among the columns");
+        return 1;
+    }
+    return 0;
+}
+
+/* A cell as the API's value: several values one per line, users by code. */
+static json_t *cell_value(const struct ts_field *f, const char *s)
+{
+    if (ts_field_kind(f) != TS_K_MULTI)
+        return json_string(s);
+    bool entities = f->type == TS_F_USER_SELECT || f->type == TS_F_ORGANIZATION_SELECT ||
+                    f->type == TS_F_GROUP_SELECT;
+    json_t *arr = json_array();
+    for (const char *p = s; *p;) {
+        size_t len = strcspn(p, "\r\n");
+        if (len) {
+            json_t *v = json_stringn(p, len);
+            json_array_append_new(arr, entities ? json_pack("{s:o}", "code", v) : v);
+        }
+        p += len;
+        p += strspn(p, "\r\n");
+    }
+    return arr;
+}
+
+/* What went wrong with a row, column by column, from cx->err. */
+static void report(struct run *r, int64_t row)
+{
+    struct ts_ctx *cx = r->cx;
+    bool any = false;
+    for (struct ts_field_err *e = cx->err.fields; e; e = e->next) {
+        const char *column = "";
+        /* "record.<code>.value" or "record[<code>].value" -> that field's column */
+        const char *code = e->key;
+        if (!strncmp(code, "record.", 7) || !strncmp(code, "record[", 7))
+            code += 7;
+        size_t len = strcspn(code, ".]");
+        for (int i = 0; i < r->n_cols; i++)
+            if (r->cols[i] && strlen(r->cols[i]->code) == len &&
+                !strncmp(r->cols[i]->code, code, len))
+                column = r->heads[i];
+        problem(r, row, column, e->message);
+        any = true;
+    }
+    if (!any)
+        problem(r, row, "",
+                cx->err.message ? cx->err.message : ts_err_default_message(cx->err.code, cx->lang));
+}
+
+static bool is_fatal(enum ts_err_code code)
+{
+    return code == TS_E_INTERNAL || code == TS_E_DB_LOCKED;
+}
+
+static int write_row(struct run *r, int64_t row, const char *const *cells, int n)
+{
+    struct ts_ctx *cx = r->cx;
+    json_t *rec = json_object();
+    for (int i = 0; i < n && i < r->n_cols; i++)
+        if (r->cols[i])
+            json_object_set_new(rec, r->cols[i]->code,
+                                json_pack("{s:o}", "value", cell_value(r->cols[i], cells[i])));
+    if (n != r->n_cols)
+        ts_fail(cx, TS_E_INVALID_INPUT, "row %lld has %d cells, the header %d", (long long)row, n,
+                r->n_cols);
+    int64_t id = 0, rev = 0;
+    int rc = cx->err.code ? -1 : 0;
+    if (rc == 0 && ts_db_savepoint(cx, "import_row") < 0) {
+        json_decref(rec);
+        return -1;
+    }
+    if (rc == 0 && r->key_col >= 0) {
+        json_t *key = json_pack("{s:s,s:s}", "field", r->cols[r->key_col]->code, "value",
+                                r->key_col < n ? cells[r->key_col] : "");
+        id = ts_record_find_key(cx, r->app, key, "record");
+        json_decref(key);
+        rc = id < 0 ? -1 : 0;
+    }
+    bool update = rc == 0 && id > 0;
+    if (rc == 0)
+        rc = update ? ts_record_update(cx, r->app, id, -1, rec, "record", &rev)
+                    : ts_record_add(cx, r->app, rec, "record", &id);
+    json_decref(rec);
+    if (rc == 0) {
+        if (ts_db_release(cx, "import_row") < 0)
+            return -1;
+        r->im->updated += update;
+        return 0;
+    }
+    if (!cx->err.code || !is_fatal(cx->err.code))
+        ts_db_rollback_to(cx, "import_row");
+    return -1;
+}
+
+static int on_row(void *arg, int64_t row, const char *const *cells, const size_t *lens, int n)
+{
+    (void)lens;
+    struct run *r = arg;
+    struct ts_ctx *cx = r->cx;
+    struct ts_import *im = r->im;
+    if (row == 1)
+        return header(r, cells, n);
+    im->rows++;
+    /* the row's work in an arena of its own */
+    struct ts_arena *row_arena = ts_arena_new();
+    cx->arena = row_arena;
+    cx->user_names = NULL;
+    int rc = write_row(r, row, cells, n);
+    cx->arena = r->keep;
+    cx->user_names = NULL;
+    if (rc < 0) {
+        if (cx->err.code && is_fatal(cx->err.code)) {
+            char detail[sizeof(cx->err.detail)];
+            enum ts_err_code code = cx->err.code;
+            snprintf(detail, sizeof(detail), "%s", cx->err.detail);
+            ts_arena_free(row_arena);
+            ts_err_clear(cx);
+            ts_fail(cx, code, "row %lld: %s", (long long)row, detail);
+            r->fatal = 1;
+            return 1;
+        }
+        cx->arena = row_arena;
+        report(r, row);
+        ts_err_clear(cx);
+        cx->arena = r->keep;
+        im->skipped++;
+    }
+    ts_arena_free(row_arena);
+    if (im->progress && im->rows % 1000 == 0)
+        im->progress(im->progress_arg, im->rows);
+    return 0;
+}
+
+int ts_import_csv_file(struct ts_ctx *cx, const struct ts_app *app, const char *path,
+                       struct ts_import *im)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ts_fail(cx, TS_E_INVALID_INPUT, "cannot open %s: %s", path, strerror(errno));
+    struct run r = {.cx = cx, .app = app, .im = im, .keep = cx->arena};
+    struct ts_csv *c = ts_csv_new(im->enc, on_row, &r);
+    char buf[65536];
+    size_t n;
+    int rc = 0;
+    while (rc == 0 && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+        rc = ts_csv_feed(c, buf, n);
+    if (rc == 0)
+        rc = ts_csv_finish(c);
+    fclose(f);
+    im->detected = ts_csv_encoding(c);
+    if (rc < 0)
+        problem(&r, ts_csv_error_row(c), "", ts_csv_error(c));
+    ts_csv_free(c);
+    if (r.fatal)
+        return -1;
+    if (rc < 0 || (rc == 1 && !r.fatal))
+        return 1; /* unreadable bytes, or the header lacks the key */
+    im->added = im->rows - im->skipped - im->updated;
+    if (im->rows == 0 && !r.n_cols)
+        problem(&r, 1, "", "the file has no header row");
+    return im->skipped && !im->skip_bad ? 1 : 0;
+}

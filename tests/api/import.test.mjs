@@ -1,0 +1,92 @@
+// CSV import (`tsumiki import`): the real files of ../shared/data/real into
+// apps, read back with the official client; bad rows all-or-nothing or skipped
+// with their row, column and reason; updates by a unique key.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startServer, client, makeApp, BIN } from "./helpers/server.mjs";
+
+const REAL = process.env.TS_REAL_DATA ?? join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "shared", "data", "real");
+let server, c;
+before(async () => {
+  server = await startServer();
+  c = client(server);
+});
+after(() => server.stop());
+
+function importCsv(app, file, ...args) {
+  const r = spawnSync(BIN, ["import", "--app", String(app), file, "--data", server.data, ...args], { encoding: "utf8" });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const count = async (app, query = "") => Number((await c.record.getRecords({ app, query, totalCount: true })).totalCount);
+const text = (code, label = code) => ({ type: "SINGLE_LINE_TEXT", code, label });
+
+test("the MHLW facility list (UTF-8 with BOM): every row, fields matched by code or label", { skip: !existsSync(REAL) && "no ../shared/data/real" }, async () => {
+  const app = await makeApp(c, "介護事業所", {
+    No: { ...text("No"), unique: true },
+    name: text("name", "事業所名"), // matched by its label
+    都道府県名: text("都道府県名"),
+    住所: text("住所"),
+    緯度: { type: "NUMBER", code: "緯度", label: "緯度" },
+    定員: { type: "NUMBER", code: "定員", label: "定員" },
+  });
+  const r = importCsv(app, join(REAL, "mhlw_kaigo_jigyosho_160_tsusho_rehab_utf8bom.csv"));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /imported 7737 rows \(UTF-8\): 7737 added, 0 updated, 0 skipped/);
+  assert.match(r.err, /column "備考" names no field/);
+  assert.equal(await count(app), 7737);
+  assert.equal(await count(app, '都道府県名 = "大阪府"'), 518);
+  const [first] = (await c.record.getRecords({ app, query: 'No = "0110118338"' })).records;
+  assert.equal(first.name.value, "伏見啓明整形外科通所リハビリテーションセンター");
+  assert.equal(first.緯度.value, "43.0397227");
+  assert.equal(first.住所.value, "北海道札幌市中央区南１４条西１９丁目１−１");
+});
+
+test("a Shift_JIS (CP932) file is detected and read", { skip: !existsSync(REAL) && "no ../shared/data/real" }, async () => {
+  const app = await makeApp(c, "自転車盗", {
+    罪名: text("罪名"), 手口: text("手口"), 市区町村: text("市区町村", "市区町村（発生地）"), 施錠関係: text("施錠関係"),
+  });
+  const r = importCsv(app, join(REAL, "hokkaido_police_2018_jitensha_tou_cp932.csv"));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /imported 3977 rows \(Shift_JIS \(CP932\)\)/);
+  assert.equal(await count(app), 3977);
+  assert.equal(await count(app, '市区町村 = "札幌市中央区" and 施錠関係 = "施錠した"') > 0, true);
+});
+
+test("bad rows: all or nothing by default, skipped on request, each with row, column and reason", async () => {
+  const app = await makeApp(c, "import rules", {
+    key: { ...text("key"), unique: true },
+    qty: { type: "NUMBER", code: "qty", label: "数量", maxValue: "100" },
+    tags: { type: "CHECK_BOX", code: "tags", label: "タグ", options: { a: { label: "a", index: 0 }, b: { label: "b", index: 1 } } },
+  });
+  const dir = mkdtempSync(join(tmpdir(), "tsumiki-import-"));
+  const file = join(dir, "in.csv");
+  writeFileSync(file, 'key,数量,タグ\r\nk1,5,"a\nb"\r\nk2,500,a\r\nk3,x,b\r\nk4,7,\r\n');
+  const all = importCsv(app, file);
+  assert.equal(all.code, 1);
+  assert.match(all.err, /row 3, column 数量: .*100/);
+  assert.match(all.err, /row 4, column 数量: /);
+  assert.equal(await count(app), 0); // nothing kept
+  const some = importCsv(app, file, "--skip-bad");
+  assert.equal(some.code, 0, some.err);
+  assert.match(some.out, /imported 4 rows \(UTF-8\): 2 added, 0 updated, 2 skipped/);
+  const k1 = (await c.record.getRecords({ app, query: 'key = "k1"' })).records[0];
+  assert.deepEqual(k1.tags.value, ["a", "b"]);
+  // the same key again updates instead of adding
+  writeFileSync(file, "key,数量\nk1,9\nk9,1\n");
+  const upd = importCsv(app, file, "--update-key", "key");
+  assert.equal(upd.code, 0, upd.err);
+  assert.match(upd.out, /2 rows \(UTF-8\): 1 added, 1 updated/);
+  assert.equal((await c.record.getRecords({ app, query: 'key = "k1"' })).records[0].qty.value, "9");
+  assert.equal(await count(app), 3);
+  // a key not among the columns, and a file that is not text
+  assert.equal(importCsv(app, file, "--update-key", "qty").code, 1);
+  writeFileSync(file, Buffer.from([0x6b, 0x65, 0x79, 0x0a, 0x85, 0xff, 0x0a]));
+  const bin = importCsv(app, file, "--encoding", "sjis");
+  assert.equal(bin.code, 1);
+  assert.match(bin.err, /row 2: the bytes are not Shift_JIS/);
+});
