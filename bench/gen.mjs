@@ -11,7 +11,7 @@
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
-import { facilityRecords, prefs, incidentRecord, KINDS, STATES, ACTIONS } from "./incidents.mjs";
+import { facilityRecords, prefs, incidentRecord, INCIDENT_FIELDS, INCIDENT_VIEWS } from "./incidents.mjs";
 
 const require = createRequire(join(dirname(fileURLToPath(import.meta.url)), "..", "tests", "package.json"));
 const { KintoneRestAPIClient } = require("@kintone/rest-api-client");
@@ -61,27 +61,7 @@ for (let i = 0; i < facRecords.length; i += 2000) await bulkAdd(registry, facRec
 const registryMs = Date.now() - t0;
 
 // --- incident reports
-const incident = await makeApp("事故報告", {
-  報告番号: { type: "SINGLE_LINE_TEXT", code: "報告番号", label: "報告番号", unique: true },
-  事業所番号: { type: "SINGLE_LINE_TEXT", code: "事業所番号", label: "事業所番号" },
-  事業所名: { type: "SINGLE_LINE_TEXT", code: "事業所名", label: "事業所名" },
-  報告日: { type: "DATE", code: "報告日", label: "報告日" },
-  発生日時: { type: "DATETIME", code: "発生日時", label: "発生日時" },
-  発生時刻: { type: "TIME", code: "発生時刻", label: "発生時刻" },
-  種別: { type: "DROP_DOWN", code: "種別", label: "種別", options: opts(KINDS) },
-  重症度: { type: "RADIO_BUTTON", code: "重症度", label: "重症度", options: opts(["軽微", "中等度", "重度"]), defaultValue: "軽微" },
-  対応: { type: "CHECK_BOX", code: "対応", label: "対応", options: opts(ACTIONS) },
-  関係者数: { type: "NUMBER", code: "関係者数", label: "関係者数" },
-  概要: { type: "MULTI_LINE_TEXT", code: "概要", label: "概要" },
-  詳細: { type: "RICH_TEXT", code: "詳細", label: "詳細" },
-  担当者: { type: "USER_SELECT", code: "担当者", label: "担当者" },
-  状態: { type: "DROP_DOWN", code: "状態", label: "状態", options: opts(STATES) },
-  参考URL: { type: "LINK", code: "参考URL", label: "参考URL" },
-}, {
-  今年の転倒: { type: "LIST", index: "0", filterCond: '種別 in ("転倒") and 報告日 >= "2025-01-01" and 報告日 <= "2025-12-31"', sort: "報告日 desc" },
-  担当分: { type: "LIST", index: "1", filterCond: "担当者 in (LOGINUSER())", sort: "発生日時 desc" },
-  未対応: { type: "LIST", index: "2", filterCond: '状態 in ("未対応")', sort: "報告日 desc" },
-});
+const incident = await makeApp("事故報告", INCIDENT_FIELDS, INCIDENT_VIEWS);
 
 // Two calls in flight: while the server stores one batch, this process builds the next.
 const t1 = Date.now();

@@ -53,6 +53,8 @@ export function facilityRecords() {
   }));
 }
 
+const opts = (list) => Object.fromEntries(list.map((v, i) => [v, { label: v, index: String(i) }]));
+
 export const KINDS = ["転倒", "転落", "誤薬", "誤嚥", "離設", "感染症", "虐待疑い", "その他"];
 export const STATES = ["未対応", "対応中", "完了"];
 export const ACTIONS = ["家族連絡", "受診", "救急搬送", "行政報告", "再発防止策"];
@@ -87,3 +89,27 @@ export function incidentRecord(i, facRecords) {
   };
 }
 
+
+// The incident-report app: 15 fields of every common type and three saved views.
+export const INCIDENT_FIELDS = {
+  報告番号: { type: "SINGLE_LINE_TEXT", code: "報告番号", label: "報告番号", unique: true },
+  事業所番号: { type: "SINGLE_LINE_TEXT", code: "事業所番号", label: "事業所番号" },
+  事業所名: { type: "SINGLE_LINE_TEXT", code: "事業所名", label: "事業所名" },
+  報告日: { type: "DATE", code: "報告日", label: "報告日" },
+  発生日時: { type: "DATETIME", code: "発生日時", label: "発生日時" },
+  発生時刻: { type: "TIME", code: "発生時刻", label: "発生時刻" },
+  種別: { type: "DROP_DOWN", code: "種別", label: "種別", options: opts(KINDS) },
+  重症度: { type: "RADIO_BUTTON", code: "重症度", label: "重症度", options: opts(["軽微", "中等度", "重度"]), defaultValue: "軽微" },
+  対応: { type: "CHECK_BOX", code: "対応", label: "対応", options: opts(ACTIONS) },
+  関係者数: { type: "NUMBER", code: "関係者数", label: "関係者数" },
+  概要: { type: "MULTI_LINE_TEXT", code: "概要", label: "概要" },
+  詳細: { type: "RICH_TEXT", code: "詳細", label: "詳細" },
+  担当者: { type: "USER_SELECT", code: "担当者", label: "担当者" },
+  状態: { type: "DROP_DOWN", code: "状態", label: "状態", options: opts(STATES) },
+  参考URL: { type: "LINK", code: "参考URL", label: "参考URL" },
+};
+export const INCIDENT_VIEWS = {
+  今年の転倒: { type: "LIST", index: "0", filterCond: '種別 in ("転倒") and 報告日 >= "2025-01-01" and 報告日 <= "2025-12-31"', sort: "報告日 desc" },
+  担当分: { type: "LIST", index: "1", filterCond: "担当者 in (LOGINUSER())", sort: "発生日時 desc" },
+  未対応: { type: "LIST", index: "2", filterCond: '状態 in ("未対応")', sort: "報告日 desc" },
+};

@@ -11,15 +11,9 @@ BASE="http://localhost:$PORT"
 PW="bench-password-1"
 DATA=$(mktemp -d /tmp/tsumiki-bench-XXXXXX)
 OUT=$(mktemp)
-make -s all
-BIN=build/default/tsumiki
-for i in $(seq -w 1 20); do
-    TSUMIKI_ADMIN_PASSWORD=$PW TSUMIKI_PASSWORD=staff-password-1 $BIN user add "staff$i" --data "$DATA" >/dev/null
-done
-TSUMIKI_ADMIN_PASSWORD=$PW $BIN serve --data "$DATA" --port "$PORT" 2>"$DATA/server.log" &
-PID=$!
+. bench/server.sh
 PEER_PID=
-trap 'kill $PID $PEER_PID 2>/dev/null; wait $PID $PEER_PID 2>/dev/null; rm -rf "$DATA" "$OUT" "$OUT".*' EXIT
+trap 'rc=$?; kill $PID $PEER_PID 2>/dev/null; wait $PID $PEER_PID 2>/dev/null; rm -rf "$DATA" "$OUT" "$OUT".*; exit $rc' EXIT
 sleep 0.5
 AUTH=$(printf 'Administrator:%s' "$PW" | base64 -w0)
 rss() { awk '/VmRSS/ {r=$2} /RssAnon/ {a=$2} END {printf "%.0f MB (heap %.0f MB)", r/1024, a/1024}' /proc/$PID/status; }

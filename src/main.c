@@ -39,18 +39,19 @@ struct opts {
 
 static TS_NORETURN void usage(void)
 {
-    fputs("usage: tsumiki serve [--data DIR] [--port N] [--listen ADDR] [--threads N]\n"
-          "       tsumiki user add LOGIN [--name NAME] [--admin] [--lang auto|ja|en] [--tz ZONE]\n"
-          "       tsumiki user passwd LOGIN\n"
-          "       tsumiki user list\n"
-          "       tsumiki token add --app N --perms view,add,edit,delete,manage [--note TEXT]\n"
-          "       tsumiki token list --app N\n"
-          "       tsumiki token revoke --app N --id M\n"
-          "       tsumiki import --app N FILE.csv [--encoding auto|utf-8|sjis] [--update-key CODE]\n"
-          "                      [--skip-bad] [--user LOGIN]\n"
-          "Every command takes --data DIR (default ./data).\n"
-          "Passwords are read from TSUMIKI_PASSWORD, or from one line of standard input.\n",
-          stderr);
+    fputs(
+        "usage: tsumiki serve [--data DIR] [--port N] [--listen ADDR] [--threads N]\n"
+        "       tsumiki user add LOGIN [--name NAME] [--admin] [--lang auto|ja|en] [--tz ZONE]\n"
+        "       tsumiki user passwd LOGIN\n"
+        "       tsumiki user list\n"
+        "       tsumiki token add --app N --perms view,add,edit,delete,manage [--note TEXT]\n"
+        "       tsumiki token list --app N\n"
+        "       tsumiki token revoke --app N --id M\n"
+        "       tsumiki import --app N FILE.csv [--encoding auto|utf-8|sjis] [--update-key CODE]\n"
+        "                      [--skip-bad] [--user LOGIN]\n"
+        "Every command takes --data DIR (default ./data).\n"
+        "Passwords are read from TSUMIKI_PASSWORD, or from one line of standard input.\n",
+        stderr);
     exit(2);
 }
 
@@ -271,8 +272,8 @@ static void import_progress(void *arg, int64_t rows)
 
 static int import_csv(struct ts_ctx *cx, struct opts *o)
 {
-    struct ts_import im = {.update_key = o->update_key, .skip_bad = o->skip_bad,
-                           .progress = import_progress};
+    struct ts_import im = {
+        .update_key = o->update_key, .skip_bad = o->skip_bad, .progress = import_progress};
     if (!o->app || o->n_args != 2)
         usage();
     if (!o->encoding || !strcmp(o->encoding, "auto"))
@@ -418,6 +419,7 @@ int main(int argc, char **argv)
     } else if (!strcmp(cmd, "token") && !strcmp(sub, "revoke")) {
         rc = in_tx(&cx, token_revoke, &o, "token revoke");
     } else if (!strcmp(cmd, "import")) {
+        ts_db_bulk_mode(db, 512); /* a million rows' indexes stay cached */
         rc = in_tx(&cx, import_csv, &o, "import");
     } else {
         usage();

@@ -17,7 +17,7 @@ struct run {
     struct ts_ctx *cx;
     const struct ts_app *app;
     struct ts_import *im;
-    struct ts_arena *keep; /* the caller's arena: results live here */
+    struct ts_arena *keep;        /* the caller's arena: results live here */
     const struct ts_field **cols; /* the field of each column, NULL if ignored */
     const char **heads;
     int n_cols;
@@ -153,7 +153,10 @@ static int write_row(struct run *r, int64_t row, const char *const *cells, int n
                 r->n_cols);
     int64_t id = 0, rev = 0;
     int rc = cx->err.code ? -1 : 0;
-    if (rc == 0 && ts_db_savepoint(cx, "import_row") < 0) {
+    /* All or nothing rolls the whole file back after a bad row: only skipping
+     * bad rows needs each row undone on its own. */
+    bool savepoint = r->im->skip_bad;
+    if (rc == 0 && savepoint && ts_db_savepoint(cx, "import_row") < 0) {
         json_decref(rec);
         return -1;
     }
@@ -170,12 +173,12 @@ static int write_row(struct run *r, int64_t row, const char *const *cells, int n
                     : ts_record_add(cx, r->app, rec, "record", &id);
     json_decref(rec);
     if (rc == 0) {
-        if (ts_db_release(cx, "import_row") < 0)
+        if (savepoint && ts_db_release(cx, "import_row") < 0)
             return -1;
         r->im->updated += update;
         return 0;
     }
-    if (!cx->err.code || !is_fatal(cx->err.code))
+    if (savepoint && (!cx->err.code || !is_fatal(cx->err.code)))
         ts_db_rollback_to(cx, "import_row");
     return -1;
 }
@@ -243,8 +246,10 @@ int ts_import_csv_file(struct ts_ctx *cx, const struct ts_app *app, const char *
         return -1;
     if (rc < 0 || (rc == 1 && !r.fatal))
         return 1; /* unreadable bytes, or the header lacks the key */
-    im->added = im->rows - im->skipped - im->updated;
-    if (im->rows == 0 && !r.n_cols)
+    if (!r.n_cols) {
         problem(&r, 1, "", "the file has no header row");
+        return 1;
+    }
+    im->added = im->rows - im->skipped - im->updated;
     return im->skipped && !im->skip_bad ? 1 : 0;
 }

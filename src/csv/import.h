@@ -31,8 +31,8 @@ struct ts_import {
     /* results */
     int64_t rows, added, updated, skipped;
     enum ts_csv_enc detected;
-    int n_columns, n_ignored;      /* header cells, and those that name no writable field */
-    const char *ignored[64];       /* the first of them */
+    int n_columns, n_ignored;           /* header cells, and those that name no writable field */
+    const char *ignored[64];            /* the first of them */
     struct ts_import_problem *problems; /* arena */
     int n_problems;
     bool problems_truncated;

@@ -50,6 +50,9 @@ int ts_db_index_pending(struct ts_db *db);
  * take turns writing each find their cache invalidated by the others. */
 struct ts_db *ts_db_writer_acquire(struct ts_ctx *cx);
 void ts_db_writer_release(struct ts_ctx *cx, struct ts_db *own);
+/* A connection about to write a great deal in one transaction (an import):
+ * a page cache of cache_mb, so the indexes being filled stay in memory. */
+void ts_db_bulk_mode(struct ts_db *db, int cache_mb);
 /* Wait until this connection's last committed write is on disk (group commit).
  * Returns at once for a connection not in server mode or with nothing to wait for. */
 int ts_db_wait_durable(struct ts_ctx *cx);

@@ -83,7 +83,11 @@ test("bad rows: all or nothing by default, skipped on request, each with row, co
   assert.match(upd.out, /2 rows \(UTF-8\): 1 added, 1 updated/);
   assert.equal((await c.record.getRecords({ app, query: 'key = "k1"' })).records[0].qty.value, "9");
   assert.equal(await count(app), 3);
-  // a key not among the columns, and a file that is not text
+  // an empty file, a key not among the columns, and a file that is not text
+  writeFileSync(join(dir, "empty.csv"), "");
+  const empty = importCsv(app, join(dir, "empty.csv"));
+  assert.equal(empty.code, 1);
+  assert.match(empty.err, /no header row/);
   assert.equal(importCsv(app, file, "--update-key", "qty").code, 1);
   writeFileSync(file, Buffer.from([0x6b, 0x65, 0x79, 0x0a, 0x85, 0xff, 0x0a]));
   const bin = importCsv(app, file, "--encoding", "sjis");

@@ -134,9 +134,8 @@ static void the_callback_can_stop(void **state)
     (void)state;
     const char text[] = "1\n2\n3\n4\n";
     enum ts_csv_enc got;
-    assert_int_equal(ts_csv_parse(text, sizeof(text) - 1, TS_CSV_AUTO, stop_at_two, NULL, &got,
-                                  NULL, 0),
-                     1);
+    assert_int_equal(
+        ts_csv_parse(text, sizeof(text) - 1, TS_CSV_AUTO, stop_at_two, NULL, &got, NULL, 0), 1);
 }
 
 /* ---------------------------------------------------------------- real files */
@@ -146,8 +145,8 @@ static const struct {
     enum ts_csv_enc enc;
     int64_t rows;
     int cols;
-    const char *first;  /* row 1, cell 1 */
-    int64_t spot_row;   /* a cell further in */
+    const char *first; /* row 1, cell 1 */
+    int64_t spot_row;  /* a cell further in */
     int spot_col;
     const char *spot;
 } REAL[] = {

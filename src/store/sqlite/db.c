@@ -116,6 +116,13 @@ void ts_db_server_mode(struct ts_db *db)
     db->group_commit = true;
 }
 
+void ts_db_bulk_mode(struct ts_db *db, int cache_mb)
+{
+    char sql[64];
+    snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d", cache_mb * 1024);
+    sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+}
+
 int ts_db_index_pending(struct ts_db *db)
 {
     struct ts_ctx cx;
