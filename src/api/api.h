@@ -23,7 +23,9 @@ struct ts_api_req {
     enum ts_method http_method; /* as sent */
     const char *path;           /* "/records.json", "/api/login" ... */
     json_t *params;             /* query string and JSON body, merged; owned by the caller */
-    bool preview;               /* called through /k/v1/preview/ */
+    const char *raw;            /* a text/csv body, not parsed (NULL otherwise) */
+    size_t raw_len;
+    bool preview; /* called through /k/v1/preview/ */
     struct ts_auth_request auth;
     const char *accept_language;
     /* answer */

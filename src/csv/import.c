@@ -70,13 +70,22 @@ static int header(struct run *r, const char *const *cells, int n)
     r->heads = TS_NEW_N(r->keep, const char *, (size_t)n);
     r->key_col = -1;
     im->n_columns = n;
+    im->heads = r->heads;
+    im->mapped = TS_NEW_N(r->keep, const char *, (size_t)n);
     for (int i = 0; i < n; i++) {
         r->heads[i] = ts_arena_strdup(r->keep, cells[i]);
-        const struct ts_field *f = field_named(r->app, cells[i]);
+        const struct ts_field *f = NULL;
+        if (!im->columns)
+            f = field_named(r->app, cells[i]);
+        else if (i < im->n_mapped && *im->columns[i])
+            f = ts_app_field(r->app, im->columns[i]);
+        if (f && !writable(f))
+            f = NULL;
         for (int j = 0; f && j < i; j++)
             if (r->cols[j] == f)
                 f = NULL; /* a field named twice: the first column wins */
         r->cols[i] = f;
+        im->mapped[i] = f ? f->code : NULL;
         if (!f && im->n_ignored < (int)TS_ARRAY_LEN(im->ignored))
             im->ignored[im->n_ignored++] = r->heads[i];
         else if (!f)
@@ -191,6 +200,15 @@ static int on_row(void *arg, int64_t row, const char *const *cells, const size_t
     struct ts_import *im = r->im;
     if (row == 1)
         return header(r, cells, n);
+    if (im->preview) {
+        if (!im->sample)
+            im->sample = TS_NEW_N(r->keep, const char **, (size_t)im->preview);
+        const char **copy = TS_NEW_N(r->keep, const char *, (size_t)r->n_cols);
+        for (int i = 0; i < r->n_cols; i++)
+            copy[i] = ts_arena_strdup(r->keep, i < n ? cells[i] : "");
+        im->sample[im->n_sample++] = copy;
+        return im->n_sample == im->preview;
+    }
     im->rows++;
     /* the row's work in an arena of its own */
     struct ts_arena *row_arena = ts_arena_new();
@@ -222,34 +240,68 @@ static int on_row(void *arg, int64_t row, const char *const *cells, const size_t
     return 0;
 }
 
-int ts_import_csv_file(struct ts_ctx *cx, const struct ts_app *app, const char *path,
-                       struct ts_import *im)
+/* Feeding the reader, by the caller's means; what follows is shared. */
+typedef int feed_fn(struct ts_csv *c, void *src);
+
+static int import(struct ts_ctx *cx, const struct ts_app *app, struct ts_import *im, feed_fn *feed,
+                  void *src)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ts_fail(cx, TS_E_INVALID_INPUT, "cannot open %s: %s", path, strerror(errno));
     struct run r = {.cx = cx, .app = app, .im = im, .keep = cx->arena};
     struct ts_csv *c = ts_csv_new(im->enc, on_row, &r);
-    char buf[65536];
-    size_t n;
-    int rc = 0;
-    while (rc == 0 && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-        rc = ts_csv_feed(c, buf, n);
+    int rc = feed(c, src);
     if (rc == 0)
         rc = ts_csv_finish(c);
-    fclose(f);
     im->detected = ts_csv_encoding(c);
     if (rc < 0)
         problem(&r, ts_csv_error_row(c), "", ts_csv_error(c));
     ts_csv_free(c);
     if (r.fatal)
         return -1;
-    if (rc < 0 || (rc == 1 && !r.fatal))
-        return 1; /* unreadable bytes, or the header lacks the key */
     if (!r.n_cols) {
         problem(&r, 1, "", "the file has no header row");
         return 1;
     }
+    if (rc < 0 || (rc == 1 && !im->preview))
+        return 1; /* unreadable bytes, or the header lacks the key */
     im->added = im->rows - im->skipped - im->updated;
     return im->skipped && !im->skip_bad ? 1 : 0;
+}
+
+static int feed_file(struct ts_csv *c, void *src)
+{
+    char buf[65536];
+    size_t n;
+    int rc = 0;
+    while (rc == 0 && (n = fread(buf, 1, sizeof(buf), src)) > 0)
+        rc = ts_csv_feed(c, buf, n);
+    return rc;
+}
+
+int ts_import_csv_file(struct ts_ctx *cx, const struct ts_app *app, const char *path,
+                       struct ts_import *im)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ts_fail(cx, TS_E_INVALID_INPUT, "cannot open %s: %s", path, strerror(errno));
+    int rc = import(cx, app, im, feed_file, f);
+    fclose(f);
+    return rc;
+}
+
+struct bytes {
+    const char *p;
+    size_t len;
+};
+
+static int feed_bytes(struct ts_csv *c, void *src)
+{
+    const struct bytes *b = src;
+    return ts_csv_feed(c, b->p, b->len);
+}
+
+int ts_import_csv(struct ts_ctx *cx, const struct ts_app *app, const void *bytes, size_t len,
+                  struct ts_import *im)
+{
+    struct bytes b = {bytes, len};
+    return import(cx, app, im, feed_bytes, &b);
 }

@@ -24,8 +24,12 @@ struct ts_import_problem {
 struct ts_import {
     /* settings */
     enum ts_csv_enc enc;
-    const char *update_key; /* a unique field's code: update the record it finds */
-    bool skip_bad;          /* add the good rows; otherwise one bad row stops all */
+    const char *update_key;     /* a unique field's code: update the record it finds */
+    bool skip_bad;              /* add the good rows; otherwise one bad row stops all */
+    const char *const *columns; /* the field code of each column ("" ignores it); NULL: the
+                                 * header's names matched to codes, then labels */
+    int n_mapped;
+    int preview; /* > 0: read the header and this many rows into sample, write nothing */
     void (*progress)(void *arg, int64_t rows_done);
     void *progress_arg;
     /* results */
@@ -36,6 +40,10 @@ struct ts_import {
     struct ts_import_problem *problems; /* arena */
     int n_problems;
     bool problems_truncated;
+    const char **heads;   /* the header cells (arena) */
+    const char **mapped;  /* the field code each column goes to, or NULL */
+    const char ***sample; /* preview: the first rows, n_columns cells each */
+    int n_sample;
 };
 
 /* Import a file into app inside the caller's write transaction. Returns 0 when
@@ -44,5 +52,8 @@ struct ts_import {
  * file could not be read or the database failed (cx->err). */
 int ts_import_csv_file(struct ts_ctx *cx, const struct ts_app *app, const char *path,
                        struct ts_import *im);
+/* The same for a file already in memory (a request body). */
+int ts_import_csv(struct ts_ctx *cx, const struct ts_app *app, const void *bytes, size_t len,
+                  struct ts_import *im);
 
 #endif

@@ -21,6 +21,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <strings.h>
 #include <time.h>
 
 #define MAX_BODY (64 * 1024 * 1024)
@@ -243,7 +244,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         ret = fail_early(c, &cx, lang);
         goto out;
     }
-    if (pend->body.len) {
+    const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    if (pend->body.len && ctype && !strncasecmp(ctype, "text/csv", 8)) {
+        rq.raw = pend->body.p; /* a file to import: its parameters are in the query string */
+        rq.raw_len = pend->body.len;
+    } else if (pend->body.len) {
         json_error_t jerr;
         json_t *body = json_loadb(pend->body.p, pend->body.len, JSON_REJECT_DUPLICATES, &jerr);
         if (!json_is_object(body)) {

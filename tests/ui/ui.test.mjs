@@ -9,7 +9,9 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
-import { startServer, BIN } from "../api/helpers/server.mjs";
+import { existsSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { startServer, client, makeApp, BIN } from "../api/helpers/server.mjs";
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
 mkdirSync(shots, { recursive: true });
@@ -331,4 +333,51 @@ test("13. a session that ends on the server sends the user back to the login pag
   await page.getByText("ログインの有効期限が切れました").waitFor();
   await page.getByLabel("ログイン名").waitFor();
   await shot("20-session-expired");
+});
+
+const REAL = process.env.TS_REAL_DATA ?? join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "shared", "data", "real");
+
+test("14. import a CSV: columns matched to fields, progress, problems by row and column", async () => {
+  // log in again (step 13 ended the session)
+  await page.getByLabel("ログイン名").fill("tanaka");
+  await page.getByLabel("パスワード").fill(PASSWORD);
+  await page.getByRole("button", { name: "ログイン" }).click();
+  await page.getByRole("button", { name: "ログアウト" }).waitFor();
+  const c = client(server);
+  const registry = await makeApp(c, "介護事業所台帳", {
+    No: { type: "SINGLE_LINE_TEXT", code: "No", label: "No", unique: true },
+    name: { type: "SINGLE_LINE_TEXT", code: "name", label: "事業所名" },
+    pref: { type: "SINGLE_LINE_TEXT", code: "pref", label: "都道府県名" },
+    cap: { type: "NUMBER", code: "cap", label: "定員", maxValue: "100" },
+  });
+  const csv = join(tmpdir(), `tsumiki-ui-import-${process.pid}.csv`);
+  writeFileSync(csv, "No,事業所名,都道府県名,定員,メモ\n1,あおば苑,兵庫県,30,x\n2,みどり園,兵庫県,300,y\n3,こうべ園,大阪府,20,z\n");
+  await page.goto(`${server.base}/#/apps/${registry}`);
+  await page.getByRole("link", { name: "CSVから読み込む" }).click();
+  await page.getByLabel("ファイルを選ぶ").setInputFiles(csv);
+  await page.getByText("プレビュー(先頭10行)").waitFor();
+  assert.equal(await page.getByLabel("読み込み先: 事業所名").inputValue(), "name");
+  assert.equal(await page.getByLabel("読み込み先: メモ").inputValue(), "");
+  await shot("21-import-preview");
+  await page.getByRole("button", { name: "読み込む" }).click();
+  await page.getByText("問題のある行があるため、何も読み込みませんでした。").waitFor();
+  const cells = await page.locator("table.problems tbody tr").first().locator("td").allTextContents();
+  assert.deepEqual(cells.slice(0, 2), ["3", "定員"]);
+  await shot("22-import-problems");
+  await page.getByLabel("問題のある行を飛ばして、ほかの行を読み込む").check();
+  await page.getByRole("button", { name: "読み込む" }).click();
+  await page.locator("p.done").getByText("3 行を読み込みました: 追加 2 件、更新 0 件、スキップ 1 件").waitFor();
+  assert.equal((await c.record.getRecords({ app: registry, totalCount: true })).totalCount, "2");
+  if (existsSync(REAL)) {
+    // the real facility list: 7,737 rows, UTF-8 with a BOM, by the key No (none of them there yet)
+    await page.getByLabel("このフィールドの値が一致するレコードは更新する").selectOption("No");
+    await page.getByLabel("問題のある行を飛ばして、ほかの行を読み込む").uncheck();
+    await page.getByLabel("ファイルを選ぶ").setInputFiles(join(REAL, "mhlw_kaigo_jigyosho_160_tsusho_rehab_utf8bom.csv"));
+    await page.getByRole("columnheader", { name: "都道府県コード又は市町村コード" }).waitFor();
+    await page.getByLabel("読み込み先: 定員").selectOption(""); // real capacities exceed this app's maximum
+    await page.getByRole("button", { name: "読み込む" }).click();
+    await page.locator("p.done").getByText("7737 行を読み込みました: 追加 7737 件").waitFor({ timeout: 60000 });
+    await shot("23-import-real-file");
+    assert.equal((await c.record.getRecords({ app: registry, totalCount: true })).totalCount, "7739");
+  }
 });

@@ -124,3 +124,29 @@ export interface View {
   sort: string;
 }
 export type KRecord = Record<string, { type: string; value: any }>;
+
+// Sends a file as the raw body (our /api/import), with upload progress; the
+// parameters, request token included, go in the query string.
+export function upload<T = any>(path: string, params: Record<string, unknown>, file: Blob, onProgress?: (sent: number, total: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", path + "?" + toQuery({ ...params, __REQUEST_TOKEN__: requestToken }));
+    xhr.setRequestHeader("Content-Type", "text/csv");
+    xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+    xhr.setRequestHeader("Accept-Language", document.documentElement.lang || "ja");
+    xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.total);
+    xhr.onerror = () => reject(new ApiError({ status: 0, code: "NETWORK", message: "" }));
+    xhr.onload = () => {
+      let json: any = null;
+      try {
+        json = JSON.parse(xhr.responseText);
+      } catch {
+        json = null;
+      }
+      if (xhr.status === 401) onUnauthorized();
+      if (xhr.status >= 200 && xhr.status < 300) resolve(json as T);
+      else reject(new ApiError({ status: xhr.status, code: json?.code ?? String(xhr.status), message: json?.message ?? xhr.responseText, id: json?.id, errors: json?.errors }));
+    };
+    xhr.send(file);
+  });
+}

@@ -60,6 +60,16 @@ const ja = {
   ft_USER_SELECT: "ユーザー選択", ft_LINK: "リンク", ft_LABEL: "ラベル", ft_SPACER: "スペース", ft_HR: "罫線",
   ft_RECORD_NUMBER: "レコード番号", ft_CREATOR: "作成者", ft_CREATED_TIME: "作成日時",
   ft_MODIFIER: "更新者", ft_UPDATED_TIME: "更新日時",
+  importCsv: "CSVから読み込む", chooseFile: "ファイルを選ぶ", encoding: "文字コード", encodingAuto: "自動判定",
+  importHint: "1行目の見出しをフィールド名またはフィールドコードに合わせます。列ごとに読み込み先を変えられます。",
+  columnTo: "読み込み先", notImported: "(読み込まない)", preview: "プレビュー(先頭10行)",
+  updateBy: "このフィールドの値が一致するレコードは更新する", noUpdate: "(すべて追加する)",
+  skipBad: "問題のある行を飛ばして、ほかの行を読み込む", startImport: "読み込む",
+  uploading: "送信しています… {pct}%", processing: "読み込んでいます…(大きなファイルは1分ほどかかります)",
+  importDone: "{rows} 行を読み込みました: 追加 {added} 件、更新 {updated} 件、スキップ {skipped} 件",
+  importFailed: "問題のある行があるため、何も読み込みませんでした。下の一覧を直して、もう一度読み込んでください。",
+  problems: "問題のある行", row: "行", column: "列", reason: "理由", downloadReport: "問題の一覧をダウンロード(CSV)",
+  detected: "文字コード: {enc}",
 };
 export type Key = keyof typeof ja;
 
@@ -119,6 +129,16 @@ const en: Record<Key, string> = {
   ft_USER_SELECT: "User selection", ft_LINK: "Link", ft_LABEL: "Label", ft_SPACER: "Blank space", ft_HR: "Border",
   ft_RECORD_NUMBER: "Record number", ft_CREATOR: "Created by", ft_CREATED_TIME: "Created datetime",
   ft_MODIFIER: "Updated by", ft_UPDATED_TIME: "Updated datetime",
+  importCsv: "Import from CSV", chooseFile: "Choose a file", encoding: "Encoding", encodingAuto: "Detect",
+  importHint: "The first row's headings are matched to field names or codes. You can change where each column goes.",
+  columnTo: "Goes to", notImported: "(not imported)", preview: "Preview (first 10 rows)",
+  updateBy: "Update records whose value in this field matches", noUpdate: "(add every row)",
+  skipBad: "Skip rows with problems and import the rest", startImport: "Import",
+  uploading: "Sending… {pct}%", processing: "Importing… (a large file can take a minute)",
+  importDone: "Imported {rows} rows: {added} added, {updated} updated, {skipped} skipped",
+  importFailed: "Some rows have problems, so nothing was imported. Fix the rows listed below and import again.",
+  problems: "Rows with problems", row: "Row", column: "Column", reason: "Reason", downloadReport: "Download the list of problems (CSV)",
+  detected: "Encoding: {enc}",
 };
 
 const dicts: Record<Lang, Record<Key, string>> = { ja, en };

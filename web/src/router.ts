@@ -8,6 +8,7 @@ export type Route =
   | { page: "list"; app: string; view?: string }
   | { page: "record"; app: string; id: string }
   | { page: "new"; app: string; from?: string }
+  | { page: "import"; app: string }
   | { page: "notfound" };
 
 export function parse(hash: string): Route {
@@ -19,6 +20,7 @@ export function parse(hash: string): Route {
     if (p.length === 2) return { page: "list", app: p[1], view: q.get("view") ?? undefined };
     if (p[2] === "settings") return { page: "builder", app: p[1] };
     if (p[2] === "new") return { page: "new", app: p[1], from: q.get("from") ?? undefined };
+    if (p[2] === "import") return { page: "import", app: p[1] };
     if (p[2] === "records" && p[3]) return { page: "record", app: p[1], id: p[3] };
   }
   return { page: "notfound" };

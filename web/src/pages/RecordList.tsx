@@ -111,6 +111,7 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
           <input type="search" aria-label={t("keyword")} placeholder={t("keyword")} value={keyword} onInput={(e) => setKeyword((e.target as HTMLInputElement).value)} />
           <button type="submit">{t("search")}</button>
         </form>
+        <a class="button" href={`#/apps/${appId}/import`}>{t("importCsv")}</a>
         <button type="button" class="primary" onClick={() => go(`#/apps/${appId}/new`)}>＋ {t("addRecord")}</button>
       </div>
       <nav role="tablist" class="tabs" aria-label={t("views")}>

@@ -1,0 +1,110 @@
+/*
+ * api/import.c - POST /api/import: a CSV file (the body, Content-Type text/csv)
+ * into an app, our extension for the browser's import page. Parameters in the
+ * query string: app, encoding (auto|utf-8|sjis), columns[] (the field code of
+ * each column, "" to leave it out; default: matched by code, then label),
+ * updateKey, skipBad, preview (read the header and 10 rows, write nothing).
+ * Bad rows are CB_VA01 with one error per problem, keyed rows[N].column.
+ */
+#include "base/common.h"
+#include "api/api.h"
+#include "app/app.h"
+#include "csv/import.h"
+
+static void write_result(struct ts_jw *w, const struct ts_import *im)
+{
+    ts_jw_obj(w);
+    ts_jw_kstr(w, "encoding", im->detected == TS_CSV_CP932 ? "Shift_JIS" : "UTF-8");
+    ts_jw_key(w, "columns");
+    ts_jw_arr(w);
+    for (int i = 0; i < im->n_columns; i++) {
+        ts_jw_obj(w);
+        ts_jw_kstr(w, "name", im->heads[i]);
+        ts_jw_kstr(w, "field", im->mapped[i]);
+        ts_jw_obj_end(w);
+    }
+    ts_jw_arr_end(w);
+    ts_jw_kid(w, "rows", im->rows);
+    ts_jw_kid(w, "added", im->added);
+    ts_jw_kid(w, "updated", im->updated);
+    ts_jw_kid(w, "skipped", im->skipped);
+    ts_jw_key(w, "problems");
+    ts_jw_arr(w);
+    for (int i = 0; i < im->n_problems; i++) {
+        ts_jw_obj(w);
+        ts_jw_kid(w, "row", im->problems[i].row);
+        ts_jw_kstr(w, "column", im->problems[i].column);
+        ts_jw_kstr(w, "reason", im->problems[i].reason);
+        ts_jw_obj_end(w);
+    }
+    ts_jw_arr_end(w);
+    ts_jw_kbool(w, "truncated", im->problems_truncated);
+    ts_jw_key(w, "sample");
+    ts_jw_arr(w);
+    for (int r = 0; r < im->n_sample; r++) {
+        ts_jw_arr(w);
+        for (int i = 0; i < im->n_columns; i++)
+            ts_jw_str(w, im->sample[r][i]);
+        ts_jw_arr_end(w);
+    }
+    ts_jw_arr_end(w);
+    ts_jw_obj_end(w);
+}
+
+int ts_api_import(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    int64_t app_id;
+    if (ts_auth_require_user(cx) < 0 || ts_param_id(cx, rq->params, "app", &app_id) < 0)
+        return -1;
+    struct ts_import im = {.enc = TS_CSV_AUTO};
+    const char *enc = ts_param_str(rq->params, "encoding");
+    if (enc && !strcmp(enc, "utf-8"))
+        im.enc = TS_CSV_UTF8;
+    else if (enc && !strcmp(enc, "sjis"))
+        im.enc = TS_CSV_CP932;
+    else if (enc && strcmp(enc, "auto")) {
+        ts_fail_field(cx, "encoding", TS_M_NOT_ENUM);
+        return -1;
+    }
+    const json_t *cols = json_object_get(rq->params, "columns");
+    if (cols) {
+        if (!json_is_array(cols) || json_array_size(cols) > 1000) {
+            ts_fail_field(cx, "columns", TS_M_NOT_ARRAY);
+            return -1;
+        }
+        const char **codes = TS_NEW_N(cx->arena, const char *, json_array_size(cols) + 1);
+        size_t i;
+        const json_t *v;
+        json_array_foreach (cols, i, v)
+            codes[i] = json_is_string(v) ? json_string_value(v) : "";
+        im.columns = codes;
+        im.n_mapped = (int)json_array_size(cols);
+    }
+    const char *key = ts_param_str(rq->params, "updateKey");
+    im.update_key = key && *key ? key : NULL;
+    im.skip_bad = ts_param_bool(rq->params, "skipBad");
+    im.preview = ts_param_bool(rq->params, "preview") ? 10 : 0;
+    if (!rq->raw) {
+        ts_fail_field(cx, "file", TS_M_REQUIRED_PARAM);
+        return -1;
+    }
+    const struct ts_app *app = ts_app_get(cx, app_id);
+    if (!app)
+        return -1;
+    int rc = ts_import_csv(cx, app, rq->raw, rq->raw_len, &im);
+    if (rc < 0)
+        return -1;
+    if (rc == 1 && !im.preview) {
+        for (int i = 0; i < im.n_problems; i++) {
+            const struct ts_import_problem *p = &im.problems[i];
+            const char *k =
+                *p->column
+                    ? ts_arena_printf(cx->arena, "rows[%lld].%s", (long long)p->row, p->column)
+                    : ts_arena_printf(cx->arena, "rows[%lld]", (long long)p->row);
+            ts_fail_field(cx, k, TS_M_AS_IS, p->reason);
+        }
+        return -1;
+    }
+    write_result(w, &im);
+    return 0;
+}

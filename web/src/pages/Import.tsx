@@ -1,0 +1,167 @@
+// pages/Import.tsx - bringing a CSV file into an app: the file's columns
+// matched to fields (editable), a preview, add or update by a key, all or
+// nothing or skip bad rows, progress while it runs, and the problems by row,
+// column and reason with a downloadable report.
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, upload, type FieldProp } from "../api";
+import { fieldType } from "../fields/types";
+import { t, useLang } from "../i18n";
+import { ErrorBox, notify } from "../ui/feedback";
+import { loadApp, type AppMeta } from "./RecordList";
+
+interface Result {
+  encoding: string; columns: { name: string; field: string | null }[];
+  rows: string; added: string; updated: string; skipped: string;
+  problems: { row: string; column: string; reason: string }[]; sample: string[][];
+}
+interface Problem { row: string; column: string; reason: string }
+
+const writable = (f: FieldProp) => { const ft = fieldType(f.type); return !!ft && !ft.system && !ft.layoutOnly; };
+
+// The problems of a refused import, from CB_VA01's keys "rows[N].column".
+function problemsOf(e: unknown): Problem[] {
+  if (!(e instanceof ApiError) || !e.errors) return [];
+  return Object.entries(e.errors).map(([key, v]) => {
+    const m = /^rows\[(\d+)\](?:\.(.*))?$/.exec(key);
+    return { row: m?.[1] ?? "", column: m?.[2] ?? "", reason: v.messages.join(" ") };
+  });
+}
+
+function reportCsv(problems: Problem[]): Blob {
+  const q = (s: string) => (/[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s);
+  const lines = [[t("row"), t("column"), t("reason")], ...problems.map((p) => [p.row, p.column, p.reason])];
+  return new Blob(["\ufeff" + lines.map((l) => l.map(q).join(",")).join("\r\n") + "\r\n"], { type: "text/csv" });
+}
+
+export function Import({ appId }: { appId: string }) {
+  useLang();
+  const [meta, setMeta] = useState<AppMeta | null>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [encoding, setEncoding] = useState("auto");
+  const [preview, setPreview] = useState<Result | null>(null);
+  const [mapping, setMapping] = useState<string[]>([]);
+  const [updateKey, setUpdateKey] = useState("");
+  const [skipBad, setSkipBad] = useState(false);
+  const [phase, setPhase] = useState<"" | "upload" | "process">("");
+  const [pct, setPct] = useState(0);
+  const [result, setResult] = useState<Result | null>(null);
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => void loadApp(appId).then(setMeta).catch(setError), [appId]);
+  useEffect(() => {
+    if (!file) return;
+    setResult(null);
+    setProblems([]);
+    upload<Result>("/api/import", { app: appId, encoding, preview: "true" }, file)
+      .then((r) => { setPreview(r); setMapping(r.columns.map((c) => c.field ?? "")); setError(null); })
+      .catch((e) => { setPreview(null); setProblems(problemsOf(e)); setError(e); });
+  }, [file, encoding]);
+
+  if (!meta) return <div class="page">{error ? <ErrorBox error={error} /> : <p aria-busy="true">{t("loading")}</p>}</div>;
+  const fields = Object.values(meta.fields).filter(writable);
+  const keys = fields.filter((f) => f.unique);
+
+  const run = async () => {
+    if (!file) return;
+    setPhase("upload");
+    setPct(0);
+    setResult(null);
+    setProblems([]);
+    setError(null);
+    try {
+      const r = await upload<Result>("/api/import", { app: appId, encoding, columns: mapping, updateKey, skipBad: skipBad ? "true" : "false" }, file,
+        (sent, total) => { setPct(total ? Math.round((sent / total) * 100) : 0); if (sent === total) setPhase("process"); });
+      setResult(r);
+      setProblems(r.problems);
+      notify(t("importDone", { rows: r.rows, added: r.added, updated: r.updated, skipped: r.skipped }));
+    } catch (e) {
+      const ps = problemsOf(e);
+      setProblems(ps);
+      setError(ps.length ? new Error(t("importFailed")) : e);
+    } finally {
+      setPhase("");
+    }
+  };
+
+  return (
+    <div class="page import">
+      <div class="page-head">
+        <a href={`#/apps/${appId}`}>‹ {meta.name}</a>
+        <h1>{t("importCsv")}</h1>
+      </div>
+      <p class="hint">{t("importHint")}</p>
+      <div class="pair">
+        <span>
+          <label for="import-file">{t("chooseFile")}</label>
+          <input id="import-file" type="file" accept=".csv,text/csv" onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)} />
+        </span>
+        <span>
+          <label for="import-enc">{t("encoding")}</label>
+          <select id="import-enc" value={encoding} onChange={(e) => setEncoding((e.target as HTMLSelectElement).value)}>
+            <option value="auto">{t("encodingAuto")}</option>
+            <option value="utf-8">UTF-8</option>
+            <option value="sjis">Shift_JIS</option>
+          </select>
+        </span>
+      </div>
+      {error ? <div role="alert"><ErrorBox error={error} /></div> : null}
+      {preview && (
+        <>
+          <p class="meta">{t("detected", { enc: preview.encoding })}</p>
+          <h2>{t("preview")}</h2>
+          <div class="table-wrap">
+            <table class="records">
+              <thead>
+                <tr>{preview.columns.map((c) => <th scope="col">{c.name}</th>)}</tr>
+                <tr>
+                  {preview.columns.map((c, i) => (
+                    <td>
+                      <select aria-label={`${t("columnTo")}: ${c.name}`} value={mapping[i]} onChange={(e) => setMapping(mapping.map((m, j) => (j === i ? (e.target as HTMLSelectElement).value : m)))}>
+                        <option value="">{t("notImported")}</option>
+                        {fields.map((f) => <option value={f.code}>{f.label}</option>)}
+                      </select>
+                    </td>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {preview.sample.map((r) => <tr>{r.map((v) => <td>{v}</td>)}</tr>)}
+              </tbody>
+            </table>
+          </div>
+          <label for="import-key">{t("updateBy")}</label>
+          <select id="import-key" value={updateKey} onChange={(e) => setUpdateKey((e.target as HTMLSelectElement).value)}>
+            <option value="">{t("noUpdate")}</option>
+            {keys.map((f) => <option value={f.code}>{f.label}</option>)}
+          </select>
+          <label class="check"><input type="checkbox" checked={skipBad} onChange={(e) => setSkipBad((e.target as HTMLInputElement).checked)} /> {t("skipBad")}</label>
+          <div class="actions">
+            <button type="button" class="primary" disabled={!!phase} onClick={run}>{t("startImport")}</button>
+          </div>
+        </>
+      )}
+      {phase && (
+        <div class="import-progress" role="status" aria-live="polite">
+          <progress max={100} value={phase === "upload" ? pct : undefined} aria-label={t("startImport")} />
+          <span>{phase === "upload" ? t("uploading", { pct }) : t("processing")}</span>
+        </div>
+      )}
+      {result && <p class="done" role="status">{t("importDone", { rows: result.rows, added: result.added, updated: result.updated, skipped: result.skipped })}</p>}
+      {problems.length > 0 && (
+        <section aria-labelledby="problems-h">
+          <h2 id="problems-h">{t("problems")} ({problems.length})</h2>
+          <a class="button" href={URL.createObjectURL(reportCsv(problems))} download="import-problems.csv">{t("downloadReport")}</a>
+          <div class="table-wrap">
+            <table class="records problems">
+              <thead><tr><th scope="col">{t("row")}</th><th scope="col">{t("column")}</th><th scope="col">{t("reason")}</th></tr></thead>
+              <tbody>{problems.slice(0, 200).map((p) => <tr><td>{p.row}</td><td>{p.column}</td><td>{p.reason}</td></tr>)}</tbody>
+            </table>
+          </div>
+        </section>
+      )}
+      {result && <p><a href={`#/apps/${appId}`}>{t("records")} ›</a></p>}
+    </div>
+  );
+}
+
