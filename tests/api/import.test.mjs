@@ -8,7 +8,7 @@ import { existsSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startServer, client, makeApp, BIN } from "./helpers/server.mjs";
+import { startServer, client, makeApp, basic, BIN } from "./helpers/server.mjs";
 
 const REAL = process.env.TS_REAL_DATA ?? join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "shared", "data", "real");
 let server, c;
@@ -93,4 +93,39 @@ test("bad rows: all or nothing by default, skipped on request, each with row, co
   const bin = importCsv(app, file, "--encoding", "sjis");
   assert.equal(bin.code, 1);
   assert.match(bin.err, /row 2: the bytes are not Shift_JIS/);
+});
+
+test("POST /api/import: preview, a column mapping, and kintone-shaped errors", async () => {
+  const app = await makeApp(c, "import api", {
+    title: text("title", "件名"),
+    n: { type: "NUMBER", code: "n", label: "数" },
+  });
+  const post = async (query, body, type = "text/csv") => {
+    const res = await fetch(`${server.base}/api/import?${query}`, {
+      method: "POST", body,
+      headers: { ...basic(), "Content-Type": type },
+    });
+    return { status: res.status, json: await res.json() };
+  };
+  const csv = "件名,数,その他\n一,1,a\n二,2,b\n";
+  const pre = await post(`app=${app}&preview=true`, csv);
+  assert.equal(pre.status, 200);
+  assert.deepEqual(pre.json.columns.map((c) => c.field), ["title", "n", null]);
+  assert.deepEqual(pre.json.sample, [["一", "1", "a"], ["二", "2", "b"]]);
+  assert.equal(await count(app), 0); // a preview writes nothing
+  // the third column mapped to the title instead, the first left out
+  const ok = await post(`app=${app}&columns[0]=&columns[1]=n&columns[2]=title`, csv);
+  assert.equal(ok.status, 200, JSON.stringify(ok.json));
+  assert.equal(ok.json.added, "2");
+  assert.deepEqual((await c.record.getRecords({ app, query: "order by n asc" })).records.map((r) => r.title.value), ["a", "b"]);
+  const bad = await post(`app=${app}`, "件名,数\nx,not a number\n");
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.code, "CB_VA01");
+  assert.ok(bad.json.errors["rows[2].数"]);
+  assert.equal(await count(app), 2);
+  assert.equal((await post(`app=${app}`, undefined)).json.code, "CB_VA01"); // no file
+  assert.equal((await post(`app=${app}&encoding=latin1`, csv)).json.code, "CB_VA01");
+  assert.equal((await post(`app=99999`, csv)).json.code, "GAIA_AP01");
+  // a JSON body is not a file
+  assert.equal((await post(`app=${app}`, JSON.stringify({ x: 1 }), "application/json")).json.code, "CB_VA01");
 });
