@@ -5,16 +5,25 @@
  * each column, "" to leave it out; default: matched by code, then label),
  * updateKey, skipBad, preview (read the header and 10 rows, write nothing).
  * Bad rows are CB_VA01 with one error per problem, keyed rows[N].column.
+ *
+ * POST /api/import/profile: what each column of a file holds, for a new app
+ * made from it (no app needed; nothing is written).
  */
 #include "base/common.h"
 #include "api/api.h"
 #include "app/app.h"
 #include "csv/import.h"
+#include "csv/profile.h"
+
+static const char *enc_name(enum ts_csv_enc enc)
+{
+    return enc == TS_CSV_CP932 ? "Shift_JIS" : "UTF-8";
+}
 
 static void write_result(struct ts_jw *w, const struct ts_import *im)
 {
     ts_jw_obj(w);
-    ts_jw_kstr(w, "encoding", im->detected == TS_CSV_CP932 ? "Shift_JIS" : "UTF-8");
+    ts_jw_kstr(w, "encoding", enc_name(im->detected));
     ts_jw_key(w, "columns");
     ts_jw_arr(w);
     for (int i = 0; i < im->n_columns; i++) {
@@ -51,21 +60,30 @@ static void write_result(struct ts_jw *w, const struct ts_import *im)
     ts_jw_obj_end(w);
 }
 
+/* The encoding parameter: auto (default), utf-8 or sjis. */
+static int encoding_param(struct ts_ctx *cx, const json_t *params, enum ts_csv_enc *out)
+{
+    const char *enc = ts_param_str(params, "encoding");
+    *out = TS_CSV_AUTO;
+    if (enc && !strcmp(enc, "utf-8"))
+        *out = TS_CSV_UTF8;
+    else if (enc && !strcmp(enc, "sjis"))
+        *out = TS_CSV_CP932;
+    else if (enc && strcmp(enc, "auto")) {
+        ts_fail_field(cx, "encoding", TS_M_NOT_ENUM);
+        return -1;
+    }
+    return 0;
+}
+
 int ts_api_import(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     int64_t app_id;
     if (ts_auth_require_user(cx) < 0 || ts_param_id(cx, rq->params, "app", &app_id) < 0)
         return -1;
     struct ts_import im = {.enc = TS_CSV_AUTO};
-    const char *enc = ts_param_str(rq->params, "encoding");
-    if (enc && !strcmp(enc, "utf-8"))
-        im.enc = TS_CSV_UTF8;
-    else if (enc && !strcmp(enc, "sjis"))
-        im.enc = TS_CSV_CP932;
-    else if (enc && strcmp(enc, "auto")) {
-        ts_fail_field(cx, "encoding", TS_M_NOT_ENUM);
+    if (encoding_param(cx, rq->params, &im.enc) < 0)
         return -1;
-    }
     const json_t *cols = json_object_get(rq->params, "columns");
     if (cols) {
         if (!json_is_array(cols) || json_array_size(cols) > 1000) {
@@ -106,5 +124,63 @@ int ts_api_import(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         return -1;
     }
     write_result(w, &im);
+    return 0;
+}
+
+int ts_api_import_profile(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    enum ts_csv_enc enc;
+    if (ts_auth_require_user(cx) < 0 || encoding_param(cx, rq->params, &enc) < 0)
+        return -1;
+    if (!rq->raw) {
+        ts_fail_field(cx, "file", TS_M_REQUIRED_PARAM);
+        return -1;
+    }
+    struct ts_csv_profile p;
+    char err[200];
+    if (ts_csv_profile(rq->raw, rq->raw_len, enc, &p, err, sizeof(err)) < 0) {
+        ts_csv_profile_free(&p);
+        ts_fail_field(cx, "file", TS_M_AS_IS, err);
+        return -1;
+    }
+    ts_jw_obj(w);
+    ts_jw_kstr(w, "encoding", enc_name(p.enc));
+    ts_jw_kid(w, "rows", p.rows);
+    ts_jw_key(w, "columns");
+    ts_jw_arr(w);
+    for (int i = 0; i < p.n_cols; i++) {
+        const struct ts_csv_column *c = &p.cols[i];
+        bool filled = c->filled > 0;
+        ts_jw_obj(w);
+        ts_jw_kstr(w, "name", c->name);
+        ts_jw_kid(w, "filled", c->filled);
+        ts_jw_kbool(w, "numbers", filled && c->numbers);
+        ts_jw_kbool(w, "dates", filled && c->dates);
+        ts_jw_kbool(w, "links", filled && c->links);
+        ts_jw_kbool(w, "multiline", c->multiline);
+        ts_jw_kid(w, "maxLength", (int64_t)c->max_len);
+        ts_jw_key(w, "values"); /* null: more than TS_PROFILE_DISTINCT different values */
+        if (c->many) {
+            ts_jw_null(w);
+        } else {
+            ts_jw_arr(w);
+            for (int k = 0; k < c->n_distinct; k++)
+                ts_jw_str(w, c->distinct[k]);
+            ts_jw_arr_end(w);
+        }
+        ts_jw_obj_end(w);
+    }
+    ts_jw_arr_end(w);
+    ts_jw_key(w, "sample");
+    ts_jw_arr(w);
+    for (int r = 0; r < p.n_sample; r++) {
+        ts_jw_arr(w);
+        for (int i = 0; i < p.n_cols; i++)
+            ts_jw_str(w, p.sample[r][i]);
+        ts_jw_arr_end(w);
+    }
+    ts_jw_arr_end(w);
+    ts_jw_obj_end(w);
+    ts_csv_profile_free(&p);
     return 0;
 }

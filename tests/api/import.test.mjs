@@ -129,3 +129,29 @@ test("POST /api/import: preview, a column mapping, and kintone-shaped errors", a
   // a JSON body is not a file
   assert.equal((await post(`app=${app}`, JSON.stringify({ x: 1 }), "application/json")).json.code, "CB_VA01");
 });
+
+test("POST /api/import/profile: what each column holds, over the whole file", async () => {
+  const rows = ["名前,数,日付,区分,コード,URL,メモ"];
+  for (let i = 0; i < 30; i++)
+    rows.push(`n${i},${i}.5,2024/1/${(i % 28) + 1},${["A", "B", "C"][i % 3]},0${i},https://example.jp/${i},"${i === 29 ? "x\ny" : ""}"`);
+  const res = await fetch(`${server.base}/api/import/profile`, {
+    method: "POST", body: rows.join("\n") + "\n", headers: { ...basic(), "Content-Type": "text/csv" },
+  });
+  const p = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(p));
+  assert.equal(p.rows, "30");
+  const col = Object.fromEntries(p.columns.map((c) => [c.name, c]));
+  assert.equal(col["数"].numbers, true);
+  assert.equal(col["日付"].dates, true);
+  assert.deepEqual(col["区分"].values, ["A", "B", "C"]);
+  assert.equal(col["名前"].values, null); // 30 different: many
+  assert.equal(col["コード"].numbers, false); // leading zeros
+  assert.equal(col["URL"].links, true);
+  assert.equal(col["メモ"].multiline, true);
+  assert.equal(col["メモ"].filled, "1");
+  const bad = await fetch(`${server.base}/api/import/profile?encoding=utf-8`, {
+    method: "POST", body: Buffer.from([0x61, 0x0a, 0xff, 0x0a]), headers: { ...basic(), "Content-Type": "text/csv" },
+  });
+  assert.equal(bad.status, 400);
+  assert.match((await bad.json()).errors.file.messages[0], /row 2: the bytes are not UTF-8/);
+});

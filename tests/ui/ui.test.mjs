@@ -381,3 +381,39 @@ test("14. import a CSV: columns matched to fields, progress, problems by row and
     assert.equal((await c.record.getRecords({ app: registry, totalCount: true })).totalCount, "7739");
   }
 });
+
+test("15. create an app from a CSV file: types guessed from the data, editable, rows imported", async () => {
+  const csv = join(tmpdir(), `tsumiki-ui-newapp-${process.pid}.csv`);
+  const rows = ["施設名,種別,開設日,定員,コード,備考"];
+  for (let i = 1; i <= 12; i++)
+    rows.push(`施設${i},${i % 2 ? "通所" : "入所"},2020-04-${String(i).padStart(2, "0")},${i * 10},${String(i).padStart(6, "0")},"${i === 3 ? "二行の\n備考" : "なし"}"`);
+  writeFileSync(csv, rows.join("\r\n") + "\r\n");
+  await page.goto(server.base + "/#/");
+  await page.getByRole("link", { name: "CSVからアプリを作成" }).click();
+  await page.getByLabel("ファイルを選ぶ").setInputFiles(csv);
+  await page.getByLabel("フィールドの種類: 定員").waitFor();
+  const type = (col) => page.getByLabel(`フィールドの種類: ${col}`).inputValue();
+  assert.equal(await type("施設名"), "SINGLE_LINE_TEXT");
+  assert.equal(await type("種別"), "DROP_DOWN");
+  assert.equal(await type("開設日"), "DATE");
+  assert.equal(await type("定員"), "NUMBER");
+  assert.equal(await type("コード"), "SINGLE_LINE_TEXT"); // leading zeros: a code, not a number
+  assert.equal(await type("備考"), "MULTI_LINE_TEXT");
+  await page.getByLabel("アプリ名").fill("施設一覧(CSV)");
+  await shot("24-app-from-csv");
+  await page.getByRole("button", { name: "アプリを作成して読み込む" }).click();
+  await page.locator("p.done").getByText("12 行を読み込みました: 追加 12 件").waitFor();
+  await page.getByRole("link", { name: "アプリを開く" }).click();
+  await page.waitForFunction(() => document.querySelectorAll("table.records tbody tr").length === 12);
+  await shot("25-app-from-csv-records");
+  if (existsSync(REAL)) {
+    // a real Shift_JIS file: Japanese headings with full-width brackets
+    await page.goto(server.base + "/#/new-from-csv");
+    await page.getByLabel("ファイルを選ぶ").setInputFiles(join(REAL, "hokkaido_police_2018_jitensha_tou_cp932.csv"));
+    await page.getByText("文字コード: Shift_JIS").waitFor();
+    assert.equal(await page.getByLabel("フィールドコード: 管轄警察署（発生地）").inputValue(), "管轄警察署_発生地");
+    await page.getByRole("button", { name: "アプリを作成して読み込む" }).click();
+    await page.locator("p.done").getByText("3977 行を読み込みました: 追加 3977 件").waitFor({ timeout: 60000 });
+    await shot("26-app-from-real-sjis-csv");
+  }
+});

@@ -70,6 +70,9 @@ const ja = {
   importFailed: "問題のある行があるため、何も読み込みませんでした。下の一覧を直して、もう一度読み込んでください。",
   problems: "問題のある行", row: "行", column: "列", reason: "理由", downloadReport: "問題の一覧をダウンロード(CSV)",
   detected: "文字コード: {enc}",
+  appFromCsv: "CSVからアプリを作成", appFromCsvHint: "ファイルの列からフィールドを作ります。種類や名前を確かめてから作成してください。",
+  include: "使う", fieldType: "フィールドの種類", valuesSeen: "値の例", createAndImport: "アプリを作成して読み込む",
+  creatingApp: "アプリを作成しています…", openApp: "アプリを開く",
 };
 export type Key = keyof typeof ja;
 
@@ -139,6 +142,9 @@ const en: Record<Key, string> = {
   importFailed: "Some rows have problems, so nothing was imported. Fix the rows listed below and import again.",
   problems: "Rows with problems", row: "Row", column: "Column", reason: "Reason", downloadReport: "Download the list of problems (CSV)",
   detected: "Encoding: {enc}",
+  appFromCsv: "Create an app from a CSV file", appFromCsvHint: "Fields are made from the file's columns. Check their types and names, then create the app.",
+  include: "Use", fieldType: "Field type", valuesSeen: "Values", createAndImport: "Create the app and import",
+  creatingApp: "Creating the app…", openApp: "Open the app",
 };
 
 const dicts: Record<Lang, Record<Key, string>> = { ja, en };

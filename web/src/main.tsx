@@ -11,6 +11,7 @@ import { Builder } from "./pages/Builder";
 import { RecordList } from "./pages/RecordList";
 import { RecordPage } from "./pages/RecordPage";
 import { Import } from "./pages/Import";
+import { NewFromCsv } from "./pages/NewFromCsv";
 import "./style.css";
 
 function App() {
@@ -45,6 +46,7 @@ function App() {
     case "builder": page = <Builder appId={route.app} key={route.app} />; break;
     case "list": page = <RecordList appId={route.app} viewId={route.view} key={route.app} />; break;
     case "record": page = <RecordPage appId={route.app} recordId={route.id} key={route.app + "/" + route.id} />; break;
+    case "newFromCsv": page = <NewFromCsv />; break;
     case "import": page = <Import appId={route.app} key={"import" + route.app} />; break;
     case "new": page = <RecordPage appId={route.app} copyFrom={route.from} key={"new" + route.app + (route.from ?? "")} />; break;
     default: page = <div class="page"><p>{t("notFound")}</p><a href="#/">{t("backToPortal")}</a></div>;

@@ -9,6 +9,7 @@ export type Route =
   | { page: "record"; app: string; id: string }
   | { page: "new"; app: string; from?: string }
   | { page: "import"; app: string }
+  | { page: "newFromCsv" }
   | { page: "notfound" };
 
 export function parse(hash: string): Route {
@@ -16,6 +17,7 @@ export function parse(hash: string): Route {
   const q = new URLSearchParams(qs ?? "");
   const p = path.split("/").filter(Boolean);
   if (p.length === 0) return { page: "portal" };
+  if (p[0] === "new-from-csv") return { page: "newFromCsv" };
   if (p[0] === "apps" && p[1]) {
     if (p.length === 2) return { page: "list", app: p[1], view: q.get("view") ?? undefined };
     if (p[2] === "settings") return { page: "builder", app: p[1] };

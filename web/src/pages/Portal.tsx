@@ -26,6 +26,7 @@ export function Portal() {
       <div class="page-head">
         <h1>{t("apps")}</h1>
         <input type="search" class="search" placeholder={t("searchApps")} aria-label={t("searchApps")} value={q} onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
+        <a class="button" href="#/new-from-csv">{t("appFromCsv")}</a>
         <button type="button" class="primary" onClick={() => setCreating(true)}>＋ {t("createApp")}</button>
       </div>
       {error ? <ErrorBox error={error} onRetry={() => load(q)} /> : null}

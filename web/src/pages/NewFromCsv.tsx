@@ -1,0 +1,151 @@
+// pages/NewFromCsv.tsx - a new app made from a CSV file: each column becomes a
+// field whose type is guessed from the whole file (numbers, dates, links, a few
+// repeated values as a drop-down, long or multi-line text), editable before the
+// app is created; then the rows are imported into it.
+import { useEffect, useState } from "preact/hooks";
+import { call, k, upload } from "../api";
+import { t, useLang, type Key } from "../i18n";
+import { ErrorBox, notify, withProgress } from "../ui/feedback";
+
+interface Column { name: string; filled: string; numbers: boolean; dates: boolean; links: boolean; multiline: boolean; maxLength: string; values: string[] | null }
+interface Profile { encoding: string; rows: string; columns: Column[]; sample: string[][] }
+interface Plan { use: boolean; label: string; code: string; type: string; options: string[] }
+
+const TYPES = ["SINGLE_LINE_TEXT", "MULTI_LINE_TEXT", "NUMBER", "DATE", "DROP_DOWN", "LINK"];
+
+// A field code from a heading: what the server takes (letters of any script,
+// digits, _), unique, not starting with a digit.
+function codeFor(name: string, taken: Set<string>, i: number): string {
+  let c = name.replace(/[\s!-/:-@[-^`{-~　・！？（），．：、。「」『』【】]+/gu, "_").replace(/^_+|_+$/g, "").slice(0, 100);
+  if (!c) c = `field_${i + 1}`;
+  if (/^[0-9]/.test(c)) c = "f_" + c;
+  let u = c;
+  for (let n = 2; taken.has(u); n++) u = `${c}_${n}`;
+  taken.add(u);
+  return u;
+}
+
+function guess(c: Column): string {
+  const filled = Number(c.filled);
+  if (filled === 0) return "SINGLE_LINE_TEXT";
+  if (c.numbers) return "NUMBER";
+  if (c.dates) return "DATE";
+  if (c.links) return "LINK";
+  if (c.multiline || Number(c.maxLength) > 100) return "MULTI_LINE_TEXT";
+  if (c.values && c.values.length > 0 && c.values.length <= 10 && filled >= c.values.length * 2) return "DROP_DOWN";
+  return "SINGLE_LINE_TEXT";
+}
+
+export function NewFromCsv() {
+  useLang();
+  const [file, setFile] = useState<File | null>(null);
+  const [encoding, setEncoding] = useState("auto");
+  const [profile, setProfile] = useState<Profile | null>(null);
+  const [plan, setPlan] = useState<Plan[]>([]);
+  const [name, setName] = useState("");
+  const [busy, setBusy] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<{ app: string; text: string } | null>(null);
+
+  useEffect(() => {
+    if (!file) return;
+    setName(file.name.replace(/\.[^.]*$/, ""));
+    setDone(null);
+    withProgress(upload<Profile>("/api/import/profile", { encoding }, file))
+      .then((p) => {
+        const taken = new Set<string>();
+        setProfile(p);
+        setPlan(p.columns.map((c, i) => ({ use: Number(c.filled) > 0, label: c.name || `field ${i + 1}`, code: codeFor(c.name, taken, i), type: guess(c), options: c.values ?? [] })));
+        setError(null);
+      })
+      .catch((e) => { setProfile(null); setError(e); });
+  }, [file, encoding]);
+
+  const set = (i: number, patch: Partial<Plan>) => setPlan(plan.map((p, j) => (j === i ? { ...p, ...patch } : p)));
+  const create = async () => {
+    if (!file || !profile) return;
+    setError(null);
+    try {
+      setBusy(t("creatingApp"));
+      const { app } = await withProgress(call<{ app: string }>("POST", k("/preview/app.json"), { name }));
+      const properties: Record<string, unknown> = {};
+      for (const p of plan.filter((x) => x.use)) {
+        const prop: Record<string, unknown> = { type: p.type, code: p.code, label: p.label };
+        if (p.type === "DROP_DOWN") prop.options = Object.fromEntries(p.options.map((o, i) => [o, { label: o, index: String(i) }]));
+        properties[p.code] = prop;
+      }
+      await withProgress(call("POST", k("/preview/app/form/fields.json"), { app, properties }));
+      await withProgress(call("POST", k("/preview/app/deploy.json"), { apps: [{ app }] }));
+      for (;;) {
+        const s = await call<{ apps: { status: string; message?: string }[] }>("GET", k("/preview/app/deploy.json"), { apps: [app] });
+        if (s.apps[0].status === "PROCESSING") { await new Promise((r) => setTimeout(r, 300)); continue; }
+        if (s.apps[0].status !== "SUCCESS") throw new Error(s.apps[0].message ?? s.apps[0].status);
+        break;
+      }
+      setBusy(t("processing"));
+      const r = await withProgress(upload<{ rows: string; added: string; updated: string; skipped: string }>("/api/import",
+        { app, encoding, columns: plan.map((p) => (p.use ? p.code : "")), skipBad: "true" }, file));
+      const text = t("importDone", { rows: r.rows, added: r.added, updated: r.updated, skipped: r.skipped });
+      notify(text);
+      setDone({ app, text });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy("");
+    }
+  };
+
+  return (
+    <div class="page import">
+      <div class="page-head"><h1>{t("appFromCsv")}</h1></div>
+      <p class="hint">{t("appFromCsvHint")}</p>
+      <div class="pair">
+        <span>
+          <label for="csv-file">{t("chooseFile")}</label>
+          <input id="csv-file" type="file" accept=".csv,text/csv" onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)} />
+        </span>
+        <span>
+          <label for="csv-enc">{t("encoding")}</label>
+          <select id="csv-enc" value={encoding} onChange={(e) => setEncoding((e.target as HTMLSelectElement).value)}>
+            <option value="auto">{t("encodingAuto")}</option>
+            <option value="utf-8">UTF-8</option>
+            <option value="sjis">Shift_JIS</option>
+          </select>
+        </span>
+      </div>
+      {error ? <div role="alert"><ErrorBox error={error} /></div> : null}
+      {profile && !done && (
+        <>
+          <p class="meta">{t("detected", { enc: profile.encoding })} · {profile.rows} {t("records")}</p>
+          <label for="csv-app-name">{t("appName")}</label>
+          <input id="csv-app-name" required maxLength={64} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+          <div class="table-wrap">
+            <table class="records">
+              <thead><tr><th scope="col">{t("include")}</th><th scope="col">{t("fieldName")}</th><th scope="col">{t("fieldCode")}</th><th scope="col">{t("fieldType")}</th><th scope="col">{t("valuesSeen")}</th></tr></thead>
+              <tbody>
+                {plan.map((p, i) => (
+                  <tr>
+                    <td><input type="checkbox" aria-label={`${t("include")}: ${p.label}`} checked={p.use} onChange={(e) => set(i, { use: (e.target as HTMLInputElement).checked })} /></td>
+                    <td><input aria-label={`${t("fieldName")}: ${profile.columns[i].name}`} value={p.label} onInput={(e) => set(i, { label: (e.target as HTMLInputElement).value })} /></td>
+                    <td><input aria-label={`${t("fieldCode")}: ${profile.columns[i].name}`} value={p.code} onInput={(e) => set(i, { code: (e.target as HTMLInputElement).value })} /></td>
+                    <td>
+                      <select aria-label={`${t("fieldType")}: ${profile.columns[i].name}`} value={p.type} onChange={(e) => set(i, { type: (e.target as HTMLSelectElement).value })}>
+                        {TYPES.filter((x) => x !== "DROP_DOWN" || p.options.length > 0).map((x) => <option value={x}>{t(("ft_" + x) as Key)}</option>)}
+                      </select>
+                    </td>
+                    <td class="values">{profile.sample.map((r) => r[i]).filter(Boolean).slice(0, 3).join(" / ")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div class="actions"><button type="button" class="primary" disabled={!!busy || !name.trim()} onClick={create}>{t("createAndImport")}</button></div>
+        </>
+      )}
+      {busy && <div class="import-progress" role="status" aria-live="polite"><progress aria-label={busy} /><span>{busy}</span></div>}
+      {done && (
+        <p class="done" role="status">{done.text} <a href={`#/apps/${done.app}`}>{t("openApp")} ›</a></p>
+      )}
+    </div>
+  );
+}
