@@ -31,9 +31,11 @@ struct ts_api_req {
     /* answer */
     int status;
     struct ts_buf body;
-    const char *set_cookie;   /* a Set-Cookie header value, or NULL */
-    const char *content_type; /* NULL: application/json */
-    bool error_written;       /* the handler wrote its own error body (bulkRequest) */
+    const char *set_cookie;          /* a Set-Cookie header value, or NULL */
+    const char *content_type;        /* NULL: application/json */
+    int body_fd;                     /* >= 0: the answer is this file instead of body */
+    const char *content_disposition; /* with body_fd: "attachment; filename=..." */
+    bool error_written;              /* the handler wrote its own error body (bulkRequest) */
 };
 
 /* Run one request to completion: fills rq->status and rq->body. */

@@ -22,7 +22,9 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAX_BODY (64 * 1024 * 1024)
 
@@ -132,6 +134,26 @@ static enum MHD_Result reply_asset(struct MHD_Connection *c, const struct ts_ass
     return ret;
 }
 
+/* A file the handler wrote (an export), streamed from disk; MHD closes fd. */
+static enum MHD_Result reply_file(struct MHD_Connection *c, int fd, const char *type,
+                                  const char *disposition, size_t *len)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        close(fd);
+        return MHD_NO;
+    }
+    *len = (size_t)st.st_size;
+    struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+    MHD_add_response_header(r, "Content-Type", type);
+    if (disposition)
+        MHD_add_response_header(r, "Content-Disposition", disposition);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
 struct arg_ctx {
     json_t *params;
     size_t budget;
@@ -221,7 +243,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     struct arg_ctx args = {params, TS_PARAMS_BUDGET, false};
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, &args);
 
-    struct ts_api_req rq = {0};
+    struct ts_api_req rq = {.body_fd = -1};
     rq.http_method = strcmp(method, "HEAD") == 0 ? TS_GET : ts_api_method(method);
     rq.method = rq.http_method;
     const char *override =
@@ -274,8 +296,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     ts_api_handle(&cx, &rq);
     size_t len;
     char *body = ts_buf_detach(&rq.body, &len);
-    ret = reply(c, rq.status, body, len, "application/json; charset=utf-8",
-                rq.status >= 400 ? ts_err_kintone_code(cx.err.code) : NULL, rq.set_cookie);
+    if (rq.body_fd >= 0 && rq.status == 200) {
+        free(body);
+        ret = reply_file(c, rq.body_fd, rq.content_type, rq.content_disposition, &len);
+    } else {
+        if (rq.body_fd >= 0)
+            close(rq.body_fd);
+        ret = reply(c, rq.status, body, len, "application/json; charset=utf-8",
+                    rq.status >= 400 ? ts_err_kintone_code(cx.err.code) : NULL, rq.set_cookie);
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     TS_LOG_DEBUG(&cx, "access", "%s %s status=%d code=%s bytes=%zu ms=%.2f user=%s", method, path,
                  rq.status, rq.status >= 400 ? ts_err_kintone_code(cx.err.code) : "-", len,

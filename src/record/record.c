@@ -802,6 +802,82 @@ void ts_record_write(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *ap
     ts_jw_obj_end(w);
 }
 
+/* ---------------------------------------------------------------- CSV */
+
+static void csv_cell(struct ts_buf *b, const char *s, bool first)
+{
+    if (!first)
+        ts_buf_putc(b, ',');
+    ts_buf_putc(b, '"');
+    for (; s && *s; s++) {
+        if (*s == '"')
+            ts_buf_putc(b, '"');
+        ts_buf_putc(b, *s);
+    }
+    ts_buf_putc(b, '"');
+}
+
+void ts_record_write_csv_header(struct ts_buf *b, const struct ts_field *const *cols, int n)
+{
+    for (int i = 0; i < n; i++)
+        csv_cell(b, cols[i]->code, i == 0);
+    ts_buf_puts(b, "\r\n");
+}
+
+void ts_record_write_csv(struct ts_ctx *cx, struct ts_buf *b, const struct ts_app *app,
+                         const struct ts_record *r, const struct ts_field *const *cols, int n)
+{
+    struct ts_buf multi;
+    ts_buf_init(&multi);
+    for (int i = 0; i < n; i++) {
+        const struct ts_field *f = cols[i];
+        const struct ts_value *v = &r->vals[ts_app_field_index(app, f)];
+        char t[32];
+        const char *s = v->s;
+        switch (f->type) {
+        case TS_F_RECORD_NUMBER:
+        case TS_F___ID__:
+            snprintf(t, sizeof(t), "%lld", (long long)r->id);
+            s = f->type == TS_F_RECORD_NUMBER && *app->code
+                    ? ts_arena_printf(cx->arena, "%s-%s", app->code, t)
+                    : t;
+            break;
+        case TS_F___REVISION__:
+            snprintf(t, sizeof(t), "%lld", (long long)r->revision);
+            s = t;
+            break;
+        case TS_F_CREATOR:
+        case TS_F_MODIFIER:
+            s = f->type == TS_F_CREATOR ? r->creator : r->modifier;
+            break;
+        case TS_F_CREATED_TIME:
+        case TS_F_UPDATED_TIME:
+            ts_datetime_format(f->type == TS_F_CREATED_TIME ? r->created : r->updated, t);
+            s = t;
+            break;
+        case TS_F_DATETIME:
+            if (v->s)
+                ts_datetime_format(v->epoch, t);
+            s = v->s ? t : "";
+            break;
+        default:
+            if (ts_field_kind(f) == TS_K_MULTI) {
+                /* several values on separate lines of one cell, as cli-kintone */
+                ts_buf_reset(&multi);
+                for (int k = 0; k < v->n; k++) {
+                    if (k)
+                        ts_buf_putc(&multi, '\n');
+                    ts_buf_puts(&multi, v->v[k]);
+                }
+                s = multi.len ? multi.p : "";
+            }
+        }
+        csv_cell(b, s, i == 0);
+    }
+    ts_buf_puts(b, "\r\n");
+    ts_buf_release(&multi);
+}
+
 struct hist_writer {
     struct ts_jw *w;
     const struct ts_app *app;

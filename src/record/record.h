@@ -47,6 +47,13 @@ const char *ts_record_user_name(struct ts_ctx *cx, const char *code);
 void ts_record_write(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *app,
                      const struct ts_record *r, const bool *want);
 
+/* A CSV line (cli-kintone's format: every cell quoted, several values of a
+ * field on separate lines, users by code) for the fields in cols; the header
+ * line names them by code. */
+void ts_record_write_csv_header(struct ts_buf *b, const struct ts_field *const *cols, int n);
+void ts_record_write_csv(struct ts_ctx *cx, struct ts_buf *b, const struct ts_app *app,
+                         const struct ts_record *r, const struct ts_field *const *cols, int n);
+
 /* Write a record's history, newest first, as our history.json extension:
  * {"history":[{revision, action, user:{code,name}, at, changes:[{code,label,type,old,new}]}]}
  * Returns the number of entries written, or -1. */

@@ -155,3 +155,39 @@ test("POST /api/import/profile: what each column holds, over the whole file", as
   assert.equal(bad.status, 400);
   assert.match((await bad.json()).errors.file.messages[0], /row 2: the bytes are not UTF-8/);
 });
+
+test("GET /api/export.csv: a query's records as cli-kintone writes them, read back by the importer", async () => {
+  const props = {
+    title: text("title", "件名"),
+    n: { type: "NUMBER", code: "n", label: "数" },
+    tags: { type: "CHECK_BOX", code: "tags", label: "タグ", options: { a: { label: "a", index: 0 }, b: { label: "b", index: 1 } } },
+    d: { type: "DATE", code: "d", label: "日付" },
+  };
+  const app = await makeApp(c, "export", props);
+  await c.record.addRecords({ app, records: [
+    { title: { value: '引用"と,カンマ' }, n: { value: "1" }, tags: { value: ["a", "b"] }, d: { value: "2024-04-01" } },
+    { title: { value: "二行\nの件名 🙂" }, n: { value: "2" }, tags: { value: [] } },
+    { title: { value: "対象外" }, n: { value: "3" } },
+  ] });
+  const get = async (q) => {
+    const res = await fetch(`${server.base}/api/export.csv?${q}`, { headers: basic() });
+    return { status: res.status, type: res.headers.get("content-type"), body: Buffer.from(await res.arrayBuffer()) };
+  };
+  const q = `app=${app}&query=${encodeURIComponent("n <= 2 order by n asc")}&fields[0]=title&fields[1]=n&fields[2]=tags&fields[3]=d`;
+  const utf8 = await get(q);
+  assert.equal(utf8.status, 200);
+  assert.match(utf8.type, /text\/csv; charset=utf-8/);
+  assert.equal(utf8.body.toString(), '"title","n","tags","d"\r\n"引用""と,カンマ","1","a\nb","2024-04-01"\r\n"二行\nの件名 🙂","2","",""\r\n');
+  // Shift_JIS for Excel: what it lacks (the emoji) becomes "?"
+  const sjis = await get(q + "&encoding=sjis");
+  assert.equal(new TextDecoder("shift_jis").decode(sjis.body).split("\r\n")[2], '"二行\nの件名 ?","2","",""');
+  // the export imports into a twin app unchanged
+  const twin = await makeApp(c, "export twin", props);
+  const res = await fetch(`${server.base}/api/import?app=${twin}`, { method: "POST", body: utf8.body, headers: { ...basic(), "Content-Type": "text/csv" } });
+  assert.equal(res.status, 200, await res.clone().text());
+  const strip = (rs) => rs.map((r) => [r.title.value, r.n.value, r.tags.value, r.d.value]);
+  assert.deepEqual(strip((await c.record.getRecords({ app: twin, query: "order by n asc" })).records),
+    strip((await c.record.getRecords({ app, query: "n <= 2 order by n asc" })).records));
+  assert.equal((await get(`app=${app}&encoding=latin1`)).status, 400);
+  assert.equal((await get(`app=${app}&query=${encodeURIComponent("nope = 1")}`)).status, 400);
+});

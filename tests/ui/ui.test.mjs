@@ -417,3 +417,18 @@ test("15. create an app from a CSV file: types guessed from the data, editable, 
     await shot("26-app-from-real-sjis-csv");
   }
 });
+
+test("16. export the list as it is filtered and sorted, to CSV for Excel", async () => {
+  await page.goto(appUrl);
+  await page.getByRole("tab", { name: "転倒のみ" }).click();
+  await page.waitForFunction(() => document.querySelectorAll("table.records tbody tr").length === 3);
+  await page.locator("details.menu summary").click();
+  await shot("27-export-menu");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Shift_JIS (Excel)" }).click()]);
+  const { readFileSync } = await import("node:fs");
+  const text = new TextDecoder("shift_jis").decode(readFileSync(await download.path()));
+  const lines = text.trim().split("\r\n");
+  assert.equal(lines[0], '"title","kind","date","people","owner"');
+  assert.equal(lines.length, 4); // the header and the view's three records
+  assert.ok(lines.slice(1).every((l) => l.includes('"転倒"')));
+});

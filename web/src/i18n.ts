@@ -72,7 +72,7 @@ const ja = {
   detected: "文字コード: {enc}",
   appFromCsv: "CSVからアプリを作成", appFromCsvHint: "ファイルの列からフィールドを作ります。種類や名前を確かめてから作成してください。",
   include: "使う", fieldType: "フィールドの種類", valuesSeen: "値の例", createAndImport: "アプリを作成して読み込む",
-  creatingApp: "アプリを作成しています…", openApp: "アプリを開く",
+  creatingApp: "アプリを作成しています…", openApp: "アプリを開く", exportCsv: "CSVに書き出す",
 };
 export type Key = keyof typeof ja;
 
@@ -144,7 +144,7 @@ const en: Record<Key, string> = {
   detected: "Encoding: {enc}",
   appFromCsv: "Create an app from a CSV file", appFromCsvHint: "Fields are made from the file's columns. Check their types and names, then create the app.",
   include: "Use", fieldType: "Field type", valuesSeen: "Values", createAndImport: "Create the app and import",
-  creatingApp: "Creating the app…", openApp: "Open the app",
+  creatingApp: "Creating the app…", openApp: "Open the app", exportCsv: "Export to CSV",
 };
 
 const dicts: Record<Lang, Record<Key, string>> = { ja, en };

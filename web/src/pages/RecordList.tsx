@@ -46,7 +46,7 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
   useEffect(() => void loadApp(appId).then(setMeta).catch(setError), [appId]);
   const view = meta?.views.find((v) => v.id === viewId);
 
-  const query = (): string => {
+  const query = (paged = true): string => {
     const parts: string[] = [];
     if (view?.filterCond) parts.push(`(${view.filterCond})`);
     const q = toQuery(applied);
@@ -59,7 +59,7 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
     const order = sort ? `${sort.code} ${sort.desc ? "desc" : "asc"}` : view?.sort;
     if (order) s += ` order by ${order}`;
     // one more than a page tells whether there is a next page, without a count
-    return `${s} limit ${PAGE + 1} offset ${offset}`;
+    return paged ? `${s} limit ${PAGE + 1} offset ${offset}` : s;
   };
   const load = () => {
     if (!meta) return;
@@ -112,6 +112,17 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
           <button type="submit">{t("search")}</button>
         </form>
         <a class="button" href={`#/apps/${appId}/import`}>{t("importCsv")}</a>
+        <details class="menu">
+          <summary class="button">{t("exportCsv")}</summary>
+          <div class="menu-items">
+            {(["utf-8", "sjis"] as const).map((enc) => (
+              <a href={"/api/export.csv?" + new URLSearchParams([["app", appId], ["query", query(false)], ["encoding", enc],
+                ...cols.map((f, i): [string, string] => [`fields[${i}]`, f.code])]).toString()} download>
+                {enc === "sjis" ? "Shift_JIS (Excel)" : "UTF-8"}
+              </a>
+            ))}
+          </div>
+        </details>
         <button type="button" class="primary" onClick={() => go(`#/apps/${appId}/new`)}>＋ {t("addRecord")}</button>
       </div>
       <nav role="tablist" class="tabs" aria-label={t("views")}>
