@@ -13,10 +13,13 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <iconv.h>
+#include <xlsxwriter.h>
 #include <unistd.h>
 
 struct out {
+    struct ts_arena *request; /* the request's arena; rows after the first get their own */
     FILE *f;
     iconv_t cd; /* (iconv_t)-1: UTF-8 as it is */
     const struct ts_app *app;
@@ -24,7 +27,11 @@ struct out {
     int n;
     struct ts_buf line;
     bool failed;
+    lxw_worksheet *sheet; /* xlsx: rows go here instead of f */
+    lxw_row_t row;
 };
+
+#define XLSX_MAX_ROWS 1048576 /* Excel's limit, the header included */
 
 /* A line into the file, in Shift_JIS when asked: characters Shift_JIS does
  * not have (emoji, some kanji variants) become "?". */
@@ -54,12 +61,37 @@ static void put(struct out *o)
     }
 }
 
+/* Each row is read into cx->arena: after it is written, the next row gets a
+ * fresh arena and this one is freed, so the export's memory stays one row's. */
+static void next_row_arena(struct ts_ctx *cx, struct out *o)
+{
+    if (cx->arena != o->request)
+        ts_arena_free(cx->arena);
+    cx->arena = ts_arena_new();
+}
+
 static int write_row(struct ts_ctx *cx, const struct ts_record *r, void *arg)
 {
     struct out *o = arg;
-    ts_buf_reset(&o->line);
-    ts_record_write_csv(cx, &o->line, o->app, r, o->cols, o->n);
-    put(o);
+    if (o->sheet) {
+        if (++o->row >= XLSX_MAX_ROWS)
+            return ts_fail(cx, TS_E_INVALID_INPUT, "more rows than Excel holds");
+        for (int i = 0; i < o->n; i++) {
+            const char *s = ts_record_text(cx, o->app, r, o->cols[i]);
+            if (!*s)
+                continue;
+            lxw_error e =
+                o->cols[i]->type == TS_F_NUMBER
+                    ? worksheet_write_number(o->sheet, o->row, (lxw_col_t)i, strtod(s, NULL), NULL)
+                    : worksheet_write_string(o->sheet, o->row, (lxw_col_t)i, s, NULL);
+            o->failed |= e != LXW_NO_ERROR;
+        }
+    } else {
+        ts_buf_reset(&o->line);
+        ts_record_write_csv(cx, &o->line, o->app, r, o->cols, o->n);
+        put(o);
+    }
+    next_row_arena(cx, o);
     return o->failed ? -1 : 0;
 }
 
@@ -95,9 +127,50 @@ static const struct ts_field **columns(struct ts_ctx *cx, const struct ts_app *a
     return cols;
 }
 
-int ts_api_export(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+/* The workbook is built in a temporary file (libxlsxwriter wants a name), then
+ * opened, unlinked, and sent from its descriptor. */
+static int export_xlsx(struct ts_ctx *cx, struct ts_api_req *rq, const struct ts_qplan *plan,
+                       struct out *o)
 {
-    (void)w;
+    char path[] = "/tmp/tsumiki-export-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return ts_fail(cx, TS_E_INTERNAL, "export: mkstemp: %s", strerror(errno));
+    close(fd);
+    static char tmpdir[] = "/tmp";
+    lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = tmpdir};
+    lxw_workbook *book = workbook_new_opt(path, &opts);
+    if (!book) {
+        unlink(path);
+        return ts_fail(cx, TS_E_INTERNAL, "export: cannot start the workbook");
+    }
+    o->sheet = workbook_add_worksheet(book, NULL);
+    lxw_format *bold = workbook_add_format(book);
+    format_set_bold(bold);
+    for (int i = 0; i < o->n; i++)
+        worksheet_write_string(o->sheet, 0, (lxw_col_t)i, o->cols[i]->label, bold);
+    o->request = cx->arena;
+    int rc = ts_store_records_select(cx, o->app, plan, NULL, write_row, o);
+    if (cx->arena != o->request) {
+        ts_arena_free(cx->arena);
+        cx->arena = o->request;
+    }
+    lxw_error closed = workbook_close(book);
+    if (rc == 0 && (o->failed || closed != LXW_NO_ERROR))
+        rc = ts_fail(cx, TS_E_INTERNAL, "export: writing the workbook failed");
+    if (rc == 0 && (rq->body_fd = open(path, O_RDONLY)) < 0)
+        rc = ts_fail(cx, TS_E_INTERNAL, "export: %s", strerror(errno));
+    unlink(path);
+    if (rc < 0)
+        return -1;
+    rq->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    rq->content_disposition =
+        ts_arena_printf(cx->arena, "attachment; filename=\"app%lld.xlsx\"", (long long)o->app->id);
+    return 0;
+}
+
+static int export(struct ts_ctx *cx, struct ts_api_req *rq, bool xlsx)
+{
     const struct ts_app *app = ts_api_app_param(cx, rq->params, TS_PERM_VIEW);
     if (!app)
         return -1;
@@ -119,6 +192,8 @@ int ts_api_export(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     struct out o = {.app = app, .cd = (iconv_t)-1};
     if (!(o.cols = columns(cx, app, fields, &o.n)))
         return -1;
+    if (xlsx)
+        return export_xlsx(cx, rq, &plan, &o);
     if (!(o.f = tmpfile()))
         return ts_fail(cx, TS_E_INTERNAL, "export: tmpfile: %s", strerror(errno));
     if (sjis && (o.cd = iconv_open("CP932", "UTF-8")) == (iconv_t)-1) {
@@ -128,7 +203,12 @@ int ts_api_export(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     ts_buf_init(&o.line);
     ts_record_write_csv_header(&o.line, o.cols, o.n);
     put(&o);
+    o.request = cx->arena;
     int rc = ts_store_records_select(cx, app, &plan, NULL, write_row, &o);
+    if (cx->arena != o.request) {
+        ts_arena_free(cx->arena);
+        cx->arena = o.request;
+    }
     ts_buf_release(&o.line);
     if (o.cd != (iconv_t)-1)
         iconv_close(o.cd);
@@ -148,4 +228,16 @@ int ts_api_export(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     rq->content_disposition =
         ts_arena_printf(cx->arena, "attachment; filename=\"app%lld.csv\"", (long long)app->id);
     return 0;
+}
+
+int ts_api_export_csv(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    (void)w;
+    return export(cx, rq, false);
+}
+
+int ts_api_export_xlsx(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    (void)w;
+    return export(cx, rq, true);
 }

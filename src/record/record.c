@@ -824,58 +824,57 @@ void ts_record_write_csv_header(struct ts_buf *b, const struct ts_field *const *
     ts_buf_puts(b, "\r\n");
 }
 
+const char *ts_record_text(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r,
+                           const struct ts_field *f)
+{
+    const struct ts_value *v = &r->vals[ts_app_field_index(app, f)];
+    char t[32];
+    switch (f->type) {
+    case TS_F_RECORD_NUMBER:
+        if (*app->code)
+            return ts_arena_printf(cx->arena, "%s-%lld", app->code, (long long)r->id);
+        return ts_arena_printf(cx->arena, "%lld", (long long)r->id);
+    case TS_F___ID__:
+        return ts_arena_printf(cx->arena, "%lld", (long long)r->id);
+    case TS_F___REVISION__:
+        return ts_arena_printf(cx->arena, "%lld", (long long)r->revision);
+    case TS_F_CREATOR:
+        return r->creator ? r->creator : "";
+    case TS_F_MODIFIER:
+        return r->modifier ? r->modifier : "";
+    case TS_F_CREATED_TIME:
+    case TS_F_UPDATED_TIME:
+        ts_datetime_format(f->type == TS_F_CREATED_TIME ? r->created : r->updated, t);
+        return ts_arena_strdup(cx->arena, t);
+    case TS_F_DATETIME:
+        if (!v->s)
+            return "";
+        ts_datetime_format(v->epoch, t);
+        return ts_arena_strdup(cx->arena, t);
+    default:
+        if (ts_field_kind(f) == TS_K_MULTI) {
+            /* several values on separate lines of one cell, as cli-kintone */
+            struct ts_buf b;
+            ts_buf_init(&b);
+            for (int k = 0; k < v->n; k++) {
+                if (k)
+                    ts_buf_putc(&b, '\n');
+                ts_buf_puts(&b, v->v[k]);
+            }
+            const char *out = ts_arena_strndup(cx->arena, b.p ? b.p : "", b.len);
+            ts_buf_release(&b);
+            return out;
+        }
+        return v->s ? v->s : "";
+    }
+}
+
 void ts_record_write_csv(struct ts_ctx *cx, struct ts_buf *b, const struct ts_app *app,
                          const struct ts_record *r, const struct ts_field *const *cols, int n)
 {
-    struct ts_buf multi;
-    ts_buf_init(&multi);
-    for (int i = 0; i < n; i++) {
-        const struct ts_field *f = cols[i];
-        const struct ts_value *v = &r->vals[ts_app_field_index(app, f)];
-        char t[32];
-        const char *s = v->s;
-        switch (f->type) {
-        case TS_F_RECORD_NUMBER:
-        case TS_F___ID__:
-            snprintf(t, sizeof(t), "%lld", (long long)r->id);
-            s = f->type == TS_F_RECORD_NUMBER && *app->code
-                    ? ts_arena_printf(cx->arena, "%s-%s", app->code, t)
-                    : t;
-            break;
-        case TS_F___REVISION__:
-            snprintf(t, sizeof(t), "%lld", (long long)r->revision);
-            s = t;
-            break;
-        case TS_F_CREATOR:
-        case TS_F_MODIFIER:
-            s = f->type == TS_F_CREATOR ? r->creator : r->modifier;
-            break;
-        case TS_F_CREATED_TIME:
-        case TS_F_UPDATED_TIME:
-            ts_datetime_format(f->type == TS_F_CREATED_TIME ? r->created : r->updated, t);
-            s = t;
-            break;
-        case TS_F_DATETIME:
-            if (v->s)
-                ts_datetime_format(v->epoch, t);
-            s = v->s ? t : "";
-            break;
-        default:
-            if (ts_field_kind(f) == TS_K_MULTI) {
-                /* several values on separate lines of one cell, as cli-kintone */
-                ts_buf_reset(&multi);
-                for (int k = 0; k < v->n; k++) {
-                    if (k)
-                        ts_buf_putc(&multi, '\n');
-                    ts_buf_puts(&multi, v->v[k]);
-                }
-                s = multi.len ? multi.p : "";
-            }
-        }
-        csv_cell(b, s, i == 0);
-    }
+    for (int i = 0; i < n; i++)
+        csv_cell(b, ts_record_text(cx, app, r, cols[i]), i == 0);
     ts_buf_puts(b, "\r\n");
-    ts_buf_release(&multi);
 }
 
 struct hist_writer {

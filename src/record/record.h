@@ -50,6 +50,10 @@ void ts_record_write(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *ap
 /* A CSV line (cli-kintone's format: every cell quoted, several values of a
  * field on separate lines, users by code) for the fields in cols; the header
  * line names them by code. */
+/* A field's value as text: what a CSV cell holds (users by code, several
+ * values on separate lines, date-times in ISO UTC). Arena or borrowed memory. */
+const char *ts_record_text(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r,
+                           const struct ts_field *f);
 void ts_record_write_csv_header(struct ts_buf *b, const struct ts_field *const *cols, int n);
 void ts_record_write_csv(struct ts_ctx *cx, struct ts_buf *b, const struct ts_app *app,
                          const struct ts_record *r, const struct ts_field *const *cols, int n);

@@ -188,6 +188,19 @@ test("GET /api/export.csv: a query's records as cli-kintone writes them, read ba
   const strip = (rs) => rs.map((r) => [r.title.value, r.n.value, r.tags.value, r.d.value]);
   assert.deepEqual(strip((await c.record.getRecords({ app: twin, query: "order by n asc" })).records),
     strip((await c.record.getRecords({ app, query: "n <= 2 order by n asc" })).records));
+  // the same as an Excel workbook: labels in bold on top, numbers as numbers
+  const xres = await fetch(`${server.base}/api/export.xlsx?${q}`, { headers: basic() });
+  assert.equal(xres.status, 200);
+  assert.match(xres.headers.get("content-type"), /spreadsheetml/);
+  const { default: ExcelJS } = await import("exceljs");
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(Buffer.from(await xres.arrayBuffer()));
+  const sheet = book.worksheets[0];
+  assert.deepEqual(sheet.getRow(1).values.slice(1), ["件名", "数", "タグ", "日付"]);
+  assert.equal(sheet.getRow(1).getCell(1).font?.bold, true);
+  assert.deepEqual(sheet.getRow(2).values.slice(1), ['引用"と,カンマ', 1, "a\nb", "2024-04-01"]);
+  assert.equal(sheet.getRow(3).getCell(1).value, "二行\nの件名 🙂");
+  assert.equal(sheet.rowCount, 3);
   assert.equal((await get(`app=${app}&encoding=latin1`)).status, 400);
   assert.equal((await get(`app=${app}&query=${encodeURIComponent("nope = 1")}`)).status, 400);
 });
