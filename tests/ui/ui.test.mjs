@@ -424,11 +424,41 @@ test("16. export the list as it is filtered and sorted, to CSV for Excel", async
   await page.waitForFunction(() => document.querySelectorAll("table.records tbody tr").length === 3);
   await page.locator("details.menu summary").click();
   await shot("27-export-menu");
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Shift_JIS (Excel)" }).click()]);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "CSV (Shift_JIS)" }).click()]);
   const { readFileSync } = await import("node:fs");
   const text = new TextDecoder("shift_jis").decode(readFileSync(await download.path()));
   const lines = text.trim().split("\r\n");
   assert.equal(lines[0], '"title","kind","date","people","owner"');
   assert.equal(lines.length, 4); // the header and the view's three records
   assert.ok(lines.slice(1).every((l) => l.includes('"転倒"')));
+});
+
+test("17. Excel in and out: an app from a workbook, the list back as a workbook", async () => {
+  const { default: ExcelJS } = await import("exceljs");
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet("施設");
+  sheet.addRow(["施設名", "定員", "開設日", "区分"]);
+  for (let i = 1; i <= 8; i++) sheet.addRow([`ホーム${i}`, i * 5, new Date(Date.UTC(2021, 0, i)), i % 2 ? "A型" : "B型"]);
+  const xlsx = join(tmpdir(), `tsumiki-ui-${process.pid}.xlsx`);
+  await book.xlsx.writeFile(xlsx);
+  await page.goto(server.base + "/#/new-from-csv");
+  await page.getByLabel("ファイルを選ぶ").setInputFiles(xlsx);
+  await page.getByLabel("フィールドの種類: 定員").waitFor();
+  assert.equal(await page.getByLabel("フィールドの種類: 定員").inputValue(), "NUMBER");
+  assert.equal(await page.getByLabel("フィールドの種類: 開設日").inputValue(), "DATE");
+  assert.equal(await page.getByLabel("フィールドの種類: 区分").inputValue(), "DROP_DOWN");
+  await page.getByLabel("アプリ名").fill("施設(Excel)");
+  await page.getByRole("button", { name: "アプリを作成して読み込む" }).click();
+  await page.locator("p.done").getByText("8 行を読み込みました: 追加 8 件").waitFor();
+  await shot("28-app-from-excel");
+  await page.getByRole("link", { name: "アプリを開く" }).click();
+  await page.waitForFunction(() => document.querySelectorAll("table.records tbody tr").length === 8);
+  await page.locator("details.menu summary").click();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Excel (.xlsx)" }).click()]);
+  const back = new ExcelJS.Workbook();
+  await back.xlsx.readFile(await download.path());
+  const rows = back.worksheets[0].getSheetValues().filter(Boolean).map((r) => r.slice(1));
+  assert.deepEqual(rows[0], ["施設名", "定員", "開設日", "区分"]);
+  assert.equal(rows.length, 9);
+  assert.ok(rows.slice(1).some((r) => r[0] === "ホーム3" && r[1] === 15 && r[2] === "2021-01-03" && r[3] === "A型"));
 });

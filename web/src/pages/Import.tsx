@@ -8,6 +8,7 @@ import { fieldType } from "../fields/types";
 import { t, useLang } from "../i18n";
 import { ErrorBox, notify } from "../ui/feedback";
 import { loadApp, type AppMeta } from "./RecordList";
+import { isWorkbook, workbookToCsv } from "../ui/spreadsheet";
 
 interface Result {
   encoding: string; columns: { name: string; field: string | null }[];
@@ -94,7 +95,11 @@ export function Import({ appId }: { appId: string }) {
       <div class="pair">
         <span>
           <label for="import-file">{t("chooseFile")}</label>
-          <input id="import-file" type="file" accept=".csv,text/csv" onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)} />
+          <input id="import-file" type="file" accept=".csv,text/csv,.xlsx" onChange={async (e) => {
+            const f = (e.target as HTMLInputElement).files?.[0] ?? null;
+            if (f && isWorkbook(f)) setEncoding("utf-8"); // a workbook becomes UTF-8 CSV
+            setFile(f && isWorkbook(f) ? await workbookToCsv(f).catch((err) => { setError(err); return null; }) : f);
+          }} />
         </span>
         <span>
           <label for="import-enc">{t("encoding")}</label>

@@ -6,6 +6,7 @@ import { useEffect, useState } from "preact/hooks";
 import { call, k, upload } from "../api";
 import { t, useLang, type Key } from "../i18n";
 import { ErrorBox, notify, withProgress } from "../ui/feedback";
+import { isWorkbook, workbookToCsv } from "../ui/spreadsheet";
 
 interface Column { name: string; filled: string; numbers: boolean; dates: boolean; links: boolean; multiline: boolean; maxLength: string; values: string[] | null }
 interface Profile { encoding: string; rows: string; columns: Column[]; sample: string[][] }
@@ -102,7 +103,11 @@ export function NewFromCsv() {
       <div class="pair">
         <span>
           <label for="csv-file">{t("chooseFile")}</label>
-          <input id="csv-file" type="file" accept=".csv,text/csv" onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)} />
+          <input id="csv-file" type="file" accept=".csv,text/csv,.xlsx" onChange={async (e) => {
+            const f = (e.target as HTMLInputElement).files?.[0] ?? null;
+            if (f && isWorkbook(f)) setEncoding("utf-8"); // a workbook becomes UTF-8 CSV
+            setFile(f && isWorkbook(f) ? await workbookToCsv(f).catch((err) => { setError(err); return null; }) : f);
+          }} />
         </span>
         <span>
           <label for="csv-enc">{t("encoding")}</label>

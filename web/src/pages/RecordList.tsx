@@ -115,10 +115,11 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
         <details class="menu">
           <summary class="button">{t("exportCsv")}</summary>
           <div class="menu-items">
-            {(["utf-8", "sjis"] as const).map((enc) => (
-              <a href={"/api/export.csv?" + new URLSearchParams([["app", appId], ["query", query(false)], ["encoding", enc],
+            {(["utf-8", "sjis", "xlsx"] as const).map((kind) => (
+              <a href={`/api/export.${kind === "xlsx" ? "xlsx" : "csv"}?` + new URLSearchParams([["app", appId], ["query", query(false)],
+                ...(kind === "xlsx" ? [] : [["encoding", kind] as [string, string]]),
                 ...cols.map((f, i): [string, string] => [`fields[${i}]`, f.code])]).toString()} download>
-                {enc === "sjis" ? "Shift_JIS (Excel)" : "UTF-8"}
+                {kind === "sjis" ? "CSV (Shift_JIS)" : kind === "xlsx" ? "Excel (.xlsx)" : "CSV (UTF-8)"}
               </a>
             ))}
           </div>
