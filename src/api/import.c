@@ -137,10 +137,15 @@ int ts_api_import_profile(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw
         return -1;
     }
     struct ts_csv_profile p;
-    char err[200];
-    if (ts_csv_profile(rq->raw, rq->raw_len, enc, &p, err, sizeof(err)) < 0) {
+    if (ts_csv_profile(rq->raw, rq->raw_len, enc, &p) < 0) {
+        static const enum ts_msg why[] = {[TS_CSV_FINE] = TS_M_CSV_NO_HEADER,
+                                          [TS_CSV_NOT_UTF8] = TS_M_CSV_NOT_UTF8,
+                                          [TS_CSV_NOT_SJIS] = TS_M_CSV_NOT_SJIS,
+                                          [TS_CSV_CUT] = TS_M_CSV_CUT,
+                                          [TS_CSV_BROKEN] = TS_M_CSV_UNREADABLE};
+        ts_fail_field(cx, "file", TS_M_CSV_AT_ROW, (long long)p.error_row,
+                      ts_msg_format(why[p.error], cx->lang));
         ts_csv_profile_free(&p);
-        ts_fail_field(cx, "file", TS_M_AS_IS, err);
         return -1;
     }
     ts_jw_obj(w);

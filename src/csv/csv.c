@@ -22,6 +22,7 @@ struct ts_csv {
     int64_t rows;
     char err[160]; /* the reason; err_row the row */
     int64_t err_row;
+    enum ts_csv_problem err_kind;
     /* bytes held back: AUTO's sniffing sample, or a CP932 character cut by
      * the end of a chunk */
     char *hold;
@@ -45,10 +46,11 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
     return ts_xrealloc(p, n * size);
 }
 
-static void fail(struct ts_csv *c, const char *why)
+static void fail(struct ts_csv *c, enum ts_csv_problem kind, const char *why)
 {
     if (c->state == 0) {
         c->state = -1;
+        c->err_kind = kind;
         c->err_row = c->rows + 1;
         snprintf(c->err, sizeof(c->err), "%s", why);
     }
@@ -60,7 +62,7 @@ static void on_cell(void *data, size_t len, void *arg)
     if (c->state)
         return;
     if (c->enc == TS_CSV_UTF8 && !ts_utf8_valid(data, len)) {
-        fail(c, "the bytes are not UTF-8 text");
+        fail(c, TS_CSV_NOT_UTF8, "the bytes are not UTF-8 text");
         return;
     }
     c->text = grow(c->text, &c->cap_text, c->n_text + len + 1, 1);
@@ -151,7 +153,7 @@ static bool has_bom(const char *p, size_t n)
 static void parse(struct ts_csv *c, const char *p, size_t n)
 {
     if (c->state == 0 && n && csv_parse(&c->p, p, n, on_cell, on_row, c) != n)
-        fail(c, csv_strerror(csv_error(&c->p)));
+        fail(c, TS_CSV_BROKEN, csv_strerror(csv_error(&c->p)));
 }
 
 /* CP932 to UTF-8 through iconv; a character cut by the chunk's end waits in
@@ -175,7 +177,7 @@ static void convert(struct ts_csv *c, const char *p, size_t n)
             c->n_hold = left;
             return;
         }
-        fail(c, "the bytes are not Shift_JIS (CP932) text");
+        fail(c, TS_CSV_NOT_SJIS, "the bytes are not Shift_JIS (CP932) text");
     }
 }
 
@@ -192,7 +194,7 @@ static void take(struct ts_csv *c, const char *p, size_t n)
                          ? TS_CSV_UTF8
                          : TS_CSV_CP932;
         if (c->enc == TS_CSV_CP932 && (c->cd = iconv_open("UTF-8", "CP932")) == (iconv_t)-1) {
-            fail(c, "this system cannot convert Shift_JIS (CP932)");
+            fail(c, TS_CSV_BROKEN, "this system cannot convert Shift_JIS (CP932)");
             return;
         }
     }
@@ -238,7 +240,7 @@ int ts_csv_finish(struct ts_csv *c)
         c->n_hold = 0;
         take(c, c->hold ? c->hold : "", n);
     } else if (c->n_hold) {
-        fail(c, "the file ends in the middle of a Shift_JIS (CP932) character");
+        fail(c, TS_CSV_CUT, "the file ends in the middle of a Shift_JIS (CP932) character");
     }
     if (c->state == 0)
         csv_fini(&c->p, on_cell, on_row, c);
@@ -258,6 +260,11 @@ int64_t ts_csv_rows(const struct ts_csv *c)
 const char *ts_csv_error(const struct ts_csv *c)
 {
     return c->err;
+}
+
+enum ts_csv_problem ts_csv_error_kind(const struct ts_csv *c)
+{
+    return c->err_kind;
 }
 
 int64_t ts_csv_error_row(const struct ts_csv *c)

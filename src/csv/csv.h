@@ -34,6 +34,15 @@ int ts_csv_finish(struct ts_csv *c);
 /* The encoding in use (AUTO until the first bytes are seen). */
 enum ts_csv_enc ts_csv_encoding(const struct ts_csv *c);
 int64_t ts_csv_rows(const struct ts_csv *c);
+enum ts_csv_problem {
+    TS_CSV_FINE,
+    TS_CSV_NOT_UTF8, /* bytes that are not UTF-8 in a UTF-8 file */
+    TS_CSV_NOT_SJIS, /* ... not CP932 in a CP932 file */
+    TS_CSV_CUT,      /* the input ends inside a character */
+    TS_CSV_BROKEN,   /* anything else (no CP932 converter, out of memory) */
+};
+/* What went wrong, for messages in the reader's language. */
+enum ts_csv_problem ts_csv_error_kind(const struct ts_csv *c);
 /* Why the last call failed, in English, and the row it happened in. */
 const char *ts_csv_error(const struct ts_csv *c);
 int64_t ts_csv_error_row(const struct ts_csv *c);

@@ -12,6 +12,7 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <stdarg.h>
 
 struct run {
     struct ts_ctx *cx;
@@ -41,6 +42,31 @@ static const struct ts_field *field_named(const struct ts_app *app, const char *
                 return f;
         }
     return NULL;
+}
+
+/* A message in the caller's language (arena). */
+static const char *msg(struct ts_ctx *cx, enum ts_msg m, ...)
+{
+    char text[512];
+    va_list ap;
+    va_start(ap, m);
+    vsnprintf(text, sizeof(text), ts_msg_format(m, cx->lang), ap);
+    va_end(ap);
+    return ts_arena_strdup(cx->arena, text);
+}
+
+static const char *csv_reason(struct ts_ctx *cx, const struct ts_csv *c)
+{
+    switch (ts_csv_error_kind(c)) {
+    case TS_CSV_NOT_UTF8:
+        return msg(cx, TS_M_CSV_NOT_UTF8);
+    case TS_CSV_NOT_SJIS:
+        return msg(cx, TS_M_CSV_NOT_SJIS);
+    case TS_CSV_CUT:
+        return msg(cx, TS_M_CSV_CUT);
+    default:
+        return msg(cx, TS_M_CSV_UNREADABLE);
+    }
 }
 
 static void problem(struct run *r, int64_t row, const char *column, const char *reason)
@@ -94,7 +120,7 @@ static int header(struct run *r, const char *const *cells, int n)
             r->key_col = i;
     }
     if (im->update_key && r->key_col < 0) {
-        problem(r, 1, im->update_key, "the key field is not among the columns");
+        problem(r, 1, im->update_key, msg(r->cx, TS_M_CSV_NO_KEY, im->update_key));
         return 1;
     }
     return 0;
@@ -149,7 +175,7 @@ static bool is_fatal(enum ts_err_code code)
     return code == TS_E_INTERNAL || code == TS_E_DB_LOCKED;
 }
 
-static int write_row(struct run *r, int64_t row, const char *const *cells, int n)
+static int write_row(struct run *r, const char *const *cells, int n)
 {
     struct ts_ctx *cx = r->cx;
     json_t *rec = json_object();
@@ -158,8 +184,7 @@ static int write_row(struct run *r, int64_t row, const char *const *cells, int n
             json_object_set_new(rec, r->cols[i]->code,
                                 json_pack("{s:o}", "value", cell_value(r->cols[i], cells[i])));
     if (n != r->n_cols)
-        ts_fail(cx, TS_E_INVALID_INPUT, "row %lld has %d cells, the header %d", (long long)row, n,
-                r->n_cols);
+        ts_fail_field(cx, "row", TS_M_CSV_CELLS, n, r->n_cols);
     int64_t id = 0, rev = 0;
     int rc = cx->err.code ? -1 : 0;
     /* All or nothing rolls the whole file back after a bad row: only skipping
@@ -214,7 +239,7 @@ static int on_row(void *arg, int64_t row, const char *const *cells, const size_t
     struct ts_arena *row_arena = ts_arena_new();
     cx->arena = row_arena;
     cx->user_names = NULL;
-    int rc = write_row(r, row, cells, n);
+    int rc = write_row(r, cells, n);
     cx->arena = r->keep;
     cx->user_names = NULL;
     if (rc < 0) {
@@ -253,12 +278,12 @@ static int import(struct ts_ctx *cx, const struct ts_app *app, struct ts_import 
         rc = ts_csv_finish(c);
     im->detected = ts_csv_encoding(c);
     if (rc < 0)
-        problem(&r, ts_csv_error_row(c), "", ts_csv_error(c));
+        problem(&r, ts_csv_error_row(c), "", csv_reason(cx, c));
     ts_csv_free(c);
     if (r.fatal)
         return -1;
     if (!r.n_cols) {
-        problem(&r, 1, "", "the file has no header row");
+        problem(&r, 1, "", msg(cx, TS_M_CSV_NO_HEADER));
         return 1;
     }
     if (rc < 0 || (rc == 1 && !im->preview))

@@ -78,16 +78,18 @@ static int on_row(void *arg, int64_t row, const char *const *cells, const size_t
     return 0;
 }
 
-int ts_csv_profile(const void *bytes, size_t len, enum ts_csv_enc enc, struct ts_csv_profile *p,
-                   char *err, size_t errlen)
+int ts_csv_profile(const void *bytes, size_t len, enum ts_csv_enc enc, struct ts_csv_profile *p)
 {
     memset(p, 0, sizeof(*p));
-    int rc = ts_csv_parse(bytes, len, enc, on_row, p, &p->enc, err, errlen);
-    if (rc == 0 && !p->n_cols) {
-        snprintf(err, errlen, "row 1: the file has no header row");
-        rc = -1;
-    }
-    return rc < 0 ? -1 : 0;
+    struct ts_csv *c = ts_csv_new(enc, on_row, p);
+    int rc = ts_csv_feed(c, bytes, len);
+    if (rc == 0)
+        rc = ts_csv_finish(c);
+    p->enc = ts_csv_encoding(c);
+    p->error = ts_csv_error_kind(c);
+    p->error_row = rc < 0 ? ts_csv_error_row(c) : 1;
+    ts_csv_free(c);
+    return rc < 0 || !p->n_cols ? -1 : 0;
 }
 
 void ts_csv_profile_free(struct ts_csv_profile *p)

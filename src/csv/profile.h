@@ -31,11 +31,13 @@ struct ts_csv_profile {
     struct ts_csv_column *cols;
     int n_sample;
     char **sample[TS_PROFILE_SAMPLE]; /* the first rows, n_cols cells each */
+    int64_t error_row;
+    enum ts_csv_problem error;
 };
 
-/* Returns 0, or -1 with "row N: reason" in err. */
-int ts_csv_profile(const void *bytes, size_t len, enum ts_csv_enc enc, struct ts_csv_profile *p,
-                   char *err, size_t errlen);
+/* Returns 0, or -1 with the row and the kind of problem in p->error_row and
+ * p->error (TS_CSV_FINE: the file has no header row). */
+int ts_csv_profile(const void *bytes, size_t len, enum ts_csv_enc enc, struct ts_csv_profile *p);
 void ts_csv_profile_free(struct ts_csv_profile *p);
 
 #endif

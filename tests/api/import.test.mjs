@@ -92,7 +92,7 @@ test("bad rows: all or nothing by default, skipped on request, each with row, co
   writeFileSync(file, Buffer.from([0x6b, 0x65, 0x79, 0x0a, 0x85, 0xff, 0x0a]));
   const bin = importCsv(app, file, "--encoding", "sjis");
   assert.equal(bin.code, 1);
-  assert.match(bin.err, /row 2: the bytes are not Shift_JIS/);
+  assert.match(bin.err, /row 2: This row cannot be read as Shift_JIS text/);
 });
 
 test("POST /api/import: preview, a column mapping, and kintone-shaped errors", async () => {
@@ -153,7 +153,12 @@ test("POST /api/import/profile: what each column holds, over the whole file", as
     method: "POST", body: Buffer.from([0x61, 0x0a, 0xff, 0x0a]), headers: { ...basic(), "Content-Type": "text/csv" },
   });
   assert.equal(bad.status, 400);
-  assert.match((await bad.json()).errors.file.messages[0], /row 2: the bytes are not UTF-8/);
+  assert.match((await bad.json()).errors.file.messages[0], /^Row 2: This row cannot be read as UTF-8 text/);
+  // in the user's language
+  const ja = await fetch(`${server.base}/api/import/profile?encoding=utf-8`, {
+    method: "POST", body: Buffer.from([0x61, 0x0a, 0xff, 0x0a]), headers: { ...basic(), "Content-Type": "text/csv", "Accept-Language": "ja" },
+  });
+  assert.match((await ja.json()).errors.file.messages[0], /^2行目: この行はUTF-8の文字として読めません/);
 });
 
 test("GET /api/export.csv: a query's records as cli-kintone writes them, read back by the importer", async () => {
