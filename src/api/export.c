@@ -189,6 +189,8 @@ static int export(struct ts_ctx *cx, struct ts_api_req *rq, bool xlsx)
     struct ts_query_env env = ts_api_query_env(cx);
     if (ts_query_plan(cx, app, ts_param_str(rq->params, "query"), TS_QUERY_FULL, &env, &plan) < 0)
         return -1;
+    if (!plan.limit_given)
+        plan.has_limit = false; /* every record, not records.json's first 100 */
     struct out o = {.app = app, .cd = (iconv_t)-1};
     if (!(o.cols = columns(cx, app, fields, &o.n)))
         return -1;

@@ -41,6 +41,7 @@ struct ts_qplan {
     struct ts_qorder order[TS_QPLAN_MAX_ORDER];
     int64_t limit, offset; /* limit < 0: none */
     bool has_limit, has_offset;
+    bool limit_given; /* the query said `limit`; otherwise limit is the default 100 */
 };
 
 #endif

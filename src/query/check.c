@@ -459,6 +459,7 @@ int ts_query_plan(struct ts_ctx *cx, const struct ts_app *app, const char *text,
         if (parsed.limit > 500)
             return ts_fail(cx, TS_E_LIMIT_TOO_LARGE, "limit %lld", (long long)parsed.limit);
         out->limit = parsed.limit;
+        out->limit_given = true;
     }
     if (parsed.has_offset) {
         if (parsed.offset > 10000)

@@ -206,6 +206,12 @@ test("GET /api/export.csv: a query's records as cli-kintone writes them, read ba
   assert.deepEqual(sheet.getRow(2).values.slice(1), ['引用"と,カンマ', 1, "a\nb", "2024-04-01"]);
   assert.equal(sheet.getRow(3).getCell(1).value, "二行\nの件名 🙂");
   assert.equal(sheet.rowCount, 3);
+  // every record, not records.json's default page of 100
+  await c.record.addAllRecords({ app, records: Array.from({ length: 150 }, (_, i) => ({ title: { value: `行${i}` }, n: { value: String(100 + i) } })) });
+  const all = await get(`app=${app}&fields[0]=n`);
+  assert.equal(all.body.toString().trim().split("\r\n").length, 1 + 153);
+  const some = await get(`app=${app}&fields[0]=n&query=${encodeURIComponent("order by n asc limit 5 offset 1")}`);
+  assert.equal(some.body.toString(), '"n"\r\n"2"\r\n"3"\r\n"100"\r\n"101"\r\n"102"\r\n');
   assert.equal((await get(`app=${app}&encoding=latin1`)).status, 400);
   assert.equal((await get(`app=${app}&query=${encodeURIComponent("nope = 1")}`)).status, 400);
 });
