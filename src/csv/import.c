@@ -253,10 +253,8 @@ static int on_row(void *arg, int64_t row, const char *const *cells, const size_t
             r->fatal = 1;
             return 1;
         }
-        cx->arena = row_arena;
-        report(r, row);
+        report(r, row); /* copies the messages out of the row's arena */
         ts_err_clear(cx);
-        cx->arena = r->keep;
         im->skipped++;
     }
     ts_arena_free(row_arena);
