@@ -23,7 +23,6 @@
 
 #include <errno.h>
 #include <sodium.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -276,14 +275,7 @@ static int import_csv(struct ts_ctx *cx, struct opts *o)
         .update_key = o->update_key, .skip_bad = o->skip_bad, .progress = import_progress};
     if (!o->app || o->n_args != 2)
         usage();
-    if (!o->encoding || !strcmp(o->encoding, "auto"))
-        im.enc = TS_CSV_AUTO;
-    else if (!strcasecmp(o->encoding, "utf-8") || !strcasecmp(o->encoding, "utf8"))
-        im.enc = TS_CSV_UTF8;
-    else if (!strcasecmp(o->encoding, "sjis") || !strcasecmp(o->encoding, "cp932") ||
-             !strcasecmp(o->encoding, "shift_jis"))
-        im.enc = TS_CSV_CP932;
-    else
+    if (o->encoding && ts_csv_encoding_parse(o->encoding, &im.enc) < 0)
         usage();
     cx->user = ts_store_user_by_code(cx, o->user ? o->user : "Administrator");
     if (!cx->user) {

@@ -8,6 +8,7 @@
  */
 #include "base/common.h"
 #include "api/api.h"
+#include "csv/csv.h"
 #include "query/query.h"
 #include "record/record.h"
 #include "store/store.h"
@@ -61,15 +62,6 @@ static void put(struct out *o)
     }
 }
 
-/* Each row is read into cx->arena: after it is written, the next row gets a
- * fresh arena and this one is freed, so the export's memory stays one row's. */
-static void next_row_arena(struct ts_ctx *cx, struct out *o)
-{
-    if (cx->arena != o->request)
-        ts_arena_free(cx->arena);
-    cx->arena = ts_arena_new();
-}
-
 static int write_row(struct ts_ctx *cx, const struct ts_record *r, void *arg)
 {
     struct out *o = arg;
@@ -91,8 +83,25 @@ static int write_row(struct ts_ctx *cx, const struct ts_record *r, void *arg)
         ts_record_write_csv(cx, &o->line, o->app, r, o->cols, o->n);
         put(o);
     }
-    next_row_arena(cx, o);
+    /* the next row gets a fresh arena and this one is freed */
+    if (cx->arena != o->request)
+        ts_arena_free(cx->arena);
+    cx->arena = ts_arena_new();
     return o->failed ? -1 : 0;
+}
+
+/* Every selected record through write_row. Each row is read into cx->arena,
+ * so rows after the first get an arena of their own: the export's memory stays
+ * one row's, however many records it writes. */
+static int select_rows(struct ts_ctx *cx, const struct ts_qplan *plan, struct out *o)
+{
+    o->request = cx->arena;
+    int rc = ts_store_records_select(cx, o->app, plan, NULL, write_row, o);
+    if (cx->arena != o->request) {
+        ts_arena_free(cx->arena);
+        cx->arena = o->request;
+    }
+    return rc;
 }
 
 /* The fields to export, in order: fields[] as given, or every field of the form. */
@@ -149,12 +158,7 @@ static int export_xlsx(struct ts_ctx *cx, struct ts_api_req *rq, const struct ts
     format_set_bold(bold);
     for (int i = 0; i < o->n; i++)
         worksheet_write_string(o->sheet, 0, (lxw_col_t)i, o->cols[i]->label, bold);
-    o->request = cx->arena;
-    int rc = ts_store_records_select(cx, o->app, plan, NULL, write_row, o);
-    if (cx->arena != o->request) {
-        ts_arena_free(cx->arena);
-        cx->arena = o->request;
-    }
+    int rc = select_rows(cx, plan, o);
     lxw_error closed = workbook_close(book);
     if (rc == 0 && (o->failed || closed != LXW_NO_ERROR))
         rc = ts_fail(cx, TS_E_INTERNAL, "export: writing the workbook failed");
@@ -174,12 +178,13 @@ static int export(struct ts_ctx *cx, struct ts_api_req *rq, bool xlsx)
     const struct ts_app *app = ts_api_app_param(cx, rq->params, TS_PERM_VIEW);
     if (!app)
         return -1;
-    const char *enc = ts_param_str(rq->params, "encoding");
-    bool sjis = enc && !strcmp(enc, "sjis");
-    if (enc && !sjis && strcmp(enc, "utf-8")) {
+    const char *enc_text = ts_param_str(rq->params, "encoding");
+    enum ts_csv_enc enc = TS_CSV_UTF8;
+    if (enc_text && (ts_csv_encoding_parse(enc_text, &enc) < 0 || enc == TS_CSV_AUTO)) {
         ts_fail_field(cx, "encoding", TS_M_NOT_ENUM);
         return -1;
     }
+    bool sjis = enc == TS_CSV_CP932;
     const json_t *fields = json_object_get(rq->params, "fields");
     if (fields && !json_is_array(fields)) {
         ts_fail_field(cx, "fields", TS_M_NOT_ARRAY);
@@ -205,12 +210,7 @@ static int export(struct ts_ctx *cx, struct ts_api_req *rq, bool xlsx)
     ts_buf_init(&o.line);
     ts_record_write_csv_header(&o.line, o.cols, o.n);
     put(&o);
-    o.request = cx->arena;
-    int rc = ts_store_records_select(cx, app, &plan, NULL, write_row, &o);
-    if (cx->arena != o.request) {
-        ts_arena_free(cx->arena);
-        cx->arena = o.request;
-    }
+    int rc = select_rows(cx, &plan, &o);
     ts_buf_release(&o.line);
     if (o.cd != (iconv_t)-1)
         iconv_close(o.cd);

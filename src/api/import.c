@@ -65,11 +65,7 @@ static int encoding_param(struct ts_ctx *cx, const json_t *params, enum ts_csv_e
 {
     const char *enc = ts_param_str(params, "encoding");
     *out = TS_CSV_AUTO;
-    if (enc && !strcmp(enc, "utf-8"))
-        *out = TS_CSV_UTF8;
-    else if (enc && !strcmp(enc, "sjis"))
-        *out = TS_CSV_CP932;
-    else if (enc && strcmp(enc, "auto")) {
+    if (enc && ts_csv_encoding_parse(enc, out) < 0) {
         ts_fail_field(cx, "encoding", TS_M_NOT_ENUM);
         return -1;
     }

@@ -8,6 +8,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <iconv.h>
+#include <strings.h>
 
 #define SNIFF_BYTES 65536 /* AUTO decides on this much, or on all if shorter */
 
@@ -272,17 +273,17 @@ int64_t ts_csv_error_row(const struct ts_csv *c)
     return c->err_row;
 }
 
-int ts_csv_parse(const void *bytes, size_t n, enum ts_csv_enc enc, ts_csv_row_fn *fn, void *arg,
-                 enum ts_csv_enc *detected, char *err, size_t errlen)
+int ts_csv_encoding_parse(const char *s, enum ts_csv_enc *out)
 {
-    struct ts_csv *c = ts_csv_new(enc, fn, arg);
-    int rc = ts_csv_feed(c, bytes, n);
-    if (rc == 0)
-        rc = ts_csv_finish(c);
-    if (detected)
-        *detected = c->enc;
-    if (rc < 0 && err)
-        snprintf(err, errlen, "row %lld: %s", (long long)c->err_row, c->err);
-    ts_csv_free(c);
-    return rc;
+    static const struct {
+        const char *name;
+        enum ts_csv_enc enc;
+    } names[] = {{"auto", TS_CSV_AUTO},  {"utf-8", TS_CSV_UTF8},  {"utf8", TS_CSV_UTF8},
+                 {"sjis", TS_CSV_CP932}, {"cp932", TS_CSV_CP932}, {"shift_jis", TS_CSV_CP932}};
+    for (size_t i = 0; i < TS_ARRAY_LEN(names); i++)
+        if (!strcasecmp(s, names[i].name)) {
+            *out = names[i].enc;
+            return 0;
+        }
+    return -1;
 }

@@ -48,8 +48,8 @@ const char *ts_csv_error(const struct ts_csv *c);
 int64_t ts_csv_error_row(const struct ts_csv *c);
 void ts_csv_free(struct ts_csv *c);
 
-/* The whole of a buffer at once; err gets "row N: reason". */
-int ts_csv_parse(const void *bytes, size_t n, enum ts_csv_enc enc, ts_csv_row_fn *fn, void *arg,
-                 enum ts_csv_enc *detected, char *err, size_t errlen);
+/* "auto", "utf-8" (or "utf8") and "sjis" (or "cp932", "shift_jis"), any case.
+ * Returns 0, or -1 for anything else. */
+int ts_csv_encoding_parse(const char *s, enum ts_csv_enc *out);
 
 #endif

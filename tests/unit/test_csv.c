@@ -133,9 +133,29 @@ static void the_callback_can_stop(void **state)
 {
     (void)state;
     const char text[] = "1\n2\n3\n4\n";
-    enum ts_csv_enc got;
-    assert_int_equal(
-        ts_csv_parse(text, sizeof(text) - 1, TS_CSV_AUTO, stop_at_two, NULL, &got, NULL, 0), 1);
+    int64_t rows = 0;
+    struct ts_csv *c = ts_csv_new(TS_CSV_AUTO, stop_at_two, NULL);
+    int rc = ts_csv_feed(c, text, sizeof(text) - 1);
+    if (rc == 0)
+        rc = ts_csv_finish(c);
+    rows = ts_csv_rows(c);
+    ts_csv_free(c);
+    assert_int_equal(rc, 1);
+    assert_int_equal(rows, 2);
+    struct ts_csv_enc_case {
+        const char *name;
+        int rc;
+        enum ts_csv_enc enc;
+    } names[] = {{"auto", 0, TS_CSV_AUTO},
+                 {"UTF-8", 0, TS_CSV_UTF8},
+                 {"Shift_JIS", 0, TS_CSV_CP932},
+                 {"sjis", 0, TS_CSV_CP932},
+                 {"latin1", -1, TS_CSV_AUTO}};
+    for (size_t i = 0; i < TS_ARRAY_LEN(names); i++) {
+        enum ts_csv_enc enc = TS_CSV_AUTO;
+        assert_int_equal(ts_csv_encoding_parse(names[i].name, &enc), names[i].rc);
+        assert_int_equal(enc, names[i].enc);
+    }
 }
 
 /* ---------------------------------------------------------------- real files */

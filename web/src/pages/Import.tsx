@@ -8,7 +8,7 @@ import { fieldType } from "../fields/types";
 import { t, useLang } from "../i18n";
 import { ErrorBox, notify } from "../ui/feedback";
 import { loadApp, type AppMeta } from "./RecordList";
-import { isWorkbook, workbookToCsv } from "../ui/spreadsheet";
+import { DataFileChooser, csvLine } from "../ui/DataFile";
 
 interface Result {
   encoding: string; columns: { name: string; field: string | null }[];
@@ -29,9 +29,8 @@ function problemsOf(e: unknown): Problem[] {
 }
 
 function reportCsv(problems: Problem[]): Blob {
-  const q = (s: string) => (/[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s);
   const lines = [[t("row"), t("column"), t("reason")], ...problems.map((p) => [p.row, p.column, p.reason])];
-  return new Blob(["\ufeff" + lines.map((l) => l.map(q).join(",")).join("\r\n") + "\r\n"], { type: "text/csv" });
+  return new Blob(["\ufeff" + lines.map(csvLine).join("\r\n") + "\r\n"], { type: "text/csv" });
 }
 
 export function Import({ appId }: { appId: string }) {
@@ -92,24 +91,7 @@ export function Import({ appId }: { appId: string }) {
         <h1>{t("importCsv")}</h1>
       </div>
       <p class="hint">{t("importHint")}</p>
-      <div class="pair">
-        <span>
-          <label for="import-file">{t("chooseFile")}</label>
-          <input id="import-file" type="file" accept=".csv,text/csv,.xlsx" onChange={async (e) => {
-            const f = (e.target as HTMLInputElement).files?.[0] ?? null;
-            if (f && isWorkbook(f)) setEncoding("utf-8"); // a workbook becomes UTF-8 CSV
-            setFile(f && isWorkbook(f) ? await workbookToCsv(f).catch((err) => { setError(err); return null; }) : f);
-          }} />
-        </span>
-        <span>
-          <label for="import-enc">{t("encoding")}</label>
-          <select id="import-enc" value={encoding} onChange={(e) => setEncoding((e.target as HTMLSelectElement).value)}>
-            <option value="auto">{t("encodingAuto")}</option>
-            <option value="utf-8">UTF-8</option>
-            <option value="sjis">Shift_JIS</option>
-          </select>
-        </span>
-      </div>
+      <DataFileChooser id="import" encoding={encoding} onEncoding={setEncoding} onFile={setFile} onError={setError} />
       {error ? <div role="alert"><ErrorBox error={error} /></div> : null}
       {preview && (
         <>

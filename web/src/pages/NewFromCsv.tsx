@@ -6,7 +6,7 @@ import { useEffect, useState } from "preact/hooks";
 import { call, k, upload } from "../api";
 import { t, useLang, type Key } from "../i18n";
 import { ErrorBox, notify, withProgress } from "../ui/feedback";
-import { isWorkbook, workbookToCsv } from "../ui/spreadsheet";
+import { DataFileChooser } from "../ui/DataFile";
 
 interface Column { name: string; filled: string; numbers: boolean; dates: boolean; links: boolean; multiline: boolean; maxLength: string; values: string[] | null }
 interface Profile { encoding: string; rows: string; columns: Column[]; sample: string[][] }
@@ -100,24 +100,7 @@ export function NewFromCsv() {
     <div class="page import">
       <div class="page-head"><h1>{t("appFromCsv")}</h1></div>
       <p class="hint">{t("appFromCsvHint")}</p>
-      <div class="pair">
-        <span>
-          <label for="csv-file">{t("chooseFile")}</label>
-          <input id="csv-file" type="file" accept=".csv,text/csv,.xlsx" onChange={async (e) => {
-            const f = (e.target as HTMLInputElement).files?.[0] ?? null;
-            if (f && isWorkbook(f)) setEncoding("utf-8"); // a workbook becomes UTF-8 CSV
-            setFile(f && isWorkbook(f) ? await workbookToCsv(f).catch((err) => { setError(err); return null; }) : f);
-          }} />
-        </span>
-        <span>
-          <label for="csv-enc">{t("encoding")}</label>
-          <select id="csv-enc" value={encoding} onChange={(e) => setEncoding((e.target as HTMLSelectElement).value)}>
-            <option value="auto">{t("encodingAuto")}</option>
-            <option value="utf-8">UTF-8</option>
-            <option value="sjis">Shift_JIS</option>
-          </select>
-        </span>
-      </div>
+      <DataFileChooser id="csv" encoding={encoding} onEncoding={setEncoding} onFile={setFile} onError={setError} />
       {error ? <div role="alert"><ErrorBox error={error} /></div> : null}
       {profile && !done && (
         <>
