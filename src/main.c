@@ -18,6 +18,7 @@
 #include "base/str.h"
 #include "base/tstime.h"
 #include "csv/import.h"
+#include "files/files.h"
 #include "http/http.h"
 #include "store/store.h"
 
@@ -30,6 +31,7 @@ struct opts {
     const char *data, *listen, *name, *lang, *tz, *perms, *note;
     const char *encoding, *update_key, *user;
     int port, threads;
+    int64_t max_age;
     int64_t app, id;
     bool admin, skip_bad;
     const char *args[4];
@@ -48,6 +50,8 @@ static TS_NORETURN void usage(void)
         "       tsumiki token revoke --app N --id M\n"
         "       tsumiki import --app N FILE.csv [--encoding auto|utf-8|sjis] [--update-key CODE]\n"
         "                      [--skip-bad] [--user LOGIN]\n"
+        "       tsumiki files cleanup [--max-age SECONDS]   (uploads no record took; default 3 "
+        "days)\n"
         "Every command takes --data DIR (default ./data).\n"
         "Passwords are read from TSUMIKI_PASSWORD, or from one line of standard input.\n",
         stderr);
@@ -67,6 +71,7 @@ static void parse(int argc, char **argv, struct opts *o)
     o->data = "./data";
     o->port = 8080;
     o->threads = 8;
+    o->max_age = TS_UPLOAD_TTL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--admin") || !strcmp(a, "--skip-bad")) {
@@ -105,6 +110,8 @@ static void parse(int argc, char **argv, struct opts *o)
                 o->update_key = v;
             else if (!strcmp(a, "--user"))
                 o->user = v;
+            else if (!strcmp(a, "--max-age"))
+                o->max_age = num_arg(v);
             else
                 usage();
             continue;
@@ -410,6 +417,11 @@ int main(int argc, char **argv)
         rc = ts_store_token_each(&cx, o.app, print_token, NULL) < 0 ? fail(&cx, "token list") : 0;
     } else if (!strcmp(cmd, "token") && !strcmp(sub, "revoke")) {
         rc = in_tx(&cx, token_revoke, &o, "token revoke");
+    } else if (!strcmp(cmd, "files") && !strcmp(sub, "cleanup")) {
+        int removed = ts_files_init(o.data) < 0 ? -1 : ts_files_expire(&cx, cx.now, o.max_age);
+        if (removed >= 0)
+            printf("%d stored file(s) removed\n", removed);
+        rc = removed < 0 ? fail(&cx, "files cleanup") : 0;
     } else if (!strcmp(cmd, "import")) {
         ts_db_bulk_mode(db, 512); /* a million rows' indexes stay cached */
         rc = in_tx(&cx, import_csv, &o, "import");

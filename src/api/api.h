@@ -25,7 +25,10 @@ struct ts_api_req {
     json_t *params;             /* query string and JSON body, merged; owned by the caller */
     const char *raw;            /* a text/csv body, not parsed (NULL otherwise) */
     size_t raw_len;
-    bool preview; /* called through /k/v1/preview/ */
+    struct ts_upload *upload;              /* file.json: the file part, on disk */
+    const char *upload_name, *upload_type; /* its file name and Content-Type */
+    bool upload_taken;                     /* the handler finished or dropped it */
+    bool preview;                          /* called through /k/v1/preview/ */
     struct ts_auth_request auth;
     const char *accept_language;
     /* answer */

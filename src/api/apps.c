@@ -311,6 +311,10 @@ int ts_api_fields_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     json_t *prop;
     json_object_foreach (json_object_get(p.def, "fields"), code, prop) {
         json_object_del(prop, "_fid"); /* internal: names the column */
+        const char *icode;
+        json_t *inner;
+        json_object_foreach (json_object_get(prop, "fields"), icode, inner)
+            json_object_del(inner, "_fid");
         ts_jw_key(w, code);
         ts_jw_json(w, prop);
     }

@@ -308,6 +308,8 @@ bool *ts_api_want_fields(struct ts_ctx *cx, const struct ts_app *app, const json
     json_array_foreach (fields, i, c) {
         const struct ts_field *f =
             json_is_string(c) ? ts_app_field(app, json_string_value(c)) : NULL;
+        if (f && f->table)
+            f = f->table; /* a table comes whole */
         if (f)
             want[ts_app_field_index(app, f)] = true;
     }

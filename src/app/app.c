@@ -98,7 +98,9 @@ static void fill_field(struct ts_arena *mem, struct ts_field *f, const char *cod
         f->label = code;
     f->fid = (int)json_integer_value(json_object_get(p, "_fid"));
     enum ts_fkind kind = ts_ftypes[type].kind;
-    f->column = kind == TS_K_SYS ? sys_column(type) : ts_arena_printf(mem, "f%d", f->fid);
+    f->column = kind == TS_K_SYS                          ? sys_column(type)
+                : kind == TS_K_NONE || kind == TS_K_TABLE ? "NULL"
+                                                          : ts_arena_printf(mem, "f%d", f->fid);
     f->required = json_is_true(json_object_get(p, "required"));
     f->unique = ts_field_has(f, TS_FF_UNIQUE) && json_is_true(json_object_get(p, "unique"));
     f->min_len = ts_field_has(f, TS_FF_LENGTH) ? int_prop(p, "minLength") : -1;
@@ -161,14 +163,29 @@ struct ts_app *ts_app_build(struct ts_ctx *cx, const struct ts_app_row *row, jso
     app->description = ts_arena_strdup(mem, row->description ? row->description : "");
     app->revision = row->live_revision;
     size_t cap = json_object_size(fields) + 2;
-    app->fields = TS_NEW_N(mem, struct ts_field, cap);
     const char *code;
     const json_t *p;
+    json_object_foreach ((json_t *)fields, code, p)
+        cap += json_object_size(json_object_get(p, "fields")); /* a table's inner fields */
+    app->fields = TS_NEW_N(mem, struct ts_field, cap);
     json_object_foreach ((json_t *)fields, code, p) {
         int type = ts_ftype_from_name(json_string_value(json_object_get(p, "type")));
-        if (type < 0 || ts_ftypes[type].kind == TS_K_NONE)
+        if (type < 0 || (ts_ftypes[type].kind == TS_K_NONE && type != TS_F_REFERENCE_TABLE))
             continue; /* GROUP and types this version does not store */
-        fill_field(mem, &app->fields[app->n_fields++], code, p, (enum ts_ftype)type);
+        struct ts_field *f = &app->fields[app->n_fields++];
+        fill_field(mem, f, code, p, (enum ts_ftype)type);
+        if (type != TS_F_SUBTABLE)
+            continue;
+        const char *icode;
+        const json_t *ip;
+        json_object_foreach (json_object_get(p, "fields"), icode, ip) {
+            int itype = ts_ftype_from_name(json_string_value(json_object_get(ip, "type")));
+            if (itype < 0 || ts_ftypes[itype].kind == TS_K_NONE)
+                continue;
+            struct ts_field *inner = &app->fields[app->n_fields++];
+            fill_field(mem, inner, icode, ip, (enum ts_ftype)itype);
+            inner->table = f;
+        }
     }
     fill_field(mem, &app->fields[app->n_fields++], "$id", NULL, TS_F___ID__);
     fill_field(mem, &app->fields[app->n_fields++], "$revision", NULL, TS_F___REVISION__);

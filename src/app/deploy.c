@@ -54,6 +54,8 @@ struct wants {
 static bool indexable(const struct ts_field *f)
 {
     enum ts_fkind k = ts_field_kind(f);
+    if (f->table)
+        return false; /* a table's rows are found through the row table's index */
     if (k == TS_K_SYS)
         return strcmp(f->column, "id") != 0 && strcmp(f->column, "NULL") != 0;
     return k == TS_K_TEXT || k == TS_K_NUMBER || k == TS_K_EPOCH;
@@ -85,8 +87,8 @@ static void conditions(const struct ts_qnode *n, const struct ts_field **eq, int
         conditions(n->b, eq, n_eq, range, n_range, multi);
         return;
     }
-    if (n->kind == TS_QN_COND && ts_field_kind(n->field) == TS_K_MULTI && n->op == TS_Q_IN &&
-        !*multi)
+    if (n->kind == TS_QN_COND && ts_field_kind(n->field) == TS_K_MULTI && !n->field->table &&
+        n->op == TS_Q_IN && !*multi)
         *multi = n->field;
     if (n->kind != TS_QN_COND || !indexable(n->field))
         return;

@@ -25,6 +25,7 @@ struct pspec {
 static const char *const UNIT_POS[] = {"BEFORE", "AFTER", NULL};
 static const char *const ALIGN[] = {"HORIZONTAL", "VERTICAL", NULL};
 static const char *const PROTOCOL[] = {"WEB", "CALL", "MAIL", NULL};
+static const char *const THUMBNAIL[] = {"50", "150", "250", "500", NULL};
 
 #define COMMON                                                                                     \
     {"noLabel", P_BOOL, "0", NULL},                                                                \
@@ -87,6 +88,7 @@ static const struct pspec S_ENTITY[] = {
     COMMON, {"defaultValue", P_ENTITIES, NULL, NULL}, {"entities", P_ENTITIES, NULL, NULL}, END};
 static const struct pspec S_GROUP[] = {
     {"noLabel", P_BOOL, "0", NULL}, {"openGroup", P_BOOL, "0", NULL}, END};
+static const struct pspec S_FILE[] = {COMMON, {"thumbnailSize", P_ENUM, "150", THUMBNAIL}, END};
 static const struct pspec S_SYS[] = {{"noLabel", P_BOOL, "0", NULL}, END};
 static const struct pspec S_STATUS[] = {{"enabled", P_BOOL, "0", NULL}, END};
 
@@ -121,6 +123,8 @@ static const struct pspec *spec_for(enum ts_ftype t)
         return S_ENTITY;
     case TS_F_GROUP:
         return S_GROUP;
+    case TS_F_FILE:
+        return S_FILE;
     case TS_F_STATUS:
     case TS_F_STATUS_ASSIGNEE:
     case TS_F_CATEGORY:
@@ -276,6 +280,132 @@ static json_t *default_for(const struct pspec *s)
     }
 }
 
+/* {app, code} of a related app, as strings; NULL when neither is given. */
+static json_t *norm_related_app(struct ts_ctx *cx, const json_t *v, const char *key)
+{
+    const json_t *app = json_object_get(v, "app");
+    const char *code = json_string_value(json_object_get(v, "code"));
+    int64_t id = 0;
+    if (json_is_integer(app))
+        id = json_integer_value(app);
+    else if (json_is_string(app) && *json_string_value(app) &&
+             ts_parse_i64(json_string_value(app), &id) < 0)
+        id = -1;
+    if (id < 0 || (id == 0 && !(code && *code))) {
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.app", key), TS_M_REQUIRED_PARAM);
+        return NULL;
+    }
+    return json_pack("{s:s, s:s}", "app",
+                     id ? ts_arena_printf(cx->arena, "%lld", (long long)id) : "", "code",
+                     code ? code : "");
+}
+
+static const char *str_member(const json_t *v, const char *name)
+{
+    const char *s = json_string_value(json_object_get(v, name));
+    return s ? s : "";
+}
+
+/* Codes listed in an array of strings; CB_VA01 at key when it is not one. */
+static json_t *norm_codes(struct ts_ctx *cx, const json_t *v, const char *key)
+{
+    json_t *out = json_array();
+    if (!v || json_is_null(v))
+        return out;
+    size_t i;
+    const json_t *e;
+    if (!json_is_array(v))
+        ts_fail_field(cx, key, TS_M_NOT_ARRAY);
+    json_array_foreach (v, i, e) {
+        if (json_is_string(e))
+            json_array_append_new(out, json_string(json_string_value(e)));
+        else
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s[%zu]", key, i), TS_M_NOT_STRING);
+    }
+    return out;
+}
+
+/* A lookup (KINTONE-API.md §7.1): kept only when given. Whether the source app
+ * and its fields exist is checked at deploy, when both apps' shapes are known.
+ * autoRefresh (ours, off by default as kintone) keeps copies up to date. */
+static void norm_lookup(struct ts_ctx *cx, const char *code, const json_t *in, const json_t *base,
+                        json_t *out)
+{
+    const json_t *v = json_object_get(in, "lookup");
+    if (!v)
+        v = json_object_get(base, "lookup");
+    if (!v || json_is_null(v))
+        return;
+    const char *key = ts_arena_printf(cx->arena, "properties.%s.lookup", code);
+    if (!json_is_object(v)) {
+        ts_fail_field(cx, key, TS_M_NOT_OBJECT);
+        return;
+    }
+    json_t *rel = norm_related_app(cx, json_object_get(v, "relatedApp"),
+                                   ts_arena_printf(cx->arena, "%s.relatedApp", key));
+    const char *rkey = str_member(v, "relatedKeyField");
+    if (!*rkey)
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.relatedKeyField", key),
+                      TS_M_REQUIRED_PARAM);
+    json_t *maps = json_array();
+    size_t i;
+    const json_t *m;
+    json_array_foreach (json_object_get(v, "fieldMappings"), i, m) {
+        const char *field = str_member(m, "field"), *related = str_member(m, "relatedField");
+        if (!*field || !*related)
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.fieldMappings[%zu]", key, i),
+                          TS_M_REQUIRED_PARAM);
+        json_array_append_new(maps,
+                              json_pack("{s:s, s:s}", "field", field, "relatedField", related));
+    }
+    json_t *picker = norm_codes(cx, json_object_get(v, "lookupPickerFields"),
+                                ts_arena_printf(cx->arena, "%s.lookupPickerFields", key));
+    json_t *lk =
+        json_pack("{s:o*, s:s, s:o, s:o, s:s, s:s, s:b}", "relatedApp", rel, "relatedKeyField",
+                  rkey, "fieldMappings", maps, "lookupPickerFields", picker, "filterCond",
+                  str_member(v, "filterCond"), "sort", str_member(v, "sort"), "autoRefresh",
+                  is_true_value(json_object_get(v, "autoRefresh")));
+    json_object_set_new(out, "lookup", lk);
+}
+
+static const char *const REF_SIZES[] = {"1", "3", "5", "10", "20", "30", "40", "50", NULL};
+
+/* Related records (KINTONE-API.md §7.1); the apps' fields are checked at deploy. */
+static void norm_reference(struct ts_ctx *cx, const char *code, const json_t *in,
+                           const json_t *base, json_t *out)
+{
+    const json_t *v = json_object_get(in, "referenceTable");
+    if (!v)
+        v = json_object_get(base, "referenceTable");
+    const char *key = ts_arena_printf(cx->arena, "properties.%s.referenceTable", code);
+    if (!json_is_object(v)) {
+        ts_fail_field(cx, key, v ? TS_M_NOT_OBJECT : TS_M_REQUIRED_PARAM);
+        return;
+    }
+    json_t *rel = norm_related_app(cx, json_object_get(v, "relatedApp"),
+                                   ts_arena_printf(cx->arena, "%s.relatedApp", key));
+    const json_t *cond = json_object_get(v, "condition");
+    const char *field = str_member(cond, "field"), *related = str_member(cond, "relatedField");
+    if (!*field || !*related)
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.condition", key), TS_M_REQUIRED_PARAM);
+    const json_t *size = json_object_get(v, "size");
+    const char *sz = json_is_string(size) ? json_string_value(size) : "5";
+    if (json_is_integer(size))
+        sz = ts_arena_printf(cx->arena, "%lld", (long long)json_integer_value(size));
+    bool size_ok = false;
+    for (const char *const *e = REF_SIZES; *e; e++)
+        size_ok |= strcmp(*e, sz) == 0;
+    if (!size_ok)
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.size", key), TS_M_NOT_ENUM);
+    json_t *display = norm_codes(cx, json_object_get(v, "displayFields"),
+                                 ts_arena_printf(cx->arena, "%s.displayFields", key));
+    json_t *ref = json_pack("{s:o*, s:{s:s, s:s}, s:s, s:o, s:s, s:s}", "relatedApp", rel,
+                            "condition", "field", field, "relatedField", related, "filterCond",
+                            str_member(v, "filterCond"), "displayFields", display, "sort",
+                            str_member(v, "sort"), "size", sz);
+    json_object_set_new(out, "referenceTable", ref);
+}
+
 /* Build the stored property of field `code` from the request's `in` over `base`
  * (the current property, or NULL when adding). */
 static json_t *normalize(struct ts_ctx *cx, const char *code, enum ts_ftype type, const json_t *in,
@@ -333,6 +463,10 @@ static json_t *normalize(struct ts_ctx *cx, const char *code, enum ts_ftype type
                           : type == TS_F_TIME ? TS_M_BAD_TIME
                                               : TS_M_BAD_DATETIME);
     }
+    if (type == TS_F_SINGLE_LINE_TEXT || type == TS_F_NUMBER)
+        norm_lookup(cx, code, in, base, out);
+    if (type == TS_F_REFERENCE_TABLE)
+        norm_reference(cx, code, in, base, out);
     const json_t *fid = json_object_get(base, "_fid");
     if (fid)
         json_object_set_new(out, "_fid", json_copy((json_t *)fid));
@@ -352,6 +486,10 @@ static void layout_walk(json_t *layout, layout_fn *fn, void *arg)
         if (t && strcmp(t, "GROUP") == 0) {
             fn(row, arg);
             layout_walk(json_object_get(row, "layout"), fn, arg);
+            continue;
+        }
+        if (t && strcmp(t, "SUBTABLE") == 0) {
+            fn(row, arg); /* its inner fields follow the table's definition */
             continue;
         }
         json_array_foreach (json_object_get(row, "fields"), j, e)
@@ -390,6 +528,13 @@ static void layout_prune(json_t *layout)
             i++;
             continue;
         }
+        if (t && strcmp(t, "SUBTABLE") == 0) {
+            if (json_is_null(json_object_get(row, "code")))
+                json_array_remove(layout, i);
+            else
+                i++;
+            continue;
+        }
         json_t *fields = json_object_get(row, "fields");
         for (size_t j = 0; j < json_array_size(fields);) {
             json_t *e = json_array_get(fields, j);
@@ -412,10 +557,39 @@ static void seen_cb(json_t *e, void *arg)
         json_object_set_new(arg, code, json_true());
 }
 
+/* A SUBTABLE row lists the table's inner fields in its definition's order,
+ * keeping the sizes the layout gave them. */
+static void table_row_sync(json_t *row, const json_t *table)
+{
+    json_t *old = json_object_get(row, "fields");
+    json_t *elems = json_array();
+    const char *code;
+    const json_t *p;
+    json_object_foreach ((json_t *)json_object_get(table, "fields"), code, p) {
+        json_t *size = NULL;
+        size_t i;
+        json_t *e;
+        json_array_foreach (old, i, e)
+            if (ts_str_eq(json_string_value(json_object_get(e, "code")), code))
+                size = json_object_get(e, "size");
+        json_array_append_new(elems, json_pack("{s:s, s:s, s:O}", "type",
+                                               json_string_value(json_object_get(p, "type")),
+                                               "code", code, "size", size ? size : json_object()));
+    }
+    json_object_set_new(row, "fields", elems);
+}
+
 /* Every form field appears in the layout: those missing get a row at the end. */
 static void layout_complete(json_t *def)
 {
     json_t *layout = json_object_get(def, "layout");
+    json_t *fields = json_object_get(def, "fields");
+    size_t i;
+    json_t *row;
+    json_array_foreach (layout, i, row)
+        if (ts_str_eq(json_string_value(json_object_get(row, "type")), "SUBTABLE"))
+            table_row_sync(
+                row, json_object_get(fields, json_string_value(json_object_get(row, "code"))));
     json_t *seen = json_object();
     layout_walk(layout, seen_cb, seen);
     const char *code;
@@ -424,10 +598,14 @@ static void layout_complete(json_t *def)
         int t = ts_ftype_from_name(json_string_value(json_object_get(p, "type")));
         if (!addable(t) || json_object_get(seen, code))
             continue;
-        if (t == TS_F_GROUP)
+        if (t == TS_F_GROUP) {
             json_array_append_new(
                 layout, json_pack("{s:s, s:s, s:[]}", "type", "GROUP", "code", code, "layout"));
-        else
+        } else if (t == TS_F_SUBTABLE) {
+            json_t *r = json_pack("{s:s, s:s, s:[]}", "type", "SUBTABLE", "code", code, "fields");
+            table_row_sync(r, p);
+            json_array_append_new(layout, r);
+        } else
             json_array_append_new(layout,
                                   json_pack("{s:s, s:[{s:s, s:s, s:{}}]}", "type", "ROW", "fields",
                                             "type", ts_ftypes[t].name, "code", code, "size"));
@@ -445,6 +623,20 @@ static bool props_given(struct ts_ctx *cx, const json_t *props)
     return false;
 }
 
+/* Is code the code of a field, or of a field inside a table? Codes are unique
+ * across the whole app, tables included. */
+static bool code_used(const json_t *fields, const char *code)
+{
+    if (json_object_get(fields, code))
+        return true;
+    const char *k;
+    const json_t *p;
+    json_object_foreach ((json_t *)fields, k, p)
+        if (json_object_get(json_object_get(p, "fields"), code))
+            return true;
+    return false;
+}
+
 /* A new field code must be well formed and not in use; problems are reported
  * under properties.<key>.code. */
 static bool code_available(struct ts_ctx *cx, const json_t *fields, const char *key,
@@ -455,11 +647,77 @@ static bool code_available(struct ts_ctx *cx, const json_t *fields, const char *
         ts_fail_field(cx, ckey, TS_M_BAD_FIELD_CODE);
         return false;
     }
-    if (json_object_get(fields, code)) {
+    if (code_used(fields, code)) {
         ts_fail_field(cx, ckey, TS_M_FIELD_CODE_TAKEN, code);
         return false;
     }
     return true;
+}
+
+static json_int_t next_fid(struct ts_preview *p)
+{
+    json_int_t fid = json_integer_value(json_object_get(p->def, "nextFid"));
+    json_object_set_new(p->def, "nextFid", json_integer(fid + 1));
+    return fid;
+}
+
+/* Types a table may hold: what kintone allows, no tables, groups or related records. */
+static bool inner_addable(int t)
+{
+    return addable(t) && t != TS_F_SUBTABLE && t != TS_F_REFERENCE_TABLE && t != TS_F_GROUP;
+}
+
+/* A SUBTABLE's inner fields, from the request's `fields` over the stored ones:
+ * each normalised as a field of its own; new ones get a fid. Inner fields left
+ * out of an update are removed, as kintone does. */
+static void norm_table(struct ts_ctx *cx, struct ts_preview *p, const char *code, const json_t *in,
+                       const json_t *base, json_t *out)
+{
+    const json_t *old = json_object_get(base, "fields");
+    const json_t *v = json_object_get(in, "fields");
+    const char *key = ts_arena_printf(cx->arena, "properties.%s.fields", code);
+    if (!v)
+        v = old;
+    if (!json_is_object(v) || json_object_size(v) == 0) {
+        ts_fail_field(cx, key, TS_M_REQUIRED_PARAM);
+        return;
+    }
+    json_t *fields = json_object_get(p->def, "fields");
+    json_t *res = json_object();
+    const char *icode;
+    const json_t *iin;
+    json_object_foreach ((json_t *)v, icode, iin) {
+        const json_t *ibase = json_object_get(old, icode);
+        const char *ckey = ts_arena_printf(cx->arena, "%s.%s.code", key, icode);
+        const char *given = json_string_value(json_object_get(iin, "code"));
+        if ((given && strcmp(given, icode) != 0) || !ts_app_field_code_valid(icode)) {
+            ts_fail_field(cx, ckey, TS_M_BAD_FIELD_CODE);
+            continue;
+        }
+        if (!ibase && (code_used(fields, icode) || strcmp(icode, code) == 0)) {
+            ts_fail_field(cx, ckey, TS_M_FIELD_CODE_TAKEN, icode);
+            continue;
+        }
+        const char *tname = json_string_value(json_object_get(iin, "type"));
+        if (!tname)
+            tname = json_string_value(json_object_get(ibase, "type"));
+        int type = ts_ftype_from_name(tname);
+        const char *tkey = ts_arena_printf(cx->arena, "%s.%s.type", key, icode);
+        if (!inner_addable(type)) {
+            ts_fail_field(cx, tkey, TS_M_BAD_FIELD_TYPE, tname ? tname : "");
+            continue;
+        }
+        if (ibase && !ts_str_eq(json_string_value(json_object_get(ibase, "type")), tname)) {
+            ts_fail_field(cx, tkey, TS_M_TYPE_CHANGE);
+            continue;
+        }
+        json_t *n = normalize(cx, icode, (enum ts_ftype)type, iin, ibase);
+        json_object_del(n, "unique"); /* tables keep no unique rule */
+        if (!ibase)
+            json_object_set_new(n, "_fid", json_integer(next_fid(p)));
+        json_object_set_new(res, icode, n);
+    }
+    json_object_set_new(out, "fields", res);
 }
 
 int ts_app_fields_add(struct ts_ctx *cx, struct ts_preview *p, json_t *props)
@@ -487,9 +745,9 @@ int ts_app_fields_add(struct ts_ctx *cx, struct ts_preview *p, json_t *props)
             continue;
         }
         json_t *out = normalize(cx, code, (enum ts_ftype)type, in, NULL);
-        json_int_t fid = json_integer_value(json_object_get(p->def, "nextFid"));
-        json_object_set_new(out, "_fid", json_integer(fid));
-        json_object_set_new(p->def, "nextFid", json_integer(fid + 1));
+        json_object_set_new(out, "_fid", json_integer(next_fid(p)));
+        if (type == TS_F_SUBTABLE)
+            norm_table(cx, p, code, in, NULL, out);
         json_object_set_new(fields, code, out);
     }
     if (cx->err.code)
@@ -522,6 +780,8 @@ int ts_app_fields_update(struct ts_ctx *cx, struct ts_preview *p, json_t *props)
         if (strcmp(code, key) != 0 && !code_available(cx, fields, key, code))
             continue;
         json_t *out = normalize(cx, code, (enum ts_ftype)type, in, base);
+        if (type == TS_F_SUBTABLE)
+            norm_table(cx, p, code, in, base, out);
         if (strcmp(code, key) != 0) {
             struct rename r = {key, code};
             layout_walk(json_object_get(p->def, "layout"), rename_cb, &r);
@@ -533,7 +793,10 @@ int ts_app_fields_update(struct ts_ctx *cx, struct ts_preview *p, json_t *props)
             json_object_set_new(fields, code, out);
         }
     }
-    return cx->err.code ? -1 : 0;
+    if (cx->err.code)
+        return -1;
+    layout_complete(p->def);
+    return 0;
 }
 
 int ts_app_fields_delete(struct ts_ctx *cx, struct ts_preview *p, json_t *codes)
@@ -604,6 +867,22 @@ static json_t *check_rows(struct ts_ctx *cx, json_t *fields, json_t *rows, const
                                        ts_arena_printf(cx->arena, "%s.layout", rpath), 1);
             json_array_append_new(
                 out, json_pack("{s:s, s:s, s:o}", "type", "GROUP", "code", code, "layout", inner));
+            continue;
+        }
+        if (type && strcmp(type, "SUBTABLE") == 0) {
+            const char *code = json_string_value(json_object_get(row, "code"));
+            json_t *f = code ? json_object_get(fields, code) : NULL;
+            if (!f || !ts_str_eq(json_string_value(json_object_get(f, "type")), "SUBTABLE")) {
+                ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.code", rpath), TS_M_FIELD_UNKNOWN,
+                              code ? code : "");
+                continue;
+            }
+            json_t *r = json_pack("{s:s, s:s, s:O}", "type", "SUBTABLE", "code", code, "fields",
+                                  json_is_array(json_object_get(row, "fields"))
+                                      ? json_object_get(row, "fields")
+                                      : json_array());
+            table_row_sync(r, f);
+            json_array_append_new(out, r);
             continue;
         }
         if (!type || strcmp(type, "ROW") != 0) {

@@ -13,6 +13,7 @@
 #include "api/api.h"
 #include "base/log.h"
 #include "base/str.h"
+#include "files/files.h"
 #include "store/store.h"
 
 #include <arpa/inet.h>
@@ -26,7 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_BODY (64 * 1024 * 1024)
+#define MAX_BODY   (64 * 1024 * 1024)
+#define MAX_UPLOAD ((int64_t)1 << 30) /* kintone's 1 GB per file */
 
 static const char *db_path;
 static _Thread_local struct ts_db *tl_db;
@@ -76,6 +78,14 @@ static void *checkpointer(void *arg)
          * view's table loaded with a million records after its indexes were made) */
         if (tick % 60 == 0)
             ts_db_optimize(db);
+        /* hourly: uploads no record took within 3 days, and bytes no key names */
+        if (tick % 7200 == 120) {
+            struct ts_ctx cx;
+            ts_ctx_init(&cx, db);
+            if (ts_files_expire(&cx, cx.now, TS_UPLOAD_TTL) < 0)
+                TS_LOG_WARN(NULL, "files", "upload cleanup failed");
+            ts_ctx_release(&cx);
+        }
         int indexed = ts_db_index_pending(db);
         if (indexed < 0)
             TS_LOG_WARN(NULL, "store", "search index update failed");
@@ -95,7 +105,71 @@ static void *checkpointer(void *arg)
 struct pending {
     struct ts_buf body;
     bool too_large;
+    /* multipart/form-data (file.json): the `file` part streams to disk as it
+     * arrives; other parts (__REQUEST_TOKEN__) are kept as parameters */
+    struct MHD_PostProcessor *pp;
+    struct ts_upload *upload;
+    char *file_name, *file_type;
+    json_t *form;
+    bool form_bad;
 };
+
+static enum MHD_Result form_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *filename, const char *content_type,
+                                 const char *transfer_encoding, const char *data, uint64_t off,
+                                 size_t size)
+{
+    (void)kind;
+    (void)transfer_encoding;
+    (void)off;
+    struct pending *pend = cls;
+    if (strcmp(key, "file") != 0) {
+        json_t *old = json_object_get(pend->form, key);
+        const char *prev = old ? json_string_value(old) : "";
+        if (strlen(prev) + size > 4096) {
+            pend->form_bad = true;
+            return MHD_NO;
+        }
+        char *joined = ts_xmalloc(strlen(prev) + size + 1);
+        memcpy(joined, prev, strlen(prev));
+        memcpy(joined + strlen(prev), data, size);
+        joined[strlen(prev) + size] = '\0';
+        json_object_set_new(pend->form, key, json_string(joined));
+        free(joined);
+        return MHD_YES;
+    }
+    if (!pend->upload) {
+        if (pend->file_name) { /* one file per call */
+            pend->form_bad = true;
+            return MHD_NO;
+        }
+        pend->upload = ts_upload_begin();
+        pend->file_name = ts_xstrdup(filename ? filename : "");
+        pend->file_type =
+            ts_xstrdup(content_type && *content_type ? content_type : "application/octet-stream");
+        if (!pend->upload) {
+            pend->form_bad = true;
+            return MHD_NO;
+        }
+    }
+    if (size && ts_upload_write(pend->upload, data, size) < 0) {
+        pend->form_bad = true;
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+static void pending_free(struct pending *pend)
+{
+    ts_buf_release(&pend->body);
+    if (pend->pp)
+        MHD_destroy_post_processor(pend->pp);
+    ts_upload_abort(pend->upload);
+    free(pend->file_name);
+    free(pend->file_type);
+    json_decref(pend->form);
+    free(pend);
+}
 
 static enum MHD_Result reply(struct MHD_Connection *c, int status, char *body, size_t len,
                              const char *type, const char *kcode, const char *cookie)
@@ -149,6 +223,9 @@ static enum MHD_Result reply_file(struct MHD_Connection *c, int fd, const char *
     if (disposition)
         MHD_add_response_header(r, "Content-Disposition", disposition);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    /* an attachment is whatever someone uploaded: never a page of this site */
+    MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; sandbox");
+    MHD_add_response_header(r, "Cache-Control", "private, max-age=0");
     enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
     MHD_destroy_response(r);
     return ret;
@@ -209,6 +286,22 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (!pend) {
         pend = ts_xcalloc(1, sizeof(*pend));
         *req_cls = pend;
+        const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+        if (ct && !strncasecmp(ct, "multipart/form-data", 19)) {
+            pend->form = json_object();
+            pend->pp = MHD_create_post_processor(c, 64 * 1024, form_part, pend);
+            if (!pend->pp)
+                pend->form_bad = true;
+        }
+        return MHD_YES;
+    }
+    if (*upload_size && pend->pp) {
+        if (!pend->form_bad && !pend->too_large &&
+            MHD_post_process(pend->pp, upload, *upload_size) != MHD_YES)
+            pend->form_bad = true;
+        if (pend->upload && ts_upload_size(pend->upload) > MAX_UPLOAD)
+            pend->too_large = true;
+        *upload_size = 0;
         return MHD_YES;
     }
     if (*upload_size) {
@@ -266,6 +359,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         ret = fail_early(c, &cx, lang);
         goto out;
     }
+    if (pend->pp) {
+        if (pend->form_bad || !pend->upload) {
+            ts_fail_field(&cx, "file", TS_M_REQUIRED_PARAM);
+            ret = fail_early(c, &cx, lang);
+            goto out;
+        }
+        json_object_update(params, pend->form);
+        rq.upload = pend->upload;
+        rq.upload_name = pend->file_name;
+        rq.upload_type = pend->file_type;
+    }
     const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
     if (pend->body.len && ctype && !strncasecmp(ctype, "text/csv", 8)) {
         rq.raw = pend->body.p; /* a file to import: its parameters are in the query string */
@@ -294,6 +398,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     rq.auth.session_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "tsumiki_session");
     rq.auth.client_addr = addr;
     ts_api_handle(&cx, &rq);
+    if (rq.upload_taken)
+        pend->upload = NULL; /* finished (or aborted) by the handler */
     size_t len;
     char *body = ts_buf_detach(&rq.body, &len);
     if (rq.body_fd >= 0 && rq.status == 200) {
@@ -325,8 +431,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
     (void)toe;
     struct pending *pend = *req_cls;
     if (pend) {
-        ts_buf_release(&pend->body);
-        free(pend);
+        pending_free(pend);
         *req_cls = NULL;
     }
 }
@@ -364,6 +469,10 @@ int ts_server_run(const struct ts_server_opts *o)
     char path[4096];
     snprintf(path, sizeof(path), "%s/tsumiki.db", o->data_dir);
     db_path = path;
+    if (ts_files_init(o->data_dir) < 0) {
+        TS_LOG_ERROR(NULL, "http", "cannot make %s/files", o->data_dir);
+        return 1;
+    }
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);

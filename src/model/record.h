@@ -4,19 +4,37 @@
  * Values are indexed like app->fields. Scalars are text in storage form (NUMBER
  * normalised decimal, DATE "YYYY-MM-DD", TIME "HH:MM"); DATETIME is epoch seconds;
  * multi-valued fields are string lists (user codes for the selects). NULL text or
- * an empty list means empty.
+ * an empty list means empty. Inner fields of a SUBTABLE have their values in
+ * the table's rows, never at the top level.
  */
 #ifndef TS_MODEL_RECORD_H
 #define TS_MODEL_RECORD_H
 
 #include "model/schema.h"
 
+struct ts_file {
+    const char *key; /* download key once attached; an upload key on the way in */
+    const char *name, *type;
+    int64_t size;
+};
+
+struct ts_row;
+
 struct ts_value {
-    bool set;      /* present in this write / loaded */
-    const char *s; /* TEXT and NUMBER kinds */
-    int64_t epoch; /* EPOCH kind; valid when s is non-NULL ("" marker) */
-    int n;         /* MULTI kind */
-    const char **v;
+    bool set;              /* present in this write / loaded */
+    const char *s;         /* TEXT and NUMBER kinds */
+    int64_t epoch;         /* EPOCH kind; valid when s is non-NULL ("" marker) */
+    int n;                 /* entries of v, files or rows */
+    const char **v;        /* MULTI kind */
+    struct ts_file *files; /* FILES kind */
+    struct ts_row *rows;   /* TABLE kind */
+};
+
+/* A SUBTABLE row: vals is indexed like app->fields; only the table's inner
+ * fields are used. id 0: a new row, given an id when stored. */
+struct ts_row {
+    int64_t id;
+    struct ts_value *vals;
 };
 
 struct ts_record {

@@ -20,6 +20,8 @@
 #define K_NUMBER TS_K_NUMBER
 #define K_EPOCH  TS_K_EPOCH
 #define K_MULTI  TS_K_MULTI
+#define K_FILES  TS_K_FILES
+#define K_TABLE  TS_K_TABLE
 
 const struct ts_ftype_info ts_ftypes[TS_F__COUNT] = {
 #define TS_FTYPE(name, kind, flags, ops) [TS_F_##name] = {#name, K_##kind, (flags), (ops)},

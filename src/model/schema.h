@@ -18,7 +18,16 @@ enum ts_ftype {
     TS_F__COUNT
 };
 
-enum ts_fkind { TS_K_NONE, TS_K_SYS, TS_K_TEXT, TS_K_NUMBER, TS_K_EPOCH, TS_K_MULTI };
+enum ts_fkind {
+    TS_K_NONE,
+    TS_K_SYS,
+    TS_K_TEXT,
+    TS_K_NUMBER,
+    TS_K_EPOCH,
+    TS_K_MULTI,
+    TS_K_FILES, /* attachments: a JSON array in the column, files by download key */
+    TS_K_TABLE, /* SUBTABLE: rows in r<app>_t<fid>, inner fields as its columns */
+};
 
 enum ts_fflag {
     TS_FF_ORDER = 1 << 0,   /* may appear in order by */
@@ -95,8 +104,9 @@ struct ts_field {
     const char *min_value, *max_value; /* normalised decimal text, NULL when unset */
     struct ts_option *options;         /* sorted by index */
     int n_options;
-    const json_t *props;   /* the whole property object, as deployed */
-    const char *json_head; /* "code":{"type":"TYPE","value": for record output */
+    const struct ts_field *table; /* the SUBTABLE holding this field, or NULL */
+    const json_t *props;          /* the whole property object, as deployed */
+    const char *json_head;        /* "code":{"type":"TYPE","value": for record output */
     size_t json_head_len;
 };
 

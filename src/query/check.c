@@ -359,6 +359,10 @@ static struct ts_qnode *check_cond(struct checker *ck, const struct qast *a)
         ts_fail_arg(cx, TS_E_QUERY_OPERATOR, f->code);
         return NULL;
     }
+    if (f->table && (a->op == TS_Q_EQ || a->op == TS_Q_NE)) {
+        ts_fail_arg(cx, TS_E_QUERY_TABLE_EQ, f->code);
+        return NULL;
+    }
     if ((a->op == TS_Q_LIKE || a->op == TS_Q_NOT_LIKE) && a->vals[0].kind != QL_STRING) {
         syntax(ck, a->vals[0].pos, "like needs a string");
         return NULL;
@@ -449,7 +453,7 @@ int ts_query_plan(struct ts_ctx *cx, const struct ts_app *app, const char *text,
         const struct ts_field *f = resolve(&ck, parsed.order[i].field, parsed.order[i].pos);
         if (!f)
             return -1;
-        if (!ts_field_has(f, TS_FF_ORDER))
+        if (!ts_field_has(f, TS_FF_ORDER) || f->table)
             return ts_fail_arg(cx, TS_E_QUERY_OPERATOR, f->code);
         out->order[i].field = f;
         out->order[i].desc = parsed.order[i].desc;

@@ -12,6 +12,7 @@
 #include "base/buf.h"
 #include "base/str.h"
 #include "base/tstime.h"
+#include "files/files.h"
 #include "model/user.h"
 #include "store/store.h"
 
@@ -135,6 +136,74 @@ static const char *scalar_text(struct ts_ctx *cx, const json_t *v, bool *bad)
     return NULL;
 }
 
+static void parse_value(struct ts_ctx *cx, const struct ts_app *app, const struct ts_field *f,
+                        const json_t *value, const char *prefix, struct ts_value *v);
+
+/* The key prefix of row i's inner fields: record.table.value[i].value. */
+static const char *row_prefix(struct ts_ctx *cx, const char *prefix, const struct ts_field *t,
+                              size_t i)
+{
+    return ts_arena_printf(cx->arena, "%s.%s.value[%zu].value", prefix, t->code, i);
+}
+
+/* A SUBTABLE's written rows: [{id?, value:{code:{value}}}]. A row's id is kept
+ * as sent; the write decides whether it names an existing row. */
+static void parse_rows(struct ts_ctx *cx, const struct ts_app *app, const struct ts_field *t,
+                       const json_t *value, const char *prefix, struct ts_value *v)
+{
+    if (!value || json_is_null(value))
+        return;
+    if (!json_is_array(value)) {
+        ts_fail_field(cx, key(cx, prefix, t, "value"), TS_M_NOT_ARRAY);
+        return;
+    }
+    size_t n = json_array_size(value), i;
+    v->rows = TS_NEW_N(cx->arena, struct ts_row, n ? n : 1);
+    const json_t *e;
+    json_array_foreach (value, i, e) {
+        struct ts_row *row = &v->rows[v->n++];
+        row->vals = TS_NEW_N(cx->arena, struct ts_value, (size_t)app->n_fields);
+        const json_t *id = json_object_get(e, "id");
+        int64_t rid = 0;
+        if (json_is_integer(id))
+            rid = json_integer_value(id);
+        else if (json_is_string(id))
+            ts_parse_i64(json_string_value(id), &rid);
+        row->id = rid > 0 ? rid : 0;
+        const json_t *vals = json_object_get(e, "value");
+        if (!json_is_object(e) || (vals && !json_is_object(vals))) {
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.%s.value[%zu]", prefix, t->code, i),
+                          TS_M_NOT_OBJECT);
+            continue;
+        }
+        const char *rp = row_prefix(cx, prefix, t, i);
+        const char *code;
+        const json_t *entry;
+        json_object_foreach ((json_t *)vals, code, entry) {
+            const struct ts_field *g = ts_app_field(app, code);
+            if (!g || g->table != t)
+                continue;
+            if (!json_is_object(entry)) {
+                ts_fail_field(cx, key(cx, rp, g, "value"), TS_M_BAD_VALUE_SHAPE);
+                continue;
+            }
+            struct ts_value *gv = &row->vals[ts_app_field_index(app, g)];
+            const json_t *gvalue = json_object_get(entry, "value");
+            if (g->type == TS_F_NUMBER) {
+                /* kintone stores a non-number inside a table as empty (§6) */
+                bool bad;
+                char buf[128];
+                const char *ns = scalar_text(cx, gvalue, &bad);
+                gv->set = true;
+                if (!bad && ns && *ns && ts_number_normalize(ns, buf, sizeof(buf)) == 0)
+                    gv->s = ts_arena_strdup(cx->arena, buf);
+                continue;
+            }
+            parse_value(cx, app, g, gvalue, rp, gv);
+        }
+    }
+}
+
 /* Read one field's written value into v. Problems are reported as field errors. */
 static void parse_value(struct ts_ctx *cx, const struct ts_app *app, const struct ts_field *f,
                         const json_t *value, const char *prefix, struct ts_value *v)
@@ -255,6 +324,31 @@ static void parse_value(struct ts_ctx *cx, const struct ts_app *app, const struc
             v->s = v->n ? v->v[0] : NULL;
         return;
     }
+    case TS_F_FILE: {
+        if (!value || json_is_null(value))
+            return;
+        if (!json_is_array(value)) {
+            ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_NOT_ARRAY);
+            return;
+        }
+        size_t n = json_array_size(value), i;
+        v->files = TS_NEW_N(cx->arena, struct ts_file, n ? n : 1);
+        const json_t *e;
+        json_array_foreach (value, i, e) {
+            const char *fk = json_string_value(json_object_get(e, "fileKey"));
+            if (!fk || !*fk) {
+                ts_fail_field(
+                    cx, ts_arena_printf(cx->arena, "%s.%s.value[%zu].fileKey", prefix, f->code, i),
+                    TS_M_REQUIRED_PARAM);
+                continue;
+            }
+            v->files[v->n++].key = fk;
+        }
+        return;
+    }
+    case TS_F_SUBTABLE:
+        parse_rows(cx, app, f, value, prefix, v);
+        return;
     default: {
         const char *s = scalar_text(cx, value, &bad);
         if (bad) {
@@ -281,7 +375,7 @@ static bool writable(const struct ts_field *f, bool is_add)
     case TS_F_UPDATED_TIME:
         return is_add;
     default:
-        return ts_field_kind(f) != TS_K_SYS;
+        return ts_field_kind(f) != TS_K_SYS && ts_field_kind(f) != TS_K_NONE;
     }
 }
 
@@ -306,7 +400,7 @@ static void parse_record(struct ts_ctx *cx, const struct ts_app *app, const json
     const json_t *entry;
     json_object_foreach ((json_t *)record, code, entry) {
         const struct ts_field *f = ts_app_field(app, code);
-        if (!f || !writable(f, is_add))
+        if (!f || f->table || !writable(f, is_add))
             continue;
         if (!json_is_object(entry)) {
             ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_BAD_VALUE_SHAPE);
@@ -327,11 +421,21 @@ static void json_decref_cb(void *p)
     json_decref(p);
 }
 
-static void apply_defaults(struct ts_ctx *cx, const struct ts_app *app, struct ts_record *r)
+/* Defaults for the fields of vals not written: the record's own fields
+ * (table NULL), or one new row's inner fields. */
+static void apply_defaults(struct ts_ctx *cx, const struct ts_app *app, struct ts_value *vals,
+                           const struct ts_field *table)
 {
     for (int i = 0; i < app->n_fields; i++) {
         const struct ts_field *f = &app->fields[i];
-        struct ts_value *v = &r->vals[i];
+        struct ts_value *v = &vals[i];
+        if (f->table != table)
+            continue;
+        if (ts_field_kind(f) == TS_K_TABLE) {
+            for (int k = 0; k < v->n; k++)
+                apply_defaults(cx, app, v->rows[k].vals, f);
+            continue;
+        }
         if (v->set || !ts_field_has(f, TS_FF_DEFAULT))
             continue;
         v->set = true;
@@ -370,22 +474,31 @@ static void apply_defaults(struct ts_ctx *cx, const struct ts_app *app, struct t
 
 static bool is_empty(const struct ts_field *f, const struct ts_value *v)
 {
-    if (ts_field_kind(f) == TS_K_MULTI)
+    enum ts_fkind k = ts_field_kind(f);
+    if (k == TS_K_MULTI || k == TS_K_FILES || k == TS_K_TABLE)
         return v->n == 0;
     return !v->s || (ts_field_kind(f) != TS_K_EPOCH && !*v->s);
 }
 
-/* Check the merged record r; `written` says which values this write changed
- * (unique is checked only for those). exclude_id: the record itself on update. */
-static void validate(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r,
-                     const struct ts_record *written, int64_t exclude_id, const char *prefix)
+/* Check the merged values of a record (table NULL) or of one table row;
+ * `written` says which values this write changed (unique is checked only for
+ * those; tables keep no unique rule). exclude_id: the record itself on update. */
+static void validate_vals(struct ts_ctx *cx, const struct ts_app *app, const struct ts_value *vals,
+                          const struct ts_value *written, int64_t exclude_id, const char *prefix,
+                          const struct ts_field *table)
 {
     for (int i = 0; i < app->n_fields; i++) {
         const struct ts_field *f = &app->fields[i];
-        const struct ts_value *v = &r->vals[i];
+        const struct ts_value *v = &vals[i];
         enum ts_fkind kind = ts_field_kind(f);
-        if (kind == TS_K_SYS || kind == TS_K_NONE)
+        if (kind == TS_K_SYS || kind == TS_K_NONE || f->table != table)
             continue;
+        if (kind == TS_K_TABLE) {
+            for (int k = 0; k < v->n; k++)
+                validate_vals(cx, app, v->rows[k].vals, v->rows[k].vals, 0,
+                              row_prefix(cx, prefix, f, (size_t)k), f);
+            continue;
+        }
         if (is_empty(f, v)) {
             if (f->required && f->type != TS_F_RADIO_BUTTON)
                 ts_fail_field(cx, value_key(cx, prefix, f), TS_M_REQUIRED);
@@ -404,7 +517,7 @@ static void validate(struct ts_ctx *cx, const struct ts_app *app, const struct t
             if (f->min_value && ts_decimal_cmp(v->s, f->min_value) < 0)
                 ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_MIN_VALUE, f->min_value);
         }
-        if (f->unique && written->vals[i].set) {
+        if (f->unique && !table && written[i].set) {
             int64_t other = ts_store_record_find(cx, app, f, v, exclude_id);
             if (other > 0)
                 ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_DUPLICATE);
@@ -412,14 +525,151 @@ static void validate(struct ts_ctx *cx, const struct ts_app *app, const struct t
     }
 }
 
+static void validate(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r,
+                     const struct ts_record *written, int64_t exclude_id, const char *prefix)
+{
+    validate_vals(cx, app, r->vals, written->vals, exclude_id, prefix, NULL);
+}
+
+/* ---------------------------------------------------------------- tables and files */
+
+/* Rows of a written table over the stored ones (KINTONE-API.md §6): a row whose
+ * id names a stored row is merged with it (inner fields left out keep their
+ * values); any other row is new and gets a new id; stored rows not sent go. */
+static int merge_rows(struct ts_ctx *cx, const struct ts_app *app, const struct ts_field *t,
+                      struct ts_value *v, const struct ts_value *old)
+{
+    for (int k = 0; k < v->n; k++) {
+        struct ts_row *row = &v->rows[k];
+        const struct ts_row *was = NULL;
+        for (int j = 0; old && row->id && j < old->n; j++)
+            if (old->rows[j].id == row->id)
+                was = &old->rows[j];
+        for (int j = 0; was && j < k; j++)
+            if (v->rows[j].id == row->id)
+                was = NULL; /* the same id twice: the second is a new row */
+        if (!was) {
+            row->id = ts_store_row_id_next(cx, app);
+            if (row->id < 0)
+                return -1;
+            continue;
+        }
+        for (int i = 0; i < app->n_fields; i++)
+            if (app->fields[i].table == t && !row->vals[i].set)
+                row->vals[i] = was->vals[i];
+    }
+    return 0;
+}
+
+/* Attachments named by key: an upload key becomes a download key of this
+ * record's own; a download key (re-sent on update) keeps its file. */
+static int attach_files(struct ts_ctx *cx, const struct ts_app *app, const struct ts_field *f,
+                        struct ts_value *v, const char *prefix)
+{
+    for (int k = 0; k < v->n; k++) {
+        struct ts_file *file = &v->files[k];
+        struct ts_file_row *row = ts_store_file_get(cx, file->key);
+        if (!row) {
+            if (!cx->err.code)
+                ts_fail_arg(cx, TS_E_FILE_NOT_FOUND, file->key);
+            return -1;
+        }
+        if (!row->attached) {
+            char key[33];
+            ts_files_new_key(key);
+            if (ts_store_file_delete(cx, row->key) < 0)
+                return -1;
+            row->key = ts_arena_strdup(cx->arena, key);
+            row->attached = true;
+            row->app_id = app->id;
+            row->created = cx->now;
+            if (ts_store_file_add(cx, row) < 0)
+                return -1;
+        }
+        file->key = row->key;
+        file->name = row->name;
+        file->type = row->type;
+        file->size = row->size;
+    }
+    (void)f;
+    (void)prefix;
+    return 0;
+}
+
+/* Everything a write sets that refers to stored things: table rows (merged
+ * with `old`, the stored record, on update) and attachments. */
+static int resolve_written(struct ts_ctx *cx, const struct ts_app *app, struct ts_value *vals,
+                           const struct ts_value *old, const char *prefix,
+                           const struct ts_field *table)
+{
+    for (int i = 0; i < app->n_fields; i++) {
+        const struct ts_field *f = &app->fields[i];
+        struct ts_value *v = &vals[i];
+        if (f->table != table || !v->set)
+            continue;
+        if (f->type == TS_F_FILE && attach_files(cx, app, f, v, prefix) < 0)
+            return -1;
+        if (f->type != TS_F_SUBTABLE)
+            continue;
+        if (merge_rows(cx, app, f, v, old ? &old[i] : NULL) < 0)
+            return -1;
+        for (int k = 0; k < v->n; k++)
+            if (resolve_written(cx, app, v->rows[k].vals, NULL,
+                                row_prefix(cx, prefix, f, (size_t)k), f) < 0)
+                return -1;
+    }
+    return 0;
+}
+
 /* ---------------------------------------------------------------- history */
 
-static void value_json(struct ts_ctx *cx, struct ts_jw *w, const struct ts_field *f,
-                       const struct ts_value *v)
+static void write_files(struct ts_jw *w, const struct ts_value *v)
 {
-    (void)cx;
+    ts_jw_arr(w);
+    for (int i = 0; i < v->n; i++) {
+        const struct ts_file *file = &v->files[i];
+        ts_jw_obj(w);
+        ts_jw_kstr(w, "contentType", file->type);
+        ts_jw_kstr(w, "fileKey", file->key);
+        ts_jw_kstr(w, "name", file->name);
+        ts_jw_key(w, "size");
+        ts_jw_i64_str(w, file->size);
+        ts_jw_obj_end(w);
+    }
+    ts_jw_arr_end(w);
+}
+
+/* A value in history: null when empty, a string, a list of strings, the files,
+ * or a table's rows as [{id, value:{code: value}}]. */
+static void value_json(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *app,
+                       const struct ts_field *f, const struct ts_value *v)
+{
     if (is_empty(f, v)) {
         ts_jw_null(w);
+        return;
+    }
+    if (ts_field_kind(f) == TS_K_FILES) {
+        write_files(w, v);
+        return;
+    }
+    if (ts_field_kind(f) == TS_K_TABLE) {
+        ts_jw_arr(w);
+        for (int k = 0; k < v->n; k++) {
+            ts_jw_obj(w);
+            ts_jw_key(w, "id");
+            ts_jw_i64_str(w, v->rows[k].id);
+            ts_jw_key(w, "value");
+            ts_jw_obj(w);
+            for (int i = 0; i < app->n_fields; i++) {
+                if (app->fields[i].table != f)
+                    continue;
+                ts_jw_key(w, app->fields[i].code);
+                value_json(cx, w, app, &app->fields[i], &v->rows[k].vals[i]);
+            }
+            ts_jw_obj_end(w);
+            ts_jw_obj_end(w);
+        }
+        ts_jw_arr_end(w);
         return;
     }
     if (ts_field_kind(f) == TS_K_MULTI) {
@@ -438,11 +688,31 @@ static void value_json(struct ts_ctx *cx, struct ts_jw *w, const struct ts_field
     ts_jw_str(w, v->s);
 }
 
-static bool same_value(const struct ts_field *f, const struct ts_value *a, const struct ts_value *b)
+static bool same_value(const struct ts_app *app, const struct ts_field *f, const struct ts_value *a,
+                       const struct ts_value *b)
 {
     if (is_empty(f, a) || is_empty(f, b))
         return is_empty(f, a) == is_empty(f, b);
     switch (ts_field_kind(f)) {
+    case TS_K_FILES:
+        if (a->n != b->n)
+            return false;
+        for (int i = 0; i < a->n; i++)
+            if (strcmp(a->files[i].key, b->files[i].key) != 0)
+                return false;
+        return true;
+    case TS_K_TABLE:
+        if (a->n != b->n)
+            return false;
+        for (int k = 0; k < a->n; k++) {
+            if (a->rows[k].id != b->rows[k].id)
+                return false;
+            for (int i = 0; i < app->n_fields; i++)
+                if (app->fields[i].table == f &&
+                    !same_value(app, &app->fields[i], &a->rows[k].vals[i], &b->rows[k].vals[i]))
+                    return false;
+        }
+        return true;
     case TS_K_MULTI:
         if (a->n != b->n)
             return false;
@@ -471,19 +741,19 @@ static int write_history(struct ts_ctx *cx, const struct ts_app *app,
     for (int i = 0; i < app->n_fields; i++) {
         const struct ts_field *f = &app->fields[i];
         enum ts_fkind kind = ts_field_kind(f);
-        if (kind == TS_K_SYS || kind == TS_K_NONE)
+        if (kind == TS_K_SYS || kind == TS_K_NONE || f->table)
             continue;
         static const struct ts_value none;
         const struct ts_value *old = before ? &before->vals[i] : &none;
         const struct ts_value *new = after ? &after->vals[i] : &none;
-        if (same_value(f, old, new))
+        if (same_value(app, f, old, new))
             continue;
         char fid[16];
         snprintf(fid, sizeof(fid), "%d", f->fid);
         ts_jw_key(&w, fid);
         ts_jw_arr(&w);
-        value_json(cx, &w, f, old);
-        value_json(cx, &w, f, new);
+        value_json(cx, &w, app, f, old);
+        value_json(cx, &w, app, f, new);
         ts_jw_arr_end(&w);
     }
     ts_jw_obj_end(&w);
@@ -509,7 +779,9 @@ int ts_record_add(struct ts_ctx *cx, const struct ts_app *app, const json_t *rec
     parse_record(cx, app, record, true, prefix, r);
     struct ts_record *written = new_record(cx, app);
     memcpy(written->vals, r->vals, sizeof(*r->vals) * (size_t)app->n_fields);
-    apply_defaults(cx, app, r);
+    apply_defaults(cx, app, r->vals, NULL);
+    if (!cx->err.code && resolve_written(cx, app, r->vals, NULL, prefix, NULL) < 0)
+        return -1;
     validate(cx, app, r, r, 0, prefix);
     if (cx->err.code)
         return -1;
@@ -582,6 +854,8 @@ int ts_record_update(struct ts_ctx *cx, const struct ts_app *app, int64_t id, in
         return -1;
     struct ts_record *changes = new_record(cx, app);
     parse_record(cx, app, record, false, prefix, changes);
+    if (!cx->err.code && resolve_written(cx, app, changes->vals, old->vals, prefix, NULL) < 0)
+        return -1;
     return apply_update(cx, app, old, changes, prefix, "EDIT", new_rev);
 }
 
@@ -642,23 +916,51 @@ struct restore {
 static const struct ts_field *field_by_fid(const struct ts_app *app, int fid)
 {
     for (int i = 0; i < app->n_fields; i++)
-        if (app->fields[i].fid == fid && ts_field_kind(&app->fields[i]) != TS_K_SYS)
+        if (app->fields[i].fid == fid && ts_field_kind(&app->fields[i]) != TS_K_SYS &&
+            !app->fields[i].table)
             return &app->fields[i];
     return NULL;
 }
 
 /* Turn a history JSON value back into a value. */
-static void from_history(struct ts_ctx *cx, const struct ts_field *f, const json_t *j,
-                         struct ts_value *v)
+static void from_history(struct ts_ctx *cx, const struct ts_app *app, const struct ts_field *f,
+                         const json_t *j, struct ts_value *v)
 {
     memset(v, 0, sizeof(*v));
     v->set = true;
     if (json_is_null(j))
         return;
+    size_t n = json_array_size(j), i;
+    const json_t *e;
+    if (ts_field_kind(f) == TS_K_FILES) {
+        v->files = TS_NEW_N(cx->arena, struct ts_file, n ? n : 1);
+        json_array_foreach (j, i, e) {
+            struct ts_file *file = &v->files[v->n++];
+            file->key =
+                ts_arena_strdup(cx->arena, json_string_value(json_object_get(e, "fileKey")));
+            file->name = ts_arena_strdup(cx->arena, json_string_value(json_object_get(e, "name")));
+            file->type =
+                ts_arena_strdup(cx->arena, json_string_value(json_object_get(e, "contentType")));
+            ts_parse_i64(json_string_value(json_object_get(e, "size")), &file->size);
+        }
+        return;
+    }
+    if (ts_field_kind(f) == TS_K_TABLE) {
+        v->rows = TS_NEW_N(cx->arena, struct ts_row, n ? n : 1);
+        json_array_foreach (j, i, e) {
+            struct ts_row *row = &v->rows[v->n++];
+            ts_parse_i64(json_string_value(json_object_get(e, "id")), &row->id);
+            row->vals = TS_NEW_N(cx->arena, struct ts_value, (size_t)app->n_fields);
+            for (int k = 0; k < app->n_fields; k++)
+                if (app->fields[k].table == f)
+                    from_history(cx, app, &app->fields[k],
+                                 json_object_get(json_object_get(e, "value"), app->fields[k].code),
+                                 &row->vals[k]);
+        }
+        return;
+    }
     if (ts_field_kind(f) == TS_K_MULTI) {
-        size_t n = json_array_size(j), i;
         v->v = TS_NEW_N(cx->arena, const char *, n ? n : 1);
-        const json_t *e;
         json_array_foreach (j, i, e)
             v->v[v->n++] = ts_arena_strdup(cx->arena, json_string_value(e));
         return;
@@ -687,7 +989,7 @@ static int restore_step(struct ts_ctx *cx, const struct ts_history_row *h, void 
     json_object_foreach (changes, fid, pair) {
         const struct ts_field *f = field_by_fid(rs->app, (int)strtol(fid, NULL, 10));
         if (f)
-            from_history(cx, f, json_array_get(pair, 0),
+            from_history(cx, rs->app, f, json_array_get(pair, 0),
                          &rs->state->vals[ts_app_field_index(rs->app, f)]);
     }
     json_decref(changes);
@@ -779,6 +1081,27 @@ static void write_field(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app 
     case TS_F_DROP_DOWN:
         ts_jw_str(w, v->s);
         break; /* null when empty, as kintone */
+    case TS_F_FILE:
+        write_files(w, v);
+        break;
+    case TS_F_SUBTABLE:
+        ts_jw_arr(w);
+        for (int k = 0; k < v->n; k++) {
+            struct ts_record row = *r;
+            row.vals = v->rows[k].vals;
+            ts_jw_obj(w);
+            ts_jw_key(w, "id");
+            ts_jw_i64_str(w, v->rows[k].id);
+            ts_jw_key(w, "value");
+            ts_jw_obj(w);
+            for (int i = 0; i < app->n_fields; i++)
+                if (app->fields[i].table == f)
+                    write_field(cx, w, app, &row, &app->fields[i]);
+            ts_jw_obj_end(w);
+            ts_jw_obj_end(w);
+        }
+        ts_jw_arr_end(w);
+        break;
     default:
         ts_jw_str(w, v->s ? v->s : "");
     }
@@ -791,6 +1114,8 @@ void ts_record_write(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *ap
     ts_jw_obj(w);
     for (int i = 0; i < app->n_fields; i++) {
         const struct ts_field *f = &app->fields[i];
+        if (f->table || ts_field_kind(f) == TS_K_NONE)
+            continue; /* inner fields are in their table; related records hold no data */
         if (want ? !want[i]
                  : ts_field_kind(f) == TS_K_SYS && ts_field_has(f, TS_FF_HIDDEN) &&
                        f->type != TS_F___ID__ && f->type != TS_F___REVISION__)
@@ -852,14 +1177,15 @@ const char *ts_record_text(struct ts_ctx *cx, const struct ts_app *app, const st
         ts_datetime_format(v->epoch, t);
         return ts_arena_strdup(cx->arena, t);
     default:
-        if (ts_field_kind(f) == TS_K_MULTI) {
-            /* several values on separate lines of one cell, as cli-kintone */
+        if (ts_field_kind(f) == TS_K_MULTI || ts_field_kind(f) == TS_K_FILES) {
+            /* several values on separate lines of one cell, as cli-kintone;
+             * attachments by file name */
             struct ts_buf b;
             ts_buf_init(&b);
             for (int k = 0; k < v->n; k++) {
                 if (k)
                     ts_buf_putc(&b, '\n');
-                ts_buf_puts(&b, v->v[k]);
+                ts_buf_puts(&b, f->type == TS_F_FILE ? v->files[k].name : v->v[k]);
             }
             const char *out = ts_arena_strndup(cx->arena, b.p ? b.p : "", b.len);
             ts_buf_release(&b);

@@ -177,6 +177,9 @@ int ts_store_record_delete(struct ts_ctx *cx, const struct ts_app *app, int64_t 
 int64_t ts_store_record_find(struct ts_ctx *cx, const struct ts_app *app, const struct ts_field *f,
                              const struct ts_value *v, int64_t exclude_id);
 
+/* A new SUBTABLE row id: unique across the app's tables, never reused. */
+int64_t ts_store_row_id_next(struct ts_ctx *cx, const struct ts_app *app);
+
 /* Run a checked query. want[i] says whether field i is loaded (NULL: all). */
 typedef int ts_record_fn(struct ts_ctx *cx, const struct ts_record *r, void *arg);
 int ts_store_records_select(struct ts_ctx *cx, const struct ts_app *app,
@@ -187,6 +190,21 @@ int64_t ts_store_records_count(struct ts_ctx *cx, const struct ts_app *app,
 /* Ids of every match in plan order, ignoring limit/offset; malloc'd, caller frees. */
 int64_t *ts_store_records_ids(struct ts_ctx *cx, const struct ts_app *app,
                               const struct ts_qplan *plan, size_t *n /* out */);
+
+/* --- attachments: metadata here, the bytes in the data folder's files/ by hash --- */
+struct ts_file_row {
+    const char *key, *hash, *name, *type;
+    int64_t size, created, app_id;
+    bool attached; /* false: an upload key no record has taken yet */
+};
+int ts_store_file_add(struct ts_ctx *cx, const struct ts_file_row *f);
+/* NULL (cx->err unset) when no file has that key. */
+struct ts_file_row *ts_store_file_get(struct ts_ctx *cx, const char *key);
+int ts_store_file_delete(struct ts_ctx *cx, const char *key);
+/* Delete upload keys created before `before` that no record took; then call fn
+ * for each hash no key refers to any more (the caller removes those bytes). */
+typedef void ts_hash_fn(const char *hash, void *arg);
+int ts_store_files_expire(struct ts_ctx *cx, int64_t before, ts_hash_fn *fn, void *arg);
 
 /* --- record history and comments --- */
 struct ts_history_row {

@@ -43,7 +43,16 @@ static const char *const schema[] = {
     " id INTEGER NOT NULL, text TEXT NOT NULL, mentions TEXT NOT NULL, creator TEXT NOT NULL,"
     " created INTEGER NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,"
     " PRIMARY KEY(app_id, rec_id, id)) WITHOUT ROWID",
+    /* attachments: an upload key (attached=0) until a record takes it, then a
+     * download key (attached=1) per record value; the bytes live in files/ by hash */
+    "CREATE TABLE IF NOT EXISTS files(key TEXT PRIMARY KEY, hash TEXT NOT NULL,"
+    " name TEXT NOT NULL, type TEXT NOT NULL, size INTEGER NOT NULL, created INTEGER NOT NULL,"
+    " app_id INTEGER NOT NULL DEFAULT 0, attached INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS files_hash ON files(hash)",
+    "CREATE INDEX IF NOT EXISTS files_uploads ON files(attached, created)",
 };
+
+static void sql_tsnum(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
 /* Once per process, before any connection: every connection is used by one
  * thread at a time, so SQLite's own locks are not needed, and neither is the
@@ -71,6 +80,9 @@ struct ts_db *ts_db_open(const char *path, char *errbuf, size_t errlen)
         return NULL;
     }
     sqlite3_busy_timeout(db->h, 10000);
+    sqlite3_create_function(db->h, "tsnum", 1,
+                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_tsnum,
+                            NULL, NULL);
     sqlite3_extended_result_codes(db->h, 1);
     const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                           " PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;"
@@ -275,6 +287,19 @@ void db_bind_number(sqlite3_stmt *st, int i, const char *s)
     sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
+/* The shortest decimal text that reads back as d, normalised as kintone's. */
+static void double_text(double d, char out[64])
+{
+    char back[64];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(back, sizeof(back), "%.*g", prec, d);
+        if (strtod(back, NULL) == d)
+            break;
+    }
+    if (ts_number_normalize(back, out, 64) < 0)
+        memcpy(out, back, sizeof(back));
+}
+
 const char *db_col_number(struct ts_ctx *cx, sqlite3_stmt *st, int i)
 {
     switch (sqlite3_column_type(st, i)) {
@@ -283,19 +308,31 @@ const char *db_col_number(struct ts_ctx *cx, sqlite3_stmt *st, int i)
     case SQLITE_INTEGER:
         return ts_arena_printf(cx->arena, "%lld", (long long)sqlite3_column_int64(st, i));
     case SQLITE_FLOAT: {
-        double d = sqlite3_column_double(st, i);
-        char back[64], norm[64];
-        for (int prec = 1; prec <= 17; prec++) {
-            snprintf(back, sizeof(back), "%.*g", prec, d);
-            if (strtod(back, NULL) == d)
-                break;
-        }
-        if (ts_number_normalize(back, norm, sizeof(norm)) < 0)
-            return ts_arena_strdup(cx->arena, back);
-        return ts_arena_strdup(cx->arena, norm);
+        char text[64];
+        double_text(sqlite3_column_double(st, i), text);
+        return ts_arena_strdup(cx->arena, text);
     }
     default:
         return db_col_text(cx, st, i);
+    }
+}
+
+/* SQL tsnum(x): a NUMBER column as the text db_col_number gives, for values
+ * read through JSON (a table's rows), where SQLite would print 15 digits. */
+static void sql_tsnum(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    char text[64];
+    switch (sqlite3_value_type(argv[0])) {
+    case SQLITE_NULL:
+        sqlite3_result_null(ctx);
+        return;
+    case SQLITE_FLOAT:
+        double_text(sqlite3_value_double(argv[0]), text);
+        sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
+        return;
+    default:
+        sqlite3_result_text(ctx, (const char *)sqlite3_value_text(argv[0]), -1, SQLITE_TRANSIENT);
     }
 }
 

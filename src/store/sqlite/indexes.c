@@ -20,6 +20,8 @@ static void forget(struct ts_db *db, int64_t app_id);
 
 static bool is_fts_field(const struct ts_field *f)
 {
+    if (f->table)
+        return false; /* rows are searched in their own table */
     return f->type == TS_F_SINGLE_LINE_TEXT || f->type == TS_F_MULTI_LINE_TEXT ||
            f->type == TS_F_RICH_TEXT || f->type == TS_F_LINK;
 }

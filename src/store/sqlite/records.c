@@ -14,6 +14,7 @@
 #include "base/common.h"
 #include "store/sqlite/sqlite_int.h"
 #include "base/buf.h"
+#include "base/jw.h"
 #include "base/str.h"
 
 #include <stdarg.h>
@@ -21,10 +22,38 @@
 #define SYS_COLS   "id,rev,creator,created,modifier,updated"
 #define N_SYS_COLS 6
 
-static bool is_data(const struct ts_field *f)
+/* A field with a column: in r<app>, or in its table's r<app>_t<fid>. */
+static bool is_stored(const struct ts_field *f)
 {
     enum ts_fkind k = ts_field_kind(f);
-    return k == TS_K_TEXT || k == TS_K_NUMBER || k == TS_K_EPOCH || k == TS_K_MULTI;
+    return k == TS_K_TEXT || k == TS_K_NUMBER || k == TS_K_EPOCH || k == TS_K_MULTI ||
+           k == TS_K_FILES;
+}
+
+/* A column of r<app>. */
+static bool is_data(const struct ts_field *f)
+{
+    return !f->table && is_stored(f);
+}
+
+static bool is_table(const struct ts_field *f)
+{
+    return ts_field_kind(f) == TS_K_TABLE;
+}
+
+static const struct ts_field *find_fid(const struct ts_app *app, int fid)
+{
+    for (int i = 0; app && i < app->n_fields; i++)
+        if (app->fields[i].fid == fid && ts_field_kind(&app->fields[i]) != TS_K_SYS)
+            return &app->fields[i];
+    return NULL;
+}
+
+/* Does `to` keep field f of `from` in the same place and storage? */
+static bool kept(const struct ts_field *f, const struct ts_field *t)
+{
+    return t && ts_field_kind(t) == ts_field_kind(f) && (t->table == NULL) == (f->table == NULL) &&
+           (!f->table || t->table->fid == f->table->fid);
 }
 
 static const char *col_type(const struct ts_field *f)
@@ -56,6 +85,50 @@ static int execf(struct ts_ctx *cx, const char *fmt, ...)
     vsnprintf(sql, sizeof(sql), fmt, ap);
     va_end(ap);
     return db_exec(cx, sql);
+}
+
+/* SUBTABLEs: a child table per table, r<app>_t<fid>(id, rec, pos, f<inner>...),
+ * rows in their order by pos; multi-valued inner fields also in r<app>_m keyed
+ * by the row id (unique across the app, so never mistaken for another's). */
+static int migrate_tables(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to)
+{
+    long long a = (long long)to->id;
+    for (int i = 0; from && i < from->n_fields; i++) {
+        const struct ts_field *f = &from->fields[i];
+        if (!(is_stored(f) && f->table) && !is_table(f))
+            continue;
+        if (kept(f, find_fid(to, f->fid)))
+            continue;
+        if (execf(cx, "DELETE FROM r%lld_m WHERE fid=%d", a, f->fid) < 0)
+            return -1;
+        if (is_table(f)) {
+            if (execf(cx, "DROP TABLE IF EXISTS r%lld_t%d", a, f->fid) < 0)
+                return -1;
+        } else if (kept(f->table, find_fid(to, f->table->fid))) {
+            if (execf(cx, "ALTER TABLE r%lld_t%d DROP COLUMN f%d", a, f->table->fid, f->fid) < 0)
+                return -1;
+        }
+    }
+    for (int i = 0; i < to->n_fields; i++) {
+        const struct ts_field *t = &to->fields[i];
+        if (!is_table(t) || kept(t, find_fid(from, t->fid)))
+            continue;
+        if (execf(cx,
+                  "CREATE TABLE r%lld_t%d(id INTEGER PRIMARY KEY, rec INTEGER NOT NULL,"
+                  " pos INTEGER NOT NULL)",
+                  a, t->fid) < 0 ||
+            execf(cx, "CREATE INDEX r%lld_t%d_r ON r%lld_t%d(rec, pos)", a, t->fid, a, t->fid) < 0)
+            return -1;
+    }
+    for (int i = 0; i < to->n_fields; i++) {
+        const struct ts_field *t = &to->fields[i];
+        if (!is_stored(t) || !t->table || kept(t, find_fid(from, t->fid)))
+            continue;
+        if (execf(cx, "ALTER TABLE r%lld_t%d ADD COLUMN f%d %s", a, t->table->fid, t->fid,
+                  col_type(t)) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to)
@@ -115,6 +188,8 @@ int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const 
             return -1;
         }
     }
+    if (migrate_tables(cx, from, to) < 0)
+        return -1;
     return ts_store__fts_create(cx, from, to);
 }
 
@@ -221,10 +296,39 @@ static const char *join_multi(struct ts_ctx *cx, const struct ts_value *v)
     return s;
 }
 
+/* Attachments as stored: the API's value shape, [{fileKey,name,contentType,size}]. */
+static const char *files_json(struct ts_ctx *cx, const struct ts_value *v)
+{
+    if (v->n == 0)
+        return NULL;
+    struct ts_buf b;
+    struct ts_jw w;
+    ts_buf_init(&b);
+    ts_jw_init(&w, &b);
+    ts_jw_arr(&w);
+    for (int i = 0; i < v->n; i++) {
+        const struct ts_file *f = &v->files[i];
+        ts_jw_obj(&w);
+        ts_jw_kstr(&w, "fileKey", f->key);
+        ts_jw_kstr(&w, "name", f->name);
+        ts_jw_kstr(&w, "contentType", f->type);
+        ts_jw_key(&w, "size");
+        ts_jw_i64_str(&w, f->size);
+        ts_jw_obj_end(&w);
+    }
+    ts_jw_arr_end(&w);
+    char *s = ts_arena_strndup(cx->arena, b.p, b.len);
+    ts_buf_release(&b);
+    return s;
+}
+
 static void bind_value(struct ts_ctx *cx, sqlite3_stmt *st, int k, const struct ts_field *f,
                        const struct ts_value *v)
 {
     switch (ts_field_kind(f)) {
+    case TS_K_FILES:
+        db_bind_text(st, k, files_json(cx, v));
+        break;
     case TS_K_NUMBER:
         db_bind_number(st, k, v->s);
         break;
@@ -275,6 +379,97 @@ static int write_multi(struct ts_ctx *cx, const struct ts_app *app, int64_t rec,
     return 0;
 }
 
+static int exec_bound(struct ts_ctx *cx, const char *sql, int64_t id, const char *what)
+{
+    sqlite3_stmt *st = db_prep(cx, sql);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(cx, rc, what);
+}
+
+/* Forget a record's rows of table tf (and their multi-valued inner values). */
+static int delete_rows(struct ts_ctx *cx, const struct ts_app *app, int64_t rec,
+                       const struct ts_field *tf)
+{
+    long long a = (long long)app->id;
+    char sql[192];
+    for (int i = 0; i < app->n_fields; i++) {
+        const struct ts_field *g = &app->fields[i];
+        if (g->table != tf || ts_field_kind(g) != TS_K_MULTI)
+            continue;
+        snprintf(
+            sql, sizeof(sql),
+            "DELETE FROM r%lld_m WHERE fid=%d AND rec IN (SELECT id FROM r%lld_t%d WHERE rec=?)", a,
+            g->fid, a, tf->fid);
+        if (exec_bound(cx, sql, rec, "rows delete") < 0)
+            return -1;
+    }
+    snprintf(sql, sizeof(sql), "DELETE FROM r%lld_t%d WHERE rec=?", a, tf->fid);
+    return exec_bound(cx, sql, rec, "rows delete");
+}
+
+/* Store the rows of table tf for record rec (every row has its id by now). */
+static int write_rows(struct ts_ctx *cx, const struct ts_app *app, int64_t rec,
+                      const struct ts_field *tf, const struct ts_value *v, bool replace)
+{
+    if (replace && delete_rows(cx, app, rec, tf) < 0)
+        return -1;
+    if (v->n == 0)
+        return 0;
+    struct ts_buf sql, vals;
+    ts_buf_init(&sql);
+    ts_buf_init(&vals);
+    ts_buf_printf(&sql, "INSERT INTO r%lld_t%d(id,rec,pos", (long long)app->id, tf->fid);
+    ts_buf_puts(&vals, ") VALUES(?,?,?");
+    for (int i = 0; i < app->n_fields; i++) {
+        if (app->fields[i].table != tf || !is_stored(&app->fields[i]))
+            continue;
+        ts_buf_printf(&sql, ",%s", app->fields[i].column);
+        ts_buf_puts(&vals, ",?");
+    }
+    ts_buf_add(&sql, vals.p, vals.len);
+    ts_buf_puts(&sql, ")");
+    ts_buf_release(&vals);
+    int ret = 0;
+    for (int r = 0; r < v->n && ret == 0; r++) {
+        const struct ts_row *row = &v->rows[r];
+        sqlite3_stmt *st = db_prep(cx, sql.p);
+        if (!st) {
+            ret = -1;
+            break;
+        }
+        sqlite3_bind_int64(st, 1, row->id);
+        sqlite3_bind_int64(st, 2, rec);
+        sqlite3_bind_int(st, 3, r);
+        int k = 4;
+        for (int i = 0; i < app->n_fields; i++)
+            if (app->fields[i].table == tf && is_stored(&app->fields[i]))
+                bind_value(cx, st, k++, &app->fields[i], &row->vals[i]);
+        int rc = sqlite3_step(st);
+        db_done(st);
+        if (rc != SQLITE_DONE) {
+            ret = db_fail(cx, rc, "row insert");
+            break;
+        }
+        for (int i = 0; i < app->n_fields && ret == 0; i++)
+            if (app->fields[i].table == tf && ts_field_kind(&app->fields[i]) == TS_K_MULTI &&
+                row->vals[i].n > 0)
+                ret = write_multi(cx, app, row->id, &app->fields[i], &row->vals[i], false);
+    }
+    ts_buf_release(&sql);
+    return ret;
+}
+
+int64_t ts_store_row_id_next(struct ts_ctx *cx, const struct ts_app *app)
+{
+    char name[48];
+    snprintf(name, sizeof(name), "row.%lld", (long long)app->id);
+    return ts_store_counter_next(cx, name);
+}
+
 static int unique_violation(struct ts_ctx *cx, int rc)
 {
     if (rc == SQLITE_CONSTRAINT_UNIQUE) {
@@ -322,10 +517,16 @@ int ts_store_record_insert(struct ts_ctx *cx, const struct ts_app *app, struct t
     r->revision = 1;
     if (ts_store__touch(cx, app) < 0)
         return -1;
-    for (int i = 0; i < app->n_fields; i++)
-        if (ts_field_kind(&app->fields[i]) == TS_K_MULTI && r->vals[i].n > 0)
-            if (write_multi(cx, app, r->id, &app->fields[i], &r->vals[i], false) < 0)
-                return -1;
+    for (int i = 0; i < app->n_fields; i++) {
+        const struct ts_field *f = &app->fields[i];
+        if (f->table)
+            continue;
+        if (ts_field_kind(f) == TS_K_MULTI && r->vals[i].n > 0 &&
+            write_multi(cx, app, r->id, f, &r->vals[i], false) < 0)
+            return -1;
+        if (is_table(f) && write_rows(cx, app, r->id, f, &r->vals[i], false) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -356,10 +557,15 @@ int ts_store_record_update(struct ts_ctx *cx, const struct ts_app *app, const st
         return unique_violation(cx, rc);
     if (ts_store__touch(cx, app) < 0)
         return -1;
-    for (int i = 0; i < app->n_fields; i++)
-        if (ts_field_kind(&app->fields[i]) == TS_K_MULTI && r->vals[i].set)
-            if (write_multi(cx, app, r->id, &app->fields[i], &r->vals[i], true) < 0)
-                return -1;
+    for (int i = 0; i < app->n_fields; i++) {
+        const struct ts_field *f = &app->fields[i];
+        if (f->table || !r->vals[i].set)
+            continue;
+        if (ts_field_kind(f) == TS_K_MULTI && write_multi(cx, app, r->id, f, &r->vals[i], true) < 0)
+            return -1;
+        if (is_table(f) && write_rows(cx, app, r->id, f, &r->vals[i], true) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -369,35 +575,158 @@ int ts_store_record_delete(struct ts_ctx *cx, const struct ts_app *app, int64_t 
         return -1;
     char sql[96];
     snprintf(sql, sizeof(sql), "DELETE FROM r%lld WHERE id=?", (long long)app->id);
-    for (int pass = 0; pass < 2; pass++) {
-        sqlite3_stmt *st = db_prep(cx, sql);
-        if (!st)
+    if (exec_bound(cx, sql, id, "record delete") < 0)
+        return -1;
+    for (int i = 0; i < app->n_fields; i++) {
+        const struct ts_field *f = &app->fields[i];
+        if (is_table(f) && delete_rows(cx, app, id, f) < 0)
             return -1;
-        sqlite3_bind_int64(st, 1, id);
-        int rc = sqlite3_step(st);
-        db_done(st);
-        if (rc != SQLITE_DONE)
-            return db_fail(cx, rc, "record delete");
-        snprintf(sql, sizeof(sql), "DELETE FROM r%lld_m WHERE rec=?", (long long)app->id);
+        if (f->table || ts_field_kind(f) != TS_K_MULTI)
+            continue;
+        /* by field: a table row's values share r<app>_m under the row's id */
+        snprintf(sql, sizeof(sql), "DELETE FROM r%lld_m WHERE rec=? AND fid=%d", (long long)app->id,
+                 f->fid);
+        if (exec_bound(cx, sql, id, "record delete") < 0)
+            return -1;
     }
     return 0;
 }
 
 /* ---------------------------------------------------------------- reading */
 
-/* Column list for the wanted fields; returns how many data columns follow the
- * system columns, recording for each the field index in cols[]. */
+/* Column list for the wanted fields; returns how many columns follow the
+ * system columns, recording for each the field index in cols[]. A table comes
+ * as one column: its rows as a JSON array of [id, pos, inner values...]. */
 static int select_list(const struct ts_app *app, const bool *want, struct ts_buf *sql, int *cols)
 {
     int n = 0;
+    long long a = (long long)app->id;
     ts_buf_puts(sql, SYS_COLS);
     for (int i = 0; i < app->n_fields; i++) {
-        if (!is_data(&app->fields[i]) || (want && !want[i]))
+        const struct ts_field *f = &app->fields[i];
+        if (want && !want[i])
             continue;
-        ts_buf_printf(sql, ",%s", app->fields[i].column);
+        if (is_data(f)) {
+            ts_buf_printf(sql, ",%s", f->column);
+        } else if (is_table(f)) {
+            ts_buf_puts(sql, ",(SELECT json_group_array(json_array(id,pos");
+            for (int j = 0; j < app->n_fields; j++) {
+                const struct ts_field *g = &app->fields[j];
+                if (g->table == f && is_stored(g))
+                    ts_buf_printf(sql, ts_field_kind(g) == TS_K_NUMBER ? ",tsnum(%s)" : ",%s",
+                                  g->column);
+            }
+            ts_buf_printf(sql, ")) FROM r%lld_t%d WHERE rec=r%lld.id)", a, f->fid, a);
+        } else {
+            continue;
+        }
         cols[n++] = i;
     }
     return n;
+}
+
+static void split_multi(struct ts_ctx *cx, const char *s, struct ts_value *v)
+{
+    int n = 1;
+    for (const char *p = s; *p; p++)
+        n += *p == MULTI_SEP;
+    v->v = TS_NEW_N(cx->arena, const char *, (size_t)n);
+    const char *start = s;
+    for (const char *p = s;; p++) {
+        if (*p == MULTI_SEP || !*p) {
+            v->v[v->n++] = ts_arena_strndup(cx->arena, start, (size_t)(p - start));
+            start = p + 1;
+            if (!*p)
+                break;
+        }
+    }
+}
+
+static const char *json_str(struct ts_ctx *cx, const json_t *j)
+{
+    const char *s = json_string_value(j);
+    return s ? ts_arena_strdup(cx->arena, s) : "";
+}
+
+static void parse_files(struct ts_ctx *cx, const char *s, struct ts_value *v)
+{
+    json_t *j = json_loads(s, 0, NULL);
+    size_t n = json_array_size(j), i;
+    v->files = TS_NEW_N(cx->arena, struct ts_file, n ? n : 1);
+    const json_t *e;
+    json_array_foreach (j, i, e) {
+        struct ts_file *f = &v->files[v->n++];
+        f->key = json_str(cx, json_object_get(e, "fileKey"));
+        f->name = json_str(cx, json_object_get(e, "name"));
+        f->type = json_str(cx, json_object_get(e, "contentType"));
+        ts_parse_i64(json_string_value(json_object_get(e, "size")), &f->size);
+    }
+    json_decref(j);
+}
+
+/* A stored value given as text (NUMBER already in kintone's form). */
+static void value_from_text(struct ts_ctx *cx, const struct ts_field *f, const char *s,
+                            struct ts_value *v)
+{
+    if (!s)
+        return;
+    switch (ts_field_kind(f)) {
+    case TS_K_MULTI:
+        split_multi(cx, s, v);
+        break;
+    case TS_K_FILES:
+        parse_files(cx, s, v);
+        break;
+    default:
+        v->s = ts_arena_strdup(cx->arena, s);
+    }
+}
+
+static int cmp_row_pos(const void *a, const void *b)
+{
+    int64_t x = json_integer_value(json_array_get(*(json_t *const *)a, 1));
+    int64_t y = json_integer_value(json_array_get(*(json_t *const *)b, 1));
+    return (x > y) - (x < y);
+}
+
+/* The rows of table tf from the JSON select_list made. */
+static void parse_rows(struct ts_ctx *cx, const struct ts_app *app, const struct ts_field *tf,
+                       const char *s, struct ts_value *v)
+{
+    json_t *j = s ? json_loads(s, 0, NULL) : NULL;
+    size_t n = json_array_size(j);
+    json_t **rows = TS_NEW_N(cx->arena, json_t *, n ? n : 1);
+    for (size_t i = 0; i < n; i++)
+        rows[i] = json_array_get(j, i);
+    qsort(rows, n, sizeof(*rows), cmp_row_pos);
+    v->rows = TS_NEW_N(cx->arena, struct ts_row, n ? n : 1);
+    for (size_t r = 0; r < n; r++) {
+        struct ts_row *row = &v->rows[v->n++];
+        row->id = json_integer_value(json_array_get(rows[r], 0));
+        row->vals = TS_NEW_N(cx->arena, struct ts_value, (size_t)app->n_fields);
+        size_t k = 2;
+        for (int i = 0; i < app->n_fields; i++) {
+            const struct ts_field *g = &app->fields[i];
+            if (g->table != tf || !is_stored(g))
+                continue;
+            const json_t *e = json_array_get(rows[r], k++);
+            struct ts_value *gv = &row->vals[i];
+            gv->set = true;
+            if (ts_field_kind(g) == TS_K_EPOCH) {
+                if (json_is_integer(e)) {
+                    gv->s = "";
+                    gv->epoch = json_integer_value(e);
+                }
+            } else if (json_is_integer(e)) {
+                value_from_text(
+                    cx, g, ts_arena_printf(cx->arena, "%lld", (long long)json_integer_value(e)),
+                    gv);
+            } else {
+                value_from_text(cx, g, json_string_value(e), gv);
+            }
+        }
+    }
+    json_decref(j);
 }
 
 static struct ts_record *read_row(struct ts_ctx *cx, const struct ts_app *app, sqlite3_stmt *st,
@@ -426,27 +755,11 @@ static struct ts_record *read_row(struct ts_ctx *cx, const struct ts_app *app, s
                 v->epoch = sqlite3_column_int64(st, col);
             }
             break;
-        case TS_K_MULTI: {
-            const char *s = (const char *)sqlite3_column_text(st, col);
-            if (!s)
-                break;
-            int n = 1;
-            for (const char *p = s; *p; p++)
-                n += *p == MULTI_SEP;
-            v->v = TS_NEW_N(cx->arena, const char *, (size_t)n);
-            const char *start = s;
-            for (const char *p = s;; p++) {
-                if (*p == MULTI_SEP || !*p) {
-                    v->v[v->n++] = ts_arena_strndup(cx->arena, start, (size_t)(p - start));
-                    start = p + 1;
-                    if (!*p)
-                        break;
-                }
-            }
+        case TS_K_TABLE:
+            parse_rows(cx, app, f, (const char *)sqlite3_column_text(st, col), v);
             break;
-        }
         default:
-            v->s = db_col_text(cx, st, col);
+            value_from_text(cx, f, (const char *)sqlite3_column_text(st, col), v);
         }
     }
     return r;
@@ -625,6 +938,19 @@ static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
     enum ts_fkind kind = ts_field_kind(f);
     bool textual = kind == TS_K_TEXT || (kind == TS_K_SYS && !sys_is_int(f));
 
+    if (kind == TS_K_FILES) {
+        if (n->op == TS_Q_EMPTY || n->op == TS_Q_NOT_EMPTY) {
+            ts_buf_printf(sql, "%s IS %sNULL", c, n->op == TS_Q_EMPTY ? "" : "NOT ");
+            return;
+        }
+        /* like on attachments: their file names */
+        ts_buf_printf(sql,
+                      "%sEXISTS (SELECT 1 FROM json_each(%s) WHERE json_extract(value,'$.name')"
+                      " LIKE ? ESCAPE '\\')",
+                      n->op == TS_Q_NOT_LIKE ? "NOT " : "", c);
+        add_bind(b, B_TEXT, like_pattern(b->cx, n->vals[0].s), 0);
+        return;
+    }
     if (kind == TS_K_MULTI) {
         if (n->op == TS_Q_EMPTY || n->op == TS_Q_NOT_EMPTY) {
             ts_buf_printf(sql, "%s IS %sNULL", c, n->op == TS_Q_EMPTY ? "" : "NOT ");
@@ -683,7 +1009,7 @@ static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
     case TS_Q_LIKE:
     case TS_Q_NOT_LIKE: {
         bool neg = n->op == TS_Q_NOT_LIKE;
-        if (ts_utf8_len(n->vals[0].s) >= 3 && ts_store__has_fts(app)) {
+        if (ts_utf8_len(n->vals[0].s) >= 3 && !f->table && ts_store__has_fts(app)) {
             /* the trigram index finds the text anywhere in the field */
             ts_buf_printf(sql, "%sid %sIN (SELECT rowid FROM r%lld_fts WHERE %s MATCH ?",
                           neg ? "(" : "", neg ? "NOT " : "", (long long)app->id, c);
@@ -711,6 +1037,88 @@ static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
     }
 }
 
+static bool negative_op(enum ts_qop op)
+{
+    return op == TS_Q_NOT_IN || op == TS_Q_NOT_LIKE || op == TS_Q_NOT_EMPTY || op == TS_Q_NE;
+}
+
+/* Conditions on inner fields of one table (KINTONE-API.md §8): positive ones
+ * hold together on one row; a negative one holds when the table has rows and
+ * every row meets it. Records with no rows match neither. */
+static void rows_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *app,
+                     const struct ts_qnode *const *conds, int n)
+{
+    long long a = (long long)app->id;
+    int t = conds[0]->field->table->fid;
+    if (negative_op(conds[0]->op)) {
+        ts_buf_printf(sql,
+                      "(r%lld.id IN (SELECT rec FROM r%lld_t%d) AND r%lld.id NOT IN"
+                      " (SELECT rec FROM r%lld_t%d WHERE NOT ifnull(",
+                      a, a, t, a, a, t);
+        cond_sql(sql, b, app, conds[0]);
+        ts_buf_puts(sql, ",0)))");
+        return;
+    }
+    ts_buf_printf(sql, "r%lld.id IN (SELECT rec FROM r%lld_t%d WHERE ", a, a, t);
+    for (int i = 0; i < n; i++) {
+        if (i)
+            ts_buf_puts(sql, " AND ");
+        cond_sql(sql, b, app, conds[i]);
+    }
+    ts_buf_putc(sql, ')');
+}
+
+static bool row_cond(const struct ts_qnode *n)
+{
+    return n && n->kind == TS_QN_COND && n->field->table;
+}
+
+static int and_terms(const struct ts_qnode *n, const struct ts_qnode **out, int k)
+{
+    if (n->kind != TS_QN_AND) {
+        if (out)
+            out[k] = n;
+        return k + 1;
+    }
+    return and_terms(n->b, out, and_terms(n->a, out, k));
+}
+
+static void where_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *app,
+                      const struct ts_qnode *n);
+
+/* Terms joined by `and`, with positive conditions on the same table gathered
+ * into one row test. */
+static void and_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *app,
+                    const struct ts_qnode *n)
+{
+    int k = and_terms(n, NULL, 0);
+    const struct ts_qnode **t = TS_NEW_N(b->cx->arena, const struct ts_qnode *, (size_t)k);
+    const struct ts_qnode **group = TS_NEW_N(b->cx->arena, const struct ts_qnode *, (size_t)k);
+    and_terms(n, t, 0);
+    ts_buf_putc(sql, '(');
+    bool first = true;
+    for (int i = 0; i < k; i++) {
+        if (!t[i])
+            continue;
+        ts_buf_puts(sql, first ? "" : " AND ");
+        first = false;
+        if (!row_cond(t[i]) || negative_op(t[i]->op)) {
+            where_sql(sql, b, app, t[i]);
+            continue;
+        }
+        int g = 0;
+        for (int j = i; j < k; j++)
+            if (row_cond(t[j]) && !negative_op(t[j]->op) &&
+                t[j]->field->table == t[i]->field->table) {
+                group[g++] = t[j];
+                if (j > i)
+                    t[j] = NULL;
+            }
+        rows_sql(sql, b, app, group, g);
+    }
+    ts_buf_putc(sql, ')');
+}
+
 static void where_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *app,
                       const struct ts_qnode *n)
 {
@@ -724,10 +1132,14 @@ static void where_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *
     case TS_QN_COND:
         if (n == b->skip)
             ts_buf_putc(sql, '1'); /* already the join's condition */
+        else if (n->field->table)
+            rows_sql(sql, b, app, &n, 1);
         else
             cond_sql(sql, b, app, n);
         return;
     case TS_QN_AND:
+        and_sql(sql, b, app, n);
+        return;
     case TS_QN_OR:
         ts_buf_putc(sql, '(');
         where_sql(sql, b, app, n->a);
@@ -748,8 +1160,8 @@ static const struct ts_qnode *single_multi_in(const struct ts_qnode *n)
         const struct ts_qnode *a = single_multi_in(n->a);
         return a ? a : single_multi_in(n->b);
     }
-    if (n->kind == TS_QN_COND && ts_field_kind(n->field) == TS_K_MULTI && n->op == TS_Q_IN &&
-        n->n_vals == 1 && !n->match_empty)
+    if (n->kind == TS_QN_COND && ts_field_kind(n->field) == TS_K_MULTI && !n->field->table &&
+        n->op == TS_Q_IN && n->n_vals == 1 && !n->match_empty)
         return n;
     return NULL;
 }
@@ -912,8 +1324,8 @@ int64_t ts_store_records_count(struct ts_ctx *cx, const struct ts_app *app,
     struct binds b = {.cx = cx};
     ts_buf_init(&sql);
     const struct ts_qnode *w = plan->where;
-    if (w && w->kind == TS_QN_COND && ts_field_kind(w->field) == TS_K_MULTI && w->op == TS_Q_IN &&
-        !w->match_empty) {
+    if (w && w->kind == TS_QN_COND && ts_field_kind(w->field) == TS_K_MULTI && !w->field->table &&
+        w->op == TS_Q_IN && !w->match_empty) {
         /* one `in` on a multi-valued field: count its index entries; a record
          * holds each value once, so one value needs no DISTINCT */
         ts_buf_printf(&sql, "SELECT count(%s) FROM r%lld_m WHERE fid=%d AND val IN ",

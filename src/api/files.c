@@ -1,0 +1,101 @@
+/*
+ * api/files.c - file.json (KINTONE-API.md §5.2): upload one file, download an
+ * attachment by its download key.
+ *
+ * The upload's bytes were streamed to a temporary file by http/ while they
+ * arrived; here, once the caller is known, they are moved into the data
+ * folder and given an upload key, which a record turns into a download key.
+ */
+#include "base/common.h"
+#include "api/api.h"
+#include "files/files.h"
+#include "store/store.h"
+
+#include <ctype.h>
+
+int ts_api_file_upload(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    if (!rq->upload) {
+        ts_fail_field(cx, "file", TS_M_REQUIRED_PARAM);
+        return -1;
+    }
+    struct ts_upload *u = rq->upload;
+    rq->upload_taken = true;
+    struct ts_file_row f = {
+        .name = *rq->upload_name ? rq->upload_name : "file",
+        .type = rq->upload_type,
+        .created = cx->now,
+    };
+    char hash[65], key[33];
+    if (ts_upload_finish(u, hash, &f.size) < 0)
+        return ts_fail(cx, TS_E_INTERNAL, "cannot store an upload");
+    ts_files_new_key(key);
+    f.key = key;
+    f.hash = hash;
+    if (ts_store_file_add(cx, &f) < 0)
+        return -1;
+    ts_jw_obj(w);
+    ts_jw_kstr(w, "fileKey", key);
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+/* A Content-Type fit for a header: type/subtype with parameters, no line breaks. */
+static const char *safe_type(const char *t)
+{
+    if (!t || !*t || !strchr(t, '/'))
+        return "application/octet-stream";
+    for (const char *p = t; *p; p++)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+            return "application/octet-stream";
+    return t;
+}
+
+/* attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded (RFC 6266),
+ * so Japanese names arrive whole in every browser. */
+static const char *disposition(struct ts_ctx *cx, const char *name)
+{
+    struct ts_buf b;
+    ts_buf_init(&b);
+    ts_buf_puts(&b, "attachment; filename=\"");
+    for (const char *p = name; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        ts_buf_putc(&b, c < 0x20 || c >= 0x7f || c == '"' || c == '\\' ? '_' : (char)c);
+    }
+    ts_buf_puts(&b, "\"; filename*=UTF-8''");
+    for (const char *p = name; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (isalnum(c) || strchr("-._~", c))
+            ts_buf_putc(&b, (char)c);
+        else
+            ts_buf_printf(&b, "%%%02X", c);
+    }
+    const char *out = ts_arena_strndup(cx->arena, b.p, b.len);
+    ts_buf_release(&b);
+    return out;
+}
+
+int ts_api_file_download(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    (void)w;
+    const char *key = ts_param_str(rq->params, "fileKey");
+    if (!key || !*key) {
+        ts_fail_field(cx, "fileKey", TS_M_REQUIRED_PARAM);
+        return -1;
+    }
+    struct ts_file_row *f = ts_store_file_get(cx, key);
+    if (!f || !f->attached) {
+        if (!cx->err.code)
+            ts_fail_arg(cx, TS_E_FILE_NOT_FOUND, key);
+        return -1;
+    }
+    if (ts_auth_require_app(cx, f->app_id, TS_PERM_VIEW) < 0)
+        return -1;
+    int fd = ts_files_open(f->hash);
+    if (fd < 0)
+        return ts_fail(cx, TS_E_INTERNAL, "file %s: bytes %s missing", key, f->hash);
+    rq->body_fd = fd;
+    rq->content_type = safe_type(f->type);
+    rq->content_disposition = disposition(cx, f->name);
+    return 0;
+}

@@ -1,0 +1,177 @@
+/*
+ * files/files.c - content-addressed storage of attachment bytes.
+ */
+#include "base/common.h"
+#include "files/files.h"
+#include "store/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static char root[4096];
+
+int ts_files_init(const char *data_dir)
+{
+    char tmp[4200];
+    snprintf(root, sizeof(root), "%s/files", data_dir);
+    snprintf(tmp, sizeof(tmp), "%s/tmp", root);
+    if ((mkdir(root, 0750) < 0 && errno != EEXIST) || (mkdir(tmp, 0750) < 0 && errno != EEXIST))
+        return -1;
+    return sodium_init() < 0 ? -1 : 0;
+}
+
+static void blob_path(const char *hash, char *out, size_t n)
+{
+    snprintf(out, n, "%s/%.2s/%s", root, hash, hash);
+}
+
+struct ts_upload {
+    int fd;
+    char path[4200];
+    crypto_hash_sha256_state sha;
+    int64_t size;
+};
+
+struct ts_upload *ts_upload_begin(void)
+{
+    struct ts_upload *u = ts_xcalloc(1, sizeof(*u));
+    snprintf(u->path, sizeof(u->path), "%s/tmp/upload-XXXXXX", root);
+    u->fd = mkstemp(u->path);
+    if (u->fd < 0) {
+        free(u);
+        return NULL;
+    }
+    crypto_hash_sha256_init(&u->sha);
+    return u;
+}
+
+int ts_upload_write(struct ts_upload *u, const void *data, size_t len)
+{
+    crypto_hash_sha256_update(&u->sha, data, len);
+    u->size += (int64_t)len;
+    const char *p = data;
+    while (len) {
+        ssize_t k = write(u->fd, p, len);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        p += k;
+        len -= (size_t)k;
+    }
+    return 0;
+}
+
+int64_t ts_upload_size(const struct ts_upload *u)
+{
+    return u->size;
+}
+
+void ts_upload_abort(struct ts_upload *u)
+{
+    if (!u)
+        return;
+    close(u->fd);
+    unlink(u->path);
+    free(u);
+}
+
+int ts_upload_finish(struct ts_upload *u, char hash[65], int64_t *size)
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&u->sha, digest);
+    sodium_bin2hex(hash, 65, digest, sizeof(digest));
+    *size = u->size;
+    /* on disk before the key that names it can be acknowledged */
+    if (fsync(u->fd) < 0) {
+        ts_upload_abort(u);
+        return -1;
+    }
+    close(u->fd);
+    char dir[4200], path[4300];
+    snprintf(dir, sizeof(dir), "%s/%.2s", root, hash);
+    blob_path(hash, path, sizeof(path));
+    int rc = 0;
+    if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+        rc = -1;
+    else if (access(path, F_OK) == 0)
+        utimensat(AT_FDCWD, path, NULL, 0); /* the same bytes again: keep them young */
+    else if (rename(u->path, path) < 0)
+        rc = -1;
+    unlink(u->path);
+    if (rc == 0) {
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+    }
+    free(u);
+    return rc;
+}
+
+int ts_files_open(const char *hash)
+{
+    char path[4300];
+    for (const char *p = hash; *p; p++)
+        if (!strchr("0123456789abcdef", *p))
+            return -1;
+    blob_path(hash, path, sizeof(path));
+    return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+void ts_files_new_key(char key[33])
+{
+    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    for (int i = 0; i < 32; i++)
+        key[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+    key[32] = '\0';
+}
+
+struct expired {
+    struct ts_ctx *cx;
+    const char **hashes;
+    int n, cap;
+};
+
+static void note_blob(const char *hash, void *arg)
+{
+    struct expired *e = arg;
+    if (e->n == e->cap) {
+        e->cap = e->cap ? e->cap * 2 : 64;
+        const char **h = TS_NEW_N(e->cx->arena, const char *, (size_t)e->cap);
+        if (e->n)
+            memcpy(h, e->hashes, sizeof(*h) * (size_t)e->n);
+        e->hashes = h;
+    }
+    e->hashes[e->n++] = ts_arena_strdup(e->cx->arena, hash);
+}
+
+int ts_files_expire(struct ts_ctx *cx, int64_t now, int64_t max_age)
+{
+    struct expired e = {.cx = cx};
+    if (ts_db_begin(cx, true) < 0)
+        return -1;
+    if (ts_store_files_expire(cx, now - max_age, note_blob, &e) < 0) {
+        ts_db_rollback(cx);
+        return -1;
+    }
+    if (ts_db_commit(cx) < 0)
+        return -1;
+    /* the keys are gone for good: now the bytes; but an upload of the same bytes
+     * in the last hour may be about to name them again */
+    int removed = 0;
+    time_t keep_after = time(NULL) - 3600;
+    for (int i = 0; i < e.n; i++) {
+        char path[4300];
+        struct stat st;
+        blob_path(e.hashes[i], path, sizeof(path));
+        if (stat(path, &st) == 0 && st.st_mtime < keep_after && unlink(path) == 0)
+            removed++;
+    }
+    return removed;
+}

@@ -1,0 +1,43 @@
+/*
+ * files/files.h - the bytes of attachments, stored by content under the data
+ * folder (DESIGN §3): files/<first two hex digits>/<sha-256 in hex>.
+ *
+ * An upload is written to files/tmp while its hash is computed, then moved into
+ * place; identical files are stored once. Which keys name which bytes is kept
+ * in the database (store.h, ts_file_row).
+ */
+#ifndef TS_FILES_H
+#define TS_FILES_H
+
+#include "base/ctx.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Where the files live: <data_dir>/files. Creates the folders. Returns 0 or -1. */
+int ts_files_init(const char *data_dir);
+
+struct ts_upload;
+/* Start writing an upload to a temporary file; NULL when that cannot be made. */
+struct ts_upload *ts_upload_begin(void);
+int ts_upload_write(struct ts_upload *u, const void *data, size_t len);
+int64_t ts_upload_size(const struct ts_upload *u);
+/* Finish: the bytes are moved into place. Fills hash (65 bytes) and size.
+ * Frees u either way. */
+int ts_upload_finish(struct ts_upload *u, char hash[65], int64_t *size);
+void ts_upload_abort(struct ts_upload *u);
+
+/* An open descriptor of the bytes with that hash, or -1. */
+int ts_files_open(const char *hash);
+
+/* A new random key for a file (32 letters and digits). */
+void ts_files_new_key(char key[33]);
+
+/* Delete uploads no record took within max_age seconds of `now`, and the bytes
+ * nothing refers to any more. Returns the number of byte files removed, or -1. */
+int ts_files_expire(struct ts_ctx *cx, int64_t now, int64_t max_age);
+
+#define TS_UPLOAD_TTL (3 * 24 * 3600) /* kintone keeps an unattached upload 3 days */
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * store/sqlite/files.c - attachment metadata (KINTONE-API.md §5.2).
+ *
+ * One row per key. POST file.json makes an upload key; a record that takes it
+ * gets a download key of its own (a new row for the same bytes), so re-sending
+ * a download key on update keeps the file and history can show old versions.
+ * The bytes are stored once per content hash, whatever the number of keys.
+ */
+#include "base/common.h"
+#include "store/sqlite/sqlite_int.h"
+
+int ts_store_file_add(struct ts_ctx *cx, const struct ts_file_row *f)
+{
+    sqlite3_stmt *st = db_prep(cx, "INSERT INTO files(key,hash,name,type,size,created,app_id,"
+                                   "attached) VALUES(?,?,?,?,?,?,?,?)");
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, f->key);
+    db_bind_text(st, 2, f->hash);
+    db_bind_text(st, 3, f->name);
+    db_bind_text(st, 4, f->type);
+    sqlite3_bind_int64(st, 5, f->size);
+    sqlite3_bind_int64(st, 6, f->created);
+    sqlite3_bind_int64(st, 7, f->app_id);
+    sqlite3_bind_int(st, 8, f->attached);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(cx, rc, "file add");
+}
+
+struct ts_file_row *ts_store_file_get(struct ts_ctx *cx, const char *key)
+{
+    sqlite3_stmt *st = db_prep(
+        cx, "SELECT key,hash,name,type,size,created,app_id,attached FROM files WHERE key=?");
+    if (!st)
+        return NULL;
+    db_bind_text(st, 1, key);
+    struct ts_file_row *f = NULL;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        f = TS_NEW(cx->arena, struct ts_file_row);
+        f->key = db_col_text(cx, st, 0);
+        f->hash = db_col_text(cx, st, 1);
+        f->name = db_col_text(cx, st, 2);
+        f->type = db_col_text(cx, st, 3);
+        f->size = sqlite3_column_int64(st, 4);
+        f->created = sqlite3_column_int64(st, 5);
+        f->app_id = sqlite3_column_int64(st, 6);
+        f->attached = sqlite3_column_int(st, 7) != 0;
+    } else if (rc != SQLITE_DONE) {
+        db_fail(cx, rc, "file get");
+    }
+    db_done(st);
+    return f;
+}
+
+int ts_store_file_delete(struct ts_ctx *cx, const char *key)
+{
+    sqlite3_stmt *st = db_prep(cx, "DELETE FROM files WHERE key=?");
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, key);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(cx, rc, "file delete");
+}
+
+int ts_store_files_expire(struct ts_ctx *cx, int64_t before, ts_hash_fn *fn, void *arg)
+{
+    /* the hashes of expiring uploads, then the uploads, then those hashes no
+     * key uses any more */
+    if (db_exec(cx, "CREATE TEMP TABLE IF NOT EXISTS expiring(hash TEXT PRIMARY KEY)") < 0 ||
+        db_exec(cx, "DELETE FROM temp.expiring") < 0)
+        return -1;
+    sqlite3_stmt *st = db_prep(cx, "INSERT OR IGNORE INTO temp.expiring SELECT hash FROM files"
+                                   " WHERE attached=0 AND created<=?");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, before);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(cx, rc, "files expire");
+    st = db_prep(cx, "DELETE FROM files WHERE attached=0 AND created<=?");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, before);
+    rc = sqlite3_step(st);
+    db_done(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(cx, rc, "files expire");
+    st = db_prep(cx, "SELECT hash FROM temp.expiring e"
+                     " WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.hash=e.hash)");
+    if (!st)
+        return -1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn((const char *)sqlite3_column_text(st, 0), arg);
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(cx, rc, "files expire");
+}
