@@ -293,6 +293,7 @@ struct ts_query_env ts_api_query_env(struct ts_ctx *cx)
         .user_code = cx->user ? cx->user->code : "",
         .tz = cx->user && cx->user->tz ? cx->user->tz : "Asia/Tokyo",
         .now = cx->now,
+        .app_of = ts_app_get,
     };
     return env;
 }

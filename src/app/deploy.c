@@ -11,12 +11,21 @@
 #include "base/common.h"
 #include "app/app.h"
 #include "base/log.h"
+#include "base/str.h"
 #include "model/user.h"
 #include "query/query.h"
 
 static void unref_cb(void *p)
 {
     ts_app_unref(p);
+}
+
+static int first_row(struct ts_ctx *cx, const struct ts_app_row *r, void *arg)
+{
+    struct ts_app_row **out = arg;
+    *out = TS_NEW(cx->arena, struct ts_app_row);
+    **out = *r;
+    return 0;
 }
 
 /* Returns the reason the stored records cannot take the new settings, or NULL. */
@@ -38,6 +47,132 @@ static const char *check_rules(struct ts_ctx *cx, const struct ts_app *from,
             if (ts_store_rtable_has_length_outside(cx, from, f, t->min_len, t->max_len))
                 return ts_arena_printf(cx->arena, ts_msg_format(TS_M_LENGTH_BROKEN, cx->lang),
                                        t->code);
+    }
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- lookups, related records */
+
+struct links {
+    int64_t src[64];
+    const char *fields[64];
+    int n;
+};
+
+static const char *reason(struct ts_ctx *cx, enum ts_msg m, const char *a, const char *b)
+{
+    return ts_arena_printf(cx->arena, ts_msg_format(m, cx->lang), a, b);
+}
+
+/* The app a lookup or related-records field names, by id or by app code; the
+ * id (and code) are written back into the settings, so records need not look
+ * the code up again. NULL when there is no such deployed app. */
+static const struct ts_app *related_app(struct ts_ctx *cx, json_t *rel)
+{
+    int64_t id = 0;
+    const char *code = json_string_value(json_object_get(rel, "code"));
+    if (ts_parse_i64(json_string_value(json_object_get(rel, "app")), &id) < 0 && code && *code) {
+        struct ts_app_filter f = {.codes = &code, .n_codes = 1, .limit = 1};
+        struct ts_app_row *found = NULL;
+        if (ts_store_app_each(cx, &f, first_row, &found) < 0)
+            return NULL;
+        id = found ? found->id : 0;
+    }
+    const struct ts_app *app = id > 0 ? ts_app_get(cx, id) : NULL;
+    if (!app) {
+        ts_err_clear(cx);
+        return NULL;
+    }
+    json_object_set_new(rel, "app", json_string(ts_arena_printf(cx->arena, "%lld", (long long)id)));
+    json_object_set_new(rel, "code", json_string(app->code));
+    return app;
+}
+
+static const struct ts_field *field_in(const struct ts_app *app, const json_t *code)
+{
+    return json_is_string(code) ? ts_app_field(app, json_string_value(code)) : NULL;
+}
+
+static const char *check_lookup(struct ts_ctx *cx, const struct ts_app *to,
+                                const struct ts_field *f, json_t *lk, struct links *links)
+{
+    json_t *rel = json_object_get(lk, "relatedApp");
+    const struct ts_app *src = related_app(cx, rel);
+    if (!src)
+        return reason(cx, TS_M_LINK_APP, f->label, json_string_value(json_object_get(rel, "app")));
+    const json_t *kc = json_object_get(lk, "relatedKeyField");
+    const struct ts_field *key = field_in(src, kc);
+    if (!key ||
+        !(key->type == TS_F_RECORD_NUMBER ||
+          ((key->type == TS_F_SINGLE_LINE_TEXT || key->type == TS_F_NUMBER) && key->unique)))
+        return reason(cx, TS_M_LINK_KEY, f->label, json_string_value(kc));
+    size_t i;
+    const json_t *m;
+    json_array_foreach (json_object_get(lk, "fieldMappings"), i, m) {
+        const struct ts_field *t = field_in(to, json_object_get(m, "field"));
+        if (!t || t == f || t->table != f->table)
+            return reason(cx, TS_M_LINK_FIELD, f->label,
+                          json_string_value(json_object_get(m, "field")));
+        if (!field_in(src, json_object_get(m, "relatedField")))
+            return reason(cx, TS_M_LINK_FIELD, f->label,
+                          json_string_value(json_object_get(m, "relatedField")));
+    }
+    json_array_foreach (json_object_get(lk, "lookupPickerFields"), i, m)
+        if (!field_in(src, m))
+            return reason(cx, TS_M_LINK_FIELD, f->label, json_string_value(m));
+    if (json_is_true(json_object_get(lk, "autoRefresh")) && !f->table &&
+        links->n < (int)TS_ARRAY_LEN(links->src)) {
+        links->src[links->n] = src->id;
+        links->fields[links->n++] = f->code;
+    }
+    return NULL;
+}
+
+static const char *check_reference(struct ts_ctx *cx, const struct ts_app *to,
+                                   const struct ts_field *f, json_t *ref)
+{
+    json_t *rel = json_object_get(ref, "relatedApp");
+    const struct ts_app *src = related_app(cx, rel);
+    if (!src)
+        return reason(cx, TS_M_LINK_APP, f->label, json_string_value(json_object_get(rel, "app")));
+    const json_t *cond = json_object_get(ref, "condition");
+    const struct ts_field *mine = field_in(to, json_object_get(cond, "field"));
+    if (!mine || mine->table || ts_field_kind(mine) == TS_K_NONE)
+        return reason(cx, TS_M_LINK_FIELD, f->label,
+                      json_string_value(json_object_get(cond, "field")));
+    if (!field_in(src, json_object_get(cond, "relatedField")))
+        return reason(cx, TS_M_LINK_FIELD, f->label,
+                      json_string_value(json_object_get(cond, "relatedField")));
+    size_t i;
+    const json_t *d;
+    json_array_foreach (json_object_get(ref, "displayFields"), i, d)
+        if (!field_in(src, d))
+            return reason(cx, TS_M_LINK_FIELD, f->label, json_string_value(d));
+    const char *fc = json_string_value(json_object_get(ref, "filterCond"));
+    const char *so = json_string_value(json_object_get(ref, "sort"));
+    if ((fc && *fc && ts_query_check(cx, src, fc, TS_QUERY_FILTER) < 0) ||
+        (so && *so && ts_query_check(cx, src, so, TS_QUERY_SORT) < 0)) {
+        const char *why = cx->err.fields    ? cx->err.fields->message
+                          : cx->err.message ? cx->err.message
+                                            : ts_err_default_message(cx->err.code, cx->lang);
+        ts_err_clear(cx);
+        return reason(cx, TS_M_LINK_QUERY, f->label, why);
+    }
+    return NULL;
+}
+
+/* Lookups and related records point at apps as they are now deployed. */
+static const char *check_links(struct ts_ctx *cx, const struct ts_app *to, struct links *links)
+{
+    for (int i = 0; i < to->n_fields; i++) {
+        const struct ts_field *f = &to->fields[i];
+        json_t *lk = json_object_get(f->props, "lookup");
+        json_t *ref = json_object_get(f->props, "referenceTable");
+        const char *why = json_is_object(lk)    ? check_lookup(cx, to, f, lk, links)
+                          : json_is_object(ref) ? check_reference(cx, to, f, ref)
+                                                : NULL;
+        if (why || cx->err.code)
+            return why;
     }
     return NULL;
 }
@@ -166,11 +301,16 @@ static int deploy_one(struct ts_ctx *cx, int64_t app_id, const char **why)
         return -1;
     ts_arena_defer(cx->arena, unref_cb, to);
 
+    struct links links = {.n = 0};
     *why = from ? check_rules(cx, from, to) : NULL;
+    if (!*why && !cx->err.code)
+        *why = check_links(cx, to, &links);
     if (cx->err.code)
         return -1;
     if (*why)
         return 1;
+    if (ts_store_lookup_links_set(cx, app_id, links.src, links.fields, links.n) < 0)
+        return -1;
     struct wants w = {.n = 0};
     if (ts_store_rtable_migrate(cx, from, to) < 0 || view_indexes(cx, to, &w) < 0 ||
         ts_store_rtable_indexes(cx, to, w.specs, w.n) < 0)

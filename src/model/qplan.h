@@ -11,7 +11,24 @@
 
 #include "model/schema.h"
 
-enum ts_qnode_kind { TS_QN_AND, TS_QN_OR, TS_QN_COND, TS_QN_TRUE, TS_QN_FALSE };
+enum ts_qnode_kind {
+    TS_QN_AND,
+    TS_QN_OR,
+    TS_QN_COND,
+    TS_QN_TRUE,
+    TS_QN_FALSE,
+    TS_QN_REL, /* Rel.Field: `a` holds over some related record (KINTONE-API.md §8) */
+};
+
+struct ts_qnode;
+
+/* A related-records field: the records of `app` whose `theirs` equals this
+ * record's `mine`, and that pass the field's own filter. */
+struct ts_qrel {
+    const struct ts_app *app;
+    const struct ts_field *mine, *theirs;
+    const struct ts_qnode *filter; /* over app, or NULL */
+};
 
 struct ts_qval {
     const char *s; /* TEXT / NUMBER / MULTI kinds and user codes */
@@ -20,7 +37,8 @@ struct ts_qval {
 
 struct ts_qnode {
     enum ts_qnode_kind kind;
-    struct ts_qnode *a, *b;       /* AND / OR */
+    struct ts_qnode *a, *b;       /* AND / OR; REL: a only */
+    const struct ts_qrel *rel;    /* REL */
     const struct ts_field *field; /* COND */
     enum ts_qop op;
     int n_vals;

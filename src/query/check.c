@@ -339,9 +339,61 @@ static int convert(struct checker *ck, const struct ts_field *f, const struct ql
     }
 }
 
+static struct ts_qnode *check_cond(struct checker *ck, const struct qast *a);
+
+/* Rel.Field op value: the condition is checked against the related app, and
+ * holds for a record when some related record meets it. */
+static struct ts_qnode *check_related(struct checker *ck, const struct qast *a, const char *dot)
+{
+    struct ts_ctx *cx = ck->cx;
+    const char *code = ts_arena_strndup(cx->arena, a->field, (size_t)(dot - a->field));
+    const struct ts_field *rf = ts_app_field(ck->app, code);
+    const json_t *ref = rf && rf->type == TS_F_REFERENCE_TABLE
+                            ? json_object_get(rf->props, "referenceTable")
+                            : NULL;
+    if (!ref || !ck->env->app_of || strchr(dot + 1, '.')) {
+        ts_fail(cx, TS_E_QUERY_DOT, "dot in %s", a->field);
+        return NULL;
+    }
+    int64_t id = 0;
+    ts_parse_i64(json_string_value(json_object_get(json_object_get(ref, "relatedApp"), "app")),
+                 &id);
+    const struct ts_app *src = ck->env->app_of(cx, id);
+    if (!src)
+        return NULL;
+    const json_t *cond = json_object_get(ref, "condition");
+    struct ts_qrel *rel = TS_NEW(cx->arena, struct ts_qrel);
+    rel->app = src;
+    rel->mine = ts_app_field(ck->app, json_string_value(json_object_get(cond, "field")));
+    rel->theirs = ts_app_field(src, json_string_value(json_object_get(cond, "relatedField")));
+    if (!rel->mine || !rel->theirs) {
+        ts_fail(cx, TS_E_QUERY_DOT, "related records %s: condition fields gone", code);
+        return NULL;
+    }
+    const char *fc = json_string_value(json_object_get(ref, "filterCond"));
+    if (fc && *fc) {
+        struct ts_qplan filter;
+        if (ts_query_plan(cx, src, fc, TS_QUERY_FILTER, ck->env, &filter) < 0)
+            return NULL;
+        rel->filter = filter.where;
+    }
+    struct qast inner = *a;
+    inner.field = dot + 1;
+    struct checker sub = *ck;
+    sub.app = src;
+    struct ts_qnode *n = TS_NEW(cx->arena, struct ts_qnode);
+    n->kind = TS_QN_REL;
+    n->rel = rel;
+    n->a = check_cond(&sub, &inner);
+    return n->a ? n : NULL;
+}
+
 static struct ts_qnode *check_cond(struct checker *ck, const struct qast *a)
 {
     struct ts_ctx *cx = ck->cx;
+    const char *dot = strchr(a->field, '.');
+    if (dot && dot != a->field)
+        return check_related(ck, a, dot);
     const struct ts_field *f = resolve(ck, a->field, a->field_pos);
     if (!f)
         return NULL;
@@ -501,6 +553,11 @@ static void dump_node(struct ts_buf *b, const struct ts_qnode *n)
         dump_node(b, n->a);
         ts_buf_putc(b, ' ');
         dump_node(b, n->b);
+        ts_buf_putc(b, ')');
+        return;
+    case TS_QN_REL:
+        ts_buf_printf(b, "(rel %s=%s ", n->rel->mine->code, n->rel->theirs->code);
+        dump_node(b, n->a);
         ts_buf_putc(b, ')');
         return;
     case TS_QN_COND:

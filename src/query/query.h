@@ -25,6 +25,8 @@ struct ts_query_env {
     const char *primary_org; /* NULL: none */
     const char *tz;          /* IANA zone */
     int64_t now;             /* epoch seconds */
+    /* the live app with that id, for Rel.Field conditions; NULL: not allowed */
+    const struct ts_app *(*app_of)(struct ts_ctx *cx, int64_t id);
 };
 
 /* Limits that are part of the grammar. */

@@ -9,6 +9,7 @@
  */
 #include "base/common.h"
 #include "record/record.h"
+#include "app/app.h"
 #include "base/buf.h"
 #include "base/str.h"
 #include "base/tstime.h"
@@ -596,6 +597,189 @@ static int attach_files(struct ts_ctx *cx, const struct ts_app *app, const struc
     return 0;
 }
 
+/* ---------------------------------------------------------------- lookups */
+
+/* The app a lookup copies from (its id was settled at deploy), and its key field. */
+static const struct ts_app *lookup_source(struct ts_ctx *cx, const json_t *lk,
+                                          const struct ts_field **key)
+{
+    int64_t id = 0;
+    ts_parse_i64(json_string_value(json_object_get(json_object_get(lk, "relatedApp"), "app")), &id);
+    const struct ts_app *src = ts_app_get(cx, id);
+    *key =
+        src ? ts_app_field(src, json_string_value(json_object_get(lk, "relatedKeyField"))) : NULL;
+    if (src && !*key)
+        ts_fail(cx, TS_E_INTERNAL, "lookup key field gone from app %lld", (long long)id);
+    return *key ? src : NULL;
+}
+
+/* Copy source field s of record sr (app src) into dst, as target field t holds
+ * it: the value itself when both store alike, else its text into a text field. */
+static void copy_value(struct ts_ctx *cx, const struct ts_app *src, const struct ts_record *sr,
+                       const struct ts_field *s, const struct ts_field *t, struct ts_value *dst)
+{
+    memset(dst, 0, sizeof(*dst));
+    dst->set = true;
+    if (!s)
+        return;
+    enum ts_fkind sk = ts_field_kind(s), tk = ts_field_kind(t);
+    if (sk == tk && sk != TS_K_SYS && sk != TS_K_TABLE) {
+        *dst = sr->vals[ts_app_field_index(src, s)];
+        dst->set = true;
+    } else if (tk == TS_K_TEXT) {
+        const char *text = ts_record_text(cx, src, sr, s);
+        dst->s = *text ? text : NULL;
+    }
+}
+
+/* The source record whose key holds value, or NULL (GAIA_LO04 when none). */
+static struct ts_record *lookup_find(struct ts_ctx *cx, const struct ts_app *src,
+                                     const struct ts_field *key, const char *value)
+{
+    struct ts_value kv = {.set = true, .s = value};
+    char buf[128];
+    if (ts_field_kind(key) == TS_K_NUMBER) {
+        if (ts_number_normalize(value, buf, sizeof(buf)) < 0)
+            goto missing;
+        kv.s = buf;
+    } else if (key->type == TS_F_RECORD_NUMBER && strrchr(value, '-') && *src->code) {
+        kv.s = strrchr(value, '-') + 1; /* "APPCODE-12" */
+    }
+    int64_t id = ts_store_record_find(cx, src, key, &kv, 0);
+    if (id > 0)
+        return ts_store_record_get(cx, src, id);
+    if (id < 0)
+        return NULL;
+missing:
+    ts_fail_arg(cx, TS_E_LOOKUP_NOT_FOUND, value);
+    return NULL;
+}
+
+/* Lookups among the written values (a record's, or one table row's): the key
+ * written fetches the source record and its mapped fields are copied over
+ * whatever was sent for them; an empty key clears them (KINTONE-API.md §6). */
+static int apply_lookups(struct ts_ctx *cx, const struct ts_app *app, struct ts_value *vals,
+                         const struct ts_field *table)
+{
+    for (int i = 0; i < app->n_fields; i++) {
+        const struct ts_field *f = &app->fields[i];
+        if (f->table != table || !vals[i].set)
+            continue;
+        if (f->type == TS_F_SUBTABLE) {
+            for (int k = 0; k < vals[i].n; k++)
+                if (apply_lookups(cx, app, vals[i].rows[k].vals, f) < 0)
+                    return -1;
+            continue;
+        }
+        const json_t *lk = json_object_get(f->props, "lookup");
+        if (!json_is_object(lk))
+            continue;
+        const struct ts_field *key;
+        const struct ts_app *src = lookup_source(cx, lk, &key);
+        if (!src)
+            return -1;
+        struct ts_record *sr = vals[i].s ? lookup_find(cx, src, key, vals[i].s) : NULL;
+        if (vals[i].s && !sr)
+            return -1;
+        size_t k;
+        const json_t *m;
+        json_array_foreach (json_object_get(lk, "fieldMappings"), k, m) {
+            const struct ts_field *t =
+                ts_app_field(app, json_string_value(json_object_get(m, "field")));
+            const struct ts_field *sf =
+                ts_app_field(src, json_string_value(json_object_get(m, "relatedField")));
+            if (t && t->table == table)
+                copy_value(cx, src, sr, sr ? sf : NULL, t, &vals[ts_app_field_index(app, t)]);
+        }
+    }
+    return 0;
+}
+
+static int apply_update(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *old,
+                        struct ts_record *changes, const char *prefix, const char *action,
+                        int64_t *new_rev);
+static bool same_value(const struct ts_app *app, const struct ts_field *f, const struct ts_value *a,
+                       const struct ts_value *b);
+
+struct refresh {
+    const struct ts_app *src;
+    const struct ts_record *before, *after;
+};
+
+/* One app's lookup field `code` copies from the record that changed: the
+ * records that looked up its key get the new copies (and the new key when it
+ * changed), each as a revision of its own. Copies do not cascade further. */
+static int refresh_link(struct ts_ctx *cx, int64_t app_id, const char *code, void *arg)
+{
+    struct refresh *rf = arg;
+    const struct ts_app *app = ts_app_get(cx, app_id);
+    if (!app) {
+        ts_err_clear(cx); /* an app deleted since: nothing to keep up to date */
+        return 0;
+    }
+    const struct ts_field *f = ts_app_field(app, code);
+    const json_t *lk = f && !f->table ? json_object_get(f->props, "lookup") : NULL;
+    if (!json_is_object(lk))
+        return 0;
+    const struct ts_field *key =
+        ts_app_field(rf->src, json_string_value(json_object_get(lk, "relatedKeyField")));
+    if (!key)
+        return 0;
+    int ki = ts_app_field_index(rf->src, key);
+    bool changed = !same_value(rf->src, key, &rf->before->vals[ki], &rf->after->vals[ki]);
+    size_t k;
+    const json_t *m;
+    const json_t *maps = json_object_get(lk, "fieldMappings");
+    json_array_foreach (maps, k, m) {
+        const struct ts_field *sf =
+            ts_app_field(rf->src, json_string_value(json_object_get(m, "relatedField")));
+        if (sf && ts_field_kind(sf) != TS_K_SYS) {
+            int si = ts_app_field_index(rf->src, sf);
+            changed |= !same_value(rf->src, sf, &rf->before->vals[si], &rf->after->vals[si]);
+        }
+    }
+    const char *old_key = ts_record_text(cx, rf->src, rf->before, key);
+    if (!changed || !*old_key)
+        return 0;
+    char buf[128];
+    struct ts_qval qv = {.s = old_key};
+    if (ts_field_kind(f) == TS_K_NUMBER) {
+        if (ts_number_normalize(old_key, buf, sizeof(buf)) < 0)
+            return 0;
+        qv.s = ts_arena_strdup(cx->arena, buf);
+    }
+    struct ts_qnode cond = {
+        .kind = TS_QN_COND, .field = f, .op = TS_Q_EQ, .n_vals = 1, .vals = &qv};
+    struct ts_qplan plan = {.where = &cond, .limit = -1};
+    size_t n;
+    int64_t *ids = ts_store_records_ids(cx, app, &plan, &n);
+    if (!ids)
+        return cx->err.code ? -1 : 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct ts_record *old = ts_record_load(cx, app, ids[i]);
+        if (!old) {
+            rc = -1;
+            break;
+        }
+        struct ts_record *changes = new_record(cx, app);
+        copy_value(cx, rf->src, rf->after, key, f, &changes->vals[ts_app_field_index(app, f)]);
+        json_array_foreach (maps, k, m) {
+            const struct ts_field *t =
+                ts_app_field(app, json_string_value(json_object_get(m, "field")));
+            const struct ts_field *sf =
+                ts_app_field(rf->src, json_string_value(json_object_get(m, "relatedField")));
+            if (t && !t->table)
+                copy_value(cx, rf->src, rf->after, sf, t,
+                           &changes->vals[ts_app_field_index(app, t)]);
+        }
+        int64_t rev;
+        rc = apply_update(cx, app, old, changes, "record", "LOOKUP", &rev);
+    }
+    free(ids);
+    return rc;
+}
+
 /* Everything a write sets that refers to stored things: table rows (merged
  * with `old`, the stored record, on update) and attachments. */
 static int resolve_written(struct ts_ctx *cx, const struct ts_app *app, struct ts_value *vals,
@@ -779,6 +963,8 @@ int ts_record_add(struct ts_ctx *cx, const struct ts_app *app, const json_t *rec
     parse_record(cx, app, record, true, prefix, r);
     struct ts_record *written = new_record(cx, app);
     memcpy(written->vals, r->vals, sizeof(*r->vals) * (size_t)app->n_fields);
+    if (!cx->err.code && apply_lookups(cx, app, r->vals, NULL) < 0)
+        return -1;
     apply_defaults(cx, app, r->vals, NULL);
     if (!cx->err.code && resolve_written(cx, app, r->vals, NULL, prefix, NULL) < 0)
         return -1;
@@ -835,7 +1021,10 @@ static int apply_update(struct ts_ctx *cx, const struct ts_app *app, const struc
     if (write_history(cx, app, old, merged, changes->revision, action) < 0)
         return -1;
     *new_rev = changes->revision;
-    return 0;
+    if (strcmp(action, "LOOKUP") == 0)
+        return 0;
+    struct refresh rf = {app, old, merged};
+    return ts_store_lookup_links_each(cx, app->id, refresh_link, &rf);
 }
 
 static int check_revision(struct ts_ctx *cx, const struct ts_record *old, int64_t expected_rev)
@@ -854,7 +1043,8 @@ int ts_record_update(struct ts_ctx *cx, const struct ts_app *app, int64_t id, in
         return -1;
     struct ts_record *changes = new_record(cx, app);
     parse_record(cx, app, record, false, prefix, changes);
-    if (!cx->err.code && resolve_written(cx, app, changes->vals, old->vals, prefix, NULL) < 0)
+    if (!cx->err.code && (apply_lookups(cx, app, changes->vals, NULL) < 0 ||
+                          resolve_written(cx, app, changes->vals, old->vals, prefix, NULL) < 0))
         return -1;
     return apply_update(cx, app, old, changes, prefix, "EDIT", new_rev);
 }

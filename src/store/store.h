@@ -206,6 +206,13 @@ int ts_store_file_delete(struct ts_ctx *cx, const char *key);
 typedef void ts_hash_fn(const char *hash, void *arg);
 int ts_store_files_expire(struct ts_ctx *cx, int64_t before, ts_hash_fn *fn, void *arg);
 
+/* --- lookups with autoRefresh: app_id's field `field` copies from src_app --- */
+/* Replace app_id's links by the n given (src_apps[i], fields[i]). */
+int ts_store_lookup_links_set(struct ts_ctx *cx, int64_t app_id, const int64_t *src_apps,
+                              const char *const *fields, int n);
+typedef int ts_link_fn(struct ts_ctx *cx, int64_t app_id, const char *field, void *arg);
+int ts_store_lookup_links_each(struct ts_ctx *cx, int64_t src_app, ts_link_fn *fn, void *arg);
+
 /* --- record history and comments --- */
 struct ts_history_row {
     int64_t revision, at;

@@ -50,6 +50,9 @@ static const char *const schema[] = {
     " app_id INTEGER NOT NULL DEFAULT 0, attached INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS files_hash ON files(hash)",
     "CREATE INDEX IF NOT EXISTS files_uploads ON files(attached, created)",
+    /* lookups that keep their copies up to date: which app's field looks up src */
+    "CREATE TABLE IF NOT EXISTS lookup_links(src_app INTEGER NOT NULL, app_id INTEGER NOT NULL,"
+    " field TEXT NOT NULL, PRIMARY KEY(src_app, app_id, field)) WITHOUT ROWID",
 };
 
 static void sql_tsnum(sqlite3_context *ctx, int argc, sqlite3_value **argv);

@@ -1,5 +1,6 @@
 /*
- * store/sqlite/files.c - attachment metadata (KINTONE-API.md §5.2).
+ * store/sqlite/files.c - attachment metadata (KINTONE-API.md §5.2), and the
+ * links of lookups that keep their copies up to date.
  *
  * One row per key. POST file.json makes an upload key; a record that takes it
  * gets a download key of its own (a new row for the same bytes), so re-sending
@@ -97,4 +98,62 @@ int ts_store_files_expire(struct ts_ctx *cx, int64_t before, ts_hash_fn *fn, voi
         fn((const char *)sqlite3_column_text(st, 0), arg);
     db_done(st);
     return rc == SQLITE_DONE ? 0 : db_fail(cx, rc, "files expire");
+}
+
+/* ---------------------------------------------------------------- lookup links */
+
+int ts_store_lookup_links_set(struct ts_ctx *cx, int64_t app_id, const int64_t *src_apps,
+                              const char *const *fields, int n)
+{
+    sqlite3_stmt *st = db_prep(cx, "DELETE FROM lookup_links WHERE app_id=?");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, app_id);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(cx, rc, "lookup links");
+    for (int i = 0; i < n; i++) {
+        st = db_prep(cx, "INSERT OR IGNORE INTO lookup_links(src_app,app_id,field) VALUES(?,?,?)");
+        if (!st)
+            return -1;
+        sqlite3_bind_int64(st, 1, src_apps[i]);
+        sqlite3_bind_int64(st, 2, app_id);
+        db_bind_text(st, 3, fields[i]);
+        rc = sqlite3_step(st);
+        db_done(st);
+        if (rc != SQLITE_DONE)
+            return db_fail(cx, rc, "lookup links");
+    }
+    return 0;
+}
+
+int ts_store_lookup_links_each(struct ts_ctx *cx, int64_t src_app, ts_link_fn *fn, void *arg)
+{
+    sqlite3_stmt *st = db_prep(cx, "SELECT app_id, field FROM lookup_links WHERE src_app=?");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, src_app);
+    /* collected first: fn writes records, which must not happen under this read */
+    int n = 0, cap = 8, rc;
+    int64_t *apps = TS_NEW_N(cx->arena, int64_t, (size_t)cap);
+    const char **fields = TS_NEW_N(cx->arena, const char *, (size_t)cap);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            int64_t *a = TS_NEW_N(cx->arena, int64_t, (size_t)cap * 2);
+            const char **f = TS_NEW_N(cx->arena, const char *, (size_t)cap * 2);
+            memcpy(a, apps, sizeof(*a) * (size_t)n);
+            memcpy(f, fields, sizeof(*f) * (size_t)n);
+            apps = a, fields = f, cap *= 2;
+        }
+        apps[n] = sqlite3_column_int64(st, 0);
+        fields[n++] = db_col_text(cx, st, 1);
+    }
+    db_done(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(cx, rc, "lookup links");
+    for (int i = 0; i < n; i++)
+        if (fn(cx, apps[i], fields[i], arg) < 0)
+            return -1;
+    return 0;
 }

@@ -1140,6 +1140,20 @@ static void where_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *
     case TS_QN_AND:
         and_sql(sql, b, app, n);
         return;
+    case TS_QN_REL: {
+        /* some related record meets the condition; the subquery's unqualified
+         * columns are the related app's own */
+        const struct ts_qrel *rel = n->rel;
+        ts_buf_printf(sql, "r%lld.%s IN (SELECT %s FROM r%lld WHERE ", (long long)app->id,
+                      rel->mine->column, rel->theirs->column, (long long)rel->app->id);
+        where_sql(sql, b, rel->app, n->a);
+        if (rel->filter) {
+            ts_buf_puts(sql, " AND ");
+            where_sql(sql, b, rel->app, rel->filter);
+        }
+        ts_buf_puts(sql, ")");
+        return;
+    }
     case TS_QN_OR:
         ts_buf_putc(sql, '(');
         where_sql(sql, b, app, n->a);
