@@ -59,7 +59,7 @@ async function fieldDialog(label, code, more = async () => {}) {
   const d = page.getByRole("dialog");
   await d.getByLabel("フィールド名", { exact: true }).fill(label);
   await more(d);
-  await d.getByLabel("フィールドコード").fill(code);
+  await d.getByLabel("フィールドコード", { exact: true }).fill(code);
   await d.getByRole("button", { name: "OK" }).click();
   await assert.doesNotReject(d.waitFor({ state: "detached" }));
 }
@@ -461,4 +461,152 @@ test("17. Excel in and out: an app from a workbook, the list back as a workbook"
   assert.deepEqual(rows[0], ["施設名", "定員", "開設日", "区分"]);
   assert.equal(rows.length, 9);
   assert.ok(rows.slice(1).some((r) => r[0] === "ホーム3" && r[1] === 15 && r[2] === "2021-01-03" && r[3] === "A型"));
+});
+
+// A small PNG (a 24x16 picture) for the attachment, made here so the test needs no file.
+function png() {
+  const { deflateSync, crc32 } = createRequire(import.meta.url)("node:zlib");
+  const w = 24, h = 16, raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set([x * 10, y * 15, 160], y * (w * 3 + 1) + 1 + x * 3);
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4), crc = Buffer.alloc(4), td = Buffer.concat([Buffer.from(type), data]);
+    len.writeUInt32BE(data.length);
+    crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+}
+
+// "Update app", and its own notice (not one left from an earlier update)
+async function updateApp() {
+  await page.getByText("アプリを更新しました。").waitFor({ state: "detached" });
+  await page.getByRole("button", { name: "アプリを更新" }).click();
+  await page.getByText("アプリを更新しました。").waitFor();
+}
+
+test("18. a facility registry from the real CSV, incident reports that look a facility up, with a table and a photo, listed on the facility's page", async () => {
+  // the registry: the city's facility list as it is (or, without it, a file of the same shape)
+  let csv = join(REAL, "mhlw_kaigo_jigyosho_160_tsusho_rehab_utf8bom.csv");
+  let rows = 7737, key = "0110118338", facility = "伏見啓明整形外科通所リハビリテーションセンター";
+  if (!existsSync(csv)) {
+    csv = join(tmpdir(), `tsumiki-ui-facilities-${process.pid}.csv`);
+    rows = 40;
+    const lines = ["事業所番号,事業所名,住所,定員"];
+    for (let i = 0; i < rows; i++) lines.push(`${String(110118338 + i).padStart(10, "0")},${i ? `施設${i}` : facility},北海道札幌市中央区南${i}条,${10 + i}`);
+    writeFileSync(csv, "\ufeff" + lines.join("\r\n") + "\r\n");
+  }
+  await page.goto(server.base + "/#/new-from-csv");
+  await page.getByLabel("ファイルを選ぶ").setInputFiles(csv);
+  await page.getByLabel("フィールドの種類: 事業所番号").waitFor();
+  assert.equal(await page.getByLabel("フィールドの種類: 事業所番号").inputValue(), "SINGLE_LINE_TEXT");
+  await page.getByLabel("アプリ名").fill("施設台帳");
+  await page.getByRole("button", { name: "アプリを作成して読み込む" }).click();
+  await page.locator("p.done").getByText(`${rows} 行を読み込みました: 追加 ${rows} 件`).waitFor({ timeout: 60000 });
+  await page.getByRole("link", { name: "アプリを開く" }).click();
+  const registry = /#\/apps\/(\d+)/.exec(page.url())[1];
+  // the facility number is the key others look up: no duplicates allowed
+  const builderOf = async (app, name) => {
+    await page.goto(`${server.base}/#/apps/${app}/settings`);
+    await page.getByRole("heading", { name: new RegExp(name) }).waitFor();
+  };
+  await builderOf(registry, "施設台帳");
+  await page.getByRole("button", { name: "編集: 事業所番号" }).click();
+  await page.getByRole("dialog").getByLabel("値の重複を禁止する").check();
+  await page.getByRole("dialog").getByRole("button", { name: "OK" }).click();
+  await updateApp();
+
+  // the incident-report app: copies of the facility's name and address, a table, a photo
+  await page.goto(server.base + "/#/");
+  await page.getByRole("button", { name: /アプリを作成/ }).click();
+  await page.getByLabel("アプリ名").fill("事故報告書");
+  await page.getByRole("dialog").getByRole("button", { name: "アプリを作成" }).click();
+  await page.getByText("パーツをフォームへドラッグ").waitFor();
+  const reports = /#\/apps\/(\d+)/.exec(page.url())[1];
+  await page.locator(".palette-item", { hasText: "文字列(1行)" }).click();
+  await fieldDialog("件名", "title");
+  await page.locator(".palette-item", { hasText: "文字列(1行)" }).click();
+  await fieldDialog("事業所名", "facility_name");
+  await page.locator(".palette-item", { hasText: "文字列(複数行)" }).click();
+  await fieldDialog("所在地", "facility_address");
+  await page.locator(".palette-item", { hasText: "ルックアップ" }).click();
+  await fieldDialog("事業所番号", "facility", async (d) => {
+    await d.getByLabel("参照するアプリ").selectOption({ label: `施設台帳 (#${registry})` });
+    await d.getByLabel("キーにするフィールド").selectOption("事業所番号");
+    await d.getByRole("button", { name: /コピーを追加/ }).click();
+    await d.getByLabel("コピー元").selectOption("事業所名");
+    await d.getByLabel("コピー先").selectOption("facility_name");
+    await d.getByRole("button", { name: /コピーを追加/ }).click();
+    await d.getByLabel("コピー元").nth(1).selectOption("住所");
+    await d.getByLabel("コピー先").nth(1).selectOption("facility_address");
+    await d.getByRole("group", { name: "選ぶときに表示するフィールド" }).getByLabel("事業所名", { exact: true }).check();
+    await d.getByRole("group", { name: "選ぶときに表示するフィールド" }).getByLabel("住所", { exact: true }).check();
+  });
+  await page.locator(".palette-item", { hasText: "テーブル" }).click();
+  await fieldDialog("対応の記録", "actions", async (d) => {
+    await d.getByLabel("フィールド名 1").fill("対応日");
+    await d.getByLabel("種類 1").selectOption("DATE");
+    await d.getByLabel("フィールドコード 1").fill("action_date");
+    await d.getByRole("button", { name: /フィールドを追加/ }).click();
+    await d.getByLabel("フィールド名 2").fill("対応内容");
+    await d.getByLabel("フィールドコード 2").fill("action");
+    await d.getByLabel("必須項目にする").nth(1).check();
+  });
+  await page.locator(".palette-item", { hasText: "添付ファイル" }).click();
+  await fieldDialog("写真", "photo");
+  await shot("29-incident-builder");
+  await updateApp();
+
+  // the registry lists each facility's reports
+  await builderOf(registry, "施設台帳");
+  await page.locator(".palette-item", { hasText: "関連レコード一覧" }).click();
+  await fieldDialog("事故報告", "reports", async (d) => {
+    await d.getByLabel("表示するレコードのアプリ").selectOption({ label: `事故報告書 (#${reports})` });
+    await d.getByLabel("このアプリのフィールド").selectOption("事業所番号");
+    await d.getByLabel("相手のアプリのフィールド").selectOption("facility");
+    await d.getByRole("group", { name: "表示するフィールド", exact: true }).getByLabel("件名", { exact: true }).check();
+    await d.getByRole("group", { name: "表示するフィールド", exact: true }).getByLabel("写真", { exact: true }).check();
+    await d.getByLabel("並び順のフィールド").selectOption("レコード番号");
+  });
+  await shot("30-registry-related-settings");
+  await updateApp();
+
+
+  // a report: the facility chosen by searching its name, a table of two actions, a photo
+  await page.goto(`${server.base}/#/apps/${reports}/new`);
+  await page.getByLabel("件名").fill("送迎車内での転倒");
+  await page.getByRole("button", { name: "選ぶ" }).click();
+  const picker = page.getByRole("dialog");
+  await picker.getByRole("searchbox").fill(facility.slice(0, 6));
+  await picker.getByRole("button", { name: "検索" }).click();
+  await picker.getByRole("row", { name: new RegExp(facility) }).getByRole("button", { name: "選ぶ" }).click();
+  assert.equal(await page.getByLabel("事業所番号").inputValue(), key);
+  await page.getByText(facility).first().waitFor();
+  await page.getByLabel("1行目 対応日").fill("2026-11-20");
+  await page.getByLabel("1行目 対応内容").fill("看護師が確認し、家族へ連絡");
+  await page.getByRole("button", { name: /行を追加/ }).click();
+  await page.getByLabel("2行目 対応内容").fill("送迎手順を見直し");
+  await page.getByLabel("写真").setInputFiles({ name: "現場写真.png", mimeType: "image/png", buffer: png() });
+  await page.locator(".files img[alt='現場写真.png']").waitFor();
+  await shot("31-report-form");
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await page.getByRole("button", { name: "編集" }).waitFor();
+  // saved: the copied name, both rows, the photo served back by its download key
+  await page.getByText(facility).first().waitFor();
+  await page.getByRole("cell", { name: "送迎手順を見直し" }).waitFor();
+  const img = page.locator(".files img[alt='現場写真.png']");
+  await img.waitFor();
+  assert.ok(await img.evaluate((el) => el.complete && el.naturalWidth === 24), "the thumbnail loads from the server");
+  await shot("32-report-saved");
+
+  // the facility's page shows the report
+  const c = client(server);
+  const found = await c.record.getRecords({ app: registry, query: `事業所番号 = "${key}"` });
+  await page.goto(`${server.base}/#/apps/${registry}/records/${found.records[0].$id.value}`);
+  await page.getByRole("link", { name: "送迎車内での転倒" }).waitFor();
+  await shot("33-facility-related-reports");
+  await accessible("facility page with related records");
+  await page.getByRole("link", { name: "送迎車内での転倒" }).click();
+  await page.getByRole("cell", { name: "看護師が確認し、家族へ連絡" }).waitFor();
 });

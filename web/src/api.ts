@@ -111,7 +111,8 @@ export interface FieldProp {
   [k: string]: any;
 }
 export interface LayoutRow {
-  type: "ROW";
+  type: "ROW" | "SUBTABLE";
+  code?: string; // SUBTABLE
   fields: { type: string; code?: string; label?: string; elementId?: string; size?: { width?: string } }[];
 }
 export interface View {
@@ -125,13 +126,9 @@ export interface View {
 }
 export type KRecord = Record<string, { type: string; value: any }>;
 
-// Sends a file as the raw body (our /api/import), with upload progress; the
-// parameters, request token included, go in the query string.
-export function upload<T = any>(path: string, params: Record<string, unknown>, file: Blob, onProgress?: (sent: number, total: number) => void): Promise<T> {
+// An upload with progress (fetch cannot report it): the answer as JSON, or an ApiError.
+function send(xhr: XMLHttpRequest, body: XMLHttpRequestBodyInit, onProgress?: (sent: number, total: number) => void): Promise<any> {
   return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", path + "?" + toQuery({ ...params, __REQUEST_TOKEN__: requestToken }));
-    xhr.setRequestHeader("Content-Type", "text/csv");
     xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     xhr.setRequestHeader("Accept-Language", document.documentElement.lang || "ja");
     xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.total);
@@ -144,9 +141,32 @@ export function upload<T = any>(path: string, params: Record<string, unknown>, f
         json = null;
       }
       if (xhr.status === 401) onUnauthorized();
-      if (xhr.status >= 200 && xhr.status < 300) resolve(json as T);
+      if (xhr.status >= 200 && xhr.status < 300) resolve(json);
       else reject(new ApiError({ status: xhr.status, code: json?.code ?? String(xhr.status), message: json?.message ?? xhr.responseText, id: json?.id, errors: json?.errors }));
     };
-    xhr.send(file);
+    xhr.send(body);
   });
 }
+
+// Sends a file as the raw body (our /api/import), with upload progress; the
+// parameters, request token included, go in the query string.
+export function upload<T = any>(path: string, params: Record<string, unknown>, file: Blob, onProgress?: (sent: number, total: number) => void): Promise<T> {
+  const xhr = new XMLHttpRequest();
+  xhr.open("POST", path + "?" + toQuery({ ...params, __REQUEST_TOKEN__: requestToken }));
+  xhr.setRequestHeader("Content-Type", "text/csv");
+  return send(xhr, file, onProgress);
+}
+
+// file.json: one file as multipart/form-data (the token as a form field, as the
+// kintone client sends it), with upload progress. Resolves to the upload key.
+export async function uploadFile(file: File, onProgress?: (sent: number, total: number) => void): Promise<string> {
+  const form = new FormData();
+  form.append("__REQUEST_TOKEN__", requestToken);
+  form.append("file", file, file.name);
+  const xhr = new XMLHttpRequest();
+  xhr.open("POST", k("/file.json"));
+  return (await send(xhr, form, onProgress)).fileKey;
+}
+
+// A string as a query literal: in double quotes, with \ and " escaped.
+export const qstr = (s: string) => '"' + String(s).replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"';

@@ -1,9 +1,11 @@
 // fields/inputs.tsx - the input of each field type on the record form.
 import DOMPurify from "dompurify";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { call, type FieldProp } from "../api";
-import { optionList } from "./types";
+import { call, k, qstr, uploadFile, type FieldProp, type KRecord } from "../api";
+import { display, optionList } from "./types";
 import { t } from "../i18n";
+import { Dialog, explain, withProgress } from "../ui/feedback";
+import { FileList, type FileEntry } from "./values";
 
 export interface InputProps {
   field: FieldProp;
@@ -12,6 +14,8 @@ export interface InputProps {
   id: string;
   invalid: boolean;
   describedBy?: string;
+  // a lookup also sets the fields it copies to (in the same record or row)
+  onPatch?: (patch: Record<string, any>) => void;
 }
 
 // "2025-01-01T01:00:00Z" <-> the local "2025-01-01T10:00" of <input type=datetime-local>
@@ -30,6 +34,7 @@ export function FieldInput(p: InputProps) {
   const text = (type: string) => (
     <input {...common} type={type} value={value ?? ""} onInput={(e) => onChange((e.target as HTMLInputElement).value)} />
   );
+  if (f.lookup) return <LookupInput {...p} />;
   switch (f.type) {
     case "SINGLE_LINE_TEXT":
       return text("text");
@@ -87,6 +92,10 @@ export function FieldInput(p: InputProps) {
       );
     case "USER_SELECT":
       return <UserPicker {...p} />;
+    case "FILE":
+      return <FileInput {...p} />;
+    case "SUBTABLE":
+      return <TableInput {...p} />;
     default:
       return <span>{String(value ?? "")}</span>;
   }
@@ -139,5 +148,200 @@ export function UserPicker({ value, onChange, id, invalid, describedBy }: InputP
         </ul>
       )}
     </div>
+  );
+}
+
+// Attachments: the files kept, each removable, and new ones uploaded at once
+// with a progress bar; the record takes them when it is saved.
+function FileInput({ field, value, onChange, id, invalid, describedBy }: InputProps) {
+  const files: FileEntry[] = value ?? [];
+  const [pct, setPct] = useState<number | null>(null);
+  const [problem, setProblem] = useState("");
+  const pick = async (e: Event) => {
+    const input = e.target as HTMLInputElement;
+    const chosen = [...(input.files ?? [])];
+    input.value = "";
+    let next = files;
+    setProblem("");
+    for (const file of chosen) {
+      try {
+        setPct(0);
+        const fileKey = await uploadFile(file, (sent, total) => setPct(Math.round((100 * sent) / Math.max(total, 1))));
+        const preview = file.type.startsWith("image/") ? URL.createObjectURL(file) : undefined;
+        next = [...next, { fileKey, name: file.name, size: String(file.size), contentType: file.type || "application/octet-stream", fresh: true, preview }];
+        onChange(next);
+      } catch (err) {
+        setProblem(`${file.name}: ${explain(err)}`);
+      } finally {
+        setPct(null);
+      }
+    }
+  };
+  return (
+    <div class="file-input">
+      <FileList field={field} files={files} onRemove={(i) => onChange(files.filter((_, j) => j !== i))} />
+      <label class="button">
+        {t("attach")}
+        <input id={id} type="file" multiple class="visually-hidden" onChange={pick} aria-invalid={invalid || undefined} aria-describedby={describedBy} />
+      </label>
+      {pct !== null && (
+        <span role="status" class="upload-progress">
+          <progress max={100} value={pct} /> {t("uploading", { pct })}
+        </span>
+      )}
+      {problem && <span class="field-error" role="alert">{problem}</span>}
+    </div>
+  );
+}
+
+type Row = { id?: string; value: Record<string, { type?: string; value: any }> };
+
+// The inner fields of a table, in their definition order.
+export const innerFields = (f: FieldProp): FieldProp[] => Object.values(f.fields ?? {}) as FieldProp[];
+
+export function newRow(f: FieldProp): Row {
+  const value: Row["value"] = {};
+  for (const g of innerFields(f))
+    value[g.code] = { type: g.type, value: g.defaultValue !== undefined ? structuredClone(g.defaultValue) : ["CHECK_BOX", "MULTI_SELECT", "USER_SELECT", "FILE"].includes(g.type) ? [] : "" };
+  return { value };
+}
+
+// A table: a row of inputs per row, rows added and removed; rows keep their
+// ids, so the server merges them (KINTONE-API.md §6).
+function TableInput({ field, value, onChange, id, describedBy }: InputProps) {
+  const rows: Row[] = value ?? [];
+  const cols = innerFields(field);
+  const setCell = (ri: number, patch: Record<string, any>) =>
+    onChange(rows.map((r, i) => (i === ri ? { ...r, value: { ...r.value, ...Object.fromEntries(Object.entries(patch).map(([c, v]) => [c, { ...r.value[c], value: v }])) } } : r)));
+  return (
+    <div class="table-input" id={id} aria-describedby={describedBy}>
+      <table class="subtable">
+        <thead>
+          <tr>{cols.map((g) => <th scope="col">{g.label}{g.required && <span class="req" aria-hidden="true">*</span>}</th>)}<th><span class="visually-hidden">{t("removeRow")}</span></th></tr>
+        </thead>
+        <tbody>
+          {rows.map((r, ri) => (
+            <tr>
+              {cols.map((g) => (
+                <td>
+                  <label class="visually-hidden" for={`${id}-${ri}-${g.code}`}>{`${t("rowN", { n: ri + 1 })} ${g.label}`}</label>
+                  <FieldInput id={`${id}-${ri}-${g.code}`} field={g} invalid={false} value={r.value[g.code]?.value}
+                    onChange={(v) => setCell(ri, { [g.code]: v })} onPatch={(patch) => setCell(ri, patch)} />
+                </td>
+              ))}
+              <td><button type="button" aria-label={`${t("removeRow")} (${t("rowN", { n: ri + 1 })})`} onClick={() => onChange(rows.filter((_, i) => i !== ri))}>×</button></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button type="button" onClick={() => onChange([...rows, newRow(field)])}>＋ {t("addRow")}</button>
+    </div>
+  );
+}
+
+interface Lookup {
+  relatedApp: { app: string; code?: string };
+  relatedKeyField: string;
+  fieldMappings: { field: string; relatedField: string }[];
+  lookupPickerFields: string[];
+  filterCond?: string;
+  sort?: string;
+}
+
+const TEXTUAL = ["SINGLE_LINE_TEXT", "MULTI_LINE_TEXT", "LINK", "RICH_TEXT"];
+
+// A lookup: type the key and "Get", or "Choose" from the source app's records;
+// the key and the fields it maps are filled in (the server copies them again
+// when the record is saved).
+function LookupInput(p: InputProps) {
+  const { field: f, value, onChange, id, invalid, describedBy } = p;
+  const lk = f.lookup as Lookup;
+  const [msg, setMsg] = useState("");
+  const [picking, setPicking] = useState(false);
+  const take = (rec: KRecord) => {
+    const patch: Record<string, any> = { [f.code]: rec[lk.relatedKeyField]?.value ?? "" };
+    for (const m of lk.fieldMappings) patch[m.field] = rec[m.relatedField]?.value ?? "";
+    if (p.onPatch) p.onPatch(patch);
+    else onChange(patch[f.code]);
+    setMsg("");
+  };
+  const get = async () => {
+    if (!value) return setPicking(true);
+    try {
+      const r = await withProgress(call<{ records: KRecord[] }>("GET", k("/records.json"), { app: lk.relatedApp.app, query: `${lk.relatedKeyField} = ${qstr(value)} limit 1` }));
+      if (r.records.length) take(r.records[0]);
+      else setMsg(t("lookupNotFound", { v: value }));
+    } catch (e) {
+      setMsg(explain(e));
+    }
+  };
+  const clear = () => {
+    const patch: Record<string, any> = { [f.code]: "" };
+    for (const m of lk.fieldMappings) patch[m.field] = "";
+    p.onPatch ? p.onPatch(patch) : onChange("");
+  };
+  return (
+    <div class="lookup">
+      <input id={id} type="text" inputMode={f.type === "NUMBER" ? "decimal" : undefined} value={value ?? ""} aria-invalid={invalid || undefined}
+        aria-describedby={describedBy} onInput={(e) => onChange((e.target as HTMLInputElement).value)}
+        onKeyDown={(e) => { if (e.key === "Enter") { e.preventDefault(); get(); } }} />
+      <button type="button" onClick={get}>{t("lookupGet")}</button>
+      <button type="button" onClick={() => setPicking(true)}>{t("lookupPick")}</button>
+      <button type="button" onClick={clear}>{t("lookupClear")}</button>
+      {msg && <span class="field-error" role="alert">{msg}</span>}
+      {picking && <LookupPicker lookup={lk} initial={value ?? ""} onPick={(r) => { take(r); setPicking(false); }} onClose={() => setPicking(false)} />}
+    </div>
+  );
+}
+
+// Records of the source app to choose from, searched by the picker's text fields.
+function LookupPicker({ lookup: lk, initial, onPick, onClose }: { lookup: Lookup; initial: string; onPick: (r: KRecord) => void; onClose: () => void }) {
+  const [src, setSrc] = useState<{ name: string; fields: Record<string, FieldProp> } | null>(null);
+  const [q, setQ] = useState(initial);
+  const [records, setRecords] = useState<KRecord[] | null>(null);
+  const [error, setError] = useState("");
+  const shown = lk.lookupPickerFields.length ? lk.lookupPickerFields : [lk.relatedKeyField];
+  const search = async (text: string) => {
+    if (!src) return;
+    const texts = [lk.relatedKeyField, ...shown].filter((c, i, a) => a.indexOf(c) === i && TEXTUAL.includes(src.fields[c]?.type));
+    const cond = text ? (texts.length ? texts.map((c) => `${c} like ${qstr(text)}`).join(" or ") : `${lk.relatedKeyField} = ${qstr(text)}`) : "";
+    const where = [lk.filterCond, cond].filter(Boolean).map((c) => `(${c})`).join(" and ");
+    try {
+      const r = await withProgress(call<{ records: KRecord[] }>("GET", k("/records.json"), { app: lk.relatedApp.app, query: `${where} ${lk.sort ? "order by " + lk.sort : ""} limit 20` }));
+      setRecords(r.records);
+      setError("");
+    } catch (e) {
+      setError(explain(e));
+    }
+  };
+  useEffect(() => {
+    Promise.all([
+      call<{ name: string }>("GET", k("/app.json"), { id: lk.relatedApp.app }),
+      call<{ properties: Record<string, FieldProp> }>("GET", k("/app/form/fields.json"), { app: lk.relatedApp.app }),
+    ]).then(([a, f]) => setSrc({ name: a.name, fields: f.properties })).catch((e) => setError(explain(e)));
+  }, []);
+  useEffect(() => void search(q), [src]);
+  return (
+    <Dialog title={t("lookupTitle", { app: src?.name ?? "" })} onClose={onClose} wide>
+      <form class="lookup-search" onSubmit={(e) => { e.preventDefault(); search(q); }}>
+        <input type="search" aria-label={t("search")} value={q} onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
+        <button type="submit">{t("search")}</button>
+      </form>
+      {error && <p class="field-error" role="alert">{error}</p>}
+      {records && records.length === 0 && <p>{t("noRecords")}</p>}
+      {records && records.length > 0 && (
+        <table class="records picker-table">
+          <thead><tr><th><span class="visually-hidden">{t("lookupPick")}</span></th>{shown.map((c) => <th scope="col">{src?.fields[c]?.label ?? c}</th>)}</tr></thead>
+          <tbody>
+            {records.map((r) => (
+              <tr>
+                <td><button type="button" onClick={() => onPick(r)}>{t("lookupPick")}</button></td>
+                {shown.map((c) => <td>{display(r[c]?.type ?? "", r[c]?.value)}</td>)}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Dialog>
   );
 }

@@ -13,7 +13,12 @@ export interface FieldType {
   ops: string[];
   layoutOnly?: boolean; // LABEL, SPACER, HR: no value
   system?: boolean; // not in the palette
+  palette?: string; // a palette entry that makes a field of this type (LOOKUP)
 }
+
+// What a table may hold (kintone's rule: no tables, groups or related records).
+export const INNER_TYPES = ["SINGLE_LINE_TEXT", "NUMBER", "MULTI_LINE_TEXT", "DATE", "TIME", "DATETIME",
+  "DROP_DOWN", "RADIO_BUTTON", "CHECK_BOX", "MULTI_SELECT", "USER_SELECT", "LINK", "FILE"];
 
 const TEXT_OPS = ["eq", "ne", "in", "notin", "like", "notlike"];
 const CMP = ["eq", "ne", "lt", "gt", "le", "ge"];
@@ -33,6 +38,11 @@ export const FIELD_TYPES: FieldType[] = [
   { type: "MULTI_SELECT", settings: ["required", "default", "options"], ops: CHOICE },
   { type: "USER_SELECT", settings: ["required"], ops: CHOICE },
   { type: "LINK", settings: ["required", "unique", "default", "length"], ops: TEXT_OPS },
+  { type: "FILE", settings: ["required"], ops: ["like", "notlike", "empty", "notempty"] },
+  { type: "SUBTABLE", settings: [], ops: [] },
+  // a text field that copies from another app: a SINGLE_LINE_TEXT with `lookup`
+  { type: "LOOKUP", settings: ["required"], ops: TEXT_OPS, palette: "SINGLE_LINE_TEXT" },
+  { type: "REFERENCE_TABLE", settings: [], ops: [] },
   { type: "LABEL", settings: [], ops: [], layoutOnly: true },
   { type: "SPACER", settings: [], ops: [], layoutOnly: true },
   { type: "HR", settings: [], ops: [], layoutOnly: true },
@@ -53,9 +63,20 @@ export const optionList = (f: FieldProp): string[] =>
     .sort((a, b) => Number(a.index) - Number(b.index))
     .map((o) => o.label);
 
+// A table row's values as text: "what: call, cost: 10" (history keeps them bare,
+// records as {type, value}).
+const rowText = (row: Record<string, any>) =>
+  Object.entries(row)
+    .map(([code, x]) => [code, x && typeof x === "object" && "value" in x && !Array.isArray(x) ? display(x.type, x.value) : display("", x)])
+    .filter(([, v]) => v)
+    .map(([c, v]) => `${c}: ${v}`)
+    .join(", ");
+
 // The value of a field as text, for lists and history.
 export function display(type: string, value: any): string {
   if (value === null || value === undefined) return "";
+  if (Array.isArray(value) && value.length && value[0]?.value && typeof value[0].value === "object")
+    return value.map((r) => `(${rowText(r.value)})`).join(" ");
   if (Array.isArray(value)) return value.map((v) => (typeof v === "object" ? v.name || v.code : v)).join(", ");
   if (typeof value === "object") return value.name || value.code || "";
   if (type === "DATETIME" || type === "CREATED_TIME" || type === "UPDATED_TIME") {

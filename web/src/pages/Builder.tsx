@@ -24,6 +24,18 @@ interface Row { id: number; items: Item[] }
 const SYSTEM = new Set(["RECORD_NUMBER", "__ID__", "__REVISION__", "CREATOR", "CREATED_TIME", "MODIFIER", "UPDATED_TIME", "STATUS", "STATUS_ASSIGNEE", "CATEGORY"]);
 let seq = 1;
 
+// Every field code in use, tables' inner fields included (codes are unique
+// across the app), leaving out one field and its own inner fields.
+function allCodes(fields: Record<string, FieldProp>, except?: string): Set<string> {
+  const out = new Set<string>();
+  for (const [code, f] of Object.entries(fields)) {
+    if (code === except) continue;
+    out.add(code);
+    for (const inner of Object.keys(f.fields ?? {})) out.add(inner);
+  }
+  return out;
+}
+
 export function Builder({ appId }: { appId: string }) {
   useLang();
   const [tab, setTab] = useState<"form" | "views" | "settings">("form");
@@ -50,13 +62,19 @@ export function Builder({ appId }: { appId: string }) {
       const props: Record<string, FieldProp> = {};
       for (const [code, p] of Object.entries(f.properties)) if (!SYSTEM.has(p.type)) props[code] = p;
       const placed = new Set<string>();
-      const rs: Row[] = l.layout.filter((r) => r.type === "ROW").map((r) => ({
-        id: seq++,
-        items: r.fields.filter((x) => x.type !== "SUBTABLE").map((x) => {
-          if (x.code) placed.add(x.code);
-          return { key: x.code ? "f:" + x.code : "e:" + seq++, type: x.type, code: x.code, label: x.label, elementId: x.elementId };
-        }),
-      }));
+      const rs: Row[] = l.layout.filter((r) => r.type === "ROW" || r.type === "SUBTABLE").map((r) => {
+        if (r.type === "SUBTABLE") {
+          placed.add(r.code!);
+          return { id: seq++, items: [{ key: "f:" + r.code, type: "SUBTABLE", code: r.code }] };
+        }
+        return {
+          id: seq++,
+          items: r.fields.map((x) => {
+            if (x.code) placed.add(x.code);
+            return { key: x.code ? "f:" + x.code : "e:" + seq++, type: x.type, code: x.code, label: x.label, elementId: x.elementId };
+          }),
+        };
+      });
       for (const code of Object.keys(props)) if (!placed.has(code)) rs.push({ id: seq++, items: [{ key: "f:" + code, type: props[code].type, code }] });
       savedCodes.current = new Map(Object.keys(props).map((c) => ["f:" + c, c]));
       setFields(props);
@@ -82,16 +100,27 @@ export function Builder({ appId }: { appId: string }) {
   };
 
   // A new item of a type: fields get a label and a code not yet taken.
-  const make = (type: string): [Item, Record<string, FieldProp>] => {
-    const ft = fieldType(type)!;
-    if (ft.layoutOnly) return [{ key: "e:" + seq++, type, label: type === "LABEL" ? t("ft_LABEL") : undefined }, fields];
-    const code = newCode(type, new Set(Object.keys(fields)));
-    const prop: FieldProp = { type, code, label: t(("ft_" + type) as Key) };
+  const make = (kind: string): [Item, Record<string, FieldProp>] => {
+    const ft = fieldType(kind)!;
+    if (ft.layoutOnly) return [{ key: "e:" + seq++, type: kind, label: kind === "LABEL" ? t("ft_LABEL") : undefined }, fields];
+    const type = ft.palette ?? kind;
+    const taken = allCodes(fields);
+    const code = newCode(kind, taken);
+    const prop: FieldProp = { type, code, label: t(("ft_" + kind) as Key) };
     if (["DROP_DOWN", "RADIO_BUTTON", "CHECK_BOX", "MULTI_SELECT"].includes(type)) {
       prop.options = { "sample1": { label: "sample1", index: "0" }, "sample2": { label: "sample2", index: "1" } };
       if (type === "RADIO_BUTTON") prop.defaultValue = "sample1";
     }
-    return [{ key: "f:" + code, type, code }, { ...fields, [code]: prop }];
+    if (type === "SUBTABLE") {
+      const inner = newCode("SINGLE_LINE_TEXT", new Set([...taken, code]));
+      prop.fields = { [inner]: { type: "SINGLE_LINE_TEXT", code: inner, label: t("ft_SINGLE_LINE_TEXT") } };
+    }
+    if (kind === "LOOKUP")
+      prop.lookup = { relatedApp: { app: "" }, relatedKeyField: "", fieldMappings: [], lookupPickerFields: [], filterCond: "", sort: "" };
+    if (type === "REFERENCE_TABLE")
+      prop.referenceTable = { relatedApp: { app: "" }, condition: { field: "", relatedField: "" }, filterCond: "", displayFields: [], sort: "", size: "5" };
+    // a key of its own: the code may be renamed, and a later field may get the old code
+    return [{ key: "n:" + seq++, type, code }, { ...fields, [code]: prop }];
   };
   const insert = (type: string, row: number, index: number, newRow: boolean) => {
     const [item, fs] = make(type);
@@ -135,10 +164,22 @@ export function Builder({ appId }: { appId: string }) {
       if (removed.length) await withProgress(call("DELETE", k("/preview/app/form/fields.json"), { app: appId, fields: removed }));
       if (Object.keys(added).length) await withProgress(call("POST", k("/preview/app/form/fields.json"), { app: appId, properties: added }));
       if (Object.keys(changed).length) await withProgress(call("PUT", k("/preview/app/form/fields.json"), { app: appId, properties: changed }));
-      const layout: LayoutRow[] = rows.map((r) => ({
-        type: "ROW",
-        fields: r.items.map((i) => (i.code ? { type: i.type, code: i.code } : { type: i.type, label: i.label, elementId: i.elementId ?? "" })),
-      }));
+      // a table is a layout row of its own
+      const layout: LayoutRow[] = rows.flatMap((r) => {
+        const out: LayoutRow[] = [];
+        let cur: LayoutRow["fields"] = [];
+        for (const i of r.items) {
+          if (i.type !== "SUBTABLE") {
+            cur.push(i.code ? { type: i.type, code: i.code } : { type: i.type, label: i.label, elementId: i.elementId ?? "" });
+            continue;
+          }
+          if (cur.length) out.push({ type: "ROW", fields: cur });
+          cur = [];
+          out.push({ type: "SUBTABLE", code: i.code, fields: [] });
+        }
+        if (cur.length) out.push({ type: "ROW", fields: cur });
+        return out;
+      });
       await withProgress(call("PUT", k("/preview/app/form/layout.json"), { app: appId, layout }));
       await load();
       notify(t("saved"));
@@ -176,7 +217,8 @@ export function Builder({ appId }: { appId: string }) {
           const msg = st.message || st.status;
           setDeployError(msg);
           // the message names the field concerned: mark it
-          const code = Object.keys(fields).find((c) => msg.includes(c));
+          const code = Object.keys(fields).find((c) => msg.includes(`「${fields[c].label}」`) || msg.includes(`"${fields[c].label}"`)) ??
+            Object.keys(fields).find((c) => msg.includes(c));
           if (code) setFieldErrors({ [code]: msg });
         }
         break;
@@ -219,7 +261,7 @@ export function Builder({ appId }: { appId: string }) {
       {editItem && (
         <FieldSettings
           item={editItem} prop={editItem.code ? fields[editItem.code] : undefined}
-          taken={new Set(Object.keys(fields).filter((c) => c !== editItem.code))}
+          taken={allCodes(fields, editItem.code)} fields={Object.values(fields)}
           onClose={() => setEditing(null)}
           onSave={(prop, label) => {
             const fs = { ...fields };
@@ -314,7 +356,8 @@ function FormEditor(p: {
                   <span class="drag" aria-hidden="true" title="drag">⋮⋮</span>
                   <span class="item-body">
                     <span class="item-label">{name}{f?.required && <span class="req" aria-label={t("required")}>*</span>}</span>
-                    <small class="item-type">{t(("ft_" + it.type) as Key)}{f ? ` · ${f.code}` : ""}</small>
+                    <small class="item-type">{t(("ft_" + (f?.lookup ? "LOOKUP" : it.type)) as Key)}{f ? ` · ${f.code}` : ""}</small>
+                    {f?.fields && <small class="item-inner">{Object.values(f.fields as Record<string, FieldProp>).map((g) => g.label).join(" | ")}</small>}
                     {err && <span class="field-error" role="alert">{err}</span>}
                   </span>
                   <span class="item-tools">

@@ -6,14 +6,16 @@ import { FieldInput } from "../fields/inputs";
 import { t } from "../i18n";
 import { Dialog } from "../ui/feedback";
 import type { Item } from "./Builder";
+import { InnerFields, LookupSettings, ReferenceSettings } from "./LinkSettings";
 
 const CODE_RE = /^[^0-9\s!-/:-@[-^`{-~・][^\s!-/:-@[-^`{-~・]*$/u;
 
 export function FieldSettings(p: {
-  item: Item; prop?: FieldProp; taken: Set<string>;
+  item: Item; prop?: FieldProp; taken: Set<string>; fields: FieldProp[];
   onClose: () => void; onSave: (prop: FieldProp | undefined, label?: string) => void;
 }) {
   const [f, setF] = useState<FieldProp | undefined>(p.prop ? structuredClone(p.prop) : undefined);
+  const [inner, setInner] = useState<FieldProp[]>(Object.values(p.prop?.fields ?? {}) as FieldProp[]);
   const [label, setLabel] = useState(p.item.label ?? "");
   const [opts, setOpts] = useState<string[]>(p.prop ? optionList(p.prop) : []);
   const [problem, setProblem] = useState<Record<string, string>>({});
@@ -30,7 +32,9 @@ export function FieldSettings(p: {
       </Dialog>
     );
   }
-  const has = (s: string) => fieldType(f.type)!.settings.includes(s as never);
+  const has = (s: string) => (fieldType(f.type)?.settings ?? []).includes(s as never);
+  // fields of this app a lookup may copy to, or related records match on
+  const own = p.fields.filter((x) => x.code !== p.prop?.code && !["SUBTABLE", "REFERENCE_TABLE"].includes(x.type));
   const set = (patch: Partial<FieldProp>) => setF({ ...f, ...patch });
   const str = (key: keyof FieldProp) => (e: Event) => set({ [key]: (e.target as HTMLInputElement).value } as Partial<FieldProp>);
   const bool = (key: keyof FieldProp) => (e: Event) => set({ [key]: (e.target as HTMLInputElement).checked } as Partial<FieldProp>);
@@ -44,9 +48,19 @@ export function FieldSettings(p: {
     if (p.taken.has(f.code)) errs.code = `${f.code}: ${t("unique")}`;
     const cleaned = opts.map((o) => o.trim()).filter(Boolean);
     if (has("options") && (cleaned.length === 0 || new Set(cleaned).size !== cleaned.length)) errs.options = t("options");
+    if (f.type === "SUBTABLE") {
+      const codes = inner.map((x) => x.code);
+      const bad = inner.find((x, i) => !CODE_RE.test(x.code) || p.taken.has(x.code) || x.code === f.code || codes.indexOf(x.code) !== i || !x.label.trim() || (x.options && !Object.keys(x.options).length));
+      if (bad) errs.inner = `${bad.label || bad.code}: ${t("fieldCode")} / ${t("fieldName")} / ${t("options")}`;
+    }
+    if (f.lookup && (!f.lookup.relatedApp.app || !f.lookup.relatedKeyField || f.lookup.fieldMappings.some((m: { field: string; relatedField: string }) => !m.field || !m.relatedField)))
+      errs.link = t("settingsIncomplete", { what: `${t("lookupSource")}, ${t("lookupKey")}, ${t("lookupCopies")}` });
+    if (f.referenceTable && (!f.referenceTable.relatedApp.app || !f.referenceTable.condition.field || !f.referenceTable.condition.relatedField))
+      errs.link = t("settingsIncomplete", { what: `${t("refApp")}, ${t("refCondition")}` });
     setProblem(errs);
     if (Object.keys(errs).length) return;
     const out: FieldProp = { ...f };
+    if (f.type === "SUBTABLE") out.fields = Object.fromEntries(inner.map((x) => [x.code, x]));
     if (has("options")) {
       out.options = Object.fromEntries(cleaned.map((o, i) => [o, { label: o, index: String(i) }]));
       if (multi) out.defaultValue = (out.defaultValue ?? []).filter((v: string) => cleaned.includes(v));
@@ -119,6 +133,11 @@ export function FieldSettings(p: {
             </span>
           </div>
         )}
+        {f.type === "SUBTABLE" && <InnerFields list={inner} taken={p.taken} onChange={setInner} />}
+        {err("inner")}
+        {f.lookup && <LookupSettings lookup={f.lookup} own={own} onChange={(lookup) => set({ lookup })} />}
+        {f.referenceTable && <ReferenceSettings reference={f.referenceTable} own={own} onChange={(referenceTable) => set({ referenceTable })} />}
+        {err("link")}
         <label for="fs-code">{t("fieldCode")}</label>
         <input id="fs-code" required value={f.code} onInput={str("code")} aria-invalid={!!problem.code || undefined} />
         {err("code")}

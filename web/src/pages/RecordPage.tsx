@@ -4,7 +4,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, call, k, type FieldProp, type KRecord, type LayoutRow } from "../api";
 import { display, fieldType } from "../fields/types";
-import { FieldInput } from "../fields/inputs";
+import { FieldInput, newRow } from "../fields/inputs";
+import { FileList, RelatedRecords, TableValue } from "../fields/values";
 import { t, useLang } from "../i18n";
 import { go, setLeaveGuard } from "../router";
 import { confirmDialog, ErrorBox, explain, notify, withProgress } from "../ui/feedback";
@@ -24,9 +25,14 @@ function defaults(fields: Record<string, FieldProp>): Values {
     else if (f.defaultNowValue && f.type === "TIME") v[f.code] = `${p(now.getHours())}:${p(now.getMinutes())}`;
     else if (f.defaultNowValue && f.type === "DATETIME") v[f.code] = now.toISOString().replace(/\.\d{3}Z$/, "Z");
     else if (f.defaultValue !== undefined) v[f.code] = structuredClone(f.defaultValue);
+    else if (f.type === "SUBTABLE") v[f.code] = [newRow(f)];
   }
   return v;
 }
+
+// Fields a lookup fills in: shown, not typed into.
+const lookupTargets = (fields: Record<string, FieldProp>) =>
+  new Set(Object.values(fields).flatMap((f) => (f.lookup?.fieldMappings ?? []).map((m: { field: string }) => m.field)));
 
 // Field codes of a server error: "record.<code>.value", "record[<code>].value".
 export function errorsByField(e: unknown): Record<string, string> {
@@ -125,9 +131,11 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
     }
   };
 
-  // Rows as the form lays them out; fields the layout leaves out go last.
-  const placed = new Set(layout.flatMap((r) => r.fields.map((f) => f.code)));
-  const rows: LayoutRow["fields"][] = layout.filter((r) => r.type === "ROW").map((r) => r.fields);
+  // Rows as the form lays them out (a table is a row of its own); fields the
+  // layout leaves out go last.
+  const placed = new Set(layout.flatMap((r) => [r.code, ...r.fields.map((f) => f.code)]));
+  const rows: LayoutRow["fields"][] = layout.map((r) => (r.type === "SUBTABLE" ? [{ type: "SUBTABLE", code: r.code }] : r.fields));
+  const copied = lookupTargets(meta.fields);
   for (const f of Object.values(meta.fields)) if (EDITABLE(f) && !placed.has(f.code)) rows.push([{ type: f.type, code: f.code }]);
 
   const cell = (x: LayoutRow["fields"][number]) => {
@@ -139,13 +147,16 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
     const id = `f-${f.code}`;
     const err = errors[f.code];
     return (
-      <div class={"form-field" + (err ? " has-error" : "")}>
-        {!f.noLabel && (editing ? <label for={id}>{f.label}{f.required && <span class="req" aria-hidden="true">*</span>}</label> : <div class="label">{f.label}</div>)}
-        {editing ? (
+      <div class={"form-field" + (err ? " has-error" : "") + (f.type === "SUBTABLE" || f.type === "REFERENCE_TABLE" ? " wide" : "")}>
+        {!f.noLabel && (editing && f.type !== "SUBTABLE" && f.type !== "REFERENCE_TABLE" ? <label for={id}>{f.label}{f.required && <span class="req" aria-hidden="true">*</span>}</label> : <div class="label">{f.label}</div>)}
+        {f.type === "REFERENCE_TABLE" ? (
+          <RelatedRecords field={f} value={record?.[f.referenceTable.condition.field]?.value ?? values[f.referenceTable.condition.field]} />
+        ) : editing && !copied.has(f.code) ? (
           <FieldInput id={id} field={f} value={values[f.code]} invalid={!!err} describedBy={err ? id + "-err" : undefined}
-            onChange={(v) => { setValues({ ...values, [f.code]: v }); setDirty(true); }} />
+            onChange={(v) => { setValues({ ...values, [f.code]: v }); setDirty(true); }}
+            onPatch={(patch) => { setValues({ ...values, ...patch }); setDirty(true); }} />
         ) : (
-          <div class="value">{display(f.type, record?.[f.code]?.value) || "\u00a0"}</div>
+          <Value field={f} value={editing ? values[f.code] : record?.[f.code]?.value} />
         )}
         {err && <span id={id + "-err"} class="field-error" role="alert">{err}</span>}
       </div>
@@ -191,4 +202,10 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
       </div>
     </div>
   );
+}
+
+function Value({ field, value }: { field: FieldProp; value: any }) {
+  if (field.type === "FILE") return <FileList field={field} files={value ?? []} />;
+  if (field.type === "SUBTABLE") return <TableValue field={field} rows={value ?? []} />;
+  return <div class="value">{display(field.type, value) || "\u00a0"}</div>;
 }
