@@ -66,17 +66,21 @@ static int write_row(struct ts_ctx *cx, const struct ts_record *r, void *arg)
 {
     struct out *o = arg;
     if (o->sheet) {
-        if (++o->row >= XLSX_MAX_ROWS)
-            return ts_fail(cx, TS_E_INVALID_INPUT, "more rows than Excel holds");
-        for (int i = 0; i < o->n; i++) {
-            const char *s = ts_record_text(cx, o->app, r, o->cols[i]);
-            if (!*s)
-                continue;
-            lxw_error e =
-                o->cols[i]->type == TS_F_NUMBER
-                    ? worksheet_write_number(o->sheet, o->row, (lxw_col_t)i, strtod(s, NULL), NULL)
-                    : worksheet_write_string(o->sheet, o->row, (lxw_col_t)i, s, NULL);
-            o->failed |= e != LXW_NO_ERROR;
+        /* a sheet row per table row, as the CSV */
+        int lines = ts_record_lines(o->app, r, o->cols, o->n);
+        for (int k = 0; k < lines; k++) {
+            if (++o->row >= XLSX_MAX_ROWS)
+                return ts_fail(cx, TS_E_INVALID_INPUT, "more rows than Excel holds");
+            for (int i = 0; i < o->n; i++) {
+                const char *s = ts_record_cell(cx, o->app, r, o->cols[i], k);
+                if (!*s)
+                    continue;
+                lxw_error e = o->cols[i]->type == TS_F_NUMBER
+                                  ? worksheet_write_number(o->sheet, o->row, (lxw_col_t)i,
+                                                           strtod(s, NULL), NULL)
+                                  : worksheet_write_string(o->sheet, o->row, (lxw_col_t)i, s, NULL);
+                o->failed |= e != LXW_NO_ERROR;
+            }
         }
     } else {
         ts_buf_reset(&o->line);

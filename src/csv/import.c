@@ -25,6 +25,11 @@ struct run {
     int key_col;
     int problems_cap;
     int fatal; /* a database failure: stop */
+    /* cli-kintone's format (a first column "*"): a record spans its "*" line
+     * and the lines after it, one per table row */
+    bool star;
+    json_t *pending; /* the record being gathered, from line pending_row */
+    int64_t pending_row;
 };
 
 static bool writable(const struct ts_field *f)
@@ -98,10 +103,13 @@ static int header(struct run *r, const char *const *cells, int n)
     im->n_columns = n;
     im->heads = r->heads;
     im->mapped = TS_NEW_N(r->keep, const char *, (size_t)n);
+    r->star = n > 0 && !strcmp(cells[0], "*");
     for (int i = 0; i < n; i++) {
         r->heads[i] = ts_arena_strdup(r->keep, cells[i]);
         const struct ts_field *f = NULL;
-        if (!im->columns)
+        if (r->star && i == 0)
+            ; /* the record marker */
+        else if (!im->columns)
             f = field_named(r->app, cells[i]);
         else if (i < im->n_mapped && *im->columns[i])
             f = ts_app_field(r->app, im->columns[i]);
@@ -126,9 +134,12 @@ static int header(struct run *r, const char *const *cells, int n)
     return 0;
 }
 
-/* A cell as the API's value: several values one per line, users by code. */
+/* A cell as the API's value: several values one per line, users by code.
+ * Attachments cannot come from a cell (cli-kintone uploads them itself). */
 static json_t *cell_value(const struct ts_field *f, const char *s)
 {
+    if (f->type == TS_F_FILE)
+        return NULL;
     if (ts_field_kind(f) != TS_K_MULTI)
         return json_string(s);
     bool entities = f->type == TS_F_USER_SELECT || f->type == TS_F_ORGANIZATION_SELECT ||
@@ -175,28 +186,62 @@ static bool is_fatal(enum ts_err_code code)
     return code == TS_E_INTERNAL || code == TS_E_DB_LOCKED;
 }
 
-static int write_row(struct run *r, const char *const *cells, int n)
+/* The record a line starts: its own fields, and an empty list for each table
+ * it has columns of (the rows follow). */
+static json_t *record_of(struct run *r, const char *const *cells, int n)
+{
+    json_t *rec = json_object();
+    for (int i = 0; i < n && i < r->n_cols; i++) {
+        const struct ts_field *f = r->cols[i];
+        if (!f)
+            continue;
+        const struct ts_field *t = f->table ? f->table : ts_field_kind(f) == TS_K_TABLE ? f : NULL;
+        json_t *v = t ? NULL : cell_value(f, cells[i]);
+        if (t && !json_object_get(rec, t->code))
+            json_object_set_new(rec, t->code, json_pack("{s:[]}", "value"));
+        if (v)
+            json_object_set_new(rec, f->code, json_pack("{s:o}", "value", v));
+    }
+    return rec;
+}
+
+/* A line's table cells as one row of each table it has cells of. */
+static void add_rows(struct run *r, json_t *rec, const char *const *cells, int n)
+{
+    json_t *made = json_object(); /* table code -> this line's row */
+    for (int i = 0; i < n && i < r->n_cols; i++) {
+        const struct ts_field *f = r->cols[i];
+        json_t *v = f && f->table && *cells[i] ? cell_value(f, cells[i]) : NULL;
+        if (!v)
+            continue;
+        json_t *row = json_object_get(made, f->table->code);
+        if (!row) {
+            row = json_pack("{s:{}}", "value");
+            json_array_append_new(json_object_get(json_object_get(rec, f->table->code), "value"),
+                                  row);
+            json_object_set(made, f->table->code, row);
+        }
+        json_object_set_new(json_object_get(row, "value"), f->code, json_pack("{s:o}", "value", v));
+    }
+    json_decref(made);
+}
+
+/* Write one gathered record (added, or updated by the key), in a savepoint
+ * when bad records are skipped. */
+static int write_record(struct run *r, json_t *rec)
 {
     struct ts_ctx *cx = r->cx;
-    json_t *rec = json_object();
-    for (int i = 0; i < n && i < r->n_cols; i++)
-        if (r->cols[i])
-            json_object_set_new(rec, r->cols[i]->code,
-                                json_pack("{s:o}", "value", cell_value(r->cols[i], cells[i])));
-    if (n != r->n_cols)
-        ts_fail_field(cx, "row", TS_M_CSV_CELLS, n, r->n_cols);
     int64_t id = 0, rev = 0;
-    int rc = cx->err.code ? -1 : 0;
     /* All or nothing rolls the whole file back after a bad row: only skipping
      * bad rows needs each row undone on its own. */
     bool savepoint = r->im->skip_bad;
-    if (rc == 0 && savepoint && ts_db_savepoint(cx, "import_row") < 0) {
-        json_decref(rec);
+    if (savepoint && ts_db_savepoint(cx, "import_row") < 0)
         return -1;
-    }
-    if (rc == 0 && r->key_col >= 0) {
-        json_t *key = json_pack("{s:s,s:s}", "field", r->cols[r->key_col]->code, "value",
-                                r->key_col < n ? cells[r->key_col] : "");
+    int rc = 0;
+    if (r->key_col >= 0) {
+        const char *code = r->cols[r->key_col]->code;
+        const char *value = json_string_value(json_object_get(json_object_get(rec, code), "value"));
+        json_t *key = json_pack("{s:s,s:s}", "field", code, "value", value ? value : "");
         id = ts_record_find_key(cx, r->app, key, "record");
         json_decref(key);
         rc = id < 0 ? -1 : 0;
@@ -205,7 +250,6 @@ static int write_row(struct run *r, const char *const *cells, int n)
     if (rc == 0)
         rc = update ? ts_record_update(cx, r->app, id, -1, rec, "record", &rev)
                     : ts_record_add(cx, r->app, rec, "record", &id);
-    json_decref(rec);
     if (rc == 0) {
         if (savepoint && ts_db_release(cx, "import_row") < 0)
             return -1;
@@ -217,29 +261,24 @@ static int write_row(struct run *r, const char *const *cells, int n)
     return -1;
 }
 
-static int on_row(void *arg, int64_t row, const char *const *cells, const size_t *lens, int n)
+/* Write the gathered record, in an arena of its own; its problems are
+ * reported against the line it started on. Returns 1 to stop (the database
+ * failed), else 0. */
+static int flush(struct run *r)
 {
-    (void)lens;
-    struct run *r = arg;
     struct ts_ctx *cx = r->cx;
     struct ts_import *im = r->im;
-    if (row == 1)
-        return header(r, cells, n);
-    if (im->preview) {
-        if (!im->sample)
-            im->sample = TS_NEW_N(r->keep, const char **, (size_t)im->preview);
-        const char **copy = TS_NEW_N(r->keep, const char *, (size_t)r->n_cols);
-        for (int i = 0; i < r->n_cols; i++)
-            copy[i] = ts_arena_strdup(r->keep, i < n ? cells[i] : "");
-        im->sample[im->n_sample++] = copy;
-        return im->n_sample == im->preview;
-    }
+    json_t *rec = r->pending;
+    int64_t row = r->pending_row;
+    if (!rec)
+        return 0;
+    r->pending = NULL;
     im->rows++;
-    /* the row's work in an arena of its own */
     struct ts_arena *row_arena = ts_arena_new();
     cx->arena = row_arena;
     cx->user_names = NULL;
-    int rc = write_row(r, cells, n);
+    int rc = cx->err.code ? -1 : write_record(r, rec); /* a row of the wrong length */
+    json_decref(rec);
     cx->arena = r->keep;
     cx->user_names = NULL;
     if (rc < 0) {
@@ -263,6 +302,36 @@ static int on_row(void *arg, int64_t row, const char *const *cells, const size_t
     return 0;
 }
 
+static int on_row(void *arg, int64_t row, const char *const *cells, const size_t *lens, int n)
+{
+    (void)lens;
+    struct run *r = arg;
+    struct ts_ctx *cx = r->cx;
+    struct ts_import *im = r->im;
+    if (row == 1)
+        return header(r, cells, n);
+    if (im->preview) {
+        if (!im->sample)
+            im->sample = TS_NEW_N(r->keep, const char **, (size_t)im->preview);
+        const char **copy = TS_NEW_N(r->keep, const char *, (size_t)r->n_cols);
+        for (int i = 0; i < r->n_cols; i++)
+            copy[i] = ts_arena_strdup(r->keep, i < n ? cells[i] : "");
+        im->sample[im->n_sample++] = copy;
+        return im->n_sample == im->preview;
+    }
+    bool more_rows = r->star && r->pending && n > 0 && strcmp(cells[0], "*") != 0;
+    if (!more_rows) {
+        if (flush(r))
+            return 1;
+        r->pending = record_of(r, cells, n);
+        r->pending_row = row;
+    }
+    add_rows(r, r->pending, cells, n);
+    if (n != r->n_cols && !cx->err.code)
+        ts_fail_field(cx, "row", TS_M_CSV_CELLS, n, r->n_cols);
+    return 0;
+}
+
 /* Feeding the reader, by the caller's means; what follows is shared. */
 typedef int feed_fn(struct ts_csv *c, void *src);
 
@@ -274,6 +343,9 @@ static int import(struct ts_ctx *cx, const struct ts_app *app, struct ts_import 
     int rc = feed(c, src);
     if (rc == 0)
         rc = ts_csv_finish(c);
+    if (rc == 0 && !r.fatal)
+        flush(&r); /* the last record */
+    json_decref(r.pending);
     im->detected = ts_csv_encoding(c);
     if (rc < 0)
         problem(&r, ts_csv_error_row(c), "", csv_reason(cx, c));

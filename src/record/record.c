@@ -1332,11 +1332,53 @@ static void csv_cell(struct ts_buf *b, const char *s, bool first)
     ts_buf_putc(b, '"');
 }
 
-void ts_record_write_csv_header(struct ts_buf *b, const struct ts_field *const *cols, int n)
+/* Does any column belong to a table (cli-kintone then starts lines with "*")? */
+static bool has_table_columns(const struct ts_field *const *cols, int n)
 {
     for (int i = 0; i < n; i++)
-        csv_cell(b, cols[i]->code, i == 0);
+        if (cols[i]->table || ts_field_kind(cols[i]) == TS_K_TABLE)
+            return true;
+    return false;
+}
+
+void ts_record_write_csv_header(struct ts_buf *b, const struct ts_field *const *cols, int n)
+{
+    bool star = has_table_columns(cols, n);
+    if (star)
+        ts_buf_putc(b, '*');
+    for (int i = 0; i < n; i++)
+        csv_cell(b, cols[i]->code, i == 0 && !star);
     ts_buf_puts(b, "\r\n");
+}
+
+int ts_record_lines(const struct ts_app *app, const struct ts_record *r,
+                    const struct ts_field *const *cols, int n)
+{
+    int lines = 1;
+    for (int i = 0; i < n; i++) {
+        const struct ts_field *t = cols[i]->table ? cols[i]->table : cols[i];
+        if (ts_field_kind(t) == TS_K_TABLE) {
+            int rows = r->vals[ts_app_field_index(app, t)].n;
+            lines = rows > lines ? rows : lines;
+        }
+    }
+    return lines;
+}
+
+const char *ts_record_cell(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r,
+                           const struct ts_field *f, int line)
+{
+    const struct ts_field *t = f->table ? f->table : f;
+    if (ts_field_kind(t) != TS_K_TABLE)
+        return ts_record_text(cx, app, r, f);
+    const struct ts_value *rows = &r->vals[ts_app_field_index(app, t)];
+    if (line >= rows->n)
+        return "";
+    if (!f->table)
+        return ts_arena_printf(cx->arena, "%lld", (long long)rows->rows[line].id);
+    struct ts_record row = *r;
+    row.vals = rows->rows[line].vals;
+    return ts_record_text(cx, app, &row, f);
 }
 
 const char *ts_record_text(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r,
@@ -1388,9 +1430,15 @@ const char *ts_record_text(struct ts_ctx *cx, const struct ts_app *app, const st
 void ts_record_write_csv(struct ts_ctx *cx, struct ts_buf *b, const struct ts_app *app,
                          const struct ts_record *r, const struct ts_field *const *cols, int n)
 {
-    for (int i = 0; i < n; i++)
-        csv_cell(b, ts_record_text(cx, app, r, cols[i]), i == 0);
-    ts_buf_puts(b, "\r\n");
+    bool star = has_table_columns(cols, n);
+    int lines = ts_record_lines(app, r, cols, n);
+    for (int k = 0; k < lines; k++) {
+        if (star)
+            ts_buf_puts(b, k == 0 ? "*" : "");
+        for (int i = 0; i < n; i++)
+            csv_cell(b, ts_record_cell(cx, app, r, cols[i], k), i == 0 && !star);
+        ts_buf_puts(b, "\r\n");
+    }
 }
 
 struct hist_writer {

@@ -47,13 +47,21 @@ const char *ts_record_user_name(struct ts_ctx *cx, const char *code);
 void ts_record_write(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *app,
                      const struct ts_record *r, const bool *want);
 
-/* A CSV line (cli-kintone's format: every cell quoted, several values of a
- * field on separate lines, users by code) for the fields in cols; the header
- * line names them by code. */
 /* A field's value as text: what a CSV cell holds (users by code, several
- * values on separate lines, date-times in ISO UTC). Arena or borrowed memory. */
+ * values on separate lines, date-times in ISO UTC, attachments by file name).
+ * Arena or borrowed memory. */
 const char *ts_record_text(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r,
                            const struct ts_field *f);
+/* cli-kintone's format puts a record on one line per row of its largest table
+ * (at least one); the record's own fields repeat on each line, a table's
+ * column holds the row id and its inner fields that row's values. */
+int ts_record_lines(const struct ts_app *app, const struct ts_record *r,
+                    const struct ts_field *const *cols, int n);
+const char *ts_record_cell(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r,
+                           const struct ts_field *f, int line);
+/* CSV lines in that format (every cell quoted; when a column belongs to a
+ * table, a first column "*" marks each record's first line); the header line
+ * names the fields by code. */
 void ts_record_write_csv_header(struct ts_buf *b, const struct ts_field *const *cols, int n);
 void ts_record_write_csv(struct ts_ctx *cx, struct ts_buf *b, const struct ts_app *app,
                          const struct ts_record *r, const struct ts_field *const *cols, int n);

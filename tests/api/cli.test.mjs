@@ -103,3 +103,55 @@ test("record delete through the CLI", async () => {
   const { totalCount } = await c.record.getRecords({ app, totalCount: true });
   assert.equal(totalCount, "0");
 });
+
+test("tables and attachments round-trip through the CLI (--attachments-dir)", async () => {
+  const TABLE_FIELDS = {
+    title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" },
+    photo: { type: "FILE", code: "photo", label: "写真" },
+    actions: {
+      type: "SUBTABLE", code: "actions", label: "対応",
+      fields: {
+        day: { type: "DATE", code: "day", label: "日付" },
+        what: { type: "SINGLE_LINE_TEXT", code: "what", label: "内容" },
+        cost: { type: "NUMBER", code: "cost", label: "費用" },
+        memo: { type: "FILE", code: "memo", label: "メモ" },
+      },
+    },
+  };
+  const src = await makeApp(c, "表と添付 (元)", TABLE_FIELDS);
+  const dst = await makeApp(c, "表と添付 (写し)", TABLE_FIELDS);
+  const up = async (name, data) => ({ fileKey: (await c.file.uploadFile({ file: { name, data } })).fileKey });
+  await c.record.addRecord({ app: src, record: {
+    title: { value: "一件目, \"引用\"" },
+    photo: { value: [await up("現場写真.png", Buffer.from([137, 80, 78, 71, 1, 2, 3])), await up("図.txt", "図の説明")] },
+    actions: { value: [
+      { value: { day: { value: "2026-11-20" }, what: { value: "家族へ連絡\n二行目" }, cost: { value: "1200.5" }, memo: { value: [await up("連絡メモ.txt", "電話で報告")] } } },
+      { value: { day: { value: "2026-11-21" }, what: { value: "手順を見直し" }, cost: { value: "" } } },
+    ] },
+  } });
+  await c.record.addRecord({ app: src, record: { title: { value: "表なし" } } });
+
+  const dir = mkdtempSync(join(tmpdir(), "tsumiki-cli-att-"));
+  const { stdout: csv } = await cli(["record", "export", "--app", String(src), "--attachments-dir", dir]);
+  const lines = csv.trim().split("\n");
+  assert.ok(lines[0].startsWith('*,"Record_number"'), lines[0]);
+  assert.equal(csv.split("\n").filter((l) => l.startsWith("*,")).length, 3, "the header and one * line per record");
+  const file = join(dir, "export.csv");
+  writeFileSync(file, csv);
+  await cli(["record", "import", "--app", String(dst), "--file-path", file, "--attachments-dir", dir]);
+
+  const shape = async (app) => {
+    const recs = (await c.record.getAllRecords({ app })).sort((a, b) => a.title.value.localeCompare(b.title.value));
+    const files = async (list) => Promise.all(list.map(async (f) => [f.name, Buffer.from(await c.file.downloadFile({ fileKey: f.fileKey })).toString("hex")]));
+    return Promise.all(recs.map(async (r) => ({
+      title: r.title.value,
+      photo: await files(r.photo.value),
+      rows: await Promise.all(r.actions.value.map(async (row) => ({
+        day: row.value.day.value, what: row.value.what.value, cost: row.value.cost.value, memo: await files(row.value.memo.value),
+      }))),
+    })));
+  };
+  const a = await shape(src);
+  assert.equal(a[0].rows.length, 2);
+  assert.deepEqual(await shape(dst), a);
+});

@@ -215,3 +215,44 @@ test("GET /api/export.csv: a query's records as cli-kintone writes them, read ba
   assert.equal((await get(`app=${app}&encoding=latin1`)).status, 400);
   assert.equal((await get(`app=${app}&query=${encodeURIComponent("nope = 1")}`)).status, 400);
 });
+
+test("tables in CSV: export writes a * line per record and a line per row; import reads them back", async () => {
+  const props = {
+    title: text("title", "件名"),
+    acts: { type: "SUBTABLE", code: "acts", label: "対応", fields: {
+      what: text("what", "内容"),
+      cost: { type: "NUMBER", code: "cost", label: "費用" },
+    } },
+    memo: text("memo", "メモ"),
+  };
+  const app = await makeApp(c, "tables csv", props);
+  const { ids } = await c.record.addRecords({ app, records: [
+    { title: { value: "二行" }, acts: { value: [{ value: { what: { value: "連絡" }, cost: { value: "10" } } }, { value: { what: { value: "報告,\"済\"" } } }] }, memo: { value: "m1" } },
+    { title: { value: "なし" }, memo: { value: "m2" } },
+  ] });
+  const rec = (await c.record.getRecord({ app, id: ids[0] })).record;
+  const [r1, r2] = rec.acts.value.map((r) => r.id);
+  const res = await fetch(`${server.base}/api/export.csv?app=${app}&query=${encodeURIComponent("order by $id asc")}&fields[0]=title&fields[1]=acts&fields[2]=what&fields[3]=cost&fields[4]=memo`, { headers: basic() });
+  const csv = await res.text();
+  assert.equal(csv,
+    '*,"title","acts","what","cost","memo"\r\n' +
+    `*,"二行","${r1}","連絡","10","m1"\r\n` +
+    `,"二行","${r2}","報告,""済""","","m1"\r\n` +
+    '*,"なし","","","","m2"\r\n');
+  const twin = await makeApp(c, "tables csv twin", props);
+  const imp = await fetch(`${server.base}/api/import?app=${twin}`, { method: "POST", body: csv, headers: { ...basic(), "Content-Type": "text/csv" } });
+  const body = await imp.json();
+  assert.equal(imp.status, 200, JSON.stringify(body));
+  assert.equal(body.added, "2");
+  const shape = async (a) => (await c.record.getRecords({ app: a, query: "order by $id asc" })).records
+    .map((r) => [r.title.value, r.memo.value, r.acts.value.map((x) => [x.value.what.value, x.value.cost.value])]);
+  assert.deepEqual(await shape(twin), await shape(app));
+  // lines without * add rows to the record above; a problem is reported on the record's first line
+  const more = '*,"title","what","cost"\r\n*,"ok","a","1"\r\n*,"three","b","2"\r\n,"three","c",""\r\n,"three","d","4"\r\n*,"","e","1",""\r\n';
+  const r3 = await fetch(`${server.base}/api/import?app=${twin}&skipBad=true`, { method: "POST", body: more, headers: { ...basic(), "Content-Type": "text/csv" } });
+  const j3 = await r3.json();
+  assert.deepEqual(await shape(twin).then((x) => x.slice(2, 4)), [["ok", "", [["a", "1"]]], ["three", "", [["b", "2"], ["c", ""], ["d", "4"]]]]);
+  assert.equal(j3.skipped, "1");
+  assert.deepEqual(j3.problems, [{ row: "6", column: "", reason: "This row has 5 cells; the header has 4." }]);
+  assert.equal(j3.added, "2");
+});
