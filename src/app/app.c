@@ -11,6 +11,7 @@
 #include "base/jw.h"
 #include "base/log.h"
 #include "base/str.h"
+#include "formula/formula.h"
 #include "model/user.h"
 
 #include <ctype.h>
@@ -198,6 +199,7 @@ struct ts_app *ts_app_build(struct ts_ctx *cx, const struct ts_app_row *row, jso
     app->modifier = ts_app_field_by_type(app, TS_F_MODIFIER);
     app->created_time = ts_app_field_by_type(app, TS_F_CREATED_TIME);
     app->updated_time = ts_app_field_by_type(app, TS_F_UPDATED_TIME);
+    ts_formula_prepare(mem, app); /* a bad formula computes nothing; deploy refuses it */
     return app;
 }
 

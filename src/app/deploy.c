@@ -12,6 +12,7 @@
 #include "app/app.h"
 #include "base/log.h"
 #include "base/str.h"
+#include "formula/formula.h"
 #include "model/user.h"
 #include "query/query.h"
 
@@ -301,6 +302,9 @@ static int deploy_one(struct ts_ctx *cx, int64_t app_id, const char **why)
         return -1;
     ts_arena_defer(cx->arena, unref_cb, to);
 
+    /* a formula that cannot work is the caller's mistake: said at once, not as a FAIL */
+    if (to->formula_problem.field)
+        return ts_fail_arg(cx, TS_E_FORMULA, ts_formula_error(cx, to));
     struct links links = {.n = 0};
     *why = from ? check_rules(cx, from, to) : NULL;
     if (!*why && !cx->err.code)

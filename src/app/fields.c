@@ -88,6 +88,16 @@ static const struct pspec S_ENTITY[] = {
     COMMON, {"defaultValue", P_ENTITIES, NULL, NULL}, {"entities", P_ENTITIES, NULL, NULL}, END};
 static const struct pspec S_GROUP[] = {
     {"noLabel", P_BOOL, "0", NULL}, {"openGroup", P_BOOL, "0", NULL}, END};
+static const char *const CALC_FORMATS[] = {"NUMBER", "NUMBER_DIGIT", "DATETIME",        "DATE",
+                                           "TIME",   "HOUR_MINUTE",  "DAY_HOUR_MINUTE", NULL};
+static const struct pspec S_CALC[] = {COMMON,
+                                      {"expression", P_STR, "", NULL},
+                                      {"hideExpression", P_BOOL, "0", NULL},
+                                      {"format", P_ENUM, "NUMBER", CALC_FORMATS},
+                                      {"displayScale", P_INTSTR, "", NULL},
+                                      {"unit", P_STR, "", NULL},
+                                      {"unitPosition", P_ENUM, "BEFORE", UNIT_POS},
+                                      END};
 static const struct pspec S_FILE[] = {COMMON, {"thumbnailSize", P_ENUM, "150", THUMBNAIL}, END};
 static const struct pspec S_SYS[] = {{"noLabel", P_BOOL, "0", NULL}, END};
 static const struct pspec S_STATUS[] = {{"enabled", P_BOOL, "0", NULL}, END};
@@ -125,6 +135,8 @@ static const struct pspec *spec_for(enum ts_ftype t)
         return S_GROUP;
     case TS_F_FILE:
         return S_FILE;
+    case TS_F_CALC:
+        return S_CALC;
     case TS_F_STATUS:
     case TS_F_STATUS_ASSIGNEE:
     case TS_F_CATEGORY:

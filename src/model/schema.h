@@ -11,6 +11,8 @@
 
 #include <jansson.h>
 
+struct ts_formula;
+
 enum ts_ftype {
 #define TS_FTYPE(name, kind, flags, ops) TS_F_##name,
 #include "model/ftypes.def"
@@ -104,9 +106,10 @@ struct ts_field {
     const char *min_value, *max_value; /* normalised decimal text, NULL when unset */
     struct ts_option *options;         /* sorted by index */
     int n_options;
-    const struct ts_field *table; /* the SUBTABLE holding this field, or NULL */
-    const json_t *props;          /* the whole property object, as deployed */
-    const char *json_head;        /* "code":{"type":"TYPE","value": for record output */
+    const struct ts_field *table;     /* the SUBTABLE holding this field, or NULL */
+    const struct ts_formula *formula; /* CALC, or text auto-calculation: compiled */
+    const json_t *props;              /* the whole property object, as deployed */
+    const char *json_head;            /* "code":{"type":"TYPE","value": for record output */
     size_t json_head_len;
 };
 
@@ -120,6 +123,15 @@ struct ts_app {
     struct ts_field **by_code; /* n_fields pointers sorted by code */
     const struct ts_field *record_number, *creator, *modifier, *created_time, *updated_time;
     json_t *def; /* the deployed settings (owns every string above) */
+    /* formulas (formula/formula.h): fields in the order they are computed */
+    const struct ts_field **formulas;
+    int n_formulas;
+    int precision_digits, precision_places, rounding; /* numberPrecision; enum ts_round */
+    struct {
+        const struct ts_field *field; /* NULL: every formula compiled */
+        int msg;                      /* enum ts_msg */
+        const char *arg;
+    } formula_problem;
 };
 
 static inline enum ts_fkind ts_field_kind(const struct ts_field *f)

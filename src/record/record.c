@@ -14,6 +14,7 @@
 #include "base/str.h"
 #include "base/tstime.h"
 #include "files/files.h"
+#include "formula/formula.h"
 #include "model/user.h"
 #include "store/store.h"
 
@@ -182,7 +183,7 @@ static void parse_rows(struct ts_ctx *cx, const struct ts_app *app, const struct
         const json_t *entry;
         json_object_foreach ((json_t *)vals, code, entry) {
             const struct ts_field *g = ts_app_field(app, code);
-            if (!g || g->table != t)
+            if (!g || g->table != t || g->formula || g->type == TS_F_CALC)
                 continue;
             if (!json_is_object(entry)) {
                 ts_fail_field(cx, key(cx, rp, g, "value"), TS_M_BAD_VALUE_SHAPE);
@@ -375,8 +376,11 @@ static bool writable(const struct ts_field *f, bool is_add)
     case TS_F_CREATED_TIME:
     case TS_F_UPDATED_TIME:
         return is_add;
+    case TS_F_CALC:
+        return false;
     default:
-        return ts_field_kind(f) != TS_K_SYS && ts_field_kind(f) != TS_K_NONE;
+        /* a text field with a formula takes no value: it is computed */
+        return ts_field_kind(f) != TS_K_SYS && ts_field_kind(f) != TS_K_NONE && !f->formula;
     }
 }
 
@@ -968,9 +972,6 @@ int ts_record_add(struct ts_ctx *cx, const struct ts_app *app, const json_t *rec
     apply_defaults(cx, app, r->vals, NULL);
     if (!cx->err.code && resolve_written(cx, app, r->vals, NULL, prefix, NULL) < 0)
         return -1;
-    validate(cx, app, r, r, 0, prefix);
-    if (cx->err.code)
-        return -1;
     int64_t now = cx->now - cx->now % 60;
     const struct ts_value *cv =
         app->creator ? &r->vals[ts_app_field_index(app, app->creator)] : NULL;
@@ -984,7 +985,9 @@ int ts_record_add(struct ts_ctx *cx, const struct ts_app *app, const json_t *rec
     r->modifier = mv && mv->s ? mv->s : r->creator;
     r->created = ct && ct->s ? ct->epoch : now;
     r->updated = ut && ut->s ? ut->epoch : r->created;
-    if (ts_store_record_insert(cx, app, r) < 0)
+    ts_formula_compute(cx, app, r->vals, r);
+    validate(cx, app, r, r, 0, prefix);
+    if (cx->err.code || ts_store_record_insert(cx, app, r) < 0)
         return -1;
     *id = r->id;
     return write_history(cx, app, NULL, r, 1, "ADD");
@@ -1008,13 +1011,22 @@ static int apply_update(struct ts_ctx *cx, const struct ts_app *app, const struc
     merged->vals = TS_NEW_N(cx->arena, struct ts_value, (size_t)app->n_fields);
     for (int i = 0; i < app->n_fields; i++)
         merged->vals[i] = changes->vals[i].set ? changes->vals[i] : old->vals[i];
+    changes->id = old->id;
+    changes->revision = old->revision + 1;
+    changes->modifier = merged->modifier = caller_code(cx);
+    changes->updated = merged->updated = cx->now - cx->now % 60;
+    /* formulas see the merged record; what they give is written too (a table
+     * whose rows hold formulas is rewritten whole) */
+    ts_formula_compute(cx, app, merged->vals, merged);
+    for (int k = 0; k < app->n_formulas; k++) {
+        const struct ts_field *f = app->formulas[k];
+        int i = ts_app_field_index(app, f->table ? f->table : f);
+        changes->vals[i] = merged->vals[i];
+        changes->vals[i].set = true;
+    }
     validate(cx, app, merged, changes, old->id, prefix);
     if (cx->err.code)
         return -1;
-    changes->id = old->id;
-    changes->revision = old->revision + 1;
-    changes->modifier = caller_code(cx);
-    changes->updated = cx->now - cx->now % 60;
     if (ts_store_record_update(cx, app, changes) < 0)
         return -1;
     merged->revision = changes->revision;
@@ -1274,6 +1286,9 @@ static void write_field(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app 
     case TS_F_FILE:
         write_files(w, v);
         break;
+    case TS_F_CALC:
+        ts_jw_str(w, ts_formula_calc_text(cx, f, v->s));
+        break;
     case TS_F_SUBTABLE:
         ts_jw_arr(w);
         for (int k = 0; k < v->n; k++) {
@@ -1408,6 +1423,8 @@ const char *ts_record_text(struct ts_ctx *cx, const struct ts_app *app, const st
             return "";
         ts_datetime_format(v->epoch, t);
         return ts_arena_strdup(cx->arena, t);
+    case TS_F_CALC:
+        return ts_formula_calc_text(cx, f, v->s);
     default:
         if (ts_field_kind(f) == TS_K_MULTI || ts_field_kind(f) == TS_K_FILES) {
             /* several values on separate lines of one cell, as cli-kintone;
