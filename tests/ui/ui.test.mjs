@@ -610,3 +610,43 @@ test("18. a facility registry from the real CSV, incident reports that look a fa
   await page.getByRole("link", { name: "送迎車内での転倒" }).click();
   await page.getByRole("cell", { name: "看護師が確認し、家族へ連絡" }).waitFor();
 });
+
+test("19. calculated fields: a formula explained when it cannot work, results shown after saving", async () => {
+  await page.goto(server.base + "/#/");
+  await page.getByRole("button", { name: /アプリを作成/ }).click();
+  await page.getByLabel("アプリ名").fill("見積");
+  await page.getByRole("dialog").getByRole("button", { name: "アプリを作成" }).click();
+  await page.getByText("パーツをフォームへドラッグ").waitFor();
+  await page.locator(".palette-item", { hasText: "数値" }).click();
+  await fieldDialog("単価", "price");
+  await page.locator(".palette-item", { hasText: "数値" }).click();
+  await fieldDialog("数量", "qty");
+  await page.locator(".palette-item", { hasText: "計算" }).click();
+  await fieldDialog("金額", "total", async (d) => {
+    await d.getByLabel("計算式").fill("price × qty");
+    await d.getByLabel("表示形式").selectOption("NUMBER_DIGIT");
+  });
+  await page.locator(".palette-item", { hasText: "文字列(1行)" }).click();
+  await fieldDialog("表示", "label", async (d) => {
+    await d.getByLabel("自動計算する").check();
+    await d.getByLabel("計算式").fill('YEN(total) & "（" & qty & "点）"');
+  });
+  // a formula that cannot work: the reason, in words, where the user is
+  await page.getByRole("button", { name: "アプリを更新" }).click();
+  await page.getByRole("alert").getByText(/「金額」の計算式は使えません/).waitFor();
+  await shot("34-formula-explained");
+  await page.getByRole("button", { name: "編集: 金額" }).click();
+  await page.getByRole("dialog").getByLabel("計算式").fill("price * qty");
+  await page.getByRole("dialog").getByRole("button", { name: "OK" }).click();
+  await updateApp();
+  const app = /#\/apps\/(\d+)/.exec(page.url())[1];
+  await page.goto(`${server.base}/#/apps/${app}/new`);
+  await page.getByLabel("単価").fill("1250");
+  await page.getByLabel("数量").fill("3");
+  await page.getByText("保存すると計算されます").first().waitFor();
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await page.getByRole("button", { name: "編集" }).waitFor();
+  await page.getByText("3750").waitFor();
+  await page.getByText("¥3,750（3点）").waitFor();
+  await shot("35-calculated-record");
+});

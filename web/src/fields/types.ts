@@ -4,7 +4,7 @@
 // an input in fields/inputs.tsx.
 import type { FieldProp } from "../api";
 
-export type Setting = "required" | "unique" | "default" | "options" | "range" | "length" | "unit" | "digit" | "nowDefault" | "align";
+export type Setting = "required" | "unique" | "default" | "options" | "range" | "length" | "unit" | "digit" | "nowDefault" | "align" | "expression" | "format";
 
 export interface FieldType {
   type: string;
@@ -17,7 +17,7 @@ export interface FieldType {
 }
 
 // What a table may hold (kintone's rule: no tables, groups or related records).
-export const INNER_TYPES = ["SINGLE_LINE_TEXT", "NUMBER", "MULTI_LINE_TEXT", "DATE", "TIME", "DATETIME",
+export const INNER_TYPES = ["SINGLE_LINE_TEXT", "NUMBER", "CALC", "MULTI_LINE_TEXT", "DATE", "TIME", "DATETIME",
   "DROP_DOWN", "RADIO_BUTTON", "CHECK_BOX", "MULTI_SELECT", "USER_SELECT", "LINK", "FILE"];
 
 const TEXT_OPS = ["eq", "ne", "in", "notin", "like", "notlike"];
@@ -25,7 +25,7 @@ const CMP = ["eq", "ne", "lt", "gt", "le", "ge"];
 const CHOICE = ["in", "notin"];
 
 export const FIELD_TYPES: FieldType[] = [
-  { type: "SINGLE_LINE_TEXT", settings: ["required", "unique", "default", "length"], ops: TEXT_OPS },
+  { type: "SINGLE_LINE_TEXT", settings: ["required", "unique", "default", "length", "expression"], ops: TEXT_OPS },
   { type: "MULTI_LINE_TEXT", settings: ["required", "default"], ops: ["like", "notlike", "empty", "notempty"] },
   { type: "RICH_TEXT", settings: ["required", "default"], ops: ["like", "notlike"] },
   { type: "NUMBER", settings: ["required", "unique", "default", "range", "unit", "digit"], ops: [...CMP, "in", "notin"] },
@@ -38,6 +38,7 @@ export const FIELD_TYPES: FieldType[] = [
   { type: "MULTI_SELECT", settings: ["required", "default", "options"], ops: CHOICE },
   { type: "USER_SELECT", settings: ["required"], ops: CHOICE },
   { type: "LINK", settings: ["required", "unique", "default", "length"], ops: TEXT_OPS },
+  { type: "CALC", settings: ["expression", "format", "unit"], ops: [...CMP, "in", "notin"] },
   { type: "FILE", settings: ["required"], ops: ["like", "notlike", "empty", "notempty"] },
   { type: "SUBTABLE", settings: [], ops: [] },
   // a text field that copies from another app: a SINGLE_LINE_TEXT with `lookup`

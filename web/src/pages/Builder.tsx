@@ -201,6 +201,14 @@ export function Builder({ appId }: { appId: string }) {
     }
   };
 
+  // why the app could not be updated; the message names the field concerned: mark it
+  const failed = (msg: string) => {
+    setDeployError(msg);
+    const code = Object.keys(fields).find((c) => msg.includes(`「${fields[c].label}」`) || msg.includes(`"${fields[c].label}"`)) ??
+      Object.keys(fields).find((c) => msg.includes(c));
+    if (code) setFieldErrors({ [code]: msg });
+  };
+
   const deploy = async () => {
     setDeployError("");
     setFieldErrors({});
@@ -213,18 +221,11 @@ export function Builder({ appId }: { appId: string }) {
         const st = s.apps[0];
         if (st.status === "PROCESSING") { await new Promise((r) => setTimeout(r, 500)); continue; }
         if (st.status === "SUCCESS") notify(t("appUpdated"));
-        else {
-          const msg = st.message || st.status;
-          setDeployError(msg);
-          // the message names the field concerned: mark it
-          const code = Object.keys(fields).find((c) => msg.includes(`「${fields[c].label}」`) || msg.includes(`"${fields[c].label}"`)) ??
-            Object.keys(fields).find((c) => msg.includes(c));
-          if (code) setFieldErrors({ [code]: msg });
-        }
+        else failed(st.message || st.status);
         break;
       }
     } catch (e) {
-      setDeployError(explain(e));
+      failed(explain(e));
     } finally {
       setBusy("");
     }

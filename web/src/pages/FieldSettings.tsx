@@ -3,7 +3,7 @@ import { useState } from "preact/hooks";
 import type { FieldProp } from "../api";
 import { fieldType, optionList } from "../fields/types";
 import { FieldInput } from "../fields/inputs";
-import { t } from "../i18n";
+import { t, type Key } from "../i18n";
 import { Dialog } from "../ui/feedback";
 import type { Item } from "./Builder";
 import { InnerFields, LookupSettings, ReferenceSettings } from "./LinkSettings";
@@ -119,6 +119,26 @@ export function FieldSettings(p: {
             <span><label for="fs-minl">{t("minLength")}</label><input id="fs-minl" inputMode="numeric" value={f.minLength ?? ""} onInput={str("minLength")} /></span>
             <span><label for="fs-maxl">{t("maxLength")}</label><input id="fs-maxl" inputMode="numeric" value={f.maxLength ?? ""} onInput={str("maxLength")} /></span>
           </div>
+        )}
+        {has("expression") && f.type === "SINGLE_LINE_TEXT" && !f.lookup && (
+          <label class="check"><input type="checkbox" checked={f.expression !== undefined && f.expression !== ""}
+            onChange={(e) => set({ expression: (e.target as HTMLInputElement).checked ? "\"\"" : "" })} /> {t("autoCalc")}</label>
+        )}
+        {has("expression") && (f.type === "CALC" || f.expression) && (
+          <>
+            <label for="fs-expr">{t("expression")}</label>
+            <textarea id="fs-expr" rows={3} value={f.expression ?? ""} aria-describedby="fs-expr-hint"
+              onInput={(e) => set({ expression: (e.target as HTMLTextAreaElement).value })} />
+            <p class="hint" id="fs-expr-hint">{t("expressionHint")}</p>
+          </>
+        )}
+        {has("format") && (
+          <>
+            <label for="fs-format">{t("calcFormat")}</label>
+            <select id="fs-format" value={f.format ?? "NUMBER"} onChange={str("format")}>
+              {["NUMBER", "NUMBER_DIGIT", "DATETIME", "DATE", "TIME", "HOUR_MINUTE", "DAY_HOUR_MINUTE"].map((x) => <option value={x}>{t(("fmt_" + x) as Key)}</option>)}
+            </select>
+          </>
         )}
         {has("digit") && <label class="check"><input type="checkbox" checked={!!f.digit} onChange={bool("digit")} /> {t("digit")}</label>}
         {has("unit") && (

@@ -30,9 +30,12 @@ function defaults(fields: Record<string, FieldProp>): Values {
   return v;
 }
 
-// Fields a lookup fills in: shown, not typed into.
+// Fields a lookup fills in, and calculated ones: shown, not typed into.
 const lookupTargets = (fields: Record<string, FieldProp>) =>
-  new Set(Object.values(fields).flatMap((f) => (f.lookup?.fieldMappings ?? []).map((m: { field: string }) => m.field)));
+  new Set([
+    ...Object.values(fields).flatMap((f) => (f.lookup?.fieldMappings ?? []).map((m: { field: string }) => m.field)),
+    ...Object.values(fields).filter((f) => f.type === "CALC" || f.expression).map((f) => f.code),
+  ]);
 
 // Field codes of a server error: "record.<code>.value", "record[<code>].value".
 export function errorsByField(e: unknown): Record<string, string> {
@@ -156,7 +159,10 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
             onChange={(v) => { setValues({ ...values, [f.code]: v }); setDirty(true); }}
             onPatch={(patch) => { setValues({ ...values, ...patch }); setDirty(true); }} />
         ) : (
-          <Value field={f} value={editing ? values[f.code] : record?.[f.code]?.value} />
+          <>
+            <Value field={f} value={editing ? values[f.code] : record?.[f.code]?.value} />
+            {editing && (f.type === "CALC" || f.expression) && <small class="muted">{t("calculatedOnSave")}</small>}
+          </>
         )}
         {err && <span id={id + "-err"} class="field-error" role="alert">{err}</span>}
       </div>
