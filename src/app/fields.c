@@ -584,9 +584,10 @@ static void table_row_sync(json_t *row, const json_t *table)
         json_array_foreach (old, i, e)
             if (ts_str_eq(json_string_value(json_object_get(e, "code")), code))
                 size = json_object_get(e, "size");
-        json_array_append_new(elems, json_pack("{s:s, s:s, s:O}", "type",
+        json_array_append_new(elems, json_pack("{s:s, s:s, s:o}", "type",
                                                json_string_value(json_object_get(p, "type")),
-                                               "code", code, "size", size ? size : json_object()));
+                                               "code", code, "size",
+                                               size ? json_incref(size) : json_object()));
     }
     json_object_set_new(row, "fields", elems);
 }
@@ -889,10 +890,9 @@ static json_t *check_rows(struct ts_ctx *cx, json_t *fields, json_t *rows, const
                               code ? code : "");
                 continue;
             }
-            json_t *r = json_pack("{s:s, s:s, s:O}", "type", "SUBTABLE", "code", code, "fields",
-                                  json_is_array(json_object_get(row, "fields"))
-                                      ? json_object_get(row, "fields")
-                                      : json_array());
+            json_t *given = json_object_get(row, "fields");
+            json_t *r = json_pack("{s:s, s:s, s:o}", "type", "SUBTABLE", "code", code, "fields",
+                                  json_is_array(given) ? json_incref(given) : json_array());
             table_row_sync(r, f);
             json_array_append_new(out, r);
             continue;

@@ -633,7 +633,8 @@ test("19. calculated fields: a formula explained when it cannot work, results sh
   });
   // a formula that cannot work: the reason, in words, where the user is
   await page.getByRole("button", { name: "アプリを更新" }).click();
-  await page.getByRole("alert").getByText(/「金額」の計算式は使えません/).waitFor();
+  await page.locator(".error-box").getByText(/「金額」の計算式は使えません/).waitFor();
+  await page.locator(".item.has-error", { hasText: "金額" }).waitFor(); // and the field is marked
   await shot("34-formula-explained");
   await page.getByRole("button", { name: "編集: 金額" }).click();
   await page.getByRole("dialog").getByLabel("計算式").fill("price * qty");
