@@ -584,10 +584,10 @@ static void table_row_sync(json_t *row, const json_t *table)
         json_array_foreach (old, i, e)
             if (ts_str_eq(json_string_value(json_object_get(e, "code")), code))
                 size = json_object_get(e, "size");
-        json_array_append_new(elems, json_pack("{s:s, s:s, s:o}", "type",
-                                               json_string_value(json_object_get(p, "type")),
-                                               "code", code, "size",
-                                               size ? json_incref(size) : json_object()));
+        json_array_append_new(elems,
+                              json_pack("{s:s, s:s, s:o}", "type",
+                                        json_string_value(json_object_get(p, "type")), "code", code,
+                                        "size", size ? json_incref(size) : json_object()));
     }
     json_object_set_new(row, "fields", elems);
 }

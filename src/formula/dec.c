@@ -95,22 +95,24 @@ static long align(mpz_t x, mpz_t y, const struct ts_dec *a, const struct ts_dec 
     return e;
 }
 
-void ts_dec_add(struct ts_dec *out, const struct ts_dec *a, const struct ts_dec *b)
+static void add_signed(struct ts_dec *out, const struct ts_dec *a, const struct ts_dec *b,
+                       bool subtract)
 {
     mpz_t x, y;
     mpz_inits(x, y, NULL);
     out->e = align(x, y, a, b);
-    mpz_add(out->m, x, y);
+    (subtract ? mpz_sub : mpz_add)(out->m, x, y);
     mpz_clears(x, y, NULL);
+}
+
+void ts_dec_add(struct ts_dec *out, const struct ts_dec *a, const struct ts_dec *b)
+{
+    add_signed(out, a, b, false);
 }
 
 void ts_dec_sub(struct ts_dec *out, const struct ts_dec *a, const struct ts_dec *b)
 {
-    mpz_t x, y;
-    mpz_inits(x, y, NULL);
-    out->e = align(x, y, a, b);
-    mpz_sub(out->m, x, y);
-    mpz_clears(x, y, NULL);
+    add_signed(out, a, b, true);
 }
 
 void ts_dec_mul(struct ts_dec *out, const struct ts_dec *a, const struct ts_dec *b)

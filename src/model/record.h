@@ -10,6 +10,8 @@
 #ifndef TS_MODEL_RECORD_H
 #define TS_MODEL_RECORD_H
 
+#include "base/arena.h"
+#include "base/jw.h"
 #include "model/schema.h"
 
 struct ts_file {
@@ -43,5 +45,10 @@ struct ts_record {
     int64_t created, updated;       /* epoch seconds, minute precision */
     struct ts_value *vals;          /* app->n_fields entries */
 };
+
+/* Attachments as JSON [{contentType, fileKey, name, size:"bytes"}]: written,
+ * and read into v (strings copied into a). */
+void ts_files_write(struct ts_jw *w, const struct ts_value *v);
+void ts_files_read(struct ts_arena *a, const json_t *arr, struct ts_value *v);
 
 #endif

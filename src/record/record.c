@@ -811,22 +811,6 @@ static int resolve_written(struct ts_ctx *cx, const struct ts_app *app, struct t
 
 /* ---------------------------------------------------------------- history */
 
-static void write_files(struct ts_jw *w, const struct ts_value *v)
-{
-    ts_jw_arr(w);
-    for (int i = 0; i < v->n; i++) {
-        const struct ts_file *file = &v->files[i];
-        ts_jw_obj(w);
-        ts_jw_kstr(w, "contentType", file->type);
-        ts_jw_kstr(w, "fileKey", file->key);
-        ts_jw_kstr(w, "name", file->name);
-        ts_jw_key(w, "size");
-        ts_jw_i64_str(w, file->size);
-        ts_jw_obj_end(w);
-    }
-    ts_jw_arr_end(w);
-}
-
 /* A value in history: null when empty, a string, a list of strings, the files,
  * or a table's rows as [{id, value:{code: value}}]. */
 static void value_json(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *app,
@@ -837,7 +821,7 @@ static void value_json(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *
         return;
     }
     if (ts_field_kind(f) == TS_K_FILES) {
-        write_files(w, v);
+        ts_files_write(w, v);
         return;
     }
     if (ts_field_kind(f) == TS_K_TABLE) {
@@ -1135,16 +1119,7 @@ static void from_history(struct ts_ctx *cx, const struct ts_app *app, const stru
     size_t n = json_array_size(j), i;
     const json_t *e;
     if (ts_field_kind(f) == TS_K_FILES) {
-        v->files = TS_NEW_N(cx->arena, struct ts_file, n ? n : 1);
-        json_array_foreach (j, i, e) {
-            struct ts_file *file = &v->files[v->n++];
-            file->key =
-                ts_arena_strdup(cx->arena, json_string_value(json_object_get(e, "fileKey")));
-            file->name = ts_arena_strdup(cx->arena, json_string_value(json_object_get(e, "name")));
-            file->type =
-                ts_arena_strdup(cx->arena, json_string_value(json_object_get(e, "contentType")));
-            ts_parse_i64(json_string_value(json_object_get(e, "size")), &file->size);
-        }
+        ts_files_read(cx->arena, j, v);
         return;
     }
     if (ts_field_kind(f) == TS_K_TABLE) {
@@ -1284,7 +1259,7 @@ static void write_field(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app 
         ts_jw_str(w, v->s);
         break; /* null when empty, as kintone */
     case TS_F_FILE:
-        write_files(w, v);
+        ts_files_write(w, v);
         break;
     case TS_F_CALC:
         ts_jw_str(w, ts_formula_calc_text(cx, f, v->s));

@@ -3,11 +3,8 @@
  * calculation and as a text field's formula: it must compile and compute, or
  * say why not; never crash, leak or hang.
  */
-#include "base/common.h"
-#include "app/app.h"
+#include "fuzz_app.h"
 #include "formula/formula.h"
-
-#include <sodium.h>
 
 static const char DEF[] =
     "{\"fields\":{"
@@ -35,18 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct ts_app *app;
     if (size > 4096)
         return 0;
-    if (!app) {
-        if (sodium_init() < 0)
-            abort();
-        struct ts_ctx boot = {.arena = ts_arena_new()};
-        json_t *def = json_loads(DEF, 0, NULL);
-        struct ts_app_row row = {.id = 1, .code = "", .name = "fuzz"};
-        app = ts_app_build(&boot, &row, def);
-        json_decref(def);
-        ts_arena_free(boot.arena);
-        if (!app)
-            abort();
-    }
+    if (!app)
+        app = fuzz_app(DEF);
     struct ts_ctx cx;
     ts_ctx_init(&cx, NULL);
     char *text = ts_arena_strndup(cx.arena, (const char *)data, size);

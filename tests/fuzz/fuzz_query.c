@@ -2,11 +2,8 @@
  * tests/fuzz/fuzz_query.c - the query language on arbitrary input: it must
  * answer with a plan or a kintone error, never crash, leak or hang.
  */
-#include "base/common.h"
-#include "app/app.h"
+#include "fuzz_app.h"
 #include "query/query.h"
-
-#include <sodium.h>
 
 static const char DEF[] =
     "{\"fields\":{"
@@ -36,18 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct ts_app *app;
     if (size > 70000)
         return 0;
-    if (!app) {
-        if (sodium_init() < 0)
-            abort();
-        struct ts_ctx boot = {.arena = ts_arena_new()};
-        json_t *def = json_loads(DEF, 0, NULL);
-        struct ts_app_row row = {.id = 1, .code = "", .name = "fuzz"};
-        app = ts_app_build(&boot, &row, def);
-        json_decref(def);
-        ts_arena_free(boot.arena);
-        if (!app)
-            abort();
-    }
+    if (!app)
+        app = fuzz_app(DEF);
     struct ts_ctx cx;
     ts_ctx_init(&cx, NULL);
     char *text = ts_arena_strndup(cx.arena, (const char *)data, size);

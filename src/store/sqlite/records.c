@@ -296,7 +296,7 @@ static const char *join_multi(struct ts_ctx *cx, const struct ts_value *v)
     return s;
 }
 
-/* Attachments as stored: the API's value shape, [{fileKey,name,contentType,size}]. */
+/* Attachments as stored: the API's value shape. */
 static const char *files_json(struct ts_ctx *cx, const struct ts_value *v)
 {
     if (v->n == 0)
@@ -305,18 +305,7 @@ static const char *files_json(struct ts_ctx *cx, const struct ts_value *v)
     struct ts_jw w;
     ts_buf_init(&b);
     ts_jw_init(&w, &b);
-    ts_jw_arr(&w);
-    for (int i = 0; i < v->n; i++) {
-        const struct ts_file *f = &v->files[i];
-        ts_jw_obj(&w);
-        ts_jw_kstr(&w, "fileKey", f->key);
-        ts_jw_kstr(&w, "name", f->name);
-        ts_jw_kstr(&w, "contentType", f->type);
-        ts_jw_key(&w, "size");
-        ts_jw_i64_str(&w, f->size);
-        ts_jw_obj_end(&w);
-    }
-    ts_jw_arr_end(&w);
+    ts_files_write(&w, v);
     char *s = ts_arena_strndup(cx->arena, b.p, b.len);
     ts_buf_release(&b);
     return s;
@@ -642,25 +631,10 @@ static void split_multi(struct ts_ctx *cx, const char *s, struct ts_value *v)
     }
 }
 
-static const char *json_str(struct ts_ctx *cx, const json_t *j)
-{
-    const char *s = json_string_value(j);
-    return s ? ts_arena_strdup(cx->arena, s) : "";
-}
-
 static void parse_files(struct ts_ctx *cx, const char *s, struct ts_value *v)
 {
     json_t *j = json_loads(s, 0, NULL);
-    size_t n = json_array_size(j), i;
-    v->files = TS_NEW_N(cx->arena, struct ts_file, n ? n : 1);
-    const json_t *e;
-    json_array_foreach (j, i, e) {
-        struct ts_file *f = &v->files[v->n++];
-        f->key = json_str(cx, json_object_get(e, "fileKey"));
-        f->name = json_str(cx, json_object_get(e, "name"));
-        f->type = json_str(cx, json_object_get(e, "contentType"));
-        ts_parse_i64(json_string_value(json_object_get(e, "size")), &f->size);
-    }
+    ts_files_read(cx->arena, j, v);
     json_decref(j);
 }
 

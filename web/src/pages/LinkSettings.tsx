@@ -40,6 +40,21 @@ function FieldSelect({ id, fields, value, onChange, label }: { id: string; field
   );
 }
 
+// Fields to tick, kept in the order they were ticked.
+function FieldChecks({ legend, fields, value, onChange }: { legend: string; fields: FieldProp[]; value: string[]; onChange: (v: string[]) => void }) {
+  return (
+    <fieldset>
+      <legend>{legend}</legend>
+      <div class="choices">
+        {fields.map((f) => {
+          const on = value.includes(f.code);
+          return <label><input type="checkbox" checked={on} onChange={() => onChange(on ? value.filter((c) => c !== f.code) : [...value, f.code])} /> {f.label}</label>;
+        })}
+      </div>
+    </fieldset>
+  );
+}
+
 const DATA = (f: FieldProp) => !["SUBTABLE", "REFERENCE_TABLE", "GROUP", "LABEL", "SPACER", "HR", "STATUS", "STATUS_ASSIGNEE", "CATEGORY", "__ID__", "__REVISION__"].includes(f.type);
 
 export interface LookupProp {
@@ -81,15 +96,7 @@ export function LookupSettings({ lookup: lk, own, onChange }: { lookup: LookupPr
         ))}
       </ol>
       <button type="button" onClick={() => set({ fieldMappings: [...maps, { field: "", relatedField: "" }] })}>＋ {t("addCopy")}</button>
-      <fieldset>
-        <legend>{t("lookupPickerFields")}</legend>
-        <div class="choices">
-          {srcFields.map((f) => {
-            const on = lk.lookupPickerFields.includes(f.code);
-            return <label><input type="checkbox" checked={on} onChange={() => set({ lookupPickerFields: on ? lk.lookupPickerFields.filter((c) => c !== f.code) : [...lk.lookupPickerFields, f.code] })} /> {f.label}</label>;
-          })}
-        </div>
-      </fieldset>
+      <FieldChecks legend={t("lookupPickerFields")} fields={srcFields} value={lk.lookupPickerFields} onChange={(v) => set({ lookupPickerFields: v })} />
       <label class="check"><input type="checkbox" checked={!!lk.autoRefresh} onChange={(e) => set({ autoRefresh: (e.target as HTMLInputElement).checked })} /> {t("lookupAutoRefresh")}</label>
     </fieldset>
   );
@@ -122,15 +129,7 @@ export function ReferenceSettings({ reference: ref, own, onChange }: { reference
         <span><label for="ref-theirs">{t("refOtherField")}</label>
           <FieldSelect id="ref-theirs" fields={srcFields} value={ref.condition.relatedField} onChange={(v) => set({ condition: { ...ref.condition, relatedField: v } })} /></span>
       </div>
-      <fieldset>
-        <legend>{t("refDisplay")}</legend>
-        <div class="choices">
-          {srcFields.map((f) => {
-            const on = ref.displayFields.includes(f.code);
-            return <label><input type="checkbox" checked={on} onChange={() => set({ displayFields: on ? ref.displayFields.filter((c) => c !== f.code) : [...ref.displayFields, f.code] })} /> {f.label}</label>;
-          })}
-        </div>
-      </fieldset>
+      <FieldChecks legend={t("refDisplay")} fields={srcFields} value={ref.displayFields} onChange={(v) => set({ displayFields: v })} />
       <div class="pair">
         <span><label for="ref-sort">{t("refSortField")}</label>
           <FieldSelect id="ref-sort" fields={srcFields} value={sortField ?? ""} onChange={(v) => set({ sort: v ? `${v} ${sortDir || "desc"}` : "" })} /></span>
