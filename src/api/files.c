@@ -75,27 +75,59 @@ static const char *disposition(struct ts_ctx *cx, const char *name)
     return out;
 }
 
-int ts_api_file_download(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+/* The attachment a download key names, if the caller may see its app. */
+static struct ts_file_row *attachment(struct ts_ctx *cx, struct ts_api_req *rq)
 {
-    (void)w;
     const char *key = ts_param_str(rq->params, "fileKey");
     if (!key || !*key) {
         ts_fail_field(cx, "fileKey", TS_M_REQUIRED_PARAM);
-        return -1;
+        return NULL;
     }
     struct ts_file_row *f = ts_store_file_get(cx, key);
     if (!f || !f->attached) {
         if (!cx->err.code)
             ts_fail_arg(cx, TS_E_FILE_NOT_FOUND, key);
-        return -1;
+        return NULL;
     }
-    if (ts_auth_require_app(cx, f->app_id, TS_PERM_VIEW) < 0)
+    return ts_auth_require_app(cx, f->app_id, TS_PERM_VIEW) < 0 ? NULL : f;
+}
+
+int ts_api_file_download(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    (void)w;
+    struct ts_file_row *f = attachment(cx, rq);
+    if (!f)
         return -1;
+    const char *key = f->key;
     int fd = ts_files_open(f->hash);
     if (fd < 0)
         return ts_fail(cx, TS_E_INTERNAL, "file %s: bytes %s missing", key, f->hash);
     rq->body_fd = fd;
     rq->content_type = safe_type(f->type);
     rq->content_disposition = disposition(cx, f->name);
+    return 0;
+}
+
+/* GET /api/thumbnail?fileKey=&size=: a picture attachment made small for
+ * lists and forms (the field's thumbnailSize: 50, 150, 250 or 500). */
+int ts_api_thumbnail(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    (void)w;
+    int64_t size;
+    if (ts_param_int(cx, rq->params, "size", 150, 1, &size) < 0)
+        return -1;
+    if (size != 50 && size != 150 && size != 250 && size != 500) {
+        ts_fail_field(cx, "size", TS_M_NOT_ENUM);
+        return -1;
+    }
+    struct ts_file_row *f = attachment(cx, rq);
+    if (!f)
+        return -1;
+    const char *type;
+    int fd = ts_files_thumbnail(f->hash, (int)size, &type);
+    if (fd < 0)
+        return ts_fail_arg(cx, TS_E_FILE_NOT_FOUND, f->key); /* not a picture it can read */
+    rq->body_fd = fd;
+    rq->content_type = type;
     return 0;
 }

@@ -24,6 +24,11 @@ int ts_files_init(const char *data_dir)
     return sodium_init() < 0 ? -1 : 0;
 }
 
+const char *ts_files__root(void)
+{
+    return root;
+}
+
 static void blob_path(const char *hash, char *out, size_t n)
 {
     snprintf(out, n, "%s/%.2s/%s", root, hash, hash);
@@ -170,8 +175,10 @@ int ts_files_expire(struct ts_ctx *cx, int64_t now, int64_t max_age)
         char path[4300];
         struct stat st;
         blob_path(e.hashes[i], path, sizeof(path));
-        if (stat(path, &st) == 0 && st.st_mtime < keep_after && unlink(path) == 0)
+        if (stat(path, &st) == 0 && st.st_mtime < keep_after && unlink(path) == 0) {
+            ts_files__forget_thumbnails(e.hashes[i]);
             removed++;
+        }
     }
     return removed;
 }

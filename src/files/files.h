@@ -31,6 +31,15 @@ void ts_upload_abort(struct ts_upload *u);
 /* An open descriptor of the bytes with that hash, or -1. */
 int ts_files_open(const char *hash);
 
+/* A thumbnail of the picture with that hash that fits size x size pixels
+ * (50, 150, 250 or 500), made the first time and kept: an open descriptor and
+ * its Content-Type, or -1 when the bytes are not a picture it can read. */
+int ts_files_thumbnail(const char *hash, int size, const char **type);
+
+/* files.c and thumb.c: the folder, and thumbnails of bytes that are gone */
+const char *ts_files__root(void);
+void ts_files__forget_thumbnails(const char *hash);
+
 /* A new random key for a file (32 letters and digits). */
 void ts_files_new_key(char key[33]);
 

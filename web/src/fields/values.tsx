@@ -26,10 +26,14 @@ export function FileList({ field, files, onRemove }: { field: FieldProp; files: 
   return (
     <ul class="files">
       {files.map((f, i) => {
-        const src = f.fresh ? f.preview : fileUrl(f.fileKey);
+        // a saved picture comes as a thumbnail the server makes; one it cannot read is not shown
+        const src = f.fresh ? f.preview : `/api/thumbnail?fileKey=${encodeURIComponent(f.fileKey)}&size=${px}`;
         return (
           <li>
-            {f.contentType.startsWith("image/") && src && <img src={src} alt={f.name} style={{ maxWidth: px + "px", maxHeight: px + "px" }} loading="lazy" />}
+            {f.contentType.startsWith("image/") && src && (
+              <img src={src} alt={f.name} style={{ maxWidth: px + "px", maxHeight: px + "px" }} loading="lazy"
+                onError={(e) => ((e.target as HTMLImageElement).hidden = true)} />
+            )}
             <span class="file-name">
               {f.fresh ? f.name : <a href={fileUrl(f.fileKey)} download={f.name}>{f.name}</a>} <small>({size(f.size)})</small>
             </span>

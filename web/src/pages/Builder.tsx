@@ -384,7 +384,10 @@ function FormEditor(p: {
 // --- the app's name, description and icon
 const ICONS = ["APP72", "APP36", "APP60", "APP39", "APP42", "APP16"];
 function AppSettings({ appId, onSaved }: { appId: string; onSaved: (name: string) => void }) {
-  const [s, setS] = useState<{ name: string; description: string; icon: { type: string; key: string } } | null>(null);
+  const [s, setS] = useState<{
+    name: string; description: string; icon: { type: string; key: string };
+    numberPrecision: { digits: string; decimalPlaces: string; roundingMode: string };
+  } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => void call("GET", k("/preview/app/settings.json"), { app: appId }).then(setS).catch(setError), [appId]);
@@ -393,7 +396,7 @@ function AppSettings({ appId, onSaved }: { appId: string; onSaved: (name: string
     e.preventDefault();
     setBusy(true);
     try {
-      await withProgress(call("PUT", k("/preview/app/settings.json"), { app: appId, name: s.name, description: s.description, icon: s.icon }));
+      await withProgress(call("PUT", k("/preview/app/settings.json"), { app: appId, name: s.name, description: s.description, icon: s.icon, numberPrecision: s.numberPrecision }));
       onSaved(s.name);
       notify(t("saved"));
       setError(null);
@@ -420,6 +423,22 @@ function AppSettings({ appId, onSaved }: { appId: string; onSaved: (name: string
             </label>
           ))}
         </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t("precision")}</legend>
+        <p class="hint">{t("precisionHint")}</p>
+        <div class="pair">
+          <span><label for="np-digits">{t("precisionDigits")}</label>
+            <input id="np-digits" inputMode="numeric" value={s.numberPrecision.digits} onInput={(e) => setS({ ...s, numberPrecision: { ...s.numberPrecision, digits: (e.target as HTMLInputElement).value } })} /></span>
+          <span><label for="np-places">{t("precisionPlaces")}</label>
+            <input id="np-places" inputMode="numeric" value={s.numberPrecision.decimalPlaces} onInput={(e) => setS({ ...s, numberPrecision: { ...s.numberPrecision, decimalPlaces: (e.target as HTMLInputElement).value } })} /></span>
+        </div>
+        <label for="np-mode">{t("precisionRounding")}</label>
+        <select id="np-mode" value={s.numberPrecision.roundingMode} onChange={(e) => setS({ ...s, numberPrecision: { ...s.numberPrecision, roundingMode: (e.target as HTMLSelectElement).value } })}>
+          <option value="HALF_EVEN">{t("roundHalfEven")}</option>
+          <option value="UP">{t("roundUp")}</option>
+          <option value="DOWN">{t("roundDown")}</option>
+        </select>
       </fieldset>
       {error ? <p class="field-error" role="alert">{explain(error)}</p> : null}
       <div class="actions"><button type="submit" class="primary" disabled={busy}>{t("save")}</button></div>
