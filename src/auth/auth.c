@@ -331,6 +331,15 @@ int ts_auth_require_user(struct ts_ctx *cx)
     return 0;
 }
 
+int ts_auth_require_admin(struct ts_ctx *cx)
+{
+    if (ts_auth_require_user(cx) < 0)
+        return -1;
+    if (!cx->user || !cx->user->admin)
+        return ts_fail(cx, TS_E_NO_PERMISSION, "administrators only");
+    return 0;
+}
+
 int ts_auth_check_csrf(struct ts_ctx *cx, const char *request_token)
 {
     if (!cx->auth || cx->auth->kind != TS_AUTH_SESSION)

@@ -59,6 +59,8 @@ int ts_auth_identify(struct ts_ctx *cx, const struct ts_auth_request *rq);
 int ts_auth_require_app(struct ts_ctx *cx, int64_t app_id, unsigned perm);
 /* For APIs kintone does not open to API tokens (preview/app.json, apps.json). */
 int ts_auth_require_user(struct ts_ctx *cx);
+/* For the organisation's settings: system administrators only (CB_NO02). */
+int ts_auth_require_admin(struct ts_ctx *cx);
 /* A session write must carry the session's request token (CB_NO02 otherwise). */
 int ts_auth_check_csrf(struct ts_ctx *cx, const char *request_token);
 

@@ -16,4 +16,17 @@ struct ts_user {
     bool admin, active;
 };
 
+/* A department (organisation, a tree) or a group (a role): named things a
+ * user belongs to. */
+enum ts_entity_kind { TS_ORG, TS_GROUP };
+
+struct ts_entity {
+    enum ts_entity_kind kind;
+    int64_t id;
+    const char *code, *name, *description;
+    int64_t parent_id;       /* ORG: the department above, 0 at the top */
+    const char *parent_code; /* ORG: its code, NULL at the top */
+    bool primary;            /* in a user's departments: the primary one */
+};
+
 #endif

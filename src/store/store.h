@@ -79,6 +79,36 @@ typedef int ts_user_fn(struct ts_ctx *cx, const struct ts_user *u, void *arg);
 int ts_store_user_each(struct ts_ctx *cx, ts_user_fn *fn, void *arg);
 int64_t ts_store_user_count(struct ts_ctx *cx);
 
+/* Change an account's code, name, e-mail, language, time zone, admin and
+ * active flags (by id). */
+int ts_store_user_update(struct ts_ctx *cx, const struct ts_user *u);
+/* Accounts in id order: those of codes (n_codes > 0) or all, a page at a time. */
+int ts_store_users_page(struct ts_ctx *cx, const char *const *codes, int n_codes, int64_t offset,
+                        int64_t limit, ts_user_fn *fn, void *arg);
+
+/* --- departments and groups (model/user.h, ts_entity) --- */
+int ts_store_entity_add(struct ts_ctx *cx, struct ts_entity *e /* id set on return */);
+int ts_store_entity_update(struct ts_ctx *cx, const struct ts_entity *e);
+/* Delete one, and its memberships. */
+int ts_store_entity_delete(struct ts_ctx *cx, enum ts_entity_kind k, int64_t id);
+/* NULL (cx->err unset) when there is none. */
+struct ts_entity *ts_store_entity_get(struct ts_ctx *cx, enum ts_entity_kind k, const char *code);
+struct ts_entity *ts_store_entity_by_id(struct ts_ctx *cx, enum ts_entity_kind k, int64_t id);
+int64_t ts_store_entity_children(struct ts_ctx *cx, enum ts_entity_kind k, int64_t id);
+typedef int ts_entity_fn(struct ts_ctx *cx, const struct ts_entity *e, void *arg);
+/* In id order: those of codes (n_codes > 0) or all, a page at a time. */
+int ts_store_entity_page(struct ts_ctx *cx, enum ts_entity_kind k, const char *const *codes,
+                         int n_codes, int64_t offset, int64_t limit, ts_entity_fn *fn, void *arg);
+/* A user's departments (with `primary` set) or groups. */
+int ts_store_user_entities(struct ts_ctx *cx, enum ts_entity_kind k, int64_t user_id,
+                           ts_entity_fn *fn, void *arg);
+/* Replace a user's departments (primary: the id of the primary one) or groups. */
+int ts_store_user_entities_set(struct ts_ctx *cx, enum ts_entity_kind k, int64_t user_id,
+                               const int64_t *ids, int n, int64_t primary);
+/* The members of a department or group. */
+int ts_store_entity_users(struct ts_ctx *cx, enum ts_entity_kind k, int64_t id, ts_user_fn *fn,
+                          void *arg);
+
 /* --- browser sessions (the id is stored only as a hash) --- */
 int ts_store_session_add(struct ts_ctx *cx, const unsigned char hash[32], int64_t user_id,
                          const char *csrf, int64_t expires);

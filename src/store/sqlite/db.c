@@ -51,6 +51,20 @@ static const char *const schema[] = {
     "CREATE INDEX IF NOT EXISTS files_hash ON files(hash)",
     "CREATE INDEX IF NOT EXISTS files_uploads ON files(attached, created)",
     /* lookups that keep their copies up to date: which app's field looks up src */
+    /* departments (a tree) and groups; a user's departments, one of them primary */
+    "CREATE TABLE IF NOT EXISTS orgs(id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL"
+    " UNIQUE, name TEXT NOT NULL, parent_id INTEGER NOT NULL DEFAULT 0,"
+    " description TEXT NOT NULL DEFAULT '')",
+    "CREATE INDEX IF NOT EXISTS orgs_parent ON orgs(parent_id)",
+    "CREATE TABLE IF NOT EXISTS user_orgs(user_id INTEGER NOT NULL, org_id INTEGER NOT NULL,"
+    " is_primary INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(user_id, org_id)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS user_orgs_org ON user_orgs(org_id, user_id)",
+    "CREATE TABLE IF NOT EXISTS groups_(id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL"
+    " UNIQUE, name TEXT NOT NULL, parent_id INTEGER NOT NULL DEFAULT 0,"
+    " description TEXT NOT NULL DEFAULT '')",
+    "CREATE TABLE IF NOT EXISTS user_groups(user_id INTEGER NOT NULL, group_id INTEGER NOT NULL,"
+    " PRIMARY KEY(user_id, group_id)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS user_groups_group ON user_groups(group_id, user_id)",
     "CREATE TABLE IF NOT EXISTS lookup_links(src_app INTEGER NOT NULL, app_id INTEGER NOT NULL,"
     " field TEXT NOT NULL, PRIMARY KEY(src_app, app_id, field)) WITHOUT ROWID",
 };
@@ -288,6 +302,16 @@ void db_bind_number(sqlite3_stmt *st, int i, const char *s)
         }
     }
     sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+void db_bind_list(sqlite3_stmt *st, int i, const char *const *v, int n)
+{
+    json_t *arr = json_array();
+    for (int k = 0; k < n; k++)
+        json_array_append_new(arr, json_string(v[k]));
+    char *text = json_dumps(arr, JSON_COMPACT);
+    json_decref(arr);
+    sqlite3_bind_text(st, i, text, -1, free);
 }
 
 /* The shortest decimal text that reads back as d, normalised as kintone's. */

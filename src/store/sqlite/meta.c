@@ -121,6 +121,58 @@ int ts_store_user_each(struct ts_ctx *cx, ts_user_fn *fn, void *arg)
     return ret;
 }
 
+int ts_store_user_update(struct ts_ctx *cx, const struct ts_user *u)
+{
+    sqlite3_stmt *st = db_prep(cx, "UPDATE users SET code=?, name=?, email=?, lang=?, tz=?,"
+                                   " admin=?, active=? WHERE id=?");
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, u->code);
+    db_bind_text(st, 2, u->name);
+    db_bind_text(st, 3, u->email ? u->email : "");
+    db_bind_text(st, 4, u->lang ? u->lang : "auto");
+    db_bind_text(st, 5, u->tz ? u->tz : "Asia/Tokyo");
+    sqlite3_bind_int(st, 6, u->admin);
+    sqlite3_bind_int(st, 7, u->active);
+    sqlite3_bind_int64(st, 8, u->id);
+    if (step_done(cx, st, "user update") < 0)
+        return -1;
+    if (u->active)
+        return 0;
+    /* an account stopped is logged out everywhere */
+    st = db_prep(cx, "DELETE FROM sessions WHERE user_id=?");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, u->id);
+    return step_done(cx, st, "session purge");
+}
+
+int ts_store_users_page(struct ts_ctx *cx, const char *const *codes, int n_codes, int64_t offset,
+                        int64_t limit, ts_user_fn *fn, void *arg)
+{
+    sqlite3_stmt *st =
+        db_prep(cx, n_codes ? "SELECT " USER_COLS " FROM users WHERE code IN (SELECT value FROM"
+                              " json_each(?)) ORDER BY id LIMIT ? OFFSET ?"
+                            : "SELECT " USER_COLS " FROM users ORDER BY id LIMIT ? OFFSET ?");
+    if (!st)
+        return -1;
+    int i = 1;
+    if (n_codes)
+        db_bind_list(st, i++, codes, n_codes);
+    sqlite3_bind_int64(st, i++, limit);
+    sqlite3_bind_int64(st, i, offset);
+    int rc, ret = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(cx, user_row(cx, st), arg) < 0) {
+            ret = -1;
+            break;
+        }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = db_fail(cx, rc, "user list");
+    db_done(st);
+    return ret;
+}
+
 int64_t ts_store_user_count(struct ts_ctx *cx)
 {
     sqlite3_stmt *st = db_prep(cx, "SELECT count(*) FROM users");

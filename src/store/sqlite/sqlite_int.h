@@ -45,7 +45,9 @@ int db_fail(struct ts_ctx *cx, int rc, const char *what);
 /* Run one statement with no result rows. */
 int db_exec(struct ts_ctx *cx, const char *sql);
 
-void db_bind_text(sqlite3_stmt *st, int i, const char *s);           /* NULL binds NULL */
+void db_bind_text(sqlite3_stmt *st, int i, const char *s); /* NULL binds NULL */
+/* Bind strings as one JSON array, for `x IN (SELECT value FROM json_each(?))`. */
+void db_bind_list(sqlite3_stmt *st, int i, const char *const *v, int n);
 const char *db_col_text(struct ts_ctx *cx, sqlite3_stmt *st, int i); /* arena copy or NULL */
 
 /* Bind a NUMBER value: integer when it is one, double when that is exact, text otherwise. */

@@ -1,0 +1,119 @@
+// The organisation: users, departments (a tree, one primary per user) and
+// groups through the cybozu.com User API shapes; only administrators change
+// them; every batch is all or nothing.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { startServer, client, raw, basic, BIN, rejects, makeApp } from "./helpers/server.mjs";
+
+let server;
+const PASSWORD = "staff-password-1";
+const as = (user) => ({ headers: basic(user, PASSWORD) });
+
+before(async () => {
+  server = await startServer();
+});
+after(() => server.stop());
+
+const call = (method, path, body, opts = {}) => raw(server, method, path, { body, ...opts });
+
+test("administrators build the organisation: departments, groups, users, memberships", async () => {
+  let r = await call("POST", "/v1/organizations.json", { organizations: [
+    { code: "city", name: "神戸市" },
+    { code: "welfare", name: "福祉局", parentCode: "city" },
+    { code: "audit", name: "監査指導課", parentCode: "welfare", description: "事業所の指導監査" },
+    { code: "care", name: "介護保険課", parentCode: "welfare" },
+  ] });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  r = await call("POST", "/v1/groups.json", { groups: [{ code: "chiefs", name: "課長" }, { code: "staff", name: "職員" }] });
+  assert.equal(r.status, 200);
+  r = await call("POST", "/v1/users.json", { users: [
+    { code: "tanaka", name: "田中 花子", password: PASSWORD, email: "tanaka@example.jp", locale: "ja", timezone: "Asia/Tokyo" },
+    { code: "suzuki", name: "鈴木 一郎", password: PASSWORD },
+    { code: "sato", name: "佐藤 次郎" },
+  ] });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  r = await call("PUT", "/v1/userOrganizations.json", { userOrganizations: [
+    { code: "tanaka", organizations: ["welfare", "audit"], primaryOrganization: "audit" },
+    { code: "suzuki", organizations: ["audit"] },
+  ] });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  r = await call("PUT", "/v1/userGroups.json", { userGroups: [{ code: "tanaka", groups: ["chiefs", "staff"] }, { code: "suzuki", groups: ["staff"] }] });
+  assert.equal(r.status, 200);
+
+  const orgs = (await call("GET", "/v1/organizations.json")).json.organizations;
+  assert.deepEqual(orgs.map((o) => [o.code, o.parentCode]), [["city", null], ["welfare", "city"], ["audit", "welfare"], ["care", "welfare"]]);
+  assert.equal(orgs[2].description, "事業所の指導監査");
+  const some = (await call("GET", "/v1/organizations.json", undefined, { query: "codes[0]=care&codes[1]=city" })).json.organizations;
+  assert.deepEqual(some.map((o) => o.code), ["city", "care"]);
+  const page = (await call("GET", "/v1/organizations.json", undefined, { query: "offset=1&size=2" })).json.organizations;
+  assert.deepEqual(page.map((o) => o.code), ["welfare", "audit"]);
+
+  const users = (await call("GET", "/v1/users.json", undefined, { query: "codes[0]=tanaka&codes[1]=sato" })).json.users;
+  const tanaka = users.find((u) => u.code === "tanaka");
+  assert.equal(tanaka.name, "田中 花子");
+  assert.equal(tanaka.email, "tanaka@example.jp");
+  assert.equal(tanaka.primaryOrganization, String(orgs[2].id));
+  assert.equal(users.find((u) => u.code === "sato").primaryOrganization, null);
+
+  const mine = (await call("GET", "/v1/user/organizations.json", undefined, { query: "code=tanaka" })).json.organizationTitles;
+  assert.deepEqual(mine.map((t) => [t.organization.code, t.primary]), [["welfare", false], ["audit", true]]);
+  const members = (await call("GET", "/v1/organization/users.json", undefined, { query: "code=audit" })).json.userTitles;
+  assert.deepEqual(members.map((t) => t.user.code).sort(), ["suzuki", "tanaka"]);
+  const groups = (await call("GET", "/v1/user/groups.json", undefined, { query: "code=tanaka" })).json.groups;
+  assert.deepEqual(groups.map((g) => g.code), ["chiefs", "staff"]);
+  const staff = (await call("GET", "/v1/group/users.json", undefined, { query: "code=staff" })).json.users;
+  assert.deepEqual(staff.map((u) => u.code).sort(), ["suzuki", "tanaka"]);
+
+  // a new user signs in; one without a password cannot
+  assert.equal((await raw(server, "GET", "/v1/users.json", as("tanaka"))).status, 200);
+  assert.equal((await raw(server, "GET", "/v1/users.json", { headers: basic("sato", "") })).status, 401);
+});
+
+test("changes: renames, moves, no loops; deleting a department with departments below is refused", async () => {
+  let r = await call("PUT", "/v1/organizations.json", { organizations: [{ code: "care", newCode: "kaigo", name: "介護保険課 (新)", parentCode: "city" }] });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  const care = (await call("GET", "/v1/organizations.json", undefined, { query: "codes[0]=kaigo" })).json.organizations[0];
+  assert.deepEqual([care.name, care.parentCode], ["介護保険課 (新)", "city"]);
+  r = await call("PUT", "/v1/organizations.json", { organizations: [{ code: "city", parentCode: "audit" }] });
+  assert.equal(r.status, 400);
+  assert.ok(r.json.errors["organizations[0].parentCode"]);
+  r = await call("DELETE", "/v1/organizations.json", { codes: ["welfare"] });
+  assert.equal(r.status, 400);
+  assert.match(r.json.errors["codes[0]"].messages[0], /welfare/);
+  r = await call("DELETE", "/v1/organizations.json", { codes: ["kaigo"] });
+  assert.equal(r.status, 200);
+  r = await call("PUT", "/v1/users.json", { users: [{ code: "suzuki", newCode: "suzuki.i", name: "鈴木 一郎", timezone: "Europe/Paris" }] });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  const s = (await call("GET", "/v1/users.json", undefined, { query: "codes[0]=suzuki.i" })).json.users[0];
+  assert.equal(s.timezone, "Europe/Paris");
+});
+
+test("all or nothing, with every problem named; only administrators write", async () => {
+  const before = (await call("GET", "/v1/users.json")).json.users.length;
+  let r = await call("POST", "/v1/users.json", { users: [
+    { code: "ok.user", name: "OK" },
+    { code: "tanaka", name: "again" },
+    { code: "bad code!", name: "x" },
+    { code: "short", name: "p", password: "123" },
+    { code: "tz", name: "t", timezone: "Mars/Base" },
+  ] });
+  assert.equal(r.status, 400);
+  assert.deepEqual(Object.keys(r.json.errors).sort(), ["users[1].code", "users[2].code", "users[3].password", "users[4].timezone"]);
+  assert.equal((await call("GET", "/v1/users.json")).json.users.length, before, "nothing added");
+  for (const [method, path, body] of [
+    ["POST", "/v1/users.json", { users: [{ code: "x", name: "x" }] }],
+    ["PUT", "/v1/userGroups.json", { userGroups: [{ code: "tanaka", groups: [] }] }],
+    ["DELETE", "/v1/groups.json", { codes: ["staff"] }],
+  ]) {
+    r = await raw(server, method, path, { body, ...as("tanaka") });
+    assert.equal(r.status, 403, path);
+    assert.equal(r.json.code, "CB_NO02");
+  }
+  // an account stopped cannot sign in any more
+  r = await call("DELETE", "/v1/users.json", { codes: ["tanaka"] });
+  assert.equal(r.status, 200);
+  assert.equal((await raw(server, "GET", "/v1/users.json", as("tanaka"))).status, 401);
+  const t = (await call("GET", "/v1/users.json", undefined, { query: "codes[0]=tanaka" })).json.users[0];
+  assert.equal(t.valid, false);
+});
