@@ -57,7 +57,7 @@ static int page_params(struct ts_ctx *cx, const json_t *params, struct page *p)
     return 0;
 }
 
-static void write_user(struct ts_jw *w, const struct ts_user *u, int64_t primary)
+static void write_user(struct ts_jw *w, const struct ts_user *u)
 {
     ts_jw_obj(w);
     ts_jw_kid(w, "id", u->id);
@@ -68,28 +68,18 @@ static void write_user(struct ts_jw *w, const struct ts_user *u, int64_t primary
     ts_jw_kstr(w, "locale", u->lang);
     ts_jw_kstr(w, "timezone", u->tz);
     ts_jw_key(w, "primaryOrganization");
-    if (primary > 0)
-        ts_jw_i64_str(w, primary);
+    if (u->primary_org > 0)
+        ts_jw_i64_str(w, u->primary_org);
     else
         ts_jw_null(w);
     ts_jw_kbool(w, "administrator", u->admin);
     ts_jw_obj_end(w);
 }
 
-static int find_primary(struct ts_ctx *cx, const struct ts_entity *e, void *arg)
-{
-    (void)cx;
-    if (e->primary)
-        *(int64_t *)arg = e->id;
-    return 0;
-}
-
 static int user_out(struct ts_ctx *cx, const struct ts_user *u, void *arg)
 {
-    int64_t primary = 0;
-    if (ts_store_user_entities(cx, TS_ORG, u->id, find_primary, &primary) < 0)
-        return -1;
-    write_user(arg, u, primary);
+    (void)cx;
+    write_user(arg, u);
     return 0;
 }
 

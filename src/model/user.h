@@ -14,6 +14,8 @@ struct ts_user {
     const char *pwhash; /* Argon2id string (libsodium) */
     int64_t pw_version; /* bumped on every password change: invalidates caches */
     bool admin, active;
+    int64_t primary_org;          /* the primary department's id, 0 if none */
+    const char *primary_org_code; /* and its code, NULL if none */
 };
 
 /* A department (organisation, a tree) or a group (a role): named things a

@@ -18,7 +18,12 @@ static int step_done(struct ts_ctx *cx, sqlite3_stmt *st, const char *what)
 
 /* ---------------------------------------------------------------- users */
 
-#define USER_COLS "id,code,name,email,lang,tz,pwhash,pw_version,admin,active"
+/* the account and its primary department, in one read */
+#define USER_COLS                                                                                  \
+    "u.id,u.code,u.name,u.email,u.lang,u.tz,u.pwhash,u.pw_version,u.admin,u.active,o.id,o.code"
+#define USER_FROM                                                                                  \
+    " FROM users u LEFT JOIN user_orgs m ON m.user_id=u.id AND m.is_primary=1"                    \
+    " LEFT JOIN orgs o ON o.id=m.org_id"
 
 static struct ts_user *user_row(struct ts_ctx *cx, sqlite3_stmt *st)
 {
@@ -33,6 +38,8 @@ static struct ts_user *user_row(struct ts_ctx *cx, sqlite3_stmt *st)
     u->pw_version = sqlite3_column_int64(st, 7);
     u->admin = sqlite3_column_int(st, 8) != 0;
     u->active = sqlite3_column_int(st, 9) != 0;
+    u->primary_org = sqlite3_column_int64(st, 10);
+    u->primary_org_code = db_col_text(cx, st, 11);
     return u;
 }
 
@@ -50,7 +57,7 @@ static struct ts_user *user_one(struct ts_ctx *cx, sqlite3_stmt *st)
 
 struct ts_user *ts_store_user_by_code(struct ts_ctx *cx, const char *code)
 {
-    sqlite3_stmt *st = db_prep(cx, "SELECT " USER_COLS " FROM users WHERE code=?");
+    sqlite3_stmt *st = db_prep(cx, "SELECT " USER_COLS USER_FROM " WHERE u.code=?");
     if (!st)
         return NULL;
     db_bind_text(st, 1, code);
@@ -59,7 +66,7 @@ struct ts_user *ts_store_user_by_code(struct ts_ctx *cx, const char *code)
 
 struct ts_user *ts_store_user_by_id(struct ts_ctx *cx, int64_t id)
 {
-    sqlite3_stmt *st = db_prep(cx, "SELECT " USER_COLS " FROM users WHERE id=?");
+    sqlite3_stmt *st = db_prep(cx, "SELECT " USER_COLS USER_FROM " WHERE u.id=?");
     if (!st)
         return NULL;
     sqlite3_bind_int64(st, 1, id);
@@ -106,7 +113,7 @@ int ts_store_user_set_password(struct ts_ctx *cx, int64_t id, const char *pwhash
 
 int ts_store_user_each(struct ts_ctx *cx, ts_user_fn *fn, void *arg)
 {
-    sqlite3_stmt *st = db_prep(cx, "SELECT " USER_COLS " FROM users ORDER BY id");
+    sqlite3_stmt *st = db_prep(cx, "SELECT " USER_COLS USER_FROM " ORDER BY u.id");
     if (!st)
         return -1;
     int rc, ret = 0;
@@ -151,9 +158,9 @@ int ts_store_users_page(struct ts_ctx *cx, const char *const *codes, int n_codes
                         int64_t limit, ts_user_fn *fn, void *arg)
 {
     sqlite3_stmt *st =
-        db_prep(cx, n_codes ? "SELECT " USER_COLS " FROM users WHERE code IN (SELECT value FROM"
-                              " json_each(?)) ORDER BY id LIMIT ? OFFSET ?"
-                            : "SELECT " USER_COLS " FROM users ORDER BY id LIMIT ? OFFSET ?");
+        db_prep(cx, n_codes ? "SELECT " USER_COLS USER_FROM " WHERE u.code IN (SELECT value FROM"
+                              " json_each(?)) ORDER BY u.id LIMIT ? OFFSET ?"
+                            : "SELECT " USER_COLS USER_FROM " ORDER BY u.id LIMIT ? OFFSET ?");
     if (!st)
         return -1;
     int i = 1;
