@@ -291,6 +291,7 @@ struct ts_query_env ts_api_query_env(struct ts_ctx *cx)
 {
     struct ts_query_env env = {
         .user_code = cx->user ? cx->user->code : "",
+        .primary_org = cx->user ? cx->user->primary_org_code : NULL,
         .tz = cx->user && cx->user->tz ? cx->user->tz : "Asia/Tokyo",
         .now = cx->now,
         .app_of = ts_app_get,

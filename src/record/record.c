@@ -98,6 +98,26 @@ const char *ts_record_user_name(struct ts_ctx *cx, const char *code)
     return e->name;
 }
 
+/* The name of a department or group (kept for the request beside the users'
+ * names, under a key of its own), or of a user; NULL when there is none. */
+static const char *entity_name(struct ts_ctx *cx, enum ts_ftype type, const char *code)
+{
+    if (type != TS_F_ORGANIZATION_SELECT && type != TS_F_GROUP_SELECT)
+        return ts_record_user_name(cx, code);
+    const char *key = ts_arena_printf(cx->arena, "%c\x1f%s", type == TS_F_GROUP_SELECT ? 'g' : 'o', code);
+    for (struct name_entry *e = cx->user_names; e; e = e->next)
+        if (strcmp(e->code, key) == 0)
+            return e->name;
+    struct ts_entity *found =
+        ts_store_entity_get(cx, type == TS_F_GROUP_SELECT ? TS_GROUP : TS_ORG, code);
+    struct name_entry *e = TS_NEW(cx->arena, struct name_entry);
+    e->code = key;
+    e->name = found ? found->name : NULL;
+    e->next = cx->user_names;
+    cx->user_names = e;
+    return e->name;
+}
+
 /* ---------------------------------------------------------------- keys */
 
 static const char *key(struct ts_ctx *cx, const char *prefix, const struct ts_field *f,
@@ -302,18 +322,14 @@ static void parse_value(struct ts_ctx *cx, const struct ts_app *app, const struc
                 ts_fail_field(cx, value_key(cx, prefix, f), TS_M_BAD_VALUE_SHAPE);
                 continue;
             }
-            if (f->type == TS_F_ORGANIZATION_SELECT) {
-                ts_fail_arg(cx, TS_E_ORG_NOT_FOUND, code);
-                return;
-            }
-            if (f->type == TS_F_GROUP_SELECT) {
-                ts_fail_arg(cx, TS_E_GROUP_NOT_FOUND, code);
-                return;
-            }
-            if (!ts_record_user_name(cx, code)) {
+            if (!entity_name(cx, f->type, code)) {
                 if (cx->err.code && cx->err.code != TS_E_INVALID_INPUT)
                     return;
-                ts_fail_arg(cx, TS_E_USER_NOT_FOUND, code);
+                ts_fail_arg(cx,
+                            f->type == TS_F_ORGANIZATION_SELECT ? TS_E_ORG_NOT_FOUND
+                            : f->type == TS_F_GROUP_SELECT      ? TS_E_GROUP_NOT_FOUND
+                                                                : TS_E_USER_NOT_FOUND,
+                            code);
                 return;
             }
             bool dup = false;
@@ -464,6 +480,8 @@ static void apply_defaults(struct ts_ctx *cx, const struct ts_app *app, struct t
                 const char *d = f->default_values[k];
                 if (strcmp(d, "LOGINUSER()") == 0)
                     d = caller_code(cx);
+                else if (strcmp(d, "PRIMARY_ORGANIZATION()") == 0)
+                    d = cx->user && cx->user->primary_org_code ? cx->user->primary_org_code : "";
                 if (*d)
                     v->v[v->n++] = d;
             }
@@ -1241,8 +1259,13 @@ static void write_field(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app 
     case TS_F_ORGANIZATION_SELECT:
     case TS_F_GROUP_SELECT:
         ts_jw_arr(w);
-        for (int i = 0; i < v->n; i++)
-            write_user(cx, w, v->v[i]);
+        for (int i = 0; i < v->n; i++) {
+            const char *name = entity_name(cx, f->type, v->v[i]);
+            ts_jw_obj(w);
+            ts_jw_kstr(w, "code", v->v[i]);
+            ts_jw_kstr(w, "name", name ? name : v->v[i]);
+            ts_jw_obj_end(w);
+        }
         ts_jw_arr_end(w);
         break;
     case TS_F_DATETIME:

@@ -89,6 +89,26 @@ test("changes: renames, moves, no loops; deleting a department with departments 
   assert.equal(s.timezone, "Europe/Paris");
 });
 
+test("records name departments and groups; PRIMARY_ORGANIZATION() as a default and in queries", async () => {
+  const admin = client(server);
+  const app = await makeApp(admin, "担当", {
+    org: { type: "ORGANIZATION_SELECT", code: "org", label: "部署", defaultValue: [{ code: "PRIMARY_ORGANIZATION()", type: "FUNCTION" }] },
+    grp: { type: "GROUP_SELECT", code: "grp", label: "グループ" },
+  });
+  const tanaka = client(server, { username: "tanaka", password: PASSWORD });
+  const { id } = await tanaka.record.addRecord({ app, record: { grp: { value: [{ code: "chiefs" }] } } });
+  const { record } = await admin.record.getRecord({ app, id });
+  assert.deepEqual(record.org.value, [{ code: "audit", name: "監査指導課" }]);
+  assert.deepEqual(record.grp.value, [{ code: "chiefs", name: "課長" }]);
+  await rejects(admin.record.addRecord({ app, record: { org: { value: [{ code: "nowhere" }] } } }), "GAIA_IL28", 400);
+  await rejects(admin.record.addRecord({ app, record: { grp: { value: [{ code: "nobody" }] } } }), "GAIA_IL27", 400);
+  await admin.record.addRecord({ app, record: { org: { value: [{ code: "city" }] } } });
+  const mine = await tanaka.record.getRecords({ app, query: "org in (PRIMARY_ORGANIZATION())" });
+  assert.deepEqual(mine.records.map((r) => r.$id.value), [String(id)]);
+  const chiefs = await admin.record.getRecords({ app, query: 'grp in ("chiefs")' });
+  assert.equal(chiefs.records.length, 1);
+});
+
 test("all or nothing, with every problem named; only administrators write", async () => {
   const before = (await call("GET", "/v1/users.json")).json.users.length;
   let r = await call("POST", "/v1/users.json", { users: [
