@@ -14,6 +14,7 @@
 #include "base/jw.h"
 #include "auth/auth.h"
 #include "model/schema.h"
+#include "model/user.h"
 #include "query/query.h"
 
 enum ts_method { TS_GET, TS_POST, TS_PUT, TS_DELETE, TS_METHOD_OTHER };
@@ -70,6 +71,15 @@ const struct ts_app *ts_api_app_param(struct ts_ctx *cx, const json_t *params, u
 struct ts_query_env ts_api_query_env(struct ts_ctx *cx);
 /* want[] from a `fields` array parameter; NULL when absent (all fields). */
 bool *ts_api_want_fields(struct ts_ctx *cx, const struct ts_app *app, const json_t *fields);
+
+/* ---- the organisation (api/users.c), also for CSV loading (api/people.c) ---- */
+/* Add or change users, departments or groups, and set users' memberships, from
+ * arrays in the User API's shapes; problems keyed name[base + i].member. */
+int ts_users_write(struct ts_ctx *cx, const json_t *list, bool add, const char *name, size_t base);
+int ts_entities_write(struct ts_ctx *cx, const json_t *list, enum ts_entity_kind k, bool add,
+                      const char *name, size_t base);
+int ts_memberships_write(struct ts_ctx *cx, const json_t *list, enum ts_entity_kind k,
+                         const char *name, size_t base);
 
 /* ---- handlers ---- */
 typedef int ts_handler_fn(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w);

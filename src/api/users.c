@@ -316,21 +316,22 @@ static const char *text_member(struct ts_ctx *cx, const json_t *o, const char *n
 }
 
 /* The settings a user entry may change, over u. */
-static void user_settings(struct ts_ctx *cx, const json_t *e, size_t i, struct ts_user *u)
+static void user_settings(struct ts_ctx *cx, const json_t *e, const char *list, size_t i,
+                          struct ts_user *u)
 {
     const char *s;
-    if ((s = text_member(cx, e, "name", key_of(cx, "users", i, "name"), 128)))
+    if ((s = text_member(cx, e, "name", key_of(cx, list, i, "name"), 128)))
         u->name = s;
-    if ((s = text_member(cx, e, "email", key_of(cx, "users", i, "email"), 256)))
+    if ((s = text_member(cx, e, "email", key_of(cx, list, i, "email"), 256)))
         u->email = s;
-    if ((s = text_member(cx, e, "locale", key_of(cx, "users", i, "locale"), 8))) {
+    if ((s = text_member(cx, e, "locale", key_of(cx, list, i, "locale"), 8))) {
         if (strcmp(s, "auto") && strcmp(s, "ja") && strcmp(s, "en"))
-            ts_fail_field(cx, key_of(cx, "users", i, "locale"), TS_M_NOT_ENUM);
+            ts_fail_field(cx, key_of(cx, list, i, "locale"), TS_M_NOT_ENUM);
         u->lang = s;
     }
-    if ((s = text_member(cx, e, "timezone", key_of(cx, "users", i, "timezone"), 64))) {
+    if ((s = text_member(cx, e, "timezone", key_of(cx, list, i, "timezone"), 64))) {
         if (!ts_tz_valid(s))
-            ts_fail_field(cx, key_of(cx, "users", i, "timezone"), TS_M_BAD_TIMEZONE, s);
+            ts_fail_field(cx, key_of(cx, list, i, "timezone"), TS_M_BAD_TIMEZONE, s);
         u->tz = s;
     }
     const json_t *v;
@@ -339,17 +340,17 @@ static void user_settings(struct ts_ctx *cx, const json_t *e, size_t i, struct t
     if ((v = json_object_get(e, "administrator")) && json_is_boolean(v))
         u->admin = json_is_true(v);
     if (!u->name || !*u->name)
-        ts_fail_field(cx, key_of(cx, "users", i, "name"), TS_M_REQUIRED_PARAM);
+        ts_fail_field(cx, key_of(cx, list, i, "name"), TS_M_REQUIRED_PARAM);
 }
 
 /* A password given: hashed (Argon2id); NULL when absent. */
-static const char *password_hash(struct ts_ctx *cx, const json_t *e, size_t i)
+static const char *password_hash(struct ts_ctx *cx, const json_t *e, const char *list, size_t i)
 {
-    const char *pw = text_member(cx, e, "password", key_of(cx, "users", i, "password"), 256);
+    const char *pw = text_member(cx, e, "password", key_of(cx, list, i, "password"), 256);
     if (!pw)
         return NULL;
     if (ts_utf8_len(pw) < 8) {
-        ts_fail_field(cx, key_of(cx, "users", i, "password"), TS_M_PASSWORD_SHORT);
+        ts_fail_field(cx, key_of(cx, list, i, "password"), TS_M_PASSWORD_SHORT);
         return NULL;
     }
     char *h = ts_auth_hash_password(pw);
@@ -358,71 +359,72 @@ static const char *password_hash(struct ts_ctx *cx, const json_t *e, size_t i)
     return out;
 }
 
-int ts_api_users_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+/* Add (add) or change the users of list; problems keyed `name[base + i]`. */
+int ts_users_write(struct ts_ctx *cx, const json_t *list, bool add, const char *name, size_t base)
 {
-    const json_t *list = batch(cx, rq->params, "users");
-    if (!list)
-        return -1;
     size_t i;
     const json_t *e;
     json_array_foreach (list, i, e) {
-        const char *code = text_member(cx, e, "code", key_of(cx, "users", i, "code"), 128);
-        struct ts_user u = {.code = code, .lang = "auto", .tz = "Asia/Tokyo", .active = true};
-        if (!code_ok(code))
-            ts_fail_field(cx, key_of(cx, "users", i, "code"), TS_M_BAD_LOGIN_CODE);
-        else if (ts_store_user_by_code(cx, code))
-            ts_fail_field(cx, key_of(cx, "users", i, "code"), TS_M_CODE_TAKEN, code);
-        user_settings(cx, e, i, &u);
-        /* without a password the account cannot sign in until one is set */
-        const char *hash = password_hash(cx, e, i);
-        u.pwhash = hash ? hash : "!";
-        if (!cx->err.code && ts_store_user_add(cx, &u) < 0)
-            return -1;
-    }
-    if (cx->err.code)
-        return -1;
-    ts_jw_obj(w);
-    ts_jw_obj_end(w);
-    return 0;
-}
-
-int ts_api_users_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
-{
-    const json_t *list = batch(cx, rq->params, "users");
-    if (!list)
-        return -1;
-    size_t i;
-    const json_t *e;
-    json_array_foreach (list, i, e) {
+        size_t at = base + i;
+        if (add) {
+            const char *code = text_member(cx, e, "code", key_of(cx, name, at, "code"), 128);
+            struct ts_user u = {.code = code, .lang = "auto", .tz = "Asia/Tokyo", .active = true};
+            if (!code_ok(code))
+                ts_fail_field(cx, key_of(cx, name, at, "code"), TS_M_BAD_LOGIN_CODE);
+            else if (ts_store_user_by_code(cx, code))
+                ts_fail_field(cx, key_of(cx, name, at, "code"), TS_M_CODE_TAKEN, code);
+            user_settings(cx, e, name, at, &u);
+            /* without a password the account cannot sign in until one is set */
+            const char *hash = password_hash(cx, e, name, at);
+            u.pwhash = hash ? hash : "!";
+            if (!cx->err.code && ts_store_user_add(cx, &u) < 0)
+                return -1;
+            continue;
+        }
         const char *code = json_string_value(json_object_get(e, "code"));
         struct ts_user *u = code ? ts_store_user_by_code(cx, code) : NULL;
         if (!u) {
             if (!cx->err.code)
-                ts_fail_field(cx, key_of(cx, "users", i, "code"), TS_M_NOT_FOUND_CODE,
+                ts_fail_field(cx, key_of(cx, name, at, "code"), TS_M_NOT_FOUND_CODE,
                               code ? code : "");
             continue;
         }
-        const char *to = text_member(cx, e, "newCode", key_of(cx, "users", i, "newCode"), 128);
+        const char *to = text_member(cx, e, "newCode", key_of(cx, name, at, "newCode"), 128);
         if (to && strcmp(to, u->code) != 0) {
             if (!code_ok(to))
-                ts_fail_field(cx, key_of(cx, "users", i, "newCode"), TS_M_BAD_LOGIN_CODE);
+                ts_fail_field(cx, key_of(cx, name, at, "newCode"), TS_M_BAD_LOGIN_CODE);
             else if (ts_store_user_by_code(cx, to))
-                ts_fail_field(cx, key_of(cx, "users", i, "newCode"), TS_M_CODE_TAKEN, to);
+                ts_fail_field(cx, key_of(cx, name, at, "newCode"), TS_M_CODE_TAKEN, to);
             u->code = to;
         }
-        user_settings(cx, e, i, u);
-        const char *hash = password_hash(cx, e, i);
+        user_settings(cx, e, name, at, u);
+        const char *hash = password_hash(cx, e, name, at);
         if (cx->err.code)
             continue;
         if (ts_store_user_update(cx, u) < 0 ||
             (hash && ts_store_user_set_password(cx, u->id, hash) < 0))
             return -1;
     }
-    if (cx->err.code)
-        return -1;
+    return cx->err.code ? -1 : 0;
+}
+
+static int done(struct ts_jw *w)
+{
     ts_jw_obj(w);
     ts_jw_obj_end(w);
     return 0;
+}
+
+int ts_api_users_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    const json_t *list = batch(cx, rq->params, "users");
+    return !list || ts_users_write(cx, list, true, "users", 0) < 0 ? -1 : done(w);
+}
+
+int ts_api_users_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    const json_t *list = batch(cx, rq->params, "users");
+    return !list || ts_users_write(cx, list, false, "users", 0) < 0 ? -1 : done(w);
 }
 
 /* The codes[] of a DELETE, each naming something that exists. */
@@ -455,11 +457,7 @@ int ts_api_users_delete(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *
         if (!cx->err.code && ts_store_user_update(cx, u) < 0)
             return -1;
     }
-    if (cx->err.code)
-        return -1;
-    ts_jw_obj(w);
-    ts_jw_obj_end(w);
-    return 0;
+    return cx->err.code ? -1 : done(w);
 }
 
 /* Would putting e under parent_id make a loop? */
@@ -474,16 +472,13 @@ static bool under_itself(struct ts_ctx *cx, const struct ts_entity *e, int64_t p
     return false;
 }
 
-static int entities_write(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w,
-                          enum ts_entity_kind k, bool add)
+int ts_entities_write(struct ts_ctx *cx, const json_t *list, enum ts_entity_kind k, bool add,
+                      const char *name, size_t base)
 {
-    const char *name = list_key(k);
-    const json_t *list = batch(cx, rq->params, name);
-    if (!list)
-        return -1;
-    size_t i;
+    size_t at;
     const json_t *e;
-    json_array_foreach (list, i, e) {
+    json_array_foreach (list, at, e) {
+        size_t i = base + at;
         const char *code = text_member(cx, e, "code", key_of(cx, name, i, "code"), 100);
         struct ts_entity *cur = code ? ts_store_entity_get(cx, k, code) : NULL;
         struct ts_entity x = {.kind = k, .code = code};
@@ -531,28 +526,31 @@ static int entities_write(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw
         if ((add ? ts_store_entity_add(cx, &x) : ts_store_entity_update(cx, &x)) < 0)
             return -1;
     }
-    if (cx->err.code)
-        return -1;
-    ts_jw_obj(w);
-    ts_jw_obj_end(w);
-    return 0;
+    return cx->err.code ? -1 : 0;
+}
+
+static int entities_api(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w,
+                        enum ts_entity_kind k, bool add)
+{
+    const json_t *list = batch(cx, rq->params, list_key(k));
+    return !list || ts_entities_write(cx, list, k, add, list_key(k), 0) < 0 ? -1 : done(w);
 }
 
 int ts_api_orgs_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
-    return entities_write(cx, rq, w, TS_ORG, true);
+    return entities_api(cx, rq, w, TS_ORG, true);
 }
 int ts_api_orgs_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
-    return entities_write(cx, rq, w, TS_ORG, false);
+    return entities_api(cx, rq, w, TS_ORG, false);
 }
 int ts_api_groups_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
-    return entities_write(cx, rq, w, TS_GROUP, true);
+    return entities_api(cx, rq, w, TS_GROUP, true);
 }
 int ts_api_groups_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
-    return entities_write(cx, rq, w, TS_GROUP, false);
+    return entities_api(cx, rq, w, TS_GROUP, false);
 }
 
 static int entities_delete(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w,
@@ -580,11 +578,7 @@ static int entities_delete(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_j
         if (!cx->err.code && ts_store_entity_delete(cx, k, e->id) < 0)
             return -1;
     }
-    if (cx->err.code)
-        return -1;
-    ts_jw_obj(w);
-    ts_jw_obj_end(w);
-    return 0;
+    return cx->err.code ? -1 : done(w);
 }
 
 int ts_api_orgs_delete(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
@@ -597,17 +591,14 @@ int ts_api_groups_delete(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw 
 }
 
 /* PUT userOrganizations.json / userGroups.json: each user's whole set. */
-static int memberships_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w,
-                           enum ts_entity_kind k)
+int ts_memberships_write(struct ts_ctx *cx, const json_t *list, enum ts_entity_kind k,
+                         const char *name, size_t base)
 {
-    const char *name = k == TS_ORG ? "userOrganizations" : "userGroups";
     const char *member = list_key(k);
-    const json_t *list = batch(cx, rq->params, name);
-    if (!list)
-        return -1;
-    size_t i, j;
+    size_t at, j;
     const json_t *e, *c;
-    json_array_foreach (list, i, e) {
+    json_array_foreach (list, at, e) {
+        size_t i = base + at;
         const char *code = json_string_value(json_object_get(e, "code"));
         struct ts_user *u = code ? ts_store_user_by_code(cx, code) : NULL;
         if (!u) {
@@ -642,11 +633,15 @@ static int memberships_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_j
         if (!cx->err.code && ts_store_user_entities_set(cx, k, u->id, ids, n, primary) < 0)
             return -1;
     }
-    if (cx->err.code)
-        return -1;
-    ts_jw_obj(w);
-    ts_jw_obj_end(w);
-    return 0;
+    return cx->err.code ? -1 : 0;
+}
+
+static int memberships_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w,
+                           enum ts_entity_kind k)
+{
+    const char *name = k == TS_ORG ? "userOrganizations" : "userGroups";
+    const json_t *list = batch(cx, rq->params, name);
+    return !list || ts_memberships_write(cx, list, k, name, 0) < 0 ? -1 : done(w);
 }
 
 int ts_api_user_orgs_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)

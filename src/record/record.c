@@ -104,7 +104,8 @@ static const char *entity_name(struct ts_ctx *cx, enum ts_ftype type, const char
 {
     if (type != TS_F_ORGANIZATION_SELECT && type != TS_F_GROUP_SELECT)
         return ts_record_user_name(cx, code);
-    const char *key = ts_arena_printf(cx->arena, "%c\x1f%s", type == TS_F_GROUP_SELECT ? 'g' : 'o', code);
+    const char *key =
+        ts_arena_printf(cx->arena, "%c\x1f%s", type == TS_F_GROUP_SELECT ? 'g' : 'o', code);
     for (struct name_entry *e = cx->user_names; e; e = e->next)
         if (strcmp(e->code, key) == 0)
             return e->name;

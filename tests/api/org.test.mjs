@@ -137,3 +137,41 @@ test("all or nothing, with every problem named; only administrators write", asyn
   const t = (await call("GET", "/v1/users.json", undefined, { query: "codes[0]=tanaka" })).json.users[0];
   assert.equal(t.valid, false);
 });
+
+test("departments and 1,700 users from CSV files (Japanese headings); problems by row", async () => {
+  const post = async (kind, text, enc = "utf-8") => {
+    const body = enc === "sjis" ? Buffer.from(new TextEncoder().encode(text)) : text;
+    const res = await fetch(`${server.base}/api/people/import?kind=${kind}`, { method: "POST", body, headers: { ...basic(), "Content-Type": "text/csv" } });
+    return { status: res.status, json: await res.json() };
+  };
+  // parents may come after their children
+  let r = await post("organizations", "部署コード,部署名,親部署コード\r\nsec1,第1係,div\r\nsec2,第2係,div\r\ndiv,指導課,welfare\r\n");
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.deepEqual([r.json.added, r.json.updated], ["3", "0"]);
+  const orgs = (await call("GET", "/v1/organizations.json", undefined, { query: "codes[0]=sec1&codes[1]=div" })).json.organizations;
+  assert.deepEqual(orgs.map((o) => [o.code, o.parentCode]), [["sec1", "div"], ["div", "welfare"]]);
+
+  const lines = ["ログイン名,表示名,メールアドレス,所属部署,優先する部署,グループ,パスワード"];
+  for (let i = 0; i < 1700; i++)
+    lines.push(`staff${i},職員 ${i},staff${i}@city.example.jp,"sec${1 + (i % 2)}\ndiv",div,${i % 10 ? "staff" : "staff;chiefs"},${i < 3 ? "initial-pass-" + i : ""}`);
+  const started = Date.now();
+  r = await post("users", lines.join("\r\n") + "\r\n");
+  assert.equal(r.status, 200, JSON.stringify(r.json).slice(0, 500));
+  assert.equal(r.json.added, "1700");
+  console.log(`1,700 users loaded in ${Date.now() - started} ms`);
+  const members = (await call("GET", "/v1/organization/users.json", undefined, { query: "code=sec2" })).json.userTitles;
+  assert.equal(members.length, 850);
+  const u = (await call("GET", "/v1/users.json", undefined, { query: "codes[0]=staff10" })).json.users[0];
+  assert.equal(u.primaryOrganization, String(orgs[1].id));
+  assert.deepEqual((await call("GET", "/v1/user/groups.json", undefined, { query: "code=staff10" })).json.groups.map((g) => g.code), ["chiefs", "staff"]);
+  assert.equal((await raw(server, "GET", "/v1/users.json", { headers: basic("staff1", "initial-pass-1") })).status, 200);
+
+  // a second load updates; a bad row names its row and column, and nothing changes
+  r = await post("users", "code,name,organizations\r\nstaff1,職員 一,div\r\nstaff2,,nowhere\r\n");
+  assert.equal(r.status, 400);
+  assert.deepEqual(Object.keys(r.json.errors).sort(), ["rows[3].organizations[0]"]);
+  assert.equal((await call("GET", "/v1/users.json", undefined, { query: "codes[0]=staff1" })).json.users[0].name, "職員 1");
+  r = await post("users", "code,name\r\nstaff1,職員 一\r\n");
+  assert.deepEqual([r.json.added, r.json.updated], ["0", "1"]);
+  assert.equal((await post("users", "名前だけ\r\nx\r\n")).status, 400);
+});

@@ -12,6 +12,7 @@ import { RecordList } from "./pages/RecordList";
 import { RecordPage } from "./pages/RecordPage";
 import { Import } from "./pages/Import";
 import { NewFromCsv } from "./pages/NewFromCsv";
+import { Admin } from "./pages/Admin";
 import "./style.css";
 
 function App() {
@@ -47,6 +48,7 @@ function App() {
     case "list": page = <RecordList appId={route.app} viewId={route.view} key={route.app} />; break;
     case "record": page = <RecordPage appId={route.app} recordId={route.id} key={route.app + "/" + route.id} />; break;
     case "newFromCsv": page = <NewFromCsv />; break;
+    case "admin": page = session.user.administrator ? <Admin /> : <div class="page"><p>{t("adminOnly")}</p></div>; break;
     case "import": page = <Import appId={route.app} key={"import" + route.app} />; break;
     case "new": page = <RecordPage appId={route.app} copyFrom={route.from} key={"new" + route.app + (route.from ?? "")} />; break;
     default: page = <div class="page"><p>{t("notFound")}</p><a href="#/">{t("backToPortal")}</a></div>;
@@ -56,7 +58,10 @@ function App() {
       <a class="skip" href="#main">{lang === "ja" ? "本文へ移動" : "Skip to content"}</a>
       <header class="top">
         <a class="brand" href="#/">{t("appTitle")}</a>
-        <nav aria-label={t("portal")}><a href="#/">{t("portal")}</a></nav>
+        <nav aria-label={t("portal")}>
+          <a href="#/">{t("portal")}</a>
+          {session.user.administrator && <a href="#/admin">{t("adminLink")}</a>}
+        </nav>
         <span class="spacer" />
         <label class="lang">
           <span class="visually-hidden">{t("language")}</span>

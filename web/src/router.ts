@@ -10,6 +10,7 @@ export type Route =
   | { page: "new"; app: string; from?: string }
   | { page: "import"; app: string }
   | { page: "newFromCsv" }
+  | { page: "admin" }
   | { page: "notfound" };
 
 export function parse(hash: string): Route {
@@ -18,6 +19,7 @@ export function parse(hash: string): Route {
   const p = path.split("/").filter(Boolean);
   if (p.length === 0) return { page: "portal" };
   if (p[0] === "new-from-csv") return { page: "newFromCsv" };
+  if (p[0] === "admin") return { page: "admin" };
   if (p[0] === "apps" && p[1]) {
     if (p.length === 2) return { page: "list", app: p[1], view: q.get("view") ?? undefined };
     if (p[2] === "settings") return { page: "builder", app: p[1] };

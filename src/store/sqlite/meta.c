@@ -22,7 +22,7 @@ static int step_done(struct ts_ctx *cx, sqlite3_stmt *st, const char *what)
 #define USER_COLS                                                                                  \
     "u.id,u.code,u.name,u.email,u.lang,u.tz,u.pwhash,u.pw_version,u.admin,u.active,o.id,o.code"
 #define USER_FROM                                                                                  \
-    " FROM users u LEFT JOIN user_orgs m ON m.user_id=u.id AND m.is_primary=1"                    \
+    " FROM users u LEFT JOIN user_orgs m ON m.user_id=u.id AND m.is_primary=1"                     \
     " LEFT JOIN orgs o ON o.id=m.org_id"
 
 static struct ts_user *user_row(struct ts_ctx *cx, sqlite3_stmt *st)

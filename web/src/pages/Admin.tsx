@@ -1,0 +1,281 @@
+// pages/Admin.tsx - the organisation, for system administrators: users,
+// departments (a tree) and groups, through the cybozu.com User API; and
+// loading users and departments from CSV files (the way a city brings in its
+// accounts).
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, call, upload } from "../api";
+import { t, useLang } from "../i18n";
+import { confirmDialog, Dialog, ErrorBox, explain, notify, withProgress } from "../ui/feedback";
+import { DataFileChooser } from "../ui/DataFile";
+
+interface User { id: string; code: string; name: string; email: string; valid: boolean; locale: string; timezone: string; primaryOrganization: string | null; administrator: boolean }
+interface Entity { id: string; code: string; name: string; description: string; parentCode?: string | null }
+
+const PAGE = 100;
+
+// Every department or group (they are few: a city has some hundreds).
+async function loadAll(kind: "organizations" | "groups"): Promise<Entity[]> {
+  const out: Entity[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const r = await call<Record<string, Entity[]>>("GET", `/v1/${kind}.json`, { offset, size: PAGE });
+    out.push(...r[kind]);
+    if (r[kind].length < PAGE) return out;
+  }
+}
+
+export function Admin() {
+  useLang();
+  const [tab, setTab] = useState<"users" | "orgs" | "groups" | "csv">("users");
+  const [orgs, setOrgs] = useState<Entity[]>([]);
+  const [groups, setGroups] = useState<Entity[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const reload = () => Promise.all([loadAll("organizations"), loadAll("groups")]).then(([o, g]) => { setOrgs(o); setGroups(g); }).catch(setError);
+  useEffect(() => void reload(), []);
+  return (
+    <div class="page admin">
+      <div class="page-head"><h1>{t("adminTitle")}</h1></div>
+      {error ? <ErrorBox error={error} /> : null}
+      <div role="tablist" class="tabs">
+        {(["users", "orgs", "groups", "csv"] as const).map((x) => (
+          <button role="tab" type="button" aria-selected={tab === x} onClick={() => setTab(x)}>
+            {t(x === "users" ? "adminUsers" : x === "orgs" ? "adminOrgs" : x === "groups" ? "adminGroups" : "adminCsv")}
+          </button>
+        ))}
+      </div>
+      {tab === "users" && <Users orgs={orgs} groups={groups} />}
+      {tab === "orgs" && <Entities kind="organizations" list={orgs} onChanged={reload} />}
+      {tab === "groups" && <Entities kind="groups" list={groups} onChanged={reload} />}
+      {tab === "csv" && <CsvLoad onDone={reload} />}
+    </div>
+  );
+}
+
+function Users({ orgs, groups }: { orgs: Entity[]; groups: Entity[] }) {
+  const [users, setUsers] = useState<User[] | null>(null);
+  const [offset, setOffset] = useState(0);
+  const [editing, setEditing] = useState<User | "new" | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = () => call<{ users: User[] }>("GET", "/v1/users.json", { offset, size: PAGE + 1 }).then((r) => setUsers(r.users)).catch(setError);
+  useEffect(() => void load(), [offset]);
+  const orgName = (id: string | null) => orgs.find((o) => o.id === id)?.name ?? "";
+  return (
+    <section>
+      <div class="actions left"><button type="button" class="primary" onClick={() => setEditing("new")}>＋ {t("addUser")}</button></div>
+      {error ? <ErrorBox error={error} /> : null}
+      <table class="records">
+        <thead><tr><th scope="col">{t("loginName")}</th><th scope="col">{t("displayName")}</th><th scope="col">{t("email")}</th><th scope="col">{t("primaryOrg")}</th><th scope="col">{t("accountState")}</th><th><span class="visually-hidden">{t("edit")}</span></th></tr></thead>
+        <tbody>
+          {(users ?? []).slice(0, PAGE).map((u) => (
+            <tr>
+              <td>{u.code}{u.administrator && <span class="badge">{t("administrator")}</span>}</td>
+              <td>{u.name}</td><td>{u.email}</td><td>{orgName(u.primaryOrganization)}</td>
+              <td>{u.valid ? t("accountActive") : t("accountStopped")}</td>
+              <td><button type="button" aria-label={`${t("edit")}: ${u.name}`} onClick={() => setEditing(u)}>{t("edit")}</button></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div class="pager">
+        <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>{t("prevPage")}</button>
+        <button type="button" disabled={(users?.length ?? 0) <= PAGE} onClick={() => setOffset(offset + PAGE)}>{t("nextPage")}</button>
+      </div>
+      {editing && <UserDialog user={editing === "new" ? null : editing} orgs={orgs} groups={groups} onClose={() => setEditing(null)} onSaved={() => { setEditing(null); load(); }} />}
+    </section>
+  );
+}
+
+function UserDialog({ user, orgs, groups, onClose, onSaved }: { user: User | null; orgs: Entity[]; groups: Entity[]; onClose: () => void; onSaved: () => void }) {
+  const [u, setU] = useState({
+    code: user?.code ?? "", name: user?.name ?? "", email: user?.email ?? "", password: "",
+    locale: user?.locale ?? "auto", timezone: user?.timezone ?? "Asia/Tokyo", administrator: user?.administrator ?? false, valid: user?.valid ?? true,
+  });
+  const [mine, setMine] = useState<string[]>([]);
+  const [primary, setPrimary] = useState("");
+  const [myGroups, setMyGroups] = useState<string[]>([]);
+  const [problems, setProblems] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (!user) return;
+    call<{ organizationTitles: { organization: Entity; primary: boolean }[] }>("GET", "/v1/user/organizations.json", { code: user.code }).then((r) => {
+      setMine(r.organizationTitles.map((x) => x.organization.code));
+      setPrimary(r.organizationTitles.find((x) => x.primary)?.organization.code ?? "");
+    });
+    call<{ groups: Entity[] }>("GET", "/v1/user/groups.json", { code: user.code }).then((r) => setMyGroups(r.groups.map((g) => g.code)));
+  }, []);
+  const field = (key: keyof typeof u) => (e: Event) => setU({ ...u, [key]: (e.target as HTMLInputElement).value });
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setProblems({});
+    const body: Record<string, unknown> = { code: user?.code ?? u.code, name: u.name, email: u.email, locale: u.locale, timezone: u.timezone, administrator: u.administrator, valid: u.valid };
+    if (u.password) body.password = u.password;
+    if (user && u.code !== user.code) body.newCode = u.code;
+    try {
+      await withProgress(call(user ? "PUT" : "POST", "/v1/users.json", { users: [body] }));
+      await withProgress(call("PUT", "/v1/userOrganizations.json", { userOrganizations: [{ code: u.code, organizations: mine, primaryOrganization: primary || mine[0] }] }));
+      await withProgress(call("PUT", "/v1/userGroups.json", { userGroups: [{ code: u.code, groups: myGroups }] }));
+      notify(t("saved"));
+      onSaved();
+    } catch (err) {
+      if (err instanceof ApiError && err.errors)
+        setProblems(Object.fromEntries(Object.entries(err.errors).map(([k, v]) => [k.replace(/^users\[0\]\./, ""), v.messages.join(" ")])));
+      setError(err);
+    }
+  };
+  const toggle = (list: string[], code: string) => (list.includes(code) ? list.filter((c) => c !== code) : [...list, code]);
+  const err = (k: string) => problems[k] && <span class="field-error" role="alert">{problems[k]}</span>;
+  return (
+    <Dialog title={user ? t("editUser") : t("addUser")} onClose={onClose} wide>
+      <form onSubmit={save} class="field-settings">
+        <label for="u-code">{t("loginName")}</label>
+        <input id="u-code" required value={u.code} onInput={field("code")} autocomplete="off" />{err("code")}{err("newCode")}
+        <label for="u-name">{t("displayName")}</label>
+        <input id="u-name" required value={u.name} onInput={field("name")} />{err("name")}
+        <label for="u-email">{t("email")}</label>
+        <input id="u-email" type="email" value={u.email} onInput={field("email")} />
+        <label for="u-pw">{user ? t("newPasswordOptional") : t("password")}</label>
+        <input id="u-pw" type="password" autocomplete="new-password" minLength={8} value={u.password} onInput={field("password")} />{err("password")}
+        <div class="pair">
+          <span><label for="u-locale">{t("language")}</label>
+            <select id="u-locale" value={u.locale} onChange={field("locale")}><option value="auto">{t("langAuto")}</option><option value="ja">日本語</option><option value="en">English</option></select></span>
+          <span><label for="u-tz">{t("timezone")}</label><input id="u-tz" value={u.timezone} onInput={field("timezone")} />{err("timezone")}</span>
+        </div>
+        <label class="check"><input type="checkbox" checked={u.administrator} onChange={(e) => setU({ ...u, administrator: (e.target as HTMLInputElement).checked })} /> {t("administrator")}</label>
+        <label class="check"><input type="checkbox" checked={u.valid} onChange={(e) => setU({ ...u, valid: (e.target as HTMLInputElement).checked })} /> {t("accountActive")}</label>
+        <fieldset>
+          <legend>{t("userOrgs")}</legend>
+          <ul class="plain">
+            {orgs.map((o) => (
+              <li>
+                <label class="check"><input type="checkbox" checked={mine.includes(o.code)} onChange={() => setMine(toggle(mine, o.code))} /> {o.name}</label>
+                {mine.includes(o.code) && (
+                  <label class="check"><input type="radio" name="primary" checked={(primary || mine[0]) === o.code} onChange={() => setPrimary(o.code)} /> {t("primaryOrg")}</label>
+                )}
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+        <fieldset>
+          <legend>{t("userGroups")}</legend>
+          <div class="choices">
+            {groups.map((g) => <label><input type="checkbox" checked={myGroups.includes(g.code)} onChange={() => setMyGroups(toggle(myGroups, g.code))} /> {g.name}</label>)}
+          </div>
+        </fieldset>
+        {error && !Object.keys(problems).length ? <p class="field-error" role="alert">{explain(error)}</p> : null}
+        <div class="actions"><button type="button" onClick={onClose}>{t("cancel")}</button><button type="submit" class="primary">{t("save")}</button></div>
+      </form>
+    </Dialog>
+  );
+}
+
+// Departments as a tree (each under its parent) or groups as a list.
+function Entities({ kind, list, onChanged }: { kind: "organizations" | "groups"; list: Entity[]; onChanged: () => void }) {
+  const [editing, setEditing] = useState<Entity | { parentCode?: string } | null>(null);
+  const tree = kind === "organizations";
+  const children = (parent: string | null) => list.filter((o) => (o.parentCode ?? null) === parent);
+  const remove = async (e: Entity) => {
+    if (!(await confirmDialog(t("deleteEntityConfirm", { name: e.name })))) return;
+    try {
+      await withProgress(call("DELETE", `/v1/${kind}.json`, { codes: [e.code] }));
+      notify(t("deleted"));
+      onChanged();
+    } catch (err) {
+      notify(explain(err), "error");
+    }
+  };
+  const item = (e: Entity) => (
+    <li>
+      <span class="entity"><strong>{e.name}</strong> <small>{e.code}</small></span>
+      <span class="item-tools">
+        {tree && <button type="button" aria-label={`${t("addChildOrg")}: ${e.name}`} onClick={() => setEditing({ parentCode: e.code })}>＋</button>}
+        <button type="button" aria-label={`${t("edit")}: ${e.name}`} onClick={() => setEditing(e)}>{t("edit")}</button>
+        <button type="button" aria-label={`${t("remove")}: ${e.name}`} onClick={() => remove(e)}>×</button>
+      </span>
+      {tree && children(e.code).length > 0 && <ul class="tree">{children(e.code).map(item)}</ul>}
+    </li>
+  );
+  return (
+    <section>
+      <div class="actions left"><button type="button" class="primary" onClick={() => setEditing({})}>＋ {t(tree ? "addOrg" : "addGroup")}</button></div>
+      {list.length === 0 && <p class="muted">{t(tree ? "noOrgs" : "noGroups")}</p>}
+      <ul class="tree">{(tree ? children(null) : list).map(item)}</ul>
+      {editing && <EntityDialog kind={kind} entity={"code" in editing ? (editing as Entity) : null} parentCode={(editing as { parentCode?: string }).parentCode} all={list}
+        onClose={() => setEditing(null)} onSaved={() => { setEditing(null); onChanged(); }} />}
+    </section>
+  );
+}
+
+function EntityDialog({ kind, entity, parentCode, all, onClose, onSaved }: { kind: "organizations" | "groups"; entity: Entity | null; parentCode?: string; all: Entity[]; onClose: () => void; onSaved: () => void }) {
+  const [x, setX] = useState({ code: entity?.code ?? "", name: entity?.name ?? "", description: entity?.description ?? "", parentCode: entity?.parentCode ?? parentCode ?? "" });
+  const [error, setError] = useState<unknown>(null);
+  const set = (k: keyof typeof x) => (e: Event) => setX({ ...x, [k]: (e.target as HTMLInputElement).value });
+  const save = async (e: Event) => {
+    e.preventDefault();
+    const body: Record<string, unknown> = { code: entity?.code ?? x.code, name: x.name, description: x.description };
+    if (entity && x.code !== entity.code) body.newCode = x.code;
+    if (kind === "organizations") body.parentCode = x.parentCode || null;
+    try {
+      await withProgress(call(entity ? "PUT" : "POST", `/v1/${kind}.json`, { [kind]: [body] }));
+      notify(t("saved"));
+      onSaved();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <Dialog title={t(kind === "organizations" ? (entity ? "editOrg" : "addOrg") : entity ? "editGroup" : "addGroup")} onClose={onClose}>
+      <form onSubmit={save} class="field-settings">
+        <label for="e-name">{t("entityName")}</label>
+        <input id="e-name" required value={x.name} onInput={set("name")} />
+        <label for="e-code">{t("entityCode")}</label>
+        <input id="e-code" required value={x.code} onInput={set("code")} />
+        {kind === "organizations" && (
+          <>
+            <label for="e-parent">{t("parentOrg")}</label>
+            <select id="e-parent" value={x.parentCode} onChange={set("parentCode")}>
+              <option value="">{t("topLevel")}</option>
+              {all.filter((o) => o.code !== entity?.code).map((o) => <option value={o.code}>{o.name}</option>)}
+            </select>
+          </>
+        )}
+        <label for="e-desc">{t("description")}</label>
+        <textarea id="e-desc" rows={2} value={x.description} onInput={set("description")} />
+        {error ? <p class="field-error" role="alert">{explain(error)}</p> : null}
+        <div class="actions"><button type="button" onClick={onClose}>{t("cancel")}</button><button type="submit" class="primary">{t("save")}</button></div>
+      </form>
+    </Dialog>
+  );
+}
+
+// Departments, then users, from CSV files.
+function CsvLoad({ onDone }: { onDone: () => void }) {
+  const [kind, setKind] = useState<"organizations" | "users">("organizations");
+  const [file, setFile] = useState<File | null>(null);
+  const [encoding, setEncoding] = useState("auto");
+  const [result, setResult] = useState<{ added: string; updated: string } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const run = async () => {
+    if (!file) return;
+    setResult(null);
+    setError(null);
+    try {
+      setResult(await withProgress(upload("/api/people/import", { kind, encoding }, file)));
+      onDone();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <section class="import">
+      <p class="hint">{t("peopleCsvHint")}</p>
+      <fieldset>
+        <legend>{t("peopleCsvKind")}</legend>
+        <label class="check"><input type="radio" name="kind" checked={kind === "organizations"} onChange={() => setKind("organizations")} /> {t("adminOrgs")}</label>
+        <label class="check"><input type="radio" name="kind" checked={kind === "users"} onChange={() => setKind("users")} /> {t("adminUsers")}</label>
+      </fieldset>
+      <DataFileChooser id="people" encoding={encoding} onEncoding={setEncoding} onFile={setFile} onError={setError} />
+      <div class="actions left"><button type="button" class="primary" disabled={!file} onClick={run}>{t("peopleCsvLoad")}</button></div>
+      {result && <p class="done" role="status">{t("peopleCsvDone", { added: result.added, updated: result.updated })}</p>}
+      {error ? <div role="alert"><ErrorBox error={error} /></div> : null}
+    </section>
+  );
+}
