@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { startServer, client, makeApp, BIN } from "../api/helpers/server.mjs";
+import { startServer, client, makeApp, BIN, ADMIN_PASSWORD } from "../api/helpers/server.mjs";
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
 mkdirSync(shots, { recursive: true });
@@ -650,4 +650,46 @@ test("19. calculated fields: a formula explained when it cannot work, results sh
   await page.getByText("3750").waitFor();
   await page.getByText("¥3,750（3点）").waitFor();
   await shot("35-calculated-record");
+});
+
+test("20. an administrator builds the organisation: departments as a tree, a user in two of them", async () => {
+  await page.getByRole("button", { name: "ログアウト" }).click();
+  await page.getByLabel("ログイン名").fill("Administrator");
+  await page.getByLabel("パスワード").fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "ログイン" }).click();
+  await page.getByRole("link", { name: "組織とユーザー" }).click();
+  await page.getByRole("tab", { name: "部署" }).click();
+  const addOrg = async (name, code, parent) => {
+    if (parent) await page.getByRole("button", { name: `下に部署を追加: ${parent}` }).click();
+    else await page.getByRole("button", { name: /部署を追加/ }).first().click();
+    const d = page.getByRole("dialog");
+    await d.getByLabel("名前").fill(name);
+    await d.getByLabel("コード").fill(code);
+    await d.getByRole("button", { name: "保存" }).click();
+    await d.waitFor({ state: "detached" });
+  };
+  await addOrg("福祉局", "welfare");
+  await addOrg("監査指導課", "audit", "福祉局");
+  await addOrg("介護保険課", "care", "福祉局");
+  await page.locator("ul.tree ul.tree li", { hasText: "監査指導課" }).waitFor();
+  await shot("36-admin-departments");
+  await page.getByRole("tab", { name: "ユーザー" }).click();
+  await page.getByRole("button", { name: /ユーザーを追加/ }).click();
+  const d = page.getByRole("dialog");
+  await d.getByLabel("ログイン名").fill("yamada");
+  await d.getByLabel("表示名").fill("山田 太郎");
+  await d.getByLabel("パスワード").fill("yamada-password-1");
+  await d.getByLabel("監査指導課").check();
+  await d.getByLabel("福祉局").check();
+  await d.locator("li", { hasText: "監査指導課" }).getByLabel("優先する部署").check();
+  await shot("37-admin-user-dialog");
+  await d.getByRole("button", { name: "保存" }).click();
+  await d.waitFor({ state: "detached" });
+  await page.getByRole("row", { name: /yamada.*山田 太郎.*監査指導課/ }).waitFor();
+  await shot("38-admin-users");
+  await accessible("organisation page");
+  const c = client(server);
+  const { users } = await (await fetch(`${server.base}/v1/users.json?codes[0]=yamada`, { headers: { "X-Cybozu-Authorization": Buffer.from(`Administrator:${ADMIN_PASSWORD}`).toString("base64") } })).json();
+  assert.equal(users[0].name, "山田 太郎");
+  void c;
 });

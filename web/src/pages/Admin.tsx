@@ -55,7 +55,7 @@ function Users({ orgs, groups }: { orgs: Entity[]; groups: Entity[] }) {
   const [offset, setOffset] = useState(0);
   const [editing, setEditing] = useState<User | "new" | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const load = () => call<{ users: User[] }>("GET", "/v1/users.json", { offset, size: PAGE + 1 }).then((r) => setUsers(r.users)).catch(setError);
+  const load = () => call<{ users: User[] }>("GET", "/v1/users.json", { offset, size: PAGE }).then((r) => { setUsers(r.users); setError(null); }).catch(setError);
   useEffect(() => void load(), [offset]);
   const orgName = (id: string | null) => orgs.find((o) => o.id === id)?.name ?? "";
   return (
@@ -65,7 +65,7 @@ function Users({ orgs, groups }: { orgs: Entity[]; groups: Entity[] }) {
       <table class="records">
         <thead><tr><th scope="col">{t("loginName")}</th><th scope="col">{t("displayName")}</th><th scope="col">{t("email")}</th><th scope="col">{t("primaryOrg")}</th><th scope="col">{t("accountState")}</th><th><span class="visually-hidden">{t("edit")}</span></th></tr></thead>
         <tbody>
-          {(users ?? []).slice(0, PAGE).map((u) => (
+          {(users ?? []).map((u) => (
             <tr>
               <td>{u.code}{u.administrator && <span class="badge">{t("administrator")}</span>}</td>
               <td>{u.name}</td><td>{u.email}</td><td>{orgName(u.primaryOrganization)}</td>
@@ -77,7 +77,7 @@ function Users({ orgs, groups }: { orgs: Entity[]; groups: Entity[] }) {
       </table>
       <div class="pager">
         <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>{t("prevPage")}</button>
-        <button type="button" disabled={(users?.length ?? 0) <= PAGE} onClick={() => setOffset(offset + PAGE)}>{t("nextPage")}</button>
+        <button type="button" disabled={(users?.length ?? 0) < PAGE} onClick={() => setOffset(offset + PAGE)}>{t("nextPage")}</button>
       </div>
       {editing && <UserDialog user={editing === "new" ? null : editing} orgs={orgs} groups={groups} onClose={() => setEditing(null)} onSaved={() => { setEditing(null); load(); }} />}
     </section>
