@@ -101,9 +101,15 @@ static int list_param(struct ts_ctx *cx, const json_t *params, const char *name,
     return 0;
 }
 
+/* Apps the caller may see: their records, or their settings. */
 static int write_app_cb(struct ts_ctx *cx, const struct ts_app_row *r, void *arg)
 {
-    write_app(cx, arg, r);
+    unsigned perms =
+        cx->auth && cx->auth->kind != TS_AUTH_TOKEN ? ts_acl_app_perms(cx, r->id) : ~0u;
+    if (cx->err.code)
+        return -1;
+    if (perms & (TS_PERM_VIEW | TS_PERM_MANAGE))
+        write_app(cx, arg, r);
     return 0;
 }
 
@@ -271,6 +277,32 @@ static int save(struct ts_ctx *cx, struct ts_preview *p, int64_t expected, struc
         return -1;
     write_revision(w, rev);
     return 0;
+}
+
+int ts_api_acl_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    if (load(cx, rq, TS_PERM_MANAGE, &p) < 0)
+        return -1;
+    json_t *acl = json_object_get(p.def, "acl");
+    json_t *shown = acl ? json_incref(acl) : ts_acl_default();
+    ts_jw_obj(w);
+    ts_jw_key(w, "rights");
+    ts_jw_json(w, shown);
+    ts_jw_kid(w, "revision", stage_revision(rq, &p));
+    ts_jw_obj_end(w);
+    json_decref(shown);
+    return 0;
+}
+
+int ts_api_acl_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    int64_t expected;
+    if (load_for_write(cx, rq, &p, &expected) < 0 ||
+        ts_app_acl_put(cx, &p, json_object_get(rq->params, "rights")) < 0)
+        return -1;
+    return save(cx, &p, expected, w);
 }
 
 int ts_api_settings_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)

@@ -179,7 +179,7 @@ static int export_xlsx(struct ts_ctx *cx, struct ts_api_req *rq, const struct ts
 
 static int export(struct ts_ctx *cx, struct ts_api_req *rq, bool xlsx)
 {
-    const struct ts_app *app = ts_api_app_param(cx, rq->params, TS_PERM_VIEW);
+    const struct ts_app *app = ts_api_app_param(cx, rq->params, TS_PERM_VIEW | TS_PERM_EXPORT);
     if (!app)
         return -1;
     const char *enc_text = ts_param_str(rq->params, "encoding");

@@ -75,7 +75,8 @@ static int encoding_param(struct ts_ctx *cx, const json_t *params, enum ts_csv_e
 int ts_api_import(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     int64_t app_id;
-    if (ts_auth_require_user(cx) < 0 || ts_param_id(cx, rq->params, "app", &app_id) < 0)
+    if (ts_auth_require_user(cx) < 0 || ts_param_id(cx, rq->params, "app", &app_id) < 0 ||
+        ts_auth_require_app(cx, app_id, TS_PERM_IMPORT | TS_PERM_ADD) < 0)
         return -1;
     struct ts_import im = {.enc = TS_CSV_AUTO};
     if (encoding_param(cx, rq->params, &im.enc) < 0)

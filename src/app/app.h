@@ -52,6 +52,9 @@ int ts_app_layout_put(struct ts_ctx *cx, struct ts_preview *p, json_t *layout);
 int ts_app_views_put(struct ts_ctx *cx, struct ts_preview *p, json_t *views);
 int ts_app_settings_put(struct ts_ctx *cx, struct ts_preview *p, json_t *params);
 
+/* PUT app/acl.json (app/acl.c): the access rights, checked and normalised. */
+int ts_app_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *rights);
+
 /* Deploy (app/deploy.c): all apps succeed or fail together. revert=true
  * discards the preview instead. Failure is recorded as deploy status FAIL with
  * the reason; the call itself only fails on bad input. */

@@ -308,8 +308,17 @@ int ts_auth_require_app(struct ts_ctx *cx, int64_t app_id, unsigned perm)
     const struct ts_auth *auth = cx->auth;
     if (!auth)
         return ts_fail(cx, TS_E_LOGIN_REQUIRED, "no identity");
-    if (auth->kind != TS_AUTH_TOKEN)
-        return 0;
+    if (auth->kind != TS_AUTH_TOKEN) {
+        unsigned have = ts_acl_app_perms(cx, app_id);
+        if (cx->err.code)
+            return -1;
+        return (have & perm) == perm ? 0 : ts_fail(cx, TS_E_NO_PERMISSION, "app access rights");
+    }
+    /* a token imports with add and edit, and exports with view */
+    if (perm & TS_PERM_IMPORT)
+        perm = (perm & ~(unsigned)TS_PERM_IMPORT) | TS_PERM_ADD | TS_PERM_EDIT;
+    if (perm & TS_PERM_EXPORT)
+        perm = (perm & ~(unsigned)TS_PERM_EXPORT) | TS_PERM_VIEW;
     for (int i = 0; i < auth->n_tokens; i++) {
         if (auth->tokens[i].app_id != app_id)
             continue;

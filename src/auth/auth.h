@@ -18,12 +18,16 @@
 #include "base/ctx.h"
 #include "model/user.h"
 
+#include <jansson.h>
+
 enum ts_perm {
     TS_PERM_VIEW = 1 << 0,
     TS_PERM_ADD = 1 << 1,
     TS_PERM_EDIT = 1 << 2,
     TS_PERM_DELETE = 1 << 3,
     TS_PERM_MANAGE = 1 << 4,
+    TS_PERM_IMPORT = 1 << 5, /* app ACL only: tokens import with add and edit */
+    TS_PERM_EXPORT = 1 << 6, /* app ACL only: tokens export with view */
 };
 
 enum ts_auth_kind { TS_AUTH_PASSWORD, TS_AUTH_TOKEN, TS_AUTH_SESSION };
@@ -57,6 +61,13 @@ int ts_auth_identify(struct ts_ctx *cx, const struct ts_auth_request *rq);
  * permissions arrive with the team layer); tokens only what they were given:
  * GAIA_IA02 for another app's token, GAIA_NO01 for a missing right. */
 int ts_auth_require_app(struct ts_ctx *cx, int64_t app_id, unsigned perm);
+/* App access rights (auth/acl.c): the rights (enum ts_perm bits) the
+ * signed-in user has on an app, from the first entry of its list that matches
+ * them; the rights one list entry gives; the list an app starts with. */
+unsigned ts_acl_app_perms(struct ts_ctx *cx, int64_t app_id);
+unsigned ts_acl_perms(const json_t *entry);
+json_t *ts_acl_default(void);
+
 /* For APIs kintone does not open to API tokens (preview/app.json, apps.json). */
 int ts_auth_require_user(struct ts_ctx *cx);
 /* For the organisation's settings: system administrators only (CB_NO02). */

@@ -25,6 +25,7 @@ struct ts_ctx {
     int64_t now;                /* request time, Unix seconds */
     bool schema_dirty;          /* app settings were deployed in this transaction */
     void *user_names;           /* record/'s cache of user display names, in the arena */
+    void *memberships;          /* auth/'s cache of the caller's departments and groups */
 };
 
 /* Set up cx with a new arena and a fresh request id. */

@@ -1,0 +1,173 @@
+/*
+ * auth/acl.c - app access rights (app/acl.json, KINTONE-API.md §5.3): who may
+ * view, add, edit, delete, import and export an app's records, and who may
+ * change the app.
+ *
+ * The rights are a list in priority order; the first entry that matches the
+ * caller decides: a user by code, a group (the group "everyone" is everyone),
+ * a department (with includeSubs, the departments below it too), or the app's
+ * creator. An app that has no list yet gives its creator everything and
+ * everyone its records. System administrators may always do everything.
+ * Rights are read at each request from the app's settings, so a change takes
+ * effect at once, however many records the app holds.
+ */
+#include "base/common.h"
+#include "auth/auth.h"
+#include "app/app.h"
+#include "base/str.h"
+#include "store/store.h"
+
+/* the caller's departments and groups, read once a request */
+struct belongs {
+    int n_orgs, n_above, n_groups;
+    const char *orgs[64], *above[256], *groups[64];
+};
+
+static int add_org(struct ts_ctx *cx, const struct ts_entity *e, void *arg)
+{
+    struct belongs *b = arg;
+    if (b->n_orgs < (int)TS_ARRAY_LEN(b->orgs))
+        b->orgs[b->n_orgs++] = e->code;
+    /* the department and every one above it */
+    int64_t id = e->id;
+    for (int depth = 0; id && depth < 32 && b->n_above < (int)TS_ARRAY_LEN(b->above); depth++) {
+        struct ts_entity *x = ts_store_entity_by_id(cx, TS_ORG, id);
+        if (!x)
+            break;
+        b->above[b->n_above++] = x->code;
+        id = x->parent_id;
+    }
+    return 0;
+}
+
+static int add_group(struct ts_ctx *cx, const struct ts_entity *e, void *arg)
+{
+    (void)cx;
+    struct belongs *b = arg;
+    if (b->n_groups < (int)TS_ARRAY_LEN(b->groups))
+        b->groups[b->n_groups++] = e->code;
+    return 0;
+}
+
+static struct belongs *belongs(struct ts_ctx *cx)
+{
+    if (cx->memberships)
+        return cx->memberships;
+    struct belongs *b = TS_NEW(cx->arena, struct belongs);
+    if (ts_store_user_entities(cx, TS_ORG, cx->user->id, add_org, b) < 0 ||
+        ts_store_user_entities(cx, TS_GROUP, cx->user->id, add_group, b) < 0)
+        return NULL;
+    cx->memberships = b;
+    return b;
+}
+
+static bool in(const char *const *list, int n, const char *code)
+{
+    for (int i = 0; i < n; i++)
+        if (ts_str_eq(list[i], code))
+            return true;
+    return false;
+}
+
+/* Does entry e name the caller? -1 when the database failed. */
+static int matches(struct ts_ctx *cx, const json_t *e, const struct ts_app_row *row)
+{
+    const json_t *entity = json_object_get(e, "entity");
+    const char *type = json_string_value(json_object_get(entity, "type"));
+    const char *code = json_string_value(json_object_get(entity, "code"));
+    if (ts_str_eq(type, "CREATOR"))
+        return ts_str_eq(row->creator, cx->user->code);
+    if (ts_str_eq(type, "USER"))
+        return ts_str_eq(code, cx->user->code);
+    if (ts_str_eq(type, "GROUP") && ts_str_eq(code, "everyone"))
+        return 1;
+    struct belongs *b = belongs(cx);
+    if (!b)
+        return -1;
+    if (ts_str_eq(type, "GROUP"))
+        return in(b->groups, b->n_groups, code);
+    if (ts_str_eq(type, "ORGANIZATION"))
+        return json_is_true(json_object_get(e, "includeSubs")) ? in(b->above, b->n_above, code)
+                                                               : in(b->orgs, b->n_orgs, code);
+    return 0;
+}
+
+static const struct {
+    const char *key;
+    unsigned perm;
+} RIGHTS[] = {
+    {"recordViewable", TS_PERM_VIEW},     {"recordAddable", TS_PERM_ADD},
+    {"recordEditable", TS_PERM_EDIT},     {"recordDeletable", TS_PERM_DELETE},
+    {"recordImportable", TS_PERM_IMPORT}, {"recordExportable", TS_PERM_EXPORT},
+    {"appEditable", TS_PERM_MANAGE},
+};
+
+unsigned ts_acl_perms(const json_t *entry)
+{
+    unsigned p = 0;
+    for (size_t i = 0; i < TS_ARRAY_LEN(RIGHTS); i++)
+        if (json_is_true(json_object_get(entry, RIGHTS[i].key)))
+            p |= RIGHTS[i].perm;
+    return p;
+}
+
+json_t *ts_acl_default(void)
+{
+    return json_pack("[{s:{s:s, s:n}, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b},"
+                     " {s:{s:s, s:s}, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}]",
+                     "entity", "type", "CREATOR", "code", "includeSubs", 0, "appEditable", 1,
+                     "recordViewable", 1, "recordAddable", 1, "recordEditable", 1,
+                     "recordDeletable", 1, "recordImportable", 1, "recordExportable", 1, "entity",
+                     "type", "GROUP", "code", "everyone", "includeSubs", 0, "appEditable", 0,
+                     "recordViewable", 1, "recordAddable", 1, "recordEditable", 1,
+                     "recordDeletable", 1, "recordImportable", 1, "recordExportable", 1);
+}
+
+static void decref_cb(void *p)
+{
+    json_decref(p);
+}
+
+/* The rights list in force: the deployed one, or, for an app never deployed,
+ * its preview's; the default when there is none. */
+static const json_t *rights_of(struct ts_ctx *cx, int64_t app_id)
+{
+    const json_t *acl = NULL;
+    const struct ts_app *app = ts_app_get(cx, app_id);
+    if (app) {
+        acl = json_object_get(app->def, "acl");
+    } else {
+        ts_err_clear(cx);
+        const char *text = ts_store_app_def(cx, app_id, TS_STAGE_PREVIEW);
+        json_t *def = text ? json_loads(text, 0, NULL) : NULL;
+        if (def) {
+            ts_arena_defer(cx->arena, decref_cb, def);
+            acl = json_object_get(def, "acl");
+        }
+    }
+    if (json_is_array(acl))
+        return acl;
+    json_t *d = ts_acl_default();
+    ts_arena_defer(cx->arena, decref_cb, d);
+    return d;
+}
+
+unsigned ts_acl_app_perms(struct ts_ctx *cx, int64_t app_id)
+{
+    if (!cx->user || cx->user->admin)
+        return ~0u;
+    struct ts_app_row *row = ts_store_app_row(cx, app_id);
+    if (!row)
+        return cx->err.code ? 0 : ~0u; /* no such app: its handler says so */
+    const json_t *acl = rights_of(cx, app_id);
+    size_t i;
+    const json_t *e;
+    json_array_foreach (acl, i, e) {
+        int m = matches(cx, e, row);
+        if (m < 0)
+            return 0;
+        if (m)
+            return ts_acl_perms(e);
+    }
+    return 0;
+}

@@ -1,0 +1,104 @@
+// App access rights (app/acl.json): the first matching entry decides — a
+// user, a department with those below it, a group, everyone, the creator.
+// Every endpoint that touches the app's records or settings enforces them,
+// and what a caller may not see does not leave the server (lists, counts,
+// exports, files, the app list).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, client, raw, basic, rejects, makeApp } from "./helpers/server.mjs";
+
+let server, admin, app, fileKey;
+const PASSWORD = "member-password-1";
+const as = (code) => client(server, { username: code, password: PASSWORD });
+const rawAs = (code, method, path, opts = {}) => raw(server, method, path, { ...opts, headers: { ...basic(code, PASSWORD), ...(opts.headers ?? {}) } });
+
+before(async () => {
+  server = await startServer();
+  admin = client(server);
+  const post = (path, body) => raw(server, "POST", path, { body });
+  await post("/v1/organizations.json", { organizations: [
+    { code: "welfare", name: "福祉局" }, { code: "audit", name: "監査指導課", parentCode: "welfare" }, { code: "other", name: "他局" },
+  ] });
+  await post("/v1/groups.json", { groups: [{ code: "chiefs", name: "課長" }] });
+  await post("/v1/users.json", { users: ["tanaka", "suzuki", "sato", "kato"].map((code) => ({ code, name: code, password: PASSWORD })) });
+  await raw(server, "PUT", "/v1/userOrganizations.json", { body: { userOrganizations: [
+    { code: "tanaka", organizations: ["audit"] }, { code: "suzuki", organizations: ["audit"] }, { code: "sato", organizations: ["other"] },
+  ] } });
+  await raw(server, "PUT", "/v1/userGroups.json", { body: { userGroups: [{ code: "kato", groups: ["chiefs"] }] } });
+  app = await makeApp(admin, "指導記録", {
+    title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" },
+    doc: { type: "FILE", code: "doc", label: "資料" },
+  });
+  const up = await admin.file.uploadFile({ file: { name: "memo.txt", data: "secret" } });
+  await admin.record.addRecord({ app, record: { title: { value: "一件目" }, doc: { value: [{ fileKey: up.fileKey }] } } });
+  fileKey = (await admin.record.getRecords({ app })).records[0].doc.value[0].fileKey;
+  const put = await raw(server, "PUT", "/k/v1/preview/app/acl.json", { body: { app, rights: [
+    { entity: { type: "USER", code: "suzuki" }, recordViewable: true, recordAddable: true },
+    { entity: { type: "ORGANIZATION", code: "welfare" }, includeSubs: true, recordViewable: true, recordExportable: true },
+    { entity: { type: "GROUP", code: "chiefs" }, recordViewable: true, recordEditable: true, recordDeletable: true, appEditable: true },
+    { entity: { type: "GROUP", code: "everyone" } },
+  ] } });
+  assert.equal(put.status, 200, JSON.stringify(put.json));
+  await admin.app.deployApp({ apps: [{ app }] });
+});
+after(() => server.stop());
+
+test("the rights round-trip; unknown people and kinds are refused", async () => {
+  const { rights } = await admin.app.getAppAcl({ app });
+  assert.equal(rights.length, 4);
+  assert.deepEqual(rights[1].entity, { type: "ORGANIZATION", code: "welfare" });
+  assert.equal(rights[1].includeSubs, true);
+  assert.equal(rights[0].recordEditable, false);
+  const bad = await raw(server, "PUT", "/k/v1/preview/app/acl.json", { body: { app, rights: [
+    { entity: { type: "USER", code: "nobody" } }, { entity: { type: "ROBOT", code: "x" } },
+  ] } });
+  assert.equal(bad.status, 400);
+  assert.deepEqual(Object.keys(bad.json.errors).sort(), ["rights[0].entity.code", "rights[1].entity.type"]);
+});
+
+test("the first matching entry decides, for every endpoint", async () => {
+  // suzuki (named) may view and add, not edit or delete
+  assert.equal((await as("suzuki").record.getRecords({ app })).records.length, 1);
+  const { id } = await as("suzuki").record.addRecord({ app, record: { title: { value: "鈴木" } } });
+  await rejects(as("suzuki").record.updateRecord({ app, id, record: { title: { value: "x" } } }), "CB_NO02", 403);
+  await rejects(as("suzuki").record.deleteRecords({ app, ids: [id] }), "CB_NO02", 403);
+  // tanaka is in a department below welfare: view and export only
+  assert.equal((await as("tanaka").record.getRecords({ app })).records.length, 2);
+  await rejects(as("tanaka").record.addRecord({ app, record: {} }), "CB_NO02", 403);
+  assert.equal((await rawAs("tanaka", "GET", "/api/export.csv", { query: `app=${app}` })).status, 200);
+  // suzuki matched first as a user: the department's export right is not theirs
+  assert.equal((await rawAs("suzuki", "GET", "/api/export.csv", { query: `app=${app}` })).status, 403);
+  // kato (chiefs) may edit, delete and change the app
+  await as("kato").record.updateRecord({ app, id, record: { title: { value: "加藤が直した" } } });
+  const fields = await rawAs("kato", "POST", "/k/v1/preview/app/form/fields.json", { body: { app, properties: { memo: { type: "MULTI_LINE_TEXT", code: "memo", label: "メモ" } } } });
+  assert.equal(fields.status, 200);
+  await as("kato").record.deleteRecords({ app, ids: [id] });
+});
+
+test("someone with no rights sees nothing of the app: records, counts, files, exports, the app list", async () => {
+  const sato = as("sato");
+  await rejects(sato.record.getRecords({ app, totalCount: true }), "CB_NO02", 403);
+  await rejects(sato.record.getRecord({ app, id: 1 }), "CB_NO02", 403);
+  await rejects(sato.record.createCursor({ app }), "CB_NO02", 403);
+  await rejects(sato.app.getFormFields({ app }), "CB_NO02", 403);
+  await rejects(sato.record.getRecordComments({ app, record: 1 }), "CB_NO02", 403);
+  for (const [path, query] of [["/k/v1/file.json", `fileKey=${fileKey}`], ["/api/export.csv", `app=${app}`], ["/api/thumbnail", `fileKey=${fileKey}`]])
+    assert.equal((await rawAs("sato", "GET", path, { query })).status, 403, path);
+  const { apps } = await sato.app.getApps({});
+  assert.ok(!apps.some((a) => a.appId === String(app)), "the app is not listed");
+  assert.ok((await admin.app.getApps({})).apps.some((a) => a.appId === String(app)), "administrators see every app");
+  // settings need the app right: suzuki may view records but not change the app
+  const r = await rawAs("suzuki", "POST", "/k/v1/preview/app/form/fields.json", { body: { app, properties: { x: { type: "NUMBER", code: "x", label: "x" } } } });
+  assert.equal(r.status, 403);
+});
+
+test("a new app: its creator manages it, everyone works with its records; tokens keep their own rights", async () => {
+  const tanaka = as("tanaka");
+  const mine = await makeApp(tanaka, "田中のアプリ", { t: { type: "SINGLE_LINE_TEXT", code: "t", label: "t" } });
+  await as("sato").record.addRecord({ app: mine, record: { t: { value: "佐藤" } } });
+  const r = await rawAs("sato", "PUT", "/k/v1/preview/app/settings.json", { body: { app: mine, name: "乗っ取り" } });
+  assert.equal(r.status, 403);
+  const tok = await raw(server, "POST", "/k/v1/app/apiTokens.json", { body: { app, permissions: ["view"] } });
+  const viaToken = await raw(server, "GET", "/k/v1/records.json", { query: `app=${app}`, headers: { "X-Cybozu-API-Token": tok.json.token, "X-Cybozu-Authorization": "" } });
+  assert.equal(viaToken.status, 200);
+});
