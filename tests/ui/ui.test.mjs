@@ -693,3 +693,36 @@ test("20. an administrator builds the organisation: departments as a tree, a use
   assert.equal(users[0].name, "山田 太郎");
   void c;
 });
+
+test("21. permissions: only a department (and those below it) sees an app", async () => {
+  // still the administrator: the estimate app is for the welfare bureau only
+  await page.goto(server.base + "/#/");
+  await page.getByRole("link", { name: "見積" }).click();
+  const app = /#\/apps\/(\d+)/.exec(page.url())[1];
+  await page.goto(`${server.base}/#/apps/${app}/settings`);
+  await page.getByRole("heading", { name: /見積/ }).waitFor();
+  await page.getByRole("tab", { name: "アクセス権" }).click();
+  await page.getByRole("button", { name: /行を追加/ }).click();
+  await page.getByLabel("種類 1").selectOption("ORGANIZATION");
+  await page.getByLabel("対象 1").selectOption("welfare");
+  await page.getByLabel("下の部署も含む").check();
+  await page.getByLabel("福祉局: 追加").check();
+  // the old "everyone" row loses its rights
+  for (const right of ["閲覧", "追加", "編集", "削除", "読み込み", "書き出し"]) await page.getByLabel(`全員: ${right}`).uncheck();
+  await shot("39-permissions");
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await page.getByText("アクセス権を保存しました").waitFor();
+  await updateApp();
+  // yamada (監査指導課, below 福祉局) sees it; suzuki does not
+  for (const [user, password, sees] of [["yamada", "yamada-password-1", true], ["suzuki", PASSWORD, false]]) {
+    await page.getByRole("button", { name: "ログアウト" }).click();
+    await page.getByLabel("ログイン名").fill(user);
+    await page.getByLabel("パスワード").fill(password);
+    await page.getByRole("button", { name: "ログイン" }).click();
+    await page.getByRole("link", { name: "ポータル" }).click();
+    await page.getByRole("heading", { name: "アプリ" }).waitFor();
+    await page.getByRole("link", { name: "施設台帳" }).waitFor();
+    assert.equal(await page.getByRole("link", { name: "見積" }).count(), sees ? 1 : 0, user);
+  }
+  await shot("40-portal-without-the-app");
+});
