@@ -69,6 +69,12 @@ int ts_json_i64(const json_t *v, int64_t *out);
 const struct ts_app *ts_api_app_param(struct ts_ctx *cx, const json_t *params, unsigned perm);
 /* The caller as the query language needs it (LOGINUSER(), time zone). */
 struct ts_query_env ts_api_query_env(struct ts_ctx *cx);
+/* Record access rights: narrow plan to the records the caller may view (or
+ * edit, delete); and check one record (CB_NO02 when they may not). */
+int ts_api_restrict(struct ts_ctx *cx, const struct ts_app *app, struct ts_qplan *plan,
+                    enum ts_record_right right);
+int ts_api_record_allowed(struct ts_ctx *cx, const struct ts_app *app, int64_t id,
+                          enum ts_record_right right);
 /* want[] from a `fields` array parameter; NULL when absent (all fields). */
 bool *ts_api_want_fields(struct ts_ctx *cx, const struct ts_app *app, const json_t *fields);
 

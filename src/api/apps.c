@@ -305,6 +305,35 @@ int ts_api_acl_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     return save(cx, &p, expected, w);
 }
 
+int ts_api_record_acl_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    if (load(cx, rq, TS_PERM_MANAGE, &p) < 0)
+        return -1;
+    json_t *rights = json_object_get(json_object_get(p.def, "recordAcl"), "rights");
+    ts_jw_obj(w);
+    ts_jw_key(w, "rights");
+    if (rights)
+        ts_jw_json(w, rights);
+    else {
+        ts_jw_arr(w);
+        ts_jw_arr_end(w);
+    }
+    ts_jw_kid(w, "revision", stage_revision(rq, &p));
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+int ts_api_record_acl_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    int64_t expected;
+    if (load_for_write(cx, rq, &p, &expected) < 0 ||
+        ts_app_record_acl_put(cx, &p, json_object_get(rq->params, "rights")) < 0)
+        return -1;
+    return save(cx, &p, expected, w);
+}
+
 int ts_api_settings_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     struct ts_preview p;

@@ -18,7 +18,9 @@ static const struct ts_app *record_param(struct ts_ctx *cx, const json_t *params
                                          int64_t *rec_id)
 {
     const struct ts_app *app = ts_api_app_param(cx, params, perm);
-    if (!app || ts_param_id(cx, params, "record", rec_id) < 0 || !ts_record_load(cx, app, *rec_id))
+    if (!app || ts_param_id(cx, params, "record", rec_id) < 0 ||
+        ts_api_record_allowed(cx, app, *rec_id, TS_RR_VIEW) < 0 ||
+        !ts_record_load(cx, app, *rec_id))
         return NULL;
     return app;
 }

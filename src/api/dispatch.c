@@ -317,3 +317,50 @@ bool *ts_api_want_fields(struct ts_ctx *cx, const struct ts_app *app, const json
     }
     return want;
 }
+
+int ts_api_restrict(struct ts_ctx *cx, const struct ts_app *app, struct ts_qplan *plan,
+                    enum ts_record_right right)
+{
+    struct ts_qnode *n = ts_acl_records(cx, app, right);
+    if (cx->err.code)
+        return -1;
+    if (!n || n->kind == TS_QN_TRUE)
+        return 0;
+    if (plan->where) {
+        struct ts_qnode *both = TS_NEW(cx->arena, struct ts_qnode);
+        both->kind = TS_QN_AND;
+        both->a = plan->where;
+        both->b = n;
+        n = both;
+    }
+    plan->where = n;
+    return 0;
+}
+
+int ts_api_record_allowed(struct ts_ctx *cx, const struct ts_app *app, int64_t id,
+                          enum ts_record_right right)
+{
+    struct ts_qplan plan = {.limit = 1, .has_limit = true};
+    struct ts_qnode *cond = TS_NEW(cx->arena, struct ts_qnode);
+    cond->kind = TS_QN_COND;
+    cond->field = ts_app_field(app, "$id");
+    cond->op = TS_Q_EQ;
+    cond->n_vals = 1;
+    cond->vals = TS_NEW(cx->arena, struct ts_qval);
+    cond->vals->i = id;
+    plan.where = cond;
+    if (ts_api_restrict(cx, app, &plan, right) < 0)
+        return -1;
+    if (plan.where == cond)
+        return 0; /* no record rights apply */
+    int64_t n = ts_store_records_count(cx, app, &plan);
+    if (n < 0)
+        return -1;
+    if (n > 0)
+        return 0;
+    /* a record that does not exist is the caller's GAIA_RE01, said where it is read */
+    struct ts_record *r = ts_store_record_get(cx, app, id);
+    if (!r)
+        return cx->err.code ? -1 : 0;
+    return ts_fail(cx, TS_E_NO_PERMISSION, "record access rights");
+}

@@ -14,7 +14,8 @@ int ts_api_record_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     int64_t id;
     const struct ts_app *app = ts_api_app_param(cx, rq->params, TS_PERM_VIEW);
-    if (!app || ts_param_id(cx, rq->params, "id", &id) < 0)
+    if (!app || ts_param_id(cx, rq->params, "id", &id) < 0 ||
+        ts_api_record_allowed(cx, app, id, TS_RR_VIEW) < 0)
         return -1;
     struct ts_record *r = ts_record_load(cx, app, id);
     if (!r)
@@ -107,6 +108,8 @@ static int put_one(struct ts_ctx *cx, const struct ts_app *app, const json_t *ob
         }
     }
     *out_id = id;
+    if (ts_api_record_allowed(cx, app, id, TS_RR_EDIT) < 0)
+        return -1;
     return ts_record_update(cx, app, id, rev, record, prefix, out_rev);
 }
 
@@ -145,7 +148,8 @@ int ts_api_records_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
         return -1;
     struct ts_qplan plan;
     struct ts_query_env env = ts_api_query_env(cx);
-    if (ts_query_plan(cx, app, ts_param_str(rq->params, "query"), TS_QUERY_FULL, &env, &plan) < 0)
+    if (ts_query_plan(cx, app, ts_param_str(rq->params, "query"), TS_QUERY_FULL, &env, &plan) < 0 ||
+        ts_api_restrict(cx, app, &plan, TS_RR_VIEW) < 0)
         return -1;
     struct writer wr = {w, app, ts_api_want_fields(cx, app, json_object_get(rq->params, "fields"))};
     ts_buf_grow(w->b,
@@ -266,6 +270,7 @@ int ts_api_records_delete(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw
         }
         if (ts_param_revision(cx, json_array_get(revs, i),
                               ts_arena_printf(cx->arena, "revisions[%zu]", i), &rev) < 0 ||
+            ts_api_record_allowed(cx, app, id, TS_RR_DELETE) < 0 ||
             ts_record_delete(cx, app, id, rev) < 0)
             return -1;
     }
@@ -280,7 +285,8 @@ int ts_api_history_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
 {
     int64_t id;
     const struct ts_app *app = ts_api_app_param(cx, rq->params, TS_PERM_VIEW);
-    if (!app || ts_param_id(cx, rq->params, "id", &id) < 0)
+    if (!app || ts_param_id(cx, rq->params, "id", &id) < 0 ||
+        ts_api_record_allowed(cx, app, id, TS_RR_VIEW) < 0)
         return -1;
     /* a deleted record's history stays readable: it ends with the DELETE entry */
     ts_jw_obj(w);
@@ -300,10 +306,87 @@ int ts_api_history_restore(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_j
     const struct ts_app *app = ts_api_app_param(cx, rq->params, TS_PERM_EDIT);
     if (!app || ts_param_id(cx, rq->params, "id", &id) < 0 ||
         ts_param_id(cx, rq->params, "revision", &revision) < 0 ||
+        ts_api_record_allowed(cx, app, id, TS_RR_EDIT) < 0 ||
         ts_record_restore(cx, app, id, revision, &rev) < 0)
         return -1;
     ts_jw_obj(w);
     ts_jw_kid(w, "revision", rev);
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- rights */
+
+/* Does the caller have right on record id? (no error when not) */
+static int may(struct ts_ctx *cx, const struct ts_app *app, int64_t id, unsigned app_perm,
+               enum ts_record_right right)
+{
+    if (ts_auth_require_app(cx, app->id, app_perm) < 0) {
+        if (cx->err.code != TS_E_NO_PERMISSION && cx->err.code != TS_E_TOKEN_NO_PERMISSION)
+            return -1;
+        ts_err_clear(cx);
+        return 0;
+    }
+    if (ts_api_record_allowed(cx, app, id, right) < 0) {
+        if (cx->err.code != TS_E_NO_PERMISSION)
+            return -1;
+        ts_err_clear(cx);
+        return 0;
+    }
+    return 1;
+}
+
+/* GET records/acl/evaluate.json: what the caller may do with each record. */
+int ts_api_acl_evaluate(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    const struct ts_app *app = ts_api_app_param(cx, rq->params, 0);
+    const json_t *ids = app ? batch(cx, rq->params, "ids") : NULL;
+    if (!ids)
+        return -1;
+    ts_jw_obj(w);
+    ts_jw_key(w, "rights");
+    ts_jw_arr(w);
+    size_t i;
+    const json_t *v;
+    json_array_foreach (ids, i, v) {
+        int64_t id;
+        if (ts_json_i64(v, &id) < 0 || id < 1) {
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "ids[%zu]", i), TS_M_MIN_ONE);
+            return -1;
+        }
+        if (!ts_record_load(cx, app, id))
+            return -1;
+        int view = may(cx, app, id, TS_PERM_VIEW, TS_RR_VIEW);
+        int edit = may(cx, app, id, TS_PERM_EDIT, TS_RR_EDIT);
+        int del = may(cx, app, id, TS_PERM_DELETE, TS_RR_DELETE);
+        if (view < 0 || edit < 0 || del < 0)
+            return -1;
+        ts_jw_obj(w);
+        ts_jw_key(w, "id");
+        ts_jw_i64_str(w, id);
+        ts_jw_key(w, "record");
+        ts_jw_obj(w);
+        ts_jw_kbool(w, "viewable", view);
+        ts_jw_kbool(w, "editable", view && edit);
+        ts_jw_kbool(w, "deletable", view && del);
+        ts_jw_obj_end(w);
+        /* field access rights are not kept yet: each field follows the record */
+        ts_jw_key(w, "fields");
+        ts_jw_obj(w);
+        for (int k = 0; k < app->n_fields; k++) {
+            const struct ts_field *f = &app->fields[k];
+            if (f->table || ts_field_kind(f) == TS_K_NONE || ts_field_has(f, TS_FF_HIDDEN))
+                continue;
+            ts_jw_key(w, f->code);
+            ts_jw_obj(w);
+            ts_jw_kbool(w, "viewable", view);
+            ts_jw_kbool(w, "editable", view && edit && ts_field_kind(f) != TS_K_SYS);
+            ts_jw_obj_end(w);
+        }
+        ts_jw_obj_end(w);
+        ts_jw_obj_end(w);
+    }
+    ts_jw_arr_end(w);
     ts_jw_obj_end(w);
     return 0;
 }

@@ -8,6 +8,7 @@
 #include "base/common.h"
 #include "app/app.h"
 #include "base/str.h"
+#include "query/query.h"
 
 #define MAX_RIGHTS 100
 
@@ -24,6 +25,9 @@ static bool entity_exists(struct ts_ctx *cx, const char *type, const char *code)
     return ts_store_entity_get(cx, TS_ORG, code) != NULL;
 }
 
+static json_t *norm_entry(struct ts_ctx *cx, const json_t *r, const char *key,
+                          const char *const *flags, size_t n_flags);
+
 int ts_app_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *rights)
 {
     if (!json_is_array(rights)) {
@@ -38,39 +42,98 @@ int ts_app_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *rights
     size_t i;
     const json_t *r;
     json_array_foreach (rights, i, r) {
-        const json_t *entity = json_object_get(r, "entity");
-        const char *type = json_string_value(json_object_get(entity, "type"));
-        const char *code = json_string_value(json_object_get(entity, "code"));
-        const char *key = ts_arena_printf(cx->arena, "rights[%zu].entity", i);
-        bool creator = ts_str_eq(type, "CREATOR");
-        if (!type || (!creator && strcmp(type, "USER") && strcmp(type, "GROUP") &&
-                      strcmp(type, "ORGANIZATION"))) {
-            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.type", key), TS_M_NOT_ENUM);
-            continue;
-        }
-        if (!creator && (!code || !entity_exists(cx, type, code))) {
-            if (cx->err.code && cx->err.code != TS_E_INVALID_INPUT)
-                break;
-            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.code", key), TS_M_NOT_FOUND_CODE,
-                          code ? code : "");
-            continue;
-        }
-        json_t *e = json_object();
-        json_object_set_new(e, "entity",
-                            json_pack("{s:s, s:o}", "type", type, "code",
-                                      creator ? json_null() : json_string(code)));
-        for (size_t k = 0; k < TS_ARRAY_LEN(FLAGS); k++) {
-            const json_t *v = json_object_get(r, FLAGS[k]);
-            bool on =
-                json_is_true(v) || (json_is_string(v) && !strcmp(json_string_value(v), "true"));
-            json_object_set_new(e, FLAGS[k], json_boolean(on));
-        }
-        json_array_append_new(out, e);
+        json_t *e = norm_entry(cx, r, ts_arena_printf(cx->arena, "rights[%zu]", i), FLAGS,
+                               TS_ARRAY_LEN(FLAGS));
+        if (e)
+            json_array_append_new(out, e);
+        else if (cx->err.code && cx->err.code != TS_E_INVALID_INPUT)
+            break;
     }
     if (cx->err.code) {
         json_decref(out);
         return -1;
     }
     json_object_set_new(p->def, "acl", out);
+    return 0;
+}
+
+/* One entity of a list ({entity:{type, code}, includeSubs and the flags
+ * given}), or NULL with the problem reported under key. */
+static json_t *norm_entry(struct ts_ctx *cx, const json_t *r, const char *key,
+                          const char *const *flags, size_t n_flags)
+{
+    const json_t *entity = json_object_get(r, "entity");
+    const char *type = json_string_value(json_object_get(entity, "type"));
+    const char *code = json_string_value(json_object_get(entity, "code"));
+    bool creator = ts_str_eq(type, "CREATOR");
+    if (!type || (!creator && strcmp(type, "USER") && strcmp(type, "GROUP") &&
+                  strcmp(type, "ORGANIZATION"))) {
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.entity.type", key), TS_M_NOT_ENUM);
+        return NULL;
+    }
+    if (!creator && (!code || !entity_exists(cx, type, code))) {
+        if (!cx->err.code || cx->err.code == TS_E_INVALID_INPUT)
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.entity.code", key),
+                          TS_M_NOT_FOUND_CODE, code ? code : "");
+        return NULL;
+    }
+    json_t *e = json_object();
+    json_object_set_new(
+        e, "entity",
+        json_pack("{s:s, s:o}", "type", type, "code", creator ? json_null() : json_string(code)));
+    for (size_t k = 0; k < n_flags; k++) {
+        const json_t *v = json_object_get(r, flags[k]);
+        bool on = json_is_true(v) || (json_is_string(v) && !strcmp(json_string_value(v), "true"));
+        json_object_set_new(e, flags[k], json_boolean(on));
+    }
+    return e;
+}
+
+static void unref_cb(void *p)
+{
+    ts_app_unref(p);
+}
+
+int ts_app_record_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *rights)
+{
+    static const char *const flags[] = {"viewable", "editable", "deletable", "includeSubs"};
+    if (!json_is_array(rights) || json_array_size(rights) > MAX_RIGHTS) {
+        ts_fail_field(cx, "rights",
+                      !rights                 ? TS_M_REQUIRED_PARAM
+                      : json_is_array(rights) ? TS_M_TOO_MANY_RECORDS
+                                              : TS_M_NOT_ARRAY,
+                      MAX_RIGHTS);
+        return -1;
+    }
+    struct ts_app *app = ts_app_build(cx, p->row, p->def);
+    if (!app)
+        return -1;
+    ts_arena_defer(cx->arena, unref_cb, app);
+    json_t *out = json_array();
+    size_t i, j;
+    const json_t *r, *e;
+    json_array_foreach (rights, i, r) {
+        const char *key = ts_arena_printf(cx->arena, "rights[%zu]", i);
+        const char *fc = json_string_value(json_object_get(r, "filterCond"));
+        if (fc && *fc && ts_query_check(cx, app, fc, TS_QUERY_FILTER) < 0) {
+            ts_err_clear(cx);
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.filterCond", key), TS_M_QUERY_SYNTAX,
+                          0, fc);
+        }
+        json_t *list = json_array();
+        json_array_foreach (json_object_get(r, "entities"), j, e) {
+            json_t *n = norm_entry(cx, e, ts_arena_printf(cx->arena, "%s.entities[%zu]", key, j),
+                                   flags, TS_ARRAY_LEN(flags));
+            if (n)
+                json_array_append_new(list, n);
+        }
+        json_array_append_new(
+            out, json_pack("{s:s, s:o}", "filterCond", fc ? fc : "", "entities", list));
+    }
+    if (cx->err.code) {
+        json_decref(out);
+        return -1;
+    }
+    json_object_set_new(p->def, "recordAcl", json_pack("{s:o}", "rights", out));
     return 0;
 }

@@ -14,6 +14,7 @@
 #include "base/common.h"
 #include "auth/auth.h"
 #include "app/app.h"
+#include "query/query.h"
 #include "base/str.h"
 #include "store/store.h"
 
@@ -170,4 +171,114 @@ unsigned ts_acl_app_perms(struct ts_ctx *cx, int64_t app_id)
             return ts_acl_perms(e);
     }
     return 0;
+}
+
+/* ---------------------------------------------------------------- record rights */
+
+static struct ts_qnode *qnode(struct ts_ctx *cx, enum ts_qnode_kind kind, struct ts_qnode *a,
+                              struct ts_qnode *b)
+{
+    struct ts_qnode *n = TS_NEW(cx->arena, struct ts_qnode);
+    n->kind = kind;
+    n->a = a;
+    n->b = b;
+    return n;
+}
+
+static struct ts_qnode *and_of(struct ts_ctx *cx, struct ts_qnode *a, struct ts_qnode *b)
+{
+    if (a->kind == TS_QN_FALSE || b->kind == TS_QN_TRUE)
+        return a;
+    if (b->kind == TS_QN_FALSE || a->kind == TS_QN_TRUE)
+        return b;
+    return qnode(cx, TS_QN_AND, a, b);
+}
+
+static struct ts_qnode *or_of(struct ts_ctx *cx, struct ts_qnode *a, struct ts_qnode *b)
+{
+    if (a->kind == TS_QN_TRUE || b->kind == TS_QN_FALSE)
+        return a;
+    if (b->kind == TS_QN_TRUE || a->kind == TS_QN_FALSE)
+        return b;
+    return qnode(cx, TS_QN_OR, a, b);
+}
+
+static struct ts_qnode *not_of(struct ts_ctx *cx, struct ts_qnode *a)
+{
+    if (a->kind == TS_QN_TRUE || a->kind == TS_QN_FALSE)
+        return qnode(cx, a->kind == TS_QN_TRUE ? TS_QN_FALSE : TS_QN_TRUE, NULL, NULL);
+    return qnode(cx, TS_QN_NOT, a, NULL);
+}
+
+static struct ts_qnode *constant(struct ts_ctx *cx, bool v)
+{
+    return qnode(cx, v ? TS_QN_TRUE : TS_QN_FALSE, NULL, NULL);
+}
+
+static const char *const RIGHT_KEYS[] = {"viewable", "editable", "deletable"};
+
+/* The caller's right under one rule's entities, first match deciding; the
+ * record's creator is a condition on the record. */
+static struct ts_qnode *entities_right(struct ts_ctx *cx, const struct ts_app *app,
+                                       const struct ts_app_row *row, const json_t *entities,
+                                       size_t k, enum ts_record_right right)
+{
+    if (k >= json_array_size(entities))
+        return constant(cx, false);
+    const json_t *e = json_array_get(entities, k);
+    bool has = json_is_true(json_object_get(e, RIGHT_KEYS[right]));
+    const char *type = json_string_value(json_object_get(json_object_get(e, "entity"), "type"));
+    if (ts_str_eq(type, "CREATOR")) {
+        if (!app->creator)
+            return entities_right(cx, app, row, entities, k + 1, right);
+        struct ts_qnode *mine = TS_NEW(cx->arena, struct ts_qnode);
+        mine->kind = TS_QN_COND;
+        mine->field = app->creator;
+        mine->op = TS_Q_IN;
+        mine->n_vals = 1;
+        mine->vals = TS_NEW(cx->arena, struct ts_qval);
+        mine->vals->s = cx->user->code;
+        return or_of(
+            cx, and_of(cx, mine, constant(cx, has)),
+            and_of(cx, not_of(cx, mine), entities_right(cx, app, row, entities, k + 1, right)));
+    }
+    int m = matches(cx, e, row);
+    if (m < 0)
+        return NULL;
+    return m ? constant(cx, has) : entities_right(cx, app, row, entities, k + 1, right);
+}
+
+struct ts_qnode *ts_acl_records(struct ts_ctx *cx, const struct ts_app *app,
+                                enum ts_record_right right)
+{
+    const json_t *rules = json_object_get(json_object_get(app->def, "recordAcl"), "rights");
+    if (!cx->user || cx->user->admin || json_array_size(rules) == 0)
+        return NULL;
+    struct ts_app_row *row = ts_store_app_row(cx, app->id);
+    if (!row)
+        return NULL;
+    struct ts_query_env env = {.user_code = cx->user->code,
+                               .primary_org = cx->user->primary_org_code,
+                               .tz = cx->user->tz ? cx->user->tz : "Asia/Tokyo",
+                               .now = cx->now};
+    /* from the last rule back: records no rule's condition takes keep the
+     * app's rights, which the caller has (checked before) */
+    struct ts_qnode *rest = constant(cx, true);
+    for (size_t i = json_array_size(rules); i-- > 0;) {
+        const json_t *rule = json_array_get(rules, i);
+        struct ts_qnode *mine =
+            entities_right(cx, app, row, json_object_get(rule, "entities"), 0, right);
+        if (!mine)
+            return NULL;
+        struct ts_qplan plan;
+        const char *fc = json_string_value(json_object_get(rule, "filterCond"));
+        if (ts_query_plan(cx, app, fc ? fc : "", TS_QUERY_FILTER, &env, &plan) < 0)
+            return NULL;
+        if (!plan.where) {
+            rest = mine; /* every record: the rules after it never apply */
+            continue;
+        }
+        rest = or_of(cx, and_of(cx, plan.where, mine), and_of(cx, not_of(cx, plan.where), rest));
+    }
+    return rest;
 }

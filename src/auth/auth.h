@@ -16,6 +16,7 @@
 #define TS_AUTH_H
 
 #include "base/ctx.h"
+#include "model/qplan.h"
 #include "model/user.h"
 
 #include <jansson.h>
@@ -67,6 +68,15 @@ int ts_auth_require_app(struct ts_ctx *cx, int64_t app_id, unsigned perm);
 unsigned ts_acl_app_perms(struct ts_ctx *cx, int64_t app_id);
 unsigned ts_acl_perms(const json_t *entry);
 json_t *ts_acl_default(void);
+
+/* Record access rights (record/acl.json): a condition that holds for the
+ * records of app the caller may view, edit or delete; NULL when every record
+ * (no rules, or an administrator), and NULL with cx->err set on failure. The
+ * rules come in order: the first whose filter a record meets decides, by its
+ * first entity that fits the caller (the record's creator is one). */
+enum ts_record_right { TS_RR_VIEW, TS_RR_EDIT, TS_RR_DELETE };
+struct ts_qnode *ts_acl_records(struct ts_ctx *cx, const struct ts_app *app,
+                                enum ts_record_right right);
 
 /* For APIs kintone does not open to API tokens (preview/app.json, apps.json). */
 int ts_auth_require_user(struct ts_ctx *cx);

@@ -18,6 +18,7 @@ enum ts_qnode_kind {
     TS_QN_TRUE,
     TS_QN_FALSE,
     TS_QN_REL, /* Rel.Field: `a` holds over some related record (KINTONE-API.md §8) */
+    TS_QN_NOT, /* `a` does not hold (record access rights; not in the query language) */
 };
 
 struct ts_qnode;

@@ -555,6 +555,11 @@ static void dump_node(struct ts_buf *b, const struct ts_qnode *n)
         dump_node(b, n->b);
         ts_buf_putc(b, ')');
         return;
+    case TS_QN_NOT:
+        ts_buf_puts(b, "(not ");
+        dump_node(b, n->a);
+        ts_buf_putc(b, ')');
+        return;
     case TS_QN_REL:
         ts_buf_printf(b, "(rel %s=%s ", n->rel->mine->code, n->rel->theirs->code);
         dump_node(b, n->a);

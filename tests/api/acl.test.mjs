@@ -102,3 +102,49 @@ test("a new app: its creator manages it, everyone works with its records; tokens
   const viaToken = await raw(server, "GET", "/k/v1/records.json", { query: `app=${app}`, headers: { "X-Cybozu-API-Token": tok.json.token, "X-Cybozu-Authorization": "" } });
   assert.equal(viaToken.status, 200);
 });
+
+test("record rights: the first rule whose filter a record meets decides; what may not be seen is never listed or counted", async () => {
+  const app2 = await makeApp(admin, "相談記録", {
+    title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" },
+    dept: { type: "DROP_DOWN", code: "dept", label: "担当", options: { audit: { label: "audit", index: 0 }, care: { label: "care", index: 1 } } },
+  });
+  const put = await raw(server, "PUT", "/k/v1/preview/record/acl.json", { body: { app: app2, rights: [
+    { filterCond: 'dept in ("care")', entities: [
+      { entity: { type: "ORGANIZATION", code: "welfare" }, includeSubs: true, viewable: true },
+    ] },
+    { filterCond: "", entities: [
+      { entity: { type: "CREATOR" }, viewable: true, editable: true, deletable: true },
+      { entity: { type: "ORGANIZATION", code: "audit" }, viewable: true },
+    ] },
+  ] } });
+  assert.equal(put.status, 200, JSON.stringify(put.json));
+  await admin.app.deployApp({ apps: [{ app: app2 }] });
+  const { ids: [a, b] } = await admin.record.addRecords({ app: app2, records: [
+    { title: { value: "A 介護" }, dept: { value: "care" } }, { title: { value: "B 監査" }, dept: { value: "audit" } },
+  ] });
+  const { id: c } = await as("suzuki").record.addRecord({ app: app2, record: { title: { value: "C 鈴木" }, dept: { value: "audit" } } });
+  const titles = async (who) => (await as(who).record.getRecords({ app: app2, query: "order by $id asc", totalCount: true }));
+  let r = await titles("tanaka");
+  assert.deepEqual(r.records.map((x) => x.title.value), ["A 介護", "B 監査", "C 鈴木"]);
+  r = await titles("sato");
+  assert.deepEqual(r.records, []);
+  assert.equal(r.totalCount, "0", "counts leak nothing");
+  await rejects(as("sato").record.getRecord({ app: app2, id: a }), "CB_NO02", 403);
+  const cur = await as("sato").record.getAllRecordsWithCursor({ app: app2 });
+  assert.equal(cur.length, 0);
+  const exp = await rawAs("sato", "GET", "/api/export.csv", { query: `app=${app2}` });
+  assert.equal(exp.status, 200);
+  // editing: only the creator, under the second rule
+  await rejects(as("tanaka").record.updateRecord({ app: app2, id: a, record: { title: { value: "x" } } }), "CB_NO02", 403);
+  await rejects(as("suzuki").record.updateRecord({ app: app2, id: b, record: { title: { value: "x" } } }), "CB_NO02", 403);
+  await as("suzuki").record.updateRecord({ app: app2, id: c, record: { title: { value: "C 鈴木 (直し)" } } });
+  const ev = (await rawAs("tanaka", "GET", "/k/v1/records/acl/evaluate.json", { query: `app=${app2}&ids[0]=${a}&ids[1]=${c}` })).json;
+  assert.deepEqual(ev.rights.map((x) => [x.id, x.record.viewable, x.record.editable]), [[String(a), true, false], [String(c), true, false]]);
+  await rejects(as("tanaka").record.deleteRecords({ app: app2, ids: [c] }), "CB_NO02", 403);
+  await as("suzuki").record.deleteRecords({ app: app2, ids: [c] });
+  const rights = (await admin.app.getRecordAcl({ app: app2 })).rights;
+  assert.equal(rights[0].filterCond, 'dept in ("care")');
+  assert.equal(rights[1].entities[0].entity.type, "CREATOR");
+  const bad = await raw(server, "PUT", "/k/v1/preview/record/acl.json", { body: { app: app2, rights: [{ filterCond: "nope = 1", entities: [] }] } });
+  assert.equal(bad.status, 400);
+});

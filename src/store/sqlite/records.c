@@ -1114,6 +1114,11 @@ static void where_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *
     case TS_QN_AND:
         and_sql(sql, b, app, n);
         return;
+    case TS_QN_NOT:
+        ts_buf_puts(sql, "NOT ifnull(");
+        where_sql(sql, b, app, n->a);
+        ts_buf_puts(sql, ",0)");
+        return;
     case TS_QN_REL: {
         /* some related record meets the condition; the subquery's unqualified
          * columns are the related app's own */
