@@ -75,6 +75,11 @@ int ts_api_restrict(struct ts_ctx *cx, const struct ts_app *app, struct ts_qplan
                     enum ts_record_right right);
 int ts_api_record_allowed(struct ts_ctx *cx, const struct ts_app *app, int64_t id,
                           enum ts_record_right right);
+/* Field access rights: a query naming a field the caller may not see fails as
+ * if it did not exist (GAIA_IQ11); a write naming a field they may not change
+ * fails with GAIA_FU01. */
+int ts_api_plan_readable(struct ts_ctx *cx, const struct ts_app *app, const struct ts_qplan *plan);
+int ts_api_writable(struct ts_ctx *cx, const struct ts_app *app, const json_t *record);
 /* want[] from a `fields` array parameter; NULL when absent (all fields). */
 bool *ts_api_want_fields(struct ts_ctx *cx, const struct ts_app *app, const json_t *fields);
 

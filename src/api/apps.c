@@ -305,12 +305,13 @@ int ts_api_acl_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     return save(cx, &p, expected, w);
 }
 
-int ts_api_record_acl_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+/* GET record/acl.json and field/acl.json: the rules, [] when there are none. */
+static int rules_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w, const char *key)
 {
     struct ts_preview p;
     if (load(cx, rq, TS_PERM_MANAGE, &p) < 0)
         return -1;
-    json_t *rights = json_object_get(json_object_get(p.def, "recordAcl"), "rights");
+    json_t *rights = json_object_get(json_object_get(p.def, key), "rights");
     ts_jw_obj(w);
     ts_jw_key(w, "rights");
     if (rights)
@@ -324,12 +325,32 @@ int ts_api_record_acl_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw
     return 0;
 }
 
+int ts_api_record_acl_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    return rules_get(cx, rq, w, "recordAcl");
+}
+
+int ts_api_field_acl_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    return rules_get(cx, rq, w, "fieldAcl");
+}
+
 int ts_api_record_acl_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     struct ts_preview p;
     int64_t expected;
     if (load_for_write(cx, rq, &p, &expected) < 0 ||
         ts_app_record_acl_put(cx, &p, json_object_get(rq->params, "rights")) < 0)
+        return -1;
+    return save(cx, &p, expected, w);
+}
+
+int ts_api_field_acl_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    int64_t expected;
+    if (load_for_write(cx, rq, &p, &expected) < 0 ||
+        ts_app_field_acl_put(cx, &p, json_object_get(rq->params, "rights")) < 0)
         return -1;
     return save(cx, &p, expected, w);
 }

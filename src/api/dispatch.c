@@ -299,23 +299,90 @@ struct ts_query_env ts_api_query_env(struct ts_ctx *cx)
     return env;
 }
 
-/* want[] from a `fields` array parameter; NULL when absent (all fields). */
+/* want[] from a `fields` array parameter; NULL when absent (all fields).
+ * Fields the caller may not see (field access rights) are never wanted. */
 bool *ts_api_want_fields(struct ts_ctx *cx, const struct ts_app *app, const json_t *fields)
 {
-    if (!json_is_array(fields) || json_array_size(fields) == 0)
+    const char *access = ts_acl_fields(cx, app);
+    bool given = json_is_array(fields) && json_array_size(fields) > 0;
+    if (!given && !access)
         return NULL;
     bool *want = TS_NEW_N(cx->arena, bool, (size_t)app->n_fields);
-    size_t i;
-    const json_t *c;
-    json_array_foreach (fields, i, c) {
-        const struct ts_field *f =
-            json_is_string(c) ? ts_app_field(app, json_string_value(c)) : NULL;
-        if (f && f->table)
-            f = f->table; /* a table comes whole */
-        if (f)
-            want[ts_app_field_index(app, f)] = true;
+    if (given) {
+        size_t i;
+        const json_t *c;
+        json_array_foreach (fields, i, c) {
+            const struct ts_field *f =
+                json_is_string(c) ? ts_app_field(app, json_string_value(c)) : NULL;
+            if (f && f->table)
+                f = f->table; /* a table comes whole */
+            if (f)
+                want[ts_app_field_index(app, f)] = true;
+        }
+    } else {
+        /* what a record shows by default: every field but hidden system ones, with $id, $revision
+         */
+        for (int i = 0; i < app->n_fields; i++) {
+            const struct ts_field *f = &app->fields[i];
+            want[i] = !(ts_field_kind(f) == TS_K_SYS && ts_field_has(f, TS_FF_HIDDEN)) ||
+                      f->type == TS_F___ID__ || f->type == TS_F___REVISION__;
+        }
     }
+    for (int i = 0; access && i < app->n_fields; i++)
+        want[i] &= access[i] != TS_FIELD_NONE;
     return want;
+}
+
+static bool readable_node(const struct ts_qnode *n, const struct ts_app *app, const char *access,
+                          const char **code)
+{
+    if (!n)
+        return true;
+    if (n->kind == TS_QN_COND && n->field->table == NULL &&
+        access[ts_app_field_index(app, n->field)] == TS_FIELD_NONE) {
+        *code = n->field->code;
+        return false;
+    }
+    if (n->kind == TS_QN_COND && n->field->table &&
+        access[ts_app_field_index(app, n->field)] == TS_FIELD_NONE) {
+        *code = n->field->code;
+        return false;
+    }
+    if (n->kind == TS_QN_REL) /* another app's fields: its own rights */
+        return true;
+    return readable_node(n->a, app, access, code) && readable_node(n->b, app, access, code);
+}
+
+int ts_api_plan_readable(struct ts_ctx *cx, const struct ts_app *app, const struct ts_qplan *plan)
+{
+    const char *access = ts_acl_fields(cx, app);
+    if (!access)
+        return cx->err.code ? -1 : 0;
+    const char *code = NULL;
+    bool ok = readable_node(plan->where, app, access, &code);
+    for (int i = 0; ok && i < plan->n_order; i++)
+        if (access[ts_app_field_index(app, plan->order[i].field)] == TS_FIELD_NONE) {
+            code = plan->order[i].field->code;
+            ok = false;
+        }
+    /* a field one may not see is as if it did not exist */
+    return ok ? 0 : ts_fail_arg(cx, TS_E_QUERY_NO_FIELD, code);
+}
+
+int ts_api_writable(struct ts_ctx *cx, const struct ts_app *app, const json_t *record)
+{
+    const char *access = ts_acl_fields(cx, app);
+    if (!access)
+        return cx->err.code ? -1 : 0;
+    const char *code;
+    const json_t *v;
+    json_object_foreach ((json_t *)record, code, v) {
+        const struct ts_field *f = ts_app_field(app, code);
+        if (f && ts_field_kind(f) != TS_K_SYS &&
+            access[ts_app_field_index(app, f)] != TS_FIELD_WRITE)
+            return ts_fail_arg(cx, TS_E_FIELD_NO_PERMISSION, code);
+    }
+    return 0;
 }
 
 int ts_api_restrict(struct ts_ctx *cx, const struct ts_app *app, struct ts_qplan *plan,

@@ -197,13 +197,20 @@ static int export(struct ts_ctx *cx, struct ts_api_req *rq, bool xlsx)
     struct ts_qplan plan;
     struct ts_query_env env = ts_api_query_env(cx);
     if (ts_query_plan(cx, app, ts_param_str(rq->params, "query"), TS_QUERY_FULL, &env, &plan) < 0 ||
-        ts_api_restrict(cx, app, &plan, TS_RR_VIEW) < 0)
+        ts_api_plan_readable(cx, app, &plan) < 0 || ts_api_restrict(cx, app, &plan, TS_RR_VIEW) < 0)
         return -1;
     if (!plan.limit_given)
         plan.has_limit = false; /* every record, not records.json's first 100 */
     struct out o = {.app = app, .cd = (iconv_t)-1};
     if (!(o.cols = columns(cx, app, fields, &o.n)))
         return -1;
+    const char *access = ts_acl_fields(cx, app); /* columns the caller may not see go */
+    int kept = 0;
+    for (int i = 0; access && i < o.n; i++)
+        if (access[ts_app_field_index(app, o.cols[i])] != TS_FIELD_NONE)
+            o.cols[kept++] = o.cols[i];
+    if (access)
+        o.n = kept;
     if (xlsx)
         return export_xlsx(cx, rq, &plan, &o);
     if (!(o.f = tmpfile()))

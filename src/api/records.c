@@ -22,7 +22,7 @@ int ts_api_record_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         return -1;
     ts_jw_obj(w);
     ts_jw_key(w, "record");
-    ts_record_write(cx, w, app, r, NULL);
+    ts_record_write(cx, w, app, r, ts_api_want_fields(cx, app, NULL));
     ts_jw_obj_end(w);
     return 0;
 }
@@ -31,7 +31,9 @@ int ts_api_record_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     const struct ts_app *app = ts_api_app_param(cx, rq->params, TS_PERM_ADD);
     int64_t id;
-    if (!app || ts_record_add(cx, app, json_object_get(rq->params, "record"), "record", &id) < 0)
+    const json_t *record = json_object_get(rq->params, "record");
+    if (!app || ts_api_writable(cx, app, record) < 0 ||
+        ts_record_add(cx, app, record, "record", &id) < 0)
         return -1;
     ts_jw_obj(w);
     ts_jw_kid(w, "id", id);
@@ -100,7 +102,9 @@ static int put_one(struct ts_ctx *cx, const struct ts_app *app, const json_t *ob
             if (field)
                 json_object_set_new(rec, field,
                                     json_pack("{s:O}", "value", json_object_get(key, "value")));
-            int rc = ts_record_add(cx, app, rec, prefix, out_id);
+            int rc = ts_api_writable(cx, app, rec) < 0
+                         ? -1
+                         : ts_record_add(cx, app, rec, prefix, out_id);
             json_decref(rec);
             *inserted = true;
             *out_rev = 1;
@@ -108,7 +112,7 @@ static int put_one(struct ts_ctx *cx, const struct ts_app *app, const json_t *ob
         }
     }
     *out_id = id;
-    if (ts_api_record_allowed(cx, app, id, TS_RR_EDIT) < 0)
+    if (ts_api_record_allowed(cx, app, id, TS_RR_EDIT) < 0 || ts_api_writable(cx, app, record) < 0)
         return -1;
     return ts_record_update(cx, app, id, rev, record, prefix, out_rev);
 }
@@ -149,7 +153,7 @@ int ts_api_records_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     struct ts_qplan plan;
     struct ts_query_env env = ts_api_query_env(cx);
     if (ts_query_plan(cx, app, ts_param_str(rq->params, "query"), TS_QUERY_FULL, &env, &plan) < 0 ||
-        ts_api_restrict(cx, app, &plan, TS_RR_VIEW) < 0)
+        ts_api_plan_readable(cx, app, &plan) < 0 || ts_api_restrict(cx, app, &plan, TS_RR_VIEW) < 0)
         return -1;
     struct writer wr = {w, app, ts_api_want_fields(cx, app, json_object_get(rq->params, "fields"))};
     ts_buf_grow(w->b,
@@ -198,7 +202,8 @@ int ts_api_records_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     int64_t *ids = TS_NEW_N(cx->arena, int64_t, n);
     const json_t *r;
     json_array_foreach (recs, i, r) {
-        if (ts_record_add(cx, app, r, ts_arena_printf(cx->arena, "records[%zu]", i), &ids[i]) < 0)
+        if (ts_api_writable(cx, app, r) < 0 ||
+            ts_record_add(cx, app, r, ts_arena_printf(cx->arena, "records[%zu]", i), &ids[i]) < 0)
             return -1;
     }
     ts_jw_obj(w);
@@ -370,17 +375,20 @@ int ts_api_acl_evaluate(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *
         ts_jw_kbool(w, "editable", view && edit);
         ts_jw_kbool(w, "deletable", view && del);
         ts_jw_obj_end(w);
-        /* field access rights are not kept yet: each field follows the record */
+        /* each field: the record's rights, narrowed by the field's own */
+        const char *access = ts_acl_fields(cx, app);
         ts_jw_key(w, "fields");
         ts_jw_obj(w);
         for (int k = 0; k < app->n_fields; k++) {
             const struct ts_field *f = &app->fields[k];
             if (f->table || ts_field_kind(f) == TS_K_NONE || ts_field_has(f, TS_FF_HIDDEN))
                 continue;
+            int level = access ? access[k] : TS_FIELD_WRITE;
             ts_jw_key(w, f->code);
             ts_jw_obj(w);
-            ts_jw_kbool(w, "viewable", view);
-            ts_jw_kbool(w, "editable", view && edit && ts_field_kind(f) != TS_K_SYS);
+            ts_jw_kbool(w, "viewable", view && level != TS_FIELD_NONE);
+            ts_jw_kbool(w, "editable",
+                        view && edit && ts_field_kind(f) != TS_K_SYS && level == TS_FIELD_WRITE);
             ts_jw_obj_end(w);
         }
         ts_jw_obj_end(w);

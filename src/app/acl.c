@@ -137,3 +137,59 @@ int ts_app_record_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t 
     json_object_set_new(p->def, "recordAcl", json_pack("{s:o}", "rights", out));
     return 0;
 }
+
+static const char *const ACCESS[] = {"NONE", "READ", "WRITE"};
+
+int ts_app_field_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *rights)
+{
+    if (!json_is_array(rights) || json_array_size(rights) > MAX_RIGHTS) {
+        ts_fail_field(cx, "rights",
+                      !rights                 ? TS_M_REQUIRED_PARAM
+                      : json_is_array(rights) ? TS_M_TOO_MANY_RECORDS
+                                              : TS_M_NOT_ARRAY,
+                      MAX_RIGHTS);
+        return -1;
+    }
+    const json_t *fields = json_object_get(p->def, "fields");
+    static const char *const flags[] = {"includeSubs"};
+    json_t *out = json_array();
+    size_t i, j;
+    const json_t *r, *e;
+    json_array_foreach (rights, i, r) {
+        const char *key = ts_arena_printf(cx->arena, "rights[%zu]", i);
+        const char *code = json_string_value(json_object_get(r, "code"));
+        const json_t *f = code ? json_object_get(fields, code) : NULL;
+        const char *type = json_string_value(json_object_get(f, "type"));
+        /* fields with values a person types or sees; not layout, not the system's */
+        int t = ts_ftype_from_name(type);
+        if (!f || t < 0 || ts_ftypes[t].kind == TS_K_NONE || ts_ftypes[t].kind == TS_K_SYS)
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.code", key), TS_M_FIELD_UNKNOWN,
+                          code ? code : "");
+        json_t *list = json_array();
+        json_array_foreach (json_object_get(r, "entities"), j, e) {
+            const char *ekey = ts_arena_printf(cx->arena, "%s.entities[%zu]", key, j);
+            json_t *n = norm_entry(cx, e, ekey, flags, TS_ARRAY_LEN(flags));
+            const char *acc = json_string_value(json_object_get(e, "accessibility"));
+            bool ok = false;
+            for (size_t k = 0; acc && k < TS_ARRAY_LEN(ACCESS); k++)
+                ok |= !strcmp(acc, ACCESS[k]);
+            if (!ok)
+                ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.accessibility", ekey),
+                              TS_M_NOT_ENUM);
+            if (n && ok) {
+                json_object_set_new(n, "accessibility", json_string(acc));
+                json_array_append_new(list, n);
+            } else {
+                json_decref(n);
+            }
+        }
+        json_array_append_new(out,
+                              json_pack("{s:s, s:o}", "code", code ? code : "", "entities", list));
+    }
+    if (cx->err.code) {
+        json_decref(out);
+        return -1;
+    }
+    json_object_set_new(p->def, "fieldAcl", json_pack("{s:o}", "rights", out));
+    return 0;
+}

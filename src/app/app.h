@@ -56,6 +56,8 @@ int ts_app_settings_put(struct ts_ctx *cx, struct ts_preview *p, json_t *params)
 int ts_app_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *rights);
 /* PUT record/acl.json: rules of a filter and the people it gives rights to. */
 int ts_app_record_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *rights);
+/* PUT field/acl.json: per field, who may see (READ), change (WRITE) or neither (NONE). */
+int ts_app_field_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *rights);
 
 /* Deploy (app/deploy.c): all apps succeed or fail together. revert=true
  * discards the preview instead. Failure is recorded as deploy status FAIL with

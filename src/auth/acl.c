@@ -282,3 +282,45 @@ struct ts_qnode *ts_acl_records(struct ts_ctx *cx, const struct ts_app *app,
     }
     return rest;
 }
+
+/* ---------------------------------------------------------------- field rights */
+
+const char *ts_acl_fields(struct ts_ctx *cx, const struct ts_app *app)
+{
+    const json_t *rules = json_object_get(json_object_get(app->def, "fieldAcl"), "rights");
+    if (!cx->user || cx->user->admin || json_array_size(rules) == 0)
+        return NULL;
+    struct ts_app_row *row = ts_store_app_row(cx, app->id);
+    if (!row)
+        return NULL;
+    char *access = ts_arena_alloc(cx->arena, (size_t)app->n_fields);
+    memset(access, TS_FIELD_WRITE, (size_t)app->n_fields);
+    size_t i;
+    const json_t *rule;
+    json_array_foreach (rules, i, rule) {
+        const struct ts_field *f =
+            ts_app_field(app, json_string_value(json_object_get(rule, "code")));
+        if (!f)
+            continue;
+        char level = TS_FIELD_NONE; /* no entity fits: the field is not theirs */
+        size_t k;
+        const json_t *e;
+        json_array_foreach (json_object_get(rule, "entities"), k, e) {
+            int m = matches(cx, e, row);
+            if (m < 0)
+                return NULL;
+            if (!m)
+                continue;
+            const char *acc = json_string_value(json_object_get(e, "accessibility"));
+            level = ts_str_eq(acc, "WRITE")  ? TS_FIELD_WRITE
+                    : ts_str_eq(acc, "READ") ? TS_FIELD_READ
+                                             : TS_FIELD_NONE;
+            break;
+        }
+        access[ts_app_field_index(app, f)] = level;
+        for (int j = 0; j < app->n_fields; j++) /* a table's fields go with it */
+            if (app->fields[j].table == f)
+                access[j] = level;
+    }
+    return access;
+}

@@ -78,6 +78,13 @@ enum ts_record_right { TS_RR_VIEW, TS_RR_EDIT, TS_RR_DELETE };
 struct ts_qnode *ts_acl_records(struct ts_ctx *cx, const struct ts_app *app,
                                 enum ts_record_right right);
 
+/* Field access rights (field/acl.json): for each field of app (indexed like
+ * app->fields) what the caller may do with it; NULL when everything may be
+ * written (no rules, or an administrator). A field no entity of its rule fits
+ * is NONE; a table's fields go with the table. */
+enum { TS_FIELD_NONE = 0, TS_FIELD_READ = 1, TS_FIELD_WRITE = 2 };
+const char *ts_acl_fields(struct ts_ctx *cx, const struct ts_app *app);
+
 /* For APIs kintone does not open to API tokens (preview/app.json, apps.json). */
 int ts_auth_require_user(struct ts_ctx *cx);
 /* For the organisation's settings: system administrators only (CB_NO02). */

@@ -148,3 +148,37 @@ test("record rights: the first rule whose filter a record meets decides; what ma
   const bad = await raw(server, "PUT", "/k/v1/preview/record/acl.json", { body: { app: app2, rights: [{ filterCond: "nope = 1", entities: [] }] } });
   assert.equal(bad.status, 400);
 });
+
+test("field rights: a field one may not see is left out everywhere; one one may only read cannot be written", async () => {
+  const app3 = await makeApp(admin, "指導記録 (所見)", {
+    title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" },
+    finding: { type: "MULTI_LINE_TEXT", code: "finding", label: "所見" },
+    score: { type: "NUMBER", code: "score", label: "評点" },
+  });
+  const put = await raw(server, "PUT", "/k/v1/preview/field/acl.json", { body: { app: app3, rights: [
+    { code: "finding", entities: [{ entity: { type: "ORGANIZATION", code: "audit" }, accessibility: "WRITE" }] },
+    { code: "score", entities: [{ entity: { type: "USER", code: "tanaka" }, accessibility: "WRITE" }, { entity: { type: "GROUP", code: "everyone" }, accessibility: "READ" }] },
+  ] } });
+  assert.equal(put.status, 200, JSON.stringify(put.json));
+  await admin.app.deployApp({ apps: [{ app: app3 }] });
+  const { id } = await admin.record.addRecord({ app: app3, record: { title: { value: "訪問" }, finding: { value: "改善が必要" }, score: { value: "3" } } });
+  // sato (another bureau): no finding, may read the score
+  const { record } = await as("sato").record.getRecord({ app: app3, id });
+  assert.equal(record.finding, undefined);
+  assert.equal(record.score.value, "3");
+  const list = await as("sato").record.getRecords({ app: app3 });
+  assert.equal(list.records[0].finding, undefined);
+  await rejects(as("sato").record.getRecords({ app: app3, query: 'finding like "改善"' }), "GAIA_IQ11", 400);
+  await rejects(as("sato").record.updateRecord({ app: app3, id, record: { score: { value: "5" } } }), "GAIA_FU01", 403);
+  const csv = await (await rawAs("sato", "GET", "/api/export.csv", { query: `app=${app3}&fields[0]=title&fields[1]=finding&fields[2]=score` })).status;
+  assert.equal(csv, 200);
+  const text = await (await fetch(`${server.base}/api/export.csv?app=${app3}`, { headers: basic("sato", PASSWORD) })).text();
+  assert.ok(!text.includes("改善"), "the export leaves the field out");
+  // tanaka (audit) sees and writes both
+  await as("tanaka").record.updateRecord({ app: app3, id, record: { finding: { value: "改善済み" }, score: { value: "5" } } });
+  const ev = (await rawAs("sato", "GET", "/k/v1/records/acl/evaluate.json", { query: `app=${app3}&ids[0]=${id}` })).json;
+  assert.deepEqual(ev.rights[0].fields.finding, { viewable: false, editable: false });
+  assert.deepEqual(ev.rights[0].fields.score, { viewable: true, editable: false });
+  assert.deepEqual(ev.rights[0].fields.title, { viewable: true, editable: true });
+  assert.equal((await admin.app.getFieldAcl({ app: app3 })).rights.length, 2);
+});
