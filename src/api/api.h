@@ -92,6 +92,18 @@ int ts_entities_write(struct ts_ctx *cx, const json_t *list, enum ts_entity_kind
 int ts_memberships_write(struct ts_ctx *cx, const json_t *list, enum ts_entity_kind k,
                          const char *name, size_t base);
 
+/* ---- the audit log (api/audit.c) ---- */
+/* The action a request is logged as, or NULL when it is not. */
+const char *ts_audit_action(enum ts_method method, const char *path);
+/* A few words on what a request was about (its app, ids, codes). */
+const char *ts_audit_target(struct ts_ctx *cx, const json_t *params);
+/* Log inside the current write transaction; or apart, in a transaction of its
+ * own (reads that are logged, failed sign-ins), keeping cx->err as it was. */
+int ts_audit_add(struct ts_ctx *cx, const char *addr, const char *action, const char *target,
+                 const char *detail);
+int ts_audit_apart(struct ts_ctx *cx, const char *addr, const char *action, const char *target,
+                   const char *detail);
+
 /* ---- handlers ---- */
 typedef int ts_handler_fn(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w);
 

@@ -4,6 +4,8 @@
  */
 #include "base/common.h"
 #include "api/api.h"
+
+#include <sodium.h>
 #include "app/app.h"
 #include "base/log.h"
 #include "base/str.h"
@@ -136,6 +138,33 @@ void ts_api_after_tx(struct ts_ctx *cx)
     }
 }
 
+static const char *method_name(enum ts_method m)
+{
+    static const char *const names[] = {"GET", "POST", "PUT", "DELETE", "OTHER"};
+    return names[m];
+}
+
+/* The login name a failed sign-in tried: the form's, or the header's. */
+static const char *attempted_login(struct ts_ctx *cx, const struct ts_api_req *rq)
+{
+    const char *form = ts_param_str(rq->params, "username");
+    if (form)
+        return form;
+    const char *h = rq->auth.password_header;
+    if (!h)
+        return "";
+    size_t n = 0, cap = strlen(h);
+    unsigned char *bin = ts_arena_alloc(cx->arena, cap + 1);
+    if (sodium_base642bin(bin, cap, h, strlen(h), NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) <
+        0)
+        return "";
+    bin[n] = '\0';
+    char *colon = strchr((char *)bin, ':');
+    if (colon)
+        *colon = '\0';
+    return (const char *)bin;
+}
+
 void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq)
 {
     struct ts_jw w;
@@ -160,6 +189,9 @@ void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq)
         rq->status = 200;
         if (fn(cx, rq, &w) < 0)
             goto fail;
+        bool in = strcmp(rq->path, "/api/login") == 0;
+        if (in || strcmp(rq->path, "/api/logout") == 0)
+            ts_audit_apart(cx, rq->auth.client_addr, in ? "login" : "logout", NULL, NULL);
         return;
     }
     bool write = rq->method != TS_GET;
@@ -174,6 +206,12 @@ void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq)
             TS_BUG("handler for %s failed without an error", rq->path);
         goto fail;
     }
+    const char *action = ts_audit_action(rq->method, rq->path);
+    const char *detail =
+        action ? ts_arena_printf(cx->arena, "%s %s", method_name(rq->method), rq->path) : NULL;
+    if (action && write &&
+        ts_audit_add(cx, rq->auth.client_addr, action, ts_audit_target(cx, rq->params), detail) < 0)
+        goto fail;
     in_tx = false;
     int rc = ts_db_commit(cx);
     if (own_db)
@@ -183,6 +221,8 @@ void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq)
     if (rc < 0 || ts_db_wait_durable(cx) < 0)
         goto fail;
     ts_api_after_tx(cx);
+    if (action && !write) /* an export: logged once it has been read */
+        ts_audit_apart(cx, rq->auth.client_addr, action, ts_audit_target(cx, rq->params), detail);
     return;
 fail:
     if (in_tx)
@@ -190,6 +230,8 @@ fail:
     if (own_db)
         ts_db_writer_release(cx, own_db);
     ts_api_after_tx(cx);
+    if (cx->err.code == TS_E_BAD_PASSWORD || cx->err.code == TS_E_LOGIN_LOCKED)
+        ts_audit_apart(cx, rq->auth.client_addr, "login.failed", attempted_login(cx, rq), NULL);
     rq->status = ts_err_status(cx->err.code);
     if (rq->error_written)
         return;

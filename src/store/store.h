@@ -243,6 +243,19 @@ int ts_store_lookup_links_set(struct ts_ctx *cx, int64_t app_id, const int64_t *
 typedef int ts_link_fn(struct ts_ctx *cx, int64_t app_id, const char *field, void *arg);
 int ts_store_lookup_links_each(struct ts_ctx *cx, int64_t src_app, ts_link_fn *fn, void *arg);
 
+/* --- the audit log: entries in order, each hashed with the one before --- */
+struct ts_audit_row {
+    int64_t id, at;
+    const char *user, *addr, *action, *target, *detail, *hash;
+};
+/* The newest entry, or NULL (cx->err unset) when the log is empty. */
+struct ts_audit_row *ts_store_audit_last(struct ts_ctx *cx);
+int ts_store_audit_add(struct ts_ctx *cx, struct ts_audit_row *a /* id set on return */);
+typedef int ts_audit_fn(struct ts_ctx *cx, const struct ts_audit_row *a, void *arg);
+/* Entries newest first (desc) or oldest first, a page at a time (limit < 0: all). */
+int ts_store_audit_each(struct ts_ctx *cx, bool desc, int64_t offset, int64_t limit,
+                        ts_audit_fn *fn, void *arg);
+
 /* --- record history and comments --- */
 struct ts_history_row {
     int64_t revision, at;

@@ -726,3 +726,18 @@ test("21. permissions: only a department (and those below it) sees an app", asyn
   }
   await shot("40-portal-without-the-app");
 });
+
+test("22. the audit log shows who changed what, and checks it has not been altered", async () => {
+  await page.getByRole("button", { name: "ログアウト" }).click();
+  await page.getByLabel("ログイン名").fill("Administrator");
+  await page.getByLabel("パスワード").fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "ログイン" }).click();
+  await page.getByRole("link", { name: "組織とユーザー" }).click();
+  await page.getByRole("tab", { name: "監査ログ" }).click();
+  await page.getByRole("cell", { name: "アクセス権の変更" }).first().waitFor();
+  await page.getByRole("cell", { name: "ログイン" }).first().waitFor();
+  await page.getByRole("button", { name: "改ざんがないか確かめる" }).click();
+  await page.getByText(/件すべて、記録されたときのままです/).waitFor();
+  await shot("41-audit-log");
+  await accessible("audit log");
+});

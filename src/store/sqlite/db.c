@@ -50,6 +50,10 @@ static const char *const schema[] = {
     " app_id INTEGER NOT NULL DEFAULT 0, attached INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS files_hash ON files(hash)",
     "CREATE INDEX IF NOT EXISTS files_uploads ON files(attached, created)",
+    /* who did what: each entry's hash covers the one before it (api/audit.c) */
+    "CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,"
+    " user TEXT NOT NULL, addr TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,"
+    " detail TEXT NOT NULL, hash TEXT NOT NULL)",
     /* lookups that keep their copies up to date: which app's field looks up src */
     /* departments (a tree) and groups; a user's departments, one of them primary */
     "CREATE TABLE IF NOT EXISTS orgs(id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL"

@@ -4,7 +4,7 @@
 // accounts).
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, call, upload } from "../api";
-import { t, useLang } from "../i18n";
+import { t, useLang, type Key } from "../i18n";
 import { confirmDialog, Dialog, ErrorBox, explain, notify, withProgress } from "../ui/feedback";
 import { DataFileChooser } from "../ui/DataFile";
 
@@ -25,7 +25,7 @@ async function loadAll(kind: "organizations" | "groups"): Promise<Entity[]> {
 
 export function Admin() {
   useLang();
-  const [tab, setTab] = useState<"users" | "orgs" | "groups" | "csv">("users");
+  const [tab, setTab] = useState<"users" | "orgs" | "groups" | "csv" | "audit">("users");
   const [orgs, setOrgs] = useState<Entity[]>([]);
   const [groups, setGroups] = useState<Entity[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -36,9 +36,9 @@ export function Admin() {
       <div class="page-head"><h1>{t("adminTitle")}</h1></div>
       {error ? <ErrorBox error={error} /> : null}
       <div role="tablist" class="tabs">
-        {(["users", "orgs", "groups", "csv"] as const).map((x) => (
+        {(["users", "orgs", "groups", "csv", "audit"] as const).map((x) => (
           <button role="tab" type="button" aria-selected={tab === x} onClick={() => setTab(x)}>
-            {t(x === "users" ? "adminUsers" : x === "orgs" ? "adminOrgs" : x === "groups" ? "adminGroups" : "adminCsv")}
+            {t(({ users: "adminUsers", orgs: "adminOrgs", groups: "adminGroups", csv: "adminCsv", audit: "auditLog" } as const)[x])}
           </button>
         ))}
       </div>
@@ -46,6 +46,7 @@ export function Admin() {
       {tab === "orgs" && <Entities kind="organizations" list={orgs} onChanged={reload} />}
       {tab === "groups" && <Entities kind="groups" list={groups} onChanged={reload} />}
       {tab === "csv" && <CsvLoad onDone={reload} />}
+      {tab === "audit" && <AuditLog />}
     </div>
   );
 }
@@ -276,6 +277,48 @@ function CsvLoad({ onDone }: { onDone: () => void }) {
       <div class="actions left"><button type="button" class="primary" disabled={!file} onClick={run}>{t("peopleCsvLoad")}</button></div>
       {result && <p class="done" role="status">{t("peopleCsvDone", { added: result.added, updated: result.updated })}</p>}
       {error ? <div role="alert"><ErrorBox error={error} /></div> : null}
+    </section>
+  );
+}
+
+interface Entry { id: string; at: string; user: string; addr: string; action: string; target: string; detail: string }
+
+// Who did what and when, newest first; the chain of hashes checked on request.
+function AuditLog() {
+  const [entries, setEntries] = useState<Entry[] | null>(null);
+  const [offset, setOffset] = useState(0);
+  const [check, setCheck] = useState<{ ok: boolean; checked: string; brokenAt: string | null } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => void call<{ entries: Entry[] }>("GET", "/api/audit", { offset, limit: PAGE }).then((r) => setEntries(r.entries)).catch(setError), [offset]);
+  const verify = () => withProgress(call("GET", "/api/audit/verify")).then(setCheck).catch(setError);
+  const csv = () => {
+    const cells = (e: Entry) => [e.id, e.at, e.user, e.addr, e.action, e.target, e.detail].map((c) => `"${String(c).replace(/"/g, '""')}"`).join(",");
+    const text = ["id,at,user,addr,action,target,detail", ...(entries ?? []).map(cells)].join("\r\n") + "\r\n";
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
+    a.download = `audit-${offset}.csv`;
+    a.click();
+  };
+  return (
+    <section>
+      <div class="actions left">
+        <button type="button" onClick={verify}>{t("auditVerify")}</button>
+        <button type="button" onClick={csv} disabled={!entries?.length}>{t("exportCsv")}</button>
+      </div>
+      {check && <p class={check.ok ? "done" : "field-error"} role="status">{check.ok ? t("auditOk", { n: check.checked }) : t("auditBroken", { id: check.brokenAt ?? "" })}</p>}
+      {error ? <ErrorBox error={error} /> : null}
+      <table class="records">
+        <thead><tr><th scope="col">{t("auditAt")}</th><th scope="col">{t("auditWho")}</th><th scope="col">{t("auditAction")}</th><th scope="col">{t("auditTarget")}</th><th scope="col">{t("auditFrom")}</th></tr></thead>
+        <tbody>
+          {(entries ?? []).map((e) => (
+            <tr><td>{new Date(e.at).toLocaleString()}</td><td>{e.user || "—"}</td><td>{t(("audit_" + e.action.replace(".", "_")) as Key)}</td><td>{e.target}</td><td>{e.addr}</td></tr>
+          ))}
+        </tbody>
+      </table>
+      <div class="pager">
+        <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>{t("prevPage")}</button>
+        <button type="button" disabled={(entries?.length ?? 0) < PAGE} onClick={() => setOffset(offset + PAGE)}>{t("nextPage")}</button>
+      </div>
     </section>
   );
 }

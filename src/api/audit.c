@@ -1,0 +1,224 @@
+/*
+ * api/audit.c - the audit log: who did what and when. Sign-ins (and failed
+ * attempts), changes to apps' settings and permissions, deploys, exports,
+ * imports, record deletions, API tokens, and changes to the organisation.
+ *
+ * Each entry carries a SHA-256 hash of itself and the previous entry's hash,
+ * so an entry changed, removed or put out of order afterwards shows in
+ * /api/audit/verify. Entries of writes are made in the write's own
+ * transaction: what is logged happened, and what happened is logged.
+ */
+#include "base/common.h"
+#include "api/api.h"
+#include "base/buf.h"
+#include "base/tstime.h"
+#include "store/store.h"
+
+#include <sodium.h>
+
+static const struct {
+    enum ts_method method;
+    const char *path; /* a path ending in '*' matches the rest */
+    const char *action;
+} AUDITED[] = {
+    {TS_POST, "/preview/app.json", "app.create"},
+    {TS_POST, "/preview/app/deploy.json", "app.deploy"},
+    {TS_PUT, "/app/acl.json", "app.permissions"},
+    {TS_PUT, "/record/acl.json", "app.permissions"},
+    {TS_PUT, "/field/acl.json", "app.permissions"},
+    {TS_POST, "/app/form/*", "app.settings"},
+    {TS_PUT, "/app/form/*", "app.settings"},
+    {TS_DELETE, "/app/form/*", "app.settings"},
+    {TS_PUT, "/app/views.json", "app.settings"},
+    {TS_PUT, "/app/settings.json", "app.settings"},
+    {TS_POST, "/app/apiTokens.json", "app.token"},
+    {TS_DELETE, "/app/apiTokens.json", "app.token"},
+    {TS_DELETE, "/records.json", "records.delete"},
+    {TS_POST, "/api/import", "records.import"},
+    {TS_GET, "/api/export.*", "records.export"},
+    {TS_POST, "/v1/*", "organisation"},
+    {TS_PUT, "/v1/*", "organisation"},
+    {TS_DELETE, "/v1/*", "organisation"},
+    {TS_POST, "/api/people/import", "organisation"},
+};
+
+const char *ts_audit_action(enum ts_method method, const char *path)
+{
+    if (strncmp(path, "/preview/app/", 13) == 0 && strcmp(path, "/preview/app/deploy.json") != 0)
+        path += 8; /* settings are written through /preview/ */
+    for (size_t i = 0; i < TS_ARRAY_LEN(AUDITED); i++) {
+        const char *p = AUDITED[i].path;
+        size_t n = strlen(p);
+        bool prefix = p[n - 1] == '*';
+        if (AUDITED[i].method == method &&
+            (prefix ? strncmp(path, p, n - 1) == 0 : strcmp(path, p) == 0))
+            return AUDITED[i].action;
+    }
+    return NULL;
+}
+
+static void hash_of(const struct ts_audit_row *a, const char *prev, char out[65])
+{
+    struct ts_buf b;
+    ts_buf_init(&b);
+    ts_buf_printf(&b, "%s\n%lld\n%lld\n%s\n%s\n%s\n%s\n%s", prev, (long long)a->id,
+                  (long long)a->at, a->user, a->addr, a->action, a->target, a->detail);
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, (const unsigned char *)b.p, b.len);
+    sodium_bin2hex(out, 65, digest, sizeof(digest));
+    ts_buf_release(&b);
+}
+
+#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+
+int ts_audit_add(struct ts_ctx *cx, const char *addr, const char *action, const char *target,
+                 const char *detail)
+{
+    struct ts_audit_row *last = ts_store_audit_last(cx);
+    if (!last && cx->err.code)
+        return -1;
+    struct ts_audit_row a = {
+        .id = last ? last->id + 1 : 1,
+        .at = cx->now,
+        .user = cx->user ? cx->user->code : "",
+        .addr = addr ? addr : "",
+        .action = action,
+        .target = target ? target : "",
+        .detail = detail ? detail : "",
+    };
+    char hash[65];
+    hash_of(&a, last ? last->hash : GENESIS, hash);
+    a.hash = hash;
+    return ts_store_audit_add(cx, &a);
+}
+
+int ts_audit_apart(struct ts_ctx *cx, const char *addr, const char *action, const char *target,
+                   const char *detail)
+{
+    struct ts_err saved = cx->err;
+    ts_err_clear(cx);
+    struct ts_db *own = ts_db_writer_acquire(cx);
+    int rc = ts_db_begin(cx, true);
+    if (rc == 0 && ts_audit_add(cx, addr, action, target, detail) < 0) {
+        ts_db_rollback(cx);
+        rc = -1;
+    } else if (rc == 0) {
+        rc = ts_db_commit(cx);
+    }
+    ts_db_writer_release(cx, own);
+    if (rc == 0)
+        rc = ts_db_wait_durable(cx);
+    cx->err = saved;
+    return rc;
+}
+
+/* What a request was about, in a few words: the app, records, codes. */
+const char *ts_audit_target(struct ts_ctx *cx, const json_t *params)
+{
+    struct ts_buf b;
+    ts_buf_init(&b);
+    static const char *const keys[] = {"app", "id", "ids", "codes", "kind"};
+    for (size_t i = 0; i < TS_ARRAY_LEN(keys); i++) {
+        const json_t *v = json_object_get(params, keys[i]);
+        if (!v)
+            continue;
+        char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        ts_buf_printf(&b, "%s%s=%.200s", b.len ? " " : "", keys[i], text ? text : "");
+        free(text);
+    }
+    const char *out = ts_arena_strndup(cx->arena, b.p ? b.p : "", b.len);
+    ts_buf_release(&b);
+    return out;
+}
+
+/* ---------------------------------------------------------------- reading */
+
+static void write_entry(struct ts_jw *w, const struct ts_audit_row *a)
+{
+    char t[21];
+    ts_jw_obj(w);
+    ts_jw_key(w, "id");
+    ts_jw_i64_str(w, a->id);
+    ts_datetime_format(a->at, t);
+    ts_jw_kstr(w, "at", t);
+    ts_jw_kstr(w, "user", a->user);
+    ts_jw_kstr(w, "addr", a->addr);
+    ts_jw_kstr(w, "action", a->action);
+    ts_jw_kstr(w, "target", a->target);
+    ts_jw_kstr(w, "detail", a->detail);
+    ts_jw_kstr(w, "hash", a->hash);
+    ts_jw_obj_end(w);
+}
+
+static int entry_out(struct ts_ctx *cx, const struct ts_audit_row *a, void *arg)
+{
+    (void)cx;
+    write_entry(arg, a);
+    return 0;
+}
+
+/* GET /api/audit?offset&limit: newest first, for administrators. */
+int ts_api_audit_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    int64_t offset, limit;
+    if (ts_auth_require_admin(cx) < 0 ||
+        ts_param_int(cx, rq->params, "offset", 0, 0, &offset) < 0 ||
+        ts_param_int(cx, rq->params, "limit", 100, 1, &limit) < 0)
+        return -1;
+    if (limit > 500) {
+        ts_fail_field(cx, "limit", TS_M_MAX_VALUE, "500");
+        return -1;
+    }
+    ts_jw_obj(w);
+    ts_jw_key(w, "entries");
+    ts_jw_arr(w);
+    if (ts_store_audit_each(cx, true, offset, limit, entry_out, w) < 0)
+        return -1;
+    ts_jw_arr_end(w);
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+struct chain {
+    char prev[65];
+    int64_t checked, expect_id, broken;
+};
+
+static int check_one(struct ts_ctx *cx, const struct ts_audit_row *a, void *arg)
+{
+    (void)cx;
+    struct chain *c = arg;
+    char hash[65];
+    struct ts_audit_row copy = *a;
+    hash_of(&copy, c->prev, hash);
+    c->checked++;
+    if (a->id != c->expect_id || strcmp(hash, a->hash) != 0) {
+        c->broken = a->id;
+        return -1; /* stop: from here on nothing can be trusted */
+    }
+    memcpy(c->prev, a->hash, sizeof(c->prev));
+    c->expect_id++;
+    return 0;
+}
+
+/* GET /api/audit/verify: walks the whole chain. */
+int ts_api_audit_verify(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    (void)rq;
+    if (ts_auth_require_admin(cx) < 0)
+        return -1;
+    struct chain c = {.prev = GENESIS, .expect_id = 1};
+    if (ts_store_audit_each(cx, false, 0, -1, check_one, &c) < 0 && !c.broken)
+        return -1;
+    ts_jw_obj(w);
+    ts_jw_kbool(w, "ok", c.broken == 0);
+    ts_jw_key(w, "checked");
+    ts_jw_i64_str(w, c.checked);
+    ts_jw_key(w, "brokenAt");
+    if (c.broken)
+        ts_jw_i64_str(w, c.broken);
+    else
+        ts_jw_null(w);
+    ts_jw_obj_end(w);
+    return 0;
+}

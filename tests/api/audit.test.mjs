@@ -1,0 +1,58 @@
+// The audit log: sign-ins (and failures), settings and permission changes,
+// deploys, exports, deletions and organisation changes, newest first, for
+// administrators; each entry hashed with the one before, so a changed entry
+// is found by /api/audit/verify.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { startServer, client, raw, basic, makeApp, ADMIN_PASSWORD } from "./helpers/server.mjs";
+
+let server, c;
+before(async () => {
+  server = await startServer();
+  c = client(server);
+});
+after(() => server.stop());
+
+test("what was done is logged, newest first, with who, when, from where", async () => {
+  assert.equal((await raw(server, "GET", "/k/v1/apps.json", { headers: basic("Administrator", "wrong") })).status, 401);
+  const app = await makeApp(c, "監査対象", { t: { type: "SINGLE_LINE_TEXT", code: "t", label: "t" } });
+  const { ids } = await c.record.addRecords({ app, records: [{ t: { value: "a" } }, { t: { value: "b" } }] });
+  await c.record.deleteRecords({ app, ids: [ids[0]] });
+  await raw(server, "PUT", "/k/v1/preview/app/acl.json", { body: { app, rights: [{ entity: { type: "GROUP", code: "everyone" }, recordViewable: true }] } });
+  assert.equal((await raw(server, "GET", "/api/export.csv", { query: `app=${app}` })).status, 200);
+  await raw(server, "POST", "/v1/users.json", { body: { users: [{ code: "ono", name: "小野" }] } });
+  const login = await fetch(`${server.base}/api/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "ono", password: "nope-nope" }) });
+  assert.equal(login.status, 401);
+
+  const ok = await fetch(`${server.base}/api/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "Administrator", password: ADMIN_PASSWORD }) });
+  assert.equal(ok.status, 200);
+  const { entries } = (await raw(server, "GET", "/api/audit")).json;
+  const actions = entries.map((e) => e.action);
+  assert.deepEqual(actions.slice(0, 5), ["login", "login.failed", "organisation", "records.export", "app.permissions"]);
+  assert.equal(entries[0].user, "Administrator");
+  for (const a of ["records.delete", "app.deploy", "app.settings", "app.create", "login.failed"]) assert.ok(actions.includes(a), a);
+  assert.ok(!actions.includes("records.add"), "adding records is the records' own history, not the audit log");
+  const failed = entries.filter((e) => e.action === "login.failed").map((e) => e.target);
+  assert.deepEqual(failed, ["ono", "Administrator"]);
+  const del = entries.find((e) => e.action === "records.delete");
+  assert.equal(del.user, "Administrator");
+  assert.match(del.target, new RegExp(`app=.*${app}`));
+  assert.match(del.addr, /^(127\.0\.0\.1|::1)$/);
+  assert.match(entries[0].hash, /^[0-9a-f]{64}$/);
+  const v = (await raw(server, "GET", "/api/audit/verify")).json;
+  assert.deepEqual([v.ok, v.brokenAt], [true, null]);
+  assert.equal(v.checked, String(entries.length));
+  // only administrators read it
+  await raw(server, "PUT", "/v1/users.json", { body: { users: [{ code: "ono", name: "小野", password: "ono-password-1" }] } });
+  assert.equal((await raw(server, "GET", "/api/audit", { headers: basic("ono", "ono-password-1") })).status, 403);
+});
+
+test("an entry changed afterwards breaks the chain at that entry", async () => {
+  const db = join(server.data, "tsumiki.db");
+  execFileSync("sqlite3", [db, "UPDATE audit SET user='someone-else' WHERE id=3"]);
+  const v = (await raw(server, "GET", "/api/audit/verify")).json;
+  assert.equal(v.ok, false);
+  assert.equal(v.brokenAt, "3");
+});
