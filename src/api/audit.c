@@ -31,6 +31,7 @@ static const struct {
     {TS_DELETE, "/app/form/*", "app.settings"},
     {TS_PUT, "/app/views.json", "app.settings"},
     {TS_PUT, "/app/settings.json", "app.settings"},
+    {TS_PUT, "/app/status.json", "app.settings"},
     {TS_POST, "/app/apiTokens.json", "app.token"},
     {TS_DELETE, "/app/apiTokens.json", "app.token"},
     {TS_DELETE, "/records.json", "records.delete"},

@@ -199,6 +199,12 @@ struct ts_app *ts_app_build(struct ts_ctx *cx, const struct ts_app_row *row, jso
     app->modifier = ts_app_field_by_type(app, TS_F_MODIFIER);
     app->created_time = ts_app_field_by_type(app, TS_F_CREATED_TIME);
     app->updated_time = ts_app_field_by_type(app, TS_F_UPDATED_TIME);
+    const json_t *process = json_object_get(def, "process");
+    if (json_is_true(json_object_get(process, "enable"))) {
+        app->process = process;
+        app->status = ts_app_field_by_type(app, TS_F_STATUS);
+        app->assignee = ts_app_field_by_type(app, TS_F_STATUS_ASSIGNEE);
+    }
     ts_formula_prepare(mem, app); /* a bad formula computes nothing; deploy refuses it */
     return app;
 }

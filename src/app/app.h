@@ -59,6 +59,9 @@ int ts_app_record_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t 
 /* PUT field/acl.json: per field, who may see (READ), change (WRITE) or neither (NONE). */
 int ts_app_field_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *rights);
 
+/* PUT app/status.json (app/process.c): statuses, their assignees, actions. */
+int ts_app_process_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *in);
+
 /* Deploy (app/deploy.c): all apps succeed or fail together. revert=true
  * discards the preview instead. Failure is recorded as deploy status FAIL with
  * the reason; the call itself only fails on bad input. */

@@ -43,7 +43,12 @@ struct ts_record {
     int64_t id, revision;
     const char *creator, *modifier; /* user codes */
     int64_t created, updated;       /* epoch seconds, minute precision */
-    struct ts_value *vals;          /* app->n_fields entries */
+    /* process management: the status and who must act next (user codes) */
+    const char *status;
+    const char **assignees;
+    int n_assignees;
+    bool status_set;       /* an update writes status and assignees */
+    struct ts_value *vals; /* app->n_fields entries */
 };
 
 /* Attachments as JSON [{contentType, fileKey, name, size:"bytes"}]: written,

@@ -123,6 +123,9 @@ struct ts_app {
     struct ts_field **by_code; /* n_fields pointers sorted by code */
     const struct ts_field *record_number, *creator, *modifier, *created_time, *updated_time;
     json_t *def; /* the deployed settings (owns every string above) */
+    /* process management (app/status.json), NULL when it is off */
+    const json_t *process;
+    const struct ts_field *status, *assignee;
     /* formulas (formula/formula.h): fields in the order they are computed */
     const struct ts_field **formulas;
     int n_formulas;

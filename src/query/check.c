@@ -53,9 +53,9 @@ static bool is_int_field(const struct ts_field *f)
 static const struct ts_field *resolve(struct checker *ck, const char *code, int pos)
 {
     const struct ts_field *f = ts_app_field(ck->app, code);
-    if (f && (f->type == TS_F_STATUS || f->type == TS_F_STATUS_ASSIGNEE ||
+    if (f && (((f->type == TS_F_STATUS || f->type == TS_F_STATUS_ASSIGNEE) && !ck->app->process) ||
               f->type == TS_F_CATEGORY || f->type == TS_F___REVISION__))
-        f = NULL; /* process management and categories are not enabled in this version */
+        f = NULL; /* no process management in the app; categories are not kept */
     if (f)
         return f;
     (void)pos;
@@ -281,7 +281,8 @@ static int convert(struct checker *ck, const struct ts_field *f, const struct ql
     if (lit->kind == QL_FUNC) {
         const char *fn = lit->text;
         if (!strcasecmp(fn, "LOGINUSER") &&
-            (f->type == TS_F_CREATOR || f->type == TS_F_MODIFIER || f->type == TS_F_USER_SELECT)) {
+            (f->type == TS_F_CREATOR || f->type == TS_F_MODIFIER || f->type == TS_F_USER_SELECT ||
+             f->type == TS_F_STATUS_ASSIGNEE)) {
             if (lit->n_args)
                 return ts_fail(cx, TS_E_QUERY_ARGS, "LOGINUSER args");
             out->s = ck->env->user_code ? ck->env->user_code : "";

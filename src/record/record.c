@@ -960,6 +960,100 @@ static int write_history(struct ts_ctx *cx, const struct ts_app *app,
     return rc;
 }
 
+/* ---------------------------------------------------------------- process management */
+
+static int check_revision(struct ts_ctx *cx, const struct ts_record *old, int64_t expected_rev);
+
+/* The first status (the lowest index), or NULL. */
+static const json_t *first_state(const struct ts_app *app)
+{
+    const json_t *best = NULL;
+    int64_t best_i = INT64_MAX;
+    const char *name;
+    const json_t *st;
+    json_object_foreach ((json_t *)json_object_get(app->process, "states"), name, st) {
+        int64_t i = 0;
+        ts_parse_i64(json_string_value(json_object_get(st, "index")), &i);
+        if (i < best_i)
+            best = st, best_i = i;
+    }
+    return best;
+}
+
+/* A new record starts in the first status, with its creator as the assignee
+ * when the status says so. */
+static void start_status(struct ts_ctx *cx, const struct ts_app *app, struct ts_record *r)
+{
+    const json_t *st = first_state(app);
+    r->status = json_string_value(json_object_get(st, "name"));
+    const json_t *who = json_object_get(json_object_get(st, "assignee"), "entities");
+    if (json_array_size(who) == 1) {
+        r->assignees = TS_NEW_N(cx->arena, const char *, 1);
+        r->assignees[0] = r->creator;
+        r->n_assignees = 1;
+    }
+}
+
+int ts_record_set_status(struct ts_ctx *cx, const struct ts_app *app, int64_t id,
+                         int64_t expected_rev, const char *status, const char **assignees, int n,
+                         int steps, int64_t *new_rev)
+{
+    struct ts_record *old = ts_record_load(cx, app, id);
+    if (!old || check_revision(cx, old, expected_rev) < 0)
+        return -1;
+    struct ts_record *changes = new_record(cx, app);
+    changes->id = id;
+    changes->revision = old->revision + steps; /* an action counts twice (§5.1) */
+    changes->modifier = caller_code(cx);
+    changes->updated = cx->now - cx->now % 60;
+    changes->status_set = true;
+    changes->status = status ? status : old->status;
+    changes->assignees = assignees;
+    changes->n_assignees = n;
+    if (ts_store_record_update(cx, app, changes) < 0)
+        return -1;
+    /* history: the status and who must act, by their fields' ids */
+    struct ts_buf b;
+    struct ts_jw w;
+    ts_buf_init(&b);
+    ts_jw_init(&w, &b);
+    ts_jw_obj(&w);
+    if (status && app->status && !ts_str_eq(status, old->status)) {
+        ts_jw_key(&w, ts_arena_printf(cx->arena, "%d", app->status->fid));
+        ts_jw_arr(&w);
+        ts_jw_str(&w, old->status);
+        ts_jw_str(&w, status);
+        ts_jw_arr_end(&w);
+    }
+    if (app->assignee) {
+        ts_jw_key(&w, ts_arena_printf(cx->arena, "%d", app->assignee->fid));
+        ts_jw_arr(&w);
+        for (int k = 0; k < 2; k++) {
+            const char **list = k ? assignees : old->assignees;
+            int m = k ? n : old->n_assignees;
+            ts_jw_arr(&w);
+            for (int i = 0; i < m; i++)
+                ts_jw_str(&w, list[i]);
+            ts_jw_arr_end(&w);
+        }
+        ts_jw_arr_end(&w);
+    }
+    ts_jw_obj_end(&w);
+    struct ts_history_row h = {
+        .revision = changes->revision,
+        .at = cx->now,
+        .user = caller_code(cx),
+        .action = status ? "STATUS" : "ASSIGNEE",
+        .changes = b.p,
+    };
+    int rc = ts_store_history_add(cx, app->id, id, &h);
+    ts_buf_release(&b);
+    if (rc < 0)
+        return -1;
+    *new_rev = changes->revision;
+    return 0;
+}
+
 /* ---------------------------------------------------------------- writes */
 
 int ts_record_add(struct ts_ctx *cx, const struct ts_app *app, const json_t *record,
@@ -988,6 +1082,8 @@ int ts_record_add(struct ts_ctx *cx, const struct ts_app *app, const json_t *rec
     r->modifier = mv && mv->s ? mv->s : r->creator;
     r->created = ct && ct->s ? ct->epoch : now;
     r->updated = ut && ut->s ? ut->epoch : r->created;
+    if (app->process)
+        start_status(cx, app, r);
     ts_formula_compute(cx, app, r->vals, r);
     validate(cx, app, r, r, 0, prefix);
     if (cx->err.code || ts_store_record_insert(cx, app, r) < 0)
@@ -1120,10 +1216,12 @@ struct restore {
 
 static const struct ts_field *field_by_fid(const struct ts_app *app, int fid)
 {
-    for (int i = 0; i < app->n_fields; i++)
-        if (app->fields[i].fid == fid && ts_field_kind(&app->fields[i]) != TS_K_SYS &&
-            !app->fields[i].table)
-            return &app->fields[i];
+    for (int i = 0; i < app->n_fields; i++) {
+        const struct ts_field *f = &app->fields[i];
+        bool status = f->type == TS_F_STATUS || f->type == TS_F_STATUS_ASSIGNEE;
+        if (f->fid == fid && (ts_field_kind(f) != TS_K_SYS || status) && !f->table)
+            return f;
+    }
     return NULL;
 }
 
@@ -1244,6 +1342,15 @@ static void write_field(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app 
     case TS_F_MODIFIER:
         write_user(cx, w, r->modifier);
         break;
+    case TS_F_STATUS:
+        ts_jw_str(w, r->status ? r->status : "");
+        break;
+    case TS_F_STATUS_ASSIGNEE:
+        ts_jw_arr(w);
+        for (int i = 0; i < r->n_assignees; i++)
+            write_user(cx, w, r->assignees[i]);
+        ts_jw_arr_end(w);
+        break;
     case TS_F_CREATED_TIME:
     case TS_F_UPDATED_TIME:
         ts_datetime_format(f->type == TS_F_CREATED_TIME ? r->created : r->updated, t);
@@ -1320,11 +1427,13 @@ void ts_record_write(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *ap
         const struct ts_field *f = &app->fields[i];
         if (f->table || ts_field_kind(f) == TS_K_NONE)
             continue; /* inner fields are in their table; related records hold no data */
+        bool shown_sys = f->type == TS_F___ID__ || f->type == TS_F___REVISION__ ||
+                         f->type == TS_F_STATUS || f->type == TS_F_STATUS_ASSIGNEE;
         if (want ? !want[i]
-                 : ts_field_kind(f) == TS_K_SYS && ts_field_has(f, TS_FF_HIDDEN) &&
-                       f->type != TS_F___ID__ && f->type != TS_F___REVISION__)
+                 : ts_field_kind(f) == TS_K_SYS && ts_field_has(f, TS_FF_HIDDEN) && !shown_sys)
             continue;
-        if (f->type == TS_F_STATUS || f->type == TS_F_STATUS_ASSIGNEE || f->type == TS_F_CATEGORY)
+        if (f->type == TS_F_CATEGORY ||
+            ((f->type == TS_F_STATUS || f->type == TS_F_STATUS_ASSIGNEE) && !app->process))
             continue;
         write_field(cx, w, app, r, f);
     }

@@ -30,6 +30,13 @@ int ts_record_update(struct ts_ctx *cx, const struct ts_app *app, int64_t id, in
 int64_t ts_record_find_key(struct ts_ctx *cx, const struct ts_app *app, const json_t *key,
                            const char *prefix);
 
+/* Move a record to status (NULL: keep it) with these assignees (user codes),
+ * as a revision `steps` on (an action: 2; a change of assignees: 1), with a
+ * history entry. */
+int ts_record_set_status(struct ts_ctx *cx, const struct ts_app *app, int64_t id,
+                         int64_t expected_rev, const char *status, const char **assignees, int n,
+                         int steps, int64_t *new_rev);
+
 /* Delete a record (GAIA_RE01 if missing, GAIA_CO02 on a stale revision). */
 int ts_record_delete(struct ts_ctx *cx, const struct ts_app *app, int64_t id, int64_t expected_rev);
 

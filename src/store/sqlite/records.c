@@ -19,8 +19,8 @@
 
 #include <stdarg.h>
 
-#define SYS_COLS   "id,rev,creator,created,modifier,updated"
-#define N_SYS_COLS 6
+#define SYS_COLS   "id,rev,creator,created,modifier,updated,status,assignees"
+#define N_SYS_COLS 8
 
 /* A field with a column: in r<app>, or in its table's r<app>_t<fid>. */
 static bool is_stored(const struct ts_field *f)
@@ -311,6 +311,12 @@ static const char *files_json(struct ts_ctx *cx, const struct ts_value *v)
     return s;
 }
 
+static const char *assignees_text(struct ts_ctx *cx, const struct ts_record *r)
+{
+    struct ts_value v = {.n = r->n_assignees, .v = r->assignees};
+    return join_multi(cx, &v);
+}
+
 static void bind_value(struct ts_ctx *cx, sqlite3_stmt *st, int k, const struct ts_field *f,
                        const struct ts_value *v)
 {
@@ -473,9 +479,9 @@ int ts_store_record_insert(struct ts_ctx *cx, const struct ts_app *app, struct t
     struct ts_buf sql, vals;
     ts_buf_init(&sql);
     ts_buf_init(&vals);
-    ts_buf_printf(&sql, "INSERT INTO r%lld(rev,creator,created,modifier,updated",
+    ts_buf_printf(&sql, "INSERT INTO r%lld(rev,creator,created,modifier,updated,status,assignees",
                   (long long)app->id);
-    ts_buf_puts(&vals, ") VALUES(1,?,?,?,?");
+    ts_buf_puts(&vals, ") VALUES(1,?,?,?,?,?,?");
     for (int i = 0; i < app->n_fields; i++) {
         if (!is_data(&app->fields[i]))
             continue;
@@ -494,7 +500,9 @@ int ts_store_record_insert(struct ts_ctx *cx, const struct ts_app *app, struct t
     sqlite3_bind_int64(st, 2, r->created);
     db_bind_text(st, 3, r->modifier);
     sqlite3_bind_int64(st, 4, r->updated);
-    int k = 5;
+    db_bind_text(st, 5, r->status);
+    db_bind_text(st, 6, assignees_text(cx, r));
+    int k = 7;
     for (int i = 0; i < app->n_fields; i++)
         if (is_data(&app->fields[i]))
             bind_value(cx, st, k++, &app->fields[i], &r->vals[i]);
@@ -523,7 +531,8 @@ int ts_store_record_update(struct ts_ctx *cx, const struct ts_app *app, const st
 {
     struct ts_buf sql;
     ts_buf_init(&sql);
-    ts_buf_printf(&sql, "UPDATE r%lld SET rev=?,modifier=?,updated=?", (long long)app->id);
+    ts_buf_printf(&sql, "UPDATE r%lld SET rev=?,modifier=?,updated=?%s", (long long)app->id,
+                  r->status_set ? ",status=?,assignees=?" : "");
     for (int i = 0; i < app->n_fields; i++)
         if (is_data(&app->fields[i]) && r->vals[i].set)
             ts_buf_printf(&sql, ",%s=?", app->fields[i].column);
@@ -536,6 +545,10 @@ int ts_store_record_update(struct ts_ctx *cx, const struct ts_app *app, const st
     db_bind_text(st, 2, r->modifier);
     sqlite3_bind_int64(st, 3, r->updated);
     int k = 4;
+    if (r->status_set) {
+        db_bind_text(st, k++, r->status);
+        db_bind_text(st, k++, assignees_text(cx, r));
+    }
     for (int i = 0; i < app->n_fields; i++)
         if (is_data(&app->fields[i]) && r->vals[i].set)
             bind_value(cx, st, k++, &app->fields[i], &r->vals[i]);
@@ -714,6 +727,14 @@ static struct ts_record *read_row(struct ts_ctx *cx, const struct ts_app *app, s
     r->created = sqlite3_column_int64(st, 3);
     r->modifier = db_col_text(cx, st, 4);
     r->updated = sqlite3_column_int64(st, 5);
+    r->status = db_col_text(cx, st, 6);
+    const char *who = (const char *)sqlite3_column_text(st, 7);
+    if (who) {
+        struct ts_value list = {0};
+        split_multi(cx, who, &list);
+        r->assignees = list.v;
+        r->n_assignees = list.n;
+    }
     for (int c = 0; c < n_cols; c++) {
         int i = cols[c], col = N_SYS_COLS + c;
         const struct ts_field *f = &app->fields[i];
@@ -912,6 +933,19 @@ static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
     enum ts_fkind kind = ts_field_kind(f);
     bool textual = kind == TS_K_TEXT || (kind == TS_K_SYS && !sys_is_int(f));
 
+    if (f->type == TS_F_STATUS_ASSIGNEE) {
+        /* who must act: codes joined in one column; few records wait on anyone */
+        bool neg = n->op == TS_Q_NOT_IN;
+        ts_buf_puts(sql, neg ? "NOT (" : "(");
+        for (int i = 0; i < n->n_vals; i++) {
+            ts_buf_printf(sql,
+                          "%sinstr(char(31)||ifnull(%s,'')||char(31), char(31)||?||char(31))>0",
+                          i ? " OR " : "", c);
+            add_bind(b, B_TEXT, n->vals[i].s, 0);
+        }
+        ts_buf_puts(sql, ")");
+        return;
+    }
     if (kind == TS_K_FILES) {
         if (n->op == TS_Q_EMPTY || n->op == TS_Q_NOT_EMPTY) {
             ts_buf_printf(sql, "%s IS %sNULL", c, n->op == TS_Q_EMPTY ? "" : "NOT ");

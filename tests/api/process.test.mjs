@@ -1,0 +1,114 @@
+// Process management through the official client (KINTONE-API.md §7.5):
+// statuses and actions, assignees resolved from users, groups, departments,
+// the creator; ONE / ALL; revision +2 per action; GAIA_IL03, GAIA_NT01,
+// GAIA_ST02; queries on the status and "assigned to me".
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, client, raw, rejects, makeApp } from "./helpers/server.mjs";
+
+let server, admin, app, S, A;
+const PASSWORD = "flow-password-1";
+const as = (code) => client(server, { username: code, password: PASSWORD });
+
+before(async () => {
+  server = await startServer();
+  admin = client(server);
+  await raw(server, "POST", "/v1/organizations.json", { body: { organizations: [{ code: "bureau", name: "局" }, { code: "office", name: "局長室", parentCode: "bureau" }] } });
+  await raw(server, "POST", "/v1/groups.json", { body: { groups: [{ code: "chiefs", name: "課長" }] } });
+  await raw(server, "POST", "/v1/users.json", { body: { users: ["tanaka", "kato", "suzuki", "sato"].map((code) => ({ code, name: code, password: PASSWORD })) } });
+  await raw(server, "PUT", "/v1/userGroups.json", { body: { userGroups: [{ code: "kato", groups: ["chiefs"] }] } });
+  await raw(server, "PUT", "/v1/userOrganizations.json", { body: { userOrganizations: [{ code: "suzuki", organizations: ["office"] }] } });
+  app = await makeApp(admin, "事故報告 (決裁)", {
+    title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" },
+    reviewer: { type: "USER_SELECT", code: "reviewer", label: "確認者" },
+  });
+  const one = (entities) => ({ type: "ONE", entities });
+  const put = await raw(server, "PUT", "/k/v1/preview/app/status.json", { body: { app, enable: true,
+    states: {
+      未処理: { name: "未処理", index: "0", assignee: one([{ entity: { type: "CREATOR" } }]) },
+      課長確認中: { name: "課長確認中", index: "1", assignee: one([{ entity: { type: "GROUP", code: "chiefs" } }]) },
+      局長確認中: { name: "局長確認中", index: "2", assignee: { type: "ALL", entities: [
+        { entity: { type: "ORGANIZATION", code: "bureau" }, includeSubs: true }, { entity: { type: "FIELD_ENTITY", code: "reviewer" } },
+      ] } },
+      完了: { name: "完了", index: "3", assignee: one([]) },
+    },
+    actions: [
+      { name: "提出", from: "未処理", to: "課長確認中" },
+      { name: "承認", from: "課長確認中", to: "局長確認中", filterCond: 'title != ""' },
+      { name: "差戻し", from: "課長確認中", to: "未処理", type: "SECONDARY" },
+      { name: "決裁", from: "局長確認中", to: "完了" },
+    ],
+  } });
+  assert.equal(put.status, 200, JSON.stringify(put.json));
+  await admin.app.deployApp({ apps: [{ app }] });
+  const { properties } = await admin.app.getFormFields({ app });
+  S = Object.values(properties).find((p) => p.type === "STATUS").code;
+  A = Object.values(properties).find((p) => p.type === "STATUS_ASSIGNEE").code;
+});
+after(() => server.stop());
+
+test("settings round-trip; bad ones are refused", async () => {
+  const s = await admin.app.getProcessManagement({ app });
+  assert.equal(s.enable, true);
+  assert.deepEqual(Object.keys(s.states), ["未処理", "課長確認中", "局長確認中", "完了"]);
+  assert.equal(s.actions[2].type, "SECONDARY");
+  assert.equal(s.states.局長確認中.assignee.type, "ALL");
+  const bad = await raw(server, "PUT", "/k/v1/preview/app/status.json", { body: { app, actions: [{ name: "x", from: "未処理", to: "どこか" }] } });
+  assert.equal(bad.status, 400);
+  assert.ok(bad.json.errors["actions[0].to"]);
+  const first = await raw(server, "PUT", "/k/v1/preview/app/status.json", { body: { app, states: { a: { name: "a", index: 0, assignee: { type: "ALL", entities: [] } } } } });
+  assert.equal(first.status, 400, "the first status has one assignee at most");
+});
+
+test("a report moves through two approval steps by its assignees", async () => {
+  const { id } = await as("tanaka").record.addRecord({ app, record: { title: { value: "転倒事故" }, reviewer: { value: [{ code: "sato" }] } } });
+  let r = (await admin.record.getRecord({ app, id })).record;
+  assert.equal(r[S].value, "未処理");
+  assert.deepEqual(r[A].value.map((u) => u.code), ["tanaka"]);
+  const step = (who, action, extra = {}) => as(who).record.updateRecordStatus({ app, id, action, ...extra });
+  assert.equal((await step("tanaka", "提出")).revision, "3");
+  r = (await admin.record.getRecord({ app, id })).record;
+  assert.deepEqual([r[S].value, r[A].value.map((u) => u.code)], ["課長確認中", ["kato"]]);
+  // assigned to me
+  const mine = await as("kato").record.getRecords({ app, query: `${A} in (LOGINUSER())` });
+  assert.deepEqual(mine.records.map((x) => x.$id.value), [String(id)]);
+  await rejects(step("tanaka", "承認"), "GAIA_NT01", 403);
+  await rejects(step("kato", "提出"), "GAIA_IL03", 400);
+  await rejects(step("kato", "承認", { revision: 1 }), "GAIA_CO02", 409);
+  assert.equal((await step("kato", "承認")).revision, "5");
+  r = (await admin.record.getRecord({ app, id })).record;
+  assert.equal(r[S].value, "局長確認中");
+  assert.deepEqual(r[A].value.map((u) => u.code).sort(), ["sato", "suzuki"], "a department below, and a user field");
+  // ALL: each acts; the record waits for the last
+  await step("suzuki", "決裁");
+  r = (await admin.record.getRecord({ app, id })).record;
+  assert.deepEqual([r[S].value, r[A].value.map((u) => u.code)], ["局長確認中", ["sato"]]);
+  await step("sato", "決裁");
+  r = (await admin.record.getRecord({ app, id })).record;
+  assert.deepEqual([r[S].value, r[A].value], ["完了", []]);
+  assert.equal(r.$revision.value, "8");
+  const done = await admin.record.getRecords({ app, query: `${S} in ("完了")` });
+  assert.equal(done.records.length, 1);
+  const h = await raw(server, "GET", "/k/v1/record/history.json", { query: `app=${app}&id=${id}` });
+  assert.deepEqual(h.json.history.map((x) => x.action).slice(0, 2), ["STATUS", "ASSIGNEE"]);
+  assert.equal(h.json.history[0].changes.find((c) => c.type === "STATUS").new, "完了");
+});
+
+test("an action's filter, bulk actions all or nothing, assignees changed by hand, apps without process management", async () => {
+  const { id: empty } = await as("tanaka").record.addRecord({ app, record: {} });
+  await as("tanaka").record.updateRecordStatus({ app, id: empty, action: "提出" });
+  await rejects(as("kato").record.updateRecordStatus({ app, id: empty, action: "承認" }), "GAIA_IL03", 400);
+  await as("kato").record.updateRecordStatus({ app, id: empty, action: "差戻し" });
+  const { id: a } = await as("tanaka").record.addRecord({ app, record: { title: { value: "a" } } });
+  const { id: b } = await as("tanaka").record.addRecord({ app, record: { title: { value: "b" } } });
+  await rejects(as("tanaka").record.updateRecordsStatus({ app, records: [{ id: a, action: "提出" }, { id: b, action: "決裁" }] }), "GAIA_IL03", 400);
+  assert.equal((await admin.record.getRecord({ app, id: a })).record[S].value, "未処理", "nothing changed");
+  const res = await as("tanaka").record.updateRecordsStatus({ app, records: [{ id: a, action: "提出" }, { id: b, action: "提出" }] });
+  assert.equal(res.records.length, 2);
+  await admin.record.updateRecordAssignees({ app, id: a, assignees: ["suzuki"] });
+  assert.deepEqual((await admin.record.getRecord({ app, id: a })).record[A].value.map((u) => u.code), ["suzuki"]);
+  const plain = await makeApp(admin, "普通のアプリ", { t: { type: "SINGLE_LINE_TEXT", code: "t", label: "t" } });
+  const { id } = await admin.record.addRecord({ app: plain, record: {} });
+  await rejects(admin.record.updateRecordStatus({ app: plain, id, action: "x" }), "GAIA_ST02", 400);
+  assert.equal((await admin.record.getRecord({ app: plain, id })).record.Status, undefined);
+});
