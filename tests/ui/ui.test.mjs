@@ -741,3 +741,55 @@ test("22. the audit log shows who changed what, and checks it has not been alter
   await shot("41-audit-log");
   await accessible("audit log");
 });
+
+test("23. process management: statuses and actions set up, a report moved on by its assignees", async () => {
+  // the administrator (signed in) sets up a two-step flow on the incident reports
+  await page.goto(server.base + "/#/");
+  await page.getByRole("link", { name: "事故報告書" }).click();
+  const app = /#\/apps\/(\d+)/.exec(page.url())[1];
+  await page.goto(`${server.base}/#/apps/${app}/settings`);
+  await page.getByRole("heading", { name: /事故報告書/ }).waitFor();
+  await page.getByRole("tab", { name: "プロセス管理" }).click();
+  await page.getByLabel("プロセス管理を使う").check();
+  for (let i = 0; i < 3; i++) await page.getByRole("button", { name: /ステータスを追加/ }).click();
+  await page.getByLabel("ステータス名 1").fill("未処理");
+  await page.getByLabel("ステータス名 2").fill("確認中");
+  await page.getByLabel("ステータス名 3").fill("完了");
+  await page.getByRole("button", { name: "追加" }).first().click(); // the creator, for the first status
+  await page.getByLabel("作業者の種類 2").selectOption("USER");
+  await page.getByLabel("作業者 2").selectOption("yamada");
+  await page.getByRole("button", { name: "追加" }).nth(1).click();
+  await page.getByRole("button", { name: /アクションを追加/ }).click();
+  await page.getByLabel("アクション名 1").fill("提出");
+  await page.getByRole("button", { name: /アクションを追加/ }).click();
+  await page.getByLabel("アクション名 2").fill("確認完了");
+  await page.getByLabel("実行前 2").selectOption("確認中");
+  await page.getByLabel("実行後 2").selectOption("完了");
+  await shot("42-process-editor");
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await page.getByText("プロセス管理を保存しました").waitFor();
+  await updateApp();
+  // a new report starts with its creator, who hands it on
+  await page.goto(`${server.base}/#/apps/${app}/new`);
+  await page.getByLabel("件名").fill("誤薬の報告");
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await page.locator(".process-box").getByText("未処理").waitFor();
+  await page.locator(".process-box").getByRole("button", { name: "提出" }).click();
+  await page.locator(".process-box").getByText("確認中").waitFor();
+  await page.locator(".process-box").getByText("山田 太郎").waitFor();
+  const recordUrl = page.url();
+  // the assignee finds it under "assigned to me" and completes it
+  await page.getByRole("button", { name: "ログアウト" }).click();
+  await page.getByLabel("ログイン名").fill("yamada");
+  await page.getByLabel("パスワード").fill("yamada-password-1");
+  await page.getByRole("button", { name: "ログイン" }).click();
+  await page.goto(`${server.base}/#/apps/${app}?view=mine`);
+  await page.getByRole("tab", { name: "自分が作業者" }).waitFor();
+  await page.getByRole("cell", { name: "誤薬の報告" }).waitFor();
+  await shot("43-assigned-to-me");
+  await page.goto(recordUrl);
+  await page.locator(".process-box").getByRole("button", { name: "確認完了" }).click();
+  await page.locator(".process-box").getByText("完了").waitFor();
+  await page.getByText("ステータス: 「確認中」→「完了」").waitFor();
+  await shot("44-status-done");
+});

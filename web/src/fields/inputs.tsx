@@ -117,10 +117,13 @@ function RichText({ value, onChange, id, invalid, describedBy }: InputProps) {
 }
 
 export interface UserEntry { code: string; name: string }
-let usersCache: Promise<UserEntry[]> | null = null;
-export function loadUsers(): Promise<UserEntry[]> {
-  usersCache ??= call<{ users: UserEntry[] }>("GET", "/v1/users.json", { size: 100 }).then((r) => r.users).catch(() => []);
-  return usersCache;
+// Kept a short while: pickers on one page share one request, and people
+// added meanwhile show up soon after.
+let usersCache: { at: number; list: Promise<UserEntry[]> } | null = null;
+export function loadUsers(fresh = false): Promise<UserEntry[]> {
+  if (fresh || !usersCache || Date.now() - usersCache.at > 15000)
+    usersCache = { at: Date.now(), list: call<{ users: UserEntry[] }>("GET", "/v1/users.json", { size: 100 }).then((r) => r.users).catch(() => []) };
+  return usersCache.list;
 }
 
 // Users: chosen ones as removable chips, a search box with suggestions.

@@ -23,7 +23,7 @@ export function AclEditor({ appId, onChanged }: { appId: string; onChanged: () =
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     call<{ rights: Right[] }>("GET", k("/preview/app/acl.json"), { app: appId }).then((r) => setRights(r.rights)).catch(setError);
-    loadUsers().then(setUsers);
+    loadUsers(true).then(setUsers); // settings name people: the list as it is now
     call<{ organizations: Entity[] }>("GET", "/v1/organizations.json", { size: 100 }).then((r) => setOrgs(r.organizations)).catch(() => {});
     call<{ groups: Entity[] }>("GET", "/v1/groups.json", { size: 100 }).then((r) => setGroups(r.groups)).catch(() => {});
   }, [appId]);

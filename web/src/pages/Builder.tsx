@@ -11,6 +11,7 @@ import { ErrorBox, explain, notify, withProgress } from "../ui/feedback";
 import { FieldSettings } from "./FieldSettings";
 import { ViewsEditor } from "./ViewsEditor";
 import { AclEditor } from "./AclEditor";
+import { ProcessEditor } from "./ProcessEditor";
 
 // One thing on the form: a field (by code) or a layout element.
 export interface Item {
@@ -39,7 +40,7 @@ function allCodes(fields: Record<string, FieldProp>, except?: string): Set<strin
 
 export function Builder({ appId }: { appId: string }) {
   useLang();
-  const [tab, setTab] = useState<"form" | "views" | "acl" | "settings">("form");
+  const [tab, setTab] = useState<"form" | "views" | "process" | "acl" | "settings">("form");
   const [loaded, setLoaded] = useState<{ fields: Record<string, FieldProp>; rows: Row[] } | null>(null);
   const [fields, setFields] = useState<Record<string, FieldProp>>({});
   const [rows, setRows] = useState<Row[]>([]);
@@ -250,8 +251,10 @@ export function Builder({ appId }: { appId: string }) {
       {deployError && <div class="error-box" role="alert"><strong>{t("deployFailed")}</strong><p>{deployError}</p></div>}
       {error && loaded ? <ErrorBox error={error} /> : null}
       <div role="tablist" class="tabs">
-        {(["form", "views", "acl", "settings"] as const).map((x) => (
-          <button role="tab" type="button" aria-selected={tab === x} onClick={() => setTab(x)}>{t(x === "settings" ? "appSettings" : x === "acl" ? "aclTab" : x)}</button>
+        {(["form", "views", "process", "acl", "settings"] as const).map((x) => (
+          <button role="tab" type="button" aria-selected={tab === x} onClick={() => setTab(x)}>
+            {t(({ form: "form", views: "views", process: "processTab", acl: "aclTab", settings: "appSettings" } as const)[x])}
+          </button>
         ))}
       </div>
       {tab === "form" && (
@@ -260,6 +263,7 @@ export function Builder({ appId }: { appId: string }) {
       )}
       {tab === "views" && <ViewsEditor appId={appId} fields={loaded.fields} />}
       {tab === "acl" && <AclEditor appId={appId} onChanged={() => {}} />}
+      {tab === "process" && <ProcessEditor appId={appId} fields={loaded.fields} />}
       {tab === "settings" && <AppSettings appId={appId} onSaved={setAppName} />}
       {editItem && (
         <FieldSettings

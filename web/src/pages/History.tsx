@@ -36,14 +36,14 @@ export function History({ appId, recordId, onRestored }: { appId: string; record
           <li>
             <div class="meta">
               <strong>{h.user.name}</strong> <time dateTime={h.at}>{new Date(h.at).toLocaleString()}</time>{" "}
-              <span class="badge">{h.action === "ADD" ? t("created") : h.action === "EDIT" ? t("updated") : h.action === "RESTORE" ? t("restored") : h.action}</span>
+              <span class="badge">{t(({ ADD: "created", EDIT: "updated", RESTORE: "restored", STATUS: "statusChanged", ASSIGNEE: "assigneesChanged", LOOKUP: "lookupRefreshed" } as const)[h.action as "ADD"] ?? "updated")}</span>
             </div>
             {h.action !== "ADD" && (
               <ul>
                 {h.changes.map((c) => <li>{t("changedFrom", { field: c.label, from: display(c.type, c.old), to: display(c.type, c.new) })}</li>)}
               </ul>
             )}
-            {i > 0 && h.action !== "DELETE" && <button type="button" onClick={() => restore(h.revision)}>{t("restore")}</button>}
+            {i > 0 && !["DELETE", "STATUS", "ASSIGNEE"].includes(h.action) && <button type="button" onClick={() => restore(h.revision)}>{t("restore")}</button>}
           </li>
         ))}
       </ol>

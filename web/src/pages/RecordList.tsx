@@ -46,9 +46,12 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
   useEffect(() => void loadApp(appId).then(setMeta).catch(setError), [appId]);
   const view = meta?.views.find((v) => v.id === viewId);
 
+  const statusField = meta ? Object.values(meta.fields).find((f) => f.type === "STATUS" && f.enabled) : undefined;
+  const assigneeField = meta ? Object.values(meta.fields).find((f) => f.type === "STATUS_ASSIGNEE") : undefined;
   const query = (paged = true): string => {
     const parts: string[] = [];
     if (view?.filterCond) parts.push(`(${view.filterCond})`);
+    if (viewId === "mine" && assigneeField) parts.push(`(${assigneeField.code} in (LOGINUSER()))`);
     const q = toQuery(applied);
     if (q) parts.push(`(${q})`);
     if (kwApplied && meta) {
@@ -71,7 +74,10 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
 
   if (!meta) return <div class="page">{error ? <ErrorBox error={error} /> : <p aria-busy="true">{t("loading")}</p>}</div>;
   const data = Object.values(meta.fields).filter((f) => !fieldType(f.type)?.layoutOnly && f.type !== "__ID__" && f.type !== "__REVISION__" && f.type !== "STATUS" && f.type !== "STATUS_ASSIGNEE" && f.type !== "CATEGORY");
-  const cols = (view?.fields?.length ? view.fields.map((c) => meta.fields[c]).filter(Boolean) : data.filter((f) => !["RECORD_NUMBER", "CREATOR", "MODIFIER", "CREATED_TIME", "UPDATED_TIME"].includes(f.type)).slice(0, 8));
+  const cols = [
+    ...(view?.fields?.length ? view.fields.map((c) => meta.fields[c]).filter(Boolean) : data.filter((f) => !["RECORD_NUMBER", "CREATOR", "MODIFIER", "CREATED_TIME", "UPDATED_TIME"].includes(f.type)).slice(0, 8)),
+    ...(statusField ? [statusField] : []),
+  ];
   const ids = (records ?? []).map((r) => r.$id.value as string);
 
   const remove = async () => {
@@ -129,6 +135,7 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
       <nav role="tablist" class="tabs" aria-label={t("views")}>
         {tab(undefined, t("allRecords"))}
         {meta.views.map((v) => tab(v.id, v.name))}
+        {statusField && tab("mine", t("assignedToMe"))}
       </nav>
       <div class="list-tools">
         <button type="button" aria-expanded={showFilter} onClick={() => setShowFilter(!showFilter)}>{t("filterBuilder")}{applied.conds.length ? ` (${applied.conds.length})` : ""}</button>

@@ -12,6 +12,7 @@ import { confirmDialog, ErrorBox, explain, notify, withProgress } from "../ui/fe
 import { loadApp, type AppMeta } from "./RecordList";
 import { Comments } from "./Comments";
 import { History } from "./History";
+import { Process } from "./Process";
 
 type Values = Record<string, any>;
 
@@ -98,7 +99,15 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
     setBusy(true);
     setErrors({});
     const body: KRecord = {};
-    for (const [code, v] of Object.entries(values)) if (EDITABLE(meta.fields[code])) body[code] = { value: v } as any;
+    // a table's rows left wholly empty (the one a new record starts with) are not sent
+    const blank = (x: any) => x === null || x === undefined || x === "" || (Array.isArray(x) && x.length === 0);
+    for (const [code, v] of Object.entries(values)) {
+      if (!EDITABLE(meta.fields[code])) continue;
+      const value = meta.fields[code].type === "SUBTABLE"
+        ? (v ?? []).filter((row: { id?: string; value: Record<string, { value: any }> }) => row.id || !Object.values(row.value).every((c) => blank(c.value)))
+        : v;
+      body[code] = { value } as any;
+    }
     try {
       if (recordId) {
         await withProgress(call("PUT", k("/record.json"), { app: appId, id: recordId, record: body, revision: record?.$revision.value }));
@@ -185,6 +194,7 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
         )}
       </div>
       {error ? <ErrorBox error={error} /> : null}
+      {record && !editing && <Process appId={appId} record={record} onChanged={async () => { await loadRecord(meta); setHistoryKey((n) => n + 1); }} />}
       <div class="record-layout">
         <form class="record-form" onSubmit={save} noValidate>
           {rows.map((r) => <div class="form-row">{r.map(cell)}</div>)}

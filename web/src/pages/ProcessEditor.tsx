@@ -1,0 +1,132 @@
+// pages/ProcessEditor.tsx - process management in the app builder: the
+// statuses a record goes through, who must act in each, and the actions that
+// move it on (app/status.json). Saved with the preview; "Update app" applies it.
+import { useEffect, useState } from "preact/hooks";
+import { call, k, type FieldProp } from "../api";
+import { t, type Key } from "../i18n";
+import { ErrorBox, explain, notify, withProgress } from "../ui/feedback";
+import { loadUsers, type UserEntry } from "../fields/inputs";
+
+interface Entity { entity: { type: string; code: string | null }; includeSubs: boolean }
+interface State { name: string; index: string; assignee: { type: "ONE" | "ALL" | "ANY"; entities: Entity[] } }
+interface Action { name: string; from: string; to: string; filterCond: string; type: "PRIMARY" | "SECONDARY" }
+interface Named { code: string; name: string }
+
+export function ProcessEditor({ appId, fields }: { appId: string; fields: Record<string, FieldProp> }) {
+  const [on, setOn] = useState(false);
+  const [states, setStates] = useState<State[]>([]);
+  const [actions, setActions] = useState<Action[]>([]);
+  const [users, setUsers] = useState<UserEntry[]>([]);
+  const [orgs, setOrgs] = useState<Named[]>([]);
+  const [groups, setGroups] = useState<Named[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [loaded, setLoaded] = useState(false);
+  useEffect(() => {
+    call<{ enable: boolean; states: Record<string, State> | null; actions: Action[] | null }>("GET", k("/preview/app/status.json"), { app: appId })
+      .then((r) => {
+        setOn(r.enable);
+        setStates(Object.values(r.states ?? {}).sort((a, b) => Number(a.index) - Number(b.index)));
+        setActions(r.actions ?? []);
+        setLoaded(true);
+      })
+      .catch(setError);
+    loadUsers(true).then(setUsers); // settings name people: the list as it is now
+    call<{ organizations: Named[] }>("GET", "/v1/organizations.json", { size: 100 }).then((r) => setOrgs(r.organizations)).catch(() => {});
+    call<{ groups: Named[] }>("GET", "/v1/groups.json", { size: 100 }).then((r) => setGroups(r.groups)).catch(() => {});
+  }, [appId]);
+  if (!loaded) return error ? <ErrorBox error={error} /> : <p>{t("loading")}</p>;
+  const userFields = Object.values(fields).filter((f) => f.type === "USER_SELECT");
+  const choices = (type: string): Named[] =>
+    type === "USER" ? users : type === "GROUP" ? groups : type === "ORGANIZATION" ? orgs : userFields.map((f) => ({ code: f.code, name: f.label }));
+  const setState = (i: number, s: Partial<State>) => setStates(states.map((x, j) => (j === i ? { ...x, ...s } : x)));
+  const setAction = (i: number, a: Partial<Action>) => setActions(actions.map((x, j) => (j === i ? { ...x, ...a } : x)));
+  const save = async () => {
+    const body = {
+      app: appId, enable: on,
+      states: Object.fromEntries(states.map((s, i) => [s.name, { ...s, index: String(i) }])),
+      actions,
+    };
+    try {
+      await withProgress(call("PUT", k("/preview/app/status.json"), body));
+      notify(t("processSaved"));
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const label = (e: Entity) => (e.entity.type === "CREATOR" ? t("recordCreator") : choices(e.entity.type).find((c) => c.code === e.entity.code)?.name ?? e.entity.code);
+  return (
+    <section class="process">
+      <p class="hint">{t("processHint")}</p>
+      <label class="check"><input type="checkbox" checked={on} onChange={(e) => setOn((e.target as HTMLInputElement).checked)} /> {t("processEnable")}</label>
+      <h2>{t("processStates")}</h2>
+      <ol class="states">
+        {states.map((s, i) => (
+          <li>
+            <input aria-label={`${t("stateName")} ${i + 1}`} value={s.name} onInput={(e) => {
+              const name = (e.target as HTMLInputElement).value;
+              setActions(actions.map((a) => ({ ...a, from: a.from === s.name ? name : a.from, to: a.to === s.name ? name : a.to })));
+              setState(i, { name });
+            }} />
+            <select aria-label={`${t("assigneeRule")} ${i + 1}`} value={s.assignee.type} disabled={i === 0}
+              onChange={(e) => setState(i, { assignee: { ...s.assignee, type: (e.target as HTMLSelectElement).value as State["assignee"]["type"] } })}>
+              {["ONE", "ANY", "ALL"].map((x) => <option value={x}>{t(("assignee_" + x) as Key)}</option>)}
+            </select>
+            <span class="chips">
+              {s.assignee.entities.map((e, j) => (
+                <span class="chip">{label(e)}
+                  <button type="button" aria-label={`${t("remove")} ${label(e)}`} onClick={() => setState(i, { assignee: { ...s.assignee, entities: s.assignee.entities.filter((_, m) => m !== j) } })}>×</button>
+                </span>
+              ))}
+            </span>
+            <AddEntity first={i === 0} choices={choices} onAdd={(e) => setState(i, { assignee: { ...s.assignee, entities: i === 0 ? [e] : [...s.assignee.entities, e] } })} index={i} />
+            <button type="button" aria-label={`${t("remove")} ${s.name}`} disabled={states.length === 1} onClick={() => setStates(states.filter((_, j) => j !== i))}>×</button>
+          </li>
+        ))}
+      </ol>
+      <button type="button" onClick={() => setStates([...states, { name: `${t("stateName")}${states.length + 1}`, index: String(states.length), assignee: { type: "ONE", entities: [] } }])}>＋ {t("addState")}</button>
+      <h2>{t("processActions")}</h2>
+      <table class="records">
+        <thead><tr><th scope="col">{t("actionName")}</th><th scope="col">{t("actionFrom")}</th><th scope="col">{t("actionTo")}</th><th scope="col">{t("actionFilter")}</th><th><span class="visually-hidden">{t("remove")}</span></th></tr></thead>
+        <tbody>
+          {actions.map((a, i) => (
+            <tr>
+              <td><input aria-label={`${t("actionName")} ${i + 1}`} value={a.name} onInput={(e) => setAction(i, { name: (e.target as HTMLInputElement).value })} /></td>
+              <td><select aria-label={`${t("actionFrom")} ${i + 1}`} value={a.from} onChange={(e) => setAction(i, { from: (e.target as HTMLSelectElement).value })}>{states.map((s) => <option value={s.name}>{s.name}</option>)}</select></td>
+              <td><select aria-label={`${t("actionTo")} ${i + 1}`} value={a.to} onChange={(e) => setAction(i, { to: (e.target as HTMLSelectElement).value })}>{states.map((s) => <option value={s.name}>{s.name}</option>)}</select></td>
+              <td><input aria-label={`${t("actionFilter")} ${i + 1}`} value={a.filterCond} onInput={(e) => setAction(i, { filterCond: (e.target as HTMLInputElement).value })} /></td>
+              <td><button type="button" aria-label={`${t("remove")} ${a.name}`} onClick={() => setActions(actions.filter((_, j) => j !== i))}>×</button></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div class="actions left">
+        <button type="button" disabled={states.length < 2} onClick={() => setActions([...actions, { name: `${t("actionName")}${actions.length + 1}`, from: states[0].name, to: states[1].name, filterCond: "", type: "PRIMARY" }])}>＋ {t("addAction")}</button>
+        <button type="button" class="primary" onClick={save}>{t("save")}</button>
+      </div>
+      {error ? <p class="field-error" role="alert">{explain(error)}</p> : null}
+    </section>
+  );
+}
+
+function AddEntity({ first, choices, onAdd, index }: { first: boolean; choices: (type: string) => Named[]; onAdd: (e: Entity) => void; index: number }) {
+  const [type, setType] = useState(first ? "CREATOR" : "USER");
+  const [code, setCode] = useState("");
+  const list = choices(type);
+  const kinds = first ? ["CREATOR"] : ["USER", "GROUP", "ORGANIZATION", "FIELD_ENTITY", "CREATOR"];
+  return (
+    <span class="add-entity">
+      <select aria-label={`${t("assigneeKind")} ${index + 1}`} value={type} onChange={(e) => { setType((e.target as HTMLSelectElement).value); setCode(""); }}>
+        {kinds.map((x) => <option value={x}>{t(("assigneeKind_" + x) as Key)}</option>)}
+      </select>
+      {type !== "CREATOR" && (
+        <select aria-label={`${t("assigneeWho")} ${index + 1}`} value={code} onChange={(e) => setCode((e.target as HTMLSelectElement).value)}>
+          <option value="">{t("chooseField")}</option>
+          {list.map((c) => <option value={c.code}>{c.name}</option>)}
+        </select>
+      )}
+      <button type="button" disabled={type !== "CREATOR" && !code}
+        onClick={() => onAdd({ entity: { type, code: type === "CREATOR" ? null : code }, includeSubs: type === "ORGANIZATION" })}>{t("addAssignee")}</button>
+    </span>
+  );
+}
