@@ -745,7 +745,7 @@ test("22. the audit log shows who changed what, and checks it has not been alter
 test("23. process management: statuses and actions set up, a report moved on by its assignees", async () => {
   // the administrator (signed in) sets up a two-step flow on the incident reports
   await page.goto(server.base + "/#/");
-  await page.getByRole("link", { name: "事故報告書" }).click();
+  await page.getByRole("link", { name: "事故報告書", exact: true }).click();
   const app = /#\/apps\/(\d+)/.exec(page.url())[1];
   await page.goto(`${server.base}/#/apps/${app}/settings`);
   await page.getByRole("heading", { name: /事故報告書/ }).waitFor();
