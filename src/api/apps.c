@@ -152,7 +152,7 @@ static void write_revision(struct ts_jw *w, int64_t rev)
 
 int ts_api_app_create(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
-    if (ts_auth_require_user(cx) < 0)
+    if (ts_acl_require_app_creator(cx) < 0)
         return -1;
     const char *name = ts_param_str(rq->params, "name");
     if (!name || !*name) {
@@ -495,6 +495,42 @@ int ts_api_views_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     }
     ts_jw_obj_end(w);
     ts_jw_kid(w, "revision", rev);
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+/* GET/PUT /api/system/app-creators: who may create apps ([] or never set: everyone). */
+int ts_api_app_creators_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    (void)rq;
+    if (ts_auth_require_admin(cx) < 0)
+        return -1;
+    const char *text = ts_store_system_get(cx, "appCreators");
+    if (!text && cx->err.code)
+        return -1;
+    json_t *list = text ? json_loads(text, 0, NULL) : json_array();
+    ts_jw_obj(w);
+    ts_jw_key(w, "entities");
+    ts_jw_json(w, list);
+    ts_jw_obj_end(w);
+    json_decref(list);
+    return 0;
+}
+
+int ts_api_app_creators_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    if (ts_auth_require_admin(cx) < 0)
+        return -1;
+    json_t *list = ts_app_entities(cx, json_object_get(rq->params, "entities"), "entities");
+    if (!list)
+        return -1;
+    char *text = json_dumps(list, JSON_COMPACT);
+    json_decref(list);
+    int rc = ts_store_system_put(cx, "appCreators", text);
+    free(text);
+    if (rc < 0)
+        return -1;
+    ts_jw_obj(w);
     ts_jw_obj_end(w);
     return 0;
 }

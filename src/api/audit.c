@@ -41,6 +41,7 @@ static const struct {
     {TS_PUT, "/v1/*", "organisation"},
     {TS_DELETE, "/v1/*", "organisation"},
     {TS_POST, "/api/people/import", "organisation"},
+    {TS_PUT, "/api/system/app-creators", "app.permissions"},
 };
 
 const char *ts_audit_action(enum ts_method method, const char *path)

@@ -193,3 +193,25 @@ int ts_app_field_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *
     json_object_set_new(p->def, "fieldAcl", json_pack("{s:o}", "rights", out));
     return 0;
 }
+
+json_t *ts_app_entities(struct ts_ctx *cx, const json_t *list, const char *key)
+{
+    static const char *const flags[] = {"includeSubs"};
+    if (!json_is_array(list) || json_array_size(list) > MAX_RIGHTS) {
+        ts_fail_field(cx, key, TS_M_NOT_ARRAY);
+        return NULL;
+    }
+    json_t *out = json_array();
+    size_t i;
+    const json_t *e;
+    json_array_foreach (list, i, e) {
+        json_t *n = norm_entry(cx, e, ts_arena_printf(cx->arena, "%s[%zu]", key, i), flags, 1);
+        if (n)
+            json_array_append_new(out, n);
+    }
+    if (cx->err.code) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}

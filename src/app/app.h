@@ -59,6 +59,10 @@ int ts_app_record_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t 
 /* PUT field/acl.json: per field, who may see (READ), change (WRITE) or neither (NONE). */
 int ts_app_field_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *rights);
 
+/* A list of people, departments and groups ({entity:{type, code}, includeSubs}),
+ * checked; NULL with the problems keyed key[i]. */
+json_t *ts_app_entities(struct ts_ctx *cx, const json_t *list, const char *key);
+
 /* PUT app/status.json (app/process.c): statuses, their assignees, actions. */
 int ts_app_process_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *in);
 

@@ -324,3 +324,31 @@ const char *ts_acl_fields(struct ts_ctx *cx, const struct ts_app *app)
     }
     return access;
 }
+
+/* ---------------------------------------------------------------- creating apps */
+
+int ts_acl_require_app_creator(struct ts_ctx *cx)
+{
+    if (ts_auth_require_user(cx) < 0)
+        return -1;
+    if (!cx->user || cx->user->admin)
+        return 0;
+    const char *text = ts_store_system_get(cx, "appCreators");
+    if (!text)
+        return cx->err.code ? -1 : 0; /* never set: everyone may */
+    json_t *list = json_loads(text, 0, NULL);
+    ts_arena_defer(cx->arena, decref_cb, list);
+    if (json_array_size(list) == 0)
+        return 0;
+    struct ts_app_row none = {.creator = ""};
+    size_t i;
+    const json_t *e;
+    json_array_foreach (list, i, e) {
+        int m = matches(cx, e, &none);
+        if (m < 0)
+            return -1;
+        if (m)
+            return 0;
+    }
+    return ts_fail(cx, TS_E_NO_PERMISSION, "may not create apps");
+}

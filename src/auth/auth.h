@@ -85,6 +85,10 @@ struct ts_qnode *ts_acl_records(struct ts_ctx *cx, const struct ts_app *app,
 enum { TS_FIELD_NONE = 0, TS_FIELD_READ = 1, TS_FIELD_WRITE = 2 };
 const char *ts_acl_fields(struct ts_ctx *cx, const struct ts_app *app);
 
+/* May the caller create apps? Everyone, unless the installation names who may
+ * (system setting appCreators); administrators always. CB_NO02 otherwise. */
+int ts_acl_require_app_creator(struct ts_ctx *cx);
+
 /* For APIs kintone does not open to API tokens (preview/app.json, apps.json). */
 int ts_auth_require_user(struct ts_ctx *cx);
 /* For the organisation's settings: system administrators only (CB_NO02). */

@@ -243,6 +243,10 @@ int ts_store_lookup_links_set(struct ts_ctx *cx, int64_t app_id, const int64_t *
 typedef int ts_link_fn(struct ts_ctx *cx, int64_t app_id, const char *field, void *arg);
 int ts_store_lookup_links_each(struct ts_ctx *cx, int64_t src_app, ts_link_fn *fn, void *arg);
 
+/* --- settings of the whole installation (JSON text by key; NULL when unset) --- */
+const char *ts_store_system_get(struct ts_ctx *cx, const char *key);
+int ts_store_system_put(struct ts_ctx *cx, const char *key, const char *value);
+
 /* --- the audit log: entries in order, each hashed with the one before --- */
 struct ts_audit_row {
     int64_t id, at;

@@ -182,3 +182,22 @@ test("field rights: a field one may not see is left out everywhere; one one may 
   assert.deepEqual(ev.rights[0].fields.title, { viewable: true, editable: true });
   assert.equal((await admin.app.getFieldAcl({ app: app3 })).rights.length, 2);
 });
+
+test("who may create apps: everyone until the administrators name departments, groups or people", async () => {
+  const create = (who) => rawAs(who, "POST", "/k/v1/preview/app.json", { body: { name: `${who}のアプリ` } });
+  assert.equal((await create("sato")).status, 200);
+  let r = await raw(server, "PUT", "/api/system/app-creators", { body: { entities: [
+    { entity: { type: "ORGANIZATION", code: "welfare" }, includeSubs: true }, { entity: { type: "USER", code: "kato" } },
+  ] } });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.equal((await create("sato")).status, 403);
+  assert.equal((await create("tanaka")).status, 200, "a department below welfare");
+  assert.equal((await create("kato")).status, 200);
+  assert.equal((await raw(server, "POST", "/k/v1/preview/app.json", { body: { name: "admin" } })).status, 200);
+  r = await raw(server, "GET", "/api/system/app-creators");
+  assert.equal(r.json.entities.length, 2);
+  assert.equal((await rawAs("kato", "PUT", "/api/system/app-creators", { body: { entities: [] } })).status, 403);
+  assert.equal((await raw(server, "PUT", "/api/system/app-creators", { body: { entities: [{ entity: { type: "USER", code: "ghost" } }] } })).status, 400);
+  await raw(server, "PUT", "/api/system/app-creators", { body: { entities: [] } });
+  assert.equal((await create("sato")).status, 200, "an empty list: everyone again");
+});

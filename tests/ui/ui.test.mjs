@@ -740,6 +740,18 @@ test("22. the audit log shows who changed what, and checks it has not been alter
   await page.getByText(/件すべて、記録されたときのままです/).waitFor();
   await shot("41-audit-log");
   await accessible("audit log");
+  // who may create apps: everyone until a department is named
+  await page.getByRole("tab", { name: "アプリ作成の権限" }).click();
+  await page.getByText("いまは全員がアプリを作成できます。").waitFor();
+  await page.getByRole("button", { name: /行を追加/ }).click();
+  await page.getByLabel("対象 1").selectOption("welfare");
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await page.getByText("保存しました").first().waitFor();
+  await shot("41b-app-creators");
+  // and back to everyone, for the steps that follow
+  await page.getByRole("button", { name: "削除 1" }).click();
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await page.getByText("いまは全員がアプリを作成できます。").waitFor();
 });
 
 test("23. process management: statuses and actions set up, a report moved on by its assignees", async () => {

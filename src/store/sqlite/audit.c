@@ -1,5 +1,6 @@
 /*
- * store/sqlite/audit.c - the audit log's rows (the hashing is api/audit.c's).
+ * store/sqlite/audit.c - the audit log's rows (the hashing is api/audit.c's), and
+ * the installation's own settings.
  */
 #include "base/common.h"
 #include "store/sqlite/sqlite_int.h"
@@ -75,4 +76,35 @@ int ts_store_audit_each(struct ts_ctx *cx, bool desc, int64_t offset, int64_t li
         ret = db_fail(cx, rc, "audit list");
     db_done(st);
     return ret;
+}
+
+/* ---------------------------------------------------------------- system settings */
+
+const char *ts_store_system_get(struct ts_ctx *cx, const char *key)
+{
+    sqlite3_stmt *st = db_prep(cx, "SELECT value FROM system WHERE key=?");
+    if (!st)
+        return NULL;
+    db_bind_text(st, 1, key);
+    const char *v = NULL;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        v = db_col_text(cx, st, 0);
+    else if (rc != SQLITE_DONE)
+        db_fail(cx, rc, "system get");
+    db_done(st);
+    return v;
+}
+
+int ts_store_system_put(struct ts_ctx *cx, const char *key, const char *value)
+{
+    sqlite3_stmt *st = db_prep(cx, "INSERT INTO system(key, value) VALUES(?,?)"
+                                   " ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, key);
+    db_bind_text(st, 2, value);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(cx, rc, "system put");
 }

@@ -50,6 +50,8 @@ static const char *const schema[] = {
     " app_id INTEGER NOT NULL DEFAULT 0, attached INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS files_hash ON files(hash)",
     "CREATE INDEX IF NOT EXISTS files_uploads ON files(attached, created)",
+    /* settings of the whole installation, by key, as JSON */
+    "CREATE TABLE IF NOT EXISTS system(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     /* who did what: each entry's hash covers the one before it (api/audit.c) */
     "CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,"
     " user TEXT NOT NULL, addr TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,"

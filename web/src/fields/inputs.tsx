@@ -92,6 +92,10 @@ export function FieldInput(p: InputProps) {
       );
     case "USER_SELECT":
       return <UserPicker {...p} />;
+    case "ORGANIZATION_SELECT":
+      return <UserPicker {...p} load={() => loadEntities("organizations")} />;
+    case "GROUP_SELECT":
+      return <UserPicker {...p} load={() => loadEntities("groups")} />;
     case "FILE":
       return <FileInput {...p} />;
     case "SUBTABLE":
@@ -126,11 +130,21 @@ export function loadUsers(fresh = false): Promise<UserEntry[]> {
   return usersCache.list;
 }
 
-// Users: chosen ones as removable chips, a search box with suggestions.
-export function UserPicker({ value, onChange, id, invalid, describedBy }: InputProps) {
+// Departments or groups to choose from (a city has some hundreds).
+export async function loadEntities(kind: "organizations" | "groups"): Promise<UserEntry[]> {
+  const out: UserEntry[] = [];
+  for (let offset = 0; ; offset += 100) {
+    const r = await call<Record<string, UserEntry[]>>("GET", `/v1/${kind}.json`, { offset, size: 100 }).catch(() => ({ [kind]: [] as UserEntry[] }));
+    out.push(...r[kind]);
+    if (r[kind].length < 100) return out;
+  }
+}
+
+// Users (or departments, groups): chosen ones as removable chips, a search box with suggestions.
+export function UserPicker({ value, onChange, id, invalid, describedBy, load }: InputProps & { load?: () => Promise<UserEntry[]> }) {
   const [all, setAll] = useState<UserEntry[]>([]);
   const [q, setQ] = useState("");
-  useEffect(() => void loadUsers().then(setAll), []);
+  useEffect(() => void (load ?? loadUsers)().then(setAll), []);
   const chosen: UserEntry[] = value ?? [];
   const matches = q ? all.filter((u) => !chosen.some((c) => c.code === u.code) && (u.code + " " + u.name).toLowerCase().includes(q.toLowerCase())).slice(0, 8) : [];
   return (

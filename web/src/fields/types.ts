@@ -37,6 +37,8 @@ export const FIELD_TYPES: FieldType[] = [
   { type: "CHECK_BOX", settings: ["required", "default", "options", "align"], ops: CHOICE },
   { type: "MULTI_SELECT", settings: ["required", "default", "options"], ops: CHOICE },
   { type: "USER_SELECT", settings: ["required"], ops: CHOICE },
+  { type: "ORGANIZATION_SELECT", settings: ["required"], ops: CHOICE },
+  { type: "GROUP_SELECT", settings: ["required"], ops: CHOICE },
   { type: "LINK", settings: ["required", "unique", "default", "length"], ops: TEXT_OPS },
   { type: "CALC", settings: ["expression", "format", "unit"], ops: [...CMP, "in", "notin"] },
   { type: "FILE", settings: ["required"], ops: ["like", "notlike", "empty", "notempty"] },

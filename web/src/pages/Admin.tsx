@@ -25,7 +25,7 @@ async function loadAll(kind: "organizations" | "groups"): Promise<Entity[]> {
 
 export function Admin() {
   useLang();
-  const [tab, setTab] = useState<"users" | "orgs" | "groups" | "csv" | "audit">("users");
+  const [tab, setTab] = useState<"users" | "orgs" | "groups" | "csv" | "creators" | "audit">("users");
   const [orgs, setOrgs] = useState<Entity[]>([]);
   const [groups, setGroups] = useState<Entity[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -36,9 +36,9 @@ export function Admin() {
       <div class="page-head"><h1>{t("adminTitle")}</h1></div>
       {error ? <ErrorBox error={error} /> : null}
       <div role="tablist" class="tabs">
-        {(["users", "orgs", "groups", "csv", "audit"] as const).map((x) => (
+        {(["users", "orgs", "groups", "csv", "creators", "audit"] as const).map((x) => (
           <button role="tab" type="button" aria-selected={tab === x} onClick={() => setTab(x)}>
-            {t(({ users: "adminUsers", orgs: "adminOrgs", groups: "adminGroups", csv: "adminCsv", audit: "auditLog" } as const)[x])}
+            {t(({ users: "adminUsers", orgs: "adminOrgs", groups: "adminGroups", csv: "adminCsv", creators: "appCreators", audit: "auditLog" } as const)[x])}
           </button>
         ))}
       </div>
@@ -46,6 +46,7 @@ export function Admin() {
       {tab === "orgs" && <Entities kind="organizations" list={orgs} onChanged={reload} />}
       {tab === "groups" && <Entities kind="groups" list={groups} onChanged={reload} />}
       {tab === "csv" && <CsvLoad onDone={reload} />}
+      {tab === "creators" && <AppCreators orgs={orgs} groups={groups} />}
       {tab === "audit" && <AuditLog />}
     </div>
   );
@@ -319,6 +320,56 @@ function AuditLog() {
         <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>{t("prevPage")}</button>
         <button type="button" disabled={(entries?.length ?? 0) < PAGE} onClick={() => setOffset(offset + PAGE)}>{t("nextPage")}</button>
       </div>
+    </section>
+  );
+}
+
+interface Who { entity: { type: "USER" | "ORGANIZATION" | "GROUP"; code: string }; includeSubs: boolean }
+
+// Who may create apps: everyone, or the people, departments and groups listed.
+function AppCreators({ orgs, groups }: { orgs: Entity[]; groups: Entity[] }) {
+  const [list, setList] = useState<Who[] | null>(null);
+  const [users, setUsers] = useState<User[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    call<{ entities: Who[] }>("GET", "/api/system/app-creators").then((r) => setList(r.entities)).catch(setError);
+    call<{ users: User[] }>("GET", "/v1/users.json", { size: PAGE }).then((r) => setUsers(r.users)).catch(() => {});
+  }, []);
+  if (!list) return error ? <ErrorBox error={error} /> : <p>{t("loading")}</p>;
+  const options = (type: string): Entity[] => (type === "USER" ? (users as unknown as Entity[]) : type === "ORGANIZATION" ? orgs : groups);
+  const patch = (i: number, w: Partial<Who>) => setList(list.map((x, j) => (j === i ? { ...x, ...w } : x)));
+  const save = async () => {
+    try {
+      await withProgress(call("PUT", "/api/system/app-creators", { entities: list }));
+      notify(t("saved"));
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <section>
+      <p class="hint">{t("appCreatorsHint")}</p>
+      <p role="status">{list.length ? t("appCreatorsListed", { n: list.length }) : t("appCreatorsEveryone")}</p>
+      <ul class="plain">
+        {list.map((w, i) => (
+          <li>
+            <select aria-label={`${t("aclKind")} ${i + 1}`} value={w.entity.type} onChange={(e) => { const type = (e.target as HTMLSelectElement).value as Who["entity"]["type"]; patch(i, { entity: { type, code: options(type)[0]?.code ?? "" } }); }}>
+              {(["USER", "ORGANIZATION", "GROUP"] as const).map((x) => <option value={x}>{t(`aclKind_${x}` as const)}</option>)}
+            </select>
+            <select aria-label={`${t("aclWho")} ${i + 1}`} value={w.entity.code} onChange={(e) => patch(i, { entity: { ...w.entity, code: (e.target as HTMLSelectElement).value } })}>
+              {options(w.entity.type).map((o) => <option value={o.code}>{o.name}</option>)}
+            </select>
+            {w.entity.type === "ORGANIZATION" && <label class="check"><input type="checkbox" checked={w.includeSubs} onChange={(e) => patch(i, { includeSubs: (e.target as HTMLInputElement).checked })} /> {t("includeSubs")}</label>}
+            <button type="button" aria-label={`${t("remove")} ${i + 1}`} onClick={() => setList(list.filter((_, j) => j !== i))}>×</button>
+          </li>
+        ))}
+      </ul>
+      <div class="actions left">
+        <button type="button" onClick={() => setList([...list, { entity: { type: "ORGANIZATION", code: orgs[0]?.code ?? "" }, includeSubs: true }])}>＋ {t("aclAdd")}</button>
+        <button type="button" class="primary" onClick={save}>{t("save")}</button>
+      </div>
+      {error ? <p class="field-error" role="alert">{explain(error)}</p> : null}
     </section>
   );
 }
