@@ -20,6 +20,7 @@
 #include "csv/import.h"
 #include "files/files.h"
 #include "http/http.h"
+#include "notify/notify.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -32,6 +33,7 @@ struct opts {
     const char *encoding, *update_key, *user;
     int port, threads;
     int64_t max_age;
+    const char *at; /* reminders: as of this moment */
     int64_t app, id;
     bool admin, skip_bad;
     const char *args[4];
@@ -52,6 +54,8 @@ static TS_NORETURN void usage(void)
         "                      [--skip-bad] [--user LOGIN]\n"
         "       tsumiki files cleanup [--max-age SECONDS]   (uploads no record took; default 3 "
         "days)\n"
+        "       tsumiki reminders [--at YYYY-MM-DDTHH:MMZ]   (send the reminders due by then, as\n"
+        "                      the server does every half minute)\n"
         "Every command takes --data DIR (default ./data).\n"
         "Passwords are read from TSUMIKI_PASSWORD, or from one line of standard input.\n",
         stderr);
@@ -112,6 +116,8 @@ static void parse(int argc, char **argv, struct opts *o)
                 o->user = v;
             else if (!strcmp(a, "--max-age"))
                 o->max_age = num_arg(v);
+            else if (!strcmp(a, "--at"))
+                o->at = v;
             else
                 usage();
             continue;
@@ -422,6 +428,10 @@ int main(int argc, char **argv)
         if (removed >= 0)
             printf("%d stored file(s) removed\n", removed);
         rc = removed < 0 ? fail(&cx, "files cleanup") : 0;
+    } else if (!strcmp(cmd, "reminders")) {
+        if (o.at && ts_datetime_parse(o.at, &cx.now) < 0)
+            usage();
+        rc = ts_notify_reminders(&cx) < 0 ? fail(&cx, "reminders") : 0;
     } else if (!strcmp(cmd, "import")) {
         ts_db_bulk_mode(db, 512); /* a million rows' indexes stay cached */
         rc = in_tx(&cx, import_csv, &o, "import");

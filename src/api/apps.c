@@ -355,6 +355,71 @@ int ts_api_field_acl_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw 
     return save(cx, &p, expected, w);
 }
 
+/* GET app/notifications/(general, perRecord, reminder).json: the stored object (or what an app starts
+ * with) and the revision. */
+static int notify_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w, const char *key,
+                      const char *empty)
+{
+    struct ts_preview p;
+    if (load(cx, rq, TS_PERM_MANAGE, &p) < 0)
+        return -1;
+    json_t *fresh = json_loads(empty, 0, NULL);
+    const json_t *stored = json_object_get(p.def, key);
+    ts_jw_obj(w);
+    const char *k;
+    json_t *v;
+    json_object_foreach ((json_t *)(stored ? stored : fresh), k, v) {
+        ts_jw_key(w, k);
+        ts_jw_json(w, v);
+    }
+    ts_jw_kid(w, "revision", stage_revision(rq, &p));
+    ts_jw_obj_end(w);
+    json_decref(fresh);
+    return 0;
+}
+
+int ts_api_notify_general_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    return notify_get(cx, rq, w, "notifyGeneral",
+                      "{\"notifications\": [], \"notifyToCommenter\": false}");
+}
+
+int ts_api_notify_per_record_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    return notify_get(cx, rq, w, "notifyPerRecord", "{\"notifications\": []}");
+}
+
+int ts_api_notify_reminder_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    return notify_get(cx, rq, w, "notifyReminder",
+                      "{\"notifications\": [], \"timezone\": \"Asia/Tokyo\"}");
+}
+
+static int notify_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w,
+                      int (*put)(struct ts_ctx *, struct ts_preview *, const json_t *))
+{
+    struct ts_preview p;
+    int64_t expected;
+    if (load_for_write(cx, rq, &p, &expected) < 0 || put(cx, &p, rq->params) < 0)
+        return -1;
+    return save(cx, &p, expected, w);
+}
+
+int ts_api_notify_general_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    return notify_put(cx, rq, w, ts_app_notify_general_put);
+}
+
+int ts_api_notify_per_record_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    return notify_put(cx, rq, w, ts_app_notify_per_record_put);
+}
+
+int ts_api_notify_reminder_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    return notify_put(cx, rq, w, ts_app_notify_reminder_put);
+}
+
 int ts_api_settings_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     struct ts_preview p;
@@ -521,7 +586,7 @@ int ts_api_app_creators_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_
 {
     if (ts_auth_require_admin(cx) < 0)
         return -1;
-    json_t *list = ts_app_entities(cx, json_object_get(rq->params, "entities"), "entities");
+    json_t *list = ts_app_entities(cx, json_object_get(rq->params, "entities"), "entities", NULL);
     if (!list)
         return -1;
     char *text = json_dumps(list, JSON_COMPACT);

@@ -32,6 +32,7 @@ static const struct {
     {TS_PUT, "/app/views.json", "app.settings"},
     {TS_PUT, "/app/settings.json", "app.settings"},
     {TS_PUT, "/app/status.json", "app.settings"},
+    {TS_PUT, "/app/notifications/*", "app.settings"},
     {TS_POST, "/app/apiTokens.json", "app.token"},
     {TS_DELETE, "/app/apiTokens.json", "app.token"},
     {TS_DELETE, "/records.json", "records.delete"},
@@ -42,6 +43,7 @@ static const struct {
     {TS_DELETE, "/v1/*", "organisation"},
     {TS_POST, "/api/people/import", "organisation"},
     {TS_PUT, "/api/system/app-creators", "app.permissions"},
+    {TS_PUT, "/api/system/mail", "system.mail"},
 };
 
 const char *ts_audit_action(enum ts_method method, const char *path)

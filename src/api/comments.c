@@ -7,6 +7,7 @@
 #include "base/str.h"
 #include "base/tstime.h"
 #include "model/user.h"
+#include "notify/notify.h"
 #include "record/record.h"
 #include "store/store.h"
 
@@ -123,10 +124,13 @@ int ts_api_comment_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
             if (!strcmp(type, "USER")) {
                 if (!ts_record_user_name(cx, code))
                     return cx->err.code ? -1 : ts_fail_arg(cx, TS_E_USER_NOT_FOUND, code);
-            } else if (!strcmp(type, "ORGANIZATION")) {
-                return ts_fail_arg(cx, TS_E_ORG_NOT_FOUND, code);
-            } else if (!strcmp(type, "GROUP")) {
-                return ts_fail_arg(cx, TS_E_GROUP_NOT_FOUND, code);
+            } else if (!strcmp(type, "ORGANIZATION") || !strcmp(type, "GROUP")) {
+                bool org = !strcmp(type, "ORGANIZATION");
+                if (!ts_store_entity_get(cx, org ? TS_ORG : TS_GROUP, code))
+                    return cx->err.code ? -1
+                                        : ts_fail_arg(cx, org ? TS_E_ORG_NOT_FOUND
+                                                              : TS_E_GROUP_NOT_FOUND,
+                                                      code);
             } else {
                 ts_fail_field(cx, ts_arena_printf(cx->arena, "comment.mentions[%zu].type", i),
                               TS_M_NOT_ENUM);
@@ -144,7 +148,8 @@ int ts_api_comment_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     };
     free(mjson);
     int64_t id = ts_store_comment_add(cx, app->id, rec_id, &c);
-    if (id < 0)
+    struct ts_record *r = id < 0 ? NULL : ts_record_load(cx, app, rec_id);
+    if (!r || ts_notify_comment(cx, app, r, text, clean) < 0)
         return -1;
     ts_jw_obj(w);
     ts_jw_kid(w, "id", id);

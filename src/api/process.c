@@ -62,112 +62,6 @@ int ts_api_status_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 
 /* ---------------------------------------------------------------- who must act */
 
-struct people {
-    struct ts_ctx *cx;
-    const char **codes;
-    int n, cap;
-};
-
-static void add_person(struct people *p, const char *code)
-{
-    if (!code || !*code)
-        return;
-    for (int i = 0; i < p->n; i++)
-        if (!strcmp(p->codes[i], code))
-            return;
-    if (p->n == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 16;
-        const char **grown = TS_NEW_N(p->cx->arena, const char *, (size_t)p->cap);
-        if (p->n)
-            memcpy(grown, p->codes, sizeof(*grown) * (size_t)p->n);
-        p->codes = grown;
-    }
-    p->codes[p->n++] = ts_arena_strdup(p->cx->arena, code);
-}
-
-static int member(struct ts_ctx *cx, const struct ts_user *u, void *arg)
-{
-    (void)cx;
-    if (u->active)
-        add_person(arg, u->code);
-    return 0;
-}
-
-struct below {
-    struct ts_ctx *cx;
-    int64_t parent;
-    int64_t ids[256];
-    int n;
-    int64_t seen;
-};
-
-static int child(struct ts_ctx *cx, const struct ts_entity *e, void *arg)
-{
-    (void)cx;
-    struct below *b = arg;
-    b->seen++;
-    if (e->parent_id == b->parent && b->n < (int)TS_ARRAY_LEN(b->ids))
-        b->ids[b->n++] = e->id;
-    return 0;
-}
-
-/* The members of department id, and with subs those of the ones below it. */
-static int department(struct ts_ctx *cx, int64_t id, bool subs, struct people *p, int depth)
-{
-    if (ts_store_entity_users(cx, TS_ORG, id, member, p) < 0)
-        return -1;
-    if (!subs || depth > 32)
-        return 0;
-    struct below b = {.cx = cx, .parent = id};
-    for (int64_t offset = 0;; offset += 100) {
-        int64_t before = b.seen;
-        if (ts_store_entity_page(cx, TS_ORG, NULL, 0, offset, 100, child, &b) < 0)
-            return -1;
-        if (b.seen - before < 100)
-            break;
-    }
-    for (int i = 0; i < b.n; i++)
-        if (department(cx, b.ids[i], true, p, depth + 1) < 0)
-            return -1;
-    return 0;
-}
-
-/* A status's assignee entities, resolved against record r. */
-static int resolve(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r,
-                   const json_t *entities, struct people *p)
-{
-    size_t i;
-    const json_t *e;
-    json_array_foreach (entities, i, e) {
-        const json_t *entity = json_object_get(e, "entity");
-        const char *type = json_string_value(json_object_get(entity, "type"));
-        const char *code = json_string_value(json_object_get(entity, "code"));
-        bool subs = json_is_true(json_object_get(e, "includeSubs"));
-        if (ts_str_eq(type, "USER")) {
-            add_person(p, code);
-        } else if (ts_str_eq(type, "CREATOR")) {
-            add_person(p, r->creator);
-        } else if (ts_str_eq(type, "GROUP") || ts_str_eq(type, "ORGANIZATION")) {
-            bool org = ts_str_eq(type, "ORGANIZATION");
-            struct ts_entity *x =
-                code ? ts_store_entity_get(cx, org ? TS_ORG : TS_GROUP, code) : NULL;
-            if (!x && cx->err.code)
-                return -1;
-            if (x && (org ? department(cx, x->id, subs, p, 0)
-                          : ts_store_entity_users(cx, TS_GROUP, x->id, member, p)) < 0)
-                return -1;
-        } else if (ts_str_eq(type, "FIELD_ENTITY")) {
-            const struct ts_field *f = code ? ts_app_field(app, code) : NULL;
-            if (f && f->type == TS_F_USER_SELECT && !f->table) {
-                const struct ts_value *v = &r->vals[ts_app_field_index(app, f)];
-                for (int k = 0; k < v->n; k++)
-                    add_person(p, v->v[k]);
-            }
-        }
-    }
-    return 0;
-}
-
 static bool listed(const char *const *codes, int n, const char *code)
 {
     for (int i = 0; i < n; i++)
@@ -244,13 +138,13 @@ static int act(struct ts_ctx *cx, const struct ts_app *app, const json_t *item, 
     }
     const char *to = json_string_value(json_object_get(action, "to"));
     const json_t *next = json_object_get(json_object_get(states, to), "assignee");
-    struct people p = {.cx = cx};
-    if (resolve(cx, app, r, json_object_get(next, "entities"), &p) < 0)
+    struct ts_people p = {0};
+    if (ts_people_add_entities(cx, app, r, json_object_get(next, "entities"), &p) < 0)
         return -1;
     const char *chosen = json_string_value(json_object_get(item, "assignee"));
     if (ts_str_eq(json_string_value(json_object_get(next, "type")), "ONE")) {
         if (chosen && *chosen) {
-            if (!listed(p.codes, p.n, chosen)) {
+            if (!ts_people_has(&p, chosen)) {
                 ts_fail_field(cx, ts_arena_printf(cx->arena, "%sassignee", key), TS_M_NOT_ENUM);
                 return -1;
             }
@@ -325,14 +219,14 @@ int ts_api_record_assignees(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_
         ts_fail_field(cx, "assignees", TS_M_NOT_ARRAY);
         return -1;
     }
-    struct people p = {.cx = cx};
+    struct ts_people p = {0};
     size_t i;
     const json_t *c;
     json_array_foreach (codes, i, c) {
         const char *code = json_string_value(c);
         if (!code || !ts_store_user_by_code(cx, code))
             return cx->err.code ? -1 : ts_fail_arg(cx, TS_E_USER_NOT_FOUND, code ? code : "");
-        add_person(&p, code);
+        ts_people_add(cx, &p, code);
     }
     if (ts_api_record_allowed(cx, app, id, TS_RR_EDIT) < 0 ||
         ts_record_set_status(cx, app, id, expected, NULL, p.codes, p.n, 1, &rev) < 0)

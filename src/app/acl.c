@@ -26,7 +26,7 @@ static bool entity_exists(struct ts_ctx *cx, const char *type, const char *code)
 }
 
 static json_t *norm_entry(struct ts_ctx *cx, const json_t *r, const char *key,
-                          const char *const *flags, size_t n_flags);
+                          const char *const *flags, size_t n_flags, const json_t *fields);
 
 int ts_app_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *rights)
 {
@@ -43,7 +43,7 @@ int ts_app_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *rights
     const json_t *r;
     json_array_foreach (rights, i, r) {
         json_t *e = norm_entry(cx, r, ts_arena_printf(cx->arena, "rights[%zu]", i), FLAGS,
-                               TS_ARRAY_LEN(FLAGS));
+                               TS_ARRAY_LEN(FLAGS), NULL);
         if (e)
             json_array_append_new(out, e);
         else if (cx->err.code && cx->err.code != TS_E_INVALID_INPUT)
@@ -57,21 +57,42 @@ int ts_app_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *rights
     return 0;
 }
 
+/* Is field `code` one that names people (a user, department or group
+ * selection, the creator or the last modifier)? */
+static bool people_field(const json_t *fields, const char *code)
+{
+    const json_t *f = code ? json_object_get(fields, code) : NULL;
+    const char *type = json_string_value(json_object_get(f, "type"));
+    static const char *const TYPES[] = {"USER_SELECT", "ORGANIZATION_SELECT", "GROUP_SELECT",
+                                        "CREATOR", "MODIFIER"};
+    for (size_t i = 0; type && i < TS_ARRAY_LEN(TYPES); i++)
+        if (!strcmp(type, TYPES[i]))
+            return true;
+    return false;
+}
+
 /* One entity of a list ({entity:{type, code}, includeSubs and the flags
- * given}), or NULL with the problem reported under key. */
+ * given}), or NULL with the problem reported under key. With the app's
+ * fields, FIELD_ENTITY names the people a field of the record holds. */
 static json_t *norm_entry(struct ts_ctx *cx, const json_t *r, const char *key,
-                          const char *const *flags, size_t n_flags)
+                          const char *const *flags, size_t n_flags, const json_t *fields)
 {
     const json_t *entity = json_object_get(r, "entity");
     const char *type = json_string_value(json_object_get(entity, "type"));
     const char *code = json_string_value(json_object_get(entity, "code"));
     bool creator = ts_str_eq(type, "CREATOR");
-    if (!type || (!creator && strcmp(type, "USER") && strcmp(type, "GROUP") &&
+    bool by_field = fields && ts_str_eq(type, "FIELD_ENTITY");
+    if (!type || (!creator && !by_field && strcmp(type, "USER") && strcmp(type, "GROUP") &&
                   strcmp(type, "ORGANIZATION"))) {
         ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.entity.type", key), TS_M_NOT_ENUM);
         return NULL;
     }
-    if (!creator && (!code || !entity_exists(cx, type, code))) {
+    if (by_field && !people_field(fields, code)) {
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.entity.code", key), TS_M_FIELD_UNKNOWN,
+                      code ? code : "");
+        return NULL;
+    }
+    if (!creator && !by_field && (!code || !entity_exists(cx, type, code))) {
         if (!cx->err.code || cx->err.code == TS_E_INVALID_INPUT)
             ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.entity.code", key),
                           TS_M_NOT_FOUND_CODE, code ? code : "");
@@ -123,7 +144,7 @@ int ts_app_record_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t 
         json_t *list = json_array();
         json_array_foreach (json_object_get(r, "entities"), j, e) {
             json_t *n = norm_entry(cx, e, ts_arena_printf(cx->arena, "%s.entities[%zu]", key, j),
-                                   flags, TS_ARRAY_LEN(flags));
+                                   flags, TS_ARRAY_LEN(flags), NULL);
             if (n)
                 json_array_append_new(list, n);
         }
@@ -168,7 +189,7 @@ int ts_app_field_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *
         json_t *list = json_array();
         json_array_foreach (json_object_get(r, "entities"), j, e) {
             const char *ekey = ts_arena_printf(cx->arena, "%s.entities[%zu]", key, j);
-            json_t *n = norm_entry(cx, e, ekey, flags, TS_ARRAY_LEN(flags));
+            json_t *n = norm_entry(cx, e, ekey, flags, TS_ARRAY_LEN(flags), NULL);
             const char *acc = json_string_value(json_object_get(e, "accessibility"));
             bool ok = false;
             for (size_t k = 0; acc && k < TS_ARRAY_LEN(ACCESS); k++)
@@ -194,9 +215,15 @@ int ts_app_field_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *
     return 0;
 }
 
-json_t *ts_app_entities(struct ts_ctx *cx, const json_t *list, const char *key)
+json_t *ts_app_entity(struct ts_ctx *cx, const json_t *e, const char *key, const json_t *fields)
 {
     static const char *const flags[] = {"includeSubs"};
+    return norm_entry(cx, e, key, flags, 1, fields);
+}
+
+json_t *ts_app_entities(struct ts_ctx *cx, const json_t *list, const char *key,
+                        const json_t *fields)
+{
     if (!json_is_array(list) || json_array_size(list) > MAX_RIGHTS) {
         ts_fail_field(cx, key, TS_M_NOT_ARRAY);
         return NULL;
@@ -205,7 +232,7 @@ json_t *ts_app_entities(struct ts_ctx *cx, const json_t *list, const char *key)
     size_t i;
     const json_t *e;
     json_array_foreach (list, i, e) {
-        json_t *n = norm_entry(cx, e, ts_arena_printf(cx->arena, "%s[%zu]", key, i), flags, 1);
+        json_t *n = ts_app_entity(cx, e, ts_arena_printf(cx->arena, "%s[%zu]", key, i), fields);
         if (n)
             json_array_append_new(out, n);
     }

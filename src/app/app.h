@@ -60,8 +60,19 @@ int ts_app_record_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t 
 int ts_app_field_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *rights);
 
 /* A list of people, departments and groups ({entity:{type, code}, includeSubs}),
- * checked; NULL with the problems keyed key[i]. */
-json_t *ts_app_entities(struct ts_ctx *cx, const json_t *list, const char *key);
+ * checked; NULL with the problems keyed key[i]. With the app's fields, also
+ * FIELD_ENTITY: a user, department or group field of the record. */
+json_t *ts_app_entities(struct ts_ctx *cx, const json_t *list, const char *key,
+                        const json_t *fields);
+/* One such entry; NULL with the problem keyed key. */
+json_t *ts_app_entity(struct ts_ctx *cx, const json_t *e, const char *key, const json_t *fields);
+
+/* PUT app/notifications/general.json, perRecord.json and reminder.json
+ * (app/notify.c): who hears of what, kept as notifyGeneral,
+ * notifyPerRecord and notifyReminder in the settings. */
+int ts_app_notify_general_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *in);
+int ts_app_notify_per_record_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *in);
+int ts_app_notify_reminder_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *in);
 
 /* PUT app/status.json (app/process.c): statuses, their assignees, actions. */
 int ts_app_process_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *in);

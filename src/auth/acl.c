@@ -352,3 +352,39 @@ int ts_acl_require_app_creator(struct ts_ctx *cx)
     }
     return ts_fail(cx, TS_E_NO_PERMISSION, "may not create apps");
 }
+
+/* ---------------------------------------------------------------- for someone else */
+
+int ts_acl_user_may_view(struct ts_ctx *cx, const struct ts_app *app, const struct ts_user *user,
+                         int64_t id)
+{
+    const struct ts_user *caller = cx->user;
+    void *caller_belongs = cx->memberships;
+    cx->user = user;
+    cx->memberships = NULL;
+    int rc = 0;
+    if (ts_acl_app_perms(cx, app->id) & TS_PERM_VIEW) {
+        struct ts_qnode *rights = ts_acl_records(cx, app, TS_RR_VIEW);
+        rc = 1;
+        if (cx->err.code) {
+            rc = -1;
+        } else if (rights) {
+            struct ts_qnode *cond = TS_NEW(cx->arena, struct ts_qnode);
+            cond->kind = TS_QN_COND;
+            cond->field = ts_app_field(app, "$id");
+            cond->op = TS_Q_EQ;
+            cond->n_vals = 1;
+            cond->vals = TS_NEW(cx->arena, struct ts_qval);
+            cond->vals->i = id;
+            struct ts_qplan plan = {.where = and_of(cx, cond, rights), .limit = 1,
+                                    .has_limit = true};
+            int64_t n = ts_store_records_count(cx, app, &plan);
+            rc = n < 0 ? -1 : n > 0;
+        }
+    } else if (cx->err.code) {
+        rc = -1;
+    }
+    cx->user = caller;
+    cx->memberships = caller_belongs;
+    return rc;
+}

@@ -89,6 +89,27 @@ const char *ts_acl_fields(struct ts_ctx *cx, const struct ts_app *app);
  * (system setting appCreators); administrators always. CB_NO02 otherwise. */
 int ts_acl_require_app_creator(struct ts_ctx *cx);
 
+/* May user view record id of app (app and record access rights)? For
+ * delivering notifications and circulars: nobody hears of a record they may
+ * not open. 1 yes, 0 no, -1 on failure. */
+int ts_acl_user_may_view(struct ts_ctx *cx, const struct ts_app *app, const struct ts_user *user,
+                         int64_t id);
+
+/* People an entity list names (auth/people.c): users, the members of groups
+ * and departments (includeSubs: with those below), "everyone", the record's
+ * creator (CREATOR) and whom its user, department or group fields hold
+ * (FIELD_ENTITY). Active users only, each once; codes live in the arena. */
+struct ts_people {
+    const char **codes;
+    int n, cap;
+};
+struct ts_record;
+void ts_people_add(struct ts_ctx *cx, struct ts_people *p, const char *code);
+bool ts_people_has(const struct ts_people *p, const char *code);
+int ts_people_add_entities(struct ts_ctx *cx, const struct ts_app *app,
+                           const struct ts_record *r /* NULL: no record */,
+                           const json_t *entities, struct ts_people *p);
+
 /* For APIs kintone does not open to API tokens (preview/app.json, apps.json). */
 int ts_auth_require_user(struct ts_ctx *cx);
 /* For the organisation's settings: system administrators only (CB_NO02). */

@@ -146,6 +146,14 @@ void ts_jw_i64_str(struct ts_jw *w, int64_t v)
     ts_buf_putc(w->b, '"');
 }
 
+void ts_jw_i64(struct ts_jw *w, int64_t v)
+{
+    char buf[24];
+    char *p = i64_text(v, buf);
+    before_value(w);
+    ts_buf_add(w->b, p, (size_t)(buf + 23 - p));
+}
+
 void ts_jw_bool(struct ts_jw *w, bool v)
 {
     before_value(w);
@@ -200,6 +208,12 @@ void ts_jw_kid(struct ts_jw *w, const char *key, int64_t v)
 {
     ts_jw_key(w, key);
     ts_jw_i64_str(w, v);
+}
+
+void ts_jw_kint(struct ts_jw *w, const char *key, int64_t v)
+{
+    ts_jw_key(w, key);
+    ts_jw_i64(w, v);
 }
 
 void ts_jw_kbool(struct ts_jw *w, const char *key, bool v)

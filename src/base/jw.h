@@ -30,6 +30,7 @@ void ts_jw_key(struct ts_jw *w, const char *key);
 void ts_jw_str(struct ts_jw *w, const char *s); /* NULL writes null */
 void ts_jw_strn(struct ts_jw *w, const char *s, size_t n);
 void ts_jw_i64_str(struct ts_jw *w, int64_t v); /* kintone ids: "12" */
+void ts_jw_i64(struct ts_jw *w, int64_t v);     /* a JSON number: our own APIs */
 void ts_jw_bool(struct ts_jw *w, bool v);
 void ts_jw_null(struct ts_jw *w);
 void ts_jw_raw(struct ts_jw *w, const char *json); /* already-valid JSON text */
@@ -41,6 +42,7 @@ void ts_jw_member_head(struct ts_jw *w, const char *text, size_t len);
 /* key + value in one call */
 void ts_jw_kstr(struct ts_jw *w, const char *key, const char *s);
 void ts_jw_kid(struct ts_jw *w, const char *key, int64_t v);
+void ts_jw_kint(struct ts_jw *w, const char *key, int64_t v);
 void ts_jw_kbool(struct ts_jw *w, const char *key, bool v);
 
 /* Append s as a JSON string literal (with quotes) to b. */

@@ -8,6 +8,7 @@
  */
 #include "base/common.h"
 #include "csv/import.h"
+#include "notify/notify.h"
 #include "record/record.h"
 #include "store/store.h"
 
@@ -340,11 +341,14 @@ static int import(struct ts_ctx *cx, const struct ts_app *app, struct ts_import 
 {
     struct run r = {.cx = cx, .app = app, .im = im, .keep = cx->arena};
     struct ts_csv *c = ts_csv_new(im->enc, on_row, &r);
+    bool was_quiet = cx->quiet;
+    cx->quiet = true;
     int rc = feed(c, src);
     if (rc == 0)
         rc = ts_csv_finish(c);
     if (rc == 0 && !r.fatal)
         flush(&r); /* the last record */
+    cx->quiet = was_quiet;
     json_decref(r.pending);
     im->detected = ts_csv_encoding(c);
     if (rc < 0)
@@ -359,7 +363,11 @@ static int import(struct ts_ctx *cx, const struct ts_app *app, struct ts_import 
     if (rc < 0 || (rc == 1 && !im->preview))
         return 1; /* unreadable bytes, or the header lacks the key */
     im->added = im->rows - im->skipped - im->updated;
-    return im->skipped && !im->skip_bad ? 1 : 0;
+    if (im->skipped && !im->skip_bad)
+        return 1;
+    if (!im->preview && !cx->quiet && ts_notify_import(cx, app, im->added + im->updated) < 0)
+        return -1;
+    return 0;
 }
 
 static int feed_file(struct ts_csv *c, void *src)

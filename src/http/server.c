@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/str.h"
 #include "files/files.h"
+#include "notify/notify.h"
 #include "store/store.h"
 
 #include <arpa/inet.h>
@@ -98,6 +99,34 @@ static void *checkpointer(void *arg)
     }
     ts_db_index_pending(db);
     ts_db_checkpoint(db);
+    ts_db_close(db);
+    return NULL;
+}
+
+/* Sends the e-mail the outbox holds (every second) and the reminders whose
+ * moment came (every half minute): on its own thread, so a slow mail server
+ * holds up neither requests nor checkpoints. */
+static void *messenger(void *arg)
+{
+    (void)arg;
+    char err[256];
+    struct ts_db *db = ts_db_open(db_path, err, sizeof(err));
+    if (!db) {
+        TS_LOG_ERROR(NULL, "http", "messenger: %s", err);
+        return NULL;
+    }
+    struct timespec pause = {1, 0};
+    for (unsigned tick = 1; !atomic_load(&stopping); tick++) {
+        nanosleep(&pause, NULL);
+        struct ts_ctx cx;
+        ts_ctx_init(&cx, db);
+        if (tick % 30 == 0 && ts_notify_reminders(&cx) < 0)
+            TS_LOG_WARN(&cx, "notify", "reminders failed");
+        ts_err_clear(&cx);
+        if (ts_mail_send_due(&cx) < 0)
+            TS_LOG_WARN(&cx, "mail", "sending failed: %s", cx.err.message);
+        ts_ctx_release(&cx);
+    }
     ts_db_close(db);
     return NULL;
 }
@@ -491,8 +520,9 @@ int ts_server_run(const struct ts_server_opts *o)
             return 1;
         }
     }
-    pthread_t ckpt;
+    pthread_t ckpt, mailer;
     pthread_create(&ckpt, NULL, checkpointer, NULL);
+    pthread_create(&mailer, NULL, messenger, NULL);
     TS_LOG_INFO(NULL, "http", "serving on http://localhost:%d/ (data in %s)", o->port, o->data_dir);
     int sig;
     sigwait(&set, &sig);
@@ -502,6 +532,7 @@ int ts_server_run(const struct ts_server_opts *o)
             MHD_stop_daemon(d[i]);
     atomic_store(&stopping, true);
     pthread_join(ckpt, NULL);
+    pthread_join(mailer, NULL);
     for (int i = 0; i < n_conns; i++)
         ts_db_close(conns[i]);
     return 0;

@@ -9,6 +9,7 @@
  */
 #include "base/common.h"
 #include "record/record.h"
+#include "notify/notify.h"
 #include "app/app.h"
 #include "base/buf.h"
 #include "base/str.h"
@@ -1051,7 +1052,13 @@ int ts_record_set_status(struct ts_ctx *cx, const struct ts_app *app, int64_t id
     if (rc < 0)
         return -1;
     *new_rev = changes->revision;
-    return 0;
+    struct ts_record *after = new_record(cx, app);
+    *after = *old;
+    after->revision = changes->revision;
+    after->status = changes->status;
+    after->assignees = assignees;
+    after->n_assignees = n;
+    return cx->quiet ? 0 : ts_notify_status(cx, app, after, old->status, status);
 }
 
 /* ---------------------------------------------------------------- writes */
@@ -1089,7 +1096,9 @@ int ts_record_add(struct ts_ctx *cx, const struct ts_app *app, const json_t *rec
     if (cx->err.code || ts_store_record_insert(cx, app, r) < 0)
         return -1;
     *id = r->id;
-    return write_history(cx, app, NULL, r, 1, "ADD");
+    if (write_history(cx, app, NULL, r, 1, "ADD") < 0)
+        return -1;
+    return cx->quiet ? 0 : ts_notify_record(cx, app, r, true);
 }
 
 struct ts_record *ts_record_load(struct ts_ctx *cx, const struct ts_app *app, int64_t id)
@@ -1134,6 +1143,8 @@ static int apply_update(struct ts_ctx *cx, const struct ts_app *app, const struc
     *new_rev = changes->revision;
     if (strcmp(action, "LOOKUP") == 0)
         return 0;
+    if (!cx->quiet && ts_notify_record(cx, app, merged, false) < 0)
+        return -1;
     struct refresh rf = {app, old, merged};
     return ts_store_lookup_links_each(cx, app->id, refresh_link, &rf);
 }

@@ -260,6 +260,72 @@ typedef int ts_audit_fn(struct ts_ctx *cx, const struct ts_audit_row *a, void *a
 int ts_store_audit_each(struct ts_ctx *cx, bool desc, int64_t offset, int64_t limit,
                         ts_audit_fn *fn, void *arg);
 
+/* --- notifications: what each person has been told; e-mail to send --- */
+struct ts_note {
+    int64_t id, at, user_id, app_id, rec_id;
+    const char *kind;  /* ADDED, EDITED, COMMENT, MENTION, STATUS, ASSIGNED, RECORD,
+                          REMINDER, CIRCULAR, REMIND, IMPORTED */
+    const char *actor; /* who did it (a user code), "" for the system */
+    const char *title; /* the record's title, or the rule's */
+    const char *body;  /* the comment, the status change, the circular's message */
+    bool read;
+};
+int ts_store_note_add(struct ts_ctx *cx, struct ts_note *n /* id set on return */);
+typedef int ts_note_fn(struct ts_ctx *cx, const struct ts_note *n, void *arg);
+/* A user's notifications, newest first, older than before_id (0: from the newest). */
+int ts_store_notes_each(struct ts_ctx *cx, int64_t user_id, int64_t before_id, int64_t limit,
+                        bool unread_only, ts_note_fn *fn, void *arg);
+/* How many are unread, and the newest one's id. -1 on failure. */
+int64_t ts_store_notes_unread(struct ts_ctx *cx, int64_t user_id, int64_t *newest /* out */);
+/* Mark ids (n < 0: all) read. */
+int ts_store_notes_read(struct ts_ctx *cx, int64_t user_id, const int64_t *ids, int n);
+
+struct ts_mail {
+    int64_t id, attempts;
+    const char *to, *subject, *body;
+};
+int ts_store_mail_add(struct ts_ctx *cx, const char *to, const char *subject, const char *body);
+typedef int ts_mail_fn(struct ts_ctx *cx, const struct ts_mail *m, void *arg);
+/* Messages due by now, oldest first. */
+int ts_store_mail_due(struct ts_ctx *cx, int64_t now, int64_t limit, ts_mail_fn *fn, void *arg);
+/* A message was sent (error NULL), failed for now (try again at next_try), or
+ * failed for good (next_try 0). */
+int ts_store_mail_done(struct ts_ctx *cx, int64_t id, const char *error, int64_t next_try);
+/* Counts of the outbox: waiting, sent, failed for good; the last error. */
+int ts_store_mail_stats(struct ts_ctx *cx, int64_t counts[3], const char **last_error);
+
+/* Up to when an app's reminders were sent (0: never). */
+int64_t ts_store_reminder_mark(struct ts_ctx *cx, int64_t app_id);
+int ts_store_reminder_mark_set(struct ts_ctx *cx, int64_t app_id, int64_t upto);
+
+/* --- circulars (供覧) --- */
+struct ts_circular {
+    int64_t id, app_id, rec_id, at;
+    const char *sender, *message;
+};
+struct ts_circular_person {
+    const char *user, *comment;
+    int64_t confirmed, reminded; /* when; 0 not yet */
+};
+int ts_store_circular_add(struct ts_ctx *cx, struct ts_circular *c /* id set */,
+                          const char *const *users, int n);
+struct ts_circular *ts_store_circular_get(struct ts_ctx *cx, int64_t id);
+typedef int ts_circular_fn(struct ts_ctx *cx, const struct ts_circular *c, void *arg);
+/* A record's circulars, newest first. */
+int ts_store_circulars_each(struct ts_ctx *cx, int64_t app_id, int64_t rec_id, ts_circular_fn *fn,
+                            void *arg);
+/* Circulars a user has not confirmed yet, newest first. */
+int ts_store_circulars_pending(struct ts_ctx *cx, const char *user, int64_t limit,
+                               ts_circular_fn *fn, void *arg);
+typedef int ts_circular_person_fn(struct ts_ctx *cx, const struct ts_circular_person *p,
+                                  void *arg);
+int ts_store_circular_people(struct ts_ctx *cx, int64_t id, ts_circular_person_fn *fn, void *arg);
+/* Confirm for user: 1 done, 0 when user is not a recipient, -1 on failure.
+ * Confirming again keeps the first time and takes the newer comment. */
+int ts_store_circular_confirm(struct ts_ctx *cx, int64_t id, const char *user, int64_t at,
+                              const char *comment);
+int ts_store_circular_reminded(struct ts_ctx *cx, int64_t id, const char *user, int64_t at);
+
 /* --- record history and comments --- */
 struct ts_history_row {
     int64_t revision, at;

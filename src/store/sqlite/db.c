@@ -56,7 +56,6 @@ static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,"
     " user TEXT NOT NULL, addr TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,"
     " detail TEXT NOT NULL, hash TEXT NOT NULL)",
-    /* lookups that keep their copies up to date: which app's field looks up src */
     /* departments (a tree) and groups; a user's departments, one of them primary */
     "CREATE TABLE IF NOT EXISTS orgs(id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL"
     " UNIQUE, name TEXT NOT NULL, parent_id INTEGER NOT NULL DEFAULT 0,"
@@ -71,8 +70,36 @@ static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS user_groups(user_id INTEGER NOT NULL, group_id INTEGER NOT NULL,"
     " PRIMARY KEY(user_id, group_id)) WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS user_groups_group ON user_groups(group_id, user_id)",
+    /* lookups that keep their copies up to date: which app's field looks up src */
     "CREATE TABLE IF NOT EXISTS lookup_links(src_app INTEGER NOT NULL, app_id INTEGER NOT NULL,"
     " field TEXT NOT NULL, PRIMARY KEY(src_app, app_id, field)) WITHOUT ROWID",
+    /* what each person has been told (notify/), and the e-mail still to send */
+    "CREATE TABLE IF NOT EXISTS notifications(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " user_id INTEGER NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL,"
+    " app_id INTEGER NOT NULL DEFAULT 0, rec_id INTEGER NOT NULL DEFAULT 0,"
+    " actor TEXT NOT NULL DEFAULT '', title TEXT NOT NULL DEFAULT '',"
+    " body TEXT NOT NULL DEFAULT '', read INTEGER NOT NULL DEFAULT 0)",
+    "CREATE INDEX IF NOT EXISTS notifications_user ON notifications(user_id, id)",
+    "CREATE INDEX IF NOT EXISTS notifications_unread ON notifications(user_id, id)"
+    " WHERE read = 0",
+    "CREATE TABLE IF NOT EXISTS mail_outbox(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " to_addr TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,"
+    " created INTEGER NOT NULL, next_try INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+    " state INTEGER NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '')",
+    "CREATE INDEX IF NOT EXISTS mail_due ON mail_outbox(next_try) WHERE state = 0",
+    /* reminders are sent for moments up to `upto` */
+    "CREATE TABLE IF NOT EXISTS reminder_marks(app_id INTEGER PRIMARY KEY,"
+    " upto INTEGER NOT NULL)",
+    /* circulars (供覧): a record sent to people, each confirming */
+    "CREATE TABLE IF NOT EXISTS circulars(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " app_id INTEGER NOT NULL, rec_id INTEGER NOT NULL, sender TEXT NOT NULL,"
+    " message TEXT NOT NULL, at INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS circulars_record ON circulars(app_id, rec_id)",
+    "CREATE TABLE IF NOT EXISTS circular_people(circular_id INTEGER NOT NULL,"
+    " user TEXT NOT NULL, confirmed INTEGER NOT NULL DEFAULT 0,"
+    " reminded INTEGER NOT NULL DEFAULT 0, comment TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY(circular_id, user))",
+    "CREATE INDEX IF NOT EXISTS circular_people_user ON circular_people(user, confirmed)",
 };
 
 static void sql_tsnum(sqlite3_context *ctx, int argc, sqlite3_value **argv);
