@@ -24,6 +24,9 @@ export class ApiError extends Error implements KintoneError {
 
 let requestToken = "";
 export const setRequestToken = (t: string) => (requestToken = t);
+// Who is signed in (set by the shell), for pages that show "yours".
+export let me: Session["user"] | null = null;
+export const setMe = (u: Session["user"] | null) => (me = u);
 // Called when the server says the session is gone, so the shell can show the login page.
 let onUnauthorized: () => void = () => {};
 export const setOnUnauthorized = (f: () => void) => (onUnauthorized = f);

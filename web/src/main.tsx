@@ -1,7 +1,7 @@
 // main.tsx - the shell: who is logged in, the header, and the page for the URL.
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, call, setOnUnauthorized, setRequestToken, type Session } from "./api";
+import { ApiError, call, setMe, setOnUnauthorized, setRequestToken, type Session } from "./api";
 import { setLang, t, useLang, type Lang } from "./i18n";
 import { useRoute } from "./router";
 import { ConfirmHost, ErrorBox, Notices, ProgressBar, notify } from "./ui/feedback";
@@ -13,6 +13,7 @@ import { RecordPage } from "./pages/RecordPage";
 import { Import } from "./pages/Import";
 import { NewFromCsv } from "./pages/NewFromCsv";
 import { Admin } from "./pages/Admin";
+import { NotificationBell } from "./pages/Notifications";
 import "./style.css";
 
 function App() {
@@ -23,7 +24,7 @@ function App() {
 
   const load = () =>
     call<Session>("GET", "/api/session")
-      .then((s) => { setRequestToken(s.requestToken); setSession(s); setError(null); })
+      .then((s) => { setRequestToken(s.requestToken); setMe(s.user); setSession(s); setError(null); })
       .catch((e) => (e instanceof ApiError && e.status === 401 ? setSession(null) : setError(e)));
   useEffect(() => {
     setOnUnauthorized(() => {
@@ -70,6 +71,7 @@ function App() {
             <option value="en">English</option>
           </select>
         </label>
+        <NotificationBell />
         <span class="user" title={session.user.code}>{session.user.name}</span>
         <button type="button" class="link" onClick={logout}>{t("logout")}</button>
       </header>

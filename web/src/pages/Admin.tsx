@@ -4,6 +4,7 @@
 // accounts).
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, call, upload } from "../api";
+import { MailSettings } from "./MailSettings";
 import { t, useLang, type Key } from "../i18n";
 import { confirmDialog, Dialog, ErrorBox, explain, notify, withProgress } from "../ui/feedback";
 import { DataFileChooser } from "../ui/DataFile";
@@ -25,7 +26,7 @@ async function loadAll(kind: "organizations" | "groups"): Promise<Entity[]> {
 
 export function Admin() {
   useLang();
-  const [tab, setTab] = useState<"users" | "orgs" | "groups" | "csv" | "creators" | "audit">("users");
+  const [tab, setTab] = useState<"users" | "orgs" | "groups" | "csv" | "creators" | "mail" | "audit">("users");
   const [orgs, setOrgs] = useState<Entity[]>([]);
   const [groups, setGroups] = useState<Entity[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -36,9 +37,9 @@ export function Admin() {
       <div class="page-head"><h1>{t("adminTitle")}</h1></div>
       {error ? <ErrorBox error={error} /> : null}
       <div role="tablist" class="tabs">
-        {(["users", "orgs", "groups", "csv", "creators", "audit"] as const).map((x) => (
+        {(["users", "orgs", "groups", "csv", "creators", "mail", "audit"] as const).map((x) => (
           <button role="tab" type="button" aria-selected={tab === x} onClick={() => setTab(x)}>
-            {t(({ users: "adminUsers", orgs: "adminOrgs", groups: "adminGroups", csv: "adminCsv", creators: "appCreators", audit: "auditLog" } as const)[x])}
+            {t(({ users: "adminUsers", orgs: "adminOrgs", groups: "adminGroups", csv: "adminCsv", creators: "appCreators", mail: "mailTab", audit: "auditLog" } as const)[x])}
           </button>
         ))}
       </div>
@@ -47,6 +48,7 @@ export function Admin() {
       {tab === "groups" && <Entities kind="groups" list={groups} onChanged={reload} />}
       {tab === "csv" && <CsvLoad onDone={reload} />}
       {tab === "creators" && <AppCreators orgs={orgs} groups={groups} />}
+      {tab === "mail" && <MailSettings />}
       {tab === "audit" && <AuditLog />}
     </div>
   );

@@ -12,6 +12,7 @@ import { FieldSettings } from "./FieldSettings";
 import { ViewsEditor } from "./ViewsEditor";
 import { AclEditor } from "./AclEditor";
 import { ProcessEditor } from "./ProcessEditor";
+import { NotifyEditor } from "./NotifyEditor";
 
 // One thing on the form: a field (by code) or a layout element.
 export interface Item {
@@ -40,7 +41,7 @@ function allCodes(fields: Record<string, FieldProp>, except?: string): Set<strin
 
 export function Builder({ appId }: { appId: string }) {
   useLang();
-  const [tab, setTab] = useState<"form" | "views" | "process" | "acl" | "settings">("form");
+  const [tab, setTab] = useState<"form" | "views" | "process" | "notify" | "acl" | "settings">("form");
   const [loaded, setLoaded] = useState<{ fields: Record<string, FieldProp>; rows: Row[] } | null>(null);
   const [fields, setFields] = useState<Record<string, FieldProp>>({});
   const [rows, setRows] = useState<Row[]>([]);
@@ -251,9 +252,9 @@ export function Builder({ appId }: { appId: string }) {
       {deployError && <div class="error-box" role="alert"><strong>{t("deployFailed")}</strong><p>{deployError}</p></div>}
       {error && loaded ? <ErrorBox error={error} /> : null}
       <div role="tablist" class="tabs">
-        {(["form", "views", "process", "acl", "settings"] as const).map((x) => (
+        {(["form", "views", "process", "notify", "acl", "settings"] as const).map((x) => (
           <button role="tab" type="button" aria-selected={tab === x} onClick={() => setTab(x)}>
-            {t(({ form: "form", views: "views", process: "processTab", acl: "aclTab", settings: "appSettings" } as const)[x])}
+            {t(({ form: "form", views: "views", process: "processTab", notify: "notifyTab", acl: "aclTab", settings: "appSettings" } as const)[x])}
           </button>
         ))}
       </div>
@@ -264,6 +265,7 @@ export function Builder({ appId }: { appId: string }) {
       {tab === "views" && <ViewsEditor appId={appId} fields={loaded.fields} />}
       {tab === "acl" && <AclEditor appId={appId} onChanged={() => {}} />}
       {tab === "process" && <ProcessEditor appId={appId} fields={loaded.fields} />}
+      {tab === "notify" && <NotifyEditor appId={appId} fields={loaded.fields} />}
       {tab === "settings" && <AppSettings appId={appId} onSaved={setAppName} />}
       {editItem && (
         <FieldSettings

@@ -5,20 +5,15 @@ import { useEffect, useState } from "preact/hooks";
 import { call, k, type FieldProp } from "../api";
 import { t, type Key } from "../i18n";
 import { ErrorBox, explain, notify, withProgress } from "../ui/feedback";
-import { loadUsers, type UserEntry } from "../fields/inputs";
+import { AddEntity, useEntities, type Entity } from "../ui/entities";
 
-interface Entity { entity: { type: string; code: string | null }; includeSubs: boolean }
 interface State { name: string; index: string; assignee: { type: "ONE" | "ALL" | "ANY"; entities: Entity[] } }
 interface Action { name: string; from: string; to: string; filterCond: string; type: "PRIMARY" | "SECONDARY" }
-interface Named { code: string; name: string }
 
 export function ProcessEditor({ appId, fields }: { appId: string; fields: Record<string, FieldProp> }) {
   const [on, setOn] = useState(false);
   const [states, setStates] = useState<State[]>([]);
   const [actions, setActions] = useState<Action[]>([]);
-  const [users, setUsers] = useState<UserEntry[]>([]);
-  const [orgs, setOrgs] = useState<Named[]>([]);
-  const [groups, setGroups] = useState<Named[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [loaded, setLoaded] = useState(false);
   useEffect(() => {
@@ -30,14 +25,9 @@ export function ProcessEditor({ appId, fields }: { appId: string; fields: Record
         setLoaded(true);
       })
       .catch(setError);
-    loadUsers(true).then(setUsers); // settings name people: the list as it is now
-    call<{ organizations: Named[] }>("GET", "/v1/organizations.json", { size: 100 }).then((r) => setOrgs(r.organizations)).catch(() => {});
-    call<{ groups: Named[] }>("GET", "/v1/groups.json", { size: 100 }).then((r) => setGroups(r.groups)).catch(() => {});
   }, [appId]);
+  const { choices, label } = useEntities(Object.values(fields).filter((f) => f.type === "USER_SELECT").map((f) => ({ code: f.code, name: f.label })));
   if (!loaded) return error ? <ErrorBox error={error} /> : <p>{t("loading")}</p>;
-  const userFields = Object.values(fields).filter((f) => f.type === "USER_SELECT");
-  const choices = (type: string): Named[] =>
-    type === "USER" ? users : type === "GROUP" ? groups : type === "ORGANIZATION" ? orgs : userFields.map((f) => ({ code: f.code, name: f.label }));
   const setState = (i: number, s: Partial<State>) => setStates(states.map((x, j) => (j === i ? { ...x, ...s } : x)));
   const setAction = (i: number, a: Partial<Action>) => setActions(actions.map((x, j) => (j === i ? { ...x, ...a } : x)));
   const save = async () => {
@@ -54,7 +44,6 @@ export function ProcessEditor({ appId, fields }: { appId: string; fields: Record
       setError(e);
     }
   };
-  const label = (e: Entity) => (e.entity.type === "CREATOR" ? t("recordCreator") : choices(e.entity.type).find((c) => c.code === e.entity.code)?.name ?? e.entity.code);
   return (
     <section class="process">
       <p class="hint">{t("processHint")}</p>
@@ -79,7 +68,8 @@ export function ProcessEditor({ appId, fields }: { appId: string; fields: Record
                 </span>
               ))}
             </span>
-            <AddEntity first={i === 0} choices={choices} onAdd={(e) => setState(i, { assignee: { ...s.assignee, entities: i === 0 ? [e] : [...s.assignee.entities, e] } })} index={i} />
+            <AddEntity kinds={i === 0 ? ["CREATOR"] : ["USER", "GROUP", "ORGANIZATION", "FIELD_ENTITY", "CREATOR"]} choices={choices} name={String(i + 1)}
+              onAdd={(e) => setState(i, { assignee: { ...s.assignee, entities: i === 0 ? [e] : [...s.assignee.entities, e] } })} />
             <button type="button" aria-label={`${t("remove")} ${s.name}`} disabled={states.length === 1} onClick={() => setStates(states.filter((_, j) => j !== i))}>×</button>
           </li>
         ))}
@@ -106,27 +96,5 @@ export function ProcessEditor({ appId, fields }: { appId: string; fields: Record
       </div>
       {error ? <p class="field-error" role="alert">{explain(error)}</p> : null}
     </section>
-  );
-}
-
-function AddEntity({ first, choices, onAdd, index }: { first: boolean; choices: (type: string) => Named[]; onAdd: (e: Entity) => void; index: number }) {
-  const [type, setType] = useState(first ? "CREATOR" : "USER");
-  const [code, setCode] = useState("");
-  const list = choices(type);
-  const kinds = first ? ["CREATOR"] : ["USER", "GROUP", "ORGANIZATION", "FIELD_ENTITY", "CREATOR"];
-  return (
-    <span class="add-entity">
-      <select aria-label={`${t("assigneeKind")} ${index + 1}`} value={type} onChange={(e) => { setType((e.target as HTMLSelectElement).value); setCode(""); }}>
-        {kinds.map((x) => <option value={x}>{t(("assigneeKind_" + x) as Key)}</option>)}
-      </select>
-      {type !== "CREATOR" && (
-        <select aria-label={`${t("assigneeWho")} ${index + 1}`} value={code} onChange={(e) => setCode((e.target as HTMLSelectElement).value)}>
-          <option value="">{t("chooseField")}</option>
-          {list.map((c) => <option value={c.code}>{c.name}</option>)}
-        </select>
-      )}
-      <button type="button" disabled={type !== "CREATOR" && !code}
-        onClick={() => onAdd({ entity: { type, code: type === "CREATOR" ? null : code }, includeSubs: type === "ORGANIZATION" })}>{t("addAssignee")}</button>
-    </span>
   );
 }

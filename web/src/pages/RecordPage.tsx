@@ -13,6 +13,7 @@ import { loadApp, type AppMeta } from "./RecordList";
 import { Comments } from "./Comments";
 import { History } from "./History";
 import { Process } from "./Process";
+import { Circulars } from "./Circulars";
 
 type Values = Record<string, any>;
 
@@ -211,6 +212,7 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
         </form>
         {recordId && record && (
           <aside class="side">
+            <Circulars appId={appId} recordId={recordId} />
             <Comments appId={appId} recordId={recordId} />
             <History key={historyKey} appId={appId} recordId={recordId} onRestored={async () => { await loadRecord(meta); setHistoryKey((n) => n + 1); }} />
           </aside>

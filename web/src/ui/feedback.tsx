@@ -63,6 +63,12 @@ export function explain(e: unknown): string {
   }
   return e instanceof Error ? e.message : String(e);
 }
+// The same, with every per-field message, for forms that have no place of
+// their own to show them.
+export function explainAll(e: unknown): string {
+  const details = e instanceof ApiError && e.errors ? Object.values(e.errors).flatMap((x) => x.messages) : [];
+  return [explain(e), ...details].join(" ");
+}
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   return (
     <div class="error-box" role="alert">
