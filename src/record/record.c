@@ -1607,10 +1607,21 @@ static int history_row(struct ts_ctx *cx, const struct ts_history_row *h, void *
         ts_jw_kstr(w, "code", f ? f->code : NULL); /* null: the field was deleted since */
         ts_jw_kstr(w, "label", f ? f->label : NULL);
         ts_jw_kstr(w, "type", f ? ts_ftypes[f->type].name : NULL);
-        ts_jw_key(w, "old");
-        ts_jw_json(w, json_array_get(pair, 0));
-        ts_jw_key(w, "new");
-        ts_jw_json(w, json_array_get(pair, 1));
+        for (int k = 0; k < 2; k++) {
+            const json_t *v = json_array_get(pair, (size_t)k);
+            ts_jw_key(w, k ? "new" : "old");
+            if (f && f->type == TS_F_STATUS_ASSIGNEE && json_is_array(v)) {
+                /* kept as codes; shown as people, like a user field */
+                size_t i;
+                const json_t *code;
+                ts_jw_arr(w);
+                json_array_foreach (v, i, code)
+                    write_user(cx, w, json_string_value(code));
+                ts_jw_arr_end(w);
+            } else {
+                ts_jw_json(w, v);
+            }
+        }
         ts_jw_obj_end(w);
     }
     json_decref(changes);

@@ -92,6 +92,7 @@ test("a report moves through two approval steps by its assignees", async () => {
   const h = await raw(server, "GET", "/k/v1/record/history.json", { query: `app=${app}&id=${id}` });
   assert.deepEqual(h.json.history.map((x) => x.action).slice(0, 2), ["STATUS", "ASSIGNEE"]);
   assert.equal(h.json.history[0].changes.find((c) => c.type === "STATUS").new, "完了");
+  assert.deepEqual(h.json.history[0].changes.find((c) => c.type === "STATUS_ASSIGNEE").old, [{ code: "sato", name: "sato" }]);
 });
 
 test("an action's filter, bulk actions all or nothing, assignees changed by hand, apps without process management", async () => {

@@ -12,6 +12,7 @@ import { chromium } from "playwright-core";
 import { existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { startServer, client, makeApp, BIN, ADMIN_PASSWORD } from "../api/helpers/server.mjs";
+import { startSmtpSink } from "../api/helpers/smtp.mjs";
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
 mkdirSync(shots, { recursive: true });
@@ -804,4 +805,147 @@ test("23. process management: statuses and actions set up, a report moved on by 
   await page.locator(".process-box").getByText("完了").waitFor();
   await page.getByText("ステータス: 「確認中」→「完了」").waitFor();
   await shot("44-status-done");
+});
+
+// Sign in as someone else (signing out whoever is signed in).
+async function signIn(code, password) {
+  await page.goto(server.base + "/#/");
+  const out = page.getByRole("button", { name: "ログアウト" });
+  if (await out.count()) await out.click();
+  await page.getByLabel("ログイン名").fill(code);
+  await page.getByLabel("パスワード").fill(password);
+  await page.getByRole("button", { name: "ログイン" }).click();
+  await page.getByRole("heading", { name: "アプリ" }).waitFor();
+}
+
+test("24. a report through two approvals, a circular to five with three confirming, the rest reminded; the bell and the e-mail tell them", async () => {
+  const smtp = await startSmtpSink();
+  const admin = { "X-Cybozu-Authorization": Buffer.from(`Administrator:${ADMIN_PASSWORD}`).toString("base64"), "Content-Type": "application/json", "Accept-Language": "ja" };
+  const api = async (method, path, body) => {
+    const r = await fetch(server.base + path, { method, headers: admin, body: body && JSON.stringify(body) });
+    const j = await r.json();
+    assert.ok(r.ok, `${path}: ${JSON.stringify(j)}`);
+    return j;
+  };
+  try {
+    // the organisation: a team of five under its section, a section chief, a director
+    const P = "team-password-1";
+    await api("POST", "/v1/organizations.json", { organizations: [{ code: "welfare24", name: "福祉部" }, { code: "team24", name: "指導係", parentCode: "welfare24" }] });
+    const people = [["staff24", "職員 春子"], ["chief24", "加藤 課長"], ["director24", "佐々木 部長"], ["ito24", "伊藤"], ["mori24", "森"], ["abe24", "阿部"], ["ueda24", "上田"], ["kudo24", "工藤"]];
+    await api("POST", "/v1/users.json", { users: people.map(([code, name]) => ({ code, name, password: P, email: `${code}@city.example.jp` })) });
+    await api("PUT", "/v1/userOrganizations.json", { userOrganizations: ["ito24", "mori24", "abe24", "ueda24", "kudo24"].map((code) => ({ code, organizations: ["team24"] })) });
+    // e-mail goes through the test's SMTP server: the administrator's mail tab
+    await signIn("Administrator", ADMIN_PASSWORD);
+    await page.getByRole("link", { name: "組織とユーザー" }).click();
+    await page.getByRole("tab", { name: "メール" }).click();
+    await page.getByLabel("通知をメールでも送る").check();
+    await page.getByLabel("SMTPサーバー（smtp://ホスト:ポート）").fill(smtp.url);
+    await page.getByLabel("送信元アドレス").fill("tsumiki@city.example.jp");
+    await page.getByLabel("メール内のリンク先（このサーバーのアドレス）").fill(server.base);
+    await page.getByRole("button", { name: "保存", exact: true }).click();
+    await page.getByText("保存しました").first().waitFor();
+    await shot("45-mail-settings");
+    // a request app with two approval steps (set up through the API; step 23 shows the editor)
+    const { app } = await api("POST", "/k/v1/preview/app.json", { name: "購入伺い" });
+    await api("POST", "/k/v1/preview/app/form/fields.json", { app, properties: { title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" } } });
+    const one = (entities) => ({ type: "ONE", entities });
+    await api("PUT", "/k/v1/preview/app/status.json", { app, enable: true,
+      states: {
+        作成中: { name: "作成中", index: "0", assignee: one([{ entity: { type: "CREATOR" } }]) },
+        課長確認: { name: "課長確認", index: "1", assignee: one([{ entity: { type: "USER", code: "chief24" } }]) },
+        部長確認: { name: "部長確認", index: "2", assignee: one([{ entity: { type: "USER", code: "director24" } }]) },
+        決裁済み: { name: "決裁済み", index: "3", assignee: one([]) },
+      },
+      actions: [{ name: "申請", from: "作成中", to: "課長確認" }, { name: "課長承認", from: "課長確認", to: "部長確認" }, { name: "部長承認", from: "部長確認", to: "決裁済み" }] });
+    // who hears of what: the notifications tab — the record's creator hears of every status change
+    await page.goto(`${server.base}/#/apps/${app}/settings`);
+    await page.getByRole("heading", { name: /購入伺い/ }).waitFor();
+    await page.getByRole("tab", { name: "通知" }).click();
+    await page.getByLabel("作業者の種類 アプリの条件通知").selectOption("CREATOR");
+    await page.getByRole("button", { name: "追加", exact: true }).first().click();
+    await page.getByLabel("レコードの作成者: ステータス変更").waitFor();
+    await page.getByLabel("レコードの作成者: レコード編集").uncheck();
+    await shot("46-notification-settings");
+    await page.getByRole("button", { name: "保存", exact: true }).click();
+    await page.getByText("通知の設定を保存しました").waitFor();
+    await updateApp();
+
+    // the member of staff files a request and sends it on
+    await signIn("staff24", P);
+    await page.goto(`${server.base}/#/apps/${app}/new`);
+    await page.getByLabel("件名").fill("監査用ノートPCの購入");
+    await page.getByRole("button", { name: "保存", exact: true }).click();
+    await page.locator(".process-box").getByRole("button", { name: "申請" }).click();
+    await page.locator(".process-box").getByText("課長確認").waitFor();
+    const recordUrl = page.url();
+    // each approver learns of it from the bell, opens it and approves
+    for (const [who, action, next] of [["chief24", "課長承認", "部長確認"], ["director24", "部長承認", "決裁済み"]]) {
+      await signIn(who, P);
+      const bell = page.getByRole("button", { name: /^通知 \(未読 1 件\)/ });
+      await bell.click();
+      const panel = page.getByRole("dialog", { name: "通知" });
+      await panel.getByText(/あなたが作業者になりました/).waitFor();
+      if (who === "chief24") await shot("47-bell-assigned");
+      await panel.getByRole("button", { name: /監査用ノートPCの購入/ }).first().click();
+      await page.locator(".process-box").getByRole("button", { name: action }).click();
+      await page.locator(".process-box").getByText(next).waitFor();
+      const m = await smtp.waitFor((x) => x.to.includes(`${who}@city.example.jp`));
+      assert.equal(m.subject, "[購入伺い] 監査用ノートPCの購入");
+      assert.match(m.body, /あなたがレコードの作業者になりました/);
+      assert.ok(m.body.includes(`${server.base}/#/apps/${app}/records/`), m.body);
+    }
+    await page.getByText("ステータス: 「部長確認」→「決裁済み」").waitFor();
+    await shot("48-approved");
+
+    // the director circulates the decision to the section's five
+    await page.getByRole("button", { name: "回覧する" }).click();
+    const d = page.getByRole("dialog", { name: "回覧する" });
+    await d.getByLabel("作業者の種類 回覧先").selectOption("ORGANIZATION");
+    await d.getByLabel("作業者 回覧先").selectOption("team24");
+    await d.getByRole("button", { name: "追加", exact: true }).click();
+    await d.getByLabel("メッセージ").fill("ノートPCの購入が決まりました。各自確認してください。");
+    await shot("49-circular-send");
+    await d.getByRole("button", { name: "回覧を送る" }).click();
+    await page.getByText("5 人に回覧しました。").waitFor();
+    // three confirm: one here in the browser (from the bell), two through the API
+    await signIn("ito24", P);
+    await page.getByRole("button", { name: /^通知 \(未読/ }).click();
+    const panel = page.getByRole("dialog", { name: "通知" });
+    await panel.getByText("確認待ちの回覧 (1)").waitFor();
+    await panel.getByRole("button", { name: /回覧が届きました/ }).click();
+    await page.getByLabel("ひとこと（任意）").fill("確認しました。");
+    await page.getByRole("button", { name: "確認しました", exact: true }).click();
+    await page.getByText("確認を記録しました。").waitFor();
+    await page.getByText("1 / 5 人が確認済み").waitFor();
+    const circular = (await api("GET", `/api/circulars?app=${app}&record=${/records\/(\d+)/.exec(recordUrl)[1]}`)).circulars[0];
+    for (const code of ["mori24", "abe24"]) {
+      const r = await fetch(server.base + "/api/circular/confirm", { method: "POST", headers: { "Content-Type": "application/json", "X-Cybozu-Authorization": Buffer.from(`${code}:${P}`).toString("base64") }, body: JSON.stringify({ id: circular.id }) });
+      assert.equal(r.status, 200);
+    }
+    // the director sees who has not confirmed and reminds them
+    await signIn("director24", P);
+    await page.goto(recordUrl);
+    await page.getByText("3 / 5 人が確認済み").waitFor();
+    const rows = page.locator(".circular tr.waiting th");
+    assert.deepEqual((await rows.allTextContents()).sort(), ["上田", "工藤"]);
+    await page.getByRole("button", { name: "未確認の人に催促する (2)" }).click();
+    await page.getByText("2 人に催促しました。").waitFor();
+    await page.locator(".circular").getByText(/催促/).first().waitFor();
+    await shot("50-circular-reminded");
+    await accessible("record page with a circular");
+    const reminded = await smtp.waitFor((x) => x.to.includes("kudo24@city.example.jp") && /回覧の確認をお願いしています/.test(x.body));
+    assert.match(reminded.body, /ノートPCの購入が決まりました/);
+    assert.ok(!smtp.messages.some((x) => x.to.includes("ito24@city.example.jp") && /お願いしています/.test(x.body)), "who confirmed is not reminded");
+    // the reminded see it in their bell; the creator heard of every step
+    await signIn("kudo24", P);
+    await page.getByRole("button", { name: /^通知 \(未読 2 件\)/ }).click();
+    await page.getByRole("dialog", { name: "通知" }).getByText("佐々木 部長さんが回覧の確認をお願いしています").waitFor();
+    await shot("51-bell-reminded");
+    await signIn("staff24", P);
+    await page.getByRole("button", { name: /^通知 \(未読 2 件\)/ }).click();
+    await page.getByRole("dialog", { name: "通知" }).getByText("部長確認 → 決裁済み").waitFor();
+    await shot("52-bell-creator");
+  } finally {
+    await smtp.stop();
+  }
 });
