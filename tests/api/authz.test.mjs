@@ -1,0 +1,110 @@
+// The authorization matrix: for every group of endpoints that touch an app,
+// a user who holds exactly the right it needs succeeds, and one who lacks it
+// gets 403 CB_NO02 and nothing of the records (no values, no counts) in the
+// answer. Each user below has the app's view right plus one other (or, for
+// "none", nothing at all); administrators hold every right.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, client, raw, basic, makeApp } from "./helpers/server.mjs";
+
+const PASSWORD = "matrix-password-1";
+const SECRET = "極秘の監査メモ";
+let server, admin, app, rec, fileKey;
+const USERS = {
+  none: [], view: ["recordViewable"], add: ["recordViewable", "recordAddable"], edit: ["recordViewable", "recordEditable"],
+  del: ["recordViewable", "recordDeletable"], imp: ["recordViewable", "recordAddable", "recordImportable"],
+  exp: ["recordViewable", "recordExportable"], manage: ["recordViewable", "appEditable"],
+};
+
+async function call(user, method, path, { body, query, type } = {}) {
+  const headers = { ...basic(user, user === "Administrator" ? undefined : PASSWORD) };
+  let payload;
+  if (body !== undefined) {
+    payload = typeof body === "string" ? body : JSON.stringify(body);
+    headers["Content-Type"] = type ?? "application/json";
+  }
+  const res = await fetch(`${server.base}${path}${query ? "?" + query : ""}`, { method, headers, body: payload });
+  const text = await res.text();
+  return { status: res.status, text, json: (() => { try { return JSON.parse(text); } catch { return null; } })() };
+}
+
+// endpoint group → the users that may call it, and the call
+const MATRIX = [
+  ["get a record", ["view", "add", "edit", "del", "imp", "exp", "manage"], (u) => call(u, "GET", "/k/v1/record.json", { query: `app=${app}&id=${rec}` })],
+  ["list and count records", ["view", "add", "edit", "del", "imp", "exp", "manage"], (u) => call(u, "GET", "/k/v1/records.json", { query: `app=${app}&totalCount=true&query=${encodeURIComponent('title like "監査"')}` })],
+  ["open a cursor", ["view", "add", "edit", "del", "imp", "exp", "manage"], (u) => call(u, "POST", "/k/v1/records/cursor.json", { body: { app } })],
+  ["read comments", ["view", "add", "edit", "del", "imp", "exp", "manage"], (u) => call(u, "GET", "/k/v1/record/comments.json", { query: `app=${app}&record=${rec}` })],
+  ["read history", ["view", "add", "edit", "del", "imp", "exp", "manage"], (u) => call(u, "GET", "/k/v1/record/history.json", { query: `app=${app}&id=${rec}` })],
+  ["download an attachment", ["view", "add", "edit", "del", "imp", "exp", "manage"], (u) => call(u, "GET", "/k/v1/file.json", { query: `fileKey=${fileKey}` })],
+  ["read the form", ["view", "add", "edit", "del", "imp", "exp", "manage"], (u) => call(u, "GET", "/k/v1/app/form/fields.json", { query: `app=${app}` })],
+  ["read the record's circulars", ["view", "add", "edit", "del", "imp", "exp", "manage"], (u) => call(u, "GET", "/api/circulars", { query: `app=${app}&record=${rec}` })],
+  ["add a record", ["add", "imp"], (u) => call(u, "POST", "/k/v1/record.json", { body: { app, record: { title: { value: `by ${u}` } } } })],
+  ["edit a record", ["edit"], (u) => call(u, "PUT", "/k/v1/record.json", { body: { app, id: rec, record: { memo: { value: `edited by ${u}` } } } })],
+  ["delete a record", ["del"], async (u) => {
+    const { id } = await admin.record.addRecord({ app, record: { title: { value: "消してよい" } } });
+    return call(u, "DELETE", "/k/v1/records.json", { body: { app, ids: [id] } });
+  }],
+  ["import a file", ["imp"], (u) => call(u, "POST", "/api/import", { query: `app=${app}`, body: `件名\n${u} の読み込み\n`, type: "text/csv" })],
+  ["export the records", ["exp"], (u) => call(u, "GET", "/api/export.csv", { query: `app=${app}` })],
+  ["read the access rights", ["manage"], (u) => call(u, "GET", "/k/v1/app/acl.json", { query: `app=${app}` })],
+  ["change the settings", ["manage"], (u) => call(u, "PUT", "/k/v1/preview/app/settings.json", { body: { app, description: `by ${u}` } })],
+  ["change the notifications", ["manage"], (u) => call(u, "PUT", "/k/v1/preview/app/notifications/general.json", { body: { app, notifications: [] } })],
+  ["read the notification settings", ["manage"], (u) => call(u, "GET", "/k/v1/preview/app/notifications/perRecord.json", { query: `app=${app}` })],
+  ["deploy the app", ["manage"], (u) => call(u, "POST", "/k/v1/preview/app/deploy.json", { body: { apps: [{ app }] } })],
+];
+
+before(async () => {
+  server = await startServer();
+  admin = client(server);
+  await raw(server, "POST", "/v1/users.json", { body: { users: Object.keys(USERS).map((code) => ({ code, name: code, password: PASSWORD })) } });
+  app = await makeApp(admin, "監査メモ", {
+    title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" },
+    memo: { type: "MULTI_LINE_TEXT", code: "memo", label: "メモ" },
+    doc: { type: "FILE", code: "doc", label: "資料" },
+  });
+  const up = await admin.file.uploadFile({ file: { name: "memo.txt", data: SECRET } });
+  rec = (await admin.record.addRecord({ app, record: { title: { value: `監査 ${SECRET}` }, doc: { value: [{ fileKey: up.fileKey }] } } })).id;
+  await admin.record.addRecordComment({ app, record: rec, comment: { text: SECRET } });
+  fileKey = (await admin.record.getRecord({ app, id: rec })).record.doc.value[0].fileKey;
+  await raw(server, "POST", "/api/circulars", { body: { app, record: rec, message: SECRET, to: [{ entity: { type: "USER", code: "view" } }] } });
+  await admin.app.updateAppAcl({ app, rights: Object.entries(USERS).map(([code, flags]) => ({
+    entity: { type: "USER", code }, ...Object.fromEntries(flags.map((f) => [f, true])),
+  })) });
+  await admin.app.deployApp({ apps: [{ app }] });
+  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [app] })).apps[0].status !== "SUCCESS"; i++)
+    await new Promise((r) => setTimeout(r, 100));
+});
+after(() => server.stop());
+
+for (const [group, allowed, run] of MATRIX) {
+  test(`${group}: allowed for ${allowed.join(", ")}; refused, leaking nothing, for the rest`, async () => {
+    for (const user of Object.keys(USERS)) {
+      const r = await run(user);
+      if (allowed.includes(user)) {
+        assert.equal(r.status, 200, `${user}: ${r.text.slice(0, 300)}`);
+      } else {
+        assert.equal(r.status, 403, `${user} must be refused: ${r.text.slice(0, 300)}`);
+        assert.equal(r.json?.code, "CB_NO02", user);
+        assert.ok(!r.text.includes(SECRET) && !r.text.includes("totalCount") && !r.text.includes("records"), `${user} sees nothing: ${r.text}`);
+      }
+    }
+  });
+}
+
+test("administrators hold every right", async () => {
+  for (const [group, , run] of MATRIX) {
+    const r = await run("Administrator");
+    assert.equal(r.status, 200, `${group}: ${r.text.slice(0, 200)}`);
+  }
+});
+
+test("the app list and notifications never name an app or a record to someone who may not view it", async () => {
+  const apps = await call("none", "GET", "/k/v1/apps.json");
+  assert.equal(apps.status, 200);
+  assert.ok(!apps.json.apps.some((a) => String(a.appId) === String(app)));
+  const notes = await call("none", "GET", "/api/notifications");
+  assert.ok(!notes.text.includes(SECRET));
+  // the circular's recipient sees it; the others do not hear of it
+  assert.ok((await call("view", "GET", "/api/circulars/pending")).text.includes(SECRET));
+  assert.ok(!(await call("none", "GET", "/api/circulars/pending")).text.includes(SECRET));
+});
