@@ -67,8 +67,6 @@ int ts_json_i64(const json_t *v, int64_t *out);
 /* The live app named by the `app` parameter, after checking the caller's right
  * (GAIA_AP01, GAIA_IA02, GAIA_NO01 ...). */
 const struct ts_app *ts_api_app_param(struct ts_ctx *cx, const json_t *params, unsigned perm);
-/* The caller as the query language needs it (LOGINUSER(), time zone). */
-struct ts_query_env ts_api_query_env(struct ts_ctx *cx);
 /* Record access rights: narrow plan to the records the caller may view (or
  * edit, delete); and check one record (CB_NO02 when they may not). */
 int ts_api_restrict(struct ts_ctx *cx, const struct ts_app *app, struct ts_qplan *plan,

@@ -58,7 +58,7 @@ int ts_api_cursor_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         return -1;
     }
     struct ts_qplan plan;
-    struct ts_query_env env = ts_api_query_env(cx);
+    struct ts_query_env env = ts_auth_query_env(cx);
     if (ts_query_plan(cx, app, ts_param_str(rq->params, "query"), TS_QUERY_FULL, &env, &plan) < 0 ||
         ts_api_plan_readable(cx, app, &plan) < 0 || ts_api_restrict(cx, app, &plan, TS_RR_VIEW) < 0)
         return -1;

@@ -329,17 +329,6 @@ const struct ts_app *ts_api_app_param(struct ts_ctx *cx, const json_t *params, u
     return ts_app_get(cx, app_id);
 }
 
-struct ts_query_env ts_api_query_env(struct ts_ctx *cx)
-{
-    struct ts_query_env env = {
-        .user_code = cx->user ? cx->user->code : "",
-        .primary_org = cx->user ? cx->user->primary_org_code : NULL,
-        .tz = cx->user && cx->user->tz ? cx->user->tz : "Asia/Tokyo",
-        .now = cx->now,
-        .app_of = ts_app_get,
-    };
-    return env;
-}
 
 /* want[] from a `fields` array parameter; NULL when absent (all fields).
  * Fields the caller may not see (field access rights) are never wanted. */
@@ -450,13 +439,7 @@ int ts_api_record_allowed(struct ts_ctx *cx, const struct ts_app *app, int64_t i
                           enum ts_record_right right)
 {
     struct ts_qplan plan = {.limit = 1, .has_limit = true};
-    struct ts_qnode *cond = TS_NEW(cx->arena, struct ts_qnode);
-    cond->kind = TS_QN_COND;
-    cond->field = ts_app_field(app, "$id");
-    cond->op = TS_Q_EQ;
-    cond->n_vals = 1;
-    cond->vals = TS_NEW(cx->arena, struct ts_qval);
-    cond->vals->i = id;
+    struct ts_qnode *cond = ts_query_id_is(cx, app, id);
     plan.where = cond;
     if (ts_api_restrict(cx, app, &plan, right) < 0)
         return -1;

@@ -76,7 +76,7 @@ static int accepts(struct ts_ctx *cx, const struct ts_app *app, int64_t id, cons
     if (!fc || !*fc)
         return 1;
     struct ts_qplan plan;
-    struct ts_query_env env = ts_api_query_env(cx);
+    struct ts_query_env env = ts_auth_query_env(cx);
     if (ts_query_plan(cx, app, ts_arena_printf(cx->arena, "$id = %lld and (%s)", (long long)id, fc),
                       TS_QUERY_FILTER, &env, &plan) < 0)
         return -1;

@@ -236,7 +236,8 @@ static void conditions(const struct ts_qnode *n, const struct ts_field **eq, int
 
 /* The indexes the app's views need: for each view, its equality fields followed
  * by its sort key (or its range field), the sort key alone, and each range field
- * alone. The planner picks among them with the statistics. */
+ * alone. The planner picks among them with the statistics. And each reminder's
+ * date field alone: reminders look records up by it every half minute. */
 static int view_indexes(struct ts_ctx *cx, const struct ts_app *app, struct wants *w)
 {
     struct ts_query_env env = {.user_code = "", .tz = "UTC", .now = cx->now};
@@ -273,6 +274,15 @@ static int view_indexes(struct ts_ctx *cx, const struct ts_app *app, struct want
             want(w, &key, 1, false);
         for (int i = 0; i < n_range; i++)
             want(w, &range[i], 1, false);
+    }
+    size_t i;
+    const json_t *r;
+    json_array_foreach (json_object_get(json_object_get(app->def, "notifyReminder"), "notifications"),
+                        i, r) {
+        const char *code = json_string_value(json_object_get(json_object_get(r, "timing"), "code"));
+        const struct ts_field *f = code ? ts_app_field(app, code) : NULL;
+        if (f && indexable(f))
+            want(w, &f, 1, false);
     }
     return 0;
 }

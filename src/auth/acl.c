@@ -257,10 +257,8 @@ struct ts_qnode *ts_acl_records(struct ts_ctx *cx, const struct ts_app *app,
     struct ts_app_row *row = ts_store_app_row(cx, app->id);
     if (!row)
         return NULL;
-    struct ts_query_env env = {.user_code = cx->user->code,
-                               .primary_org = cx->user->primary_org_code,
-                               .tz = cx->user->tz ? cx->user->tz : "Asia/Tokyo",
-                               .now = cx->now};
+    struct ts_query_env env = ts_auth_query_env(cx);
+    env.app_of = NULL; /* rules were checked without related records */
     /* from the last rule back: records no rule's condition takes keep the
      * app's rights, which the caller has (checked before) */
     struct ts_qnode *rest = constant(cx, true);
@@ -355,6 +353,18 @@ int ts_acl_require_app_creator(struct ts_ctx *cx)
 
 /* ---------------------------------------------------------------- for someone else */
 
+struct ts_query_env ts_auth_query_env(struct ts_ctx *cx)
+{
+    struct ts_query_env env = {
+        .user_code = cx->user ? cx->user->code : "",
+        .primary_org = cx->user ? cx->user->primary_org_code : NULL,
+        .tz = cx->user && cx->user->tz ? cx->user->tz : "Asia/Tokyo",
+        .now = cx->now,
+        .app_of = ts_app_get,
+    };
+    return env;
+}
+
 int ts_acl_user_may_view(struct ts_ctx *cx, const struct ts_app *app, const struct ts_user *user,
                          int64_t id)
 {
@@ -369,15 +379,8 @@ int ts_acl_user_may_view(struct ts_ctx *cx, const struct ts_app *app, const stru
         if (cx->err.code) {
             rc = -1;
         } else if (rights) {
-            struct ts_qnode *cond = TS_NEW(cx->arena, struct ts_qnode);
-            cond->kind = TS_QN_COND;
-            cond->field = ts_app_field(app, "$id");
-            cond->op = TS_Q_EQ;
-            cond->n_vals = 1;
-            cond->vals = TS_NEW(cx->arena, struct ts_qval);
-            cond->vals->i = id;
-            struct ts_qplan plan = {.where = and_of(cx, cond, rights), .limit = 1,
-                                    .has_limit = true};
+            struct ts_qplan plan = {.where = and_of(cx, ts_query_id_is(cx, app, id), rights),
+                                    .limit = 1, .has_limit = true};
             int64_t n = ts_store_records_count(cx, app, &plan);
             rc = n < 0 ? -1 : n > 0;
         }

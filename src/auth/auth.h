@@ -89,6 +89,10 @@ const char *ts_acl_fields(struct ts_ctx *cx, const struct ts_app *app);
  * (system setting appCreators); administrators always. CB_NO02 otherwise. */
 int ts_acl_require_app_creator(struct ts_ctx *cx);
 
+/* The caller's side of a query: LOGINUSER(), PRIMARY_ORGANIZATION(), their
+ * time zone for TODAY() and the like, now; Rel.Field through the live apps. */
+struct ts_query_env ts_auth_query_env(struct ts_ctx *cx);
+
 /* May user view record id of app (app and record access rights)? For
  * delivering notifications and circulars: nobody hears of a record they may
  * not open. 1 yes, 0 no, -1 on failure. */

@@ -138,13 +138,7 @@ static int meets(struct ts_ctx *cx, const struct ts_app *app, const struct ts_re
 {
     if (!fc || !*fc)
         return 1;
-    struct ts_query_env env = {
-        .user_code = cx->user ? cx->user->code : "",
-        .primary_org = cx->user ? cx->user->primary_org_code : NULL,
-        .tz = cx->user && cx->user->tz ? cx->user->tz : "Asia/Tokyo",
-        .now = cx->now,
-        .app_of = ts_app_get,
-    };
+    struct ts_query_env env = ts_auth_query_env(cx);
     struct ts_qplan plan;
     if (ts_query_plan(cx, app,
                       ts_arena_printf(cx->arena, "$id = %lld and (%s)", (long long)r->id, fc),

@@ -527,6 +527,18 @@ int ts_query_plan(struct ts_ctx *cx, const struct ts_app *app, const char *text,
     return 0;
 }
 
+struct ts_qnode *ts_query_id_is(struct ts_ctx *cx, const struct ts_app *app, int64_t id)
+{
+    struct ts_qnode *cond = TS_NEW(cx->arena, struct ts_qnode);
+    cond->kind = TS_QN_COND;
+    cond->field = ts_app_field(app, "$id");
+    cond->op = TS_Q_EQ;
+    cond->n_vals = 1;
+    cond->vals = TS_NEW(cx->arena, struct ts_qval);
+    cond->vals->i = id;
+    return cond;
+}
+
 int ts_query_check(struct ts_ctx *cx, const struct ts_app *app, const char *text,
                    enum ts_query_mode mode)
 {

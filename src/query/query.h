@@ -41,6 +41,9 @@ int ts_query_plan(struct ts_ctx *cx, const struct ts_app *app, const char *text,
                   enum ts_query_mode mode, const struct ts_query_env *env,
                   struct ts_qplan *out /* out */);
 
+/* The condition "$id = id", to narrow a plan to one record. */
+struct ts_qnode *ts_query_id_is(struct ts_ctx *cx, const struct ts_app *app, int64_t id);
+
 /* Check only (views' filterCond and sort at save time). */
 int ts_query_check(struct ts_ctx *cx, const struct ts_app *app, const char *text,
                    enum ts_query_mode mode);

@@ -670,10 +670,12 @@ static struct ts_record *lookup_find(struct ts_ctx *cx, const struct ts_app *src
         kv.s = strrchr(value, '-') + 1; /* "APPCODE-12" */
     }
     int64_t id = ts_store_record_find(cx, src, key, &kv, 0);
-    if (id > 0)
-        return ts_store_record_get(cx, src, id);
-    if (id < 0)
+    /* a record the caller may not view is, to them, not there: nothing of it is copied */
+    int may = id > 0 && cx->user ? ts_acl_user_may_view(cx, src, cx->user, id) : 1;
+    if (id < 0 || may < 0)
         return NULL;
+    if (id > 0 && may)
+        return ts_store_record_get(cx, src, id);
 missing:
     ts_fail_arg(cx, TS_E_LOOKUP_NOT_FOUND, value);
     return NULL;
@@ -705,6 +707,7 @@ static int apply_lookups(struct ts_ctx *cx, const struct ts_app *app, struct ts_
         struct ts_record *sr = vals[i].s ? lookup_find(cx, src, key, vals[i].s) : NULL;
         if (vals[i].s && !sr)
             return -1;
+        const char *access = ts_acl_fields(cx, src); /* fields the caller may not see stay empty */
         size_t k;
         const json_t *m;
         json_array_foreach (json_object_get(lk, "fieldMappings"), k, m) {
@@ -712,8 +715,10 @@ static int apply_lookups(struct ts_ctx *cx, const struct ts_app *app, struct ts_
                 ts_app_field(app, json_string_value(json_object_get(m, "field")));
             const struct ts_field *sf =
                 ts_app_field(src, json_string_value(json_object_get(m, "relatedField")));
+            bool hidden = sf && access && access[ts_app_field_index(src, sf)] == TS_FIELD_NONE;
             if (t && t->table == table)
-                copy_value(cx, src, sr, sr ? sf : NULL, t, &vals[ts_app_field_index(app, t)]);
+                copy_value(cx, src, sr, sr && !hidden ? sf : NULL, t,
+                           &vals[ts_app_field_index(app, t)]);
         }
     }
     return 0;

@@ -108,3 +108,44 @@ test("the app list and notifications never name an app or a record to someone wh
   assert.ok((await call("view", "GET", "/api/circulars/pending")).text.includes(SECRET));
   assert.ok(!(await call("none", "GET", "/api/circulars/pending")).text.includes(SECRET));
 });
+
+test("a lookup copies nothing the caller may not see: records they may not view are not found, fields they may not see stay empty", async () => {
+  const deploy = async (a) => {
+    await admin.app.deployApp({ apps: [{ app: a }] });
+    for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [a] })).apps[0].status !== "SUCCESS"; i++)
+      await new Promise((r) => setTimeout(r, 100));
+  };
+  const registry = await makeApp(admin, "事業所台帳", {
+    code: { type: "SINGLE_LINE_TEXT", code: "code", label: "番号", unique: true },
+    name: { type: "SINGLE_LINE_TEXT", code: "name", label: "名称" },
+    note: { type: "SINGLE_LINE_TEXT", code: "note", label: "内部メモ" },
+  });
+  await admin.record.addRecords({ app: registry, records: [
+    { code: { value: "A1" }, name: { value: "公開の事業所" }, note: { value: SECRET } },
+    { code: { value: "B2" }, name: { value: `非公開 ${SECRET}` }, note: { value: SECRET } },
+  ] });
+  // "view" may not see B2, nor anyone's internal note
+  await admin.app.updateRecordAcl({ app: registry, rights: [{ filterCond: 'code = "B2"', entities: [{ entity: { type: "USER", code: "view" }, viewable: false }] }] });
+  await admin.app.updateFieldAcl({ app: registry, rights: [{ code: "note", entities: [{ entity: { type: "USER", code: "view" }, accessibility: "NONE" }] }] });
+  await deploy(registry);
+  const reports = await makeApp(admin, "報告", {
+    facility: { type: "SINGLE_LINE_TEXT", code: "facility", label: "事業所番号", lookup: {
+      relatedApp: { app: String(registry) }, relatedKeyField: "code",
+      fieldMappings: [{ field: "fname", relatedField: "name" }, { field: "fnote", relatedField: "note" }], lookupPickerFields: ["code"],
+    } },
+    fname: { type: "SINGLE_LINE_TEXT", code: "fname", label: "名称" },
+    fnote: { type: "SINGLE_LINE_TEXT", code: "fnote", label: "メモ" },
+  });
+  const hidden = await call("view", "POST", "/k/v1/record.json", { body: { app: reports, record: { facility: { value: "B2" } } } });
+  assert.equal(hidden.status, 400);
+  assert.equal(hidden.json.code, "GAIA_LO04");
+  assert.ok(!hidden.text.includes(SECRET));
+  const shown = await call("view", "POST", "/k/v1/record.json", { body: { app: reports, record: { facility: { value: "A1" } } } });
+  assert.equal(shown.status, 200, shown.text);
+  const r = (await admin.record.getRecord({ app: reports, id: shown.json.id })).record;
+  assert.equal(r.fname.value, "公開の事業所");
+  assert.equal(r.fnote.value, "", "a field the caller may not see is not copied");
+  // the administrator sees everything, and copies it
+  const { id } = await admin.record.addRecord({ app: reports, record: { facility: { value: "B2" } } });
+  assert.equal((await admin.record.getRecord({ app: reports, id })).record.fnote.value, SECRET);
+});
