@@ -144,7 +144,7 @@ int ts_app_record_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t 
         json_t *list = json_array();
         json_array_foreach (json_object_get(r, "entities"), j, e) {
             json_t *n = norm_entry(cx, e, ts_arena_printf(cx->arena, "%s.entities[%zu]", key, j),
-                                   flags, TS_ARRAY_LEN(flags), NULL);
+                                   flags, TS_ARRAY_LEN(flags), json_object_get(p->def, "fields"));
             if (n)
                 json_array_append_new(list, n);
         }

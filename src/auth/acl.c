@@ -217,8 +217,50 @@ static struct ts_qnode *constant(struct ts_ctx *cx, bool v)
 
 static const char *const RIGHT_KEYS[] = {"viewable", "editable", "deletable"};
 
+/* The condition "the record names the caller" for a CREATOR entity (its
+ * creator) or a FIELD_ENTITY one (a user field holding them, a department
+ * field holding one of their departments -- with includeSubs, one above them
+ * too -- or a group field holding one of their groups). NULL when no record
+ * can (cx->err set if the database failed). */
+static struct ts_qnode *holds_caller(struct ts_ctx *cx, const struct ts_app *app, const json_t *e)
+{
+    const json_t *entity = json_object_get(e, "entity");
+    const char *code = json_string_value(json_object_get(entity, "code"));
+    const struct ts_field *f = ts_str_eq(json_string_value(json_object_get(entity, "type")),
+                                         "CREATOR")
+                                   ? app->creator
+                                   : code ? ts_app_field(app, code) : NULL;
+    if (!f || f->table)
+        return NULL;
+    const char *const *codes = &cx->user->code;
+    int n = 1;
+    if (f->type == TS_F_ORGANIZATION_SELECT || f->type == TS_F_GROUP_SELECT) {
+        struct belongs *b = belongs(cx);
+        if (!b)
+            return NULL;
+        bool subs = json_is_true(json_object_get(e, "includeSubs"));
+        codes = f->type == TS_F_GROUP_SELECT ? b->groups : subs ? b->above : b->orgs;
+        n = f->type == TS_F_GROUP_SELECT ? b->n_groups : subs ? b->n_above : b->n_orgs;
+    } else if (f->type != TS_F_USER_SELECT && f->type != TS_F_CREATOR &&
+               f->type != TS_F_MODIFIER) {
+        return NULL;
+    }
+    if (n == 0)
+        return NULL;
+    struct ts_qnode *mine = TS_NEW(cx->arena, struct ts_qnode);
+    mine->kind = TS_QN_COND;
+    mine->field = f;
+    mine->op = TS_Q_IN;
+    mine->n_vals = n;
+    mine->vals = TS_NEW_N(cx->arena, struct ts_qval, (size_t)n);
+    for (int i = 0; i < n; i++)
+        mine->vals[i].s = codes[i];
+    return mine;
+}
+
 /* The caller's right under one rule's entities, first match deciding; the
- * record's creator is a condition on the record. */
+ * record's creator and the people its fields name are conditions on the
+ * record. */
 static struct ts_qnode *entities_right(struct ts_ctx *cx, const struct ts_app *app,
                                        const struct ts_app_row *row, const json_t *entities,
                                        size_t k, enum ts_record_right right)
@@ -228,16 +270,10 @@ static struct ts_qnode *entities_right(struct ts_ctx *cx, const struct ts_app *a
     const json_t *e = json_array_get(entities, k);
     bool has = json_is_true(json_object_get(e, RIGHT_KEYS[right]));
     const char *type = json_string_value(json_object_get(json_object_get(e, "entity"), "type"));
-    if (ts_str_eq(type, "CREATOR")) {
-        if (!app->creator)
-            return entities_right(cx, app, row, entities, k + 1, right);
-        struct ts_qnode *mine = TS_NEW(cx->arena, struct ts_qnode);
-        mine->kind = TS_QN_COND;
-        mine->field = app->creator;
-        mine->op = TS_Q_IN;
-        mine->n_vals = 1;
-        mine->vals = TS_NEW(cx->arena, struct ts_qval);
-        mine->vals->s = cx->user->code;
+    if (ts_str_eq(type, "CREATOR") || ts_str_eq(type, "FIELD_ENTITY")) {
+        struct ts_qnode *mine = holds_caller(cx, app, e);
+        if (!mine)
+            return cx->err.code ? NULL : entities_right(cx, app, row, entities, k + 1, right);
         return or_of(
             cx, and_of(cx, mine, constant(cx, has)),
             and_of(cx, not_of(cx, mine), entities_right(cx, app, row, entities, k + 1, right)));

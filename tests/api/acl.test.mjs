@@ -149,6 +149,37 @@ test("record rights: the first rule whose filter a record meets decides; what ma
   assert.equal(bad.status, 400);
 });
 
+test("record rights by a field of the record: the person in charge, the department in charge (and those below)", async () => {
+  const app3 = await makeApp(admin, "案件", {
+    title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" },
+    owner: { type: "USER_SELECT", code: "owner", label: "担当者" },
+    section: { type: "ORGANIZATION_SELECT", code: "section", label: "担当部署" },
+  });
+  await admin.app.updateRecordAcl({ app: app3, rights: [{ filterCond: "", entities: [
+    { entity: { type: "FIELD_ENTITY", code: "owner" }, viewable: true, editable: true },
+    { entity: { type: "FIELD_ENTITY", code: "section" }, includeSubs: true, viewable: true },
+  ] }] });
+  await admin.app.deployApp({ apps: [{ app: app3 }] });
+  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [app3] })).apps[0].status !== "SUCCESS"; i++)
+    await new Promise((r) => setTimeout(r, 100));
+  await admin.record.addRecords({ app: app3, records: [
+    { title: { value: "佐藤の案件" }, owner: { value: [{ code: "sato" }] } },
+    { title: { value: "福祉局の案件" }, section: { value: [{ code: "welfare" }] } },
+    { title: { value: "他局の案件" }, section: { value: [{ code: "other" }] } },
+  ] });
+  const seen = async (who) => (await as(who).record.getRecords({ app: app3, query: "order by $id asc", totalCount: true }));
+  let r = await seen("sato");
+  assert.deepEqual(r.records.map((x) => x.title.value), ["佐藤の案件", "他局の案件"], "his own, and his department's");
+  r = await seen("tanaka"); // in 監査指導課, below 福祉局
+  assert.deepEqual(r.records.map((x) => x.title.value), ["福祉局の案件"]);
+  assert.equal(r.totalCount, "1");
+  assert.deepEqual((await seen("kato")).records, []);
+  const mine = r.records[0].$id.value;
+  await rejects(as("tanaka").record.updateRecord({ app: app3, id: mine, record: { title: { value: "x" } } }), "CB_NO02", 403);
+  const bad = await raw(server, "PUT", "/k/v1/preview/record/acl.json", { body: { app: app3, rights: [{ filterCond: "", entities: [{ entity: { type: "FIELD_ENTITY", code: "title" }, viewable: true }] }] } });
+  assert.equal(bad.status, 400, "a text field names nobody");
+});
+
 test("field rights: a field one may not see is left out everywhere; one one may only read cannot be written", async () => {
   const app3 = await makeApp(admin, "指導記録 (所見)", {
     title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" },
