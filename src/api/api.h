@@ -30,6 +30,7 @@ struct ts_api_req {
     const char *upload_name, *upload_type; /* its file name and Content-Type */
     bool upload_taken;                     /* the handler finished or dropped it */
     bool preview;                          /* called through /k/v1/preview/ */
+    bool woken;                            /* a long poll's second run: answer now */
     struct ts_auth_request auth;
     const char *accept_language;
     /* answer */
@@ -40,6 +41,9 @@ struct ts_api_req {
     int body_fd;                     /* >= 0: the answer is this file instead of body */
     const char *content_disposition; /* with body_fd: "attachment; filename=..." */
     bool error_written;              /* the handler wrote its own error body (bulkRequest) */
+    /* a long poll with nothing to say yet: hold the request until this user
+     * gets a notice or wait_seconds pass, then run it again (woken) */
+    int64_t wait_user, wait_after, wait_seconds;
 };
 
 /* Run one request to completion: fills rq->status and rq->body. */

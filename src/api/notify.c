@@ -99,11 +99,26 @@ int ts_api_notes_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     return 0;
 }
 
+/* GET /api/notifications/unread?after=N&wait=S: with `wait`, an answer that
+ * would bring nothing newer than notice N waits up to S seconds (25 at most)
+ * for one: the bell learns of a notice within a second, without polling. */
 int ts_api_notes_unread(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
-    (void)rq;
-    if (ts_auth_require_user(cx) < 0)
+    int64_t after, wait, newest = 0;
+    if (ts_auth_require_user(cx) < 0 ||
+        ts_param_int(cx, rq->params, "after", 0, 0, &after) < 0 ||
+        ts_param_int(cx, rq->params, "wait", 0, 0, &wait) < 0)
         return -1;
+    if (wait > 0 && !rq->woken) {
+        if (ts_store_notes_unread(cx, cx->user->id, &newest) < 0)
+            return -1;
+        if (newest <= after) {
+            rq->wait_user = cx->user->id;
+            rq->wait_after = after;
+            rq->wait_seconds = wait < 25 ? wait : 25;
+            return 0;
+        }
+    }
     ts_jw_obj(w);
     if (write_unread(cx, w) < 0)
         return -1;

@@ -141,7 +141,121 @@ struct pending {
     char *file_name, *file_type;
     json_t *form;
     bool form_bad;
+    bool woken; /* a long poll held and let go: answer this time */
 };
+
+/* ---------------------------------------------------------------- long polls */
+
+/* A long poll (GET /api/notifications/unread?wait=) with nothing to say yet is
+ * suspended, not answered: no thread waits with it. The waker thread looks at
+ * the newest notice four times a second (one read of the rowid's end) and lets
+ * go of the requests of the users who got one, and of those whose time is up;
+ * each then runs again and answers. */
+struct waiter {
+    struct MHD_Connection *c;
+    struct pending *pend;
+    int64_t user_id, after, deadline_ms; /* news is a notice newer than after */
+    struct waiter *next;
+};
+static pthread_mutex_t waiters_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct waiter *waiters;
+static atomic_bool closing; /* no more holding: the server is stopping */
+
+static int64_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Hold a request; false when the server is stopping (answer it now). */
+static bool hold(struct MHD_Connection *c, struct pending *pend, int64_t user_id, int64_t after,
+                 int64_t seconds)
+{
+    pthread_mutex_lock(&waiters_lock);
+    if (atomic_load(&closing)) {
+        pthread_mutex_unlock(&waiters_lock);
+        return false;
+    }
+    struct waiter *w = ts_xcalloc(1, sizeof(*w));
+    *w = (struct waiter){c, pend, user_id, after, now_ms() + seconds * 1000, waiters};
+    MHD_suspend_connection(c); /* before the waker can see it */
+    waiters = w;
+    pthread_mutex_unlock(&waiters_lock);
+    return true;
+}
+
+struct woken {
+    int64_t users[512], newest[512]; /* who got notices lately, and their newest */
+    int n;
+    bool overflow; /* more users than that: let everyone look again */
+};
+
+static int add_woken(struct ts_ctx *cx, int64_t user_id, int64_t newest, void *arg)
+{
+    (void)cx;
+    struct woken *w = arg;
+    if (w->n < (int)TS_ARRAY_LEN(w->users)) {
+        w->users[w->n] = user_id;
+        w->newest[w->n++] = newest;
+    } else {
+        w->overflow = true;
+    }
+    return 0;
+}
+
+/* Let go of the requests of these users, those past their time, or (all) every one. */
+static void let_go(const struct woken *users, bool all)
+{
+    int64_t now = now_ms();
+    pthread_mutex_lock(&waiters_lock);
+    for (struct waiter **pp = &waiters; *pp;) {
+        struct waiter *w = *pp;
+        bool go = all || users->overflow || w->deadline_ms <= now;
+        for (int i = 0; !go && i < users->n; i++)
+            go = users->users[i] == w->user_id && users->newest[i] > w->after;
+        if (!go) {
+            pp = &w->next;
+            continue;
+        }
+        *pp = w->next;
+        w->pend->woken = true;
+        MHD_resume_connection(w->c);
+        free(w);
+    }
+    pthread_mutex_unlock(&waiters_lock);
+}
+
+static void *waker(void *arg)
+{
+    (void)arg;
+    char err[256];
+    struct ts_db *db = ts_db_open(db_path, err, sizeof(err));
+    if (!db) {
+        TS_LOG_ERROR(NULL, "http", "waker: %s", err);
+        return NULL;
+    }
+    struct timespec pause = {0, 250 * 1000 * 1000};
+    int64_t seen = -1;
+    while (!atomic_load(&stopping)) {
+        nanosleep(&pause, NULL);
+        struct ts_ctx cx;
+        ts_ctx_init(&cx, db);
+        pthread_mutex_lock(&waiters_lock);
+        bool anyone = waiters != NULL;
+        pthread_mutex_unlock(&waiters_lock);
+        struct woken users = {.n = 0};
+        int64_t newest = ts_store_notes_since(&cx, seen, anyone && seen >= 0 ? add_woken : NULL,
+                                              &users);
+        if (newest >= 0)
+            seen = newest;
+        if (anyone)
+            let_go(&users, false);
+        ts_ctx_release(&cx);
+    }
+    ts_db_close(db);
+    return NULL;
+}
 
 static enum MHD_Result form_part(void *cls, enum MHD_ValueKind kind, const char *key,
                                  const char *filename, const char *content_type,
@@ -426,7 +540,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     rq.auth.token_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Cybozu-API-Token");
     rq.auth.session_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "tsumiki_session");
     rq.auth.client_addr = addr;
+    rq.woken = pend->woken || atomic_load(&closing);
     ts_api_handle(&cx, &rq);
+    if (rq.wait_user > 0) {
+        ts_buf_release(&rq.body);
+        if (hold(c, pend, rq.wait_user, rq.wait_after, rq.wait_seconds)) {
+            ret = MHD_YES;
+            goto out;
+        }
+        rq.woken = true;
+        rq.wait_user = 0;
+        ts_api_handle(&cx, &rq);
+    }
     if (rq.upload_taken)
         pend->upload = NULL; /* finished (or aborted) by the handler */
     size_t len;
@@ -468,7 +593,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
 static struct MHD_Daemon *start(const char *addr, int port, int threads)
 {
     struct sockaddr_storage ss = {0};
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (strchr(addr, ':')) {
         struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
         s6->sin6_family = AF_INET6;
@@ -520,19 +646,26 @@ int ts_server_run(const struct ts_server_opts *o)
             return 1;
         }
     }
-    pthread_t ckpt, mailer;
+    pthread_t ckpt, mailer, wake;
     pthread_create(&ckpt, NULL, checkpointer, NULL);
     pthread_create(&mailer, NULL, messenger, NULL);
+    pthread_create(&wake, NULL, waker, NULL);
     TS_LOG_INFO(NULL, "http", "serving on http://localhost:%d/ (data in %s)", o->port, o->data_dir);
     int sig;
     sigwait(&set, &sig);
     TS_LOG_INFO(NULL, "http", "stopping (signal %d)", sig);
+    /* a suspended request must be let go before its daemon stops */
+    pthread_mutex_lock(&waiters_lock);
+    atomic_store(&closing, true);
+    pthread_mutex_unlock(&waiters_lock);
+    let_go(&(struct woken){.n = 0}, true);
     for (int i = 0; i < 2; i++)
         if (d[i])
             MHD_stop_daemon(d[i]);
     atomic_store(&stopping, true);
     pthread_join(ckpt, NULL);
     pthread_join(mailer, NULL);
+    pthread_join(wake, NULL);
     for (int i = 0; i < n_conns; i++)
         ts_db_close(conns[i]);
     return 0;

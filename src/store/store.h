@@ -277,6 +277,10 @@ int ts_store_notes_each(struct ts_ctx *cx, int64_t user_id, int64_t before_id, i
                         bool unread_only, ts_note_fn *fn, void *arg);
 /* How many are unread, and the newest one's id. -1 on failure. */
 int64_t ts_store_notes_unread(struct ts_ctx *cx, int64_t user_id, int64_t *newest /* out */);
+/* The newest notice's id (0: none); with fn, each user who got one after
+ * `after`, with the newest of theirs. */
+typedef int ts_user_news_fn(struct ts_ctx *cx, int64_t user_id, int64_t newest, void *arg);
+int64_t ts_store_notes_since(struct ts_ctx *cx, int64_t after, ts_user_news_fn *fn, void *arg);
 /* Mark ids (n < 0: all) read. */
 int ts_store_notes_read(struct ts_ctx *cx, int64_t user_id, const int64_t *ids, int n);
 

@@ -156,6 +156,24 @@ test("the notification centre pages, counts unread and marks read", async () => 
   assert.equal((await fetch(server.base + "/api/notifications")).status, 401);
 });
 
+test("the bell's long poll answers as soon as a notice comes, and not for someone else's", async () => {
+  const unread = async (code, query) => (await raw(server, "GET", "/api/notifications/unread", { headers: auth(code), query })).json;
+  const { newest } = await unread("ito", "");
+  // nothing new: the answer waits out its second and says so
+  const t0 = Date.now();
+  const quiet = await unread("ito", `after=${newest}&wait=1`);
+  assert.equal(quiet.newest, newest);
+  assert.ok(Date.now() - t0 >= 900, `held until its time was up: ${Date.now() - t0} ms, ${JSON.stringify(quiet)}, newest ${newest}`);
+  // a notice for ito lets the poll go; one for someone else does not
+  const poll = unread("ito", `after=${newest}&wait=20`);
+  await as("ito").record.addRecordComment({ app, record: 1, comment: { text: "自分の書き込み" } }); // ito is not told of his own
+  await as("mori").record.addRecord({ app, record: { title: { value: "長いポーリング" } } }); // the leads group hears
+  const woke = await poll;
+  assert.ok(woke.newest > newest && woke.unread >= 1, JSON.stringify(woke));
+  // without wait, the answer is at once
+  assert.equal((await unread("ito", `after=${woke.newest}`)).newest, woke.newest);
+});
+
 test("a status action tells the new assignee and the statusChanged group", async () => {
   const put = await raw(server, "PUT", "/k/v1/preview/app/status.json", { body: { app, enable: true,
     states: {

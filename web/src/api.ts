@@ -35,7 +35,7 @@ type Method = "GET" | "POST" | "PUT" | "DELETE";
 
 // Calls a kintone-style endpoint. GET parameters go in the query string as
 // kintone's bracket notation; writes carry __REQUEST_TOKEN__ in the body.
-export async function call<T = any>(method: Method, path: string, params: Record<string, unknown> = {}): Promise<T> {
+export async function call<T = any>(method: Method, path: string, params: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
   const lang = document.documentElement.lang || "ja";
   const headers: Record<string, string> = { "X-Requested-With": "XMLHttpRequest", "Accept-Language": lang };
   let url = path;
@@ -49,7 +49,7 @@ export async function call<T = any>(method: Method, path: string, params: Record
   }
   let res: Response;
   try {
-    res = await fetch(url, { method, headers, body, credentials: "same-origin" });
+    res = await fetch(url, { method, headers, body, credentials: "same-origin", signal });
   } catch {
     throw new ApiError({ status: 0, code: "NETWORK", message: "" });
   }

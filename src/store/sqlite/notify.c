@@ -98,6 +98,29 @@ int64_t ts_store_notes_unread(struct ts_ctx *cx, int64_t user_id, int64_t *newes
     return n;
 }
 
+int64_t ts_store_notes_since(struct ts_ctx *cx, int64_t after, ts_user_news_fn *fn, void *arg)
+{
+    sqlite3_stmt *st = db_prep(cx, "SELECT max(id) FROM notifications");
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st);
+    int64_t newest = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    db_done(st);
+    if (newest < 0)
+        return db_fail(cx, rc, "notifications newest");
+    if (!fn || newest <= after)
+        return newest;
+    st = db_prep(cx, "SELECT user_id, max(id) FROM notifications WHERE id > ? GROUP BY user_id");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, after);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(cx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), arg) < 0)
+            break;
+    db_done(st);
+    return rc == SQLITE_DONE ? newest : db_fail(cx, rc, "notifications since");
+}
+
 int ts_store_notes_read(struct ts_ctx *cx, int64_t user_id, const int64_t *ids, int n)
 {
     if (n < 0) {

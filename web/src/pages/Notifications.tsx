@@ -1,7 +1,7 @@
 // pages/Notifications.tsx - the notification centre: a bell in the header with
-// the unread count, kept fresh (every 15 seconds while the page is visible,
-// and at once when it becomes visible again), and a panel of the newest
-// notices and the circulars waiting for the user's confirmation.
+// the unread count, kept live by a long poll (the server answers as soon as a
+// notice comes, or after 25 seconds; paused while the page is hidden), and a
+// panel of the newest notices and the circulars waiting for the user.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { call } from "../api";
 import { t, type Key } from "../i18n";
@@ -14,7 +14,9 @@ interface Note {
 }
 interface Pending { id: number; at: number; app: { id: number; name: string }; record: number; sender: { name: string }; message: string }
 
-const POLL_MS = 15000;
+const WAIT_S = 25;
+const RETRY_MS = 15000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const when = (epoch: number) => new Date(epoch * 1000).toLocaleString();
 
 // Ask the bell to look again now (after the user did something that may have
@@ -31,12 +33,28 @@ export function NotificationBell() {
       .then((r) => { setUnread(r.unread); newest.current = r.newest; })
       .catch(() => {});
   useEffect(() => {
+    let alive = true;
+    const stop = new AbortController(); // signing out ends the poll at once
     refreshBell = check;
-    check();
-    const timer = setInterval(() => document.visibilityState === "visible" && check(), POLL_MS);
-    const onVisible = () => document.visibilityState === "visible" && check();
-    document.addEventListener("visibilitychange", onVisible);
-    return () => { clearInterval(timer); document.removeEventListener("visibilitychange", onVisible); };
+    const visible = () => new Promise<void>((resolve) => {
+      if (document.visibilityState === "visible") return resolve();
+      const on = () => { document.removeEventListener("visibilitychange", on); resolve(); };
+      document.addEventListener("visibilitychange", on);
+    });
+    (async () => {
+      while (alive) {
+        await visible();
+        try {
+          const r = await call<{ unread: number; newest: number }>("GET", "/api/notifications/unread", { after: newest.current, wait: WAIT_S }, stop.signal);
+          if (!alive) break;
+          setUnread(r.unread);
+          newest.current = r.newest;
+        } catch {
+          if (alive) await sleep(RETRY_MS); // offline: look again later
+        }
+      }
+    })();
+    return () => { alive = false; stop.abort(); };
   }, []);
   const label = unread ? `${t("notifications")} (${t("unreadCount", { n: unread })})` : t("notifications");
   return (
