@@ -101,15 +101,30 @@ static int list_param(struct ts_ctx *cx, const json_t *params, const char *name,
     return 0;
 }
 
-/* Apps the caller may see: their records, or their settings. */
+/* Apps the caller may see (their records, or their settings); offset and
+ * limit count those, so a page is full whatever the caller may not see. */
+struct visible_page {
+    struct ts_jw *w;
+    int64_t skip, left;
+};
+
 static int write_app_cb(struct ts_ctx *cx, const struct ts_app_row *r, void *arg)
 {
+    struct visible_page *vp = arg;
+    if (vp->left == 0)
+        return 0;
     unsigned perms =
         cx->auth && cx->auth->kind != TS_AUTH_TOKEN ? ts_acl_app_perms(cx, r->id) : ~0u;
     if (cx->err.code)
         return -1;
-    if (perms & (TS_PERM_VIEW | TS_PERM_MANAGE))
-        write_app(cx, arg, r);
+    if (!(perms & (TS_PERM_VIEW | TS_PERM_MANAGE)))
+        return 0;
+    if (vp->skip > 0) {
+        vp->skip--;
+        return 0;
+    }
+    write_app(cx, vp->w, r);
+    vp->left--;
     return 0;
 }
 
@@ -133,10 +148,13 @@ int ts_api_apps_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     f.codes = codes;
     f.space_ids = sp;
     f.name = ts_param_str(rq->params, "name");
+    struct visible_page vp = {w, f.offset, f.limit};
+    f.offset = 0;
+    f.limit = -1;
     ts_jw_obj(w);
     ts_jw_key(w, "apps");
     ts_jw_arr(w);
-    if (ts_store_app_each(cx, &f, write_app_cb, w) < 0)
+    if (ts_store_app_each(cx, &f, write_app_cb, &vp) < 0)
         return -1;
     ts_jw_arr_end(w);
     ts_jw_obj_end(w);

@@ -224,3 +224,14 @@ int64_t ts_tz_epoch(const char *tz, const struct tm *local)
     pthread_mutex_unlock(&tz_lock);
     return (int64_t)t;
 }
+
+int64_t ts_tz_day_start(const char *tz, int64_t day)
+{
+    struct tm tm = {0};
+    int y, m, d;
+    ts_civil_from_days(day, &y, &m, &d);
+    tm.tm_year = y - 1900;
+    tm.tm_mon = m - 1;
+    tm.tm_mday = d;
+    return ts_tz_epoch(tz, &tm);
+}

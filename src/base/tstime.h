@@ -28,6 +28,8 @@ void ts_civil_from_days(int64_t days, int *y, int *m, int *d);
 void ts_tz_local(const char *tz, int64_t epoch, struct tm *out);
 /* The UTC epoch of local civil time tm (fields y/m/d/h/min) in zone tz. */
 int64_t ts_tz_epoch(const char *tz, const struct tm *local);
+/* The UTC epoch of local midnight at the start of `day` (days since 1970-01-01) in tz. */
+int64_t ts_tz_day_start(const char *tz, int64_t day);
 bool ts_tz_valid(const char *tz);
 
 #endif

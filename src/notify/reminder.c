@@ -52,17 +52,6 @@ static const char *iso(struct ts_ctx *cx, int64_t epoch)
     return s;
 }
 
-static int64_t local_midnight(const char *tz, int64_t days)
-{
-    struct tm tm = {0};
-    int y, m, d;
-    ts_civil_from_days(days, &y, &m, &d);
-    tm.tm_year = y - 1900;
-    tm.tm_mon = m - 1;
-    tm.tm_mday = d;
-    return ts_tz_epoch(tz, &tm);
-}
-
 /* The condition, in the query language, on the rule's field for the records
  * whose moment lies in (from, to]; NULL when none can. */
 static const char *window(struct ts_ctx *cx, const struct ts_app *app, const json_t *timing,
@@ -92,7 +81,7 @@ static const char *window(struct ts_ctx *cx, const struct ts_app *app, const jso
     int64_t d0 = ts_days_from_civil(lf.tm_year + 1900, lf.tm_mon + 1, lf.tm_mday) - 1;
     int64_t d1 = ts_days_from_civil(lt.tm_year + 1900, lt.tm_mon + 1, lt.tm_mday) + 1;
     for (int64_t day = d0; day <= d1; day++) {
-        int64_t at = local_midnight(tz, day) + hh * 3600 + mm * 60;
+        int64_t at = ts_tz_day_start(tz, day) + hh * 3600 + mm * 60;
         if (at <= from || at > to)
             continue;
         int64_t field_day = day - days;
@@ -104,8 +93,8 @@ static const char *window(struct ts_ctx *cx, const struct ts_app *app, const jso
             ts_buf_printf(&b, "%s = \"%04d-%02d-%02d\"", code, y, m, d);
         } else {
             ts_buf_printf(&b, "(%s >= \"%s\" and %s < \"%s\")", code,
-                          iso(cx, local_midnight(tz, field_day)), code,
-                          iso(cx, local_midnight(tz, field_day + 1)));
+                          iso(cx, ts_tz_day_start(tz, field_day)), code,
+                          iso(cx, ts_tz_day_start(tz, field_day + 1)));
         }
     }
     const char *cond = b.len ? ts_arena_strdup(cx->arena, b.p) : NULL;

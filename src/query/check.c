@@ -200,13 +200,7 @@ static int date_function(struct checker *ck, const struct qlit *fn, struct dayra
 /* Local midnight at the start of `day` in the caller's zone, as epoch seconds. */
 static int64_t day_start_epoch(struct checker *ck, int64_t day)
 {
-    struct tm tm = {0};
-    int y, m, d;
-    ts_civil_from_days(day, &y, &m, &d);
-    tm.tm_year = y - 1900;
-    tm.tm_mon = m - 1;
-    tm.tm_mday = d;
-    return ts_tz_epoch(ck->env->tz, &tm);
+    return ts_tz_day_start(ck->env->tz, day);
 }
 
 static struct ts_qnode *cmp_node(struct checker *ck, const struct ts_field *f, enum ts_qop op,

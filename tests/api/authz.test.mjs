@@ -149,3 +149,21 @@ test("a lookup copies nothing the caller may not see: records they may not view 
   const { id } = await admin.record.addRecord({ app: reports, record: { facility: { value: "B2" } } });
   assert.equal((await admin.record.getRecord({ app: reports, id })).record.fnote.value, SECRET);
 });
+
+test("the app list pages by the apps the caller may see: a page is never short for what is hidden", async () => {
+  const made = [];
+  for (const [name, open] of [["非公開1", false], ["公開A", true], ["非公開2", false], ["公開B", true]]) {
+    const { app: a } = await admin.app.addApp({ name: `一覧 ${name}` });
+    if (!open) await admin.app.updateAppAcl({ app: a, rights: [{ entity: { type: "USER", code: "manage" }, recordViewable: true, appEditable: true }] });
+    await admin.app.deployApp({ apps: [{ app: a }] });
+    made.push(a);
+  }
+  for (const a of made)
+    for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [a] })).apps[0].status !== "SUCCESS"; i++)
+      await new Promise((r) => setTimeout(r, 50));
+  const names = async (query) => (await call("none", "GET", "/k/v1/apps.json", { query })).json.apps.map((x) => x.name);
+  assert.deepEqual(await names("name=一覧&limit=1"), ["一覧 公開A"]);
+  assert.deepEqual(await names("name=一覧&limit=1&offset=1"), ["一覧 公開B"]);
+  assert.deepEqual(await names("name=一覧"), ["一覧 公開A", "一覧 公開B"]);
+  assert.deepEqual((await (await call("manage", "GET", "/k/v1/apps.json", { query: "name=一覧&limit=2&offset=1" })).json.apps.map((x) => x.name)), ["一覧 公開A", "一覧 非公開2"]);
+});
