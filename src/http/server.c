@@ -79,12 +79,16 @@ static void *checkpointer(void *arg)
          * view's table loaded with a million records after its indexes were made) */
         if (tick % 60 == 0)
             ts_db_optimize(db);
-        /* hourly: uploads no record took within 3 days, and bytes no key names */
+        /* hourly: uploads no record took within 3 days, and bytes no key names;
+         * old notices and sent mail */
         if (tick % 7200 == 120) {
             struct ts_ctx cx;
             ts_ctx_init(&cx, db);
             if (ts_files_expire(&cx, cx.now, TS_UPLOAD_TTL) < 0)
                 TS_LOG_WARN(NULL, "files", "upload cleanup failed");
+            ts_err_clear(&cx);
+            if (ts_notify_expire(&cx) < 0)
+                TS_LOG_WARN(NULL, "notify", "cleanup of old notices failed");
             ts_ctx_release(&cx);
         }
         int indexed = ts_db_index_pending(db);

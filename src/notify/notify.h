@@ -45,6 +45,10 @@ int ts_notify_status(struct ts_ctx *cx, const struct ts_app *app, const struct t
 /* A file of n records was imported. */
 int ts_notify_import(struct ts_ctx *cx, const struct ts_app *app, int64_t n);
 
+/* Forget old notices (read ones after 90 days, all after a year) and old
+ * sent mail (after 30 days); hourly, in the background. */
+int ts_notify_expire(struct ts_ctx *cx);
+
 /* Send the reminders whose moment came since the last call (background). */
 int ts_notify_reminders(struct ts_ctx *cx);
 

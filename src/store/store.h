@@ -281,6 +281,10 @@ int64_t ts_store_notes_unread(struct ts_ctx *cx, int64_t user_id, int64_t *newes
  * `after`, with the newest of theirs. */
 typedef int ts_user_news_fn(struct ts_ctx *cx, int64_t user_id, int64_t newest, void *arg);
 int64_t ts_store_notes_since(struct ts_ctx *cx, int64_t after, ts_user_news_fn *fn, void *arg);
+/* Forget notices read before read_before, all before all_before, and mail
+ * sent or given up before mail_before. Returns how many notices went. */
+int64_t ts_store_notes_expire(struct ts_ctx *cx, int64_t read_before, int64_t all_before,
+                              int64_t mail_before);
 /* Mark ids (n < 0: all) read. */
 int ts_store_notes_read(struct ts_ctx *cx, int64_t user_id, const int64_t *ids, int n);
 

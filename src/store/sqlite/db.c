@@ -80,6 +80,7 @@ static const char *const schema[] = {
     " actor TEXT NOT NULL DEFAULT '', title TEXT NOT NULL DEFAULT '',"
     " body TEXT NOT NULL DEFAULT '', read INTEGER NOT NULL DEFAULT 0)",
     "CREATE INDEX IF NOT EXISTS notifications_user ON notifications(user_id, id)",
+    "CREATE INDEX IF NOT EXISTS notifications_at ON notifications(at)",
     "CREATE INDEX IF NOT EXISTS notifications_unread ON notifications(user_id, id)"
     " WHERE read = 0",
     "CREATE TABLE IF NOT EXISTS mail_outbox(id INTEGER PRIMARY KEY AUTOINCREMENT,"

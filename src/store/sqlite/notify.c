@@ -121,6 +121,24 @@ int64_t ts_store_notes_since(struct ts_ctx *cx, int64_t after, ts_user_news_fn *
     return rc == SQLITE_DONE ? newest : db_fail(cx, rc, "notifications since");
 }
 
+int64_t ts_store_notes_expire(struct ts_ctx *cx, int64_t read_before, int64_t all_before,
+                              int64_t mail_before)
+{
+    sqlite3_stmt *st = db_prep(cx, "DELETE FROM notifications WHERE at < ? AND (read = 1 OR at < ?)");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, read_before);
+    sqlite3_bind_int64(st, 2, all_before);
+    if (step_done(cx, st, "notifications expire") < 0)
+        return -1;
+    int64_t n = sqlite3_changes(cx->db->h);
+    st = db_prep(cx, "DELETE FROM mail_outbox WHERE state <> 0 AND created < ?");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, mail_before);
+    return step_done(cx, st, "mail expire") < 0 ? -1 : n;
+}
+
 int ts_store_notes_read(struct ts_ctx *cx, int64_t user_id, const int64_t *ids, int n)
 {
     if (n < 0) {
