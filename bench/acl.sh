@@ -9,7 +9,7 @@ PORT="${BENCH_PORT:-18768}"
 PW="bench-password-1"
 DATA=$(mktemp -d /tmp/tsumiki-acl-XXXXXX)
 . bench/server.sh
-trap 'rc=$?; kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"; exit $rc' EXIT
+trap 'rc=$?; [ $rc -eq 0 ] || grep -E "ERROR|WARN" "$DATA/server.log" | tail -8; kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"; exit $rc' EXIT
 sleep 0.5
 MADE=$(node bench/import.mjs "http://localhost:$PORT" "$PW" "$N" "$DATA/incidents.csv")
 APP=$(echo "$MADE" | node -e 'process.stdout.write(String(JSON.parse(require("fs").readFileSync(0)).app))')

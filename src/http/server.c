@@ -101,7 +101,8 @@ static void *checkpointer(void *arg)
         if (ts_db_checkpoint(db) < 0)
             TS_LOG_WARN(NULL, "store", "checkpoint failed");
     }
-    ts_db_index_pending(db);
+    /* the search index's queue is kept in the database: what is left of it is
+     * indexed after the next start, not now, so a stop is quick */
     ts_db_checkpoint(db);
     ts_db_close(db);
     return NULL;

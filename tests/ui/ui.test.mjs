@@ -949,3 +949,61 @@ test("24. a report through two approvals, a circular to five with three confirmi
     await smtp.stop();
   }
 });
+
+test("25. record and field permissions set in the builder: each sees only the cases in their charge, a memo only its owner", async () => {
+  const admin = { "X-Cybozu-Authorization": Buffer.from(`Administrator:${ADMIN_PASSWORD}`).toString("base64"), "Content-Type": "application/json", "Accept-Language": "ja" };
+  const api = async (method, path, body) => {
+    const r = await fetch(server.base + path, { method, headers: admin, body: body && JSON.stringify(body) });
+    const j = await r.json();
+    assert.ok(r.ok, `${path}: ${JSON.stringify(j)}`);
+    return j;
+  };
+  const P = "case-password-1";
+  await api("POST", "/v1/users.json", { users: [["owner25", "担当 一郎"], ["other25", "別の 二郎"]].map(([code, name]) => ({ code, name, password: P })) });
+  const { app } = await api("POST", "/k/v1/preview/app.json", { name: "案件台帳" });
+  await api("POST", "/k/v1/preview/app/form/fields.json", { app, properties: {
+    title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" },
+    owner: { type: "USER_SELECT", code: "owner", label: "担当者" },
+    memo: { type: "MULTI_LINE_TEXT", code: "memo", label: "内部メモ" },
+  } });
+  await api("POST", "/k/v1/preview/app/deploy.json", { apps: [{ app }] });
+  await signIn("Administrator", ADMIN_PASSWORD);
+  await page.goto(`${server.base}/#/apps/${app}/settings`);
+  await page.getByRole("heading", { name: /案件台帳/ }).waitFor();
+  await page.getByRole("tab", { name: "アクセス権" }).click();
+  // records: whoever the 担当者 field names may view and edit them
+  await page.getByRole("button", { name: "＋ 条件を追加" }).click();
+  const rule = page.locator("section.record-acl fieldset", { hasText: "条件 1" });
+  await rule.getByLabel("作業者の種類 条件 1").selectOption("FIELD_ENTITY");
+  await rule.getByLabel("作業者 条件 1").selectOption("owner");
+  await rule.getByRole("button", { name: "追加", exact: true }).click();
+  await rule.getByLabel("条件 1 担当者: 編集").check();
+  // the memo: its owner only, to read
+  await page.getByRole("button", { name: "＋ フィールドを追加" }).click();
+  const field = page.locator("section.record-acl fieldset").last();
+  await field.getByLabel("フィールド").selectOption("memo");
+  await field.getByLabel("作業者の種類 内部メモ").selectOption("USER");
+  await field.getByLabel("作業者 内部メモ").selectOption("owner25");
+  await field.getByRole("button", { name: "追加", exact: true }).click();
+  await shot("53-record-field-permissions");
+  await page.getByRole("button", { name: "レコードとフィールドのアクセス権を保存" }).click();
+  await page.getByText("アクセス権を保存しました").first().waitFor();
+  await updateApp();
+  await api("POST", "/k/v1/records.json", { app, records: [
+    { title: { value: "担当一郎の案件" }, owner: { value: [{ code: "owner25" }] }, memo: { value: "家族構成に注意" } },
+    { title: { value: "別の二郎の案件" }, owner: { value: [{ code: "other25" }] }, memo: { value: "近隣の苦情あり" } },
+  ] });
+  await signIn("owner25", P);
+  await page.goto(`${server.base}/#/apps/${app}`);
+  await page.getByRole("cell", { name: "担当一郎の案件" }).waitFor();
+  assert.equal(await page.getByRole("cell", { name: "別の二郎の案件" }).count(), 0);
+  await page.getByRole("cell", { name: "担当一郎の案件" }).click();
+  await page.getByText("家族構成に注意").waitFor();
+  await shot("54-own-case-with-memo");
+  await signIn("other25", P);
+  await page.goto(`${server.base}/#/apps/${app}`);
+  await page.getByRole("cell", { name: "別の二郎の案件" }).waitFor();
+  assert.equal(await page.getByRole("cell", { name: "担当一郎の案件" }).count(), 0);
+  assert.equal(await page.getByText("近隣の苦情あり").count(), 0, "the memo is not his to see");
+  await shot("55-other-case-without-memo");
+});

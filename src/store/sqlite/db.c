@@ -105,6 +105,27 @@ static const char *const schema[] = {
 
 static void sql_tsnum(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
+/* FNV-1a over every schema statement: changes whenever the schema does. */
+static int32_t schema_fingerprint(void)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < TS_ARRAY_LEN(schema); i++)
+        for (const char *p = schema[i]; *p; p++)
+            h = (h ^ (unsigned char)*p) * 16777619u;
+    return (int32_t)(h & 0x7fffffff);
+}
+
+static int32_t user_version(sqlite3 *h)
+{
+    sqlite3_stmt *st;
+    int32_t v = -1;
+    if (sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 /* Once per process, before any connection: every connection is used by one
  * thread at a time, so SQLite's own locks are not needed, and neither is the
  * global allocation counter (a mutex taken on every malloc). */
@@ -141,6 +162,12 @@ struct ts_db *ts_db_open(const char *path, char *errbuf, size_t errlen)
     char *msg = NULL;
     if (sqlite3_exec(db->h, pragmas, NULL, NULL, &msg) != SQLITE_OK)
         goto fail;
+    /* A connection opened for a new request thread must not wait for the write
+     * lock (a long import may hold it): the schema is written only when the
+     * file's user_version is not this schema's fingerprint. */
+    int32_t want = schema_fingerprint();
+    if (user_version(db->h) == want)
+        return db;
     if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
         goto fail;
     for (size_t i = 0; i < TS_ARRAY_LEN(schema); i++)
@@ -148,6 +175,12 @@ struct ts_db *ts_db_open(const char *path, char *errbuf, size_t errlen)
             sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
             goto fail;
         }
+    char set[64];
+    snprintf(set, sizeof(set), "PRAGMA user_version=%d", (int)want);
+    if (sqlite3_exec(db->h, set, NULL, NULL, &msg) != SQLITE_OK) {
+        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+        goto fail;
+    }
     if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, &msg) != SQLITE_OK)
         goto fail;
     return db;

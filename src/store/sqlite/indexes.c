@@ -16,6 +16,8 @@
 #include "store/sqlite/sqlite_int.h"
 #include "base/buf.h"
 
+#include <time.h>
+
 static void forget(struct ts_db *db, int64_t app_id);
 
 static bool is_fts_field(const struct ts_field *f)
@@ -189,6 +191,8 @@ int ts_store__fts_sync(struct ts_ctx *cx, int64_t app_id)
     return 0;
 }
 
+#define FTS_BATCH 20000
+
 int ts_store__fts_index_pending(struct ts_ctx *cx)
 {
     sqlite3 *h = cx->db->h;
@@ -237,22 +241,35 @@ int ts_store__fts_index_pending(struct ts_ctx *cx)
                 ts_buf_printf(&rcols, "%sr.%s", rcols.len ? "," : "", c);
             }
         sqlite3_finalize(st);
+        /* a batch per transaction: after an import of a million rows the queue
+         * is long, and writers must not wait for all of it */
         ts_buf_printf(&b,
                       "BEGIN IMMEDIATE;"
-                      "DELETE FROM r%lld_fts WHERE rowid IN (SELECT id FROM r%lld_ftsq);"
-                      "INSERT INTO r%lld_fts(rowid,%s) SELECT r.id,%s FROM r%lld_ftsq q"
+                      "CREATE TEMP TABLE IF NOT EXISTS fts_batch(id INTEGER PRIMARY KEY);"
+                      "DELETE FROM temp.fts_batch;"
+                      "INSERT INTO temp.fts_batch SELECT id FROM r%lld_ftsq ORDER BY id LIMIT %d;"
+                      "DELETE FROM r%lld_fts WHERE rowid IN (SELECT id FROM temp.fts_batch);"
+                      "INSERT INTO r%lld_fts(rowid,%s) SELECT r.id,%s FROM temp.fts_batch q"
                       " JOIN r%lld r ON r.id=q.id;"
-                      "DELETE FROM r%lld_ftsq;"
+                      "DELETE FROM r%lld_ftsq WHERE id IN (SELECT id FROM temp.fts_batch);"
                       /* searches see new matches: totals remembered before are stale */
                       "INSERT INTO counters(name,value) VALUES('data.%lld',1)"
                       " ON CONFLICT(name) DO UPDATE SET value=value+1; COMMIT;",
-                      app, app, app, cols.p ? cols.p : "", rcols.p ? rcols.p : "", app, app, app,
-                      app);
-        int rc = cols.len ? sqlite3_exec(h, b.p, NULL, NULL, NULL) : SQLITE_OK;
-        if (rc != SQLITE_OK)
-            sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
-        else
-            total += queued;
+                      app, FTS_BATCH, app, app, cols.p ? cols.p : "", rcols.p ? rcols.p : "",
+                      app, app, app);
+        int rc = SQLITE_OK;
+        for (int done = 0; cols.len && done < queued; done += FTS_BATCH) {
+            if (done) { /* let a waiting writer in between batches */
+                struct timespec pause = {0, 2 * 1000 * 1000};
+                nanosleep(&pause, NULL);
+            }
+            rc = sqlite3_exec(h, b.p, NULL, NULL, NULL);
+            if (rc != SQLITE_OK) {
+                sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+                break;
+            }
+            total += queued - done < FTS_BATCH ? queued - done : FTS_BATCH;
+        }
         ts_buf_release(&cols);
         ts_buf_release(&rcols);
         ts_buf_release(&b);

@@ -13,6 +13,7 @@ import { ViewsEditor } from "./ViewsEditor";
 import { AclEditor } from "./AclEditor";
 import { ProcessEditor } from "./ProcessEditor";
 import { NotifyEditor } from "./NotifyEditor";
+import { RecordAclEditor } from "./RecordAclEditor";
 
 // One thing on the form: a field (by code) or a layout element.
 export interface Item {
@@ -263,7 +264,7 @@ export function Builder({ appId }: { appId: string }) {
           edit={setEditing} remove={removeItem} />
       )}
       {tab === "views" && <ViewsEditor appId={appId} fields={loaded.fields} />}
-      {tab === "acl" && <AclEditor appId={appId} onChanged={() => {}} />}
+      {tab === "acl" && <><AclEditor appId={appId} onChanged={() => {}} /><RecordAclEditor appId={appId} fields={loaded.fields} /></>}
       {tab === "process" && <ProcessEditor appId={appId} fields={loaded.fields} />}
       {tab === "notify" && <NotifyEditor appId={appId} fields={loaded.fields} />}
       {tab === "settings" && <AppSettings appId={appId} onSaved={setAppName} />}
