@@ -861,7 +861,7 @@ test("24. a report through two approvals, a circular to five with three confirmi
     await page.goto(`${server.base}/#/apps/${app}/settings`);
     await page.getByRole("heading", { name: /購入伺い/ }).waitFor();
     await page.getByRole("tab", { name: "通知" }).click();
-    await page.getByLabel("作業者の種類 アプリの条件通知").selectOption("CREATOR");
+    await page.getByLabel("種類 アプリの条件通知").selectOption("CREATOR");
     await page.getByRole("button", { name: "追加", exact: true }).first().click();
     await page.getByLabel("レコードの作成者: ステータス変更").waitFor();
     await page.getByLabel("レコードの作成者: レコード編集").uncheck();
@@ -900,8 +900,8 @@ test("24. a report through two approvals, a circular to five with three confirmi
     // the director circulates the decision to the section's five
     await page.getByRole("button", { name: "回覧する" }).click();
     const d = page.getByRole("dialog", { name: "回覧する" });
-    await d.getByLabel("作業者の種類 回覧先").selectOption("ORGANIZATION");
-    await d.getByLabel("作業者 回覧先").selectOption("team24");
+    await d.getByLabel("種類 回覧先").selectOption("ORGANIZATION");
+    await d.getByLabel("対象 回覧先").selectOption("team24");
     await d.getByRole("button", { name: "追加", exact: true }).click();
     await d.getByLabel("メッセージ").fill("ノートPCの購入が決まりました。各自確認してください。");
     await shot("49-circular-send");
@@ -972,18 +972,18 @@ test("25. record and field permissions set in the builder: each sees only the ca
   await page.getByRole("heading", { name: /案件台帳/ }).waitFor();
   await page.getByRole("tab", { name: "アクセス権" }).click();
   // records: whoever the 担当者 field names may view and edit them
-  await page.getByRole("button", { name: "＋ 条件を追加" }).click();
-  const rule = page.locator("section.record-acl fieldset", { hasText: "条件 1" });
-  await rule.getByLabel("作業者の種類 条件 1").selectOption("FIELD_ENTITY");
-  await rule.getByLabel("作業者 条件 1").selectOption("owner");
+  await page.getByRole("button", { name: "＋ ルールを追加" }).click();
+  const rule = page.locator("section.record-acl fieldset", { hasText: "ルール 1" });
+  await rule.getByLabel("種類 ルール 1").selectOption("FIELD_ENTITY");
+  await rule.getByLabel("対象 ルール 1").selectOption("owner");
   await rule.getByRole("button", { name: "追加", exact: true }).click();
-  await rule.getByLabel("条件 1 担当者: 編集").check();
+  await rule.getByLabel("ルール 1 担当者: 編集").check();
   // the memo: its owner only, to read
   await page.getByRole("button", { name: "＋ フィールドを追加" }).click();
   const field = page.locator("section.record-acl fieldset").last();
   await field.getByLabel("フィールド").selectOption("memo");
-  await field.getByLabel("作業者の種類 内部メモ").selectOption("USER");
-  await field.getByLabel("作業者 内部メモ").selectOption("owner25");
+  await field.getByLabel("種類 内部メモ").selectOption("USER");
+  await field.getByLabel("対象 内部メモ").selectOption("owner25");
   await field.getByRole("button", { name: "追加", exact: true }).click();
   await shot("53-record-field-permissions");
   await page.getByRole("button", { name: "レコードとフィールドのアクセス権を保存" }).click();

@@ -69,6 +69,7 @@ export function ProcessEditor({ appId, fields }: { appId: string; fields: Record
               ))}
             </span>
             <AddEntity kinds={i === 0 ? ["CREATOR"] : ["USER", "GROUP", "ORGANIZATION", "FIELD_ENTITY", "CREATOR"]} choices={choices} name={String(i + 1)}
+              words={{ kind: t("assigneeKind"), who: t("assigneeWho") }}
               onAdd={(e) => setState(i, { assignee: { ...s.assignee, entities: i === 0 ? [e] : [...s.assignee.entities, e] } })} />
             <button type="button" aria-label={`${t("remove")} ${s.name}`} disabled={states.length === 1} onClick={() => setStates(states.filter((_, j) => j !== i))}>×</button>
           </li>

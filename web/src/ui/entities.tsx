@@ -45,17 +45,20 @@ export function EntityList({ value, onChange, kinds, choices, label, name }: {
   );
 }
 
-export function AddEntity({ kinds, choices, onAdd, name }: { kinds: Kind[]; choices: (type: string) => Named[]; onAdd: (e: Entity) => void; name: string }) {
+// words: what its two selects are called (process management says "assignee")
+export function AddEntity({ kinds, choices, onAdd, name, words = { kind: t("aclKind"), who: t("aclWho") } }: {
+  kinds: Kind[]; choices: (type: string) => Named[]; onAdd: (e: Entity) => void; name: string; words?: { kind: string; who: string };
+}) {
   const [type, setType] = useState<string>(kinds[0]);
   const [code, setCode] = useState("");
   const list = choices(type);
   return (
     <span class="add-entity">
-      <select aria-label={`${t("assigneeKind")} ${name}`} value={type} onChange={(e) => { setType((e.target as HTMLSelectElement).value); setCode(""); }}>
+      <select aria-label={`${words.kind} ${name}`} value={type} onChange={(e) => { setType((e.target as HTMLSelectElement).value); setCode(""); }}>
         {kinds.map((x) => <option value={x}>{t(("assigneeKind_" + x) as Key)}</option>)}
       </select>
       {type !== "CREATOR" && (
-        <select aria-label={`${t("assigneeWho")} ${name}`} value={code} onChange={(e) => setCode((e.target as HTMLSelectElement).value)}>
+        <select aria-label={`${words.who} ${name}`} value={code} onChange={(e) => setCode((e.target as HTMLSelectElement).value)}>
           <option value="">{t("choose")}</option>
           {list.map((c) => <option value={c.code}>{c.name}</option>)}
         </select>
