@@ -416,9 +416,44 @@ int ts_api_writable(struct ts_ctx *cx, const struct ts_app *app, const json_t *r
     return 0;
 }
 
+/* Rel.Field conditions look into another app: under the caller's rights there
+ * too. An app they may not view, or a field of it they may not see, is as if
+ * it did not exist (GAIA_IQ11); its records they may not view meet nothing. */
+static int restrict_related(struct ts_ctx *cx, struct ts_qnode *n)
+{
+    if (!n)
+        return 0;
+    if (n->kind != TS_QN_REL)
+        return restrict_related(cx, n->a) < 0 ? -1 : restrict_related(cx, n->b);
+    const struct ts_app *other = n->rel->app;
+    if (!(ts_acl_app_perms(cx, other->id) & TS_PERM_VIEW))
+        return cx->err.code ? -1 : ts_fail_arg(cx, TS_E_QUERY_NO_FIELD, n->rel->theirs->code);
+    if (ts_api_plan_readable(cx, other, &(struct ts_qplan){.where = n->a}) < 0)
+        return -1;
+    struct ts_qnode *mine = ts_acl_records(cx, other, TS_RR_VIEW);
+    if (cx->err.code)
+        return -1;
+    if (!mine || mine->kind == TS_QN_TRUE)
+        return 0;
+    struct ts_qrel *rel = TS_NEW(cx->arena, struct ts_qrel);
+    *rel = *n->rel;
+    if (rel->filter) {
+        struct ts_qnode *both = TS_NEW(cx->arena, struct ts_qnode);
+        both->kind = TS_QN_AND;
+        both->a = (struct ts_qnode *)rel->filter;
+        both->b = mine;
+        mine = both;
+    }
+    rel->filter = mine;
+    n->rel = rel;
+    return 0;
+}
+
 int ts_api_restrict(struct ts_ctx *cx, const struct ts_app *app, struct ts_qplan *plan,
                     enum ts_record_right right)
 {
+    if (restrict_related(cx, plan->where) < 0)
+        return -1;
     struct ts_qnode *n = ts_acl_records(cx, app, right);
     if (cx->err.code)
         return -1;

@@ -167,3 +167,45 @@ test("the app list pages by the apps the caller may see: a page is never short f
   assert.deepEqual(await names("name=一覧"), ["一覧 公開A", "一覧 公開B"]);
   assert.deepEqual((await (await call("manage", "GET", "/k/v1/apps.json", { query: "name=一覧&limit=2&offset=1" })).json.apps.map((x) => x.name)), ["一覧 公開A", "一覧 非公開2"]);
 });
+
+test("Rel.Field conditions look into the related app under the caller's rights there", async () => {
+  const deploy = async (a) => {
+    await admin.app.deployApp({ apps: [{ app: a }] });
+    for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [a] })).apps[0].status !== "SUCCESS"; i++)
+      await new Promise((r) => setTimeout(r, 50));
+  };
+  const cases = await makeApp(admin, "相談 (関連)", {
+    fac: { type: "SINGLE_LINE_TEXT", code: "fac", label: "施設" },
+    kind: { type: "SINGLE_LINE_TEXT", code: "kind", label: "種類" },
+  });
+  await admin.record.addRecords({ app: cases, records: [
+    { fac: { value: "F1" }, kind: { value: "公開の相談" } },
+    { fac: { value: "F2" }, kind: { value: `虐待の疑い ${SECRET}` } },
+  ] });
+  const facilities = await makeApp(admin, "施設 (関連)", {
+    code: { type: "SINGLE_LINE_TEXT", code: "code", label: "番号" },
+    consults: { type: "REFERENCE_TABLE", code: "consults", label: "相談", referenceTable: {
+      relatedApp: { app: String(cases) }, condition: { field: "code", relatedField: "fac" }, displayFields: ["kind"], sort: "$id asc", size: "5",
+    } },
+  });
+  await admin.record.addRecords({ app: facilities, records: [{ code: { value: "F1" } }, { code: { value: "F2" } }] });
+  const codes = async (user, query) => {
+    const r = await call(user, "GET", "/k/v1/records.json", { query: `app=${facilities}&query=${encodeURIComponent(query)}` });
+    return r.status === 200 ? r.json.records.map((x) => x.code.value).join(",") : r.json.code;
+  };
+  assert.equal(await codes("view", 'consults.kind like "虐待"'), "F2", "everyone may view both apps yet");
+  // the consultations of F2 are not view's to see: the related records' query cannot find them
+  await admin.app.updateRecordAcl({ app: cases, rights: [{ filterCond: 'fac = "F2"', entities: [{ entity: { type: "USER", code: "view" }, viewable: false }, { entity: { type: "GROUP", code: "everyone" }, viewable: true }] }] });
+  await deploy(cases);
+  assert.equal(await codes("view", 'consults.kind like "虐待"'), "", "a record one may not view meets nothing");
+  assert.equal(await codes("view", 'consults.kind like "公開"'), "F1");
+  assert.equal(await codes("Administrator", 'consults.kind like "虐待"'), "F2");
+  // a field of it one may not see, or the app itself, is as if it did not exist
+  await admin.app.updateFieldAcl({ app: cases, rights: [{ code: "kind", entities: [{ entity: { type: "USER", code: "edit" }, accessibility: "NONE" }, { entity: { type: "GROUP", code: "everyone" }, accessibility: "READ" }] }] });
+  await deploy(cases);
+  assert.equal(await codes("edit", 'consults.kind like "虐待"'), "GAIA_IQ11");
+  await admin.app.updateAppAcl({ app: cases, rights: [{ entity: { type: "USER", code: "view" }, recordViewable: true }] });
+  await deploy(cases);
+  assert.equal(await codes("del", 'consults.kind like "公開"'), "GAIA_IQ11");
+  assert.equal(await codes("view", 'consults.kind like "公開"'), "F1");
+});
