@@ -1057,12 +1057,20 @@ int ts_record_set_status(struct ts_ctx *cx, const struct ts_app *app, int64_t id
     if (rc < 0)
         return -1;
     *new_rev = changes->revision;
+    /* who is told: every assignee of a new status; otherwise only those added */
     struct ts_record *after = new_record(cx, app);
     *after = *old;
     after->revision = changes->revision;
     after->status = changes->status;
-    after->assignees = assignees;
-    after->n_assignees = n;
+    after->assignees = TS_NEW_N(cx->arena, const char *, (size_t)n + 1);
+    after->n_assignees = 0;
+    for (int i = 0; i < n; i++) {
+        bool had = false;
+        for (int k = 0; !status && k < old->n_assignees; k++)
+            had |= ts_str_eq(old->assignees[k], assignees[i]);
+        if (!had)
+            after->assignees[after->n_assignees++] = assignees[i];
+    }
     return cx->quiet ? 0 : ts_notify_status(cx, app, after, old->status, status);
 }
 

@@ -191,6 +191,14 @@ test("a status action tells the new assignee and the statusChanged group", async
   assert.equal(a?.body, "受付 → 確認中");
   assert.ok((await notes("ito")).notifications.some((n) => n.kind === "STATUS" && n.record === Number(id)));
   await smtp.waitFor((x) => x.to.includes("ueda@city.example.jp") && /作業者/.test(x.body));
+  // assignees changed by hand: only the one added hears
+  const assigned = async (code) => (await notes(code, "limit=100")).notifications.filter((n) => n.kind === "ASSIGNED" && n.record === Number(id)).length;
+  const before = await assigned("ueda");
+  await admin.record.updateRecordAssignees({ app, id, assignees: ["kudo"] });
+  assert.equal(await assigned("kudo"), 1);
+  await admin.record.updateRecordAssignees({ app, id, assignees: ["kudo"] });
+  assert.equal(await assigned("kudo"), 1, "already an assignee: not told again");
+  assert.equal(await assigned("ueda"), before);
 });
 
 test("reminders come once, when their moment comes", async () => {
