@@ -46,7 +46,14 @@ int ts_api_bulk(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         struct ts_jw sw;
         ts_buf_init(&out[i]);
         ts_jw_init(&sw, &out[i]);
-        if (!fn || fn(cx, &sub, &sw) < 0) {
+        /* each inner request is logged as it would be on its own */
+        const char *action = fn ? ts_audit_action(m, path) : NULL;
+        if (!fn || fn(cx, &sub, &sw) < 0 ||
+            (action && ts_audit_add(cx, rq->auth.client_addr, action,
+                                    ts_audit_target(cx, payload),
+                                    ts_arena_printf(cx->arena, "bulkRequest %s %s",
+                                                    json_string_value(json_object_get(r, "method")),
+                                                    path)) < 0)) {
             ts_buf_release(&out[i]);
             for (size_t k = 0; k < i; k++)
                 ts_buf_release(&out[k]);

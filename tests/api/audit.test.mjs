@@ -49,6 +49,20 @@ test("what was done is logged, newest first, with who, when, from where", async 
   assert.equal((await raw(server, "GET", "/api/audit", { headers: basic("ono", "ono-password-1") })).status, 403);
 });
 
+test("a deletion inside a bulk request is logged as one on its own", async () => {
+  const app = await makeApp(c, "監査対象 (bulk)", { t: { type: "SINGLE_LINE_TEXT", code: "t", label: "t" } });
+  const { ids } = await c.record.addRecords({ app, records: [{ t: { value: "a" } }] });
+  await c.bulkRequest({ requests: [
+    { method: "POST", api: "/k/v1/record.json", payload: { app, record: { t: { value: "b" } } } },
+    { method: "DELETE", api: "/k/v1/records.json", payload: { app, ids } },
+  ] });
+  const { entries } = (await raw(server, "GET", "/api/audit")).json;
+  const del = entries.find((e) => e.action === "records.delete" && e.detail.startsWith("bulkRequest"));
+  assert.ok(del, JSON.stringify(entries.slice(0, 3)));
+  assert.equal(del.detail, "bulkRequest DELETE /records.json");
+  assert.match(del.target, new RegExp(`app=.*${app}`));
+});
+
 test("an entry changed afterwards breaks the chain at that entry", async () => {
   const db = join(server.data, "tsumiki.db");
   execFileSync("sqlite3", [db, "UPDATE audit SET user='someone-else' WHERE id=3"]);
