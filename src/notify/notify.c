@@ -1,5 +1,6 @@
 /*
- * notify/notify.c - who is told of what (notify.h), and reminders.
+ * notify/notify.c - who is told of what (notify.h): the notices, and the
+ * e-mail each one queues.
  */
 #include "base/common.h"
 #include "notify/notify.h"
@@ -25,7 +26,6 @@ static const struct {
     {"CIRCULAR", "%s sent you a circular to confirm.", "%sさんから回覧が届きました。確認してください。"},
     {"REMIND", "%s asks you to confirm a circular.", "%sさんが回覧の確認をお願いしています。"},
     {"IMPORTED", "%s imported records from a file.", "%sさんがファイルからレコードを読み込みました。"},
-    {"TEST", "A test message from Tsumiki.", "Tsumikiからのテストメッセージです。"},
 };
 
 static const char *headline(struct ts_ctx *cx, const char *kind, bool ja, const char *actor)

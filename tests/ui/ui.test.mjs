@@ -828,15 +828,32 @@ test("24. a report through two approvals, a circular to five with three confirmi
     return j;
   };
   try {
-    // the organisation: a team of five under its section, a section chief, a director
+    // the organisation, by the administrator: a section under a department in the tree, then
+    // eight accounts loaded from a CSV file (a team of five, a chief, a director, a clerk)
     const P = "team-password-1";
-    await api("POST", "/v1/organizations.json", { organizations: [{ code: "welfare24", name: "福祉部" }, { code: "team24", name: "指導係", parentCode: "welfare24" }] });
-    const people = [["staff24", "職員 春子"], ["chief24", "加藤 課長"], ["director24", "佐々木 部長"], ["ito24", "伊藤"], ["mori24", "森"], ["abe24", "阿部"], ["ueda24", "上田"], ["kudo24", "工藤"]];
-    await api("POST", "/v1/users.json", { users: people.map(([code, name]) => ({ code, name, password: P, email: `${code}@city.example.jp` })) });
-    await api("PUT", "/v1/userOrganizations.json", { userOrganizations: ["ito24", "mori24", "abe24", "ueda24", "kudo24"].map((code) => ({ code, organizations: ["team24"] })) });
-    // e-mail goes through the test's SMTP server: the administrator's mail tab
     await signIn("Administrator", ADMIN_PASSWORD);
     await page.getByRole("link", { name: "組織とユーザー" }).click();
+    await page.getByRole("tab", { name: "部署" }).click();
+    for (const [name, code, parent] of [["福祉部", "welfare24"], ["指導係", "team24", "福祉部"]]) {
+      if (parent) await page.getByRole("button", { name: `下に部署を追加: ${parent}` }).click();
+      else await page.getByRole("button", { name: /部署を追加/ }).first().click();
+      const dlg = page.getByRole("dialog");
+      await dlg.getByLabel("名前").fill(name);
+      await dlg.getByLabel("コード").fill(code);
+      await dlg.getByRole("button", { name: "保存" }).click();
+      await dlg.waitFor({ state: "detached" });
+    }
+    const people = [["staff24", "職員 春子", ""], ["chief24", "加藤 課長", ""], ["director24", "佐々木 部長", ""],
+      ["ito24", "伊藤", "team24"], ["mori24", "森", "team24"], ["abe24", "阿部", "team24"], ["ueda24", "上田", "team24"], ["kudo24", "工藤", "team24"]];
+    const csv = "code,name,email,password,organizations\r\n" +
+      people.map(([code, name, org]) => `${code},${name},${code}@city.example.jp,${P},${org}`).join("\r\n") + "\r\n";
+    await page.getByRole("tab", { name: "CSVから読み込む" }).click();
+    await page.getByLabel("ユーザー", { exact: true }).check();
+    await page.getByLabel("ファイルを選ぶ").setInputFiles({ name: "accounts.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByRole("button", { name: "読み込む", exact: true }).click();
+    await page.getByText("読み込みました: 追加 8 件、更新 0 件").waitFor();
+    await shot("45a-accounts-from-csv");
+    // e-mail goes through the test's SMTP server: the administrator's mail tab
     await page.getByRole("tab", { name: "メール" }).click();
     await page.getByLabel("通知をメールでも送る").check();
     await page.getByLabel("SMTPサーバー（smtp://ホスト:ポート）").fill(smtp.url);
@@ -931,6 +948,8 @@ test("24. a report through two approvals, a circular to five with three confirmi
     await page.getByRole("button", { name: "未確認の人に催促する (2)" }).click();
     await page.getByText("2 人に催促しました。").waitFor();
     await page.locator(".circular").getByText(/催促/).first().waitFor();
+    // the confirmations stand in the record's history, with what was said
+    await page.locator(".history-list li", { hasText: "回覧を確認" }).filter({ hasText: "伊藤" }).getByText("確認しました。").waitFor();
     await shot("50-circular-reminded");
     await accessible("record page with a circular");
     const reminded = await smtp.waitFor((x) => x.to.includes("kudo24@city.example.jp") && /回覧の確認をお願いしています/.test(x.body));

@@ -1,5 +1,5 @@
 // pages/History.tsx - who changed which field from what to what, and a way
-// back to any earlier version.
+// back to any earlier version; circulars sent and confirmed stand in it too.
 import { useEffect, useState } from "preact/hooks";
 import { call, k } from "../api";
 import { display } from "../fields/types";
@@ -10,12 +10,30 @@ interface Entry {
   revision: string; action: string; at: string; user: { code: string; name: string };
   changes: { code: string; label: string; type: string; old: any; new: any }[];
 }
+interface Circular {
+  at: number; sender: { code: string; name: string }; message: string; total: number;
+  people: { user: { code: string; name: string }; confirmed: number; comment: string }[];
+}
+
+// A circular's sending and each confirmation, as history entries (no revision).
+function circularEntries(list: Circular[]): Entry[] {
+  const iso = (epoch: number) => new Date(epoch * 1000).toISOString();
+  const text = (s: string) => [{ code: "", label: "", type: "MULTI_LINE_TEXT", old: null, new: s }];
+  return list.flatMap((c) => [
+    { revision: "", action: "CIRCULAR", at: iso(c.at), user: c.sender, changes: text(`${t("circularTo")}: ${c.total} — ${c.message}`) },
+    ...c.people.filter((p) => p.confirmed).map((p) => ({ revision: "", action: "CONFIRMED", at: iso(p.confirmed), user: p.user, changes: text(p.comment) })),
+  ]);
+}
 
 export function History({ appId, recordId, onRestored }: { appId: string; recordId: string; onRestored: () => void }) {
   const [list, setList] = useState<Entry[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    call<{ history: Entry[] }>("GET", k("/record/history.json"), { app: appId, id: recordId }).then((r) => setList(r.history)).catch(setError);
+    Promise.all([
+      call<{ history: Entry[] }>("GET", k("/record/history.json"), { app: appId, id: recordId }),
+      call<{ circulars: Circular[] }>("GET", "/api/circulars", { app: appId, record: recordId }).catch(() => ({ circulars: [] })),
+    ]).then(([h, c]) => setList([...h.history, ...circularEntries(c.circulars)].sort((a, b) => b.at.localeCompare(a.at))))
+      .catch(setError);
   }, [appId, recordId]);
   const restore = async (rev: string) => {
     if (!(await confirmDialog(t("restoreConfirm")))) return;
@@ -32,18 +50,18 @@ export function History({ appId, recordId, onRestored }: { appId: string; record
       <h2 id="history-h">{t("history")}</h2>
       {error ? <ErrorBox error={error} /> : null}
       <ol class="history-list">
-        {(list ?? []).map((h, i) => (
+        {(list ?? []).map((h) => (
           <li>
             <div class="meta">
               <strong>{h.user.name}</strong> <time dateTime={h.at}>{new Date(h.at).toLocaleString()}</time>{" "}
-              <span class="badge">{t(({ ADD: "created", EDIT: "updated", RESTORE: "restored", STATUS: "statusChanged", ASSIGNEE: "assigneesChanged", LOOKUP: "lookupRefreshed" } as const)[h.action as "ADD"] ?? "updated")}</span>
+              <span class="badge">{t(({ ADD: "created", EDIT: "updated", RESTORE: "restored", STATUS: "statusChanged", ASSIGNEE: "assigneesChanged", LOOKUP: "lookupRefreshed", CIRCULAR: "circulated", CONFIRMED: "circularConfirmedBadge" } as const)[h.action as "ADD"] ?? "updated")}</span>
             </div>
-            {h.action !== "ADD" && (
+            {(h.action === "CIRCULAR" || h.action === "CONFIRMED") ? (h.changes[0].new ? <p class="said">{h.changes[0].new}</p> : null) : h.action !== "ADD" && (
               <ul>
                 {h.changes.map((c) => <li>{t("changedFrom", { field: c.label, from: display(c.type, c.old), to: display(c.type, c.new) })}</li>)}
               </ul>
             )}
-            {i > 0 && !["DELETE", "STATUS", "ASSIGNEE"].includes(h.action) && <button type="button" onClick={() => restore(h.revision)}>{t("restore")}</button>}
+            {h.revision && h.revision !== list?.find((x) => x.revision)?.revision && !["DELETE", "STATUS", "ASSIGNEE"].includes(h.action) && <button type="button" onClick={() => restore(h.revision)}>{t("restore")}</button>}
           </li>
         ))}
       </ol>
