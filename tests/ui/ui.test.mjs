@@ -653,6 +653,17 @@ test("19. calculated fields: a formula explained when it cannot work, results sh
   await shot("35-calculated-record");
 });
 
+// On the admin page's departments tab: a department, at the top or below another.
+async function addDepartment(name, code, parent) {
+  if (parent) await page.getByRole("button", { name: `下に部署を追加: ${parent}` }).click();
+  else await page.getByRole("button", { name: /部署を追加/ }).first().click();
+  const d = page.getByRole("dialog");
+  await d.getByLabel("名前").fill(name);
+  await d.getByLabel("コード").fill(code);
+  await d.getByRole("button", { name: "保存" }).click();
+  await d.waitFor({ state: "detached" });
+}
+
 test("20. an administrator builds the organisation: departments as a tree, a user in two of them", async () => {
   await page.getByRole("button", { name: "ログアウト" }).click();
   await page.getByLabel("ログイン名").fill("Administrator");
@@ -660,18 +671,9 @@ test("20. an administrator builds the organisation: departments as a tree, a use
   await page.getByRole("button", { name: "ログイン" }).click();
   await page.getByRole("link", { name: "組織とユーザー" }).click();
   await page.getByRole("tab", { name: "部署" }).click();
-  const addOrg = async (name, code, parent) => {
-    if (parent) await page.getByRole("button", { name: `下に部署を追加: ${parent}` }).click();
-    else await page.getByRole("button", { name: /部署を追加/ }).first().click();
-    const d = page.getByRole("dialog");
-    await d.getByLabel("名前").fill(name);
-    await d.getByLabel("コード").fill(code);
-    await d.getByRole("button", { name: "保存" }).click();
-    await d.waitFor({ state: "detached" });
-  };
-  await addOrg("福祉局", "welfare");
-  await addOrg("監査指導課", "audit", "福祉局");
-  await addOrg("介護保険課", "care", "福祉局");
+  await addDepartment("福祉局", "welfare");
+  await addDepartment("監査指導課", "audit", "福祉局");
+  await addDepartment("介護保険課", "care", "福祉局");
   await page.locator("ul.tree ul.tree li", { hasText: "監査指導課" }).waitFor();
   await shot("36-admin-departments");
   await page.getByRole("tab", { name: "ユーザー" }).click();
@@ -834,15 +836,8 @@ test("24. a report through two approvals, a circular to five with three confirmi
     await signIn("Administrator", ADMIN_PASSWORD);
     await page.getByRole("link", { name: "組織とユーザー" }).click();
     await page.getByRole("tab", { name: "部署" }).click();
-    for (const [name, code, parent] of [["福祉部", "welfare24"], ["指導係", "team24", "福祉部"]]) {
-      if (parent) await page.getByRole("button", { name: `下に部署を追加: ${parent}` }).click();
-      else await page.getByRole("button", { name: /部署を追加/ }).first().click();
-      const dlg = page.getByRole("dialog");
-      await dlg.getByLabel("名前").fill(name);
-      await dlg.getByLabel("コード").fill(code);
-      await dlg.getByRole("button", { name: "保存" }).click();
-      await dlg.waitFor({ state: "detached" });
-    }
+    await addDepartment("福祉部", "welfare24");
+    await addDepartment("指導係", "team24", "福祉部");
     const people = [["staff24", "職員 春子", ""], ["chief24", "加藤 課長", ""], ["director24", "佐々木 部長", ""],
       ["ito24", "伊藤", "team24"], ["mori24", "森", "team24"], ["abe24", "阿部", "team24"], ["ueda24", "上田", "team24"], ["kudo24", "工藤", "team24"]];
     const csv = "code,name,email,password,organizations\r\n" +
