@@ -42,6 +42,8 @@ static void precedence_and_operators(void **state)
         {"2^-1", "0.5"},
         {"2^2.9", "4"}, /* the exponent is floored */
         {"2^101", ""},  /* beyond ±100 */
+        {"72^72^72", ""}, /* more than a thousand digits */
+        {"(10^100)^10", ""},
         {"0^-1", ""},
         {"0.1+0.2", "0.3"}, /* exact decimals, not binary floating point */
         {"1.10*3", "3.3"},
