@@ -373,8 +373,8 @@ int ts_api_field_acl_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw 
     return save(cx, &p, expected, w);
 }
 
-/* GET app/notifications/(general, perRecord, reminder).json: the stored object (or what an app starts
- * with) and the revision. */
+/* GET app/notifications/(general, perRecord, reminder).json: the stored object (or what an app
+ * starts with) and the revision. */
 static int notify_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w, const char *key,
                       const char *empty)
 {

@@ -49,8 +49,7 @@ int ts_api_bulk(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         /* each inner request is logged as it would be on its own */
         const char *action = fn ? ts_audit_action(m, path) : NULL;
         if (!fn || fn(cx, &sub, &sw) < 0 ||
-            (action && ts_audit_add(cx, rq->auth.client_addr, action,
-                                    ts_audit_target(cx, payload),
+            (action && ts_audit_add(cx, rq->auth.client_addr, action, ts_audit_target(cx, payload),
                                     ts_arena_printf(cx->arena, "bulkRequest %s %s",
                                                     json_string_value(json_object_get(r, "method")),
                                                     path)) < 0)) {

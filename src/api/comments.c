@@ -127,10 +127,10 @@ int ts_api_comment_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
             } else if (!strcmp(type, "ORGANIZATION") || !strcmp(type, "GROUP")) {
                 bool org = !strcmp(type, "ORGANIZATION");
                 if (!ts_store_entity_get(cx, org ? TS_ORG : TS_GROUP, code))
-                    return cx->err.code ? -1
-                                        : ts_fail_arg(cx, org ? TS_E_ORG_NOT_FOUND
-                                                              : TS_E_GROUP_NOT_FOUND,
-                                                      code);
+                    return cx->err.code
+                               ? -1
+                               : ts_fail_arg(cx, org ? TS_E_ORG_NOT_FOUND : TS_E_GROUP_NOT_FOUND,
+                                             code);
             } else {
                 ts_fail_field(cx, ts_arena_printf(cx->arena, "comment.mentions[%zu].type", i),
                               TS_M_NOT_ENUM);

@@ -329,7 +329,6 @@ const struct ts_app *ts_api_app_param(struct ts_ctx *cx, const json_t *params, u
     return ts_app_get(cx, app_id);
 }
 
-
 /* want[] from a `fields` array parameter; NULL when absent (all fields).
  * Fields the caller may not see (field access rights) are never wanted. */
 bool *ts_api_want_fields(struct ts_ctx *cx, const struct ts_app *app, const json_t *fields)

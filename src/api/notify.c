@@ -14,9 +14,9 @@
 #include "record/record.h"
 #include "store/store.h"
 
-#define PAGE_MAX     100
-#define MESSAGE_MAX  2000
-#define MAX_PEOPLE   2000
+#define PAGE_MAX    100
+#define MESSAGE_MAX 2000
+#define MAX_PEOPLE  2000
 
 static void write_user(struct ts_ctx *cx, struct ts_jw *w, const char *key, const char *code)
 {
@@ -80,8 +80,7 @@ static int write_unread(struct ts_ctx *cx, struct ts_jw *w)
 int ts_api_notes_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     int64_t before, limit;
-    if (ts_auth_require_user(cx) < 0 ||
-        ts_param_int(cx, rq->params, "before", 0, 0, &before) < 0 ||
+    if (ts_auth_require_user(cx) < 0 || ts_param_int(cx, rq->params, "before", 0, 0, &before) < 0 ||
         ts_param_int(cx, rq->params, "limit", 20, 1, &limit) < 0)
         return -1;
     if (limit > PAGE_MAX)
@@ -105,8 +104,7 @@ int ts_api_notes_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 int ts_api_notes_unread(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     int64_t after, wait, newest = 0;
-    if (ts_auth_require_user(cx) < 0 ||
-        ts_param_int(cx, rq->params, "after", 0, 0, &after) < 0 ||
+    if (ts_auth_require_user(cx) < 0 || ts_param_int(cx, rq->params, "after", 0, 0, &after) < 0 ||
         ts_param_int(cx, rq->params, "wait", 0, 0, &wait) < 0)
         return -1;
     if (wait > 0 && !rq->woken) {
@@ -143,8 +141,8 @@ int ts_api_notes_read(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         size_t i;
         const json_t *id;
         json_array_foreach (ids, i, id) {
-            if (!json_is_integer(id) && !(json_is_string(id) &&
-                                          ts_parse_i64(json_string_value(id), &v[i]) == 0)) {
+            if (!json_is_integer(id) &&
+                !(json_is_string(id) && ts_parse_i64(json_string_value(id), &v[i]) == 0)) {
                 ts_fail_field(cx, ts_arena_printf(cx->arena, "ids[%zu]", i), TS_M_NOT_INTEGER);
                 return -1;
             }
@@ -165,8 +163,7 @@ int ts_api_notes_read(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 /* ---------------------------------------------------------------- circulars */
 
 /* The app and record a call names; the caller must be able to view it. */
-static const struct ts_app *record_of(struct ts_ctx *cx, const json_t *params,
-                                      struct ts_record **r)
+static const struct ts_app *record_of(struct ts_ctx *cx, const json_t *params, struct ts_record **r)
 {
     int64_t rec_id;
     const struct ts_app *app = ts_api_app_param(cx, params, TS_PERM_VIEW);
@@ -220,8 +217,11 @@ int ts_api_circular_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *
         ts_fail_field(cx, "to", TS_M_TOO_MANY_RECORDS, MAX_PEOPLE);
     if (cx->err.code)
         return -1;
-    struct ts_circular c = {.app_id = app->id, .rec_id = r->id, .at = cx->now,
-                            .sender = cx->user->code, .message = message ? message : ""};
+    struct ts_circular c = {.app_id = app->id,
+                            .rec_id = r->id,
+                            .at = cx->now,
+                            .sender = cx->user->code,
+                            .message = message ? message : ""};
     struct ts_notice n = {.kind = "CIRCULAR", .app = app, .r = r, .body = c.message};
     if (ts_store_circular_add(cx, &c, send.codes, send.n) < 0 ||
         ts_notify_people(cx, &n, &send) < 0)
@@ -330,8 +330,7 @@ static struct ts_circular *circular_param(struct ts_ctx *cx, const json_t *param
             ts_fail(cx, TS_E_API_NOT_FOUND, "no circular %lld", (long long)id);
         return NULL;
     }
-    if (!(*app = ts_app_get(cx, c->app_id)) ||
-        !(ts_acl_app_perms(cx, c->app_id) & TS_PERM_VIEW) ||
+    if (!(*app = ts_app_get(cx, c->app_id)) || !(ts_acl_app_perms(cx, c->app_id) & TS_PERM_VIEW) ||
         ts_api_record_allowed(cx, *app, c->rec_id, TS_RR_VIEW) < 0 ||
         !(*r = ts_record_load(cx, *app, c->rec_id))) {
         if (!cx->err.code)
@@ -445,8 +444,9 @@ int ts_api_mail_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     bool enabled = ts_param_bool(rq->params, "enabled");
     if (url && *url && strncmp(url, "smtp://", 7) && strncmp(url, "smtps://", 8))
         ts_fail_field(cx, "url", TS_M_AS_IS,
-                      cx->lang == TS_LANG_JA ? "smtp:// か smtps:// で始まるアドレスを指定してください。"
-                                             : "Give an address that starts with smtp:// or smtps://.");
+                      cx->lang == TS_LANG_JA
+                          ? "smtp:// か smtps:// で始まるアドレスを指定してください。"
+                          : "Give an address that starts with smtp:// or smtps://.");
     if (enabled && !(url && *url))
         ts_fail_field(cx, "url", TS_M_REQUIRED);
     if (from && *from && !address_ok(from))
@@ -455,15 +455,18 @@ int ts_api_mail_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
                                              : "This is not an e-mail address.");
     if (base && *base && strncmp(base, "http://", 7) && strncmp(base, "https://", 8))
         ts_fail_field(cx, "baseUrl", TS_M_AS_IS,
-                      cx->lang == TS_LANG_JA ? "http:// か https:// で始まるアドレスを指定してください。"
-                                             : "Give an address that starts with http:// or https://.");
+                      cx->lang == TS_LANG_JA
+                          ? "http:// か https:// で始まるアドレスを指定してください。"
+                          : "Give an address that starts with http:// or https://.");
     if (cx->err.code)
         return -1;
     /* the password is kept unless a new one is given */
     json_t *j = json_pack("{s:b, s:s, s:s, s:s, s:s, s:s}", "enabled", enabled, "url",
                           url ? url : "", "from", from && *from ? from : old.from, "baseUrl",
-                          base && *base ? base : old.base_url, "user", user ? user : "",
-                          "password", password ? password : old.password ? old.password : "");
+                          base && *base ? base : old.base_url, "user", user ? user : "", "password",
+                          password       ? password
+                          : old.password ? old.password
+                                         : "");
     char *text = json_dumps(j, JSON_COMPACT);
     json_decref(j);
     int rc = ts_store_system_put(cx, "mail", text);
@@ -489,8 +492,8 @@ int ts_api_mail_test(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         return ts_fail(cx, TS_E_ILLEGAL_REQUEST, "mail is not turned on");
     bool ja = cx->lang == TS_LANG_JA;
     if (ts_mail_queue(cx, to, ja ? "Tsumiki テストメール" : "Tsumiki test message",
-                      ja ? "メールの設定は正しく動いています。\n" : "Mail is set up and working.\n") <
-        0)
+                      ja ? "メールの設定は正しく動いています。\n"
+                         : "Mail is set up and working.\n") < 0)
         return -1;
     ts_jw_obj(w);
     ts_jw_kstr(w, "to", to);

@@ -277,8 +277,8 @@ static int view_indexes(struct ts_ctx *cx, const struct ts_app *app, struct want
     }
     size_t i;
     const json_t *r;
-    json_array_foreach (json_object_get(json_object_get(app->def, "notifyReminder"), "notifications"),
-                        i, r) {
+    json_array_foreach (
+        json_object_get(json_object_get(app->def, "notifyReminder"), "notifications"), i, r) {
         const char *code = json_string_value(json_object_get(json_object_get(r, "timing"), "code"));
         const struct ts_field *f = code ? ts_app_field(app, code) : NULL;
         if (f && indexable(f))

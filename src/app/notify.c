@@ -76,11 +76,11 @@ int ts_app_notify_general_put(struct ts_ctx *cx, struct ts_preview *p, const jso
         return -1;
     }
     const json_t *to_commenter = json_object_get(in, "notifyToCommenter");
-    bool commenters = to_commenter ? flag(to_commenter)
-                                   : json_is_true(json_object_get(old, "notifyToCommenter"));
-    json_object_set_new(p->def, "notifyGeneral",
-                        json_pack("{s:o, s:b}", "notifications", out, "notifyToCommenter",
-                                  commenters));
+    bool commenters =
+        to_commenter ? flag(to_commenter) : json_is_true(json_object_get(old, "notifyToCommenter"));
+    json_object_set_new(
+        p->def, "notifyGeneral",
+        json_pack("{s:o, s:b}", "notifications", out, "notifyToCommenter", commenters));
     return 0;
 }
 
@@ -211,8 +211,8 @@ int ts_app_notify_reminder_put(struct ts_ctx *cx, struct ts_preview *p, const js
         json_decref(out);
         return -1;
     }
-    json_object_set_new(p->def, "notifyReminder",
-                        json_pack("{s:o, s:s}", "notifications", out, "timezone",
-                                  tz ? tz : "Asia/Tokyo"));
+    json_object_set_new(
+        p->def, "notifyReminder",
+        json_pack("{s:o, s:s}", "notifications", out, "timezone", tz ? tz : "Asia/Tokyo"));
     return 0;
 }

@@ -226,10 +226,10 @@ static struct ts_qnode *holds_caller(struct ts_ctx *cx, const struct ts_app *app
 {
     const json_t *entity = json_object_get(e, "entity");
     const char *code = json_string_value(json_object_get(entity, "code"));
-    const struct ts_field *f = ts_str_eq(json_string_value(json_object_get(entity, "type")),
-                                         "CREATOR")
-                                   ? app->creator
-                                   : code ? ts_app_field(app, code) : NULL;
+    const struct ts_field *f =
+        ts_str_eq(json_string_value(json_object_get(entity, "type")), "CREATOR") ? app->creator
+        : code ? ts_app_field(app, code)
+               : NULL;
     if (!f || f->table)
         return NULL;
     const char *const *codes = &cx->user->code;
@@ -241,8 +241,7 @@ static struct ts_qnode *holds_caller(struct ts_ctx *cx, const struct ts_app *app
         bool subs = json_is_true(json_object_get(e, "includeSubs"));
         codes = f->type == TS_F_GROUP_SELECT ? b->groups : subs ? b->above : b->orgs;
         n = f->type == TS_F_GROUP_SELECT ? b->n_groups : subs ? b->n_above : b->n_orgs;
-    } else if (f->type != TS_F_USER_SELECT && f->type != TS_F_CREATOR &&
-               f->type != TS_F_MODIFIER) {
+    } else if (f->type != TS_F_USER_SELECT && f->type != TS_F_CREATOR && f->type != TS_F_MODIFIER) {
         return NULL;
     }
     if (n == 0)
@@ -416,7 +415,8 @@ int ts_acl_user_may_view(struct ts_ctx *cx, const struct ts_app *app, const stru
             rc = -1;
         } else if (rights) {
             struct ts_qplan plan = {.where = and_of(cx, ts_query_id_is(cx, app, id), rights),
-                                    .limit = 1, .has_limit = true};
+                                    .limit = 1,
+                                    .has_limit = true};
             int64_t n = ts_store_records_count(cx, app, &plan);
             rc = n < 0 ? -1 : n > 0;
         }

@@ -111,8 +111,8 @@ struct ts_record;
 void ts_people_add(struct ts_ctx *cx, struct ts_people *p, const char *code);
 bool ts_people_has(const struct ts_people *p, const char *code);
 int ts_people_add_entities(struct ts_ctx *cx, const struct ts_app *app,
-                           const struct ts_record *r /* NULL: no record */,
-                           const json_t *entities, struct ts_people *p);
+                           const struct ts_record *r /* NULL: no record */, const json_t *entities,
+                           struct ts_people *p);
 
 /* For APIs kintone does not open to API tokens (preview/app.json, apps.json). */
 int ts_auth_require_user(struct ts_ctx *cx);

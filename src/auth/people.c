@@ -90,8 +90,8 @@ static int named(struct ts_ctx *cx, bool org, const char *code, bool subs, struc
                : ts_store_entity_users(cx, TS_GROUP, x->id, member, p);
 }
 
-int ts_people_add_entities(struct ts_ctx *cx, const struct ts_app *app,
-                           const struct ts_record *r, const json_t *entities, struct ts_people *p)
+int ts_people_add_entities(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r,
+                           const json_t *entities, struct ts_people *p)
 {
     size_t i;
     const json_t *e;

@@ -250,8 +250,8 @@ static void *waker(void *arg)
         bool anyone = waiters != NULL;
         pthread_mutex_unlock(&waiters_lock);
         struct woken users = {.n = 0};
-        int64_t newest = ts_store_notes_since(&cx, seen, anyone && seen >= 0 ? add_woken : NULL,
-                                              &users);
+        int64_t newest =
+            ts_store_notes_since(&cx, seen, anyone && seen >= 0 ? add_woken : NULL, &users);
         if (newest >= 0)
             seen = newest;
         if (anyone)

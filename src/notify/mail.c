@@ -23,8 +23,8 @@
 
 int ts_mail_settings(struct ts_ctx *cx, struct ts_mail_settings *out)
 {
-    *out = (struct ts_mail_settings){.from = "tsumiki@localhost",
-                                     .base_url = "http://localhost:8080"};
+    *out =
+        (struct ts_mail_settings){.from = "tsumiki@localhost", .base_url = "http://localhost:8080"};
     const char *text = ts_store_system_get(cx, "mail");
     if (!text)
         return cx->err.code ? -1 : 0;
@@ -82,9 +82,10 @@ static void compose(struct ts_buf *b, const struct ts_mail_settings *ms, const s
     ts_buf_printf(b, "Date: %s\r\nFrom: Tsumiki <%s>\r\nTo: <%s>\r\nSubject: =?UTF-8?B?", date,
                   ms->from, m->to);
     base64(b, m->subject, strlen(m->subject));
-    ts_buf_printf(b, "?=\r\nMessage-ID: <tsumiki.%lld.%lld@%s>\r\nMIME-Version: 1.0\r\n"
-                     "Content-Type: text/plain; charset=UTF-8\r\n"
-                     "Content-Transfer-Encoding: base64\r\n\r\n",
+    ts_buf_printf(b,
+                  "?=\r\nMessage-ID: <tsumiki.%lld.%lld@%s>\r\nMIME-Version: 1.0\r\n"
+                  "Content-Type: text/plain; charset=UTF-8\r\n"
+                  "Content-Transfer-Encoding: base64\r\n\r\n",
                   (long long)m->id, (long long)now, strchr(ms->from, '@') + 1);
     struct ts_buf enc;
     ts_buf_init(&enc);
@@ -125,8 +126,7 @@ static const char *send_one(struct ts_ctx *cx, const struct ts_mail_settings *ms
     }
     char errbuf[CURL_ERROR_SIZE] = "";
     struct reader rd = {msg.p, msg.len};
-    struct curl_slist *rcpt =
-        curl_slist_append(NULL, ts_arena_printf(cx->arena, "<%s>", m->to));
+    struct curl_slist *rcpt = curl_slist_append(NULL, ts_arena_printf(cx->arena, "<%s>", m->to));
     curl_easy_setopt(c, CURLOPT_URL, ms->url);
     curl_easy_setopt(c, CURLOPT_MAIL_FROM, ts_arena_printf(cx->arena, "<%s>", ms->from));
     curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);

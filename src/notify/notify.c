@@ -20,12 +20,16 @@ static const struct {
     {"COMMENT", "%s commented on a record.", "%sさんがレコードにコメントしました。"},
     {"MENTION", "%s mentioned you in a comment.", "%sさんがコメントであなたを指名しました。"},
     {"STATUS", "%s changed a record's status.", "%sさんがレコードのステータスを変更しました。"},
-    {"ASSIGNED", "%s made you an assignee of a record.", "%sさんの操作で、あなたがレコードの作業者になりました。"},
-    {"RECORD", "A record meets a notification condition.", "通知の条件を満たすレコードがあります。"},
+    {"ASSIGNED", "%s made you an assignee of a record.",
+     "%sさんの操作で、あなたがレコードの作業者になりました。"},
+    {"RECORD", "A record meets a notification condition.",
+     "通知の条件を満たすレコードがあります。"},
     {"REMINDER", "Reminder.", "リマインダーです。"},
-    {"CIRCULAR", "%s sent you a circular to confirm.", "%sさんから回覧が届きました。確認してください。"},
+    {"CIRCULAR", "%s sent you a circular to confirm.",
+     "%sさんから回覧が届きました。確認してください。"},
     {"REMIND", "%s asks you to confirm a circular.", "%sさんが回覧の確認をお願いしています。"},
-    {"IMPORTED", "%s imported records from a file.", "%sさんがファイルからレコードを読み込みました。"},
+    {"IMPORTED", "%s imported records from a file.",
+     "%sさんがファイルからレコードを読み込みました。"},
 };
 
 static const char *headline(struct ts_ctx *cx, const char *kind, bool ja, const char *actor)
@@ -57,14 +61,13 @@ static int mail(struct ts_ctx *cx, const struct ts_mail_settings *ms, const stru
     const char *actor = cx->user ? cx->user->name : "Tsumiki";
     const char *subject = n->app ? ts_arena_printf(cx->arena, "[%s] %s", n->app->name, title)
                                  : ts_arena_printf(cx->arena, "[Tsumiki] %s", title);
-    const char *link =
-        n->app && n->r ? ts_arena_printf(cx->arena, "%s/#/apps/%lld/records/%lld", ms->base_url,
-                                         (long long)n->app->id, (long long)n->r->id)
-                       : ms->base_url;
-    const char *body = ts_arena_printf(cx->arena, "%s\n\n%s\n%s%s\n%s\n",
-                                       headline(cx, n->kind, ja, actor), title,
-                                       n->body && *n->body ? "\n" : "", n->body ? n->body : "",
-                                       link);
+    const char *link = n->app && n->r
+                           ? ts_arena_printf(cx->arena, "%s/#/apps/%lld/records/%lld", ms->base_url,
+                                             (long long)n->app->id, (long long)n->r->id)
+                           : ms->base_url;
+    const char *body =
+        ts_arena_printf(cx->arena, "%s\n\n%s\n%s%s\n%s\n", headline(cx, n->kind, ja, actor), title,
+                        n->body && *n->body ? "\n" : "", n->body ? n->body : "", link);
     return ts_mail_queue(cx, u->email, subject, body);
 }
 
@@ -75,10 +78,9 @@ int ts_notify_people(struct ts_ctx *cx, const struct ts_notice *n, const struct 
     struct ts_mail_settings ms;
     if (ts_mail_settings(cx, &ms) < 0)
         return -1;
-    const char *title =
-        n->title && *n->title ? n->title
-        : n->app && n->r      ? ts_notify_record_title(cx, n->app, n->r)
-                              : "";
+    const char *title = n->title && *n->title ? n->title
+                        : n->app && n->r      ? ts_notify_record_title(cx, n->app, n->r)
+                                              : "";
     for (int i = 0; i < to->n; i++) {
         if (!n->to_actor && cx->user && ts_str_eq(to->codes[i], cx->user->code))
             continue;
@@ -116,8 +118,8 @@ int ts_notify_people(struct ts_ctx *cx, const struct ts_notice *n, const struct 
 static int general(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r,
                    const char *flag, struct ts_people *to)
 {
-    const json_t *rules = json_object_get(json_object_get(app->def, "notifyGeneral"),
-                                          "notifications");
+    const json_t *rules =
+        json_object_get(json_object_get(app->def, "notifyGeneral"), "notifications");
     size_t i;
     const json_t *rule;
     json_array_foreach (rules, i, rule) {
@@ -156,8 +158,8 @@ static int meets(struct ts_ctx *cx, const struct ts_app *app, const struct ts_re
 /* The per-record rules record r now meets. */
 static int per_record(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r)
 {
-    const json_t *rules = json_object_get(json_object_get(app->def, "notifyPerRecord"),
-                                          "notifications");
+    const json_t *rules =
+        json_object_get(json_object_get(app->def, "notifyPerRecord"), "notifications");
     size_t i;
     const json_t *rule;
     json_array_foreach (rules, i, rule) {
@@ -167,7 +169,9 @@ static int per_record(struct ts_ctx *cx, const struct ts_app *app, const struct 
         if (!m)
             continue;
         struct ts_people who = {0};
-        struct ts_notice pr = {.kind = "RECORD", .app = app, .r = r,
+        struct ts_notice pr = {.kind = "RECORD",
+                               .app = app,
+                               .r = r,
                                .title = json_string_value(json_object_get(rule, "title"))};
         if (ts_people_add_entities(cx, app, r, json_object_get(rule, "targets"), &who) < 0 ||
             ts_notify_people(cx, &pr, &who) < 0)
@@ -210,8 +214,8 @@ int ts_notify_comment(struct ts_ctx *cx, const struct ts_app *app, const struct 
     struct ts_people to = {0};
     if (general(cx, app, r, "commentAdded", &to) < 0)
         return -1;
-    if (json_is_true(json_object_get(json_object_get(app->def, "notifyGeneral"),
-                                     "notifyToCommenter")) &&
+    if (json_is_true(
+            json_object_get(json_object_get(app->def, "notifyGeneral"), "notifyToCommenter")) &&
         ts_store_comment_each(cx, app->id, r->id, true, 0, 1000, commenter, &to) < 0)
         return -1;
     struct ts_people rest = {0};
@@ -264,7 +268,8 @@ int ts_notify_expire(struct ts_ctx *cx)
     const int64_t day = 86400;
     if (ts_db_begin(cx, true) < 0)
         return -1;
-    if (ts_store_notes_expire(cx, cx->now - 90 * day, cx->now - 365 * day, cx->now - 30 * day) < 0) {
+    if (ts_store_notes_expire(cx, cx->now - 90 * day, cx->now - 365 * day, cx->now - 30 * day) <
+        0) {
         ts_db_rollback(cx);
         return -1;
     }

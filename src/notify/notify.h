@@ -19,12 +19,12 @@
 #include <jansson.h>
 
 struct ts_notice {
-    const char *kind;           /* see struct ts_note */
-    const struct ts_app *app;   /* NULL: not about a record */
-    const struct ts_record *r;  /* the record (those who may not view it are not told) */
-    const char *title;          /* NULL: the record's title */
+    const char *kind;          /* see struct ts_note */
+    const struct ts_app *app;  /* NULL: not about a record */
+    const struct ts_record *r; /* the record (those who may not view it are not told) */
+    const char *title;         /* NULL: the record's title */
     const char *body;
-    bool to_actor;              /* tell the caller too (reminders have no actor) */
+    bool to_actor; /* tell the caller too (reminders have no actor) */
 };
 
 /* Tell people: a notice each, and e-mail to those with an address. */
@@ -59,9 +59,9 @@ const char *ts_notify_record_title(struct ts_ctx *cx, const struct ts_app *app,
 /* The installation's mail settings (system key "mail"). */
 struct ts_mail_settings {
     bool enabled;
-    const char *url;      /* smtp://host:port */
-    const char *from;     /* the sender's address */
-    const char *base_url; /* where links in messages point */
+    const char *url;             /* smtp://host:port */
+    const char *from;            /* the sender's address */
+    const char *base_url;        /* where links in messages point */
     const char *user, *password; /* SMTP AUTH, NULL: none */
 };
 int ts_mail_settings(struct ts_ctx *cx, struct ts_mail_settings *out);

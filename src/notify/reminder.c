@@ -18,8 +18,8 @@
 #include "query/query.h"
 #include "store/store.h"
 
-#define CATCH_UP  (7 * 86400)
-#define PER_RULE  1000
+#define CATCH_UP (7 * 86400)
+#define PER_RULE 1000
 
 struct rule_run {
     const struct ts_app *app;
@@ -67,8 +67,8 @@ static const char *window(struct ts_ctx *cx, const struct ts_app *app, const jso
     if (!time) {
         ts_parse_i64(json_string_value(json_object_get(timing, "hoursLater")), &hours);
         int64_t off = days * 86400 + hours * 3600;
-        return ts_arena_printf(cx->arena, "%s > \"%s\" and %s <= \"%s\"", code,
-                               iso(cx, from - off), code, iso(cx, to - off));
+        return ts_arena_printf(cx->arena, "%s > \"%s\" and %s <= \"%s\"", code, iso(cx, from - off),
+                               code, iso(cx, to - off));
     }
     /* a time of day: each local day whose moment falls in the window */
     int hh = 0, mm = 0;
@@ -102,8 +102,8 @@ static const char *window(struct ts_ctx *cx, const struct ts_app *app, const jso
     return cond;
 }
 
-static int run_rule(struct ts_ctx *cx, const struct ts_app *app, const json_t *rule,
-                    const char *tz, int64_t from, int64_t to)
+static int run_rule(struct ts_ctx *cx, const struct ts_app *app, const json_t *rule, const char *tz,
+                    int64_t from, int64_t to)
 {
     const char *cond = window(cx, app, json_object_get(rule, "timing"), tz, from, to);
     if (!cond)

@@ -325,8 +325,7 @@ int ts_store_circulars_each(struct ts_ctx *cx, int64_t app_id, int64_t rec_id, t
 /* Circulars a user has not confirmed yet, newest first. */
 int ts_store_circulars_pending(struct ts_ctx *cx, const char *user, int64_t limit,
                                ts_circular_fn *fn, void *arg);
-typedef int ts_circular_person_fn(struct ts_ctx *cx, const struct ts_circular_person *p,
-                                  void *arg);
+typedef int ts_circular_person_fn(struct ts_ctx *cx, const struct ts_circular_person *p, void *arg);
 int ts_store_circular_people(struct ts_ctx *cx, int64_t id, ts_circular_person_fn *fn, void *arg);
 /* Confirm for user: 1 done, 0 when user is not a recipient, -1 on failure.
  * Confirming again keeps the first time and takes the newer comment. */

@@ -40,8 +40,8 @@ static void precedence_and_operators(void **state)
         {"2*-3", "-6"},
         {"10-4-3", "3"},
         {"2^-1", "0.5"},
-        {"2^2.9", "4"}, /* the exponent is floored */
-        {"2^101", ""},  /* beyond ±100 */
+        {"2^2.9", "4"},   /* the exponent is floored */
+        {"2^101", ""},    /* beyond ±100 */
         {"72^72^72", ""}, /* more than a thousand digits */
         {"(10^100)^10", ""},
         {"0^-1", ""},

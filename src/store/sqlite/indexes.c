@@ -255,8 +255,8 @@ int ts_store__fts_index_pending(struct ts_ctx *cx)
                       /* searches see new matches: totals remembered before are stale */
                       "INSERT INTO counters(name,value) VALUES('data.%lld',1)"
                       " ON CONFLICT(name) DO UPDATE SET value=value+1; COMMIT;",
-                      app, FTS_BATCH, app, app, cols.p ? cols.p : "", rcols.p ? rcols.p : "",
-                      app, app, app);
+                      app, FTS_BATCH, app, app, cols.p ? cols.p : "", rcols.p ? rcols.p : "", app,
+                      app, app);
         int rc = SQLITE_OK;
         for (int done = 0; cols.len && done < queued; done += FTS_BATCH) {
             if (done) { /* let a waiting writer in between batches */

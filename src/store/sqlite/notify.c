@@ -124,7 +124,8 @@ int64_t ts_store_notes_since(struct ts_ctx *cx, int64_t after, ts_user_news_fn *
 int64_t ts_store_notes_expire(struct ts_ctx *cx, int64_t read_before, int64_t all_before,
                               int64_t mail_before)
 {
-    sqlite3_stmt *st = db_prep(cx, "DELETE FROM notifications WHERE at < ? AND (read = 1 OR at < ?)");
+    sqlite3_stmt *st =
+        db_prep(cx, "DELETE FROM notifications WHERE at < ? AND (read = 1 OR at < ?)");
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, read_before);
@@ -279,8 +280,7 @@ static struct ts_circular *circular_row(struct ts_ctx *cx, sqlite3_stmt *st)
     return c;
 }
 
-int ts_store_circular_add(struct ts_ctx *cx, struct ts_circular *c, const char *const *users,
-                          int n)
+int ts_store_circular_add(struct ts_ctx *cx, struct ts_circular *c, const char *const *users, int n)
 {
     sqlite3_stmt *st = db_prep(cx, "INSERT INTO circulars(app_id, rec_id, sender, message, at)"
                                    " VALUES(?,?,?,?,?)");
