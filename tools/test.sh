@@ -1,6 +1,6 @@
 #!/bin/sh
 # tools/test.sh - every test, as `make test` runs it:
-#   1. unit tests (cmocka)            3. browser tests (chromium)      5. libFuzzer, FUZZ_SECONDS each
+#   1. unit tests (cmocka)            3. browser tests (chromium)      5. libFuzzer, FUZZ_SECONDS each,
 #   2. API tests (official client     4. fuzz corpora replayed         6. ASan+UBSan build:
 #      and CLI, node:test)                                                unit and API tests again
 # Ends with one line "N passed, N failed"; exits non-zero if anything failed.
@@ -39,7 +39,7 @@ step "api" make -s api
 step "ui" sh -c 'make -s all && tools/run-ui.sh'
 step "fuzz corpus replay" replay O=build/default
 if command -v clang >/dev/null 2>&1; then
-    step "libFuzzer (${FUZZ_SECONDS:-20}s per target)" make -s fuzz
+    step "libFuzzer (${FUZZ_SECONDS:-20}s per target)" env FUZZ_SEED="${FUZZ_SEED:-1}" make -s fuzz
 fi
 step "unit under ASan+UBSan" make -s SAN=address,undefined O=build/asan unit
 step "api under ASan+UBSan" sh -c 'make -s SAN=address,undefined O=build/asan all >/dev/null && TSUMIKI_BIN=build/asan/tsumiki tools/run-api.sh'
