@@ -8,6 +8,8 @@
  */
 #include "base/common.h"
 #include "api/api.h"
+#include "app/app.h"
+#include "auth/auth.h"
 #include "files/files.h"
 #include "store/store.h"
 
@@ -75,7 +77,26 @@ static const char *disposition(struct ts_ctx *cx, const char *name)
     return out;
 }
 
-/* The attachment a download key names, if the caller may see its app. */
+/* May the caller see the record and field that hold attachment f? Files taken
+ * before the holder was kept (rec_id 0) follow the app's rights alone. */
+static int may_see_holder(struct ts_ctx *cx, const struct ts_file_row *f)
+{
+    const struct ts_app *app = ts_app_get(cx, f->app_id);
+    if (!app || f->rec_id <= 0)
+        return app ? 0 : -1;
+    if (ts_api_record_allowed(cx, app, f->rec_id, TS_RR_VIEW) < 0)
+        return -1;
+    const char *access = ts_acl_fields(cx, app);
+    if (cx->err.code)
+        return -1;
+    for (int i = 0; access && i < app->n_fields; i++)
+        if (app->fields[i].fid == f->fid && access[i] == TS_FIELD_NONE)
+            return ts_fail(cx, TS_E_NO_PERMISSION, "field access rights");
+    return 0;
+}
+
+/* The attachment a download key names, if the caller may see it where it is
+ * kept: the app, the record and the field. */
 static struct ts_file_row *attachment(struct ts_ctx *cx, struct ts_api_req *rq)
 {
     const char *key = ts_param_str(rq->params, "fileKey");
@@ -89,7 +110,8 @@ static struct ts_file_row *attachment(struct ts_ctx *cx, struct ts_api_req *rq)
             ts_fail_arg(cx, TS_E_FILE_NOT_FOUND, key);
         return NULL;
     }
-    return ts_auth_require_app(cx, f->app_id, TS_PERM_VIEW) < 0 ? NULL : f;
+    return ts_auth_require_app(cx, f->app_id, TS_PERM_VIEW) < 0 || may_see_holder(cx, f) < 0 ? NULL
+                                                                                             : f;
 }
 
 int ts_api_file_download(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)

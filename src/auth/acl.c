@@ -400,6 +400,19 @@ struct ts_query_env ts_auth_query_env(struct ts_ctx *cx)
     return env;
 }
 
+const char *ts_acl_user_fields(struct ts_ctx *cx, const struct ts_app *app,
+                               const struct ts_user *user)
+{
+    const struct ts_user *caller = cx->user;
+    void *caller_belongs = cx->memberships;
+    cx->user = user;
+    cx->memberships = NULL;
+    const char *access = ts_acl_fields(cx, app);
+    cx->user = caller;
+    cx->memberships = caller_belongs;
+    return access;
+}
+
 int ts_acl_user_may_view(struct ts_ctx *cx, const struct ts_app *app, const struct ts_user *user,
                          int64_t id)
 {

@@ -99,6 +99,11 @@ struct ts_query_env ts_auth_query_env(struct ts_ctx *cx);
 int ts_acl_user_may_view(struct ts_ctx *cx, const struct ts_app *app, const struct ts_user *user,
                          int64_t id);
 
+/* ts_acl_fields as user would have them (NULL: every field; or on failure,
+ * with cx->err set). */
+const char *ts_acl_user_fields(struct ts_ctx *cx, const struct ts_app *app,
+                               const struct ts_user *user);
+
 /* People an entity list names (auth/people.c): users, the members of groups
  * and departments (includeSubs: with those below), "everyone", the record's
  * creator (CREATOR) and whom its user, department or group fields hold

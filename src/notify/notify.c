@@ -43,11 +43,12 @@ static const char *headline(struct ts_ctx *cx, const char *kind, bool ja, const 
 }
 
 const char *ts_notify_record_title(struct ts_ctx *cx, const struct ts_app *app,
-                                   const struct ts_record *r)
+                                   const struct ts_record *r, const char *access)
 {
     for (int i = 0; i < app->n_fields; i++) {
         const struct ts_field *f = &app->fields[i];
-        if (f->type == TS_F_SINGLE_LINE_TEXT && !f->table && r->vals[i].s && *r->vals[i].s)
+        if (f->type == TS_F_SINGLE_LINE_TEXT && !f->table && r->vals[i].s && *r->vals[i].s &&
+            (!access || access[i] != TS_FIELD_NONE))
             return r->vals[i].s;
     }
     return ts_arena_printf(cx->arena, "#%lld", (long long)r->id);
@@ -78,9 +79,7 @@ int ts_notify_people(struct ts_ctx *cx, const struct ts_notice *n, const struct 
     struct ts_mail_settings ms;
     if (ts_mail_settings(cx, &ms) < 0)
         return -1;
-    const char *title = n->title && *n->title ? n->title
-                        : n->app && n->r      ? ts_notify_record_title(cx, n->app, n->r)
-                                              : "";
+    bool own_title = n->title && *n->title;
     for (int i = 0; i < to->n; i++) {
         if (!n->to_actor && cx->user && ts_str_eq(to->codes[i], cx->user->code))
             continue;
@@ -95,6 +94,14 @@ int ts_notify_people(struct ts_ctx *cx, const struct ts_notice *n, const struct 
                 return -1;
             if (!may)
                 continue;
+        }
+        /* the record's title as this reader may see it */
+        const char *title = own_title ? n->title : "";
+        if (!own_title && n->app && n->r) {
+            const char *access = ts_acl_user_fields(cx, n->app, u);
+            if (cx->err.code)
+                return -1;
+            title = ts_notify_record_title(cx, n->app, n->r, access);
         }
         struct ts_note note = {
             .at = cx->now,

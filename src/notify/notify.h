@@ -52,9 +52,10 @@ int ts_notify_expire(struct ts_ctx *cx);
 /* Send the reminders whose moment came since the last call (background). */
 int ts_notify_reminders(struct ts_ctx *cx);
 
-/* The record's title as notices show it: its first text field, or "#id". */
+/* The record's title as notices show it: its first text field the reader may
+ * see (access: ts_acl_fields, NULL for all), or "#id". */
 const char *ts_notify_record_title(struct ts_ctx *cx, const struct ts_app *app,
-                                   const struct ts_record *r);
+                                   const struct ts_record *r, const char *access);
 
 /* The installation's mail settings (system key "mail"). */
 struct ts_mail_settings {

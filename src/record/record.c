@@ -621,6 +621,26 @@ static int attach_files(struct ts_ctx *cx, const struct ts_app *app, const struc
     return 0;
 }
 
+/* Note which record and field hold the download keys among the values written
+ * (a table's rows included): a download then follows their rights. */
+static int hold_files(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r)
+{
+    for (int i = 0; i < app->n_fields; i++) {
+        const struct ts_field *f = &app->fields[i];
+        const struct ts_value *v = &r->vals[ts_app_field_index(app, f->table ? f->table : f)];
+        if (f->type != TS_F_FILE || !v->set)
+            continue;
+        int n_rows = f->table ? v->n : 1;
+        for (int k = 0; k < n_rows; k++) {
+            const struct ts_value *fv = f->table ? &v->rows[k].vals[i] : v;
+            for (int j = 0; j < fv->n; j++)
+                if (ts_store_file_held(cx, fv->files[j].key, r->id, f->fid) < 0)
+                    return -1;
+        }
+    }
+    return 0;
+}
+
 /* ---------------------------------------------------------------- lookups */
 
 /* The app a lookup copies from (its id was settled at deploy), and its key field. */
@@ -1106,7 +1126,7 @@ int ts_record_add(struct ts_ctx *cx, const struct ts_app *app, const json_t *rec
         start_status(cx, app, r);
     ts_formula_compute(cx, app, r->vals, r);
     validate(cx, app, r, r, 0, prefix);
-    if (cx->err.code || ts_store_record_insert(cx, app, r) < 0)
+    if (cx->err.code || ts_store_record_insert(cx, app, r) < 0 || hold_files(cx, app, r) < 0)
         return -1;
     *id = r->id;
     if (write_history(cx, app, NULL, r, 1, "ADD") < 0)
@@ -1148,7 +1168,7 @@ static int apply_update(struct ts_ctx *cx, const struct ts_app *app, const struc
     validate(cx, app, merged, changes, old->id, prefix);
     if (cx->err.code)
         return -1;
-    if (ts_store_record_update(cx, app, changes) < 0)
+    if (ts_store_record_update(cx, app, changes) < 0 || hold_files(cx, app, changes) < 0)
         return -1;
     merged->revision = changes->revision;
     if (write_history(cx, app, old, merged, changes->revision, action) < 0)
@@ -1233,6 +1253,7 @@ int ts_record_delete(struct ts_ctx *cx, const struct ts_app *app, int64_t id, in
 
 struct restore {
     const struct ts_app *app;
+    const char *access; /* field rights: only fields the caller may write go back */
     int64_t target;
     struct ts_record *state; /* values set where history says they were different */
     bool found;
@@ -1306,7 +1327,8 @@ static int restore_step(struct ts_ctx *cx, const struct ts_history_row *h, void 
     json_t *pair;
     json_object_foreach (changes, fid, pair) {
         const struct ts_field *f = field_by_fid(rs->app, (int)strtol(fid, NULL, 10));
-        if (f)
+        if (f && (!rs->access || ts_field_kind(f) == TS_K_SYS ||
+                  rs->access[ts_app_field_index(rs->app, f)] == TS_FIELD_WRITE))
             from_history(cx, rs->app, f, json_array_get(pair, 0),
                          &rs->state->vals[ts_app_field_index(rs->app, f)]);
     }
@@ -1320,7 +1342,12 @@ int ts_record_restore(struct ts_ctx *cx, const struct ts_app *app, int64_t id, i
     struct ts_record *old = ts_record_load(cx, app, id);
     if (!old)
         return -1;
-    struct restore rs = {.app = app, .target = revision, .state = new_record(cx, app)};
+    struct restore rs = {.app = app,
+                         .access = ts_acl_fields(cx, app),
+                         .target = revision,
+                         .state = new_record(cx, app)};
+    if (cx->err.code)
+        return -1;
     if (ts_store_history_each(cx, app->id, id, restore_step, &rs) < 0)
         return -1;
     if (!rs.found || revision >= old->revision) {
@@ -1593,6 +1620,7 @@ void ts_record_write_csv(struct ts_ctx *cx, struct ts_buf *b, const struct ts_ap
 struct hist_writer {
     struct ts_jw *w;
     const struct ts_app *app;
+    const char *access; /* field rights: changes to fields the caller may not see are left out */
     int n;
 };
 
@@ -1616,6 +1644,9 @@ static int history_row(struct ts_ctx *cx, const struct ts_history_row *h, void *
     json_t *pair;
     json_object_foreach (changes, fid, pair) {
         const struct ts_field *f = field_by_fid(hw->app, (int)strtol(fid, NULL, 10));
+        if (f && hw->access && ts_field_kind(f) != TS_K_SYS &&
+            hw->access[ts_app_field_index(hw->app, f)] == TS_FIELD_NONE)
+            continue;
         ts_jw_obj(w);
         ts_jw_kstr(w, "code", f ? f->code : NULL); /* null: the field was deleted since */
         ts_jw_kstr(w, "label", f ? f->label : NULL);
@@ -1646,7 +1677,9 @@ static int history_row(struct ts_ctx *cx, const struct ts_history_row *h, void *
 int ts_record_write_history(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *app,
                             int64_t id)
 {
-    struct hist_writer hw = {w, app, 0};
+    struct hist_writer hw = {w, app, ts_acl_fields(cx, app), 0};
+    if (cx->err.code)
+        return -1;
     ts_jw_key(w, "history");
     ts_jw_arr(w);
     int rc = ts_store_history_each(cx, app->id, id, history_row, &hw);

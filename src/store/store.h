@@ -225,12 +225,16 @@ int64_t *ts_store_records_ids(struct ts_ctx *cx, const struct ts_app *app,
 struct ts_file_row {
     const char *key, *hash, *name, *type;
     int64_t size, created, app_id;
-    bool attached; /* false: an upload key no record has taken yet */
+    bool attached;  /* false: an upload key no record has taken yet */
+    int64_t rec_id; /* the record holding it, 0 if not known (taken before this was kept) */
+    int fid;        /* and its field */
 };
 int ts_store_file_add(struct ts_ctx *cx, const struct ts_file_row *f);
 /* NULL (cx->err unset) when no file has that key. */
 struct ts_file_row *ts_store_file_get(struct ts_ctx *cx, const char *key);
 int ts_store_file_delete(struct ts_ctx *cx, const char *key);
+/* Note that record rec_id's field fid holds the download key (if not yet known). */
+int ts_store_file_held(struct ts_ctx *cx, const char *key, int64_t rec_id, int fid);
 /* Delete upload keys created before `before` that no record took; then call fn
  * for each hash no key refers to any more (the caller removes those bytes). */
 typedef void ts_hash_fn(const char *hash, void *arg);

@@ -209,3 +209,62 @@ test("Rel.Field conditions look into the related app under the caller's rights t
   assert.equal(await codes("del", 'consults.kind like "公開"'), "GAIA_IQ11");
   assert.equal(await codes("view", 'consults.kind like "公開"'), "F1");
 });
+
+test("what a field right hides stays hidden in history, restore, attachments and notices", async () => {
+  const GRADE = "評価S-機密";
+  const a = await makeApp(admin, "人事評価", {
+    grade: { type: "SINGLE_LINE_TEXT", code: "grade", label: "評価" },
+    name: { type: "SINGLE_LINE_TEXT", code: "name", label: "氏名" },
+    doc: { type: "FILE", code: "doc", label: "評価資料" },
+    pub: { type: "FILE", code: "pub", label: "公開資料" },
+  });
+  const upload = async (name) => (await admin.file.uploadFile({ file: { name, data: SECRET } })).fileKey;
+  const mine = (await admin.record.addRecord({ app: a, record: {
+    grade: { value: GRADE }, name: { value: "山田" },
+    doc: { value: [{ fileKey: await upload("評価.txt") }] }, pub: { value: [{ fileKey: await upload("公開.txt") }] },
+  } })).id;
+  const other = (await admin.record.addRecord({ app: a, record: { name: { value: "他の人" }, pub: { value: [{ fileKey: await upload("他.txt") }] } } })).id;
+  // view: no grade, no evaluation papers, not the other person's record; edit: may read the grade, not change it
+  await admin.app.updateFieldAcl({ app: a, rights: [
+    { code: "grade", entities: [{ entity: { type: "USER", code: "view" }, accessibility: "NONE" }, { entity: { type: "USER", code: "edit" }, accessibility: "READ" }, { entity: { type: "GROUP", code: "everyone" }, accessibility: "WRITE" }] },
+    { code: "doc", entities: [{ entity: { type: "USER", code: "view" }, accessibility: "NONE" }, { entity: { type: "GROUP", code: "everyone" }, accessibility: "WRITE" }] },
+  ] });
+  await admin.app.updateRecordAcl({ app: a, rights: [{ filterCond: `name = "他の人"`, entities: [{ entity: { type: "USER", code: "view" }, viewable: false }, { entity: { type: "GROUP", code: "everyone" }, viewable: true }] }] });
+  await admin.app.updateGeneralNotifications({ app: a, notifications: [{ entity: { type: "USER", code: "view" }, recordEdited: true }] });
+  await admin.app.deployApp({ apps: [{ app: a }] });
+  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [a] })).apps[0].status !== "SUCCESS"; i++)
+    await new Promise((r) => setTimeout(r, 50));
+  await admin.record.updateRecord({ app: a, id: mine, record: { grade: { value: `${GRADE}+` }, name: { value: "山田 太郎" } } });
+
+  // history: the grade's and the papers' changes are left out for view, kept for the administrator
+  const seen = await call("view", "GET", "/k/v1/record/history.json", { query: `app=${a}&id=${mine}` });
+  assert.equal(seen.status, 200, seen.text);
+  assert.ok(!seen.text.includes(GRADE) && !seen.text.includes("評価.txt"), seen.text);
+  assert.ok(seen.text.includes("山田 太郎"));
+  assert.ok((await call("Administrator", "GET", "/k/v1/record/history.json", { query: `app=${a}&id=${mine}` })).text.includes(GRADE));
+
+  // the notice of the edit is titled by a field view may see, not the grade
+  const notes = await call("view", "GET", "/api/notifications");
+  assert.ok(notes.text.includes("山田 太郎"), notes.text);
+  assert.ok(!notes.text.includes(GRADE), notes.text);
+
+  // restoring the first revision brings back what edit may write, not the grade it may only read
+  const restored = await call("edit", "POST", "/k/v1/record/history/restore.json", { body: { app: a, id: mine, revision: 1 } });
+  assert.equal(restored.status, 200, restored.text);
+  const now = (await admin.record.getRecord({ app: a, id: mine })).record;
+  assert.equal(now.name.value, "山田");
+  assert.equal(now.grade.value, `${GRADE}+`);
+
+  // attachments follow the record's and the field's rights, not only the app's
+  const keys = (await admin.record.getRecord({ app: a, id: mine })).record;
+  const otherKey = (await admin.record.getRecord({ app: a, id: other })).record.pub.value[0].fileKey;
+  const download = (u, key) => call(u, "GET", "/k/v1/file.json", { query: `fileKey=${key}` });
+  assert.equal((await download("view", keys.pub.value[0].fileKey)).status, 200);
+  for (const key of [keys.doc.value[0].fileKey, otherKey]) {
+    const r = await download("view", key);
+    assert.equal(r.status, 403, r.text);
+    assert.equal(r.json.code, "CB_NO02");
+    assert.ok(!r.text.includes(SECRET));
+    assert.equal((await download("edit", key)).status, 200);
+  }
+});

@@ -44,10 +44,13 @@ static const char *const schema[] = {
     " created INTEGER NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,"
     " PRIMARY KEY(app_id, rec_id, id)) WITHOUT ROWID",
     /* attachments: an upload key (attached=0) until a record takes it, then a
-     * download key (attached=1) per record value; the bytes live in files/ by hash */
+     * download key (attached=1) per record value, with the record and field that
+     * hold it (downloads follow their rights); the bytes live in files/ by hash */
     "CREATE TABLE IF NOT EXISTS files(key TEXT PRIMARY KEY, hash TEXT NOT NULL,"
     " name TEXT NOT NULL, type TEXT NOT NULL, size INTEGER NOT NULL, created INTEGER NOT NULL,"
     " app_id INTEGER NOT NULL DEFAULT 0, attached INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID",
+    "ALTER TABLE files ADD COLUMN rec_id INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE files ADD COLUMN fid INTEGER NOT NULL DEFAULT 0",
     "CREATE INDEX IF NOT EXISTS files_hash ON files(hash)",
     "CREATE INDEX IF NOT EXISTS files_uploads ON files(attached, created)",
     /* settings of the whole installation, by key, as JSON */
@@ -170,11 +173,18 @@ struct ts_db *ts_db_open(const char *path, char *errbuf, size_t errlen)
         return db;
     if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
         goto fail;
-    for (size_t i = 0; i < TS_ARRAY_LEN(schema); i++)
-        if (sqlite3_exec(db->h, schema[i], NULL, NULL, &msg) != SQLITE_OK) {
-            sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-            goto fail;
+    for (size_t i = 0; i < TS_ARRAY_LEN(schema); i++) {
+        if (sqlite3_exec(db->h, schema[i], NULL, NULL, &msg) == SQLITE_OK)
+            continue;
+        /* a column added to an older file: there already after the first time */
+        if (!strncmp(schema[i], "ALTER", 5) && msg && strstr(msg, "duplicate column")) {
+            sqlite3_free(msg);
+            msg = NULL;
+            continue;
         }
+        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+        goto fail;
+    }
     char set[64];
     snprintf(set, sizeof(set), "PRAGMA user_version=%d", (int)want);
     if (sqlite3_exec(db->h, set, NULL, NULL, &msg) != SQLITE_OK) {

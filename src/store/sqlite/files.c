@@ -31,8 +31,9 @@ int ts_store_file_add(struct ts_ctx *cx, const struct ts_file_row *f)
 
 struct ts_file_row *ts_store_file_get(struct ts_ctx *cx, const char *key)
 {
-    sqlite3_stmt *st = db_prep(
-        cx, "SELECT key,hash,name,type,size,created,app_id,attached FROM files WHERE key=?");
+    sqlite3_stmt *st =
+        db_prep(cx, "SELECT key,hash,name,type,size,created,app_id,attached,rec_id,fid FROM files"
+                    " WHERE key=?");
     if (!st)
         return NULL;
     db_bind_text(st, 1, key);
@@ -48,11 +49,27 @@ struct ts_file_row *ts_store_file_get(struct ts_ctx *cx, const char *key)
         f->created = sqlite3_column_int64(st, 5);
         f->app_id = sqlite3_column_int64(st, 6);
         f->attached = sqlite3_column_int(st, 7) != 0;
+        f->rec_id = sqlite3_column_int64(st, 8);
+        f->fid = sqlite3_column_int(st, 9);
     } else if (rc != SQLITE_DONE) {
         db_fail(cx, rc, "file get");
     }
     db_done(st);
     return f;
+}
+
+int ts_store_file_held(struct ts_ctx *cx, const char *key, int64_t rec_id, int fid)
+{
+    sqlite3_stmt *st =
+        db_prep(cx, "UPDATE files SET rec_id=?, fid=? WHERE key=? AND attached=1 AND rec_id=0");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, rec_id);
+    sqlite3_bind_int(st, 2, fid);
+    db_bind_text(st, 3, key);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(cx, rc, "file held");
 }
 
 int ts_store_file_delete(struct ts_ctx *cx, const char *key)
