@@ -97,6 +97,8 @@ int ts_api_import(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     }
     const char *key = ts_param_str(rq->params, "updateKey");
     im.update_key = key && *key ? key : NULL;
+    if (im.update_key && ts_auth_require_app(cx, app_id, TS_PERM_EDIT) < 0)
+        return -1; /* updating records is editing them */
     im.skip_bad = ts_param_bool(rq->params, "skipBad");
     im.preview = ts_param_bool(rq->params, "preview") ? 10 : 0;
     if (!rq->raw) {

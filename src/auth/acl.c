@@ -413,6 +413,19 @@ const char *ts_acl_user_fields(struct ts_ctx *cx, const struct ts_app *app,
     return access;
 }
 
+int ts_acl_may(struct ts_ctx *cx, const struct ts_app *app, int64_t id, enum ts_record_right right)
+{
+    struct ts_qnode *rights = ts_acl_records(cx, app, right);
+    if (cx->err.code)
+        return -1;
+    if (!rights)
+        return 1;
+    struct ts_qplan plan = {
+        .where = and_of(cx, ts_query_id_is(cx, app, id), rights), .limit = 1, .has_limit = true};
+    int64_t n = ts_store_records_count(cx, app, &plan);
+    return n < 0 ? -1 : n > 0;
+}
+
 int ts_acl_user_may_view(struct ts_ctx *cx, const struct ts_app *app, const struct ts_user *user,
                          int64_t id)
 {
@@ -421,21 +434,10 @@ int ts_acl_user_may_view(struct ts_ctx *cx, const struct ts_app *app, const stru
     cx->user = user;
     cx->memberships = NULL;
     int rc = 0;
-    if (ts_acl_app_perms(cx, app->id) & TS_PERM_VIEW) {
-        struct ts_qnode *rights = ts_acl_records(cx, app, TS_RR_VIEW);
-        rc = 1;
-        if (cx->err.code) {
-            rc = -1;
-        } else if (rights) {
-            struct ts_qplan plan = {.where = and_of(cx, ts_query_id_is(cx, app, id), rights),
-                                    .limit = 1,
-                                    .has_limit = true};
-            int64_t n = ts_store_records_count(cx, app, &plan);
-            rc = n < 0 ? -1 : n > 0;
-        }
-    } else if (cx->err.code) {
+    if (ts_acl_app_perms(cx, app->id) & TS_PERM_VIEW)
+        rc = ts_acl_may(cx, app, id, TS_RR_VIEW);
+    else if (cx->err.code)
         rc = -1;
-    }
     cx->user = caller;
     cx->memberships = caller_belongs;
     return rc;

@@ -99,6 +99,10 @@ struct ts_query_env ts_auth_query_env(struct ts_ctx *cx);
 int ts_acl_user_may_view(struct ts_ctx *cx, const struct ts_app *app, const struct ts_user *user,
                          int64_t id);
 
+/* May the caller view (edit, delete) record id of app under the record
+ * rights? The app's own rights are checked before. 1 yes, 0 no, -1 on failure. */
+int ts_acl_may(struct ts_ctx *cx, const struct ts_app *app, int64_t id, enum ts_record_right right);
+
 /* ts_acl_fields as user would have them (NULL: every field; or on failure,
  * with cx->err set). */
 const char *ts_acl_user_fields(struct ts_ctx *cx, const struct ts_app *app,

@@ -8,6 +8,7 @@
  */
 #include "base/common.h"
 #include "csv/import.h"
+#include "auth/auth.h"
 #include "notify/notify.h"
 #include "record/record.h"
 #include "store/store.h"
@@ -21,6 +22,7 @@ struct run {
     struct ts_import *im;
     struct ts_arena *keep;        /* the caller's arena: results live here */
     const struct ts_field **cols; /* the field of each column, NULL if ignored */
+    const char *access;           /* the caller's field rights (NULL: every field) */
     const char **heads;
     int n_cols;
     int key_col;
@@ -114,8 +116,9 @@ static int header(struct run *r, const char *const *cells, int n)
             f = field_named(r->app, cells[i]);
         else if (i < im->n_mapped && *im->columns[i])
             f = ts_app_field(r->app, im->columns[i]);
-        if (f && !writable(f))
-            f = NULL;
+        if (f && (!writable(f) ||
+                  (r->access && r->access[ts_app_field_index(r->app, f)] != TS_FIELD_WRITE)))
+            f = NULL; /* nor fields the caller may not change */
         for (int j = 0; f && j < i; j++)
             if (r->cols[j] == f)
                 f = NULL; /* a field named twice: the first column wins */
@@ -248,6 +251,10 @@ static int write_record(struct run *r, json_t *rec)
         rc = id < 0 ? -1 : 0;
     }
     bool update = rc == 0 && id > 0;
+    if (update) {
+        int may = ts_acl_may(cx, r->app, id, TS_RR_EDIT);
+        rc = may < 0 ? -1 : may ? 0 : ts_fail(cx, TS_E_NO_PERMISSION, "record access rights");
+    }
     if (rc == 0)
         rc = update ? ts_record_update(cx, r->app, id, -1, rec, "record", &rev)
                     : ts_record_add(cx, r->app, rec, "record", &id);
@@ -340,6 +347,9 @@ static int import(struct ts_ctx *cx, const struct ts_app *app, struct ts_import 
                   void *src)
 {
     struct run r = {.cx = cx, .app = app, .im = im, .keep = cx->arena};
+    r.access = ts_acl_fields(cx, app);
+    if (cx->err.code)
+        return -1;
     struct ts_csv *c = ts_csv_new(im->enc, on_row, &r);
     bool was_quiet = cx->quiet;
     cx->quiet = true;

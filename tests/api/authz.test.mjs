@@ -210,20 +210,21 @@ test("Rel.Field conditions look into the related app under the caller's rights t
   assert.equal(await codes("view", 'consults.kind like "公開"'), "F1");
 });
 
-test("what a field right hides stays hidden in history, restore, attachments and notices", async () => {
+test("what a field right hides stays hidden in history, restore, attachments, notices and imports", async () => {
   const GRADE = "評価S-機密";
   const a = await makeApp(admin, "人事評価", {
     grade: { type: "SINGLE_LINE_TEXT", code: "grade", label: "評価" },
     name: { type: "SINGLE_LINE_TEXT", code: "name", label: "氏名" },
+    empno: { type: "SINGLE_LINE_TEXT", code: "empno", label: "職員番号", unique: true },
     doc: { type: "FILE", code: "doc", label: "評価資料" },
     pub: { type: "FILE", code: "pub", label: "公開資料" },
   });
   const upload = async (name) => (await admin.file.uploadFile({ file: { name, data: SECRET } })).fileKey;
   const mine = (await admin.record.addRecord({ app: a, record: {
-    grade: { value: GRADE }, name: { value: "山田" },
+    grade: { value: GRADE }, name: { value: "山田" }, empno: { value: "E1" },
     doc: { value: [{ fileKey: await upload("評価.txt") }] }, pub: { value: [{ fileKey: await upload("公開.txt") }] },
   } })).id;
-  const other = (await admin.record.addRecord({ app: a, record: { name: { value: "他の人" }, pub: { value: [{ fileKey: await upload("他.txt") }] } } })).id;
+  const other = (await admin.record.addRecord({ app: a, record: { name: { value: "他の人" }, empno: { value: "E2" }, pub: { value: [{ fileKey: await upload("他.txt") }] } } })).id;
   // view: no grade, no evaluation papers, not the other person's record; edit: may read the grade, not change it
   await admin.app.updateFieldAcl({ app: a, rights: [
     { code: "grade", entities: [{ entity: { type: "USER", code: "view" }, accessibility: "NONE" }, { entity: { type: "USER", code: "edit" }, accessibility: "READ" }, { entity: { type: "GROUP", code: "everyone" }, accessibility: "WRITE" }] },
@@ -267,4 +268,20 @@ test("what a field right hides stays hidden in history, restore, attachments and
     assert.ok(!r.text.includes(SECRET));
     assert.equal((await download("edit", key)).status, 200);
   }
+
+  // a file import changes only what the importer may change: a column of a field they may only
+  // read is left out, a record they may not edit is a problem of its row, updating needs the edit right
+  const importing = (u, csv) => call(u, "POST", "/api/import", { query: `app=${a}&updateKey=empno`, body: csv, type: "text/csv" });
+  const readOnly = await importing("edit", "empno,grade,name\nE1,書き換え,山田 花子\n");
+  assert.equal(readOnly.status, 200, readOnly.text);
+  assert.equal(readOnly.json.columns.find((c) => c.name === "grade").field, null);
+  const after = (await admin.record.getRecord({ app: a, id: mine })).record;
+  assert.equal(after.grade.value, `${GRADE}+`);
+  assert.equal(after.name.value, "山田 花子");
+  const notTheirs = await importing("view", "empno,name\nE2,上書き\n");
+  assert.equal(notTheirs.status, 400, notTheirs.text);
+  assert.equal((await admin.record.getRecord({ app: a, id: other })).record.name.value, "他の人");
+  const noEdit = await call("imp", "POST", "/api/import", { query: `app=${app}&updateKey=title`, body: "title\nx\n", type: "text/csv" });
+  assert.equal(noEdit.status, 403, noEdit.text);
+  assert.equal(noEdit.json.code, "CB_NO02");
 });
