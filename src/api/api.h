@@ -80,10 +80,20 @@ int ts_api_record_allowed(struct ts_ctx *cx, const struct ts_app *app, int64_t i
 /* Field access rights: a query naming a field the caller may not see fails as
  * if it did not exist (GAIA_IQ11); a write naming a field they may not change
  * fails with GAIA_FU01. */
-int ts_api_plan_readable(struct ts_ctx *cx, const struct ts_app *app, const struct ts_qplan *plan);
-int ts_api_writable(struct ts_ctx *cx, const struct ts_app *app, const json_t *record);
+/* A condition on a field the caller sees in some records only (field rights
+ * decided by the record's people fields) is narrowed to those records; such a
+ * field cannot order them. A write is checked against record id's rights
+ * (0: a new record, by the people it names and the caller as its creator). */
+int ts_api_plan_readable(struct ts_ctx *cx, const struct ts_app *app, struct ts_qplan *plan);
+int ts_api_writable(struct ts_ctx *cx, const struct ts_app *app, const json_t *record, int64_t id);
 /* want[] from a `fields` array parameter; NULL when absent (all fields). */
 bool *ts_api_want_fields(struct ts_ctx *cx, const struct ts_app *app, const json_t *fields);
+/* The fields to read from the store for want (want, and the people fields that
+ * decide field rights record by record); want narrowed to what the caller may
+ * see in record r. */
+const bool *ts_api_load_fields(struct ts_ctx *cx, const struct ts_app *app, const bool *want);
+const bool *ts_api_want_in(struct ts_ctx *cx, const struct ts_app *app, const bool *want,
+                           const struct ts_record *r);
 
 /* ---- the organisation (api/users.c), also for CSV loading (api/people.c) ---- */
 /* Add or change users, departments or groups, and set users' memberships, from

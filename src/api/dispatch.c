@@ -363,6 +363,68 @@ bool *ts_api_want_fields(struct ts_ctx *cx, const struct ts_app *app, const json
     return want;
 }
 
+/* The fields to read for want: want itself; with field rights that a record's
+ * people fields decide, those fields too (read, not shown). */
+const bool *ts_api_load_fields(struct ts_ctx *cx, const struct ts_app *app, const bool *want)
+{
+    const char *access = ts_acl_fields(cx, app);
+    if (!want || !ts_acl_fields_by_record(app, access))
+        return want;
+    bool *load = TS_NEW_N(cx->arena, bool, (size_t)app->n_fields);
+    memcpy(load, want, sizeof(bool) * (size_t)app->n_fields);
+    const json_t *rules = json_object_get(json_object_get(app->def, "fieldAcl"), "rights");
+    size_t i, k;
+    const json_t *rule, *e;
+    json_array_foreach (rules, i, rule)
+        json_array_foreach (json_object_get(rule, "entities"), k, e) {
+            const json_t *entity = json_object_get(e, "entity");
+            const struct ts_field *f =
+                ts_str_eq(json_string_value(json_object_get(entity, "type")), "FIELD_ENTITY")
+                    ? ts_app_field(app, json_string_value(json_object_get(entity, "code")))
+                    : NULL;
+            if (f)
+                load[ts_app_field_index(app, f)] = true;
+        }
+    return load;
+}
+
+const bool *ts_api_want_in(struct ts_ctx *cx, const struct ts_app *app, const bool *want,
+                           const struct ts_record *r)
+{
+    const char *access = ts_acl_fields(cx, app);
+    if (!want || !ts_acl_fields_by_record(app, access))
+        return want;
+    const char *mine = ts_acl_fields_of(cx, app, access, r);
+    bool *out = TS_NEW_N(cx->arena, bool, (size_t)app->n_fields);
+    for (int i = 0; i < app->n_fields; i++)
+        out[i] = want[i] && (!mine || mine[i] != TS_FIELD_NONE);
+    return out;
+}
+
+/* A condition on a field the caller sees in some records only holds in those. */
+static void narrow_node(struct ts_ctx *cx, struct ts_qnode *n, const struct ts_app *app,
+                        const char *access)
+{
+    if (!n || n->kind == TS_QN_REL)
+        return;
+    if (n->kind != TS_QN_COND) {
+        narrow_node(cx, n->a, app, access);
+        narrow_node(cx, n->b, app, access);
+        return;
+    }
+    if (access[ts_app_field_index(app, n->field)] != TS_FIELD_BY_RECORD)
+        return;
+    struct ts_qnode *cond = TS_NEW(cx->arena, struct ts_qnode);
+    *cond = *n;
+    struct ts_qnode *visible = ts_acl_field_visible(cx, app, n->field);
+    if (!visible)
+        return;
+    memset(n, 0, sizeof(*n));
+    n->kind = TS_QN_AND;
+    n->a = cond;
+    n->b = visible;
+}
+
 static bool readable_node(const struct ts_qnode *n, const struct ts_app *app, const char *access,
                           const char **code)
 {
@@ -383,27 +445,64 @@ static bool readable_node(const struct ts_qnode *n, const struct ts_app *app, co
     return readable_node(n->a, app, access, code) && readable_node(n->b, app, access, code);
 }
 
-int ts_api_plan_readable(struct ts_ctx *cx, const struct ts_app *app, const struct ts_qplan *plan)
+int ts_api_plan_readable(struct ts_ctx *cx, const struct ts_app *app, struct ts_qplan *plan)
 {
     const char *access = ts_acl_fields(cx, app);
     if (!access)
         return cx->err.code ? -1 : 0;
     const char *code = NULL;
     bool ok = readable_node(plan->where, app, access, &code);
+    /* ordering by a field hidden in some records would tell its values there */
     for (int i = 0; ok && i < plan->n_order; i++)
-        if (access[ts_app_field_index(app, plan->order[i].field)] == TS_FIELD_NONE) {
+        if (access[ts_app_field_index(app, plan->order[i].field)] == TS_FIELD_NONE ||
+            access[ts_app_field_index(app, plan->order[i].field)] == TS_FIELD_BY_RECORD) {
             code = plan->order[i].field->code;
             ok = false;
         }
     /* a field one may not see is as if it did not exist */
-    return ok ? 0 : ts_fail_arg(cx, TS_E_QUERY_NO_FIELD, code);
+    if (!ok)
+        return ts_fail_arg(cx, TS_E_QUERY_NO_FIELD, code);
+    narrow_node(cx, plan->where, app, access);
+    return cx->err.code ? -1 : 0;
 }
 
-int ts_api_writable(struct ts_ctx *cx, const struct ts_app *app, const json_t *record)
+/* The people a new record names, as far as field rights look at them: its
+ * user, department and group fields as sent, and the caller as its creator. */
+static struct ts_record *new_record_people(struct ts_ctx *cx, const struct ts_app *app,
+                                           const json_t *record)
+{
+    struct ts_record *r = TS_NEW(cx->arena, struct ts_record);
+    r->creator = r->modifier = cx->user ? cx->user->code : "";
+    r->vals = TS_NEW_N(cx->arena, struct ts_value, (size_t)app->n_fields);
+    for (int i = 0; i < app->n_fields; i++) {
+        const struct ts_field *f = &app->fields[i];
+        if (f->table || (f->type != TS_F_USER_SELECT && f->type != TS_F_ORGANIZATION_SELECT &&
+                         f->type != TS_F_GROUP_SELECT))
+            continue;
+        const json_t *list = json_object_get(json_object_get(record, f->code), "value");
+        size_t n = json_is_array(list) ? json_array_size(list) : 0, k;
+        const json_t *e;
+        r->vals[i].v = TS_NEW_N(cx->arena, const char *, n ? n : 1);
+        json_array_foreach (list, k, e) {
+            const char *code = json_string_value(json_object_get(e, "code"));
+            if (code)
+                r->vals[i].v[r->vals[i].n++] = code;
+        }
+    }
+    return r;
+}
+
+int ts_api_writable(struct ts_ctx *cx, const struct ts_app *app, const json_t *record, int64_t id)
 {
     const char *access = ts_acl_fields(cx, app);
     if (!access)
         return cx->err.code ? -1 : 0;
+    if (ts_acl_fields_by_record(app, access)) {
+        const struct ts_record *r =
+            id > 0 ? ts_store_record_get(cx, app, id) : new_record_people(cx, app, record);
+        if (cx->err.code || !(access = ts_acl_fields_of(cx, app, access, r)))
+            return -1;
+    }
     const char *code;
     const json_t *v;
     json_object_foreach ((json_t *)record, code, v) {

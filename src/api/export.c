@@ -30,7 +30,24 @@ struct out {
     bool failed;
     lxw_worksheet *sheet; /* xlsx: rows go here instead of f */
     lxw_row_t row;
+    const char *by_record; /* field rights decided record by record, else NULL */
 };
+
+/* r with the fields the caller may not see in it left empty. */
+static const struct ts_record *as_seen(struct ts_ctx *cx, const struct out *o,
+                                       const struct ts_record *r)
+{
+    const char *mine = ts_acl_fields_of(cx, o->app, o->by_record, r);
+    if (!mine)
+        return NULL;
+    struct ts_record *copy = TS_NEW(cx->arena, struct ts_record);
+    *copy = *r;
+    copy->vals = TS_NEW_N(cx->arena, struct ts_value, (size_t)o->app->n_fields);
+    for (int i = 0; i < o->app->n_fields; i++)
+        if (mine[i] != TS_FIELD_NONE)
+            copy->vals[i] = r->vals[i];
+    return copy;
+}
 
 #define XLSX_MAX_ROWS 1048576 /* Excel's limit, the header included */
 
@@ -65,6 +82,8 @@ static void put(struct out *o)
 static int write_row(struct ts_ctx *cx, const struct ts_record *r, void *arg)
 {
     struct out *o = arg;
+    if (o->by_record && !(r = as_seen(cx, o, r)))
+        return -1;
     if (o->sheet) {
         /* a sheet row per table row, as the CSV */
         int lines = ts_record_lines(o->app, r, o->cols, o->n);
@@ -211,6 +230,8 @@ static int export(struct ts_ctx *cx, struct ts_api_req *rq, bool xlsx)
             o.cols[kept++] = o.cols[i];
     if (access)
         o.n = kept;
+    if (ts_acl_fields_by_record(app, access))
+        o.by_record = access;
     if (xlsx)
         return export_xlsx(cx, rq, &plan, &o);
     if (!(o.f = tmpfile()))

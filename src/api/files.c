@@ -87,6 +87,8 @@ static int may_see_holder(struct ts_ctx *cx, const struct ts_file_row *f)
     if (ts_api_record_allowed(cx, app, f->rec_id, TS_RR_VIEW) < 0)
         return -1;
     const char *access = ts_acl_fields(cx, app);
+    if (ts_acl_fields_by_record(app, access))
+        access = ts_acl_fields_of(cx, app, access, ts_store_record_get(cx, app, f->rec_id));
     if (cx->err.code)
         return -1;
     for (int i = 0; access && i < app->n_fields; i++)

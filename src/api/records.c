@@ -22,7 +22,7 @@ int ts_api_record_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         return -1;
     ts_jw_obj(w);
     ts_jw_key(w, "record");
-    ts_record_write(cx, w, app, r, ts_api_want_fields(cx, app, NULL));
+    ts_record_write(cx, w, app, r, ts_api_want_in(cx, app, ts_api_want_fields(cx, app, NULL), r));
     ts_jw_obj_end(w);
     return 0;
 }
@@ -32,7 +32,7 @@ int ts_api_record_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     const struct ts_app *app = ts_api_app_param(cx, rq->params, TS_PERM_ADD);
     int64_t id;
     const json_t *record = json_object_get(rq->params, "record");
-    if (!app || ts_api_writable(cx, app, record) < 0 ||
+    if (!app || ts_api_writable(cx, app, record, 0) < 0 ||
         ts_record_add(cx, app, record, "record", &id) < 0)
         return -1;
     ts_jw_obj(w);
@@ -102,7 +102,7 @@ static int put_one(struct ts_ctx *cx, const struct ts_app *app, const json_t *ob
             if (field)
                 json_object_set_new(rec, field,
                                     json_pack("{s:O}", "value", json_object_get(key, "value")));
-            int rc = ts_api_writable(cx, app, rec) < 0
+            int rc = ts_api_writable(cx, app, rec, 0) < 0
                          ? -1
                          : ts_record_add(cx, app, rec, prefix, out_id);
             json_decref(rec);
@@ -112,7 +112,8 @@ static int put_one(struct ts_ctx *cx, const struct ts_app *app, const json_t *ob
         }
     }
     *out_id = id;
-    if (ts_api_record_allowed(cx, app, id, TS_RR_EDIT) < 0 || ts_api_writable(cx, app, record) < 0)
+    if (ts_api_record_allowed(cx, app, id, TS_RR_EDIT) < 0 ||
+        ts_api_writable(cx, app, record, id) < 0)
         return -1;
     return ts_record_update(cx, app, id, rev, record, prefix, out_rev);
 }
@@ -141,7 +142,7 @@ struct writer {
 static int write_one(struct ts_ctx *cx, const struct ts_record *r, void *arg)
 {
     struct writer *wr = arg;
-    ts_record_write(cx, wr->w, wr->app, r, wr->want);
+    ts_record_write(cx, wr->w, wr->app, r, ts_api_want_in(cx, wr->app, wr->want, r));
     return 0;
 }
 
@@ -161,7 +162,8 @@ int ts_api_records_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     ts_jw_obj(w);
     ts_jw_key(w, "records");
     ts_jw_arr(w);
-    if (ts_store_records_select(cx, app, &plan, wr.want, write_one, &wr) < 0)
+    if (ts_store_records_select(cx, app, &plan, ts_api_load_fields(cx, app, wr.want), write_one,
+                                &wr) < 0)
         return -1;
     ts_jw_arr_end(w);
     ts_jw_key(w, "totalCount");
@@ -202,7 +204,7 @@ int ts_api_records_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     int64_t *ids = TS_NEW_N(cx->arena, int64_t, n);
     const json_t *r;
     json_array_foreach (recs, i, r) {
-        if (ts_api_writable(cx, app, r) < 0 ||
+        if (ts_api_writable(cx, app, r, 0) < 0 ||
             ts_record_add(cx, app, r, ts_arena_printf(cx->arena, "records[%zu]", i), &ids[i]) < 0)
             return -1;
     }
@@ -359,7 +361,8 @@ int ts_api_acl_evaluate(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *
             ts_fail_field(cx, ts_arena_printf(cx->arena, "ids[%zu]", i), TS_M_MIN_ONE);
             return -1;
         }
-        if (!ts_record_load(cx, app, id))
+        const struct ts_record *r = ts_record_load(cx, app, id);
+        if (!r)
             return -1;
         int view = may(cx, app, id, TS_PERM_VIEW, TS_RR_VIEW);
         int edit = may(cx, app, id, TS_PERM_EDIT, TS_RR_EDIT);
@@ -376,7 +379,9 @@ int ts_api_acl_evaluate(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *
         ts_jw_kbool(w, "deletable", view && del);
         ts_jw_obj_end(w);
         /* each field: the record's rights, narrowed by the field's own */
-        const char *access = ts_acl_fields(cx, app);
+        const char *access = ts_acl_fields_of(cx, app, ts_acl_fields(cx, app), r);
+        if (cx->err.code)
+            return -1;
         ts_jw_key(w, "fields");
         ts_jw_obj(w);
         for (int k = 0; k < app->n_fields; k++) {

@@ -189,7 +189,7 @@ int ts_app_field_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *
         json_t *list = json_array();
         json_array_foreach (json_object_get(r, "entities"), j, e) {
             const char *ekey = ts_arena_printf(cx->arena, "%s.entities[%zu]", key, j);
-            json_t *n = norm_entry(cx, e, ekey, flags, TS_ARRAY_LEN(flags), NULL);
+            json_t *n = norm_entry(cx, e, ekey, flags, TS_ARRAY_LEN(flags), fields);
             const char *acc = json_string_value(json_object_get(e, "accessibility"));
             bool ok = false;
             for (size_t k = 0; acc && k < TS_ARRAY_LEN(ACCESS); k++)

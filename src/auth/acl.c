@@ -70,6 +70,12 @@ static bool in(const char *const *list, int n, const char *code)
     return false;
 }
 
+static bool entity_is(const json_t *e, const char *type)
+{
+    return ts_str_eq(json_string_value(json_object_get(json_object_get(e, "entity"), "type")),
+                     type);
+}
+
 /* Does entry e name the caller? -1 when the database failed. */
 static int matches(struct ts_ctx *cx, const json_t *e, const struct ts_app_row *row)
 {
@@ -339,6 +345,10 @@ const char *ts_acl_fields(struct ts_ctx *cx, const struct ts_app *app)
         size_t k;
         const json_t *e;
         json_array_foreach (json_object_get(rule, "entities"), k, e) {
+            if (entity_is(e, "FIELD_ENTITY")) {
+                level = TS_FIELD_BY_RECORD; /* settled record by record from here */
+                break;
+            }
             int m = matches(cx, e, row);
             if (m < 0)
                 return NULL;
@@ -356,6 +366,131 @@ const char *ts_acl_fields(struct ts_ctx *cx, const struct ts_app *app)
                 access[j] = level;
     }
     return access;
+}
+
+static char level_of(const json_t *e)
+{
+    const char *acc = json_string_value(json_object_get(e, "accessibility"));
+    return ts_str_eq(acc, "WRITE")  ? TS_FIELD_WRITE
+           : ts_str_eq(acc, "READ") ? TS_FIELD_READ
+                                    : TS_FIELD_NONE;
+}
+
+bool ts_acl_fields_by_record(const struct ts_app *app, const char *access)
+{
+    for (int i = 0; access && i < app->n_fields; i++)
+        if (access[i] == TS_FIELD_BY_RECORD)
+            return true;
+    return false;
+}
+
+/* Does people field f of record r name the caller (e: the FIELD_ENTITY entry,
+ * for includeSubs)? */
+static int record_names_caller(struct ts_ctx *cx, const struct ts_app *app,
+                               const struct ts_record *r, const json_t *e)
+{
+    const char *code = json_string_value(json_object_get(json_object_get(e, "entity"), "code"));
+    const struct ts_field *f = code ? ts_app_field(app, code) : NULL;
+    if (!f || f->table)
+        return 0;
+    if (f->type == TS_F_CREATOR || f->type == TS_F_MODIFIER)
+        return ts_str_eq(f->type == TS_F_CREATOR ? r->creator : r->modifier, cx->user->code);
+    const struct ts_value *v = &r->vals[ts_app_field_index(app, f)];
+    const char *const *mine = &cx->user->code;
+    int n = 1;
+    if (f->type == TS_F_ORGANIZATION_SELECT || f->type == TS_F_GROUP_SELECT) {
+        struct belongs *b = belongs(cx);
+        if (!b)
+            return -1;
+        bool subs = json_is_true(json_object_get(e, "includeSubs"));
+        mine = f->type == TS_F_GROUP_SELECT ? b->groups : subs ? b->above : b->orgs;
+        n = f->type == TS_F_GROUP_SELECT ? b->n_groups : subs ? b->n_above : b->n_orgs;
+    } else if (f->type != TS_F_USER_SELECT) {
+        return 0;
+    }
+    for (int k = 0; k < v->n; k++)
+        if (in(mine, n, v->v[k]))
+            return 1;
+    return 0;
+}
+
+const char *ts_acl_fields_of(struct ts_ctx *cx, const struct ts_app *app, const char *access,
+                             const struct ts_record *r)
+{
+    if (!ts_acl_fields_by_record(app, access))
+        return access;
+    struct ts_app_row *row = ts_store_app_row(cx, app->id);
+    if (!row)
+        return NULL;
+    char *out = ts_arena_alloc(cx->arena, (size_t)app->n_fields);
+    memcpy(out, access, (size_t)app->n_fields);
+    const json_t *rules = json_object_get(json_object_get(app->def, "fieldAcl"), "rights");
+    size_t i;
+    const json_t *rule;
+    json_array_foreach (rules, i, rule) {
+        const struct ts_field *f =
+            ts_app_field(app, json_string_value(json_object_get(rule, "code")));
+        if (!f || access[ts_app_field_index(app, f)] != TS_FIELD_BY_RECORD)
+            continue;
+        char level = TS_FIELD_NONE;
+        size_t k;
+        const json_t *e;
+        json_array_foreach (json_object_get(rule, "entities"), k, e) {
+            int m = !entity_is(e, "FIELD_ENTITY") ? matches(cx, e, row)
+                    : r                           ? record_names_caller(cx, app, r, e)
+                                                  : 0;
+            if (m < 0)
+                return NULL;
+            if (m) {
+                level = level_of(e);
+                break;
+            }
+        }
+        for (int j = 0; j < app->n_fields; j++)
+            if (&app->fields[j] == f || app->fields[j].table == f)
+                out[j] = level;
+    }
+    return out;
+}
+
+struct ts_qnode *ts_acl_field_visible(struct ts_ctx *cx, const struct ts_app *app,
+                                      const struct ts_field *f)
+{
+    const json_t *rules = json_object_get(json_object_get(app->def, "fieldAcl"), "rights");
+    struct ts_app_row *row = ts_store_app_row(cx, app->id);
+    if (!row)
+        return NULL;
+    if (f->table)
+        f = f->table;
+    size_t i;
+    const json_t *rule;
+    json_array_foreach (rules, i, rule) {
+        if (ts_app_field(app, json_string_value(json_object_get(rule, "code"))) != f)
+            continue;
+        /* from the last entity back: the first that fits decides */
+        const json_t *entities = json_object_get(rule, "entities");
+        struct ts_qnode *rest = constant(cx, false);
+        for (size_t k = json_array_size(entities); k-- > 0;) {
+            const json_t *e = json_array_get(entities, k);
+            bool sees = level_of(e) != TS_FIELD_NONE;
+            if (!entity_is(e, "FIELD_ENTITY")) {
+                int m = matches(cx, e, row);
+                if (m < 0)
+                    return NULL;
+                if (m)
+                    rest = constant(cx, sees);
+                continue;
+            }
+            struct ts_qnode *mine = holds_caller(cx, app, e);
+            if (cx->err.code)
+                return NULL;
+            if (mine)
+                rest = or_of(cx, and_of(cx, mine, constant(cx, sees)),
+                             and_of(cx, not_of(cx, mine), rest));
+        }
+        return rest;
+    }
+    return constant(cx, true);
 }
 
 /* ---------------------------------------------------------------- creating apps */
@@ -401,13 +536,15 @@ struct ts_query_env ts_auth_query_env(struct ts_ctx *cx)
 }
 
 const char *ts_acl_user_fields(struct ts_ctx *cx, const struct ts_app *app,
-                               const struct ts_user *user)
+                               const struct ts_user *user, const struct ts_record *r)
 {
     const struct ts_user *caller = cx->user;
     void *caller_belongs = cx->memberships;
     cx->user = user;
     cx->memberships = NULL;
     const char *access = ts_acl_fields(cx, app);
+    if (access)
+        access = ts_acl_fields_of(cx, app, access, r);
     cx->user = caller;
     cx->memberships = caller_belongs;
     return access;

@@ -21,6 +21,8 @@
 
 #include <jansson.h>
 
+struct ts_record;
+
 enum ts_perm {
     TS_PERM_VIEW = 1 << 0,
     TS_PERM_ADD = 1 << 1,
@@ -81,9 +83,22 @@ struct ts_qnode *ts_acl_records(struct ts_ctx *cx, const struct ts_app *app,
 /* Field access rights (field/acl.json): for each field of app (indexed like
  * app->fields) what the caller may do with it; NULL when everything may be
  * written (no rules, or an administrator). A field no entity of its rule fits
- * is NONE; a table's fields go with the table. */
-enum { TS_FIELD_NONE = 0, TS_FIELD_READ = 1, TS_FIELD_WRITE = 2 };
+ * is NONE; a table's fields go with the table. A rule may name a people field
+ * of the record (FIELD_ENTITY): where that decides, the field is BY_RECORD,
+ * and ts_acl_fields_of tells it for one record. */
+enum { TS_FIELD_NONE = 0, TS_FIELD_READ = 1, TS_FIELD_WRITE = 2, TS_FIELD_BY_RECORD = 3 };
 const char *ts_acl_fields(struct ts_ctx *cx, const struct ts_app *app);
+/* access (from ts_acl_fields) for record r: access itself when no field
+ * depends on the record; else a copy with each BY_RECORD field settled.
+ * Without r (a record no longer there), those fields are NONE. */
+const char *ts_acl_fields_of(struct ts_ctx *cx, const struct ts_app *app, const char *access,
+                             const struct ts_record *r);
+/* Does access hold a BY_RECORD field? */
+bool ts_acl_fields_by_record(const struct ts_app *app, const char *access);
+/* The condition "the caller may see BY_RECORD field f in the record" (NULL
+ * with cx->err set on failure). */
+struct ts_qnode *ts_acl_field_visible(struct ts_ctx *cx, const struct ts_app *app,
+                                      const struct ts_field *f);
 
 /* May the caller create apps? Everyone, unless the installation names who may
  * (system setting appCreators); administrators always. CB_NO02 otherwise. */
@@ -103,10 +118,10 @@ int ts_acl_user_may_view(struct ts_ctx *cx, const struct ts_app *app, const stru
  * rights? The app's own rights are checked before. 1 yes, 0 no, -1 on failure. */
 int ts_acl_may(struct ts_ctx *cx, const struct ts_app *app, int64_t id, enum ts_record_right right);
 
-/* ts_acl_fields as user would have them (NULL: every field; or on failure,
- * with cx->err set). */
+/* ts_acl_fields_of as user would have them for record r (NULL: every field;
+ * or on failure, with cx->err set). */
 const char *ts_acl_user_fields(struct ts_ctx *cx, const struct ts_app *app,
-                               const struct ts_user *user);
+                               const struct ts_user *user, const struct ts_record *r);
 
 /* People an entity list names (auth/people.c): users, the members of groups
  * and departments (includeSubs: with those below), "everyone", the record's

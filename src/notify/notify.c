@@ -98,7 +98,7 @@ int ts_notify_people(struct ts_ctx *cx, const struct ts_notice *n, const struct 
         /* the record's title as this reader may see it */
         const char *title = own_title ? n->title : "";
         if (!own_title && n->app && n->r) {
-            const char *access = ts_acl_user_fields(cx, n->app, u);
+            const char *access = ts_acl_user_fields(cx, n->app, u, n->r);
             if (cx->err.code)
                 return -1;
             title = ts_notify_record_title(cx, n->app, n->r, access);

@@ -727,7 +727,10 @@ static int apply_lookups(struct ts_ctx *cx, const struct ts_app *app, struct ts_
         struct ts_record *sr = vals[i].s ? lookup_find(cx, src, key, vals[i].s) : NULL;
         if (vals[i].s && !sr)
             return -1;
-        const char *access = ts_acl_fields(cx, src); /* fields the caller may not see stay empty */
+        /* fields the caller may not see stay empty */
+        const char *access = ts_acl_fields_of(cx, src, ts_acl_fields(cx, src), sr);
+        if (cx->err.code)
+            return -1;
         size_t k;
         const json_t *m;
         json_array_foreach (json_object_get(lk, "fieldMappings"), k, m) {
@@ -1343,7 +1346,7 @@ int ts_record_restore(struct ts_ctx *cx, const struct ts_app *app, int64_t id, i
     if (!old)
         return -1;
     struct restore rs = {.app = app,
-                         .access = ts_acl_fields(cx, app),
+                         .access = ts_acl_fields_of(cx, app, ts_acl_fields(cx, app), old),
                          .target = revision,
                          .state = new_record(cx, app)};
     if (cx->err.code)
@@ -1677,7 +1680,13 @@ static int history_row(struct ts_ctx *cx, const struct ts_history_row *h, void *
 int ts_record_write_history(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *app,
                             int64_t id)
 {
-    struct hist_writer hw = {w, app, ts_acl_fields(cx, app), 0};
+    /* rights decided by the record: as it is now (none of those fields, once it is deleted) */
+    const char *access = ts_acl_fields(cx, app);
+    if (ts_acl_fields_by_record(app, access)) {
+        const struct ts_record *now = ts_store_record_get(cx, app, id);
+        access = cx->err.code ? NULL : ts_acl_fields_of(cx, app, access, now);
+    }
+    struct hist_writer hw = {w, app, access, 0};
     if (cx->err.code)
         return -1;
     ts_jw_key(w, "history");

@@ -285,3 +285,73 @@ test("what a field right hides stays hidden in history, restore, attachments, no
   assert.equal(noEdit.status, 403, noEdit.text);
   assert.equal(noEdit.json.code, "CB_NO02");
 });
+
+test("a field right may name a field of the record (FIELD_ENTITY): each sees the field in the records that name them", async () => {
+  const NOTE = "本人限りの面談記録";
+  const a = await makeApp(admin, "面談記録", {
+    title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" },
+    owner: { type: "USER_SELECT", code: "owner", label: "担当者" },
+    note: { type: "SINGLE_LINE_TEXT", code: "note", label: "記録" },
+    paper: { type: "FILE", code: "paper", label: "資料" },
+  });
+  const paper = (await admin.file.uploadFile({ file: { name: "記録.txt", data: NOTE } })).fileKey;
+  const { ids } = await admin.record.addRecords({ app: a, records: [
+    { title: { value: "viewの案件" }, owner: { value: [{ code: "view" }] }, note: { value: "view向けの記録" } },
+    { title: { value: "editの案件" }, owner: { value: [{ code: "edit" }] }, note: { value: NOTE }, paper: { value: [{ fileKey: paper }] } },
+  ] });
+  const [viewsOwn, editsOwn] = ids;
+  // the note: whoever 担当者 names may change it; manage may read it everywhere; the rest see nothing
+  await admin.app.updateFieldAcl({ app: a, rights: [
+    { code: "note", entities: [{ entity: { type: "FIELD_ENTITY", code: "owner" }, accessibility: "WRITE" }, { entity: { type: "USER", code: "manage" }, accessibility: "READ" }] },
+    { code: "paper", entities: [{ entity: { type: "FIELD_ENTITY", code: "owner" }, accessibility: "WRITE" }] },
+  ] });
+  const acl = await admin.app.getFieldAcl({ app: a, preview: true });
+  assert.deepEqual(acl.rights[0].entities[0].entity, { type: "FIELD_ENTITY", code: "owner" });
+  await admin.app.deployApp({ apps: [{ app: a }] });
+  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [a] })).apps[0].status !== "SUCCESS"; i++)
+    await new Promise((r) => setTimeout(r, 50));
+
+  // lists, single records and cursors: the note only where the record names the caller
+  const list = await call("view", "GET", "/k/v1/records.json", { query: `app=${a}&query=${encodeURIComponent("order by $id asc")}` });
+  assert.equal(list.status, 200, list.text);
+  assert.equal(list.json.records[0].note.value, "view向けの記録");
+  assert.equal(list.json.records[1].note, undefined);
+  assert.ok(!list.text.includes(NOTE) && !list.text.includes("記録.txt"));
+  const asked = await call("view", "GET", "/k/v1/records.json", { query: `app=${a}&fields[0]=note&fields[1]=$id` });
+  assert.ok(asked.text.includes("view向けの記録") && !asked.text.includes(NOTE), asked.text);
+  assert.ok(!(await call("view", "GET", "/k/v1/record.json", { query: `app=${a}&id=${editsOwn}` })).text.includes(NOTE));
+  assert.ok((await call("edit", "GET", "/k/v1/record.json", { query: `app=${a}&id=${editsOwn}` })).text.includes(NOTE));
+  assert.ok((await call("manage", "GET", "/k/v1/record.json", { query: `app=${a}&id=${editsOwn}` })).text.includes(NOTE));
+  const cursor = await call("view", "POST", "/k/v1/records/cursor.json", { body: { app: a } });
+  assert.ok(!(await call("view", "GET", "/k/v1/records/cursor.json", { query: `id=${cursor.json.id}` })).text.includes(NOTE));
+
+  // a condition on the note holds only where the caller may see it; it cannot order records
+  const count = async (u, q) => (await call(u, "GET", "/k/v1/records.json", { query: `app=${a}&totalCount=true&query=${encodeURIComponent(q)}` })).json;
+  assert.equal((await count("view", `note like "本人限り"`)).totalCount, "0");
+  assert.equal((await count("view", `note != "x"`)).totalCount, "1");
+  assert.equal((await count("edit", `note like "本人限り"`)).totalCount, "1");
+  assert.equal((await count("view", "order by note asc")).code, "GAIA_IQ11");
+
+  // exports, history, evaluate.json and attachments follow the record too
+  const csv = await call("view", "GET", "/api/export.csv", { query: `app=${a}` });
+  assert.equal(csv.status, 200, csv.text);
+  assert.ok(csv.text.includes("view向けの記録") && !csv.text.includes(NOTE));
+  assert.ok(!(await call("view", "GET", "/k/v1/record/history.json", { query: `app=${a}&id=${editsOwn}` })).text.includes(NOTE));
+  const ev = await call("view", "GET", "/k/v1/records/acl/evaluate.json", { query: `app=${a}&ids[0]=${viewsOwn}&ids[1]=${editsOwn}` });
+  assert.deepEqual(ev.json.rights.map((r) => r.fields.note), [{ viewable: true, editable: true }, { viewable: false, editable: false }]);
+  const key = (await admin.record.getRecord({ app: a, id: editsOwn })).record.paper.value[0].fileKey;
+  assert.equal((await call("view", "GET", "/k/v1/file.json", { query: `fileKey=${key}` })).status, 403);
+  assert.equal((await call("edit", "GET", "/k/v1/file.json", { query: `fileKey=${key}` })).status, 200);
+
+  // writing: the named person may change the note, others may not; a new record naming the caller may set it
+  const put = (u, id, value) => call(u, "PUT", "/k/v1/record.json", { body: { app: a, id, record: { note: { value } } } });
+  assert.equal((await put("view", viewsOwn, "書き直し")).status, 200);
+  const refused = await put("view", editsOwn, "書き換え");
+  assert.equal(refused.status, 403, refused.text);
+  assert.equal(refused.json.code, "GAIA_FU01");
+  assert.equal((await put("manage", editsOwn, "書き換え")).json.code, "GAIA_FU01", "READ is not WRITE");
+  const add = (owner) => call("view", "POST", "/k/v1/record.json", { body: { app: a, record: { owner: { value: [{ code: owner }] }, note: { value: "新規" } } } });
+  assert.equal((await add("view")).status, 200);
+  assert.equal((await add("edit")).json.code, "GAIA_FU01");
+  assert.equal((await admin.record.getRecord({ app: a, id: editsOwn })).record.note.value, NOTE);
+});

@@ -1018,14 +1018,23 @@ static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
     case TS_Q_NOT_LIKE: {
         bool neg = n->op == TS_Q_NOT_LIKE;
         if (ts_utf8_len(n->vals[0].s) >= 3 && !f->table && ts_store__has_fts(app)) {
-            /* the trigram index finds the text anywhere in the field */
-            ts_buf_printf(sql, "%sid %sIN (SELECT rowid FROM r%lld_fts WHERE %s MATCH ?",
-                          neg ? "(" : "", neg ? "NOT " : "", (long long)app->id, c);
+            /* the trigram index finds the text anywhere in the field; records
+             * written since the indexer last ran (still queued) are read as
+             * they are now, so a search never misses a fresh write */
+            long long a = (long long)app->id;
+            ts_buf_printf(sql,
+                          "%s(id IN (SELECT rowid FROM r%lld_fts WHERE %s MATCH ? AND rowid NOT IN"
+                          " (SELECT id FROM r%lld_ftsq)",
+                          neg ? "NOT " : "", a, c, a);
             add_bind(b, B_TEXT, fts_phrase(b->cx, n->vals[0].s), 0);
             if (b->fts_limit > 0 && !neg)
                 ts_buf_printf(sql, " ORDER BY rowid %s LIMIT %lld", b->fts_asc ? "ASC" : "DESC",
                               (long long)b->fts_limit);
-            ts_buf_puts(sql, neg ? "))" : ")");
+            ts_buf_printf(sql,
+                          ") OR (id IN (SELECT id FROM r%lld_ftsq) AND coalesce(%s, '') LIKE ?"
+                          " ESCAPE '\\'))",
+                          a, c);
+            add_bind(b, B_TEXT, like_pattern(b->cx, n->vals[0].s), 0);
             return;
         }
         /* shorter than a trigram: a scan, with LIKE's own wildcards escaped */

@@ -105,7 +105,7 @@ export function RecordAclEditor({ appId, fields }: { appId: string; fields: Reco
               </li>
             ))}
           </ul>
-          <AddEntity kinds={KINDS.filter((x) => x !== "FIELD_ENTITY")} choices={choices} name={fieldLabel(r.code)} onAdd={(e) => setField(i, { entities: [...r.entities, { ...e, accessibility: "READ" }] })} />
+          <AddEntity kinds={KINDS.filter((x) => x !== "CREATOR")} choices={choices} name={fieldLabel(r.code)} onAdd={(e) => setField(i, { entities: [...r.entities, { ...e, accessibility: "READ" }] })} />
           <button type="button" onClick={() => setFieldRules(fieldRules.filter((_, j) => j !== i))}>{t("remove")}</button>
         </fieldset>
       ))}
