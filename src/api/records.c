@@ -343,6 +343,44 @@ static int may(struct ts_ctx *cx, const struct ts_app *app, int64_t id, unsigned
     return 1;
 }
 
+/* GET /api/app/rights (ours): what the caller may do with an app and each of
+ * its fields, for the UI to offer only that (the server checks every call
+ * anyway). A field whose right a record's people field decides is BY_RECORD. */
+int ts_api_app_rights(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    const struct ts_app *app = ts_api_app_param(cx, rq->params, TS_PERM_VIEW);
+    if (!app)
+        return -1;
+    unsigned perms = ts_acl_app_perms(cx, app->id);
+    const char *access = ts_acl_fields(cx, app);
+    if (cx->err.code)
+        return -1;
+    static const struct {
+        const char *key;
+        unsigned perm;
+    } APP[] = {{"view", TS_PERM_VIEW},     {"add", TS_PERM_ADD},       {"edit", TS_PERM_EDIT},
+               {"delete", TS_PERM_DELETE}, {"import", TS_PERM_IMPORT}, {"export", TS_PERM_EXPORT},
+               {"manage", TS_PERM_MANAGE}};
+    static const char *const LEVEL[] = {"NONE", "READ", "WRITE", "BY_RECORD"};
+    ts_jw_obj(w);
+    ts_jw_key(w, "app");
+    ts_jw_obj(w);
+    for (size_t i = 0; i < TS_ARRAY_LEN(APP); i++)
+        ts_jw_kbool(w, APP[i].key, (perms & APP[i].perm) != 0);
+    ts_jw_obj_end(w);
+    ts_jw_key(w, "fields");
+    ts_jw_obj(w);
+    for (int k = 0; k < app->n_fields; k++) {
+        const struct ts_field *f = &app->fields[k];
+        if (f->table || ts_field_kind(f) == TS_K_NONE || ts_field_has(f, TS_FF_HIDDEN))
+            continue;
+        ts_jw_kstr(w, f->code, LEVEL[access ? access[k] : TS_FIELD_WRITE]);
+    }
+    ts_jw_obj_end(w);
+    ts_jw_obj_end(w);
+    return 0;
+}
+
 /* GET records/acl/evaluate.json: what the caller may do with each record. */
 int ts_api_acl_evaluate(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {

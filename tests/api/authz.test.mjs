@@ -311,6 +311,11 @@ test("a field right may name a field of the record (FIELD_ENTITY): each sees the
   for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [a] })).apps[0].status !== "SUCCESS"; i++)
     await new Promise((r) => setTimeout(r, 50));
 
+  // what the UI is told to offer
+  const rights = await call("view", "GET", "/api/app/rights", { query: `app=${a}` });
+  assert.deepEqual([rights.json.fields.note, rights.json.fields.title, rights.json.app.edit], ["BY_RECORD", "WRITE", true]);
+  assert.equal((await call("none", "GET", "/api/app/rights", { query: `app=${app}` })).status, 403);
+
   // lists, single records and cursors: the note only where the record names the caller
   const list = await call("view", "GET", "/k/v1/records.json", { query: `app=${a}&query=${encodeURIComponent("order by $id asc")}` });
   assert.equal(list.status, 200, list.text);

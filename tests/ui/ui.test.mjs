@@ -964,7 +964,7 @@ test("24. a report through two approvals, a circular to five with three confirmi
   }
 });
 
-test("25. record and field permissions set in the builder: each sees only the cases in their charge, a memo only its owner", async () => {
+test("25. record and field permissions set in the builder: each sees only the cases in their charge, a memo only the person the case names", async () => {
   const admin = { "X-Cybozu-Authorization": Buffer.from(`Administrator:${ADMIN_PASSWORD}`).toString("base64"), "Content-Type": "application/json", "Accept-Language": "ja" };
   const api = async (method, path, body) => {
     const r = await fetch(server.base + path, { method, headers: admin, body: body && JSON.stringify(body) });
@@ -973,7 +973,7 @@ test("25. record and field permissions set in the builder: each sees only the ca
     return j;
   };
   const P = "case-password-1";
-  await api("POST", "/v1/users.json", { users: [["owner25", "担当 一郎"], ["other25", "別の 二郎"]].map(([code, name]) => ({ code, name, password: P })) });
+  await api("POST", "/v1/users.json", { users: [["owner25", "担当 一郎"], ["other25", "別の 二郎"], ["boss25", "課長 三郎"]].map(([code, name]) => ({ code, name, password: P })) });
   const { app } = await api("POST", "/k/v1/preview/app.json", { name: "案件台帳" });
   await api("POST", "/k/v1/preview/app/form/fields.json", { app, properties: {
     title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" },
@@ -992,12 +992,16 @@ test("25. record and field permissions set in the builder: each sees only the ca
   await rule.getByLabel("対象 ルール 1").selectOption("owner");
   await rule.getByRole("button", { name: "追加", exact: true }).click();
   await rule.getByLabel("ルール 1 担当者: 編集").check();
-  // the memo: its owner only, to read
+  // and the section head may view every case
+  await rule.getByLabel("種類 ルール 1").selectOption("USER");
+  await rule.getByLabel("対象 ルール 1").selectOption("boss25");
+  await rule.getByRole("button", { name: "追加", exact: true }).click();
+  // the memo: only for the person the case's 担当者 field names, to read
   await page.getByRole("button", { name: "＋ フィールドを追加" }).click();
   const field = page.locator("section.record-acl fieldset").last();
   await field.getByLabel("フィールド").selectOption("memo");
-  await field.getByLabel("種類 内部メモ").selectOption("USER");
-  await field.getByLabel("対象 内部メモ").selectOption("owner25");
+  await field.getByLabel("種類 内部メモ").selectOption("FIELD_ENTITY");
+  await field.getByLabel("対象 内部メモ").selectOption("owner");
   await field.getByRole("button", { name: "追加", exact: true }).click();
   await shot("53-record-field-permissions");
   await page.getByRole("button", { name: "レコードとフィールドのアクセス権を保存" }).click();
@@ -1011,13 +1015,33 @@ test("25. record and field permissions set in the builder: each sees only the ca
   await page.goto(`${server.base}/#/apps/${app}`);
   await page.getByRole("cell", { name: "担当一郎の案件" }).waitFor();
   assert.equal(await page.getByRole("cell", { name: "別の二郎の案件" }).count(), 0);
-  await page.getByRole("cell", { name: "担当一郎の案件" }).click();
+  await page.getByRole("link", { name: "レコード 1" }).click();
+  await page.getByText("家族構成に注意").waitFor();
+  // his to edit, the memo his to read only
+  await page.getByRole("button", { name: "編集", exact: true }).click();
+  await page.getByLabel("件名").waitFor();
+  assert.equal(await page.getByLabel("内部メモ").count(), 0, "the memo is shown, not offered for typing");
   await page.getByText("家族構成に注意").waitFor();
   await shot("54-own-case-with-memo");
+  await page.getByRole("button", { name: "キャンセル" }).click();
   await signIn("other25", P);
   await page.goto(`${server.base}/#/apps/${app}`);
   await page.getByRole("cell", { name: "別の二郎の案件" }).waitFor();
   assert.equal(await page.getByRole("cell", { name: "担当一郎の案件" }).count(), 0);
-  assert.equal(await page.getByText("近隣の苦情あり").count(), 0, "the memo is not his to see");
-  await shot("55-other-case-without-memo");
+  assert.equal(await page.getByText("家族構成に注意").count(), 0);
+  await shot("55-other-own-case");
+  // the section head sees both cases, and neither memo: they name someone else
+  await signIn("boss25", P);
+  await page.goto(`${server.base}/#/apps/${app}`);
+  await page.getByRole("cell", { name: "担当一郎の案件" }).waitFor();
+  await page.getByRole("cell", { name: "別の二郎の案件" }).waitFor();
+  assert.equal(await page.getByText("家族構成に注意").count(), 0);
+  assert.equal(await page.getByText("近隣の苦情あり").count(), 0);
+  assert.equal(await page.locator("button.cell").count(), 0, "nothing in the list is his to change");
+  await page.getByRole("link", { name: "レコード 1" }).click();
+  await page.getByText("担当 一郎").first().waitFor();
+  assert.equal(await page.getByText("家族構成に注意").count(), 0, "the memo is not his to see");
+  assert.equal(await page.getByText("内部メモ").count(), 0, "nor is the field shown empty");
+  assert.equal(await page.getByRole("button", { name: "編集", exact: true }).count(), 0, "the case is not his to edit");
+  await shot("56-head-sees-a-case-not-its-memo");
 });

@@ -15,15 +15,28 @@ const TEXTUAL = new Set(["SINGLE_LINE_TEXT", "MULTI_LINE_TEXT", "RICH_TEXT", "LI
 const UNSORTABLE = new Set(["CHECK_BOX", "MULTI_SELECT", "USER_SELECT", "MULTI_LINE_TEXT", "RICH_TEXT"]);
 const INLINE = new Set(["SINGLE_LINE_TEXT", "NUMBER", "DATE", "TIME", "DROP_DOWN", "LINK"]);
 
-export interface AppMeta { name: string; fields: Record<string, FieldProp>; views: View[] }
+// What the signed-in person may do with the app and each field (the server
+// checks every call; the UI only offers what will work). BY_RECORD: a field of
+// the record decides, see records/acl/evaluate.json.
+export type FieldLevel = "NONE" | "READ" | "WRITE" | "BY_RECORD";
+export interface AppRights {
+  app: { view: boolean; add: boolean; edit: boolean; delete: boolean; import: boolean; export: boolean; manage: boolean };
+  fields: Record<string, FieldLevel>;
+}
+export interface AppMeta { name: string; fields: Record<string, FieldProp>; views: View[]; rights: AppRights }
+export type RecordRights = { record: { viewable: boolean; editable: boolean; deletable: boolean }; fields: Record<string, { viewable: boolean; editable: boolean }> };
+export const level = (m: AppMeta, code: string): FieldLevel => m.rights.fields[code] ?? "WRITE";
 
 export async function loadApp(appId: string): Promise<AppMeta> {
-  const [app, f, v] = await withProgress(Promise.all([
+  const [app, f, v, rights] = await withProgress(Promise.all([
     call<{ name: string }>("GET", k("/app.json"), { id: appId }),
     call<{ properties: Record<string, FieldProp> }>("GET", k("/app/form/fields.json"), { app: appId }),
     call<{ views: Record<string, View> }>("GET", k("/app/views.json"), { app: appId }),
+    call<AppRights>("GET", "/api/app/rights", { app: appId }),
   ]));
-  return { name: app.name, fields: f.properties, views: Object.values(v.views).filter((x) => x.type === "LIST").sort((a, b) => Number(a.index) - Number(b.index)) };
+  // fields the person may not see are as if the form had none
+  const fields = Object.fromEntries(Object.entries(f.properties).filter(([code]) => rights.fields[code] !== "NONE"));
+  return { name: app.name, fields, rights, views: Object.values(v.views).filter((x) => x.type === "LIST").sort((a, b) => Number(a.index) - Number(b.index)) };
 }
 
 export function RecordList({ appId, viewId }: { appId: string; viewId?: string }) {
@@ -40,6 +53,7 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
   const [kwApplied, setKwApplied] = useState("");
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [editing, setEditing] = useState<{ id: string; code: string; value: any; revision: string } | null>(null);
+  const [pageRights, setPageRights] = useState<Record<string, RecordRights>>({});
   const [cellError, setCellError] = useState("");
   const [error, setError] = useState<unknown>(null);
 
@@ -67,7 +81,16 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
   const load = () => {
     if (!meta) return;
     withProgress(call<{ records: KRecord[] }>("GET", k("/records.json"), { app: appId, query: query() }))
-      .then((r) => { setMore(r.records.length > PAGE); setRecords(r.records.slice(0, PAGE)); setError(null); })
+      .then(async (r) => {
+        const page = r.records.slice(0, PAGE);
+        // which of them, and which of their cells, the person may change
+        const ids = page.map((x) => x.$id.value);
+        const ev = meta.rights.app.edit && ids.length
+          ? await call<{ rights: ({ id: string } & RecordRights)[] }>("GET", k("/records/acl/evaluate.json"), { app: appId, ids })
+          : { rights: [] };
+        setPageRights(Object.fromEntries(ev.rights.map((x) => [x.id, x])));
+        setMore(r.records.length > PAGE); setRecords(page); setError(null);
+      })
       .catch(setError);
   };
   useEffect(load, [meta, viewId, offset, sort, applied, kwApplied]);
@@ -117,8 +140,8 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
           <input type="search" aria-label={t("keyword")} placeholder={t("keyword")} value={keyword} onInput={(e) => setKeyword((e.target as HTMLInputElement).value)} />
           <button type="submit">{t("search")}</button>
         </form>
-        <a class="button" href={`#/apps/${appId}/import`}>{t("importCsv")}</a>
-        <details class="menu">
+        {meta.rights.app.import && meta.rights.app.add && <a class="button" href={`#/apps/${appId}/import`}>{t("importCsv")}</a>}
+        {meta.rights.app.export && <details class="menu">
           <summary class="button">{t("exportCsv")}</summary>
           <div class="menu-items">
             {(["utf-8", "sjis", "xlsx"] as const).map((kind) => (
@@ -129,8 +152,8 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
               </a>
             ))}
           </div>
-        </details>
-        <button type="button" class="primary" onClick={() => go(`#/apps/${appId}/new`)}>＋ {t("addRecord")}</button>
+        </details>}
+        {meta.rights.app.add && <button type="button" class="primary" onClick={() => go(`#/apps/${appId}/new`)}>＋ {t("addRecord")}</button>}
       </div>
       <nav role="tablist" class="tabs" aria-label={t("views")}>
         {tab(undefined, t("allRecords"))}
@@ -161,14 +184,14 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
           <table class="records">
             <thead>
               <tr>
-                <th scope="col"><input type="checkbox" aria-label={t("selectAll")} checked={ids.length > 0 && ids.every((i) => selected.has(i))}
-                  onChange={(e) => setSelected((e.target as HTMLInputElement).checked ? new Set(ids) : new Set())} /></th>
+                <th scope="col">{meta.rights.app.delete && <input type="checkbox" aria-label={t("selectAll")} checked={ids.length > 0 && ids.every((i) => selected.has(i))}
+                  onChange={(e) => setSelected((e.target as HTMLInputElement).checked ? new Set(ids) : new Set())} />}</th>
                 <th scope="col"><span class="visually-hidden">{t("record")}</span></th>
                 {cols.map((f) => {
                   const active = sort?.code === f.code;
                   return (
                     <th scope="col" aria-sort={active ? (sort!.desc ? "descending" : "ascending") : undefined}>
-                      {UNSORTABLE.has(f.type) ? f.label : (
+                      {UNSORTABLE.has(f.type) || level(meta, f.code) === "BY_RECORD" ? f.label : (
                         <button type="button" class="sort" onClick={() => { setOffset(0); setSort({ code: f.code, desc: active ? !sort!.desc : false }); }}>
                           {f.label} <span aria-hidden="true">{active ? (sort!.desc ? "▼" : "▲") : "↕"}</span>
                         </button>
@@ -183,7 +206,7 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
                 const id = r.$id.value as string;
                 return (
                   <tr>
-                    <td><input type="checkbox" aria-label={`${t("record")} ${id}`} checked={selected.has(id)} onChange={() => { const s = new Set(selected); s.has(id) ? s.delete(id) : s.add(id); setSelected(s); }} /></td>
+                    <td>{meta.rights.app.delete && <input type="checkbox" aria-label={`${t("record")} ${id}`} checked={selected.has(id)} onChange={() => { const s = new Set(selected); s.has(id) ? s.delete(id) : s.add(id); setSelected(s); }} />}</td>
                     <td><a href={`#/apps/${appId}/records/${id}`} aria-label={`${t("record")} ${id}`}>#{id}</a></td>
                     {cols.map((f) => {
                       const isEditing = editing?.id === id && editing.code === f.code;
@@ -202,7 +225,7 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
                       const text = display(f.type, r[f.code]?.value);
                       return (
                         <td class={f.type === "NUMBER" ? "num" : ""}>
-                          {INLINE.has(f.type) ? (
+                          {INLINE.has(f.type) && pageRights[id]?.record.editable && pageRights[id]?.fields[f.code]?.editable ? (
                             <button type="button" class="cell" title={t("edit")} aria-label={`${t("edit")} ${f.label}: ${text}`}
                               onClick={() => { setCellError(""); setEditing({ id, code: f.code, value: r[f.code]?.value ?? "", revision: r.$revision.value }); }}>{text || "\u00a0"}</button>
                           ) : text}

@@ -9,7 +9,7 @@ import { FileList, RelatedRecords, TableValue } from "../fields/values";
 import { t, useLang } from "../i18n";
 import { go, setLeaveGuard } from "../router";
 import { confirmDialog, ErrorBox, explain, notify, withProgress } from "../ui/feedback";
-import { loadApp, type AppMeta } from "./RecordList";
+import { level, loadApp, type AppMeta, type RecordRights } from "./RecordList";
 import { Comments } from "./Comments";
 import { History } from "./History";
 import { Process } from "./Process";
@@ -65,12 +65,17 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [historyKey, setHistoryKey] = useState(0);
+  const [rights, setRights] = useState<RecordRights | null>(null);
 
   const loadRecord = async (m: AppMeta) => {
     const id = recordId ?? copyFrom;
     if (!id) { setValues(defaults(m.fields)); return; }
-    const r = await withProgress(call<{ record: KRecord }>("GET", k("/record.json"), { app: appId, id }));
+    const [r, ev] = await withProgress(Promise.all([
+      call<{ record: KRecord }>("GET", k("/record.json"), { app: appId, id }),
+      recordId ? call<{ rights: RecordRights[] }>("GET", k("/records/acl/evaluate.json"), { app: appId, ids: [recordId] }) : null,
+    ]));
     if (recordId) setRecord(r.record);
+    if (ev) setRights(ev.rights[0]);
     const v: Values = {};
     for (const [code, x] of Object.entries(r.record)) if (EDITABLE(m.fields[code])) v[code] = structuredClone(x.value);
     setValues(v);
@@ -103,7 +108,7 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
     // a table's rows left wholly empty (the one a new record starts with) are not sent
     const blank = (x: any) => x === null || x === undefined || x === "" || (Array.isArray(x) && x.length === 0);
     for (const [code, v] of Object.entries(values)) {
-      if (!EDITABLE(meta.fields[code])) continue;
+      if (!EDITABLE(meta.fields[code]) || !mayWrite(code)) continue;
       const value = meta.fields[code].type === "SUBTABLE"
         ? (v ?? []).filter((row: { id?: string; value: Record<string, { value: any }> }) => row.id || !Object.values(row.value).every((c) => blank(c.value)))
         : v;
@@ -133,6 +138,13 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
       setBusy(false);
     }
   };
+  // what the person may change here: for a record, as evaluate.json says; for a
+  // new one, what the field rights give (a field its record decides is theirs
+  // to fill, the server checks the people it names)
+  const mayWrite = (code: string) =>
+    recordId ? !!rights?.record.editable && rights.fields[code]?.editable !== false : level(meta, code) !== "READ";
+  const maySee = (code: string) => (recordId && rights ? rights.fields[code]?.viewable !== false : true);
+
   const remove = async () => {
     if (!(await confirmDialog(t("deleteConfirm", { n: 1 })))) return;
     try {
@@ -156,7 +168,7 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
     if (x.type === "SPACER") return <div class="form-spacer" />;
     if (x.type === "HR") return <hr />;
     const f = x.code ? meta.fields[x.code] : undefined;
-    if (!f) return null;
+    if (!f || !maySee(f.code)) return null;
     const id = `f-${f.code}`;
     const err = errors[f.code];
     return (
@@ -164,7 +176,7 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
         {!f.noLabel && (editing && f.type !== "SUBTABLE" && f.type !== "REFERENCE_TABLE" ? <label for={id}>{f.label}{f.required && <span class="req" aria-hidden="true">*</span>}</label> : <div class="label">{f.label}</div>)}
         {f.type === "REFERENCE_TABLE" ? (
           <RelatedRecords field={f} value={record?.[f.referenceTable.condition.field]?.value ?? values[f.referenceTable.condition.field]} />
-        ) : editing && !copied.has(f.code) ? (
+        ) : editing && !copied.has(f.code) && mayWrite(f.code) ? (
           <FieldInput id={id} field={f} value={values[f.code]} invalid={!!err} describedBy={err ? id + "-err" : undefined}
             onChange={(v) => { setValues({ ...values, [f.code]: v }); setDirty(true); }}
             onPatch={(patch) => { setValues({ ...values, ...patch }); setDirty(true); }} />
@@ -188,9 +200,9 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
         <span class="spacer" />
         {recordId && !editing && (
           <>
-            <button type="button" class="primary" onClick={() => setEditing(true)}>{t("edit")}</button>
-            <button type="button" onClick={() => go(`#/apps/${appId}/new?from=${recordId}`)}>{t("duplicate")}</button>
-            <button type="button" class="danger" onClick={remove}>{t("del")}</button>
+            {rights?.record.editable && <button type="button" class="primary" onClick={() => setEditing(true)}>{t("edit")}</button>}
+            {meta.rights.app.add && <button type="button" onClick={() => go(`#/apps/${appId}/new?from=${recordId}`)}>{t("duplicate")}</button>}
+            {rights?.record.deletable && <button type="button" class="danger" onClick={remove}>{t("del")}</button>}
           </>
         )}
       </div>
