@@ -343,6 +343,13 @@ static int may(struct ts_ctx *cx, const struct ts_app *app, int64_t id, unsigned
     return 1;
 }
 
+/* The fields a record shows by itself (not a table's inner ones, not layout,
+ * not hidden system fields): those rights are told for. */
+static bool own_field(const struct ts_field *f)
+{
+    return !f->table && ts_field_kind(f) != TS_K_NONE && !ts_field_has(f, TS_FF_HIDDEN);
+}
+
 /* GET /api/app/rights (ours): what the caller may do with an app and each of
  * its fields, for the UI to offer only that (the server checks every call
  * anyway). A field whose right a record's people field decides is BY_RECORD. */
@@ -372,7 +379,7 @@ int ts_api_app_rights(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     ts_jw_obj(w);
     for (int k = 0; k < app->n_fields; k++) {
         const struct ts_field *f = &app->fields[k];
-        if (f->table || ts_field_kind(f) == TS_K_NONE || ts_field_has(f, TS_FF_HIDDEN))
+        if (!own_field(f))
             continue;
         ts_jw_kstr(w, f->code, LEVEL[access ? access[k] : TS_FIELD_WRITE]);
     }
@@ -424,7 +431,7 @@ int ts_api_acl_evaluate(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *
         ts_jw_obj(w);
         for (int k = 0; k < app->n_fields; k++) {
             const struct ts_field *f = &app->fields[k];
-            if (f->table || ts_field_kind(f) == TS_K_NONE || ts_field_has(f, TS_FF_HIDDEN))
+            if (!own_field(f))
                 continue;
             int level = access ? access[k] : TS_FIELD_WRITE;
             ts_jw_key(w, f->code);
