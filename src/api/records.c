@@ -352,7 +352,9 @@ static bool own_field(const struct ts_field *f)
 
 /* GET /api/app/rights (ours): what the caller may do with an app and each of
  * its fields, for the UI to offer only that (the server checks every call
- * anyway). A field whose right a record's people field decides is BY_RECORD. */
+ * anyway). A field whose right a record's people field decides is BY_RECORD;
+ * byRecord says whether any right depends on the record (then the UI asks
+ * evaluate.json about the records it shows). */
 int ts_api_app_rights(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     const struct ts_app *app = ts_api_app_param(cx, rq->params, TS_PERM_VIEW);
@@ -360,6 +362,9 @@ int ts_api_app_rights(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         return -1;
     unsigned perms = ts_acl_app_perms(cx, app->id);
     const char *access = ts_acl_fields(cx, app);
+    /* do record rules or record-decided field rights narrow the app's rights? */
+    bool by_record = ts_acl_fields_by_record(app, access) || ts_acl_records(cx, app, TS_RR_VIEW) ||
+                     ts_acl_records(cx, app, TS_RR_EDIT) || ts_acl_records(cx, app, TS_RR_DELETE);
     if (cx->err.code)
         return -1;
     static const struct {
@@ -375,6 +380,7 @@ int ts_api_app_rights(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     for (size_t i = 0; i < TS_ARRAY_LEN(APP); i++)
         ts_jw_kbool(w, APP[i].key, (perms & APP[i].perm) != 0);
     ts_jw_obj_end(w);
+    ts_jw_kbool(w, "byRecord", by_record);
     ts_jw_key(w, "fields");
     ts_jw_obj(w);
     for (int k = 0; k < app->n_fields; k++) {

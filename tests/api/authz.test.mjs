@@ -313,7 +313,9 @@ test("a field right may name a field of the record (FIELD_ENTITY): each sees the
 
   // what the UI is told to offer
   const rights = await call("view", "GET", "/api/app/rights", { query: `app=${a}` });
-  assert.deepEqual([rights.json.fields.note, rights.json.fields.title, rights.json.app.edit], ["BY_RECORD", "WRITE", true]);
+  assert.deepEqual([rights.json.fields.note, rights.json.fields.title, rights.json.app.edit, rights.json.byRecord], ["BY_RECORD", "WRITE", true, true]);
+  const plain = (await call("view", "GET", "/api/app/rights", { query: `app=${app}` })).json;
+  assert.deepEqual([plain.app.view, plain.app.edit, plain.byRecord], [true, false, false]);
   assert.equal((await call("none", "GET", "/api/app/rights", { query: `app=${app}` })).status, 403);
 
   // lists, single records and cursors: the note only where the record names the caller

@@ -22,6 +22,7 @@ export type FieldLevel = "NONE" | "READ" | "WRITE" | "BY_RECORD";
 export interface AppRights {
   app: { view: boolean; add: boolean; edit: boolean; delete: boolean; import: boolean; export: boolean; manage: boolean };
   fields: Record<string, FieldLevel>;
+  byRecord: boolean;
 }
 export interface AppMeta { name: string; fields: Record<string, FieldProp>; views: View[]; rights: AppRights }
 export type RecordRights = { record: { viewable: boolean; editable: boolean; deletable: boolean }; fields: Record<string, { viewable: boolean; editable: boolean }> };
@@ -83,12 +84,17 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
     withProgress(call<{ records: KRecord[] }>("GET", k("/records.json"), { app: appId, query: query() }))
       .then(async (r) => {
         const page = r.records.slice(0, PAGE);
-        // which of them, and which of their cells, the person may change
-        const ids = page.map((x) => x.$id.value);
-        const ev = meta.rights.app.edit && ids.length
+        // which of them, and which of their cells, the person may change (asked
+        // only when some right depends on the record)
+        const ids = page.map((x) => x.$id.value as string);
+        const ev = meta.rights.app.edit && meta.rights.byRecord && ids.length
           ? await call<{ rights: ({ id: string } & RecordRights)[] }>("GET", k("/records/acl/evaluate.json"), { app: appId, ids })
-          : { rights: [] };
-        setPageRights(Object.fromEntries(ev.rights.map((x) => [x.id, x])));
+          : null;
+        const fixed: RecordRights = {
+          record: { viewable: true, editable: meta.rights.app.edit, deletable: meta.rights.app.delete },
+          fields: Object.fromEntries(Object.entries(meta.rights.fields).map(([c, l]) => [c, { viewable: l !== "NONE", editable: l === "WRITE" }])),
+        };
+        setPageRights(Object.fromEntries(ev ? ev.rights.map((x) => [x.id, x]) : ids.map((id) => [id, fixed])));
         setMore(r.records.length > PAGE); setRecords(page); setError(null);
       })
       .catch(setError);
