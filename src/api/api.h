@@ -86,14 +86,18 @@ int ts_api_record_allowed(struct ts_ctx *cx, const struct ts_app *app, int64_t i
  * (0: a new record, by the people it names and the caller as its creator). */
 int ts_api_plan_readable(struct ts_ctx *cx, const struct ts_app *app, struct ts_qplan *plan);
 int ts_api_writable(struct ts_ctx *cx, const struct ts_app *app, const json_t *record, int64_t id);
-/* want[] from a `fields` array parameter; NULL when absent (all fields). */
-bool *ts_api_want_fields(struct ts_ctx *cx, const struct ts_app *app, const json_t *fields);
-/* The fields to read from the store for want (want, and the people fields that
- * decide field rights record by record); want narrowed to what the caller may
- * see in record r. */
-const bool *ts_api_load_fields(struct ts_ctx *cx, const struct ts_app *app, const bool *want);
-const bool *ts_api_want_in(struct ts_ctx *cx, const struct ts_app *app, const bool *want,
-                           const struct ts_record *r);
+/* What of each record the caller is shown, settled once a request: the fields
+ * a `fields` parameter asks for (NULL: all) less those they may not see, the
+ * fields to read for that (with the people fields that decide rights record by
+ * record), and those rights; ts_api_shown_in narrows want to record r. */
+struct ts_api_shown {
+    const bool *want, *load; /* NULL: every field */
+    const char *by_record;   /* the field rights, when some depend on the record */
+};
+int ts_api_shown(struct ts_ctx *cx, const struct ts_app *app, const json_t *fields,
+                 struct ts_api_shown *out);
+const bool *ts_api_shown_in(struct ts_ctx *cx, const struct ts_app *app,
+                            const struct ts_api_shown *s, const struct ts_record *r);
 
 /* ---- the organisation (api/users.c), also for CSV loading (api/people.c) ---- */
 /* Add or change users, departments or groups, and set users' memberships, from

@@ -172,9 +172,9 @@ int ts_api_cursor_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         for (size_t i = 0; i < n; i++)
             cond.vals[i].i = p.sorted[i];
         struct ts_qplan plan = {.where = &cond, .limit = -1};
-        bool *want = ts_api_want_fields(cx, app, c->fields);
-        if (ts_store_records_select(cx, app, &plan, ts_api_load_fields(cx, app, want), collect,
-                                    &p) < 0)
+        struct ts_api_shown shown;
+        if (ts_api_shown(cx, app, c->fields, &shown) < 0 ||
+            ts_store_records_select(cx, app, &plan, shown.load, collect, &p) < 0)
             goto out;
         ts_jw_obj(w);
         ts_jw_key(w, "records");
@@ -183,7 +183,7 @@ int ts_api_cursor_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
             int64_t *hit = bsearch(&chunk[i], p.sorted, n, sizeof(int64_t), cmp_i64);
             const struct ts_record *r = p.at[hit - p.sorted];
             if (r) /* deleted since the cursor was made: skipped */
-                ts_record_write(cx, w, app, r, ts_api_want_in(cx, app, want, r));
+                ts_record_write(cx, w, app, r, ts_api_shown_in(cx, app, &shown, r));
         }
     } else {
         ts_jw_obj(w);

@@ -329,11 +329,11 @@ const struct ts_app *ts_api_app_param(struct ts_ctx *cx, const json_t *params, u
     return ts_app_get(cx, app_id);
 }
 
-/* want[] from a `fields` array parameter; NULL when absent (all fields).
- * Fields the caller may not see (field access rights) are never wanted. */
-bool *ts_api_want_fields(struct ts_ctx *cx, const struct ts_app *app, const json_t *fields)
+/* want[] from a `fields` array parameter (every field but hidden system ones
+ * when absent), less the fields the caller may not see; NULL for every field. */
+static bool *want_fields(struct ts_ctx *cx, const struct ts_app *app, const char *access,
+                         const json_t *fields)
 {
-    const char *access = ts_acl_fields(cx, app);
     bool given = json_is_array(fields) && json_array_size(fields) > 0;
     if (!given && !access)
         return NULL;
@@ -363,15 +363,19 @@ bool *ts_api_want_fields(struct ts_ctx *cx, const struct ts_app *app, const json
     return want;
 }
 
-/* The fields to read for want: want itself; with field rights that a record's
- * people fields decide, those fields too (read, not shown). */
-const bool *ts_api_load_fields(struct ts_ctx *cx, const struct ts_app *app, const bool *want)
+int ts_api_shown(struct ts_ctx *cx, const struct ts_app *app, const json_t *fields,
+                 struct ts_api_shown *out)
 {
     const char *access = ts_acl_fields(cx, app);
-    if (!want || !ts_acl_fields_by_record(app, access))
-        return want;
+    if (cx->err.code)
+        return -1;
+    out->want = out->load = want_fields(cx, app, access, fields);
+    out->by_record = ts_acl_fields_by_record(app, access) ? access : NULL;
+    if (!out->by_record)
+        return 0;
+    /* the people fields that decide are read too, not shown */
     bool *load = TS_NEW_N(cx->arena, bool, (size_t)app->n_fields);
-    memcpy(load, want, sizeof(bool) * (size_t)app->n_fields);
+    memcpy(load, out->want, sizeof(bool) * (size_t)app->n_fields);
     const json_t *rules = json_object_get(json_object_get(app->def, "fieldAcl"), "rights");
     size_t i, k;
     const json_t *rule, *e;
@@ -385,19 +389,19 @@ const bool *ts_api_load_fields(struct ts_ctx *cx, const struct ts_app *app, cons
             if (f)
                 load[ts_app_field_index(app, f)] = true;
         }
-    return load;
+    out->load = load;
+    return 0;
 }
 
-const bool *ts_api_want_in(struct ts_ctx *cx, const struct ts_app *app, const bool *want,
-                           const struct ts_record *r)
+const bool *ts_api_shown_in(struct ts_ctx *cx, const struct ts_app *app,
+                            const struct ts_api_shown *s, const struct ts_record *r)
 {
-    const char *access = ts_acl_fields(cx, app);
-    if (!want || !ts_acl_fields_by_record(app, access))
-        return want;
-    const char *mine = ts_acl_fields_of(cx, app, access, r);
+    if (!s->by_record)
+        return s->want;
+    const char *mine = ts_acl_fields_of(cx, app, s->by_record, r);
     bool *out = TS_NEW_N(cx->arena, bool, (size_t)app->n_fields);
     for (int i = 0; i < app->n_fields; i++)
-        out[i] = want[i] && (!mine || mine[i] != TS_FIELD_NONE);
+        out[i] = s->want[i] && (!mine || mine[i] != TS_FIELD_NONE);
     return out;
 }
 

@@ -18,11 +18,12 @@ int ts_api_record_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         ts_api_record_allowed(cx, app, id, TS_RR_VIEW) < 0)
         return -1;
     struct ts_record *r = ts_record_load(cx, app, id);
-    if (!r)
+    struct ts_api_shown shown;
+    if (!r || ts_api_shown(cx, app, NULL, &shown) < 0)
         return -1;
     ts_jw_obj(w);
     ts_jw_key(w, "record");
-    ts_record_write(cx, w, app, r, ts_api_want_in(cx, app, ts_api_want_fields(cx, app, NULL), r));
+    ts_record_write(cx, w, app, r, ts_api_shown_in(cx, app, &shown, r));
     ts_jw_obj_end(w);
     return 0;
 }
@@ -136,13 +137,13 @@ int ts_api_record_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 struct writer {
     struct ts_jw *w;
     const struct ts_app *app;
-    const bool *want;
+    struct ts_api_shown shown;
 };
 
 static int write_one(struct ts_ctx *cx, const struct ts_record *r, void *arg)
 {
     struct writer *wr = arg;
-    ts_record_write(cx, wr->w, wr->app, r, ts_api_want_in(cx, wr->app, wr->want, r));
+    ts_record_write(cx, wr->w, wr->app, r, ts_api_shown_in(cx, wr->app, &wr->shown, r));
     return 0;
 }
 
@@ -156,14 +157,15 @@ int ts_api_records_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     if (ts_query_plan(cx, app, ts_param_str(rq->params, "query"), TS_QUERY_FULL, &env, &plan) < 0 ||
         ts_api_plan_readable(cx, app, &plan) < 0 || ts_api_restrict(cx, app, &plan, TS_RR_VIEW) < 0)
         return -1;
-    struct writer wr = {w, app, ts_api_want_fields(cx, app, json_object_get(rq->params, "fields"))};
+    struct writer wr = {w, app, {0}};
+    if (ts_api_shown(cx, app, json_object_get(rq->params, "fields"), &wr.shown) < 0)
+        return -1;
     ts_buf_grow(w->b,
                 (size_t)(plan.limit > 0 ? plan.limit : 1) * 1024); /* one allocation, not ten */
     ts_jw_obj(w);
     ts_jw_key(w, "records");
     ts_jw_arr(w);
-    if (ts_store_records_select(cx, app, &plan, ts_api_load_fields(cx, app, wr.want), write_one,
-                                &wr) < 0)
+    if (ts_store_records_select(cx, app, &plan, wr.shown.load, write_one, &wr) < 0)
         return -1;
     ts_jw_arr_end(w);
     ts_jw_key(w, "totalCount");
