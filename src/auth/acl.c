@@ -223,12 +223,13 @@ static struct ts_qnode *constant(struct ts_ctx *cx, bool v)
 
 static const char *const RIGHT_KEYS[] = {"viewable", "editable", "deletable"};
 
-/* The condition "the record names the caller" for a CREATOR entity (its
- * creator) or a FIELD_ENTITY one (a user field holding them, a department
- * field holding one of their departments -- with includeSubs, one above them
- * too -- or a group field holding one of their groups). NULL when no record
- * can (cx->err set if the database failed). */
-static struct ts_qnode *holds_caller(struct ts_ctx *cx, const struct ts_app *app, const json_t *e)
+/* The people field a CREATOR or FIELD_ENTITY entry names, and the caller's
+ * codes it is compared with: their own for a user field, the creator or the
+ * modifier; their departments (with includeSubs, those above them too) for a
+ * department field; their groups for a group field. NULL when the entry names
+ * no such field (cx->err set if the database failed). */
+static const struct ts_field *people_of(struct ts_ctx *cx, const struct ts_app *app,
+                                        const json_t *e, const char *const **codes, int *n)
 {
     const json_t *entity = json_object_get(e, "entity");
     const char *code = json_string_value(json_object_get(entity, "code"));
@@ -238,19 +239,30 @@ static struct ts_qnode *holds_caller(struct ts_ctx *cx, const struct ts_app *app
                : NULL;
     if (!f || f->table)
         return NULL;
-    const char *const *codes = &cx->user->code;
-    int n = 1;
+    *codes = &cx->user->code;
+    *n = 1;
     if (f->type == TS_F_ORGANIZATION_SELECT || f->type == TS_F_GROUP_SELECT) {
         struct belongs *b = belongs(cx);
         if (!b)
             return NULL;
         bool subs = json_is_true(json_object_get(e, "includeSubs"));
-        codes = f->type == TS_F_GROUP_SELECT ? b->groups : subs ? b->above : b->orgs;
-        n = f->type == TS_F_GROUP_SELECT ? b->n_groups : subs ? b->n_above : b->n_orgs;
+        *codes = f->type == TS_F_GROUP_SELECT ? b->groups : subs ? b->above : b->orgs;
+        *n = f->type == TS_F_GROUP_SELECT ? b->n_groups : subs ? b->n_above : b->n_orgs;
     } else if (f->type != TS_F_USER_SELECT && f->type != TS_F_CREATOR && f->type != TS_F_MODIFIER) {
         return NULL;
     }
-    if (n == 0)
+    return f;
+}
+
+/* The condition "the record names the caller" for a CREATOR or FIELD_ENTITY
+ * entry (people_of). NULL when no record can (cx->err set if the database
+ * failed). */
+static struct ts_qnode *holds_caller(struct ts_ctx *cx, const struct ts_app *app, const json_t *e)
+{
+    const char *const *codes;
+    int n;
+    const struct ts_field *f = people_of(cx, app, e, &codes, &n);
+    if (!f || n == 0)
         return NULL;
     struct ts_qnode *mine = TS_NEW(cx->arena, struct ts_qnode);
     mine->kind = TS_QN_COND;
@@ -384,30 +396,18 @@ bool ts_acl_fields_by_record(const struct ts_app *app, const char *access)
     return false;
 }
 
-/* Does people field f of record r name the caller (e: the FIELD_ENTITY entry,
- * for includeSubs)? */
+/* Does record r name the caller in the people field of entry e (people_of)? */
 static int record_names_caller(struct ts_ctx *cx, const struct ts_app *app,
                                const struct ts_record *r, const json_t *e)
 {
-    const char *code = json_string_value(json_object_get(json_object_get(e, "entity"), "code"));
-    const struct ts_field *f = code ? ts_app_field(app, code) : NULL;
-    if (!f || f->table)
-        return 0;
+    const char *const *mine;
+    int n;
+    const struct ts_field *f = people_of(cx, app, e, &mine, &n);
+    if (!f)
+        return cx->err.code ? -1 : 0;
     if (f->type == TS_F_CREATOR || f->type == TS_F_MODIFIER)
         return ts_str_eq(f->type == TS_F_CREATOR ? r->creator : r->modifier, cx->user->code);
     const struct ts_value *v = &r->vals[ts_app_field_index(app, f)];
-    const char *const *mine = &cx->user->code;
-    int n = 1;
-    if (f->type == TS_F_ORGANIZATION_SELECT || f->type == TS_F_GROUP_SELECT) {
-        struct belongs *b = belongs(cx);
-        if (!b)
-            return -1;
-        bool subs = json_is_true(json_object_get(e, "includeSubs"));
-        mine = f->type == TS_F_GROUP_SELECT ? b->groups : subs ? b->above : b->orgs;
-        n = f->type == TS_F_GROUP_SELECT ? b->n_groups : subs ? b->n_above : b->n_orgs;
-    } else if (f->type != TS_F_USER_SELECT) {
-        return 0;
-    }
     for (int k = 0; k < v->n; k++)
         if (in(mine, n, v->v[k]))
             return 1;
