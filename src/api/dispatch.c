@@ -398,10 +398,12 @@ const bool *ts_api_shown_in(struct ts_ctx *cx, const struct ts_app *app,
 {
     if (!s->by_record)
         return s->want;
+    /* should the rights not be settled (the database failed), none of those fields */
     const char *mine = ts_acl_fields_of(cx, app, s->by_record, r);
     bool *out = TS_NEW_N(cx->arena, bool, (size_t)app->n_fields);
     for (int i = 0; i < app->n_fields; i++)
-        out[i] = s->want[i] && (!mine || mine[i] != TS_FIELD_NONE);
+        out[i] =
+            s->want[i] && (mine ? mine[i] != TS_FIELD_NONE : s->by_record[i] != TS_FIELD_BY_RECORD);
     return out;
 }
 
