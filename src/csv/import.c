@@ -116,8 +116,8 @@ static int header(struct run *r, const char *const *cells, int n)
             f = field_named(r->app, cells[i]);
         else if (i < im->n_mapped && *im->columns[i])
             f = ts_app_field(r->app, im->columns[i]);
-        if (f && (!writable(f) ||
-                  (r->access && r->access[ts_app_field_index(r->app, f)] != TS_FIELD_WRITE)))
+        int level = f && r->access ? r->access[ts_app_field_index(r->app, f)] : TS_FIELD_WRITE;
+        if (f && (!writable(f) || (level != TS_FIELD_WRITE && level != TS_FIELD_BY_RECORD)))
             f = NULL; /* nor fields the caller may not change */
         for (int j = 0; f && j < i; j++)
             if (r->cols[j] == f)
@@ -230,6 +230,23 @@ static void add_rows(struct run *r, json_t *rec, const char *const *cells, int n
     json_decref(made);
 }
 
+/* Where a column's field right depends on the record: may the caller write
+ * it in record `in` (the record before an update, or as added)? */
+static int may_write_columns(struct run *r, int64_t id)
+{
+    struct ts_ctx *cx = r->cx;
+    const struct ts_record *in = ts_store_record_get(cx, r->app, id);
+    const char *mine = ts_acl_fields_of(cx, r->app, r->access, in);
+    if (!mine)
+        return -1;
+    for (int i = 0; i < r->n_cols; i++) {
+        const struct ts_field *f = r->cols[i];
+        if (f && mine[ts_app_field_index(r->app, f)] != TS_FIELD_WRITE)
+            return ts_fail_arg(cx, TS_E_FIELD_NO_PERMISSION, f->code);
+    }
+    return 0;
+}
+
 /* Write one gathered record (added, or updated by the key), in a savepoint
  * when bad records are skipped. */
 static int write_record(struct run *r, json_t *rec)
@@ -251,13 +268,18 @@ static int write_record(struct run *r, json_t *rec)
         rc = id < 0 ? -1 : 0;
     }
     bool update = rc == 0 && id > 0;
+    bool by_record = ts_acl_fields_by_record(r->app, r->access);
     if (update) {
         int may = ts_acl_may(cx, r->app, id, TS_RR_EDIT);
         rc = may < 0 ? -1 : may ? 0 : ts_fail(cx, TS_E_NO_PERMISSION, "record access rights");
+        if (rc == 0 && by_record)
+            rc = may_write_columns(r, id);
     }
     if (rc == 0)
         rc = update ? ts_record_update(cx, r->app, id, -1, rec, "record", &rev)
                     : ts_record_add(cx, r->app, rec, "record", &id);
+    if (rc == 0 && !update && by_record)
+        rc = may_write_columns(r, id); /* as added: its people fields decide */
     if (rc == 0) {
         if (savepoint && ts_db_release(cx, "import_row") < 0)
             return -1;

@@ -361,4 +361,15 @@ test("a field right may name a field of the record (FIELD_ENTITY): each sees the
   assert.equal((await add("view")).status, 200);
   assert.equal((await add("edit")).json.code, "GAIA_FU01");
   assert.equal((await admin.record.getRecord({ app: a, id: editsOwn })).record.note.value, NOTE);
+  // a file import likewise, row by row
+  const total = async () => (await admin.record.getRecords({ app: a, totalCount: true })).totalCount;
+  const before = await total();
+  const importing = (csv) => call("view", "POST", "/api/import", { query: `app=${a}`, body: csv, type: "text/csv" });
+  const own = await importing("title,owner,note\n読み込み,view,自分の記録\n");
+  assert.equal(own.status, 200, own.text);
+  assert.equal(Number(own.json.added), 1);
+  const others = await importing("title,owner,note\n読み込み2,view,自分の記録\n読み込み3,edit,他人の記録\n");
+  assert.equal(others.status, 400, others.text);
+  assert.ok(others.json.errors["rows[3]"] || Object.keys(others.json.errors).some((k) => k.startsWith("rows[3]")), others.text);
+  assert.equal(await total(), String(Number(before) + 1), "all or nothing: the good row went back too");
 });
