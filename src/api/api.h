@@ -83,9 +83,13 @@ int ts_api_record_allowed(struct ts_ctx *cx, const struct ts_app *app, int64_t i
 /* A condition on a field the caller sees in some records only (field rights
  * decided by the record's people fields) is narrowed to those records; such a
  * field cannot order them. A write is checked against record id's rights
- * (0: a new record, by the people it names and the caller as its creator). */
+ * (0: a new record, whose record-decided fields ts_api_add_record checks). */
 int ts_api_plan_readable(struct ts_ctx *cx, const struct ts_app *app, struct ts_qplan *plan);
 int ts_api_writable(struct ts_ctx *cx, const struct ts_app *app, const json_t *record, int64_t id);
+/* ts_record_add for a caller: the fields they may not write refused first,
+ * those whose right the record decides checked on the record as added. */
+int ts_api_add_record(struct ts_ctx *cx, const struct ts_app *app, const json_t *record,
+                      const char *prefix, int64_t *id);
 /* What of each record the caller is shown, settled once a request: the fields
  * a `fields` parameter asks for (NULL: all) less those they may not see, the
  * fields to read for that (with the people fields that decide rights record by

@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 #include "app/app.h"
+#include "record/record.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "store/store.h"
@@ -472,40 +473,13 @@ int ts_api_plan_readable(struct ts_ctx *cx, const struct ts_app *app, struct ts_
     return cx->err.code ? -1 : 0;
 }
 
-/* The people a new record names, as far as field rights look at them: its
- * user, department and group fields as sent, and the caller as its creator. */
-static struct ts_record *new_record_people(struct ts_ctx *cx, const struct ts_app *app,
-                                           const json_t *record)
-{
-    struct ts_record *r = TS_NEW(cx->arena, struct ts_record);
-    r->creator = r->modifier = cx->user ? cx->user->code : "";
-    r->vals = TS_NEW_N(cx->arena, struct ts_value, (size_t)app->n_fields);
-    for (int i = 0; i < app->n_fields; i++) {
-        const struct ts_field *f = &app->fields[i];
-        if (f->table || (f->type != TS_F_USER_SELECT && f->type != TS_F_ORGANIZATION_SELECT &&
-                         f->type != TS_F_GROUP_SELECT))
-            continue;
-        const json_t *list = json_object_get(json_object_get(record, f->code), "value");
-        size_t n = json_is_array(list) ? json_array_size(list) : 0, k;
-        const json_t *e;
-        r->vals[i].v = TS_NEW_N(cx->arena, const char *, n ? n : 1);
-        json_array_foreach (list, k, e) {
-            const char *code = json_string_value(json_object_get(e, "code"));
-            if (code)
-                r->vals[i].v[r->vals[i].n++] = code;
-        }
-    }
-    return r;
-}
-
 int ts_api_writable(struct ts_ctx *cx, const struct ts_app *app, const json_t *record, int64_t id)
 {
     const char *access = ts_acl_fields(cx, app);
     if (!access)
         return cx->err.code ? -1 : 0;
-    if (ts_acl_fields_by_record(app, access)) {
-        const struct ts_record *r =
-            id > 0 ? ts_store_record_get(cx, app, id) : new_record_people(cx, app, record);
+    if (id > 0 && ts_acl_fields_by_record(app, access)) {
+        const struct ts_record *r = ts_store_record_get(cx, app, id);
         if (cx->err.code || !(access = ts_acl_fields_of(cx, app, access, r)))
             return -1;
     }
@@ -513,11 +487,23 @@ int ts_api_writable(struct ts_ctx *cx, const struct ts_app *app, const json_t *r
     const json_t *v;
     json_object_foreach ((json_t *)record, code, v) {
         const struct ts_field *f = ts_app_field(app, code);
-        if (f && ts_field_kind(f) != TS_K_SYS &&
-            access[ts_app_field_index(app, f)] != TS_FIELD_WRITE)
+        int level = f ? access[ts_app_field_index(app, f)] : TS_FIELD_WRITE;
+        if (f && ts_field_kind(f) != TS_K_SYS && level != TS_FIELD_WRITE &&
+            (id > 0 || level != TS_FIELD_BY_RECORD)) /* a new record's: once it is added */
             return ts_fail_arg(cx, TS_E_FIELD_NO_PERMISSION, code);
     }
     return 0;
+}
+
+int ts_api_add_record(struct ts_ctx *cx, const struct ts_app *app, const json_t *record,
+                      const char *prefix, int64_t *id)
+{
+    if (ts_api_writable(cx, app, record, 0) < 0 || ts_record_add(cx, app, record, prefix, id) < 0)
+        return -1;
+    /* fields whose right the record decides, by the record as added (its
+     * defaults and lookups included); the request's transaction undoes it */
+    const char *access = ts_acl_fields(cx, app);
+    return ts_acl_fields_by_record(app, access) ? ts_api_writable(cx, app, record, *id) : 0;
 }
 
 /* Rel.Field conditions look into another app: under the caller's rights there

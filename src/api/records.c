@@ -33,8 +33,7 @@ int ts_api_record_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     const struct ts_app *app = ts_api_app_param(cx, rq->params, TS_PERM_ADD);
     int64_t id;
     const json_t *record = json_object_get(rq->params, "record");
-    if (!app || ts_api_writable(cx, app, record, 0) < 0 ||
-        ts_record_add(cx, app, record, "record", &id) < 0)
+    if (!app || ts_api_add_record(cx, app, record, "record", &id) < 0)
         return -1;
     ts_jw_obj(w);
     ts_jw_kid(w, "id", id);
@@ -103,9 +102,7 @@ static int put_one(struct ts_ctx *cx, const struct ts_app *app, const json_t *ob
             if (field)
                 json_object_set_new(rec, field,
                                     json_pack("{s:O}", "value", json_object_get(key, "value")));
-            int rc = ts_api_writable(cx, app, rec, 0) < 0
-                         ? -1
-                         : ts_record_add(cx, app, rec, prefix, out_id);
+            int rc = ts_api_add_record(cx, app, rec, prefix, out_id);
             json_decref(rec);
             *inserted = true;
             *out_rev = 1;
@@ -206,8 +203,8 @@ int ts_api_records_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     int64_t *ids = TS_NEW_N(cx->arena, int64_t, n);
     const json_t *r;
     json_array_foreach (recs, i, r) {
-        if (ts_api_writable(cx, app, r, 0) < 0 ||
-            ts_record_add(cx, app, r, ts_arena_printf(cx->arena, "records[%zu]", i), &ids[i]) < 0)
+        if (ts_api_add_record(cx, app, r, ts_arena_printf(cx->arena, "records[%zu]", i), &ids[i]) <
+            0)
             return -1;
     }
     ts_jw_obj(w);

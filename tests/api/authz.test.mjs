@@ -358,12 +358,14 @@ test("a field right may name a field of the record (FIELD_ENTITY): each sees the
   assert.equal(refused.json.code, "GAIA_FU01");
   assert.equal((await put("manage", editsOwn, "書き換え")).json.code, "GAIA_FU01", "READ is not WRITE");
   const add = (owner) => call("view", "POST", "/k/v1/record.json", { body: { app: a, record: { owner: { value: [{ code: owner }] }, note: { value: "新規" } } } });
+  const total = async () => (await admin.record.getRecords({ app: a, totalCount: true })).totalCount;
+  const first = await total();
   assert.equal((await add("view")).status, 200);
   assert.equal((await add("edit")).json.code, "GAIA_FU01");
+  const before = await total();
+  assert.equal(before, String(Number(first) + 1), "the refused record is not kept");
   assert.equal((await admin.record.getRecord({ app: a, id: editsOwn })).record.note.value, NOTE);
   // a file import likewise, row by row
-  const total = async () => (await admin.record.getRecords({ app: a, totalCount: true })).totalCount;
-  const before = await total();
   const importing = (csv) => call("view", "POST", "/api/import", { query: `app=${a}`, body: csv, type: "text/csv" });
   const own = await importing("title,owner,note\n読み込み,view,自分の記録\n");
   assert.equal(own.status, 200, own.text);
