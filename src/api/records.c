@@ -400,6 +400,9 @@ int ts_api_acl_evaluate(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *
     const json_t *ids = app ? batch(cx, rq->params, "ids") : NULL;
     if (!ids)
         return -1;
+    const char *app_access = ts_acl_fields(cx, app); /* the field rights, once */
+    if (cx->err.code)
+        return -1;
     ts_jw_obj(w);
     ts_jw_key(w, "rights");
     ts_jw_arr(w);
@@ -429,7 +432,7 @@ int ts_api_acl_evaluate(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *
         ts_jw_kbool(w, "deletable", view && del);
         ts_jw_obj_end(w);
         /* each field: the record's rights, narrowed by the field's own */
-        const char *access = ts_acl_fields_of(cx, app, ts_acl_fields(cx, app), r);
+        const char *access = ts_acl_fields_of(cx, app, app_access, r);
         if (cx->err.code)
             return -1;
         ts_jw_key(w, "fields");
