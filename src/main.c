@@ -14,6 +14,7 @@
 #include "base/common.h"
 #include "app/app.h"
 #include "auth/auth.h"
+#include "policy/policy.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "base/tstime.h"
@@ -290,11 +291,15 @@ static int import_csv(struct ts_ctx *cx, struct opts *o)
         usage();
     if (o->encoding && ts_csv_encoding_parse(o->encoding, &im.enc) < 0)
         usage();
-    cx->user = ts_store_user_by_code(cx, o->user ? o->user : "Administrator");
-    if (!cx->user) {
-        fprintf(stderr, "tsumiki: no user %s\n", o->user ? o->user : "Administrator");
+    /* as --user would import (their rights), else as the operator */
+    const struct ts_user *u = ts_store_user_by_code(cx, o->user ? o->user : "Administrator");
+    if (!u || !u->active) {
+        fprintf(stderr, "tsumiki: no active user %s\n", o->user ? o->user : "Administrator");
         return cx->err.code ? -1 : ts_fail(cx, TS_E_INVALID_INPUT, "user");
     }
+    if (o->user)
+        cx->caller = (struct ts_caller){.kind = TS_CALLER_USER, .person = u};
+    cx->user = u;
     const struct ts_app *app = ts_app_get(cx, o->app);
     if (!app)
         return -1;
@@ -399,6 +404,7 @@ int main(int argc, char **argv)
         return 1;
     struct ts_ctx cx;
     ts_ctx_init(&cx, db);
+    cx.caller.kind = TS_CALLER_SYSTEM; /* the operator, at the machine */
     int rc = 0;
     const char *cmd = o.args[0], *sub = o.n_args > 1 ? o.args[1] : "";
     if (!strcmp(cmd, "serve")) {

@@ -13,6 +13,7 @@
 #include "base/ctx.h"
 #include "base/jw.h"
 #include "auth/auth.h"
+#include "policy/policy.h"
 #include "model/schema.h"
 #include "model/user.h"
 #include "query/query.h"
@@ -33,6 +34,10 @@ struct ts_api_req {
     bool woken;                            /* a long poll's second run: answer now */
     struct ts_auth_request auth;
     const char *accept_language;
+    const char *origin, *fetch_site; /* Origin and Sec-Fetch-Site, for login */
+    const char *request_type;        /* Content-Type as sent */
+    const struct ts_route *route;    /* set by ts_api_begin */
+    bool begun;                      /* ts_api_begin ran and identified the caller */
     /* answer */
     int status;
     struct ts_buf body;
@@ -124,25 +129,69 @@ int ts_audit_add(struct ts_ctx *cx, const char *addr, const char *action, const 
 int ts_audit_apart(struct ts_ctx *cx, const char *addr, const char *action, const char *target,
                    const char *detail);
 
-/* ---- handlers ---- */
+/* ---- handlers and the route table (api/routes.def) ---- */
 typedef int ts_handler_fn(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w);
 
-#define ROUTE(method, path, handler, flags) ts_handler_fn handler;
+#define ROUTE(method, path, handler, need, flags) ts_handler_fn handler;
 #include "api/routes.def"
 #undef ROUTE
 
-/* Route flags */
-enum {
-    TS_R_PUBLIC = 1 << 0,  /* no authentication */
-    TS_R_PREVIEW = 1 << 1, /* also under /preview/ (sets rq->preview) */
-    TS_R_NO_TX = 1 << 2,   /* runs its own short statements: login must not hold
-                            * the write lock while a password hash is checked */
+/* What a route needs of its caller before its handler runs (routes.def). */
+enum ts_need {
+    TS_NEED_PUBLIC,
+    TS_NEED_CALLER,
+    TS_NEED_PERSON,
+    TS_NEED_ADMIN,
+    TS_NEED_CREATOR,
+    TS_NEED_APP,        /* perm on the `app` parameter's app */
+    TS_NEED_APP_ID,     /* ... the `id` parameter's */
+    TS_NEED_APPS,       /* ... every app of `apps` */
+    TS_NEED_APP_PERSON, /* a person with perm on the `app` parameter's app */
 };
 
-/* Find the handler for a method and path (used by bulkRequest too). Returns
+/* Route flags */
+enum {
+    TS_R_PREVIEW = 1 << 0, /* also under /preview/ (sets rq->preview) */
+    TS_R_NO_TX = 1 << 1,   /* runs its own short statements: login must not hold
+                            * the write lock while a password hash is checked */
+    TS_R_BIG = 1 << 2,     /* bodies up to TS_BODY_BIG */
+    TS_R_UPLOAD = 1 << 3,  /* a multipart file, streamed to disk */
+};
+
+/* Body limits: before the caller is known, for most routes, for TS_R_BIG. */
+#define TS_BODY_ANONYMOUS (8 * 1024)
+#define TS_BODY_DEFAULT   (1024 * 1024)
+#define TS_BODY_BIG       (64 * 1024 * 1024)
+
+struct ts_route {
+    enum ts_method method;
+    const char *path;
+    ts_handler_fn *fn;
+    enum ts_need need;
+    unsigned perm; /* enum ts_perm bits, for the APP needs */
+    unsigned flags;
+};
+
+/* Every route, for tests and tools; n_out gets their number. */
+const struct ts_route *ts_api_routes(size_t *n_out);
+
+/* Find the route for a method and path (used by bulkRequest too). Returns
  * NULL with TS_NF01 / TS_MA01 set. */
-ts_handler_fn *ts_api_route(struct ts_ctx *cx, enum ts_method method, const char *path,
-                            bool *preview /* out */, unsigned *flags /* out */);
+const struct ts_route *ts_api_route(struct ts_ctx *cx, enum ts_method method, const char *path,
+                                    bool *preview /* out */);
+
+/* Does the caller have what route r needs, given the request's parameters?
+ * CB_AU01, CB_NO02, GAIA_IA02, GAIA_NO01 when not. */
+int ts_api_require(struct ts_ctx *cx, const struct ts_route *r, const json_t *params);
+
+/* Before the body is read: find the route and identify the caller from the
+ * headers alone (sets rq->route and cx->caller). -1 with cx->err set when the
+ * request cannot go on; ts_api_fail then renders that answer. */
+int ts_api_begin(struct ts_ctx *cx, struct ts_api_req *rq);
+void ts_api_fail(struct ts_ctx *cx, struct ts_api_req *rq);
+
+/* The largest body the request may send, once ts_api_begin has run. */
+size_t ts_api_body_limit(const struct ts_api_req *rq);
 
 /* "GET", "POST", "PUT", "DELETE" (NULL or anything else: TS_METHOD_OTHER). */
 enum ts_method ts_api_method(const char *name);

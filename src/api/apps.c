@@ -55,7 +55,7 @@ static void write_app(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app_ro
 int ts_api_app_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     int64_t id;
-    if (ts_param_id(cx, rq->params, "id", &id) < 0 || ts_auth_require_app(cx, id, TS_PERM_VIEW) < 0)
+    if (ts_param_id(cx, rq->params, "id", &id) < 0 || ts_policy_require_app(cx, id, TS_PERM_VIEW) < 0)
         return -1;
     struct ts_preview live;
     if (ts_app_settings_load(cx, id, TS_STAGE_LIVE, &live) < 0)
@@ -113,8 +113,7 @@ static int write_app_cb(struct ts_ctx *cx, const struct ts_app_row *r, void *arg
     struct visible_page *vp = arg;
     if (vp->left == 0)
         return 0;
-    unsigned perms =
-        cx->auth && cx->auth->kind != TS_AUTH_TOKEN ? ts_acl_app_perms(cx, r->id) : ~0u;
+    unsigned perms = ts_policy_app_perms(cx, r->id);
     if (cx->err.code)
         return -1;
     if (!(perms & (TS_PERM_VIEW | TS_PERM_MANAGE)))
@@ -133,7 +132,7 @@ int ts_api_apps_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     struct ts_app_filter f = {0};
     int64_t *ids = NULL, *sp = NULL, *unused_i;
     const char **codes = NULL, **unused_s;
-    if (ts_auth_require_user(cx) < 0 ||
+    if (ts_policy_require_person(cx) < 0 ||
         list_param(cx, rq->params, "ids", true, &ids, &unused_s, &f.n_ids) < 0 ||
         list_param(cx, rq->params, "codes", false, &unused_i, &codes, &f.n_codes) < 0 ||
         list_param(cx, rq->params, "spaceIds", true, &sp, &unused_s, &f.n_space_ids) < 0 ||
@@ -170,7 +169,7 @@ static void write_revision(struct ts_jw *w, int64_t rev)
 
 int ts_api_app_create(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
-    if (ts_acl_require_app_creator(cx) < 0)
+    if (ts_policy_require_app_creator(cx) < 0)
         return -1;
     const char *name = ts_param_str(rq->params, "name");
     if (!name || !*name) {
@@ -215,7 +214,7 @@ int ts_api_deploy(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
             ts_param_revision(cx, json_object_get(a, "revision"),
                               ts_arena_printf(cx->arena, "%s.revision", key),
                               &items[i].revision) < 0 ||
-            ts_auth_require_app(cx, items[i].app_id, TS_PERM_MANAGE) < 0)
+            ts_policy_require_app(cx, items[i].app_id, TS_PERM_MANAGE) < 0)
             return -1;
     }
     if (ts_app_deploy(cx, items, (int)n, ts_param_bool(rq->params, "revert")) < 0)
@@ -240,7 +239,7 @@ int ts_api_deploy_status(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw 
     ts_jw_key(w, "apps");
     ts_jw_arr(w);
     for (int i = 0; i < n; i++) {
-        if (ts_auth_require_app(cx, ids[i], TS_PERM_MANAGE) < 0)
+        if (ts_policy_require_app(cx, ids[i], TS_PERM_MANAGE) < 0)
             return -1;
         struct ts_app_row *r = ts_store_app_row(cx, ids[i]);
         if (!r)
@@ -267,7 +266,7 @@ static int load(struct ts_ctx *cx, struct ts_api_req *rq, unsigned perm, struct 
 {
     int64_t app_id;
     if (ts_param_id(cx, rq->params, "app", &app_id) < 0 ||
-        ts_auth_require_app(cx, app_id, perm) < 0)
+        ts_policy_require_app(cx, app_id, perm) < 0)
         return -1;
     return ts_app_settings_load(cx, app_id, rq->preview ? TS_STAGE_PREVIEW : TS_STAGE_LIVE, p);
 }
@@ -303,7 +302,7 @@ int ts_api_acl_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     if (load(cx, rq, TS_PERM_MANAGE, &p) < 0)
         return -1;
     json_t *acl = json_object_get(p.def, "acl");
-    json_t *shown = acl ? json_incref(acl) : ts_acl_default();
+    json_t *shown = acl ? json_incref(acl) : ts_policy_default_acl();
     ts_jw_obj(w);
     ts_jw_key(w, "rights");
     ts_jw_json(w, shown);
@@ -586,7 +585,7 @@ int ts_api_views_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 int ts_api_app_creators_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     (void)rq;
-    if (ts_auth_require_admin(cx) < 0)
+    if (ts_policy_require_admin(cx) < 0)
         return -1;
     const char *text = ts_store_system_get(cx, "appCreators");
     if (!text && cx->err.code)
@@ -602,7 +601,7 @@ int ts_api_app_creators_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_
 
 int ts_api_app_creators_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
-    if (ts_auth_require_admin(cx) < 0)
+    if (ts_policy_require_admin(cx) < 0)
         return -1;
     json_t *list = ts_app_entities(cx, json_object_get(rq->params, "entities"), "entities", NULL);
     if (!list)

@@ -165,7 +165,7 @@ static int entry_out(struct ts_ctx *cx, const struct ts_audit_row *a, void *arg)
 int ts_api_audit_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     int64_t offset, limit;
-    if (ts_auth_require_admin(cx) < 0 ||
+    if (ts_policy_require_admin(cx) < 0 ||
         ts_param_int(cx, rq->params, "offset", 0, 0, &offset) < 0 ||
         ts_param_int(cx, rq->params, "limit", 100, 1, &limit) < 0)
         return -1;
@@ -209,7 +209,7 @@ static int check_one(struct ts_ctx *cx, const struct ts_audit_row *a, void *arg)
 int ts_api_audit_verify(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     (void)rq;
-    if (ts_auth_require_admin(cx) < 0)
+    if (ts_policy_require_admin(cx) < 0)
         return -1;
     struct chain c = {.prev = GENESIS, .expect_id = 1};
     if (ts_store_audit_each(cx, false, 0, -1, check_one, &c) < 0 && !c.broken)

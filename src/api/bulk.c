@@ -30,16 +30,18 @@ int ts_api_bulk(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         const char *path = api ? ts_api_strip_prefix(api) : NULL;
         json_t *payload = json_object_get(r, "payload");
         struct ts_api_req sub = *rq;
-        unsigned flags = 0;
-        ts_handler_fn *fn = NULL;
+        const struct ts_route *route = NULL;
         if (!path || m == TS_METHOD_OTHER || !json_is_object(payload))
             ts_fail(cx, TS_E_ILLEGAL_REQUEST, "bulk request %zu malformed", i);
         else
-            fn = ts_api_route(cx, m, path, &sub.preview, &flags);
-        if (fn == ts_api_bulk || (flags & TS_R_PUBLIC)) {
-            fn = NULL;
+            route = ts_api_route(cx, m, path, &sub.preview);
+        if (route && (route->fn == ts_api_bulk || route->need == TS_NEED_PUBLIC ||
+                      (route->flags & (TS_R_NO_TX | TS_R_UPLOAD)))) {
+            route = NULL;
             ts_fail(cx, TS_E_ILLEGAL_REQUEST, "bulk request %zu not allowed", i);
         }
+        /* each inner request needs what it would need on its own */
+        ts_handler_fn *fn = route && ts_api_require(cx, route, payload) == 0 ? route->fn : NULL;
         sub.method = m;
         sub.path = path;
         sub.params = payload;

@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "app/app.h"
 #include "auth/auth.h"
+#include "policy/policy.h"
 #include "model/user.h"
 #include "record/record.h"
 #include "store/store.h"
@@ -58,7 +59,7 @@ int ts_api_cursor_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         return -1;
     }
     struct ts_qplan plan;
-    struct ts_query_env env = ts_auth_query_env(cx);
+    struct ts_query_env env = ts_policy_query_env(cx);
     if (ts_query_plan(cx, app, ts_param_str(rq->params, "query"), TS_QUERY_FULL, &env, &plan) < 0 ||
         ts_api_plan_readable(cx, app, &plan) < 0 || ts_api_restrict(cx, app, &plan, TS_RR_VIEW) < 0)
         return -1;
@@ -152,7 +153,7 @@ int ts_api_cursor_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         return -1;
     int rc = -1;
     const struct ts_app *app = NULL;
-    if (ts_auth_require_app(cx, c->app_id, TS_PERM_VIEW) == 0)
+    if (ts_policy_require_app(cx, c->app_id, TS_PERM_VIEW) == 0)
         app = ts_app_get(cx, c->app_id);
     if (!app)
         goto out;

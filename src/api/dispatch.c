@@ -16,24 +16,50 @@
 
 #include <strings.h>
 
-static const struct route {
-    enum ts_method method;
-    const char *path;
-    ts_handler_fn *fn;
-    unsigned flags;
-} routes[] = {
-#define GET               TS_GET
-#define POST              TS_POST
-#define PUT               TS_PUT
-#define DELETE            TS_DELETE
-#define ROUTE(m, p, h, f) {m, p, h, f},
+static const struct ts_route routes[] = {
+/* the method is pasted (TS_DELETE), a right is expanded (DELETE: TS_PERM_DELETE) */
+#define VIEW               TS_PERM_VIEW
+#define ADD                TS_PERM_ADD
+#define EDIT               TS_PERM_EDIT
+#define DELETE             TS_PERM_DELETE
+#define MANAGE             TS_PERM_MANAGE
+#define IMPORT             TS_PERM_IMPORT
+#define EXPORT             TS_PERM_EXPORT
+#define PUBLIC             TS_NEED_PUBLIC, 0
+#define CALLER             TS_NEED_CALLER, 0
+#define PERSON             TS_NEED_PERSON, 0
+#define ADMIN              TS_NEED_ADMIN, 0
+#define CREATOR            TS_NEED_CREATOR, 0
+#define APP(r)             TS_NEED_APP, (r)
+#define APP_ID(r)          TS_NEED_APP_ID, (r)
+#define APPS(r)            TS_NEED_APPS, (r)
+#define APP_PERSON(r)      TS_NEED_APP_PERSON, (r)
+#define ROUTE(m, p, h, n, f) {TS_##m, p, h, n, f},
 #include "api/routes.def"
 #undef ROUTE
-#undef GET
-#undef POST
-#undef PUT
+#undef VIEW
+#undef ADD
+#undef EDIT
 #undef DELETE
+#undef MANAGE
+#undef IMPORT
+#undef EXPORT
+#undef PUBLIC
+#undef CALLER
+#undef PERSON
+#undef ADMIN
+#undef CREATOR
+#undef APP
+#undef APP_ID
+#undef APPS
+#undef APP_PERSON
 };
+
+const struct ts_route *ts_api_routes(size_t *n_out)
+{
+    *n_out = TS_ARRAY_LEN(routes);
+    return routes;
+}
 
 enum ts_method ts_api_method(const char *name)
 {
@@ -59,8 +85,8 @@ const char *ts_api_strip_prefix(const char *url)
     return NULL;
 }
 
-ts_handler_fn *ts_api_route(struct ts_ctx *cx, enum ts_method method, const char *path,
-                            bool *preview, unsigned *flags)
+const struct ts_route *ts_api_route(struct ts_ctx *cx, enum ts_method method, const char *path,
+                                    bool *preview)
 {
     bool path_known = false;
     for (int pass = 0; pass < 2; pass++) {
@@ -76,8 +102,7 @@ ts_handler_fn *ts_api_route(struct ts_ctx *cx, enum ts_method method, const char
             path_known = true;
             if (routes[i].method == method) {
                 *preview = pass == 1;
-                *flags = routes[i].flags;
-                return routes[i].fn;
+                return &routes[i];
             }
         }
     }
@@ -86,6 +111,65 @@ ts_handler_fn *ts_api_route(struct ts_ctx *cx, enum ts_method method, const char
     else
         ts_fail(cx, TS_E_API_NOT_FOUND, "%s", path);
     return NULL;
+}
+
+/* The app ids of an `apps` parameter: ids, or objects with an `app` (deploy). */
+static int require_apps(struct ts_ctx *cx, const json_t *apps, unsigned perm)
+{
+    if (!json_is_array(apps))
+        return 0; /* the handler says what is wrong with it */
+    size_t i;
+    const json_t *a;
+    json_array_foreach (apps, i, a) {
+        int64_t id;
+        if (ts_json_i64(json_is_object(a) ? json_object_get(a, "app") : a, &id) < 0)
+            continue;
+        if (ts_policy_require_app(cx, id, perm) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Missing or malformed app ids are the handler's to report (CB_VA01); the
+ * caller must still be someone who could call the route at all. */
+static int require_app_param(struct ts_ctx *cx, const json_t *params, const char *name,
+                             unsigned perm)
+{
+    int64_t id;
+    if (ts_json_i64(json_object_get(params, name), &id) < 0 || id < 1)
+        return cx->caller.kind == TS_CALLER_NOBODY
+                   ? ts_fail(cx, TS_E_LOGIN_REQUIRED, "no identity")
+                   : 0;
+    return ts_policy_require_app(cx, id, perm);
+}
+
+int ts_api_require(struct ts_ctx *cx, const struct ts_route *r, const json_t *params)
+{
+    switch (r->need) {
+    case TS_NEED_PUBLIC:
+        return 0;
+    case TS_NEED_CALLER:
+        return cx->caller.kind == TS_CALLER_NOBODY ? ts_fail(cx, TS_E_LOGIN_REQUIRED, "no identity")
+                                                   : 0;
+    case TS_NEED_PERSON:
+        return ts_policy_require_person(cx);
+    case TS_NEED_ADMIN:
+        return ts_policy_require_admin(cx);
+    case TS_NEED_CREATOR:
+        return ts_policy_require_app_creator(cx);
+    case TS_NEED_APP:
+        return require_app_param(cx, params, "app", r->perm);
+    case TS_NEED_APP_ID:
+        return require_app_param(cx, params, "id", r->perm);
+    case TS_NEED_APPS:
+        return cx->caller.kind == TS_CALLER_NOBODY
+                   ? ts_fail(cx, TS_E_LOGIN_REQUIRED, "no identity")
+                   : require_apps(cx, json_object_get(params, "apps"), r->perm);
+    case TS_NEED_APP_PERSON:
+        return ts_policy_require_person(cx) < 0 ? -1
+                                                : require_app_param(cx, params, "app", r->perm);
+    }
+    return ts_fail(cx, TS_E_NO_PERMISSION, "route with no known need"); /* fails closed */
 }
 
 void ts_api_write_error(struct ts_ctx *cx, struct ts_jw *w)
@@ -166,32 +250,66 @@ static const char *attempted_login(struct ts_ctx *cx, const struct ts_api_req *r
     return (const char *)bin;
 }
 
+/* A browser's login form posts JSON from this site only: a cross-site page
+ * could otherwise sign the victim in as the attacker (login CSRF). */
+static int login_from_this_site(struct ts_ctx *cx, const struct ts_api_req *rq)
+{
+    if (!rq->request_type || strncasecmp(rq->request_type, "application/json", 16) != 0)
+        return ts_fail(cx, TS_E_ILLEGAL_REQUEST, "login needs Content-Type: application/json");
+    if (rq->fetch_site && strcmp(rq->fetch_site, "same-origin") != 0 &&
+        strcmp(rq->fetch_site, "none") != 0)
+        return ts_fail(cx, TS_E_NO_PERMISSION, "login from another site");
+    return 0;
+}
+
+int ts_api_begin(struct ts_ctx *cx, struct ts_api_req *rq)
+{
+    cx->lang = lang_of(cx, rq->accept_language);
+    rq->route = ts_api_route(cx, rq->method, rq->path, &rq->preview);
+    if (!rq->route)
+        return -1;
+    if (rq->route->need == TS_NEED_PUBLIC) {
+        rq->begun = true;
+        return 0;
+    }
+    if (ts_auth_identify(cx, &rq->auth) < 0)
+        return -1;
+    cx->lang = lang_of(cx, rq->accept_language);
+    rq->begun = true;
+    return 0;
+}
+
+size_t ts_api_body_limit(const struct ts_api_req *rq)
+{
+    if (!rq->route || rq->route->need == TS_NEED_PUBLIC)
+        return TS_BODY_ANONYMOUS;
+    return rq->route->flags & TS_R_BIG ? TS_BODY_BIG : TS_BODY_DEFAULT;
+}
+
 void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq)
 {
     struct ts_jw w;
     ts_buf_init(&rq->body);
     ts_jw_init(&w, &rq->body);
-    cx->lang = lang_of(cx, rq->accept_language);
-    unsigned flags = 0;
     bool in_tx = false;
     struct ts_db *own_db = NULL;
-    ts_handler_fn *fn = ts_api_route(cx, rq->method, rq->path, &rq->preview, &flags);
-    if (!fn)
+    if (!rq->begun && ts_api_begin(cx, rq) < 0)
         goto fail;
-    if (!(flags & TS_R_PUBLIC)) {
-        if (ts_auth_identify(cx, &rq->auth) < 0)
-            goto fail;
-        cx->lang = lang_of(cx, rq->accept_language);
-        if (rq->http_method != TS_GET &&
-            ts_auth_check_csrf(cx, ts_param_str(rq->params, "__REQUEST_TOKEN__")) < 0)
-            goto fail;
-    }
-    if (flags & TS_R_NO_TX) {
+    const struct ts_route *route = rq->route;
+    if (route->need == TS_NEED_PUBLIC && route->fn == ts_api_login &&
+        login_from_this_site(cx, rq) < 0)
+        goto fail;
+    if (route->need != TS_NEED_PUBLIC &&
+        ((rq->http_method != TS_GET &&
+          ts_policy_check_csrf(cx, ts_param_str(rq->params, "__REQUEST_TOKEN__")) < 0) ||
+         ts_api_require(cx, route, rq->params) < 0))
+        goto fail;
+    if (route->flags & TS_R_NO_TX) {
         rq->status = 200;
-        if (fn(cx, rq, &w) < 0)
+        if (route->fn(cx, rq, &w) < 0)
             goto fail;
-        bool in = strcmp(rq->path, "/api/login") == 0;
-        if (in || strcmp(rq->path, "/api/logout") == 0)
+        bool in = route->fn == ts_api_login;
+        if (in || route->fn == ts_api_logout)
             ts_audit_apart(cx, rq->auth.client_addr, in ? "login" : "logout", NULL, NULL);
         return;
     }
@@ -202,7 +320,7 @@ void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq)
         goto fail;
     in_tx = true;
     rq->status = 200;
-    if (fn(cx, rq, &w) < 0) {
+    if (route->fn(cx, rq, &w) < 0) {
         if (cx->err.code == TS_OK)
             TS_BUG("handler for %s failed without an error", rq->path);
         goto fail;
@@ -231,12 +349,21 @@ fail:
     if (own_db)
         ts_db_writer_release(cx, own_db);
     ts_api_after_tx(cx);
+    ts_api_fail(cx, rq);
+}
+
+void ts_api_fail(struct ts_ctx *cx, struct ts_api_req *rq)
+{
     if (cx->err.code == TS_E_BAD_PASSWORD || cx->err.code == TS_E_LOGIN_LOCKED)
         ts_audit_apart(cx, rq->auth.client_addr, "login.failed", attempted_login(cx, rq), NULL);
     rq->status = ts_err_status(cx->err.code);
     if (rq->error_written)
         return;
-    ts_buf_reset(&rq->body);
+    struct ts_jw w;
+    if (rq->body.p)
+        ts_buf_reset(&rq->body);
+    else
+        ts_buf_init(&rq->body);
     ts_jw_init(&w, &rq->body);
     ts_api_write_error(cx, &w);
     if (cx->err.code == TS_E_INTERNAL || cx->err.code == TS_E_DB_LOCKED)
@@ -325,7 +452,7 @@ bool ts_param_bool(const json_t *params, const char *name)
 const struct ts_app *ts_api_app_param(struct ts_ctx *cx, const json_t *params, unsigned perm)
 {
     int64_t app_id;
-    if (ts_param_id(cx, params, "app", &app_id) < 0 || ts_auth_require_app(cx, app_id, perm) < 0)
+    if (ts_param_id(cx, params, "app", &app_id) < 0 || ts_policy_require_app(cx, app_id, perm) < 0)
         return NULL;
     return ts_app_get(cx, app_id);
 }
@@ -367,11 +494,11 @@ static bool *want_fields(struct ts_ctx *cx, const struct ts_app *app, const char
 int ts_api_shown(struct ts_ctx *cx, const struct ts_app *app, const json_t *fields,
                  struct ts_api_shown *out)
 {
-    const char *access = ts_acl_fields(cx, app);
+    const char *access = ts_policy_fields(cx, app);
     if (cx->err.code)
         return -1;
     out->want = out->load = want_fields(cx, app, access, fields);
-    out->by_record = ts_acl_fields_by_record(app, access) ? access : NULL;
+    out->by_record = ts_policy_fields_by_record(app, access) ? access : NULL;
     if (!out->by_record)
         return 0;
     /* the people fields that decide are read too, not shown */
@@ -400,7 +527,7 @@ const bool *ts_api_shown_in(struct ts_ctx *cx, const struct ts_app *app,
     if (!s->by_record)
         return s->want;
     /* should the rights not be settled (the database failed), none of those fields */
-    const char *mine = ts_acl_fields_of(cx, app, s->by_record, r);
+    const char *mine = ts_policy_fields_of(cx, app, s->by_record, r);
     bool *out = TS_NEW_N(cx->arena, bool, (size_t)app->n_fields);
     for (int i = 0; i < app->n_fields; i++)
         out[i] =
@@ -423,7 +550,7 @@ static void narrow_node(struct ts_ctx *cx, struct ts_qnode *n, const struct ts_a
         return;
     struct ts_qnode *cond = TS_NEW(cx->arena, struct ts_qnode);
     *cond = *n;
-    struct ts_qnode *visible = ts_acl_field_visible(cx, app, n->field);
+    struct ts_qnode *visible = ts_policy_field_visible(cx, app, n->field);
     if (!visible)
         return;
     memset(n, 0, sizeof(*n));
@@ -454,7 +581,7 @@ static bool readable_node(const struct ts_qnode *n, const struct ts_app *app, co
 
 int ts_api_plan_readable(struct ts_ctx *cx, const struct ts_app *app, struct ts_qplan *plan)
 {
-    const char *access = ts_acl_fields(cx, app);
+    const char *access = ts_policy_fields(cx, app);
     if (!access)
         return cx->err.code ? -1 : 0;
     const char *code = NULL;
@@ -475,12 +602,12 @@ int ts_api_plan_readable(struct ts_ctx *cx, const struct ts_app *app, struct ts_
 
 int ts_api_writable(struct ts_ctx *cx, const struct ts_app *app, const json_t *record, int64_t id)
 {
-    const char *access = ts_acl_fields(cx, app);
+    const char *access = ts_policy_fields(cx, app);
     if (!access)
         return cx->err.code ? -1 : 0;
-    if (id > 0 && ts_acl_fields_by_record(app, access)) {
+    if (id > 0 && ts_policy_fields_by_record(app, access)) {
         const struct ts_record *r = ts_store_record_get(cx, app, id);
-        if (cx->err.code || !(access = ts_acl_fields_of(cx, app, access, r)))
+        if (cx->err.code || !(access = ts_policy_fields_of(cx, app, access, r)))
             return -1;
     }
     const char *code;
@@ -502,8 +629,8 @@ int ts_api_add_record(struct ts_ctx *cx, const struct ts_app *app, const json_t 
         return -1;
     /* fields whose right the record decides, by the record as added (its
      * defaults and lookups included); the request's transaction undoes it */
-    const char *access = ts_acl_fields(cx, app);
-    return ts_acl_fields_by_record(app, access) ? ts_api_writable(cx, app, record, *id) : 0;
+    const char *access = ts_policy_fields(cx, app);
+    return ts_policy_fields_by_record(app, access) ? ts_api_writable(cx, app, record, *id) : 0;
 }
 
 /* Rel.Field conditions look into another app: under the caller's rights there
@@ -516,11 +643,11 @@ static int restrict_related(struct ts_ctx *cx, struct ts_qnode *n)
     if (n->kind != TS_QN_REL)
         return restrict_related(cx, n->a) < 0 ? -1 : restrict_related(cx, n->b);
     const struct ts_app *other = n->rel->app;
-    if (!(ts_acl_app_perms(cx, other->id) & TS_PERM_VIEW))
+    if (!(ts_policy_app_perms(cx, other->id) & TS_PERM_VIEW))
         return cx->err.code ? -1 : ts_fail_arg(cx, TS_E_QUERY_NO_FIELD, n->rel->theirs->code);
     if (ts_api_plan_readable(cx, other, &(struct ts_qplan){.where = n->a}) < 0)
         return -1;
-    struct ts_qnode *mine = ts_acl_records(cx, other, TS_RR_VIEW);
+    struct ts_qnode *mine = ts_policy_records(cx, other, TS_RR_VIEW);
     if (cx->err.code)
         return -1;
     if (!mine || mine->kind == TS_QN_TRUE)
@@ -544,7 +671,7 @@ int ts_api_restrict(struct ts_ctx *cx, const struct ts_app *app, struct ts_qplan
 {
     if (restrict_related(cx, plan->where) < 0)
         return -1;
-    struct ts_qnode *n = ts_acl_records(cx, app, right);
+    struct ts_qnode *n = ts_policy_records(cx, app, right);
     if (cx->err.code)
         return -1;
     if (!n || n->kind == TS_QN_TRUE)

@@ -37,7 +37,7 @@ struct out {
 static const struct ts_record *as_seen(struct ts_ctx *cx, const struct out *o,
                                        const struct ts_record *r)
 {
-    const char *mine = ts_acl_fields_of(cx, o->app, o->by_record, r);
+    const char *mine = ts_policy_fields_of(cx, o->app, o->by_record, r);
     if (!mine)
         return NULL;
     struct ts_record *copy = TS_NEW(cx->arena, struct ts_record);
@@ -214,7 +214,7 @@ static int export(struct ts_ctx *cx, struct ts_api_req *rq, bool xlsx)
         return -1;
     }
     struct ts_qplan plan;
-    struct ts_query_env env = ts_auth_query_env(cx);
+    struct ts_query_env env = ts_policy_query_env(cx);
     if (ts_query_plan(cx, app, ts_param_str(rq->params, "query"), TS_QUERY_FULL, &env, &plan) < 0 ||
         ts_api_plan_readable(cx, app, &plan) < 0 || ts_api_restrict(cx, app, &plan, TS_RR_VIEW) < 0)
         return -1;
@@ -223,14 +223,14 @@ static int export(struct ts_ctx *cx, struct ts_api_req *rq, bool xlsx)
     struct out o = {.app = app, .cd = (iconv_t)-1};
     if (!(o.cols = columns(cx, app, fields, &o.n)))
         return -1;
-    const char *access = ts_acl_fields(cx, app); /* columns the caller may not see go */
+    const char *access = ts_policy_fields(cx, app); /* columns the caller may not see go */
     int kept = 0;
     for (int i = 0; access && i < o.n; i++)
         if (access[ts_app_field_index(app, o.cols[i])] != TS_FIELD_NONE)
             o.cols[kept++] = o.cols[i];
     if (access)
         o.n = kept;
-    if (ts_acl_fields_by_record(app, access))
+    if (ts_policy_fields_by_record(app, access))
         o.by_record = access;
     if (xlsx)
         return export_xlsx(cx, rq, &plan, &o);

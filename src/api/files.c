@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "app/app.h"
 #include "auth/auth.h"
+#include "policy/policy.h"
 #include "files/files.h"
 #include "store/store.h"
 
@@ -86,9 +87,9 @@ static int may_see_holder(struct ts_ctx *cx, const struct ts_file_row *f)
         return app ? 0 : -1;
     if (ts_api_record_allowed(cx, app, f->rec_id, TS_RR_VIEW) < 0)
         return -1;
-    const char *access = ts_acl_fields(cx, app);
-    if (ts_acl_fields_by_record(app, access))
-        access = ts_acl_fields_of(cx, app, access, ts_store_record_get(cx, app, f->rec_id));
+    const char *access = ts_policy_fields(cx, app);
+    if (ts_policy_fields_by_record(app, access))
+        access = ts_policy_fields_of(cx, app, access, ts_store_record_get(cx, app, f->rec_id));
     if (cx->err.code)
         return -1;
     for (int i = 0; access && i < app->n_fields; i++)
@@ -112,7 +113,7 @@ static struct ts_file_row *attachment(struct ts_ctx *cx, struct ts_api_req *rq)
             ts_fail_arg(cx, TS_E_FILE_NOT_FOUND, key);
         return NULL;
     }
-    return ts_auth_require_app(cx, f->app_id, TS_PERM_VIEW) < 0 || may_see_holder(cx, f) < 0 ? NULL
+    return ts_policy_require_app(cx, f->app_id, TS_PERM_VIEW) < 0 || may_see_holder(cx, f) < 0 ? NULL
                                                                                              : f;
 }
 

@@ -75,8 +75,8 @@ static int encoding_param(struct ts_ctx *cx, const json_t *params, enum ts_csv_e
 int ts_api_import(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     int64_t app_id;
-    if (ts_auth_require_user(cx) < 0 || ts_param_id(cx, rq->params, "app", &app_id) < 0 ||
-        ts_auth_require_app(cx, app_id, TS_PERM_IMPORT | TS_PERM_ADD) < 0)
+    if (ts_policy_require_person(cx) < 0 || ts_param_id(cx, rq->params, "app", &app_id) < 0 ||
+        ts_policy_require_app(cx, app_id, TS_PERM_IMPORT | TS_PERM_ADD) < 0)
         return -1;
     struct ts_import im = {.enc = TS_CSV_AUTO};
     if (encoding_param(cx, rq->params, &im.enc) < 0)
@@ -97,7 +97,7 @@ int ts_api_import(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     }
     const char *key = ts_param_str(rq->params, "updateKey");
     im.update_key = key && *key ? key : NULL;
-    if (im.update_key && ts_auth_require_app(cx, app_id, TS_PERM_EDIT) < 0)
+    if (im.update_key && ts_policy_require_app(cx, app_id, TS_PERM_EDIT) < 0)
         return -1; /* updating records is editing them */
     im.skip_bad = ts_param_bool(rq->params, "skipBad");
     im.preview = ts_param_bool(rq->params, "preview") ? 10 : 0;
@@ -129,7 +129,7 @@ int ts_api_import(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 int ts_api_import_profile(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     enum ts_csv_enc enc;
-    if (ts_auth_require_user(cx) < 0 || encoding_param(cx, rq->params, &enc) < 0)
+    if (ts_policy_require_person(cx) < 0 || encoding_param(cx, rq->params, &enc) < 0)
         return -1;
     if (!rq->raw) {
         ts_fail_field(cx, "file", TS_M_REQUIRED_PARAM);

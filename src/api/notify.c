@@ -80,7 +80,7 @@ static int write_unread(struct ts_ctx *cx, struct ts_jw *w)
 int ts_api_notes_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     int64_t before, limit;
-    if (ts_auth_require_user(cx) < 0 || ts_param_int(cx, rq->params, "before", 0, 0, &before) < 0 ||
+    if (ts_policy_require_person(cx) < 0 || ts_param_int(cx, rq->params, "before", 0, 0, &before) < 0 ||
         ts_param_int(cx, rq->params, "limit", 20, 1, &limit) < 0)
         return -1;
     if (limit > PAGE_MAX)
@@ -104,7 +104,7 @@ int ts_api_notes_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 int ts_api_notes_unread(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     int64_t after, wait, newest = 0;
-    if (ts_auth_require_user(cx) < 0 || ts_param_int(cx, rq->params, "after", 0, 0, &after) < 0 ||
+    if (ts_policy_require_person(cx) < 0 || ts_param_int(cx, rq->params, "after", 0, 0, &after) < 0 ||
         ts_param_int(cx, rq->params, "wait", 0, 0, &wait) < 0)
         return -1;
     if (wait > 0 && !rq->woken) {
@@ -126,7 +126,7 @@ int ts_api_notes_unread(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *
 
 int ts_api_notes_read(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
-    if (ts_auth_require_user(cx) < 0)
+    if (ts_policy_require_person(cx) < 0)
         return -1;
     const json_t *ids = json_object_get(rq->params, "ids");
     int rc;
@@ -177,7 +177,7 @@ static const struct ts_app *record_of(struct ts_ctx *cx, const json_t *params, s
 int ts_api_circular_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     struct ts_record *r;
-    if (ts_auth_require_user(cx) < 0)
+    if (ts_policy_require_person(cx) < 0)
         return -1;
     const struct ts_app *app = record_of(cx, rq->params, &r);
     if (!app)
@@ -204,7 +204,7 @@ int ts_api_circular_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *
         if (ts_str_eq(people.codes[i], cx->user->code))
             continue;
         struct ts_user *u = ts_store_user_by_code(cx, people.codes[i]);
-        int may = u ? ts_acl_user_may_view(cx, app, u, r->id) : -1;
+        int may = u ? ts_policy_user_may_view(cx, app, u, r->id) : -1;
         if (may < 0)
             return -1;
         if (!may)
@@ -305,7 +305,7 @@ static int write_pending(struct ts_ctx *cx, const struct ts_circular *c, void *a
 int ts_api_circulars_pending(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     (void)rq;
-    if (ts_auth_require_user(cx) < 0)
+    if (ts_policy_require_person(cx) < 0)
         return -1;
     ts_jw_obj(w);
     ts_jw_key(w, "circulars");
@@ -322,7 +322,7 @@ static struct ts_circular *circular_param(struct ts_ctx *cx, const json_t *param
                                           const struct ts_app **app, struct ts_record **r)
 {
     int64_t id;
-    if (ts_auth_require_user(cx) < 0 || ts_param_id(cx, params, "id", &id) < 0)
+    if (ts_policy_require_person(cx) < 0 || ts_param_id(cx, params, "id", &id) < 0)
         return NULL;
     struct ts_circular *c = ts_store_circular_get(cx, id);
     if (!c) {
@@ -330,7 +330,7 @@ static struct ts_circular *circular_param(struct ts_ctx *cx, const json_t *param
             ts_fail(cx, TS_E_API_NOT_FOUND, "no circular %lld", (long long)id);
         return NULL;
     }
-    if (!(*app = ts_app_get(cx, c->app_id)) || !(ts_acl_app_perms(cx, c->app_id) & TS_PERM_VIEW) ||
+    if (!(*app = ts_app_get(cx, c->app_id)) || !(ts_policy_app_perms(cx, c->app_id) & TS_PERM_VIEW) ||
         ts_api_record_allowed(cx, *app, c->rec_id, TS_RR_VIEW) < 0 ||
         !(*r = ts_record_load(cx, *app, c->rec_id))) {
         if (!cx->err.code)
@@ -380,7 +380,7 @@ int ts_api_circular_remind(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_j
     if (!c)
         return -1;
     /* the sender, the app's managers and administrators follow a circular up */
-    if (!ts_str_eq(c->sender, cx->user->code) && !(ts_acl_app_perms(cx, app->id) & TS_PERM_MANAGE))
+    if (!ts_str_eq(c->sender, cx->user->code) && !(ts_policy_app_perms(cx, app->id) & TS_PERM_MANAGE))
         return ts_fail(cx, TS_E_NO_PERMISSION, "only the sender or a manager reminds");
     struct ts_people who = {0};
     if (ts_store_circular_people(cx, c->id, not_yet, &who) < 0)
@@ -405,7 +405,7 @@ int ts_api_mail_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     struct ts_mail_settings ms;
     int64_t counts[3] = {0};
     const char *last_error = NULL;
-    if (ts_auth_require_admin(cx) < 0 || ts_mail_settings(cx, &ms) < 0 ||
+    if (ts_policy_require_admin(cx) < 0 || ts_mail_settings(cx, &ms) < 0 ||
         ts_store_mail_stats(cx, counts, &last_error) < 0)
         return -1;
     ts_jw_obj(w);
@@ -434,7 +434,7 @@ static bool address_ok(const char *a)
 int ts_api_mail_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     struct ts_mail_settings old;
-    if (ts_auth_require_admin(cx) < 0 || ts_mail_settings(cx, &old) < 0)
+    if (ts_policy_require_admin(cx) < 0 || ts_mail_settings(cx, &old) < 0)
         return -1;
     const char *url = ts_param_str(rq->params, "url");
     const char *from = ts_param_str(rq->params, "from");
@@ -479,7 +479,7 @@ int ts_api_mail_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 int ts_api_mail_test(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     struct ts_mail_settings ms;
-    if (ts_auth_require_admin(cx) < 0 || ts_mail_settings(cx, &ms) < 0)
+    if (ts_policy_require_admin(cx) < 0 || ts_mail_settings(cx, &ms) < 0)
         return -1;
     const char *to = ts_param_str(rq->params, "to");
     if (!to || !*to)

@@ -198,7 +198,7 @@ static bool load(struct ts_ctx *cx, const json_t *rows, bool users, int64_t *add
 
 int ts_api_people_import(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
-    if (ts_auth_require_admin(cx) < 0)
+    if (ts_policy_require_admin(cx) < 0)
         return -1;
     const char *kind = ts_param_str(rq->params, "kind");
     bool users = kind && !strcmp(kind, "users");

@@ -26,7 +26,7 @@ int ts_api_status_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     int64_t app_id;
     struct ts_preview p;
     if (ts_param_id(cx, rq->params, "app", &app_id) < 0 ||
-        ts_auth_require_app(cx, app_id, TS_PERM_VIEW) < 0 ||
+        ts_policy_require_app(cx, app_id, TS_PERM_VIEW) < 0 ||
         ts_app_settings_load(cx, app_id, rq->preview ? TS_STAGE_PREVIEW : TS_STAGE_LIVE, &p) < 0)
         return -1;
     const json_t *pr = json_object_get(p.def, "process");
@@ -48,7 +48,7 @@ int ts_api_status_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     if (!rq->preview)
         return ts_fail(cx, TS_E_API_NOT_FOUND, "settings writes need /preview/");
     if (ts_param_id(cx, rq->params, "app", &app_id) < 0 ||
-        ts_auth_require_app(cx, app_id, TS_PERM_MANAGE) < 0 ||
+        ts_policy_require_app(cx, app_id, TS_PERM_MANAGE) < 0 ||
         ts_app_settings_load(cx, app_id, TS_STAGE_PREVIEW, &p) < 0 ||
         ts_param_revision(cx, json_object_get(rq->params, "revision"), "revision", &expected) < 0 ||
         ts_app_process_put(cx, &p, rq->params) < 0 ||
@@ -76,7 +76,7 @@ static int accepts(struct ts_ctx *cx, const struct ts_app *app, int64_t id, cons
     if (!fc || !*fc)
         return 1;
     struct ts_qplan plan;
-    struct ts_query_env env = ts_auth_query_env(cx);
+    struct ts_query_env env = ts_policy_query_env(cx);
     if (ts_query_plan(cx, app, ts_arena_printf(cx->arena, "$id = %lld and (%s)", (long long)id, fc),
                       TS_QUERY_FILTER, &env, &plan) < 0)
         return -1;

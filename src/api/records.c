@@ -150,7 +150,7 @@ int ts_api_records_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     if (!app)
         return -1;
     struct ts_qplan plan;
-    struct ts_query_env env = ts_auth_query_env(cx);
+    struct ts_query_env env = ts_policy_query_env(cx);
     if (ts_query_plan(cx, app, ts_param_str(rq->params, "query"), TS_QUERY_FULL, &env, &plan) < 0 ||
         ts_api_plan_readable(cx, app, &plan) < 0 || ts_api_restrict(cx, app, &plan, TS_RR_VIEW) < 0)
         return -1;
@@ -327,7 +327,7 @@ int ts_api_history_restore(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_j
 static int may(struct ts_ctx *cx, const struct ts_app *app, int64_t id, unsigned app_perm,
                enum ts_record_right right)
 {
-    if (ts_auth_require_app(cx, app->id, app_perm) < 0) {
+    if (ts_policy_require_app(cx, app->id, app_perm) < 0) {
         if (cx->err.code != TS_E_NO_PERMISSION && cx->err.code != TS_E_TOKEN_NO_PERMISSION)
             return -1;
         ts_err_clear(cx);
@@ -359,11 +359,11 @@ int ts_api_app_rights(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     const struct ts_app *app = ts_api_app_param(cx, rq->params, TS_PERM_VIEW);
     if (!app)
         return -1;
-    unsigned perms = ts_acl_app_perms(cx, app->id);
-    const char *access = ts_acl_fields(cx, app);
+    unsigned perms = ts_policy_app_perms(cx, app->id);
+    const char *access = ts_policy_fields(cx, app);
     /* do record rules or record-decided field rights narrow the app's rights? */
-    bool by_record = ts_acl_fields_by_record(app, access) || ts_acl_records(cx, app, TS_RR_VIEW) ||
-                     ts_acl_records(cx, app, TS_RR_EDIT) || ts_acl_records(cx, app, TS_RR_DELETE);
+    bool by_record = ts_policy_fields_by_record(app, access) || ts_policy_records(cx, app, TS_RR_VIEW) ||
+                     ts_policy_records(cx, app, TS_RR_EDIT) || ts_policy_records(cx, app, TS_RR_DELETE);
     if (cx->err.code)
         return -1;
     static const struct {
@@ -400,7 +400,7 @@ int ts_api_acl_evaluate(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *
     const json_t *ids = app ? batch(cx, rq->params, "ids") : NULL;
     if (!ids)
         return -1;
-    const char *app_access = ts_acl_fields(cx, app); /* the field rights, once */
+    const char *app_access = ts_policy_fields(cx, app); /* the field rights, once */
     if (cx->err.code)
         return -1;
     ts_jw_obj(w);
@@ -432,7 +432,7 @@ int ts_api_acl_evaluate(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *
         ts_jw_kbool(w, "deletable", view && del);
         ts_jw_obj_end(w);
         /* each field: the record's rights, narrowed by the field's own */
-        const char *access = ts_acl_fields_of(cx, app, app_access, r);
+        const char *access = ts_policy_fields_of(cx, app, app_access, r);
         if (cx->err.code)
             return -1;
         ts_jw_key(w, "fields");

@@ -58,17 +58,19 @@ int ts_api_session(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     ts_jw_kstr(w, "timezone", cx->user->tz);
     ts_jw_kbool(w, "administrator", cx->user->admin);
     ts_jw_obj_end(w);
-    ts_jw_kstr(w, "requestToken", cx->auth->kind == TS_AUTH_SESSION ? cx->auth->csrf : NULL);
+    ts_jw_kstr(w, "requestToken", cx->caller.csrf);
     ts_jw_obj_end(w);
     return 0;
 }
 
 /* ---------------------------------------------------------------- API tokens */
 
-/* Tokens are managed by people, never by other tokens. */
+/* Tokens are managed by the app's managers (routes.def: APP_PERSON(MANAGE)),
+ * never by other tokens. */
 static int token_app(struct ts_ctx *cx, struct ts_api_req *rq, int64_t *app_id)
 {
-    if (ts_auth_require_user(cx) < 0 || ts_param_id(cx, rq->params, "app", app_id) < 0)
+    if (ts_param_id(cx, rq->params, "app", app_id) < 0 ||
+        ts_policy_require_app(cx, *app_id, TS_PERM_MANAGE) < 0)
         return -1;
     struct ts_app_row *r = ts_store_app_row(cx, *app_id);
     if (!r)

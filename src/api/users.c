@@ -31,7 +31,7 @@ struct page {
 
 static int page_params(struct ts_ctx *cx, const json_t *params, struct page *p)
 {
-    if (ts_auth_require_user(cx) < 0)
+    if (ts_policy_require_person(cx) < 0)
         return -1;
     const json_t *codes = json_object_get(params, "codes");
     if (codes && !json_is_array(codes)) {
@@ -197,7 +197,7 @@ static int user_entities_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts
                              enum ts_entity_kind k)
 {
     struct ts_user *u;
-    if (ts_auth_require_user(cx) < 0 || !(u = user_param(cx, rq->params)))
+    if (ts_policy_require_person(cx) < 0 || !(u = user_param(cx, rq->params)))
         return -1;
     struct titles t = {w, k};
     ts_jw_obj(w);
@@ -240,7 +240,7 @@ static int entity_users_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_
                             enum ts_entity_kind k)
 {
     struct ts_entity *e;
-    if (ts_auth_require_user(cx) < 0 || !(e = entity_param(cx, rq->params, k)))
+    if (ts_policy_require_person(cx) < 0 || !(e = entity_param(cx, rq->params, k)))
         return -1;
     struct titles t = {w, k};
     ts_jw_obj(w);
@@ -268,7 +268,7 @@ int ts_api_group_users_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_j
 /* The request's array `name` of 1 to 100 items, or NULL (CB_VA01). */
 static const json_t *batch(struct ts_ctx *cx, const json_t *params, const char *name)
 {
-    if (ts_auth_require_admin(cx) < 0)
+    if (ts_policy_require_admin(cx) < 0)
         return NULL;
     const json_t *a = json_object_get(params, name);
     if (!json_is_array(a) || json_array_size(a) == 0) {

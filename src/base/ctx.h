@@ -9,18 +9,19 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "model/caller.h"
 
 struct ts_user;
 struct ts_db;
-struct ts_auth;
 
 struct ts_ctx {
     struct ts_arena *arena;
     struct ts_err err;
     char id[24];                /* random id: sent in error bodies, printed in the log */
     enum ts_lang lang;          /* en or ja, for messages */
-    const struct ts_user *user; /* set by auth/, NULL before */
-    const struct ts_auth *auth; /* how the caller proved who they are; NULL before */
+    struct ts_caller caller;    /* whom the work is for (auth/ sets it); NOBODY before */
+    const struct ts_user *user; /* the name records carry: the person, or for a token
+                                 * or a job Administrator (as kintone); NULL before */
     struct ts_db *db;           /* this thread's database connection */
     int64_t now;                /* request time, Unix seconds */
     bool schema_dirty;          /* app settings were deployed in this transaction */

@@ -8,7 +8,7 @@
  */
 #include "base/common.h"
 #include "csv/import.h"
-#include "auth/auth.h"
+#include "policy/policy.h"
 #include "notify/notify.h"
 #include "record/record.h"
 #include "store/store.h"
@@ -236,7 +236,7 @@ static int may_write_columns(struct run *r, int64_t id)
 {
     struct ts_ctx *cx = r->cx;
     const struct ts_record *in = ts_store_record_get(cx, r->app, id);
-    const char *mine = ts_acl_fields_of(cx, r->app, r->access, in);
+    const char *mine = ts_policy_fields_of(cx, r->app, r->access, in);
     if (!mine)
         return -1;
     for (int i = 0; i < r->n_cols; i++) {
@@ -268,9 +268,9 @@ static int write_record(struct run *r, json_t *rec)
         rc = id < 0 ? -1 : 0;
     }
     bool update = rc == 0 && id > 0;
-    bool by_record = ts_acl_fields_by_record(r->app, r->access);
+    bool by_record = ts_policy_fields_by_record(r->app, r->access);
     if (update) {
-        int may = ts_acl_may(cx, r->app, id, TS_RR_EDIT);
+        int may = ts_policy_may(cx, r->app, id, TS_RR_EDIT);
         rc = may < 0 ? -1 : may ? 0 : ts_fail(cx, TS_E_NO_PERMISSION, "record access rights");
         if (rc == 0 && by_record)
             rc = may_write_columns(r, id);
@@ -369,7 +369,7 @@ static int import(struct ts_ctx *cx, const struct ts_app *app, struct ts_import 
                   void *src)
 {
     struct run r = {.cx = cx, .app = app, .im = im, .keep = cx->arena};
-    r.access = ts_acl_fields(cx, app);
+    r.access = ts_policy_fields(cx, app);
     if (cx->err.code)
         return -1;
     struct ts_csv *c = ts_csv_new(im->enc, on_row, &r);

@@ -28,7 +28,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_BODY   (64 * 1024 * 1024)
 #define MAX_UPLOAD ((int64_t)1 << 30) /* kintone's 1 GB per file */
 
 static const char *db_path;
@@ -84,6 +83,7 @@ static void *checkpointer(void *arg)
         if (tick % 7200 == 120) {
             struct ts_ctx cx;
             ts_ctx_init(&cx, db);
+            cx.caller.kind = TS_CALLER_SYSTEM;
             if (ts_files_expire(&cx, cx.now, TS_UPLOAD_TTL) < 0)
                 TS_LOG_WARN(NULL, "files", "upload cleanup failed");
             ts_err_clear(&cx);
@@ -125,6 +125,7 @@ static void *messenger(void *arg)
         nanosleep(&pause, NULL);
         struct ts_ctx cx;
         ts_ctx_init(&cx, db);
+        cx.caller.kind = TS_CALLER_SYSTEM;
         if (tick % 30 == 0 && ts_notify_reminders(&cx) < 0)
             TS_LOG_WARN(&cx, "notify", "reminders failed");
         ts_err_clear(&cx);
@@ -137,6 +138,12 @@ static void *messenger(void *arg)
 }
 
 struct pending {
+    /* the route and the caller, settled from the headers before any of the
+     * body is read (identity lives in this arena until the request ends) */
+    struct ts_ctx who;
+    struct ts_api_req rq;
+    bool api;   /* an API path (else a page or an asset) */
+    size_t max_body;
     struct ts_buf body;
     bool too_large;
     /* multipart/form-data (file.json): the `file` part streams to disk as it
@@ -147,6 +154,7 @@ struct pending {
     json_t *form;
     bool form_bad;
     bool woken; /* a long poll held and let go: answer this time */
+    char addr[64];
 };
 
 /* ---------------------------------------------------------------- long polls */
@@ -309,6 +317,8 @@ static enum MHD_Result form_part(void *cls, enum MHD_ValueKind kind, const char 
 
 static void pending_free(struct pending *pend)
 {
+    if (pend->api)
+        ts_ctx_release(&pend->who);
     ts_buf_release(&pend->body);
     if (pend->pp)
         MHD_destroy_post_processor(pend->pp);
@@ -424,6 +434,69 @@ static enum MHD_Result fail_early(struct MHD_Connection *c, struct ts_ctx *cx, c
                  ts_err_kintone_code(cx->err.code), NULL);
 }
 
+/* The answer to a request refused from its headers: queued at once, so its
+ * body (if any) is never read; libmicrohttpd then closes the connection. */
+static enum MHD_Result refuse(struct MHD_Connection *c, struct pending *pend)
+{
+    struct ts_api_req *rq = &pend->rq;
+    ts_api_fail(&pend->who, rq);
+    size_t len;
+    char *body = ts_buf_detach(&rq->body, &len);
+    return reply(c, rq->status, body, len, "application/json; charset=utf-8",
+                 ts_err_kintone_code(pend->who.err.code), NULL);
+}
+
+/* First call, headers only: the route, the caller, and what body they may send. */
+static enum MHD_Result begin(struct MHD_Connection *c, struct pending *pend, const char *path,
+                             const char *method)
+{
+    struct ts_api_req *rq = &pend->rq;
+    pend->api = true;
+    ts_ctx_init(&pend->who, thread_db());
+    rq->body_fd = -1;
+    rq->path = path;
+    rq->http_method = strcmp(method, "HEAD") == 0 ? TS_GET : ts_api_method(method);
+    rq->method = rq->http_method;
+    const char *override =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-HTTP-Method-Override");
+    if (override && rq->http_method == TS_POST)
+        rq->method = ts_api_method(override);
+    client_addr(c, pend->addr, sizeof(pend->addr));
+    rq->accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+    rq->request_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    rq->origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    rq->fetch_site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+    rq->auth.password_header =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Cybozu-Authorization");
+    rq->auth.token_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Cybozu-API-Token");
+    rq->auth.session_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "tsumiki_session");
+    rq->auth.client_addr = pend->addr;
+    if (!pend->who.db) {
+        ts_fail(&pend->who, TS_E_INTERNAL, "no database connection");
+        return refuse(c, pend);
+    }
+    if (ts_api_begin(&pend->who, rq) < 0)
+        return refuse(c, pend);
+    pend->max_body = ts_api_body_limit(rq);
+    const char *ct = rq->request_type;
+    bool multipart = ct && !strncasecmp(ct, "multipart/form-data", 19);
+    if (multipart && (rq->route->flags & TS_R_UPLOAD))
+        pend->max_body = (size_t)MAX_UPLOAD;
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    int64_t declared = 0;
+    if (cl && ts_parse_i64(cl, &declared) == 0 && declared > (int64_t)pend->max_body) {
+        ts_fail(&pend->who, TS_E_BODY_TOO_LARGE, "body of %lld bytes", (long long)declared);
+        return refuse(c, pend);
+    }
+    if (multipart && (rq->route->flags & TS_R_UPLOAD)) {
+        pend->form = json_object();
+        pend->pp = MHD_create_post_processor(c, 64 * 1024, form_part, pend);
+        if (!pend->pp)
+            pend->form_bad = true;
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **req_cls)
@@ -434,14 +507,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (!pend) {
         pend = ts_xcalloc(1, sizeof(*pend));
         *req_cls = pend;
-        const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-        if (ct && !strncasecmp(ct, "multipart/form-data", 19)) {
-            pend->form = json_object();
-            pend->pp = MHD_create_post_processor(c, 64 * 1024, form_part, pend);
-            if (!pend->pp)
-                pend->form_bad = true;
-        }
-        return MHD_YES;
+        const char *path = ts_api_strip_prefix(url);
+        if (!path && (strncmp(url, "/api/", 5) == 0 || strncmp(url, "/v1/", 4) == 0))
+            path = url; /* our extensions, and the cybozu.com User API */
+        return path ? begin(c, pend, path, method) : MHD_YES;
     }
     if (*upload_size && pend->pp) {
         if (!pend->form_bad && !pend->too_large &&
@@ -453,7 +522,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return MHD_YES;
     }
     if (*upload_size) {
-        if (pend->body.len + *upload_size > MAX_BODY)
+        if (pend->body.len + *upload_size > pend->max_body)
             pend->too_large = true;
         else
             ts_buf_add(&pend->body, upload, *upload_size);
@@ -461,10 +530,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return MHD_YES;
     }
 
-    const char *path = ts_api_strip_prefix(url);
-    if (!path && (strncmp(url, "/api/", 5) == 0 || strncmp(url, "/v1/", 4) == 0))
-        path = url; /* our extensions, and the cybozu.com User API */
-    if (!path) {
+    if (!pend->api) {
         const struct ts_asset *a = ts_asset_find(strcmp(url, "/") == 0 ? "/index.html" : url);
         if (a)
             return reply_asset(c, a);
@@ -478,19 +544,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     struct ts_db *db = thread_db();
     struct ts_ctx cx;
     ts_ctx_init(&cx, db);
-    const char *lang = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+    /* the caller as identified from the headers */
+    cx.caller = pend->who.caller;
+    cx.user = pend->who.user;
+    cx.lang = pend->who.lang;
+    const char *lang = pend->rq.accept_language;
     enum MHD_Result ret;
     json_t *params = json_object();
     struct arg_ctx args = {params, TS_PARAMS_BUDGET, false};
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, &args);
-
-    struct ts_api_req rq = {.body_fd = -1};
-    rq.http_method = strcmp(method, "HEAD") == 0 ? TS_GET : ts_api_method(method);
-    rq.method = rq.http_method;
-    const char *override =
-        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-HTTP-Method-Override");
-    if (override && rq.http_method == TS_POST)
-        rq.method = ts_api_method(override);
+    struct ts_api_req rq = pend->rq;
 
     if (!db) {
         ts_fail(&cx, TS_E_INTERNAL, "no database connection");
@@ -498,7 +561,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         goto out;
     }
     if (pend->too_large) {
-        ts_fail(&cx, TS_E_BODY_TOO_LARGE, "body over %d bytes", MAX_BODY);
+        ts_fail(&cx, TS_E_BODY_TOO_LARGE, "body over %zu bytes", pend->max_body);
         ret = fail_early(c, &cx, lang);
         goto out;
     }
@@ -518,7 +581,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         rq.upload_name = pend->file_name;
         rq.upload_type = pend->file_type;
     }
-    const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    const char *ctype = rq.request_type;
     if (pend->body.len && ctype && !strncasecmp(ctype, "text/csv", 8)) {
         rq.raw = pend->body.p; /* a file to import: its parameters are in the query string */
         rq.raw_len = pend->body.len;
@@ -535,16 +598,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         json_object_update(params, body);
         json_decref(body);
     }
-    char addr[64];
-    client_addr(c, addr, sizeof(addr));
-    rq.path = path;
     rq.params = params;
-    rq.accept_language = lang;
-    rq.auth.password_header =
-        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Cybozu-Authorization");
-    rq.auth.token_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Cybozu-API-Token");
-    rq.auth.session_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "tsumiki_session");
-    rq.auth.client_addr = addr;
     rq.woken = pend->woken || atomic_load(&closing);
     ts_api_handle(&cx, &rq);
     if (rq.wait_user > 0) {
@@ -571,9 +625,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                     rq.status >= 400 ? ts_err_kintone_code(cx.err.code) : NULL, rq.set_cookie);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    TS_LOG_DEBUG(&cx, "access", "%s %s status=%d code=%s bytes=%zu ms=%.2f user=%s", method, path,
-                 rq.status, rq.status >= 400 ? ts_err_kintone_code(cx.err.code) : "-", len,
-                 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
+    TS_LOG_DEBUG(&cx, "access", "%s %s status=%d code=%s bytes=%zu ms=%.2f user=%s", method,
+                 rq.path, rq.status, rq.status >= 400 ? ts_err_kintone_code(cx.err.code) : "-",
+                 len, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
                  cx.user ? cx.user->code : "-");
 out:
     json_decref(params);

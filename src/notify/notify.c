@@ -89,7 +89,7 @@ int ts_notify_people(struct ts_ctx *cx, const struct ts_notice *n, const struct 
         if (!u || !u->active)
             continue;
         if (n->app && n->r) {
-            int may = ts_acl_user_may_view(cx, n->app, u, n->r->id);
+            int may = ts_policy_user_may_view(cx, n->app, u, n->r->id);
             if (may < 0)
                 return -1;
             if (!may)
@@ -98,7 +98,7 @@ int ts_notify_people(struct ts_ctx *cx, const struct ts_notice *n, const struct 
         /* the record's title as this reader may see it */
         const char *title = own_title ? n->title : "";
         if (!own_title && n->app && n->r) {
-            const char *access = ts_acl_user_fields(cx, n->app, u, n->r);
+            const char *access = ts_policy_user_fields(cx, n->app, u, n->r);
             if (cx->err.code)
                 return -1;
             title = ts_notify_record_title(cx, n->app, n->r, access);
@@ -147,7 +147,7 @@ static int meets(struct ts_ctx *cx, const struct ts_app *app, const struct ts_re
 {
     if (!fc || !*fc)
         return 1;
-    struct ts_query_env env = ts_auth_query_env(cx);
+    struct ts_query_env env = ts_policy_query_env(cx);
     struct ts_qplan plan;
     if (ts_query_plan(cx, app,
                       ts_arena_printf(cx->arena, "$id = %lld and (%s)", (long long)r->id, fc),

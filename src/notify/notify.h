@@ -11,7 +11,7 @@
 #ifndef TS_NOTIFY_H
 #define TS_NOTIFY_H
 
-#include "auth/auth.h"
+#include "policy/policy.h"
 #include "base/ctx.h"
 #include "model/record.h"
 #include "model/schema.h"
@@ -53,7 +53,7 @@ int ts_notify_expire(struct ts_ctx *cx);
 int ts_notify_reminders(struct ts_ctx *cx);
 
 /* The record's title as notices show it: its first text field the reader may
- * see (access: ts_acl_fields, NULL for all), or "#id". */
+ * see (access: ts_policy_fields, NULL for all), or "#id". */
 const char *ts_notify_record_title(struct ts_ctx *cx, const struct ts_app *app,
                                    const struct ts_record *r, const char *access);
 

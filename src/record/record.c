@@ -691,7 +691,7 @@ static struct ts_record *lookup_find(struct ts_ctx *cx, const struct ts_app *src
     }
     int64_t id = ts_store_record_find(cx, src, key, &kv, 0);
     /* a record the caller may not view is, to them, not there: nothing of it is copied */
-    int may = id > 0 && cx->user ? ts_acl_user_may_view(cx, src, cx->user, id) : 1;
+    int may = id > 0 ? ts_policy_may_view(cx, src, id) : 1;
     if (id < 0 || may < 0)
         return NULL;
     if (id > 0 && may)
@@ -728,7 +728,7 @@ static int apply_lookups(struct ts_ctx *cx, const struct ts_app *app, struct ts_
         if (vals[i].s && !sr)
             return -1;
         /* fields the caller may not see stay empty */
-        const char *access = ts_acl_fields_of(cx, src, ts_acl_fields(cx, src), sr);
+        const char *access = ts_policy_fields_of(cx, src, ts_policy_fields(cx, src), sr);
         if (cx->err.code)
             return -1;
         size_t k;
@@ -1346,7 +1346,7 @@ int ts_record_restore(struct ts_ctx *cx, const struct ts_app *app, int64_t id, i
     if (!old)
         return -1;
     struct restore rs = {.app = app,
-                         .access = ts_acl_fields_of(cx, app, ts_acl_fields(cx, app), old),
+                         .access = ts_policy_fields_of(cx, app, ts_policy_fields(cx, app), old),
                          .target = revision,
                          .state = new_record(cx, app)};
     if (cx->err.code)
@@ -1681,10 +1681,10 @@ int ts_record_write_history(struct ts_ctx *cx, struct ts_jw *w, const struct ts_
                             int64_t id)
 {
     /* rights decided by the record: as it is now (none of those fields, once it is deleted) */
-    const char *access = ts_acl_fields(cx, app);
-    if (ts_acl_fields_by_record(app, access)) {
+    const char *access = ts_policy_fields(cx, app);
+    if (ts_policy_fields_by_record(app, access)) {
         const struct ts_record *now = ts_store_record_get(cx, app, id);
-        access = cx->err.code ? NULL : ts_acl_fields_of(cx, app, access, now);
+        access = cx->err.code ? NULL : ts_policy_fields_of(cx, app, access, now);
     }
     struct hist_writer hw = {w, app, access, 0};
     if (cx->err.code)

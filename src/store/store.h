@@ -122,13 +122,12 @@ struct ts_token_row {
     int64_t id, app_id;
     unsigned perms;
     const char *prefix; /* first characters, to tell tokens apart in lists */
-    const char *note, *creator;
-    int64_t created;
+    const char *note, *creator; /* creator: their login now */
+    int64_t created, creator_id;
 };
 int ts_store_token_add(struct ts_ctx *cx, const unsigned char hash[32], struct ts_token_row *t);
-/* Returns 1 and fills app_id/perms for a live token, 0 when unknown or revoked. */
-int ts_store_token_find(struct ts_ctx *cx, const unsigned char hash[32], int64_t *app_id,
-                        unsigned *perms);
+/* Returns 1 and fills g for a live token, 0 when unknown or revoked. */
+int ts_store_token_find(struct ts_ctx *cx, const unsigned char hash[32], struct ts_token_grant *g);
 typedef int ts_token_fn(struct ts_ctx *cx, const struct ts_token_row *t, void *arg);
 int ts_store_token_each(struct ts_ctx *cx, int64_t app_id, ts_token_fn *fn, void *arg);
 /* Returns 1 when a token was revoked, 0 when none matched. */

@@ -13,6 +13,7 @@
 
 #include "app/app.h"
 #include "auth/auth.h"
+#include "policy/policy.h"
 #include "base/ctx.h"
 #include "store/store.h"
 

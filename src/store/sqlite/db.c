@@ -28,6 +28,10 @@ static const char *const schema[] = {
     " hash BLOB NOT NULL UNIQUE, app_id INTEGER NOT NULL, perms INTEGER NOT NULL,"
     " prefix TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', creator TEXT NOT NULL,"
     " created INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0)",
+    /* the creator by id: a login rename keeps their tokens theirs */
+    "ALTER TABLE api_tokens ADD COLUMN creator_id INTEGER NOT NULL DEFAULT 0",
+    "UPDATE api_tokens SET creator_id = coalesce((SELECT id FROM users WHERE code = creator), 0)"
+    " WHERE creator_id = 0",
     "CREATE TABLE IF NOT EXISTS apps(id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " code TEXT NOT NULL DEFAULT '', name TEXT NOT NULL, description TEXT NOT NULL DEFAULT '',"
     " space_id INTEGER, thread_id INTEGER, creator TEXT NOT NULL, created INTEGER NOT NULL,"

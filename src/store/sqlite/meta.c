@@ -251,7 +251,7 @@ int ts_store_session_delete(struct ts_ctx *cx, const unsigned char hash[32])
 int ts_store_token_add(struct ts_ctx *cx, const unsigned char hash[32], struct ts_token_row *t)
 {
     sqlite3_stmt *st = db_prep(cx, "INSERT INTO api_tokens(hash,app_id,perms,prefix,note,creator,"
-                                   "created) VALUES(?,?,?,?,?,?,?)");
+                                   "created,creator_id) VALUES(?,?,?,?,?,?,?,?)");
     if (!st)
         return -1;
     sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
@@ -261,24 +261,26 @@ int ts_store_token_add(struct ts_ctx *cx, const unsigned char hash[32], struct t
     db_bind_text(st, 5, t->note ? t->note : "");
     db_bind_text(st, 6, t->creator);
     sqlite3_bind_int64(st, 7, t->created);
+    sqlite3_bind_int64(st, 8, t->creator_id);
     if (step_done(cx, st, "token add") < 0)
         return -1;
     t->id = sqlite3_last_insert_rowid(cx->db->h);
     return 0;
 }
 
-int ts_store_token_find(struct ts_ctx *cx, const unsigned char hash[32], int64_t *app_id,
-                        unsigned *perms)
+int ts_store_token_find(struct ts_ctx *cx, const unsigned char hash[32], struct ts_token_grant *g)
 {
-    sqlite3_stmt *st =
-        db_prep(cx, "SELECT app_id, perms FROM api_tokens WHERE hash=? AND revoked=0");
+    sqlite3_stmt *st = db_prep(
+        cx, "SELECT id, app_id, perms, creator_id FROM api_tokens WHERE hash=? AND revoked=0");
     if (!st)
         return -1;
     sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
     int rc = sqlite3_step(st), found = 0;
     if (rc == SQLITE_ROW) {
-        *app_id = sqlite3_column_int64(st, 0);
-        *perms = (unsigned)sqlite3_column_int(st, 1);
+        g->id = sqlite3_column_int64(st, 0);
+        g->app_id = sqlite3_column_int64(st, 1);
+        g->perms = (unsigned)sqlite3_column_int(st, 2);
+        g->creator_id = sqlite3_column_int64(st, 3);
         found = 1;
     } else if (rc != SQLITE_DONE) {
         found = db_fail(cx, rc, "token find");
@@ -289,8 +291,11 @@ int ts_store_token_find(struct ts_ctx *cx, const unsigned char hash[32], int64_t
 
 int ts_store_token_each(struct ts_ctx *cx, int64_t app_id, ts_token_fn *fn, void *arg)
 {
-    sqlite3_stmt *st = db_prep(cx, "SELECT id,app_id,perms,prefix,note,creator,created"
-                                   " FROM api_tokens WHERE app_id=? AND revoked=0 ORDER BY id");
+    sqlite3_stmt *st =
+        db_prep(cx, "SELECT t.id, t.app_id, t.perms, t.prefix, t.note,"
+                    " coalesce(u.code, t.creator), t.created, t.creator_id"
+                    " FROM api_tokens t LEFT JOIN users u ON u.id = t.creator_id"
+                    " WHERE t.app_id=? AND t.revoked=0 ORDER BY t.id");
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, app_id);
@@ -304,6 +309,7 @@ int ts_store_token_each(struct ts_ctx *cx, int64_t app_id, ts_token_fn *fn, void
             .note = db_col_text(cx, st, 4),
             .creator = db_col_text(cx, st, 5),
             .created = sqlite3_column_int64(st, 6),
+            .creator_id = sqlite3_column_int64(st, 7),
         };
         if (fn(cx, &t, arg) < 0) {
             ret = -1;

@@ -1,9 +1,11 @@
 /*
- * auth/acl.c - app access rights (app/acl.json, KINTONE-API.md §5.3): who may
- * view, add, edit, delete, import and export an app's records, and who may
- * change the app.
+ * policy/policy.c - every access decision (policy/policy.h), by the kind of
+ * caller first: a person by the rights below, a token by what it was given in
+ * its app, the system everything, anyone else nothing.
  *
- * The rights are a list in priority order; the first entry that matches the
+ * App access rights (app/acl.json, KINTONE-API.md §5.3): who may view, add,
+ * edit, delete, import and export an app's records, and who may change the
+ * app. The rights are a list in priority order; the first entry that matches the
  * caller decides: a user by code, a group (the group "everyone" is everyone),
  * a department (with includeSubs, the departments below it too), or the app's
  * creator. An app that has no list yet gives its creator everything and
@@ -12,30 +14,57 @@
  * effect at once, however many records the app holds.
  */
 #include "base/common.h"
+#include "policy/policy.h"
 #include "auth/auth.h"
+#include "base/log.h"
 #include "app/app.h"
 #include "query/query.h"
 #include "base/str.h"
 #include "store/store.h"
 
-/* the caller's departments and groups, read once a request */
-struct belongs {
-    int n_orgs, n_above, n_groups;
-    const char *orgs[64], *above[256], *groups[64];
+#include <sodium.h>
+
+/* The caller's departments and groups, read once a request. However many a
+ * person belongs to, each counts (a deny entry for their 65th group holds). */
+struct codes {
+    const char **v;
+    int n, cap;
 };
+
+struct belongs {
+    struct codes orgs, above, groups;
+};
+
+static void codes_add(struct ts_ctx *cx, struct codes *c, const char *code)
+{
+    if (c->n == c->cap) {
+        int cap = c->cap ? c->cap * 2 : 16;
+        const char **v = TS_NEW_N(cx->arena, const char *, (size_t)cap);
+        if (c->n)
+            memcpy(v, c->v, sizeof(*v) * (size_t)c->n);
+        c->v = v;
+        c->cap = cap;
+    }
+    c->v[c->n++] = code;
+}
+
+/* deeper than this the department tree is taken as broken: refused */
+#define MAX_ORG_DEPTH 1000
 
 static int add_org(struct ts_ctx *cx, const struct ts_entity *e, void *arg)
 {
     struct belongs *b = arg;
-    if (b->n_orgs < (int)TS_ARRAY_LEN(b->orgs))
-        b->orgs[b->n_orgs++] = e->code;
+    codes_add(cx, &b->orgs, e->code);
     /* the department and every one above it */
     int64_t id = e->id;
-    for (int depth = 0; id && depth < 32 && b->n_above < (int)TS_ARRAY_LEN(b->above); depth++) {
+    for (int depth = 0; id; depth++) {
+        if (depth == MAX_ORG_DEPTH)
+            return ts_fail(cx, TS_E_INTERNAL, "department %lld: tree deeper than %d",
+                           (long long)e->id, MAX_ORG_DEPTH);
         struct ts_entity *x = ts_store_entity_by_id(cx, TS_ORG, id);
         if (!x)
-            break;
-        b->above[b->n_above++] = x->code;
+            return cx->err.code ? -1 : 0;
+        codes_add(cx, &b->above, x->code);
         id = x->parent_id;
     }
     return 0;
@@ -43,10 +72,8 @@ static int add_org(struct ts_ctx *cx, const struct ts_entity *e, void *arg)
 
 static int add_group(struct ts_ctx *cx, const struct ts_entity *e, void *arg)
 {
-    (void)cx;
     struct belongs *b = arg;
-    if (b->n_groups < (int)TS_ARRAY_LEN(b->groups))
-        b->groups[b->n_groups++] = e->code;
+    codes_add(cx, &b->groups, e->code);
     return 0;
 }
 
@@ -55,17 +82,17 @@ static struct belongs *belongs(struct ts_ctx *cx)
     if (cx->memberships)
         return cx->memberships;
     struct belongs *b = TS_NEW(cx->arena, struct belongs);
-    if (ts_store_user_entities(cx, TS_ORG, cx->user->id, add_org, b) < 0 ||
-        ts_store_user_entities(cx, TS_GROUP, cx->user->id, add_group, b) < 0)
+    if (ts_store_user_entities(cx, TS_ORG, cx->caller.person->id, add_org, b) < 0 ||
+        ts_store_user_entities(cx, TS_GROUP, cx->caller.person->id, add_group, b) < 0)
         return NULL;
     cx->memberships = b;
     return b;
 }
 
-static bool in(const char *const *list, int n, const char *code)
+static bool in(const struct codes *c, const char *code)
 {
-    for (int i = 0; i < n; i++)
-        if (ts_str_eq(list[i], code))
+    for (int i = 0; i < c->n; i++)
+        if (ts_str_eq(c->v[i], code))
             return true;
     return false;
 }
@@ -83,19 +110,18 @@ static int matches(struct ts_ctx *cx, const json_t *e, const struct ts_app_row *
     const char *type = json_string_value(json_object_get(entity, "type"));
     const char *code = json_string_value(json_object_get(entity, "code"));
     if (ts_str_eq(type, "CREATOR"))
-        return ts_str_eq(row->creator, cx->user->code);
+        return ts_str_eq(row->creator, cx->caller.person->code);
     if (ts_str_eq(type, "USER"))
-        return ts_str_eq(code, cx->user->code);
+        return ts_str_eq(code, cx->caller.person->code);
     if (ts_str_eq(type, "GROUP") && ts_str_eq(code, "everyone"))
         return 1;
     struct belongs *b = belongs(cx);
     if (!b)
         return -1;
     if (ts_str_eq(type, "GROUP"))
-        return in(b->groups, b->n_groups, code);
+        return in(&b->groups, code);
     if (ts_str_eq(type, "ORGANIZATION"))
-        return json_is_true(json_object_get(e, "includeSubs")) ? in(b->above, b->n_above, code)
-                                                               : in(b->orgs, b->n_orgs, code);
+        return in(json_is_true(json_object_get(e, "includeSubs")) ? &b->above : &b->orgs, code);
     return 0;
 }
 
@@ -109,7 +135,7 @@ static const struct {
     {"appEditable", TS_PERM_MANAGE},
 };
 
-unsigned ts_acl_perms(const json_t *entry)
+unsigned ts_policy_entry_perms(const json_t *entry)
 {
     unsigned p = 0;
     for (size_t i = 0; i < TS_ARRAY_LEN(RIGHTS); i++)
@@ -118,7 +144,7 @@ unsigned ts_acl_perms(const json_t *entry)
     return p;
 }
 
-json_t *ts_acl_default(void)
+json_t *ts_policy_default_acl(void)
 {
     return json_pack("[{s:{s:s, s:n}, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b},"
                      " {s:{s:s, s:s}, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}]",
@@ -154,14 +180,58 @@ static const json_t *rights_of(struct ts_ctx *cx, int64_t app_id)
     }
     if (json_is_array(acl))
         return acl;
-    json_t *d = ts_acl_default();
+    json_t *d = ts_policy_default_acl();
     ts_arena_defer(cx->arena, decref_cb, d);
     return d;
 }
 
-unsigned ts_acl_app_perms(struct ts_ctx *cx, int64_t app_id)
+/* What the caller's tokens give on app_id: a token imports with add and edit,
+ * and exports with view. */
+static unsigned token_perms(const struct ts_caller *c, int64_t app_id)
 {
-    if (!cx->user || cx->user->admin)
+    unsigned p = 0;
+    for (int i = 0; i < c->n_tokens; i++)
+        if (c->tokens[i].app_id == app_id)
+            p |= c->tokens[i].perms;
+    if ((p & TS_PERM_ADD) && (p & TS_PERM_EDIT))
+        p |= TS_PERM_IMPORT;
+    if (p & TS_PERM_VIEW)
+        p |= TS_PERM_EXPORT;
+    return p;
+}
+
+/* May the caller see and change every record and field of app_id, whatever
+ * its record and field rights say? An administrator, a token of that app
+ * (kintone's model), the system. */
+static bool above_rights(const struct ts_ctx *cx, int64_t app_id)
+{
+    switch (cx->caller.kind) {
+    case TS_CALLER_USER:
+        return cx->caller.person->admin;
+    case TS_CALLER_TOKEN:
+        return token_perms(&cx->caller, app_id) != 0;
+    case TS_CALLER_SYSTEM:
+        return true;
+    case TS_CALLER_NOBODY:
+        break;
+    }
+    return false;
+}
+
+unsigned ts_policy_app_perms(struct ts_ctx *cx, int64_t app_id)
+{
+    switch (cx->caller.kind) {
+    case TS_CALLER_USER:
+        break;
+    case TS_CALLER_TOKEN:
+        return token_perms(&cx->caller, app_id);
+    case TS_CALLER_SYSTEM:
+        return ~0u;
+    case TS_CALLER_NOBODY:
+    default:
+        return 0;
+    }
+    if (cx->caller.person->admin)
         return ~0u;
     struct ts_app_row *row = ts_store_app_row(cx, app_id);
     if (!row)
@@ -174,7 +244,7 @@ unsigned ts_acl_app_perms(struct ts_ctx *cx, int64_t app_id)
         if (m < 0)
             return 0;
         if (m)
-            return ts_acl_perms(e);
+            return ts_policy_entry_perms(e);
     }
     return 0;
 }
@@ -229,7 +299,7 @@ static const char *const RIGHT_KEYS[] = {"viewable", "editable", "deletable"};
  * department field; their groups for a group field. NULL when the entry names
  * no such field (cx->err set if the database failed). */
 static const struct ts_field *people_of(struct ts_ctx *cx, const struct ts_app *app,
-                                        const json_t *e, const char *const **codes, int *n)
+                                        const json_t *e, struct codes *codes)
 {
     const json_t *entity = json_object_get(e, "entity");
     const char *code = json_string_value(json_object_get(entity, "code"));
@@ -239,15 +309,13 @@ static const struct ts_field *people_of(struct ts_ctx *cx, const struct ts_app *
                : NULL;
     if (!f || f->table)
         return NULL;
-    *codes = &cx->user->code;
-    *n = 1;
+    *codes = (struct codes){(const char **)&cx->caller.person->code, 1, 1};
     if (f->type == TS_F_ORGANIZATION_SELECT || f->type == TS_F_GROUP_SELECT) {
         struct belongs *b = belongs(cx);
         if (!b)
             return NULL;
         bool subs = json_is_true(json_object_get(e, "includeSubs"));
         *codes = f->type == TS_F_GROUP_SELECT ? b->groups : subs ? b->above : b->orgs;
-        *n = f->type == TS_F_GROUP_SELECT ? b->n_groups : subs ? b->n_above : b->n_orgs;
     } else if (f->type != TS_F_USER_SELECT && f->type != TS_F_CREATOR && f->type != TS_F_MODIFIER) {
         return NULL;
     }
@@ -259,10 +327,10 @@ static const struct ts_field *people_of(struct ts_ctx *cx, const struct ts_app *
  * failed). */
 static struct ts_qnode *holds_caller(struct ts_ctx *cx, const struct ts_app *app, const json_t *e)
 {
-    const char *const *codes;
-    int n;
-    const struct ts_field *f = people_of(cx, app, e, &codes, &n);
-    if (!f || n == 0)
+    struct codes codes;
+    const struct ts_field *f = people_of(cx, app, e, &codes);
+    int n = f ? codes.n : 0;
+    if (n == 0)
         return NULL;
     struct ts_qnode *mine = TS_NEW(cx->arena, struct ts_qnode);
     mine->kind = TS_QN_COND;
@@ -271,7 +339,7 @@ static struct ts_qnode *holds_caller(struct ts_ctx *cx, const struct ts_app *app
     mine->n_vals = n;
     mine->vals = TS_NEW_N(cx->arena, struct ts_qval, (size_t)n);
     for (int i = 0; i < n; i++)
-        mine->vals[i].s = codes[i];
+        mine->vals[i].s = codes.v[i];
     return mine;
 }
 
@@ -301,16 +369,20 @@ static struct ts_qnode *entities_right(struct ts_ctx *cx, const struct ts_app *a
     return m ? constant(cx, has) : entities_right(cx, app, row, entities, k + 1, right);
 }
 
-struct ts_qnode *ts_acl_records(struct ts_ctx *cx, const struct ts_app *app,
+struct ts_qnode *ts_policy_records(struct ts_ctx *cx, const struct ts_app *app,
                                 enum ts_record_right right)
 {
     const json_t *rules = json_object_get(json_object_get(app->def, "recordAcl"), "rights");
-    if (!cx->user || cx->user->admin || json_array_size(rules) == 0)
+    if (above_rights(cx, app->id))
+        return NULL;
+    if (cx->caller.kind != TS_CALLER_USER)
+        return constant(cx, false);
+    if (json_array_size(rules) == 0)
         return NULL;
     struct ts_app_row *row = ts_store_app_row(cx, app->id);
     if (!row)
         return NULL;
-    struct ts_query_env env = ts_auth_query_env(cx);
+    struct ts_query_env env = ts_policy_query_env(cx);
     env.app_of = NULL; /* rules were checked without related records */
     /* from the last rule back: records no rule's condition takes keep the
      * app's rights, which the caller has (checked before) */
@@ -336,15 +408,21 @@ struct ts_qnode *ts_acl_records(struct ts_ctx *cx, const struct ts_app *app,
 
 /* ---------------------------------------------------------------- field rights */
 
-const char *ts_acl_fields(struct ts_ctx *cx, const struct ts_app *app)
+const char *ts_policy_fields(struct ts_ctx *cx, const struct ts_app *app)
 {
     const json_t *rules = json_object_get(json_object_get(app->def, "fieldAcl"), "rights");
-    if (!cx->user || cx->user->admin || json_array_size(rules) == 0)
+    if (above_rights(cx, app->id))
+        return NULL;
+    char *access = ts_arena_alloc(cx->arena, (size_t)app->n_fields);
+    if (cx->caller.kind != TS_CALLER_USER) {
+        memset(access, TS_FIELD_NONE, (size_t)app->n_fields);
+        return access;
+    }
+    if (json_array_size(rules) == 0)
         return NULL;
     struct ts_app_row *row = ts_store_app_row(cx, app->id);
     if (!row)
         return NULL;
-    char *access = ts_arena_alloc(cx->arena, (size_t)app->n_fields);
     memset(access, TS_FIELD_WRITE, (size_t)app->n_fields);
     size_t i;
     const json_t *rule;
@@ -388,7 +466,7 @@ static char level_of(const json_t *e)
                                     : TS_FIELD_NONE;
 }
 
-bool ts_acl_fields_by_record(const struct ts_app *app, const char *access)
+bool ts_policy_fields_by_record(const struct ts_app *app, const char *access)
 {
     for (int i = 0; access && i < app->n_fields; i++)
         if (access[i] == TS_FIELD_BY_RECORD)
@@ -400,24 +478,23 @@ bool ts_acl_fields_by_record(const struct ts_app *app, const char *access)
 static int record_names_caller(struct ts_ctx *cx, const struct ts_app *app,
                                const struct ts_record *r, const json_t *e)
 {
-    const char *const *mine;
-    int n;
-    const struct ts_field *f = people_of(cx, app, e, &mine, &n);
+    struct codes mine;
+    const struct ts_field *f = people_of(cx, app, e, &mine);
     if (!f)
         return cx->err.code ? -1 : 0;
     if (f->type == TS_F_CREATOR || f->type == TS_F_MODIFIER)
-        return ts_str_eq(f->type == TS_F_CREATOR ? r->creator : r->modifier, cx->user->code);
+        return ts_str_eq(f->type == TS_F_CREATOR ? r->creator : r->modifier, cx->caller.person->code);
     const struct ts_value *v = &r->vals[ts_app_field_index(app, f)];
     for (int k = 0; k < v->n; k++)
-        if (in(mine, n, v->v[k]))
+        if (in(&mine, v->v[k]))
             return 1;
     return 0;
 }
 
-const char *ts_acl_fields_of(struct ts_ctx *cx, const struct ts_app *app, const char *access,
+const char *ts_policy_fields_of(struct ts_ctx *cx, const struct ts_app *app, const char *access,
                              const struct ts_record *r)
 {
-    if (!ts_acl_fields_by_record(app, access))
+    if (!ts_policy_fields_by_record(app, access))
         return access;
     struct ts_app_row *row = ts_store_app_row(cx, app->id);
     if (!row)
@@ -453,7 +530,7 @@ const char *ts_acl_fields_of(struct ts_ctx *cx, const struct ts_app *app, const 
     return out;
 }
 
-struct ts_qnode *ts_acl_field_visible(struct ts_ctx *cx, const struct ts_app *app,
+struct ts_qnode *ts_policy_field_visible(struct ts_ctx *cx, const struct ts_app *app,
                                       const struct ts_field *f)
 {
     const json_t *rules = json_object_get(json_object_get(app->def, "fieldAcl"), "rights");
@@ -495,11 +572,11 @@ struct ts_qnode *ts_acl_field_visible(struct ts_ctx *cx, const struct ts_app *ap
 
 /* ---------------------------------------------------------------- creating apps */
 
-int ts_acl_require_app_creator(struct ts_ctx *cx)
+int ts_policy_require_app_creator(struct ts_ctx *cx)
 {
-    if (ts_auth_require_user(cx) < 0)
+    if (ts_policy_require_person(cx) < 0)
         return -1;
-    if (!cx->user || cx->user->admin)
+    if (cx->caller.person->admin)
         return 0;
     const char *text = ts_store_system_get(cx, "appCreators");
     if (!text)
@@ -523,7 +600,7 @@ int ts_acl_require_app_creator(struct ts_ctx *cx)
 
 /* ---------------------------------------------------------------- for someone else */
 
-struct ts_query_env ts_auth_query_env(struct ts_ctx *cx)
+struct ts_query_env ts_policy_query_env(struct ts_ctx *cx)
 {
     struct ts_query_env env = {
         .user_code = cx->user ? cx->user->code : "",
@@ -535,24 +612,21 @@ struct ts_query_env ts_auth_query_env(struct ts_ctx *cx)
     return env;
 }
 
-const char *ts_acl_user_fields(struct ts_ctx *cx, const struct ts_app *app,
+const char *ts_policy_user_fields(struct ts_ctx *cx, const struct ts_app *app,
                                const struct ts_user *user, const struct ts_record *r)
 {
-    const struct ts_user *caller = cx->user;
-    void *caller_belongs = cx->memberships;
-    cx->user = user;
-    cx->memberships = NULL;
-    const char *access = ts_acl_fields(cx, app);
+    struct ts_policy_saved saved;
+    ts_policy_become(cx, user, &saved);
+    const char *access = ts_policy_fields(cx, app);
     if (access)
-        access = ts_acl_fields_of(cx, app, access, r);
-    cx->user = caller;
-    cx->memberships = caller_belongs;
+        access = ts_policy_fields_of(cx, app, access, r);
+    ts_policy_restore(cx, &saved);
     return access;
 }
 
-int ts_acl_may(struct ts_ctx *cx, const struct ts_app *app, int64_t id, enum ts_record_right right)
+int ts_policy_may(struct ts_ctx *cx, const struct ts_app *app, int64_t id, enum ts_record_right right)
 {
-    struct ts_qnode *rights = ts_acl_records(cx, app, right);
+    struct ts_qnode *rights = ts_policy_records(cx, app, right);
     if (cx->err.code)
         return -1;
     if (!rights)
@@ -563,19 +637,144 @@ int ts_acl_may(struct ts_ctx *cx, const struct ts_app *app, int64_t id, enum ts_
     return n < 0 ? -1 : n > 0;
 }
 
-int ts_acl_user_may_view(struct ts_ctx *cx, const struct ts_app *app, const struct ts_user *user,
+int ts_policy_user_may_view(struct ts_ctx *cx, const struct ts_app *app, const struct ts_user *user,
                          int64_t id)
 {
-    const struct ts_user *caller = cx->user;
-    void *caller_belongs = cx->memberships;
+    struct ts_policy_saved saved;
+    ts_policy_become(cx, user, &saved);
+    int rc = ts_policy_may_view(cx, app, id);
+    ts_policy_restore(cx, &saved);
+    return rc;
+}
+
+int ts_policy_may_view(struct ts_ctx *cx, const struct ts_app *app, int64_t id)
+{
+    if (ts_policy_app_perms(cx, app->id) & TS_PERM_VIEW)
+        return ts_policy_may(cx, app, id, TS_RR_VIEW);
+    return cx->err.code ? -1 : 0;
+}
+
+void ts_policy_become(struct ts_ctx *cx, const struct ts_user *user, struct ts_policy_saved *save)
+{
+    *save = (struct ts_policy_saved){cx->caller, cx->user, cx->memberships};
+    cx->caller = (struct ts_caller){.kind = user ? TS_CALLER_USER : TS_CALLER_NOBODY,
+                                    .person = user};
     cx->user = user;
     cx->memberships = NULL;
-    int rc = 0;
-    if (ts_acl_app_perms(cx, app->id) & TS_PERM_VIEW)
-        rc = ts_acl_may(cx, app, id, TS_RR_VIEW);
-    else if (cx->err.code)
-        rc = -1;
-    cx->user = caller;
-    cx->memberships = caller_belongs;
-    return rc;
+}
+
+void ts_policy_restore(struct ts_ctx *cx, const struct ts_policy_saved *save)
+{
+    cx->caller = save->caller;
+    cx->user = save->user;
+    cx->memberships = save->memberships;
+}
+
+/* ---------------------------------------------------------------- callers */
+
+int ts_policy_require_app(struct ts_ctx *cx, int64_t app_id, unsigned perm)
+{
+    const struct ts_caller *c = &cx->caller;
+    switch (c->kind) {
+    case TS_CALLER_USER:
+    case TS_CALLER_SYSTEM: {
+        unsigned have = ts_policy_app_perms(cx, app_id);
+        if (cx->err.code)
+            return -1;
+        return (have & perm) == perm ? 0 : ts_fail(cx, TS_E_NO_PERMISSION, "app access rights");
+    }
+    case TS_CALLER_TOKEN: {
+        unsigned have = token_perms(c, app_id);
+        if (!have)
+            return ts_fail(cx, TS_E_TOKEN_WRONG_APP, "token for another app");
+        return (have & perm) == perm ? 0
+                                     : ts_fail(cx, TS_E_TOKEN_NO_PERMISSION, "token lacks a right");
+    }
+    case TS_CALLER_NOBODY:
+        break;
+    }
+    return ts_fail(cx, TS_E_LOGIN_REQUIRED, "no identity");
+}
+
+int ts_policy_require_person(struct ts_ctx *cx)
+{
+    switch (cx->caller.kind) {
+    case TS_CALLER_USER:
+        return 0;
+    case TS_CALLER_TOKEN:
+        return ts_fail(cx, TS_E_NO_PERMISSION, "API tokens may not call this API");
+    case TS_CALLER_SYSTEM:
+        return ts_fail(cx, TS_E_NO_PERMISSION, "a person's API");
+    case TS_CALLER_NOBODY:
+        break;
+    }
+    return ts_fail(cx, TS_E_LOGIN_REQUIRED, "no identity");
+}
+
+int ts_policy_require_admin(struct ts_ctx *cx)
+{
+    if (cx->caller.kind == TS_CALLER_SYSTEM)
+        return 0;
+    if (ts_policy_require_person(cx) < 0)
+        return -1;
+    return cx->caller.person->admin ? 0 : ts_fail(cx, TS_E_NO_PERMISSION, "administrators only");
+}
+
+int ts_policy_check_csrf(struct ts_ctx *cx, const char *request_token)
+{
+    const char *want = cx->caller.csrf;
+    if (cx->caller.kind != TS_CALLER_USER || !want)
+        return 0;
+    if (!request_token || strlen(request_token) != strlen(want) ||
+        sodium_memcmp(request_token, want, strlen(request_token)) != 0)
+        return ts_fail(cx, TS_E_NO_PERMISSION, "missing or wrong __REQUEST_TOKEN__");
+    return 0;
+}
+
+int ts_policy_token_valid(struct ts_ctx *cx, const struct ts_token_grant *t)
+{
+    const struct ts_user *creator = ts_store_user_by_id(cx, t->creator_id);
+    if (!creator || !creator->active)
+        return cx->err.code ? -1 : 0;
+    struct ts_policy_saved saved;
+    ts_policy_become(cx, creator, &saved);
+    unsigned perms = ts_policy_app_perms(cx, t->app_id);
+    ts_policy_restore(cx, &saved);
+    return cx->err.code ? -1 : (perms & TS_PERM_MANAGE) != 0;
+}
+
+const char *ts_policy_who(struct ts_ctx *cx)
+{
+    const struct ts_caller *c = &cx->caller;
+    switch (c->kind) {
+    case TS_CALLER_USER:
+        return c->person->code;
+    case TS_CALLER_TOKEN: {
+        const struct ts_user *u = ts_store_user_by_id(cx, c->tokens[0].creator_id);
+        ts_err_clear(cx);
+        return ts_arena_printf(cx->arena, "API token %lld of %s", (long long)c->tokens[0].id,
+                               u ? u->code : "?");
+    }
+    case TS_CALLER_SYSTEM:
+        return "system";
+    case TS_CALLER_NOBODY:
+        break;
+    }
+    return "";
+}
+
+const char *ts_policy_caller_key(struct ts_ctx *cx)
+{
+    const struct ts_caller *c = &cx->caller;
+    switch (c->kind) {
+    case TS_CALLER_USER:
+        return ts_arena_printf(cx->arena, "u%lld", (long long)c->person->id);
+    case TS_CALLER_TOKEN:
+        return ts_arena_printf(cx->arena, "t%lld", (long long)c->tokens[0].id);
+    case TS_CALLER_SYSTEM:
+        return "system";
+    case TS_CALLER_NOBODY:
+        break;
+    }
+    return "";
 }

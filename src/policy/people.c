@@ -6,7 +6,7 @@
  * Only active users are named; each once, in the order first met.
  */
 #include "base/common.h"
-#include "auth/auth.h"
+#include "policy/policy.h"
 #include "app/app.h"
 #include "base/str.h"
 #include "store/store.h"

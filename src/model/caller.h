@@ -1,0 +1,36 @@
+/*
+ * model/caller.h - whom a unit of work acts for: one explicit value that
+ * travels with every request, command and job, and that the policy
+ * (policy/policy.h) answers every access question about.
+ */
+#ifndef TS_MODEL_CALLER_H
+#define TS_MODEL_CALLER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ts_user;
+
+enum ts_caller_kind {
+    TS_CALLER_NOBODY = 0, /* not identified: the policy grants nothing */
+    TS_CALLER_USER,       /* a person, by password or browser session */
+    TS_CALLER_TOKEN,      /* API tokens, each for one app with its rights */
+    TS_CALLER_SYSTEM,     /* background jobs and the operator's command line */
+};
+
+/* One API token sent with the request, as stored. */
+struct ts_token_grant {
+    int64_t id, app_id;
+    unsigned perms;     /* enum ts_perm bits: view, add, edit, delete, manage */
+    int64_t creator_id; /* the person who made it: it lapses with their rights */
+};
+
+struct ts_caller {
+    enum ts_caller_kind kind;
+    const struct ts_user *person; /* USER: who */
+    const char *csrf;             /* USER by session: the token writes must carry */
+    int n_tokens;                 /* TOKEN: what was sent */
+    const struct ts_token_grant *tokens;
+};
+
+#endif
