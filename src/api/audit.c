@@ -84,7 +84,7 @@ int ts_audit_add(struct ts_ctx *cx, const char *addr, const char *action, const 
     struct ts_audit_row a = {
         .id = last ? last->id + 1 : 1,
         .at = cx->now,
-        .user = cx->user ? cx->user->code : "",
+        .user = ts_policy_who(cx),
         .addr = addr ? addr : "",
         .action = action,
         .target = target ? target : "",

@@ -1,0 +1,207 @@
+// The route matrix: every route of src/api/routes.def, read from the file
+// itself, is called by no one, by people holding exactly one right on the app
+// (or none), by an administrator, and by an API token of another app. What
+// each may do follows from the route's declared need; a route with no sample
+// call below fails the test, so a new route cannot skip the matrix.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { startServer, client, raw, basic, makeApp } from "./helpers/server.mjs";
+
+const PASSWORD = "matrix-password-2";
+const RIGHTS = {
+  view: "recordViewable", add: "recordAddable", edit: "recordEditable", delete: "recordDeletable",
+  import: "recordImportable", export: "recordExportable", manage: "appEditable",
+};
+const PEOPLE = ["none", ...Object.keys(RIGHTS)];
+const NEED_RIGHTS = { VIEW: "view", ADD: "add", EDIT: "edit", DELETE: "delete", IMPORT: "import", EXPORT: "export", MANAGE: "manage" };
+
+const ROUTES = [...readFileSync(new URL("../../src/api/routes.def", import.meta.url), "utf8")
+  .matchAll(/^ROUTE\((\w+),\s*"([^"]+)",\s*(\w+),\s*([A-Z_]+)(?:\(([A-Z|]+)\))?,/gm)]
+  .map(([, method, path, handler, need, perm]) => ({ method, path, handler, need, rights: perm ? perm.split("|").map((p) => NEED_RIGHTS[p]) : [] }));
+
+let server, app, other, otherToken;
+// harmless parameters for each route: enough to pass its need, never enough to change much
+const SAMPLES = () => ({
+  "GET /record.json": { app, id: 1 },
+  "POST /record.json": { app, record: { title: { value: "matrix" } } },
+  "PUT /record.json": { app, id: 1, record: {} },
+  "GET /records.json": { app },
+  "POST /records.json": { app, records: [] },
+  "PUT /records.json": { app, records: [] },
+  "DELETE /records.json": { app },
+  "GET /records/acl/evaluate.json": { app, ids: [1] },
+  "PUT /record/status.json": { app, id: 1 },
+  "PUT /records/status.json": { app, records: [] },
+  "PUT /record/assignees.json": { app, id: 1 },
+  "POST /records/cursor.json": { app, size: 1 },
+  "GET /records/cursor.json": { id: "none" },
+  "DELETE /records/cursor.json": { id: "none" },
+  "GET /record/comments.json": { app, record: 1 },
+  "POST /record/comment.json": { app, record: 1 },
+  "DELETE /record/comment.json": { app, record: 1 },
+  "GET /record/history.json": { app, id: 1 },
+  "POST /record/history/restore.json": { app, id: 1 },
+  "POST /file.json": {},
+  "GET /file.json": { fileKey: "none" },
+  "POST /bulkRequest.json": {},
+  "GET /app.json": { id: app },
+  "GET /apps.json": { ids: [app] },
+  "POST /preview/app.json": {},
+  "POST /preview/app/deploy.json": { apps: [{ app, revision: 999999 }] },
+  "GET /preview/app/deploy.json": { "apps[0]": app },
+  "GET /app/settings.json": { app },
+  "PUT /app/settings.json": { app, revision: 999999 },
+  "GET /app/form/fields.json": { app },
+  "POST /app/form/fields.json": { app, revision: 999999 },
+  "PUT /app/form/fields.json": { app, revision: 999999 },
+  "DELETE /app/form/fields.json": { app, revision: 999999 },
+  "GET /app/form/layout.json": { app },
+  "PUT /app/form/layout.json": { app, revision: 999999 },
+  "GET /app/views.json": { app },
+  "PUT /app/views.json": { app, revision: 999999 },
+  "GET /app/acl.json": { app },
+  "PUT /app/acl.json": { app, revision: 999999 },
+  "GET /app/status.json": { app },
+  "PUT /app/status.json": { app, revision: 999999 },
+  "GET /record/acl.json": { app },
+  "PUT /record/acl.json": { app, revision: 999999 },
+  "GET /field/acl.json": { app },
+  "PUT /field/acl.json": { app, revision: 999999 },
+  "GET /app/notifications/general.json": { app },
+  "PUT /app/notifications/general.json": { app, revision: 999999 },
+  "GET /app/notifications/perRecord.json": { app },
+  "PUT /app/notifications/perRecord.json": { app, revision: 999999 },
+  "GET /app/notifications/reminder.json": { app },
+  "PUT /app/notifications/reminder.json": { app, revision: 999999 },
+  "GET /app/apiTokens.json": { app },
+  "POST /app/apiTokens.json": { app },
+  "DELETE /app/apiTokens.json": { app },
+  "POST /api/login": {},
+  "POST /api/logout": {},
+  "GET /api/session": {},
+  "GET /v1/users.json": { size: 1 },
+  "POST /v1/users.json": {},
+  "PUT /v1/users.json": {},
+  "DELETE /v1/users.json": {},
+  "GET /v1/organizations.json": { size: 1 },
+  "POST /v1/organizations.json": {},
+  "PUT /v1/organizations.json": {},
+  "DELETE /v1/organizations.json": {},
+  "GET /v1/groups.json": { size: 1 },
+  "POST /v1/groups.json": {},
+  "PUT /v1/groups.json": {},
+  "DELETE /v1/groups.json": {},
+  "GET /v1/user/organizations.json": { code: "none" },
+  "GET /v1/user/groups.json": { code: "none" },
+  "GET /v1/organization/users.json": { code: "nothing" },
+  "GET /v1/group/users.json": { code: "nothing" },
+  "PUT /v1/userOrganizations.json": {},
+  "PUT /v1/userGroups.json": {},
+  "POST /api/import": { app },
+  "POST /api/import/profile": {},
+  "GET /api/export.csv": { app, query: "limit 1" },
+  "GET /api/export.xlsx": { app, query: "limit 1" },
+  "GET /api/thumbnail": { fileKey: "none", size: 50 },
+  "GET /api/app/rights": { app },
+  "POST /api/people/import": {},
+  "GET /api/system/app-creators": {},
+  "PUT /api/system/app-creators": {},
+  "GET /api/notifications": {},
+  "GET /api/notifications/unread": {},
+  "POST /api/notifications/read": { ids: [] },
+  "POST /api/circulars": { app },
+  "GET /api/circulars": { app, record: 1 },
+  "GET /api/circulars/pending": {},
+  "POST /api/circular/confirm": {},
+  "POST /api/circular/remind": {},
+  "GET /api/system/mail": {},
+  "PUT /api/system/mail": {},
+  "POST /api/system/mail/test": {},
+  "GET /api/audit": { limit: 1 },
+  "GET /api/audit/verify": {},
+});
+
+async function call(route, params, headers) {
+  const url = new URL(server.base + (route.path.startsWith("/api/") || route.path.startsWith("/v1/") ? "" : "/k/v1") + route.path);
+  const init = { method: route.method, headers: { ...headers } };
+  if (route.method === "GET" || route.method === "DELETE") {
+    for (const [k, v] of Object.entries(params))
+      if (Array.isArray(v)) v.forEach((x, i) => url.searchParams.set(`${k}[${i}]`, x));
+      else url.searchParams.set(k, v);
+  } else {
+    init.body = JSON.stringify(params);
+    init.headers["Content-Type"] = "application/json";
+  }
+  const res = await fetch(url, init);
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch {}
+  return { status: res.status, code: json?.code };
+}
+
+const REFUSALS = ["CB_AU01", "CB_NO02", "GAIA_IA02", "GAIA_NO01"];
+
+before(async () => {
+  server = await startServer();
+  const admin = client(server);
+  await raw(server, "POST", "/v1/users.json", { body: { users: [
+    ...PEOPLE.map((code) => ({ code, name: code, password: PASSWORD })),
+    { code: "boss", name: "boss", password: PASSWORD, administrator: true }] } });
+  app = await makeApp(admin, "権限表", { title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" } });
+  other = await makeApp(admin, "別のアプリ", { title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" } });
+  await admin.record.addRecord({ app, record: { title: { value: "one" } } });
+  await admin.app.updateAppAcl({ app, rights: Object.entries(RIGHTS).map(([code, flag]) => ({ entity: { type: "USER", code }, [flag]: true })) });
+  await admin.app.deployApp({ apps: [{ app }] });
+  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [app] })).apps[0].status !== "SUCCESS"; i++)
+    await new Promise((r) => setTimeout(r, 100));
+  otherToken = (await raw(server, "POST", "/k/v1/app/apiTokens.json", { body: { app: other, permissions: ["view", "add", "edit", "delete", "manage"] } })).json.token;
+  assert.ok(otherToken);
+});
+after(() => server.stop());
+
+test("every route of routes.def has a sample call in the matrix", () => {
+  assert.ok(ROUTES.length > 90, `read ${ROUTES.length} routes`);
+  const samples = SAMPLES();
+  const missing = ROUTES.filter((r) => !(`${r.method} ${r.path}` in samples)).map((r) => `${r.method} ${r.path}`);
+  assert.deepEqual(missing, []);
+});
+
+for (const route of ROUTES) {
+  const name = `${route.method} ${route.path} (${route.need}${route.rights.length ? " " + route.rights.join("+") : ""})`;
+  test(`${name}: no one, each single right, an administrator, another app's token`, async () => {
+    const params = SAMPLES()[`${route.method} ${route.path}`] ?? assert.fail("no sample");
+    const label = (who, r) => `${who} → ${r.status} ${r.code ?? ""}`;
+
+    const nobody = await call(route, params, {});
+    if (route.need === "PUBLIC") assert.notEqual(nobody.code, "CB_AU01", label("nobody", nobody));
+    else assert.equal(nobody.status, 401, label("nobody", nobody));
+
+    for (const who of PEOPLE) {
+      const r = await call(route, params, basic(who, PASSWORD));
+      const appNeed = route.need.startsWith("APP");
+      const allowed = route.need === "ADMIN" ? false
+        : appNeed ? route.rights.every((x) => x === who)
+        : true;
+      if (allowed) assert.ok(!REFUSALS.includes(r.code), label(who, r));
+      else {
+        assert.equal(r.status, 403, label(who, r));
+        assert.equal(r.code, "CB_NO02", label(who, r));
+      }
+    }
+
+    const boss = await call(route, params, basic("boss", PASSWORD));
+    assert.ok(!REFUSALS.includes(boss.code), label("administrator", boss));
+
+    const token = await call(route, params, { "X-Cybozu-API-Token": otherToken });
+    if (["PERSON", "ADMIN", "CREATOR", "APP_PERSON"].includes(route.need)) {
+      assert.equal(token.status, 403, label("token", token));
+      assert.equal(token.code, "CB_NO02", label("token", token));
+    } else if (route.need.startsWith("APP")) {
+      assert.equal(token.status, 400, label("token", token));
+      assert.equal(token.code, "GAIA_IA02", label("token", token));
+    } else {
+      assert.ok(!["CB_AU01", "CB_NO02"].includes(token.code), label("token", token));
+    }
+  });
+}
