@@ -1,7 +1,7 @@
 /*
  * main.c - the command line: serve, user, token.
  *
- *   tsumiki serve [--data DIR] [--port N] [--listen ADDR] [--threads N]
+ *   tsumiki serve [--data DIR] [--port N] [--listen ADDR] [--threads N] [--trusted-proxy ADDR]
  *   tsumiki user add LOGIN [--name NAME] [--admin] [--lang auto|ja|en] [--tz ZONE]
  *   tsumiki user passwd LOGIN
  *   tsumiki user list
@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 struct opts {
-    const char *data, *listen, *name, *lang, *tz, *perms, *note;
+    const char *data, *listen, *name, *lang, *tz, *perms, *note, *trusted_proxy;
     const char *encoding, *update_key, *user;
     int port, threads;
     int64_t max_age;
@@ -45,6 +45,7 @@ static TS_NORETURN void usage(void)
 {
     fputs(
         "usage: tsumiki serve [--data DIR] [--port N] [--listen ADDR] [--threads N]\n"
+        "                     [--trusted-proxy ADDR]\n"
         "       tsumiki user add LOGIN [--name NAME] [--admin] [--lang auto|ja|en] [--tz ZONE]\n"
         "       tsumiki user passwd LOGIN\n"
         "       tsumiki user list\n"
@@ -93,6 +94,8 @@ static void parse(int argc, char **argv, struct opts *o)
                 o->port = (int)num_arg(v);
             else if (!strcmp(a, "--listen"))
                 o->listen = v;
+            else if (!strcmp(a, "--trusted-proxy"))
+                o->trusted_proxy = v;
             else if (!strcmp(a, "--threads"))
                 o->threads = (int)num_arg(v);
             else if (!strcmp(a, "--name"))
@@ -413,7 +416,7 @@ int main(int argc, char **argv)
         ts_db_close(db);
         if (rc)
             return rc;
-        struct ts_server_opts so = {o.data, o.listen, o.port, o.threads};
+        struct ts_server_opts so = {o.data, o.listen, o.port, o.threads, o.trusted_proxy};
         return ts_server_run(&so);
     } else if (!strcmp(cmd, "user") && !strcmp(sub, "add")) {
         rc = in_tx(&cx, ensure_admin, &o, "set-up") || in_tx(&cx, user_add, &o, "user add");

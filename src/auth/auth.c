@@ -43,52 +43,87 @@ char *ts_auth_hash_password(const char *password)
 
 /* ---------------------------------------------------------------- failed logins */
 
-#define LIMIT_SLOTS   4096
+#define LIMIT_BUCKETS 4096
 #define LIMIT_FAILS   10        /* failures allowed in a window */
 #define LIMIT_WINDOW  (10 * 60) /* seconds */
 #define LIMIT_LOCKOUT (5 * 60)
 
-static struct {
-    uint64_t key;
+/* Exact counts, one entry per login name and per address that failed lately
+ * (chained by a hash of the key: no entry can push out another). An entry
+ * goes once its window and lock are over. Each failure costs an Argon2id
+ * verification, one at a time, so the table grows by a few thousand entries
+ * in a window at most. */
+struct limit {
+    char *key; /* "name\0code" or "addr\0address" */
+    size_t key_len;
     int fails;
     int64_t window_start, locked_until;
-} limits[LIMIT_SLOTS];
+    struct limit *next;
+};
+static struct limit *limits[LIMIT_BUCKETS];
 static pthread_mutex_t limit_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static uint64_t limit_key(const char *kind, const char *s)
+static bool limit_expired(const struct limit *l, int64_t now)
 {
-    unsigned char h[8];
-    crypto_generichash_state st;
-    crypto_generichash_init(&st, NULL, 0, sizeof(h));
-    crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind) + 1);
-    crypto_generichash_update(&st, (const unsigned char *)(s ? s : ""), s ? strlen(s) : 0);
-    crypto_generichash_final(&st, h, sizeof(h));
-    uint64_t k;
-    memcpy(&k, h, sizeof(k));
-    return k;
+    return now - l->window_start > LIMIT_WINDOW && l->locked_until <= now;
 }
 
-static bool locked(int64_t now, uint64_t key)
+/* The entry for kind/s (made when create), with the bucket's expired entries
+ * dropped on the way. Called with limit_lock held. */
+static struct limit *limit_find(int64_t now, const char *kind, const char *s, bool create)
 {
-    pthread_mutex_lock(&limit_lock);
-    size_t i = key % LIMIT_SLOTS;
-    bool l = limits[i].key == key && limits[i].locked_until > now;
-    pthread_mutex_unlock(&limit_lock);
-    return l;
-}
-
-static void record_failure(int64_t now, uint64_t key)
-{
-    pthread_mutex_lock(&limit_lock);
-    size_t i = key % LIMIT_SLOTS;
-    if (limits[i].key != key || now - limits[i].window_start > LIMIT_WINDOW) {
-        limits[i].key = key;
-        limits[i].fails = 0;
-        limits[i].window_start = now;
-        limits[i].locked_until = 0;
+    size_t kl = strlen(kind) + 1, sl = s ? strlen(s) : 0;
+    char *key = ts_xmalloc(kl + sl + 1);
+    memcpy(key, kind, kl);
+    memcpy(key + kl, s ? s : "", sl + 1);
+    size_t len = kl + sl;
+    uint64_t h;
+    crypto_generichash((unsigned char *)&h, sizeof(h), (const unsigned char *)key, len, NULL, 0);
+    struct limit **pp = &limits[h % LIMIT_BUCKETS], *found = NULL;
+    while (*pp) {
+        struct limit *l = *pp;
+        if (l->key_len == len && memcmp(l->key, key, len) == 0) {
+            found = l;
+            pp = &l->next;
+        } else if (limit_expired(l, now)) {
+            *pp = l->next;
+            free(l->key);
+            free(l);
+        } else {
+            pp = &l->next;
+        }
     }
-    if (++limits[i].fails >= LIMIT_FAILS)
-        limits[i].locked_until = now + LIMIT_LOCKOUT;
+    if (!found && create) {
+        found = ts_xcalloc(1, sizeof(*found));
+        found->key = key;
+        found->key_len = len;
+        found->window_start = now;
+        *pp = found;
+        key = NULL;
+    }
+    free(key);
+    return found;
+}
+
+bool ts_auth_locked(int64_t now, const char *kind, const char *s)
+{
+    pthread_mutex_lock(&limit_lock);
+    struct limit *l = limit_find(now, kind, s, false);
+    bool is = l && l->locked_until > now;
+    pthread_mutex_unlock(&limit_lock);
+    return is;
+}
+
+void ts_auth_failed(int64_t now, const char *kind, const char *s)
+{
+    pthread_mutex_lock(&limit_lock);
+    struct limit *l = limit_find(now, kind, s, true);
+    if (now - l->window_start > LIMIT_WINDOW && l->locked_until <= now) {
+        l->fails = 0;
+        l->window_start = now;
+    }
+    if (++l->fails >= LIMIT_FAILS && l->locked_until <= now)
+        l->locked_until = now + LIMIT_LOCKOUT;
     pthread_mutex_unlock(&limit_lock);
 }
 
@@ -148,25 +183,24 @@ static void make_dummy(void)
 static struct ts_user *check_password(struct ts_ctx *cx, const char *code, const char *password,
                                       const char *addr)
 {
-    uint64_t kname = limit_key("name", code), kaddr = limit_key("addr", addr);
-    if (locked(cx->now, kname) || (addr && locked(cx->now, kaddr))) {
+    if (ts_auth_locked(cx->now, "name", code) || (addr && ts_auth_locked(cx->now, "addr", addr))) {
         ts_fail(cx, TS_E_LOGIN_LOCKED, "login locked");
         return NULL;
     }
     struct ts_user *u = ts_store_user_by_code(cx, code);
     if (!u && cx->err.code)
         return NULL;
-    bool ok =
-        u && u->active && crypto_pwhash_str_verify(u->pwhash, password, strlen(password)) == 0;
-    if (!u) { /* spend the same time whether or not the account exists */
-        pthread_once(&dummy_once, make_dummy);
-        volatile int spent = crypto_pwhash_str_verify(dummy_hash, password, strlen(password));
-        (void)spent;
-    }
+    /* one verification whoever asks: an unknown, deactivated or password-less
+     * account takes as long to refuse as a wrong password */
+    bool usable = u && u->active && u->pwhash && *u->pwhash;
+    pthread_once(&dummy_once, make_dummy);
+    bool ok = crypto_pwhash_str_verify(usable ? u->pwhash : dummy_hash, password,
+                                       strlen(password)) == 0 &&
+              usable;
     if (!ok) {
-        record_failure(cx->now, kname);
+        ts_auth_failed(cx->now, "name", code);
         if (addr)
-            record_failure(cx->now, kaddr);
+            ts_auth_failed(cx->now, "addr", addr);
         TS_LOG_WARN(cx, "auth", "login failed for a user name from %s", addr ? addr : "?");
         ts_fail(cx, TS_E_BAD_PASSWORD, "bad password");
         return NULL;

@@ -39,6 +39,11 @@ void ts_auth_init(void);
  * CB_WA01 for a wrong password or unknown token, 429 when locked out. */
 int ts_auth_identify(struct ts_ctx *cx, const struct ts_auth_request *rq);
 
+/* Failed logins, counted per kind ("name", "addr") and value: is it locked
+ * at now, and count one more failure (past the limit it locks). */
+bool ts_auth_locked(int64_t now, const char *kind, const char *s);
+void ts_auth_failed(int64_t now, const char *kind, const char *s);
+
 /* Browser login. On success returns 0 and arena strings for the cookie value
  * and the request token. */
 int ts_auth_login(struct ts_ctx *cx, const char *code, const char *password, const char *addr,

@@ -28,9 +28,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_UPLOAD ((int64_t)1 << 30) /* kintone's 1 GB per file */
+#define MAX_UPLOAD        ((int64_t)1 << 30) /* kintone's 1 GB per file */
+#define CONN_LIMIT        4096
+#define CONN_PER_ADDRESS  256
+#define CONN_IDLE_SECONDS 60
 
 static const char *db_path;
+static const char *trusted_proxy; /* --trusted-proxy: its X-Forwarded-For is believed */
 static _Thread_local struct ts_db *tl_db;
 static atomic_int running;
 
@@ -340,6 +344,9 @@ static enum MHD_Result reply(struct MHD_Connection *c, int status, char *body, s
     MHD_add_response_header(r, "X-ConcurrencyLimit-Running", running_s);
     if (kcode)
         MHD_add_response_header(r, "X-Cybozu-Error", kcode);
+    /* answers hold people's records: never sniffed into pages, never cached */
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
     if (cookie)
         MHD_add_response_header(r, "Set-Cookie", cookie);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
@@ -358,6 +365,7 @@ static enum MHD_Result reply_asset(struct MHD_Connection *c, const struct ts_ass
                             a->immutable ? "public, max-age=31536000, immutable" : "no-cache");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Referrer-Policy", "same-origin");
     MHD_add_response_header(r, "Content-Security-Policy",
                             "default-src 'self'; img-src 'self' data: blob:;"
                             " style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
@@ -405,6 +413,9 @@ static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k
     return MHD_YES;
 }
 
+/* The client's address: the peer's, or, when the peer is the trusted reverse
+ * proxy, the last address of X-Forwarded-For (the one that proxy added; those
+ * before it are whatever the client claimed). */
 static void client_addr(struct MHD_Connection *c, char *out, size_t n)
 {
     const union MHD_ConnectionInfo *ci =
@@ -417,6 +428,24 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t n)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
     else if (sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
+    const char *xff = trusted_proxy && strcmp(out, trusted_proxy) == 0
+                          ? MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For")
+                          : NULL;
+    if (!xff)
+        return;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while (*last == ' ')
+        last++;
+    char ip[64];
+    unsigned char bin[16];
+    size_t len = strcspn(last, " ");
+    if (len == 0 || len >= sizeof(ip))
+        return;
+    memcpy(ip, last, len);
+    ip[len] = '\0';
+    if (inet_pton(AF_INET, ip, bin) == 1 || inet_pton(AF_INET6, ip, bin) == 1)
+        snprintf(out, n, "%s", ip);
 }
 
 static enum MHD_Result fail_early(struct MHD_Connection *c, struct ts_ctx *cx, const char *lang)
@@ -668,11 +697,16 @@ static struct MHD_Daemon *start(const char *addr, int port, int threads)
         if (inet_pton(AF_INET, addr, &s4->sin_addr) != 1)
             return NULL;
     }
-    return MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR,
-                            (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-                            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_END);
+    /* One address may hold a share of the connections, not all of them; behind
+     * a reverse proxy every connection comes from it, and it limits instead.
+     * A connection idle for a minute (headers never finished) is closed. */
+    return MHD_start_daemon(
+        flags, (uint16_t)port, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)CONN_IDLE_SECONDS, MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)(trusted_proxy ? 0 : CONN_PER_ADDRESS),
+        MHD_OPTION_END);
 }
 
 int ts_server_run(const struct ts_server_opts *o)
@@ -683,6 +717,7 @@ int ts_server_run(const struct ts_server_opts *o)
     char path[4096];
     snprintf(path, sizeof(path), "%s/tsumiki.db", o->data_dir);
     db_path = path;
+    trusted_proxy = o->trusted_proxy;
     if (ts_files_init(o->data_dir) < 0) {
         TS_LOG_ERROR(NULL, "http", "cannot make %s/files", o->data_dir);
         return 1;
