@@ -15,11 +15,11 @@ export const BIN = process.env.TSUMIKI_BIN
 export const ADMIN_PASSWORD = "admin-password-1";
 
 // Start a server on a new data folder, or on `data` to reopen an existing one.
-export async function startServer({ data } = {}) {
+export async function startServer({ data, args = [] } = {}) {
   data ??= mkdtempSync(join(tmpdir(), "tsumiki-test-"));
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = 20000 + Math.floor(Math.random() * 30000);
-    const proc = spawn(BIN, ["serve", "--data", data, "--port", String(port), "--threads", "4"], {
+    const proc = spawn(BIN, ["serve", "--data", data, "--port", String(port), "--threads", "4", ...args], {
       env: { ...process.env, TSUMIKI_ADMIN_PASSWORD: ADMIN_PASSWORD },
       stdio: ["ignore", "ignore", "pipe"],
     });
