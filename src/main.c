@@ -12,6 +12,7 @@
  * Passwords come from TSUMIKI_PASSWORD or, failing that, one line of standard input.
  */
 #include "base/common.h"
+#include "api/api.h"
 #include "app/app.h"
 #include "auth/auth.h"
 #include "policy/policy.h"
@@ -150,29 +151,16 @@ static struct ts_db *open_db(const char *dir)
 
 /* The Argon2id hash (arena) of a new password from TSUMIKI_PASSWORD or one line
  * of standard input; NULL with cx->err set if there is none of 8+ characters. */
-static const char *new_password_hash(struct ts_ctx *cx)
+/* The password for user add and passwd: TSUMIKI_PASSWORD or a line of stdin. */
+static const char *password_input(char *buf, size_t n)
 {
-    char buf[1024];
     const char *pw = getenv("TSUMIKI_PASSWORD");
-    if (!pw || !*pw) {
-        pw = fgets(buf, (int)sizeof(buf), stdin);
-        if (pw)
-            buf[strcspn(buf, "\r\n")] = '\0';
-    }
-    if (!pw || strlen(pw) < 8) {
-        fprintf(stderr, "tsumiki: a password of at least 8 characters is needed\n");
-        ts_fail(cx, TS_E_INVALID_INPUT, "password");
-        return NULL;
-    }
-    char *hash = ts_auth_hash_password(pw);
-    sodium_memzero(buf, sizeof(buf));
-    if (!hash) {
-        ts_fail(cx, TS_E_INTERNAL, "hashing failed");
-        return NULL;
-    }
-    const char *copy = ts_arena_strdup(cx->arena, hash);
-    free(hash);
-    return copy;
+    if (pw && *pw)
+        return pw;
+    pw = fgets(buf, (int)n, stdin);
+    if (pw)
+        buf[strcspn(buf, "\r\n")] = '\0';
+    return pw ? pw : "";
 }
 
 static int fail(struct ts_ctx *cx, const char *what)
@@ -199,55 +187,44 @@ static int in_tx(struct ts_ctx *cx, int (*fn)(struct ts_ctx *, struct opts *), s
     return 0;
 }
 
+/* user add and user passwd write through the User API's own rules (login
+ * code, password length in characters, time zone, language) and are audited
+ * as the API's writes are. */
+static int users_write(struct ts_ctx *cx, json_t *user, bool add)
+{
+    char buf[1024];
+    json_object_set_new(user, "password", json_string(password_input(buf, sizeof(buf))));
+    sodium_memzero(buf, sizeof(buf));
+    const char *code = ts_arena_strdup(cx->arena, json_string_value(json_object_get(user, "code")));
+    json_t *list = json_pack("[o]", user); /* takes user */
+    int rc = ts_users_write(cx, list, add, "users", 0);
+    json_decref(list);
+    if (rc < 0)
+        return -1;
+    return ts_audit_add(cx, "cli", "organisation", code,
+                        add ? "tsumiki user add" : "tsumiki user passwd");
+}
+
 static int user_add(struct ts_ctx *cx, struct opts *o)
 {
     if (o->n_args < 3)
         usage();
-    if (o->tz && !ts_tz_valid(o->tz)) {
-        fprintf(stderr, "tsumiki: unknown time zone %s\n", o->tz);
-        return ts_fail(cx, TS_E_INVALID_INPUT, "bad time zone");
-    }
-    if (o->lang && strcmp(o->lang, "auto") && strcmp(o->lang, "ja") && strcmp(o->lang, "en")) {
-        fprintf(stderr, "tsumiki: --lang is auto, ja or en\n");
-        return ts_fail(cx, TS_E_INVALID_INPUT, "bad language");
-    }
-    const char *hash = new_password_hash(cx);
-    if (!hash)
-        return -1;
-    struct ts_user u = {
-        .code = o->args[2],
-        .name = o->name ? o->name : o->args[2],
-        .lang = o->lang ? o->lang : "auto",
-        .tz = o->tz ? o->tz : "Asia/Tokyo",
-        .pwhash = hash,
-        .admin = o->admin,
-        .active = true,
-    };
-    if (ts_store_user_by_code(cx, u.code)) {
-        fprintf(stderr, "tsumiki: user %s already exists\n", u.code);
-        return ts_fail(cx, TS_E_INVALID_INPUT, "exists");
-    }
-    if (ts_store_user_add(cx, &u) < 0)
-        return -1;
-    printf("added user %s\n", u.code);
-    return 0;
+    json_t *u = json_pack("{s:s, s:s, s:s, s:s, s:b}", "code", o->args[2], "name",
+                          o->name ? o->name : o->args[2], "locale", o->lang ? o->lang : "auto",
+                          "timezone", o->tz ? o->tz : "Asia/Tokyo", "administrator", o->admin);
+    int rc = users_write(cx, u, true);
+    if (rc == 0)
+        printf("added user %s\n", o->args[2]);
+    return rc;
 }
 
 static int user_passwd(struct ts_ctx *cx, struct opts *o)
 {
     if (o->n_args < 3)
         usage();
-    struct ts_user *u = ts_store_user_by_code(cx, o->args[2]);
-    if (!u) {
-        fprintf(stderr, "tsumiki: no user %s\n", o->args[2]);
-        return cx->err.code ? -1 : ts_fail(cx, TS_E_INVALID_INPUT, "no user");
-    }
-    const char *hash = new_password_hash(cx);
-    if (!hash)
-        return -1;
-    int rc = ts_store_user_set_password(cx, u->id, hash);
+    int rc = users_write(cx, json_pack("{s:s}", "code", o->args[2]), false);
     if (rc == 0)
-        printf("password changed for %s\n", u->code);
+        printf("password changed for %s\n", o->args[2]);
     return rc;
 }
 
@@ -258,6 +235,11 @@ static int print_user(struct ts_ctx *cx, const struct ts_user *u, void *arg)
     printf("%-20s %-24s %-5s %-16s %s%s\n", u->code, u->name, u->lang, u->tz,
            u->admin ? "admin" : "-", u->active ? "" : " (inactive)");
     return 0;
+}
+
+static const char *app_target(struct ts_ctx *cx, int64_t app)
+{
+    return ts_arena_printf(cx->arena, "app=%lld", (long long)app);
 }
 
 static int token_add(struct ts_ctx *cx, struct opts *o)
@@ -272,7 +254,7 @@ static int token_add(struct ts_ctx *cx, struct opts *o)
     cx->user = ts_store_user_by_code(cx, "Administrator");
     int64_t id;
     const char *tok = ts_auth_token_create(cx, o->app, perms, o->note, &id);
-    if (!tok)
+    if (!tok || ts_audit_add(cx, "cli", "app.token", app_target(cx, o->app), "tsumiki token add") < 0)
         return -1;
     printf("token %lld for app %lld (%s):\n%s\n", (long long)id, (long long)o->app,
            ts_auth_perms_text(cx, perms), tok);
@@ -309,7 +291,8 @@ static int import_csv(struct ts_ctx *cx, struct opts *o)
     int rc = ts_import_csv_file(cx, app, o->args[1], &im);
     if (im.progress && isatty(2))
         fputc('\n', stderr);
-    if (rc < 0)
+    if (rc < 0 || (rc == 0 && ts_audit_add(cx, "cli", "records.import", app_target(cx, o->app),
+                                           "tsumiki import") < 0))
         return -1;
     for (int i = 0; i < im.n_problems; i++)
         fprintf(stderr, "row %lld%s%s: %s\n", (long long)im.problems[i].row,
@@ -346,9 +329,11 @@ static int token_revoke(struct ts_ctx *cx, struct opts *o)
                 (long long)o->app);
         return ts_fail(cx, TS_E_INVALID_INPUT, "no token");
     }
-    if (found > 0)
-        printf("revoked token %lld\n", (long long)o->id);
-    return found < 0 ? -1 : 0;
+    if (found < 0 ||
+        ts_audit_add(cx, "cli", "app.token", app_target(cx, o->app), "tsumiki token revoke") < 0)
+        return -1;
+    printf("revoked token %lld\n", (long long)o->id);
+    return 0;
 }
 
 /* The first start creates the Administrator, with TSUMIKI_ADMIN_PASSWORD or a
@@ -365,6 +350,10 @@ static int ensure_admin(struct ts_ctx *cx, struct opts *o)
     if (generated) {
         ts_auth_random_text(gen, 20);
         pw = gen;
+    } else if (!ts_auth_password_acceptable(pw)) {
+        fprintf(stderr, "tsumiki: TSUMIKI_ADMIN_PASSWORD needs %d to %d characters\n",
+                TS_PASSWORD_MIN, TS_PASSWORD_MAX);
+        return ts_fail(cx, TS_E_INVALID_INPUT, "admin password too short");
     }
     char *hash = ts_auth_hash_password(pw);
     if (!hash)
@@ -400,6 +389,9 @@ int main(int argc, char **argv)
     parse(argc - 1, argv + 1, &o);
     if (o.n_args < 1)
         usage();
+    /* the database, its WAL and every stored file are the owner's alone,
+     * whatever the data folder's mode */
+    umask(077);
     ts_log_init();
     ts_auth_init();
     struct ts_db *db = open_db(o.data);

@@ -349,7 +349,7 @@ static const char *password_hash(struct ts_ctx *cx, const json_t *e, const char 
     const char *pw = text_member(cx, e, "password", key_of(cx, list, i, "password"), 256);
     if (!pw)
         return NULL;
-    if (ts_utf8_len(pw) < 8) {
+    if (!ts_auth_password_acceptable(pw)) {
         ts_fail_field(cx, key_of(cx, list, i, "password"), TS_M_PASSWORD_SHORT);
         return NULL;
     }

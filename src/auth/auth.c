@@ -30,6 +30,12 @@ static void hash32(const char *s, unsigned char out[32])
     crypto_generichash(out, 32, (const unsigned char *)s, strlen(s), NULL, 0);
 }
 
+bool ts_auth_password_acceptable(const char *password)
+{
+    size_t n = ts_utf8_len(password);
+    return n >= TS_PASSWORD_MIN && n <= TS_PASSWORD_MAX;
+}
+
 char *ts_auth_hash_password(const char *password)
 {
     char *out = ts_xmalloc(crypto_pwhash_STRBYTES);

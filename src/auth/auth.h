@@ -50,6 +50,12 @@ int ts_auth_login(struct ts_ctx *cx, const char *code, const char *password, con
                   const char **session /* out */, const char **csrf /* out */);
 int ts_auth_logout(struct ts_ctx *cx, const char *session);
 
+/* Every password, set by the API, the command line or the first start, has
+ * this many characters (not bytes). */
+#define TS_PASSWORD_MIN 8
+#define TS_PASSWORD_MAX 256
+bool ts_auth_password_acceptable(const char *password);
+
 /* Argon2id hash of password (malloc'd string), or NULL if hashing failed. */
 char *ts_auth_hash_password(const char *password);
 /* A random printable secret of n characters into out[n+1]. */

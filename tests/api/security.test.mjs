@@ -55,7 +55,7 @@ test("an unauthenticated 200 MB upload stores nothing", async () => {
 });
 
 test("a body larger than the route takes is refused (413) even when signed in", async () => {
-  const r = await send("/k/v1/app/settings.json", 2 << 20, { ...basic(), "Content-Type": "application/json" });
+  const r = await send("/k/v1/record/comment.json", 2 << 20, { ...basic(), "Content-Type": "application/json" });
   assert.ok(r === 413 || r === "closed", String(r));
 });
 
@@ -99,4 +99,42 @@ test("behind a trusted proxy, bad logins lock the address they came from, not ev
   } finally {
     await proxied.stop();
   }
+});
+
+test("the database, its WAL and stored files are the owner's alone", async () => {
+  const { statSync } = await import("node:fs");
+  await fetch(server.base + "/k/v1/apps.json", { headers: basic() });
+  for (const p of ["tsumiki.db", "tsumiki.db-wal", "files", "files/tmp"]) {
+    const mode = statSync(join(server.data, p)).mode & 0o777;
+    assert.equal(mode & 0o077, 0, `${p} is ${mode.toString(8)}`);
+  }
+});
+
+test("the command line keeps the API's rules and writes the same audit entries", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const { BIN } = await import("./helpers/server.mjs");
+  const run = (args, password) => spawnSync(BIN, [...args, "--data", server.data], { env: { ...process.env, TSUMIKI_PASSWORD: password } });
+  // a password counted in characters: seven kana are 21 bytes, still too short
+  assert.notEqual(run(["user", "add", "kana"], "あいうえおかき").status, 0);
+  assert.notEqual(run(["user", "add", "bad code!"], "long-enough-1").status, 0, "the API's login-code rule");
+  assert.equal(run(["user", "add", "cli_user", "--name", "窓口"], "long-enough-1").status, 0);
+  assert.equal(run(["user", "passwd", "cli_user"], "another-one-2").status, 0);
+  const log = await (await fetch(server.base + "/api/audit?limit=10", { headers: basic() })).json();
+  const cli = log.entries.filter((e) => e.addr === "cli").map((e) => `${e.action} ${e.target} ${e.detail}`);
+  assert.ok(cli.includes("organisation cli_user tsumiki user add"), JSON.stringify(cli));
+  assert.ok(cli.includes("organisation cli_user tsumiki user passwd"), JSON.stringify(cli));
+  const me = await fetch(server.base + "/k/v1/apps.json", { headers: basic("cli_user", "another-one-2") });
+  assert.equal(me.status, 200);
+});
+
+test("a first start refuses an administrator password shorter than every other", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { BIN } = await import("./helpers/server.mjs");
+  const data = mkdtempSync(join(tmpdir(), "tsumiki-short-"));
+  const r = spawnSync(BIN, ["serve", "--port", "1", "--data", data], { env: { ...process.env, TSUMIKI_ADMIN_PASSWORD: "short" }, timeout: 10000 });
+  rmSync(data, { recursive: true, force: true });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr.toString(), /TSUMIKI_ADMIN_PASSWORD/);
 });
