@@ -113,6 +113,15 @@ bool ts_str_eq(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
+bool ts_str_formula_like(const char *s)
+{
+    if (!s)
+        return false;
+    while (*s == '\'')
+        s++;
+    return *s && strchr("=+-@\t\r", *s) != NULL;
+}
+
 bool ts_str_is_blank(const char *s)
 {
     if (!s)

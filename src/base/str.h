@@ -15,6 +15,11 @@ int ts_number_normalize(const char *s, char *out, size_t n);
 
 bool ts_str_eq(const char *a, const char *b); /* NULL-safe equality */
 bool ts_str_is_blank(const char *s);          /* NULL, "" or only space/tab/CR/LF */
+/* Would a spreadsheet run this cell as a formula (it starts with = + - @, a
+ * tab or a CR, after any 's)? Exported text that would gets one ' in front,
+ * and an import drops one ' from such a cell: the value comes back as it was
+ * (CSV injection). */
+bool ts_str_formula_like(const char *s);
 
 /* Length in Unicode code points of a UTF-8 string (kintone counts characters). */
 /* Compare two normalised decimals exactly: -1, 0 or 1. */

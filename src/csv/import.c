@@ -8,6 +8,7 @@
  */
 #include "base/common.h"
 #include "csv/import.h"
+#include "base/str.h"
 #include "policy/policy.h"
 #include "notify/notify.h"
 #include "record/record.h"
@@ -144,6 +145,8 @@ static json_t *cell_value(const struct ts_field *f, const char *s)
 {
     if (f->type == TS_F_FILE)
         return NULL;
+    if (*s == '\'' && ts_str_formula_like(s) && ts_field_kind(f) != TS_K_NUMBER)
+        s++; /* as exported: the ' kept a spreadsheet from running it */
     if (ts_field_kind(f) != TS_K_MULTI)
         return json_string(s);
     bool entities = f->type == TS_F_USER_SELECT || f->type == TS_F_ORGANIZATION_SELECT ||

@@ -1496,11 +1496,13 @@ void ts_record_write(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *ap
 
 /* ---------------------------------------------------------------- CSV */
 
-static void csv_cell(struct ts_buf *b, const char *s, bool first)
+static void csv_cell(struct ts_buf *b, const char *s, bool first, bool text)
 {
     if (!first)
         ts_buf_putc(b, ',');
     ts_buf_putc(b, '"');
+    if (text && ts_str_formula_like(s)) /* numbers stay numbers */
+        ts_buf_putc(b, '\'');
     for (; s && *s; s++) {
         if (*s == '"')
             ts_buf_putc(b, '"');
@@ -1524,7 +1526,7 @@ void ts_record_write_csv_header(struct ts_buf *b, const struct ts_field *const *
     if (star)
         ts_buf_putc(b, '*');
     for (int i = 0; i < n; i++)
-        csv_cell(b, cols[i]->code, i == 0 && !star);
+        csv_cell(b, cols[i]->code, i == 0 && !star, true);
     ts_buf_puts(b, "\r\n");
 }
 
@@ -1615,7 +1617,8 @@ void ts_record_write_csv(struct ts_ctx *cx, struct ts_buf *b, const struct ts_ap
         if (star)
             ts_buf_puts(b, k == 0 ? "*" : "");
         for (int i = 0; i < n; i++)
-            csv_cell(b, ts_record_cell(cx, app, r, cols[i], k), i == 0 && !star);
+            csv_cell(b, ts_record_cell(cx, app, r, cols[i], k), i == 0 && !star,
+                     ts_field_kind(cols[i]) != TS_K_NUMBER);
         ts_buf_puts(b, "\r\n");
     }
 }

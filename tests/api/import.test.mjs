@@ -256,3 +256,24 @@ test("tables in CSV: export writes a * line per record and a line per row; impor
   assert.deepEqual(j3.problems, [{ row: "6", column: "", reason: "This row has 5 cells; the header has 4." }]);
   assert.equal(j3.added, "2");
 });
+
+test("CSV export neutralises cells a spreadsheet would run, numbers stay numbers, the importer reads them back", async () => {
+  const props = { title: text("title", "件名"), n: { type: "NUMBER", code: "n", label: "数" } };
+  const app = await makeApp(c, "csv injection", props);
+  const hostile = ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "\tTab", "'=already quoted", "'plain", "ok"];
+  await c.record.addRecords({ app, records: hostile.map((t, i) => ({ title: { value: t }, n: { value: String(-i) } })) });
+  const res = await fetch(`${server.base}/api/export.csv?app=${app}&query=${encodeURIComponent("order by $id asc")}&fields[0]=title&fields[1]=n`, { headers: basic() });
+  const lines = (await res.text()).split("\r\n");
+  assert.equal(lines[1], '"\'=HYPERLINK(""http://x"")","0"');
+  assert.equal(lines[2], '"\'+1+1","-1"', "a negative number stays a number");
+  assert.equal(lines[3], '"\'-2","-2"');
+  assert.equal(lines[4], '"\'@SUM(A1)","-3"');
+  assert.equal(lines[5], '"\'\tTab","-4"');
+  assert.equal(lines[6], '"\'\'=already quoted","-5"');
+  assert.equal(lines[7], '"\'plain","-6"');
+  const twin = await makeApp(c, "csv injection twin", props);
+  const imp = await fetch(`${server.base}/api/import?app=${twin}`, { method: "POST", body: lines.join("\r\n"), headers: { ...basic(), "Content-Type": "text/csv" } });
+  assert.equal(imp.status, 200);
+  const back = (await c.record.getRecords({ app: twin, query: "order by $id asc" })).records.map((r) => r.title.value);
+  assert.deepEqual(back, hostile);
+});
