@@ -587,14 +587,20 @@ static int merge_rows(struct ts_ctx *cx, const struct ts_app *app, const struct 
 }
 
 /* Attachments named by key: an upload key becomes a download key of this
- * record's own; a download key (re-sent on update) keeps its file. */
+ * record's own; a download key keeps its file only when re-sent for the
+ * record and field that hold it (an update). Any other download key is as
+ * unknown: naming one must not show another record's file's name and size. */
 static int attach_files(struct ts_ctx *cx, const struct ts_app *app, const struct ts_field *f,
-                        struct ts_value *v, const char *prefix)
+                        struct ts_value *v, int64_t rec_id)
 {
     for (int k = 0; k < v->n; k++) {
         struct ts_file *file = &v->files[k];
         struct ts_file_row *row = ts_store_file_get(cx, file->key);
-        if (!row) {
+        /* files kept before their record was noted (rec_id 0) follow their app */
+        bool theirs = row && row->attached &&
+                      (row->app_id != app->id || (row->rec_id && row->rec_id != rec_id) ||
+                       (row->rec_id && row->fid != f->fid) || rec_id == 0);
+        if (!row || theirs) {
             if (!cx->err.code)
                 ts_fail_arg(cx, TS_E_FILE_NOT_FOUND, file->key);
             return -1;
@@ -616,8 +622,6 @@ static int attach_files(struct ts_ctx *cx, const struct ts_app *app, const struc
         file->type = row->type;
         file->size = row->size;
     }
-    (void)f;
-    (void)prefix;
     return 0;
 }
 
@@ -835,7 +839,7 @@ static int refresh_link(struct ts_ctx *cx, int64_t app_id, const char *code, voi
 /* Everything a write sets that refers to stored things: table rows (merged
  * with `old`, the stored record, on update) and attachments. */
 static int resolve_written(struct ts_ctx *cx, const struct ts_app *app, struct ts_value *vals,
-                           const struct ts_value *old, const char *prefix,
+                           const struct ts_value *old, int64_t rec_id, const char *prefix,
                            const struct ts_field *table)
 {
     for (int i = 0; i < app->n_fields; i++) {
@@ -843,14 +847,14 @@ static int resolve_written(struct ts_ctx *cx, const struct ts_app *app, struct t
         struct ts_value *v = &vals[i];
         if (f->table != table || !v->set)
             continue;
-        if (f->type == TS_F_FILE && attach_files(cx, app, f, v, prefix) < 0)
+        if (f->type == TS_F_FILE && attach_files(cx, app, f, v, rec_id) < 0)
             return -1;
         if (f->type != TS_F_SUBTABLE)
             continue;
         if (merge_rows(cx, app, f, v, old ? &old[i] : NULL) < 0)
             return -1;
         for (int k = 0; k < v->n; k++)
-            if (resolve_written(cx, app, v->rows[k].vals, NULL,
+            if (resolve_written(cx, app, v->rows[k].vals, NULL, rec_id,
                                 row_prefix(cx, prefix, f, (size_t)k), f) < 0)
                 return -1;
     }
@@ -1110,7 +1114,7 @@ int ts_record_add(struct ts_ctx *cx, const struct ts_app *app, const json_t *rec
     if (!cx->err.code && apply_lookups(cx, app, r->vals, NULL) < 0)
         return -1;
     apply_defaults(cx, app, r->vals, NULL);
-    if (!cx->err.code && resolve_written(cx, app, r->vals, NULL, prefix, NULL) < 0)
+    if (!cx->err.code && resolve_written(cx, app, r->vals, NULL, 0, prefix, NULL) < 0)
         return -1;
     int64_t now = cx->now - cx->now % 60;
     const struct ts_value *cv =
@@ -1202,7 +1206,7 @@ int ts_record_update(struct ts_ctx *cx, const struct ts_app *app, int64_t id, in
     struct ts_record *changes = new_record(cx, app);
     parse_record(cx, app, record, false, prefix, changes);
     if (!cx->err.code && (apply_lookups(cx, app, changes->vals, NULL) < 0 ||
-                          resolve_written(cx, app, changes->vals, old->vals, prefix, NULL) < 0))
+                          resolve_written(cx, app, changes->vals, old->vals, old->id, prefix, NULL) < 0))
         return -1;
     return apply_update(cx, app, old, changes, prefix, "EDIT", new_rev);
 }

@@ -189,6 +189,17 @@ test("file.json: upload key to download key, Japanese names, keys kept on update
   record = (await c.record.getRecord({ app, id })).record;
   assert.equal(record.report.value[0].fileKey, f.fileKey);
   assert.equal(record.report.value[1].name, "追記.csv");
+  // a download key is kept only by the record and field holding it: another
+  // record (new or not), or another field, cannot take it, and learns nothing of it
+  for (const attempt of [
+    () => c.record.addRecord({ app, record: { report: { value: [{ fileKey: f.fileKey }] } } }),
+    async () => c.record.updateRecord({ app, id: (await c.record.addRecord({ app, record: {} })).id, record: { report: { value: [{ fileKey: f.fileKey }] } } }),
+    () => c.record.updateRecord({ app, id, record: { actions: { value: [row("photo", "", { photo: { value: [{ fileKey: f.fileKey }] } })] } } }),
+  ]) {
+    const err = await attempt().then(() => null, (e) => e);
+    assert.equal(err?.code, "GAIA_BL01");
+    assert.equal(JSON.stringify({ ...err, stack: undefined }).includes("事故報告書"), false);
+  }
   // queries on files: names, emptiness
   const found = await c.record.getRecords({ app, query: 'report like "事故"' });
   assert.deepEqual(found.records.map((r) => r.$id.value), [String(id)]);

@@ -78,6 +78,16 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
     if (ev) setRights(ev.rights[0]);
     const v: Values = {};
     for (const [code, x] of Object.entries(r.record)) if (EDITABLE(m.fields[code])) v[code] = structuredClone(x.value);
+    // a copy starts without the original's attachments, as kintone's reuse (each record owns its files)
+    if (copyFrom && !recordId)
+      for (const [code, x] of Object.entries(r.record)) {
+        if (x.type === "FILE") v[code] = [];
+        if (x.type === "SUBTABLE")
+          for (const row of v[code] ?? []) {
+            delete row.id;
+            for (const cell of Object.values(row.value) as { type: string; value: unknown }[]) if (cell.type === "FILE") cell.value = [];
+          }
+      }
     setValues(v);
   };
   useEffect(() => {
