@@ -14,11 +14,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gd.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A decoded picture takes 4 bytes a pixel: 24 megapixels (a 6000 x 4000
+ * camera) is about 100 MB, and pictures are decoded one at a time, so however
+ * many thumbnails of hostile pictures are asked for at once, that is the most
+ * they hold. A larger picture gets no thumbnail. */
 #define MAX_BYTES  (40 * 1024 * 1024)
-#define MAX_PIXELS (50 * 1000 * 1000)
+#define MAX_PIXELS (24 * 1000 * 1000)
+
+static pthread_mutex_t decoding = PTHREAD_MUTEX_INITIALIZER;
 
 enum kind { K_NONE, K_JPEG, K_PNG, K_GIF, K_WEBP };
 
@@ -105,12 +112,24 @@ static int read_all(int fd, struct ts_buf *b)
 }
 
 /* Decode, scale to fit size x size (never larger), encode; NULL when not a picture. */
+static void *decode_and_scale(const struct ts_buf *b, enum kind kind, int size, bool *jpeg,
+                              int *out_len);
+
 static void *make(const struct ts_buf *b, int size, bool *jpeg, int *out_len)
 {
     unsigned long w = 0, h = 0;
     enum kind kind = probe((const unsigned char *)b->p, b->len, &w, &h);
     if (kind == K_NONE || w == 0 || h == 0 || w * h > MAX_PIXELS)
         return NULL;
+    pthread_mutex_lock(&decoding);
+    void *out = decode_and_scale(b, kind, size, jpeg, out_len);
+    pthread_mutex_unlock(&decoding);
+    return out;
+}
+
+static void *decode_and_scale(const struct ts_buf *b, enum kind kind, int size, bool *jpeg,
+                              int *out_len)
+{
     int len = (int)b->len;
     gdImagePtr img = kind == K_JPEG  ? gdImageCreateFromJpegPtrEx(len, b->p, 1)
                      : kind == K_PNG ? gdImageCreateFromPngPtr(len, b->p)

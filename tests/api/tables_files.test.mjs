@@ -277,6 +277,8 @@ test("thumbnails: pictures made small once and kept; other files and false heade
   // a text file, a header claiming 100000x100000 pixels, a size not offered, an unknown key
   assert.equal((await thumb(await attach("a.txt", "hello"))).status, 404);
   assert.equal((await thumb(await attach("bomb.png", png(100000, 100000, true)))).status, 404);
+  // a real 7000 x 7000 picture (a small file: 196 MB once decoded) is past the pixel cap
+  assert.equal((await thumb(await attach("huge.png", png(7000, 7000)))).status, 404);
   assert.equal((await thumb(key, 151)).status, 400);
   assert.equal((await thumb("nope")).status, 404);
 });
