@@ -11,6 +11,7 @@
 #include "formula/formula_int.h"
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/str.h"
 #include "base/tstime.h"
 
 enum vt { V_EMPTY, V_NUM, V_STR, V_BOOL, V_ERR };
@@ -579,6 +580,11 @@ static void eval(struct env *e, const struct fx_node *n, struct val *out)
             eval(e, n->args[1], &b);
             out->t = a.t == V_ERR || b.t == V_ERR ? V_ERR : V_STR;
             out->s = ts_arena_printf(e->cx->arena, "%s%s", text_of(e, &a), text_of(e, &b));
+            /* no text longer than a text field holds: each & stays within it */
+            if (ts_utf8_len(out->s) > TS_TEXT_MAX_CHARS) {
+                out->t = V_ERR;
+                out->s = "";
+            }
             val_clear(&a);
             val_clear(&b);
         } else {

@@ -31,6 +31,12 @@ enum ts_fkind {
     TS_K_TABLE, /* SUBTABLE: rows in r<app>_t<fid>, inner fields as its columns */
 };
 
+/* The most characters a text value holds, whatever maxLength says (kintone's
+ * caps): single-line text and links (and text auto-calculation), and
+ * multi-line and rich text. */
+#define TS_TEXT_MAX_CHARS  64000
+#define TS_MULTI_MAX_CHARS 65535
+
 enum ts_fflag {
     TS_FF_ORDER = 1 << 0,   /* may appear in order by */
     TS_FF_DEFAULT = 1 << 1, /* has defaultValue */

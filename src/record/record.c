@@ -529,8 +529,16 @@ static void validate_vals(struct ts_ctx *cx, const struct ts_app *app, const str
                 ts_fail_field(cx, value_key(cx, prefix, f), TS_M_REQUIRED);
             continue;
         }
+        size_t cap = f->type == TS_F_MULTI_LINE_TEXT || f->type == TS_F_RICH_TEXT ? TS_MULTI_MAX_CHARS
+                     : f->type == TS_F_SINGLE_LINE_TEXT || f->type == TS_F_LINK ? TS_TEXT_MAX_CHARS
+                                                                               : 0;
+        size_t chars = cap ? ts_utf8_len(v->s) : 0;
+        if (cap && chars > cap) {
+            ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_MAX_LENGTH, (int)cap + 1);
+            continue;
+        }
         if (ts_field_has(f, TS_FF_LENGTH)) {
-            int len = (int)ts_utf8_len(v->s);
+            int len = (int)(cap ? chars : ts_utf8_len(v->s));
             if (f->max_len >= 0 && len > f->max_len)
                 ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_MAX_LENGTH, f->max_len + 1);
             if (f->min_len > 0 && len < f->min_len)

@@ -14,6 +14,7 @@
  */
 #include "base/common.h"
 #include "store/sqlite/sqlite_int.h"
+#include "base/log.h"
 #include "base/buf.h"
 
 #include <time.h>
@@ -193,6 +194,8 @@ int ts_store__fts_sync(struct ts_ctx *cx, int64_t app_id)
 
 #define FTS_BATCH 20000
 
+static int index_singly(struct ts_ctx *cx, long long app, const char *cols, const char *rcols);
+
 int ts_store__fts_index_pending(struct ts_ctx *cx)
 {
     sqlite3 *h = cx->db->h;
@@ -263,9 +266,16 @@ int ts_store__fts_index_pending(struct ts_ctx *cx)
                 struct timespec pause = {0, 2 * 1000 * 1000};
                 nanosleep(&pause, NULL);
             }
-            rc = sqlite3_exec(h, b.p, NULL, NULL, NULL);
+            char *why = NULL; /* the first error, before ROLLBACK resets it */
+            rc = sqlite3_exec(h, b.p, NULL, NULL, &why);
             if (rc != SQLITE_OK) {
                 sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+                if ((rc & 0xff) != SQLITE_BUSY) {
+                    TS_LOG_WARN(cx, "store", "search index of app %lld: %s; one record at a time",
+                                app, why ? why : sqlite3_errstr(rc));
+                    rc = index_singly(cx, app, cols.p, rcols.p);
+                }
+                sqlite3_free(why);
                 break;
             }
             total += queued - done < FTS_BATCH ? queued - done : FTS_BATCH;
@@ -277,6 +287,50 @@ int ts_store__fts_index_pending(struct ts_ctx *cx)
             return db_fail(cx, rc, "search index");
     }
     return total;
+}
+
+/* A batch failed: index the queued records one by one, so that one record the
+ * index cannot take is left out (and said once in the log) instead of holding
+ * up its app's queue, retried forever. */
+static int index_singly(struct ts_ctx *cx, long long app, const char *cols, const char *rcols)
+{
+    sqlite3 *h = cx->db->h;
+    char *sql = sqlite3_mprintf("SELECT id FROM r%lld_ftsq ORDER BY id LIMIT %d", app, FTS_BATCH);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    sqlite3_free(sql);
+    int64_t *ids = NULL;
+    int n = 0;
+    while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+        ids = ts_xrealloc(ids, sizeof(*ids) * (size_t)(n + 1));
+        ids[n++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    for (int i = 0; rc == SQLITE_OK && i < n; i++) {
+        long long id = (long long)ids[i];
+        char *one = sqlite3_mprintf("BEGIN IMMEDIATE;"
+                                    "DELETE FROM r%lld_fts WHERE rowid=%lld;"
+                                    "INSERT INTO r%lld_fts(rowid,%s) SELECT r.id,%s FROM r%lld r"
+                                    " WHERE r.id=%lld;"
+                                    "DELETE FROM r%lld_ftsq WHERE id=%lld; COMMIT;",
+                                    app, id, app, cols, rcols, app, id, app, id);
+        char *why = NULL;
+        rc = sqlite3_exec(h, one, NULL, NULL, &why);
+        sqlite3_free(one);
+        if (rc != SQLITE_OK) {
+            sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+            if ((rc & 0xff) != SQLITE_BUSY) {
+                TS_LOG_ERROR(cx, "store", "search index of app %lld: record %lld left out: %s", app,
+                             id, why ? why : sqlite3_errstr(rc));
+                char *drop = sqlite3_mprintf("DELETE FROM r%lld_ftsq WHERE id=%lld", app, id);
+                rc = sqlite3_exec(h, drop, NULL, NULL, NULL);
+                sqlite3_free(drop);
+            }
+        }
+        sqlite3_free(why);
+    }
+    free(ids);
+    return rc;
 }
 
 void ts_store__fts_discard(struct ts_db *db)
