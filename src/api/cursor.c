@@ -2,9 +2,11 @@
  * api/cursor.c - records/cursor.json (KINTONE-API.md §4, §5.1).
  *
  * The record set is fixed when the cursor is made (its ids are kept in
- * memory); values are read when each page is fetched. At most 10 cursors live
- * at once (GAIA_TM12); each expires 10 minutes after its last use and is freed
- * when read to the end or deleted.
+ * memory); values are read when each page is fetched. Each caller (a person,
+ * a token) may hold 10 at once, as kintone's domain, and the server 50: past
+ * either the answer is GAIA_TM12, so one caller cannot take every cursor. A
+ * cursor expires 10 minutes after its last use and is freed when read to the
+ * end or deleted.
  */
 #include "base/common.h"
 #include "api/api.h"
@@ -17,8 +19,9 @@
 
 #include <pthread.h>
 
-#define MAX_CURSORS 10
-#define CURSOR_TTL  600
+#define MAX_CURSORS     50
+#define CURSORS_PER_ONE 10
+#define CURSOR_TTL      600
 
 struct cursor {
     char id[40];
@@ -71,18 +74,22 @@ int ts_api_cursor_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         return -1;
     pthread_mutex_lock(&lock);
     expire(cx->now);
+    const char *owner = ts_policy_caller_key(cx);
     struct cursor *c = NULL;
-    for (int i = 0; i < MAX_CURSORS && !c; i++)
-        if (!cursors[i].id[0])
+    int mine = 0;
+    for (int i = 0; i < MAX_CURSORS; i++) {
+        if (!cursors[i].id[0] && !c)
             c = &cursors[i];
-    if (!c) {
+        mine += cursors[i].id[0] && strcmp(cursors[i].owner, owner) == 0;
+    }
+    if (!c || mine >= CURSORS_PER_ONE) {
         pthread_mutex_unlock(&lock);
         free(ids);
         return ts_fail(cx, TS_E_CURSOR_LIMIT, "cursor limit");
     }
     ts_auth_random_text(c->id, 36);
     c->app_id = app->id;
-    snprintf(c->owner, sizeof(c->owner), "%s", cx->user ? cx->user->code : "");
+    snprintf(c->owner, sizeof(c->owner), "%s", owner);
     const json_t *fields = json_object_get(rq->params, "fields");
     c->fields = json_is_array(fields) ? json_deep_copy(fields) : NULL;
     c->ids = ids;
@@ -108,12 +115,12 @@ static struct cursor *take(struct ts_ctx *cx, const json_t *params)
         ts_fail_field(cx, "id", TS_M_REQUIRED_PARAM);
         return NULL;
     }
+    const char *owner = ts_policy_caller_key(cx);
     pthread_mutex_lock(&lock);
     expire(cx->now);
     for (int i = 0; i < MAX_CURSORS; i++) {
         struct cursor *c = &cursors[i];
-        if (c->id[0] && !c->busy && strcmp(c->id, id) == 0 &&
-            strcmp(c->owner, cx->user ? cx->user->code : "") == 0) {
+        if (c->id[0] && !c->busy && strcmp(c->id, id) == 0 && strcmp(c->owner, owner) == 0) {
             c->busy = true;
             pthread_mutex_unlock(&lock);
             return c;

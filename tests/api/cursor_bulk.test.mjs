@@ -36,10 +36,15 @@ test("getAllRecordsWithCursor and deleteCursor", async () => {
   await rejects(c.record.deleteCursor({ id }), "GAIA_CN01", 404);
 });
 
-test("at most 10 cursors at once (GAIA_TM12)", async () => {
+test("at most 10 cursors at once per caller (GAIA_TM12); one caller's do not block another's", async () => {
   const made = [];
   for (let i = 0; i < 10; i++) made.push((await c.record.createCursor({ app, size: 1 })).id);
   await rejects(c.record.createCursor({ app }), "GAIA_TM12", 429);
+  const { token } = (await raw(server, "POST", "/k/v1/app/apiTokens.json", { body: { app, permissions: ["view"] } })).json;
+  const other = client(server, { apiToken: token });
+  const theirs = await other.record.createCursor({ app, size: 1 });
+  await rejects(c.record.getRecordsByCursor({ id: theirs.id }), "GAIA_CN01", 404);
+  await other.record.deleteCursor({ id: theirs.id });
   for (const id of made) await c.record.deleteCursor({ id });
   await c.record.deleteCursor({ id: (await c.record.createCursor({ app })).id });
 });
