@@ -381,6 +381,14 @@ static int ensure_admin(struct ts_ctx *cx, struct opts *o)
     return 0;
 }
 
+/* A deploy the last run of the server was in the middle of did not happen. */
+static int deploys_interrupted(struct ts_ctx *cx, struct opts *o)
+{
+    (void)o;
+    return ts_store_apps_interrupted(cx, "The server stopped during the deploy; nothing changed. "
+                                         "Deploy again.");
+}
+
 int main(int argc, char **argv)
 {
     struct opts o = {0};
@@ -403,7 +411,8 @@ int main(int argc, char **argv)
     int rc = 0;
     const char *cmd = o.args[0], *sub = o.n_args > 1 ? o.args[1] : "";
     if (!strcmp(cmd, "serve")) {
-        rc = in_tx(&cx, ensure_admin, &o, "set-up");
+        rc = in_tx(&cx, ensure_admin, &o, "set-up") ||
+             in_tx(&cx, deploys_interrupted, &o, "set-up");
         ts_ctx_release(&cx);
         ts_db_close(db);
         if (rc)

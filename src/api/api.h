@@ -54,6 +54,10 @@ struct ts_api_req {
 /* Run one request to completion: fills rq->status and rq->body. */
 void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq);
 
+/* Run fn in a write transaction of its own (for a TS_R_NO_TX route whose
+ * steps must each be kept): committed and on disk, or rolled back. */
+int ts_api_tx(struct ts_ctx *cx, int (*fn)(struct ts_ctx *, void *), void *arg);
+
 /* Called after every request's transaction ends (app cache upkeep). */
 void ts_api_after_tx(struct ts_ctx *cx);
 

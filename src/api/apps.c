@@ -8,6 +8,7 @@
  */
 #include "base/common.h"
 #include "api/api.h"
+#include "base/log.h"
 #include "app/app.h"
 #include "base/str.h"
 #include "base/tstime.h"
@@ -194,6 +195,39 @@ int ts_api_app_create(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     return 0;
 }
 
+struct deploy {
+    struct ts_api_req *rq;
+    struct ts_deploy_item *items;
+    int n;
+    bool revert;
+    const char *why;
+};
+
+static int deploy_begin(struct ts_ctx *cx, void *arg)
+{
+    struct deploy *d = arg;
+    return ts_app_deploy_begin(cx, d->items, d->n);
+}
+
+static int deploy_run(struct ts_ctx *cx, void *arg)
+{
+    struct deploy *d = arg;
+    if (ts_app_deploy(cx, d->items, d->n, d->revert) < 0)
+        return -1;
+    return ts_audit_add(cx, d->rq->auth.client_addr, "app.deploy",
+                        ts_audit_target(cx, d->rq->params), "POST /preview/app/deploy.json");
+}
+
+static int deploy_failed(struct ts_ctx *cx, void *arg)
+{
+    struct deploy *d = arg;
+    return ts_app_deploy_failed(cx, d->items, d->n, d->why);
+}
+
+/* A deploy on its own runs in steps, each kept: PROCESSING, then the deploy,
+ * then FAIL with the reason should it fail for any reason (a refused formula,
+ * the database), so the status never claims SUCCESS for what did not happen.
+ * Inside bulkRequest it is one more write of the bulk's transaction. */
 int ts_api_deploy(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     const json_t *apps = json_object_get(rq->params, "apps");
@@ -206,19 +240,40 @@ int ts_api_deploy(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         ts_fail_field(cx, "apps", TS_M_TOO_MANY_RECORDS, 300);
         return -1;
     }
-    struct ts_deploy_item *items = TS_NEW_N(cx->arena, struct ts_deploy_item, n);
+    struct deploy d = {.rq = rq,
+                       .items = TS_NEW_N(cx->arena, struct ts_deploy_item, n),
+                       .n = (int)n,
+                       .revert = ts_param_bool(rq->params, "revert")};
     const json_t *a;
     json_array_foreach (apps, i, a) {
         const char *key = ts_arena_printf(cx->arena, "apps[%zu]", i);
-        if (ts_param_id(cx, a, "app", &items[i].app_id) < 0 ||
+        if (ts_param_id(cx, a, "app", &d.items[i].app_id) < 0 ||
             ts_param_revision(cx, json_object_get(a, "revision"),
                               ts_arena_printf(cx->arena, "%s.revision", key),
-                              &items[i].revision) < 0 ||
-            ts_policy_require_app(cx, items[i].app_id, TS_PERM_MANAGE) < 0)
+                              &d.items[i].revision) < 0 ||
+            ts_policy_require_app(cx, d.items[i].app_id, TS_PERM_MANAGE) < 0)
             return -1;
     }
-    if (ts_app_deploy(cx, items, (int)n, ts_param_bool(rq->params, "revert")) < 0)
-        return -1;
+    bool own_tx = rq->route && rq->route->fn == ts_api_deploy; /* not inside bulkRequest */
+    if (!own_tx) {
+        if (ts_app_deploy(cx, d.items, d.n, d.revert) < 0)
+            return -1;
+    } else if (d.revert) {
+        if (ts_api_tx(cx, deploy_run, &d) < 0)
+            return -1;
+    } else {
+        if (ts_api_tx(cx, deploy_begin, &d) < 0)
+            return -1;
+        if (ts_api_tx(cx, deploy_run, &d) < 0) {
+            struct ts_err failed = cx->err;
+            ts_err_clear(cx);
+            d.why = failed.message ? failed.message : ts_err_default_message(failed.code, cx->lang);
+            if (ts_api_tx(cx, deploy_failed, &d) < 0)
+                TS_LOG_ERROR(cx, "app", "a failed deploy could not be marked FAIL");
+            cx->err = failed;
+            return -1;
+        }
+    }
     ts_jw_obj(w);
     ts_jw_obj_end(w);
     return 0;

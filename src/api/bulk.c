@@ -36,7 +36,7 @@ int ts_api_bulk(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         else
             route = ts_api_route(cx, m, path, &sub.preview);
         if (route && (route->fn == ts_api_bulk || route->need == TS_NEED_PUBLIC ||
-                      (route->flags & (TS_R_NO_TX | TS_R_UPLOAD)))) {
+                      (route->flags & TS_R_UPLOAD))) {
             route = NULL;
             ts_fail(cx, TS_E_ILLEGAL_REQUEST, "bulk request %zu not allowed", i);
         }

@@ -352,6 +352,23 @@ fail:
     ts_api_fail(cx, rq);
 }
 
+int ts_api_tx(struct ts_ctx *cx, int (*fn)(struct ts_ctx *, void *), void *arg)
+{
+    struct ts_db *own_db = ts_db_writer_acquire(cx);
+    int rc = ts_db_begin(cx, true);
+    if (rc == 0 && fn(cx, arg) < 0) {
+        ts_db_rollback(cx);
+        rc = -1;
+    } else if (rc == 0) {
+        rc = ts_db_commit(cx);
+    }
+    ts_db_writer_release(cx, own_db);
+    if (rc == 0)
+        rc = ts_db_wait_durable(cx);
+    ts_api_after_tx(cx);
+    return rc;
+}
+
 void ts_api_fail(struct ts_ctx *cx, struct ts_api_req *rq)
 {
     if (cx->err.code == TS_E_BAD_PASSWORD || cx->err.code == TS_E_LOGIN_LOCKED)

@@ -85,6 +85,15 @@ struct ts_deploy_item {
     int64_t revision; /* -1: any */
 };
 int ts_app_deploy(struct ts_ctx *cx, const struct ts_deploy_item *items, int n, bool revert);
+/* The steps around a deploy that runs in a transaction of its own, so that
+ * its outcome is always told: check the apps and revisions and say PROCESSING
+ * (committed before the deploy starts); say FAIL with why when the deploy
+ * failed (a refused formula, a database error). A server that stops
+ * mid-deploy finds PROCESSING at its next start (ts_store_apps_interrupted). */
+int ts_app_deploy_check(struct ts_ctx *cx, const struct ts_deploy_item *items, int n, bool revert);
+int ts_app_deploy_begin(struct ts_ctx *cx, const struct ts_deploy_item *items, int n);
+int ts_app_deploy_failed(struct ts_ctx *cx, const struct ts_deploy_item *items, int n,
+                         const char *why);
 
 /* Field codes: 1-128 characters, letters, digits and _ only, not starting with a
  * digit (non-ASCII letters allowed, as kintone). */

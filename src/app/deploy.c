@@ -354,19 +354,37 @@ static int revert_one(struct ts_ctx *cx, int64_t app_id)
     return rc;
 }
 
-static int mark_failed(struct ts_ctx *cx, int64_t app_id, const char *why)
+static int mark(struct ts_ctx *cx, int64_t app_id, const char *status, const char *why)
 {
     struct ts_app_row *row = ts_store_app_row(cx, app_id);
     if (!row)
-        return -1;
-    row->deploy_status = "FAIL";
+        return cx->err.code ? -1 : 0;
+    row->deploy_status = status;
     row->deploy_error = why;
     return ts_store_app_set_deployed(cx, row);
 }
 
-int ts_app_deploy(struct ts_ctx *cx, const struct ts_deploy_item *items, int n, bool revert)
+int ts_app_deploy_begin(struct ts_ctx *cx, const struct ts_deploy_item *items, int n)
 {
-    /* check every app and revision before changing anything */
+    if (ts_app_deploy_check(cx, items, n, false) < 0)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (mark(cx, items[i].app_id, "PROCESSING", NULL) < 0)
+            return -1;
+    return 0;
+}
+
+int ts_app_deploy_failed(struct ts_ctx *cx, const struct ts_deploy_item *items, int n,
+                         const char *why)
+{
+    for (int i = 0; i < n; i++)
+        if (mark(cx, items[i].app_id, "FAIL", why) < 0)
+            return -1;
+    return 0;
+}
+
+int ts_app_deploy_check(struct ts_ctx *cx, const struct ts_deploy_item *items, int n, bool revert)
+{
     for (int i = 0; i < n; i++) {
         struct ts_app_row *row = ts_store_app_row(cx, items[i].app_id);
         char id[24];
@@ -378,7 +396,13 @@ int ts_app_deploy(struct ts_ctx *cx, const struct ts_deploy_item *items, int n, 
         if (revert && row->live_revision == 0)
             return ts_fail_arg(cx, TS_E_APP_NOT_FOUND, id);
     }
-    if (ts_db_savepoint(cx, "deploy") < 0)
+    return 0;
+}
+
+int ts_app_deploy(struct ts_ctx *cx, const struct ts_deploy_item *items, int n, bool revert)
+{
+    /* check every app and revision before changing anything */
+    if (ts_app_deploy_check(cx, items, n, revert) < 0 || ts_db_savepoint(cx, "deploy") < 0)
         return -1;
     const char *why = NULL;
     int failed_at = -1;
@@ -400,8 +424,5 @@ int ts_app_deploy(struct ts_ctx *cx, const struct ts_deploy_item *items, int n, 
     /* all or nothing: undo every app, then record why on each */
     ts_db_rollback_to(cx, "deploy");
     TS_LOG_INFO(cx, "app", "deploy failed for app %lld", (long long)items[failed_at].app_id);
-    for (int i = 0; i < n; i++)
-        if (mark_failed(cx, items[i].app_id, why) < 0)
-            return -1;
-    return 0;
+    return ts_app_deploy_failed(cx, items, n, why);
 }

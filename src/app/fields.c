@@ -156,6 +156,32 @@ static bool addable(int t)
     return !(flags & (TS_FF_HIDDEN | TS_FF_LAYOUT)) && kind != TS_K_SYS;
 }
 
+/* kintone's cap: 500 fields an app (layout and system fields not counted, a
+ * table's own fields counted). Checked as fields are added, so that no deploy
+ * has to learn it from the database. */
+#define MAX_FIELDS 500
+
+static size_t count_fields(const json_t *fields)
+{
+    size_t n = 0;
+    const char *code;
+    const json_t *f;
+    json_object_foreach ((json_t *)fields, code, f) {
+        if (!addable(ts_ftype_from_name(json_string_value(json_object_get(f, "type")))))
+            continue;
+        n += 1 + json_object_size(json_object_get(f, "fields"));
+    }
+    return n;
+}
+
+static int fields_within_cap(struct ts_ctx *cx, const json_t *fields)
+{
+    if (count_fields(fields) <= MAX_FIELDS)
+        return 0;
+    ts_fail_field(cx, "properties", TS_M_TOO_MANY_FIELDS, MAX_FIELDS);
+    return -1;
+}
+
 static bool is_true_value(const json_t *v)
 {
     return json_is_true(v) || (json_is_string(v) && strcmp(json_string_value(v), "true") == 0);
@@ -763,7 +789,7 @@ int ts_app_fields_add(struct ts_ctx *cx, struct ts_preview *p, json_t *props)
             norm_table(cx, p, code, in, NULL, out);
         json_object_set_new(fields, code, out);
     }
-    if (cx->err.code)
+    if (cx->err.code || fields_within_cap(cx, fields) < 0)
         return -1;
     layout_complete(p->def);
     return 0;
@@ -806,7 +832,7 @@ int ts_app_fields_update(struct ts_ctx *cx, struct ts_preview *p, json_t *props)
             json_object_set_new(fields, code, out);
         }
     }
-    if (cx->err.code)
+    if (cx->err.code || fields_within_cap(cx, fields) < 0)
         return -1;
     layout_complete(p->def);
     return 0;

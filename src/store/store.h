@@ -167,6 +167,8 @@ int ts_store_app_def_put(struct ts_ctx *cx, int64_t app_id, enum ts_stage stage,
 /* Advance the settings revision after a preview write; returns the new one. */
 int64_t ts_store_app_touch(struct ts_ctx *cx, int64_t app_id, const char *modifier);
 int ts_store_app_set_deployed(struct ts_ctx *cx, const struct ts_app_row *r);
+/* Deploys still PROCESSING (the server stopped during them) become FAIL with why. */
+int ts_store_apps_interrupted(struct ts_ctx *cx, const char *why);
 
 /* --- the record table of an app --- */
 /* Create or migrate the app's record table from `from` (NULL: none yet) to `to`:

@@ -4,7 +4,7 @@
 // refused at deploy with GAIA_IL01.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, client, rejects, makeApp } from "./helpers/server.mjs";
+import { startServer, client, raw, rejects, makeApp } from "./helpers/server.mjs";
 
 let server, c, app;
 
@@ -112,5 +112,10 @@ test("deploy refuses unknown fields, bad syntax, type mismatches and circles (GA
     await c.app.addFormFields({ app: a, properties });
     const e = await rejects(c.app.deployApp({ apps: [{ app: a }] }), "GAIA_IL01", 400);
     assert.match(e.message, message, JSON.stringify(properties));
+    // the refusal is the deploy's status too, with the same words
+    const { apps } = await c.app.getDeployStatus({ apps: [a] });
+    assert.equal(apps[0].status, "FAIL");
+    const st = await raw(server, "GET", "/k/v1/preview/app/deploy.json", { query: `apps[0]=${a}` });
+    assert.ok(e.message.includes(st.json.apps[0].message), st.json.apps[0].message);
   }
 });

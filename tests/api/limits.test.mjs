@@ -38,3 +38,38 @@ test("a text auto-calculation past the cap is an error, not a huge value", async
   assert.equal(r2.twice.value, "abab");
   assert.equal(r2.again.value, "abababab");
 });
+
+test("an app has at most 500 fields: refused with a clear error as they are added", async () => {
+  const { app: a } = await c.app.addApp({ name: "多すぎる" });
+  const props = (from, n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${from + i}`, { type: "NUMBER", code: `f${from + i}`, label: `f${from + i}` }]));
+  await c.app.addFormFields({ app: a, properties: props(0, 499) });
+  const e = await rejects(c.app.addFormFields({ app: a, properties: props(499, 2) }), "CB_VA01", 400);
+  assert.match(JSON.stringify(e.errors), /500/);
+  await c.app.addFormFields({ app: a, properties: props(499, 1) });
+  await c.app.deployApp({ apps: [{ app: a }] });
+  const { apps } = await c.app.getDeployStatus({ apps: [a] });
+  assert.equal(apps[0].status, "SUCCESS");
+});
+
+test("a deploy the server stopped in the middle of is FAIL after the restart, never SUCCESS", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const { join } = await import("node:path");
+  const { startServer: start } = await import("./helpers/server.mjs");
+  const s = await start();
+  try {
+    const cc = client(s);
+    const a = await makeApp(cc, "途中", { n: { type: "NUMBER", code: "n", label: "n" } });
+    await cc.app.addFormFields({ app: a, properties: { m: { type: "NUMBER", code: "m", label: "m" } } });
+    await s.crash();
+    // as a kill -9 after the deploy said PROCESSING and before it committed
+    execFileSync("sqlite3", [join(s.data, "tsumiki.db"), `UPDATE apps SET deploy_status='PROCESSING' WHERE id=${a}`]);
+    const again = await start({ data: s.data });
+    const { apps } = await client(again).app.getDeployStatus({ apps: [a] });
+    assert.equal(apps[0].status, "FAIL");
+    const { properties } = await client(again).app.getFormFields({ app: a });
+    assert.equal(properties.m, undefined, "nothing of it is live");
+    await again.stop();
+  } finally {
+    await s.stop();
+  }
+});

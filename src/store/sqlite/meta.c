@@ -520,6 +520,16 @@ int ts_store_app_set_deployed(struct ts_ctx *cx, const struct ts_app_row *r)
     return step_done(cx, st, "app deployed");
 }
 
+int ts_store_apps_interrupted(struct ts_ctx *cx, const char *why)
+{
+    sqlite3_stmt *st = db_prep(cx, "UPDATE apps SET deploy_status='FAIL', deploy_error=?"
+                                   " WHERE deploy_status='PROCESSING'");
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, why);
+    return step_done(cx, st, "deploys interrupted");
+}
+
 /* ---------------------------------------------------------------- history */
 
 int ts_store_history_add(struct ts_ctx *cx, int64_t app_id, int64_t rec_id,
