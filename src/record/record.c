@@ -380,6 +380,8 @@ static void parse_value(struct ts_ctx *cx, const struct ts_app *app, const struc
             ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_NOT_OPTION, s);
             return;
         }
+        if (f->type == TS_F_RICH_TEXT)
+            s = ts_html_sanitize(cx, s);
         v->s = s && *s ? s : NULL;
     }
     }

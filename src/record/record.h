@@ -79,4 +79,8 @@ void ts_record_write_csv(struct ts_ctx *cx, struct ts_buf *b, const struct ts_ap
 int ts_record_write_history(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *app,
                             int64_t id);
 
+/* Rich text as stored (record/html.c): formatting elements and attributes
+ * only, no scripts, handlers, javascript: addresses, forms or frames. */
+const char *ts_html_sanitize(struct ts_ctx *cx, const char *html);
+
 #endif

@@ -138,3 +138,16 @@ test("a first start refuses an administrator password shorter than every other",
   assert.notEqual(r.status, 0);
   assert.match(r.stderr.toString(), /TSUMIKI_ADMIN_PASSWORD/);
 });
+
+test("rich text is stored as formatting only: no scripts, handlers or javascript: links", async () => {
+  const { client: mk, makeApp: make } = await import("./helpers/server.mjs");
+  const c = mk(server);
+  const app = await make(c, "リッチ", { body: { type: "RICH_TEXT", code: "body", label: "本文", defaultValue: "<b onclick=\"x()\">既定</b>" } });
+  const { id } = await c.record.addRecord({ app, record: { body: { value:
+    '<div>報告<img src=x onerror="fetch(\'/k/v1/records.json\')"><script>alert(1)</script>' +
+    '<a href="javascript:alert(1)">link</a><iframe src="//evil"></iframe></div>' } } });
+  const { record } = await c.record.getRecord({ app, id });
+  assert.equal(record.body.value, '<div>報告<img src="x"><a>link</a></div>');
+  const d = await c.record.addRecord({ app, record: {} });
+  assert.equal((await c.record.getRecord({ app, id: d.id })).record.body.value, "<b>既定</b>");
+});

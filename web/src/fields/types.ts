@@ -90,9 +90,9 @@ export function display(type: string, value: any): string {
     return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
   }
   if (type === "RICH_TEXT") {
-    const div = document.createElement("div");
-    div.innerHTML = String(value); // inert: a detached element runs no script
-    return div.textContent ?? "";
+    // a DOMParser document runs nothing and loads nothing (a detached <div>'s
+    // innerHTML would: <img onerror> fires)
+    return new DOMParser().parseFromString(String(value), "text/html").body.textContent ?? "";
   }
   return String(value);
 }

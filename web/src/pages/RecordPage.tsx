@@ -2,6 +2,7 @@
 // duplicate, delete; the server's validation errors next to their fields; a
 // warning before unsaved changes are lost; comments and history beside it.
 import { useEffect, useState } from "preact/hooks";
+import DOMPurify from "dompurify";
 import { ApiError, call, k, type FieldProp, type KRecord, type LayoutRow } from "../api";
 import { display, fieldType } from "../fields/types";
 import { FieldInput, newRow } from "../fields/inputs";
@@ -247,5 +248,7 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
 function Value({ field, value }: { field: FieldProp; value: any }) {
   if (field.type === "FILE") return <FileList field={field} files={value ?? []} />;
   if (field.type === "SUBTABLE") return <TableValue field={field} rows={value ?? []} />;
+  // formatted as written; the server keeps only formatting, and DOMPurify checks again here
+  if (field.type === "RICH_TEXT" && value) return <div class="value rich" dangerouslySetInnerHTML={{ __html: DOMPurify.sanitize(String(value)) }} />;
   return <div class="value">{display(field.type, value) || "\u00a0"}</div>;
 }
