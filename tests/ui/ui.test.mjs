@@ -176,7 +176,7 @@ test("3. filter to one drop-down value and this month, sort by date", async () =
 
 test("4. edit a record, see the change in its history, restore the old version", async () => {
   await page.locator("table.records tbody tr").first().getByRole("link").click();
-  await page.getByRole("button", { name: "編集" }).click();
+  await page.getByRole("button", { name: "編集", exact: true }).click();
   await page.getByLabel("件名").fill("居室で転倒(修正)");
   // leaving with unsaved changes asks first; staying keeps them
   page.once("dialog", (d) => d.dismiss());
@@ -600,7 +600,7 @@ test("18. a facility registry from the real CSV, incident reports that look a fa
   await page.locator(".files img[alt='現場写真.png']").waitFor();
   await shot("31-report-form");
   await page.getByRole("button", { name: "保存", exact: true }).click();
-  await page.getByRole("button", { name: "編集" }).waitFor();
+  await page.getByRole("button", { name: "編集", exact: true }).waitFor();
   // saved: the copied name, both rows, the photo served back by its download key
   await page.getByText(facility).first().waitFor();
   await page.getByRole("cell", { name: "送迎手順を見直し" }).waitFor();
@@ -655,7 +655,7 @@ test("19. calculated fields: a formula explained when it cannot work, results sh
   await page.getByLabel("数量").fill("3");
   await page.getByText("保存すると計算されます").first().waitFor();
   await page.getByRole("button", { name: "保存", exact: true }).click();
-  await page.getByRole("button", { name: "編集" }).waitFor();
+  await page.getByRole("button", { name: "編集", exact: true }).waitFor();
   await page.getByText("3750").waitFor();
   await page.getByText("¥3,750（3点）").waitFor();
   await shot("35-calculated-record");
