@@ -31,7 +31,7 @@
 #include <unistd.h>
 
 struct opts {
-    const char *data, *listen, *name, *lang, *tz, *perms, *note, *trusted_proxy;
+    const char *data, *listen, *name, *lang, *tz, *perms, *note, *trusted_proxy, *audit_key;
     const char *encoding, *update_key, *user;
     int port, threads;
     int64_t max_age;
@@ -59,7 +59,8 @@ static TS_NORETURN void usage(void)
         "days)\n"
         "       tsumiki reminders [--at YYYY-MM-DDTHH:MMZ]   (send the reminders due by then, as\n"
         "                      the server does every half minute)\n"
-        "Every command takes --data DIR (default ./data).\n"
+        "Every command takes --data DIR (default ./data) and --audit-key FILE\n"
+        "(default DIR/audit.key, or $TSUMIKI_AUDIT_KEY).\n"
         "Passwords are read from TSUMIKI_PASSWORD, or from one line of standard input.\n",
         stderr);
     exit(2);
@@ -97,6 +98,8 @@ static void parse(int argc, char **argv, struct opts *o)
                 o->listen = v;
             else if (!strcmp(a, "--trusted-proxy"))
                 o->trusted_proxy = v;
+            else if (!strcmp(a, "--audit-key"))
+                o->audit_key = v;
             else if (!strcmp(a, "--threads"))
                 o->threads = (int)num_arg(v);
             else if (!strcmp(a, "--name"))
@@ -408,6 +411,16 @@ int main(int argc, char **argv)
     struct ts_ctx cx;
     ts_ctx_init(&cx, db);
     cx.caller.kind = TS_CALLER_SYSTEM; /* the operator, at the machine */
+    char key_path[4200];
+    snprintf(key_path, sizeof(key_path), "%s/audit.key", o.data);
+    if (!o.audit_key)
+        o.audit_key = getenv("TSUMIKI_AUDIT_KEY") ? getenv("TSUMIKI_AUDIT_KEY") : key_path;
+    if (ts_audit_key_open(&cx, o.audit_key) < 0) {
+        fail(&cx, "audit key");
+        ts_ctx_release(&cx);
+        ts_db_close(db);
+        return 1;
+    }
     int rc = 0;
     const char *cmd = o.args[0], *sub = o.n_args > 1 ? o.args[1] : "";
     if (!strcmp(cmd, "serve")) {

@@ -122,6 +122,9 @@ int ts_memberships_write(struct ts_ctx *cx, const json_t *list, enum ts_entity_k
                          const char *name, size_t base);
 
 /* ---- the audit log (api/audit.c) ---- */
+/* Read the audit key from path, or make it (mode 0600) on the first start.
+ * Every process that writes or checks the log opens it first. */
+int ts_audit_key_open(struct ts_ctx *cx, const char *path);
 /* The action a request is logged as, or NULL when it is not. */
 const char *ts_audit_action(enum ts_method method, const char *path);
 /* A few words on what a request was about (its app, ids, codes). */

@@ -3,10 +3,14 @@
  * attempts), changes to apps' settings and permissions, deploys, exports,
  * imports, record deletions, API tokens, and changes to the organisation.
  *
- * Each entry carries a SHA-256 hash of itself and the previous entry's hash,
- * so an entry changed, removed or put out of order afterwards shows in
- * /api/audit/verify. Entries of writes are made in the write's own
- * transaction: what is logged happened, and what happened is logged.
+ * Each entry carries an HMAC-SHA-256 of itself and the previous entry's hash,
+ * keyed with a secret kept outside the database (the audit key file, made at
+ * the first start, mode 0600), so an entry changed, removed or put out of
+ * order afterwards shows in /api/audit/verify even when whoever changed it
+ * also recomputed the hashes. Entries made before the key existed (an older
+ * installation) keep their plain SHA-256; the key file says from which entry
+ * on it applies. Entries of writes are made in the write's own transaction:
+ * what is logged happened, and what happened is logged.
  */
 #include "base/common.h"
 #include "api/api.h"
@@ -14,7 +18,10 @@
 #include "base/tstime.h"
 #include "store/store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
+#include <unistd.h>
 
 static const struct {
     enum ts_method method;
@@ -61,6 +68,51 @@ const char *ts_audit_action(enum ts_method method, const char *path)
     return NULL;
 }
 
+/* The audit key: set once at start (ts_audit_key_open), read-only after. */
+static unsigned char audit_key[crypto_auth_hmacsha256_KEYBYTES];
+static int64_t keyed_from; /* 0: no key (unit tests); else the first entry it signs */
+
+int ts_audit_key_open(struct ts_ctx *cx, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f && errno == ENOENT) {
+        /* the first start (or the first of this version): a new key, applying
+         * from the next entry on */
+        struct ts_audit_row *last = ts_store_audit_last(cx);
+        if (!last && cx->err.code)
+            return -1;
+        char hex[2 * sizeof(audit_key) + 1];
+        randombytes_buf(audit_key, sizeof(audit_key));
+        sodium_bin2hex(hex, sizeof(hex), audit_key, sizeof(audit_key));
+        keyed_from = last ? last->id + 1 : 1;
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+        if (fd < 0 && errno == EEXIST) /* another process made it just now */
+            return ts_audit_key_open(cx, path);
+        FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+        bool ok = out && fprintf(out, "%s\nfrom %lld\n", hex, (long long)keyed_from) > 0 &&
+                  fflush(out) == 0 && fsync(fd) == 0;
+        if (out)
+            fclose(out);
+        else if (fd >= 0)
+            close(fd);
+        sodium_memzero(hex, sizeof(hex));
+        return ok ? 0 : ts_fail(cx, TS_E_INTERNAL, "cannot write audit key %s", path);
+    }
+    if (!f)
+        return ts_fail(cx, TS_E_INTERNAL, "audit key %s: %s", path, strerror(errno));
+    char hex[2 * sizeof(audit_key) + 2];
+    long long from = 0;
+    bool ok = fgets(hex, sizeof(hex), f) && fscanf(f, "from %lld", &from) == 1 && from > 0 &&
+              sodium_hex2bin(audit_key, sizeof(audit_key), hex, 2 * sizeof(audit_key), NULL, NULL,
+                             NULL) == 0;
+    fclose(f);
+    sodium_memzero(hex, sizeof(hex));
+    if (!ok)
+        return ts_fail(cx, TS_E_INTERNAL, "audit key %s is not a key this version wrote", path);
+    keyed_from = from;
+    return 0;
+}
+
 static void hash_of(const struct ts_audit_row *a, const char *prev, char out[65])
 {
     struct ts_buf b;
@@ -68,7 +120,10 @@ static void hash_of(const struct ts_audit_row *a, const char *prev, char out[65]
     ts_buf_printf(&b, "%s\n%lld\n%lld\n%s\n%s\n%s\n%s\n%s", prev, (long long)a->id,
                   (long long)a->at, a->user, a->addr, a->action, a->target, a->detail);
     unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(digest, (const unsigned char *)b.p, b.len);
+    if (keyed_from && a->id >= keyed_from)
+        crypto_auth_hmacsha256(digest, (const unsigned char *)b.p, b.len, audit_key);
+    else
+        crypto_hash_sha256(digest, (const unsigned char *)b.p, b.len);
     sodium_bin2hex(out, 65, digest, sizeof(digest));
     ts_buf_release(&b);
 }

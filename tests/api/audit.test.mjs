@@ -70,3 +70,24 @@ test("an entry changed afterwards breaks the chain at that entry", async () => {
   assert.equal(v.ok, false);
   assert.equal(v.brokenAt, "3");
 });
+
+test("the chain is keyed: rewriting an entry and recomputing every hash after it is still found", async () => {
+  const { statSync } = await import("node:fs");
+  const { createHash } = await import("node:crypto");
+  assert.equal(statSync(join(server.data, "audit.key")).mode & 0o777, 0o600);
+  const db = join(server.data, "tsumiki.db");
+  const rows = JSON.parse(execFileSync("sqlite3", ["-json", db, "SELECT * FROM audit ORDER BY id"]).toString());
+  // an attacker with the database but not the key: change entry 2 and re-hash the rest as plain SHA-256
+  let prev = rows[0].hash;
+  const sql = [];
+  for (const r of rows.slice(1)) {
+    if (r.id === 2) r.user = "nobody";
+    const h = createHash("sha256").update(`${prev}\n${r.id}\n${r.at}\n${r.user}\n${r.addr}\n${r.action}\n${r.target}\n${r.detail}`).digest("hex");
+    sql.push(`UPDATE audit SET user='${r.user.replace(/'/g, "''")}', hash='${h}' WHERE id=${r.id};`);
+    prev = h;
+  }
+  execFileSync("sqlite3", [db, sql.join("")]);
+  const v = (await raw(server, "GET", "/api/audit/verify")).json;
+  assert.equal(v.ok, false);
+  assert.equal(v.brokenAt, "2");
+});
