@@ -2,6 +2,7 @@
  * main.c - the command line: serve, user, token.
  *
  *   tsumiki serve [--data DIR] [--port N] [--listen ADDR] [--threads N] [--trusted-proxy ADDR]
+ *                 [--tls-cert FILE --tls-key FILE]
  *   tsumiki user add LOGIN [--name NAME] [--admin] [--lang auto|ja|en] [--tz ZONE]
  *   tsumiki user passwd LOGIN
  *   tsumiki user list
@@ -32,6 +33,7 @@
 
 struct opts {
     const char *data, *listen, *name, *lang, *tz, *perms, *note, *trusted_proxy, *audit_key;
+    const char *tls_cert, *tls_key;
     const char *encoding, *update_key, *user;
     int port, threads;
     int64_t max_age;
@@ -46,7 +48,7 @@ static TS_NORETURN void usage(void)
 {
     fputs(
         "usage: tsumiki serve [--data DIR] [--port N] [--listen ADDR] [--threads N]\n"
-        "                     [--trusted-proxy ADDR]\n"
+        "                     [--trusted-proxy ADDR] [--tls-cert FILE --tls-key FILE]\n"
         "       tsumiki user add LOGIN [--name NAME] [--admin] [--lang auto|ja|en] [--tz ZONE]\n"
         "       tsumiki user passwd LOGIN\n"
         "       tsumiki user list\n"
@@ -100,6 +102,10 @@ static void parse(int argc, char **argv, struct opts *o)
                 o->trusted_proxy = v;
             else if (!strcmp(a, "--audit-key"))
                 o->audit_key = v;
+            else if (!strcmp(a, "--tls-cert"))
+                o->tls_cert = v;
+            else if (!strcmp(a, "--tls-key"))
+                o->tls_key = v;
             else if (!strcmp(a, "--threads"))
                 o->threads = (int)num_arg(v);
             else if (!strcmp(a, "--name"))
@@ -430,7 +436,8 @@ int main(int argc, char **argv)
         ts_db_close(db);
         if (rc)
             return rc;
-        struct ts_server_opts so = {o.data, o.listen, o.port, o.threads, o.trusted_proxy};
+        struct ts_server_opts so = {o.data,          o.listen,   o.port,    o.threads,
+                                    o.trusted_proxy, o.tls_cert, o.tls_key};
         return ts_server_run(&so);
     } else if (!strcmp(cmd, "user") && !strcmp(sub, "add")) {
         rc = in_tx(&cx, ensure_admin, &o, "set-up") || in_tx(&cx, user_add, &o, "user add");

@@ -37,6 +37,7 @@ struct ts_api_req {
     const char *origin, *fetch_site; /* Origin and Sec-Fetch-Site, for login */
     const char *request_type;        /* Content-Type as sent */
     const struct ts_route *route;    /* set by ts_api_begin */
+    bool secure;                     /* HTTPS: here, or at the trusted proxy in front */
     bool begun;                      /* ts_api_begin ran and identified the caller */
     /* answer */
     int status;

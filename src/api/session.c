@@ -23,8 +23,9 @@ int ts_api_login(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     const char *sid, *csrf;
     if (ts_auth_login(cx, user, pass, rq->auth.client_addr, &sid, &csrf) < 0)
         return -1;
-    rq->set_cookie = ts_arena_printf(
-        cx->arena, COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200", sid);
+    rq->set_cookie =
+        ts_arena_printf(cx->arena, COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200%s",
+                        sid, rq->secure ? "; Secure" : "");
     ts_jw_obj(w);
     ts_jw_kstr(w, "requestToken", csrf);
     ts_jw_key(w, "user");
@@ -40,7 +41,8 @@ int ts_api_logout(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     if (ts_auth_logout(cx, rq->auth.session_cookie) < 0)
         return -1;
-    rq->set_cookie = COOKIE "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0";
+    rq->set_cookie = rq->secure ? COOKIE "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure"
+                                : COOKIE "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0";
     ts_jw_obj(w);
     ts_jw_obj_end(w);
     return 0;

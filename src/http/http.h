@@ -12,6 +12,7 @@ struct ts_server_opts {
     int port;
     int threads;               /* worker threads per listening address */
     const char *trusted_proxy; /* a reverse proxy's address: X-Forwarded-For from it counts */
+    const char *tls_cert, *tls_key; /* PEM files: serve HTTPS (both or neither) */
 };
 
 /* Serve until SIGINT or SIGTERM. Returns a process exit code. */

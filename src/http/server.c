@@ -35,6 +35,8 @@
 
 static const char *db_path;
 static const char *trusted_proxy; /* --trusted-proxy: its X-Forwarded-For is believed */
+static char *tls_cert, *tls_key;  /* PEM, when serving HTTPS */
+#define HSTS "max-age=31536000"
 static _Thread_local struct ts_db *tl_db;
 static atomic_int running;
 
@@ -347,6 +349,8 @@ static enum MHD_Result reply(struct MHD_Connection *c, int status, char *body, s
     /* answers hold people's records: never sniffed into pages, never cached */
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (tls_cert)
+        MHD_add_response_header(r, "Strict-Transport-Security", HSTS);
     if (cookie)
         MHD_add_response_header(r, "Set-Cookie", cookie);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
@@ -366,6 +370,8 @@ static enum MHD_Result reply_asset(struct MHD_Connection *c, const struct ts_ass
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
     MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+    if (tls_cert)
+        MHD_add_response_header(r, "Strict-Transport-Security", HSTS);
     MHD_add_response_header(r, "Content-Security-Policy",
                             "default-src 'self'; img-src 'self' data: blob:;"
                             " style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
@@ -415,24 +421,24 @@ static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k
 
 /* The client's address: the peer's, or, when the peer is the trusted reverse
  * proxy, the last address of X-Forwarded-For (the one that proxy added; those
- * before it are whatever the client claimed). */
-static void client_addr(struct MHD_Connection *c, char *out, size_t n)
+ * before it are whatever the client claimed). True when the peer is that proxy. */
+static bool client_addr(struct MHD_Connection *c, char *out, size_t n)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     out[0] = '\0';
     if (!ci || !ci->client_addr)
-        return;
+        return false;
     const struct sockaddr *sa = ci->client_addr;
     if (sa->sa_family == AF_INET)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
     else if (sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
-    const char *xff = trusted_proxy && strcmp(out, trusted_proxy) == 0
-                          ? MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For")
-                          : NULL;
+    bool proxied = trusted_proxy && strcmp(out, trusted_proxy) == 0;
+    const char *xff =
+        proxied ? MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For") : NULL;
     if (!xff)
-        return;
+        return proxied;
     const char *last = strrchr(xff, ',');
     last = last ? last + 1 : xff;
     while (*last == ' ')
@@ -441,11 +447,12 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t n)
     unsigned char bin[16];
     size_t len = strcspn(last, " ");
     if (len == 0 || len >= sizeof(ip))
-        return;
+        return true;
     memcpy(ip, last, len);
     ip[len] = '\0';
     if (inet_pton(AF_INET, ip, bin) == 1 || inet_pton(AF_INET6, ip, bin) == 1)
         snprintf(out, n, "%s", ip);
+    return true;
 }
 
 static enum MHD_Result fail_early(struct MHD_Connection *c, struct ts_ctx *cx, const char *lang)
@@ -490,7 +497,11 @@ static enum MHD_Result begin(struct MHD_Connection *c, struct pending *pend, con
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-HTTP-Method-Override");
     if (override && rq->http_method == TS_POST)
         rq->method = ts_api_method(override);
-    client_addr(c, pend->addr, sizeof(pend->addr));
+    bool from_proxy = client_addr(c, pend->addr, sizeof(pend->addr));
+    const char *proto = from_proxy ? MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                                 "X-Forwarded-Proto")
+                                   : NULL;
+    rq->secure = tls_cert || (proto && !strcasecmp(proto, "https"));
     rq->accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
     rq->request_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
     rq->origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
@@ -682,7 +693,7 @@ static struct MHD_Daemon *start(const char *addr, int port, int threads)
 {
     struct sockaddr_storage ss = {0};
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-                     MHD_ALLOW_SUSPEND_RESUME;
+                     MHD_ALLOW_SUSPEND_RESUME | (tls_cert ? MHD_USE_TLS : 0);
     if (strchr(addr, ':')) {
         struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
         s6->sin6_family = AF_INET6;
@@ -706,7 +717,28 @@ static struct MHD_Daemon *start(const char *addr, int port, int threads)
         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)CONN_IDLE_SECONDS, MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)(trusted_proxy ? 0 : CONN_PER_ADDRESS),
-        MHD_OPTION_END);
+        tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, tls_cert,
+        MHD_OPTION_HTTPS_MEM_KEY, tls_key, MHD_OPTION_END);
+}
+
+/* A PEM file's text (malloc'd), or NULL. */
+static char *read_pem(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    struct ts_buf b;
+    ts_buf_init(&b);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < 1024 * 1024)
+        ts_buf_add(&b, chunk, n);
+    fclose(f);
+    if (!b.len) {
+        ts_buf_release(&b);
+        return NULL;
+    }
+    return ts_buf_detach(&b, NULL);
 }
 
 int ts_server_run(const struct ts_server_opts *o)
@@ -718,6 +750,14 @@ int ts_server_run(const struct ts_server_opts *o)
     snprintf(path, sizeof(path), "%s/tsumiki.db", o->data_dir);
     db_path = path;
     trusted_proxy = o->trusted_proxy;
+    if (o->tls_cert || o->tls_key) {
+        tls_cert = o->tls_cert ? read_pem(o->tls_cert) : NULL;
+        tls_key = o->tls_key ? read_pem(o->tls_key) : NULL;
+        if (!tls_cert || !tls_key) {
+            TS_LOG_ERROR(NULL, "http", "HTTPS needs both --tls-cert and --tls-key, readable PEM");
+            return 1;
+        }
+    }
     if (ts_files_init(o->data_dir) < 0) {
         TS_LOG_ERROR(NULL, "http", "cannot make %s/files", o->data_dir);
         return 1;
@@ -744,7 +784,8 @@ int ts_server_run(const struct ts_server_opts *o)
     pthread_create(&ckpt, NULL, checkpointer, NULL);
     pthread_create(&mailer, NULL, messenger, NULL);
     pthread_create(&wake, NULL, waker, NULL);
-    TS_LOG_INFO(NULL, "http", "serving on http://localhost:%d/ (data in %s)", o->port, o->data_dir);
+    TS_LOG_INFO(NULL, "http", "serving on %s://localhost:%d/ (data in %s)",
+                tls_cert ? "https" : "http", o->port, o->data_dir);
     int sig;
     sigwait(&set, &sig);
     TS_LOG_INFO(NULL, "http", "stopping (signal %d)", sig);

@@ -151,3 +151,56 @@ test("rich text is stored as formatting only: no scripts, handlers or javascript
   const d = await c.record.addRecord({ app, record: {} });
   assert.equal((await c.record.getRecord({ app, id: d.id })).record.body.value, "<b>既定</b>");
 });
+
+test("HTTPS with --tls-cert and --tls-key: HSTS on pages and answers, the session cookie Secure", async () => {
+  const { execFileSync, spawn } = await import("node:child_process");
+  const { mkdtempSync, readFileSync: read, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const https = await import("node:https");
+  const { BIN } = await import("./helpers/server.mjs");
+  const dir = mkdtempSync(join(tmpdir(), "tsumiki-tls-"));
+  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+    "-days", "1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+  const port = 20000 + Math.floor(Math.random() * 30000);
+  const proc = spawn(BIN, ["serve", "--data", join(dir, "data"), "--port", String(port), "--listen", "127.0.0.1",
+    "--tls-cert", join(dir, "cert.pem"), "--tls-key", join(dir, "key.pem")], { env: { ...process.env, TSUMIKI_ADMIN_PASSWORD: ADMIN_PASSWORD }, stdio: "ignore" });
+  const ca = read(join(dir, "cert.pem"));
+  const get = (path, opts = {}) => new Promise((resolve, reject) => {
+    const req = https.request({ host: "127.0.0.1", servername: "localhost", port, path, ca, ...opts }, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body }));
+    });
+    req.on("error", reject);
+    if (opts.body) req.write(opts.body);
+    req.end();
+  });
+  try {
+    let page;
+    for (let i = 0; i < 100 && !page; i++) page = await get("/").catch(() => new Promise((r) => setTimeout(r, 50)));
+    assert.equal(page.status, 200);
+    assert.equal(page.headers["strict-transport-security"], "max-age=31536000");
+    const login = await get("/api/login", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: "Administrator", password: ADMIN_PASSWORD }) });
+    assert.equal(login.status, 200);
+    assert.match(login.headers["set-cookie"][0], /; Secure/);
+    assert.equal(login.headers["strict-transport-security"], "max-age=31536000");
+  } finally {
+    proc.kill("SIGTERM");
+    await new Promise((r) => proc.on("exit", r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("plain HTTP sets no Secure cookie, unless the trusted proxy says the client used HTTPS", async () => {
+  const body = JSON.stringify({ username: "Administrator", password: ADMIN_PASSWORD });
+  const plain = await fetch(server.base + "/api/login", { method: "POST", headers: { "Content-Type": "application/json", "X-Forwarded-Proto": "https" }, body });
+  assert.doesNotMatch(plain.headers.get("set-cookie"), /Secure/, "only the trusted proxy is believed");
+  const proxied = await startServer({ args: ["--trusted-proxy", "127.0.0.1"] });
+  try {
+    const r = await fetch(proxied.base + "/api/login", { method: "POST", headers: { "Content-Type": "application/json", "X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7" }, body });
+    assert.match(r.headers.get("set-cookie"), /; Secure/);
+  } finally {
+    await proxied.stop();
+  }
+});
