@@ -15,6 +15,7 @@
 #include "store/store.h"
 
 #include <ctype.h>
+#include <errno.h>
 
 int ts_api_file_upload(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
@@ -28,10 +29,12 @@ int ts_api_file_upload(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
         .name = *rq->upload_name ? rq->upload_name : "file",
         .type = rq->upload_type,
         .created = cx->now,
+        .owner = ts_policy_caller_key(cx),
     };
     char hash[65], key[33];
     if (ts_upload_finish(u, hash, &f.size) < 0)
-        return ts_fail(cx, TS_E_INTERNAL, "cannot store an upload");
+        return errno == ENOSPC ? ts_fail(cx, TS_E_STORAGE_FULL, "upload: disk full")
+                               : ts_fail(cx, TS_E_INTERNAL, "cannot store an upload");
     ts_files_new_key(key);
     f.key = key;
     f.hash = hash;
@@ -40,6 +43,18 @@ int ts_api_file_upload(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     ts_jw_obj(w);
     ts_jw_kstr(w, "fileKey", key);
     ts_jw_obj_end(w);
+    return 0;
+}
+
+int ts_api_upload_allowed(struct ts_ctx *cx, int64_t declared)
+{
+    int64_t mine = ts_store_uploads_waiting(cx, ts_policy_caller_key(cx));
+    int64_t all = mine < 0 ? -1 : ts_store_uploads_waiting(cx, NULL);
+    if (all < 0)
+        return -1;
+    if (mine + declared > TS_UPLOAD_QUOTA_EACH || all + declared > TS_UPLOAD_QUOTA_ALL)
+        return ts_fail(cx, TS_E_UPLOAD_QUOTA, "uploads waiting: %lld of the caller's, %lld in all",
+                       (long long)mine, (long long)all);
     return 0;
 }
 

@@ -80,9 +80,11 @@ void ts_upload_abort(struct ts_upload *u)
 {
     if (!u)
         return;
+    int why = errno; /* the caller may want to know: ENOSPC */
     close(u->fd);
     unlink(u->path);
     free(u);
+    errno = why;
 }
 
 int ts_upload_finish(struct ts_upload *u, char hash[65], int64_t *size)
@@ -107,6 +109,7 @@ int ts_upload_finish(struct ts_upload *u, char hash[65], int64_t *size)
         utimensat(AT_FDCWD, path, NULL, 0); /* the same bytes again: keep them young */
     else if (rename(u->path, path) < 0)
         rc = -1;
+    int why = errno;
     unlink(u->path);
     if (rc == 0) {
         int dfd = open(dir, O_RDONLY | O_DIRECTORY);
@@ -116,6 +119,7 @@ int ts_upload_finish(struct ts_upload *u, char hash[65], int64_t *size)
         }
     }
     free(u);
+    errno = why;
     return rc;
 }
 

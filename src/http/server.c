@@ -18,6 +18,7 @@
 #include "store/store.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <malloc.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -64,6 +65,8 @@ static struct ts_db *thread_db(void)
 }
 
 static atomic_bool stopping;
+/* bytes of uploads being received right now, by every connection */
+static _Atomic int64_t receiving;
 
 /* Twice a second: applies queued search-index updates, and checkpoints the WAL
  * into the database file, so that no request pays for either and the WAL stays
@@ -159,6 +162,8 @@ struct pending {
     char *file_name, *file_type;
     json_t *form;
     bool form_bad;
+    bool disk_full, over_quota; /* why the upload stopped */
+    int64_t receiving;          /* bytes of it counted in `receiving` below */
     bool woken; /* a long poll held and let go: answer this time */
     char addr[64];
 };
@@ -314,7 +319,16 @@ static enum MHD_Result form_part(void *cls, enum MHD_ValueKind kind, const char 
             return MHD_NO;
         }
     }
+    if (atomic_fetch_add(&receiving, (int64_t)size) + (int64_t)size > TS_UPLOAD_RECEIVING_MAX) {
+        atomic_fetch_sub(&receiving, (int64_t)size);
+        pend->over_quota = pend->form_bad = true;
+        return MHD_NO;
+    }
+    pend->receiving += (int64_t)size;
     if (size && ts_upload_write(pend->upload, data, size) < 0) {
+        pend->disk_full = errno == ENOSPC;
+        if (pend->disk_full)
+            TS_LOG_ERROR(NULL, "files", "the disk is full: an upload was refused");
         pend->form_bad = true;
         return MHD_NO;
     }
@@ -323,6 +337,7 @@ static enum MHD_Result form_part(void *cls, enum MHD_ValueKind kind, const char 
 
 static void pending_free(struct pending *pend)
 {
+    atomic_fetch_sub(&receiving, pend->receiving);
     if (pend->api)
         ts_ctx_release(&pend->who);
     ts_buf_release(&pend->body);
@@ -529,6 +544,8 @@ static enum MHD_Result begin(struct MHD_Connection *c, struct pending *pend, con
         return refuse(c, pend);
     }
     if (multipart && (rq->route->flags & TS_R_UPLOAD)) {
+        if (ts_api_upload_allowed(&pend->who, declared) < 0)
+            return refuse(c, pend);
         pend->form = json_object();
         pend->pp = MHD_create_post_processor(c, 64 * 1024, form_part, pend);
         if (!pend->pp)
@@ -611,6 +628,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         goto out;
     }
     if (pend->pp) {
+        if (pend->disk_full || pend->over_quota) {
+            ts_fail(&cx, pend->disk_full ? TS_E_STORAGE_FULL : TS_E_UPLOAD_QUOTA, "upload refused");
+            ret = fail_early(c, &cx, lang);
+            goto out;
+        }
         if (pend->form_bad || !pend->upload) {
             ts_fail_field(&cx, "file", TS_M_REQUIRED_PARAM);
             ret = fail_early(c, &cx, lang);

@@ -610,6 +610,10 @@ static int attach_files(struct ts_ctx *cx, const struct ts_app *app, const struc
         bool theirs = row && row->attached &&
                       (row->app_id != app->id || (row->rec_id && row->rec_id != rec_id) ||
                        (row->rec_id && row->fid != f->fid) || rec_id == 0);
+        /* an upload key is its uploader's to attach (older ones, with no
+         * uploader kept, anyone's who has the key) */
+        theirs |= row && !row->attached && *row->owner &&
+                  strcmp(row->owner, ts_policy_caller_key(cx)) != 0;
         if (!row || theirs) {
             if (!cx->err.code)
                 ts_fail_arg(cx, TS_E_FILE_NOT_FOUND, file->key);

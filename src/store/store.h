@@ -229,7 +229,10 @@ struct ts_file_row {
     bool attached;  /* false: an upload key no record has taken yet */
     int64_t rec_id; /* the record holding it, 0 if not known (taken before this was kept) */
     int fid;        /* and its field */
+    const char *owner; /* an upload key's uploader (ts_policy_caller_key), "" once attached */
 };
+/* Bytes of uploads no record has taken yet: owner's, or everyone's (NULL). */
+int64_t ts_store_uploads_waiting(struct ts_ctx *cx, const char *owner);
 int ts_store_file_add(struct ts_ctx *cx, const struct ts_file_row *f);
 /* NULL (cx->err unset) when no file has that key. */
 struct ts_file_row *ts_store_file_get(struct ts_ctx *cx, const char *key);

@@ -56,6 +56,9 @@ static const char *const schema[] = {
     "ALTER TABLE files ADD COLUMN rec_id INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE files ADD COLUMN fid INTEGER NOT NULL DEFAULT 0",
     "CREATE INDEX IF NOT EXISTS files_hash ON files(hash)",
+    /* who uploaded a file no record has taken yet (ts_policy_caller_key): the
+     * upload quotas count by it, and only they may attach it */
+    "ALTER TABLE files ADD COLUMN owner TEXT NOT NULL DEFAULT ''",
     "CREATE INDEX IF NOT EXISTS files_uploads ON files(attached, created)",
     /* settings of the whole installation, by key, as JSON */
     "CREATE TABLE IF NOT EXISTS system(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
@@ -265,6 +268,10 @@ int db_fail(struct ts_ctx *cx, int rc, const char *what)
 {
     const char *msg = cx->db ? sqlite3_errmsg(cx->db->h) : sqlite3_errstr(rc);
     int prim = rc & 0xff;
+    if (prim == SQLITE_FULL) {
+        TS_LOG_ERROR(cx, "store", "%s: the disk is full: %s", what, msg);
+        return ts_fail(cx, TS_E_STORAGE_FULL, "%s: %s", what, msg);
+    }
     if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED) {
         TS_LOG_WARN(cx, "store", "%s: busy: %s", what, msg);
         return ts_fail(cx, TS_E_DB_LOCKED, "%s: %s", what, msg);

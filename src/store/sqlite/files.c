@@ -13,7 +13,7 @@
 int ts_store_file_add(struct ts_ctx *cx, const struct ts_file_row *f)
 {
     sqlite3_stmt *st = db_prep(cx, "INSERT INTO files(key,hash,name,type,size,created,app_id,"
-                                   "attached) VALUES(?,?,?,?,?,?,?,?)");
+                                   "attached,owner) VALUES(?,?,?,?,?,?,?,?,?)");
     if (!st)
         return -1;
     db_bind_text(st, 1, f->key);
@@ -24,6 +24,7 @@ int ts_store_file_add(struct ts_ctx *cx, const struct ts_file_row *f)
     sqlite3_bind_int64(st, 6, f->created);
     sqlite3_bind_int64(st, 7, f->app_id);
     sqlite3_bind_int(st, 8, f->attached);
+    db_bind_text(st, 9, f->attached || !f->owner ? "" : f->owner);
     int rc = sqlite3_step(st);
     db_done(st);
     return rc == SQLITE_DONE ? 0 : db_fail(cx, rc, "file add");
@@ -32,8 +33,8 @@ int ts_store_file_add(struct ts_ctx *cx, const struct ts_file_row *f)
 struct ts_file_row *ts_store_file_get(struct ts_ctx *cx, const char *key)
 {
     sqlite3_stmt *st =
-        db_prep(cx, "SELECT key,hash,name,type,size,created,app_id,attached,rec_id,fid FROM files"
-                    " WHERE key=?");
+        db_prep(cx, "SELECT key,hash,name,type,size,created,app_id,attached,rec_id,fid,owner"
+                    " FROM files WHERE key=?");
     if (!st)
         return NULL;
     db_bind_text(st, 1, key);
@@ -51,11 +52,27 @@ struct ts_file_row *ts_store_file_get(struct ts_ctx *cx, const char *key)
         f->attached = sqlite3_column_int(st, 7) != 0;
         f->rec_id = sqlite3_column_int64(st, 8);
         f->fid = sqlite3_column_int(st, 9);
+        f->owner = db_col_text(cx, st, 10);
     } else if (rc != SQLITE_DONE) {
         db_fail(cx, rc, "file get");
     }
     db_done(st);
     return f;
+}
+
+int64_t ts_store_uploads_waiting(struct ts_ctx *cx, const char *owner)
+{
+    sqlite3_stmt *st = db_prep(cx, owner ? "SELECT coalesce(sum(size),0) FROM files"
+                                           " WHERE attached=0 AND owner=?"
+                                         : "SELECT coalesce(sum(size),0) FROM files WHERE attached=0");
+    if (!st)
+        return -1;
+    if (owner)
+        db_bind_text(st, 1, owner);
+    int rc = sqlite3_step(st);
+    int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    db_done(st);
+    return n >= 0 ? n : db_fail(cx, rc, "uploads waiting");
 }
 
 int ts_store_file_held(struct ts_ctx *cx, const char *key, int64_t rec_id, int fid)
