@@ -204,3 +204,46 @@ test("plain HTTP sets no Secure cookie, unless the trusted proxy says the client
     await proxied.stop();
   }
 });
+
+test("a full disk answers 507 TS_SF01, keeps what was acknowledged, and serves reads", async (t) => {
+  const { execFileSync } = await import("node:child_process");
+  const { mkdtempSync, writeFileSync, rmSync, openSync, writeSync, closeSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { client: mk, makeApp: make } = await import("./helpers/server.mjs");
+  const mnt = mkdtempSync(join(tmpdir(), "tsumiki-full-"));
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=24m", "tmpfs", mnt], { stdio: "ignore" });
+  } catch {
+    rmSync(mnt, { recursive: true, force: true });
+    return t.skip("no tmpfs can be mounted here (needs root)");
+  }
+  let s;
+  try {
+    s = await startServer({ data: join(mnt, "data") });
+    const c = mk(s);
+    const app = await make(c, "満杯", { t: { type: "SINGLE_LINE_TEXT", code: "t", label: "t" } });
+    const { id } = await c.record.addRecord({ app, record: { t: { value: "before" } } });
+    // an upload larger than the space left
+    const form = new FormData();
+    form.append("file", new Blob([Buffer.alloc(30 << 20, 1)]), "big.bin");
+    const up = await fetch(s.base + "/k/v1/file.json", { method: "POST", headers: basic(), body: form });
+    assert.equal(up.status, 507);
+    assert.equal((await up.json()).code, "TS_SF01");
+    // fill what is left, then a write
+    const fd = openSync(join(mnt, "filler"), "w");
+    try { for (;;) writeSync(fd, Buffer.alloc(1 << 16)); } catch {}
+    closeSync(fd);
+    let answer;
+    for (let i = 0; i < 200 && answer?.status !== 507; i++)
+      answer = await fetch(s.base + "/k/v1/record.json", { method: "POST", headers: { ...basic(), "Content-Type": "application/json" },
+        body: JSON.stringify({ app, record: { t: { value: "x".repeat(4000) } } }) });
+    assert.equal(answer.status, 507);
+    assert.equal((await answer.json()).code, "TS_SF01");
+    assert.equal((await c.record.getRecord({ app, id })).record.t.value, "before", "reads go on");
+    assert.match(s.log(), /disk is full/);
+  } finally {
+    await s?.crash();
+    execFileSync("umount", [mnt]);
+    rmSync(mnt, { recursive: true, force: true });
+  }
+});
