@@ -10,6 +10,7 @@
  */
 #include "base/common.h"
 #include "app/app.h"
+#include "policy/policy.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "formula/formula.h"
@@ -67,7 +68,9 @@ static const char *reason(struct ts_ctx *cx, enum ts_msg m, const char *a, const
 
 /* The app a lookup or related-records field names, by id or by app code; the
  * id (and code) are written back into the settings, so records need not look
- * the code up again. NULL when there is no such deployed app. */
+ * the code up again. NULL when there is no such deployed app, or the deployer
+ * may not view it: the same answer either way, so a deploy tells nobody which
+ * apps exist or what fields they have. */
 static const struct ts_app *related_app(struct ts_ctx *cx, json_t *rel)
 {
     int64_t id = 0;
@@ -80,7 +83,7 @@ static const struct ts_app *related_app(struct ts_ctx *cx, json_t *rel)
         id = found ? found->id : 0;
     }
     const struct ts_app *app = id > 0 ? ts_app_get(cx, id) : NULL;
-    if (!app) {
+    if (!app || !(ts_policy_app_perms(cx, id) & TS_PERM_VIEW)) {
         ts_err_clear(cx);
         return NULL;
     }
@@ -94,6 +97,19 @@ static const struct ts_field *field_in(const struct ts_app *app, const json_t *c
     return json_is_string(code) ? ts_app_field(app, json_string_value(code)) : NULL;
 }
 
+/* A field of the source app as the deployer sees it: one they may not see is
+ * as if it did not exist. */
+static const struct ts_field *source_field(struct ts_ctx *cx, const struct ts_app *src,
+                                           const json_t *code)
+{
+    const struct ts_field *f = field_in(src, code);
+    const char *access = f ? ts_policy_fields(cx, src) : NULL;
+    ts_err_clear(cx);
+    if (f && access && access[ts_app_field_index(src, f->table ? f->table : f)] == TS_FIELD_NONE)
+        return NULL;
+    return f;
+}
+
 static const char *check_lookup(struct ts_ctx *cx, const struct ts_app *to,
                                 const struct ts_field *f, json_t *lk, struct links *links)
 {
@@ -102,7 +118,7 @@ static const char *check_lookup(struct ts_ctx *cx, const struct ts_app *to,
     if (!src)
         return reason(cx, TS_M_LINK_APP, f->label, json_string_value(json_object_get(rel, "app")));
     const json_t *kc = json_object_get(lk, "relatedKeyField");
-    const struct ts_field *key = field_in(src, kc);
+    const struct ts_field *key = source_field(cx, src, kc);
     if (!key ||
         !(key->type == TS_F_RECORD_NUMBER ||
           ((key->type == TS_F_SINGLE_LINE_TEXT || key->type == TS_F_NUMBER) && key->unique)))
@@ -114,12 +130,12 @@ static const char *check_lookup(struct ts_ctx *cx, const struct ts_app *to,
         if (!t || t == f || t->table != f->table)
             return reason(cx, TS_M_LINK_FIELD, f->label,
                           json_string_value(json_object_get(m, "field")));
-        if (!field_in(src, json_object_get(m, "relatedField")))
+        if (!source_field(cx, src, json_object_get(m, "relatedField")))
             return reason(cx, TS_M_LINK_FIELD, f->label,
                           json_string_value(json_object_get(m, "relatedField")));
     }
     json_array_foreach (json_object_get(lk, "lookupPickerFields"), i, m)
-        if (!field_in(src, m))
+        if (!source_field(cx, src, m))
             return reason(cx, TS_M_LINK_FIELD, f->label, json_string_value(m));
     if (json_is_true(json_object_get(lk, "autoRefresh")) && !f->table &&
         links->n < (int)TS_ARRAY_LEN(links->src)) {
@@ -141,13 +157,13 @@ static const char *check_reference(struct ts_ctx *cx, const struct ts_app *to,
     if (!mine || mine->table || ts_field_kind(mine) == TS_K_NONE)
         return reason(cx, TS_M_LINK_FIELD, f->label,
                       json_string_value(json_object_get(cond, "field")));
-    if (!field_in(src, json_object_get(cond, "relatedField")))
+    if (!source_field(cx, src, json_object_get(cond, "relatedField")))
         return reason(cx, TS_M_LINK_FIELD, f->label,
                       json_string_value(json_object_get(cond, "relatedField")));
     size_t i;
     const json_t *d;
     json_array_foreach (json_object_get(ref, "displayFields"), i, d)
-        if (!field_in(src, d))
+        if (!source_field(cx, src, d))
             return reason(cx, TS_M_LINK_FIELD, f->label, json_string_value(d));
     const char *fc = json_string_value(json_object_get(ref, "filterCond"));
     const char *so = json_string_value(json_object_get(ref, "sort"));

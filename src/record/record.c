@@ -779,6 +779,10 @@ struct refresh {
 /* One app's lookup field `code` copies from the record that changed: the
  * records that looked up its key get the new copies (and the new key when it
  * changed), each as a revision of its own. Copies do not cascade further. */
+static int refresh_one(struct ts_ctx *cx, const struct refresh *rf, const struct ts_app *app,
+                       const struct ts_field *f, const struct ts_field *key, const json_t *maps,
+                       const struct ts_record *old);
+
 static int refresh_link(struct ts_ctx *cx, int64_t app_id, const char *code, void *arg)
 {
     struct refresh *rf = arg;
@@ -832,13 +836,43 @@ static int refresh_link(struct ts_ctx *cx, int64_t app_id, const char *code, voi
             rc = -1;
             break;
         }
+        rc = refresh_one(cx, rf, app, f, key, maps, old);
+    }
+    free(ids);
+    return rc;
+}
+
+/* Copy again into record old what its lookup field f takes from the changed
+ * record, as the person who last saved old could have copied it: nothing
+ * from a source record they may not view, no field they may not see. The
+ * copy is theirs (it names them as modifier), so the next one follows the
+ * same rights, whoever changed the source. */
+static int refresh_one(struct ts_ctx *cx, const struct refresh *rf, const struct ts_app *app,
+                       const struct ts_field *f, const struct ts_field *key, const json_t *maps,
+                       const struct ts_record *old)
+{
+    const struct ts_user *saver = ts_store_user_by_code(cx, old->modifier);
+    if (!saver || !saver->active)
+        return cx->err.code ? -1 : 0; /* nobody who could copy: left as it is */
+    struct ts_policy_saved me;
+    ts_policy_become(cx, saver, &me);
+    int may = ts_policy_may_view(cx, rf->src, rf->after->id);
+    const char *access = may > 0 ? ts_policy_fields(cx, rf->src) : NULL;
+    if (may > 0 && !cx->err.code)
+        access = ts_policy_fields_of(cx, rf->src, access, rf->after);
+    int rc = may < 0 || cx->err.code ? -1 : 0;
+    if (may > 0 && rc == 0) {
         struct ts_record *changes = new_record(cx, app);
         copy_value(cx, rf->src, rf->after, key, f, &changes->vals[ts_app_field_index(app, f)]);
+        size_t k;
+        const json_t *m;
         json_array_foreach (maps, k, m) {
             const struct ts_field *t =
                 ts_app_field(app, json_string_value(json_object_get(m, "field")));
             const struct ts_field *sf =
                 ts_app_field(rf->src, json_string_value(json_object_get(m, "relatedField")));
+            if (sf && access && access[ts_app_field_index(rf->src, sf)] == TS_FIELD_NONE)
+                sf = NULL; /* not theirs to see: stays empty, as when they saved */
             if (t && !t->table)
                 copy_value(cx, rf->src, rf->after, sf, t,
                            &changes->vals[ts_app_field_index(app, t)]);
@@ -846,7 +880,7 @@ static int refresh_link(struct ts_ctx *cx, int64_t app_id, const char *code, voi
         int64_t rev;
         rc = apply_update(cx, app, old, changes, "record", "LOOKUP", &rev);
     }
-    free(ids);
+    ts_policy_restore(cx, &me);
     return rc;
 }
 
