@@ -64,7 +64,7 @@ $(O)/tests/unit/%: tests/unit/%.c $(O)/libtsumiki.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(O)/libtsumiki.a $(LDLIBS) -lcmocka $(LDFLAGS)
 
-$(O)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(O)/libtsumiki.a
+$(O)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(wildcard tests/fuzz/*.h) $(O)/libtsumiki.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(O)/libtsumiki.a $(LDLIBS) $(LDFLAGS)
 

@@ -55,9 +55,7 @@ int ts_app_notify_general_put(struct ts_ctx *cx, struct ts_preview *p, const jso
     json_t *old = json_object_get(p->def, "notifyGeneral");
     if (!list && old) /* kintone: an omitted list keeps the one there is */
         list = json_object_get(old, "notifications");
-    else if (!list)
-        list = json_array();
-    if (!rules_array(cx, list))
+    if (list && !rules_array(cx, list))
         return -1;
     json_t *out = json_array();
     for (size_t i = 0; i < json_array_size(list); i++) {
