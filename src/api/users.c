@@ -13,6 +13,7 @@
  */
 #include "base/common.h"
 #include "api/api.h"
+#include "app/app.h"
 #include "base/str.h"
 #include "base/tstime.h"
 #include "model/user.h"
@@ -359,6 +360,40 @@ static const char *password_hash(struct ts_ctx *cx, const json_t *e, const char 
     return out;
 }
 
+static int app_id_cb(struct ts_ctx *cx, const struct ts_app_row *r, void *arg)
+{
+    (void)cx;
+    json_array_append_new(arg, json_integer(r->id));
+    return 0;
+}
+
+/* A rename keeps the person: every record, right and setting that named the
+ * old login names the new one, so that someone given the old login later
+ * inherits nothing. */
+static int carry_rename(struct ts_ctx *cx, const char *from, const char *to)
+{
+    json_t *ids = json_array();
+    struct ts_app_filter all = {.limit = -1};
+    int rc = ts_store_app_each(cx, &all, app_id_cb, ids);
+    size_t i;
+    json_t *id;
+    json_array_foreach (ids, i, id) {
+        if (rc < 0)
+            break;
+        const struct ts_app *app = ts_app_get(cx, json_integer_value(id));
+        if (!app) { /* never deployed: no records yet */
+            ts_err_clear(cx);
+            continue;
+        }
+        rc = ts_store_records_rename_user(cx, app, from, to);
+    }
+    json_decref(ids);
+    if (rc < 0 || ts_store_user_rename_refs(cx, from, to) < 0)
+        return -1;
+    cx->schema_dirty = true; /* every app's settings may have changed */
+    return 0;
+}
+
 /* Add (add) or change the users of list; problems keyed `name[base + i]`. */
 int ts_users_write(struct ts_ctx *cx, const json_t *list, bool add, const char *name, size_t base)
 {
@@ -390,6 +425,7 @@ int ts_users_write(struct ts_ctx *cx, const json_t *list, bool add, const char *
             continue;
         }
         const char *to = text_member(cx, e, "newCode", key_of(cx, name, at, "newCode"), 128);
+        const char *from = u->code;
         if (to && strcmp(to, u->code) != 0) {
             if (!code_ok(to))
                 ts_fail_field(cx, key_of(cx, name, at, "newCode"), TS_M_BAD_LOGIN_CODE);
@@ -402,7 +438,8 @@ int ts_users_write(struct ts_ctx *cx, const json_t *list, bool add, const char *
         if (cx->err.code)
             continue;
         if (ts_store_user_update(cx, u) < 0 ||
-            (hash && ts_store_user_set_password(cx, u->id, hash) < 0))
+            (hash && ts_store_user_set_password(cx, u->id, hash) < 0) ||
+            (strcmp(from, u->code) != 0 && carry_rename(cx, from, u->code) < 0))
             return -1;
     }
     return cx->err.code ? -1 : 0;

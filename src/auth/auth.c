@@ -141,10 +141,12 @@ void ts_auth_failed(int64_t now, const char *kind, const char *s)
 static struct {
     unsigned char hash[32];
     int64_t user_id, pw_version, expires;
+    char code[129]; /* the login it was verified for: a rename since makes it stale */
 } verified[VERIFIED_SLOTS];
 static pthread_mutex_t verified_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int64_t verified_lookup(const unsigned char h[32], int64_t now, int64_t *pw_version)
+static int64_t verified_lookup(const unsigned char h[32], int64_t now, int64_t *pw_version,
+                               char code[129])
 {
     size_t i;
     memcpy(&i, h, sizeof(i));
@@ -154,6 +156,7 @@ static int64_t verified_lookup(const unsigned char h[32], int64_t now, int64_t *
     if (verified[i].expires > now && sodium_memcmp(verified[i].hash, h, 32) == 0) {
         id = verified[i].user_id;
         *pw_version = verified[i].pw_version;
+        memcpy(code, verified[i].code, 129);
     }
     pthread_mutex_unlock(&verified_lock);
     return id;
@@ -169,6 +172,7 @@ static void verified_store(const unsigned char h[32], const struct ts_user *u, i
     verified[i].user_id = u->id;
     verified[i].pw_version = u->pw_version;
     verified[i].expires = now + VERIFIED_TTL;
+    snprintf(verified[i].code, sizeof(verified[i].code), "%s", u->code);
     pthread_mutex_unlock(&verified_lock);
 }
 
@@ -219,15 +223,17 @@ static int verify_header(struct ts_ctx *cx, const char *header, const char *addr
                          const unsigned char h[32]);
 
 /* The user a verified header (by its hash) stands for: 1 and cx->user set, 0
- * when the header is not in the cache (or the password changed since), -1. */
+ * when the header is not in the cache (or the password or login changed
+ * since), -1. */
 static int cached_user(struct ts_ctx *cx, const unsigned char h[32])
 {
     int64_t pw_version = 0;
-    int64_t id = verified_lookup(h, cx->now, &pw_version);
+    char code[129];
+    int64_t id = verified_lookup(h, cx->now, &pw_version, code);
     if (!id)
         return 0;
     struct ts_user *u = ts_store_user_by_id(cx, id);
-    if (u && u->active && u->pw_version == pw_version) {
+    if (u && u->active && u->pw_version == pw_version && strcmp(u->code, code) == 0) {
         cx->user = u;
         return 1;
     }

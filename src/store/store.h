@@ -216,6 +216,13 @@ typedef int ts_record_fn(struct ts_ctx *cx, const struct ts_record *r, void *arg
 int ts_store_records_select(struct ts_ctx *cx, const struct ts_app *app,
                             const struct ts_qplan *plan, const bool *want, ts_record_fn *fn,
                             void *arg);
+/* A login renamed from `from` to `to`: the records of app that name them
+ * (creator, modifier, assignees, user fields, tables included) name `to`; and
+ * everything else that holds the login as text (history, comments, circulars,
+ * notices, apps' creators, every app's settings, who may create apps). */
+int ts_store_records_rename_user(struct ts_ctx *cx, const struct ts_app *app, const char *from,
+                                 const char *to);
+int ts_store_user_rename_refs(struct ts_ctx *cx, const char *from, const char *to);
 int64_t ts_store_records_count(struct ts_ctx *cx, const struct ts_app *app,
                                const struct ts_qplan *plan);
 /* Ids of every match in plan order, ignoring limit/offset; malloc'd, caller frees. */

@@ -264,6 +264,15 @@ int ts_db_checkpoint(struct ts_db *db)
     return 0;
 }
 
+int db_step_done(struct ts_ctx *cx, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    db_done(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return db_fail(cx, rc, what);
+    return 0;
+}
+
 int db_fail(struct ts_ctx *cx, int rc, const char *what)
 {
     const char *msg = cx->db ? sqlite3_errmsg(cx->db->h) : sqlite3_errstr(rc);

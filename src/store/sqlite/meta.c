@@ -7,15 +7,6 @@
 #include "base/buf.h"
 
 /* Step a statement that returns no rows; reset it; translate failure. */
-static int step_done(struct ts_ctx *cx, sqlite3_stmt *st, const char *what)
-{
-    int rc = sqlite3_step(st);
-    db_done(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return db_fail(cx, rc, what);
-    return 0;
-}
-
 /* ---------------------------------------------------------------- users */
 
 /* the account and its primary department, in one read */
@@ -88,7 +79,7 @@ int ts_store_user_add(struct ts_ctx *cx, struct ts_user *u)
     sqlite3_bind_int(st, 7, u->admin);
     sqlite3_bind_int(st, 8, u->active);
     sqlite3_bind_int64(st, 9, cx->now);
-    if (step_done(cx, st, "user add") < 0)
+    if (db_step_done(cx, st, "user add") < 0)
         return -1;
     u->id = sqlite3_last_insert_rowid(cx->db->h);
     return 0;
@@ -101,14 +92,14 @@ int ts_store_user_set_password(struct ts_ctx *cx, int64_t id, const char *pwhash
         return -1;
     db_bind_text(st, 1, pwhash);
     sqlite3_bind_int64(st, 2, id);
-    if (step_done(cx, st, "user password") < 0)
+    if (db_step_done(cx, st, "user password") < 0)
         return -1;
     /* a new password ends every browser session of the account */
     st = db_prep(cx, "DELETE FROM sessions WHERE user_id=?");
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, id);
-    return step_done(cx, st, "session purge");
+    return db_step_done(cx, st, "session purge");
 }
 
 int ts_store_user_each(struct ts_ctx *cx, ts_user_fn *fn, void *arg)
@@ -142,7 +133,7 @@ int ts_store_user_update(struct ts_ctx *cx, const struct ts_user *u)
     sqlite3_bind_int(st, 6, u->admin);
     sqlite3_bind_int(st, 7, u->active);
     sqlite3_bind_int64(st, 8, u->id);
-    if (step_done(cx, st, "user update") < 0)
+    if (db_step_done(cx, st, "user update") < 0)
         return -1;
     if (u->active)
         return 0;
@@ -151,7 +142,7 @@ int ts_store_user_update(struct ts_ctx *cx, const struct ts_user *u)
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, u->id);
-    return step_done(cx, st, "session purge");
+    return db_step_done(cx, st, "session purge");
 }
 
 int ts_store_users_page(struct ts_ctx *cx, const char *const *codes, int n_codes, int64_t offset,
@@ -204,7 +195,7 @@ int ts_store_session_add(struct ts_ctx *cx, const unsigned char hash[32], int64_
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, cx->now);
-    if (step_done(cx, st, "session expire") < 0)
+    if (db_step_done(cx, st, "session expire") < 0)
         return -1;
     st = db_prep(cx, "INSERT INTO sessions(hash,user_id,csrf,expires) VALUES(?,?,?,?)");
     if (!st)
@@ -213,7 +204,7 @@ int ts_store_session_add(struct ts_ctx *cx, const unsigned char hash[32], int64_
     sqlite3_bind_int64(st, 2, user_id);
     db_bind_text(st, 3, csrf);
     sqlite3_bind_int64(st, 4, expires);
-    return step_done(cx, st, "session add");
+    return db_step_done(cx, st, "session add");
 }
 
 int ts_store_session_get(struct ts_ctx *cx, const unsigned char hash[32], int64_t *user_id,
@@ -243,7 +234,7 @@ int ts_store_session_delete(struct ts_ctx *cx, const unsigned char hash[32])
     if (!st)
         return -1;
     sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-    return step_done(cx, st, "session delete");
+    return db_step_done(cx, st, "session delete");
 }
 
 /* ---------------------------------------------------------------- API tokens */
@@ -262,7 +253,7 @@ int ts_store_token_add(struct ts_ctx *cx, const unsigned char hash[32], struct t
     db_bind_text(st, 6, t->creator);
     sqlite3_bind_int64(st, 7, t->created);
     sqlite3_bind_int64(st, 8, t->creator_id);
-    if (step_done(cx, st, "token add") < 0)
+    if (db_step_done(cx, st, "token add") < 0)
         return -1;
     t->id = sqlite3_last_insert_rowid(cx->db->h);
     return 0;
@@ -330,7 +321,7 @@ int ts_store_token_revoke(struct ts_ctx *cx, int64_t app_id, int64_t token_id)
         return -1;
     sqlite3_bind_int64(st, 1, app_id);
     sqlite3_bind_int64(st, 2, token_id);
-    if (step_done(cx, st, "token revoke") < 0)
+    if (db_step_done(cx, st, "token revoke") < 0)
         return -1;
     return sqlite3_changes(cx->db->h) > 0;
 }
@@ -353,7 +344,7 @@ int64_t ts_store_app_insert(struct ts_ctx *cx, const char *name, const char *cre
     sqlite3_bind_int64(st, 5, cx->now);
     db_bind_text(st, 6, creator);
     sqlite3_bind_int64(st, 7, cx->now);
-    if (step_done(cx, st, "app insert") < 0)
+    if (db_step_done(cx, st, "app insert") < 0)
         return -1;
     return sqlite3_last_insert_rowid(cx->db->h);
 }
@@ -479,7 +470,7 @@ int ts_store_app_def_put(struct ts_ctx *cx, int64_t app_id, enum ts_stage stage,
     sqlite3_bind_int64(st, 1, app_id);
     sqlite3_bind_int(st, 2, stage);
     db_bind_text(st, 3, json);
-    return step_done(cx, st, "app def put");
+    return db_step_done(cx, st, "app def put");
 }
 
 int64_t ts_store_app_touch(struct ts_ctx *cx, int64_t app_id, const char *modifier)
@@ -517,7 +508,7 @@ int ts_store_app_set_deployed(struct ts_ctx *cx, const struct ts_app_row *r)
     db_bind_text(st, 7, r->modifier);
     sqlite3_bind_int64(st, 8, r->modified);
     sqlite3_bind_int64(st, 9, r->id);
-    return step_done(cx, st, "app deployed");
+    return db_step_done(cx, st, "app deployed");
 }
 
 int ts_store_apps_interrupted(struct ts_ctx *cx, const char *why)
@@ -527,7 +518,7 @@ int ts_store_apps_interrupted(struct ts_ctx *cx, const char *why)
     if (!st)
         return -1;
     db_bind_text(st, 1, why);
-    return step_done(cx, st, "deploys interrupted");
+    return db_step_done(cx, st, "deploys interrupted");
 }
 
 /* ---------------------------------------------------------------- history */
@@ -546,7 +537,7 @@ int ts_store_history_add(struct ts_ctx *cx, int64_t app_id, int64_t rec_id,
     db_bind_text(st, 5, h->user);
     db_bind_text(st, 6, h->action);
     db_bind_text(st, 7, h->changes);
-    return step_done(cx, st, "history add");
+    return db_step_done(cx, st, "history add");
 }
 
 int ts_store_history_each(struct ts_ctx *cx, int64_t app_id, int64_t rec_id, ts_history_fn *fn,
@@ -646,7 +637,7 @@ int ts_store_comment_delete(struct ts_ctx *cx, int64_t app_id, int64_t rec_id, i
     sqlite3_bind_int64(st, 1, app_id);
     sqlite3_bind_int64(st, 2, rec_id);
     sqlite3_bind_int64(st, 3, id);
-    return step_done(cx, st, "comment delete");
+    return db_step_done(cx, st, "comment delete");
 }
 
 int ts_store_comment_each(struct ts_ctx *cx, int64_t app_id, int64_t rec_id, bool asc,
@@ -674,4 +665,102 @@ int ts_store_comment_each(struct ts_ctx *cx, int64_t app_id, int64_t rec_id, boo
         ret = db_fail(cx, rc, "comment list");
     db_done(st);
     return ret;
+}
+
+/* ---------------------------------------------------------------- renames */
+
+/* Every entity {"type":"USER","code":from} inside v (rights, process
+ * assignees, notification targets, default values) now names `to`. */
+static bool rename_entities(json_t *v, const char *from, const char *to)
+{
+    bool changed = false;
+    if (json_is_object(v)) {
+        const char *type = json_string_value(json_object_get(v, "type"));
+        const char *code = json_string_value(json_object_get(v, "code"));
+        if (type && code && !strcmp(type, "USER") && !strcmp(code, from)) {
+            json_object_set_new(v, "code", json_string(to));
+            changed = true;
+        }
+        const char *k;
+        json_t *x;
+        json_object_foreach (v, k, x)
+            changed |= rename_entities(x, from, to);
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach (v, i, x)
+            changed |= rename_entities(x, from, to);
+    }
+    return changed;
+}
+
+/* The JSON texts `select` gives (key, key, text per row) with the entities
+ * renamed, written back by `update` (text, key, key). */
+static int rename_in_json(struct ts_ctx *cx, const char *select, const char *update,
+                          const char *from, const char *to)
+{
+    sqlite3_stmt *st = db_prep(cx, select);
+    if (!st)
+        return -1;
+    struct change {
+        sqlite3_int64 k1, k2;
+        char *text;
+        struct change *next;
+    } *changes = NULL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *v = json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL);
+        if (v && rename_entities(v, from, to)) {
+            struct change *c = TS_NEW(cx->arena, struct change);
+            char *text = json_dumps(v, JSON_COMPACT);
+            *c = (struct change){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                                 ts_arena_strdup(cx->arena, text), changes};
+            free(text);
+            changes = c;
+        }
+        json_decref(v);
+    }
+    db_done(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(cx, rc, "rename read");
+    for (struct change *c = changes; c; c = c->next) {
+        if (!(st = db_prep(cx, update)))
+            return -1;
+        db_bind_text(st, 1, c->text);
+        sqlite3_bind_int64(st, 2, c->k1);
+        sqlite3_bind_int64(st, 3, c->k2);
+        if (db_step_done(cx, st, "rename write") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int ts_store_user_rename_refs(struct ts_ctx *cx, const char *from, const char *to)
+{
+    static const char *const plain[] = {
+        "UPDATE history SET user=?1 WHERE user=?2",
+        "UPDATE comments SET creator=?1 WHERE creator=?2",
+        "UPDATE circulars SET sender=?1 WHERE sender=?2",
+        "UPDATE circular_people SET user=?1 WHERE user=?2",
+        "UPDATE notifications SET actor=?1 WHERE actor=?2",
+        "UPDATE apps SET creator=?1 WHERE creator=?2",
+        "UPDATE apps SET modifier=?1 WHERE modifier=?2",
+        "UPDATE api_tokens SET creator=?1 WHERE creator=?2",
+    };
+    for (size_t i = 0; i < TS_ARRAY_LEN(plain); i++) {
+        sqlite3_stmt *st = db_prep(cx, plain[i]);
+        if (!st)
+            return -1;
+        db_bind_text(st, 1, to);
+        db_bind_text(st, 2, from);
+        if (db_step_done(cx, st, "rename") < 0)
+            return -1;
+    }
+    return rename_in_json(cx, "SELECT app_id, stage, body FROM app_defs",
+                          "UPDATE app_defs SET body=?1 WHERE app_id=?2 AND stage=?3", from, to) <
+                   0
+               ? -1
+               : rename_in_json(cx, "SELECT 0, 0, value FROM system WHERE key='appCreators'",
+                                "UPDATE system SET value=?1 WHERE key='appCreators' AND ?2=?3",
+                                from, to);
 }

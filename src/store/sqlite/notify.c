@@ -9,13 +9,6 @@
 
 #include <time.h>
 
-static int step_done(struct ts_ctx *cx, sqlite3_stmt *st, const char *what)
-{
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE ? 0 : db_fail(cx, rc, what);
-}
-
 /* ---------------------------------------------------------------- notifications */
 
 int ts_store_note_add(struct ts_ctx *cx, struct ts_note *n)
@@ -32,7 +25,7 @@ int ts_store_note_add(struct ts_ctx *cx, struct ts_note *n)
     db_bind_text(st, 6, n->actor ? n->actor : "");
     db_bind_text(st, 7, n->title ? n->title : "");
     db_bind_text(st, 8, n->body ? n->body : "");
-    if (step_done(cx, st, "notification add") < 0)
+    if (db_step_done(cx, st, "notification add") < 0)
         return -1;
     n->id = sqlite3_last_insert_rowid(cx->db->h);
     return 0;
@@ -130,14 +123,14 @@ int64_t ts_store_notes_expire(struct ts_ctx *cx, int64_t read_before, int64_t al
         return -1;
     sqlite3_bind_int64(st, 1, read_before);
     sqlite3_bind_int64(st, 2, all_before);
-    if (step_done(cx, st, "notifications expire") < 0)
+    if (db_step_done(cx, st, "notifications expire") < 0)
         return -1;
     int64_t n = sqlite3_changes(cx->db->h);
     st = db_prep(cx, "DELETE FROM mail_outbox WHERE state <> 0 AND created < ?");
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, mail_before);
-    return step_done(cx, st, "mail expire") < 0 ? -1 : n;
+    return db_step_done(cx, st, "mail expire") < 0 ? -1 : n;
 }
 
 int ts_store_notes_read(struct ts_ctx *cx, int64_t user_id, const int64_t *ids, int n)
@@ -148,7 +141,7 @@ int ts_store_notes_read(struct ts_ctx *cx, int64_t user_id, const int64_t *ids, 
         if (!st)
             return -1;
         sqlite3_bind_int64(st, 1, user_id);
-        return step_done(cx, st, "notifications read");
+        return db_step_done(cx, st, "notifications read");
     }
     for (int i = 0; i < n; i++) {
         sqlite3_stmt *st = db_prep(cx, "UPDATE notifications SET read=1 WHERE user_id=? AND id=?");
@@ -156,7 +149,7 @@ int ts_store_notes_read(struct ts_ctx *cx, int64_t user_id, const int64_t *ids, 
             return -1;
         sqlite3_bind_int64(st, 1, user_id);
         sqlite3_bind_int64(st, 2, ids[i]);
-        if (step_done(cx, st, "notification read") < 0)
+        if (db_step_done(cx, st, "notification read") < 0)
             return -1;
     }
     return 0;
@@ -177,7 +170,7 @@ int ts_store_mail_add(struct ts_ctx *cx, const char *to, const char *subject, co
     int64_t now = (int64_t)time(NULL);
     sqlite3_bind_int64(st, 4, now);
     sqlite3_bind_int64(st, 5, now);
-    return step_done(cx, st, "mail add");
+    return db_step_done(cx, st, "mail add");
 }
 
 int ts_store_mail_due(struct ts_ctx *cx, int64_t now, int64_t limit, ts_mail_fn *fn, void *arg)
@@ -219,7 +212,7 @@ int ts_store_mail_done(struct ts_ctx *cx, int64_t id, const char *error, int64_t
     sqlite3_bind_int64(st, 2, next_try);
     db_bind_text(st, 3, error ? error : "");
     sqlite3_bind_int64(st, 4, id);
-    return step_done(cx, st, "mail done");
+    return db_step_done(cx, st, "mail done");
 }
 
 int ts_store_mail_stats(struct ts_ctx *cx, int64_t counts[3], const char **last_error)
@@ -261,7 +254,7 @@ int ts_store_reminder_mark_set(struct ts_ctx *cx, int64_t app_id, int64_t upto)
         return -1;
     sqlite3_bind_int64(st, 1, app_id);
     sqlite3_bind_int64(st, 2, upto);
-    return step_done(cx, st, "reminder mark set");
+    return db_step_done(cx, st, "reminder mark set");
 }
 
 /* ---------------------------------------------------------------- circulars */
@@ -291,7 +284,7 @@ int ts_store_circular_add(struct ts_ctx *cx, struct ts_circular *c, const char *
     db_bind_text(st, 3, c->sender);
     db_bind_text(st, 4, c->message);
     sqlite3_bind_int64(st, 5, c->at);
-    if (step_done(cx, st, "circular add") < 0)
+    if (db_step_done(cx, st, "circular add") < 0)
         return -1;
     c->id = sqlite3_last_insert_rowid(cx->db->h);
     for (int i = 0; i < n; i++) {
@@ -300,7 +293,7 @@ int ts_store_circular_add(struct ts_ctx *cx, struct ts_circular *c, const char *
             return -1;
         sqlite3_bind_int64(st, 1, c->id);
         db_bind_text(st, 2, users[i]);
-        if (step_done(cx, st, "circular person") < 0)
+        if (db_step_done(cx, st, "circular person") < 0)
             return -1;
     }
     return 0;
@@ -401,7 +394,7 @@ int ts_store_circular_confirm(struct ts_ctx *cx, int64_t id, const char *user, i
     db_bind_text(st, 3, comment ? comment : "");
     sqlite3_bind_int64(st, 4, id);
     db_bind_text(st, 5, user);
-    if (step_done(cx, st, "circular confirm") < 0)
+    if (db_step_done(cx, st, "circular confirm") < 0)
         return -1;
     return sqlite3_changes(cx->db->h) > 0;
 }
@@ -415,5 +408,5 @@ int ts_store_circular_reminded(struct ts_ctx *cx, int64_t id, const char *user, 
     sqlite3_bind_int64(st, 1, at);
     sqlite3_bind_int64(st, 2, id);
     db_bind_text(st, 3, user);
-    return step_done(cx, st, "circular reminded");
+    return db_step_done(cx, st, "circular reminded");
 }

@@ -14,13 +14,6 @@ static const struct {
     [TS_GROUP] = {"groups_", "user_groups", "group_id"},
 };
 
-static int step_done(struct ts_ctx *cx, sqlite3_stmt *st, const char *what)
-{
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE ? 0 : db_fail(cx, rc, what);
-}
-
 static sqlite3_stmt *prepf(struct ts_ctx *cx, const char *fmt, enum ts_entity_kind k)
 {
     char sql[512];
@@ -54,7 +47,7 @@ int ts_store_entity_add(struct ts_ctx *cx, struct ts_entity *e)
     db_bind_text(st, 2, e->name);
     db_bind_text(st, 3, e->description ? e->description : "");
     sqlite3_bind_int64(st, 4, e->parent_id);
-    if (step_done(cx, st, "entity add") < 0)
+    if (db_step_done(cx, st, "entity add") < 0)
         return -1;
     e->id = sqlite3_last_insert_rowid(cx->db->h);
     return 0;
@@ -71,7 +64,7 @@ int ts_store_entity_update(struct ts_ctx *cx, const struct ts_entity *e)
     db_bind_text(st, 3, e->description ? e->description : "");
     sqlite3_bind_int64(st, 4, e->parent_id);
     sqlite3_bind_int64(st, 5, e->id);
-    return step_done(cx, st, "entity update");
+    return db_step_done(cx, st, "entity update");
 }
 
 int ts_store_entity_delete(struct ts_ctx *cx, enum ts_entity_kind k, int64_t id)
@@ -82,7 +75,7 @@ int ts_store_entity_delete(struct ts_ctx *cx, enum ts_entity_kind k, int64_t id)
         if (!st)
             return -1;
         sqlite3_bind_int64(st, 1, id);
-        if (step_done(cx, st, "entity delete") < 0)
+        if (db_step_done(cx, st, "entity delete") < 0)
             return -1;
     }
     return 0;
@@ -196,7 +189,7 @@ int ts_store_user_entities_set(struct ts_ctx *cx, enum ts_entity_kind k, int64_t
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, user_id);
-    if (step_done(cx, st, "membership") < 0)
+    if (db_step_done(cx, st, "membership") < 0)
         return -1;
     for (int i = 0; i < n; i++) {
         st = prepf(cx,
@@ -210,7 +203,7 @@ int ts_store_user_entities_set(struct ts_ctx *cx, enum ts_entity_kind k, int64_t
         sqlite3_bind_int64(st, 2, ids[i]);
         if (k == TS_ORG)
             sqlite3_bind_int(st, 3, ids[i] == primary);
-        if (step_done(cx, st, "membership") < 0)
+        if (db_step_done(cx, st, "membership") < 0)
             return -1;
     }
     return 0;

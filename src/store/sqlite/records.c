@@ -1437,3 +1437,113 @@ int64_t *ts_store_records_ids(struct ts_ctx *cx, const struct ts_app *app,
     *n_out = n;
     return ids;
 }
+
+/* ---------------------------------------------------------------- renames */
+
+/* In the joined multi-valued text `s`, the element `from` replaced by `to`;
+ * NULL when s holds no such element. */
+static char *replace_element(struct ts_ctx *cx, const char *s, const char *from, const char *to)
+{
+    struct ts_buf b;
+    ts_buf_init(&b);
+    bool found = false;
+    for (const char *p = s;;) {
+        const char *end = strchr(p, MULTI_SEP);
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        bool hit = len == strlen(from) && memcmp(p, from, len) == 0;
+        found |= hit;
+        if (b.len)
+            ts_buf_putc(&b, MULTI_SEP);
+        if (hit)
+            ts_buf_puts(&b, to);
+        else
+            ts_buf_add(&b, p, len);
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    char *out = found ? ts_arena_strndup(cx->arena, b.p ? b.p : "", b.len) : NULL;
+    ts_buf_release(&b);
+    return out;
+}
+
+/* Column col of table t: every joined value holding `from` gets `to` instead. */
+static int rename_in_joined(struct ts_ctx *cx, const char *t, const char *col, const char *from,
+                            const char *to)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql), "SELECT id, %s FROM %s WHERE instr(%s, ?) > 0", col, t, col);
+    sqlite3_stmt *st = db_prep(cx, sql);
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, from);
+    int rc;
+    struct change {
+        int64_t id;
+        const char *text;
+        struct change *next;
+    } *changes = NULL;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char *text = replace_element(cx, db_col_text(cx, st, 1), from, to);
+        if (!text)
+            continue;
+        struct change *c = TS_NEW(cx->arena, struct change);
+        *c = (struct change){sqlite3_column_int64(st, 0), text, changes};
+        changes = c;
+    }
+    db_done(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(cx, rc, "rename read");
+    snprintf(sql, sizeof(sql), "UPDATE %s SET %s=? WHERE id=?", t, col);
+    for (struct change *c = changes; c; c = c->next) {
+        if (!(st = db_prep(cx, sql)))
+            return -1;
+        db_bind_text(st, 1, c->text);
+        sqlite3_bind_int64(st, 2, c->id);
+        if (db_step_done(cx, st, "rename write") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int ts_store_records_rename_user(struct ts_ctx *cx, const struct ts_app *app, const char *from,
+                                 const char *to)
+{
+    long long a = (long long)app->id;
+    char t[64];
+    snprintf(t, sizeof(t), "r%lld", a);
+    for (int k = 0; k < 2; k++) {
+        char sql[128];
+        snprintf(sql, sizeof(sql), "UPDATE %s SET %s=? WHERE %s=?", t,
+                 k ? "modifier" : "creator", k ? "modifier" : "creator");
+        sqlite3_stmt *st = db_prep(cx, sql);
+        if (!st)
+            return -1;
+        db_bind_text(st, 1, to);
+        db_bind_text(st, 2, from);
+        if (db_step_done(cx, st, "rename creator") < 0)
+            return -1;
+    }
+    if (rename_in_joined(cx, t, "assignees", from, to) < 0)
+        return -1;
+    for (int i = 0; i < app->n_fields; i++) {
+        const struct ts_field *f = &app->fields[i];
+        if (f->type != TS_F_USER_SELECT)
+            continue;
+        char owner[64];
+        snprintf(owner, sizeof(owner), "r%lld_t%d", a, f->table ? f->table->fid : 0);
+        if (rename_in_joined(cx, f->table ? owner : t, f->column, from, to) < 0)
+            return -1;
+        char sql[128];
+        snprintf(sql, sizeof(sql), "UPDATE r%lld_m SET val=? WHERE fid=? AND val=?", a);
+        sqlite3_stmt *st = db_prep(cx, sql);
+        if (!st)
+            return -1;
+        db_bind_text(st, 1, to);
+        sqlite3_bind_int(st, 2, f->fid);
+        db_bind_text(st, 3, from);
+        if (db_step_done(cx, st, "rename values") < 0)
+            return -1;
+    }
+    return 0;
+}

@@ -49,6 +49,8 @@ void db_bind_text(sqlite3_stmt *st, int i, const char *s); /* NULL binds NULL */
 /* Bind strings as one JSON array, for `x IN (SELECT value FROM json_each(?))`. */
 void db_bind_list(sqlite3_stmt *st, int i, const char *const *v, int n);
 const char *db_col_text(struct ts_ctx *cx, sqlite3_stmt *st, int i); /* arena copy or NULL */
+/* Step a statement that returns nothing (or a row to ignore), then reset it. */
+int db_step_done(struct ts_ctx *cx, sqlite3_stmt *st, const char *what);
 
 /* Bind a NUMBER value: integer when it is one, double when that is exact, text otherwise. */
 void db_bind_number(sqlite3_stmt *st, int i, const char *s);
