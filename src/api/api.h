@@ -87,6 +87,11 @@ int ts_api_restrict(struct ts_ctx *cx, const struct ts_app *app, struct ts_qplan
                     enum ts_record_right right);
 int ts_api_record_allowed(struct ts_ctx *cx, const struct ts_app *app, int64_t id,
                           enum ts_record_right right);
+/* A query (records.json, cursors, exports) as the caller may run it: planned,
+ * refused where it names a field they may not see, narrowed to the records
+ * they may view. The one way a list of records is asked for. */
+int ts_api_query_viewable(struct ts_ctx *cx, const struct ts_app *app, const char *query,
+                          struct ts_qplan *plan);
 /* Field access rights: a query naming a field the caller may not see fails as
  * if it did not exist (GAIA_IQ11); a write naming a field they may not change
  * fails with GAIA_FU01. */

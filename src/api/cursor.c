@@ -62,9 +62,7 @@ int ts_api_cursor_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         return -1;
     }
     struct ts_qplan plan;
-    struct ts_query_env env = ts_policy_query_env(cx);
-    if (ts_query_plan(cx, app, ts_param_str(rq->params, "query"), TS_QUERY_FULL, &env, &plan) < 0 ||
-        ts_api_plan_readable(cx, app, &plan) < 0 || ts_api_restrict(cx, app, &plan, TS_RR_VIEW) < 0)
+    if (ts_api_query_viewable(cx, app, ts_param_str(rq->params, "query"), &plan) < 0)
         return -1;
     plan.has_limit = json_is_string(json_object_get(rq->params, "query")) &&
                      strstr(ts_param_str(rq->params, "query"), "limit") && plan.limit != 100;

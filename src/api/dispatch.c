@@ -704,6 +704,16 @@ int ts_api_restrict(struct ts_ctx *cx, const struct ts_app *app, struct ts_qplan
     return 0;
 }
 
+int ts_api_query_viewable(struct ts_ctx *cx, const struct ts_app *app, const char *query,
+                          struct ts_qplan *plan)
+{
+    struct ts_query_env env = ts_policy_query_env(cx);
+    if (ts_query_plan(cx, app, query, TS_QUERY_FULL, &env, plan) < 0 ||
+        ts_api_plan_readable(cx, app, plan) < 0 || ts_api_restrict(cx, app, plan, TS_RR_VIEW) < 0)
+        return -1;
+    return 0;
+}
+
 int ts_api_record_allowed(struct ts_ctx *cx, const struct ts_app *app, int64_t id,
                           enum ts_record_right right)
 {

@@ -214,9 +214,7 @@ static int export(struct ts_ctx *cx, struct ts_api_req *rq, bool xlsx)
         return -1;
     }
     struct ts_qplan plan;
-    struct ts_query_env env = ts_policy_query_env(cx);
-    if (ts_query_plan(cx, app, ts_param_str(rq->params, "query"), TS_QUERY_FULL, &env, &plan) < 0 ||
-        ts_api_plan_readable(cx, app, &plan) < 0 || ts_api_restrict(cx, app, &plan, TS_RR_VIEW) < 0)
+    if (ts_api_query_viewable(cx, app, ts_param_str(rq->params, "query"), &plan) < 0)
         return -1;
     if (!plan.limit_given)
         plan.has_limit = false; /* every record, not records.json's first 100 */

@@ -150,9 +150,7 @@ int ts_api_records_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     if (!app)
         return -1;
     struct ts_qplan plan;
-    struct ts_query_env env = ts_policy_query_env(cx);
-    if (ts_query_plan(cx, app, ts_param_str(rq->params, "query"), TS_QUERY_FULL, &env, &plan) < 0 ||
-        ts_api_plan_readable(cx, app, &plan) < 0 || ts_api_restrict(cx, app, &plan, TS_RR_VIEW) < 0)
+    if (ts_api_query_viewable(cx, app, ts_param_str(rq->params, "query"), &plan) < 0)
         return -1;
     struct writer wr = {w, app, {0}};
     if (ts_api_shown(cx, app, json_object_get(rq->params, "fields"), &wr.shown) < 0)
