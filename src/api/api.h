@@ -131,8 +131,6 @@ int ts_memberships_write(struct ts_ctx *cx, const json_t *list, enum ts_entity_k
 /* Read the audit key from path, or make it (mode 0600) on the first start.
  * Every process that writes or checks the log opens it first. */
 int ts_audit_key_open(struct ts_ctx *cx, const char *path);
-/* The action a request is logged as, or NULL when it is not. */
-const char *ts_audit_action(enum ts_method method, const char *path);
 /* A few words on what a request was about (its app, ids, codes). */
 const char *ts_audit_target(struct ts_ctx *cx, const json_t *params);
 /* Log inside the current write transaction; or apart, in a transaction of its
@@ -145,7 +143,7 @@ int ts_audit_apart(struct ts_ctx *cx, const char *addr, const char *action, cons
 /* ---- handlers and the route table (api/routes.def) ---- */
 typedef int ts_handler_fn(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w);
 
-#define ROUTE(method, path, handler, need, flags) ts_handler_fn handler;
+#define ROUTE(method, path, handler, need, audit, flags) ts_handler_fn handler;
 #include "api/routes.def"
 #undef ROUTE
 
@@ -181,7 +179,8 @@ struct ts_route {
     const char *path;
     ts_handler_fn *fn;
     enum ts_need need;
-    unsigned perm; /* enum ts_perm bits, for the APP needs */
+    unsigned perm;     /* enum ts_perm bits, for the APP needs */
+    const char *audit; /* the audit log's action, or NULL */
     unsigned flags;
 };
 

@@ -214,7 +214,7 @@ static int deploy_run(struct ts_ctx *cx, void *arg)
     struct deploy *d = arg;
     if (ts_app_deploy(cx, d->items, d->n, d->revert) < 0)
         return -1;
-    return ts_audit_add(cx, d->rq->auth.client_addr, "app.deploy",
+    return ts_audit_add(cx, d->rq->auth.client_addr, d->rq->route->audit,
                         ts_audit_target(cx, d->rq->params), "POST /preview/app/deploy.json");
 }
 

@@ -23,51 +23,6 @@
 #include <sodium.h>
 #include <unistd.h>
 
-static const struct {
-    enum ts_method method;
-    const char *path; /* a path ending in '*' matches the rest */
-    const char *action;
-} AUDITED[] = {
-    {TS_POST, "/preview/app.json", "app.create"},
-    {TS_POST, "/preview/app/deploy.json", "app.deploy"},
-    {TS_PUT, "/app/acl.json", "app.permissions"},
-    {TS_PUT, "/record/acl.json", "app.permissions"},
-    {TS_PUT, "/field/acl.json", "app.permissions"},
-    {TS_POST, "/app/form/*", "app.settings"},
-    {TS_PUT, "/app/form/*", "app.settings"},
-    {TS_DELETE, "/app/form/*", "app.settings"},
-    {TS_PUT, "/app/views.json", "app.settings"},
-    {TS_PUT, "/app/settings.json", "app.settings"},
-    {TS_PUT, "/app/status.json", "app.settings"},
-    {TS_PUT, "/app/notifications/*", "app.settings"},
-    {TS_POST, "/app/apiTokens.json", "app.token"},
-    {TS_DELETE, "/app/apiTokens.json", "app.token"},
-    {TS_DELETE, "/records.json", "records.delete"},
-    {TS_POST, "/api/import", "records.import"},
-    {TS_GET, "/api/export.*", "records.export"},
-    {TS_POST, "/v1/*", "organisation"},
-    {TS_PUT, "/v1/*", "organisation"},
-    {TS_DELETE, "/v1/*", "organisation"},
-    {TS_POST, "/api/people/import", "organisation"},
-    {TS_PUT, "/api/system/app-creators", "app.permissions"},
-    {TS_PUT, "/api/system/mail", "system.mail"},
-};
-
-const char *ts_audit_action(enum ts_method method, const char *path)
-{
-    if (strncmp(path, "/preview/app/", 13) == 0 && strcmp(path, "/preview/app/deploy.json") != 0)
-        path += 8; /* settings are written through /preview/ */
-    for (size_t i = 0; i < TS_ARRAY_LEN(AUDITED); i++) {
-        const char *p = AUDITED[i].path;
-        size_t n = strlen(p);
-        bool prefix = p[n - 1] == '*';
-        if (AUDITED[i].method == method &&
-            (prefix ? strncmp(path, p, n - 1) == 0 : strcmp(path, p) == 0))
-            return AUDITED[i].action;
-    }
-    return NULL;
-}
-
 /* The audit key: set once at start (ts_audit_key_open), read-only after. */
 static unsigned char audit_key[crypto_auth_hmacsha256_KEYBYTES];
 static int64_t keyed_from; /* 0: no key (unit tests); else the first entry it signs */

@@ -49,7 +49,7 @@ int ts_api_bulk(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         ts_buf_init(&out[i]);
         ts_jw_init(&sw, &out[i]);
         /* each inner request is logged as it would be on its own */
-        const char *action = fn ? ts_audit_action(m, path) : NULL;
+        const char *action = fn ? route->audit : NULL;
         if (!fn || fn(cx, &sub, &sw) < 0 ||
             (action && ts_audit_add(cx, rq->auth.client_addr, action, ts_audit_target(cx, payload),
                                     ts_arena_printf(cx->arena, "bulkRequest %s %s",

@@ -34,7 +34,7 @@ static const struct ts_route routes[] = {
 #define APP_ID(r)          TS_NEED_APP_ID, (r)
 #define APPS(r)            TS_NEED_APPS, (r)
 #define APP_PERSON(r)      TS_NEED_APP_PERSON, (r)
-#define ROUTE(m, p, h, n, f) {TS_##m, p, h, n, f},
+#define ROUTE(m, p, h, n, a, f) {TS_##m, p, h, n, a, f},
 #include "api/routes.def"
 #undef ROUTE
 #undef VIEW
@@ -308,9 +308,6 @@ void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq)
         rq->status = 200;
         if (route->fn(cx, rq, &w) < 0)
             goto fail;
-        bool in = route->fn == ts_api_login;
-        if (in || route->fn == ts_api_logout)
-            ts_audit_apart(cx, rq->auth.client_addr, in ? "login" : "logout", NULL, NULL);
         return;
     }
     bool write = rq->method != TS_GET;
@@ -325,7 +322,7 @@ void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq)
             TS_BUG("handler for %s failed without an error", rq->path);
         goto fail;
     }
-    const char *action = ts_audit_action(rq->method, rq->path);
+    const char *action = route->audit;
     const char *detail =
         action ? ts_arena_printf(cx->arena, "%s %s", method_name(rq->method), rq->path) : NULL;
     if (action && write &&

@@ -26,6 +26,7 @@ int ts_api_login(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     rq->set_cookie =
         ts_arena_printf(cx->arena, COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200%s",
                         sid, rq->secure ? "; Secure" : "");
+    ts_audit_apart(cx, rq->auth.client_addr, rq->route->audit, NULL, NULL);
     ts_jw_obj(w);
     ts_jw_kstr(w, "requestToken", csrf);
     ts_jw_key(w, "user");
@@ -41,6 +42,7 @@ int ts_api_logout(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     if (ts_auth_logout(cx, rq->auth.session_cookie) < 0)
         return -1;
+    ts_audit_apart(cx, rq->auth.client_addr, rq->route->audit, NULL, NULL);
     rq->set_cookie = rq->secure ? COOKIE "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure"
                                 : COOKIE "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0";
     ts_jw_obj(w);
