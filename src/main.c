@@ -263,7 +263,8 @@ static int token_add(struct ts_ctx *cx, struct opts *o)
     cx->user = ts_store_user_by_code(cx, "Administrator");
     int64_t id;
     const char *tok = ts_auth_token_create(cx, o->app, perms, o->note, &id);
-    if (!tok || ts_audit_add(cx, "cli", "app.token", app_target(cx, o->app), "tsumiki token add") < 0)
+    if (!tok ||
+        ts_audit_add(cx, "cli", "app.token", app_target(cx, o->app), "tsumiki token add") < 0)
         return -1;
     printf("token %lld for app %lld (%s):\n%s\n", (long long)id, (long long)o->app,
            ts_auth_perms_text(cx, perms), tok);
@@ -430,13 +431,13 @@ int main(int argc, char **argv)
     int rc = 0;
     const char *cmd = o.args[0], *sub = o.n_args > 1 ? o.args[1] : "";
     if (!strcmp(cmd, "serve")) {
-        rc = in_tx(&cx, ensure_admin, &o, "set-up") ||
-             in_tx(&cx, deploys_interrupted, &o, "set-up");
+        rc =
+            in_tx(&cx, ensure_admin, &o, "set-up") || in_tx(&cx, deploys_interrupted, &o, "set-up");
         ts_ctx_release(&cx);
         ts_db_close(db);
         if (rc)
             return rc;
-        struct ts_server_opts so = {o.data,          o.listen,   o.port,    o.threads,
+        struct ts_server_opts so = {o.data,          o.listen,   o.port,   o.threads,
                                     o.trusted_proxy, o.tls_cert, o.tls_key};
         return ts_server_run(&so);
     } else if (!strcmp(cmd, "user") && !strcmp(sub, "add")) {

@@ -56,7 +56,8 @@ static void write_app(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app_ro
 int ts_api_app_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     int64_t id;
-    if (ts_param_id(cx, rq->params, "id", &id) < 0 || ts_policy_require_app(cx, id, TS_PERM_VIEW) < 0)
+    if (ts_param_id(cx, rq->params, "id", &id) < 0 ||
+        ts_policy_require_app(cx, id, TS_PERM_VIEW) < 0)
         return -1;
     struct ts_preview live;
     if (ts_app_settings_load(cx, id, TS_STAGE_LIVE, &live) < 0)

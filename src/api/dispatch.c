@@ -18,22 +18,22 @@
 
 static const struct ts_route routes[] = {
 /* the method is pasted (TS_DELETE), a right is expanded (DELETE: TS_PERM_DELETE) */
-#define VIEW               TS_PERM_VIEW
-#define ADD                TS_PERM_ADD
-#define EDIT               TS_PERM_EDIT
-#define DELETE             TS_PERM_DELETE
-#define MANAGE             TS_PERM_MANAGE
-#define IMPORT             TS_PERM_IMPORT
-#define EXPORT             TS_PERM_EXPORT
-#define PUBLIC             TS_NEED_PUBLIC, 0
-#define CALLER             TS_NEED_CALLER, 0
-#define PERSON             TS_NEED_PERSON, 0
-#define ADMIN              TS_NEED_ADMIN, 0
-#define CREATOR            TS_NEED_CREATOR, 0
-#define APP(r)             TS_NEED_APP, (r)
-#define APP_ID(r)          TS_NEED_APP_ID, (r)
-#define APPS(r)            TS_NEED_APPS, (r)
-#define APP_PERSON(r)      TS_NEED_APP_PERSON, (r)
+#define VIEW                    TS_PERM_VIEW
+#define ADD                     TS_PERM_ADD
+#define EDIT                    TS_PERM_EDIT
+#define DELETE                  TS_PERM_DELETE
+#define MANAGE                  TS_PERM_MANAGE
+#define IMPORT                  TS_PERM_IMPORT
+#define EXPORT                  TS_PERM_EXPORT
+#define PUBLIC                  TS_NEED_PUBLIC, 0
+#define CALLER                  TS_NEED_CALLER, 0
+#define PERSON                  TS_NEED_PERSON, 0
+#define ADMIN                   TS_NEED_ADMIN, 0
+#define CREATOR                 TS_NEED_CREATOR, 0
+#define APP(r)                  TS_NEED_APP, (r)
+#define APP_ID(r)               TS_NEED_APP_ID, (r)
+#define APPS(r)                 TS_NEED_APPS, (r)
+#define APP_PERSON(r)           TS_NEED_APP_PERSON, (r)
 #define ROUTE(m, p, h, n, a, f) {TS_##m, p, h, n, a, f},
 #include "api/routes.def"
 #undef ROUTE
@@ -137,9 +137,8 @@ static int require_app_param(struct ts_ctx *cx, const json_t *params, const char
 {
     int64_t id;
     if (ts_json_i64(json_object_get(params, name), &id) < 0 || id < 1)
-        return cx->caller.kind == TS_CALLER_NOBODY
-                   ? ts_fail(cx, TS_E_LOGIN_REQUIRED, "no identity")
-                   : 0;
+        return cx->caller.kind == TS_CALLER_NOBODY ? ts_fail(cx, TS_E_LOGIN_REQUIRED, "no identity")
+                                                   : 0;
     return ts_policy_require_app(cx, id, perm);
 }
 

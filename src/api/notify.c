@@ -80,7 +80,8 @@ static int write_unread(struct ts_ctx *cx, struct ts_jw *w)
 int ts_api_notes_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     int64_t before, limit;
-    if (ts_policy_require_person(cx) < 0 || ts_param_int(cx, rq->params, "before", 0, 0, &before) < 0 ||
+    if (ts_policy_require_person(cx) < 0 ||
+        ts_param_int(cx, rq->params, "before", 0, 0, &before) < 0 ||
         ts_param_int(cx, rq->params, "limit", 20, 1, &limit) < 0)
         return -1;
     if (limit > PAGE_MAX)
@@ -104,7 +105,8 @@ int ts_api_notes_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 int ts_api_notes_unread(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     int64_t after, wait, newest = 0;
-    if (ts_policy_require_person(cx) < 0 || ts_param_int(cx, rq->params, "after", 0, 0, &after) < 0 ||
+    if (ts_policy_require_person(cx) < 0 ||
+        ts_param_int(cx, rq->params, "after", 0, 0, &after) < 0 ||
         ts_param_int(cx, rq->params, "wait", 0, 0, &wait) < 0)
         return -1;
     if (wait > 0 && !rq->woken) {
@@ -330,7 +332,8 @@ static struct ts_circular *circular_param(struct ts_ctx *cx, const json_t *param
             ts_fail(cx, TS_E_API_NOT_FOUND, "no circular %lld", (long long)id);
         return NULL;
     }
-    if (!(*app = ts_app_get(cx, c->app_id)) || !(ts_policy_app_perms(cx, c->app_id) & TS_PERM_VIEW) ||
+    if (!(*app = ts_app_get(cx, c->app_id)) ||
+        !(ts_policy_app_perms(cx, c->app_id) & TS_PERM_VIEW) ||
         ts_api_record_allowed(cx, *app, c->rec_id, TS_RR_VIEW) < 0 ||
         !(*r = ts_record_load(cx, *app, c->rec_id))) {
         if (!cx->err.code)
@@ -380,7 +383,8 @@ int ts_api_circular_remind(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_j
     if (!c)
         return -1;
     /* the sender, the app's managers and administrators follow a circular up */
-    if (!ts_str_eq(c->sender, cx->user->code) && !(ts_policy_app_perms(cx, app->id) & TS_PERM_MANAGE))
+    if (!ts_str_eq(c->sender, cx->user->code) &&
+        !(ts_policy_app_perms(cx, app->id) & TS_PERM_MANAGE))
         return ts_fail(cx, TS_E_NO_PERMISSION, "only the sender or a manager reminds");
     struct ts_people who = {0};
     if (ts_store_circular_people(cx, c->id, not_yet, &who) < 0)

@@ -360,8 +360,9 @@ int ts_api_app_rights(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     unsigned perms = ts_policy_app_perms(cx, app->id);
     const char *access = ts_policy_fields(cx, app);
     /* do record rules or record-decided field rights narrow the app's rights? */
-    bool by_record = ts_policy_fields_by_record(app, access) || ts_policy_records(cx, app, TS_RR_VIEW) ||
-                     ts_policy_records(cx, app, TS_RR_EDIT) || ts_policy_records(cx, app, TS_RR_DELETE);
+    bool by_record =
+        ts_policy_fields_by_record(app, access) || ts_policy_records(cx, app, TS_RR_VIEW) ||
+        ts_policy_records(cx, app, TS_RR_EDIT) || ts_policy_records(cx, app, TS_RR_DELETE);
     if (cx->err.code)
         return -1;
     static const struct {

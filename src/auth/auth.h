@@ -23,7 +23,6 @@
 
 struct ts_record;
 
-
 #define TS_AUTH_MAX_TOKENS 9 /* per request, as kintone */
 
 struct ts_auth_request {

@@ -51,9 +51,9 @@ int ts_files_expire(struct ts_ctx *cx, int64_t now, int64_t max_age);
 
 /* Upload space: files no record has taken yet, per uploader (a person or a
  * token) and for everyone; and bytes being received at once, for everyone. */
-#define TS_UPLOAD_QUOTA_EACH     ((int64_t)2 << 30)
-#define TS_UPLOAD_QUOTA_ALL      ((int64_t)20 << 30)
-#define TS_UPLOAD_RECEIVING_MAX  ((int64_t)4 << 30)
+#define TS_UPLOAD_QUOTA_EACH    ((int64_t)2 << 30)
+#define TS_UPLOAD_QUOTA_ALL     ((int64_t)20 << 30)
+#define TS_UPLOAD_RECEIVING_MAX ((int64_t)4 << 30)
 
 /* -1 with errno ENOSPC when the disk is full: ts_upload_write, ts_upload_finish. */
 

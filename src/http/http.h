@@ -10,8 +10,8 @@ struct ts_server_opts {
     const char *data_dir;
     const char *listen; /* NULL: both 127.0.0.1 and ::1 */
     int port;
-    int threads;               /* worker threads per listening address */
-    const char *trusted_proxy; /* a reverse proxy's address: X-Forwarded-For from it counts */
+    int threads;                    /* worker threads per listening address */
+    const char *trusted_proxy;      /* a reverse proxy's address: X-Forwarded-For from it counts */
     const char *tls_cert, *tls_key; /* PEM files: serve HTTPS (both or neither) */
 };
 

@@ -151,7 +151,7 @@ struct pending {
      * body is read (identity lives in this arena until the request ends) */
     struct ts_ctx who;
     struct ts_api_req rq;
-    bool api;   /* an API path (else a page or an asset) */
+    bool api; /* an API path (else a page or an asset) */
     size_t max_body;
     struct ts_buf body;
     bool too_large;
@@ -164,7 +164,7 @@ struct pending {
     bool form_bad;
     bool disk_full, over_quota; /* why the upload stopped */
     int64_t receiving;          /* bytes of it counted in `receiving` below */
-    bool woken; /* a long poll held and let go: answer this time */
+    bool woken;                 /* a long poll held and let go: answer this time */
     char addr[64];
 };
 
@@ -513,9 +513,8 @@ static enum MHD_Result begin(struct MHD_Connection *c, struct pending *pend, con
     if (override && rq->http_method == TS_POST)
         rq->method = ts_api_method(override);
     bool from_proxy = client_addr(c, pend->addr, sizeof(pend->addr));
-    const char *proto = from_proxy ? MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                                 "X-Forwarded-Proto")
-                                   : NULL;
+    const char *proto =
+        from_proxy ? MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-Proto") : NULL;
     rq->secure = tls_cert || (proto && !strcasecmp(proto, "https"));
     rq->accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
     rq->request_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
@@ -688,8 +687,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     TS_LOG_DEBUG(&cx, "access", "%s %s status=%d code=%s bytes=%zu ms=%.2f user=%s", method,
-                 rq.path, rq.status, rq.status >= 400 ? ts_err_kintone_code(cx.err.code) : "-",
-                 len, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
+                 rq.path, rq.status, rq.status >= 400 ? ts_err_kintone_code(cx.err.code) : "-", len,
+                 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
                  cx.user ? cx.user->code : "-");
 out:
     json_decref(params);
@@ -739,8 +738,8 @@ static struct MHD_Daemon *start(const char *addr, int port, int threads)
         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)CONN_IDLE_SECONDS, MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)(trusted_proxy ? 0 : CONN_PER_ADDRESS),
-        tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, tls_cert,
-        MHD_OPTION_HTTPS_MEM_KEY, tls_key, MHD_OPTION_END);
+        tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, tls_cert, MHD_OPTION_HTTPS_MEM_KEY,
+        tls_key, MHD_OPTION_END);
 }
 
 /* A PEM file's text (malloc'd), or NULL. */

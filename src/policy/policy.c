@@ -370,7 +370,7 @@ static struct ts_qnode *entities_right(struct ts_ctx *cx, const struct ts_app *a
 }
 
 struct ts_qnode *ts_policy_records(struct ts_ctx *cx, const struct ts_app *app,
-                                enum ts_record_right right)
+                                   enum ts_record_right right)
 {
     const json_t *rules = json_object_get(json_object_get(app->def, "recordAcl"), "rights");
     if (above_rights(cx, app->id))
@@ -483,7 +483,8 @@ static int record_names_caller(struct ts_ctx *cx, const struct ts_app *app,
     if (!f)
         return cx->err.code ? -1 : 0;
     if (f->type == TS_F_CREATOR || f->type == TS_F_MODIFIER)
-        return ts_str_eq(f->type == TS_F_CREATOR ? r->creator : r->modifier, cx->caller.person->code);
+        return ts_str_eq(f->type == TS_F_CREATOR ? r->creator : r->modifier,
+                         cx->caller.person->code);
     const struct ts_value *v = &r->vals[ts_app_field_index(app, f)];
     for (int k = 0; k < v->n; k++)
         if (in(&mine, v->v[k]))
@@ -492,7 +493,7 @@ static int record_names_caller(struct ts_ctx *cx, const struct ts_app *app,
 }
 
 const char *ts_policy_fields_of(struct ts_ctx *cx, const struct ts_app *app, const char *access,
-                             const struct ts_record *r)
+                                const struct ts_record *r)
 {
     if (!ts_policy_fields_by_record(app, access))
         return access;
@@ -531,7 +532,7 @@ const char *ts_policy_fields_of(struct ts_ctx *cx, const struct ts_app *app, con
 }
 
 struct ts_qnode *ts_policy_field_visible(struct ts_ctx *cx, const struct ts_app *app,
-                                      const struct ts_field *f)
+                                         const struct ts_field *f)
 {
     const json_t *rules = json_object_get(json_object_get(app->def, "fieldAcl"), "rights");
     struct ts_app_row *row = ts_store_app_row(cx, app->id);
@@ -613,7 +614,7 @@ struct ts_query_env ts_policy_query_env(struct ts_ctx *cx)
 }
 
 const char *ts_policy_user_fields(struct ts_ctx *cx, const struct ts_app *app,
-                               const struct ts_user *user, const struct ts_record *r)
+                                  const struct ts_user *user, const struct ts_record *r)
 {
     struct ts_policy_saved saved;
     ts_policy_become(cx, user, &saved);
@@ -624,7 +625,8 @@ const char *ts_policy_user_fields(struct ts_ctx *cx, const struct ts_app *app,
     return access;
 }
 
-int ts_policy_may(struct ts_ctx *cx, const struct ts_app *app, int64_t id, enum ts_record_right right)
+int ts_policy_may(struct ts_ctx *cx, const struct ts_app *app, int64_t id,
+                  enum ts_record_right right)
 {
     struct ts_qnode *rights = ts_policy_records(cx, app, right);
     if (cx->err.code)
@@ -638,7 +640,7 @@ int ts_policy_may(struct ts_ctx *cx, const struct ts_app *app, int64_t id, enum 
 }
 
 int ts_policy_user_may_view(struct ts_ctx *cx, const struct ts_app *app, const struct ts_user *user,
-                         int64_t id)
+                            int64_t id)
 {
     struct ts_policy_saved saved;
     ts_policy_become(cx, user, &saved);
@@ -657,8 +659,8 @@ int ts_policy_may_view(struct ts_ctx *cx, const struct ts_app *app, int64_t id)
 void ts_policy_become(struct ts_ctx *cx, const struct ts_user *user, struct ts_policy_saved *save)
 {
     *save = (struct ts_policy_saved){cx->caller, cx->user, cx->memberships};
-    cx->caller = (struct ts_caller){.kind = user ? TS_CALLER_USER : TS_CALLER_NOBODY,
-                                    .person = user};
+    cx->caller =
+        (struct ts_caller){.kind = user ? TS_CALLER_USER : TS_CALLER_NOBODY, .person = user};
     cx->user = user;
     cx->memberships = NULL;
 }

@@ -52,7 +52,7 @@ json_t *ts_policy_default_acl(void);
  * first entity that fits the caller (the record's creator is one). */
 enum ts_record_right { TS_RR_VIEW, TS_RR_EDIT, TS_RR_DELETE };
 struct ts_qnode *ts_policy_records(struct ts_ctx *cx, const struct ts_app *app,
-                                enum ts_record_right right);
+                                   enum ts_record_right right);
 
 /* Field access rights (field/acl.json): for each field of app (indexed like
  * app->fields) what the caller may do with it; NULL when everything may be
@@ -66,13 +66,13 @@ const char *ts_policy_fields(struct ts_ctx *cx, const struct ts_app *app);
  * depends on the record; else a copy with each BY_RECORD field settled.
  * Without r (a record no longer there), those fields are NONE. */
 const char *ts_policy_fields_of(struct ts_ctx *cx, const struct ts_app *app, const char *access,
-                             const struct ts_record *r);
+                                const struct ts_record *r);
 /* Does access hold a BY_RECORD field? */
 bool ts_policy_fields_by_record(const struct ts_app *app, const char *access);
 /* The condition "the caller may see BY_RECORD field f in the record" (NULL
  * with cx->err set on failure). */
 struct ts_qnode *ts_policy_field_visible(struct ts_ctx *cx, const struct ts_app *app,
-                                      const struct ts_field *f);
+                                         const struct ts_field *f);
 
 /* May the caller create apps? Everyone, unless the installation names who may
  * (system setting appCreators); administrators always. CB_NO02 otherwise. */
@@ -86,11 +86,12 @@ struct ts_query_env ts_policy_query_env(struct ts_ctx *cx);
  * delivering notifications and circulars: nobody hears of a record they may
  * not open. 1 yes, 0 no, -1 on failure. */
 int ts_policy_user_may_view(struct ts_ctx *cx, const struct ts_app *app, const struct ts_user *user,
-                         int64_t id);
+                            int64_t id);
 
 /* May the caller view (edit, delete) record id of app under the record
  * rights? The app's own rights are checked before. 1 yes, 0 no, -1 on failure. */
-int ts_policy_may(struct ts_ctx *cx, const struct ts_app *app, int64_t id, enum ts_record_right right);
+int ts_policy_may(struct ts_ctx *cx, const struct ts_app *app, int64_t id,
+                  enum ts_record_right right);
 
 /* May the caller view record id of app (app and record rights)? For what a
  * request reaches into besides its own app (a lookup's source). 1 yes, 0 no,
@@ -100,7 +101,7 @@ int ts_policy_may_view(struct ts_ctx *cx, const struct ts_app *app, int64_t id);
 /* ts_policy_fields_of as user would have them for record r (NULL: every field;
  * or on failure, with cx->err set). */
 const char *ts_policy_user_fields(struct ts_ctx *cx, const struct ts_app *app,
-                               const struct ts_user *user, const struct ts_record *r);
+                                  const struct ts_user *user, const struct ts_record *r);
 
 /* People an entity list names (policy/people.c): users, the members of groups
  * and departments (includeSubs: with those below), "everyone", the record's
@@ -144,6 +145,5 @@ int ts_policy_token_valid(struct ts_ctx *cx, const struct ts_token_grant *t);
  * limit ("u12", "t3"). */
 const char *ts_policy_who(struct ts_ctx *cx);
 const char *ts_policy_caller_key(struct ts_ctx *cx);
-
 
 #endif

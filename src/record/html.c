@@ -23,21 +23,21 @@
 
 /* elements dropped with everything inside them */
 static const char *const DROPPED[] = {
-    "script", "style",  "iframe",   "frame", "frameset", "object", "embed",    "applet",
-    "form",   "input",  "button",   "select", "option",  "textarea", "noscript", "template",
-    "svg",    "math",   "link",     "meta",  "base",     "title",  "head",     "audio",
-    "video",  "source", "track",    "canvas", "dialog",  "portal", "param",    "xmp",
+    "script",    "style",   "iframe",   "frame",  "frameset", "object",   "embed",    "applet",
+    "form",      "input",   "button",   "select", "option",   "textarea", "noscript", "template",
+    "svg",       "math",    "link",     "meta",   "base",     "title",    "head",     "audio",
+    "video",     "source",  "track",    "canvas", "dialog",   "portal",   "param",    "xmp",
     "plaintext", "noembed", "noframes", "slot",
 };
 
 /* formatting elements kept (others are unwrapped) */
 static const char *const KEPT[] = {
-    "a",     "b",    "strong", "i",     "em",      "u",     "s",      "strike", "del",
-    "ins",   "sub",  "sup",    "br",    "p",       "div",   "span",   "font",   "blockquote",
-    "ul",    "ol",   "li",     "h1",    "h2",      "h3",    "h4",     "h5",     "h6",
-    "pre",   "code", "hr",     "table", "thead",   "tbody", "tfoot",  "tr",     "td",
-    "th",    "caption", "col", "colgroup", "img",  "small", "big",    "center", "mark",
-    "dl",    "dt",   "dd",     "q",     "cite",    "abbr",  "kbd",    "samp",   "var",
+    "a",   "b",       "strong", "i",        "em",    "u",     "s",     "strike", "del",
+    "ins", "sub",     "sup",    "br",       "p",     "div",   "span",  "font",   "blockquote",
+    "ul",  "ol",      "li",     "h1",       "h2",    "h3",    "h4",    "h5",     "h6",
+    "pre", "code",    "hr",     "table",    "thead", "tbody", "tfoot", "tr",     "td",
+    "th",  "caption", "col",    "colgroup", "img",   "small", "big",   "center", "mark",
+    "dl",  "dt",      "dd",     "q",        "cite",  "abbr",  "kbd",   "samp",   "var",
 };
 
 static const char *const VOID[] = {"br", "hr", "img", "col"};
@@ -46,12 +46,11 @@ static const char *const VOID[] = {"br", "hr", "img", "col"};
 static const struct {
     const char *tag, *attr;
 } ATTRS[] = {
-    {"*", "title"},      {"*", "style"},     {"*", "dir"},       {"*", "align"},
-    {"a", "href"},       {"a", "target"},    {"img", "src"},     {"img", "alt"},
-    {"img", "width"},    {"img", "height"},  {"font", "color"},  {"font", "size"},
-    {"font", "face"},    {"td", "colspan"},  {"td", "rowspan"},  {"th", "colspan"},
-    {"th", "rowspan"},   {"ol", "start"},    {"ol", "type"},     {"ul", "type"},
-    {"table", "border"}, {"td", "valign"},   {"th", "valign"},   {"col", "span"},
+    {"*", "title"},      {"*", "style"},    {"*", "dir"},     {"*", "align"},    {"a", "href"},
+    {"a", "target"},     {"img", "src"},    {"img", "alt"},   {"img", "width"},  {"img", "height"},
+    {"font", "color"},   {"font", "size"},  {"font", "face"}, {"td", "colspan"}, {"td", "rowspan"},
+    {"th", "colspan"},   {"th", "rowspan"}, {"ol", "start"},  {"ol", "type"},    {"ul", "type"},
+    {"table", "border"}, {"td", "valign"},  {"th", "valign"}, {"col", "span"},
 };
 
 static const char *const STYLE_PROPS[] = {

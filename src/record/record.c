@@ -531,9 +531,10 @@ static void validate_vals(struct ts_ctx *cx, const struct ts_app *app, const str
                 ts_fail_field(cx, value_key(cx, prefix, f), TS_M_REQUIRED);
             continue;
         }
-        size_t cap = f->type == TS_F_MULTI_LINE_TEXT || f->type == TS_F_RICH_TEXT ? TS_MULTI_MAX_CHARS
+        size_t cap = f->type == TS_F_MULTI_LINE_TEXT || f->type == TS_F_RICH_TEXT
+                         ? TS_MULTI_MAX_CHARS
                      : f->type == TS_F_SINGLE_LINE_TEXT || f->type == TS_F_LINK ? TS_TEXT_MAX_CHARS
-                                                                               : 0;
+                                                                                : 0;
         size_t chars = cap ? ts_utf8_len(v->s) : 0;
         if (cap && chars > cap) {
             ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_MAX_LENGTH, (int)cap + 1);
@@ -1253,8 +1254,9 @@ int ts_record_update(struct ts_ctx *cx, const struct ts_app *app, int64_t id, in
         return -1;
     struct ts_record *changes = new_record(cx, app);
     parse_record(cx, app, record, false, prefix, changes);
-    if (!cx->err.code && (apply_lookups(cx, app, changes->vals, NULL) < 0 ||
-                          resolve_written(cx, app, changes->vals, old->vals, old->id, prefix, NULL) < 0))
+    if (!cx->err.code &&
+        (apply_lookups(cx, app, changes->vals, NULL) < 0 ||
+         resolve_written(cx, app, changes->vals, old->vals, old->id, prefix, NULL) < 0))
         return -1;
     return apply_update(cx, app, old, changes, prefix, "EDIT", new_rev);
 }

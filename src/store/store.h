@@ -121,7 +121,7 @@ int ts_store_session_delete(struct ts_ctx *cx, const unsigned char hash[32]);
 struct ts_token_row {
     int64_t id, app_id;
     unsigned perms;
-    const char *prefix; /* first characters, to tell tokens apart in lists */
+    const char *prefix;         /* first characters, to tell tokens apart in lists */
     const char *note, *creator; /* creator: their login now */
     int64_t created, creator_id;
 };
@@ -233,9 +233,9 @@ int64_t *ts_store_records_ids(struct ts_ctx *cx, const struct ts_app *app,
 struct ts_file_row {
     const char *key, *hash, *name, *type;
     int64_t size, created, app_id;
-    bool attached;  /* false: an upload key no record has taken yet */
-    int64_t rec_id; /* the record holding it, 0 if not known (taken before this was kept) */
-    int fid;        /* and its field */
+    bool attached;     /* false: an upload key no record has taken yet */
+    int64_t rec_id;    /* the record holding it, 0 if not known (taken before this was kept) */
+    int fid;           /* and its field */
     const char *owner; /* an upload key's uploader (ts_policy_caller_key), "" once attached */
 };
 /* Bytes of uploads no record has taken yet: owner's, or everyone's (NULL). */

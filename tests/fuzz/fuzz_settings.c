@@ -28,19 +28,45 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         int rc = 0;
         switch (step) {
-        case 0: rc = ts_app_fields_add(&cx, &p, json_object_get(in, "properties")); break;
-        case 1: rc = ts_app_fields_update(&cx, &p, json_object_get(in, "properties")); break;
-        case 2: rc = ts_app_layout_put(&cx, &p, json_object_get(in, "layout")); break;
-        case 3: rc = ts_app_views_put(&cx, &p, json_object_get(in, "views")); break;
-        case 4: rc = ts_app_acl_put(&cx, &p, json_object_get(in, "rights")); break;
-        case 5: rc = ts_app_record_acl_put(&cx, &p, json_object_get(in, "rights")); break;
-        case 6: rc = ts_app_field_acl_put(&cx, &p, json_object_get(in, "rights")); break;
-        case 7: rc = ts_app_notify_general_put(&cx, &p, in); break;
-        case 8: rc = ts_app_notify_per_record_put(&cx, &p, in); break;
-        case 9: rc = ts_app_notify_reminder_put(&cx, &p, in); break;
-        case 10: rc = ts_app_process_put(&cx, &p, in); break;
-        case 11: rc = ts_app_settings_put(&cx, &p, in); break;
-        case 12: rc = ts_app_fields_delete(&cx, &p, json_object_get(in, "fields")); break;
+        case 0:
+            rc = ts_app_fields_add(&cx, &p, json_object_get(in, "properties"));
+            break;
+        case 1:
+            rc = ts_app_fields_update(&cx, &p, json_object_get(in, "properties"));
+            break;
+        case 2:
+            rc = ts_app_layout_put(&cx, &p, json_object_get(in, "layout"));
+            break;
+        case 3:
+            rc = ts_app_views_put(&cx, &p, json_object_get(in, "views"));
+            break;
+        case 4:
+            rc = ts_app_acl_put(&cx, &p, json_object_get(in, "rights"));
+            break;
+        case 5:
+            rc = ts_app_record_acl_put(&cx, &p, json_object_get(in, "rights"));
+            break;
+        case 6:
+            rc = ts_app_field_acl_put(&cx, &p, json_object_get(in, "rights"));
+            break;
+        case 7:
+            rc = ts_app_notify_general_put(&cx, &p, in);
+            break;
+        case 8:
+            rc = ts_app_notify_per_record_put(&cx, &p, in);
+            break;
+        case 9:
+            rc = ts_app_notify_reminder_put(&cx, &p, in);
+            break;
+        case 10:
+            rc = ts_app_process_put(&cx, &p, in);
+            break;
+        case 11:
+            rc = ts_app_settings_put(&cx, &p, in);
+            break;
+        case 12:
+            rc = ts_app_fields_delete(&cx, &p, json_object_get(in, "fields"));
+            break;
         }
         if ((rc < 0) != (cx.err.code != TS_OK))
             abort();

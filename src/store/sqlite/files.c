@@ -62,9 +62,10 @@ struct ts_file_row *ts_store_file_get(struct ts_ctx *cx, const char *key)
 
 int64_t ts_store_uploads_waiting(struct ts_ctx *cx, const char *owner)
 {
-    sqlite3_stmt *st = db_prep(cx, owner ? "SELECT coalesce(sum(size),0) FROM files"
-                                           " WHERE attached=0 AND owner=?"
-                                         : "SELECT coalesce(sum(size),0) FROM files WHERE attached=0");
+    sqlite3_stmt *st =
+        db_prep(cx, owner ? "SELECT coalesce(sum(size),0) FROM files"
+                            " WHERE attached=0 AND owner=?"
+                          : "SELECT coalesce(sum(size),0) FROM files WHERE attached=0");
     if (!st)
         return -1;
     if (owner)

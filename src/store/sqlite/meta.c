@@ -282,11 +282,10 @@ int ts_store_token_find(struct ts_ctx *cx, const unsigned char hash[32], struct 
 
 int ts_store_token_each(struct ts_ctx *cx, int64_t app_id, ts_token_fn *fn, void *arg)
 {
-    sqlite3_stmt *st =
-        db_prep(cx, "SELECT t.id, t.app_id, t.perms, t.prefix, t.note,"
-                    " coalesce(u.code, t.creator), t.created, t.creator_id"
-                    " FROM api_tokens t LEFT JOIN users u ON u.id = t.creator_id"
-                    " WHERE t.app_id=? AND t.revoked=0 ORDER BY t.id");
+    sqlite3_stmt *st = db_prep(cx, "SELECT t.id, t.app_id, t.perms, t.prefix, t.note,"
+                                   " coalesce(u.code, t.creator), t.created, t.creator_id"
+                                   " FROM api_tokens t LEFT JOIN users u ON u.id = t.creator_id"
+                                   " WHERE t.app_id=? AND t.revoked=0 ORDER BY t.id");
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, app_id);
@@ -757,8 +756,7 @@ int ts_store_user_rename_refs(struct ts_ctx *cx, const char *from, const char *t
             return -1;
     }
     return rename_in_json(cx, "SELECT app_id, stage, body FROM app_defs",
-                          "UPDATE app_defs SET body=?1 WHERE app_id=?2 AND stage=?3", from, to) <
-                   0
+                          "UPDATE app_defs SET body=?1 WHERE app_id=?2 AND stage=?3", from, to) < 0
                ? -1
                : rename_in_json(cx, "SELECT 0, 0, value FROM system WHERE key='appCreators'",
                                 "UPDATE system SET value=?1 WHERE key='appCreators' AND ?2=?3",

@@ -1514,8 +1514,8 @@ int ts_store_records_rename_user(struct ts_ctx *cx, const struct ts_app *app, co
     snprintf(t, sizeof(t), "r%lld", a);
     for (int k = 0; k < 2; k++) {
         char sql[128];
-        snprintf(sql, sizeof(sql), "UPDATE %s SET %s=? WHERE %s=?", t,
-                 k ? "modifier" : "creator", k ? "modifier" : "creator");
+        snprintf(sql, sizeof(sql), "UPDATE %s SET %s=? WHERE %s=?", t, k ? "modifier" : "creator",
+                 k ? "modifier" : "creator");
         sqlite3_stmt *st = db_prep(cx, sql);
         if (!st)
             return -1;
