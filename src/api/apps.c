@@ -225,10 +225,10 @@ static int deploy_failed(struct ts_ctx *cx, void *arg)
     return ts_app_deploy_failed(cx, d->items, d->n, d->why);
 }
 
-/* A deploy on its own runs in steps, each kept: PROCESSING, then the deploy,
- * then FAIL with the reason should it fail for any reason (a refused formula,
- * the database), so the status never claims SUCCESS for what did not happen.
- * Inside bulkRequest it is one more write of the bulk's transaction. */
+/* A deploy runs in steps, each kept: PROCESSING, then the deploy, then FAIL
+ * with the reason should it fail for any reason (a refused formula, the
+ * database), so the status never claims SUCCESS for what did not happen.
+ * (A TS_R_NO_TX route: never inside bulkRequest, as in kintone.) */
 int ts_api_deploy(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     const json_t *apps = json_object_get(rq->params, "apps");
@@ -255,11 +255,7 @@ int ts_api_deploy(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
             ts_policy_require_app(cx, d.items[i].app_id, TS_PERM_MANAGE) < 0)
             return -1;
     }
-    bool own_tx = rq->route && rq->route->fn == ts_api_deploy; /* not inside bulkRequest */
-    if (!own_tx) {
-        if (ts_app_deploy(cx, d.items, d.n, d.revert) < 0)
-            return -1;
-    } else if (d.revert) {
+    if (d.revert) {
         if (ts_api_tx(cx, deploy_run, &d) < 0)
             return -1;
     } else {

@@ -36,7 +36,7 @@ int ts_api_bulk(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         else
             route = ts_api_route(cx, m, path, &sub.preview);
         if (route && (route->fn == ts_api_bulk || route->need == TS_NEED_PUBLIC ||
-                      (route->flags & TS_R_UPLOAD))) {
+                      (route->flags & (TS_R_UPLOAD | TS_R_FILE | TS_R_NO_TX)))) {
             route = NULL;
             ts_fail(cx, TS_E_ILLEGAL_REQUEST, "bulk request %zu not allowed", i);
         }
@@ -45,6 +45,8 @@ int ts_api_bulk(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         sub.method = m;
         sub.path = path;
         sub.params = payload;
+        sub.route = route;
+        sub.woken = true; /* a long poll answers at once here */
         struct ts_jw sw;
         ts_buf_init(&out[i]);
         ts_jw_init(&sw, &out[i]);
@@ -83,7 +85,7 @@ int ts_api_bulk(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     ts_jw_key(w, "results");
     ts_jw_arr(w);
     for (i = 0; i < n; i++) {
-        ts_jw_raw(w, out[i].p);
+        ts_jw_raw(w, out[i].p ? out[i].p : "{}");
         ts_buf_release(&out[i]);
     }
     ts_jw_arr_end(w);

@@ -649,6 +649,19 @@ int ts_api_add_record(struct ts_ctx *cx, const struct ts_app *app, const json_t 
 /* Rel.Field conditions look into another app: under the caller's rights there
  * too. An app they may not view, or a field of it they may not see, is as if
  * it did not exist (GAIA_IQ11); its records they may not view meet nothing. */
+/* Does condition n (of app's settings, not the caller's) test only fields
+ * the caller sees in every record? */
+static bool seen_everywhere(const struct ts_qnode *n, const struct ts_app *app, const char *access)
+{
+    if (!n || n->kind == TS_QN_REL)
+        return true;
+    if (n->kind == TS_QN_COND)
+        return access[ts_app_field_index(app, n->field->table ? n->field->table : n->field)] !=
+                   TS_FIELD_NONE &&
+               access[ts_app_field_index(app, n->field)] != TS_FIELD_BY_RECORD;
+    return seen_everywhere(n->a, app, access) && seen_everywhere(n->b, app, access);
+}
+
 static int restrict_related(struct ts_ctx *cx, struct ts_qnode *n)
 {
     if (!n)
@@ -658,6 +671,15 @@ static int restrict_related(struct ts_ctx *cx, struct ts_qnode *n)
     const struct ts_app *other = n->rel->app;
     if (!(ts_policy_app_perms(cx, other->id) & TS_PERM_VIEW))
         return cx->err.code ? -1 : ts_fail_arg(cx, TS_E_QUERY_NO_FIELD, n->rel->theirs->code);
+    /* the link itself (the field it matches on, the related list's own
+     * filter) may not test what the caller may not see there */
+    const char *access = ts_policy_fields(cx, other);
+    if (cx->err.code)
+        return -1;
+    char theirs = access ? access[ts_app_field_index(other, n->rel->theirs)] : TS_FIELD_WRITE;
+    if (access && (!seen_everywhere(n->rel->filter, other, access) ||
+                   (theirs != TS_FIELD_WRITE && theirs != TS_FIELD_READ)))
+        return ts_fail_arg(cx, TS_E_QUERY_NO_FIELD, n->rel->theirs->code);
     if (ts_api_plan_readable(cx, other, &(struct ts_qplan){.where = n->a}) < 0)
         return -1;
     struct ts_qnode *mine = ts_policy_records(cx, other, TS_RR_VIEW);
@@ -725,9 +747,12 @@ int ts_api_record_allowed(struct ts_ctx *cx, const struct ts_app *app, int64_t i
         return -1;
     if (n > 0)
         return 0;
-    /* a record that does not exist is the caller's GAIA_RE01, said where it is read */
+    /* no longer there (deleted): its rights cannot be settled, so to someone
+     * whom record rights restrict it is not found, its history and files too */
     struct ts_record *r = ts_store_record_get(cx, app, id);
     if (!r)
-        return cx->err.code ? -1 : 0;
+        return cx->err.code ? -1
+                            : ts_fail_arg(cx, TS_E_RECORD_NOT_FOUND,
+                                          ts_arena_printf(cx->arena, "%lld", (long long)id));
     return ts_fail(cx, TS_E_NO_PERMISSION, "record access rights");
 }

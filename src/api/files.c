@@ -128,9 +128,14 @@ static struct ts_file_row *attachment(struct ts_ctx *cx, struct ts_api_req *rq)
             ts_fail_arg(cx, TS_E_FILE_NOT_FOUND, key);
         return NULL;
     }
-    return ts_policy_require_app(cx, f->app_id, TS_PERM_VIEW) < 0 || may_see_holder(cx, f) < 0
-               ? NULL
-               : f;
+    if (ts_policy_require_app(cx, f->app_id, TS_PERM_VIEW) < 0 || may_see_holder(cx, f) < 0) {
+        if (cx->err.code == TS_E_RECORD_NOT_FOUND) { /* its record is gone, to this caller */
+            ts_err_clear(cx);
+            ts_fail_arg(cx, TS_E_FILE_NOT_FOUND, key);
+        }
+        return NULL;
+    }
+    return f;
 }
 
 int ts_api_file_download(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)

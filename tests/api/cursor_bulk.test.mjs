@@ -101,3 +101,15 @@ test("bulkRequest refuses more than 20 requests and unknown APIs", async () => {
   const n = await raw(server, "POST", "/k/v1/bulkRequest.json", { body: { requests: [{ method: "POST", api: "/k/v1/bulkRequest.json", payload: { requests: [] } }] } });
   assert.equal(n.json.results[0].code, "CB_IL02");
 });
+
+test("bulkRequest refuses what answers with a file or runs on its own (exports, downloads, deploys), and stays up", async () => {
+  for (const [method, api, payload] of [
+    ["GET", "/k/v1/api/export.csv", { app }], ["GET", "/k/v1/file.json", { fileKey: "x" }],
+    ["GET", "/k/v1/api/thumbnail", { fileKey: "x", size: 50 }], ["POST", "/k/v1/preview/app/deploy.json", { apps: [{ app }] }]]) {
+    const r = await raw(server, "POST", "/k/v1/bulkRequest.json", { body: { requests: [
+      { method: "POST", api: "/k/v1/record.json", payload: { app, record: {} } }, { method, api, payload }] } });
+    assert.equal(r.status, 400, api);
+    assert.equal(r.json.results[1].code, "CB_IL02", api);
+  }
+  assert.equal((await raw(server, "GET", "/k/v1/records.json", { query: `app=${app}&limit=1` })).status, 200, "still serving");
+});

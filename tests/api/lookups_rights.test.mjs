@@ -66,3 +66,20 @@ test("autoRefresh copies only what the target record's last saver could see", as
   assert.deepEqual([r.fname.value, r.fnote.value], ["ひまわり苑 本館", ""]);
   assert.equal(r.Updated_by.value.code, "clerk", "the copy is still clerk's");
 });
+
+test("a related-records list whose own filter tests a field the caller may not see cannot be queried (no oracle on it)", async () => {
+  // clerk sees the registry but not its note; clerk builds an app whose related list filters on note
+  const clerk = client(server, { username: "clerk", password: PASSWORD });
+  const { app: mine } = await clerk.app.addApp({ name: "のぞき見" });
+  await clerk.app.addFormFields({ app: mine, properties: {
+    k: { type: "SINGLE_LINE_TEXT", code: "k", label: "k" },
+    rel: { type: "REFERENCE_TABLE", code: "rel", label: "rel", referenceTable: { relatedApp: { app: String(registry) },
+      condition: { field: "k", relatedField: "code" }, filterCond: 'note like "内部"', displayFields: ["name"], sort: "", size: 5 } } } });
+  await clerk.app.deployApp({ apps: [{ app: mine }] });
+  await clerk.record.addRecord({ app: mine, record: { k: { value: "F1" } } });
+  for (const q of ['rel.name like "ひまわり"', 'rel.code = "F1"']) {
+    const r = await raw(server, "GET", "/k/v1/records.json", { query: `app=${mine}&query=${encodeURIComponent(q)}`, headers: { ...(await import("./helpers/server.mjs")).basic("clerk", PASSWORD) } });
+    assert.equal(r.status, 400, q);
+    assert.equal(r.json.code, "GAIA_IQ11", q);
+  }
+});

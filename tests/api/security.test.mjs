@@ -247,3 +247,30 @@ test("a full disk answers 507 TS_SF01, keeps what was acknowledged, and serves r
     rmSync(mnt, { recursive: true, force: true });
   }
 });
+
+test("a deleted record stays out of reach of those whom record rights kept out: history and files", async () => {
+  const { client: mk, makeApp: make } = await import("./helpers/server.mjs");
+  const admin = mk(server);
+  await fetch(server.base + "/v1/users.json", { method: "POST", headers: { ...basic(), "Content-Type": "application/json" },
+    body: JSON.stringify({ users: ["alice_d", "bob_d"].map((code) => ({ code, name: code, password: "deleted-pass-1" })) }) });
+  const app = await make(admin, "自分の記録", { t: { type: "SINGLE_LINE_TEXT", code: "t", label: "t" }, f: { type: "FILE", code: "f", label: "f" } });
+  await admin.app.updateRecordAcl({ app, rights: [{ filterCond: "", entities: [{ entity: { type: "CREATOR" }, viewable: true, editable: true, deletable: true }] }] });
+  await admin.app.deployApp({ apps: [{ app }] });
+  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [app] })).apps[0].status !== "SUCCESS"; i++)
+    await new Promise((r) => setTimeout(r, 100));
+  const alice = mk(server, { username: "alice_d", password: "deleted-pass-1" });
+  const { fileKey: up } = await alice.file.uploadFile({ file: { name: "private.txt", data: "alice only" } });
+  const { id } = await alice.record.addRecord({ app, record: { t: { value: "alice の秘密" }, f: { value: [{ fileKey: up }] } } });
+  const fileKey = (await alice.record.getRecord({ app, id })).record.f.value[0].fileKey;
+  const asBob = (path, query) => fetch(`${server.base}${path}?${query}`, { headers: basic("bob_d", "deleted-pass-1") });
+  assert.equal((await asBob("/k/v1/record/history.json", `app=${app}&id=${id}`)).status, 403);
+  await alice.record.deleteRecords({ app, ids: [id] });
+  const history = await asBob("/k/v1/record/history.json", `app=${app}&id=${id}`);
+  assert.equal(history.status, 404);
+  assert.equal((await history.json()).code, "GAIA_RE01");
+  const file = await asBob("/k/v1/file.json", `fileKey=${fileKey}`);
+  assert.equal(file.status, 404);
+  assert.doesNotMatch(await file.text(), /alice only/);
+  // the administrator, whom no record right restricts, still reads the history
+  assert.equal((await fetch(`${server.base}/k/v1/record/history.json?app=${app}&id=${id}`, { headers: basic() })).status, 200);
+});
