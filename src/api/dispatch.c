@@ -228,8 +228,23 @@ static const char *method_name(enum ts_method m)
     return names[m];
 }
 
-/* The login name a failed sign-in tried: the form's, or the header's. */
+static const char *attempted_login_whole(struct ts_ctx *cx, const struct ts_api_req *rq);
+
+/* The login name a failed sign-in tried (the form's, or the header's), cut to
+ * the longest a login may be. */
 static const char *attempted_login(struct ts_ctx *cx, const struct ts_api_req *rq)
+{
+    const char *s = attempted_login_whole(cx, rq);
+    size_t n = strlen(s);
+    if (n <= 128)
+        return s;
+    n = 128;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--; /* not in the middle of a character */
+    return ts_arena_strndup(cx->arena, s, n);
+}
+
+static const char *attempted_login_whole(struct ts_ctx *cx, const struct ts_api_req *rq)
 {
     const char *form = ts_param_str(rq->params, "username");
     if (form)
@@ -367,7 +382,9 @@ int ts_api_tx(struct ts_ctx *cx, int (*fn)(struct ts_ctx *, void *), void *arg)
 
 void ts_api_fail(struct ts_ctx *cx, struct ts_api_req *rq)
 {
-    if (cx->err.code == TS_E_BAD_PASSWORD || cx->err.code == TS_E_LOGIN_LOCKED)
+    /* each failure is logged; a locked name or address is refused unlogged,
+     * so that nobody can fill the log (and the disk) by trying on */
+    if (cx->err.code == TS_E_BAD_PASSWORD)
         ts_audit_apart(cx, rq->auth.client_addr, "login.failed", attempted_login(cx, rq), NULL);
     rq->status = ts_err_status(cx->err.code);
     if (rq->error_written)

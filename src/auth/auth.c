@@ -218,6 +218,18 @@ static struct ts_user *check_password(struct ts_ctx *cx, const char *code, const
     return u;
 }
 
+/* Credentials refused without a password check (a malformed header, an
+ * unknown token) count against the client's address like a wrong password,
+ * so that they cannot be sent without end (each is written to the audit log). */
+static int refuse_cheap(struct ts_ctx *cx, const char *addr, const char *why)
+{
+    if (addr && ts_auth_locked(cx->now, "addr", addr))
+        return ts_fail(cx, TS_E_LOGIN_LOCKED, "address locked");
+    if (addr)
+        ts_auth_failed(cx->now, "addr", addr);
+    return ts_fail(cx, TS_E_BAD_PASSWORD, "%s", why);
+}
+
 static pthread_mutex_t verify_lock = PTHREAD_MUTEX_INITIALIZER;
 static int verify_header(struct ts_ctx *cx, const char *header, const char *addr,
                          const unsigned char h[32]);
@@ -268,11 +280,11 @@ static int verify_header(struct ts_ctx *cx, const char *header, const char *addr
     if (strlen(header) > 680 ||
         sodium_base642bin(raw, sizeof(raw) - 1, header, strlen(header), NULL, &len, NULL,
                           sodium_base64_VARIANT_ORIGINAL) != 0)
-        return ts_fail(cx, TS_E_BAD_PASSWORD, "bad base64");
+        return refuse_cheap(cx, addr, "bad base64");
     raw[len] = '\0';
     char *colon = memchr(raw, ':', len);
     if (!colon || memchr(raw, '\0', len))
-        return ts_fail(cx, TS_E_BAD_PASSWORD, "no colon");
+        return refuse_cheap(cx, addr, "no colon");
     *colon = '\0';
     struct ts_user *u = check_password(cx, (const char *)raw, colon + 1, addr);
     sodium_memzero(raw, sizeof(raw));
@@ -283,7 +295,7 @@ static int verify_header(struct ts_ctx *cx, const char *header, const char *addr
     return 0;
 }
 
-static int identify_tokens(struct ts_ctx *cx, const char *header)
+static int identify_tokens(struct ts_ctx *cx, const char *header, const char *addr)
 {
     struct ts_token_grant *grants = TS_NEW_N(cx->arena, struct ts_token_grant, TS_AUTH_MAX_TOKENS);
     int n = 0;
@@ -293,7 +305,7 @@ static int identify_tokens(struct ts_ctx *cx, const char *header)
         while (*tok == ' ')
             tok++;
         if (n == TS_AUTH_MAX_TOKENS)
-            return ts_fail(cx, TS_E_BAD_PASSWORD, "too many tokens");
+            return refuse_cheap(cx, addr, "too many tokens");
         unsigned char h[32];
         hash32(tok, h);
         int found = ts_store_token_find(cx, h, &grants[n]);
@@ -305,11 +317,11 @@ static int identify_tokens(struct ts_ctx *cx, const char *header)
         if (valid < 0)
             return -1;
         if (!valid)
-            return ts_fail(cx, TS_E_BAD_PASSWORD, found ? "API token lapsed" : "unknown API token");
+            return refuse_cheap(cx, addr, found ? "API token lapsed" : "unknown API token");
         n++;
     }
     if (n == 0)
-        return ts_fail(cx, TS_E_BAD_PASSWORD, "empty API token header");
+        return refuse_cheap(cx, addr, "empty API token header");
     /* Records written with a token name the administrator, as kintone does;
      * the audit log names the token (policy: ts_policy_who). */
     const struct ts_user *admin = ts_store_user_by_code(cx, "Administrator");
@@ -336,7 +348,7 @@ int ts_auth_identify(struct ts_ctx *cx, const struct ts_auth_request *rq)
         return 0;
     }
     if (rq->token_header && *rq->token_header)
-        return identify_tokens(cx, rq->token_header);
+        return identify_tokens(cx, rq->token_header, rq->client_addr);
     if (rq->session_cookie && *rq->session_cookie) {
         unsigned char h[32];
         hash32(rq->session_cookie, h);

@@ -274,3 +274,22 @@ test("a deleted record stays out of reach of those whom record rights kept out: 
   // the administrator, whom no record right restricts, still reads the history
   assert.equal((await fetch(`${server.base}/k/v1/record/history.json?app=${app}&id=${id}`, { headers: basic() })).status, 200);
 });
+
+test("credentials refused without a password check count against the address: no endless audit entries", async () => {
+  const s = await startServer();
+  try {
+    const statuses = [];
+    for (let i = 0; i < 30; i++) {
+      const h = i % 2 ? { "X-Cybozu-Authorization": "bm8tY29sb24=" } : { "X-Cybozu-API-Token": "nonsense" + i };
+      statuses.push((await fetch(s.base + "/k/v1/apps.json", { headers: h })).status);
+    }
+    assert.ok(statuses.slice(0, 10).every((x) => x === 401), statuses.join());
+    assert.ok(statuses.slice(10).every((x) => x === 429), statuses.join());
+    // the address is locked for every sign-in now, so the log is read from the database
+    const { execFileSync } = await import("node:child_process");
+    const failed = execFileSync("sqlite3", [join(s.data, "tsumiki.db"), "SELECT count(*) FROM audit WHERE action='login.failed'"]);
+    assert.equal(Number(failed.toString()), 10);
+  } finally {
+    await s.stop();
+  }
+});
