@@ -203,9 +203,10 @@ int ts_api_require(struct ts_ctx *cx, const struct ts_route *r, const json_t *pa
 int ts_api_begin(struct ts_ctx *cx, struct ts_api_req *rq);
 void ts_api_fail(struct ts_ctx *cx, struct ts_api_req *rq);
 
-/* May the caller upload declared more bytes (their and everyone's uploads
- * waiting for a record, TS_UPLOAD_QUOTA_*)? TS_UQ01 when not. */
-int ts_api_upload_allowed(struct ts_ctx *cx, int64_t declared);
+/* How many more bytes the caller may upload (what their and everyone's
+ * uploads waiting for a record leave of TS_UPLOAD_QUOTA_*); checked from the
+ * headers, as the body arrives, and once it is whole. */
+int ts_api_upload_room(struct ts_ctx *cx, int64_t *room);
 
 /* The largest body the request may send, once ts_api_begin has run. */
 size_t ts_api_body_limit(const struct ts_api_req *rq);

@@ -32,6 +32,15 @@ int ts_api_file_upload(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
         .owner = ts_policy_caller_key(cx),
     };
     char hash[65], key[33];
+    int64_t room;
+    if (ts_api_upload_room(cx, &room) < 0)
+        return -1;
+    int64_t size = ts_upload_size(u);
+    if (size > room) { /* other uploads of theirs finished meanwhile */
+        ts_upload_abort(u);
+        return ts_fail(cx, TS_E_UPLOAD_QUOTA, "upload of %lld, room for %lld", (long long)size,
+                       (long long)room);
+    }
     if (ts_upload_finish(u, hash, &f.size) < 0)
         return errno == ENOSPC ? ts_fail(cx, TS_E_STORAGE_FULL, "upload: disk full")
                                : ts_fail(cx, TS_E_INTERNAL, "cannot store an upload");
@@ -46,15 +55,14 @@ int ts_api_file_upload(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     return 0;
 }
 
-int ts_api_upload_allowed(struct ts_ctx *cx, int64_t declared)
+int ts_api_upload_room(struct ts_ctx *cx, int64_t *room)
 {
     int64_t mine = ts_store_uploads_waiting(cx, ts_policy_caller_key(cx));
     int64_t all = mine < 0 ? -1 : ts_store_uploads_waiting(cx, NULL);
     if (all < 0)
         return -1;
-    if (mine + declared > TS_UPLOAD_QUOTA_EACH || all + declared > TS_UPLOAD_QUOTA_ALL)
-        return ts_fail(cx, TS_E_UPLOAD_QUOTA, "uploads waiting: %lld of the caller's, %lld in all",
-                       (long long)mine, (long long)all);
+    int64_t left_mine = TS_UPLOAD_QUOTA_EACH - mine, left_all = TS_UPLOAD_QUOTA_ALL - all;
+    *room = left_mine < left_all ? left_mine : left_all;
     return 0;
 }
 

@@ -164,6 +164,7 @@ struct pending {
     bool form_bad;
     bool disk_full, over_quota; /* why the upload stopped */
     int64_t receiving;          /* bytes of it counted in `receiving` below */
+    int64_t upload_room;        /* what the caller's upload quota leaves */
     bool woken;                 /* a long poll held and let go: answer this time */
     char addr[64];
 };
@@ -325,6 +326,10 @@ static enum MHD_Result form_part(void *cls, enum MHD_ValueKind kind, const char 
         return MHD_NO;
     }
     pend->receiving += (int64_t)size;
+    if (pend->receiving > pend->upload_room) { /* a chunked body declares nothing */
+        pend->over_quota = pend->form_bad = true;
+        return MHD_NO;
+    }
     if (size && ts_upload_write(pend->upload, data, size) < 0) {
         pend->disk_full = errno == ENOSPC;
         if (pend->disk_full)
@@ -543,8 +548,12 @@ static enum MHD_Result begin(struct MHD_Connection *c, struct pending *pend, con
         return refuse(c, pend);
     }
     if (multipart && (rq->route->flags & TS_R_UPLOAD)) {
-        if (ts_api_upload_allowed(&pend->who, declared) < 0)
+        if (ts_api_upload_room(&pend->who, &pend->upload_room) < 0)
             return refuse(c, pend);
+        if (declared > pend->upload_room) {
+            ts_fail(&pend->who, TS_E_UPLOAD_QUOTA, "upload of %lld", (long long)declared);
+            return refuse(c, pend);
+        }
         pend->form = json_object();
         pend->pp = MHD_create_post_processor(c, 64 * 1024, form_part, pend);
         if (!pend->pp)
@@ -626,7 +635,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         ret = fail_early(c, &cx, lang);
         goto out;
     }
-    if (pend->pp) {
+    if (pend->form) { /* multipart: its parts were taken by the post processor */
         if (pend->disk_full || pend->over_quota) {
             ts_fail(&cx, pend->disk_full ? TS_E_STORAGE_FULL : TS_E_UPLOAD_QUOTA, "upload refused");
             ret = fail_early(c, &cx, lang);

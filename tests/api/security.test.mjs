@@ -293,3 +293,35 @@ test("credentials refused without a password check count against the address: no
     await s.stop();
   }
 });
+
+test("the upload quota holds whether the size is declared or the body comes in chunks", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const s = await startServer();
+  try {
+    // Administrator (user 1) already has 2 GiB less 1,000 bytes waiting for a record
+    execFileSync("sqlite3", [join(s.data, "tsumiki.db"),
+      `INSERT INTO files(key,hash,name,type,size,created,attached,owner) VALUES('waiting','x','w','text/plain',${2 ** 31 - 1000},strftime('%s'),0,'u1')`]);
+    const body = Buffer.concat([Buffer.from('--boundary42\r\nContent-Disposition: form-data; name="file"; filename="a.bin"\r\nContent-Type: application/octet-stream\r\n\r\n'),
+      Buffer.alloc(5000, 7), Buffer.from("\r\n--boundary42--\r\n")]);
+    const declared = await fetch(s.base + "/k/v1/file.json", { method: "POST", headers: { ...basic(), "Content-Type": "multipart/form-data; boundary=boundary42" }, body });
+    assert.equal(declared.status, 413);
+    assert.equal((await declared.json()).code, "TS_UQ01");
+    const chunked = await new Promise((resolve) => {
+      const req = request(s.base + "/k/v1/file.json", { method: "POST", headers: { ...basic(), "Content-Type": "multipart/form-data; boundary=boundary42" } }, (res) => {
+        let t = "";
+        res.on("data", (d) => (t += d));
+        res.on("end", () => resolve({ status: res.statusCode, json: JSON.parse(t) }));
+      });
+      for (let i = 0; i < body.length; i += 1000) req.write(body.subarray(i, i + 1000));
+      req.end();
+    });
+    assert.equal(chunked.status, 413, JSON.stringify(chunked.json));
+    assert.equal(chunked.json.code, "TS_UQ01");
+    // a small upload still fits
+    const small = new FormData();
+    small.append("file", new Blob(["tiny"]), "t.txt");
+    assert.equal((await fetch(s.base + "/k/v1/file.json", { method: "POST", headers: basic(), body: small })).status, 200);
+  } finally {
+    await s.stop();
+  }
+});
