@@ -290,7 +290,19 @@ int ts_api_begin(struct ts_ctx *cx, struct ts_api_req *rq)
         return -1;
     cx->lang = lang_of(cx, rq->accept_language);
     rq->begun = true;
-    return 0;
+    /* needs the headers settle are checked now, so that nobody sends a
+     * body to a route they may not call (an app's right waits for the app) */
+    switch (rq->route->need) {
+    case TS_NEED_CALLER:
+    case TS_NEED_PERSON:
+    case TS_NEED_ADMIN:
+    case TS_NEED_CREATOR:
+        return ts_api_require(cx, rq->route, NULL);
+    case TS_NEED_APP_PERSON:
+        return ts_policy_require_person(cx);
+    default:
+        return 0;
+    }
 }
 
 size_t ts_api_body_limit(const struct ts_api_req *rq)

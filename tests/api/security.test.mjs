@@ -325,3 +325,13 @@ test("the upload quota holds whether the size is declared or the body comes in c
     await s.stop();
   }
 });
+
+test("a route the caller may not call refuses them from the headers, before their body is read", async () => {
+  await fetch(server.base + "/v1/users.json", { method: "POST", headers: { ...basic(), "Content-Type": "application/json" },
+    body: JSON.stringify({ users: [{ code: "plain_colleague", name: "同僚", password: "colleague-pass-1" }] }) });
+  const before = peakRss();
+  const answers = await Promise.all([1, 2, 3].map(() => send("/v1/users.json", 900 << 10,
+    { ...basic("plain_colleague", "colleague-pass-1"), "Content-Type": "application/json" })));
+  for (const a of answers) assert.ok(a === 403 || a === "closed", String(a));
+  assert.ok(peakRss() - before < 2 << 20, "nothing of the bodies was kept");
+});
