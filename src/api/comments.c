@@ -169,7 +169,7 @@ int ts_api_comment_delete(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw
                             : ts_fail_arg(cx, TS_E_COMMENT_NOT_FOUND,
                                           ts_arena_printf(cx->arena, "%lld", (long long)id));
     bool own = cx->user && strcmp(c->creator, cx->user->code) == 0;
-    if (!own && !(cx->user && cx->user->admin))
+    if (!own && !ts_policy_is_admin(cx))
         return ts_fail(cx, TS_E_NO_PERMISSION, "only the commenter may delete a comment");
     if (ts_store_comment_delete(cx, app->id, rec_id, id) < 0)
         return -1;

@@ -713,6 +713,11 @@ int ts_policy_require_person(struct ts_ctx *cx)
     return ts_fail(cx, TS_E_LOGIN_REQUIRED, "no identity");
 }
 
+bool ts_policy_is_admin(const struct ts_ctx *cx)
+{
+    return cx->caller.kind == TS_CALLER_USER && cx->caller.person->admin;
+}
+
 int ts_policy_require_admin(struct ts_ctx *cx)
 {
     if (cx->caller.kind == TS_CALLER_SYSTEM)

@@ -121,6 +121,9 @@ int ts_people_add_entities(struct ts_ctx *cx, const struct ts_app *app,
 /* For APIs kintone does not open to API tokens (preview/app.json, apps.json):
  * a signed-in person (CB_AU01 for nobody, CB_NO02 for anyone else). */
 int ts_policy_require_person(struct ts_ctx *cx);
+/* Is the caller a person who is a system administrator? (A token is not,
+ * though what it writes names Administrator.) */
+bool ts_policy_is_admin(const struct ts_ctx *cx);
 /* For the organisation's settings: system administrators only (CB_NO02). */
 int ts_policy_require_admin(struct ts_ctx *cx);
 /* A session write must carry the session's request token (CB_NO02 otherwise). */

@@ -693,6 +693,8 @@ static void copy_value(struct ts_ctx *cx, const struct ts_app *src, const struct
         const char *text = ts_record_text(cx, src, sr, s);
         dst->s = *text ? text : NULL;
     }
+    if (t->type == TS_F_RICH_TEXT && dst->s) /* whatever the source held, as written here */
+        dst->s = ts_html_sanitize(cx, dst->s);
 }
 
 /* The source record whose key holds value, or NULL (GAIA_LO04 when none). */

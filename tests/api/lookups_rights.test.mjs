@@ -83,3 +83,14 @@ test("a related-records list whose own filter tests a field the caller may not s
     assert.equal(r.json.code, "GAIA_IQ11", q);
   }
 });
+
+test("a lookup that copies into rich text keeps only formatting", async () => {
+  const src = await makeApp(admin, "コピー元", { code: { type: "SINGLE_LINE_TEXT", code: "code", label: "番号", unique: true }, html: { type: "SINGLE_LINE_TEXT", code: "html", label: "html" } });
+  await admin.record.addRecord({ app: src, record: { code: { value: "H1" }, html: { value: '<b>太字</b><img src=x onerror="alert(1)">' } } });
+  const dst = await makeApp(admin, "コピー先", {
+    k: { type: "SINGLE_LINE_TEXT", code: "k", label: "k", lookup: { relatedApp: { app: String(src) }, relatedKeyField: "code",
+      fieldMappings: [{ field: "rich", relatedField: "html" }], lookupPickerFields: [], filterCond: "", sort: "" } },
+    rich: { type: "RICH_TEXT", code: "rich", label: "rich" } });
+  const { id } = await admin.record.addRecord({ app: dst, record: { k: { value: "H1" } } });
+  assert.equal((await admin.record.getRecord({ app: dst, id })).record.rich.value, '<b>太字</b><img src="x">');
+});

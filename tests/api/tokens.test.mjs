@@ -126,3 +126,13 @@ test("evaluate.json tells nothing to someone without the view right", async () =
   assert.equal(r.json.code, "CB_NO02");
   assert.equal(JSON.stringify(r.json).includes("note"), false);
 });
+
+test("a token is not an administrator: it cannot delete a person's comment", async () => {
+  const clerk = client(server, { username: "clerk", password: PASSWORD });
+  const { id: rec } = await admin.record.addRecord({ app: reports, record: {} });
+  const { id: cid } = await clerk.record.addRecordComment({ app: reports, record: rec, comment: { text: "clerk の意見" } });
+  const token = (await raw(server, "POST", "/k/v1/app/apiTokens.json", { body: { app: reports, permissions: ["view"] } })).json.token;
+  await rejects(client(server, { apiToken: token }).record.deleteRecordComment({ app: reports, record: rec, comment: cid }), "CB_NO02", 403);
+  // an administrator (a person) may
+  await admin.record.deleteRecordComment({ app: reports, record: rec, comment: cid });
+});
