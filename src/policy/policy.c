@@ -757,10 +757,16 @@ const char *ts_policy_who(struct ts_ctx *cx)
     case TS_CALLER_USER:
         return c->person->code;
     case TS_CALLER_TOKEN: {
-        const struct ts_user *u = ts_store_user_by_id(cx, c->tokens[0].creator_id);
-        ts_err_clear(cx);
-        return ts_arena_printf(cx->arena, "API token %lld of %s", (long long)c->tokens[0].id,
-                               u ? u->code : "?");
+        /* every token sent: the entry cannot tell which of them the work needed */
+        const char *who = "";
+        for (int i = 0; i < c->n_tokens; i++) {
+            const struct ts_user *u = ts_store_user_by_id(cx, c->tokens[i].creator_id);
+            if (!u)
+                ts_err_clear(cx);
+            who = ts_arena_printf(cx->arena, "%s%sAPI token %lld of %s", who, i ? ", " : "",
+                                  (long long)c->tokens[i].id, u ? u->code : "?");
+        }
+        return who;
     }
     case TS_CALLER_SYSTEM:
         return "system";
@@ -770,6 +776,8 @@ const char *ts_policy_who(struct ts_ctx *cx)
     return "";
 }
 
+/* A token counts as the person who made it: their share of a limit is one,
+ * however many tokens they make. */
 const char *ts_policy_caller_key(struct ts_ctx *cx)
 {
     const struct ts_caller *c = &cx->caller;
@@ -777,7 +785,7 @@ const char *ts_policy_caller_key(struct ts_ctx *cx)
     case TS_CALLER_USER:
         return ts_arena_printf(cx->arena, "u%lld", (long long)c->person->id);
     case TS_CALLER_TOKEN:
-        return ts_arena_printf(cx->arena, "t%lld", (long long)c->tokens[0].id);
+        return ts_arena_printf(cx->arena, "u%lld", (long long)c->tokens[0].creator_id);
     case TS_CALLER_SYSTEM:
         return "system";
     case TS_CALLER_NOBODY:

@@ -145,7 +145,7 @@ int ts_policy_token_valid(struct ts_ctx *cx, const struct ts_token_grant *t);
 
 /* Who the caller is, in a few words, for the audit log ("dave", "API token 3
  * of dave", "system"), and a key that tells callers apart for shares of a
- * limit ("u12", "t3"). */
+ * limit and for what they own, a token counting as its maker ("u12"). */
 const char *ts_policy_who(struct ts_ctx *cx);
 const char *ts_policy_caller_key(struct ts_ctx *cx);
 

@@ -63,6 +63,18 @@ test("a deletion inside a bulk request is logged as one on its own", async () =>
   assert.match(del.target, new RegExp(`app=.*${app}`));
 });
 
+test("entries cut from the end are found against an anchor noted earlier", async () => {
+  const { last } = (await raw(server, "GET", "/api/audit/verify")).json;
+  assert.ok(last && last.id && /^[0-9a-f]{64}$/.test(last.hash), JSON.stringify(last));
+  const good = (await raw(server, "GET", "/api/audit/verify", { query: `anchor=${last.id}:${last.hash}` })).json;
+  assert.equal(good.ok, true);
+  assert.equal(good.anchorFound, true);
+  execFileSync("sqlite3", [join(server.data, "tsumiki.db"), `DELETE FROM audit WHERE id >= ${Number(last.id) - 1}`]);
+  const cut = (await raw(server, "GET", "/api/audit/verify", { query: `anchor=${last.id}:${last.hash}` })).json;
+  assert.equal(cut.ok, false);
+  assert.equal(cut.anchorFound, false);
+});
+
 test("an entry changed afterwards breaks the chain at that entry", async () => {
   const db = join(server.data, "tsumiki.db");
   execFileSync("sqlite3", [db, "UPDATE audit SET user='someone-else' WHERE id=3"]);

@@ -36,12 +36,15 @@ test("getAllRecordsWithCursor and deleteCursor", async () => {
   await rejects(c.record.deleteCursor({ id }), "GAIA_CN01", 404);
 });
 
-test("at most 10 cursors at once per caller (GAIA_TM12); one caller's do not block another's", async () => {
+test("at most 10 cursors at once per person, their tokens included (GAIA_TM12); one person's do not block another's", async () => {
   const made = [];
   for (let i = 0; i < 10; i++) made.push((await c.record.createCursor({ app, size: 1 })).id);
   await rejects(c.record.createCursor({ app }), "GAIA_TM12", 429);
+  // a token counts as its maker; another person has cursors of their own
   const { token } = (await raw(server, "POST", "/k/v1/app/apiTokens.json", { body: { app, permissions: ["view"] } })).json;
-  const other = client(server, { apiToken: token });
+  await rejects(client(server, { apiToken: token }).record.createCursor({ app }), "GAIA_TM12", 429);
+  await raw(server, "POST", "/v1/users.json", { body: { users: [{ code: "cursor_other", name: "other", password: "cursor-pass-1" }] } });
+  const other = client(server, { username: "cursor_other", password: "cursor-pass-1" });
   const theirs = await other.record.createCursor({ app, size: 1 });
   await rejects(c.record.getRecordsByCursor({ id: theirs.id }), "GAIA_CN01", 404);
   await other.record.deleteCursor({ id: theirs.id });
