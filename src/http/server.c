@@ -14,7 +14,7 @@
 #include "base/log.h"
 #include "base/str.h"
 #include "files/files.h"
-#include "notify/notify.h"
+#include "jobs/jobs.h"
 #include "store/store.h"
 
 #include <arpa/inet.h>
@@ -67,84 +67,6 @@ static struct ts_db *thread_db(void)
 static atomic_bool stopping;
 /* bytes of uploads being received right now, by every connection */
 static _Atomic int64_t receiving;
-
-/* Twice a second: applies queued search-index updates, and checkpoints the WAL
- * into the database file, so that no request pays for either and the WAL stays
- * small. */
-static void *checkpointer(void *arg)
-{
-    (void)arg;
-    char err[256];
-    struct ts_db *db = ts_db_open(db_path, err, sizeof(err));
-    if (!db) {
-        TS_LOG_ERROR(NULL, "http", "checkpointer: %s", err);
-        return NULL;
-    }
-    struct timespec pause = {0, 500 * 1000 * 1000};
-    for (unsigned tick = 0; !atomic_load(&stopping); tick++) {
-        nanosleep(&pause, NULL);
-        /* every 30 s: fresh planner statistics for tables that changed a lot (a
-         * view's table loaded with a million records after its indexes were made) */
-        if (tick % 60 == 0)
-            ts_db_optimize(db);
-        /* hourly: uploads no record took within 3 days, and bytes no key names;
-         * old notices and sent mail */
-        if (tick % 7200 == 120) {
-            struct ts_ctx cx;
-            ts_ctx_init(&cx, db);
-            cx.caller.kind = TS_CALLER_SYSTEM;
-            if (ts_files_expire(&cx, cx.now, TS_UPLOAD_TTL) < 0)
-                TS_LOG_WARN(NULL, "files", "upload cleanup failed");
-            ts_err_clear(&cx);
-            if (ts_notify_expire(&cx) < 0)
-                TS_LOG_WARN(NULL, "notify", "cleanup of old notices failed");
-            ts_ctx_release(&cx);
-        }
-        int indexed = ts_db_index_pending(db);
-        if (indexed < 0)
-            TS_LOG_WARN(NULL, "store", "search index update failed");
-        /* Big search-index batches and bulk request bodies leave freed memory
-         * scattered in the heap; hand it back to the system now and then. */
-        if (indexed > 1000 || tick % 20 == 0)
-            malloc_trim(0);
-        if (ts_db_checkpoint(db) < 0)
-            TS_LOG_WARN(NULL, "store", "checkpoint failed");
-    }
-    /* the search index's queue is kept in the database: what is left of it is
-     * indexed after the next start, not now, so a stop is quick */
-    ts_db_checkpoint(db);
-    ts_db_close(db);
-    return NULL;
-}
-
-/* Sends the e-mail the outbox holds (every second) and the reminders whose
- * moment came (every half minute): on its own thread, so a slow mail server
- * holds up neither requests nor checkpoints. */
-static void *messenger(void *arg)
-{
-    (void)arg;
-    char err[256];
-    struct ts_db *db = ts_db_open(db_path, err, sizeof(err));
-    if (!db) {
-        TS_LOG_ERROR(NULL, "http", "messenger: %s", err);
-        return NULL;
-    }
-    struct timespec pause = {1, 0};
-    for (unsigned tick = 1; !atomic_load(&stopping); tick++) {
-        nanosleep(&pause, NULL);
-        struct ts_ctx cx;
-        ts_ctx_init(&cx, db);
-        cx.caller.kind = TS_CALLER_SYSTEM;
-        if (tick % 30 == 0 && ts_notify_reminders(&cx) < 0)
-            TS_LOG_WARN(&cx, "notify", "reminders failed");
-        ts_err_clear(&cx);
-        if (ts_mail_send_due(&cx) < 0)
-            TS_LOG_WARN(&cx, "mail", "sending failed: %s", cx.err.message);
-        ts_ctx_release(&cx);
-    }
-    ts_db_close(db);
-    return NULL;
-}
 
 struct pending {
     /* the route and the caller, settled from the headers before any of the
@@ -810,9 +732,11 @@ int ts_server_run(const struct ts_server_opts *o)
             return 1;
         }
     }
-    pthread_t ckpt, mailer, wake;
-    pthread_create(&ckpt, NULL, checkpointer, NULL);
-    pthread_create(&mailer, NULL, messenger, NULL);
+    pthread_t wake;
+    if (ts_jobs_start(db_path) < 0) {
+        TS_LOG_ERROR(NULL, "http", "cannot start the background jobs");
+        return 1;
+    }
     pthread_create(&wake, NULL, waker, NULL);
     TS_LOG_INFO(NULL, "http", "serving on %s://localhost:%d/ (data in %s)",
                 tls_cert ? "https" : "http", o->port, o->data_dir);
@@ -828,8 +752,7 @@ int ts_server_run(const struct ts_server_opts *o)
         if (d[i])
             MHD_stop_daemon(d[i]);
     atomic_store(&stopping, true);
-    pthread_join(ckpt, NULL);
-    pthread_join(mailer, NULL);
+    ts_jobs_stop();
     pthread_join(wake, NULL);
     for (int i = 0; i < n_conns; i++)
         ts_db_close(conns[i]);
