@@ -197,7 +197,7 @@ int ts_api_audit_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 struct chain {
     char prev[65];
     int64_t checked, expect_id, broken;
-    int64_t anchor_id; /* an entry the caller noted earlier ... */
+    int64_t anchor_id;       /* an entry the caller noted earlier ... */
     const char *anchor_hash; /* ... with its hash; 0 / NULL: none */
     bool anchor_seen;
 };
@@ -230,9 +230,9 @@ int ts_api_audit_verify(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *
     struct chain c = {.prev = GENESIS, .expect_id = 1};
     const char *anchor = ts_param_str(rq->params, "anchor");
     const char *colon = anchor ? strchr(anchor, ':') : NULL;
-    if (anchor && (!colon || ts_parse_i64(ts_arena_strndup(cx->arena, anchor,
-                                                            (size_t)(colon - anchor)),
-                                          &c.anchor_id) < 0)) {
+    if (anchor &&
+        (!colon || ts_parse_i64(ts_arena_strndup(cx->arena, anchor, (size_t)(colon - anchor)),
+                                &c.anchor_id) < 0)) {
         ts_fail_field(cx, "anchor", TS_M_BAD_VALUE_SHAPE);
         return -1;
     }

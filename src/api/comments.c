@@ -7,7 +7,8 @@
 #include "base/str.h"
 #include "base/tstime.h"
 #include "model/user.h"
-#include "notify/notify.h"
+#include "events/events.h"
+#include "policy/policy.h"
 #include "record/record.h"
 #include "store/store.h"
 
@@ -149,7 +150,11 @@ int ts_api_comment_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     free(mjson);
     int64_t id = ts_store_comment_add(cx, app->id, rec_id, &c);
     struct ts_record *r = id < 0 ? NULL : ts_record_load(cx, app, rec_id);
-    if (!r || ts_notify_comment(cx, app, r, text, clean) < 0)
+    if (!r || ts_events_publish(cx, &(struct ts_event){.kind = TS_EV_COMMENT,
+                                                       .app = app,
+                                                       .r = r,
+                                                       .text = text,
+                                                       .mentions = clean}) < 0)
         return -1;
     ts_jw_obj(w);
     ts_jw_kid(w, "id", id);

@@ -116,8 +116,7 @@ static int act(struct ts_ctx *cx, const struct ts_app *app, const json_t *item, 
     if (!action)
         return ts_fail_arg(cx, TS_E_STATUS_CHANGED, name);
     const char *me = cx->user ? cx->user->code : "";
-    if (r->n_assignees > 0 && !listed(r->assignees, r->n_assignees, me) &&
-        !ts_policy_is_admin(cx))
+    if (r->n_assignees > 0 && !listed(r->assignees, r->n_assignees, me) && !ts_policy_is_admin(cx))
         return ts_fail(cx, TS_E_NOT_ASSIGNEE, "not an assignee");
     int ok = accepts(cx, app, *id, json_string_value(json_object_get(action, "filterCond")));
     if (ok <= 0)

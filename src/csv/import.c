@@ -10,7 +10,7 @@
 #include "csv/import.h"
 #include "base/str.h"
 #include "policy/policy.h"
-#include "notify/notify.h"
+#include "events/events.h"
 #include "record/record.h"
 #include "store/store.h"
 
@@ -400,7 +400,10 @@ static int import(struct ts_ctx *cx, const struct ts_app *app, struct ts_import 
     im->added = im->rows - im->skipped - im->updated;
     if (im->skipped && !im->skip_bad)
         return 1;
-    if (!im->preview && !cx->quiet && ts_notify_import(cx, app, im->added + im->updated) < 0)
+    if (!im->preview && !cx->quiet &&
+        ts_events_publish(cx, &(struct ts_event){.kind = TS_EV_IMPORTED,
+                                                 .app = app,
+                                                 .count = im->added + im->updated}) < 0)
         return -1;
     return 0;
 }

@@ -84,8 +84,7 @@ static const struct job UPKEEP[] = {
     {"statistics", 60, 0, statistics},   /* every 30 s */
     {"expiry", 7200, 120, expiry},       /* hourly, the first a minute after start */
     {"search index", 1, 0, index_queue}, /* twice a second */
-    {"memory", 20, 0, give_back_memory},
-    {"checkpoint", 1, 0, checkpoint},
+    {"memory", 20, 0, give_back_memory}, {"checkpoint", 1, 0, checkpoint},
 };
 
 static const struct job MESSAGES[] = {

@@ -4,6 +4,7 @@
  */
 #include "base/common.h"
 #include "notify/notify.h"
+#include "events/events.h"
 #include "app/app.h"
 #include "base/log.h"
 #include "base/str.h"
@@ -281,4 +282,20 @@ int ts_notify_expire(struct ts_ctx *cx)
         return -1;
     }
     return ts_db_commit(cx);
+}
+
+int ts_notify_on_event(struct ts_ctx *cx, const struct ts_event *e)
+{
+    switch (e->kind) {
+    case TS_EV_ADDED:
+    case TS_EV_EDITED:
+        return ts_notify_record(cx, e->app, e->r, e->kind == TS_EV_ADDED);
+    case TS_EV_STATUS:
+        return ts_notify_status(cx, e->app, e->r, e->from, e->to);
+    case TS_EV_COMMENT:
+        return ts_notify_comment(cx, e->app, e->r, e->text, e->mentions);
+    case TS_EV_IMPORTED:
+        return ts_notify_import(cx, e->app, e->count);
+    }
+    return 0;
 }

@@ -30,6 +30,10 @@ struct ts_notice {
 /* Tell people: a notice each, and e-mail to those with an address. */
 int ts_notify_people(struct ts_ctx *cx, const struct ts_notice *n, const struct ts_people *to);
 
+/* The listener of record events (events/): the functions below, by kind. */
+struct ts_event;
+int ts_notify_on_event(struct ts_ctx *cx, const struct ts_event *e);
+
 /* A record was added or edited: the app's general
  * notifications for it, and the per-record rules it now meets. */
 int ts_notify_record(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r,

@@ -9,7 +9,8 @@
  */
 #include "base/common.h"
 #include "record/record.h"
-#include "notify/notify.h"
+#include "events/events.h"
+#include "policy/policy.h"
 #include "app/app.h"
 #include "base/buf.h"
 #include "base/str.h"
@@ -1149,7 +1150,9 @@ int ts_record_set_status(struct ts_ctx *cx, const struct ts_app *app, int64_t id
         if (!had)
             after->assignees[after->n_assignees++] = assignees[i];
     }
-    return cx->quiet ? 0 : ts_notify_status(cx, app, after, old->status, status);
+    return ts_events_publish(
+        cx, &(struct ts_event){
+                .kind = TS_EV_STATUS, .app = app, .r = after, .from = old->status, .to = status});
 }
 
 /* ---------------------------------------------------------------- writes */
@@ -1189,7 +1192,7 @@ int ts_record_add(struct ts_ctx *cx, const struct ts_app *app, const json_t *rec
     *id = r->id;
     if (write_history(cx, app, NULL, r, 1, "ADD") < 0)
         return -1;
-    return cx->quiet ? 0 : ts_notify_record(cx, app, r, true);
+    return ts_events_publish(cx, &(struct ts_event){.kind = TS_EV_ADDED, .app = app, .r = r});
 }
 
 struct ts_record *ts_record_load(struct ts_ctx *cx, const struct ts_app *app, int64_t id)
@@ -1234,7 +1237,8 @@ static int apply_update(struct ts_ctx *cx, const struct ts_app *app, const struc
     *new_rev = changes->revision;
     if (strcmp(action, "LOOKUP") == 0)
         return 0;
-    if (!cx->quiet && ts_notify_record(cx, app, merged, false) < 0)
+    if (ts_events_publish(cx, &(struct ts_event){.kind = TS_EV_EDITED, .app = app, .r = merged}) <
+        0)
         return -1;
     struct refresh rf = {app, old, merged};
     return ts_store_lookup_links_each(cx, app->id, refresh_link, &rf);
