@@ -14,6 +14,7 @@
 #include "base/common.h"
 #include "api/api.h"
 #include "app/app.h"
+#include "record/record.h"
 #include "base/str.h"
 #include "base/tstime.h"
 #include "model/user.h"
@@ -390,6 +391,7 @@ static int carry_rename(struct ts_ctx *cx, const char *from, const char *to)
     json_decref(ids);
     if (rc < 0 || ts_store_user_rename_refs(cx, from, to) < 0)
         return -1;
+    ts_record_forget_name(from);
     cx->schema_dirty = true; /* every app's settings may have changed */
     return 0;
 }

@@ -65,6 +65,15 @@ static const char *shared_name(struct ts_ctx *cx, const char *code)
     return found;
 }
 
+void ts_record_forget_name(const char *code)
+{
+    size_t i = name_slot(code);
+    pthread_mutex_lock(&names_lock);
+    if (strcmp(names[i].code, code) == 0)
+        names[i].expires = 0;
+    pthread_mutex_unlock(&names_lock);
+}
+
 static void share_name(struct ts_ctx *cx, const char *code, const char *name)
 {
     if (strlen(code) >= sizeof(names[0].code))

@@ -79,6 +79,10 @@ void ts_record_write_csv(struct ts_ctx *cx, struct ts_buf *b, const struct ts_ap
 int ts_record_write_history(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *app,
                             int64_t id);
 
+/* A login that no longer names the same person (renamed): its remembered
+ * display name is forgotten at once, on this server. */
+void ts_record_forget_name(const char *code);
+
 /* Rich text as stored (record/html.c): formatting elements and attributes
  * only, no scripts, handlers, javascript: addresses, forms or frames. */
 const char *ts_html_sanitize(struct ts_ctx *cx, const char *html);
