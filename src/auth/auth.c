@@ -49,88 +49,44 @@ char *ts_auth_hash_password(const char *password)
 
 /* ---------------------------------------------------------------- failed logins */
 
-#define LIMIT_BUCKETS 4096
 #define LIMIT_FAILS   10        /* failures allowed in a window */
 #define LIMIT_WINDOW  (10 * 60) /* seconds */
 #define LIMIT_LOCKOUT (5 * 60)
 
-/* Exact counts, one entry per login name and per address that failed lately
- * (chained by a hash of the key: no entry can push out another). An entry
- * goes once its window and lock are over. Each failure costs an Argon2id
- * verification, one at a time, so the table grows by a few thousand entries
- * in a window at most. */
-struct limit {
-    char *key; /* "name\0code" or "addr\0address" */
-    size_t key_len;
-    int fails;
-    int64_t window_start, locked_until;
-    struct limit *next;
-};
-static struct limit *limits[LIMIT_BUCKETS];
-static pthread_mutex_t limit_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static bool limit_expired(const struct limit *l, int64_t now)
+/* Exact counts, one row per login name and per address that failed lately,
+ * in the database: a lock made through one server holds on every other, and
+ * no other name can push an entry out. Each failure costs an Argon2id
+ * verification (or counts against an address), so the rows grow by a few
+ * thousand in a window at most; the upkeep job forgets finished ones. */
+static const char *limit_key(struct ts_ctx *cx, const char *kind, const char *s)
 {
-    return now - l->window_start > LIMIT_WINDOW && l->locked_until <= now;
+    /* a login tried may be long: its first 256 bytes name it */
+    return ts_arena_printf(cx->arena, "%s\x1f%.256s", kind, s ? s : "");
 }
 
-/* The entry for kind/s (made when create), with the bucket's expired entries
- * dropped on the way. Called with limit_lock held. */
-static struct limit *limit_find(int64_t now, const char *kind, const char *s, bool create)
+bool ts_auth_locked(struct ts_ctx *cx, const char *kind, const char *s)
 {
-    size_t kl = strlen(kind) + 1, sl = s ? strlen(s) : 0;
-    char *key = ts_xmalloc(kl + sl + 1);
-    memcpy(key, kind, kl);
-    memcpy(key + kl, s ? s : "", sl + 1);
-    size_t len = kl + sl;
-    uint64_t h;
-    crypto_generichash((unsigned char *)&h, sizeof(h), (const unsigned char *)key, len, NULL, 0);
-    struct limit **pp = &limits[h % LIMIT_BUCKETS], *found = NULL;
-    while (*pp) {
-        struct limit *l = *pp;
-        if (l->key_len == len && memcmp(l->key, key, len) == 0) {
-            found = l;
-            pp = &l->next;
-        } else if (limit_expired(l, now)) {
-            *pp = l->next;
-            free(l->key);
-            free(l);
-        } else {
-            pp = &l->next;
-        }
+    int locked = ts_store_login_locked(cx, limit_key(cx, kind, s), cx->now);
+    if (locked < 0) { /* the database failed: the caller's answer says so elsewhere */
+        ts_err_clear(cx);
+        return false;
     }
-    if (!found && create) {
-        found = ts_xcalloc(1, sizeof(*found));
-        found->key = key;
-        found->key_len = len;
-        found->window_start = now;
-        *pp = found;
-        key = NULL;
-    }
-    free(key);
-    return found;
+    return locked == 1;
 }
 
-bool ts_auth_locked(int64_t now, const char *kind, const char *s)
+void ts_auth_failed(struct ts_ctx *cx, const char *kind, const char *s)
 {
-    pthread_mutex_lock(&limit_lock);
-    struct limit *l = limit_find(now, kind, s, false);
-    bool is = l && l->locked_until > now;
-    pthread_mutex_unlock(&limit_lock);
-    return is;
+    struct ts_err saved = cx->err; /* the failure being counted stays the answer */
+    ts_err_clear(cx);
+    if (ts_store_login_failed(cx, limit_key(cx, kind, s), cx->now, LIMIT_FAILS, LIMIT_WINDOW,
+                              LIMIT_LOCKOUT) < 0)
+        TS_LOG_WARN(cx, "auth", "a failed sign-in could not be counted");
+    cx->err = saved;
 }
 
-void ts_auth_failed(int64_t now, const char *kind, const char *s)
+int ts_auth_forget_failures(struct ts_ctx *cx)
 {
-    pthread_mutex_lock(&limit_lock);
-    struct limit *l = limit_find(now, kind, s, true);
-    if (now - l->window_start > LIMIT_WINDOW && l->locked_until <= now) {
-        l->fails = 0;
-        l->window_start = now;
-    }
-    if (++l->fails >= LIMIT_FAILS && l->locked_until <= now)
-        l->locked_until = now + LIMIT_LOCKOUT;
-    pthread_mutex_unlock(&limit_lock);
+    return ts_store_login_failures_expire(cx, cx->now, LIMIT_WINDOW);
 }
 
 /* ---------------------------------------------------------------- verified headers */
@@ -193,7 +149,7 @@ static void make_dummy(void)
 static struct ts_user *check_password(struct ts_ctx *cx, const char *code, const char *password,
                                       const char *addr)
 {
-    if (ts_auth_locked(cx->now, "name", code) || (addr && ts_auth_locked(cx->now, "addr", addr))) {
+    if (ts_auth_locked(cx, "name", code) || (addr && ts_auth_locked(cx, "addr", addr))) {
         ts_fail(cx, TS_E_LOGIN_LOCKED, "login locked");
         return NULL;
     }
@@ -208,9 +164,9 @@ static struct ts_user *check_password(struct ts_ctx *cx, const char *code, const
                                        strlen(password)) == 0 &&
               usable;
     if (!ok) {
-        ts_auth_failed(cx->now, "name", code);
+        ts_auth_failed(cx, "name", code);
         if (addr)
-            ts_auth_failed(cx->now, "addr", addr);
+            ts_auth_failed(cx, "addr", addr);
         TS_LOG_WARN(cx, "auth", "login failed for a user name from %s", addr ? addr : "?");
         ts_fail(cx, TS_E_BAD_PASSWORD, "bad password");
         return NULL;
@@ -223,10 +179,10 @@ static struct ts_user *check_password(struct ts_ctx *cx, const char *code, const
  * so that they cannot be sent without end (each is written to the audit log). */
 static int refuse_cheap(struct ts_ctx *cx, const char *addr, const char *why)
 {
-    if (addr && ts_auth_locked(cx->now, "addr", addr))
+    if (addr && ts_auth_locked(cx, "addr", addr))
         return ts_fail(cx, TS_E_LOGIN_LOCKED, "address locked");
     if (addr)
-        ts_auth_failed(cx->now, "addr", addr);
+        ts_auth_failed(cx, "addr", addr);
     return ts_fail(cx, TS_E_BAD_PASSWORD, "%s", why);
 }
 

@@ -7,6 +7,7 @@
 #include "base/common.h"
 #include "jobs/jobs.h"
 #include "base/log.h"
+#include "auth/auth.h"
 #include "files/files.h"
 #include "notify/notify.h"
 #include "store/store.h"
@@ -53,12 +54,14 @@ static int statistics(struct ts_ctx *cx)
 }
 
 /* Uploads no record took within 3 days and bytes no key names; old notices
- * and sent mail. */
+ * and sent mail; failed sign-ins whose window and lock are over. */
 static int expiry(struct ts_ctx *cx)
 {
     int rc = ts_files_expire(cx, cx->now, TS_UPLOAD_TTL) < 0 ? -1 : 0;
     ts_err_clear(cx);
-    return ts_notify_expire(cx) < 0 ? -1 : rc;
+    rc = ts_notify_expire(cx) < 0 ? -1 : rc;
+    ts_err_clear(cx);
+    return ts_auth_forget_failures(cx) < 0 ? -1 : rc;
 }
 
 /* Big search-index batches and bulk request bodies leave freed memory

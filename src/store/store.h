@@ -117,6 +117,17 @@ int ts_store_session_get(struct ts_ctx *cx, const unsigned char hash[32], int64_
                          const char **csrf);
 int ts_store_session_delete(struct ts_ctx *cx, const unsigned char hash[32]);
 
+/* --- failed sign-ins, by key ("name\x1fcode", "addr\x1faddress") --- */
+/* 1 when key is locked at now, 0 when not, -1 on failure. */
+int ts_store_login_locked(struct ts_ctx *cx, const char *key, int64_t now);
+/* Count a failure at now: a window of `window` seconds starts with the first;
+ * the limit-th within it locks the key for `lockout` seconds. Runs in a
+ * transaction of its own. */
+int ts_store_login_failed(struct ts_ctx *cx, const char *key, int64_t now, int limit, int window,
+                          int lockout);
+/* Forget keys whose window and lock are over. */
+int ts_store_login_failures_expire(struct ts_ctx *cx, int64_t now, int window);
+
 /* --- API tokens (stored only as a hash) --- */
 struct ts_token_row {
     int64_t id, app_id;

@@ -24,6 +24,10 @@ static const char *const schema[] = {
     " active INTEGER NOT NULL DEFAULT 1, created INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sessions(hash BLOB PRIMARY KEY, user_id INTEGER NOT NULL,"
     " csrf TEXT NOT NULL, expires INTEGER NOT NULL) WITHOUT ROWID",
+    /* failed sign-ins per login name and per client address (auth/): in the
+     * database, so that a lock made through one server holds on every other */
+    "CREATE TABLE IF NOT EXISTS login_failures(key TEXT PRIMARY KEY, fails INTEGER NOT NULL,"
+    " window_start INTEGER NOT NULL, locked_until INTEGER NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS api_tokens(id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " hash BLOB NOT NULL UNIQUE, app_id INTEGER NOT NULL, perms INTEGER NOT NULL,"
     " prefix TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', creator TEXT NOT NULL,"
