@@ -203,6 +203,23 @@ int ts_api_records_status(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw
     return 0;
 }
 
+/* Who may hand a record to others: the app's managers (kintone's rule), and
+ * whoever is working on it now. Anyone else could make themselves the
+ * assignee and approve their own request. */
+static int may_reassign(struct ts_ctx *cx, const struct ts_app *app, int64_t id)
+{
+    if (ts_policy_app_perms(cx, app->id) & TS_PERM_MANAGE)
+        return 0;
+    if (cx->err.code)
+        return -1;
+    struct ts_record *r = ts_record_load(cx, app, id);
+    if (!r)
+        return -1;
+    if (r->n_assignees > 0 && listed(r->assignees, r->n_assignees, cx->user->code))
+        return 0;
+    return ts_fail(cx, TS_E_NO_PERMISSION, "only managers and assignees change assignees");
+}
+
 /* PUT record/assignees.json {app, id, assignees:[codes], revision?} */
 int ts_api_record_assignees(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
@@ -227,7 +244,7 @@ int ts_api_record_assignees(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_
             return cx->err.code ? -1 : ts_fail_arg(cx, TS_E_USER_NOT_FOUND, code ? code : "");
         ts_people_add(cx, &p, code);
     }
-    if (ts_api_record_allowed(cx, app, id, TS_RR_EDIT) < 0 ||
+    if (ts_api_record_allowed(cx, app, id, TS_RR_EDIT) < 0 || may_reassign(cx, app, id) < 0 ||
         ts_record_set_status(cx, app, id, expected, NULL, p.codes, p.n, 1, &rev) < 0)
         return -1;
     ts_jw_obj(w);

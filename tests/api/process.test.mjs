@@ -106,8 +106,13 @@ test("an action's filter, bulk actions all or nothing, assignees changed by hand
   assert.equal((await admin.record.getRecord({ app, id: a })).record[S].value, "未処理", "nothing changed");
   const res = await as("tanaka").record.updateRecordsStatus({ app, records: [{ id: a, action: "提出" }, { id: b, action: "提出" }] });
   assert.equal(res.records.length, 2);
+  // someone who may edit but neither manages the app nor works on the record
+  // cannot hand it to themselves (and then approve their own report)
+  await rejects(as("tanaka").record.updateRecordAssignees({ app, id: a, assignees: ["tanaka"] }), "CB_NO02", 403);
   await admin.record.updateRecordAssignees({ app, id: a, assignees: ["suzuki"] });
   assert.deepEqual((await admin.record.getRecord({ app, id: a })).record[A].value.map((u) => u.code), ["suzuki"]);
+  // the one working on it may hand it on
+  await as("suzuki").record.updateRecordAssignees({ app, id: a, assignees: ["kato"] });
   const plain = await makeApp(admin, "普通のアプリ", { t: { type: "SINGLE_LINE_TEXT", code: "t", label: "t" } });
   const { id } = await admin.record.addRecord({ app: plain, record: {} });
   await rejects(admin.record.updateRecordStatus({ app: plain, id, action: "x" }), "GAIA_ST02", 400);
