@@ -429,10 +429,17 @@ int ts_users_write(struct ts_ctx *cx, const json_t *list, bool add, const char *
         const char *to = text_member(cx, e, "newCode", key_of(cx, name, at, "newCode"), 128);
         const char *from = u->code;
         if (to && strcmp(to, u->code) != 0) {
+            /* a condition is text: a rename cannot follow the login into it */
+            int64_t in = ts_store_user_in_conditions(cx, from);
+            if (in < 0)
+                return -1;
             if (!code_ok(to))
                 ts_fail_field(cx, key_of(cx, name, at, "newCode"), TS_M_BAD_LOGIN_CODE);
             else if (ts_store_user_by_code(cx, to))
                 ts_fail_field(cx, key_of(cx, name, at, "newCode"), TS_M_CODE_TAKEN, to);
+            else if (in > 0)
+                ts_fail_field(cx, key_of(cx, name, at, "newCode"), TS_M_CODE_IN_CONDITION,
+                              (long long)in);
             u->code = to;
         }
         user_settings(cx, e, name, at, u);

@@ -234,6 +234,9 @@ int ts_store_records_select(struct ts_ctx *cx, const struct ts_app *app,
 int ts_store_records_rename_user(struct ts_ctx *cx, const struct ts_app *app, const char *from,
                                  const char *to);
 int ts_store_user_rename_refs(struct ts_ctx *cx, const char *from, const char *to);
+/* An app whose settings name login `code` inside a condition (a view's or a
+ * rule's filter, a process action's): its id, 0 when none, -1 on failure. */
+int64_t ts_store_user_in_conditions(struct ts_ctx *cx, const char *code);
 int64_t ts_store_records_count(struct ts_ctx *cx, const struct ts_app *app,
                                const struct ts_qplan *plan);
 /* Ids of every match in plan order, ignoring limit/offset; malloc'd, caller frees. */

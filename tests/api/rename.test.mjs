@@ -58,3 +58,15 @@ test("dave renamed to david keeps every right and every record; a new dave inher
   assert.equal(newDave.status, 403);
   assert.equal((await admin.record.getRecords({ app, query: 'Created_by in ("dave") or who in ("dave")' })).records.length, 0);
 });
+
+test("a rename is refused while the login is written in a condition, saying where", async () => {
+  await raw(server, "POST", "/v1/users.json", { body: { users: [{ code: "boss", name: "Boss", password: PASSWORD }] } });
+  const guarded = await makeApp(admin, "評価", { owner: { type: "USER_SELECT", code: "owner", label: "対象" }, note: { type: "SINGLE_LINE_TEXT", code: "note", label: "評価" } });
+  await admin.app.updateRecordAcl({ app: guarded, rights: [{ filterCond: 'owner in ("boss")', entities: [
+    { entity: { type: "USER", code: "boss" }, viewable: true, editable: true, deletable: false }] }] });
+  await admin.app.deployApp({ apps: [{ app: guarded }] });
+  const r = await raw(server, "PUT", "/v1/users.json", { body: { users: [{ code: "boss", newCode: "boss2" }] } });
+  assert.equal(r.status, 400);
+  assert.match(JSON.stringify(r.json.errors), new RegExp(`app ${guarded}`));
+  assert.equal((await raw(server, "GET", "/v1/users.json", { query: "codes[0]=boss" })).json.users.length, 1, "nothing renamed");
+});

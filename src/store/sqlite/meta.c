@@ -812,6 +812,19 @@ static int rename_in_json(struct ts_ctx *cx, const char *select, const char *upd
     return 0;
 }
 
+int64_t ts_store_user_in_conditions(struct ts_ctx *cx, const char *code)
+{
+    /* a query's string literal "code" inside the settings' JSON text */
+    sqlite3_stmt *st = db_prep(cx, "SELECT app_id FROM app_defs WHERE instr(body, ?) > 0 LIMIT 1");
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, ts_arena_printf(cx->arena, "\\\"%s\\\"", code));
+    int rc = sqlite3_step(st);
+    int64_t app = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    db_done(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? app : db_fail(cx, rc, "conditions");
+}
+
 int ts_store_user_rename_refs(struct ts_ctx *cx, const char *from, const char *to)
 {
     static const char *const plain[] = {

@@ -1545,5 +1545,6 @@ int ts_store_records_rename_user(struct ts_ctx *cx, const struct ts_app *app, co
         if (db_step_done(cx, st, "rename values") < 0)
             return -1;
     }
-    return 0;
+    /* the records changed: totals and rights remembered for them are stale */
+    return ts_store__touch(cx, app);
 }
