@@ -174,6 +174,8 @@ enum {
 #define TS_BODY_ANONYMOUS (8 * 1024)
 #define TS_BODY_DEFAULT   (1024 * 1024)
 #define TS_BODY_BIG       (64 * 1024 * 1024)
+#define TS_VALUES_DEFAULT 100000
+#define TS_VALUES_BIG     1000000
 
 struct ts_route {
     enum ts_method method;
@@ -208,8 +210,10 @@ void ts_api_fail(struct ts_ctx *cx, struct ts_api_req *rq);
  * headers, as the body arrives, and once it is whole. */
 int ts_api_upload_room(struct ts_ctx *cx, int64_t *room);
 
-/* The largest body the request may send, once ts_api_begin has run. */
+/* The largest body the request may send, once ts_api_begin has run; and the
+ * most values its JSON may hold (parsed, each costs far more than its text). */
 size_t ts_api_body_limit(const struct ts_api_req *rq);
+size_t ts_api_json_values_limit(const struct ts_api_req *rq);
 
 /* "GET", "POST", "PUT", "DELETE" (NULL or anything else: TS_METHOD_OTHER). */
 enum ts_method ts_api_method(const char *name);

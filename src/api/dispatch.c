@@ -312,6 +312,11 @@ size_t ts_api_body_limit(const struct ts_api_req *rq)
     return rq->route->flags & TS_R_BIG ? TS_BODY_BIG : TS_BODY_DEFAULT;
 }
 
+size_t ts_api_json_values_limit(const struct ts_api_req *rq)
+{
+    return rq->route && (rq->route->flags & TS_R_BIG) ? TS_VALUES_BIG : TS_VALUES_DEFAULT;
+}
+
 void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq)
 {
     struct ts_jw w;

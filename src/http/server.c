@@ -67,6 +67,11 @@ static struct ts_db *thread_db(void)
 static atomic_bool stopping;
 /* bytes of uploads being received right now, by every connection */
 static _Atomic int64_t receiving;
+/* bytes of request bodies held in memory right now, by every connection:
+ * past BODIES_MAX a body is refused (503), so that many connections sending
+ * large bodies at once cannot take the server's memory */
+static _Atomic int64_t holding;
+#define BODIES_MAX ((int64_t)512 << 20)
 
 struct pending {
     /* the route and the caller, settled from the headers before any of the
@@ -85,6 +90,7 @@ struct pending {
     json_t *form;
     bool form_bad;
     bool disk_full, over_quota; /* why the upload stopped */
+    bool busy;                  /* the server held too many bodies: this one was dropped */
     int64_t receiving;          /* bytes of it counted in `receiving` below */
     int64_t upload_room;        /* what the caller's upload quota leaves */
     bool woken;                 /* a long poll held and let go: answer this time */
@@ -265,6 +271,7 @@ static enum MHD_Result form_part(void *cls, enum MHD_ValueKind kind, const char 
 static void pending_free(struct pending *pend)
 {
     atomic_fetch_sub(&receiving, pend->receiving);
+    atomic_fetch_sub(&holding, (int64_t)pend->body.len); /* what it holds was counted */
     if (pend->api)
         ts_ctx_release(&pend->who);
     ts_buf_release(&pend->body);
@@ -412,6 +419,28 @@ static enum MHD_Result fail_early(struct MHD_Connection *c, struct ts_ctx *cx, c
                  ts_err_kintone_code(cx->err.code), NULL);
 }
 
+/* About how many values a JSON text holds (each takes some 50-100 bytes once
+ * parsed, however small its text: 64 MB of "{}" would be gigabytes). */
+static size_t json_values(const char *p, size_t len)
+{
+    size_t n = 1;
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = p[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[' || c == ',' || c == ':') {
+            n++;
+        }
+    }
+    return n;
+}
+
 /* The answer to a request refused from its headers: queued at once, so its
  * body (if any) is never read; libmicrohttpd then closes the connection. */
 static enum MHD_Result refuse(struct MHD_Connection *c, struct pending *pend)
@@ -509,10 +538,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return MHD_YES;
     }
     if (*upload_size) {
-        if (pend->body.len + *upload_size > pend->max_body)
+        int64_t n = (int64_t)*upload_size;
+        if (pend->body.len + *upload_size > pend->max_body) {
             pend->too_large = true;
-        else
+        } else if (pend->busy || atomic_fetch_add(&holding, n) + n > BODIES_MAX) {
+            if (!pend->busy)
+                atomic_fetch_sub(&holding, n);
+            pend->busy = true;
+        } else {
             ts_buf_add(&pend->body, upload, *upload_size);
+        }
         *upload_size = 0;
         return MHD_YES;
     }
@@ -552,6 +587,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         ret = fail_early(c, &cx, lang);
         goto out;
     }
+    if (pend->busy) {
+        ts_fail(&cx, TS_E_BUSY, "bodies held past %lld bytes", (long long)BODIES_MAX);
+        ret = fail_early(c, &cx, lang);
+        goto out;
+    }
     if (args.bad) {
         ts_fail_field(&cx, "query", TS_M_BAD_VALUE_SHAPE);
         ret = fail_early(c, &cx, lang);
@@ -578,6 +618,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         rq.raw = pend->body.p; /* a file to import: its parameters are in the query string */
         rq.raw_len = pend->body.len;
     } else if (pend->body.len) {
+        if (json_values(pend->body.p, pend->body.len) > ts_api_json_values_limit(&rq)) {
+            ts_fail(&cx, TS_E_BODY_TOO_LARGE, "too many JSON values");
+            ret = fail_early(c, &cx, lang);
+            goto out;
+        }
         json_error_t jerr;
         json_t *body = json_loadb(pend->body.p, pend->body.len, JSON_REJECT_DUPLICATES, &jerr);
         if (!json_is_object(body)) {

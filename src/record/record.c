@@ -1722,6 +1722,10 @@ static int history_row(struct ts_ctx *cx, const struct ts_history_row *h, void *
         if (f && hw->access && ts_field_kind(f) != TS_K_SYS &&
             hw->access[ts_app_field_index(hw->app, f)] == TS_FIELD_NONE)
             continue;
+        /* a field deleted since: its rights are gone with it, so only those
+         * whom no field right restricts see what it held */
+        if (!f && hw->access)
+            continue;
         ts_jw_obj(w);
         ts_jw_kstr(w, "code", f ? f->code : NULL); /* null: the field was deleted since */
         ts_jw_kstr(w, "label", f ? f->label : NULL);

@@ -335,3 +335,32 @@ test("a route the caller may not call refuses them from the headers, before thei
   for (const a of answers) assert.ok(a === 403 || a === "closed", String(a));
   assert.ok(peakRss() - before < 2 << 20, "nothing of the bodies was kept");
 });
+
+test("history keeps what a deleted field held from those whom field rights restricted", async () => {
+  const { client: mk, makeApp: make } = await import("./helpers/server.mjs");
+  const admin = mk(server);
+  await fetch(server.base + "/v1/users.json", { method: "POST", headers: { ...basic(), "Content-Type": "application/json" },
+    body: JSON.stringify({ users: [{ code: "eve_h", name: "eve", password: "history-pass-1" }] }) });
+  const app = await make(admin, "番号", { t: { type: "SINGLE_LINE_TEXT", code: "t", label: "t" }, secret: { type: "SINGLE_LINE_TEXT", code: "secret", label: "番号" } });
+  await admin.app.updateFieldAcl({ app, rights: [{ code: "secret", entities: [{ entity: { type: "USER", code: "Administrator" }, accessibility: "WRITE" }] }] });
+  await admin.app.deployApp({ apps: [{ app }] });
+  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [app] })).apps[0].status !== "SUCCESS"; i++) await new Promise((r) => setTimeout(r, 100));
+  const { id } = await admin.record.addRecord({ app, record: { t: { value: "a" }, secret: { value: "MyNumber-1234-5678" } } });
+  await admin.record.updateRecord({ app, id, record: { secret: { value: "MyNumber-8765-4321" } } });
+  await admin.app.deleteFormFields({ app, fields: ["secret"] });
+  await admin.app.deployApp({ apps: [{ app }] });
+  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [app] })).apps[0].status !== "SUCCESS"; i++) await new Promise((r) => setTimeout(r, 100));
+  const eve = await fetch(`${server.base}/k/v1/record/history.json?app=${app}&id=${id}`, { headers: basic("eve_h", "history-pass-1") });
+  assert.equal(eve.status, 200);
+  assert.doesNotMatch(await eve.text(), /MyNumber/);
+});
+
+test("a body of very many tiny JSON values is refused before it is parsed", async () => {
+  const before = peakRss();
+  const body = '{"app":1,"records":[' + "{},".repeat(3_000_000) + "{}]}";
+  const r = await fetch(server.base + "/k/v1/records.json", { method: "POST", headers: { ...basic(), "Content-Type": "application/json" }, body });
+  assert.equal(r.status, 413);
+  assert.equal((await r.json()).code, "TS_TL01");
+  const grew = peakRss() - before;
+  assert.ok(grew < 64 << 20, `peak RSS grew by ${grew} bytes`);
+});
