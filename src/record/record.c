@@ -1282,6 +1282,14 @@ int64_t ts_record_find_key(struct ts_ctx *cx, const struct ts_app *app, const js
     const char *code = json_string_value(json_object_get(key_obj, "field"));
     const char *kpfx = ts_arena_printf(cx->arena, "%s.updateKey", prefix);
     const struct ts_field *f = code ? ts_app_field(app, code) : NULL;
+    /* a key the caller may not see in every record is as if it did not exist:
+     * matching on it would tell its values */
+    const char *access = f ? ts_policy_fields(cx, app) : NULL;
+    if (cx->err.code)
+        return -1;
+    if (f && access && access[ts_app_field_index(app, f)] != TS_FIELD_WRITE &&
+        access[ts_app_field_index(app, f)] != TS_FIELD_READ)
+        f = NULL;
     bool ok_type =
         f && (f->type == TS_F_RECORD_NUMBER ||
               ((f->type == TS_F_SINGLE_LINE_TEXT || f->type == TS_F_NUMBER) && f->unique));
@@ -1308,7 +1316,12 @@ int64_t ts_record_find_key(struct ts_ctx *cx, const struct ts_app *app, const js
         }
         v.s = ts_arena_strdup(cx->arena, buf);
     }
-    return ts_store_record_find(cx, app, f, &v, 0);
+    int64_t id = ts_store_record_find(cx, app, f, &v, 0);
+    if (id <= 0)
+        return id;
+    /* a record the caller may not view is, to them, not there */
+    int may = ts_policy_may(cx, app, id, TS_RR_VIEW);
+    return may < 0 ? -1 : may ? id : 0;
 }
 
 int ts_record_delete(struct ts_ctx *cx, const struct ts_app *app, int64_t id, int64_t expected_rev)

@@ -25,8 +25,9 @@ int ts_record_add(struct ts_ctx *cx, const struct ts_app *app, const json_t *rec
 int ts_record_update(struct ts_ctx *cx, const struct ts_app *app, int64_t id, int64_t expected_rev,
                      const json_t *record, const char *prefix, int64_t *new_rev /* out */);
 
-/* Find the record an updateKey {field, value} names. Returns the id, 0 when no
- * record has the value, or -1 (the field is not a unique key: CB_VA01). */
+/* Find the record an updateKey {field, value} names, as the caller sees the
+ * app. Returns the id, 0 when no record they may view has the value, or -1
+ * (the field is not a unique key they may see everywhere: CB_VA01). */
 int64_t ts_record_find_key(struct ts_ctx *cx, const struct ts_app *app, const json_t *key,
                            const char *prefix);
 

@@ -364,3 +364,27 @@ test("a body of very many tiny JSON values is refused before it is parsed", asyn
   const grew = peakRss() - before;
   assert.ok(grew < 64 << 20, `peak RSS grew by ${grew} bytes`);
 });
+
+test("updateKey tells nothing of a field or a record the caller may not see", async () => {
+  const { client: mk, makeApp: make } = await import("./helpers/server.mjs");
+  const admin = mk(server);
+  await fetch(server.base + "/v1/users.json", { method: "POST", headers: { ...basic(), "Content-Type": "application/json" },
+    body: JSON.stringify({ users: [{ code: "eve_k", name: "eve", password: "key-pass-1" }] }) });
+  const app = await make(admin, "鍵", {
+    code: { type: "SINGLE_LINE_TEXT", code: "code", label: "番号", unique: true },
+    secret: { type: "SINGLE_LINE_TEXT", code: "secret", label: "秘密", unique: true },
+    owner: { type: "USER_SELECT", code: "owner", label: "担当" } });
+  await admin.app.updateFieldAcl({ app, rights: [{ code: "secret", entities: [{ entity: { type: "USER", code: "Administrator" }, accessibility: "WRITE" }] }] });
+  await admin.app.updateRecordAcl({ app, rights: [{ filterCond: 'owner in ("eve_k")', entities: [{ entity: { type: "GROUP", code: "everyone" }, viewable: true, editable: true, deletable: false }] },
+    { filterCond: "", entities: [{ entity: { type: "USER", code: "Administrator" }, viewable: true, editable: true, deletable: true }] }] });
+  await admin.app.deployApp({ apps: [{ app }] });
+  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [app] })).apps[0].status !== "SUCCESS"; i++) await new Promise((r) => setTimeout(r, 100));
+  await admin.record.addRecord({ app, record: { code: { value: "C1" }, secret: { value: "S-HIT" } } });
+  const put = async (field, value) => {
+    const r = await fetch(server.base + "/k/v1/record.json", { method: "PUT", headers: { ...basic("eve_k", "key-pass-1"), "Content-Type": "application/json" },
+      body: JSON.stringify({ app, updateKey: { field, value }, record: {} }) });
+    return `${r.status} ${(await r.json()).code}`;
+  };
+  assert.equal(await put("secret", "S-HIT"), await put("secret", "S-MISS"), "a hidden key field");
+  assert.equal(await put("code", "C1"), await put("code", "C-MISS"), "a record eve may not view");
+});
