@@ -260,7 +260,7 @@ static int token_add(struct ts_ctx *cx, struct opts *o)
         fprintf(stderr, "tsumiki: no app %lld\n", (long long)o->app);
         return cx->err.code ? -1 : ts_fail(cx, TS_E_APP_NOT_FOUND, "app");
     }
-    cx->user = ts_store_user_by_code(cx, "Administrator");
+    cx->user = ts_store_user_by_id(cx, 1); /* the first administrator, as for tokens */
     int64_t id;
     const char *tok = ts_auth_token_create(cx, o->app, perms, o->note, &id);
     if (!tok ||
@@ -287,9 +287,10 @@ static int import_csv(struct ts_ctx *cx, struct opts *o)
     if (o->encoding && ts_csv_encoding_parse(o->encoding, &im.enc) < 0)
         usage();
     /* as --user would import (their rights), else as the operator */
-    const struct ts_user *u = ts_store_user_by_code(cx, o->user ? o->user : "Administrator");
+    const struct ts_user *u =
+        o->user ? ts_store_user_by_code(cx, o->user) : ts_store_user_by_id(cx, 1);
     if (!u || !u->active) {
-        fprintf(stderr, "tsumiki: no active user %s\n", o->user ? o->user : "Administrator");
+        fprintf(stderr, "tsumiki: no active user %s\n", o->user ? o->user : "(the first administrator)");
         return cx->err.code ? -1 : ts_fail(cx, TS_E_INVALID_INPUT, "user");
     }
     if (o->user)

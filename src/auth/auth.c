@@ -278,11 +278,13 @@ static int identify_tokens(struct ts_ctx *cx, const char *header, const char *ad
     }
     if (n == 0)
         return refuse_cheap(cx, addr, "empty API token header");
-    /* Records written with a token name the administrator, as kintone does;
-     * the audit log names the token (policy: ts_policy_who). */
-    const struct ts_user *admin = ts_store_user_by_code(cx, "Administrator");
+    /* Records written with a token name the administrator, as kintone does:
+     * the account the first start made (user 1), by id, so that renaming it
+     * keeps tokens working and nobody given the login later becomes it; the
+     * audit log names the token (policy: ts_policy_who). */
+    const struct ts_user *admin = ts_store_user_by_id(cx, 1);
     if (!admin)
-        return cx->err.code ? -1 : ts_fail(cx, TS_E_INTERNAL, "no Administrator account");
+        return cx->err.code ? -1 : ts_fail(cx, TS_E_INTERNAL, "no first administrator (user 1)");
     cx->caller = (struct ts_caller){.kind = TS_CALLER_TOKEN, .n_tokens = n, .tokens = grants};
     cx->user = admin;
     return 0;

@@ -70,3 +70,15 @@ test("a rename is refused while the login is written in a condition, saying wher
   assert.match(JSON.stringify(r.json.errors), new RegExp(`app ${guarded}`));
   assert.equal((await raw(server, "GET", "/v1/users.json", { query: "codes[0]=boss" })).json.users.length, 1, "nothing renamed");
 });
+
+test("tokens write as the first administrator by id: renaming it keeps them working, a new 'Administrator' is not them", async () => {
+  const { token } = (await raw(server, "POST", "/k/v1/app/apiTokens.json", { body: { app, permissions: ["view", "add"] } })).json;
+  const r = await raw(server, "PUT", "/v1/users.json", { body: { users: [{ code: "Administrator", newCode: "root" }] } });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  const { ADMIN_PASSWORD } = await import("./helpers/server.mjs");
+  await raw(server, "POST", "/v1/users.json", { headers: basic("root", ADMIN_PASSWORD), body: { users: [{ code: "Administrator", name: "impostor", password: PASSWORD }] } });
+  const t = client(server, { apiToken: token });
+  const { id } = await t.record.addRecord({ app, record: { title: { value: "by token" } } });
+  const { record } = await t.record.getRecord({ app, id });
+  assert.equal(record.Created_by.value.code, "root");
+});
