@@ -290,7 +290,8 @@ static int import_csv(struct ts_ctx *cx, struct opts *o)
     const struct ts_user *u =
         o->user ? ts_store_user_by_code(cx, o->user) : ts_store_user_by_id(cx, 1);
     if (!u || !u->active) {
-        fprintf(stderr, "tsumiki: no active user %s\n", o->user ? o->user : "(the first administrator)");
+        fprintf(stderr, "tsumiki: no active user %s\n",
+                o->user ? o->user : "(the first administrator)");
         return cx->err.code ? -1 : ts_fail(cx, TS_E_INVALID_INPUT, "user");
     }
     if (o->user)

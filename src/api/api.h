@@ -195,9 +195,10 @@ const struct ts_route *ts_api_routes(size_t *n_out);
 const struct ts_route *ts_api_route(struct ts_ctx *cx, enum ts_method method, const char *path,
                                     bool *preview /* out */);
 
-/* Does the caller have what route r needs, given the request's parameters?
- * CB_AU01, CB_NO02, GAIA_IA02, GAIA_NO01 when not. */
-int ts_api_require(struct ts_ctx *cx, const struct ts_route *r, const json_t *params);
+/* Does the caller have what route r needs, given the request's parameters
+ * (and, under /preview/, the app's manage right too)? CB_AU01, CB_NO02,
+ * GAIA_IA02, GAIA_NO01 when not. */
+int ts_api_require(struct ts_ctx *cx, const struct ts_route *r, const json_t *params, bool preview);
 
 /* Before the body is read: find the route and identify the caller from the
  * headers alone (sets rq->route and cx->caller). -1 with cx->err set when the

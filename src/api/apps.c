@@ -316,6 +316,8 @@ int ts_api_deploy_status(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw 
 /* Load the settings a request addresses: preview under /preview/, else live. */
 static int load(struct ts_ctx *cx, struct ts_api_req *rq, unsigned perm, struct ts_preview *p)
 {
+    if (rq->preview) /* settings not yet deployed are the managers' */
+        perm = TS_PERM_MANAGE;
     int64_t app_id;
     if (ts_param_id(cx, rq->params, "app", &app_id) < 0 ||
         ts_policy_require_app(cx, app_id, perm) < 0)

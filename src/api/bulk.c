@@ -41,7 +41,8 @@ int ts_api_bulk(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
             ts_fail(cx, TS_E_ILLEGAL_REQUEST, "bulk request %zu not allowed", i);
         }
         /* each inner request needs what it would need on its own */
-        ts_handler_fn *fn = route && ts_api_require(cx, route, payload) == 0 ? route->fn : NULL;
+        ts_handler_fn *fn =
+            route && ts_api_require(cx, route, payload, sub.preview) == 0 ? route->fn : NULL;
         sub.method = m;
         sub.path = path;
         sub.params = payload;

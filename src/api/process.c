@@ -26,7 +26,7 @@ int ts_api_status_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     int64_t app_id;
     struct ts_preview p;
     if (ts_param_id(cx, rq->params, "app", &app_id) < 0 ||
-        ts_policy_require_app(cx, app_id, TS_PERM_VIEW) < 0 ||
+        ts_policy_require_app(cx, app_id, rq->preview ? TS_PERM_MANAGE : TS_PERM_VIEW) < 0 ||
         ts_app_settings_load(cx, app_id, rq->preview ? TS_STAGE_PREVIEW : TS_STAGE_LIVE, &p) < 0)
         return -1;
     const json_t *pr = json_object_get(p.def, "process");

@@ -205,3 +205,15 @@ for (const route of ROUTES) {
     }
   });
 }
+
+test("settings not yet deployed (GET under /preview/) are the managers'", async () => {
+  for (const path of ["/app/form/fields.json", "/app/form/layout.json", "/app/views.json", "/app/status.json"]) {
+    const route = { method: "GET", path: "/preview" + path };
+    const viewer = await call(route, { app }, basic("view", PASSWORD));
+    assert.equal(viewer.status, 403, `${path} viewer → ${viewer.status} ${viewer.code}`);
+    const manager = await call(route, { app }, basic("manage", PASSWORD));
+    assert.ok(!REFUSALS.includes(manager.code), `${path} manager → ${manager.status} ${manager.code}`);
+    const live = await call({ method: "GET", path }, { app }, basic("view", PASSWORD));
+    assert.ok(!REFUSALS.includes(live.code), `${path} live, viewer → ${live.code}`);
+  }
+});

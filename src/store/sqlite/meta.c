@@ -262,13 +262,14 @@ int ts_store_login_failed(struct ts_ctx *cx, const char *key, int64_t now, int l
      * failure in a window locks (a lock is not made longer by more) */
     struct ts_db *own = ts_db_writer_acquire(cx);
     int rc = ts_db_begin(cx, true);
-    sqlite3_stmt *st = rc < 0 ? NULL
-                              : db_prep(cx, "INSERT INTO login_failures VALUES(?1, 1, ?2, 0)"
-                                            " ON CONFLICT(key) DO UPDATE SET"
-                                            " fails = CASE WHEN ?2 - window_start > ?3"
-                                            "  AND locked_until <= ?2 THEN 1 ELSE fails + 1 END,"
-                                            " window_start = CASE WHEN ?2 - window_start > ?3"
-                                            "  AND locked_until <= ?2 THEN ?2 ELSE window_start END");
+    sqlite3_stmt *st = rc < 0
+                           ? NULL
+                           : db_prep(cx, "INSERT INTO login_failures VALUES(?1, 1, ?2, 0)"
+                                         " ON CONFLICT(key) DO UPDATE SET"
+                                         " fails = CASE WHEN ?2 - window_start > ?3"
+                                         "  AND locked_until <= ?2 THEN 1 ELSE fails + 1 END,"
+                                         " window_start = CASE WHEN ?2 - window_start > ?3"
+                                         "  AND locked_until <= ?2 THEN ?2 ELSE window_start END");
     if (st) {
         db_bind_text(st, 1, key);
         sqlite3_bind_int64(st, 2, now);
