@@ -95,6 +95,15 @@ int ts_notify_people(struct ts_ctx *cx, const struct ts_notice *n, const struct 
                 return -1;
             if (!may)
                 continue;
+        } else if (n->app) { /* about the app (an import): those who may view it */
+            struct ts_policy_saved saved;
+            ts_policy_become(cx, u, &saved);
+            unsigned perms = ts_policy_app_perms(cx, n->app->id);
+            ts_policy_restore(cx, &saved);
+            if (cx->err.code)
+                return -1;
+            if (!(perms & TS_PERM_VIEW))
+                continue;
         }
         /* the record's title as this reader may see it */
         const char *title = own_title ? n->title : "";
