@@ -856,15 +856,17 @@ static int refresh_link(struct ts_ctx *cx, int64_t app_id, const char *code, voi
 }
 
 /* Copy again into record old what its lookup field f takes from the changed
- * record, as the person who last saved old could have copied it: nothing
- * from a source record they may not view, no field they may not see. The
- * copy is theirs (it names them as modifier), so the next one follows the
- * same rights, whoever changed the source. */
+ * record, as the person who last saved old (by its history, not its modifier
+ * field, which an add may set) could have copied it: nothing from a source
+ * record they may not view, no field they may not see. The copy is theirs,
+ * so the next one follows the same rights, whoever changed the source. */
 static int refresh_one(struct ts_ctx *cx, const struct refresh *rf, const struct ts_app *app,
                        const struct ts_field *f, const struct ts_field *key, const json_t *maps,
                        const struct ts_record *old)
 {
-    const struct ts_user *saver = ts_store_user_by_code(cx, old->modifier);
+    /* who saved it last, from its history: the modifier field a write may set */
+    const char *last = ts_store_history_last_user(cx, app->id, old->id);
+    const struct ts_user *saver = last ? ts_store_user_by_code(cx, last) : NULL;
     if (!saver || !saver->active)
         return cx->err.code ? -1 : 0; /* nobody who could copy: left as it is */
     struct ts_policy_saved me;

@@ -370,6 +370,9 @@ struct ts_history_row {
 };
 int ts_store_history_add(struct ts_ctx *cx, int64_t app_id, int64_t rec_id,
                          const struct ts_history_row *h);
+/* Who made the record's latest revision (the caller then, whatever the
+ * record's own modifier field was set to); NULL when it has none. */
+const char *ts_store_history_last_user(struct ts_ctx *cx, int64_t app_id, int64_t rec_id);
 typedef int ts_history_fn(struct ts_ctx *cx, const struct ts_history_row *h, void *arg);
 /* Newest first. */
 int ts_store_history_each(struct ts_ctx *cx, int64_t app_id, int64_t rec_id, ts_history_fn *fn,

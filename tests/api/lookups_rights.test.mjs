@@ -65,6 +65,11 @@ test("autoRefresh copies only what the target record's last saver could see", as
   r = (await admin.record.getRecord({ app: reports, id })).record;
   assert.deepEqual([r.fname.value, r.fnote.value], ["ひまわり苑 本館", ""]);
   assert.equal(r.Updated_by.value.code, "clerk", "the copy is still clerk's");
+  // naming someone else as the modifier when adding changes nothing: the history says who saved it
+  const forged = (await clerk.record.addRecord({ app: reports, record: { facility: { value: "F1" }, Updated_by: { value: { code: "Administrator" } } } })).id;
+  await admin.record.updateRecord({ app: registry, updateKey: { field: "code", value: "F1" }, record: { note: { value: "さらに内部の話" } } });
+  r = (await admin.record.getRecord({ app: reports, id: forged })).record;
+  assert.equal(r.fnote.value, "");
 });
 
 test("a related-records list whose own filter tests a field the caller may not see cannot be queried (no oracle on it)", async () => {

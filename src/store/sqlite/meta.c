@@ -237,6 +237,22 @@ int ts_store_session_delete(struct ts_ctx *cx, const unsigned char hash[32])
     return db_step_done(cx, st, "session delete");
 }
 
+const char *ts_store_history_last_user(struct ts_ctx *cx, int64_t app_id, int64_t rec_id)
+{
+    sqlite3_stmt *st = db_prep(cx, "SELECT user FROM history WHERE app_id=? AND rec_id=?"
+                                   " ORDER BY revision DESC LIMIT 1");
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, app_id);
+    sqlite3_bind_int64(st, 2, rec_id);
+    int rc = sqlite3_step(st);
+    const char *user = rc == SQLITE_ROW ? db_col_text(cx, st, 0) : NULL;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        db_fail(cx, rc, "history last user");
+    db_done(st);
+    return user;
+}
+
 /* ---------------------------------------------------------------- failed sign-ins */
 
 int ts_store_login_locked(struct ts_ctx *cx, const char *key, int64_t now)
