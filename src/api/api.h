@@ -168,6 +168,7 @@ enum {
     TS_R_BIG = 1 << 2,     /* bodies up to TS_BODY_BIG */
     TS_R_UPLOAD = 1 << 3,  /* a multipart file, streamed to disk */
     TS_R_FILE = 1 << 4,    /* answers with a file (body_fd), not JSON */
+    TS_R_WRITES = 1 << 5,  /* a GET that writes: runs in a write transaction */
 };
 
 /* Body limits: before the caller is known, for most routes, for TS_R_BIG. */

@@ -342,7 +342,7 @@ void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq)
             goto fail;
         return;
     }
-    bool write = rq->method != TS_GET;
+    bool write = rq->method != TS_GET || (route->flags & TS_R_WRITES);
     if (write)
         own_db = ts_db_writer_acquire(cx);
     if (ts_db_begin(cx, write) < 0)

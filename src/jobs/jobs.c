@@ -73,6 +73,18 @@ static int give_back_memory(struct ts_ctx *cx)
     return 0;
 }
 
+/* Cursors past their time (read to the end, a cursor goes at once). */
+static int cursors(struct ts_ctx *cx)
+{
+    if (ts_db_begin(cx, true) < 0)
+        return -1;
+    if (ts_store_cursors_expire(cx, cx->now) < 0) {
+        ts_db_rollback(cx);
+        return -1;
+    }
+    return ts_db_commit(cx);
+}
+
 static int reminders(struct ts_ctx *cx)
 {
     return ts_notify_reminders(cx);
@@ -87,7 +99,8 @@ static const struct job UPKEEP[] = {
     {"statistics", 60, 0, statistics},   /* every 30 s */
     {"expiry", 7200, 120, expiry},       /* hourly, the first a minute after start */
     {"search index", 1, 0, index_queue}, /* twice a second */
-    {"memory", 20, 0, give_back_memory}, {"checkpoint", 1, 0, checkpoint},
+    {"memory", 20, 0, give_back_memory},
+    {"cursors", 120, 7, cursors}, /* every minute */ {"checkpoint", 1, 0, checkpoint},
 };
 
 static const struct job MESSAGES[] = {

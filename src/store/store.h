@@ -117,6 +117,25 @@ int ts_store_session_get(struct ts_ctx *cx, const unsigned char hash[32], int64_
                          const char **csrf);
 int ts_store_session_delete(struct ts_ctx *cx, const unsigned char hash[32]);
 
+/* --- record cursors (records/cursor.json) --- */
+struct ts_cursor_row {
+    const char *id, *owner; /* owner: ts_policy_caller_key */
+    int64_t app_id;
+    const char *fields; /* the `fields` parameter as JSON text, or NULL */
+    int64_t n, pos, size, expires;
+};
+int ts_store_cursor_add(struct ts_ctx *cx, const struct ts_cursor_row *c, const int64_t *ids);
+/* Live cursors (not expired at now): owner's, or everyone's (owner NULL). */
+int64_t ts_store_cursor_count(struct ts_ctx *cx, const char *owner, int64_t now);
+/* Owner's live cursor id: its row as it was and the ids of its next page
+ * (arena), moving it on and giving it ttl more seconds; a cursor read to the
+ * end is gone. 1, 0 when there is no such cursor, -1. In a write transaction. */
+int ts_store_cursor_next(struct ts_ctx *cx, const char *id, const char *owner, int64_t now,
+                         int64_t ttl, struct ts_cursor_row *out, int64_t **ids, size_t *n);
+/* 1 when owner's cursor id was deleted, 0 when there was none. */
+int ts_store_cursor_delete(struct ts_ctx *cx, const char *id, const char *owner, int64_t now);
+int ts_store_cursors_expire(struct ts_ctx *cx, int64_t now);
+
 /* --- failed sign-ins, by key ("name\x1fcode", "addr\x1faddress") --- */
 /* 1 when key is locked at now, 0 when not, -1 on failure. */
 int ts_store_login_locked(struct ts_ctx *cx, const char *key, int64_t now);

@@ -24,6 +24,14 @@ static const char *const schema[] = {
     " active INTEGER NOT NULL DEFAULT 1, created INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sessions(hash BLOB PRIMARY KEY, user_id INTEGER NOT NULL,"
     " csrf TEXT NOT NULL, expires INTEGER NOT NULL) WITHOUT ROWID",
+    /* record cursors (api/cursor.c): the ids fixed when each was made, packed
+     * 8 bytes each; in the database, so that any server continues any cursor */
+    "CREATE TABLE IF NOT EXISTS cursors(id TEXT PRIMARY KEY, owner TEXT NOT NULL,"
+    " app_id INTEGER NOT NULL, fields TEXT, ids BLOB NOT NULL, n INTEGER NOT NULL,"
+    " pos INTEGER NOT NULL DEFAULT 0, size INTEGER NOT NULL, expires INTEGER NOT NULL)"
+    " WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS cursors_owner ON cursors(owner, expires)",
+    "CREATE INDEX IF NOT EXISTS cursors_expires ON cursors(expires)",
     /* failed sign-ins per login name and per client address (auth/): in the
      * database, so that a lock made through one server holds on every other */
     "CREATE TABLE IF NOT EXISTS login_failures(key TEXT PRIMARY KEY, fails INTEGER NOT NULL,"

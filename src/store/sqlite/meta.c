@@ -253,6 +253,106 @@ const char *ts_store_history_last_user(struct ts_ctx *cx, int64_t app_id, int64_
     return user;
 }
 
+/* ---------------------------------------------------------------- cursors */
+
+int ts_store_cursor_add(struct ts_ctx *cx, const struct ts_cursor_row *c, const int64_t *ids)
+{
+    sqlite3_stmt *st = db_prep(cx, "INSERT INTO cursors(id,owner,app_id,fields,ids,n,size,expires)"
+                                   " VALUES(?,?,?,?,?,?,?,?)");
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, c->id);
+    db_bind_text(st, 2, c->owner);
+    sqlite3_bind_int64(st, 3, c->app_id);
+    db_bind_text(st, 4, c->fields);
+    sqlite3_bind_blob64(st, 5, c->n ? (const void *)ids : "", (sqlite3_uint64)c->n * 8,
+                        SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, c->n);
+    sqlite3_bind_int64(st, 7, c->size);
+    sqlite3_bind_int64(st, 8, c->expires);
+    return db_step_done(cx, st, "cursor add");
+}
+
+int64_t ts_store_cursor_count(struct ts_ctx *cx, const char *owner, int64_t now)
+{
+    sqlite3_stmt *st =
+        db_prep(cx, owner ? "SELECT count(*) FROM cursors WHERE owner=?1 AND expires > ?2"
+                          : "SELECT count(*) FROM cursors WHERE expires > ?2");
+    if (!st)
+        return -1;
+    if (owner)
+        db_bind_text(st, 1, owner);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = sqlite3_step(st);
+    int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    db_done(st);
+    return n >= 0 ? n : db_fail(cx, rc, "cursor count");
+}
+
+int ts_store_cursor_next(struct ts_ctx *cx, const char *id, const char *owner, int64_t now,
+                         int64_t ttl, struct ts_cursor_row *out, int64_t **ids, size_t *n)
+{
+    sqlite3_stmt *st =
+        db_prep(cx, "SELECT app_id, fields, n, pos, size, substr(ids, pos * 8 + 1, size * 8)"
+                    " FROM cursors WHERE id=? AND owner=? AND expires > ?");
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, id);
+    db_bind_text(st, 2, owner);
+    sqlite3_bind_int64(st, 3, now);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        db_done(st);
+        return rc == SQLITE_DONE ? 0 : db_fail(cx, rc, "cursor next");
+    }
+    *out = (struct ts_cursor_row){.id = id,
+                                  .owner = owner,
+                                  .app_id = sqlite3_column_int64(st, 0),
+                                  .fields = db_col_text(cx, st, 1),
+                                  .n = sqlite3_column_int64(st, 2),
+                                  .pos = sqlite3_column_int64(st, 3),
+                                  .size = sqlite3_column_int64(st, 4)};
+    size_t bytes = (size_t)sqlite3_column_bytes(st, 5);
+    *n = bytes / 8;
+    *ids = TS_NEW_N(cx->arena, int64_t, *n ? *n : 1);
+    if (bytes)
+        memcpy(*ids, sqlite3_column_blob(st, 5), *n * 8);
+    db_done(st);
+    bool done = out->pos + (int64_t)*n >= out->n;
+    st = db_prep(cx, done ? "DELETE FROM cursors WHERE id=?1"
+                          : "UPDATE cursors SET pos = pos + ?2, expires = ?3 WHERE id=?1");
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, id);
+    if (!done) {
+        sqlite3_bind_int64(st, 2, (int64_t)*n);
+        sqlite3_bind_int64(st, 3, now + ttl);
+    }
+    return db_step_done(cx, st, "cursor move") < 0 ? -1 : 1;
+}
+
+int ts_store_cursor_delete(struct ts_ctx *cx, const char *id, const char *owner, int64_t now)
+{
+    sqlite3_stmt *st = db_prep(cx, "DELETE FROM cursors WHERE id=? AND owner=? AND expires > ?");
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, id);
+    db_bind_text(st, 2, owner);
+    sqlite3_bind_int64(st, 3, now);
+    if (db_step_done(cx, st, "cursor delete") < 0)
+        return -1;
+    return sqlite3_changes(cx->db->h) > 0;
+}
+
+int ts_store_cursors_expire(struct ts_ctx *cx, int64_t now)
+{
+    sqlite3_stmt *st = db_prep(cx, "DELETE FROM cursors WHERE expires <= ?");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, now);
+    return db_step_done(cx, st, "cursors expire");
+}
+
 /* ---------------------------------------------------------------- failed sign-ins */
 
 int ts_store_login_locked(struct ts_ctx *cx, const char *key, int64_t now)

@@ -1,0 +1,42 @@
+// What several servers must agree on lives in the database (docs/state.md):
+// two servers on one data folder (SQLite here; PostgreSQL later) continue
+// each other's cursors and share sign-in locks and records.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, client, basic, makeApp } from "./helpers/server.mjs";
+
+let a, b, app;
+before(async () => {
+  a = await startServer();
+  b = await startServer({ data: a.data });
+  app = await makeApp(client(a), "共有", { n: { type: "NUMBER", code: "n", label: "n" } });
+  await client(a).record.addRecords({ app, records: Array.from({ length: 5 }, (_, i) => ({ n: { value: String(i) } })) });
+});
+after(async () => {
+  await b.crash(); /* keeps the shared folder for a, which removes it */
+  await a.stop();
+});
+
+test("a cursor made on one server is continued on the other", async () => {
+  const { id } = await client(a).record.createCursor({ app, query: "order by n asc", size: 2 });
+  const first = await client(b).record.getRecordsByCursor({ id });
+  assert.deepEqual(first.records.map((r) => r.n.value), ["0", "1"]);
+  const second = await client(a).record.getRecordsByCursor({ id });
+  assert.deepEqual(second.records.map((r) => r.n.value), ["2", "3"]);
+  const last = await client(b).record.getRecordsByCursor({ id });
+  assert.deepEqual([last.records.map((r) => r.n.value), last.next], [["4"], false]);
+});
+
+test("ten failed sign-ins through one server lock the name on the other", async () => {
+  for (let i = 0; i < 10; i++)
+    await fetch(a.base + "/api/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "nobody-x", password: "wrong" + i }) });
+  const r = await fetch(b.base + "/api/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "nobody-x", password: "wrong" }) });
+  assert.equal(r.status, 429);
+});
+
+test("a write through one server is read through the other at once", async () => {
+  const { id } = await client(a).record.addRecord({ app, record: { n: { value: "42" } } });
+  assert.equal((await client(b).record.getRecord({ app, id })).record.n.value, "42");
+  const res = await fetch(`${b.base}/k/v1/records.json?app=${app}&query=${encodeURIComponent("n = 42")}`, { headers: basic() });
+  assert.equal((await res.json()).records.length, 1);
+});
