@@ -108,8 +108,8 @@ int ts_api_cursor_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     struct ts_cursor_row c;
     int64_t *chunk;
     size_t n;
-    int found = ts_store_cursor_next(cx, id, ts_policy_caller_key(cx), cx->now, CURSOR_TTL, &c,
-                                     &chunk, &n);
+    int found =
+        ts_store_cursor_next(cx, id, ts_policy_caller_key(cx), cx->now, CURSOR_TTL, &c, &chunk, &n);
     if (found <= 0)
         return found < 0 ? -1 : ts_fail(cx, TS_E_CURSOR_NOT_FOUND, "cursor");
     const struct ts_app *app = NULL;

@@ -100,7 +100,8 @@ static const struct job UPKEEP[] = {
     {"expiry", 7200, 120, expiry},       /* hourly, the first a minute after start */
     {"search index", 1, 0, index_queue}, /* twice a second */
     {"memory", 20, 0, give_back_memory},
-    {"cursors", 120, 7, cursors}, /* every minute */ {"checkpoint", 1, 0, checkpoint},
+    {"cursors", 120, 7, cursors},
+    /* every minute */ {"checkpoint", 1, 0, checkpoint},
 };
 
 static const struct job MESSAGES[] = {
