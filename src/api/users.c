@@ -392,7 +392,7 @@ static int carry_rename(struct ts_ctx *cx, const char *from, const char *to)
     if (rc < 0 || ts_store_user_rename_refs(cx, from, to) < 0)
         return -1;
     ts_record_forget_name(from);
-    cx->schema_dirty = true; /* every app's settings may have changed */
+    ts_app_settings_changed(cx); /* every app's settings may have changed */
     return 0;
 }
 

@@ -16,6 +16,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdatomic.h>
 
 /* ---------------------------------------------------------------- building */
 
@@ -252,9 +253,36 @@ static void json_decref_cb(void *p)
     json_decref(p);
 }
 
+/* Settings deployed through another server (or process) since this one last
+ * looked: the counter "settings" moves with every deploy and rename, and is
+ * read once a unit of work; a move empties the cache. */
+static _Atomic int64_t settings_seen = -1;
+
+static void check_settings(struct ts_ctx *cx)
+{
+    cx->settings_checked = true;
+    int64_t now = ts_store_counter_get(cx, "settings");
+    if (now < 0) { /* the database failed: do without the cache this time */
+        ts_err_clear(cx);
+        ts_app_cache_clear();
+        return;
+    }
+    if (atomic_exchange(&settings_seen, now) != now)
+        ts_app_cache_clear();
+}
+
+void ts_app_settings_changed(struct ts_ctx *cx)
+{
+    cx->schema_dirty = true;
+    if (ts_store_counter_next(cx, "settings") < 0)
+        ts_err_clear(cx); /* the deploy's own writes will fail the transaction */
+}
+
 const struct ts_app *ts_app_get(struct ts_ctx *cx, int64_t app_id)
 {
     size_t slot = (size_t)app_id % CACHE_SLOTS;
+    if (!cx->settings_checked && cx->db)
+        check_settings(cx);
     if (!cx->schema_dirty) {
         pthread_mutex_lock(&cache_lock);
         struct ts_app *app = cache[slot];

@@ -85,6 +85,9 @@ struct ts_deploy_item {
     int64_t revision; /* -1: any */
 };
 int ts_app_deploy(struct ts_ctx *cx, const struct ts_deploy_item *items, int n, bool revert);
+/* Live settings change in this transaction (a deploy, a rename): every
+ * server's cache of compiled apps is emptied once it commits. */
+void ts_app_settings_changed(struct ts_ctx *cx);
 /* The steps around a deploy that runs in a transaction of its own, so that
  * its outcome is always told: check the apps and revisions and say PROCESSING
  * (committed before the deploy starts); say FAIL with why when the deploy

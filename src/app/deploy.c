@@ -355,7 +355,7 @@ static int deploy_one(struct ts_ctx *cx, int64_t app_id, const char **why)
     row.deploy_error = NULL;
     row.modifier = cx->user ? cx->user->code : "";
     row.modified = cx->now;
-    cx->schema_dirty = true;
+    ts_app_settings_changed(cx);
     return ts_store_app_set_deployed(cx, &row);
 }
 

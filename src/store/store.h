@@ -69,6 +69,8 @@ void ts_db_rollback_to(struct ts_ctx *cx, const char *name);
 
 /* Next value of a named counter (view ids ...), starting at 1. */
 int64_t ts_store_counter_next(struct ts_ctx *cx, const char *name);
+/* A counter's value (0 when it was never advanced), or -1. */
+int64_t ts_store_counter_get(struct ts_ctx *cx, const char *name);
 
 /* --- users --- */
 struct ts_user *ts_store_user_by_code(struct ts_ctx *cx, const char *code);

@@ -40,3 +40,12 @@ test("a write through one server is read through the other at once", async () =>
   const res = await fetch(`${b.base}/k/v1/records.json?app=${app}&query=${encodeURIComponent("n = 42")}`, { headers: basic() });
   assert.equal((await res.json()).records.length, 1);
 });
+
+test("a deploy through one server is seen by the other's next request", async () => {
+  await client(b).app.getFormFields({ app }); // b has the app compiled and cached
+  await client(b).record.getRecords({ app });
+  await client(a).app.addFormFields({ app, properties: { memo: { type: "SINGLE_LINE_TEXT", code: "memo", label: "メモ" } } });
+  await client(a).app.deployApp({ apps: [{ app }] });
+  const { id } = await client(b).record.addRecord({ app, record: { memo: { value: "新しい欄" } } });
+  assert.equal((await client(b).record.getRecord({ app, id })).record.memo.value, "新しい欄");
+});

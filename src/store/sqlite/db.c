@@ -560,6 +560,20 @@ bool ts_store__schema_has(struct ts_ctx *cx, const char *type, const char *name)
     return rc == SQLITE_ROW;
 }
 
+int64_t ts_store_counter_get(struct ts_ctx *cx, const char *name)
+{
+    sqlite3_stmt *st = db_prep(cx, "SELECT value FROM counters WHERE name=?");
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, name);
+    int rc = sqlite3_step(st);
+    int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        v = db_fail(cx, rc, "counter");
+    db_done(st);
+    return v;
+}
+
 int64_t ts_store_counter_next(struct ts_ctx *cx, const char *name)
 {
     sqlite3_stmt *st =
