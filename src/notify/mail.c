@@ -169,6 +169,10 @@ static void curl_start(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+/* How long a sender keeps the messages it took: other servers' senders leave
+ * them alone meanwhile; if this one dies, they are taken again after it. */
+#define LEASE (10 * 60)
+
 int ts_mail_send_due(struct ts_ctx *cx)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -177,11 +181,18 @@ int ts_mail_send_due(struct ts_ctx *cx)
     if (ts_db_begin(cx, false) < 0)
         return -1;
     int rc = ts_mail_settings(cx, &ms);
-    if (rc == 0 && ms.enabled)
-        rc = ts_store_mail_due(cx, cx->now, BATCH, take, &d);
     ts_db_rollback(cx);
-    if (rc < 0 || d.n == 0)
+    if (rc < 0 || !ms.enabled)
         return rc;
+    if (ts_db_begin(cx, true) < 0)
+        return -1;
+    rc = ts_store_mail_due(cx, cx->now, BATCH, cx->now + LEASE, take, &d);
+    if (rc < 0) {
+        ts_db_rollback(cx);
+        return -1;
+    }
+    if (ts_db_commit(cx) < 0 || d.n == 0)
+        return cx->err.code ? -1 : 0;
     pthread_once(&once, curl_start);
     int sent = 0;
     for (int i = 0; i < d.n; i++) {

@@ -49,3 +49,21 @@ test("a deploy through one server is seen by the other's next request", async ()
   const { id } = await client(b).record.addRecord({ app, record: { memo: { value: "新しい欄" } } });
   assert.equal((await client(b).record.getRecord({ app, id })).record.memo.value, "新しい欄");
 });
+
+test("mail waiting in the outbox is sent once, however many servers send", async () => {
+  const { startSmtpSink } = await import("./helpers/smtp.mjs");
+  const { raw } = await import("./helpers/server.mjs");
+  const smtp = await startSmtpSink();
+  try {
+    await raw(a, "PUT", "/api/system/mail", { body: { enabled: true, url: smtp.url, from: "tsumiki@city.example.jp", baseUrl: "http://localhost:8080" } });
+    for (let i = 0; i < 10; i++)
+      await raw(i % 2 ? a : b, "POST", "/api/system/mail/test", { body: { to: `once${i}@city.example.jp` } });
+    for (let i = 0; i < 10; i++) await smtp.waitFor((x) => x.to.includes(`once${i}@city.example.jp`));
+    await new Promise((r) => setTimeout(r, 2500)); // both senders have had their turns since
+    for (let i = 0; i < 10; i++)
+      assert.equal(smtp.messages.filter((x) => x.to.includes(`once${i}@city.example.jp`)).length, 1, `once${i}`);
+  } finally {
+    await raw(a, "PUT", "/api/system/mail", { body: { enabled: false, url: smtp.url, from: "tsumiki@city.example.jp", baseUrl: "http://localhost:8080" } });
+    await smtp.stop();
+  }
+});

@@ -173,14 +173,20 @@ int ts_store_mail_add(struct ts_ctx *cx, const char *to, const char *subject, co
     return db_step_done(cx, st, "mail add");
 }
 
-int ts_store_mail_due(struct ts_ctx *cx, int64_t now, int64_t limit, ts_mail_fn *fn, void *arg)
+int ts_store_mail_due(struct ts_ctx *cx, int64_t now, int64_t limit, int64_t lease_until,
+                      ts_mail_fn *fn, void *arg)
 {
-    sqlite3_stmt *st = db_prep(cx, "SELECT id, attempts, to_addr, subject, body FROM mail_outbox"
-                                   " WHERE state=0 AND next_try<=? ORDER BY next_try, id LIMIT ?");
+    /* taken: not due again before lease_until, so that no other sender takes
+     * them meanwhile; a sender that dies leaves them to be taken then */
+    sqlite3_stmt *st = db_prep(cx, "UPDATE mail_outbox SET next_try=?3 WHERE id IN"
+                                   " (SELECT id FROM mail_outbox WHERE state=0 AND next_try<=?1"
+                                   "  ORDER BY next_try, id LIMIT ?2)"
+                                   " RETURNING id, attempts, to_addr, subject, body");
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, limit);
+    sqlite3_bind_int64(st, 3, lease_until);
     int rc, ret = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct ts_mail m = {
