@@ -137,7 +137,9 @@ int ts_api_cursor_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
             cond.vals[i].i = p.sorted[i];
         struct ts_qplan plan = {.where = &cond, .limit = -1};
         struct ts_api_shown shown;
-        if (ts_api_shown(cx, app, fields, &shown) < 0 ||
+        /* the caller's record rights as they are now, not as when it was made */
+        if (ts_api_restrict(cx, app, &plan, TS_RR_VIEW) < 0 ||
+            ts_api_shown(cx, app, fields, &shown) < 0 ||
             ts_store_records_select(cx, app, &plan, shown.load, collect, &p) < 0)
             return -1;
         for (size_t i = 0; i < n; i++) {

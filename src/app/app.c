@@ -16,7 +16,6 @@
 
 #include <ctype.h>
 #include <pthread.h>
-#include <stdatomic.h>
 
 /* ---------------------------------------------------------------- building */
 
@@ -253,22 +252,17 @@ static void json_decref_cb(void *p)
     json_decref(p);
 }
 
-/* Settings deployed through another server (or process) since this one last
- * looked: the counter "settings" moves with every deploy and rename, and is
- * read once a unit of work; a move empties the cache. */
-static _Atomic int64_t settings_seen = -1;
-
+/* Settings deployed through another server (or process): the counter
+ * "settings" moves with every deploy and rename, in their transactions. It is
+ * read once a unit of work, and a cached app is used only by units of work
+ * that read the counter it was built under: an app built from an older
+ * snapshot is never served to one that has seen a newer counter. */
 static void check_settings(struct ts_ctx *cx)
 {
     cx->settings_checked = true;
-    int64_t now = ts_store_counter_get(cx, "settings");
-    if (now < 0) { /* the database failed: do without the cache this time */
+    cx->settings_gen = ts_store_counter_get(cx, "settings");
+    if (cx->settings_gen < 0) /* the database failed: do without the cache */
         ts_err_clear(cx);
-        ts_app_cache_clear();
-        return;
-    }
-    if (atomic_exchange(&settings_seen, now) != now)
-        ts_app_cache_clear();
 }
 
 void ts_app_settings_changed(struct ts_ctx *cx)
@@ -283,10 +277,11 @@ const struct ts_app *ts_app_get(struct ts_ctx *cx, int64_t app_id)
     size_t slot = (size_t)app_id % CACHE_SLOTS;
     if (!cx->settings_checked && cx->db)
         check_settings(cx);
-    if (!cx->schema_dirty) {
+    bool cacheable = !cx->schema_dirty && cx->settings_checked && cx->settings_gen >= 0;
+    if (cacheable) {
         pthread_mutex_lock(&cache_lock);
         struct ts_app *app = cache[slot];
-        if (app && app->id == app_id) {
+        if (app && app->id == app_id && app->settings_gen == cx->settings_gen) {
             app->refs++;
             pthread_mutex_unlock(&cache_lock);
             ts_arena_defer(cx->arena, unref_cb, app);
@@ -301,9 +296,10 @@ const struct ts_app *ts_app_get(struct ts_ctx *cx, int64_t app_id)
     if (!app)
         return NULL;
     ts_arena_defer(cx->arena, unref_cb, app);
+    app->settings_gen = cx->settings_gen;
     /* Settings deployed inside this transaction are not yet visible to others:
      * keep them out of the shared cache. */
-    if (!cx->schema_dirty) {
+    if (cacheable) {
         pthread_mutex_lock(&cache_lock);
         struct ts_app *old = cache[slot];
         app->refs++;

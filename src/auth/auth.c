@@ -67,9 +67,9 @@ static const char *limit_key(struct ts_ctx *cx, const char *kind, const char *s)
 bool ts_auth_locked(struct ts_ctx *cx, const char *kind, const char *s)
 {
     int locked = ts_store_login_locked(cx, limit_key(cx, kind, s), cx->now);
-    if (locked < 0) { /* the database failed: the caller's answer says so elsewhere */
+    if (locked < 0) { /* the database failed: no sign-in it cannot count */
         ts_err_clear(cx);
-        return false;
+        return true;
     }
     return locked == 1;
 }
@@ -144,10 +144,24 @@ static void make_dummy(void)
         dummy_hash[0] = '\0';
 }
 
-/* Check code/password, honouring the lockout. Returns the user or NULL with
- * CB_WA01 / LOGIN_LOCKED set. */
+/* A failure to count once no lock is held: counting writes to the database,
+ * and must not hold up other sign-ins waiting for verify_lock meanwhile. */
+struct failure {
+    const char *name, *addr; /* NULL: not counted against it */
+};
+
+static void count_failure(struct ts_ctx *cx, const struct failure *f)
+{
+    if (f->name)
+        ts_auth_failed(cx, "name", f->name);
+    if (f->addr)
+        ts_auth_failed(cx, "addr", f->addr);
+}
+
+/* Check code/password, honouring the lockout. Returns the user, or NULL with
+ * CB_WA01 (and *f what to count) or LOGIN_LOCKED set. */
 static struct ts_user *check_password(struct ts_ctx *cx, const char *code, const char *password,
-                                      const char *addr)
+                                      const char *addr, struct failure *f)
 {
     if (ts_auth_locked(cx, "name", code) || (addr && ts_auth_locked(cx, "addr", addr))) {
         ts_fail(cx, TS_E_LOGIN_LOCKED, "login locked");
@@ -164,9 +178,7 @@ static struct ts_user *check_password(struct ts_ctx *cx, const char *code, const
                                        strlen(password)) == 0 &&
               usable;
     if (!ok) {
-        ts_auth_failed(cx, "name", code);
-        if (addr)
-            ts_auth_failed(cx, "addr", addr);
+        *f = (struct failure){ts_arena_strdup(cx->arena, code), addr};
         TS_LOG_WARN(cx, "auth", "login failed for a user name from %s", addr ? addr : "?");
         ts_fail(cx, TS_E_BAD_PASSWORD, "bad password");
         return NULL;
@@ -177,18 +189,17 @@ static struct ts_user *check_password(struct ts_ctx *cx, const char *code, const
 /* Credentials refused without a password check (a malformed header, an
  * unknown token) count against the client's address like a wrong password,
  * so that they cannot be sent without end (each is written to the audit log). */
-static int refuse_cheap(struct ts_ctx *cx, const char *addr, const char *why)
+static int refuse_cheap(struct ts_ctx *cx, const char *addr, const char *why, struct failure *f)
 {
     if (addr && ts_auth_locked(cx, "addr", addr))
         return ts_fail(cx, TS_E_LOGIN_LOCKED, "address locked");
-    if (addr)
-        ts_auth_failed(cx, "addr", addr);
+    f->addr = addr;
     return ts_fail(cx, TS_E_BAD_PASSWORD, "%s", why);
 }
 
 static pthread_mutex_t verify_lock = PTHREAD_MUTEX_INITIALIZER;
 static int verify_header(struct ts_ctx *cx, const char *header, const char *addr,
-                         const unsigned char h[32]);
+                         const unsigned char h[32], struct failure *f);
 
 /* The user a verified header (by its hash) stands for: 1 and cx->user set, 0
  * when the header is not in the cache (or the password or login changed
@@ -218,31 +229,33 @@ static int identify_password(struct ts_ctx *cx, const char *header, const char *
     /* One Argon2id verification at a time (each takes 64 MB and tens of ms): when
      * many connections arrive with the same header, one verifies and the others
      * then find it in the cache. */
+    struct failure f = {NULL, NULL};
     pthread_mutex_lock(&verify_lock);
     rc = cached_user(cx, h);
     if (rc == 0)
-        rc = verify_header(cx, header, addr, h);
+        rc = verify_header(cx, header, addr, h, &f);
     else
         rc = rc < 0 ? -1 : 0;
     pthread_mutex_unlock(&verify_lock);
+    count_failure(cx, &f);
     return rc;
 }
 
 static int verify_header(struct ts_ctx *cx, const char *header, const char *addr,
-                         const unsigned char h[32])
+                         const unsigned char h[32], struct failure *f)
 {
     unsigned char raw[512];
     size_t len = 0;
     if (strlen(header) > 680 ||
         sodium_base642bin(raw, sizeof(raw) - 1, header, strlen(header), NULL, &len, NULL,
                           sodium_base64_VARIANT_ORIGINAL) != 0)
-        return refuse_cheap(cx, addr, "bad base64");
+        return refuse_cheap(cx, addr, "bad base64", f);
     raw[len] = '\0';
     char *colon = memchr(raw, ':', len);
     if (!colon || memchr(raw, '\0', len))
-        return refuse_cheap(cx, addr, "no colon");
+        return refuse_cheap(cx, addr, "no colon", f);
     *colon = '\0';
-    struct ts_user *u = check_password(cx, (const char *)raw, colon + 1, addr);
+    struct ts_user *u = check_password(cx, (const char *)raw, colon + 1, addr, f);
     sodium_memzero(raw, sizeof(raw));
     if (!u)
         return -1;
@@ -251,7 +264,17 @@ static int verify_header(struct ts_ctx *cx, const char *header, const char *addr
     return 0;
 }
 
+static int tokens_of(struct ts_ctx *cx, const char *header, const char *addr, struct failure *f);
+
 static int identify_tokens(struct ts_ctx *cx, const char *header, const char *addr)
+{
+    struct failure f = {NULL, NULL};
+    int rc = tokens_of(cx, header, addr, &f);
+    count_failure(cx, &f);
+    return rc;
+}
+
+static int tokens_of(struct ts_ctx *cx, const char *header, const char *addr, struct failure *f)
 {
     struct ts_token_grant *grants = TS_NEW_N(cx->arena, struct ts_token_grant, TS_AUTH_MAX_TOKENS);
     int n = 0;
@@ -261,7 +284,7 @@ static int identify_tokens(struct ts_ctx *cx, const char *header, const char *ad
         while (*tok == ' ')
             tok++;
         if (n == TS_AUTH_MAX_TOKENS)
-            return refuse_cheap(cx, addr, "too many tokens");
+            return refuse_cheap(cx, addr, "too many tokens", f);
         unsigned char h[32];
         hash32(tok, h);
         int found = ts_store_token_find(cx, h, &grants[n]);
@@ -273,11 +296,11 @@ static int identify_tokens(struct ts_ctx *cx, const char *header, const char *ad
         if (valid < 0)
             return -1;
         if (!valid)
-            return refuse_cheap(cx, addr, found ? "API token lapsed" : "unknown API token");
+            return refuse_cheap(cx, addr, found ? "API token lapsed" : "unknown API token", f);
         n++;
     }
     if (n == 0)
-        return refuse_cheap(cx, addr, "empty API token header");
+        return refuse_cheap(cx, addr, "empty API token header", f);
     /* Records written with a token name the administrator, as kintone does:
      * the account the first start made (user 1), by id, so that renaming it
      * keeps tokens working and nobody given the login later becomes it; the
@@ -333,9 +356,12 @@ int ts_auth_identify(struct ts_ctx *cx, const struct ts_auth_request *rq)
 int ts_auth_login(struct ts_ctx *cx, const char *code, const char *password, const char *addr,
                   const char **session, const char **csrf)
 {
-    struct ts_user *u = check_password(cx, code, password, addr);
-    if (!u)
+    struct failure f = {NULL, NULL};
+    struct ts_user *u = check_password(cx, code, password, addr, &f);
+    if (!u) {
+        count_failure(cx, &f);
         return -1;
+    }
     char *sid = ts_arena_alloc(cx->arena, 44), *tok = ts_arena_alloc(cx->arena, 33);
     ts_auth_random_text(sid, 43);
     ts_auth_random_text(tok, 32);

@@ -25,7 +25,8 @@ struct ts_ctx {
     struct ts_db *db;           /* this thread's database connection */
     int64_t now;                /* request time, Unix seconds */
     bool schema_dirty;          /* app settings were deployed in this transaction */
-    bool settings_checked;      /* app/: the cache was checked against the database */
+    bool settings_checked;      /* app/: the settings counter was read ... */
+    int64_t settings_gen;       /* ... and is this (-1: unknown, the cache is not used) */
     bool quiet;                 /* no notice per record: a file import tells once */
     void *user_names;           /* record/'s cache of user display names, in the arena */
     void *memberships;          /* auth/'s cache of the caller's departments and groups */

@@ -122,6 +122,7 @@ struct ts_field {
 struct ts_app {
     int refs;
     int64_t id;
+    int64_t settings_gen; /* app/'s cache: the settings counter it was built under */
     const char *code, *name, *description;
     int64_t revision; /* live settings revision */
     int n_fields;

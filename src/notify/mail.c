@@ -20,6 +20,7 @@
 
 #define MAX_ATTEMPTS 8
 #define BATCH        20
+#define SEND_SECONDS 30 /* one message's transfer, at most */
 
 int ts_mail_settings(struct ts_ctx *cx, struct ts_mail_settings *out)
 {
@@ -133,7 +134,7 @@ static const char *send_one(struct ts_ctx *cx, const struct ts_mail_settings *ms
     curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
     curl_easy_setopt(c, CURLOPT_READDATA, &rd);
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)SEND_SECONDS);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
@@ -169,9 +170,12 @@ static void curl_start(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-/* How long a sender keeps the messages it took: other servers' senders leave
- * them alone meanwhile; if this one dies, they are taken again after it. */
-#define LEASE (10 * 60)
+/* How long a sender keeps the messages it took: longer than a whole batch
+ * can take to send (BATCH x the transfer's time limit); other servers'
+ * senders leave them alone meanwhile, and if this one dies they are taken
+ * again after it (each taking counts as an attempt, so a message that kills
+ * its sender is not tried for ever). */
+#define LEASE (BATCH * SEND_SECONDS * 2)
 
 int ts_mail_send_due(struct ts_ctx *cx)
 {
@@ -186,7 +190,7 @@ int ts_mail_send_due(struct ts_ctx *cx)
         return rc;
     if (ts_db_begin(cx, true) < 0)
         return -1;
-    rc = ts_store_mail_due(cx, cx->now, BATCH, cx->now + LEASE, take, &d);
+    rc = ts_store_mail_due(cx, cx->now, BATCH, cx->now + LEASE, MAX_ATTEMPTS, take, &d);
     if (rc < 0) {
         ts_db_rollback(cx);
         return -1;
@@ -203,8 +207,9 @@ int ts_mail_send_due(struct ts_ctx *cx)
         int64_t next = 0;
         if (why) {
             TS_LOG_WARN(cx, "mail", "message %lld to %s: %s", (long long)m->id, m->to, why);
-            if (m->attempts + 1 < MAX_ATTEMPTS && plain_address(m->to))
-                next = cx->now + (60LL << m->attempts); /* 1, 2, 4 ... 64 minutes */
+            /* m->attempts counts this one (taking it counted) */
+            if (m->attempts < MAX_ATTEMPTS && plain_address(m->to))
+                next = cx->now + (60LL << (m->attempts - 1)); /* 1, 2, 4 ... 64 minutes */
         } else {
             sent++;
         }

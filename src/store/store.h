@@ -344,11 +344,12 @@ struct ts_mail {
 };
 int ts_store_mail_add(struct ts_ctx *cx, const char *to, const char *subject, const char *body);
 typedef int ts_mail_fn(struct ts_ctx *cx, const struct ts_mail *m, void *arg);
-/* Take up to limit messages due by now (in a write transaction): each is not
- * due again before lease_until, so that one sender has it; its outcome is
- * then written with ts_store_mail_done. */
+/* Take up to limit messages due by now and tried fewer than max_attempts
+ * times (in a write transaction): each is not due again before lease_until,
+ * so that one sender has it, and counts one more attempt; its outcome is then
+ * written with ts_store_mail_done. */
 int ts_store_mail_due(struct ts_ctx *cx, int64_t now, int64_t limit, int64_t lease_until,
-                      ts_mail_fn *fn, void *arg);
+                      int max_attempts, ts_mail_fn *fn, void *arg);
 /* A message was sent (error NULL), failed for now (try again at next_try), or
  * failed for good (next_try 0). */
 int ts_store_mail_done(struct ts_ctx *cx, int64_t id, const char *error, int64_t next_try);

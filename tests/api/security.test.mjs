@@ -388,3 +388,22 @@ test("updateKey tells nothing of a field or a record the caller may not see", as
   assert.equal(await put("secret", "S-HIT"), await put("secret", "S-MISS"), "a hidden key field");
   assert.equal(await put("code", "C1"), await put("code", "C-MISS"), "a record eve may not view");
 });
+
+test("a cursor's pages follow the caller's record rights as they are now", async () => {
+  const { client: mk, makeApp: make } = await import("./helpers/server.mjs");
+  const admin = mk(server);
+  await fetch(server.base + "/v1/users.json", { method: "POST", headers: { ...basic(), "Content-Type": "application/json" },
+    body: JSON.stringify({ users: [{ code: "bob_c", name: "bob", password: "cursor-rights-1" }] }) });
+  const app = await make(admin, "開いた案件", { st: { type: "SINGLE_LINE_TEXT", code: "st", label: "st" }, t: { type: "SINGLE_LINE_TEXT", code: "t", label: "t" } });
+  await admin.app.updateRecordAcl({ app, rights: [{ filterCond: 'st = "open"', entities: [{ entity: { type: "GROUP", code: "everyone" }, viewable: true, editable: false, deletable: false }] },
+    { filterCond: "", entities: [{ entity: { type: "USER", code: "Administrator" }, viewable: true, editable: true, deletable: true }] }] });
+  await admin.app.deployApp({ apps: [{ app }] });
+  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [app] })).apps[0].status !== "SUCCESS"; i++) await new Promise((r) => setTimeout(r, 100));
+  const { ids } = await admin.record.addRecords({ app, records: ["a", "b", "c"].map((t) => ({ st: { value: "open" }, t: { value: t } })) });
+  const bob = mk(server, { username: "bob_c", password: "cursor-rights-1" });
+  const { id } = await bob.record.createCursor({ app, query: "order by $id asc", size: 1 });
+  assert.deepEqual((await bob.record.getRecordsByCursor({ id })).records.map((r) => r.t.value), ["a"]);
+  await admin.record.updateRecords({ app, records: ids.slice(1).map((x) => ({ id: x, record: { st: { value: "closed" } } })) });
+  const rest = [...(await bob.record.getRecordsByCursor({ id })).records, ...(await bob.record.getRecordsByCursor({ id })).records];
+  assert.deepEqual(rest, [], "records closed since are not shown");
+});

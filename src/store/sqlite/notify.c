@@ -174,12 +174,15 @@ int ts_store_mail_add(struct ts_ctx *cx, const char *to, const char *subject, co
 }
 
 int ts_store_mail_due(struct ts_ctx *cx, int64_t now, int64_t limit, int64_t lease_until,
-                      ts_mail_fn *fn, void *arg)
+                      int max_attempts, ts_mail_fn *fn, void *arg)
 {
     /* taken: not due again before lease_until, so that no other sender takes
-     * them meanwhile; a sender that dies leaves them to be taken then */
-    sqlite3_stmt *st = db_prep(cx, "UPDATE mail_outbox SET next_try=?3 WHERE id IN"
+     * them meanwhile, and one more attempt; a sender that dies leaves them to
+     * be taken then */
+    sqlite3_stmt *st = db_prep(cx, "UPDATE mail_outbox SET next_try=?3, attempts=attempts+1"
+                                   " WHERE id IN"
                                    " (SELECT id FROM mail_outbox WHERE state=0 AND next_try<=?1"
+                                   "  AND attempts < ?4"
                                    "  ORDER BY next_try, id LIMIT ?2)"
                                    " RETURNING id, attempts, to_addr, subject, body");
     if (!st)
@@ -187,6 +190,7 @@ int ts_store_mail_due(struct ts_ctx *cx, int64_t now, int64_t limit, int64_t lea
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, limit);
     sqlite3_bind_int64(st, 3, lease_until);
+    sqlite3_bind_int(st, 4, max_attempts);
     int rc, ret = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct ts_mail m = {
@@ -210,8 +214,8 @@ int ts_store_mail_due(struct ts_ctx *cx, int64_t now, int64_t limit, int64_t lea
 int ts_store_mail_done(struct ts_ctx *cx, int64_t id, const char *error, int64_t next_try)
 {
     /* state: 0 waiting, 1 sent, 2 failed for good */
-    sqlite3_stmt *st = db_prep(cx, "UPDATE mail_outbox SET attempts=attempts+1, state=?,"
-                                   " next_try=?, error=? WHERE id=?");
+    sqlite3_stmt *st = db_prep(cx, "UPDATE mail_outbox SET state=?, next_try=?, error=?"
+                                   " WHERE id=?"); /* the attempt was counted when taken */
     if (!st)
         return -1;
     sqlite3_bind_int(st, 1, !error ? 1 : next_try ? 0 : 2);
