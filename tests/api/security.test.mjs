@@ -237,8 +237,9 @@ test("a full disk answers 507 TS_SF01, keeps what was acknowledged, and serves r
     for (let i = 0; i < 200 && answer?.status !== 507; i++)
       answer = await fetch(s.base + "/k/v1/record.json", { method: "POST", headers: { ...basic(), "Content-Type": "application/json" },
         body: JSON.stringify({ app, record: { t: { value: "x".repeat(60000) } } }) });  // past whatever the WAL already holds
-    assert.equal(answer.status, 507, "a write");
-    assert.equal((await answer.json()).code, "TS_SF01");
+    const said = await answer.json();
+    assert.equal(answer.status, 507, `a write: ${JSON.stringify(said)}\n${s.log().split("\n").filter((l) => /ERROR|WARN/.test(l)).slice(-5).join("\n")}`);
+    assert.equal(said.code, "TS_SF01");
     assert.equal((await c.record.getRecord({ app, id })).record.t.value, "before", "reads go on");
     assert.match(s.log(), /disk is full/);
   } finally {

@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "base/str.h"
 
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 
@@ -289,7 +290,10 @@ int db_fail(struct ts_ctx *cx, int rc, const char *what)
 {
     const char *msg = cx->db ? sqlite3_errmsg(cx->db->h) : sqlite3_errstr(rc);
     int prim = rc & 0xff;
-    if (prim == SQLITE_FULL) {
+    /* a full disk: SQLITE_FULL, or an I/O error whose cause was ENOSPC (the
+     * WAL index growing, a journal written) */
+    int sys = cx->db ? sqlite3_system_errno(cx->db->h) : 0;
+    if (prim == SQLITE_FULL || (prim == SQLITE_IOERR && sys == ENOSPC)) {
         TS_LOG_ERROR(cx, "store", "%s: the disk is full: %s", what, msg);
         return ts_fail(cx, TS_E_STORAGE_FULL, "%s: %s", what, msg);
     }
