@@ -383,15 +383,7 @@ fail:
 
 int ts_api_tx(struct ts_ctx *cx, int (*fn)(struct ts_ctx *, void *), void *arg)
 {
-    struct ts_db *own_db = ts_db_writer_acquire(cx);
-    int rc = ts_db_begin(cx, true);
-    if (rc == 0 && fn(cx, arg) < 0) {
-        ts_db_rollback(cx);
-        rc = -1;
-    } else if (rc == 0) {
-        rc = ts_db_commit(cx);
-    }
-    ts_db_writer_release(cx, own_db);
+    int rc = ts_db_in_write_tx(cx, fn, arg);
     if (rc == 0)
         rc = ts_db_wait_durable(cx);
     ts_api_after_tx(cx);

@@ -74,19 +74,29 @@ bool ts_auth_locked(struct ts_ctx *cx, const char *kind, const char *s)
     return locked == 1;
 }
 
+static int count_one(struct ts_ctx *cx, void *key)
+{
+    return ts_store_login_failed(cx, key, cx->now, LIMIT_FAILS, LIMIT_WINDOW, LIMIT_LOCKOUT);
+}
+
 void ts_auth_failed(struct ts_ctx *cx, const char *kind, const char *s)
 {
     struct ts_err saved = cx->err; /* the failure being counted stays the answer */
     ts_err_clear(cx);
-    if (ts_store_login_failed(cx, limit_key(cx, kind, s), cx->now, LIMIT_FAILS, LIMIT_WINDOW,
-                              LIMIT_LOCKOUT) < 0)
+    if (ts_db_in_write_tx(cx, count_one, (void *)limit_key(cx, kind, s)) < 0)
         TS_LOG_WARN(cx, "auth", "a failed sign-in could not be counted");
     cx->err = saved;
 }
 
+static int forget(struct ts_ctx *cx, void *arg)
+{
+    (void)arg;
+    return ts_store_login_failures_expire(cx, cx->now, LIMIT_WINDOW);
+}
+
 int ts_auth_forget_failures(struct ts_ctx *cx)
 {
-    return ts_store_login_failures_expire(cx, cx->now, LIMIT_WINDOW);
+    return ts_db_in_write_tx(cx, forget, NULL);
 }
 
 /* ---------------------------------------------------------------- verified headers */

@@ -73,16 +73,16 @@ static int give_back_memory(struct ts_ctx *cx)
     return 0;
 }
 
+static int sweep_cursors(struct ts_ctx *cx, void *arg)
+{
+    (void)arg;
+    return ts_store_cursors_expire(cx, cx->now);
+}
+
 /* Cursors past their time (read to the end, a cursor goes at once). */
 static int cursors(struct ts_ctx *cx)
 {
-    if (ts_db_begin(cx, true) < 0)
-        return -1;
-    if (ts_store_cursors_expire(cx, cx->now) < 0) {
-        ts_db_rollback(cx);
-        return -1;
-    }
-    return ts_db_commit(cx);
+    return ts_db_in_write_tx(cx, sweep_cursors, NULL);
 }
 
 static int reminders(struct ts_ctx *cx)

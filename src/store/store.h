@@ -60,6 +60,9 @@ int ts_db_wait_durable(struct ts_ctx *cx);
 /* Transactions. write=true takes the write lock at once (BEGIN IMMEDIATE), so a
  * writer never fails half-way for want of the lock. Nested calls are counted. */
 int ts_db_begin(struct ts_ctx *cx, bool write);
+/* Run fn in a write transaction of its own, holding the writer: committed,
+ * or rolled back when fn fails. Not for a caller already in a transaction. */
+int ts_db_in_write_tx(struct ts_ctx *cx, int (*fn)(struct ts_ctx *cx, void *arg), void *arg);
 int ts_db_commit(struct ts_ctx *cx);
 void ts_db_rollback(struct ts_ctx *cx);
 /* Savepoints inside a transaction, for work that may be undone alone. */
@@ -142,8 +145,7 @@ int ts_store_cursors_expire(struct ts_ctx *cx, int64_t now);
 /* 1 when key is locked at now, 0 when not, -1 on failure. */
 int ts_store_login_locked(struct ts_ctx *cx, const char *key, int64_t now);
 /* Count a failure at now: a window of `window` seconds starts with the first;
- * the limit-th within it locks the key for `lockout` seconds. Runs in a
- * transaction of its own. */
+ * the limit-th within it locks the key for `lockout` seconds. */
 int ts_store_login_failed(struct ts_ctx *cx, const char *key, int64_t now, int limit, int window,
                           int lockout);
 /* Forget keys whose window and lock are over. */

@@ -277,6 +277,20 @@ int ts_db_checkpoint(struct ts_db *db)
     return 0;
 }
 
+int ts_db_in_write_tx(struct ts_ctx *cx, int (*fn)(struct ts_ctx *cx, void *arg), void *arg)
+{
+    struct ts_db *own = ts_db_writer_acquire(cx);
+    int rc = ts_db_begin(cx, true);
+    if (rc == 0 && fn(cx, arg) < 0) {
+        ts_db_rollback(cx);
+        rc = -1;
+    } else if (rc == 0) {
+        rc = ts_db_commit(cx);
+    }
+    ts_db_writer_release(cx, own);
+    return rc;
+}
+
 int db_step_done(struct ts_ctx *cx, sqlite3_stmt *st, const char *what)
 {
     int rc = sqlite3_step(st);

@@ -376,60 +376,37 @@ int ts_store_login_failed(struct ts_ctx *cx, const char *key, int64_t now, int l
 {
     /* a new window when the last one and its lock are over; the limit-th
      * failure in a window locks (a lock is not made longer by more) */
-    struct ts_db *own = ts_db_writer_acquire(cx);
-    int rc = ts_db_begin(cx, true);
-    sqlite3_stmt *st = rc < 0
-                           ? NULL
-                           : db_prep(cx, "INSERT INTO login_failures VALUES(?1, 1, ?2, 0)"
-                                         " ON CONFLICT(key) DO UPDATE SET"
-                                         " fails = CASE WHEN ?2 - window_start > ?3"
-                                         "  AND locked_until <= ?2 THEN 1 ELSE fails + 1 END,"
-                                         " window_start = CASE WHEN ?2 - window_start > ?3"
-                                         "  AND locked_until <= ?2 THEN ?2 ELSE window_start END");
-    if (st) {
-        db_bind_text(st, 1, key);
-        sqlite3_bind_int64(st, 2, now);
-        sqlite3_bind_int(st, 3, window);
-        rc = db_step_done(cx, st, "login failed");
-    } else {
-        rc = -1;
-    }
-    if (rc == 0 && (st = db_prep(cx, "UPDATE login_failures SET locked_until = ?2 + ?4"
-                                     " WHERE key=?1 AND fails >= ?3 AND locked_until <= ?2"))) {
-        db_bind_text(st, 1, key);
-        sqlite3_bind_int64(st, 2, now);
-        sqlite3_bind_int(st, 3, limit);
-        sqlite3_bind_int(st, 4, lockout);
-        rc = db_step_done(cx, st, "login lock");
-    }
-    if (rc == 0)
-        rc = ts_db_commit(cx);
-    else
-        ts_db_rollback(cx);
-    ts_db_writer_release(cx, own);
-    return rc;
+    sqlite3_stmt *st = db_prep(cx, "INSERT INTO login_failures VALUES(?1, 1, ?2, 0)"
+                                   " ON CONFLICT(key) DO UPDATE SET"
+                                   " fails = CASE WHEN ?2 - window_start > ?3"
+                                   "  AND locked_until <= ?2 THEN 1 ELSE fails + 1 END,"
+                                   " window_start = CASE WHEN ?2 - window_start > ?3"
+                                   "  AND locked_until <= ?2 THEN ?2 ELSE window_start END");
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, key);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int(st, 3, window);
+    if (db_step_done(cx, st, "login failed") < 0 ||
+        !(st = db_prep(cx, "UPDATE login_failures SET locked_until = ?2 + ?4"
+                           " WHERE key=?1 AND fails >= ?3 AND locked_until <= ?2")))
+        return -1;
+    db_bind_text(st, 1, key);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int(st, 3, limit);
+    sqlite3_bind_int(st, 4, lockout);
+    return db_step_done(cx, st, "login lock");
 }
 
 int ts_store_login_failures_expire(struct ts_ctx *cx, int64_t now, int window)
 {
-    struct ts_db *own = ts_db_writer_acquire(cx);
-    int rc = ts_db_begin(cx, true);
-    sqlite3_stmt *st = rc < 0 ? NULL
-                              : db_prep(cx, "DELETE FROM login_failures"
-                                            " WHERE ?1 - window_start > ?2 AND locked_until <= ?1");
-    if (st) {
-        sqlite3_bind_int64(st, 1, now);
-        sqlite3_bind_int(st, 2, window);
-        rc = db_step_done(cx, st, "login failures expire");
-    } else {
-        rc = -1;
-    }
-    if (rc == 0)
-        rc = ts_db_commit(cx);
-    else
-        ts_db_rollback(cx);
-    ts_db_writer_release(cx, own);
-    return rc;
+    sqlite3_stmt *st = db_prep(cx, "DELETE FROM login_failures"
+                                   " WHERE ?1 - window_start > ?2 AND locked_until <= ?1");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int(st, 2, window);
+    return db_step_done(cx, st, "login failures expire");
 }
 
 /* ---------------------------------------------------------------- API tokens */
