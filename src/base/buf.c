@@ -74,3 +74,17 @@ void ts_buf_printf(struct ts_buf *b, const char *fmt, ...)
     va_end(ap);
     b->len += (size_t)n;
 }
+
+int ts_buf_read_file(struct ts_buf *b, const char *path, size_t max)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char chunk[4096];
+    size_t n, start = b->len;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b->len - start <= max)
+        ts_buf_add(b, chunk, n);
+    bool ok = !ferror(f) && b->len - start <= max;
+    fclose(f);
+    return ok ? 0 : -1;
+}

@@ -18,6 +18,9 @@ char *ts_buf_detach(struct ts_buf *b, size_t *len /* out, may be NULL */);
 void ts_buf_reset(struct ts_buf *b);
 void ts_buf_grow(struct ts_buf *b, size_t extra);
 void ts_buf_add_slow(struct ts_buf *b, const void *p, size_t n);
+/* Append the whole file at path, up to max bytes: 0, or -1 when it cannot be
+ * read or is larger. */
+int ts_buf_read_file(struct ts_buf *b, const char *path, size_t max);
 
 /* Appending is on the path of every byte of every response: the common case,
  * when the bytes fit, is inline. */

@@ -721,17 +721,9 @@ static struct MHD_Daemon *start(const char *addr, int port, int threads)
 /* A PEM file's text (malloc'd), or NULL. */
 static char *read_pem(const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return NULL;
     struct ts_buf b;
     ts_buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < 1024 * 1024)
-        ts_buf_add(&b, chunk, n);
-    fclose(f);
-    if (!b.len) {
+    if (ts_buf_read_file(&b, path, 1024 * 1024) < 0 || !b.len) {
         ts_buf_release(&b);
         return NULL;
     }

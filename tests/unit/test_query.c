@@ -9,16 +9,12 @@
 
 static char *read_file(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
     struct ts_buf b;
     ts_buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        ts_buf_add(&b, chunk, n);
-    fclose(f);
+    if (ts_buf_read_file(&b, path, (size_t)16 << 20) < 0) {
+        ts_buf_release(&b);
+        return NULL;
+    }
     return ts_buf_detach(&b, NULL);
 }
 
