@@ -34,11 +34,11 @@ struct ts_api_req {
     bool woken;                            /* a long poll's second run: answer now */
     struct ts_auth_request auth;
     const char *accept_language;
-    const char *origin, *fetch_site; /* Origin and Sec-Fetch-Site, for login */
-    const char *request_type;        /* Content-Type as sent */
-    const struct ts_route *route;    /* set by ts_api_begin */
-    bool secure;                     /* HTTPS: here, or at the trusted proxy in front */
-    bool begun;                      /* ts_api_begin ran and identified the caller */
+    const char *fetch_site;       /* Sec-Fetch-Site, for login */
+    const char *request_type;     /* Content-Type as sent */
+    const struct ts_route *route; /* set by ts_api_begin */
+    bool secure;                  /* HTTPS: here, or at the trusted proxy in front */
+    bool begun;                   /* ts_api_begin ran and identified the caller */
     /* answer */
     int status;
     struct ts_buf body;
@@ -187,9 +187,6 @@ struct ts_route {
     const char *audit; /* the audit log's action, or NULL */
     unsigned flags;
 };
-
-/* Every route, for tests and tools; n_out gets their number. */
-const struct ts_route *ts_api_routes(size_t *n_out);
 
 /* Find the route for a method and path (used by bulkRequest too). Returns
  * NULL with TS_NF01 / TS_MA01 set. */

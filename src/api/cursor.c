@@ -71,11 +71,6 @@ int ts_api_cursor_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     return 0;
 }
 
-static void decref_cb(void *p)
-{
-    json_decref(p);
-}
-
 static int cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -118,7 +113,7 @@ int ts_api_cursor_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     if (!app)
         return -1;
     json_t *fields = c.fields ? json_loads(c.fields, 0, NULL) : NULL;
-    ts_arena_defer(cx->arena, decref_cb, fields);
+    ts_arena_defer_decref(cx->arena, fields);
     /* one query for the page, then put the rows back in cursor order */
     struct page p = {TS_NEW_N(cx->arena, int64_t, n ? n : 1),
                      TS_NEW_N(cx->arena, const struct ts_record *, n ? n : 1), n};

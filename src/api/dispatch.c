@@ -55,12 +55,6 @@ static const struct ts_route routes[] = {
 #undef APP_PERSON
 };
 
-const struct ts_route *ts_api_routes(size_t *n_out)
-{
-    *n_out = TS_ARRAY_LEN(routes);
-    return routes;
-}
-
 enum ts_method ts_api_method(const char *name)
 {
     static const char *const names[] = {
@@ -229,40 +223,27 @@ static const char *method_name(enum ts_method m)
     return names[m];
 }
 
-static const char *attempted_login_whole(struct ts_ctx *cx, const struct ts_api_req *rq);
-
 /* The login name a failed sign-in tried (the form's, or the header's), cut to
- * the longest a login may be. */
+ * the longest a login may be and not in the middle of a character. */
 static const char *attempted_login(struct ts_ctx *cx, const struct ts_api_req *rq)
 {
-    const char *s = attempted_login_whole(cx, rq);
-    size_t n = strlen(s);
-    if (n <= 128)
-        return s;
-    n = 128;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--; /* not in the middle of a character */
-    return ts_arena_strndup(cx->arena, s, n);
-}
-
-static const char *attempted_login_whole(struct ts_ctx *cx, const struct ts_api_req *rq)
-{
-    const char *form = ts_param_str(rq->params, "username");
-    if (form)
-        return form;
+    const char *s = ts_param_str(rq->params, "username");
     const char *h = rq->auth.password_header;
-    if (!h)
-        return "";
-    size_t n = 0, cap = strlen(h);
-    unsigned char *bin = ts_arena_alloc(cx->arena, cap + 1);
-    if (sodium_base642bin(bin, cap, h, strlen(h), NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) <
-        0)
-        return "";
-    bin[n] = '\0';
-    char *colon = strchr((char *)bin, ':');
-    if (colon)
-        *colon = '\0';
-    return (const char *)bin;
+    if (!s && h) {
+        size_t n = 0, cap = strlen(h);
+        char *bin = ts_arena_alloc(cx->arena, cap + 1);
+        if (sodium_base642bin((unsigned char *)bin, cap, h, cap, NULL, &n, NULL,
+                              sodium_base64_VARIANT_ORIGINAL) == 0) {
+            bin[n] = '\0';
+            bin[strcspn(bin, ":")] = '\0';
+            s = bin;
+        }
+    }
+    size_t n = s ? strlen(s) : 0;
+    if (n > 128)
+        for (n = 128; n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80; n--)
+            ;
+    return s ? ts_arena_strndup(cx->arena, s, n) : "";
 }
 
 /* A browser's login form posts JSON from this site only: a cross-site page
@@ -291,19 +272,9 @@ int ts_api_begin(struct ts_ctx *cx, struct ts_api_req *rq)
         return -1;
     cx->lang = lang_of(cx, rq->accept_language);
     rq->begun = true;
-    /* needs the headers settle are checked now, so that nobody sends a
-     * body to a route they may not call (an app's right waits for the app) */
-    switch (rq->route->need) {
-    case TS_NEED_CALLER:
-    case TS_NEED_PERSON:
-    case TS_NEED_ADMIN:
-    case TS_NEED_CREATOR:
-        return ts_api_require(cx, rq->route, NULL, rq->preview);
-    case TS_NEED_APP_PERSON:
-        return ts_policy_require_person(cx);
-    default:
-        return 0;
-    }
+    /* what the headers settle is checked now, so that nobody sends a body to
+     * a route they may not call (an app's right waits for the app's id) */
+    return ts_api_require(cx, rq->route, NULL, rq->preview);
 }
 
 size_t ts_api_body_limit(const struct ts_api_req *rq)

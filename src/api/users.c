@@ -361,35 +361,21 @@ static const char *password_hash(struct ts_ctx *cx, const json_t *e, const char 
     return out;
 }
 
-static int app_id_cb(struct ts_ctx *cx, const struct ts_app_row *r, void *arg)
-{
-    (void)cx;
-    json_array_append_new(arg, json_integer(r->id));
-    return 0;
-}
-
 /* A rename keeps the person: every record, right and setting that named the
  * old login names the new one, so that someone given the old login later
  * inherits nothing. */
 static int carry_rename(struct ts_ctx *cx, const char *from, const char *to)
 {
-    json_t *ids = json_array();
-    struct ts_app_filter all = {.limit = -1};
-    int rc = ts_store_app_each(cx, &all, app_id_cb, ids);
-    size_t i;
-    json_t *id;
-    json_array_foreach (ids, i, id) {
-        if (rc < 0)
-            break;
-        const struct ts_app *app = ts_app_get(cx, json_integer_value(id));
-        if (!app) { /* never deployed: no records yet */
-            ts_err_clear(cx);
-            continue;
-        }
-        rc = ts_store_records_rename_user(cx, app, from, to);
+    int n;
+    const int64_t *ids = ts_app_deployed_ids(cx, &n);
+    if (!ids)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        const struct ts_app *app = ts_app_get(cx, ids[i]);
+        if (!app || ts_store_records_rename_user(cx, app, from, to) < 0)
+            return -1;
     }
-    json_decref(ids);
-    if (rc < 0 || ts_store_user_rename_refs(cx, from, to) < 0)
+    if (ts_store_user_rename_refs(cx, from, to) < 0)
         return -1;
     ts_record_forget_name(from);
     ts_app_settings_changed(cx); /* every app's settings may have changed */

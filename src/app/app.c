@@ -247,11 +247,6 @@ void ts_app_cache_clear(void)
         ts_app_unref(old[i]);
 }
 
-static void json_decref_cb(void *p)
-{
-    json_decref(p);
-}
-
 /* Settings deployed through another server (or process): the counter
  * "settings" moves with every deploy and rename, in their transactions. It is
  * read once a unit of work, and a cached app is used only by units of work
@@ -330,7 +325,7 @@ int ts_app_settings_load(struct ts_ctx *cx, int64_t app_id, enum ts_stage stage,
     out->def = json_loads(body, 0, &jerr);
     if (!out->def)
         return ts_fail(cx, TS_E_INTERNAL, "app %s settings unreadable: %s", id, jerr.text);
-    ts_arena_defer(cx->arena, json_decref_cb, out->def);
+    ts_arena_defer_decref(cx->arena, out->def);
     return 0;
 }
 
@@ -434,4 +429,35 @@ bool ts_app_field_code_valid(const char *code)
         if (strstr(code, banned[i]))
             return false;
     return true;
+}
+
+struct ids {
+    int64_t *v;
+    int n, cap;
+};
+
+static int collect_deployed(struct ts_ctx *cx, const struct ts_app_row *r, void *arg)
+{
+    struct ids *ids = arg;
+    if (r->live_revision == 0)
+        return 0;
+    if (ids->n == ids->cap) {
+        ids->cap = ids->cap ? ids->cap * 2 : 64;
+        int64_t *grown = TS_NEW_N(cx->arena, int64_t, (size_t)ids->cap);
+        if (ids->n)
+            memcpy(grown, ids->v, sizeof(*grown) * (size_t)ids->n);
+        ids->v = grown;
+    }
+    ids->v[ids->n++] = r->id;
+    return 0;
+}
+
+const int64_t *ts_app_deployed_ids(struct ts_ctx *cx, int *n)
+{
+    struct ids ids = {NULL, 0, 0};
+    struct ts_app_filter all = {.limit = -1};
+    if (ts_store_app_each(cx, &all, collect_deployed, &ids) < 0)
+        return NULL;
+    *n = ids.n;
+    return ids.v ? ids.v : TS_NEW_N(cx->arena, int64_t, 1);
 }

@@ -85,6 +85,9 @@ struct ts_deploy_item {
     int64_t revision; /* -1: any */
 };
 int ts_app_deploy(struct ts_ctx *cx, const struct ts_deploy_item *items, int n, bool revert);
+/* The ids of every app that has been deployed (arena; *n of them), or NULL. */
+const int64_t *ts_app_deployed_ids(struct ts_ctx *cx, int *n);
+
 /* Live settings change in this transaction (a deploy, a rename): every
  * server's cache of compiled apps is emptied once it commits. */
 void ts_app_settings_changed(struct ts_ctx *cx);

@@ -74,16 +74,29 @@ bool ts_auth_locked(struct ts_ctx *cx, const char *kind, const char *s)
     return locked == 1;
 }
 
-static int count_one(struct ts_ctx *cx, void *key)
+struct failed_keys {
+    const char *name, *addr; /* limit keys, NULL: not counted */
+};
+
+static int count_failed(struct ts_ctx *cx, void *arg)
 {
-    return ts_store_login_failed(cx, key, cx->now, LIMIT_FAILS, LIMIT_WINDOW, LIMIT_LOCKOUT);
+    const struct failed_keys *k = arg;
+    for (int i = 0; i < 2; i++) {
+        const char *key = i ? k->addr : k->name;
+        if (key &&
+            ts_store_login_failed(cx, key, cx->now, LIMIT_FAILS, LIMIT_WINDOW, LIMIT_LOCKOUT) < 0)
+            return -1;
+    }
+    return 0;
 }
 
-void ts_auth_failed(struct ts_ctx *cx, const char *kind, const char *s)
+void ts_auth_failed(struct ts_ctx *cx, const char *name, const char *addr)
 {
+    struct failed_keys k = {name ? limit_key(cx, "name", name) : NULL,
+                            addr ? limit_key(cx, "addr", addr) : NULL};
     struct ts_err saved = cx->err; /* the failure being counted stays the answer */
     ts_err_clear(cx);
-    if (ts_db_in_write_tx(cx, count_one, (void *)limit_key(cx, kind, s)) < 0)
+    if ((k.name || k.addr) && ts_db_in_write_tx(cx, count_failed, &k) < 0)
         TS_LOG_WARN(cx, "auth", "a failed sign-in could not be counted");
     cx->err = saved;
 }
@@ -159,14 +172,6 @@ static void make_dummy(void)
 struct failure {
     const char *name, *addr; /* NULL: not counted against it */
 };
-
-static void count_failure(struct ts_ctx *cx, const struct failure *f)
-{
-    if (f->name)
-        ts_auth_failed(cx, "name", f->name);
-    if (f->addr)
-        ts_auth_failed(cx, "addr", f->addr);
-}
 
 /* Check code/password, honouring the lockout. Returns the user, or NULL with
  * CB_WA01 (and *f what to count) or LOGIN_LOCKED set. */
@@ -247,7 +252,7 @@ static int identify_password(struct ts_ctx *cx, const char *header, const char *
     else
         rc = rc < 0 ? -1 : 0;
     pthread_mutex_unlock(&verify_lock);
-    count_failure(cx, &f);
+    ts_auth_failed(cx, f.name, f.addr);
     return rc;
 }
 
@@ -280,7 +285,7 @@ static int identify_tokens(struct ts_ctx *cx, const char *header, const char *ad
 {
     struct failure f = {NULL, NULL};
     int rc = tokens_of(cx, header, addr, &f);
-    count_failure(cx, &f);
+    ts_auth_failed(cx, f.name, f.addr);
     return rc;
 }
 
@@ -369,7 +374,7 @@ int ts_auth_login(struct ts_ctx *cx, const char *code, const char *password, con
     struct failure f = {NULL, NULL};
     struct ts_user *u = check_password(cx, code, password, addr, &f);
     if (!u) {
-        count_failure(cx, &f);
+        ts_auth_failed(cx, f.name, f.addr);
         return -1;
     }
     char *sid = ts_arena_alloc(cx->arena, 44), *tok = ts_arena_alloc(cx->arena, 33);

@@ -38,12 +38,13 @@ void ts_auth_init(void);
  * CB_WA01 for a wrong password or unknown token, 429 when locked out. */
 int ts_auth_identify(struct ts_ctx *cx, const struct ts_auth_request *rq);
 
-/* Failed logins, counted per kind ("name", "addr") and value, in the
- * database (outside any transaction of the caller's): is it locked now, and
- * count one more failure (past the limit it locks); forget counts whose
- * window and lock are over (the upkeep job). */
+/* Failed logins, counted per login name and per client address, in the
+ * database (outside any transaction of the caller's): is kind ("name",
+ * "addr") s locked now; count one more failure against name and addr (either
+ * may be NULL), past the limit it locks; forget counts whose window and lock
+ * are over (the upkeep job). */
 bool ts_auth_locked(struct ts_ctx *cx, const char *kind, const char *s);
-void ts_auth_failed(struct ts_ctx *cx, const char *kind, const char *s);
+void ts_auth_failed(struct ts_ctx *cx, const char *name, const char *addr);
 int ts_auth_forget_failures(struct ts_ctx *cx);
 
 /* Browser login. On success returns 0 and arena strings for the cookie value

@@ -4,6 +4,8 @@
 #include "base/common.h"
 #include "base/arena.h"
 
+#include <jansson.h>
+
 #include <stdarg.h>
 
 #define BLOCK_MIN (16 * 1024)
@@ -113,6 +115,16 @@ char *ts_arena_printf(struct ts_arena *a, const char *fmt, ...)
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     va_end(ap);
     return p;
+}
+
+static void decref(void *json)
+{
+    json_decref(json);
+}
+
+void ts_arena_defer_decref(struct ts_arena *a, void *json)
+{
+    ts_arena_defer(a, decref, json);
 }
 
 void ts_arena_defer(struct ts_arena *a, void (*fn)(void *), void *p)

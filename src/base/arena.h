@@ -23,6 +23,9 @@ char *ts_arena_printf(struct ts_arena *a, const char *fmt, ...) TS_PRINTF(2, 3);
 
 /* Run fn(p) when the arena is freed: finalise a statement, decref a json_t. */
 void ts_arena_defer(struct ts_arena *a, void (*fn)(void *), void *p);
+/* Give up a reference to a JSON value (jansson's json_t; NULL is fine) when
+ * the arena is freed. */
+void ts_arena_defer_decref(struct ts_arena *a, void *json);
 
 #define TS_NEW(a, type)      ((type *)ts_arena_alloc((a), sizeof(type)))
 #define TS_NEW_N(a, type, n) ((type *)ts_arena_alloc_array((a), sizeof(type), (n)))

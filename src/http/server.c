@@ -474,7 +474,6 @@ static enum MHD_Result begin(struct MHD_Connection *c, struct pending *pend, con
     rq->secure = tls_cert || (proto && !strcasecmp(proto, "https"));
     rq->accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
     rq->request_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-    rq->origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
     rq->fetch_site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
     rq->auth.password_header =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Cybozu-Authorization");

@@ -153,48 +153,25 @@ static int app_reminders(struct ts_ctx *cx, int64_t app_id, int64_t now)
     return upto < now ? ts_store_reminder_mark_set(cx, app_id, now) : 0;
 }
 
-struct ids {
-    int64_t *v;
-    int n, cap;
-    struct ts_ctx *cx;
-};
-
-static int collect(struct ts_ctx *cx, const struct ts_app_row *r, void *arg)
-{
-    struct ids *ids = arg;
-    if (r->live_revision == 0)
-        return 0;
-    if (ids->n == ids->cap) {
-        ids->cap = ids->cap ? ids->cap * 2 : 64;
-        int64_t *grown = TS_NEW_N(cx->arena, int64_t, (size_t)ids->cap);
-        if (ids->n)
-            memcpy(grown, ids->v, sizeof(*grown) * (size_t)ids->n);
-        ids->v = grown;
-    }
-    ids->v[ids->n++] = r->id;
-    return 0;
-}
-
 int ts_notify_reminders(struct ts_ctx *cx)
 {
     int64_t now = cx->now - cx->now % 60; /* values have minute precision */
-    struct ids ids = {.cx = cx};
-    struct ts_app_filter all = {.limit = -1};
+    int n;
     if (ts_db_begin(cx, false) < 0)
         return -1;
-    int rc = ts_store_app_each(cx, &all, collect, &ids);
+    const int64_t *ids = ts_app_deployed_ids(cx, &n);
     ts_db_rollback(cx);
-    if (rc < 0)
+    if (!ids)
         return -1;
-    for (int i = 0; i < ids.n; i++) {
+    for (int i = 0; i < n; i++) {
         if (ts_db_begin(cx, true) < 0)
             return -1;
-        if (app_reminders(cx, ids.v[i], now) < 0)
+        if (app_reminders(cx, ids[i], now) < 0)
             ts_db_rollback(cx);
         else
             ts_db_commit(cx);
         if (cx->err.code) {
-            TS_LOG_WARN(cx, "notify", "app %lld: reminders failed: %s", (long long)ids.v[i],
+            TS_LOG_WARN(cx, "notify", "app %lld: reminders failed: %s", (long long)ids[i],
                         cx->err.message);
             ts_err_clear(cx);
         }

@@ -15,8 +15,6 @@
  */
 #include "base/common.h"
 #include "policy/policy.h"
-#include "auth/auth.h"
-#include "base/log.h"
 #include "app/app.h"
 #include "query/query.h"
 #include "base/str.h"
@@ -156,11 +154,6 @@ json_t *ts_policy_default_acl(void)
                      "recordDeletable", 1, "recordImportable", 1, "recordExportable", 1);
 }
 
-static void decref_cb(void *p)
-{
-    json_decref(p);
-}
-
 /* The rights list in force: the deployed one, or, for an app never deployed,
  * its preview's; the default when there is none. */
 static const json_t *rights_of(struct ts_ctx *cx, int64_t app_id)
@@ -174,14 +167,14 @@ static const json_t *rights_of(struct ts_ctx *cx, int64_t app_id)
         const char *text = ts_store_app_def(cx, app_id, TS_STAGE_PREVIEW);
         json_t *def = text ? json_loads(text, 0, NULL) : NULL;
         if (def) {
-            ts_arena_defer(cx->arena, decref_cb, def);
+            ts_arena_defer_decref(cx->arena, def);
             acl = json_object_get(def, "acl");
         }
     }
     if (json_is_array(acl))
         return acl;
     json_t *d = ts_policy_default_acl();
-    ts_arena_defer(cx->arena, decref_cb, d);
+    ts_arena_defer_decref(cx->arena, d);
     return d;
 }
 
@@ -583,7 +576,7 @@ int ts_policy_require_app_creator(struct ts_ctx *cx)
     if (!text)
         return cx->err.code ? -1 : 0; /* never set: everyone may */
     json_t *list = json_loads(text, 0, NULL);
-    ts_arena_defer(cx->arena, decref_cb, list);
+    ts_arena_defer_decref(cx->arena, list);
     if (json_array_size(list) == 0)
         return 0;
     struct ts_app_row none = {.creator = ""};

@@ -451,11 +451,6 @@ static const char *caller_code(struct ts_ctx *cx)
     return cx->user ? cx->user->code : "";
 }
 
-static void json_decref_cb(void *p)
-{
-    json_decref(p);
-}
-
 /* Defaults for the fields of vals not written: the record's own fields
  * (table NULL), or one new row's inner fields. */
 static void apply_defaults(struct ts_ctx *cx, const struct ts_app *app, struct ts_value *vals,
@@ -504,7 +499,7 @@ static void apply_defaults(struct ts_ctx *cx, const struct ts_app *app, struct t
         if (!f->default_value)
             continue;
         json_t *tmp = json_string(f->default_value);
-        ts_arena_defer(cx->arena, json_decref_cb, tmp); /* v may point into it */
+        ts_arena_defer_decref(cx->arena, tmp); /* v may point into it */
         parse_value(cx, app, f, tmp, "record", v);
     }
 }
@@ -545,13 +540,12 @@ static void validate_vals(struct ts_ctx *cx, const struct ts_app *app, const str
                          ? TS_MULTI_MAX_CHARS
                      : f->type == TS_F_SINGLE_LINE_TEXT || f->type == TS_F_LINK ? TS_TEXT_MAX_CHARS
                                                                                 : 0;
-        size_t chars = cap ? ts_utf8_len(v->s) : 0;
-        if (cap && chars > cap) {
+        int len = cap ? (int)ts_utf8_len(v->s) : 0; /* every TS_FF_LENGTH type has a cap */
+        if (cap && (size_t)len > cap) {
             ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_MAX_LENGTH, (int)cap + 1);
             continue;
         }
         if (ts_field_has(f, TS_FF_LENGTH)) {
-            int len = (int)(cap ? chars : ts_utf8_len(v->s));
             if (f->max_len >= 0 && len > f->max_len)
                 ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_MAX_LENGTH, f->max_len + 1);
             if (f->min_len > 0 && len < f->min_len)
@@ -614,18 +608,19 @@ static int merge_rows(struct ts_ctx *cx, const struct ts_app *app, const struct 
 static int attach_files(struct ts_ctx *cx, const struct ts_app *app, const struct ts_field *f,
                         struct ts_value *v, int64_t rec_id)
 {
+    const char *me = ts_policy_caller_key(cx);
     for (int k = 0; k < v->n; k++) {
         struct ts_file *file = &v->files[k];
         struct ts_file_row *row = ts_store_file_get(cx, file->key);
-        /* files kept before their record was noted (rec_id 0) follow their app */
-        bool theirs = row && row->attached &&
-                      (row->app_id != app->id || (row->rec_id && row->rec_id != rec_id) ||
-                       (row->rec_id && row->fid != f->fid) || rec_id == 0);
-        /* an upload key is its uploader's to attach (older ones, with no
-         * uploader kept, anyone's who has the key) */
-        theirs |= row && !row->attached && *row->owner &&
-                  strcmp(row->owner, ts_policy_caller_key(cx)) != 0;
-        if (!row || theirs) {
+        /* an upload key: its uploader's (older ones, with no uploader kept,
+         * anyone's with the key); a download key: this record's, in this field
+         * (older files, whose record was not noted, anywhere in their app) */
+        bool ours =
+            row &&
+            (!row->attached ? !*row->owner || strcmp(row->owner, me) == 0
+                            : rec_id && row->app_id == app->id &&
+                                  (!row->rec_id || (row->rec_id == rec_id && row->fid == f->fid)));
+        if (!ours) {
             if (!cx->err.code)
                 ts_fail_arg(cx, TS_E_FILE_NOT_FOUND, file->key);
             return -1;

@@ -16,7 +16,7 @@ static void lock_survives_other_names(void **state)
     int64_t now = 1700000000;
     at(e, now);
     for (int i = 0; i < 10; i++)
-        ts_auth_failed(cx, "name", "victim");
+        ts_auth_failed(cx, "victim", NULL);
     assert_true(ts_auth_locked(cx, "name", "victim"));
     assert_false(ts_auth_locked(cx, "addr", "victim"));
     /* a slot table of 4,096 loses the victim's entry to one of these with
@@ -25,8 +25,7 @@ static void lock_survives_other_names(void **state)
     at(e, now + 1);
     for (int i = 0; i < 20000; i++) {
         snprintf(name, sizeof(name), "other%d", i);
-        ts_auth_failed(cx, "name", name);
-        ts_auth_failed(cx, "addr", name);
+        ts_auth_failed(cx, name, name);
     }
     at(e, now + 2);
     assert_true(ts_auth_locked(cx, "name", "victim"));
@@ -35,7 +34,7 @@ static void lock_survives_other_names(void **state)
     at(e, now + 5 * 60 + 1);
     assert_false(ts_auth_locked(cx, "name", "victim"));
     at(e, now + 11 * 60);
-    ts_auth_failed(cx, "name", "victim");
+    ts_auth_failed(cx, "victim", NULL);
     assert_false(ts_auth_locked(cx, "name", "victim"));
     /* finished windows are forgotten; a fresh one is kept */
     at(e, now + 30 * 60);
