@@ -1,6 +1,6 @@
 /*
- * store/sqlite/db.c - connections, transactions, the statement cache and the
- * schema of the installation's own tables.
+ * store/sqlite/db.c - the SQLite driver: connections, transactions, the
+ * statement cache and the schema of the installation's own tables.
  *
  * WAL mode with synchronous=FULL: a commit that returned is on disk, so nothing
  * acknowledged to a client is lost, even on power failure. busy_timeout lets
@@ -127,6 +127,7 @@ static const char *const schema[] = {
 };
 
 static void sql_tsnum(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+static const struct ts_driver sqlite_driver;
 
 /* FNV-1a over every schema statement: changes whenever the schema does. */
 static int32_t schema_fingerprint(void)
@@ -160,18 +161,21 @@ static void configure(void)
     sqlite3_initialize();
 }
 
-struct ts_db *ts_db_open(const char *path, char *errbuf, size_t errlen)
+static void sq_close(struct ts_db *base);
+
+struct ts_db *ts_sqlite_open(const char *path, char *errbuf, size_t errlen)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, configure);
-    struct ts_db *db = ts_xcalloc(1, sizeof(*db));
+    struct sq_db *db = ts_xcalloc(1, sizeof(*db));
+    db->base.drv = &sqlite_driver;
     db->path = ts_xstrdup(path);
     int rc = sqlite3_open_v2(
         path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         snprintf(errbuf, errlen, "cannot open %s: %s", path,
                  db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
-        ts_db_close(db);
+        sq_close(&db->base);
         return NULL;
     }
     sqlite3_busy_timeout(db->h, 10000);
@@ -190,7 +194,7 @@ struct ts_db *ts_db_open(const char *path, char *errbuf, size_t errlen)
      * file's user_version is not this schema's fingerprint. */
     int32_t want = schema_fingerprint();
     if (user_version(db->h) == want)
-        return db;
+        return &db->base;
     if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
         goto fail;
     for (size_t i = 0; i < TS_ARRAY_LEN(schema); i++) {
@@ -213,19 +217,18 @@ struct ts_db *ts_db_open(const char *path, char *errbuf, size_t errlen)
     }
     if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, &msg) != SQLITE_OK)
         goto fail;
-    return db;
+    return &db->base;
 fail:
     snprintf(errbuf, errlen, "cannot set up %s: %s", path, msg ? msg : "?");
     sqlite3_free(msg);
-    ts_db_close(db);
+    sq_close(&db->base);
     return NULL;
 }
 
-void ts_db_close(struct ts_db *db)
+static void sq_close(struct ts_db *base)
 {
-    if (!db)
-        return;
-    ts_store__fts_discard(db);
+    struct sq_db *db = SQ(base);
+    sq_search_discard(db);
     for (int i = 0; i < STMT_CACHE; i++) {
         sqlite3_finalize(db->cache[i].st);
         free(db->cache[i].sql);
@@ -235,88 +238,57 @@ void ts_db_close(struct ts_db *db)
     free(db);
 }
 
-void ts_db_server_mode(struct ts_db *db)
+static void sq_server_mode(struct ts_db *base)
 {
+    struct sq_db *db = SQ(base);
     sqlite3_wal_autocheckpoint(db->h, 0);
     sqlite3_exec(db->h, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
     db->group_commit = true;
 }
 
-void ts_db_bulk_mode(struct ts_db *db, int cache_mb)
+static void sq_bulk_mode(struct ts_db *base, int cache_mb)
 {
     char sql[64];
     snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d", cache_mb * 1024);
-    sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+    sqlite3_exec(SQ(base)->h, sql, NULL, NULL, NULL);
 }
 
-int ts_db_index_pending(struct ts_db *db)
+static int sq_checkpoint(struct ts_db *base)
 {
-    struct ts_ctx cx;
-    ts_ctx_init(&cx, db);
-    int rc = ts_store__fts_index_pending(&cx);
-    ts_ctx_release(&cx);
-    return rc;
-}
-
-int ts_db_checkpoint(struct ts_db *db)
-{
+    sqlite3 *h = SQ(base)->h;
     /* PASSIVE: copy what no reader still needs, never wait for a lock */
     int log = 0, done = 0;
-    int rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    int rc = sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY)
         return -1;
     /* Under a steady stream of writes a passive checkpoint never catches up, and
      * the WAL only restarts from its beginning when one does: past WAL_LIMIT
      * frames, stop the writers for a moment and truncate it. */
-    if (log > WAL_LIMIT_PAGES && ts_store__writers_pause()) {
-        rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-        ts_store__writers_resume();
+    if (log > WAL_LIMIT_PAGES && sq_writers_pause()) {
+        rc = sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+        sq_writers_resume();
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             return -1;
     }
     return 0;
 }
 
-int ts_db_in_write_tx(struct ts_ctx *cx, int (*fn)(struct ts_ctx *cx, void *arg), void *arg)
+int sq_error(struct sq_db *db, int rc)
 {
-    struct ts_db *own = ts_db_writer_acquire(cx);
-    int rc = ts_db_begin(cx, true);
-    if (rc == 0 && fn(cx, arg) < 0) {
-        ts_db_rollback(cx);
-        rc = -1;
-    } else if (rc == 0) {
-        rc = ts_db_commit(cx);
-    }
-    ts_db_writer_release(cx, own);
-    return rc;
-}
-
-int db_step_done(struct ts_ctx *cx, sqlite3_stmt *st, const char *what)
-{
-    int rc = sqlite3_step(st);
-    db_done(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return db_fail(cx, rc, what);
-    return 0;
-}
-
-int db_fail(struct ts_ctx *cx, int rc, const char *what)
-{
-    const char *msg = cx->db ? sqlite3_errmsg(cx->db->h) : sqlite3_errstr(rc);
     int prim = rc & 0xff;
     /* a full disk: SQLITE_FULL, or an I/O error whose cause was ENOSPC (the
      * WAL index growing, a journal written) */
-    int sys = cx->db ? sqlite3_system_errno(cx->db->h) : 0;
-    if (prim == SQLITE_FULL || (prim == SQLITE_IOERR && sys == ENOSPC)) {
-        TS_LOG_ERROR(cx, "store", "%s: the disk is full: %s", what, msg);
-        return ts_fail(cx, TS_E_STORAGE_FULL, "%s: %s", what, msg);
-    }
-    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED) {
-        TS_LOG_WARN(cx, "store", "%s: busy: %s", what, msg);
-        return ts_fail(cx, TS_E_DB_LOCKED, "%s: %s", what, msg);
-    }
-    TS_LOG_ERROR(cx, "store", "%s: %s (%d)", what, msg, rc);
-    return ts_fail(cx, TS_E_INTERNAL, "%s: %s", what, msg);
+    int sys = sqlite3_system_errno(db->h);
+    if (prim == SQLITE_FULL || (prim == SQLITE_IOERR && sys == ENOSPC))
+        db->base.err_kind = DB_E_FULL;
+    else if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+        db->base.err_kind = DB_E_BUSY;
+    else if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+        db->base.err_kind = DB_E_UNIQUE;
+    else
+        db->base.err_kind = DB_E_OTHER;
+    snprintf(db->base.err_msg, sizeof(db->base.err_msg), "%s (%d)", sqlite3_errmsg(db->h), rc);
+    return -1;
 }
 
 static uint32_t hash_str(const char *s)
@@ -327,16 +299,16 @@ static uint32_t hash_str(const char *s)
     return h;
 }
 
-sqlite3_stmt *db_prep(struct ts_ctx *cx, const char *sql)
+static struct ts_stmt *sq_prep(struct ts_ctx *cx, const char *sql)
 {
-    struct ts_db *db = cx->db;
+    struct sq_db *db = SQ(cx->db);
     uint32_t h = hash_str(sql) % STMT_CACHE;
     for (int probe = 0; probe < 8; probe++) {
-        struct stmt_slot *s = &db->cache[(h + probe) % STMT_CACHE];
+        struct sq_stmt *s = &db->cache[(h + probe) % STMT_CACHE];
         if (s->sql && strcmp(s->sql, sql) == 0) {
             sqlite3_reset(s->st);
             sqlite3_clear_bindings(s->st);
-            return s->st;
+            return &s->base;
         }
         if (!s->sql || probe == 7) {
             if (s->sql) { /* the neighbourhood is full: evict the last probe */
@@ -348,127 +320,126 @@ sqlite3_stmt *db_prep(struct ts_ctx *cx, const char *sql)
             sqlite3_stmt *st;
             int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
             if (rc != SQLITE_OK) {
-                db_fail(cx, rc, "prepare");
+                sq_error(db, rc);
+                db_fail(cx, "prepare");
                 TS_LOG_ERROR(cx, "store", "sql: %.300s", sql);
                 return NULL;
             }
+            s->base.db = &db->base;
             s->sql = ts_xstrdup(sql);
             s->st = st;
-            return st;
+            return &s->base;
         }
     }
     TS_BUG("unreachable");
 }
 
-void db_done(sqlite3_stmt *st)
+#define ST(s) (((struct sq_stmt *)(s))->st)
+
+static int sq_step(struct ts_stmt *s)
 {
-    if (st)
-        sqlite3_reset(st);
+    int rc = sqlite3_step(ST(s));
+    if (rc == SQLITE_ROW)
+        return DB_ROW;
+    if (rc == SQLITE_DONE)
+        return DB_DONE;
+    return sq_error(SQ(s->db), rc);
 }
 
-int db_exec(struct ts_ctx *cx, const char *sql)
+static void sq_done(struct ts_stmt *s)
 {
-    char *msg = NULL;
-    int rc = sqlite3_exec(cx->db->h, sql, NULL, NULL, &msg);
-    if (rc != SQLITE_OK) {
-        TS_LOG_ERROR(cx, "store", "exec failed: %s: %.200s", msg ? msg : "?", sql);
-        sqlite3_free(msg);
-        return db_fail(cx, rc, "exec");
-    }
-    return 0;
+    sqlite3_reset(ST(s));
 }
 
-void db_bind_text(sqlite3_stmt *st, int i, const char *s)
+static void sq_bind_int(struct ts_stmt *s, int i, int64_t v)
 {
-    if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
+    sqlite3_bind_int64(ST(s), i, v);
 }
 
-const char *db_col_text(struct ts_ctx *cx, sqlite3_stmt *st, int i)
+static void sq_bind_double(struct ts_stmt *s, int i, double v)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    if (!t)
-        return NULL;
-    return ts_arena_strndup(cx->arena, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+    sqlite3_bind_double(ST(s), i, v);
 }
 
-/*
- * NUMBER values are kept numeric in SQLite so that comparisons and indexes work,
- * but a value that a double cannot hold exactly stays text, so no digit is lost.
- */
-void db_bind_number(sqlite3_stmt *st, int i, const char *s)
+static void sq_bind_text(struct ts_stmt *s, int i, const char *p, size_t len)
 {
-    int64_t iv;
-    if (!s) {
-        sqlite3_bind_null(st, i);
-        return;
-    }
-    if (strlen(s) < 19 && ts_parse_i64(s, &iv) == 0) {
-        sqlite3_bind_int64(st, i, iv);
-        return;
-    }
-    char *end;
-    double d = strtod(s, &end);
-    char back[64];
-    snprintf(back, sizeof(back), "%.17g", d);
-    char norm[64];
-    if (*end == '\0' && isfinite(d) && ts_number_normalize(back, norm, sizeof(norm)) == 0 &&
-        strcmp(norm, s) == 0) {
-        sqlite3_bind_double(st, i, d);
-        return;
-    }
-    /* shortest form that round-trips */
-    for (int prec = 1; prec <= 17 && *end == '\0' && isfinite(d); prec++) {
-        snprintf(back, sizeof(back), "%.*g", prec, d);
-        if (strtod(back, NULL) == d && ts_number_normalize(back, norm, sizeof(norm)) == 0 &&
-            strcmp(norm, s) == 0) {
-            sqlite3_bind_double(st, i, d);
-            return;
-        }
-    }
-    sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    sqlite3_bind_text64(ST(s), i, p, len, SQLITE_STATIC, SQLITE_UTF8);
 }
 
-void db_bind_list(sqlite3_stmt *st, int i, const char *const *v, int n)
+static void sq_bind_blob(struct ts_stmt *s, int i, const void *p, size_t len)
 {
-    json_t *arr = json_array();
-    for (int k = 0; k < n; k++)
-        json_array_append_new(arr, json_string(v[k]));
-    char *text = json_dumps(arr, JSON_COMPACT);
-    json_decref(arr);
-    sqlite3_bind_text(st, i, text, -1, free);
+    sqlite3_bind_blob64(ST(s), i, p, len, SQLITE_STATIC);
 }
 
-/* The shortest decimal text that reads back as d, normalised as kintone's. */
-static void double_text(double d, char out[64])
+static void sq_bind_null(struct ts_stmt *s, int i)
 {
-    char back[64];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(back, sizeof(back), "%.*g", prec, d);
-        if (strtod(back, NULL) == d)
-            break;
-    }
-    if (ts_number_normalize(back, out, 64) < 0)
-        memcpy(out, back, sizeof(back));
+    sqlite3_bind_null(ST(s), i);
 }
 
-const char *db_col_number(struct ts_ctx *cx, sqlite3_stmt *st, int i)
+static int sq_col_count(struct ts_stmt *s)
 {
-    switch (sqlite3_column_type(st, i)) {
+    return sqlite3_column_count(ST(s));
+}
+
+static enum db_type sq_col_type(struct ts_stmt *s, int i)
+{
+    switch (sqlite3_column_type(ST(s), i)) {
     case SQLITE_NULL:
-        return NULL;
+        return DB_NULL;
     case SQLITE_INTEGER:
-        return ts_arena_printf(cx->arena, "%lld", (long long)sqlite3_column_int64(st, i));
-    case SQLITE_FLOAT: {
-        char text[64];
-        double_text(sqlite3_column_double(st, i), text);
-        return ts_arena_strdup(cx->arena, text);
-    }
+        return DB_INT;
+    case SQLITE_FLOAT:
+        return DB_FLOAT;
+    case SQLITE_BLOB:
+        return DB_BLOB;
     default:
-        return db_col_text(cx, st, i);
+        return DB_TEXT;
     }
+}
+
+static int64_t sq_col_int(struct ts_stmt *s, int i)
+{
+    return sqlite3_column_int64(ST(s), i);
+}
+
+static double sq_col_double(struct ts_stmt *s, int i)
+{
+    return sqlite3_column_double(ST(s), i);
+}
+
+static const char *sq_col_text(struct ts_stmt *s, int i, size_t *len)
+{
+    const char *t = (const char *)sqlite3_column_text(ST(s), i);
+    if (len)
+        *len = t ? (size_t)sqlite3_column_bytes(ST(s), i) : 0;
+    return t;
+}
+
+static const void *sq_col_blob(struct ts_ctx *cx, struct ts_stmt *s, int i, size_t *len)
+{
+    (void)cx;
+    const void *p = sqlite3_column_blob(ST(s), i);
+    *len = (size_t)sqlite3_column_bytes(ST(s), i);
+    return p;
+}
+
+static int64_t sq_changes(struct ts_db *db)
+{
+    return sqlite3_changes64(SQ(db)->h);
+}
+
+static int sq_exec(struct ts_ctx *cx, const char *sql)
+{
+    struct sq_db *db = SQ(cx->db);
+    char *msg = NULL;
+    int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+    if (rc == SQLITE_OK)
+        return 0;
+    sq_error(db, rc);
+    if (msg)
+        snprintf(db->base.err_msg, sizeof(db->base.err_msg), "%s", msg);
+    sqlite3_free(msg);
+    return -1;
 }
 
 /* SQL tsnum(x): a NUMBER column as the text db_col_number gives, for values
@@ -482,7 +453,7 @@ static void sql_tsnum(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_null(ctx);
         return;
     case SQLITE_FLOAT:
-        double_text(sqlite3_value_double(argv[0]), text);
+        db_double_text(sqlite3_value_double(argv[0]), text);
         sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
         return;
     default:
@@ -490,122 +461,89 @@ static void sql_tsnum(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
 }
 
-int ts_db_begin(struct ts_ctx *cx, bool write)
+/* write: BEGIN IMMEDIATE takes the write lock at once, so that a writer never
+ * fails half-way for want of it */
+static int sq_begin(struct ts_ctx *cx, bool write)
 {
-    struct ts_db *db = cx->db;
-    if (db->depth++ > 0)
-        return 0;
-    db->failed = false;
-    db->write_tx = write;
-    db->n_touched = 0;
+    struct sq_db *db = SQ(cx->db);
     int rc = sqlite3_exec(db->h, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) {
-        db->depth = 0;
-        return db_fail(cx, rc, "begin");
-    }
-    return 0;
+    return rc == SQLITE_OK ? 0 : sq_error(db, rc);
 }
 
-int ts_db_commit(struct ts_ctx *cx)
+static int sq_commit(struct ts_ctx *cx)
 {
-    struct ts_db *db = cx->db;
-    assert(db->depth > 0);
-    if (--db->depth > 0)
-        return 0;
-    if (db->failed) {
-        ts_store__fts_discard(db);
-        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-        return ts_fail(cx, TS_E_INTERNAL, "commit after an inner rollback");
-    }
+    struct sq_db *db = SQ(cx->db);
     /* queued search-index work is left to ts_db_index_pending() */
-    ts_store__fts_discard(db);
+    sq_search_discard(db);
     int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) {
-        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-        return db_fail(cx, rc, "commit");
-    }
-    if (db->write_tx && db->group_commit)
-        db->commit_seq = ts_store__committed();
+    if (rc != SQLITE_OK)
+        return sq_error(db, rc);
+    if (db->base.write_tx && db->group_commit)
+        db->commit_seq = sq_committed();
     return 0;
 }
 
-void ts_db_rollback(struct ts_ctx *cx)
+static void sq_rollback(struct ts_ctx *cx)
 {
-    struct ts_db *db = cx->db;
-    assert(db->depth > 0);
-    if (--db->depth > 0) {
-        db->failed = true;
-        return;
-    }
-    ts_store__fts_discard(db);
+    struct sq_db *db = SQ(cx->db);
+    sq_search_discard(db);
     if (!sqlite3_get_autocommit(db->h))
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int ts_db_savepoint(struct ts_ctx *cx, const char *name)
-{
-    char sql[96];
-    snprintf(sql, sizeof(sql), "SAVEPOINT %s", name);
-    return db_exec(cx, sql);
-}
-
-int ts_db_release(struct ts_ctx *cx, const char *name)
-{
-    char sql[96];
-    snprintf(sql, sizeof(sql), "RELEASE %s", name);
-    return db_exec(cx, sql);
-}
-
-void ts_db_rollback_to(struct ts_ctx *cx, const char *name)
-{
-    char sql[128];
-    snprintf(sql, sizeof(sql), "ROLLBACK TO %s; RELEASE %s", name, name);
-    sqlite3_exec(cx->db->h, sql, NULL, NULL, NULL);
-    cx->db->n_touched = 0; /* the generations advanced since are undone too */
-}
-
-bool ts_store__schema_has(struct ts_ctx *cx, const char *type, const char *name)
-{
-    sqlite3_stmt *st = db_prep(cx, "SELECT 1 FROM sqlite_master WHERE type=? AND name=?");
-    if (!st)
-        return false;
-    db_bind_text(st, 1, type);
-    db_bind_text(st, 2, name);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        db_fail(cx, rc, "schema");
-    db_done(st);
-    return rc == SQLITE_ROW;
-}
-
-int64_t ts_store_counter_get(struct ts_ctx *cx, const char *name)
-{
-    sqlite3_stmt *st = db_prep(cx, "SELECT value FROM counters WHERE name=?");
-    if (!st)
-        return -1;
-    db_bind_text(st, 1, name);
-    int rc = sqlite3_step(st);
-    int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        v = db_fail(cx, rc, "counter");
-    db_done(st);
-    return v;
-}
-
-int64_t ts_store_counter_next(struct ts_ctx *cx, const char *name)
-{
-    sqlite3_stmt *st =
-        db_prep(cx, "INSERT INTO counters(name,value) VALUES(?,1)"
-                    " ON CONFLICT(name) DO UPDATE SET value=value+1 RETURNING value");
-    if (!st)
-        return -1;
-    db_bind_text(st, 1, name);
-    int64_t v = -1;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    else
-        db_fail(cx, rc, "counter");
-    db_done(st);
-    return v;
-}
+static const struct ts_driver sqlite_driver = {
+    .name = "sqlite",
+    .close = sq_close,
+    .prep = sq_prep,
+    .step = sq_step,
+    .done = sq_done,
+    .bind_int = sq_bind_int,
+    .bind_double = sq_bind_double,
+    .bind_text = sq_bind_text,
+    .bind_blob = sq_bind_blob,
+    .bind_null = sq_bind_null,
+    .col_count = sq_col_count,
+    .col_type = sq_col_type,
+    .col_int = sq_col_int,
+    .col_double = sq_col_double,
+    .col_text = sq_col_text,
+    .col_blob = sq_col_blob,
+    .changes = sq_changes,
+    .exec = sq_exec,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .has = sq_has,
+    .names = sq_names,
+    .indexes_on = sq_indexes_on,
+    .search_drop = sq_search_drop,
+    .search_create = sq_search_create,
+    .search_touch = sq_search_touch,
+    .search_sync = sq_search_sync,
+    .search_cond = sq_search_cond,
+    .ordered_create = sq_ordered_create,
+    .ordered_drop = sq_ordered_drop,
+    .analyze = sq_analyze,
+    .list_sql = "SELECT value FROM json_each(?)",
+    .like_op = "LIKE",
+    .forced_join = "CROSS JOIN",
+    .json_group_fn = "json_group_array",
+    .json_array_fn = "json_array",
+    .json_each_fmt = "json_each(%s)",
+    .json_name_expr = "json_extract(e.value,'$.name')",
+    .null_limit = false,
+    .exact_numbers = false,
+    .asc = "ASC",
+    .desc = "DESC",
+    .index_order = "",
+    .for_update = "",
+    .skip_locked = "",
+    .server_mode = sq_server_mode,
+    .checkpoint = sq_checkpoint,
+    .index_pending = sq_index_pending,
+    .optimize = sq_optimize,
+    .bulk_mode = sq_bulk_mode,
+    .writer_acquire = sq_writer_acquire,
+    .writer_release = sq_writer_release,
+    .wait_durable = sq_wait_durable,
+};

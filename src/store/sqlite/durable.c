@@ -23,7 +23,7 @@ static bool started;
 static char wal_path[4200];
 static int sync_errors;
 
-uint64_t ts_store__committed(void)
+uint64_t sq_committed(void)
 {
     pthread_mutex_lock(&mu);
     uint64_t seq = ++committed;
@@ -66,9 +66,9 @@ static void *syncer(void *arg)
     return NULL;
 }
 
-int ts_db_wait_durable(struct ts_ctx *cx)
+int sq_wait_durable(struct ts_ctx *cx)
 {
-    struct ts_db *db = cx->db;
+    struct sq_db *db = SQ(cx->db);
     if (!db || !db->group_commit || db->commit_seq == 0)
         return 0;
     uint64_t seq = db->commit_seq;
@@ -95,15 +95,15 @@ int ts_db_wait_durable(struct ts_ctx *cx)
 static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ts_db *writer;
 
-struct ts_db *ts_db_writer_acquire(struct ts_ctx *cx)
+struct ts_db *sq_writer_acquire(struct ts_ctx *cx)
 {
     struct ts_db *own = cx->db;
-    if (!own || !own->group_commit)
+    if (!own || !SQ(own)->group_commit)
         return own;
     pthread_mutex_lock(&writer_lock);
     if (!writer) {
         char err[256];
-        writer = ts_db_open(own->path, err, sizeof(err));
+        writer = ts_sqlite_open(SQ(own)->path, err, sizeof(err));
         if (!writer) {
             TS_LOG_ERROR(cx, "store", "writer connection: %s", err);
             pthread_mutex_unlock(&writer_lock);
@@ -111,23 +111,23 @@ struct ts_db *ts_db_writer_acquire(struct ts_ctx *cx)
         }
         ts_db_server_mode(writer);
         /* the one writer keeps a larger cache: every write goes through it */
-        sqlite3_exec(writer->h, "PRAGMA cache_size=-32768", NULL, NULL, NULL);
+        sqlite3_exec(SQ(writer)->h, "PRAGMA cache_size=-32768", NULL, NULL, NULL);
     }
     cx->db = writer;
     return own;
 }
 
-void ts_db_writer_release(struct ts_ctx *cx, struct ts_db *own)
+void sq_writer_release(struct ts_ctx *cx, struct ts_db *own)
 {
     if (cx->db == own)
         return;
-    own->commit_seq = cx->db->commit_seq; /* the wait for durability happens unlocked */
-    cx->db->commit_seq = 0;
+    SQ(own)->commit_seq = SQ(cx->db)->commit_seq; /* the wait for durability happens unlocked */
+    SQ(cx->db)->commit_seq = 0;
     cx->db = own;
     pthread_mutex_unlock(&writer_lock);
 }
 
-bool ts_store__writers_pause(void)
+bool sq_writers_pause(void)
 {
     pthread_mutex_lock(&writer_lock);
     if (writer)
@@ -136,7 +136,7 @@ bool ts_store__writers_pause(void)
     return false;
 }
 
-void ts_store__writers_resume(void)
+void sq_writers_resume(void)
 {
     pthread_mutex_unlock(&writer_lock);
 }

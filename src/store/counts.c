@@ -1,5 +1,5 @@
 /*
- * store/sqlite/counts.c - totals remembered between requests.
+ * store/counts.c - totals remembered between requests.
  *
  * totalCount on a saved view's filter counts every matching index entry again
  * (tens of thousands on a million records: tens of milliseconds), though most
@@ -10,7 +10,7 @@
  * for again and is overwritten.
  */
 #include "base/common.h"
-#include "store/sqlite/sqlite_int.h"
+#include "store/sql.h"
 
 #include <pthread.h>
 

@@ -1,16 +1,12 @@
 /*
- * store/sqlite/indexes.c - the indexes of a record table beyond the primary key:
- * those saved views need, and the FTS5 trigram index that serves `like`.
+ * store/sqlite/search.c - SQLite's own indexes: the FTS5 trigram index that
+ * serves `like`, the ordered value indexes kept by triggers, and reading the
+ * schema.
  *
- * Views get indexes when they are deployed, not every field on every app: an
- * index costs every write, and most fields are never filtered on. A filter on a
- * field no view uses costs one table scan.
- *
- * Text fields that `like` may search (SINGLE_LINE_TEXT, MULTI_LINE_TEXT,
- * RICH_TEXT, LINK) are mirrored in r<app>_fts, an external-content FTS5 table
- * with the trigram tokenizer, kept in step by triggers. kintone's `like` finds
- * words in the middle of Japanese sentences; a trigram index does that for any
- * text of 3 characters or more (DESIGN §1).
+ * Text fields that `like` may search (store/indexes.c) are mirrored in
+ * r<app>_fts, an FTS5 table with the trigram tokenizer, kept in step by
+ * triggers. kintone's `like` finds words in the middle of Japanese sentences; a
+ * trigram index does that for any text of 3 characters or more (DESIGN §1).
  */
 #include "base/common.h"
 #include "store/sqlite/sqlite_int.h"
@@ -19,43 +15,15 @@
 
 #include <time.h>
 
-static void forget(struct ts_db *db, int64_t app_id);
-
-static bool is_fts_field(const struct ts_field *f)
-{
-    if (f->table)
-        return false; /* rows are searched in their own table */
-    return f->type == TS_F_SINGLE_LINE_TEXT || f->type == TS_F_MULTI_LINE_TEXT ||
-           f->type == TS_F_RICH_TEXT || f->type == TS_F_LINK;
-}
-
-bool ts_store__has_fts(const struct ts_app *app)
-{
-    for (int i = 0; i < app->n_fields; i++)
-        if (is_fts_field(&app->fields[i]))
-            return true;
-    return false;
-}
-
-/* "f3,f7,f9": the FTS columns of an app, in field order. */
-static void fts_columns(const struct ts_app *app, struct ts_buf *b, const char *prefix)
-{
-    bool first = true;
-    for (int i = 0; i < app->n_fields; i++) {
-        if (!is_fts_field(&app->fields[i]))
-            continue;
-        ts_buf_printf(b, "%s%s%s", first ? "" : ",", prefix, app->fields[i].column);
-        first = false;
-    }
-}
+static void forget(struct sq_db *db, int64_t app_id);
 
 static bool same_fts(const struct ts_app *a, const struct ts_app *b)
 {
     struct ts_buf x, y;
     ts_buf_init(&x);
     ts_buf_init(&y);
-    fts_columns(a, &x, "");
-    fts_columns(b, &y, "");
+    ts_store__search_columns(a, &x, "");
+    ts_store__search_columns(b, &y, "");
     bool same = x.len == y.len && (x.len == 0 || memcmp(x.p, y.p, x.len) == 0);
     ts_buf_release(&x);
     ts_buf_release(&y);
@@ -64,7 +32,7 @@ static bool same_fts(const struct ts_app *a, const struct ts_app *b)
 
 /* Before columns change: drop the FTS table, its queue and triggers (they name
  * the columns) when the set of text fields changes. */
-int ts_store__fts_drop(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to)
+int sq_search_drop(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to)
 {
     if (!from || same_fts(from, to))
         return 0;
@@ -74,7 +42,7 @@ int ts_store__fts_drop(struct ts_ctx *cx, const struct ts_app *from, const struc
         "DROP TRIGGER IF EXISTS r%lld_fts_i", "DROP TRIGGER IF EXISTS r%lld_fts_d",
         "DROP TRIGGER IF EXISTS r%lld_fts_u", "DROP TABLE IF EXISTS r%lld_fts",
         "DROP TABLE IF EXISTS r%lld_ftsq"};
-    forget(cx->db, to->id);
+    forget(SQ(cx->db), to->id);
     for (size_t i = 0; i < TS_ARRAY_LEN(drops); i++) {
         snprintf(sql, sizeof(sql), drops[i], a);
         if (db_exec(cx, sql) < 0)
@@ -91,19 +59,19 @@ int ts_store__fts_drop(struct ts_ctx *cx, const struct ts_app *from, const struc
  * record write cost several times as much. So record writes only queue the
  * record's id (r<app>_ftsq, by triggers). The server's background thread
  * applies the queues every half second in three statements per app, however
- * many records they hold (ts_store__fts_index_pending); a transaction that
- * searches what it wrote itself applies its own queue first (ts_store__fts_sync).
+ * many records they hold (sq_index_pending); a transaction that searches what
+ * it wrote itself applies its own queue first (sq_search_sync).
  * The FTS table keeps its own copy of the text, so a queued id can be deleted
  * from it without the old values.
  */
-int ts_store__fts_create(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to)
+int sq_search_create(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to)
 {
-    if ((from && same_fts(from, to)) || !ts_store__has_fts(to))
+    if ((from && same_fts(from, to)) || !ts_store__has_search(to))
         return 0;
     struct ts_buf cols, b;
     ts_buf_init(&cols);
     ts_buf_init(&b);
-    fts_columns(to, &cols, "");
+    ts_store__search_columns(to, &cols, "");
     const char *t = ts_arena_printf(cx->arena, "r%lld", (long long)to->id), *c = cols.p;
     ts_buf_printf(&b, "CREATE VIRTUAL TABLE %s_fts USING fts5(%s, tokenize='trigram');", t, c);
     ts_buf_printf(&b, "CREATE TABLE %s_ftsq(id INTEGER PRIMARY KEY);", t);
@@ -133,8 +101,8 @@ static char *sync_sql(const struct ts_app *app)
     ts_buf_init(&cols);
     ts_buf_init(&rcols);
     ts_buf_init(&b);
-    fts_columns(app, &cols, "");
-    fts_columns(app, &rcols, "r.");
+    ts_store__search_columns(app, &cols, "");
+    ts_store__search_columns(app, &rcols, "r.");
     long long a = (long long)app->id;
     ts_buf_printf(&b, "DELETE FROM r%lld_fts WHERE rowid IN (SELECT id FROM r%lld_ftsq);", a, a);
     ts_buf_printf(&b,
@@ -147,7 +115,7 @@ static char *sync_sql(const struct ts_app *app)
     return ts_buf_detach(&b, NULL);
 }
 
-static void forget(struct ts_db *db, int64_t app_id)
+static void forget(struct sq_db *db, int64_t app_id)
 {
     for (int i = 0; i < db->n_fts_dirty; i++) {
         if (db->fts_dirty[i].app_id != app_id)
@@ -160,18 +128,16 @@ static void forget(struct ts_db *db, int64_t app_id)
 
 static int sync_one(struct ts_ctx *cx, int i)
 {
-    struct ts_db *db = cx->db;
+    struct sq_db *db = SQ(cx->db);
     int rc = db_exec(cx, db->fts_dirty[i].sql);
     free(db->fts_dirty[i].sql);
     db->fts_dirty[i] = db->fts_dirty[--db->n_fts_dirty];
     return rc;
 }
 
-int ts_store__fts_touch(struct ts_ctx *cx, const struct ts_app *app)
+int sq_search_touch(struct ts_ctx *cx, const struct ts_app *app)
 {
-    struct ts_db *db = cx->db;
-    if (!ts_store__has_fts(app))
-        return 0;
+    struct sq_db *db = SQ(cx->db);
     for (int i = 0; i < db->n_fts_dirty; i++)
         if (db->fts_dirty[i].app_id == app->id)
             return 0;
@@ -183,9 +149,9 @@ int ts_store__fts_touch(struct ts_ctx *cx, const struct ts_app *app)
     return 0;
 }
 
-int ts_store__fts_sync(struct ts_ctx *cx, int64_t app_id)
+int sq_search_sync(struct ts_ctx *cx, int64_t app_id)
 {
-    struct ts_db *db = cx->db;
+    struct sq_db *db = SQ(cx->db);
     for (int i = db->n_fts_dirty - 1; i >= 0; i--)
         if (db->fts_dirty[i].app_id == app_id && sync_one(cx, i) < 0)
             return -1;
@@ -196,9 +162,9 @@ int ts_store__fts_sync(struct ts_ctx *cx, int64_t app_id)
 
 static int index_singly(struct ts_ctx *cx, long long app, const char *cols, const char *rcols);
 
-int ts_store__fts_index_pending(struct ts_ctx *cx)
+static int index_pending(struct ts_ctx *cx)
 {
-    sqlite3 *h = cx->db->h;
+    sqlite3 *h = SQ(cx->db)->h;
     sqlite3_stmt *st = NULL;
     int total = 0;
     /* every app's queue table, found in the schema */
@@ -284,7 +250,7 @@ int ts_store__fts_index_pending(struct ts_ctx *cx)
         ts_buf_release(&rcols);
         ts_buf_release(&b);
         if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
-            return db_fail(cx, rc, "search index");
+            return sq_error(SQ(cx->db), rc);
     }
     return total;
 }
@@ -294,7 +260,7 @@ int ts_store__fts_index_pending(struct ts_ctx *cx)
  * up its app's queue, retried forever. */
 static int index_singly(struct ts_ctx *cx, long long app, const char *cols, const char *rcols)
 {
-    sqlite3 *h = cx->db->h;
+    sqlite3 *h = SQ(cx->db)->h;
     char *sql = sqlite3_mprintf("SELECT id FROM r%lld_ftsq ORDER BY id LIMIT %d", app, FTS_BATCH);
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
@@ -333,22 +299,38 @@ static int index_singly(struct ts_ctx *cx, long long app, const char *cols, cons
     return rc;
 }
 
-void ts_store__fts_discard(struct ts_db *db)
+void sq_search_discard(struct sq_db *db)
 {
     while (db->n_fts_dirty > 0)
         free(db->fts_dirty[--db->n_fts_dirty].sql);
 }
 
-static void index_name(const struct ts_app *app, const struct ts_index_spec *s, struct ts_buf *b)
+int sq_index_pending(struct ts_db *db)
 {
-    if (s->multi) {
-        ts_buf_printf(b, "r%lld_o_%d_%s", (long long)app->id, s->fields[0]->fid,
-                      s->fields[1]->column);
-        return;
-    }
-    ts_buf_printf(b, "r%lld_v", (long long)app->id);
-    for (int i = 0; i < s->n; i++)
-        ts_buf_printf(b, "_%s", s->fields[i]->column);
+    struct ts_ctx cx;
+    ts_ctx_init(&cx, db);
+    int rc = index_pending(&cx);
+    ts_ctx_release(&cx);
+    return rc;
+}
+
+const char *sq_search_cond(struct ts_buf *sql, int64_t app, const char *col, bool neg,
+                           int64_t limit, bool asc)
+{
+    /* records written since the indexer last ran (still queued) are read as
+     * they are now, so a search never misses a fresh write */
+    long long a = (long long)app;
+    ts_buf_printf(sql,
+                  "%s(id IN (SELECT rowid FROM r%lld_fts WHERE %s MATCH ? AND rowid NOT IN"
+                  " (SELECT id FROM r%lld_ftsq)",
+                  neg ? "NOT " : "", a, col, a);
+    if (limit > 0 && !neg)
+        ts_buf_printf(sql, " ORDER BY rowid %s LIMIT %lld", asc ? "ASC" : "DESC", (long long)limit);
+    ts_buf_printf(sql,
+                  ") OR (id IN (SELECT id FROM r%lld_ftsq) AND coalesce(%s, '') LIKE ?"
+                  " ESCAPE '\\'))",
+                  a, col);
+    return "pl";
 }
 
 /*
@@ -357,18 +339,16 @@ static void index_name(const struct ts_app *app, const struct ts_index_spec *s, 
  * (value, key, record). Triggers keep it in step with r<app>_m (the values)
  * and r<app> (the key); they name col, so they go before a column is dropped.
  */
-static int drop_ordered(struct ts_ctx *cx, const char *name)
+int sq_ordered_drop(struct ts_ctx *cx, const char *name)
 {
-    char sql[512];
-    snprintf(sql, sizeof(sql),
-             "DROP TRIGGER IF EXISTS \"%s_i\"; DROP TRIGGER IF EXISTS \"%s_d\";"
-             " DROP TRIGGER IF EXISTS \"%s_u\"; DROP TABLE IF EXISTS \"%s\"",
-             name, name, name, name);
-    return db_exec(cx, sql);
+    return db_execf(cx,
+                    "DROP TRIGGER IF EXISTS \"%s_i\"; DROP TRIGGER IF EXISTS \"%s_d\";"
+                    " DROP TRIGGER IF EXISTS \"%s_u\"; DROP TABLE IF EXISTS \"%s\"",
+                    name, name, name, name);
 }
 
-static int create_ordered(struct ts_ctx *cx, const struct ts_app *app,
-                          const struct ts_index_spec *s, const char *name)
+int sq_ordered_create(struct ts_ctx *cx, const struct ts_app *app, const struct ts_index_spec *s,
+                      const char *name)
 {
     long long a = (long long)app->id;
     int fid = s->fields[0]->fid;
@@ -395,21 +375,24 @@ static int create_ordered(struct ts_ctx *cx, const struct ts_app *app,
     return rc;
 }
 
-/* Names of the app's view indexes (type 'index') or ordered value indexes
- * (type 'table'), in the arena. */
-static const char **list_indexes(struct ts_ctx *cx, int64_t app_id, bool ordered, int *n_out)
+int sq_has(struct ts_ctx *cx, bool index, const char *name)
 {
-    char like[64];
-    snprintf(like, sizeof(like), "r%lld\\_%c\\_%%", (long long)app_id, ordered ? 'o' : 'v');
-    sqlite3_stmt *st = db_prep(cx, "SELECT name FROM sqlite_master WHERE type=? AND"
-                                   " name LIKE ? ESCAPE '\\'");
+    struct ts_stmt *st = db_prep(cx, "SELECT 1 FROM sqlite_master WHERE type=? AND name=?");
     if (!st)
-        return NULL;
-    db_bind_text(st, 1, ordered ? "table" : "index");
-    db_bind_text(st, 2, like);
+        return -1;
+    db_bind_text(st, 1, index ? "index" : "table");
+    db_bind_text(st, 2, name);
+    int rc = db_step(st);
+    db_done(st);
+    return rc < 0 ? db_fail(cx, "schema") : rc == DB_ROW;
+}
+
+/* The first column of every row of st, in the arena. */
+static const char **column_list(struct ts_ctx *cx, struct ts_stmt *st, int *n_out)
+{
     const char **names = TS_NEW_N(cx->arena, const char *, 1);
-    int n = 0, cap = 1;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int n = 0, cap = 1, rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         if (n == cap) {
             const char **grown = TS_NEW_N(cx->arena, const char *, (size_t)(cap *= 2));
             memcpy(grown, names, sizeof(*grown) * (size_t)n);
@@ -418,112 +401,47 @@ static const char **list_indexes(struct ts_ctx *cx, int64_t app_id, bool ordered
         names[n++] = db_col_text(cx, st, 0);
     }
     db_done(st);
+    if (rc < 0) {
+        db_fail(cx, "schema");
+        return NULL;
+    }
     *n_out = n;
     return names;
 }
 
-int ts_store__view_indexes_drop_field(struct ts_ctx *cx, int64_t app_id, const struct ts_field *f)
+const char **sq_names(struct ts_ctx *cx, bool index, const char *prefix, int *n)
 {
-    long long a = (long long)app_id;
-    char sql[320], infix[32], suffix[32];
-    /* ordered value indexes of the field, or keyed by it */
-    snprintf(infix, sizeof(infix), "_o_%d_", f->fid);
-    snprintf(suffix, sizeof(suffix), "_%s", f->column);
-    int n;
-    const char **names = list_indexes(cx, app_id, true, &n);
-    if (!names)
-        return -1;
-    for (int i = 0; i < n; i++) {
-        size_t len = strlen(names[i]), sl = strlen(suffix);
-        if ((strstr(names[i], infix) || (len > sl && !strcmp(names[i] + len - sl, suffix))) &&
-            drop_ordered(cx, names[i]) < 0)
-            return -1;
-    }
-    /* view indexes over its column */
+    struct ts_stmt *st = db_prep(cx, "SELECT name FROM sqlite_master WHERE type=? AND"
+                                     " substr(name, 1, length(?2)) = ?2");
+    if (!st)
+        return NULL;
+    db_bind_text(st, 1, index ? "index" : "table");
+    db_bind_text(st, 2, prefix);
+    return column_list(cx, st, n);
+}
+
+const char **sq_indexes_on(struct ts_ctx *cx, int64_t app_id, const char *col, int *n)
+{
+    char sql[320];
     snprintf(sql, sizeof(sql),
              "SELECT il.name FROM pragma_index_list('r%lld') il, pragma_index_info(il.name) ii"
-             " WHERE ii.name='%s' AND il.name LIKE 'r%lld\\_v\\_%%' ESCAPE '\\'",
-             a, f->column, a);
-    sqlite3_stmt *st = db_prep(cx, sql);
+             " WHERE ii.name=?",
+             (long long)app_id);
+    struct ts_stmt *st = db_prep(cx, sql);
     if (!st)
-        return -1;
-    const char *drop[64]; /* deploy makes at most 24 a field can be in */
-    int n_drop = 0;
-    while (sqlite3_step(st) == SQLITE_ROW && n_drop < (int)TS_ARRAY_LEN(drop))
-        drop[n_drop++] = db_col_text(cx, st, 0);
-    db_done(st);
-    for (int i = 0; i < n_drop; i++) {
-        snprintf(sql, sizeof(sql), "DROP INDEX IF EXISTS \"%s\"", drop[i]);
-        if (db_exec(cx, sql) < 0)
-            return -1;
-    }
-    return 0;
+        return NULL;
+    db_bind_text(st, 1, col);
+    return column_list(cx, st, n);
 }
 
-int ts_store_rtable_indexes(struct ts_ctx *cx, const struct ts_app *app,
-                            const struct ts_index_spec *specs, int n)
+int sq_analyze(struct ts_ctx *cx, int64_t app_id)
 {
-    struct ts_buf name, sql;
-    ts_buf_init(&name);
-    ts_buf_init(&sql);
-    int rc = 0;
-    /* drop the indexes no view wants any more */
-    for (int ordered = 0; ordered < 2; ordered++) {
-        int n_existing;
-        const char **existing = list_indexes(cx, app->id, ordered, &n_existing);
-        if (!existing) {
-            rc = -1;
-            goto out;
-        }
-        for (int e = 0; e < n_existing; e++) {
-            bool wanted = false;
-            for (int i = 0; i < n && !wanted; i++) {
-                ts_buf_reset(&name);
-                index_name(app, &specs[i], &name);
-                wanted = strcmp(name.p, existing[e]) == 0;
-            }
-            if (wanted)
-                continue;
-            ts_buf_reset(&sql);
-            ts_buf_printf(&sql, "DROP INDEX IF EXISTS \"%s\"", existing[e]);
-            if ((rc = ordered ? drop_ordered(cx, existing[e]) : db_exec(cx, sql.p)) < 0)
-                goto out;
-        }
-    }
-    for (int i = 0; i < n; i++) {
-        ts_buf_reset(&name);
-        index_name(app, &specs[i], &name);
-        if (specs[i].multi) {
-            if (!ts_store__schema_has(cx, "table", name.p) &&
-                (cx->err.code || (rc = create_ordered(cx, app, &specs[i], name.p)) < 0)) {
-                rc = -1;
-                goto out;
-            }
-            continue;
-        }
-        ts_buf_reset(&sql);
-        ts_buf_printf(&sql, "CREATE INDEX IF NOT EXISTS \"%s\" ON r%lld(", name.p,
-                      (long long)app->id);
-        /* ascending only: read backwards, an index serves descending order too,
-         * ties included (its last column is the rowid) */
-        for (int k = 0; k < specs[i].n; k++)
-            ts_buf_printf(&sql, "%s%s", k ? "," : "", specs[i].fields[k]->column);
-        ts_buf_puts(&sql, ")");
-        if ((rc = db_exec(cx, sql.p)) < 0)
-            goto out;
-    }
-    /* statistics from a sample, so the planner can choose between the indexes */
-    ts_buf_reset(&sql);
-    ts_buf_printf(&sql, "PRAGMA analysis_limit=1000; ANALYZE r%lld; ANALYZE r%lld_m",
-                  (long long)app->id, (long long)app->id);
-    rc = db_exec(cx, sql.p);
-out:
-    ts_buf_release(&name);
-    ts_buf_release(&sql);
-    return rc;
+    /* statistics from a sample */
+    return db_execf(cx, "PRAGMA analysis_limit=1000; ANALYZE r%lld; ANALYZE r%lld_m",
+                    (long long)app_id, (long long)app_id);
 }
 
-void ts_db_optimize(struct ts_db *db)
+void sq_optimize(struct ts_db *db)
 {
-    sqlite3_exec(db->h, "PRAGMA analysis_limit=1000; PRAGMA optimize", NULL, NULL, NULL);
+    sqlite3_exec(SQ(db)->h, "PRAGMA analysis_limit=1000; PRAGMA optimize", NULL, NULL, NULL);
 }

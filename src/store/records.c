@@ -1,5 +1,5 @@
 /*
- * store/sqlite/records.c - the record table of each app, and queries over it.
+ * store/records.c - the record table of each app, and queries over it.
  *
  * One table per app, r<app>, with one column per field named by the field's
  * stable id (f<fid>), so renaming a field code touches no data (DESIGN §3).
@@ -12,7 +12,7 @@
  * becomes SQL. Every value is bound; identifiers come only from the schema.
  */
 #include "base/common.h"
-#include "store/sqlite/sqlite_int.h"
+#include "store/sql.h"
 #include "base/buf.h"
 #include "base/jw.h"
 #include "base/str.h"
@@ -150,7 +150,7 @@ int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const 
                   (long long)a) < 0)
             return -1;
     }
-    if (ts_store__fts_drop(cx, from, to) < 0 || ts_store__data_gen_bump(cx, a) < 0)
+    if (cx->db->drv->search_drop(cx, from, to) < 0 || ts_store__data_gen_bump(cx, a) < 0)
         return -1;
     /* fields gone, or whose storage changed */
     for (int i = 0; from && i < from->n_fields; i++) {
@@ -190,22 +190,22 @@ int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const 
     }
     if (migrate_tables(cx, from, to) < 0)
         return -1;
-    return ts_store__fts_create(cx, from, to);
+    return cx->db->drv->search_create(cx, from, to);
 }
 
-static bool exists_query(struct ts_ctx *cx, const char *sql, int min_len, int max_len)
+static bool exists_query(struct ts_ctx *cx, const char *sql, bool lengths, int min_len, int max_len)
 {
-    sqlite3_stmt *st = db_prep(cx, sql);
+    struct ts_stmt *st = db_prep(cx, sql);
     if (!st)
         return true;
-    if (sqlite3_bind_parameter_count(st) >= 2) {
-        sqlite3_bind_int(st, 1, min_len);
-        sqlite3_bind_int(st, 2, max_len);
+    if (lengths) {
+        db_bind_int(st, 1, min_len);
+        db_bind_int(st, 2, max_len);
     }
-    int rc = sqlite3_step(st);
-    bool found = rc == SQLITE_ROW;
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        db_fail(cx, rc, "deploy check");
+    int rc = db_step(st);
+    bool found = rc == DB_ROW;
+    if (rc != DB_ROW && rc != DB_DONE) {
+        db_fail(cx, "deploy check");
         found = true;
     }
     db_done(st);
@@ -219,7 +219,7 @@ bool ts_store_rtable_has_duplicates(struct ts_ctx *cx, const struct ts_app *app,
     snprintf(sql, sizeof(sql),
              "SELECT 1 FROM r%lld WHERE %s IS NOT NULL GROUP BY %s HAVING count(*) > 1 LIMIT 1",
              (long long)app->id, f->column, f->column);
-    return exists_query(cx, sql, 0, 0);
+    return exists_query(cx, sql, false, 0, 0);
 }
 
 bool ts_store_rtable_has_length_outside(struct ts_ctx *cx, const struct ts_app *app,
@@ -230,7 +230,8 @@ bool ts_store_rtable_has_length_outside(struct ts_ctx *cx, const struct ts_app *
              "SELECT 1 FROM r%lld WHERE %s IS NOT NULL AND (length(%s) < ?1 OR length(%s) > ?2)"
              " LIMIT 1",
              (long long)app->id, f->column, f->column, f->column);
-    return exists_query(cx, sql, min_len < 0 ? 0 : min_len, max_len < 0 ? INT32_MAX : max_len);
+    return exists_query(cx, sql, true, min_len < 0 ? 0 : min_len,
+                        max_len < 0 ? INT32_MAX : max_len);
 }
 
 /* ---------------------------------------------------------------- writing */
@@ -253,18 +254,24 @@ int64_t ts_store__data_gen(struct ts_ctx *cx, int64_t app_id)
 {
     char name[48];
     data_gen_name(name, sizeof(name), app_id);
-    sqlite3_stmt *st = db_prep(cx, "SELECT value FROM counters WHERE name=?");
+    struct ts_stmt *st = db_prep(cx, "SELECT value FROM counters WHERE name=?");
     if (!st)
         return -1;
     db_bind_text(st, 1, name);
     int64_t gen = 0;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        gen = sqlite3_column_int64(st, 0);
-    else if (rc != SQLITE_DONE)
-        gen = db_fail(cx, rc, "data generation");
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        gen = db_col_int(st, 0);
+    else if (rc != DB_DONE)
+        gen = db_fail(cx, "data generation");
     db_done(st);
     return gen;
+}
+
+static int search_touch(struct ts_ctx *cx, const struct ts_app *app)
+{
+    const struct ts_driver *d = cx->db->drv;
+    return d->search_touch && ts_store__has_search(app) ? d->search_touch(cx, app) : 0;
 }
 
 int ts_store__touch(struct ts_ctx *cx, const struct ts_app *app)
@@ -272,12 +279,12 @@ int ts_store__touch(struct ts_ctx *cx, const struct ts_app *app)
     struct ts_db *db = cx->db;
     for (int i = 0; i < db->n_touched; i++)
         if (db->touched[i] == app->id)
-            return ts_store__fts_touch(cx, app);
+            return search_touch(cx, app);
     if (ts_store__data_gen_bump(cx, app->id) < 0)
         return -1;
     if (db->n_touched < TOUCHED_MAX)
         db->touched[db->n_touched++] = app->id;
-    return ts_store__fts_touch(cx, app);
+    return search_touch(cx, app);
 }
 
 static const char *join_multi(struct ts_ctx *cx, const struct ts_value *v)
@@ -317,7 +324,7 @@ static const char *assignees_text(struct ts_ctx *cx, const struct ts_record *r)
     return join_multi(cx, &v);
 }
 
-static void bind_value(struct ts_ctx *cx, sqlite3_stmt *st, int k, const struct ts_field *f,
+static void bind_value(struct ts_ctx *cx, struct ts_stmt *st, int k, const struct ts_field *f,
                        const struct ts_value *v)
 {
     switch (ts_field_kind(f)) {
@@ -329,9 +336,9 @@ static void bind_value(struct ts_ctx *cx, sqlite3_stmt *st, int k, const struct 
         break;
     case TS_K_EPOCH:
         if (v->s)
-            sqlite3_bind_int64(st, k, v->epoch);
+            db_bind_int(st, k, v->epoch);
         else
-            sqlite3_bind_null(st, k);
+            db_bind_null(st, k);
         break;
     case TS_K_MULTI:
         db_bind_text(st, k, join_multi(cx, v));
@@ -347,42 +354,42 @@ static int write_multi(struct ts_ctx *cx, const struct ts_app *app, int64_t rec,
     char sql[128];
     if (replace) {
         snprintf(sql, sizeof(sql), "DELETE FROM r%lld_m WHERE rec=? AND fid=?", (long long)app->id);
-        sqlite3_stmt *st = db_prep(cx, sql);
+        struct ts_stmt *st = db_prep(cx, sql);
         if (!st)
             return -1;
-        sqlite3_bind_int64(st, 1, rec);
-        sqlite3_bind_int(st, 2, f->fid);
-        int rc = sqlite3_step(st);
+        db_bind_int(st, 1, rec);
+        db_bind_int(st, 2, f->fid);
+        int rc = db_step(st);
         db_done(st);
-        if (rc != SQLITE_DONE)
-            return db_fail(cx, rc, "multi delete");
+        if (rc != DB_DONE)
+            return db_fail(cx, "multi delete");
     }
     snprintf(sql, sizeof(sql), "INSERT INTO r%lld_m(rec,fid,val) VALUES(?,?,?)",
              (long long)app->id);
     for (int i = 0; i < v->n; i++) {
-        sqlite3_stmt *st = db_prep(cx, sql);
+        struct ts_stmt *st = db_prep(cx, sql);
         if (!st)
             return -1;
-        sqlite3_bind_int64(st, 1, rec);
-        sqlite3_bind_int(st, 2, f->fid);
+        db_bind_int(st, 1, rec);
+        db_bind_int(st, 2, f->fid);
         db_bind_text(st, 3, v->v[i]);
-        int rc = sqlite3_step(st);
+        int rc = db_step(st);
         db_done(st);
-        if (rc != SQLITE_DONE)
-            return db_fail(cx, rc, "multi insert");
+        if (rc != DB_DONE)
+            return db_fail(cx, "multi insert");
     }
     return 0;
 }
 
 static int exec_bound(struct ts_ctx *cx, const char *sql, int64_t id, const char *what)
 {
-    sqlite3_stmt *st = db_prep(cx, sql);
+    struct ts_stmt *st = db_prep(cx, sql);
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
+    db_bind_int(st, 1, id);
+    int rc = db_step(st);
     db_done(st);
-    return rc == SQLITE_DONE ? 0 : db_fail(cx, rc, what);
+    return rc == DB_DONE ? 0 : db_fail(cx, what);
 }
 
 /* Forget a record's rows of table tf (and their multi-valued inner values). */
@@ -431,22 +438,22 @@ static int write_rows(struct ts_ctx *cx, const struct ts_app *app, int64_t rec,
     int ret = 0;
     for (int r = 0; r < v->n && ret == 0; r++) {
         const struct ts_row *row = &v->rows[r];
-        sqlite3_stmt *st = db_prep(cx, sql.p);
+        struct ts_stmt *st = db_prep(cx, sql.p);
         if (!st) {
             ret = -1;
             break;
         }
-        sqlite3_bind_int64(st, 1, row->id);
-        sqlite3_bind_int64(st, 2, rec);
-        sqlite3_bind_int(st, 3, r);
+        db_bind_int(st, 1, row->id);
+        db_bind_int(st, 2, rec);
+        db_bind_int(st, 3, r);
         int k = 4;
         for (int i = 0; i < app->n_fields; i++)
             if (app->fields[i].table == tf && is_stored(&app->fields[i]))
                 bind_value(cx, st, k++, &app->fields[i], &row->vals[i]);
-        int rc = sqlite3_step(st);
+        int rc = db_step(st);
         db_done(st);
-        if (rc != SQLITE_DONE) {
-            ret = db_fail(cx, rc, "row insert");
+        if (rc != DB_DONE) {
+            ret = db_fail(cx, "row insert");
             break;
         }
         for (int i = 0; i < app->n_fields && ret == 0; i++)
@@ -465,13 +472,13 @@ int64_t ts_store_row_id_next(struct ts_ctx *cx, const struct ts_app *app)
     return ts_store_counter_next(cx, name);
 }
 
-static int unique_violation(struct ts_ctx *cx, int rc)
+static int unique_violation(struct ts_ctx *cx)
 {
-    if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+    if (cx->db->err_kind == DB_E_UNIQUE) {
         /* The caller checked first; this is a race with another writer. */
         return ts_fail(cx, TS_E_INVALID_INPUT, "unique index");
     }
-    return db_fail(cx, rc, "record write");
+    return db_fail(cx, "record write");
 }
 
 int ts_store_record_insert(struct ts_ctx *cx, const struct ts_app *app, struct ts_record *r)
@@ -490,27 +497,27 @@ int ts_store_record_insert(struct ts_ctx *cx, const struct ts_app *app, struct t
         ts_buf_add(&vals, ",?", 2);
     }
     ts_buf_add(&sql, vals.p, vals.len);
-    ts_buf_puts(&sql, ")");
-    sqlite3_stmt *st = db_prep(cx, sql.p);
+    ts_buf_puts(&sql, ") RETURNING id");
+    struct ts_stmt *st = db_prep(cx, sql.p);
     ts_buf_release(&sql);
     ts_buf_release(&vals);
     if (!st)
         return -1;
     db_bind_text(st, 1, r->creator);
-    sqlite3_bind_int64(st, 2, r->created);
+    db_bind_int(st, 2, r->created);
     db_bind_text(st, 3, r->modifier);
-    sqlite3_bind_int64(st, 4, r->updated);
+    db_bind_int(st, 4, r->updated);
     db_bind_text(st, 5, r->status);
     db_bind_text(st, 6, assignees_text(cx, r));
     int k = 7;
     for (int i = 0; i < app->n_fields; i++)
         if (is_data(&app->fields[i]))
             bind_value(cx, st, k++, &app->fields[i], &r->vals[i]);
-    int rc = sqlite3_step(st);
+    int rc = db_step(st);
+    r->id = rc == DB_ROW ? db_col_int(st, 0) : 0;
     db_done(st);
-    if (rc != SQLITE_DONE)
-        return unique_violation(cx, rc);
-    r->id = sqlite3_last_insert_rowid(cx->db->h);
+    if (rc != DB_ROW)
+        return unique_violation(cx);
     r->revision = 1;
     if (ts_store__touch(cx, app) < 0)
         return -1;
@@ -537,13 +544,13 @@ int ts_store_record_update(struct ts_ctx *cx, const struct ts_app *app, const st
         if (is_data(&app->fields[i]) && r->vals[i].set)
             ts_buf_printf(&sql, ",%s=?", app->fields[i].column);
     ts_buf_puts(&sql, " WHERE id=?");
-    sqlite3_stmt *st = db_prep(cx, sql.p);
+    struct ts_stmt *st = db_prep(cx, sql.p);
     ts_buf_release(&sql);
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, r->revision);
+    db_bind_int(st, 1, r->revision);
     db_bind_text(st, 2, r->modifier);
-    sqlite3_bind_int64(st, 3, r->updated);
+    db_bind_int(st, 3, r->updated);
     int k = 4;
     if (r->status_set) {
         db_bind_text(st, k++, r->status);
@@ -552,11 +559,11 @@ int ts_store_record_update(struct ts_ctx *cx, const struct ts_app *app, const st
     for (int i = 0; i < app->n_fields; i++)
         if (is_data(&app->fields[i]) && r->vals[i].set)
             bind_value(cx, st, k++, &app->fields[i], &r->vals[i]);
-    sqlite3_bind_int64(st, k, r->id);
-    int rc = sqlite3_step(st);
+    db_bind_int(st, k, r->id);
+    int rc = db_step(st);
     db_done(st);
-    if (rc != SQLITE_DONE)
-        return unique_violation(cx, rc);
+    if (rc != DB_DONE)
+        return unique_violation(cx);
     if (ts_store__touch(cx, app) < 0)
         return -1;
     for (int i = 0; i < app->n_fields; i++) {
@@ -599,7 +606,8 @@ int ts_store_record_delete(struct ts_ctx *cx, const struct ts_app *app, int64_t 
 /* Column list for the wanted fields; returns how many columns follow the
  * system columns, recording for each the field index in cols[]. A table comes
  * as one column: its rows as a JSON array of [id, pos, inner values...]. */
-static int select_list(const struct ts_app *app, const bool *want, struct ts_buf *sql, int *cols)
+static int select_list(const struct ts_driver *d, const struct ts_app *app, const bool *want,
+                       struct ts_buf *sql, int *cols)
 {
     int n = 0;
     long long a = (long long)app->id;
@@ -611,7 +619,7 @@ static int select_list(const struct ts_app *app, const bool *want, struct ts_buf
         if (is_data(f)) {
             ts_buf_printf(sql, ",%s", f->column);
         } else if (is_table(f)) {
-            ts_buf_puts(sql, ",(SELECT json_group_array(json_array(id,pos");
+            ts_buf_printf(sql, ",(SELECT %s(%s(id,pos", d->json_group_fn, d->json_array_fn);
             for (int j = 0; j < app->n_fields; j++) {
                 const struct ts_field *g = &app->fields[j];
                 if (g->table == f && is_stored(g))
@@ -716,19 +724,19 @@ static void parse_rows(struct ts_ctx *cx, const struct ts_app *app, const struct
     json_decref(j);
 }
 
-static struct ts_record *read_row(struct ts_ctx *cx, const struct ts_app *app, sqlite3_stmt *st,
+static struct ts_record *read_row(struct ts_ctx *cx, const struct ts_app *app, struct ts_stmt *st,
                                   const int *cols, int n_cols)
 {
     struct ts_record *r = TS_NEW(cx->arena, struct ts_record);
     r->vals = TS_NEW_N(cx->arena, struct ts_value, (size_t)app->n_fields);
-    r->id = sqlite3_column_int64(st, 0);
-    r->revision = sqlite3_column_int64(st, 1);
+    r->id = db_col_int(st, 0);
+    r->revision = db_col_int(st, 1);
     r->creator = db_col_text(cx, st, 2);
-    r->created = sqlite3_column_int64(st, 3);
+    r->created = db_col_int(st, 3);
     r->modifier = db_col_text(cx, st, 4);
-    r->updated = sqlite3_column_int64(st, 5);
+    r->updated = db_col_int(st, 5);
     r->status = db_col_text(cx, st, 6);
-    const char *who = (const char *)sqlite3_column_text(st, 7);
+    const char *who = db_col_raw(st, 7);
     if (who) {
         struct ts_value list = {0};
         split_multi(cx, who, &list);
@@ -745,16 +753,16 @@ static struct ts_record *read_row(struct ts_ctx *cx, const struct ts_app *app, s
             v->s = db_col_number(cx, st, col);
             break;
         case TS_K_EPOCH:
-            if (sqlite3_column_type(st, col) != SQLITE_NULL) {
+            if (db_col_type(st, col) != DB_NULL) {
                 v->s = "";
-                v->epoch = sqlite3_column_int64(st, col);
+                v->epoch = db_col_int(st, col);
             }
             break;
         case TS_K_TABLE:
-            parse_rows(cx, app, f, (const char *)sqlite3_column_text(st, col), v);
+            parse_rows(cx, app, f, db_col_raw(st, col), v);
             break;
         default:
-            value_from_text(cx, f, (const char *)sqlite3_column_text(st, col), v);
+            value_from_text(cx, f, db_col_raw(st, col), v);
         }
     }
     return r;
@@ -766,19 +774,19 @@ struct ts_record *ts_store_record_get(struct ts_ctx *cx, const struct ts_app *ap
     int *cols = TS_NEW_N(cx->arena, int, (size_t)app->n_fields);
     ts_buf_init(&sql);
     ts_buf_puts(&sql, "SELECT ");
-    int n = select_list(app, NULL, &sql, cols);
+    int n = select_list(cx->db->drv, app, NULL, &sql, cols);
     ts_buf_printf(&sql, " FROM r%lld WHERE id=?", (long long)app->id);
-    sqlite3_stmt *st = db_prep(cx, sql.p);
+    struct ts_stmt *st = db_prep(cx, sql.p);
     ts_buf_release(&sql);
     if (!st)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int(st, 1, id);
     struct ts_record *r = NULL;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    int rc = db_step(st);
+    if (rc == DB_ROW)
         r = read_row(cx, app, st, cols, n);
-    else if (rc != SQLITE_DONE)
-        db_fail(cx, rc, "record get");
+    else if (rc != DB_DONE)
+        db_fail(cx, "record get");
     db_done(st);
     return r;
 }
@@ -789,22 +797,22 @@ int64_t ts_store_record_find(struct ts_ctx *cx, const struct ts_app *app, const 
     char sql[160];
     snprintf(sql, sizeof(sql), "SELECT id FROM r%lld WHERE %s=? AND id<>? LIMIT 1",
              (long long)app->id, f->column);
-    sqlite3_stmt *st = db_prep(cx, sql);
+    struct ts_stmt *st = db_prep(cx, sql);
     if (!st)
         return -1;
     if (f->type == TS_F_RECORD_NUMBER || f->type == TS_F___ID__) {
         int64_t id;
-        sqlite3_bind_int64(st, 1, v->s && ts_parse_i64(v->s, &id) == 0 ? id : -1);
+        db_bind_int(st, 1, v->s && ts_parse_i64(v->s, &id) == 0 ? id : -1);
     } else {
         bind_value(cx, st, 1, f, v);
     }
-    sqlite3_bind_int64(st, 2, exclude_id);
+    db_bind_int(st, 2, exclude_id);
     int64_t found = 0;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        found = sqlite3_column_int64(st, 0);
-    else if (rc != SQLITE_DONE)
-        found = db_fail(cx, rc, "record find");
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        found = db_col_int(st, 0);
+    else if (rc != DB_DONE)
+        found = db_fail(cx, "record find");
     db_done(st);
     return found;
 }
@@ -928,6 +936,7 @@ static const char *fts_phrase(struct ts_ctx *cx, const char *s)
 static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *app,
                      const struct ts_qnode *n)
 {
+    const struct ts_driver *d = b->cx->db->drv;
     const struct ts_field *f = n->field;
     const char *c = f->column;
     enum ts_fkind kind = ts_field_kind(f);
@@ -938,9 +947,9 @@ static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
         bool neg = n->op == TS_Q_NOT_IN;
         ts_buf_puts(sql, neg ? "NOT (" : "(");
         for (int i = 0; i < n->n_vals; i++) {
-            ts_buf_printf(sql,
-                          "%sinstr(char(31)||ifnull(%s,'')||char(31), char(31)||?||char(31))>0",
-                          i ? " OR " : "", c);
+            ts_buf_printf(
+                sql, "%sinstr('\x1f'||coalesce(%s,'')||'\x1f', '\x1f'||CAST(? AS TEXT)||'\x1f')>0",
+                i ? " OR " : "", c);
             add_bind(b, B_TEXT, n->vals[i].s, 0);
         }
         ts_buf_puts(sql, ")");
@@ -952,10 +961,10 @@ static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
             return;
         }
         /* like on attachments: their file names */
-        ts_buf_printf(sql,
-                      "%sEXISTS (SELECT 1 FROM json_each(%s) WHERE json_extract(value,'$.name')"
-                      " LIKE ? ESCAPE '\\')",
-                      n->op == TS_Q_NOT_LIKE ? "NOT " : "", c);
+        ts_buf_printf(sql, "%sEXISTS (SELECT 1 FROM %s AS e WHERE %s %s ? ESCAPE '\\')",
+                      n->op == TS_Q_NOT_LIKE ? "NOT " : "",
+                      ts_arena_printf(b->cx->arena, d->json_each_fmt, c), d->json_name_expr,
+                      d->like_op);
         add_bind(b, B_TEXT, like_pattern(b->cx, n->vals[0].s), 0);
         return;
     }
@@ -1017,39 +1026,29 @@ static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
     case TS_Q_LIKE:
     case TS_Q_NOT_LIKE: {
         bool neg = n->op == TS_Q_NOT_LIKE;
-        if (ts_utf8_len(n->vals[0].s) >= 3 && !f->table && ts_store__has_fts(app)) {
-            /* the trigram index finds the text anywhere in the field; records
-             * written since the indexer last ran (still queued) are read as
-             * they are now, so a search never misses a fresh write */
-            long long a = (long long)app->id;
-            ts_buf_printf(sql,
-                          "%s(id IN (SELECT rowid FROM r%lld_fts WHERE %s MATCH ? AND rowid NOT IN"
-                          " (SELECT id FROM r%lld_ftsq)",
-                          neg ? "NOT " : "", a, c, a);
-            add_bind(b, B_TEXT, fts_phrase(b->cx, n->vals[0].s), 0);
-            if (b->fts_limit > 0 && !neg)
-                ts_buf_printf(sql, " ORDER BY rowid %s LIMIT %lld", b->fts_asc ? "ASC" : "DESC",
-                              (long long)b->fts_limit);
-            ts_buf_printf(sql,
-                          ") OR (id IN (SELECT id FROM r%lld_ftsq) AND coalesce(%s, '') LIKE ?"
-                          " ESCAPE '\\'))",
-                          a, c);
-            add_bind(b, B_TEXT, like_pattern(b->cx, n->vals[0].s), 0);
+        if (ts_utf8_len(n->vals[0].s) >= 3 && !f->table && ts_store__has_search(app)) {
+            /* the search index finds the text anywhere in the field */
+            const char *order = d->search_cond(sql, app->id, c, neg, b->fts_limit, b->fts_asc);
+            for (; *order; order++)
+                add_bind(b, B_TEXT,
+                         *order == 'p' ? fts_phrase(b->cx, n->vals[0].s)
+                                       : like_pattern(b->cx, n->vals[0].s),
+                         0);
             return;
         }
         /* shorter than a trigram: a scan, with LIKE's own wildcards escaped */
         if (neg)
-            ts_buf_printf(sql, "(%s IS NULL OR %s NOT LIKE ? ESCAPE '\\')", c, c);
+            ts_buf_printf(sql, "(%s IS NULL OR %s NOT %s ? ESCAPE '\\')", c, c, d->like_op);
         else
-            ts_buf_printf(sql, "%s LIKE ? ESCAPE '\\'", c);
+            ts_buf_printf(sql, "%s %s ? ESCAPE '\\'", c, d->like_op);
         add_bind(b, B_TEXT, like_pattern(b->cx, n->vals[0].s), 0);
         return;
     }
     case TS_Q_EMPTY:
-        ts_buf_printf(sql, "(%s IS NULL OR trim(%s, ' '||char(9,10,13))='')", c, c);
+        ts_buf_printf(sql, "(%s IS NULL OR trim(%s, ' \t\n\r')='')", c, c);
         return;
     case TS_Q_NOT_EMPTY:
-        ts_buf_printf(sql, "(%s IS NOT NULL AND trim(%s, ' '||char(9,10,13))<>'')", c, c);
+        ts_buf_printf(sql, "(%s IS NOT NULL AND trim(%s, ' \t\n\r')<>'')", c, c);
         return;
     }
 }
@@ -1070,10 +1069,10 @@ static void rows_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
     if (negative_op(conds[0]->op)) {
         ts_buf_printf(sql,
                       "(r%lld.id IN (SELECT rec FROM r%lld_t%d) AND r%lld.id NOT IN"
-                      " (SELECT rec FROM r%lld_t%d WHERE NOT ifnull(",
+                      " (SELECT rec FROM r%lld_t%d WHERE NOT coalesce(",
                       a, a, t, a, a, t);
         cond_sql(sql, b, app, conds[0]);
-        ts_buf_puts(sql, ",0)))");
+        ts_buf_puts(sql, ",FALSE)))");
         return;
     }
     ts_buf_printf(sql, "r%lld.id IN (SELECT rec FROM r%lld_t%d WHERE ", a, a, t);
@@ -1141,14 +1140,14 @@ static void where_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *
 {
     switch (n->kind) {
     case TS_QN_TRUE:
-        ts_buf_puts(sql, "1");
+        ts_buf_puts(sql, "TRUE");
         return;
     case TS_QN_FALSE:
-        ts_buf_puts(sql, "0");
+        ts_buf_puts(sql, "FALSE");
         return;
     case TS_QN_COND:
         if (n == b->skip)
-            ts_buf_putc(sql, '1'); /* already the join's condition */
+            ts_buf_puts(sql, "TRUE"); /* already the join's condition */
         else if (n->field->table)
             rows_sql(sql, b, app, &n, 1);
         else
@@ -1158,9 +1157,9 @@ static void where_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *
         and_sql(sql, b, app, n);
         return;
     case TS_QN_NOT:
-        ts_buf_puts(sql, "NOT ifnull(");
+        ts_buf_puts(sql, "NOT coalesce(");
         where_sql(sql, b, app, n->a);
-        ts_buf_puts(sql, ",0)");
+        ts_buf_puts(sql, ",FALSE)");
         return;
     case TS_QN_REL: {
         /* some related record meets the condition; the subquery's unqualified
@@ -1207,6 +1206,7 @@ static const struct ts_qnode *single_multi_in(const struct ts_qnode *n)
 static void plan_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *app,
                      const struct ts_qplan *plan, bool order, bool page)
 {
+    const struct ts_driver *d = b->cx->db->drv;
     long long a = (long long)app->id;
     const char *drive_order = NULL; /* ORDER BY when a value index drives the page */
     bool by_id =
@@ -1218,16 +1218,15 @@ static void plan_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
      * the id, or of a key whose ordered value index a view made, is read from
      * that index directly: the first rows of the value are the page. */
     if (drive && by_id) {
-        ts_buf_printf(
-            sql, " FROM r%lld_m o CROSS JOIN r%lld ON r%lld.id=o.rec WHERE o.fid=%d AND o.val=?", a,
-            a, a, drive->field->fid);
+        ts_buf_printf(sql, " FROM r%lld_m o %s r%lld ON r%lld.id=o.rec WHERE o.fid=%d AND o.val=?",
+                      a, d->forced_join, a, a, drive->field->fid);
         drive_order = desc ? "o.rec DESC" : "o.rec ASC";
     } else if (drive && plan->n_order == 1) {
         snprintf(name, sizeof(name), "r%lld_o_%d_%s", a, drive->field->fid,
                  plan->order[0].field->column);
-        if (ts_store__schema_has(b->cx, "table", name)) {
-            ts_buf_printf(sql, " FROM \"%s\" o CROSS JOIN r%lld ON r%lld.id=o.rec WHERE o.v=?",
-                          name, a, a);
+        if (d->ordered_create && d->has(b->cx, false, name) > 0) {
+            ts_buf_printf(sql, " FROM \"%s\" o %s r%lld ON r%lld.id=o.rec WHERE o.v=?", name,
+                          d->forced_join, a, a);
             drive_order = desc ? "o.k DESC, o.rec DESC" : "o.k ASC, o.rec ASC";
         }
     }
@@ -1251,7 +1250,7 @@ static void plan_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
      * which measured 4x faster than probing r<app>_m row by row. */
     if (order && page && !by_id) {
         snprintf(name, sizeof(name), "r%lld_v_%s", a, plan->order[0].field->column);
-        b->ordered_scan = ts_store__schema_has(b->cx, "index", name);
+        b->ordered_scan = d->has(b->cx, true, name) > 0;
     }
     ts_buf_printf(sql, " FROM r%lld", a);
     if (plan->where) {
@@ -1263,7 +1262,7 @@ static void plan_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
         ts_buf_puts(sql, " ORDER BY ");
         for (int i = 0; i < plan->n_order; i++) {
             const struct ts_field *f = plan->order[i].field;
-            ts_buf_printf(sql, "%s %s, ", f->column, plan->order[i].desc ? "DESC" : "ASC");
+            ts_buf_printf(sql, "%s %s, ", f->column, plan->order[i].desc ? d->desc : d->asc);
             has_id |= strcmp(f->column, "id") == 0;
         }
         /* Ties are broken by id, in the direction of the last key, so that an
@@ -1278,12 +1277,18 @@ static void plan_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
         ts_buf_puts(sql, " LIMIT ? OFFSET ?");
 }
 
-static void bind_all(sqlite3_stmt *st, const struct binds *b)
+static int search_sync(struct ts_ctx *cx, int64_t app_id)
+{
+    const struct ts_driver *d = cx->db->drv;
+    return d->search_sync ? d->search_sync(cx, app_id) : 0;
+}
+
+static void bind_all(struct ts_stmt *st, const struct binds *b)
 {
     for (int i = 0; i < b->n; i++) {
         const struct bind *v = &b->v[i];
         if (v->kind == B_INT)
-            sqlite3_bind_int64(st, i + 1, v->i);
+            db_bind_int(st, i + 1, v->i);
         else if (v->kind == B_NUMBER)
             db_bind_number(st, i + 1, v->s);
         else
@@ -1296,7 +1301,7 @@ int ts_store_records_select(struct ts_ctx *cx, const struct ts_app *app,
                             void *arg)
 {
     /* records written earlier in this transaction must be searchable too */
-    if (cx->db->n_fts_dirty && ts_store__fts_sync(cx, app->id) < 0)
+    if (search_sync(cx, app->id) < 0)
         return -1;
     struct ts_buf sql;
     struct binds b = {.cx = cx};
@@ -1313,23 +1318,23 @@ int ts_store_records_select(struct ts_ctx *cx, const struct ts_app *app,
     int *cols = TS_NEW_N(cx->arena, int, (size_t)app->n_fields);
     ts_buf_init(&sql);
     ts_buf_puts(&sql, "SELECT ");
-    int n = select_list(app, want, &sql, cols);
+    int n = select_list(cx->db->drv, app, want, &sql, cols);
     plan_sql(&sql, &b, app, plan, true, true);
-    sqlite3_stmt *st = db_prep(cx, sql.p);
+    struct ts_stmt *st = db_prep(cx, sql.p);
     ts_buf_release(&sql);
     if (!st)
         return -1;
     bind_all(st, &b);
-    sqlite3_bind_int64(st, b.n + 1, plan->has_limit ? plan->limit : -1);
-    sqlite3_bind_int64(st, b.n + 2, plan->offset);
+    db_bind_limit(st, b.n + 1, plan->has_limit ? plan->limit : -1);
+    db_bind_int(st, b.n + 2, plan->offset);
     int rc, ret = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    while ((rc = db_step(st)) == DB_ROW)
         if (fn(cx, read_row(cx, app, st, cols, n), arg) < 0) {
             ret = -1;
             break;
         }
-    if (ret == 0 && rc != SQLITE_DONE)
-        ret = db_fail(cx, rc, "records select");
+    if (ret == 0 && rc != DB_DONE)
+        ret = db_fail(cx, "records select");
     db_done(st);
     return ret;
 }
@@ -1354,7 +1359,7 @@ int64_t ts_store_records_count(struct ts_ctx *cx, const struct ts_app *app,
                                const struct ts_qplan *plan)
 {
     /* records written earlier in this transaction must be searchable too */
-    if (cx->db->n_fts_dirty && ts_store__fts_sync(cx, app->id) < 0)
+    if (search_sync(cx, app->id) < 0)
         return -1;
     struct ts_buf sql;
     struct binds b = {.cx = cx};
@@ -1384,15 +1389,15 @@ int64_t ts_store_records_count(struct ts_ctx *cx, const struct ts_app *app,
         if (ts_store__count_cached(key.p, key.len, &count))
             goto out;
     }
-    sqlite3_stmt *st = db_prep(cx, sql.p);
+    struct ts_stmt *st = db_prep(cx, sql.p);
     if (!st)
         goto out;
     bind_all(st, &b);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        count = sqlite3_column_int64(st, 0);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        count = db_col_int(st, 0);
     else
-        db_fail(cx, rc, "records count");
+        db_fail(cx, "records count");
     db_done(st);
     if (count >= 0 && key.len)
         ts_store__count_remember(key.p, key.len, count);
@@ -1406,32 +1411,32 @@ int64_t *ts_store_records_ids(struct ts_ctx *cx, const struct ts_app *app,
                               const struct ts_qplan *plan, size_t *n_out)
 {
     /* records written earlier in this transaction must be searchable too */
-    if (cx->db->n_fts_dirty && ts_store__fts_sync(cx, app->id) < 0)
+    if (search_sync(cx, app->id) < 0)
         return NULL;
     struct ts_buf sql;
     struct binds b = {.cx = cx};
     ts_buf_init(&sql);
     ts_buf_printf(&sql, "SELECT r%lld.id", (long long)app->id);
     plan_sql(&sql, &b, app, plan, true, true);
-    sqlite3_stmt *st = db_prep(cx, sql.p);
+    struct ts_stmt *st = db_prep(cx, sql.p);
     ts_buf_release(&sql);
     if (!st)
         return NULL;
     bind_all(st, &b);
-    sqlite3_bind_int64(st, b.n + 1, plan->has_limit ? plan->limit : -1);
-    sqlite3_bind_int64(st, b.n + 2, plan->offset);
+    db_bind_limit(st, b.n + 1, plan->has_limit ? plan->limit : -1);
+    db_bind_int(st, b.n + 2, plan->offset);
     size_t n = 0, cap = 1024;
     int64_t *ids = ts_xmalloc(cap * sizeof(*ids));
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         if (n == cap)
             ids = ts_xrealloc(ids, (cap *= 2) * sizeof(*ids));
-        ids[n++] = sqlite3_column_int64(st, 0);
+        ids[n++] = db_col_int(st, 0);
     }
     db_done(st);
-    if (rc != SQLITE_DONE) {
+    if (rc != DB_DONE) {
         free(ids);
-        db_fail(cx, rc, "records ids");
+        db_fail(cx, "records ids");
         return NULL;
     }
     *n_out = n;
@@ -1473,7 +1478,7 @@ static int rename_in_joined(struct ts_ctx *cx, const char *t, const char *col, c
 {
     char sql[256];
     snprintf(sql, sizeof(sql), "SELECT id, %s FROM %s WHERE instr(%s, ?) > 0", col, t, col);
-    sqlite3_stmt *st = db_prep(cx, sql);
+    struct ts_stmt *st = db_prep(cx, sql);
     if (!st)
         return -1;
     db_bind_text(st, 1, from);
@@ -1483,23 +1488,23 @@ static int rename_in_joined(struct ts_ctx *cx, const char *t, const char *col, c
         const char *text;
         struct change *next;
     } *changes = NULL;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         char *text = replace_element(cx, db_col_text(cx, st, 1), from, to);
         if (!text)
             continue;
         struct change *c = TS_NEW(cx->arena, struct change);
-        *c = (struct change){sqlite3_column_int64(st, 0), text, changes};
+        *c = (struct change){db_col_int(st, 0), text, changes};
         changes = c;
     }
     db_done(st);
-    if (rc != SQLITE_DONE)
-        return db_fail(cx, rc, "rename read");
+    if (rc != DB_DONE)
+        return db_fail(cx, "rename read");
     snprintf(sql, sizeof(sql), "UPDATE %s SET %s=? WHERE id=?", t, col);
     for (struct change *c = changes; c; c = c->next) {
         if (!(st = db_prep(cx, sql)))
             return -1;
         db_bind_text(st, 1, c->text);
-        sqlite3_bind_int64(st, 2, c->id);
+        db_bind_int(st, 2, c->id);
         if (db_step_done(cx, st, "rename write") < 0)
             return -1;
     }
@@ -1516,7 +1521,7 @@ int ts_store_records_rename_user(struct ts_ctx *cx, const struct ts_app *app, co
         char sql[128];
         snprintf(sql, sizeof(sql), "UPDATE %s SET %s=? WHERE %s=?", t, k ? "modifier" : "creator",
                  k ? "modifier" : "creator");
-        sqlite3_stmt *st = db_prep(cx, sql);
+        struct ts_stmt *st = db_prep(cx, sql);
         if (!st)
             return -1;
         db_bind_text(st, 1, to);
@@ -1536,11 +1541,11 @@ int ts_store_records_rename_user(struct ts_ctx *cx, const struct ts_app *app, co
             return -1;
         char sql[128];
         snprintf(sql, sizeof(sql), "UPDATE r%lld_m SET val=? WHERE fid=? AND val=?", a);
-        sqlite3_stmt *st = db_prep(cx, sql);
+        struct ts_stmt *st = db_prep(cx, sql);
         if (!st)
             return -1;
         db_bind_text(st, 1, to);
-        sqlite3_bind_int(st, 2, f->fid);
+        db_bind_int(st, 2, f->fid);
         db_bind_text(st, 3, from);
         if (db_step_done(cx, st, "rename values") < 0)
             return -1;

@@ -1,11 +1,11 @@
 /*
- * store/sqlite/org.c - departments and groups, and who belongs to them.
+ * store/org.c - departments and groups, and who belongs to them.
  *
  * Both are the same kind of thing to the database (a code, a name, members);
  * departments also form a tree. A user's departments include one primary.
  */
 #include "base/common.h"
-#include "store/sqlite/sqlite_int.h"
+#include "store/sql.h"
 
 static const struct {
     const char *table, *members, *col;
@@ -14,7 +14,7 @@ static const struct {
     [TS_GROUP] = {"groups_", "user_groups", "group_id"},
 };
 
-static sqlite3_stmt *prepf(struct ts_ctx *cx, const char *fmt, enum ts_entity_kind k)
+static struct ts_stmt *prepf(struct ts_ctx *cx, const char *fmt, enum ts_entity_kind k)
 {
     char sql[512];
     snprintf(sql, sizeof(sql), fmt, T[k].table, T[k].members, T[k].col);
@@ -24,46 +24,45 @@ static sqlite3_stmt *prepf(struct ts_ctx *cx, const char *fmt, enum ts_entity_ki
 #define ENTITY_COLS "e.id, e.code, e.name, e.description, e.parent_id, p.code"
 #define ENTITY_FROM "FROM %1$s e LEFT JOIN %1$s p ON p.id = e.parent_id"
 
-static struct ts_entity *entity_row(struct ts_ctx *cx, sqlite3_stmt *st, enum ts_entity_kind k)
+static struct ts_entity *entity_row(struct ts_ctx *cx, struct ts_stmt *st, enum ts_entity_kind k)
 {
     struct ts_entity *e = TS_NEW(cx->arena, struct ts_entity);
     e->kind = k;
-    e->id = sqlite3_column_int64(st, 0);
+    e->id = db_col_int(st, 0);
     e->code = db_col_text(cx, st, 1);
     e->name = db_col_text(cx, st, 2);
     e->description = db_col_text(cx, st, 3);
-    e->parent_id = sqlite3_column_int64(st, 4);
+    e->parent_id = db_col_int(st, 4);
     e->parent_code = db_col_text(cx, st, 5);
     return e;
 }
 
 int ts_store_entity_add(struct ts_ctx *cx, struct ts_entity *e)
 {
-    sqlite3_stmt *st =
-        prepf(cx, "INSERT INTO %1$s(code,name,description,parent_id) VALUES(?,?,?,?)", e->kind);
+    struct ts_stmt *st =
+        prepf(cx, "INSERT INTO %1$s(code,name,description,parent_id) VALUES(?,?,?,?) RETURNING id",
+              e->kind);
     if (!st)
         return -1;
     db_bind_text(st, 1, e->code);
     db_bind_text(st, 2, e->name);
     db_bind_text(st, 3, e->description ? e->description : "");
-    sqlite3_bind_int64(st, 4, e->parent_id);
-    if (db_step_done(cx, st, "entity add") < 0)
-        return -1;
-    e->id = sqlite3_last_insert_rowid(cx->db->h);
-    return 0;
+    db_bind_int(st, 4, e->parent_id);
+    e->id = db_step_int(cx, st, "entity add");
+    return e->id > 0 ? 0 : -1;
 }
 
 int ts_store_entity_update(struct ts_ctx *cx, const struct ts_entity *e)
 {
-    sqlite3_stmt *st =
+    struct ts_stmt *st =
         prepf(cx, "UPDATE %1$s SET code=?, name=?, description=?, parent_id=? WHERE id=?", e->kind);
     if (!st)
         return -1;
     db_bind_text(st, 1, e->code);
     db_bind_text(st, 2, e->name);
     db_bind_text(st, 3, e->description ? e->description : "");
-    sqlite3_bind_int64(st, 4, e->parent_id);
-    sqlite3_bind_int64(st, 5, e->id);
+    db_bind_int(st, 4, e->parent_id);
+    db_bind_int(st, 5, e->id);
     return db_step_done(cx, st, "entity update");
 }
 
@@ -71,10 +70,10 @@ int ts_store_entity_delete(struct ts_ctx *cx, enum ts_entity_kind k, int64_t id)
 {
     const char *const sql[] = {"DELETE FROM %2$s WHERE %3$s=?", "DELETE FROM %1$s WHERE id=?"};
     for (size_t i = 0; i < TS_ARRAY_LEN(sql); i++) {
-        sqlite3_stmt *st = prepf(cx, sql[i], k);
+        struct ts_stmt *st = prepf(cx, sql[i], k);
         if (!st)
             return -1;
-        sqlite3_bind_int64(st, 1, id);
+        db_bind_int(st, 1, id);
         if (db_step_done(cx, st, "entity delete") < 0)
             return -1;
     }
@@ -83,67 +82,67 @@ int ts_store_entity_delete(struct ts_ctx *cx, enum ts_entity_kind k, int64_t id)
 
 struct ts_entity *ts_store_entity_get(struct ts_ctx *cx, enum ts_entity_kind k, const char *code)
 {
-    sqlite3_stmt *st = prepf(cx, "SELECT " ENTITY_COLS " " ENTITY_FROM " WHERE e.code=?", k);
+    struct ts_stmt *st = prepf(cx, "SELECT " ENTITY_COLS " " ENTITY_FROM " WHERE e.code=?", k);
     if (!st)
         return NULL;
     db_bind_text(st, 1, code);
     struct ts_entity *e = NULL;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    int rc = db_step(st);
+    if (rc == DB_ROW)
         e = entity_row(cx, st, k);
-    else if (rc != SQLITE_DONE)
-        db_fail(cx, rc, "entity get");
+    else if (rc != DB_DONE)
+        db_fail(cx, "entity get");
     db_done(st);
     return e;
 }
 
 struct ts_entity *ts_store_entity_by_id(struct ts_ctx *cx, enum ts_entity_kind k, int64_t id)
 {
-    sqlite3_stmt *st = prepf(cx, "SELECT " ENTITY_COLS " " ENTITY_FROM " WHERE e.id=?", k);
+    struct ts_stmt *st = prepf(cx, "SELECT " ENTITY_COLS " " ENTITY_FROM " WHERE e.id=?", k);
     if (!st)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int(st, 1, id);
     struct ts_entity *e = NULL;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    int rc = db_step(st);
+    if (rc == DB_ROW)
         e = entity_row(cx, st, k);
-    else if (rc != SQLITE_DONE)
-        db_fail(cx, rc, "entity get");
+    else if (rc != DB_DONE)
+        db_fail(cx, "entity get");
     db_done(st);
     return e;
 }
 
 int64_t ts_store_entity_children(struct ts_ctx *cx, enum ts_entity_kind k, int64_t id)
 {
-    sqlite3_stmt *st = prepf(cx, "SELECT count(*) FROM %1$s WHERE parent_id=?", k);
+    struct ts_stmt *st = prepf(cx, "SELECT count(*) FROM %1$s WHERE parent_id=?", k);
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int(st, 1, id);
     int64_t n = -1;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        n = db_col_int(st, 0);
     else
-        db_fail(cx, rc, "entity children");
+        db_fail(cx, "entity children");
     db_done(st);
     return n;
 }
 
-static int each_row(struct ts_ctx *cx, sqlite3_stmt *st, enum ts_entity_kind k, ts_entity_fn *fn,
+static int each_row(struct ts_ctx *cx, struct ts_stmt *st, enum ts_entity_kind k, ts_entity_fn *fn,
                     void *arg)
 {
     int rc, ret = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         struct ts_entity *e = entity_row(cx, st, k);
-        if (sqlite3_column_count(st) > 6)
-            e->primary = sqlite3_column_int(st, 6) != 0;
+        if (db_col_count(st) > 6)
+            e->primary = db_col_int(st, 6) != 0;
         if (fn(cx, e, arg) < 0) {
             ret = -1;
             break;
         }
     }
-    if (ret == 0 && rc != SQLITE_DONE)
-        ret = db_fail(cx, rc, "entity list");
+    if (ret == 0 && rc != DB_DONE)
+        ret = db_fail(cx, "entity list");
     db_done(st);
     return ret;
 }
@@ -151,20 +150,20 @@ static int each_row(struct ts_ctx *cx, sqlite3_stmt *st, enum ts_entity_kind k, 
 int ts_store_entity_page(struct ts_ctx *cx, enum ts_entity_kind k, const char *const *codes,
                          int n_codes, int64_t offset, int64_t limit, ts_entity_fn *fn, void *arg)
 {
-    char where[64] = "";
+    char where[128] = "";
     if (n_codes)
-        snprintf(where, sizeof(where), " WHERE e.code IN (SELECT value FROM json_each(?))");
+        snprintf(where, sizeof(where), " WHERE e.code IN (%s)", cx->db->drv->list_sql);
     char fmt[512];
     snprintf(fmt, sizeof(fmt), "SELECT %s %s%s ORDER BY e.id LIMIT ? OFFSET ?", ENTITY_COLS,
              ENTITY_FROM, where);
-    sqlite3_stmt *st = prepf(cx, fmt, k);
+    struct ts_stmt *st = prepf(cx, fmt, k);
     if (!st)
         return -1;
     int i = 1;
     if (n_codes)
-        db_bind_list(st, i++, codes, n_codes);
-    sqlite3_bind_int64(st, i++, limit);
-    sqlite3_bind_int64(st, i, offset);
+        db_bind_list(cx, st, i++, codes, n_codes);
+    db_bind_limit(st, i++, limit);
+    db_bind_int(st, i, offset);
     return each_row(cx, st, k, fn, arg);
 }
 
@@ -175,34 +174,35 @@ int ts_store_user_entities(struct ts_ctx *cx, enum ts_entity_kind k, int64_t use
     snprintf(fmt, sizeof(fmt),
              "SELECT %s, %s %s JOIN %%2$s m ON m.%%3$s = e.id WHERE m.user_id=? ORDER BY e.id",
              ENTITY_COLS, k == TS_ORG ? "m.is_primary" : "0", ENTITY_FROM);
-    sqlite3_stmt *st = prepf(cx, fmt, k);
+    struct ts_stmt *st = prepf(cx, fmt, k);
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, user_id);
+    db_bind_int(st, 1, user_id);
     return each_row(cx, st, k, fn, arg);
 }
 
 int ts_store_user_entities_set(struct ts_ctx *cx, enum ts_entity_kind k, int64_t user_id,
                                const int64_t *ids, int n, int64_t primary)
 {
-    sqlite3_stmt *st = prepf(cx, "DELETE FROM %2$s WHERE user_id=?", k);
+    struct ts_stmt *st = prepf(cx, "DELETE FROM %2$s WHERE user_id=?", k);
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, user_id);
+    db_bind_int(st, 1, user_id);
     if (db_step_done(cx, st, "membership") < 0)
         return -1;
     for (int i = 0; i < n; i++) {
-        st = prepf(cx,
-                   k == TS_ORG
-                       ? "INSERT OR IGNORE INTO %2$s(user_id, %3$s, is_primary) VALUES(?,?,?)"
-                       : "INSERT OR IGNORE INTO %2$s(user_id, %3$s) VALUES(?,?)",
-                   k);
+        st = prepf(
+            cx,
+            k == TS_ORG
+                ? "INSERT INTO %2$s(user_id, %3$s, is_primary) VALUES(?,?,?) ON CONFLICT DO NOTHING"
+                : "INSERT INTO %2$s(user_id, %3$s) VALUES(?,?) ON CONFLICT DO NOTHING",
+            k);
         if (!st)
             return -1;
-        sqlite3_bind_int64(st, 1, user_id);
-        sqlite3_bind_int64(st, 2, ids[i]);
+        db_bind_int(st, 1, user_id);
+        db_bind_int(st, 2, ids[i]);
         if (k == TS_ORG)
-            sqlite3_bind_int(st, 3, ids[i] == primary);
+            db_bind_int(st, 3, ids[i] == primary);
         if (db_step_done(cx, st, "membership") < 0)
             return -1;
     }
@@ -212,21 +212,21 @@ int ts_store_user_entities_set(struct ts_ctx *cx, enum ts_entity_kind k, int64_t
 int ts_store_entity_users(struct ts_ctx *cx, enum ts_entity_kind k, int64_t id, ts_user_fn *fn,
                           void *arg)
 {
-    sqlite3_stmt *st = prepf(cx, "SELECT user_id FROM %2$s WHERE %3$s=? ORDER BY user_id", k);
+    struct ts_stmt *st = prepf(cx, "SELECT user_id FROM %2$s WHERE %3$s=? ORDER BY user_id", k);
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int(st, 1, id);
     /* ids first: fn may read users with this connection's cached statements */
     int64_t *ids = NULL;
     size_t n = 0, cap = 0;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         if (n == cap)
             ids = ts_xrealloc(ids, (cap = cap ? cap * 2 : 64) * sizeof(*ids));
-        ids[n++] = sqlite3_column_int64(st, 0);
+        ids[n++] = db_col_int(st, 0);
     }
     db_done(st);
-    int ret = rc == SQLITE_DONE ? 0 : db_fail(cx, rc, "members");
+    int ret = rc == DB_DONE ? 0 : db_fail(cx, "members");
     for (size_t i = 0; i < n && ret == 0; i++) {
         struct ts_user *u = ts_store_user_by_id(cx, ids[i]);
         ret = !u ? (cx->err.code ? -1 : 0) : fn(cx, u, arg);
