@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 struct opts {
-    const char *data, *listen, *name, *lang, *tz, *perms, *note, *trusted_proxy, *audit_key;
+    const char *data, *db, *listen, *name, *lang, *tz, *perms, *note, *trusted_proxy, *audit_key;
     const char *tls_cert, *tls_key;
     const char *encoding, *update_key, *user;
     int port, threads;
@@ -47,7 +47,8 @@ struct opts {
 static TS_NORETURN void usage(void)
 {
     fputs(
-        "usage: tsumiki serve [--data DIR] [--port N] [--listen ADDR] [--threads N]\n"
+        "usage: tsumiki serve [--data DIR] [--db DATABASE] [--port N] [--listen ADDR] [--threads "
+        "N]\n"
         "                     [--trusted-proxy ADDR] [--tls-cert FILE --tls-key FILE]\n"
         "       tsumiki user add LOGIN [--name NAME] [--admin] [--lang auto|ja|en] [--tz ZONE]\n"
         "       tsumiki user passwd LOGIN\n"
@@ -61,8 +62,10 @@ static TS_NORETURN void usage(void)
         "days)\n"
         "       tsumiki reminders [--at YYYY-MM-DDTHH:MMZ]   (send the reminders due by then, as\n"
         "                      the server does every half minute)\n"
-        "Every command takes --data DIR (default ./data) and --audit-key FILE\n"
-        "(default DIR/audit.key, or $TSUMIKI_AUDIT_KEY).\n"
+        "Every command takes --data DIR (default ./data), --db DATABASE and --audit-key FILE\n"
+        "(default DIR/audit.key, or $TSUMIKI_AUDIT_KEY). The database is DIR/tsumiki.db\n"
+        "(SQLite) unless --db or $TSUMIKI_DB names a PostgreSQL one:\n"
+        "postgresql://USER:PASSWORD@HOST:PORT/DBNAME (attachments stay in DIR/files).\n"
         "Passwords are read from TSUMIKI_PASSWORD, or from one line of standard input.\n",
         stderr);
     exit(2);
@@ -94,6 +97,8 @@ static void parse(int argc, char **argv, struct opts *o)
             i++;
             if (!strcmp(a, "--data"))
                 o->data = v;
+            else if (!strcmp(a, "--db"))
+                o->db = v;
             else if (!strcmp(a, "--port"))
                 o->port = (int)num_arg(v);
             else if (!strcmp(a, "--listen"))
@@ -144,15 +149,21 @@ static void parse(int argc, char **argv, struct opts *o)
         usage();
 }
 
-static struct ts_db *open_db(const char *dir)
+/* The database: --db, $TSUMIKI_DB, or DIR/tsumiki.db (SQLite). */
+static struct ts_db *open_db(struct opts *o, char *path, size_t len)
 {
-    if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-        fprintf(stderr, "tsumiki: cannot create %s: %s\n", dir, strerror(errno));
+    if (mkdir(o->data, 0700) < 0 && errno != EEXIST) {
+        fprintf(stderr, "tsumiki: cannot create %s: %s\n", o->data, strerror(errno));
         return NULL;
     }
-    char path[4096], err[256];
-    snprintf(path, sizeof(path), "%s/tsumiki.db", dir);
-    struct ts_db *db = ts_db_open(path, err, sizeof(err));
+    if (!o->db && getenv("TSUMIKI_DB") && *getenv("TSUMIKI_DB"))
+        o->db = getenv("TSUMIKI_DB");
+    if (!o->db) {
+        snprintf(path, len, "%s/tsumiki.db", o->data);
+        o->db = path;
+    }
+    char err[512];
+    struct ts_db *db = ts_db_open(o->db, err, sizeof(err));
     if (!db)
         fprintf(stderr, "tsumiki: %s\n", err);
     return db;
@@ -414,7 +425,8 @@ int main(int argc, char **argv)
     umask(077);
     ts_log_init();
     ts_auth_init();
-    struct ts_db *db = open_db(o.data);
+    char db_path[4200];
+    struct ts_db *db = open_db(&o, db_path, sizeof(db_path));
     if (!db)
         return 1;
     struct ts_ctx cx;
@@ -439,7 +451,7 @@ int main(int argc, char **argv)
         ts_db_close(db);
         if (rc)
             return rc;
-        struct ts_server_opts so = {o.data,          o.listen,   o.port,   o.threads,
+        struct ts_server_opts so = {o.data,          o.db,       o.listen, o.port, o.threads,
                                     o.trusted_proxy, o.tls_cert, o.tls_key};
         return ts_server_run(&so);
     } else if (!strcmp(cmd, "user") && !strcmp(sub, "add")) {

@@ -8,6 +8,7 @@
 
 struct ts_server_opts {
     const char *data_dir;
+    const char *db;     /* what ts_db_open takes: a SQLite file or a postgresql:// URI */
     const char *listen; /* NULL: both 127.0.0.1 and ::1 */
     int port;
     int threads;                    /* worker threads per listening address */

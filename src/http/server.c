@@ -734,9 +734,7 @@ int ts_server_run(const struct ts_server_opts *o)
     /* glibc gives each thread its own heap arena and keeps freed memory in them;
      * two arenas are plenty for request work and keep the resident size down */
     mallopt(M_ARENA_MAX, 2);
-    char path[4096];
-    snprintf(path, sizeof(path), "%s/tsumiki.db", o->data_dir);
-    db_path = path;
+    db_path = o->db;
     trusted_proxy = o->trusted_proxy;
     if (o->tls_cert || o->tls_key) {
         tls_cert = o->tls_cert ? read_pem(o->tls_cert) : NULL;

@@ -17,8 +17,6 @@
 #include "base/jw.h"
 #include "base/str.h"
 
-#include <stdarg.h>
-
 #define SYS_COLS   "id,rev,creator,created,modifier,updated,status,assignees"
 #define N_SYS_COLS 8
 
@@ -56,15 +54,15 @@ static bool kept(const struct ts_field *f, const struct ts_field *t)
            (!f->table || t->table->fid == f->table->fid);
 }
 
-static const char *col_type(const struct ts_field *f)
+static const char *col_type(const struct ts_driver *d, const struct ts_field *f)
 {
     switch (ts_field_kind(f)) {
     case TS_K_EPOCH:
-        return "INTEGER";
+        return d->int_col;
     case TS_K_NUMBER:
-        return ""; /* no affinity: integers, doubles and exact text */
+        return d->number_col;
     default:
-        return "TEXT";
+        return d->text_col;
     }
 }
 
@@ -76,22 +74,12 @@ static const struct ts_field *by_fid(const struct ts_app *app, int fid)
     return NULL;
 }
 
-static int execf(struct ts_ctx *cx, const char *fmt, ...) TS_PRINTF(2, 3);
-static int execf(struct ts_ctx *cx, const char *fmt, ...)
-{
-    char sql[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof(sql), fmt, ap);
-    va_end(ap);
-    return db_exec(cx, sql);
-}
-
 /* SUBTABLEs: a child table per table, r<app>_t<fid>(id, rec, pos, f<inner>...),
  * rows in their order by pos; multi-valued inner fields also in r<app>_m keyed
  * by the row id (unique across the app, so never mistaken for another's). */
 static int migrate_tables(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to)
 {
+    const struct ts_driver *d = cx->db->drv;
     long long a = (long long)to->id;
     for (int i = 0; from && i < from->n_fields; i++) {
         const struct ts_field *f = &from->fields[i];
@@ -99,13 +87,13 @@ static int migrate_tables(struct ts_ctx *cx, const struct ts_app *from, const st
             continue;
         if (kept(f, find_fid(to, f->fid)))
             continue;
-        if (execf(cx, "DELETE FROM r%lld_m WHERE fid=%d", a, f->fid) < 0)
+        if (db_execf(cx, "DELETE FROM r%lld_m WHERE fid=%d", a, f->fid) < 0)
             return -1;
         if (is_table(f)) {
-            if (execf(cx, "DROP TABLE IF EXISTS r%lld_t%d", a, f->fid) < 0)
+            if (db_execf(cx, "DROP TABLE IF EXISTS r%lld_t%d", a, f->fid) < 0)
                 return -1;
         } else if (kept(f->table, find_fid(to, f->table->fid))) {
-            if (execf(cx, "ALTER TABLE r%lld_t%d DROP COLUMN f%d", a, f->table->fid, f->fid) < 0)
+            if (db_execf(cx, "ALTER TABLE r%lld_t%d DROP COLUMN f%d", a, f->table->fid, f->fid) < 0)
                 return -1;
         }
     }
@@ -113,19 +101,19 @@ static int migrate_tables(struct ts_ctx *cx, const struct ts_app *from, const st
         const struct ts_field *t = &to->fields[i];
         if (!is_table(t) || kept(t, find_fid(from, t->fid)))
             continue;
-        if (execf(cx,
-                  "CREATE TABLE r%lld_t%d(id INTEGER PRIMARY KEY, rec INTEGER NOT NULL,"
-                  " pos INTEGER NOT NULL)",
-                  a, t->fid) < 0 ||
-            execf(cx, "CREATE INDEX r%lld_t%d_r ON r%lld_t%d(rec, pos)", a, t->fid, a, t->fid) < 0)
+        if (db_execf(cx,
+                     "CREATE TABLE r%lld_t%d(id %s PRIMARY KEY, rec %s NOT NULL, pos %s NOT NULL)",
+                     a, t->fid, d->int_col, d->int_col, d->int_col) < 0 ||
+            db_execf(cx, "CREATE INDEX r%lld_t%d_r ON r%lld_t%d(rec, pos)", a, t->fid, a, t->fid) <
+                0)
             return -1;
     }
     for (int i = 0; i < to->n_fields; i++) {
         const struct ts_field *t = &to->fields[i];
         if (!is_stored(t) || !t->table || kept(t, find_fid(from, t->fid)))
             continue;
-        if (execf(cx, "ALTER TABLE r%lld_t%d ADD COLUMN f%d %s", a, t->table->fid, t->fid,
-                  col_type(t)) < 0)
+        if (db_execf(cx, "ALTER TABLE r%lld_t%d ADD COLUMN f%d %s", a, t->table->fid, t->fid,
+                     col_type(d, t)) < 0)
             return -1;
     }
     return 0;
@@ -133,21 +121,20 @@ static int migrate_tables(struct ts_ctx *cx, const struct ts_app *from, const st
 
 int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to)
 {
+    const struct ts_driver *d = cx->db->drv;
     int64_t a = to->id;
+    const char *ic = d->int_col, *tc = d->text_col;
     if (!from) {
-        if (execf(cx,
-                  "CREATE TABLE r%lld(id INTEGER PRIMARY KEY AUTOINCREMENT, rev INTEGER NOT NULL,"
-                  " creator TEXT, created INTEGER, modifier TEXT, updated INTEGER, status TEXT,"
-                  " assignees TEXT)",
-                  (long long)a) < 0 ||
-            execf(cx,
-                  "CREATE TABLE r%lld_m(rec INTEGER NOT NULL, fid INTEGER NOT NULL,"
-                  " val TEXT NOT NULL)",
-                  (long long)a) < 0 ||
-            execf(cx, "CREATE INDEX r%lld_m_v ON r%lld_m(fid, val, rec)", (long long)a,
-                  (long long)a) < 0 ||
-            execf(cx, "CREATE INDEX r%lld_m_r ON r%lld_m(rec, fid, val)", (long long)a,
-                  (long long)a) < 0)
+        if (db_execf(cx,
+                     "CREATE TABLE r%lld(id %s, rev %s NOT NULL, creator %s, created %s,"
+                     " modifier %s, updated %s, status %s, assignees %s)",
+                     (long long)a, d->id_col, ic, tc, ic, tc, ic, tc, tc) < 0 ||
+            db_execf(cx, "CREATE TABLE r%lld_m(rec %s NOT NULL, fid %s NOT NULL, val %s NOT NULL)",
+                     (long long)a, ic, ic, tc) < 0 ||
+            db_execf(cx, "CREATE INDEX r%lld_m_v ON r%lld_m(fid, val, rec)", (long long)a,
+                     (long long)a) < 0 ||
+            db_execf(cx, "CREATE INDEX r%lld_m_r ON r%lld_m(rec, fid, val)", (long long)a,
+                     (long long)a) < 0)
             return -1;
     }
     if (cx->db->drv->search_drop(cx, from, to) < 0 || ts_store__data_gen_bump(cx, a) < 0)
@@ -161,9 +148,9 @@ int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const 
         if (t && ts_field_kind(t) == ts_field_kind(f))
             continue;
         if (ts_store__view_indexes_drop_field(cx, a, f) < 0 ||
-            execf(cx, "DROP INDEX IF EXISTS r%lld_u%d", (long long)a, f->fid) < 0 ||
-            execf(cx, "ALTER TABLE r%lld DROP COLUMN f%d", (long long)a, f->fid) < 0 ||
-            execf(cx, "DELETE FROM r%lld_m WHERE fid=%d", (long long)a, f->fid) < 0)
+            db_execf(cx, "DROP INDEX IF EXISTS r%lld_u%d", (long long)a, f->fid) < 0 ||
+            db_execf(cx, "ALTER TABLE r%lld DROP COLUMN f%d", (long long)a, f->fid) < 0 ||
+            db_execf(cx, "DELETE FROM r%lld_m WHERE fid=%d", (long long)a, f->fid) < 0)
             return -1;
     }
     /* fields new, or whose storage changed */
@@ -173,18 +160,18 @@ int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const 
             continue;
         const struct ts_field *f = from ? by_fid(from, t->fid) : NULL;
         if (!f || ts_field_kind(t) != ts_field_kind(f))
-            if (execf(cx, "ALTER TABLE r%lld ADD COLUMN f%d %s", (long long)a, t->fid,
-                      col_type(t)) < 0)
+            if (db_execf(cx, "ALTER TABLE r%lld ADD COLUMN f%d %s", (long long)a, t->fid,
+                         col_type(d, t)) < 0)
                 return -1;
         /* A unique index enforces the rule under concurrency and serves
          * updateKey lookups. Empty values are NULL, so they never collide. */
         if (t->unique) {
-            if (execf(cx,
-                      "CREATE UNIQUE INDEX IF NOT EXISTS r%lld_u%d ON r%lld(f%d)"
-                      " WHERE f%d IS NOT NULL",
-                      (long long)a, t->fid, (long long)a, t->fid, t->fid) < 0)
+            if (db_execf(cx,
+                         "CREATE UNIQUE INDEX IF NOT EXISTS r%lld_u%d ON r%lld(f%d)"
+                         " WHERE f%d IS NOT NULL",
+                         (long long)a, t->fid, (long long)a, t->fid, t->fid) < 0)
                 return -1;
-        } else if (execf(cx, "DROP INDEX IF EXISTS r%lld_u%d", (long long)a, t->fid) < 0) {
+        } else if (db_execf(cx, "DROP INDEX IF EXISTS r%lld_u%d", (long long)a, t->fid) < 0) {
             return -1;
         }
     }

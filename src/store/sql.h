@@ -85,6 +85,10 @@ struct ts_driver {
     int (*analyze)(struct ts_ctx *cx, int64_t app_id);
 
     /* dialect */
+    const char *id_col;      /* an integer primary key the database gives out */
+    const char *int_col;     /* a 64-bit integer */
+    const char *text_col;    /* text, ordered by its bytes (code points) */
+    const char *number_col;  /* a NUMBER field's value */
     const char *list_sql;    /* rows of one column from a JSON array of text bound at ? */
     const char *like_op;     /* LIKE as SQLite's: case-insensitive for ASCII */
     const char *forced_join; /* a join the planner must take in the order written */

@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { startServer, client, raw, basic, makeApp, ADMIN_PASSWORD } from "./helpers/server.mjs";
+import { startServer, client, raw, basic, makeApp, ADMIN_PASSWORD, dbQuery, dbRows } from "./helpers/server.mjs";
 
 let server, c;
 before(async () => {
@@ -69,15 +69,14 @@ test("entries cut from the end are found against an anchor noted earlier", async
   const good = (await raw(server, "GET", "/api/audit/verify", { query: `anchor=${last.id}:${last.hash}` })).json;
   assert.equal(good.ok, true);
   assert.equal(good.anchorFound, true);
-  execFileSync("sqlite3", [join(server.data, "tsumiki.db"), `DELETE FROM audit WHERE id >= ${Number(last.id) - 1}`]);
+  dbQuery(server, `DELETE FROM audit WHERE id >= ${Number(last.id) - 1}`);
   const cut = (await raw(server, "GET", "/api/audit/verify", { query: `anchor=${last.id}:${last.hash}` })).json;
   assert.equal(cut.ok, false);
   assert.equal(cut.anchorFound, false);
 });
 
 test("an entry changed afterwards breaks the chain at that entry", async () => {
-  const db = join(server.data, "tsumiki.db");
-  execFileSync("sqlite3", [db, "UPDATE audit SET user='someone-else' WHERE id=3"]);
+  dbQuery(server, `UPDATE audit SET "user"='someone-else' WHERE id=3`);
   const v = (await raw(server, "GET", "/api/audit/verify")).json;
   assert.equal(v.ok, false);
   assert.equal(v.brokenAt, "3");
@@ -87,18 +86,17 @@ test("the chain is keyed: rewriting an entry and recomputing every hash after it
   const { statSync } = await import("node:fs");
   const { createHash } = await import("node:crypto");
   assert.equal(statSync(join(server.data, "audit.key")).mode & 0o777, 0o600);
-  const db = join(server.data, "tsumiki.db");
-  const rows = JSON.parse(execFileSync("sqlite3", ["-json", db, "SELECT * FROM audit ORDER BY id"]).toString());
+  const rows = dbRows(server, "SELECT * FROM audit ORDER BY id").map((r) => ({ ...r, id: Number(r.id), at: Number(r.at) }));
   // an attacker with the database but not the key: change entry 2 and re-hash the rest as plain SHA-256
   let prev = rows[0].hash;
   const sql = [];
   for (const r of rows.slice(1)) {
     if (r.id === 2) r.user = "nobody";
     const h = createHash("sha256").update(`${prev}\n${r.id}\n${r.at}\n${r.user}\n${r.addr}\n${r.action}\n${r.target}\n${r.detail}`).digest("hex");
-    sql.push(`UPDATE audit SET user='${r.user.replace(/'/g, "''")}', hash='${h}' WHERE id=${r.id};`);
+    sql.push(`UPDATE audit SET "user"='${r.user.replace(/'/g, "''")}', hash='${h}' WHERE id=${r.id};`);
     prev = h;
   }
-  execFileSync("sqlite3", [db, sql.join("")]);
+  dbQuery(server, sql.join(""));
   const v = (await raw(server, "GET", "/api/audit/verify")).json;
   assert.equal(v.ok, false);
   assert.equal(v.brokenAt, "2");

@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { startServer, client, raw, rejects, makeApp, basic, BIN } from "./helpers/server.mjs";
+import { startServer, client, raw, rejects, makeApp, basic, BIN, dataArgs } from "./helpers/server.mjs";
 
 let server, c, app, app2;
 before(async () => {
@@ -26,12 +26,12 @@ test("no credentials is CB_AU01, a wrong password CB_WA01", async () => {
 
 test("the CLI manages users; a changed password takes effect at once", async () => {
   const env = { ...process.env, TSUMIKI_PASSWORD: "first-pass-1" };
-  execFileSync(BIN, ["user", "add", "sato", "--name", "佐藤", "--lang", "ja", "--data", server.data], { env });
-  const list = execFileSync(BIN, ["user", "list", "--data", server.data]).toString();
+  execFileSync(BIN, ["user", "add", "sato", "--name", "佐藤", "--lang", "ja", ...dataArgs(server)], { env });
+  const list = execFileSync(BIN, ["user", "list", ...dataArgs(server)]).toString();
   assert.match(list, /sato\s+佐藤/);
   const sato = client(server, { username: "sato", password: "first-pass-1" });
   await sato.record.getRecords({ app });
-  execFileSync(BIN, ["user", "passwd", "sato", "--data", server.data], { env: { ...process.env, TSUMIKI_PASSWORD: "second-pass-2" } });
+  execFileSync(BIN, ["user", "passwd", "sato", ...dataArgs(server)], { env: { ...process.env, TSUMIKI_PASSWORD: "second-pass-2" } });
   await rejects(sato.record.getRecords({ app }), "CB_WA01");
   await client(server, { username: "sato", password: "second-pass-2" }).record.getRecords({ app });
   // Japanese user: messages in Japanese whatever the browser says
@@ -67,11 +67,11 @@ test("API tokens carry rights for one app", async () => {
 });
 
 test("the CLI creates and revokes tokens", async () => {
-  const out = execFileSync(BIN, ["token", "add", "--app", String(app), "--perms", "view,edit", "--data", server.data]).toString();
+  const out = execFileSync(BIN, ["token", "add", "--app", String(app), "--perms", "view,edit", ...dataArgs(server)]).toString();
   const token = out.trim().split("\n").pop();
   await client(server, { apiToken: token }).record.getRecords({ app });
   const id = out.match(/token (\d+)/)[1];
-  execFileSync(BIN, ["token", "revoke", "--app", String(app), "--id", id, "--data", server.data]);
+  execFileSync(BIN, ["token", "revoke", "--app", String(app), "--id", id, ...dataArgs(server)]);
   await rejects(client(server, { apiToken: token }).record.getRecords({ app }), "CB_WA01");
 });
 
@@ -108,7 +108,7 @@ test("browser sessions: HttpOnly cookie, and the request token on every write", 
 
 test("failed logins are limited per account", async () => {
   const env = { ...process.env, TSUMIKI_PASSWORD: "victim-pass-1" };
-  execFileSync(BIN, ["user", "add", "victim", "--data", server.data], { env });
+  execFileSync(BIN, ["user", "add", "victim", ...dataArgs(server)], { env });
   let last;
   for (let i = 0; i < 12; i++) {
     last = await fetch(server.base + "/api/login", {
@@ -131,7 +131,7 @@ test("failed logins are limited per account", async () => {
 test("/v1/users.json lists people for pickers: codes[], offset and size, never to a token", async () => {
   const env = { ...process.env, TSUMIKI_PASSWORD: "pick-pass-1" };
   for (const [code, name] of [["u-aoki", "青木"], ["u-baba", "馬場"], ["u-chiba", "千葉"]])
-    execFileSync(BIN, ["user", "add", code, "--name", name, "--data", server.data], { env });
+    execFileSync(BIN, ["user", "add", code, "--name", name, ...dataArgs(server)], { env });
   const all = await raw(server, "GET", "/v1/users.json");
   assert.equal(all.status, 200);
   const codes = all.json.users.map((u) => u.code);

@@ -1,14 +1,14 @@
 // Record comments (KINTONE-API.md §5.1) and record history with restore (ours).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, client, raw, rejects, makeApp, BIN } from "./helpers/server.mjs";
+import { startServer, client, raw, rejects, makeApp, BIN, dataArgs } from "./helpers/server.mjs";
 import { execFileSync } from "node:child_process";
 
 let server, c, app, rec;
 before(async () => {
   server = await startServer();
   c = client(server);
-  execFileSync(BIN, ["user", "add", "tanaka", "--name", "田中 花子", "--data", server.data], { env: { ...process.env, TSUMIKI_PASSWORD: "tanaka-pass-1" } });
+  execFileSync(BIN, ["user", "add", "tanaka", "--name", "田中 花子", ...dataArgs(server)], { env: { ...process.env, TSUMIKI_PASSWORD: "tanaka-pass-1" } });
   app = await makeApp(c, "comments", {
     title: { type: "SINGLE_LINE_TEXT", code: "title", label: "Title" },
     n: { type: "NUMBER", code: "n", label: "N" },

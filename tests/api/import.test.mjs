@@ -8,7 +8,7 @@ import { existsSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startServer, client, makeApp, basic, BIN } from "./helpers/server.mjs";
+import { startServer, client, makeApp, basic, BIN, dataArgs } from "./helpers/server.mjs";
 
 const REAL = process.env.TS_REAL_DATA ?? join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "shared", "data", "real");
 let server, c;
@@ -19,7 +19,7 @@ before(async () => {
 after(() => server.stop());
 
 function importCsv(app, file, ...args) {
-  const r = spawnSync(BIN, ["import", "--app", String(app), file, "--data", server.data, ...args], { encoding: "utf8" });
+  const r = spawnSync(BIN, ["import", "--app", String(app), file, ...dataArgs(server), ...args], { encoding: "utf8" });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 const count = async (app, query = "") => Number((await c.record.getRecords({ app, query, totalCount: true })).totalCount);

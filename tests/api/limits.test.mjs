@@ -4,7 +4,7 @@
 // however its & are chained.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, client, rejects, makeApp } from "./helpers/server.mjs";
+import { startServer, client, rejects, makeApp, dbQuery } from "./helpers/server.mjs";
 
 let server, c, app;
 before(async () => {
@@ -52,8 +52,6 @@ test("an app has at most 500 fields: refused with a clear error as they are adde
 });
 
 test("a deploy the server stopped in the middle of is FAIL after the restart, never SUCCESS", async () => {
-  const { execFileSync } = await import("node:child_process");
-  const { join } = await import("node:path");
   const { startServer: start } = await import("./helpers/server.mjs");
   const s = await start();
   try {
@@ -62,7 +60,7 @@ test("a deploy the server stopped in the middle of is FAIL after the restart, ne
     await cc.app.addFormFields({ app: a, properties: { m: { type: "NUMBER", code: "m", label: "m" } } });
     await s.crash();
     // as a kill -9 after the deploy said PROCESSING and before it committed
-    execFileSync("sqlite3", [join(s.data, "tsumiki.db"), `UPDATE apps SET deploy_status='PROCESSING' WHERE id=${a}`]);
+    dbQuery(s, `UPDATE apps SET deploy_status='PROCESSING' WHERE id=${a}`);
     const again = await start({ data: s.data });
     const { apps } = await client(again).app.getDeployStatus({ apps: [a] });
     assert.equal(apps[0].status, "FAIL");

@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { startServer, client, raw, rejects, makeApp, BIN } from "./helpers/server.mjs";
+import { startServer, client, raw, rejects, makeApp, BIN, dataArgs } from "./helpers/server.mjs";
 import { startSmtpSink } from "./helpers/smtp.mjs";
 
 let server, smtp, admin, app;
@@ -203,7 +203,7 @@ test("a status action tells the new assignee and the statusChanged group", async
 
 test("reminders come once, when their moment comes", async () => {
   const { id } = await as("mori").record.addRecord({ app, record: { title: { value: "期限つき" }, owner: { value: [{ code: "kudo" }] }, due: { value: "2031-01-10T09:00:00Z" }, visit: { value: "2031-01-12" } } });
-  const run = (at) => execFileSync(BIN, ["reminders", "--data", server.data, "--at", at]);
+  const run = (at) => execFileSync(BIN, ["reminders", ...dataArgs(server), "--at", at]);
   const count = async (code, title) => (await notes(code, "limit=100")).notifications.filter((n) => n.kind === "REMINDER" && n.title === title && n.record === Number(id)).length;
   run("2031-01-10T07:00:00Z"); // the first run marks where reminders start
   assert.equal(await count("kudo", "期限の1時間前です"), 0);

@@ -10,7 +10,7 @@ import { readdirSync, utimesSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { deflateSync, crc32 } from "node:zlib";
-import { startServer, client, raw, basic, rejects, makeApp, BIN } from "./helpers/server.mjs";
+import { startServer, client, raw, basic, rejects, makeApp, BIN, dataArgs } from "./helpers/server.mjs";
 
 let server, c, app;
 
@@ -233,7 +233,7 @@ test("uploads no record took are removed by the cleanup; attached files stay", a
   // as if the upload were days old: bytes untouched for more than an hour
   const old = new Date(Date.now() - 4 * 24 * 3600 * 1000);
   for (const b of [kept, dropped]) utimesSync(join(server.data, "files", sha(b).slice(0, 2), sha(b)), old, old);
-  const { stdout } = await promisify(execFile)(BIN, ["files", "cleanup", "--data", server.data, "--max-age", "0"]);
+  const { stdout } = await promisify(execFile)(BIN, ["files", "cleanup", ...dataArgs(server), "--max-age", "0"]);
   assert.match(stdout, /1 stored file\(s\) removed/);
   assert.ok(!readdirSync(join(server.data, "files", sha(dropped).slice(0, 2))).includes(sha(dropped)));
   await rejects(c.record.addRecord({ app, record: { report: { value: [{ fileKey: k2 }] } } }), "GAIA_BL01", 404);

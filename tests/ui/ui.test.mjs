@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { startServer, client, makeApp, BIN, ADMIN_PASSWORD } from "../api/helpers/server.mjs";
+import { startServer, client, makeApp, BIN, ADMIN_PASSWORD, dataArgs } from "../api/helpers/server.mjs";
 import { startSmtpSink } from "../api/helpers/smtp.mjs";
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
@@ -20,7 +20,7 @@ let server, browser, page, appUrl;
 const PASSWORD = "tanaka-password-1";
 
 function addUser(code, name) {
-  execFileSync(BIN, ["user", "add", code, "--name", name, "--data", server.data], {
+  execFileSync(BIN, ["user", "add", code, "--name", name, ...dataArgs(server)], {
     env: { ...process.env, TSUMIKI_PASSWORD: PASSWORD }, stdio: "pipe",
   });
 }

@@ -1,8 +1,764 @@
+/*
+ * store/pg/pg.c - the PostgreSQL driver (libpq): connections, statements,
+ * transactions, the schema of the installation's own tables, and PostgreSQL's
+ * ways of doing what store/sql.h asks (pg_trgm indexes for `like`, the catalog).
+ *
+ * Any number of servers share one database. Write transactions take one
+ * transaction-level advisory lock, so they run one at a time across every
+ * server, as on SQLite: the checks the API makes before it writes (revisions,
+ * unique values, process state) hold until the commit. Reads take a snapshot
+ * (REPEATABLE READ) and never wait for writers.
+ */
 #include "base/common.h"
 #include "store/sql.h"
+#include "base/log.h"
+
+#include <libpq-fe.h>
+
+#define STMT_CACHE     512
+#define WRITE_LOCK_KEY 7340 /* pg_advisory_xact_lock: one writer at a time */
+#define SCHEMA_LOCK    7341 /* pg_advisory_xact_lock: one server migrates */
+
+/* type OIDs from the catalog (pg_type.h is not part of libpq) */
+enum {
+    OID_BYTEA = 17,
+    OID_INT8 = 20,
+    OID_INT2 = 21,
+    OID_INT4 = 23,
+    OID_FLOAT4 = 700,
+    OID_FLOAT8 = 701
+};
+
+struct pg_param {
+    const char *val; /* NULL: SQL NULL */
+    int len, fmt;    /* fmt 1: binary (bytea) */
+    Oid type;
+    char num[32]; /* an integer or double as text */
+};
+
+struct pg_stmt {
+    struct ts_stmt base;
+    char *sql;     /* as the store wrote it: the cache key */
+    char *text;    /* with $n placeholders */
+    char name[16]; /* the prepared statement's, "" until prepared */
+    int n_params;
+    struct pg_param *params;
+    PGresult *res;
+    int row, n_rows;
+};
+
+struct pg_db {
+    struct ts_db base;
+    PGconn *conn;
+    int64_t changes;
+    unsigned next_name;
+    struct pg_stmt cache[STMT_CACHE];
+};
+
+static const struct ts_driver pg_driver;
+
+static struct pg_db *PG(struct ts_db *db)
+{
+    return (struct pg_db *)db;
+}
+
+/* Note why res (or the connection) failed; returns -1. */
+static int pg_error(struct pg_db *db, const PGresult *res)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn);
+    enum db_err kind = DB_E_OTHER;
+    if (state && !strcmp(state, "23505"))
+        kind = DB_E_UNIQUE;
+    else if (state && (!strcmp(state, "40001") || !strcmp(state, "40P01") ||
+                       !strcmp(state, "55P03") || !strcmp(state, "57014")))
+        kind = DB_E_BUSY;
+    else if (state && !strncmp(state, "53", 2))
+        kind = DB_E_FULL;
+    db->base.err_kind = kind;
+    snprintf(db->base.err_msg, sizeof(db->base.err_msg), "%s%s%s", state ? state : "",
+             state ? " " : "", msg && *msg ? msg : "connection failed");
+    size_t len = strlen(db->base.err_msg);
+    while (len && db->base.err_msg[len - 1] == '\n')
+        db->base.err_msg[--len] = '\0';
+    return -1;
+}
+
+/* Run statements with no parameters; 0, or -1 with the failure noted. */
+static int run(struct pg_db *db, const char *sql)
+{
+    PGresult *res = PQexec(db->conn, sql);
+    ExecStatusType s = PQresultStatus(res);
+    int rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : pg_error(db, res);
+    PQclear(res);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- schema */
+
+static const char *const schema[] = {
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    /* what SQLite has built in, for the SQL the store shares */
+    "CREATE OR REPLACE FUNCTION instr(text, text) RETURNS integer LANGUAGE sql IMMUTABLE"
+    " PARALLEL SAFE AS 'SELECT strpos($1, $2)'",
+    "CREATE OR REPLACE FUNCTION tsnum(numeric) RETURNS text LANGUAGE sql IMMUTABLE"
+    " PARALLEL SAFE AS 'SELECT trim_scale($1)::text'",
+    "CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS users("
+    " id BIGSERIAL PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+    " email TEXT NOT NULL DEFAULT '', lang TEXT NOT NULL DEFAULT 'auto',"
+    " tz TEXT NOT NULL DEFAULT 'Asia/Tokyo', pwhash TEXT NOT NULL,"
+    " pw_version BIGINT NOT NULL DEFAULT 1, admin BIGINT NOT NULL DEFAULT 0,"
+    " active BIGINT NOT NULL DEFAULT 1, created BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS sessions(hash BYTEA PRIMARY KEY, user_id BIGINT NOT NULL,"
+    " csrf TEXT NOT NULL, expires BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS cursors(id TEXT PRIMARY KEY, owner TEXT NOT NULL,"
+    " app_id BIGINT NOT NULL, fields TEXT, ids BYTEA NOT NULL, n BIGINT NOT NULL,"
+    " pos BIGINT NOT NULL DEFAULT 0, size BIGINT NOT NULL, expires BIGINT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS cursors_owner ON cursors(owner, expires)",
+    "CREATE INDEX IF NOT EXISTS cursors_expires ON cursors(expires)",
+    "CREATE TABLE IF NOT EXISTS login_failures(key TEXT PRIMARY KEY, fails BIGINT NOT NULL,"
+    " window_start BIGINT NOT NULL, locked_until BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS api_tokens(id BIGSERIAL PRIMARY KEY,"
+    " hash BYTEA NOT NULL UNIQUE, app_id BIGINT NOT NULL, perms BIGINT NOT NULL,"
+    " prefix TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', creator TEXT NOT NULL,"
+    " created BIGINT NOT NULL, revoked BIGINT NOT NULL DEFAULT 0,"
+    " creator_id BIGINT NOT NULL DEFAULT 0)",
+    "CREATE TABLE IF NOT EXISTS apps(id BIGSERIAL PRIMARY KEY,"
+    " code TEXT NOT NULL DEFAULT '', name TEXT NOT NULL, description TEXT NOT NULL DEFAULT '',"
+    " space_id BIGINT, thread_id BIGINT, creator TEXT NOT NULL, created BIGINT NOT NULL,"
+    " modifier TEXT NOT NULL, modified BIGINT NOT NULL, revision BIGINT NOT NULL DEFAULT 1,"
+    " live_revision BIGINT NOT NULL DEFAULT 0, deploy_status TEXT NOT NULL DEFAULT 'SUCCESS',"
+    " deploy_error TEXT)",
+    "CREATE TABLE IF NOT EXISTS app_defs(app_id BIGINT NOT NULL, stage BIGINT NOT NULL,"
+    " body TEXT NOT NULL, PRIMARY KEY(app_id, stage))",
+    "CREATE TABLE IF NOT EXISTS history(app_id BIGINT NOT NULL, rec_id BIGINT NOT NULL,"
+    " revision BIGINT NOT NULL, at BIGINT NOT NULL, \"user\" TEXT NOT NULL,"
+    " action TEXT NOT NULL, changes TEXT NOT NULL, PRIMARY KEY(app_id, rec_id, revision))",
+    "CREATE TABLE IF NOT EXISTS comments(app_id BIGINT NOT NULL, rec_id BIGINT NOT NULL,"
+    " id BIGINT NOT NULL, text TEXT NOT NULL, mentions TEXT NOT NULL, creator TEXT NOT NULL,"
+    " created BIGINT NOT NULL, deleted BIGINT NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(app_id, rec_id, id))",
+    "CREATE TABLE IF NOT EXISTS files(key TEXT PRIMARY KEY, hash TEXT NOT NULL,"
+    " name TEXT NOT NULL, type TEXT NOT NULL, size BIGINT NOT NULL, created BIGINT NOT NULL,"
+    " app_id BIGINT NOT NULL DEFAULT 0, attached BIGINT NOT NULL DEFAULT 0,"
+    " rec_id BIGINT NOT NULL DEFAULT 0, fid BIGINT NOT NULL DEFAULT 0,"
+    " owner TEXT NOT NULL DEFAULT '')",
+    "CREATE INDEX IF NOT EXISTS files_hash ON files(hash)",
+    "CREATE INDEX IF NOT EXISTS files_uploads ON files(attached, created)",
+    "CREATE TABLE IF NOT EXISTS system(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS audit(id BIGINT PRIMARY KEY, at BIGINT NOT NULL,"
+    " \"user\" TEXT NOT NULL, addr TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,"
+    " detail TEXT NOT NULL, hash TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS orgs(id BIGSERIAL PRIMARY KEY, code TEXT NOT NULL"
+    " UNIQUE, name TEXT NOT NULL, parent_id BIGINT NOT NULL DEFAULT 0,"
+    " description TEXT NOT NULL DEFAULT '')",
+    "CREATE INDEX IF NOT EXISTS orgs_parent ON orgs(parent_id)",
+    "CREATE TABLE IF NOT EXISTS user_orgs(user_id BIGINT NOT NULL, org_id BIGINT NOT NULL,"
+    " is_primary BIGINT NOT NULL DEFAULT 0, PRIMARY KEY(user_id, org_id))",
+    "CREATE INDEX IF NOT EXISTS user_orgs_org ON user_orgs(org_id, user_id)",
+    "CREATE TABLE IF NOT EXISTS groups_(id BIGSERIAL PRIMARY KEY, code TEXT NOT NULL"
+    " UNIQUE, name TEXT NOT NULL, parent_id BIGINT NOT NULL DEFAULT 0,"
+    " description TEXT NOT NULL DEFAULT '')",
+    "CREATE TABLE IF NOT EXISTS user_groups(user_id BIGINT NOT NULL, group_id BIGINT NOT NULL,"
+    " PRIMARY KEY(user_id, group_id))",
+    "CREATE INDEX IF NOT EXISTS user_groups_group ON user_groups(group_id, user_id)",
+    "CREATE TABLE IF NOT EXISTS lookup_links(src_app BIGINT NOT NULL, app_id BIGINT NOT NULL,"
+    " field TEXT NOT NULL, PRIMARY KEY(src_app, app_id, field))",
+    "CREATE TABLE IF NOT EXISTS notifications(id BIGSERIAL PRIMARY KEY,"
+    " user_id BIGINT NOT NULL, at BIGINT NOT NULL, kind TEXT NOT NULL,"
+    " app_id BIGINT NOT NULL DEFAULT 0, rec_id BIGINT NOT NULL DEFAULT 0,"
+    " actor TEXT NOT NULL DEFAULT '', title TEXT NOT NULL DEFAULT '',"
+    " body TEXT NOT NULL DEFAULT '', read BIGINT NOT NULL DEFAULT 0)",
+    "CREATE INDEX IF NOT EXISTS notifications_user ON notifications(user_id, id)",
+    "CREATE INDEX IF NOT EXISTS notifications_at ON notifications(at)",
+    "CREATE INDEX IF NOT EXISTS notifications_unread ON notifications(user_id, id)"
+    " WHERE read = 0",
+    "CREATE TABLE IF NOT EXISTS mail_outbox(id BIGSERIAL PRIMARY KEY,"
+    " to_addr TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,"
+    " created BIGINT NOT NULL, next_try BIGINT NOT NULL, attempts BIGINT NOT NULL DEFAULT 0,"
+    " state BIGINT NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '')",
+    "CREATE INDEX IF NOT EXISTS mail_due ON mail_outbox(next_try) WHERE state = 0",
+    "CREATE TABLE IF NOT EXISTS reminder_marks(app_id BIGINT PRIMARY KEY,"
+    " upto BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS circulars(id BIGSERIAL PRIMARY KEY,"
+    " app_id BIGINT NOT NULL, rec_id BIGINT NOT NULL, sender TEXT NOT NULL,"
+    " message TEXT NOT NULL, at BIGINT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS circulars_record ON circulars(app_id, rec_id)",
+    /* rowid stands for the order people were added in, as on SQLite */
+    "CREATE TABLE IF NOT EXISTS circular_people(rowid BIGSERIAL, circular_id BIGINT NOT NULL,"
+    " \"user\" TEXT NOT NULL, confirmed BIGINT NOT NULL DEFAULT 0,"
+    " reminded BIGINT NOT NULL DEFAULT 0, comment TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY(circular_id, \"user\"))",
+    "CREATE INDEX IF NOT EXISTS circular_people_user ON circular_people(\"user\", confirmed)",
+};
+
+static int64_t schema_fingerprint(void)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < TS_ARRAY_LEN(schema); i++)
+        for (const char *p = schema[i]; *p; p++)
+            h = (h ^ (unsigned char)*p) * 16777619u;
+    return (int64_t)(h & 0x7fffffff);
+}
+
+/* The schema version the database holds, 0 when none, -1 on failure. */
+static int64_t schema_version(struct pg_db *db)
+{
+    PGresult *res = PQexec(db->conn, "SELECT to_regclass('counters') IS NOT NULL");
+    bool made = PQresultStatus(res) == PGRES_TUPLES_OK && !strcmp(PQgetvalue(res, 0, 0), "t");
+    int64_t v = PQresultStatus(res) == PGRES_TUPLES_OK ? 0 : pg_error(db, res);
+    PQclear(res);
+    if (!made)
+        return v;
+    res = PQexec(db->conn, "SELECT coalesce(max(value), 0) FROM counters WHERE name='schema'");
+    v = PQresultStatus(res) == PGRES_TUPLES_OK ? strtoll(PQgetvalue(res, 0, 0), NULL, 10)
+                                               : pg_error(db, res);
+    PQclear(res);
+    return v;
+}
+
+/* The first server on an empty database makes the schema; servers that start
+ * together wait for it on an advisory lock and then find it made. */
+static int migrate(struct pg_db *db)
+{
+    int64_t want = schema_fingerprint();
+    if (schema_version(db) == want)
+        return 0;
+    char sql[160];
+    snprintf(sql, sizeof(sql), "BEGIN; SELECT pg_advisory_xact_lock(%d)", SCHEMA_LOCK);
+    if (run(db, sql) < 0)
+        return -1;
+    int64_t have = schema_version(db);
+    for (size_t i = 0; have >= 0 && have != want && i < TS_ARRAY_LEN(schema); i++)
+        if (run(db, schema[i]) < 0)
+            have = -1;
+    if (have >= 0 && have != want) {
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO counters(name, value) VALUES('schema', %lld)"
+                 " ON CONFLICT(name) DO UPDATE SET value=excluded.value",
+                 (long long)want);
+        if (run(db, sql) < 0)
+            have = -1;
+    }
+    if (have < 0) {
+        run(db, "ROLLBACK");
+        return -1;
+    }
+    return run(db, "COMMIT");
+}
+
+static void pg_close(struct ts_db *base);
+
 struct ts_db *ts_pg_open(const char *uri, char *errbuf, size_t errlen)
 {
-    (void)uri;
-    snprintf(errbuf, errlen, "not yet");
-    return NULL;
+    struct pg_db *db = ts_xcalloc(1, sizeof(*db));
+    db->base.drv = &pg_driver;
+    db->conn = PQconnectdb(uri);
+    if (PQstatus(db->conn) != CONNECTION_OK) {
+        snprintf(errbuf, errlen, "cannot connect to PostgreSQL: %s", PQerrorMessage(db->conn));
+        pg_close(&db->base);
+        return NULL;
+    }
+    if (PQserverVersion(db->conn) < 130000) {
+        snprintf(errbuf, errlen, "PostgreSQL 13 or later is needed (the server is %d)",
+                 PQserverVersion(db->conn));
+        pg_close(&db->base);
+        return NULL;
+    }
+    /* UTF-8 text, timestamps as the store computes them (epoch seconds), no
+     * notices for IF NOT EXISTS */
+    if (run(db, "SET client_encoding = 'UTF8'; SET client_min_messages = warning;"
+                " SET standard_conforming_strings = on; SET TIME ZONE 'UTC'") < 0 ||
+        migrate(db) < 0) {
+        snprintf(errbuf, errlen, "cannot set up the PostgreSQL database: %s", db->base.err_msg);
+        pg_close(&db->base);
+        return NULL;
+    }
+    return &db->base;
 }
+
+static void pg_close(struct ts_db *base)
+{
+    struct pg_db *db = PG(base);
+    for (int i = 0; i < STMT_CACHE; i++) {
+        PQclear(db->cache[i].res);
+        free(db->cache[i].sql);
+        free(db->cache[i].text);
+        free(db->cache[i].params);
+    }
+    PQfinish(db->conn);
+    free(db);
+}
+
+/* ---------------------------------------------------------------- statements */
+
+/* sql with `?` and `?N` as `$N` (outside quotes); *n: the highest N. */
+static char *dollar_placeholders(const char *sql, int *n)
+{
+    struct ts_buf b;
+    ts_buf_init(&b);
+    int max = 0;
+    char quote = 0;
+    for (const char *p = sql; *p; p++) {
+        if (quote) {
+            if (*p == quote)
+                quote = 0;
+            ts_buf_putc(&b, *p);
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+            ts_buf_putc(&b, *p);
+        } else if (*p == '?') {
+            int k;
+            if (p[1] >= '0' && p[1] <= '9') {
+                k = (int)strtol(p + 1, (char **)&p, 10);
+                p--;
+            } else {
+                k = max + 1;
+            }
+            if (k > max)
+                max = k;
+            ts_buf_printf(&b, "$%d", k);
+        } else {
+            ts_buf_putc(&b, *p);
+        }
+    }
+    *n = max;
+    return ts_buf_detach(&b, NULL);
+}
+
+static uint32_t hash_str(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static void forget_stmt(struct pg_db *db, struct pg_stmt *s)
+{
+    if (s->name[0]) {
+        char sql[48];
+        snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
+        PQclear(PQexec(db->conn, sql));
+    }
+    PQclear(s->res);
+    free(s->sql);
+    free(s->text);
+    free(s->params);
+    memset(s, 0, sizeof(*s));
+}
+
+static void clear_params(struct pg_stmt *s)
+{
+    for (int i = 0; i < s->n_params; i++)
+        s->params[i] = (struct pg_param){0};
+}
+
+static struct ts_stmt *pg_prep(struct ts_ctx *cx, const char *sql)
+{
+    struct pg_db *db = PG(cx->db);
+    uint32_t h = hash_str(sql) % STMT_CACHE;
+    struct pg_stmt *s = NULL;
+    for (int probe = 0; probe < 8; probe++) {
+        s = &db->cache[(h + probe) % STMT_CACHE];
+        if (s->sql && strcmp(s->sql, sql) == 0) {
+            PQclear(s->res);
+            s->res = NULL;
+            clear_params(s);
+            return &s->base;
+        }
+        if (!s->sql)
+            break;
+    }
+    if (s->sql) /* the neighbourhood is full: evict the last probe */
+        forget_stmt(db, s);
+    s->base.db = &db->base;
+    s->sql = ts_xstrdup(sql);
+    s->text = dollar_placeholders(sql, &s->n_params);
+    s->params = ts_xcalloc((size_t)s->n_params + 1, sizeof(*s->params));
+    return &s->base;
+}
+
+#define PS(st) ((struct pg_stmt *)(st))
+
+static struct pg_param *param(struct ts_stmt *st, int i)
+{
+    struct pg_stmt *s = PS(st);
+    assert(i >= 1 && i <= s->n_params);
+    return &s->params[i - 1];
+}
+
+static void pg_bind_int(struct ts_stmt *st, int i, int64_t v)
+{
+    struct pg_param *p = param(st, i);
+    *p = (struct pg_param){.val = p->num, .type = OID_INT8};
+    snprintf(p->num, sizeof(p->num), "%lld", (long long)v);
+}
+
+static void pg_bind_double(struct ts_stmt *st, int i, double v)
+{
+    struct pg_param *p = param(st, i);
+    *p = (struct pg_param){.val = p->num, .type = OID_FLOAT8};
+    snprintf(p->num, sizeof(p->num), "%.17g", v);
+}
+
+static void pg_bind_text(struct ts_stmt *st, int i, const char *s, size_t len)
+{
+    *param(st, i) = (struct pg_param){.val = s, .len = (int)len};
+}
+
+static void pg_bind_blob(struct ts_stmt *st, int i, const void *b, size_t len)
+{
+    *param(st, i) = (struct pg_param){.val = b, .len = (int)len, .fmt = 1, .type = OID_BYTEA};
+}
+
+static void pg_bind_null(struct ts_stmt *st, int i)
+{
+    *param(st, i) = (struct pg_param){0};
+}
+
+static int pg_step(struct ts_stmt *st)
+{
+    struct pg_stmt *s = PS(st);
+    struct pg_db *db = PG(st->db);
+    if (s->res)
+        return ++s->row < s->n_rows ? DB_ROW : DB_DONE;
+    int n = s->n_params;
+    const char **vals = ts_xcalloc((size_t)n + 1, sizeof(*vals));
+    int *lens = ts_xcalloc((size_t)n + 1, sizeof(*lens));
+    int *fmts = ts_xcalloc((size_t)n + 1, sizeof(*fmts));
+    for (int i = 0; i < n; i++) {
+        vals[i] = s->params[i].val;
+        lens[i] = s->params[i].len;
+        fmts[i] = s->params[i].fmt;
+    }
+    if (!s->name[0]) {
+        /* prepared at the first run, with the types of the values bound then:
+         * integers as bigint, text left for the server to infer */
+        Oid *types = ts_xcalloc((size_t)n + 1, sizeof(*types));
+        for (int i = 0; i < n; i++)
+            types[i] = s->params[i].type;
+        char name[16];
+        snprintf(name, sizeof(name), "s%u", ++db->next_name);
+        PGresult *res = PQprepare(db->conn, name, s->text, n, types);
+        free(types);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            pg_error(db, res);
+            PQclear(res);
+            free(vals);
+            free(lens);
+            free(fmts);
+            return -1;
+        }
+        PQclear(res);
+        memcpy(s->name, name, sizeof(name));
+    }
+    PGresult *res = PQexecPrepared(db->conn, s->name, n, vals, lens, fmts, 0);
+    free(vals);
+    free(lens);
+    free(fmts);
+    ExecStatusType status = PQresultStatus(res);
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+        pg_error(db, res);
+        PQclear(res);
+        return -1;
+    }
+    const char *tuples = PQcmdTuples(res);
+    db->changes = *tuples ? strtoll(tuples, NULL, 10) : 0;
+    s->res = res;
+    s->row = 0;
+    s->n_rows = status == PGRES_TUPLES_OK ? PQntuples(res) : 0;
+    return s->n_rows > 0 ? DB_ROW : DB_DONE;
+}
+
+static void pg_done(struct ts_stmt *st)
+{
+    struct pg_stmt *s = PS(st);
+    PQclear(s->res);
+    s->res = NULL;
+    clear_params(s);
+}
+
+static int pg_col_count(struct ts_stmt *st)
+{
+    return PS(st)->res ? PQnfields(PS(st)->res) : 0;
+}
+
+static enum db_type pg_col_type(struct ts_stmt *st, int i)
+{
+    struct pg_stmt *s = PS(st);
+    if (PQgetisnull(s->res, s->row, i))
+        return DB_NULL;
+    switch (PQftype(s->res, i)) {
+    case OID_INT2:
+    case OID_INT4:
+    case OID_INT8:
+        return DB_INT;
+    case OID_FLOAT4:
+    case OID_FLOAT8:
+        return DB_FLOAT;
+    case OID_BYTEA:
+        return DB_BLOB;
+    default:
+        return DB_TEXT; /* NUMERIC too: exact decimal text */
+    }
+}
+
+static int64_t pg_col_int(struct ts_stmt *st, int i)
+{
+    struct pg_stmt *s = PS(st);
+    return strtoll(PQgetvalue(s->res, s->row, i), NULL, 10);
+}
+
+static double pg_col_double(struct ts_stmt *st, int i)
+{
+    struct pg_stmt *s = PS(st);
+    return strtod(PQgetvalue(s->res, s->row, i), NULL);
+}
+
+static const char *pg_col_text(struct ts_stmt *st, int i, size_t *len)
+{
+    struct pg_stmt *s = PS(st);
+    if (PQgetisnull(s->res, s->row, i)) {
+        if (len)
+            *len = 0;
+        return NULL;
+    }
+    if (len)
+        *len = (size_t)PQgetlength(s->res, s->row, i);
+    return PQgetvalue(s->res, s->row, i);
+}
+
+static const void *pg_col_blob(struct ts_ctx *cx, struct ts_stmt *st, int i, size_t *len)
+{
+    struct pg_stmt *s = PS(st);
+    *len = 0;
+    if (PQgetisnull(s->res, s->row, i))
+        return NULL;
+    size_t n;
+    unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(s->res, s->row, i), &n);
+    if (!raw)
+        return NULL;
+    void *copy = ts_arena_alloc(cx->arena, n ? n : 1);
+    memcpy(copy, raw, n);
+    PQfreemem(raw);
+    *len = n;
+    return copy;
+}
+
+static int64_t pg_changes(struct ts_db *db)
+{
+    return PG(db)->changes;
+}
+
+static int pg_exec(struct ts_ctx *cx, const char *sql)
+{
+    return run(PG(cx->db), sql);
+}
+
+/* ---------------------------------------------------------------- transactions */
+
+static int pg_begin(struct ts_ctx *cx, bool write)
+{
+    struct pg_db *db = PG(cx->db);
+    if (!write)
+        return run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+    char sql[96];
+    snprintf(sql, sizeof(sql), "BEGIN; SELECT pg_advisory_xact_lock(%d)", WRITE_LOCK_KEY);
+    return run(db, sql);
+}
+
+static int pg_commit(struct ts_ctx *cx)
+{
+    struct pg_db *db = PG(cx->db);
+    PGresult *res = PQexec(db->conn, "COMMIT");
+    int rc = 0;
+    /* a transaction a failed statement aborted answers COMMIT with ROLLBACK */
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        rc = pg_error(db, res);
+    else if (strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+        db->base.err_kind = DB_E_OTHER;
+        snprintf(db->base.err_msg, sizeof(db->base.err_msg), "the transaction was aborted");
+        rc = -1;
+    }
+    PQclear(res);
+    return rc;
+}
+
+static void pg_rollback(struct ts_ctx *cx)
+{
+    struct pg_db *db = PG(cx->db);
+    if (PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+        PQclear(PQexec(db->conn, "ROLLBACK"));
+}
+
+/* ---------------------------------------------------------------- the catalog */
+
+static int pg_has(struct ts_ctx *cx, bool index, const char *name)
+{
+    struct ts_stmt *st = db_prep(cx, "SELECT 1 FROM pg_class WHERE relname=? AND relkind=?"
+                                     " AND pg_table_is_visible(oid)");
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, name);
+    db_bind_text(st, 2, index ? "i" : "r");
+    int rc = db_step(st);
+    db_done(st);
+    return rc < 0 ? db_fail(cx, "catalog") : rc == DB_ROW;
+}
+
+static const char **column_list(struct ts_ctx *cx, struct ts_stmt *st, int *n_out)
+{
+    const char **names = TS_NEW_N(cx->arena, const char *, 1);
+    int n = 0, cap = 1, rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (n == cap) {
+            const char **grown = TS_NEW_N(cx->arena, const char *, (size_t)(cap *= 2));
+            memcpy(grown, names, sizeof(*grown) * (size_t)n);
+            names = grown;
+        }
+        names[n++] = db_col_text(cx, st, 0);
+    }
+    db_done(st);
+    if (rc < 0) {
+        db_fail(cx, "catalog");
+        return NULL;
+    }
+    *n_out = n;
+    return names;
+}
+
+static const char **pg_names(struct ts_ctx *cx, bool index, const char *prefix, int *n)
+{
+    struct ts_stmt *st =
+        db_prep(cx, "SELECT relname FROM pg_class WHERE relkind=? AND starts_with(relname, ?)"
+                    " AND pg_table_is_visible(oid) ORDER BY relname");
+    if (!st)
+        return NULL;
+    db_bind_text(st, 1, index ? "i" : "r");
+    db_bind_text(st, 2, prefix);
+    return column_list(cx, st, n);
+}
+
+static const char **pg_indexes_on(struct ts_ctx *cx, int64_t app_id, const char *col, int *n)
+{
+    struct ts_stmt *st =
+        db_prep(cx, "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid=x.indexrelid"
+                    " JOIN pg_class t ON t.oid=x.indrelid JOIN pg_attribute a"
+                    " ON a.attrelid=t.oid AND a.attnum = ANY(x.indkey)"
+                    " WHERE t.relname=? AND a.attname=? AND pg_table_is_visible(t.oid)");
+    if (!st)
+        return NULL;
+    db_bind_text(st, 1, ts_arena_printf(cx->arena, "r%lld", (long long)app_id));
+    db_bind_text(st, 2, col);
+    return column_list(cx, st, n);
+}
+
+static int pg_analyze(struct ts_ctx *cx, int64_t app_id)
+{
+    return db_execf(cx, "ANALYZE r%lld; ANALYZE r%lld_m", (long long)app_id, (long long)app_id);
+}
+
+/* ---------------------------------------------------------------- search */
+
+/*
+ * `like` of 3 characters or more is served by a pg_trgm GIN index on each text
+ * column (r<app>_s_<col>), which ILIKE uses directly: written with the row, so
+ * a search sees every write at once, with no queue. A column's index goes with
+ * the column; new text fields get theirs at deploy.
+ */
+static bool searched(const struct ts_app *app, const char *column)
+{
+    for (int i = 0; i < app->n_fields; i++)
+        if (ts_store__is_search_field(&app->fields[i]) && !strcmp(app->fields[i].column, column))
+            return true;
+    return false;
+}
+
+/* a field that stays but is no longer searched (now a drop-down, say) */
+static int pg_search_drop(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to)
+{
+    for (int i = 0; from && i < from->n_fields; i++) {
+        const struct ts_field *f = &from->fields[i];
+        if (ts_store__is_search_field(f) && !searched(to, f->column) &&
+            db_execf(cx, "DROP INDEX IF EXISTS r%lld_s_%s", (long long)to->id, f->column) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int pg_search_create(struct ts_ctx *cx, const struct ts_app *from, const struct ts_app *to)
+{
+    (void)from;
+    for (int i = 0; i < to->n_fields; i++) {
+        const struct ts_field *f = &to->fields[i];
+        if (!ts_store__is_search_field(f))
+            continue;
+        if (db_execf(cx,
+                     "CREATE INDEX IF NOT EXISTS r%lld_s_%s ON r%lld USING gin (%s gin_trgm_ops)",
+                     (long long)to->id, f->column, (long long)to->id, f->column) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static const char *pg_search_cond(struct ts_buf *sql, int64_t app, const char *col, bool neg,
+                                  int64_t limit, bool asc)
+{
+    (void)app, (void)limit, (void)asc;
+    if (neg)
+        ts_buf_printf(sql, "(%s IS NULL OR %s NOT ILIKE ? ESCAPE '\\')", col, col);
+    else
+        ts_buf_printf(sql, "%s ILIKE ? ESCAPE '\\'", col);
+    return "l";
+}
+
+static const struct ts_driver pg_driver = {
+    .name = "postgresql",
+    .close = pg_close,
+    .prep = pg_prep,
+    .step = pg_step,
+    .done = pg_done,
+    .bind_int = pg_bind_int,
+    .bind_double = pg_bind_double,
+    .bind_text = pg_bind_text,
+    .bind_blob = pg_bind_blob,
+    .bind_null = pg_bind_null,
+    .col_count = pg_col_count,
+    .col_type = pg_col_type,
+    .col_int = pg_col_int,
+    .col_double = pg_col_double,
+    .col_text = pg_col_text,
+    .col_blob = pg_col_blob,
+    .changes = pg_changes,
+    .exec = pg_exec,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .has = pg_has,
+    .names = pg_names,
+    .indexes_on = pg_indexes_on,
+    .search_drop = pg_search_drop,
+    .search_create = pg_search_create,
+    .search_cond = pg_search_cond,
+    .analyze = pg_analyze,
+    .id_col = "BIGSERIAL PRIMARY KEY",
+    .int_col = "BIGINT",
+    .text_col = "TEXT COLLATE \"C\"",
+    .number_col = "NUMERIC",
+    .list_sql = "SELECT json_array_elements_text(CAST(? AS json))",
+    .like_op = "ILIKE",
+    .forced_join = "JOIN",
+    .json_group_fn = "json_agg",
+    .json_array_fn = "json_build_array",
+    .json_each_fmt = "json_array_elements(CAST(%s AS json))",
+    .json_name_expr = "e->>'name'",
+    .null_limit = true,
+    .exact_numbers = true,
+    .asc = "ASC NULLS FIRST",
+    .desc = "DESC NULLS LAST",
+    .index_order = " NULLS FIRST",
+    .for_update = " FOR UPDATE",
+    .skip_locked = " FOR UPDATE SKIP LOCKED",
+};

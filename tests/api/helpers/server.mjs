@@ -1,7 +1,7 @@
 // tests/api/helpers/server.mjs - start a real tsumiki server on loopback with a
 // fresh data folder, and talk to it with the official kintone client or raw HTTP.
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,12 +14,56 @@ export const BIN = process.env.TSUMIKI_BIN
   : join(root, "build/default/tsumiki");
 export const ADMIN_PASSWORD = "admin-password-1";
 
+// TSUMIKI_TEST_PG: the URI of a PostgreSQL cluster's maintenance database
+// (tools/pg-cluster.sh). Each data folder then gets a database of its own there,
+// named in the folder's pg-test file, so that reopening the folder reopens it.
+const PG = process.env.TSUMIKI_TEST_PG;
+
+function pgDatabase(data) {
+  if (!PG) return null;
+  const marker = join(data, "pg-test");
+  if (existsSync(marker)) return readFileSync(marker, "utf8");
+  const name = "t_" + data.replace(/[^a-zA-Z0-9]/g, "").slice(-24).toLowerCase() + "_" + process.pid;
+  execFileSync("psql", ["-X", "-q", PG, "-c", `CREATE DATABASE ${name}`]);
+  const uri = PG.replace(/\/[^/]*$/, "/" + name);
+  writeFileSync(marker, uri);
+  return uri;
+}
+
+function pgDrop(uri) {
+  if (!uri) return;
+  const name = uri.slice(uri.lastIndexOf("/") + 1);
+  try {
+    execFileSync("psql", ["-X", "-q", PG, "-c", `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
+  } catch {}
+}
+
+// Run SQL on a server's database as an operator (or an attacker with it) would:
+// the text sqlite3 or psql prints (one value per line, columns joined by |).
+export function dbQuery(server, sql) {
+  if (server.db) return execFileSync("psql", ["-X", "-q", "-A", "-t", server.db, "-c", sql]).toString();
+  return execFileSync("sqlite3", [join(server.data, "tsumiki.db"), sql]).toString();
+}
+
+// The rows of a query as objects.
+export function dbRows(server, sql) {
+  if (server.db) return JSON.parse(dbQuery(server, `SELECT coalesce(json_agg(q), '[]') FROM (${sql}) q`));
+  return JSON.parse(execFileSync("sqlite3", ["-json", join(server.data, "tsumiki.db"), sql]).toString() || "[]");
+}
+
+// The arguments that name a server's data (and database) to the command line.
+export function dataArgs(server) {
+  return ["--data", server.data, ...(server.db ? ["--db", server.db] : [])];
+}
+
 // Start a server on a new data folder, or on `data` to reopen an existing one.
 export async function startServer({ data, args = [] } = {}) {
   data ??= mkdtempSync(join(tmpdir(), "tsumiki-test-"));
+  const db = pgDatabase(data);
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = 20000 + Math.floor(Math.random() * 30000);
-    const proc = spawn(BIN, ["serve", "--data", data, "--port", String(port), "--threads", "4", ...args], {
+    const dbArgs = db ? ["--db", db] : [];
+    const proc = spawn(BIN, ["serve", "--data", data, ...dbArgs, "--port", String(port), "--threads", "4", ...args], {
       env: { ...process.env, TSUMIKI_ADMIN_PASSWORD: ADMIN_PASSWORD },
       stdio: ["ignore", "ignore", "pipe"],
     });
@@ -33,7 +77,7 @@ export async function startServer({ data, args = [] } = {}) {
         const res = await fetch(base + "/");
         if (res.ok) {
           const server = {
-            base, port, data, proc,
+            base, port, data, db, proc,
             log: () => log,
             // Kill the process without warning, keeping its data folder.
             async crash() {
@@ -48,6 +92,7 @@ export async function startServer({ data, args = [] } = {}) {
                 await exited;
               }
               rmSync(data, { recursive: true, force: true });
+              pgDrop(db);
             },
           };
           return server;
