@@ -2,7 +2,8 @@
 # tools/test.sh - every test, as `make test` runs it:
 #   1. unit tests (cmocka)            3. browser tests (chromium)      5. libFuzzer, FUZZ_SECONDS each,
 #   2. API tests (official client     4. fuzz corpora replayed         6. ASan+UBSan build:
-#      and CLI, node:test)                                                unit and API tests again
+#      and CLI, node:test), on                                            unit and API tests again
+#      SQLite and on PostgreSQL (a throwaway cluster, tools/pg-cluster.sh)
 # Ends with one line "N passed, N failed"; exits non-zero if anything failed.
 cd "$(dirname "$0")/.." || exit 1
 total_p=0 total_f=0
@@ -36,6 +37,14 @@ replay() {
 
 step "unit" make -s unit
 step "api" make -s api
+pg_dir=$(mktemp -d /tmp/tsumiki-pg.XXXXXX)
+if pg_uri=$(tools/pg-cluster.sh start "$pg_dir"); then
+    step "api on PostgreSQL" env TSUMIKI_TEST_PG="$pg_uri" LABEL="api (PostgreSQL)" make -s api
+else
+    echo "api on PostgreSQL: the cluster did not start"
+    total_f=$((total_f + 1))
+fi
+tools/pg-cluster.sh stop "$pg_dir"
 step "ui" sh -c 'make -s all && tools/run-ui.sh'
 step "fuzz corpus replay" replay O=build/default
 if command -v clang >/dev/null 2>&1; then

@@ -359,7 +359,7 @@ int ts_store_cursors_expire(struct ts_ctx *cx, int64_t now)
 
 int ts_store_login_locked(struct ts_ctx *cx, const char *key, int64_t now)
 {
-    struct ts_stmt *st = db_prep(cx, "SELECT locked_until > ?2 FROM login_failures WHERE key=?1");
+    struct ts_stmt *st = db_prep(cx, "SELECT CASE WHEN locked_until > ?2 THEN 1 ELSE 0 END FROM login_failures WHERE key=?1");
     if (!st)
         return -1;
     db_bind_text(st, 1, key);
@@ -380,10 +380,10 @@ int ts_store_login_failed(struct ts_ctx *cx, const char *key, int64_t now, int l
      * failure in a window locks (a lock is not made longer by more) */
     struct ts_stmt *st = db_prep(cx, "INSERT INTO login_failures VALUES(?1, 1, ?2, 0)"
                                      " ON CONFLICT(key) DO UPDATE SET"
-                                     " fails = CASE WHEN ?2 - window_start > ?3"
-                                     "  AND locked_until <= ?2 THEN 1 ELSE fails + 1 END,"
-                                     " window_start = CASE WHEN ?2 - window_start > ?3"
-                                     "  AND locked_until <= ?2 THEN ?2 ELSE window_start END");
+                                     " fails = CASE WHEN ?2 - login_failures.window_start > ?3"
+                                     "  AND login_failures.locked_until <= ?2 THEN 1 ELSE login_failures.fails + 1 END,"
+                                     " window_start = CASE WHEN ?2 - login_failures.window_start > ?3"
+                                     "  AND login_failures.locked_until <= ?2 THEN ?2 ELSE login_failures.window_start END");
     if (!st)
         return -1;
     db_bind_text(st, 1, key);

@@ -227,7 +227,9 @@ int ts_store_mail_done(struct ts_ctx *cx, int64_t id, const char *error, int64_t
 
 int ts_store_mail_stats(struct ts_ctx *cx, int64_t counts[3], const char **last_error)
 {
-    struct ts_stmt *st = db_prep(cx, "SELECT sum(state=0), sum(state=1), sum(state=2),"
+    struct ts_stmt *st = db_prep(cx, "SELECT count(CASE WHEN state=0 THEN 1 END),"
+                                     " count(CASE WHEN state=1 THEN 1 END),"
+                                     " count(CASE WHEN state=2 THEN 1 END),"
                                      " (SELECT error FROM mail_outbox WHERE error<>''"
                                      "  ORDER BY id DESC LIMIT 1) FROM mail_outbox");
     if (!st)

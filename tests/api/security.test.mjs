@@ -229,6 +229,8 @@ test("a full disk answers 507 TS_SF01, keeps what was acknowledged, and serves r
     const up = await fetch(s.base + "/k/v1/file.json", { method: "POST", headers: basic(), body: form });
     assert.equal(up.status, 507, "the upload");
     assert.equal((await up.json()).code, "TS_SF01");
+    // on PostgreSQL the database lives on the cluster's disk, not this one
+    if (s.db) return;
     // fill what is left, then a write
     const fd = openSync(join(mnt, "filler"), "w");
     try { for (;;) writeSync(fd, Buffer.alloc(1 << 16)); } catch {}

@@ -508,7 +508,8 @@ static enum db_type pg_col_type(struct ts_stmt *st, int i)
 static int64_t pg_col_int(struct ts_stmt *st, int i)
 {
     struct pg_stmt *s = PS(st);
-    return strtoll(PQgetvalue(s->res, s->row, i), NULL, 10);
+    const char *v = PQgetvalue(s->res, s->row, i);
+    return *v == 't' ? 1 : strtoll(v, NULL, 10); /* a boolean reads as SQLite's 1 or 0 */
 }
 
 static double pg_col_double(struct ts_stmt *st, int i)

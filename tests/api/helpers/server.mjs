@@ -1,7 +1,7 @@
 // tests/api/helpers/server.mjs - start a real tsumiki server on loopback with a
 // fresh data folder, and talk to it with the official kintone client or raw HTTP.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +25,7 @@ function pgDatabase(data) {
   if (existsSync(marker)) return readFileSync(marker, "utf8");
   const name = "t_" + data.replace(/[^a-zA-Z0-9]/g, "").slice(-24).toLowerCase() + "_" + process.pid;
   execFileSync("psql", ["-X", "-q", PG, "-c", `CREATE DATABASE ${name}`]);
+  mkdirSync(data, { recursive: true });
   const uri = PG.replace(/\/[^/]*$/, "/" + name);
   writeFileSync(marker, uri);
   return uri;
@@ -85,6 +86,9 @@ export async function startServer({ data, args = [] } = {}) {
               await exited;
             },
             async stop() {
+              // TSUMIKI_TEST_LOG=1: what the server logged as errors, for debugging
+              if (process.env.TSUMIKI_TEST_LOG)
+                console.error(log.split("\n").filter((l) => / (ERROR|WARN) /.test(l)).join("\n"));
               if ((proc.exitCode !== null || proc.signalCode !== null) && proc.signalCode !== "SIGKILL")
                 console.error(`tsumiki exited early (${proc.exitCode ?? proc.signalCode}):\n${log}`);
               if (proc.exitCode === null && proc.signalCode === null) {
