@@ -32,7 +32,8 @@
 #include <unistd.h>
 
 struct opts {
-    const char *data, *db, *listen, *name, *lang, *tz, *perms, *note, *trusted_proxy, *audit_key;
+    const char *data, *db, *from, *to, *listen, *name, *lang, *tz, *perms, *note, *trusted_proxy,
+        *audit_key;
     const char *tls_cert, *tls_key;
     const char *encoding, *update_key, *user;
     int port, threads;
@@ -60,6 +61,8 @@ static TS_NORETURN void usage(void)
         "                      [--skip-bad] [--user LOGIN]\n"
         "       tsumiki files cleanup [--max-age SECONDS]   (uploads no record took; default 3 "
         "days)\n"
+        "       tsumiki migrate --from DATABASE --to DATABASE   (copy a whole installation into\n"
+        "                      an empty database: a data folder or a postgresql:// URI each)\n"
         "       tsumiki reminders [--at YYYY-MM-DDTHH:MMZ]   (send the reminders due by then, as\n"
         "                      the server does every half minute)\n"
         "Every command takes --data DIR (default ./data), --db DATABASE and --audit-key FILE\n"
@@ -99,6 +102,10 @@ static void parse(int argc, char **argv, struct opts *o)
                 o->data = v;
             else if (!strcmp(a, "--db"))
                 o->db = v;
+            else if (!strcmp(a, "--from"))
+                o->from = v;
+            else if (!strcmp(a, "--to"))
+                o->to = v;
             else if (!strcmp(a, "--port"))
                 o->port = (int)num_arg(v);
             else if (!strcmp(a, "--listen"))
@@ -412,6 +419,73 @@ static int deploys_interrupted(struct ts_ctx *cx, struct opts *o)
                                          "Deploy again.");
 }
 
+/* A database named on the command line: a postgresql:// URI, or a data
+ * folder (its tsumiki.db). */
+static struct ts_db *open_named(const char *name, bool create)
+{
+    char path[4200], err[512];
+    bool uri = !strncmp(name, "postgresql://", 13) || !strncmp(name, "postgres://", 11);
+    if (!uri) {
+        struct stat st;
+        if (!create && stat(name, &st) < 0) {
+            fprintf(stderr, "tsumiki: %s: %s\n", name, strerror(errno));
+            return NULL;
+        }
+        if (create && mkdir(name, 0700) < 0 && errno != EEXIST) {
+            fprintf(stderr, "tsumiki: cannot create %s: %s\n", name, strerror(errno));
+            return NULL;
+        }
+        snprintf(path, sizeof(path), "%s/tsumiki.db", name);
+    }
+    struct ts_db *db = ts_db_open(uri ? name : path, err, sizeof(err));
+    if (!db)
+        fprintf(stderr, "tsumiki: %s\n", err);
+    return db;
+}
+
+/* tsumiki migrate: one read snapshot of the source, one transaction in the
+ * target, which must be empty; nothing is written to it unless all of it is. */
+static int migrate(struct opts *o)
+{
+    if (!o->from || !o->to)
+        usage();
+    struct ts_db *from = open_named(o->from, false), *to = from ? open_named(o->to, true) : NULL;
+    if (!to) {
+        ts_db_close(from);
+        return 1;
+    }
+    struct ts_ctx src, dst;
+    ts_ctx_init(&src, from);
+    ts_ctx_init(&dst, to);
+    src.caller.kind = dst.caller.kind = TS_CALLER_SYSTEM;
+    int rc = 0;
+    bool reading = ts_db_begin(&src, false) == 0, writing = reading && ts_db_begin(&dst, true) == 0;
+    if (!writing) {
+        rc = fail(src.err.code ? &src : &dst, "migrate");
+    } else if (ts_store_is_empty(&dst) != 1) {
+        fprintf(stderr,
+                "tsumiki: migrate: %s already holds an installation; the target must be"
+                " empty\n",
+                o->to);
+        rc = 1;
+    } else if (ts_app_copy_installation(&src, &dst) < 0) {
+        rc = fail(src.err.code ? &src : &dst, "migrate");
+    }
+    if (writing && rc)
+        ts_db_rollback(&dst);
+    else if (writing && ts_db_commit(&dst) < 0)
+        rc = fail(&dst, "migrate");
+    if (reading)
+        ts_db_rollback(&src);
+    if (!rc)
+        printf("copied %s to %s\n", o->from, o->to);
+    ts_ctx_release(&src);
+    ts_ctx_release(&dst);
+    ts_db_close(from);
+    ts_db_close(to);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct opts o = {0};
@@ -425,6 +499,8 @@ int main(int argc, char **argv)
     umask(077);
     ts_log_init();
     ts_auth_init();
+    if (!strcmp(o.args[0], "migrate"))
+        return migrate(&o);
     char db_path[4200];
     struct ts_db *db = open_db(&o, db_path, sizeof(db_path));
     if (!db)

@@ -85,6 +85,11 @@ struct ts_deploy_item {
     int64_t revision; /* -1: any */
 };
 int ts_app_deploy(struct ts_ctx *cx, const struct ts_deploy_item *items, int n, bool revert);
+/* Copy a whole installation (tsumiki migrate) from src's database into dst's,
+ * which is empty, inside dst's write transaction: every row of every table,
+ * ids included, and each deployed app's record tables and view indexes made
+ * anew as a deploy makes them. */
+int ts_app_copy_installation(struct ts_ctx *src, struct ts_ctx *dst);
 /* The ids of every app that has been deployed (arena; *n of them), or NULL. */
 const int64_t *ts_app_deployed_ids(struct ts_ctx *cx, int *n);
 

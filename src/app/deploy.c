@@ -442,3 +442,29 @@ int ts_app_deploy(struct ts_ctx *cx, const struct ts_deploy_item *items, int n, 
     TS_LOG_INFO(cx, "app", "deploy failed for app %lld", (long long)items[failed_at].app_id);
     return ts_app_deploy_failed(cx, items, n, why);
 }
+
+int ts_app_copy_installation(struct ts_ctx *src, struct ts_ctx *dst)
+{
+    if (ts_store_copy_system(src, dst) < 0)
+        return -1;
+    int n;
+    const int64_t *ids = ts_app_deployed_ids(dst, &n);
+    if (!ids && dst->err.code)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        struct ts_preview live;
+        if (ts_app_settings_load(dst, ids[i], TS_STAGE_LIVE, &live) < 0)
+            return -1;
+        struct ts_app *app = ts_app_build(dst, live.row, live.def);
+        if (!app)
+            return -1;
+        ts_arena_defer(dst->arena, unref_cb, app);
+        /* the tables as a deploy makes them, filled, then the views' indexes */
+        struct wants w = {.n = 0};
+        if (ts_store_rtable_migrate(dst, NULL, app) < 0 ||
+            ts_store_copy_records(src, dst, app) < 0 || view_indexes(dst, app, &w) < 0 ||
+            ts_store_rtable_indexes(dst, app, w.specs, w.n) < 0)
+            return -1;
+    }
+    return ts_store_copy_done(dst);
+}

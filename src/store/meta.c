@@ -359,7 +359,9 @@ int ts_store_cursors_expire(struct ts_ctx *cx, int64_t now)
 
 int ts_store_login_locked(struct ts_ctx *cx, const char *key, int64_t now)
 {
-    struct ts_stmt *st = db_prep(cx, "SELECT CASE WHEN locked_until > ?2 THEN 1 ELSE 0 END FROM login_failures WHERE key=?1");
+    struct ts_stmt *st = db_prep(
+        cx,
+        "SELECT CASE WHEN locked_until > ?2 THEN 1 ELSE 0 END FROM login_failures WHERE key=?1");
     if (!st)
         return -1;
     db_bind_text(st, 1, key);
@@ -378,12 +380,13 @@ int ts_store_login_failed(struct ts_ctx *cx, const char *key, int64_t now, int l
 {
     /* a new window when the last one and its lock are over; the limit-th
      * failure in a window locks (a lock is not made longer by more) */
-    struct ts_stmt *st = db_prep(cx, "INSERT INTO login_failures VALUES(?1, 1, ?2, 0)"
-                                     " ON CONFLICT(key) DO UPDATE SET"
-                                     " fails = CASE WHEN ?2 - login_failures.window_start > ?3"
-                                     "  AND login_failures.locked_until <= ?2 THEN 1 ELSE login_failures.fails + 1 END,"
-                                     " window_start = CASE WHEN ?2 - login_failures.window_start > ?3"
-                                     "  AND login_failures.locked_until <= ?2 THEN ?2 ELSE login_failures.window_start END");
+    struct ts_stmt *st = db_prep(
+        cx, "INSERT INTO login_failures VALUES(?1, 1, ?2, 0)"
+            " ON CONFLICT(key) DO UPDATE SET"
+            " fails = CASE WHEN ?2 - login_failures.window_start > ?3"
+            "  AND login_failures.locked_until <= ?2 THEN 1 ELSE login_failures.fails + 1 END,"
+            " window_start = CASE WHEN ?2 - login_failures.window_start > ?3"
+            "  AND login_failures.locked_until <= ?2 THEN ?2 ELSE login_failures.window_start END");
     if (!st)
         return -1;
     db_bind_text(st, 1, key);

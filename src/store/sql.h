@@ -81,6 +81,10 @@ struct ts_driver {
     int (*ordered_create)(struct ts_ctx *cx, const struct ts_app *app,
                           const struct ts_index_spec *s, const char *name);
     int (*ordered_drop)(struct ts_ctx *cx, const char *name);
+    /* A table's columns in order (NULL with cx->err set on failure). */
+    const char **(*columns)(struct ts_ctx *cx, const char *table, int *n);
+    /* After rows were copied in with their ids: ids given out next follow them. */
+    int (*after_copy)(struct ts_ctx *cx);
     /* planner statistics for app's tables after its indexes changed */
     int (*analyze)(struct ts_ctx *cx, int64_t app_id);
 

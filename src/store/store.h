@@ -419,4 +419,15 @@ typedef int ts_comment_fn(struct ts_ctx *cx, const struct ts_comment_row *c, voi
 int ts_store_comment_each(struct ts_ctx *cx, int64_t app_id, int64_t rec_id, bool asc,
                           int64_t offset, int64_t limit, ts_comment_fn *fn, void *arg);
 
+/* --- moving an installation (tsumiki migrate) --- */
+/* 1 when the database holds no account and no app, 0 when it does, -1. */
+int ts_store_is_empty(struct ts_ctx *cx);
+/* Copy every row of the installation's own tables (all but the record tables)
+ * from src's database into dst's, ids included. */
+int ts_store_copy_system(struct ts_ctx *src, struct ts_ctx *dst);
+/* Copy the rows of app's record tables, made in dst already, from src. */
+int ts_store_copy_records(struct ts_ctx *src, struct ts_ctx *dst, const struct ts_app *app);
+/* After the copies: the ids dst gives out next follow the copied ones. */
+int ts_store_copy_done(struct ts_ctx *dst);
+
 #endif

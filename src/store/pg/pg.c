@@ -596,10 +596,13 @@ static void pg_rollback(struct ts_ctx *cx)
 
 /* ---------------------------------------------------------------- the catalog */
 
+/* the schema the installation's tables are made in (the first on the search path) */
+#define OWN_SCHEMA "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
+
 static int pg_has(struct ts_ctx *cx, bool index, const char *name)
 {
     struct ts_stmt *st = db_prep(cx, "SELECT 1 FROM pg_class WHERE relname=? AND relkind=?"
-                                     " AND pg_table_is_visible(oid)");
+                                     " AND relnamespace = " OWN_SCHEMA);
     if (!st)
         return -1;
     db_bind_text(st, 1, name);
@@ -634,7 +637,7 @@ static const char **pg_names(struct ts_ctx *cx, bool index, const char *prefix, 
 {
     struct ts_stmt *st =
         db_prep(cx, "SELECT relname FROM pg_class WHERE relkind=? AND starts_with(relname, ?)"
-                    " AND pg_table_is_visible(oid) ORDER BY relname");
+                    " AND relnamespace = " OWN_SCHEMA " ORDER BY relname");
     if (!st)
         return NULL;
     db_bind_text(st, 1, index ? "i" : "r");
@@ -648,12 +651,37 @@ static const char **pg_indexes_on(struct ts_ctx *cx, int64_t app_id, const char 
         db_prep(cx, "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid=x.indexrelid"
                     " JOIN pg_class t ON t.oid=x.indrelid JOIN pg_attribute a"
                     " ON a.attrelid=t.oid AND a.attnum = ANY(x.indkey)"
-                    " WHERE t.relname=? AND a.attname=? AND pg_table_is_visible(t.oid)");
+                    " WHERE t.relname=? AND a.attname=? AND t.relnamespace = " OWN_SCHEMA);
     if (!st)
         return NULL;
     db_bind_text(st, 1, ts_arena_printf(cx->arena, "r%lld", (long long)app_id));
     db_bind_text(st, 2, col);
     return column_list(cx, st, n);
+}
+
+static const char **pg_columns(struct ts_ctx *cx, const char *table, int *n)
+{
+    struct ts_stmt *st =
+        db_prep(cx, "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(?)"
+                    " AND attnum > 0 AND NOT attisdropped ORDER BY attnum");
+    if (!st)
+        return NULL;
+    db_bind_text(st, 1, table);
+    return column_list(cx, st, n);
+}
+
+/* every sequence a serial column owns moves to its column's largest value */
+static int pg_after_copy(struct ts_ctx *cx)
+{
+    return db_exec(
+        cx, "DO $$DECLARE r record; BEGIN"
+            " FOR r IN SELECT c.relname AS t, a.attname AS col,"
+            "  pg_get_serial_sequence(quote_ident(c.relname), a.attname) AS seq"
+            "  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
+            "  WHERE c.relkind = 'r' AND c.relnamespace = " OWN_SCHEMA " AND a.attnum > 0"
+            "  AND pg_get_serial_sequence(quote_ident(c.relname), a.attname) IS NOT NULL"
+            " LOOP EXECUTE format('SELECT setval(%L, coalesce((SELECT max(%I) FROM %I), 0) + 1,"
+            " false)', r.seq, r.col, r.t); END LOOP; END$$");
 }
 
 static int pg_analyze(struct ts_ctx *cx, int64_t app_id)
@@ -743,6 +771,8 @@ static const struct ts_driver pg_driver = {
     .search_drop = pg_search_drop,
     .search_create = pg_search_create,
     .search_cond = pg_search_cond,
+    .columns = pg_columns,
+    .after_copy = pg_after_copy,
     .analyze = pg_analyze,
     .id_col = "BIGSERIAL PRIMARY KEY",
     .int_col = "BIGINT",

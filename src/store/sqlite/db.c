@@ -523,6 +523,7 @@ static const struct ts_driver sqlite_driver = {
     .search_cond = sq_search_cond,
     .ordered_create = sq_ordered_create,
     .ordered_drop = sq_ordered_drop,
+    .columns = sq_columns,
     .analyze = sq_analyze,
     .id_col = "INTEGER PRIMARY KEY AUTOINCREMENT",
     .int_col = "INTEGER",

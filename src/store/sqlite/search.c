@@ -434,6 +434,15 @@ const char **sq_indexes_on(struct ts_ctx *cx, int64_t app_id, const char *col, i
     return column_list(cx, st, n);
 }
 
+const char **sq_columns(struct ts_ctx *cx, const char *table, int *n)
+{
+    struct ts_stmt *st = db_prep(cx, "SELECT name FROM pragma_table_info(?) ORDER BY cid");
+    if (!st)
+        return NULL;
+    db_bind_text(st, 1, table);
+    return column_list(cx, st, n);
+}
+
 int sq_analyze(struct ts_ctx *cx, int64_t app_id)
 {
     /* statistics from a sample */

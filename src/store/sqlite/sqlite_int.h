@@ -54,6 +54,7 @@ int sq_ordered_drop(struct ts_ctx *cx, const char *name);
 int sq_has(struct ts_ctx *cx, bool index, const char *name);
 const char **sq_names(struct ts_ctx *cx, bool index, const char *prefix, int *n);
 const char **sq_indexes_on(struct ts_ctx *cx, int64_t app_id, const char *col, int *n);
+const char **sq_columns(struct ts_ctx *cx, const char *table, int *n);
 int sq_analyze(struct ts_ctx *cx, int64_t app_id);
 void sq_optimize(struct ts_db *db);
 

@@ -20,9 +20,9 @@ export const ADMIN_PASSWORD = "admin-password-1";
 const PG = process.env.TSUMIKI_TEST_PG;
 
 function pgDatabase(data) {
-  if (!PG) return null;
   const marker = join(data, "pg-test");
   if (existsSync(marker)) return readFileSync(marker, "utf8");
+  if (!PG) return null;
   const name = "t_" + data.replace(/[^a-zA-Z0-9]/g, "").slice(-24).toLowerCase() + "_" + process.pid;
   execFileSync("psql", ["-X", "-q", PG, "-c", `CREATE DATABASE ${name}`]);
   mkdirSync(data, { recursive: true });
@@ -32,7 +32,7 @@ function pgDatabase(data) {
 }
 
 function pgDrop(uri) {
-  if (!uri) return;
+  if (!uri || !PG) return;
   const name = uri.slice(uri.lastIndexOf("/") + 1);
   try {
     execFileSync("psql", ["-X", "-q", PG, "-c", `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
@@ -57,10 +57,11 @@ export function dataArgs(server) {
   return ["--data", server.data, ...(server.db ? ["--db", server.db] : [])];
 }
 
-// Start a server on a new data folder, or on `data` to reopen an existing one.
-export async function startServer({ data, args = [] } = {}) {
+// Start a server on a new data folder, or on `data` to reopen an existing one;
+// sqlite: on the folder's own SQLite database even when the suite runs on PostgreSQL.
+export async function startServer({ data, args = [], sqlite = false } = {}) {
   data ??= mkdtempSync(join(tmpdir(), "tsumiki-test-"));
-  const db = pgDatabase(data);
+  const db = sqlite ? null : pgDatabase(data);
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = 20000 + Math.floor(Math.random() * 30000);
     const dbArgs = db ? ["--db", db] : [];
