@@ -466,6 +466,8 @@ static void sql_tsnum(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static int sq_begin(struct ts_ctx *cx, bool write)
 {
     struct sq_db *db = SQ(cx->db);
+    if (sq_is_writer(db))
+        return sq_batch_begin(db);
     int rc = sqlite3_exec(db->h, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL);
     return rc == SQLITE_OK ? 0 : sq_error(db, rc);
 }
@@ -473,6 +475,8 @@ static int sq_begin(struct ts_ctx *cx, bool write)
 static int sq_commit(struct ts_ctx *cx)
 {
     struct sq_db *db = SQ(cx->db);
+    if (sq_is_writer(db))
+        return sq_batch_commit(db);
     /* queued search-index work is left to ts_db_index_pending() */
     sq_search_discard(db);
     int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
@@ -486,6 +490,10 @@ static int sq_commit(struct ts_ctx *cx)
 static void sq_rollback(struct ts_ctx *cx)
 {
     struct sq_db *db = SQ(cx->db);
+    if (sq_is_writer(db)) {
+        sq_batch_rollback(db);
+        return;
+    }
     sq_search_discard(db);
     if (!sqlite3_get_autocommit(db->h))
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);

@@ -160,6 +160,18 @@ int sq_search_sync(struct ts_ctx *cx, int64_t app_id)
 
 #define FTS_BATCH 20000
 
+/* Background writes on a connection of their own take their turn at the
+ * server's writer (which commits its open batch first), instead of waiting
+ * for SQLite's write lock in its busy handler's sleeps. */
+static int exec_writing(sqlite3 *h, const char *sql, char **why)
+{
+    bool paused = sq_writers_pause();
+    int rc = sqlite3_exec(h, sql, NULL, NULL, why);
+    if (paused)
+        sq_writers_resume();
+    return rc;
+}
+
 static int index_singly(struct ts_ctx *cx, long long app, const char *cols, const char *rcols);
 
 static int index_pending(struct ts_ctx *cx)
@@ -233,7 +245,7 @@ static int index_pending(struct ts_ctx *cx)
                 nanosleep(&pause, NULL);
             }
             char *why = NULL; /* the first error, before ROLLBACK resets it */
-            rc = sqlite3_exec(h, b.p, NULL, NULL, &why);
+            rc = exec_writing(h, b.p, &why);
             if (rc != SQLITE_OK) {
                 sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
                 if ((rc & 0xff) != SQLITE_BUSY) {
@@ -281,7 +293,7 @@ static int index_singly(struct ts_ctx *cx, long long app, const char *cols, cons
                                     "DELETE FROM r%lld_ftsq WHERE id=%lld; COMMIT;",
                                     app, id, app, cols, rcols, app, id, app, id);
         char *why = NULL;
-        rc = sqlite3_exec(h, one, NULL, NULL, &why);
+        rc = exec_writing(h, one, &why);
         sqlite3_free(one);
         if (rc != SQLITE_OK) {
             sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
@@ -452,5 +464,5 @@ int sq_analyze(struct ts_ctx *cx, int64_t app_id)
 
 void sq_optimize(struct ts_db *db)
 {
-    sqlite3_exec(SQ(db)->h, "PRAGMA analysis_limit=1000; PRAGMA optimize", NULL, NULL, NULL);
+    exec_writing(SQ(db)->h, "PRAGMA analysis_limit=1000; PRAGMA optimize", NULL);
 }

@@ -28,6 +28,7 @@ struct sq_db {
     char *path;
     bool group_commit;   /* server mode: see ts_db_server_mode() */
     uint64_t commit_seq; /* group commit number of the last write committed */
+    uint64_t member_of;  /* the batch the last write joined (durable.c) */
     struct sq_stmt cache[STMT_CACHE];
 };
 
@@ -61,6 +62,11 @@ void sq_optimize(struct ts_db *db);
 /* durable.c: group commit and the one writer */
 uint64_t sq_committed(void); /* note one more write commit; returns its number */
 int sq_wait_durable(struct ts_ctx *cx);
+/* On the shared writer, a transaction is a savepoint in the open batch. */
+bool sq_is_writer(const struct sq_db *db);
+int sq_batch_begin(struct sq_db *w);
+int sq_batch_commit(struct sq_db *w);
+void sq_batch_rollback(struct sq_db *w);
 struct ts_db *sq_writer_acquire(struct ts_ctx *cx);
 void sq_writer_release(struct ts_ctx *cx, struct ts_db *own);
 /* Hold off the server's shared writer (false when there is none). */
