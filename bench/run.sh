@@ -12,12 +12,12 @@ PW="bench-password-1"
 DATA=$(mktemp -d /tmp/tsumiki-bench-XXXXXX)
 OUT=$(mktemp)
 . bench/server.sh
+. bench/lib.sh
 PEER_PID=
 trap 'rc=$?; kill $PID $PEER_PID 2>/dev/null; wait $PID $PEER_PID 2>/dev/null; rm -rf "$DATA" "$OUT" "$OUT".*; exit $rc' EXIT
 sleep 0.5
 AUTH=$(printf 'Administrator:%s' "$PW" | base64 -w0)
-rss() { awk '/VmRSS/ {r=$2} /RssAnon/ {a=$2} END {printf "%.0f MB (heap %.0f MB)", r/1024, a/1024}' /proc/$PID/status; }
-urlq() { node -e 'process.stdout.write(encodeURIComponent(process.argv[1]))' "$1"; }
+rss() { rss_of $PID; }
 
 echo "loading $N records..."
 LOAD=$(node bench/gen.mjs "$BASE" "$PW" "$N")
@@ -25,15 +25,6 @@ APP=$(echo "$LOAD" | node -e 'process.stdout.write(JSON.parse(require("fs").read
 RSS_LOAD=$(rss)
 
 row() { printf '| %s | %s | %s | %s | %s | `%s` |\n' "$1" "$2" "$3" "$4" "$5" "$6" >> "$OUT"; }
-# run wrk; print "req/s p50 p99" (ms)
-wrk_run() {
-    wrk --timeout 30s "$@" --latency 2>&1 | awk '
-        /Requests\/sec/ {rps=$2}
-        /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
-        /Non-2xx/ {bad=$NF}
-        function ms(v) { if (v ~ /us$/) return sprintf("%.2f", v/1000); if (v ~ /ms$/) return sprintf("%.2f", v+0); if (v ~ /s$/) return sprintf("%.0f", v*1000); return v }
-        END { printf "%.0f %s %s %s\n", rps, ms(p50), ms(p99), bad+0 }'
-}
 # scenario ID NAME TARGET WRK-ARGS...: one row of the table; ID keys the side-by-side table
 scenario() {
     id=$1; name=$2; target=$3; shift 3
@@ -43,11 +34,6 @@ scenario() {
     echo "$id $1 $2 $3" >> "$OUT.tsumiki"
 }
 
-VIEW='種別 in ("転倒") and 報告日 >= "2025-01-01" and 報告日 <= "2025-12-31" order by 報告日 desc limit 100'
-USERV='担当者 in ("staff07") order by 発生日時 desc limit 100'
-LIKE='概要 like "車椅子" order by $id desc limit 100'
-# ad-hoc: a different value each time, so no remembered total answers it
-adhoc() { echo "関係者数 = $1 and 重症度 in (\"重度\") limit 100"; }
 ADHOC=$(adhoc N)
 export APP N AUTH
 WRKARGS="-t2 -c32 -d${DUR}s -s bench/wrk/get.lua"
