@@ -33,8 +33,80 @@ static bool listed(const char *const *list, int n, const char *s)
     return false;
 }
 
-/* Copy every row of table from src into dst, the columns both have; values of
- * the columns in numbers (NULL-ended) as NUMBER values. */
+/* One value read from the source, kept until its batch is written. */
+struct cell {
+    enum db_type type;
+    bool number;
+    int64_t i;
+    double d;
+    const void *p; /* text (NUL-ended) or blob */
+    size_t len;
+};
+
+/* The INSERT of n rows of cols (arena). */
+static const char *insert_sql(struct ts_ctx *cx, const char *table, const char *const *cols,
+                              int n_cols, int n_rows)
+{
+    struct ts_buf b;
+    ts_buf_init(&b);
+    ts_buf_printf(&b, "INSERT INTO \"%s\"(", table);
+    for (int i = 0; i < n_cols; i++)
+        ts_buf_printf(&b, "%s\"%s\"", i ? "," : "", cols[i]);
+    ts_buf_puts(&b, ") VALUES");
+    for (int r = 0; r < n_rows; r++) {
+        ts_buf_puts(&b, r ? ",(" : "(");
+        for (int i = 0; i < n_cols; i++)
+            ts_buf_puts(&b, i ? ",?" : "?");
+        ts_buf_putc(&b, ')');
+    }
+    ts_buf_puts(&b, " ON CONFLICT DO NOTHING");
+    const char *sql = ts_arena_strndup(cx->arena, b.p, b.len);
+    ts_buf_release(&b);
+    return sql;
+}
+
+static void bind_cell(struct ts_stmt *put, int k, const struct cell *c)
+{
+    if (c->number) {
+        db_bind_number(put, k, c->p);
+        return;
+    }
+    switch (c->type) {
+    case DB_NULL:
+        db_bind_null(put, k);
+        break;
+    case DB_INT:
+        db_bind_int(put, k, c->i);
+        break;
+    case DB_FLOAT:
+        db_bind_double(put, k, c->d);
+        break;
+    case DB_BLOB:
+        db_bind_blob(put, k, c->p ? c->p : "", c->len);
+        break;
+    default:
+        db_bind_text(put, k, c->p);
+    }
+}
+
+/* Write the n rows of cells as one INSERT. */
+static int write_rows(struct ts_ctx *dst, const char *table, const char *const *cols, int n_cols,
+                      const struct cell *cells, int n_rows)
+{
+    struct ts_stmt *put = db_prep(dst, insert_sql(dst, table, cols, n_cols, n_rows));
+    if (!put)
+        return -1;
+    for (int k = 0; k < n_rows * n_cols; k++)
+        bind_cell(put, k + 1, &cells[k]);
+    return db_step_done(dst, put, "copy write");
+}
+
+/*
+ * Copy every row of table from src into dst, the columns both have; values of
+ * the columns in numbers as NUMBER values. Rows go in many to an INSERT (a
+ * round trip each on PostgreSQL), read into an arena of their own that is
+ * dropped after each batch, so a million rows take no more memory than one batch.
+ */
 static int copy_table(struct ts_ctx *src, struct ts_ctx *dst, const char *table,
                       const char *const *numbers, int n_numbers)
 {
@@ -43,73 +115,72 @@ static int copy_table(struct ts_ctx *src, struct ts_ctx *dst, const char *table,
     const char **dst_cols = src_cols ? dst->db->drv->columns(dst, table, &n_dst) : NULL;
     if (!dst_cols)
         return -1;
-    struct ts_buf sel, ins, vals;
-    ts_buf_init(&sel);
-    ts_buf_init(&ins);
-    ts_buf_init(&vals);
-    ts_buf_puts(&sel, "SELECT ");
-    ts_buf_printf(&ins, "INSERT INTO \"%s\"(", table);
     const char **cols = TS_NEW_N(src->arena, const char *, (size_t)n_src + 1);
+    bool *number = TS_NEW_N(src->arena, bool, (size_t)n_src + 1);
     int n = 0;
+    struct ts_buf sel;
+    ts_buf_init(&sel);
+    ts_buf_puts(&sel, "SELECT ");
     for (int i = 0; i < n_src; i++) {
         if (!listed(dst_cols, n_dst, src_cols[i]))
             continue;
-        const char *sep = n ? "," : "";
-        ts_buf_printf(&sel, "%s\"%s\"", sep, src_cols[i]);
-        ts_buf_printf(&ins, "%s\"%s\"", sep, src_cols[i]);
-        ts_buf_printf(&vals, "%s?", sep);
+        ts_buf_printf(&sel, "%s\"%s\"", n ? "," : "", src_cols[i]);
+        number[n] = listed(numbers, n_numbers, src_cols[i]);
         cols[n++] = src_cols[i];
     }
     ts_buf_printf(&sel, " FROM \"%s\"", table);
-    ts_buf_printf(&ins, ") VALUES(%s) ON CONFLICT DO NOTHING", vals.p ? vals.p : "");
-    int rc = 0;
     struct ts_stmt *st = n ? db_prep(src, sel.p) : NULL;
-    if (n && !st)
-        rc = -1;
-    while (st && rc == 0) {
+    ts_buf_release(&sel);
+    if (!n)
+        return 0;
+    if (!st)
+        return -1;
+    /* both engines take 32,766 parameters a statement at least */
+    int per = 30000 / n < 200 ? 30000 / n : 200;
+    struct ts_arena *keep_src = src->arena, *keep_dst = dst->arena;
+    int rc = 0, rows = 0;
+    struct cell *cells = NULL;
+    for (;;) {
+        if (rows == 0) {
+            src->arena = ts_arena_new();
+            dst->arena = ts_arena_new();
+            cells = TS_NEW_N(src->arena, struct cell, (size_t)per * (size_t)n);
+        }
         int step = db_step(st);
         if (step < 0) {
             rc = db_fail(src, "copy read");
-            break;
-        }
-        if (step == DB_DONE)
-            break;
-        struct ts_stmt *put = db_prep(dst, ins.p);
-        if (!put) {
-            rc = -1;
-            break;
-        }
-        for (int i = 0; i < n; i++) {
-            if (listed(numbers, n_numbers, cols[i])) {
-                db_bind_number(put, i + 1, db_col_number(src, st, i));
-                continue;
+        } else if (step == DB_ROW) {
+            struct cell *row = &cells[rows * n];
+            for (int i = 0; i < n; i++) {
+                struct cell *c = &row[i];
+                c->number = number[i];
+                c->type = db_col_type(st, i);
+                if (c->number)
+                    c->p = db_col_number(src, st, i);
+                else if (c->type == DB_INT)
+                    c->i = db_col_int(st, i);
+                else if (c->type == DB_FLOAT)
+                    c->d = db_col_double(st, i);
+                else if (c->type == DB_BLOB)
+                    c->p = db_col_blob(src, st, i, &c->len);
+                else if (c->type == DB_TEXT)
+                    c->p = db_col_text(src, st, i);
             }
-            size_t len;
-            const void *blob;
-            switch (db_col_type(st, i)) {
-            case DB_NULL:
-                db_bind_null(put, i + 1);
-                break;
-            case DB_INT:
-                db_bind_int(put, i + 1, db_col_int(st, i));
-                break;
-            case DB_FLOAT:
-                db_bind_double(put, i + 1, db_col_double(st, i));
-                break;
-            case DB_BLOB:
-                blob = db_col_blob(src, st, i, &len);
-                db_bind_blob(put, i + 1, blob ? blob : "", len);
-                break;
-            default:
-                db_bind_text(put, i + 1, db_col_text(src, st, i));
-            }
+            rows++;
         }
-        rc = db_step_done(dst, put, "copy write");
+        if (rc == 0 && rows && (rows == per || step == DB_DONE))
+            rc = write_rows(dst, table, cols, n, cells, rows);
+        if (rows == per || step != DB_ROW || rc < 0) {
+            ts_arena_free(src->arena);
+            ts_arena_free(dst->arena);
+            src->arena = keep_src;
+            dst->arena = keep_dst;
+            rows = 0;
+        }
+        if (step != DB_ROW || rc < 0)
+            break;
     }
     db_done(st);
-    ts_buf_release(&sel);
-    ts_buf_release(&ins);
-    ts_buf_release(&vals);
     return rc;
 }
 
