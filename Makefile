@@ -114,6 +114,8 @@ clean:
 
 -include $(OBJ_LIB:.o=.d) $(OBJ_BIN:.o=.d)
 
-# The benchmark: load 1,000,000 records and measure each scenario (BENCH_RECORDS to change).
+# The benchmark: load 1,000,000 records and measure each scenario (BENCH_RECORDS to change),
+# beside NocoDB; then the same scenarios on SQLite and PostgreSQL (one server and two).
 bench: deps all
 	bench/run.sh $(or $(BENCH_RECORDS),1000000)
+	bench/backends.sh $(or $(BENCH_RECORDS),1000000)
