@@ -181,24 +181,29 @@ int sq_batch_begin(struct sq_db *w)
 {
     if (batch_open && (batch_size >= BATCH_MAX || now_ns() - batch_opened > BATCH_AGE_NS))
         batch_commit(w);
+    int rc;
     if (!batch_open) {
-        int rc = sqlite3_exec(w->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-        if (rc != SQLITE_OK)
+        /* the first request of a batch needs no savepoint: when it fails, the
+         * whole transaction is its own. (A savepoint open through a large
+         * transaction makes SQLite keep every statement's journal.) */
+        if ((rc = sqlite3_exec(w->h, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
             return sq_error(w, rc);
         batch_open = true;
         batch_no++;
         batch_opened = now_ns();
+        w->in_savepoint = false;
+    } else {
+        if ((rc = sqlite3_exec(w->h, "SAVEPOINT request", NULL, NULL, NULL)) != SQLITE_OK)
+            return sq_error(w, rc);
+        w->in_savepoint = true;
     }
-    int rc = sqlite3_exec(w->h, "SAVEPOINT request", NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        return sq_error(w, rc);
     batch_size++;
     return 0;
 }
 
 int sq_batch_commit(struct sq_db *w)
 {
-    int rc = sqlite3_exec(w->h, "RELEASE request", NULL, NULL, NULL);
+    int rc = w->in_savepoint ? sqlite3_exec(w->h, "RELEASE request", NULL, NULL, NULL) : SQLITE_OK;
     if (rc != SQLITE_OK)
         return sq_error(w, rc);
     w->member_of = batch_no;
@@ -207,6 +212,13 @@ int sq_batch_commit(struct sq_db *w)
 
 void sq_batch_rollback(struct sq_db *w)
 {
+    if (!w->in_savepoint) { /* the batch was this request's alone */
+        sq_search_discard(w);
+        sqlite3_exec(w->h, "ROLLBACK", NULL, NULL, NULL);
+        batch_open = false;
+        batch_size = 0;
+        return;
+    }
     sqlite3_exec(w->h, "ROLLBACK TO request; RELEASE request", NULL, NULL, NULL);
     /* an error SQLite answers by rolling back the whole transaction (a full
      * disk, an I/O error) took the batch with it */

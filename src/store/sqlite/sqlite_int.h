@@ -29,6 +29,7 @@ struct sq_db {
     bool group_commit;   /* server mode: see ts_db_server_mode() */
     uint64_t commit_seq; /* group commit number of the last write committed */
     uint64_t member_of;  /* the batch the last write joined (durable.c) */
+    bool in_savepoint;   /* the writer's request runs in a savepoint of the batch */
     struct sq_stmt cache[STMT_CACHE];
 };
 
