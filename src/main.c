@@ -443,6 +443,21 @@ static struct ts_db *open_named(const char *name, bool create)
     return db;
 }
 
+/* A database's name to print: a URI's password hidden. */
+static const char *shown(const char *name)
+{
+    static char out[2][512];
+    static int k;
+    char *o = out[k++ % 2];
+    const char *scheme = strstr(name, "://"), *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+    if (!colon)
+        snprintf(o, sizeof(out[0]), "%s", name);
+    else
+        snprintf(o, sizeof(out[0]), "%.*s:***%s", (int)(colon - name), name, at);
+    return o;
+}
+
 /* tsumiki migrate: one read snapshot of the source, one transaction in the
  * target, which must be empty; nothing is written to it unless all of it is. */
 static int migrate(struct opts *o)
@@ -466,7 +481,7 @@ static int migrate(struct opts *o)
         fprintf(stderr,
                 "tsumiki: migrate: %s already holds an installation; the target must be"
                 " empty\n",
-                o->to);
+                shown(o->to));
         rc = 1;
     } else if (ts_app_copy_installation(&src, &dst) < 0) {
         rc = fail(src.err.code ? &src : &dst, "migrate");
@@ -478,7 +493,7 @@ static int migrate(struct opts *o)
     if (reading)
         ts_db_rollback(&src);
     if (!rc)
-        printf("copied %s to %s\n", o->from, o->to);
+        printf("copied %s to %s\n", shown(o->from), shown(o->to));
     ts_ctx_release(&src);
     ts_ctx_release(&dst);
     ts_db_close(from);

@@ -466,5 +466,5 @@ int ts_app_copy_installation(struct ts_ctx *src, struct ts_ctx *dst)
             ts_store_rtable_indexes(dst, app, w.specs, w.n) < 0)
             return -1;
     }
-    return ts_store_copy_done(dst);
+    return ts_store_copy_done(src, dst);
 }

@@ -160,16 +160,22 @@ static void note_blob(const char *hash, void *arg)
     e->hashes[e->n++] = ts_arena_strdup(e->cx->arena, hash);
 }
 
+struct expiry {
+    int64_t before;
+    struct expired *e;
+};
+
+static int expire_keys(struct ts_ctx *cx, void *arg)
+{
+    const struct expiry *x = arg;
+    return ts_store_files_expire(cx, x->before, note_blob, x->e);
+}
+
 int ts_files_expire(struct ts_ctx *cx, int64_t now, int64_t max_age)
 {
     struct expired e = {.cx = cx};
-    if (ts_db_begin(cx, true) < 0)
-        return -1;
-    if (ts_store_files_expire(cx, now - max_age, note_blob, &e) < 0) {
-        ts_db_rollback(cx);
-        return -1;
-    }
-    if (ts_db_commit(cx) < 0)
+    struct expiry x = {now - max_age, &e};
+    if (ts_db_in_write_tx(cx, expire_keys, &x) < 0 || ts_db_wait_durable(cx) < 0)
         return -1;
     /* the keys are gone for good: now the bytes; but an upload of the same bytes
      * in the last hour may be about to name them again */

@@ -177,6 +177,24 @@ static void curl_start(void)
  * its sender is not tried for ever). */
 #define LEASE (BATCH * SEND_SECONDS * 2)
 
+static int take_due(struct ts_ctx *cx, void *arg)
+{
+    return ts_store_mail_due(cx, cx->now, BATCH, cx->now + LEASE, MAX_ATTEMPTS, take, arg);
+}
+
+struct outcome {
+    int64_t id, next;
+    const char *why;
+};
+
+static int note_outcome(struct ts_ctx *cx, void *arg)
+{
+    const struct outcome *o = arg;
+    return ts_store_mail_done(cx, o->id, o->why, o->next);
+}
+
+/* The writes go through the server's writer (ts_db_in_write_tx), in its turn
+ * with the requests' writes. */
 int ts_mail_send_due(struct ts_ctx *cx)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -188,15 +206,10 @@ int ts_mail_send_due(struct ts_ctx *cx)
     ts_db_rollback(cx);
     if (rc < 0 || !ms.enabled)
         return rc;
-    if (ts_db_begin(cx, true) < 0)
+    if (ts_db_in_write_tx(cx, take_due, &d) < 0 || ts_db_wait_durable(cx) < 0)
         return -1;
-    rc = ts_store_mail_due(cx, cx->now, BATCH, cx->now + LEASE, MAX_ATTEMPTS, take, &d);
-    if (rc < 0) {
-        ts_db_rollback(cx);
-        return -1;
-    }
-    if (ts_db_commit(cx) < 0 || d.n == 0)
-        return cx->err.code ? -1 : 0;
+    if (d.n == 0)
+        return 0;
     pthread_once(&once, curl_start);
     int sent = 0;
     for (int i = 0; i < d.n; i++) {
@@ -213,13 +226,8 @@ int ts_mail_send_due(struct ts_ctx *cx)
         } else {
             sent++;
         }
-        if (ts_db_begin(cx, true) < 0)
-            return -1;
-        if (ts_store_mail_done(cx, m->id, why, next) < 0) {
-            ts_db_rollback(cx);
-            return -1;
-        }
-        if (ts_db_commit(cx) < 0)
+        struct outcome o = {m->id, next, why};
+        if (ts_db_in_write_tx(cx, note_outcome, &o) < 0 || ts_db_wait_durable(cx) < 0)
             return -1;
     }
     return sent;

@@ -280,17 +280,19 @@ int ts_notify_import(struct ts_ctx *cx, const struct ts_app *app, int64_t n)
     return ts_notify_people(cx, &in, &to);
 }
 
+static int expire(struct ts_ctx *cx, void *arg)
+{
+    (void)arg;
+    const int64_t day = 86400;
+    return ts_store_notes_expire(cx, cx->now - 90 * day, cx->now - 365 * day, cx->now - 30 * day) <
+                   0
+               ? -1
+               : 0;
+}
+
 int ts_notify_expire(struct ts_ctx *cx)
 {
-    const int64_t day = 86400;
-    if (ts_db_begin(cx, true) < 0)
-        return -1;
-    if (ts_store_notes_expire(cx, cx->now - 90 * day, cx->now - 365 * day, cx->now - 30 * day) <
-        0) {
-        ts_db_rollback(cx);
-        return -1;
-    }
-    return ts_db_commit(cx);
+    return ts_db_in_write_tx(cx, expire, NULL);
 }
 
 int ts_notify_on_event(struct ts_ctx *cx, const struct ts_event *e)

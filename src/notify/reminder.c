@@ -153,6 +153,16 @@ static int app_reminders(struct ts_ctx *cx, int64_t app_id, int64_t now)
     return upto < now ? ts_store_reminder_mark_set(cx, app_id, now) : 0;
 }
 
+struct app_moment {
+    int64_t app_id, now;
+};
+
+static int reminders_of(struct ts_ctx *cx, void *arg)
+{
+    const struct app_moment *m = arg;
+    return app_reminders(cx, m->app_id, m->now);
+}
+
 int ts_notify_reminders(struct ts_ctx *cx)
 {
     int64_t now = cx->now - cx->now % 60; /* values have minute precision */
@@ -164,12 +174,9 @@ int ts_notify_reminders(struct ts_ctx *cx)
     if (!ids)
         return -1;
     for (int i = 0; i < n; i++) {
-        if (ts_db_begin(cx, true) < 0)
-            return -1;
-        if (app_reminders(cx, ids[i], now) < 0)
-            ts_db_rollback(cx);
-        else
-            ts_db_commit(cx);
+        struct app_moment m = {ids[i], now};
+        if (ts_db_in_write_tx(cx, reminders_of, &m) == 0)
+            ts_db_wait_durable(cx);
         if (cx->err.code) {
             TS_LOG_WARN(cx, "notify", "app %lld: reminders failed: %s", (long long)ids[i],
                         cx->err.message);

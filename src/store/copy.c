@@ -43,6 +43,15 @@ struct cell {
     size_t len;
 };
 
+static const void *blob_copy(struct ts_ctx *cx, struct ts_stmt *st, int i, size_t *len)
+{
+    const void *b = db_col_blob(cx, st, i, len);
+    void *copy = ts_arena_alloc(cx->arena, *len ? *len : 1);
+    if (*len)
+        memcpy(copy, b, *len);
+    return copy;
+}
+
 /* The INSERT of n rows of cols (arena). */
 static const char *insert_sql(struct ts_ctx *cx, const char *table, const char *const *cols,
                               int n_cols, int n_rows)
@@ -161,8 +170,8 @@ static int copy_table(struct ts_ctx *src, struct ts_ctx *dst, const char *table,
                     c->i = db_col_int(st, i);
                 else if (c->type == DB_FLOAT)
                     c->d = db_col_double(st, i);
-                else if (c->type == DB_BLOB)
-                    c->p = db_col_blob(src, st, i, &c->len);
+                else if (c->type == DB_BLOB) /* SQLite's is valid only until the next step */
+                    c->p = blob_copy(src, st, i, &c->len);
                 else if (c->type == DB_TEXT)
                     c->p = db_col_text(src, st, i);
             }
@@ -233,7 +242,9 @@ int ts_store_copy_records(struct ts_ctx *src, struct ts_ctx *dst, const struct t
     return 0;
 }
 
-int ts_store_copy_done(struct ts_ctx *dst)
+int ts_store_copy_done(struct ts_ctx *src, struct ts_ctx *dst)
 {
-    return dst->db->drv->after_copy ? dst->db->drv->after_copy(dst) : 0;
+    int n;
+    const struct ts_id_mark *marks = src->db->drv->id_marks(src, &n);
+    return marks ? dst->db->drv->after_copy(dst, marks, n) : -1;
 }

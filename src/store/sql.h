@@ -83,8 +83,11 @@ struct ts_driver {
     int (*ordered_drop)(struct ts_ctx *cx, const char *name);
     /* A table's columns in order (NULL with cx->err set on failure). */
     const char **(*columns)(struct ts_ctx *cx, const char *table, int *n);
-    /* After rows were copied in with their ids: ids given out next follow them. */
-    int (*after_copy)(struct ts_ctx *cx);
+    /* The largest id each table has given out (deleted rows' too), in the arena. */
+    const struct ts_id_mark *(*id_marks)(struct ts_ctx *cx, int *n);
+    /* After rows were copied in with their ids: the ids given out next follow
+     * both them and the source's marks, so no deleted row's id comes back. */
+    int (*after_copy)(struct ts_ctx *cx, const struct ts_id_mark *marks, int n);
     /* planner statistics for app's tables after its indexes changed */
     int (*analyze)(struct ts_ctx *cx, int64_t app_id);
 
@@ -119,6 +122,11 @@ struct ts_driver {
     struct ts_db *(*writer_acquire)(struct ts_ctx *cx);
     void (*writer_release)(struct ts_ctx *cx, struct ts_db *own);
     int (*wait_durable)(struct ts_ctx *cx);
+};
+
+struct ts_id_mark {
+    const char *table;
+    int64_t value;
 };
 
 #define TOUCHED_MAX 16

@@ -427,7 +427,8 @@ int ts_store_is_empty(struct ts_ctx *cx);
 int ts_store_copy_system(struct ts_ctx *src, struct ts_ctx *dst);
 /* Copy the rows of app's record tables, made in dst already, from src. */
 int ts_store_copy_records(struct ts_ctx *src, struct ts_ctx *dst, const struct ts_app *app);
-/* After the copies: the ids dst gives out next follow the copied ones. */
-int ts_store_copy_done(struct ts_ctx *dst);
+/* After the copies: the ids dst gives out next follow the copied ones and
+ * every id src ever gave out. */
+int ts_store_copy_done(struct ts_ctx *src, struct ts_ctx *dst);
 
 #endif

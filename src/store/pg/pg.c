@@ -250,6 +250,12 @@ static int migrate(struct pg_db *db)
 
 static void pg_close(struct ts_db *base);
 
+/* UTF-8 text, timestamps as the store computes them (epoch seconds), no
+ * notices for IF NOT EXISTS */
+#define SESSION_SETTINGS                                                                           \
+    "SET client_encoding = 'UTF8'; SET client_min_messages = warning;"                             \
+    " SET standard_conforming_strings = on; SET TIME ZONE 'UTC'"
+
 struct ts_db *ts_pg_open(const char *uri, char *errbuf, size_t errlen)
 {
     struct pg_db *db = ts_xcalloc(1, sizeof(*db));
@@ -266,11 +272,7 @@ struct ts_db *ts_pg_open(const char *uri, char *errbuf, size_t errlen)
         pg_close(&db->base);
         return NULL;
     }
-    /* UTF-8 text, timestamps as the store computes them (epoch seconds), no
-     * notices for IF NOT EXISTS */
-    if (run(db, "SET client_encoding = 'UTF8'; SET client_min_messages = warning;"
-                " SET standard_conforming_strings = on; SET TIME ZONE 'UTC'") < 0 ||
-        migrate(db) < 0) {
+    if (run(db, SESSION_SETTINGS) < 0 || migrate(db) < 0) {
         snprintf(errbuf, errlen, "cannot set up the PostgreSQL database: %s", db->base.err_msg);
         pg_close(&db->base);
         return NULL;
@@ -349,6 +351,25 @@ static void forget_stmt(struct pg_db *db, struct pg_stmt *s)
     memset(s, 0, sizeof(*s));
 }
 
+/*
+ * A connection PostgreSQL lost (a restart, a failover, a dropped idle
+ * connection) is made again before the next transaction or statement outside
+ * one; the statements prepared on the old one are prepared again as they are
+ * used. The request that found it lost has failed; the next ones work.
+ */
+static void reconnect_if_lost(struct pg_db *db)
+{
+    if (PQstatus(db->conn) != CONNECTION_BAD || PQtransactionStatus(db->conn) == PQTRANS_INTRANS)
+        return;
+    PQreset(db->conn);
+    if (PQstatus(db->conn) != CONNECTION_OK)
+        return;
+    PQclear(PQexec(db->conn, SESSION_SETTINGS));
+    for (int i = 0; i < STMT_CACHE; i++)
+        db->cache[i].name[0] = '\0';
+    TS_LOG_WARN(NULL, "store", "the connection to PostgreSQL was lost and made again");
+}
+
 static void clear_params(struct pg_stmt *s)
 {
     for (int i = 0; i < s->n_params; i++)
@@ -358,6 +379,7 @@ static void clear_params(struct pg_stmt *s)
 static struct ts_stmt *pg_prep(struct ts_ctx *cx, const char *sql)
 {
     struct pg_db *db = PG(cx->db);
+    reconnect_if_lost(db);
     uint32_t h = hash_str(sql) % STMT_CACHE;
     struct pg_stmt *s = NULL;
     for (int probe = 0; probe < 8; probe++) {
@@ -563,11 +585,15 @@ static int pg_exec(struct ts_ctx *cx, const char *sql)
 static int pg_begin(struct ts_ctx *cx, bool write)
 {
     struct pg_db *db = PG(cx->db);
-    if (!write)
-        return run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+    reconnect_if_lost(db);
     char sql[96];
     snprintf(sql, sizeof(sql), "BEGIN; SELECT pg_advisory_xact_lock(%d)", WRITE_LOCK_KEY);
-    return run(db, sql);
+    int rc = run(db, write ? sql : "BEGIN ISOLATION LEVEL REPEATABLE READ");
+    /* the BEGIN ran and the lock wait failed (a timeout, a cancel): the
+     * transaction is open and aborted, and nobody else will end it */
+    if (rc < 0 && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+        PQclear(PQexec(db->conn, "ROLLBACK"));
+    return rc;
 }
 
 static int pg_commit(struct ts_ctx *cx)
@@ -671,7 +697,39 @@ static const char **pg_columns(struct ts_ctx *cx, const char *table, int *n)
 }
 
 /* every sequence a serial column owns moves to its column's largest value */
-static int pg_after_copy(struct ts_ctx *cx)
+static const struct ts_id_mark *pg_id_marks(struct ts_ctx *cx, int *n)
+{
+    struct ts_stmt *st = db_prep(
+        cx, "SELECT c.relname, coalesce(s.last_value, 0) FROM pg_depend d"
+            " JOIN pg_class q ON q.oid = d.objid AND q.relkind = 'S'"
+            " JOIN pg_class c ON c.oid = d.refobjid AND c.relnamespace = " OWN_SCHEMA
+            " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid"
+            "  AND a.attname = 'id'"
+            " JOIN pg_sequences s ON s.sequencename = q.relname AND s.schemaname = current_schema()"
+            " WHERE d.deptype = 'a'");
+    if (!st)
+        return NULL;
+    struct ts_id_mark *marks = TS_NEW_N(cx->arena, struct ts_id_mark, 1);
+    int k = 0, cap = 1, rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (k == cap) {
+            struct ts_id_mark *grown = TS_NEW_N(cx->arena, struct ts_id_mark, (size_t)(cap *= 2));
+            memcpy(grown, marks, sizeof(*grown) * (size_t)k);
+            marks = grown;
+        }
+        marks[k++] = (struct ts_id_mark){db_col_text(cx, st, 0), db_col_int(st, 1)};
+    }
+    db_done(st);
+    if (rc < 0) {
+        db_fail(cx, "id marks");
+        return NULL;
+    }
+    *n = k;
+    return marks;
+}
+
+/* every sequence a serial column owns moves past its column's largest value */
+static int after_copy_max(struct ts_ctx *cx)
 {
     return db_exec(
         cx, "DO $$DECLARE r record; BEGIN"
@@ -679,9 +737,30 @@ static int pg_after_copy(struct ts_ctx *cx)
             "  pg_get_serial_sequence(quote_ident(c.relname), a.attname) AS seq"
             "  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
             "  WHERE c.relkind = 'r' AND c.relnamespace = " OWN_SCHEMA " AND a.attnum > 0"
+            "  AND NOT a.attisdropped"
             "  AND pg_get_serial_sequence(quote_ident(c.relname), a.attname) IS NOT NULL"
             " LOOP EXECUTE format('SELECT setval(%L, coalesce((SELECT max(%I) FROM %I), 0) + 1,"
             " false)', r.seq, r.col, r.t); END LOOP; END$$");
+}
+
+static int pg_after_copy(struct ts_ctx *cx, const struct ts_id_mark *marks, int n)
+{
+    if (after_copy_max(cx) < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        const char *t = marks[i].table;
+        if (marks[i].value < 1 || strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(t))
+            continue; /* the installation's own tables have plain names */
+        int has = pg_has(cx, false, t);
+        if (has < 0)
+            return -1;
+        if (has && db_execf(cx,
+                            "SELECT setval(pg_get_serial_sequence('%s', 'id'), greatest(%lld,"
+                            " (SELECT coalesce(max(id), 0) FROM \"%s\")), true)",
+                            t, (long long)marks[i].value, t) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 static int pg_analyze(struct ts_ctx *cx, int64_t app_id)
@@ -772,6 +851,7 @@ static const struct ts_driver pg_driver = {
     .search_create = pg_search_create,
     .search_cond = pg_search_cond,
     .columns = pg_columns,
+    .id_marks = pg_id_marks,
     .after_copy = pg_after_copy,
     .analyze = pg_analyze,
     .id_col = "BIGSERIAL PRIMARY KEY",

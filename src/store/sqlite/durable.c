@@ -34,8 +34,8 @@ static char wal_path[4200];
 static int sync_errors;
 
 /* How each recent batch ended, under mu: its commit's number for the fsync,
- * 0 when it failed. A request waits for its batch long before 256 more end. */
-#define OUTCOMES 256
+ * 0 when it failed. A request waits for its batch long before 4,096 more end. */
+#define OUTCOMES 4096
 static struct {
     uint64_t batch, seq;
     enum db_err why;

@@ -455,6 +455,56 @@ const char **sq_columns(struct ts_ctx *cx, const char *table, int *n)
     return column_list(cx, st, n);
 }
 
+/* AUTOINCREMENT keeps the largest id each table gave out in sqlite_sequence */
+const struct ts_id_mark *sq_id_marks(struct ts_ctx *cx, int *n)
+{
+    struct ts_stmt *st = db_prep(cx, "SELECT name, seq FROM sqlite_sequence");
+    if (!st)
+        return NULL;
+    struct ts_id_mark *marks = TS_NEW_N(cx->arena, struct ts_id_mark, 1);
+    int k = 0, cap = 1, rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (k == cap) {
+            struct ts_id_mark *grown = TS_NEW_N(cx->arena, struct ts_id_mark, (size_t)(cap *= 2));
+            memcpy(grown, marks, sizeof(*grown) * (size_t)k);
+            marks = grown;
+        }
+        marks[k++] = (struct ts_id_mark){db_col_text(cx, st, 0), db_col_int(st, 1)};
+    }
+    db_done(st);
+    if (rc < 0) {
+        db_fail(cx, "id marks");
+        return NULL;
+    }
+    *n = k;
+    return marks;
+}
+
+/* Copied rows moved sqlite_sequence to their largest ids already; the
+ * source's marks may be larger still (rows deleted at the end). */
+int sq_after_copy(struct ts_ctx *cx, const struct ts_id_mark *marks, int n)
+{
+    for (int i = 0; i < n; i++) {
+        struct ts_stmt *st =
+            db_prep(cx, "UPDATE sqlite_sequence SET seq = max(seq, ?2) WHERE name = ?1");
+        if (!st)
+            return -1;
+        db_bind_text(st, 1, marks[i].table);
+        db_bind_int(st, 2, marks[i].value);
+        if (db_step_done(cx, st, "id marks") < 0)
+            return -1;
+        if (db_changes(cx) > 0 || sq_has(cx, false, marks[i].table) != 1)
+            continue;
+        if (!(st = db_prep(cx, "INSERT INTO sqlite_sequence(name, seq) VALUES(?, ?)")))
+            return -1;
+        db_bind_text(st, 1, marks[i].table);
+        db_bind_int(st, 2, marks[i].value);
+        if (db_step_done(cx, st, "id marks") < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int sq_analyze(struct ts_ctx *cx, int64_t app_id)
 {
     /* statistics from a sample */

@@ -58,6 +58,8 @@ const char **sq_names(struct ts_ctx *cx, bool index, const char *prefix, int *n)
 const char **sq_indexes_on(struct ts_ctx *cx, int64_t app_id, const char *col, int *n);
 const char **sq_columns(struct ts_ctx *cx, const char *table, int *n);
 int sq_analyze(struct ts_ctx *cx, int64_t app_id);
+const struct ts_id_mark *sq_id_marks(struct ts_ctx *cx, int *n);
+int sq_after_copy(struct ts_ctx *cx, const struct ts_id_mark *marks, int n);
 void sq_optimize(struct ts_db *db);
 
 /* durable.c: group commit and the one writer */
