@@ -145,7 +145,7 @@ int ts_store_rtable_indexes(struct ts_ctx *cx, const struct ts_app *app,
          * too, ties included (its last column is the id) */
         for (int k = 0; k < specs[i].n; k++)
             ts_buf_printf(&sql, "%s%s%s", k ? "," : "", specs[i].fields[k]->column, d->index_order);
-        ts_buf_puts(&sql, ")");
+        ts_buf_printf(&sql, "%s)", d->index_tail);
         if ((rc = db_exec(cx, sql.p)) < 0)
             goto out;
     }

@@ -1249,8 +1249,10 @@ static void plan_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
         ts_buf_puts(sql, " ORDER BY ");
         for (int i = 0; i < plan->n_order; i++) {
             const struct ts_field *f = plan->order[i].field;
-            ts_buf_printf(sql, "%s %s, ", f->column, plan->order[i].desc ? d->desc : d->asc);
-            has_id |= strcmp(f->column, "id") == 0;
+            bool id = strcmp(f->column, "id") == 0; /* never NULL: the primary key's order */
+            ts_buf_printf(sql, "%s %s, ", f->column,
+                          plan->order[i].desc ? (id ? "DESC" : d->desc) : (id ? "ASC" : d->asc));
+            has_id |= id;
         }
         /* Ties are broken by id, in the direction of the last key, so that an
          * index on the keys (which ends in the rowid) gives the whole order when

@@ -109,6 +109,8 @@ struct ts_driver {
     /* ORDER BY directions with NULLs first when ascending (SQLite's order), and
      * the same for an index's columns */
     const char *asc, *desc, *index_order;
+    /* after an index's columns: what orders ties by id (SQLite's indexes end in the rowid) */
+    const char *index_tail;
     /* after a SELECT: its rows are locked until the transaction ends (other
      * writers wait), or those locked by another are passed over */
     const char *for_update, *skip_locked;

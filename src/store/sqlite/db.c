@@ -551,6 +551,7 @@ static const struct ts_driver sqlite_driver = {
     .asc = "ASC",
     .desc = "DESC",
     .index_order = "",
+    .index_tail = "",
     .for_update = "",
     .skip_locked = "",
     .server_mode = sq_server_mode,
