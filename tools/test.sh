@@ -46,7 +46,6 @@ else
     echo "api on PostgreSQL: the cluster did not start"
     total_f=$((total_f + 1))
 fi
-tools/pg-cluster.sh stop "$pg_dir"
 step "ui" sh -c 'make -s all && tools/run-ui.sh'
 step "fuzz corpus replay" replay O=build/default
 if command -v clang >/dev/null 2>&1; then
@@ -54,6 +53,8 @@ if command -v clang >/dev/null 2>&1; then
 fi
 step "unit under ASan+UBSan" make -s SAN=address,undefined O=build/asan unit
 step "api under ASan+UBSan" sh -c 'make -s SAN=address,undefined O=build/asan all >/dev/null && TSUMIKI_BIN=build/asan/tsumiki tools/run-api.sh'
+[ -n "$pg_uri" ] && step "api on PostgreSQL under ASan+UBSan" env TSUMIKI_TEST_PG="$pg_uri" TSUMIKI_BIN=build/asan/tsumiki LABEL="api (PostgreSQL, ASan)" tools/run-api.sh
+tools/pg-cluster.sh stop "$pg_dir"
 step "fuzz corpus replay under ASan+UBSan" replay SAN=address,undefined O=build/asan
 
 rm -f "$log"
