@@ -54,7 +54,7 @@ static bool kept(const struct ts_field *f, const struct ts_field *t)
            (!f->table || t->table->fid == f->table->fid);
 }
 
-static const char *col_type(const struct ts_driver *d, const struct ts_field *f)
+const char *ts_store__col_type(const struct ts_driver *d, const struct ts_field *f)
 {
     switch (ts_field_kind(f)) {
     case TS_K_EPOCH:
@@ -113,7 +113,7 @@ static int migrate_tables(struct ts_ctx *cx, const struct ts_app *from, const st
         if (!is_stored(t) || !t->table || kept(t, find_fid(from, t->fid)))
             continue;
         if (db_execf(cx, "ALTER TABLE r%lld_t%d ADD COLUMN f%d %s", a, t->table->fid, t->fid,
-                     col_type(d, t)) < 0)
+                     ts_store__col_type(d, t)) < 0)
             return -1;
     }
     return 0;
@@ -161,7 +161,7 @@ int ts_store_rtable_migrate(struct ts_ctx *cx, const struct ts_app *from, const 
         const struct ts_field *f = from ? by_fid(from, t->fid) : NULL;
         if (!f || ts_field_kind(t) != ts_field_kind(f))
             if (db_execf(cx, "ALTER TABLE r%lld ADD COLUMN f%d %s", (long long)a, t->fid,
-                         col_type(d, t)) < 0)
+                         ts_store__col_type(d, t)) < 0)
                 return -1;
         /* A unique index enforces the rule under concurrency and serves
          * updateKey lookups. Empty values are NULL, so they never collide. */
@@ -1214,7 +1214,8 @@ static void plan_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
         if (d->ordered_create && d->has(b->cx, false, name) > 0) {
             ts_buf_printf(sql, " FROM \"%s\" o %s r%lld ON r%lld.id=o.rec WHERE o.v=?", name,
                           d->forced_join, a, a);
-            drive_order = desc ? "o.k DESC, o.rec DESC" : "o.k ASC, o.rec ASC";
+            drive_order = ts_arena_printf(b->cx->arena, "o.k %s, o.rec %s", desc ? d->desc : d->asc,
+                                          desc ? "DESC" : "ASC");
         }
     }
     if (drive_order) {

@@ -255,6 +255,9 @@ int ts_store__touch(struct ts_ctx *cx, const struct ts_app *app);
 int64_t ts_store__data_gen(struct ts_ctx *cx, int64_t app_id);
 int ts_store__data_gen_bump(struct ts_ctx *cx, int64_t app_id);
 
+/* The column type of a field's values on this driver. */
+const char *ts_store__col_type(const struct ts_driver *d, const struct ts_field *f);
+
 /* counts.c: totals remembered for a (query, data generation) key */
 bool ts_store__count_cached(const char *key, size_t len, int64_t *count);
 void ts_store__count_remember(const char *key, size_t len, int64_t count);

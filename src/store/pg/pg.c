@@ -252,7 +252,7 @@ static void pg_close(struct ts_db *base);
 
 /* UTF-8 text, timestamps as the store computes them (epoch seconds), no
  * notices for IF NOT EXISTS; no parallel workers: a page of records is read in
- * well under a millisecond, and starting workers for it cost 20 ms */
+ * well under a millisecond, and starting workers for it cost 20 ms. */
 #define SESSION_SETTINGS                                                                           \
     "SET client_encoding = 'UTF8'; SET client_min_messages = warning;"                             \
     " SET standard_conforming_strings = on; SET TIME ZONE 'UTC';"                                  \
@@ -813,6 +813,55 @@ static int pg_search_create(struct ts_ctx *cx, const struct ts_app *from, const 
     return 0;
 }
 
+/*
+ * An ordered value index (store/indexes.c): a table "<name>"(rec, v, k) of each
+ * value v of a multi-valued field with its record's sort key k, indexed on
+ * (v, k, rec) and kept in step by triggers on r<app>_m and r<app>, as on SQLite.
+ */
+static int pg_ordered_drop(struct ts_ctx *cx, const char *name)
+{
+    return db_execf(cx,
+                    "DROP TABLE IF EXISTS \"%s\"; DROP FUNCTION IF EXISTS \"%s_i\"() CASCADE;"
+                    " DROP FUNCTION IF EXISTS \"%s_d\"() CASCADE;"
+                    " DROP FUNCTION IF EXISTS \"%s_u\"() CASCADE",
+                    name, name, name, name);
+}
+
+static int pg_ordered_create(struct ts_ctx *cx, const struct ts_app *app,
+                             const struct ts_index_spec *s, const char *name)
+{
+    long long a = (long long)app->id;
+    int fid = s->fields[0]->fid;
+    const char *col = s->fields[1]->column;
+    const char *type = ts_store__col_type(cx->db->drv, s->fields[1]);
+    struct ts_buf sql;
+    ts_buf_init(&sql);
+    ts_buf_printf(
+        &sql,
+        "CREATE TABLE \"%1$s\"(rec BIGINT NOT NULL, v TEXT COLLATE \"C\" NOT NULL, k %2$s,"
+        " PRIMARY KEY(rec, v));"
+        "INSERT INTO \"%1$s\"(rec, v, k) SELECT m.rec, m.val, r.%3$s FROM r%4$lld_m m"
+        " JOIN r%4$lld r ON r.id = m.rec WHERE m.fid = %5$d;"
+        "CREATE INDEX \"%1$s_k\" ON \"%1$s\"(v, k NULLS FIRST, rec);"
+        "CREATE FUNCTION \"%1$s_i\"() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN"
+        " INSERT INTO \"%1$s\"(rec, v, k) SELECT NEW.rec, NEW.val, %3$s FROM r%4$lld"
+        " WHERE id = NEW.rec; RETURN NULL; END $f$;"
+        "CREATE TRIGGER \"%1$s_i\" AFTER INSERT ON r%4$lld_m FOR EACH ROW"
+        " WHEN (NEW.fid = %5$d) EXECUTE FUNCTION \"%1$s_i\"();"
+        "CREATE FUNCTION \"%1$s_d\"() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN"
+        " DELETE FROM \"%1$s\" WHERE rec = OLD.rec AND v = OLD.val; RETURN NULL; END $f$;"
+        "CREATE TRIGGER \"%1$s_d\" AFTER DELETE ON r%4$lld_m FOR EACH ROW"
+        " WHEN (OLD.fid = %5$d) EXECUTE FUNCTION \"%1$s_d\"();"
+        "CREATE FUNCTION \"%1$s_u\"() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN"
+        " UPDATE \"%1$s\" SET k = NEW.%3$s WHERE rec = NEW.id; RETURN NULL; END $f$;"
+        "CREATE TRIGGER \"%1$s_u\" AFTER UPDATE OF %3$s ON r%4$lld FOR EACH ROW"
+        " EXECUTE FUNCTION \"%1$s_u\"();",
+        name, type, col, a, fid);
+    int rc = db_exec(cx, sql.p);
+    ts_buf_release(&sql);
+    return rc;
+}
+
 static const char *pg_search_cond(struct ts_buf *sql, int64_t app, const char *col, bool neg,
                                   int64_t limit, bool asc)
 {
@@ -855,6 +904,8 @@ static const struct ts_driver pg_driver = {
     .columns = pg_columns,
     .id_marks = pg_id_marks,
     .after_copy = pg_after_copy,
+    .ordered_create = pg_ordered_create,
+    .ordered_drop = pg_ordered_drop,
     .analyze = pg_analyze,
     .id_col = "BIGSERIAL PRIMARY KEY",
     .int_col = "BIGINT",
