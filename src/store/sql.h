@@ -26,6 +26,7 @@ enum db_err { DB_E_OK, DB_E_OTHER, DB_E_UNIQUE, DB_E_BUSY, DB_E_FULL };
 
 struct ts_stmt {
     struct ts_db *db; /* the connection it belongs to */
+    bool busy;        /* between db_prep and db_done: not to be reused or evicted */
 };
 
 struct ts_driver {

@@ -383,21 +383,29 @@ static struct ts_stmt *pg_prep(struct ts_ctx *cx, const char *sql)
     struct pg_db *db = PG(cx->db);
     reconnect_if_lost(db);
     uint32_t h = hash_str(sql) % STMT_CACHE;
-    struct pg_stmt *s = NULL;
+    struct pg_stmt *s, *free_slot = NULL, *idle = NULL;
     for (int probe = 0; probe < 8; probe++) {
         s = &db->cache[(h + probe) % STMT_CACHE];
-        if (s->sql && strcmp(s->sql, sql) == 0) {
+        if (s->sql && !s->base.busy && strcmp(s->sql, sql) == 0) {
             PQclear(s->res);
             s->res = NULL;
             clear_params(s);
+            s->base.busy = true;
             return &s->base;
         }
-        if (!s->sql)
-            break;
+        if (!s->sql && !free_slot)
+            free_slot = s;
+        if (s->sql && !s->base.busy)
+            idle = s;
     }
-    if (s->sql) /* the neighbourhood is full: evict the last probe */
+    /* a statement still being stepped is not taken from under its caller while
+     * another slot will do (busy is a hint: see the SQLite driver) */
+    if (!(s = free_slot ? free_slot : idle))
+        s = &db->cache[(h + 7) % STMT_CACHE];
+    if (s->sql) /* the neighbourhood is full: evict one not in use */
         forget_stmt(db, s);
     s->base.db = &db->base;
+    s->base.busy = true;
     s->sql = ts_xstrdup(sql);
     s->text = dollar_placeholders(sql, &s->n_params);
     s->params = ts_xcalloc((size_t)s->n_params + 1, sizeof(*s->params));
@@ -502,6 +510,7 @@ static void pg_done(struct ts_stmt *st)
     PQclear(s->res);
     s->res = NULL;
     clear_params(s);
+    st->busy = false;
 }
 
 static int pg_col_count(struct ts_stmt *st)

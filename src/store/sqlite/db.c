@@ -303,35 +303,45 @@ static struct ts_stmt *sq_prep(struct ts_ctx *cx, const char *sql)
 {
     struct sq_db *db = SQ(cx->db);
     uint32_t h = hash_str(sql) % STMT_CACHE;
-    for (int probe = 0; probe < 8; probe++) {
-        struct sq_stmt *s = &db->cache[(h + probe) % STMT_CACHE];
-        if (s->sql && strcmp(s->sql, sql) == 0) {
+    struct sq_stmt *s, *free_slot = NULL, *idle = NULL;
+    for (int probe = 0; probe < STMT_PROBES; probe++) {
+        s = &db->cache[(h + probe) % STMT_CACHE];
+        if (s->sql && !s->base.busy && strcmp(s->sql, sql) == 0) {
             sqlite3_reset(s->st);
             sqlite3_clear_bindings(s->st);
+            s->base.busy = true;
             return &s->base;
         }
-        if (!s->sql || probe == 7) {
-            if (s->sql) { /* the neighbourhood is full: evict the last probe */
-                sqlite3_finalize(s->st);
-                free(s->sql);
-                s->sql = NULL;
-                s->st = NULL;
-            }
-            sqlite3_stmt *st;
-            int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-            if (rc != SQLITE_OK) {
-                sq_error(db, rc);
-                db_fail(cx, "prepare");
-                TS_LOG_ERROR(cx, "store", "sql: %.300s", sql);
-                return NULL;
-            }
-            s->base.db = &db->base;
-            s->sql = ts_xstrdup(sql);
-            s->st = st;
-            return &s->base;
-        }
+        if (!s->sql && !free_slot)
+            free_slot = s;
+        if (s->sql && !s->base.busy)
+            idle = s;
     }
-    TS_BUG("unreachable");
+    /* a statement still being stepped (a query run inside another's rows, or
+     * the same one again) is not taken from under its caller while another
+     * slot will do; busy is only a hint, so a caller that never gave its
+     * statement back cannot block the cache */
+    if (!(s = free_slot ? free_slot : idle))
+        s = &db->cache[(h + STMT_PROBES - 1) % STMT_CACHE];
+    if (s->sql) { /* the neighbourhood is full: evict one not in use */
+        sqlite3_finalize(s->st);
+        free(s->sql);
+        s->sql = NULL;
+        s->st = NULL;
+    }
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (rc != SQLITE_OK) {
+        sq_error(db, rc);
+        db_fail(cx, "prepare");
+        TS_LOG_ERROR(cx, "store", "sql: %.300s", sql);
+        return NULL;
+    }
+    s->base.db = &db->base;
+    s->base.busy = true;
+    s->sql = ts_xstrdup(sql);
+    s->st = st;
+    return &s->base;
 }
 
 #define ST(s) (((struct sq_stmt *)(s))->st)
@@ -349,6 +359,7 @@ static int sq_step(struct ts_stmt *s)
 static void sq_done(struct ts_stmt *s)
 {
     sqlite3_reset(ST(s));
+    s->busy = false;
 }
 
 static void sq_bind_int(struct ts_stmt *s, int i, int64_t v)

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #define STMT_CACHE    512
+#define STMT_PROBES   8 /* slots a statement's text may take in the cache */
 #define FTS_DIRTY_MAX 16
 
 struct sq_stmt {
