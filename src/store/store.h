@@ -2,8 +2,9 @@
  * store/store.h - the only door to the database (DESIGN §2, §3).
  *
  * Everything above store/ speaks in these functions and the model/ types; no SQL
- * and no sqlite3 name appears outside store/. The SQLite backend lives in
- * store/sqlite/; a PostgreSQL backend implements this same header later.
+ * and no driver's name appears outside store/. The functions are written once
+ * against the driver interface in store/sql.h, whose drivers are store/sqlite/
+ * and store/pg/; ts_db_open chooses by the name it is given.
  *
  * Conventions: functions that return a pointer return arena memory (cx->arena)
  * or NULL. NULL with cx->err unset means "not found"; NULL with cx->err set means
@@ -21,8 +22,9 @@
 
 struct ts_db;
 
-/* Open (creating if needed) the database file, in WAL mode, and bring its
- * schema up to date. On failure returns NULL and writes the reason to errbuf. */
+/* Open a database and bring its schema up to date: a postgresql:// (or
+ * postgres://) URI, or else a SQLite file (created if needed, in WAL mode).
+ * On failure returns NULL and writes the reason to errbuf. */
 struct ts_db *ts_db_open(const char *path, char *errbuf, size_t errlen);
 void ts_db_close(struct ts_db *db);
 
