@@ -98,7 +98,7 @@ RES="bench/results/$DATE-$COMMIT-backends.md"
 {
     echo "# Tsumiki on SQLite and on PostgreSQL, $DATE, commit $COMMIT"
     echo
-    echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), $(sqlite3 --version | cut -d' ' -f1 | sed 's/^/SQLite /'), $(psql --version | sed 's/psql (PostgreSQL) /PostgreSQL /')."
+    echo "Machine: $(machine), $(psql --version | sed 's/psql (PostgreSQL) /PostgreSQL /')."
     echo "Command: \`bench/backends.sh $N\` (wrk over loopback, ${DUR} s per scenario, 32 connections in all, password auth)."
     echo
     echo "The same $N incident reports (bench/gen.mjs) on each: loaded through the API into SQLite, then"

@@ -1,6 +1,11 @@
 # bench/lib.sh - sourced by the bench scripts: wrk, the queries every backend is
 # measured with, and a server's memory.
 
+# "cores, memory, system, SQLite x" for a results file's Machine line
+machine() {
+    echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 | sed 's/^/SQLite /')"
+}
+
 urlq() { node -e 'process.stdout.write(encodeURIComponent(process.argv[1]))' "$1"; }
 rss_of() { awk '/VmRSS/ {r=$2} /RssAnon/ {a=$2} END {printf "%.0f MB (heap %.0f MB)", r/1024, a/1024}' /proc/$1/status; }
 

@@ -124,7 +124,7 @@ RES="bench/results/$DATE-$COMMIT.md"
 {
     echo "# Tsumiki benchmark, $DATE, commit $COMMIT"
     echo
-    echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 | sed 's/^/SQLite /')."
+    echo "Machine: $(machine)."
     echo "Command: \`bench/run.sh $N\` (wrk over loopback, ${DUR} s per scenario, password auth)."
     echo
     echo "Data: a 3,500-facility registry from the real MHLW file and an incident-report app with"

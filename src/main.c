@@ -156,8 +156,33 @@ static void parse(int argc, char **argv, struct opts *o)
         usage();
 }
 
-/* The database: --db, $TSUMIKI_DB, or DIR/tsumiki.db (SQLite). */
-static struct ts_db *open_db(struct opts *o, char *path, size_t len)
+/* A database named on the command line: a postgresql:// URI, or a data folder
+ * (its tsumiki.db, the folder made when create). target: what ts_db_open was given. */
+static struct ts_db *open_named(const char *name, bool create, char *target, size_t len)
+{
+    char err[512];
+    bool uri = !strncmp(name, "postgresql://", 13) || !strncmp(name, "postgres://", 11);
+    if (!uri) {
+        struct stat st;
+        if (!create && stat(name, &st) < 0) {
+            fprintf(stderr, "tsumiki: %s: %s\n", name, strerror(errno));
+            return NULL;
+        }
+        if (create && mkdir(name, 0700) < 0 && errno != EEXIST) {
+            fprintf(stderr, "tsumiki: cannot create %s: %s\n", name, strerror(errno));
+            return NULL;
+        }
+    }
+    snprintf(target, len, uri ? "%s" : "%s/tsumiki.db", name);
+    struct ts_db *db = ts_db_open(target, err, sizeof(err));
+    if (!db)
+        fprintf(stderr, "tsumiki: %s\n", err);
+    return db;
+}
+
+/* The database: --db, $TSUMIKI_DB, or the data folder's own (SQLite); the data
+ * folder is made either way (attachments and the audit key live there). */
+static struct ts_db *open_db(struct opts *o, char *target, size_t len)
 {
     if (mkdir(o->data, 0700) < 0 && errno != EEXIST) {
         fprintf(stderr, "tsumiki: cannot create %s: %s\n", o->data, strerror(errno));
@@ -165,14 +190,8 @@ static struct ts_db *open_db(struct opts *o, char *path, size_t len)
     }
     if (!o->db && getenv("TSUMIKI_DB") && *getenv("TSUMIKI_DB"))
         o->db = getenv("TSUMIKI_DB");
-    if (!o->db) {
-        snprintf(path, len, "%s/tsumiki.db", o->data);
-        o->db = path;
-    }
-    char err[512];
-    struct ts_db *db = ts_db_open(o->db, err, sizeof(err));
-    if (!db)
-        fprintf(stderr, "tsumiki: %s\n", err);
+    struct ts_db *db = open_named(o->db ? o->db : o->data, true, target, len);
+    o->db = target;
     return db;
 }
 
@@ -419,30 +438,6 @@ static int deploys_interrupted(struct ts_ctx *cx, struct opts *o)
                                          "Deploy again.");
 }
 
-/* A database named on the command line: a postgresql:// URI, or a data
- * folder (its tsumiki.db). */
-static struct ts_db *open_named(const char *name, bool create)
-{
-    char path[4200], err[512];
-    bool uri = !strncmp(name, "postgresql://", 13) || !strncmp(name, "postgres://", 11);
-    if (!uri) {
-        struct stat st;
-        if (!create && stat(name, &st) < 0) {
-            fprintf(stderr, "tsumiki: %s: %s\n", name, strerror(errno));
-            return NULL;
-        }
-        if (create && mkdir(name, 0700) < 0 && errno != EEXIST) {
-            fprintf(stderr, "tsumiki: cannot create %s: %s\n", name, strerror(errno));
-            return NULL;
-        }
-        snprintf(path, sizeof(path), "%s/tsumiki.db", name);
-    }
-    struct ts_db *db = ts_db_open(uri ? name : path, err, sizeof(err));
-    if (!db)
-        fprintf(stderr, "tsumiki: %s\n", err);
-    return db;
-}
-
 /* A database's name to print: a URI's password hidden. */
 static const char *shown(const char *name)
 {
@@ -464,7 +459,9 @@ static int migrate(struct opts *o)
 {
     if (!o->from || !o->to)
         usage();
-    struct ts_db *from = open_named(o->from, false), *to = from ? open_named(o->to, true) : NULL;
+    char from_target[4200], to_target[4200];
+    struct ts_db *from = open_named(o->from, false, from_target, sizeof(from_target));
+    struct ts_db *to = from ? open_named(o->to, true, to_target, sizeof(to_target)) : NULL;
     if (!to) {
         ts_db_close(from);
         return 1;

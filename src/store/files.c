@@ -109,23 +109,11 @@ int ts_store_files_expire(struct ts_ctx *cx, int64_t before, ts_hash_fn *fn, voi
     if (!st)
         return -1;
     db_bind_int(st, 1, before);
-    const char **hashes = NULL;
-    size_t n = 0, cap = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 16;
-            const char **grown = TS_NEW_N(cx->arena, const char *, cap);
-            if (n)
-                memcpy(grown, hashes, sizeof(*grown) * n);
-            hashes = grown;
-        }
-        hashes[n++] = db_col_text(cx, st, 0);
-    }
-    db_done(st);
-    if (rc != DB_DONE)
-        return db_fail(cx, "files expire");
-    for (size_t i = 0; i < n; i++) {
+    int n, rc;
+    const char **hashes = db_text_rows(cx, st, &n, "files expire");
+    if (!hashes)
+        return -1;
+    for (int i = 0; i < n; i++) {
         if (!(st = db_prep(cx, "SELECT 1 FROM files WHERE hash=? LIMIT 1")))
             return -1;
         db_bind_text(st, 1, hashes[i]);
@@ -136,7 +124,7 @@ int ts_store_files_expire(struct ts_ctx *cx, int64_t before, ts_hash_fn *fn, voi
         if (rc == DB_DONE) {
             fn(hashes[i], arg);
             /* the same hash twice in the list: its bytes are gone already */
-            for (size_t j = i + 1; j < n; j++)
+            for (int j = i + 1; j < n; j++)
                 if (strcmp(hashes[j], hashes[i]) == 0)
                     hashes[j] = "";
         }

@@ -228,6 +228,10 @@ int db_execf(struct ts_ctx *cx, const char *fmt, ...) TS_PRINTF(2, 3);
 const char *db_col_text(struct ts_ctx *cx, struct ts_stmt *st, int i); /* arena copy or NULL */
 /* Bind strings as one JSON array, for `x IN (<drv->list_sql>)`. */
 void db_bind_list(struct ts_ctx *cx, struct ts_stmt *st, int i, const char *const *v, int n);
+/* Step st to its end and give it back: each row's first column as text, or its
+ * (text, integer) as an id mark; arena arrays, NULL with cx->err set on failure. */
+const char **db_text_rows(struct ts_ctx *cx, struct ts_stmt *st, int *n, const char *what);
+const struct ts_id_mark *db_id_mark_rows(struct ts_ctx *cx, struct ts_stmt *st, int *n);
 /* Step a statement that returns nothing (or a row to ignore), then give it back. */
 int db_step_done(struct ts_ctx *cx, struct ts_stmt *st, const char *what);
 /* Step a statement returning one integer (an id from RETURNING, a count): the

@@ -29,20 +29,18 @@ enum {
     OID_FLOAT8 = 701
 };
 
-struct pg_param {
-    const char *val; /* NULL: SQL NULL */
-    int len, fmt;    /* fmt 1: binary (bytea) */
-    Oid type;
-    char num[32]; /* an integer or double as text */
-};
-
 struct pg_stmt {
     struct ts_stmt base;
     char *sql;     /* as the store wrote it: the cache key */
     char *text;    /* with $n placeholders */
     char name[16]; /* the prepared statement's, "" until prepared */
+    /* the values bound, n_params of each, as libpq takes them: made once with
+     * the statement, so that running it allocates nothing */
     int n_params;
-    struct pg_param *params;
+    const char **vals; /* NULL: SQL NULL */
+    int *lens, *fmts;  /* fmt 1: binary (bytea) */
+    Oid *types;        /* bigint, double, bytea; 0: the server infers */
+    char (*nums)[32];  /* an integer or double as text */
     PGresult *res;
     int row, n_rows;
 };
@@ -289,7 +287,7 @@ static void pg_close(struct ts_db *base)
         PQclear(db->cache[i].res);
         free(db->cache[i].sql);
         free(db->cache[i].text);
-        free(db->cache[i].params);
+        free(db->cache[i].vals);
     }
     PQfinish(db->conn);
     free(db);
@@ -349,7 +347,7 @@ static void forget_stmt(struct pg_db *db, struct pg_stmt *s)
     PQclear(s->res);
     free(s->sql);
     free(s->text);
-    free(s->params);
+    free(s->vals);
     memset(s, 0, sizeof(*s));
 }
 
@@ -374,8 +372,24 @@ static void reconnect_if_lost(struct pg_db *db)
 
 static void clear_params(struct pg_stmt *s)
 {
-    for (int i = 0; i < s->n_params; i++)
-        s->params[i] = (struct pg_param){0};
+    size_t n = (size_t)s->n_params;
+    memset(s->vals, 0, n * sizeof(*s->vals));
+    memset(s->lens, 0, n * sizeof(*s->lens));
+    memset(s->fmts, 0, n * sizeof(*s->fmts));
+    memset(s->types, 0, n * sizeof(*s->types));
+}
+
+/* The bind arrays of s, in one block (s->vals owns it). */
+static void make_params(struct pg_stmt *s)
+{
+    size_t n = (size_t)s->n_params + 1;
+    char *block = ts_xcalloc(n, sizeof(*s->vals) + sizeof(*s->lens) * 2 + sizeof(*s->types) +
+                                    sizeof(*s->nums));
+    s->vals = (const char **)(void *)block;
+    s->nums = (char(*)[32])(void *)(block + n * sizeof(*s->vals));
+    s->lens = (int *)(void *)(block + n * (sizeof(*s->vals) + sizeof(*s->nums)));
+    s->fmts = s->lens + n;
+    s->types = (Oid *)(void *)(s->fmts + n);
 }
 
 static struct ts_stmt *pg_prep(struct ts_ctx *cx, const char *sql)
@@ -408,46 +422,50 @@ static struct ts_stmt *pg_prep(struct ts_ctx *cx, const char *sql)
     s->base.busy = true;
     s->sql = ts_xstrdup(sql);
     s->text = dollar_placeholders(sql, &s->n_params);
-    s->params = ts_xcalloc((size_t)s->n_params + 1, sizeof(*s->params));
+    make_params(s);
     return &s->base;
 }
 
 #define PS(st) ((struct pg_stmt *)(st))
 
-static struct pg_param *param(struct ts_stmt *st, int i)
+/* Bind parameter i (from 1) of st. */
+static void bind(struct ts_stmt *st, int i, const char *val, int len, int fmt, Oid type)
 {
     struct pg_stmt *s = PS(st);
     assert(i >= 1 && i <= s->n_params);
-    return &s->params[i - 1];
+    s->vals[i - 1] = val;
+    s->lens[i - 1] = len;
+    s->fmts[i - 1] = fmt;
+    s->types[i - 1] = type;
 }
 
 static void pg_bind_int(struct ts_stmt *st, int i, int64_t v)
 {
-    struct pg_param *p = param(st, i);
-    *p = (struct pg_param){.val = p->num, .type = OID_INT8};
-    snprintf(p->num, sizeof(p->num), "%lld", (long long)v);
+    char *num = PS(st)->nums[i - 1];
+    snprintf(num, sizeof(PS(st)->nums[0]), "%lld", (long long)v);
+    bind(st, i, num, 0, 0, OID_INT8);
 }
 
 static void pg_bind_double(struct ts_stmt *st, int i, double v)
 {
-    struct pg_param *p = param(st, i);
-    *p = (struct pg_param){.val = p->num, .type = OID_FLOAT8};
-    snprintf(p->num, sizeof(p->num), "%.17g", v);
+    char *num = PS(st)->nums[i - 1];
+    snprintf(num, sizeof(PS(st)->nums[0]), "%.17g", v);
+    bind(st, i, num, 0, 0, OID_FLOAT8);
 }
 
 static void pg_bind_text(struct ts_stmt *st, int i, const char *s, size_t len)
 {
-    *param(st, i) = (struct pg_param){.val = s, .len = (int)len};
+    bind(st, i, s, (int)len, 0, 0);
 }
 
 static void pg_bind_blob(struct ts_stmt *st, int i, const void *b, size_t len)
 {
-    *param(st, i) = (struct pg_param){.val = b, .len = (int)len, .fmt = 1, .type = OID_BYTEA};
+    bind(st, i, b, (int)len, 1, OID_BYTEA);
 }
 
 static void pg_bind_null(struct ts_stmt *st, int i)
 {
-    *param(st, i) = (struct pg_param){0};
+    bind(st, i, NULL, 0, 0, 0);
 }
 
 static int pg_step(struct ts_stmt *st)
@@ -456,40 +474,21 @@ static int pg_step(struct ts_stmt *st)
     struct pg_db *db = PG(st->db);
     if (s->res)
         return ++s->row < s->n_rows ? DB_ROW : DB_DONE;
-    int n = s->n_params;
-    const char **vals = ts_xcalloc((size_t)n + 1, sizeof(*vals));
-    int *lens = ts_xcalloc((size_t)n + 1, sizeof(*lens));
-    int *fmts = ts_xcalloc((size_t)n + 1, sizeof(*fmts));
-    for (int i = 0; i < n; i++) {
-        vals[i] = s->params[i].val;
-        lens[i] = s->params[i].len;
-        fmts[i] = s->params[i].fmt;
-    }
     if (!s->name[0]) {
         /* prepared at the first run, with the types of the values bound then:
          * integers as bigint, text left for the server to infer */
-        Oid *types = ts_xcalloc((size_t)n + 1, sizeof(*types));
-        for (int i = 0; i < n; i++)
-            types[i] = s->params[i].type;
         char name[16];
         snprintf(name, sizeof(name), "s%u", ++db->next_name);
-        PGresult *res = PQprepare(db->conn, name, s->text, n, types);
-        free(types);
+        PGresult *res = PQprepare(db->conn, name, s->text, s->n_params, s->types);
         if (PQresultStatus(res) != PGRES_COMMAND_OK) {
             pg_error(db, res);
             PQclear(res);
-            free(vals);
-            free(lens);
-            free(fmts);
             return -1;
         }
         PQclear(res);
         memcpy(s->name, name, sizeof(name));
     }
-    PGresult *res = PQexecPrepared(db->conn, s->name, n, vals, lens, fmts, 0);
-    free(vals);
-    free(lens);
-    free(fmts);
+    PGresult *res = PQexecPrepared(db->conn, s->name, s->n_params, s->vals, s->lens, s->fmts, 0);
     ExecStatusType status = PQresultStatus(res);
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
         pg_error(db, res);
@@ -649,27 +648,6 @@ static int pg_has(struct ts_ctx *cx, bool index, const char *name)
     return rc < 0 ? db_fail(cx, "catalog") : rc == DB_ROW;
 }
 
-static const char **column_list(struct ts_ctx *cx, struct ts_stmt *st, int *n_out)
-{
-    const char **names = TS_NEW_N(cx->arena, const char *, 1);
-    int n = 0, cap = 1, rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        if (n == cap) {
-            const char **grown = TS_NEW_N(cx->arena, const char *, (size_t)(cap *= 2));
-            memcpy(grown, names, sizeof(*grown) * (size_t)n);
-            names = grown;
-        }
-        names[n++] = db_col_text(cx, st, 0);
-    }
-    db_done(st);
-    if (rc < 0) {
-        db_fail(cx, "catalog");
-        return NULL;
-    }
-    *n_out = n;
-    return names;
-}
-
 static const char **pg_names(struct ts_ctx *cx, bool index, const char *prefix, int *n)
 {
     struct ts_stmt *st =
@@ -679,7 +657,7 @@ static const char **pg_names(struct ts_ctx *cx, bool index, const char *prefix, 
         return NULL;
     db_bind_text(st, 1, index ? "i" : "r");
     db_bind_text(st, 2, prefix);
-    return column_list(cx, st, n);
+    return db_text_rows(cx, st, n, "catalog");
 }
 
 static const char **pg_indexes_on(struct ts_ctx *cx, int64_t app_id, const char *col, int *n)
@@ -693,7 +671,7 @@ static const char **pg_indexes_on(struct ts_ctx *cx, int64_t app_id, const char 
         return NULL;
     db_bind_text(st, 1, ts_arena_printf(cx->arena, "r%lld", (long long)app_id));
     db_bind_text(st, 2, col);
-    return column_list(cx, st, n);
+    return db_text_rows(cx, st, n, "catalog");
 }
 
 static const char **pg_columns(struct ts_ctx *cx, const char *table, int *n)
@@ -704,7 +682,7 @@ static const char **pg_columns(struct ts_ctx *cx, const char *table, int *n)
     if (!st)
         return NULL;
     db_bind_text(st, 1, table);
-    return column_list(cx, st, n);
+    return db_text_rows(cx, st, n, "catalog");
 }
 
 /* every sequence a serial column owns moves to its column's largest value */
@@ -720,23 +698,7 @@ static const struct ts_id_mark *pg_id_marks(struct ts_ctx *cx, int *n)
             " WHERE d.deptype = 'a'");
     if (!st)
         return NULL;
-    struct ts_id_mark *marks = TS_NEW_N(cx->arena, struct ts_id_mark, 1);
-    int k = 0, cap = 1, rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        if (k == cap) {
-            struct ts_id_mark *grown = TS_NEW_N(cx->arena, struct ts_id_mark, (size_t)(cap *= 2));
-            memcpy(grown, marks, sizeof(*grown) * (size_t)k);
-            marks = grown;
-        }
-        marks[k++] = (struct ts_id_mark){db_col_text(cx, st, 0), db_col_int(st, 1)};
-    }
-    db_done(st);
-    if (rc < 0) {
-        db_fail(cx, "id marks");
-        return NULL;
-    }
-    *n = k;
-    return marks;
+    return db_id_mark_rows(cx, st, n);
 }
 
 /* every sequence a serial column owns moves past its column's largest value */

@@ -399,28 +399,6 @@ int sq_has(struct ts_ctx *cx, bool index, const char *name)
     return rc < 0 ? db_fail(cx, "schema") : rc == DB_ROW;
 }
 
-/* The first column of every row of st, in the arena. */
-static const char **column_list(struct ts_ctx *cx, struct ts_stmt *st, int *n_out)
-{
-    const char **names = TS_NEW_N(cx->arena, const char *, 1);
-    int n = 0, cap = 1, rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        if (n == cap) {
-            const char **grown = TS_NEW_N(cx->arena, const char *, (size_t)(cap *= 2));
-            memcpy(grown, names, sizeof(*grown) * (size_t)n);
-            names = grown;
-        }
-        names[n++] = db_col_text(cx, st, 0);
-    }
-    db_done(st);
-    if (rc < 0) {
-        db_fail(cx, "schema");
-        return NULL;
-    }
-    *n_out = n;
-    return names;
-}
-
 const char **sq_names(struct ts_ctx *cx, bool index, const char *prefix, int *n)
 {
     struct ts_stmt *st = db_prep(cx, "SELECT name FROM sqlite_master WHERE type=? AND"
@@ -429,7 +407,7 @@ const char **sq_names(struct ts_ctx *cx, bool index, const char *prefix, int *n)
         return NULL;
     db_bind_text(st, 1, index ? "index" : "table");
     db_bind_text(st, 2, prefix);
-    return column_list(cx, st, n);
+    return db_text_rows(cx, st, n, "schema");
 }
 
 const char **sq_indexes_on(struct ts_ctx *cx, int64_t app_id, const char *col, int *n)
@@ -443,7 +421,7 @@ const char **sq_indexes_on(struct ts_ctx *cx, int64_t app_id, const char *col, i
     if (!st)
         return NULL;
     db_bind_text(st, 1, col);
-    return column_list(cx, st, n);
+    return db_text_rows(cx, st, n, "schema");
 }
 
 const char **sq_columns(struct ts_ctx *cx, const char *table, int *n)
@@ -452,7 +430,7 @@ const char **sq_columns(struct ts_ctx *cx, const char *table, int *n)
     if (!st)
         return NULL;
     db_bind_text(st, 1, table);
-    return column_list(cx, st, n);
+    return db_text_rows(cx, st, n, "schema");
 }
 
 /* AUTOINCREMENT keeps the largest id each table gave out in sqlite_sequence */
@@ -461,23 +439,7 @@ const struct ts_id_mark *sq_id_marks(struct ts_ctx *cx, int *n)
     struct ts_stmt *st = db_prep(cx, "SELECT name, seq FROM sqlite_sequence");
     if (!st)
         return NULL;
-    struct ts_id_mark *marks = TS_NEW_N(cx->arena, struct ts_id_mark, 1);
-    int k = 0, cap = 1, rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        if (k == cap) {
-            struct ts_id_mark *grown = TS_NEW_N(cx->arena, struct ts_id_mark, (size_t)(cap *= 2));
-            memcpy(grown, marks, sizeof(*grown) * (size_t)k);
-            marks = grown;
-        }
-        marks[k++] = (struct ts_id_mark){db_col_text(cx, st, 0), db_col_int(st, 1)};
-    }
-    db_done(st);
-    if (rc < 0) {
-        db_fail(cx, "id marks");
-        return NULL;
-    }
-    *n = k;
-    return marks;
+    return db_id_mark_rows(cx, st, n);
 }
 
 /* Copied rows moved sqlite_sequence to their largest ids already; the
