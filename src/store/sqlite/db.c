@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 
 static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
@@ -238,10 +240,39 @@ static void sq_close(struct ts_db *base)
     free(db);
 }
 
+/*
+ * Checkpoints in a server run on the jobs' upkeep lane, not at commits. A page
+ * changed by many commits (a view index's page under a stream of inserts) is
+ * then copied into the database file once per checkpoint, not once per
+ * commit: checkpoints wait until the WAL holds CHECKPOINT_PAGES pages not yet
+ * copied, or until writes pause. Every server connection notes the WAL's size
+ * after its commits here (a server serves one database).
+ */
+#define CHECKPOINT_PAGES   8192 /* 32 MB of 4 KB pages */
+#define CHECKPOINT_IDLE_NS (1000LL * 1000 * 1000)
+
+static _Atomic int wal_pages;        /* pages in the WAL after the last commit */
+static _Atomic int64_t wal_noted_ns; /* when, CLOCK_MONOTONIC */
+
+static int64_t monotonic_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+static int note_wal(void *arg, sqlite3 *h, const char *name, int pages)
+{
+    (void)arg, (void)h, (void)name;
+    atomic_store(&wal_pages, pages);
+    atomic_store(&wal_noted_ns, monotonic_ns());
+    return SQLITE_OK;
+}
+
 static void sq_server_mode(struct ts_db *base)
 {
     struct sq_db *db = SQ(base);
-    sqlite3_wal_autocheckpoint(db->h, 0);
+    sqlite3_wal_hook(db->h, note_wal, NULL); /* in place of automatic checkpoints */
     sqlite3_exec(db->h, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
     db->group_commit = true;
 }
@@ -255,12 +286,24 @@ static void sq_bulk_mode(struct ts_db *base, int cache_mb)
 
 static int sq_checkpoint(struct ts_db *base)
 {
-    sqlite3 *h = SQ(base)->h;
+    struct sq_db *db = SQ(base);
+    sqlite3 *h = db->h;
+    if (!db->checkpoints) { /* the connection that checkpoints notes its own commits too */
+        sqlite3_wal_hook(h, note_wal, NULL);
+        db->checkpoints = true;
+    }
+    int pages = atomic_load(&wal_pages);
+    if (pages < db->copied) /* the WAL started again from its beginning */
+        db->copied = 0;
+    bool idle = monotonic_ns() - atomic_load(&wal_noted_ns) > CHECKPOINT_IDLE_NS;
+    if (pages - db->copied < CHECKPOINT_PAGES && !(idle && pages > db->copied))
+        return 0;
     /* PASSIVE: copy what no reader still needs, never wait for a lock */
     int log = 0, done = 0;
     int rc = sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY)
         return -1;
+    db->copied = done > 0 ? done : 0;
     /* Under a steady stream of writes a passive checkpoint never catches up, and
      * the WAL only restarts from its beginning when one does: past WAL_LIMIT
      * frames, stop the writers for a moment and truncate it. */

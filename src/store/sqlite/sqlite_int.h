@@ -28,6 +28,8 @@ struct sq_db {
     int n_fts_dirty;
     char *path;
     bool group_commit;   /* server mode: see ts_db_server_mode() */
+    bool checkpoints;    /* runs the server's checkpoints (db.c) */
+    int copied;          /* WAL pages its last checkpoint copied */
     uint64_t commit_seq; /* group commit number of the last write committed */
     uint64_t member_of;  /* the batch the last write joined (durable.c) */
     bool in_savepoint;   /* the writer's request runs in a savepoint of the batch */
