@@ -84,6 +84,15 @@ static int accepts(struct ts_ctx *cx, const struct ts_app *app, int64_t id, cons
     return n < 0 ? -1 : n > 0;
 }
 
+/* May the caller run the actions of record r's status: one of those who must
+ * act (anyone who sees the record when nobody must), or an administrator? */
+static bool may_act(struct ts_ctx *cx, const struct ts_record *r)
+{
+    const char *me = cx->user ? cx->user->code : "";
+    return r->n_assignees == 0 || listed(r->assignees, r->n_assignees, me) ||
+           ts_policy_is_admin(cx);
+}
+
 /* Run one action: {id, action, assignee?, revision?}. */
 static int act(struct ts_ctx *cx, const struct ts_app *app, const json_t *item, const char *key,
                int64_t *id, int64_t *rev)
@@ -115,12 +124,12 @@ static int act(struct ts_ctx *cx, const struct ts_app *app, const json_t *item, 
             action = a;
     if (!action)
         return ts_fail_arg(cx, TS_E_STATUS_CHANGED, name);
-    const char *me = cx->user ? cx->user->code : "";
-    if (r->n_assignees > 0 && !listed(r->assignees, r->n_assignees, me) && !ts_policy_is_admin(cx))
+    if (!may_act(cx, r))
         return ts_fail(cx, TS_E_NOT_ASSIGNEE, "not an assignee");
     int ok = accepts(cx, app, *id, json_string_value(json_object_get(action, "filterCond")));
     if (ok <= 0)
         return ok < 0 ? -1 : ts_fail_arg(cx, TS_E_STATUS_CHANGED, name);
+    const char *me = cx->user ? cx->user->code : "";
     const json_t *states = json_object_get(app->process, "states");
     const char *from = r->status;
     /* ALL: each assignee acts; the record waits for the last one */
@@ -165,6 +174,43 @@ int ts_api_record_status(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw 
         return -1;
     ts_jw_obj(w);
     ts_jw_kid(w, "revision", rev);
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+/* GET /api/record/actions?app=&id= (ours): the actions the caller may run on
+ * the record now, in the settings' order, so that a page offers only those. */
+int ts_api_record_actions(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    const struct ts_app *app = ts_api_app_param(cx, rq->params, TS_PERM_VIEW);
+    int64_t id;
+    if (!app || ts_param_id(cx, rq->params, "id", &id) < 0 ||
+        ts_api_record_allowed(cx, app, id, TS_RR_VIEW) < 0)
+        return -1;
+    struct ts_record *r = ts_record_load(cx, app, id);
+    if (!r)
+        return -1;
+    bool mine = app->process && may_act(cx, r);
+    ts_jw_obj(w);
+    ts_jw_key(w, "actions");
+    ts_jw_arr(w);
+    size_t i;
+    const json_t *a;
+    json_array_foreach (mine ? json_object_get(app->process, "actions") : NULL, i, a) {
+        if (!ts_str_eq(json_string_value(json_object_get(a, "from")), r->status))
+            continue;
+        int ok = accepts(cx, app, id, json_string_value(json_object_get(a, "filterCond")));
+        if (ok < 0)
+            return -1;
+        if (ok) {
+            ts_jw_obj(w);
+            ts_jw_kstr(w, "name", json_string_value(json_object_get(a, "name")));
+            ts_jw_kstr(w, "to", json_string_value(json_object_get(a, "to")));
+            ts_jw_kstr(w, "type", json_string_value(json_object_get(a, "type")));
+            ts_jw_obj_end(w);
+        }
+    }
+    ts_jw_arr_end(w);
     ts_jw_obj_end(w);
     return 0;
 }

@@ -74,6 +74,10 @@ int ts_app_notify_general_put(struct ts_ctx *cx, struct ts_preview *p, const jso
 int ts_app_notify_per_record_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *in);
 int ts_app_notify_reminder_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *in);
 
+/* The status a record starts in (the lowest index), and whether its creator
+ * must act there; NULL when the app has no process management. */
+const char *ts_app_first_status(const struct ts_app *app, bool *creator_acts);
+int ts_app_start_process(struct ts_ctx *cx, const struct ts_app *app);
 /* PUT app/status.json (app/process.c): statuses, their assignees, actions. */
 int ts_app_process_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *in);
 

@@ -43,12 +43,13 @@ static const char *check_rules(struct ts_ctx *cx, const struct ts_app *from,
         if (!f)
             continue; /* a new field has no stored values */
         if (t->unique && !f->unique && ts_store_rtable_has_duplicates(cx, from, f))
-            return ts_arena_printf(cx->arena, ts_msg_format(TS_M_UNIQUE_BROKEN, cx->lang), t->code);
+            return ts_arena_printf(cx->arena, ts_msg_format(TS_M_UNIQUE_BROKEN, cx->lang),
+                                   t->label);
         if ((t->min_len > 0 && t->min_len != f->min_len) ||
             (t->max_len >= 0 && t->max_len != f->max_len))
             if (ts_store_rtable_has_length_outside(cx, from, f, t->min_len, t->max_len))
                 return ts_arena_printf(cx->arena, ts_msg_format(TS_M_LENGTH_BROKEN, cx->lang),
-                                       t->code);
+                                       t->label);
     }
     return NULL;
 }
@@ -343,7 +344,8 @@ static int deploy_one(struct ts_ctx *cx, int64_t app_id, const char **why)
         return -1;
     struct wants w = {.n = 0};
     if (ts_store_rtable_migrate(cx, from, to) < 0 || view_indexes(cx, to, &w) < 0 ||
-        ts_store_rtable_indexes(cx, to, w.specs, w.n) < 0)
+        ts_store_rtable_indexes(cx, to, w.specs, w.n) < 0 ||
+        (to->process && ts_app_start_process(cx, to) < 0))
         return -1;
     char *body = json_dumps(pre.def, JSON_COMPACT);
     int rc = ts_store_app_def_put(cx, app_id, TS_STAGE_LIVE, body);

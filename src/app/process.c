@@ -8,6 +8,7 @@
 #include "app/app.h"
 #include "base/str.h"
 #include "query/query.h"
+#include "store/store.h"
 
 static const char *const ASSIGNEE_TYPES[] = {"ONE", "ALL", "ANY", NULL};
 static const char *const ENTITY_TYPES[] = {"USER",         "GROUP",   "ORGANIZATION",
@@ -30,6 +31,35 @@ static int index_of(const json_t *state)
     else if (json_is_string(v))
         ts_parse_i64(json_string_value(v), &n);
     return (int)n;
+}
+
+const char *ts_app_first_status(const struct ts_app *app, bool *creator_acts)
+{
+    const json_t *best = NULL;
+    const char *name;
+    const json_t *st;
+    json_object_foreach ((json_t *)json_object_get(app->process, "states"), name, st)
+        if (!best || index_of(st) < index_of(best))
+            best = st;
+    *creator_acts =
+        json_array_size(json_object_get(json_object_get(best, "assignee"), "entities")) == 1;
+    return json_string_value(json_object_get(best, "name"));
+}
+
+/* Process management deployed on an app with records: those with no status, or
+ * one the settings no longer have, go to the first status, as on kintone. */
+int ts_app_start_process(struct ts_ctx *cx, const struct ts_app *app)
+{
+    const json_t *states = json_object_get(app->process, "states");
+    const char **names = TS_NEW_N(cx->arena, const char *, json_object_size(states) + 1);
+    int n = 0;
+    const char *name;
+    const json_t *st;
+    json_object_foreach ((json_t *)states, name, st)
+        names[n++] = name;
+    bool creator_acts;
+    const char *first = ts_app_first_status(app, &creator_acts);
+    return first ? ts_store_rtable_start_process(cx, app, first, names, n, creator_acts) : 0;
 }
 
 static json_t *norm_assignee(struct ts_ctx *cx, const json_t *a, const char *key, bool first)

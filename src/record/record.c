@@ -1055,30 +1055,13 @@ static int write_history(struct ts_ctx *cx, const struct ts_app *app,
 
 static int check_revision(struct ts_ctx *cx, const struct ts_record *old, int64_t expected_rev);
 
-/* The first status (the lowest index), or NULL. */
-static const json_t *first_state(const struct ts_app *app)
-{
-    const json_t *best = NULL;
-    int64_t best_i = INT64_MAX;
-    const char *name;
-    const json_t *st;
-    json_object_foreach ((json_t *)json_object_get(app->process, "states"), name, st) {
-        int64_t i = 0;
-        ts_parse_i64(json_string_value(json_object_get(st, "index")), &i);
-        if (i < best_i)
-            best = st, best_i = i;
-    }
-    return best;
-}
-
 /* A new record starts in the first status, with its creator as the assignee
  * when the status says so. */
 static void start_status(struct ts_ctx *cx, const struct ts_app *app, struct ts_record *r)
 {
-    const json_t *st = first_state(app);
-    r->status = json_string_value(json_object_get(st, "name"));
-    const json_t *who = json_object_get(json_object_get(st, "assignee"), "entities");
-    if (json_array_size(who) == 1) {
+    bool creator_acts;
+    r->status = ts_app_first_status(app, &creator_acts);
+    if (creator_acts) {
         r->assignees = TS_NEW_N(cx->arena, const char *, 1);
         r->assignees[0] = r->creator;
         r->n_assignees = 1;
@@ -1639,6 +1622,21 @@ const char *ts_record_cell(struct ts_ctx *cx, const struct ts_app *app, const st
     return ts_record_text(cx, app, &row, f);
 }
 
+/* Several values on separate lines of one cell, as cli-kintone writes them. */
+static const char *multi_text(struct ts_ctx *cx, const struct ts_value *v)
+{
+    struct ts_buf b;
+    ts_buf_init(&b);
+    for (int k = 0; k < v->n; k++) {
+        if (k)
+            ts_buf_putc(&b, '\n');
+        ts_buf_puts(&b, v->v[k]);
+    }
+    const char *out = ts_arena_strndup(cx->arena, b.p ? b.p : "", b.len);
+    ts_buf_release(&b);
+    return out;
+}
+
 const char *ts_record_text(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r,
                            const struct ts_field *f)
 {
@@ -1657,6 +1655,13 @@ const char *ts_record_text(struct ts_ctx *cx, const struct ts_app *app, const st
         return r->creator ? r->creator : "";
     case TS_F_MODIFIER:
         return r->modifier ? r->modifier : "";
+    case TS_F_STATUS:
+        return r->status ? r->status : "";
+    case TS_F_STATUS_ASSIGNEE: {
+        /* several people on separate lines of one cell, as a user field */
+        struct ts_value who = {.n = r->n_assignees, .v = r->assignees};
+        return multi_text(cx, &who);
+    }
     case TS_F_CREATED_TIME:
     case TS_F_UPDATED_TIME:
         ts_datetime_format(f->type == TS_F_CREATED_TIME ? r->created : r->updated, t);
@@ -1669,20 +1674,15 @@ const char *ts_record_text(struct ts_ctx *cx, const struct ts_app *app, const st
     case TS_F_CALC:
         return ts_formula_calc_text(cx, f, v->s);
     default:
-        if (ts_field_kind(f) == TS_K_MULTI || ts_field_kind(f) == TS_K_FILES) {
-            /* several values on separate lines of one cell, as cli-kintone;
-             * attachments by file name */
-            struct ts_buf b;
-            ts_buf_init(&b);
-            for (int k = 0; k < v->n; k++) {
-                if (k)
-                    ts_buf_putc(&b, '\n');
-                ts_buf_puts(&b, f->type == TS_F_FILE ? v->files[k].name : v->v[k]);
-            }
-            const char *out = ts_arena_strndup(cx->arena, b.p ? b.p : "", b.len);
-            ts_buf_release(&b);
-            return out;
+        if (ts_field_kind(f) == TS_K_FILES) {
+            struct ts_value file_names = {.n = v->n,
+                                          .v = TS_NEW_N(cx->arena, const char *, v->n + 1)};
+            for (int k = 0; k < v->n; k++)
+                file_names.v[k] = v->files[k].name;
+            return multi_text(cx, &file_names);
         }
+        if (ts_field_kind(f) == TS_K_MULTI)
+            return multi_text(cx, v);
         return v->s ? v->s : "";
     }
 }

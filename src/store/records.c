@@ -221,6 +221,24 @@ bool ts_store_rtable_has_length_outside(struct ts_ctx *cx, const struct ts_app *
                         max_len < 0 ? INT32_MAX : max_len);
 }
 
+int ts_store_rtable_start_process(struct ts_ctx *cx, const struct ts_app *app, const char *first,
+                                  const char *const *states, int n, bool creator_acts)
+{
+    char sql[400];
+    snprintf(sql, sizeof(sql),
+             "UPDATE r%lld SET status=?, assignees=%s"
+             " WHERE status IS NULL OR status NOT IN (%s)",
+             (long long)app->id, creator_acts ? "creator" : "NULL", cx->db->drv->list_sql);
+    struct ts_stmt *st = db_prep(cx, sql);
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, first);
+    db_bind_list(cx, st, 2, states, n);
+    if (db_step_done(cx, st, "process start") < 0)
+        return -1;
+    return db_changes(cx) > 0 ? ts_store__touch(cx, app) : 0;
+}
+
 /* ---------------------------------------------------------------- writing */
 
 /* The data generation is a row of counters written in the same transaction as

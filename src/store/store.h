@@ -235,6 +235,11 @@ bool ts_store_rtable_has_duplicates(struct ts_ctx *cx, const struct ts_app *app,
 bool ts_store_rtable_has_length_outside(struct ts_ctx *cx, const struct ts_app *app,
                                         const struct ts_field *f, int min_len, int max_len);
 
+/* Process management deployed: records with no status, or one the settings no
+ * longer have, are put in `first`, with their creator to act when creator_acts. */
+int ts_store_rtable_start_process(struct ts_ctx *cx, const struct ts_app *app, const char *first,
+                                  const char *const *states, int n, bool creator_acts);
+
 int ts_store_record_insert(struct ts_ctx *cx, const struct ts_app *app, struct ts_record *r);
 /* Writes the values marked set, and revision/modifier/updated. */
 int ts_store_record_update(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r);

@@ -4,7 +4,7 @@
 // GAIA_ST02; queries on the status and "assigned to me".
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, client, raw, rejects, makeApp } from "./helpers/server.mjs";
+import { startServer, client, raw, rejects, makeApp, basic } from "./helpers/server.mjs";
 
 let server, admin, app, S, A;
 const PASSWORD = "flow-password-1";
@@ -117,4 +117,71 @@ test("an action's filter, bulk actions all or nothing, assignees changed by hand
   const { id } = await admin.record.addRecord({ app: plain, record: {} });
   await rejects(admin.record.updateRecordStatus({ app: plain, id, action: "x" }), "GAIA_ST02", 400);
   assert.equal((await admin.record.getRecord({ app: plain, id })).record.Status, undefined);
+});
+
+test("switched on over existing records: each goes to the first status with its creator to act, as kintone", async () => {
+  const late = await makeApp(admin, "後から決裁", { title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" } });
+  const { id: t1 } = await as("tanaka").record.addRecord({ app: late, record: { title: { value: "前からある" } } });
+  const { id: k1 } = await as("kato").record.addRecord({ app: late, record: {} });
+  const flow = (first) => raw(server, "PUT", "/k/v1/preview/app/status.json", { body: { app: late, enable: true,
+    states: {
+      [first]: { name: first, index: "0", assignee: { type: "ONE", entities: [{ entity: { type: "CREATOR" } }] } },
+      完了: { name: "完了", index: "1", assignee: { type: "ONE", entities: [] } },
+    },
+    actions: [{ name: "完了にする", from: first, to: "完了" }],
+  } });
+  assert.equal((await flow("受付")).status, 200);
+  await admin.app.deployApp({ apps: [{ app: late }] });
+  const { properties } = await admin.app.getFormFields({ app: late });
+  const st = Object.values(properties).find((p) => p.type === "STATUS").code;
+  const who = Object.values(properties).find((p) => p.type === "STATUS_ASSIGNEE").code;
+  const seen = async (id) => { const r = (await admin.record.getRecord({ app: late, id })).record; return [r[st].value, r[who].value.map((u) => u.code)]; };
+  assert.deepEqual(await seen(t1), ["受付", ["tanaka"]]);
+  assert.deepEqual(await seen(k1), ["受付", ["kato"]]);
+  // the existing record can be acted on by its creator at once
+  await as("kato").record.updateRecordStatus({ app: late, id: k1, action: "完了にする" });
+  assert.deepEqual(await seen(k1), ["完了", []]);
+  // the first status renamed: records in a status the settings no longer have move to the new first one
+  assert.equal((await flow("受付済み")).status, 200);
+  await admin.app.deployApp({ apps: [{ app: late }] });
+  assert.deepEqual(await seen(t1), ["受付済み", ["tanaka"]]);
+  assert.deepEqual(await seen(k1), ["完了", []], "a status that still exists is kept");
+});
+
+test("GET /api/record/actions: only the actions this caller may run on this record now", async () => {
+  const actions = async (id, headers) => {
+    const res = await fetch(`${server.base}/api/record/actions?app=${app}&id=${id}`, { headers });
+    return res.status === 200 ? (await res.json()).actions.map((a) => a.name) : res.status;
+  };
+  const { id } = await as("tanaka").record.addRecord({ app, record: { title: { value: "件名あり" } } });
+  const { id: untitled } = await as("tanaka").record.addRecord({ app, record: {} });
+  assert.deepEqual(await actions(id, basic("tanaka", PASSWORD)), ["提出"]);
+  assert.deepEqual(await actions(id, basic("kato", PASSWORD)), [], "not the assignee");
+  await as("tanaka").record.updateRecordStatus({ app, id, action: "提出" });
+  await as("tanaka").record.updateRecordStatus({ app, id: untitled, action: "提出" });
+  assert.deepEqual(await actions(id, basic("kato", PASSWORD)), ["承認", "差戻し"]);
+  assert.deepEqual(await actions(untitled, basic("kato", PASSWORD)), ["差戻し"], "承認 needs a title (its filter)");
+  assert.deepEqual(await actions(id, basic("tanaka", PASSWORD)), []);
+  // nobody, a stranger to the app, a token of another app: nothing
+  assert.equal(await actions(id, {}), 401);
+  const other = await makeApp(admin, "別アプリ", { t: { type: "SINGLE_LINE_TEXT", code: "t", label: "t" } });
+  const tok = await raw(server, "POST", "/k/v1/app/apiTokens.json", { body: { app: other, permissions: ["view"] } });
+  assert.equal(tok.status, 200, JSON.stringify(tok.json));
+  assert.equal(await actions(id, { "X-Cybozu-API-Token": tok.json.token }), 400, "GAIA_IA02, as kintone answers a token of another app");
+  // an administrator may run any record's actions, as PUT record/status.json allows
+  assert.deepEqual(await actions(id, basic()), ["承認", "差戻し"]);
+});
+
+test("exports carry the status and who must act: CSV in UTF-8 and Shift_JIS, and .xlsx", async () => {
+  const { id } = await as("tanaka").record.addRecord({ app, record: { title: { value: "出力する" } } });
+  const q = `app=${app}&query=${encodeURIComponent(`$id = ${id}`)}&fields[0]=title&fields[1]=${encodeURIComponent(S)}&fields[2]=${encodeURIComponent(A)}`;
+  const get = async (path) => Buffer.from(await (await fetch(`${server.base}${path}?${q}`, { headers: basic() })).arrayBuffer());
+  const header = `"title","${S}","${A}"`;
+  assert.equal((await get("/api/export.csv")).toString(), `${header}\r\n"出力する","未処理","tanaka"\r\n`);
+  const sjis = Buffer.from(await (await fetch(`${server.base}/api/export.csv?${q}&encoding=sjis`, { headers: basic() })).arrayBuffer());
+  assert.equal(new TextDecoder("shift_jis").decode(sjis), `${header}\r\n"出力する","未処理","tanaka"\r\n`);
+  const { default: ExcelJS } = await import("exceljs");
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(await get("/api/export.xlsx"));
+  assert.deepEqual(book.worksheets[0].getRow(2).values.slice(1), ["出力する", "未処理", "tanaka"]);
 });

@@ -104,6 +104,7 @@ const SAMPLES = () => ({
   "GET /api/export.xlsx": { app, query: "limit 1" },
   "GET /api/thumbnail": { fileKey: "none", size: 50 },
   "GET /api/app/rights": { app },
+  "GET /api/record/actions": { app, id: 1 },
   "POST /api/people/import": {},
   "GET /api/system/app-creators": {},
   "PUT /api/system/app-creators": {},

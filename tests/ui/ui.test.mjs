@@ -3,64 +3,34 @@
 // works in it. Each step saves a screenshot under tests/ui/screenshots/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
 import { existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { startServer, client, makeApp, BIN, ADMIN_PASSWORD, dataArgs } from "../api/helpers/server.mjs";
+import { createRequire } from "node:module";
+import { client, makeApp, ADMIN_PASSWORD } from "../api/helpers/server.mjs";
 import { startSmtpSink } from "../api/helpers/smtp.mjs";
+import * as ui from "./helpers.mjs";
 
-const shots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
-mkdirSync(shots, { recursive: true });
-let server, browser, page, appUrl;
+let server, page, appUrl, stopUi;
 const PASSWORD = "tanaka-password-1";
 
-function addUser(code, name) {
-  execFileSync(BIN, ["user", "add", code, "--name", name, ...dataArgs(server)], {
-    env: { ...process.env, TSUMIKI_PASSWORD: PASSWORD }, stdio: "pipe",
-  });
-}
-const axeSource = createRequire(import.meta.url)("axe-core").source;
-// WCAG 2.1 A/AA rules of axe-core on the page as it is: no serious or critical findings
-async function accessible(where) {
-  await page.evaluate(axeSource); // through the DevTools protocol: the page's CSP forbids inline scripts
-  const found = await page.evaluate(async () =>
-    (await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] })).violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")})`));
-  assert.deepEqual(found, [], `${where}: ${found.join("\n")}`);
-}
-const shot = (name) => page.screenshot({ path: join(shots, name + ".png"), fullPage: true });
-// Set-up done behind the browser's back, as the administrator (the API the official clients use).
-async function api(method, path, body) {
-  const headers = { "X-Cybozu-Authorization": Buffer.from(`Administrator:${ADMIN_PASSWORD}`).toString("base64"), "Content-Type": "application/json", "Accept-Language": "ja" };
-  const r = await fetch(server.base + path, { method, headers, body: body && JSON.stringify(body) });
-  const j = await r.json();
-  assert.ok(r.ok, `${path}: ${JSON.stringify(j)}`);
-  return j;
-}
+const addUser = (code, name) => ui.addUser(server, code, name, PASSWORD);
+const accessible = (where) => ui.accessible(page, where);
+const shot = (name) => ui.shot(page, name);
+const api = (method, path, body) => ui.api(server, method, path, body);
 const pad = (n) => String(n).padStart(2, "0");
 const today = new Date();
 const thisMonth = (d) => `${today.getFullYear()}-${pad(today.getMonth() + 1)}-${pad(d)}`;
 const lastMonthDate = (() => { const d = new Date(today.getFullYear(), today.getMonth() - 1, 10); return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-10`; })();
 
 before(async () => {
-  server = await startServer();
+  ({ server, page, stop: stopUi } = await ui.startUi());
   addUser("tanaka", "田中 花子");
   addUser("suzuki", "鈴木 一郎");
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: ["--no-sandbox"] });
-  const context = await browser.newContext({ locale: "ja-JP", viewport: { width: 1280, height: 860 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  page.on("pageerror", (e) => console.error("page error:", e));
 });
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await stopUi?.();
 });
 
 // a field dialog: label, code, and the rest by the caller
@@ -560,7 +530,12 @@ test("18. a facility registry from the real CSV, incident reports that look a fa
     await d.getByRole("button", { name: /フィールドを追加/ }).click();
     await d.getByLabel("フィールド名 2").fill("対応内容");
     await d.getByLabel("フィールドコード 2").fill("action");
-    await d.getByLabel("必須項目にする").nth(1).check();
+    // an inner field's settings: the same dialog as any field's, over the table's
+    await d.getByRole("button", { name: "フィールドの設定 対応内容" }).click();
+    const inner = page.getByRole("dialog").last();
+    await inner.getByLabel("必須項目にする").check();
+    await inner.getByRole("button", { name: "OK" }).click();
+    await page.getByRole("dialog").nth(1).waitFor({ state: "detached" });
   });
   await page.locator(".palette-item", { hasText: "添付ファイル" }).click();
   await fieldDialog("写真", "photo");
@@ -817,16 +792,7 @@ test("23. process management: statuses and actions set up, a report moved on by 
   await shot("44-status-done");
 });
 
-// Sign in as someone else (signing out whoever is signed in).
-async function signIn(code, password) {
-  await page.goto(server.base + "/#/");
-  const out = page.getByRole("button", { name: "ログアウト" });
-  if (await out.count()) await out.click();
-  await page.getByLabel("ログイン名").fill(code);
-  await page.getByLabel("パスワード").fill(password);
-  await page.getByRole("button", { name: "ログイン" }).click();
-  await page.getByRole("heading", { name: "アプリ" }).waitFor();
-}
+const signIn = (code, password) => ui.signIn(page, server, code, password);
 
 test("24. a report through two approvals, a circular to five with three confirming, the rest reminded; the bell and the e-mail tell them", async () => {
   const smtp = await startSmtpSink();

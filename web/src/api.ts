@@ -173,3 +173,16 @@ export async function uploadFile(file: File, onProgress?: (sent: number, total: 
 
 // A string as a query literal: in double quotes, with \ and " escaped.
 export const qstr = (s: string) => '"' + String(s).replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"';
+
+// Deploy an app's preview settings and wait for the outcome: null when they
+// are live, else kintone's reason in words (a duplicate value, say).
+export async function deployApp(app: string): Promise<string | null> {
+  await call("POST", k("/preview/app/deploy.json"), { apps: [{ app }] });
+  for (;;) {
+    const s = await call<{ apps: { status: string; message?: string }[] }>("GET", k("/preview/app/deploy.json"), { apps: [app] });
+    const st = s.apps[0];
+    if (st.status === "SUCCESS") return null;
+    if (st.status !== "PROCESSING") return st.message || st.status;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -105,18 +105,64 @@ export function FieldInput(p: InputProps) {
   }
 }
 
-// Rich text: the browser's own editing, sanitised on the way in and out.
-function RichText({ value, onChange, id, invalid, describedBy }: InputProps) {
+// Rich text: the browser's own editing with a toolbar, sanitised on the way
+// out. The box is written only when the value changes from outside (a lookup,
+// a restore): rewriting it while the person types moves the caret.
+const RICH_COMMANDS: { cmd: string; label: "bold" | "italic" | "underline" | "strike" | "bulletList" | "numberList" | "clearFormat"; glyph: string; state?: boolean }[] = [
+  { cmd: "bold", label: "bold", glyph: "B", state: true },
+  { cmd: "italic", label: "italic", glyph: "I", state: true },
+  { cmd: "underline", label: "underline", glyph: "U", state: true },
+  { cmd: "strikeThrough", label: "strike", glyph: "S", state: true },
+  { cmd: "insertUnorderedList", label: "bulletList", glyph: "•", state: true },
+  { cmd: "insertOrderedList", label: "numberList", glyph: "1.", state: true },
+  { cmd: "removeFormat", label: "clearFormat", glyph: "⌫" },
+];
+
+function RichText({ field, value, onChange, id, invalid, describedBy }: InputProps) {
   const ref = useRef<HTMLDivElement>(null);
+  const emitted = useRef<string | null>(null);
+  const [active, setActive] = useState<Record<string, boolean>>({});
   useEffect(() => {
-    if (ref.current && ref.current.innerHTML !== (value ?? "")) ref.current.innerHTML = DOMPurify.sanitize(value ?? "");
+    const box = ref.current;
+    if (box && (value ?? "") !== emitted.current) {
+      box.innerHTML = DOMPurify.sanitize(value ?? "");
+      emitted.current = value ?? "";
+    }
   }, [value]);
+  const changed = () => {
+    const html = DOMPurify.sanitize(ref.current!.innerHTML);
+    emitted.current = html;
+    onChange(html);
+  };
+  const refresh = () => setActive(Object.fromEntries(RICH_COMMANDS.filter((c) => c.state).map((c) => [c.cmd, document.queryCommandState(c.cmd)])));
+  const run = (cmd: string) => {
+    ref.current!.focus();
+    document.execCommand(cmd);
+    changed();
+    refresh();
+  };
+  const link = () => {
+    const url = window.prompt(t("linkUrl"), "https://");
+    if (!url || !/^(https?:|mailto:)/i.test(url)) return;
+    ref.current!.focus();
+    document.execCommand("createLink", false, url);
+    changed();
+  };
   return (
-    <div
-      ref={ref} id={id} class="rich" contentEditable role="textbox" aria-multiline="true"
-      aria-invalid={invalid || undefined} aria-describedby={describedBy}
-      onInput={() => onChange(DOMPurify.sanitize(ref.current!.innerHTML))}
-    />
+    <div class="rich-editor">
+      <div class="rich-toolbar" role="toolbar" aria-label={t("formatting")} aria-controls={id}>
+        {RICH_COMMANDS.map((c) => (
+          <button type="button" aria-label={t(c.label)} title={t(c.label)} aria-pressed={c.state ? !!active[c.cmd] : undefined}
+            onMouseDown={(e) => e.preventDefault()} onClick={() => run(c.cmd)}>{c.glyph}</button>
+        ))}
+        <button type="button" aria-label={t("insertLink")} title={t("insertLink")} onMouseDown={(e) => e.preventDefault()} onClick={link}>🔗</button>
+      </div>
+      <div
+        ref={ref} id={id} class="rich" contentEditable role="textbox" aria-multiline="true" aria-label={field.label}
+        aria-invalid={invalid || undefined} aria-describedby={describedBy}
+        onInput={changed} onKeyUp={refresh} onMouseUp={refresh}
+      />
+    </div>
   );
 }
 

@@ -3,7 +3,7 @@
 // views, the app's name and icon. "Save" keeps a preview; "Update app" deploys.
 import Sortable from "sortablejs";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, call, k, type FieldProp, type LayoutRow } from "../api";
+import { ApiError, call, deployApp, k, type FieldProp, type LayoutRow } from "../api";
 import { FIELD_TYPES, fieldType, newCode } from "../fields/types";
 import { t, useLang, type Key } from "../i18n";
 import { setLeaveGuard } from "../router";
@@ -219,15 +219,9 @@ export function Builder({ appId }: { appId: string }) {
     if (dirty && !(await save())) return;
     setBusy(t("updating"));
     try {
-      await withProgress(call("POST", k("/preview/app/deploy.json"), { apps: [{ app: appId }] }));
-      for (;;) {
-        const s = await call<{ apps: { status: string; message?: string }[] }>("GET", k("/preview/app/deploy.json"), { apps: [appId] });
-        const st = s.apps[0];
-        if (st.status === "PROCESSING") { await new Promise((r) => setTimeout(r, 500)); continue; }
-        if (st.status === "SUCCESS") notify(t("appUpdated"));
-        else failed(st.message || st.status);
-        break;
-      }
+      const why = await withProgress(deployApp(appId));
+      if (why === null) notify(t("appUpdated"));
+      else failed(why);
     } catch (e) {
       failed(explain(e));
     } finally {

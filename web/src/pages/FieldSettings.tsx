@@ -1,23 +1,24 @@
 // pages/FieldSettings.tsx - the settings dialog of one field on the form.
 import { useState } from "preact/hooks";
 import type { FieldProp } from "../api";
-import { fieldType, optionList } from "../fields/types";
+import { INNER_TYPES, fieldType, newCode, optionList } from "../fields/types";
 import { FieldInput } from "../fields/inputs";
 import { t, type Key } from "../i18n";
 import { Dialog } from "../ui/feedback";
 import type { Item } from "./Builder";
-import { InnerFields, LookupSettings, ReferenceSettings } from "./LinkSettings";
+import { LookupSettings, ReferenceSettings } from "./LinkSettings";
 
 const CODE_RE = /^[^0-9\s!-/:-@[-^`{-~・][^\s!-/:-@[-^`{-~・]*$/u;
 
 export function FieldSettings(p: {
-  item: Item; prop?: FieldProp; taken: Set<string>; fields: FieldProp[];
+  item: Pick<Item, "type" | "label">; prop?: FieldProp; taken: Set<string>; fields: FieldProp[];
   onClose: () => void; onSave: (prop: FieldProp | undefined, label?: string) => void;
 }) {
   const [f, setF] = useState<FieldProp | undefined>(p.prop ? structuredClone(p.prop) : undefined);
   const [inner, setInner] = useState<FieldProp[]>(Object.values(p.prop?.fields ?? {}) as FieldProp[]);
   const [label, setLabel] = useState(p.item.label ?? "");
-  const [opts, setOpts] = useState<string[]>(p.prop ? optionList(p.prop) : []);
+  // a choice field with no options yet starts with one empty option to type into
+  const [opts, setOpts] = useState<string[]>(p.prop ? (optionList(p.prop).length ? optionList(p.prop) : [""]) : []);
   const [problem, setProblem] = useState<Record<string, string>>({});
 
   if (!f) {
@@ -42,6 +43,7 @@ export function FieldSettings(p: {
 
   const submit = (e: Event) => {
     e.preventDefault();
+    e.stopPropagation(); // an inner field's dialog sits inside its table's form
     const errs: Record<string, string> = {};
     if (!f.label.trim()) errs.label = t("fieldName");
     if (!CODE_RE.test(f.code) || f.code.length > 128) errs.code = t("fieldCode");
@@ -153,7 +155,7 @@ export function FieldSettings(p: {
             </span>
           </div>
         )}
-        {f.type === "SUBTABLE" && <InnerFields list={inner} taken={p.taken} onChange={setInner} />}
+        {f.type === "SUBTABLE" && <InnerFields list={inner} taken={new Set([...p.taken, f.code])} fields={p.fields} onChange={setInner} />}
         {err("inner")}
         {f.lookup && <LookupSettings lookup={f.lookup} own={own} onChange={(lookup) => set({ lookup })} />}
         {f.referenceTable && <ReferenceSettings reference={f.referenceTable} own={own} onChange={(referenceTable) => set({ referenceTable })} />}
@@ -167,5 +169,61 @@ export function FieldSettings(p: {
         </div>
       </form>
     </Dialog>
+  );
+}
+
+const CHOICES = ["DROP_DOWN", "RADIO_BUTTON", "CHECK_BOX", "MULTI_SELECT"];
+
+// A table's own fields: name, type and code in the list, every other setting
+// (options, required, default, ...) in the same dialog as any field, opened
+// over this one. Kept as a list while edited (codes may be half typed); the
+// table's dialog checks them when it is saved.
+function InnerFields({ list, taken, fields, onChange }: {
+  list: FieldProp[]; taken: Set<string>; fields: FieldProp[]; onChange: (l: FieldProp[]) => void;
+}) {
+  const [editing, setEditing] = useState<number | null>(null);
+  const patch = (i: number, p: Partial<FieldProp>) => onChange(list.map((f, j) => (j === i ? { ...f, ...p } : f)));
+  const others = (i: number) => new Set([...taken, ...list.filter((_, j) => j !== i).map((f) => f.code)]);
+  const add = () => {
+    const code = newCode("SINGLE_LINE_TEXT", others(-1));
+    onChange([...list, { type: "SINGLE_LINE_TEXT", code, label: t("ft_SINGLE_LINE_TEXT") }]);
+  };
+  // a new type starts from that type's defaults; a choice field asks for its options at once
+  const retype = (i: number, type: string) => {
+    const { options: _o, defaultValue: _d, expression: _e, ...rest } = list[i];
+    const next: FieldProp = { ...rest, type };
+    if (CHOICES.includes(type)) next.options = {};
+    onChange(list.map((f, j) => (j === i ? next : f)));
+    if (CHOICES.includes(type) || type === "CALC") setEditing(i);
+  };
+  const summary = (f: FieldProp) => [
+    f.required ? t("required") : "",
+    f.options ? optionList(f).join(", ") || `${t("options")}: —` : "",
+  ].filter(Boolean).join(" · ");
+  return (
+    <fieldset class="inner-fields">
+      <legend>{t("innerFields")}</legend>
+      <ol>
+        {list.map((f, i) => (
+          <li>
+            <input aria-label={`${t("fieldName")} ${i + 1}`} value={f.label} onInput={(e) => patch(i, { label: (e.target as HTMLInputElement).value })} />
+            <select aria-label={`${t("fieldType")} ${i + 1}`} value={f.type} onChange={(e) => retype(i, (e.target as HTMLSelectElement).value)}>
+              {INNER_TYPES.map((x) => <option value={x}>{t(("ft_" + x) as Key)}</option>)}
+            </select>
+            <input aria-label={`${t("fieldCode")} ${i + 1}`} value={f.code} onInput={(e) => patch(i, { code: (e.target as HTMLInputElement).value })} />
+            <button type="button" onClick={() => setEditing(i)}>{t("fieldSettings")}<span class="visually-hidden"> {f.label}</span></button>
+            <span class="hint">{summary(f)}</span>
+            <button type="button" aria-label={`${t("moveUp")} ${f.label}`} disabled={i === 0} onClick={() => { const n = [...list]; [n[i - 1], n[i]] = [n[i], n[i - 1]]; onChange(n); }}>↑</button>
+            <button type="button" aria-label={`${t("remove")} ${f.label}`} disabled={list.length === 1} onClick={() => onChange(list.filter((_, j) => j !== i))}>×</button>
+          </li>
+        ))}
+      </ol>
+      <button type="button" onClick={add}>＋ {t("addInnerField")}</button>
+      {editing !== null && list[editing] && (
+        <FieldSettings item={{ type: list[editing].type }} prop={list[editing]} taken={others(editing)} fields={fields}
+          onClose={() => setEditing(null)}
+          onSave={(prop) => { if (prop) onChange(list.map((f, j) => (j === editing ? prop : f))); setEditing(null); }} />
+      )}
+    </fieldset>
   );
 }

@@ -1,23 +1,63 @@
 // pages/LinkSettings.tsx - the parts of the field settings dialog that point
-// elsewhere: a table's own fields, a lookup's source app and copies, and which
-// records of another app a related-records list shows.
+// elsewhere: a lookup's source app and copies, and which records of another
+// app a related-records list shows.
 import { useEffect, useState } from "preact/hooks";
-import { call, k, type FieldProp } from "../api";
-import { INNER_TYPES, newCode, optionList } from "../fields/types";
-import { t, type Key } from "../i18n";
+import { call, deployApp, k, type FieldProp } from "../api";
+import { t } from "../i18n";
+import { explain, withProgress } from "../ui/feedback";
 
 interface AppEntry { appId: string; name: string }
 // asked each time a dialog opens: an app made a moment ago must be there
 const loadApps = () => call<{ apps: AppEntry[] }>("GET", k("/apps.json"), { limit: 100 }).then((r) => r.apps).catch(() => []);
 
-// The deployed fields of another app (none while no app is chosen).
-function useAppFields(app: string): Record<string, FieldProp> {
+// The deployed fields of another app (none while no app is chosen); asked
+// again when `again` changes.
+function useAppFields(app: string, again = 0): Record<string, FieldProp> {
   const [fields, setFields] = useState<Record<string, FieldProp>>({});
   useEffect(() => {
     if (!app) return setFields({});
     call<{ properties: Record<string, FieldProp> }>("GET", k("/app/form/fields.json"), { app }).then((r) => setFields(r.properties)).catch(() => setFields({}));
-  }, [app]);
+  }, [app, again]);
   return fields;
+}
+
+// Why a field is missing from the key list, and the way to make it a key: its
+// values may not repeat (the source app's setting, deployed at once; refused
+// in words when its records already repeat a value).
+function MakeUnique({ app, fields, onDone }: { app: string; fields: FieldProp[]; onDone: (code: string) => void }) {
+  const [code, setCode] = useState("");
+  const [problem, setProblem] = useState("");
+  const [busy, setBusy] = useState(false);
+  const make = async () => {
+    const f = fields.find((x) => x.code === code);
+    if (!f) return;
+    setBusy(true);
+    setProblem("");
+    try {
+      await call("PUT", k("/preview/app/form/fields.json"), { app, properties: { [f.code]: { type: f.type, code: f.code, unique: true } } });
+      const why = await withProgress(deployApp(app));
+      if (why === null) onDone(f.code);
+      else {
+        setProblem(why);
+        // undo only this change in the source app's settings
+        await call("PUT", k("/preview/app/form/fields.json"), { app, properties: { [f.code]: { type: f.type, code: f.code, unique: false } } }).catch(() => {});
+      }
+    } catch (e) {
+      setProblem(explain(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="hint-box">
+      <p class="hint" id="lk-unique-why">{t("lookupKeyWhy", { fields: fields.map((f) => `「${f.label}」`).join("") })}</p>
+      <div class="row">
+        <FieldSelect id="lk-unique" label={t("lookupMakeUniqueField")} fields={fields} value={code} onChange={setCode} />
+        <button type="button" disabled={!code || busy} aria-describedby="lk-unique-why" onClick={make}>{t("lookupMakeUnique")}</button>
+      </div>
+      {problem && <p class="field-error" role="alert">{problem}</p>}
+    </div>
+  );
 }
 
 function AppSelect({ id, value, onChange }: { id: string; value: string; onChange: (v: string) => void }) {
@@ -70,9 +110,13 @@ export interface LookupProp {
 // A lookup: the source app, its key (a record number or a no-duplicates field),
 // which of its fields are copied where, what the picker shows.
 export function LookupSettings({ lookup: lk, own, onChange }: { lookup: LookupProp; own: FieldProp[]; onChange: (lk: LookupProp) => void }) {
-  const src = useAppFields(lk.relatedApp.app);
+  const [reloaded, setReloaded] = useState(0);
+  const src = useAppFields(lk.relatedApp.app, reloaded);
   const srcFields = Object.values(src).filter(DATA);
-  const keys = srcFields.filter((f) => f.type === "RECORD_NUMBER" || ((f.type === "SINGLE_LINE_TEXT" || f.type === "NUMBER") && f.unique));
+  const keyType = (f: FieldProp) => f.type === "SINGLE_LINE_TEXT" || f.type === "NUMBER";
+  const keys = srcFields.filter((f) => f.type === "RECORD_NUMBER" || (keyType(f) && f.unique));
+  // text and number fields that could be keys once their values may not repeat
+  const notUnique = srcFields.filter((f) => keyType(f) && !f.unique && !f.lookup);
   const set = (patch: Partial<LookupProp>) => onChange({ ...lk, ...patch });
   const maps = lk.fieldMappings;
   return (
@@ -82,6 +126,10 @@ export function LookupSettings({ lookup: lk, own, onChange }: { lookup: LookupPr
       <AppSelect id="lk-app" value={lk.relatedApp.app} onChange={(app) => set({ relatedApp: { app }, relatedKeyField: "", fieldMappings: [], lookupPickerFields: [] })} />
       <label for="lk-key">{t("lookupKey")}</label>
       <FieldSelect id="lk-key" fields={keys} value={lk.relatedKeyField} onChange={(v) => set({ relatedKeyField: v })} />
+      {notUnique.length > 0 && (
+        <MakeUnique app={lk.relatedApp.app} fields={notUnique}
+          onDone={(code) => { setReloaded((n) => n + 1); set({ relatedKeyField: code }); }} />
+      )}
       <p class="hint">{t("lookupCopies")}</p>
       <ol class="mappings">
         {maps.map((m, i) => (
@@ -144,55 +192,6 @@ export function ReferenceSettings({ reference: ref, own, onChange }: { reference
       </select>
       <label for="ref-filter">{t("refFilter")}</label>
       <input id="ref-filter" value={ref.filterCond} onInput={(e) => set({ filterCond: (e.target as HTMLInputElement).value })} />
-    </fieldset>
-  );
-}
-
-// A table's own fields: name, type, code, required, options for choices. Kept
-// as a list while edited (codes may be half typed); the dialog checks them.
-export function InnerFields({ list, taken, onChange }: { list: FieldProp[]; taken: Set<string>; onChange: (l: FieldProp[]) => void }) {
-  const patch = (i: number, p: Partial<FieldProp>) => onChange(list.map((f, j) => (j === i ? { ...f, ...p } : f)));
-  const add = () => {
-    const code = newCode("SINGLE_LINE_TEXT", new Set([...taken, ...list.map((f) => f.code)]));
-    onChange([...list, { type: "SINGLE_LINE_TEXT", code, label: t("ft_SINGLE_LINE_TEXT") }]);
-  };
-  const retype = (i: number, type: string) => {
-    const { options: _o, defaultValue: _d, ...rest } = list[i];
-    const p: FieldProp = { ...rest, type };
-    if (["DROP_DOWN", "RADIO_BUTTON", "CHECK_BOX", "MULTI_SELECT"].includes(type)) p.options = { sample1: { label: "sample1", index: "0" } };
-    if (type === "RADIO_BUTTON") p.defaultValue = "sample1";
-    onChange(list.map((f, j) => (j === i ? p : f)));
-  };
-  const setOptions = (i: number, text: string) => {
-    const names = text.split(/[,、]/).map((x) => x.trim()).filter((x, k, a) => x && a.indexOf(x) === k);
-    const dv = list[i].defaultValue;
-    patch(i, {
-      options: Object.fromEntries(names.map((n, k) => [n, { label: n, index: String(k) }])),
-      ...(list[i].type === "RADIO_BUTTON" && !names.includes(dv) ? { defaultValue: names[0] ?? "" } : {}),
-    });
-  };
-  return (
-    <fieldset class="inner-fields">
-      <legend>{t("innerFields")}</legend>
-      <ol>
-        {list.map((f, i) => (
-          <li>
-            <input aria-label={`${t("fieldName")} ${i + 1}`} value={f.label} onInput={(e) => patch(i, { label: (e.target as HTMLInputElement).value })} />
-            <select aria-label={`${t("fieldType")} ${i + 1}`} value={f.type} onChange={(e) => retype(i, (e.target as HTMLSelectElement).value)}>
-              {INNER_TYPES.map((x) => <option value={x}>{t(("ft_" + x) as Key)}</option>)}
-            </select>
-            <input aria-label={`${t("fieldCode")} ${i + 1}`} value={f.code} onInput={(e) => patch(i, { code: (e.target as HTMLInputElement).value })} />
-            <label class="check"><input type="checkbox" checked={!!f.required} onChange={(e) => patch(i, { required: (e.target as HTMLInputElement).checked })} /> {t("required")}</label>
-            {f.options && (
-              <input aria-label={`${t("optionsComma")} ${i + 1}`} placeholder={t("optionsComma")} value={optionList(f).join(", ")}
-                onChange={(e) => setOptions(i, (e.target as HTMLInputElement).value)} />
-            )}
-            <button type="button" aria-label={`${t("moveUp")} ${f.label}`} disabled={i === 0} onClick={() => { const n = [...list]; [n[i - 1], n[i]] = [n[i], n[i - 1]]; onChange(n); }}>↑</button>
-            <button type="button" aria-label={`${t("remove")} ${f.label}`} disabled={list.length === 1} onClick={() => onChange(list.filter((_, j) => j !== i))}>×</button>
-          </li>
-        ))}
-      </ol>
-      <button type="button" onClick={add}>＋ {t("addInnerField")}</button>
     </fieldset>
   );
 }

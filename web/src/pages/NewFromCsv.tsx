@@ -3,16 +3,18 @@
 // repeated values as a drop-down, long or multi-line text), editable before the
 // app is created; then the rows are imported into it.
 import { useEffect, useState } from "preact/hooks";
-import { call, k, upload } from "../api";
+import { call, deployApp, k, upload } from "../api";
 import { t, useLang, type Key } from "../i18n";
 import { ErrorBox, notify, withProgress } from "../ui/feedback";
 import { DataFileChooser } from "../ui/DataFile";
 
 interface Column { name: string; filled: string; numbers: boolean; dates: boolean; links: boolean; multiline: boolean; maxLength: string; values: string[] | null }
 interface Profile { encoding: string; rows: string; columns: Column[]; sample: string[][] }
-interface Plan { use: boolean; label: string; code: string; type: string; options: string[] }
+interface Plan { use: boolean; label: string; code: string; type: string; options: string[]; unique: boolean }
 
 const TYPES = ["SINGLE_LINE_TEXT", "MULTI_LINE_TEXT", "NUMBER", "DATE", "DROP_DOWN", "LINK"];
+// the types whose values may be forbidden to repeat (a key, for lookups and updates by key)
+const KEY_TYPES = new Set(["SINGLE_LINE_TEXT", "NUMBER", "DATE", "LINK"]);
 
 // A field code from a heading: what the server takes (letters of any script,
 // digits, _), unique, not starting with a digit.
@@ -56,7 +58,7 @@ export function NewFromCsv() {
       .then((p) => {
         const taken = new Set<string>();
         setProfile(p);
-        setPlan(p.columns.map((c, i) => ({ use: Number(c.filled) > 0, label: c.name || `field ${i + 1}`, code: codeFor(c.name, taken, i), type: guess(c), options: c.values ?? [] })));
+        setPlan(p.columns.map((c, i) => ({ use: Number(c.filled) > 0, label: c.name || `field ${i + 1}`, code: codeFor(c.name, taken, i), type: guess(c), options: c.values ?? [], unique: false })));
         setError(null);
       })
       .catch((e) => { setProfile(null); setError(e); });
@@ -73,16 +75,12 @@ export function NewFromCsv() {
       for (const p of plan.filter((x) => x.use)) {
         const prop: Record<string, unknown> = { type: p.type, code: p.code, label: p.label };
         if (p.type === "DROP_DOWN") prop.options = Object.fromEntries(p.options.map((o, i) => [o, { label: o, index: String(i) }]));
+        if (p.unique && KEY_TYPES.has(p.type)) prop.unique = true;
         properties[p.code] = prop;
       }
       await withProgress(call("POST", k("/preview/app/form/fields.json"), { app, properties }));
-      await withProgress(call("POST", k("/preview/app/deploy.json"), { apps: [{ app }] }));
-      for (;;) {
-        const s = await call<{ apps: { status: string; message?: string }[] }>("GET", k("/preview/app/deploy.json"), { apps: [app] });
-        if (s.apps[0].status === "PROCESSING") { await new Promise((r) => setTimeout(r, 300)); continue; }
-        if (s.apps[0].status !== "SUCCESS") throw new Error(s.apps[0].message ?? s.apps[0].status);
-        break;
-      }
+      const why = await withProgress(deployApp(app));
+      if (why !== null) throw new Error(why);
       setBusy(t("processing"));
       const r = await withProgress(upload<{ rows: string; added: string; updated: string; skipped: string }>("/api/import",
         { app, encoding, columns: plan.map((p) => (p.use ? p.code : "")), skipBad: "true" }, file));
@@ -109,7 +107,7 @@ export function NewFromCsv() {
           <input id="csv-app-name" required maxLength={64} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
           <div class="table-wrap">
             <table class="records">
-              <thead><tr><th scope="col">{t("include")}</th><th scope="col">{t("fieldName")}</th><th scope="col">{t("fieldCode")}</th><th scope="col">{t("fieldType")}</th><th scope="col">{t("valuesSeen")}</th></tr></thead>
+              <thead><tr><th scope="col">{t("include")}</th><th scope="col">{t("fieldName")}</th><th scope="col">{t("fieldCode")}</th><th scope="col">{t("fieldType")}</th><th scope="col">{t("keyColumn")}</th><th scope="col">{t("valuesSeen")}</th></tr></thead>
               <tbody>
                 {plan.map((p, i) => (
                   <tr>
@@ -121,6 +119,7 @@ export function NewFromCsv() {
                         {TYPES.filter((x) => x !== "DROP_DOWN" || p.options.length > 0).map((x) => <option value={x}>{t(("ft_" + x) as Key)}</option>)}
                       </select>
                     </td>
+                    <td>{KEY_TYPES.has(p.type) && <input type="checkbox" aria-label={`${t("keyColumn")}: ${p.label}`} checked={p.unique} onChange={(e) => set(i, { unique: (e.target as HTMLInputElement).checked })} />}</td>
                     <td class="values">{profile.sample.map((r) => r[i]).filter(Boolean).slice(0, 3).join(" / ")}</td>
                   </tr>
                 ))}

@@ -7,7 +7,7 @@ import { t } from "../i18n";
 import { Dialog, explain, notify, withProgress } from "../ui/feedback";
 import { UserPicker } from "../fields/inputs";
 
-interface Action { name: string; from: string; to: string; type: string }
+interface Action { name: string; to: string; type: string }
 
 export function Process({ appId, record, onChanged }: { appId: string; record: KRecord; onChanged: () => void }) {
   const [actions, setActions] = useState<Action[]>([]);
@@ -15,7 +15,11 @@ export function Process({ appId, record, onChanged }: { appId: string; record: K
   const [chosen, setChosen] = useState<{ code: string; name: string }[]>([]);
   const status = Object.values(record).find((x) => x.type === "STATUS");
   const who = Object.values(record).find((x) => x.type === "STATUS_ASSIGNEE");
-  useEffect(() => void call<{ actions: Action[] | null }>("GET", k("/app/status.json"), { app: appId }).then((r) => setActions(r.actions ?? [])).catch(() => {}), [appId]);
+  // only the actions this person may run on this record now (the server decides)
+  useEffect(() => {
+    setActions([]);
+    call<{ actions: Action[] }>("GET", "/api/record/actions", { app: appId, id: record.$id.value }).then((r) => setActions(r.actions)).catch(() => {});
+  }, [appId, record.$id.value, record.$revision.value]);
   if (!status) return null;
   const run = async (a: Action, assignee?: string) => {
     try {
@@ -28,7 +32,7 @@ export function Process({ appId, record, onChanged }: { appId: string; record: K
       else notify(explain(e), "error");
     }
   };
-  const mine = actions.filter((a) => a.from === status.value).sort((a, b) => (a.type === b.type ? 0 : a.type === "PRIMARY" ? -1 : 1));
+  const mine = [...actions].sort((a, b) => (a.type === b.type ? 0 : a.type === "PRIMARY" ? -1 : 1));
   return (
     <section class="process-box" aria-labelledby="process-h">
       <h2 id="process-h" class="visually-hidden">{t("status")}</h2>

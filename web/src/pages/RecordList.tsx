@@ -1,6 +1,7 @@
 // pages/RecordList.tsx - an app's records: its views as tabs, a filter that
 // writes the query, a keyword box, sorting by a column, paging that never asks
 // for a total it does not need, inline editing and bulk delete.
+import DOMPurify from "dompurify";
 import { useEffect, useState } from "preact/hooks";
 import { call, k, type FieldProp, type KRecord, type View } from "../api";
 import { display, fieldType } from "../fields/types";
@@ -228,6 +229,8 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
                           </td>
                         );
                       }
+                      if (f.type === "RICH_TEXT")
+                        return <td><div class="cell-rich" dangerouslySetInnerHTML={{ __html: DOMPurify.sanitize(String(r[f.code]?.value ?? "")) }} /></td>;
                       const text = display(f.type, r[f.code]?.value);
                       return (
                         <td class={f.type === "NUMBER" ? "num" : ""}>
