@@ -98,11 +98,15 @@ test("rich text: a toolbar, typing fast keeps its place, and the formatting show
   await page.keyboard.press("Enter");
   await page.keyboard.type("二段落目は速く打っても順番どおり", { delay: 0 });
   // the first paragraph's first word in bold
+  assert.match(await box.textContent(), /^重要なお知らせです\s*二段落目は速く打っても順番どおり$/, "no letter out of place");
   await box.evaluate((el) => {
-    const text = el.querySelector("div, p")?.firstChild ?? el.firstChild;
+    const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let text = walk.nextNode();
+    while (text && !text.data.includes("重要")) text = walk.nextNode();
+    const at = text.data.indexOf("重要");
     const r = document.createRange();
-    r.setStart(text, 0);
-    r.setEnd(text, 2);
+    r.setStart(text, at);
+    r.setEnd(text, at + 2);
     getSelection().removeAllRanges();
     getSelection().addRange(r);
   });
@@ -138,7 +142,7 @@ test("the lookup key list says why a field is missing, and makes it a key with t
   await page.locator(".palette-item", { hasText: "ルックアップ" }).click();
   const d = page.getByRole("dialog");
   await d.getByLabel("参照するアプリ").selectOption({ label: `事業所一覧 (#${registry})` });
-  await d.getByText(/「事業所番号」「事業所名」 は重複が許されているため/).waitFor();
+  await d.getByText(/「事業所番号」「事業所名」は重複が許されているため/).waitFor();
   // a field whose records repeat a value is refused, in words
   await d.getByLabel("重複を禁止するフィールド").selectOption("name");
   await d.getByRole("button", { name: /重複を禁止してキーにする/ }).click();
@@ -154,6 +158,7 @@ test("the lookup key list says why a field is missing, and makes it a key with t
   assert.equal(properties.name.unique, false, "the refused change was undone");
   const preview = await admin.app.getFormFields({ app: registry, preview: true });
   assert.equal(preview.properties.name.unique, false);
+  await d.getByRole("button", { name: "キャンセル" }).click();
 });
 
 test("an app from a CSV file with a column marked as its key (no repeats)", async () => {

@@ -26,7 +26,7 @@ const ja = {
   unit: "単位記号", unitPosition: "単位記号の位置", unitBefore: "値の前", unitAfter: "値の後", digit: "桁区切りを表示する",
   defaultToday: "レコード作成日を初期値にする", defaultNow: "レコード作成日時を初期値にする",
   hideLabel: "フィールド名を表示しない",
-  lookupKeyWhy: "キーにできるのは、レコード番号と「値の重複を禁止する」文字列・数値フィールドだけです。{fields} は重複が許されているため表示していません。",
+  lookupKeyWhy: "キーにできるのは、レコード番号と「値の重複を禁止する」文字列・数値フィールドだけです。{fields}は重複が許されているため表示していません。",
   lookupMakeUniqueField: "重複を禁止するフィールド", lookupMakeUnique: "重複を禁止してキーにする（参照先アプリを更新）",
   keyColumn: "キー（重複禁止）",
   formatting: "書式", bold: "太字", italic: "斜体", underline: "下線", strike: "取り消し線",

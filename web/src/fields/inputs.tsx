@@ -106,8 +106,10 @@ export function FieldInput(p: InputProps) {
 }
 
 // Rich text: the browser's own editing with a toolbar, sanitised on the way
-// out. The box is written only when the value changes from outside (a lookup,
-// a restore): rewriting it while the person types moves the caret.
+// out. The box is written only when the value changes from outside (a
+// restore): rewriting it while the person types moves the caret. A render can
+// lag behind fast typing and bring back a value this box sent a moment ago,
+// so every value it sent counts as its own, not only the last.
 const RICH_COMMANDS: { cmd: string; label: "bold" | "italic" | "underline" | "strike" | "bulletList" | "numberList" | "clearFormat"; glyph: string; state?: boolean }[] = [
   { cmd: "bold", label: "bold", glyph: "B", state: true },
   { cmd: "italic", label: "italic", glyph: "I", state: true },
@@ -120,18 +122,19 @@ const RICH_COMMANDS: { cmd: string; label: "bold" | "italic" | "underline" | "st
 
 function RichText({ field, value, onChange, id, invalid, describedBy }: InputProps) {
   const ref = useRef<HTMLDivElement>(null);
-  const emitted = useRef<string | null>(null);
+  const sent = useRef(new Set<string>());
   const [active, setActive] = useState<Record<string, boolean>>({});
   useEffect(() => {
     const box = ref.current;
-    if (box && (value ?? "") !== emitted.current) {
+    if (box && !sent.current.has(value ?? "")) {
       box.innerHTML = DOMPurify.sanitize(value ?? "");
-      emitted.current = value ?? "";
+      sent.current = new Set([value ?? ""]);
     }
   }, [value]);
   const changed = () => {
     const html = DOMPurify.sanitize(ref.current!.innerHTML);
-    emitted.current = html;
+    if (sent.current.size > 500) sent.current.clear();
+    sent.current.add(html);
     onChange(html);
   };
   const refresh = () => setActive(Object.fromEntries(RICH_COMMANDS.filter((c) => c.state).map((c) => [c.cmd, document.queryCommandState(c.cmd)])));
@@ -152,10 +155,14 @@ function RichText({ field, value, onChange, id, invalid, describedBy }: InputPro
     <div class="rich-editor">
       <div class="rich-toolbar" role="toolbar" aria-label={t("formatting")} aria-controls={id}>
         {RICH_COMMANDS.map((c) => (
-          <button type="button" aria-label={t(c.label)} title={t(c.label)} aria-pressed={c.state ? !!active[c.cmd] : undefined}
-            onMouseDown={(e) => e.preventDefault()} onClick={() => run(c.cmd)}>{c.glyph}</button>
+          <button type="button" title={t(c.label)} aria-pressed={c.state ? !!active[c.cmd] : undefined}
+            onMouseDown={(e) => e.preventDefault()} onClick={() => run(c.cmd)}>
+            <span aria-hidden="true">{c.glyph}</span><span class="visually-hidden">{t(c.label)}</span>
+          </button>
         ))}
-        <button type="button" aria-label={t("insertLink")} title={t("insertLink")} onMouseDown={(e) => e.preventDefault()} onClick={link}>🔗</button>
+        <button type="button" title={t("insertLink")} onMouseDown={(e) => e.preventDefault()} onClick={link}>
+          <span aria-hidden="true">🔗</span><span class="visually-hidden">{t("insertLink")}</span>
+        </button>
       </div>
       <div
         ref={ref} id={id} class="rich" contentEditable role="textbox" aria-multiline="true" aria-label={field.label}

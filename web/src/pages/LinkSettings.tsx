@@ -36,7 +36,10 @@ function MakeUnique({ app, fields, onDone }: { app: string; fields: FieldProp[];
     try {
       await call("PUT", k("/preview/app/form/fields.json"), { app, properties: { [f.code]: { type: f.type, code: f.code, unique: true } } });
       const why = await withProgress(deployApp(app));
-      if (why === null) onDone(f.code);
+      if (why === null) {
+        setCode("");
+        onDone(f.code);
+      }
       else {
         setProblem(why);
         // undo only this change in the source app's settings
