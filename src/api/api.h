@@ -140,6 +140,10 @@ int ts_audit_add(struct ts_ctx *cx, const char *addr, const char *action, const 
 int ts_audit_apart(struct ts_ctx *cx, const char *addr, const char *action, const char *target,
                    const char *detail);
 
+/* The language of an answer to a request that names none, from a user whose
+ * language follows the browser (api/system.c). */
+enum ts_lang ts_api_default_lang(struct ts_ctx *cx);
+
 /* ---- handlers and the route table (api/routes.def) ---- */
 typedef int ts_handler_fn(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w);
 

@@ -198,7 +198,7 @@ void ts_api_write_error(struct ts_ctx *cx, struct ts_jw *w)
     ts_jw_obj_end(w);
 }
 
-static enum ts_lang lang_of(const struct ts_ctx *cx, const char *accept)
+static enum ts_lang lang_of(struct ts_ctx *cx, const char *accept)
 {
     if (cx->user && cx->user->lang) {
         if (strcmp(cx->user->lang, "ja") == 0)
@@ -206,7 +206,17 @@ static enum ts_lang lang_of(const struct ts_ctx *cx, const char *accept)
         if (strcmp(cx->user->lang, "en") == 0)
             return TS_LANG_EN;
     }
-    return accept && strncasecmp(accept, "ja", 2) == 0 ? TS_LANG_JA : TS_LANG_EN;
+    /* the first of the languages asked for that we speak; none (no header,
+     * "*", only others) leaves it to the installation's default */
+    for (const char *p = accept; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+        while (*p == ' ')
+            p++;
+        if (strncasecmp(p, "ja", 2) == 0)
+            return TS_LANG_JA;
+        if (strncasecmp(p, "en", 2) == 0)
+            return TS_LANG_EN;
+    }
+    return ts_api_default_lang(cx);
 }
 
 void ts_api_after_tx(struct ts_ctx *cx)
@@ -365,7 +375,7 @@ void ts_api_fail(struct ts_ctx *cx, struct ts_api_req *rq)
 {
     /* each failure is logged; a locked name or address is refused unlogged,
      * so that nobody can fill the log (and the disk) by trying on */
-    if (cx->err.code == TS_E_BAD_PASSWORD)
+    if (cx->err.code == TS_E_BAD_PASSWORD || cx->err.code == TS_E_BAD_LOGIN)
         ts_audit_apart(cx, rq->auth.client_addr, "login.failed", attempted_login(cx, rq), NULL);
     rq->status = ts_err_status(cx->err.code);
     if (rq->error_written)

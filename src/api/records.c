@@ -177,15 +177,19 @@ int ts_api_records_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     return 0;
 }
 
-static const json_t *batch(struct ts_ctx *cx, const json_t *params, const char *name)
+/* The array `name` of a bulk call, at most MAX_BATCH long (`too_many` says so).
+ * An empty one is refused unless `empty_ok`: kintone answers adding or
+ * updating no records with 200 and nothing done. */
+static const json_t *batch(struct ts_ctx *cx, const json_t *params, const char *name, bool empty_ok,
+                           enum ts_msg too_many)
 {
     const json_t *arr = json_object_get(params, name);
-    if (!json_is_array(arr) || json_array_size(arr) == 0) {
+    if (!json_is_array(arr) || (json_array_size(arr) == 0 && !empty_ok)) {
         ts_fail_field(cx, name, arr ? TS_M_NOT_ARRAY : TS_M_REQUIRED_PARAM);
         return NULL;
     }
     if (json_array_size(arr) > MAX_BATCH) {
-        ts_fail_field(cx, name, TS_M_TOO_MANY_RECORDS, MAX_BATCH);
+        ts_fail_field(cx, name, too_many, MAX_BATCH);
         return NULL;
     }
     return arr;
@@ -194,7 +198,7 @@ static const json_t *batch(struct ts_ctx *cx, const json_t *params, const char *
 int ts_api_records_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     const struct ts_app *app = ts_api_app_param(cx, rq->params, TS_PERM_ADD);
-    const json_t *recs = app ? batch(cx, rq->params, "records") : NULL;
+    const json_t *recs = app ? batch(cx, rq->params, "records", true, TS_M_TOO_MANY_ADD) : NULL;
     if (!recs)
         return -1;
     size_t n = json_array_size(recs), i;
@@ -225,7 +229,7 @@ int ts_api_records_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     bool upsert = ts_param_bool(rq->params, "upsert");
     const struct ts_app *app =
         ts_api_app_param(cx, rq->params, upsert ? TS_PERM_EDIT | TS_PERM_ADD : TS_PERM_EDIT);
-    const json_t *recs = app ? batch(cx, rq->params, "records") : NULL;
+    const json_t *recs = app ? batch(cx, rq->params, "records", true, TS_M_TOO_MANY_UPDATE) : NULL;
     if (!recs)
         return -1;
     size_t n = json_array_size(recs), i;
@@ -260,7 +264,7 @@ int ts_api_records_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
 int ts_api_records_delete(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     const struct ts_app *app = ts_api_app_param(cx, rq->params, TS_PERM_DELETE);
-    const json_t *ids = app ? batch(cx, rq->params, "ids") : NULL;
+    const json_t *ids = app ? batch(cx, rq->params, "ids", false, TS_M_TOO_MANY_RECORDS) : NULL;
     if (!ids)
         return -1;
     const json_t *revs = json_object_get(rq->params, "revisions");
@@ -396,7 +400,7 @@ int ts_api_app_rights(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 int ts_api_acl_evaluate(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     const struct ts_app *app = ts_api_app_param(cx, rq->params, 0);
-    const json_t *ids = app ? batch(cx, rq->params, "ids") : NULL;
+    const json_t *ids = app ? batch(cx, rq->params, "ids", false, TS_M_TOO_MANY_RECORDS) : NULL;
     if (!ids)
         return -1;
     const char *app_access = ts_policy_fields(cx, app); /* the field rights, once */

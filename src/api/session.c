@@ -21,8 +21,11 @@ int ts_api_login(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     if (cx->err.code)
         return -1;
     const char *sid, *csrf;
-    if (ts_auth_login(cx, user, pass, rq->auth.client_addr, &sid, &csrf) < 0)
+    if (ts_auth_login(cx, user, pass, rq->auth.client_addr, &sid, &csrf) < 0) {
+        if (cx->err.code == TS_E_BAD_PASSWORD) /* said of a form, not of a header */
+            cx->err.code = TS_E_BAD_LOGIN;
         return -1;
+    }
     rq->set_cookie =
         ts_arena_printf(cx->arena, COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200%s",
                         sid, rq->secure ? "; Secure" : "");

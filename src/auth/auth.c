@@ -64,9 +64,21 @@ static const char *limit_key(struct ts_ctx *cx, const char *kind, const char *s)
     return ts_arena_printf(cx->arena, "%s\x1f%.256s", kind, s ? s : "");
 }
 
+/* Is the login name, or the address (NULL: not counted), locked now? */
+static bool locked_out(struct ts_ctx *cx, const char *name, const char *addr)
+{
+    int locked = ts_store_login_locked(cx, limit_key(cx, "name", name),
+                                       addr ? limit_key(cx, "addr", addr) : NULL, cx->now);
+    if (locked < 0) { /* the database failed: no sign-in it cannot count */
+        ts_err_clear(cx);
+        return true;
+    }
+    return locked == 1;
+}
+
 bool ts_auth_locked(struct ts_ctx *cx, const char *kind, const char *s)
 {
-    int locked = ts_store_login_locked(cx, limit_key(cx, kind, s), cx->now);
+    int locked = ts_store_login_locked(cx, limit_key(cx, kind, s), NULL, cx->now);
     if (locked < 0) { /* the database failed: no sign-in it cannot count */
         ts_err_clear(cx);
         return true;
@@ -178,7 +190,7 @@ struct failure {
 static struct ts_user *check_password(struct ts_ctx *cx, const char *code, const char *password,
                                       const char *addr, struct failure *f)
 {
-    if (ts_auth_locked(cx, "name", code) || (addr && ts_auth_locked(cx, "addr", addr))) {
+    if (locked_out(cx, code, addr)) {
         ts_fail(cx, TS_E_LOGIN_LOCKED, "login locked");
         return NULL;
     }
@@ -239,21 +251,26 @@ static int identify_password(struct ts_ctx *cx, const char *header, const char *
     unsigned char h[32];
     hash32(header, h);
     int rc = cached_user(cx, h);
-    if (rc != 0)
-        return rc < 0 ? -1 : 0;
-    /* One Argon2id verification at a time (each takes 64 MB and tens of ms): when
-     * many connections arrive with the same header, one verifies and the others
-     * then find it in the cache. */
-    struct failure f = {NULL, NULL};
-    pthread_mutex_lock(&verify_lock);
-    rc = cached_user(cx, h);
-    if (rc == 0)
-        rc = verify_header(cx, header, addr, h, &f);
-    else
-        rc = rc < 0 ? -1 : 0;
-    pthread_mutex_unlock(&verify_lock);
-    ts_auth_failed(cx, f.name, f.addr);
-    return rc;
+    if (rc == 0) {
+        /* One Argon2id verification at a time (each takes 64 MB and tens of
+         * ms): when many connections arrive with the same header, one
+         * verifies and the others then find it in the cache. */
+        struct failure f = {NULL, NULL};
+        pthread_mutex_lock(&verify_lock);
+        rc = cached_user(cx, h);
+        if (rc == 0) /* 2: verified now, the lock checked on the way */
+            rc = verify_header(cx, header, addr, h, &f) < 0 ? -1 : 2;
+        pthread_mutex_unlock(&verify_lock);
+        ts_auth_failed(cx, f.name, f.addr);
+    }
+    if (rc < 0)
+        return -1;
+    /* a lock holds for credentials verified before it too */
+    if (rc == 1 && locked_out(cx, cx->user->code, addr)) {
+        cx->user = NULL;
+        return ts_fail(cx, TS_E_LOGIN_LOCKED, "login locked");
+    }
+    return 0;
 }
 
 static int verify_header(struct ts_ctx *cx, const char *header, const char *addr,

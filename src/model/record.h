@@ -24,6 +24,7 @@ struct ts_row;
 
 struct ts_value {
     bool set;              /* present in this write / loaded */
+    bool defaulted;        /* set from the field's default, not given */
     const char *s;         /* TEXT and NUMBER kinds */
     int64_t epoch;         /* EPOCH kind; valid when s is non-NULL ("" marker) */
     int n;                 /* entries of v, files or rows */

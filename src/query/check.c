@@ -414,6 +414,17 @@ static struct ts_qnode *check_cond(struct checker *ck, const struct qast *a)
         syntax(ck, a->vals[0].pos, "like needs a string");
         return NULL;
     }
+    /* a date, time or date-time compared with "" (= or !=): empty or not, as kintone */
+    if (a->n_vals == 1 && (is_date_type(f->type) || f->type == TS_F_TIME) &&
+        (a->op == TS_Q_EQ || a->op == TS_Q_NE) && a->vals[0].kind == QL_STRING &&
+        !*a->vals[0].text) {
+        struct ts_qnode *n = TS_NEW(cx->arena, struct ts_qnode);
+        n->kind = TS_QN_COND;
+        n->field = f;
+        n->op = a->op == TS_Q_EQ ? TS_Q_EMPTY : TS_Q_NOT_EMPTY;
+        n->vals = TS_NEW(cx->arena, struct ts_qval);
+        return n;
+    }
     /* date functions and date-only literals on date-time fields name a range */
     if (a->n_vals == 1 && is_date_type(f->type) && a->op <= TS_Q_GE) {
         const struct qlit *v = &a->vals[0];

@@ -468,7 +468,7 @@ static void apply_defaults(struct ts_ctx *cx, const struct ts_app *app, struct t
         }
         if (v->set || !ts_field_has(f, TS_FF_DEFAULT))
             continue;
-        v->set = true;
+        v->set = v->defaulted = true;
         if (f->default_now) {
             struct tm tm;
             ts_tz_local(cx->user ? cx->user->tz : "Asia/Tokyo", cx->now, &tm);
@@ -534,6 +534,11 @@ static void validate_vals(struct ts_ctx *cx, const struct ts_app *app, const str
         if (is_empty(f, v)) {
             if (f->required && f->type != TS_F_RADIO_BUTTON)
                 ts_fail_field(cx, value_key(cx, prefix, f), TS_M_REQUIRED);
+            /* kintone checks an empty string written to the field against its
+             * minimum length too (a field left out is not checked) */
+            else if (ts_field_has(f, TS_FF_LENGTH) && f->min_len > 0 && written[i].set &&
+                     !written[i].defaulted)
+                ts_fail_field(cx, key(cx, prefix, f, "value"), TS_M_MIN_LENGTH, f->min_len - 1);
             continue;
         }
         size_t cap = f->type == TS_F_MULTI_LINE_TEXT || f->type == TS_F_RICH_TEXT
@@ -697,6 +702,8 @@ static void copy_value(struct ts_ctx *cx, const struct ts_app *src, const struct
     } else if (tk == TS_K_TEXT) {
         const char *text = ts_record_text(cx, src, sr, s);
         dst->s = *text ? text : NULL;
+    } else if (tk == TS_K_NUMBER && (s->type == TS_F_RECORD_NUMBER || s->type == TS_F___ID__)) {
+        dst->s = ts_arena_printf(cx->arena, "%lld", (long long)sr->id); /* as kintone copies it */
     }
     if (t->type == TS_F_RICH_TEXT && dst->s) /* whatever the source held, as written here */
         dst->s = ts_html_sanitize(cx, dst->s);

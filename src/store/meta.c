@@ -357,15 +357,15 @@ int ts_store_cursors_expire(struct ts_ctx *cx, int64_t now)
 
 /* ---------------------------------------------------------------- failed sign-ins */
 
-int ts_store_login_locked(struct ts_ctx *cx, const char *key, int64_t now)
+int ts_store_login_locked(struct ts_ctx *cx, const char *key, const char *key2, int64_t now)
 {
-    struct ts_stmt *st = db_prep(
-        cx,
-        "SELECT CASE WHEN locked_until > ?2 THEN 1 ELSE 0 END FROM login_failures WHERE key=?1");
+    struct ts_stmt *st = db_prep(cx, "SELECT 1 FROM login_failures"
+                                     " WHERE key IN (?1, ?3) AND locked_until > ?2 LIMIT 1");
     if (!st)
         return -1;
     db_bind_text(st, 1, key);
     db_bind_int(st, 2, now);
+    db_bind_text(st, 3, key2 ? key2 : key);
     int rc = db_step(st), locked = 0;
     if (rc == DB_ROW)
         locked = db_col_int(st, 0);

@@ -1050,10 +1050,16 @@ static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
         return;
     }
     case TS_Q_EMPTY:
-        ts_buf_printf(sql, "(%s IS NULL OR trim(%s, ' \t\n\r')='')", c, c);
+        if (textual)
+            ts_buf_printf(sql, "(%s IS NULL OR trim(%s, ' \t\n\r')='')", c, c);
+        else
+            ts_buf_printf(sql, "%s IS NULL", c);
         return;
     case TS_Q_NOT_EMPTY:
-        ts_buf_printf(sql, "(%s IS NOT NULL AND trim(%s, ' \t\n\r')<>'')", c, c);
+        if (textual)
+            ts_buf_printf(sql, "(%s IS NOT NULL AND trim(%s, ' \t\n\r')<>'')", c, c);
+        else
+            ts_buf_printf(sql, "%s IS NOT NULL", c);
         return;
     }
 }

@@ -145,7 +145,8 @@ int ts_store_cursors_expire(struct ts_ctx *cx, int64_t now);
 
 /* --- failed sign-ins, by key ("name\x1fcode", "addr\x1faddress") --- */
 /* 1 when key is locked at now, 0 when not, -1 on failure. */
-int ts_store_login_locked(struct ts_ctx *cx, const char *key, int64_t now);
+/* 1 when either key (key2 may be NULL) is locked now. */
+int ts_store_login_locked(struct ts_ctx *cx, const char *key, const char *key2, int64_t now);
 /* Count a failure at now: a window of `window` seconds starts with the first;
  * the limit-th within it locks the key for `lockout` seconds. */
 int ts_store_login_failed(struct ts_ctx *cx, const char *key, int64_t now, int limit, int window,
@@ -302,7 +303,8 @@ int ts_store_lookup_links_set(struct ts_ctx *cx, int64_t app_id, const int64_t *
 typedef int ts_link_fn(struct ts_ctx *cx, int64_t app_id, const char *field, void *arg);
 int ts_store_lookup_links_each(struct ts_ctx *cx, int64_t src_app, ts_link_fn *fn, void *arg);
 
-/* --- settings of the whole installation (JSON text by key; NULL when unset) --- */
+/* --- settings of the whole installation (text by key, JSON when it has parts; NULL when unset) ---
+ */
 const char *ts_store_system_get(struct ts_ctx *cx, const char *key);
 int ts_store_system_put(struct ts_ctx *cx, const char *key, const char *value);
 

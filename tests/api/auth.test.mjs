@@ -106,7 +106,11 @@ test("browser sessions: HttpOnly cookie, and the request token on every write", 
   assert.equal(after.json.code, "CB_AU01");
 });
 
-test("failed logins are limited per account", async () => {
+test("failed logins are limited per account", async (t) => {
+  // a server of its own: the failures lock this address too, for everyone
+  const server = await startServer();
+  t.after(() => server.stop());
+  assert.equal((await fetch(server.base + "/k/v1/apps.json", { headers: basic() })).status, 200, "verified before the lock");
   const env = { ...process.env, TSUMIKI_PASSWORD: "victim-pass-1" };
   execFileSync(BIN, ["user", "add", "victim", ...dataArgs(server)], { env });
   let last;
@@ -126,6 +130,10 @@ test("failed logins are limited per account", async () => {
   });
   assert.equal(right.status, 429);
   assert.match((await right.json()).message, /一時的に/);
+  // credentials verified before the lock are held by it too: otherwise, while
+  // their owner works, every guess would be answered at once, the right one with 200
+  const admin = await fetch(server.base + "/k/v1/apps.json", { headers: basic() });
+  assert.equal(admin.status, 429, "the address is locked");
 });
 
 test("/v1/users.json lists people for pickers: codes[], offset and size, never to a token", async () => {

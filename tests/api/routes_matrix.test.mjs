@@ -116,6 +116,8 @@ const SAMPLES = () => ({
   "GET /api/circulars/pending": {},
   "POST /api/circular/confirm": {},
   "POST /api/circular/remind": {},
+  "GET /api/system/settings": {},
+  "PUT /api/system/settings": {},
   "GET /api/system/mail": {},
   "PUT /api/system/mail": {},
   "POST /api/system/mail/test": {},

@@ -59,7 +59,10 @@ export function dataArgs(server) {
 
 // Start a server on a new data folder, or on `data` to reopen an existing one;
 // sqlite: on the folder's own SQLite database even when the suite runs on PostgreSQL.
-export async function startServer({ data, args = [], sqlite = false } = {}) {
+// The installation answers in English what names no language (the official
+// client sends no Accept-Language), as the tests were written; `lang: "ja"`
+// keeps the installation's own default (Japanese).
+export async function startServer({ data, args = [], sqlite = false, lang = "en" } = {}) {
   data ??= mkdtempSync(join(tmpdir(), "tsumiki-test-"));
   const db = sqlite ? null : pgDatabase(data);
   for (let attempt = 0; attempt < 20; attempt++) {
@@ -100,9 +103,15 @@ export async function startServer({ data, args = [], sqlite = false } = {}) {
               pgDrop(db);
             },
           };
+          if (lang === "en") {
+            const set = await fetch(base + "/api/system/settings", { method: "PUT", headers: { ...basic(), "Content-Type": "application/json" }, body: JSON.stringify({ defaultLanguage: "en" }) });
+            if (!set.ok) throw new Error("default language: " + (await set.text()));
+          }
           return server;
         }
-      } catch {}
+      } catch (e) {
+        if (/default language/.test(e.message)) throw e;
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
     if (proc.exitCode === null) proc.kill("SIGKILL");
