@@ -178,3 +178,23 @@ test("an app from a CSV file with a column marked as its key (no repeats)", asyn
   assert.equal(key.unique, true);
   assert.equal(Object.values(properties).find((p) => p.label === "施設名").unique, false);
 });
+
+test("an administrator sets the installation's default language, which answers API calls that name none", async () => {
+  // (the test servers start with English as the default, as the API tests were written)
+  const anonMessage = async () => (await (await fetch(server.base + "/k/v1/apps.json", { headers: { "Accept-Language": "" } })).json()).message;
+  await signIn("Administrator", ADMIN_PASSWORD);
+  await page.goto(server.base + "/#/admin");
+  await page.getByRole("tab", { name: "全般" }).click();
+  const select = page.getByLabel("既定の言語");
+  assert.equal(await select.inputValue(), "en");
+  assert.equal(await anonMessage(), "Please login.");
+  await select.selectOption("ja");
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await page.waitForFunction(async () => (await (await fetch("/api/system/settings", { headers: { "X-Requested-With": "XMLHttpRequest" } })).json()).defaultLanguage === "ja");
+  assert.equal(await anonMessage(), "ログインしてください。");
+  await ui.accessible(page, "general settings");
+  await shot("e10-default-language");
+  await select.selectOption("en");
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await page.waitForFunction(async () => (await (await fetch("/api/system/settings", { headers: { "X-Requested-With": "XMLHttpRequest" } })).json()).defaultLanguage === "en");
+});

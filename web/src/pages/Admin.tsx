@@ -26,7 +26,7 @@ async function loadAll(kind: "organizations" | "groups"): Promise<Entity[]> {
 
 export function Admin() {
   useLang();
-  const [tab, setTab] = useState<"users" | "orgs" | "groups" | "csv" | "creators" | "mail" | "audit">("users");
+  const [tab, setTab] = useState<"users" | "orgs" | "groups" | "csv" | "creators" | "mail" | "general" | "audit">("users");
   const [orgs, setOrgs] = useState<Entity[]>([]);
   const [groups, setGroups] = useState<Entity[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -37,9 +37,9 @@ export function Admin() {
       <div class="page-head"><h1>{t("adminTitle")}</h1></div>
       {error ? <ErrorBox error={error} /> : null}
       <div role="tablist" class="tabs">
-        {(["users", "orgs", "groups", "csv", "creators", "mail", "audit"] as const).map((x) => (
+        {(["users", "orgs", "groups", "csv", "creators", "mail", "general", "audit"] as const).map((x) => (
           <button role="tab" type="button" aria-selected={tab === x} onClick={() => setTab(x)}>
-            {t(({ users: "adminUsers", orgs: "adminOrgs", groups: "adminGroups", csv: "adminCsv", creators: "appCreators", mail: "mailTab", audit: "auditLog" } as const)[x])}
+            {t(({ users: "adminUsers", orgs: "adminOrgs", groups: "adminGroups", csv: "adminCsv", creators: "appCreators", mail: "mailTab", general: "generalTab", audit: "auditLog" } as const)[x])}
           </button>
         ))}
       </div>
@@ -49,6 +49,7 @@ export function Admin() {
       {tab === "csv" && <CsvLoad onDone={reload} />}
       {tab === "creators" && <AppCreators orgs={orgs} groups={groups} />}
       {tab === "mail" && <MailSettings />}
+      {tab === "general" && <GeneralSettings />}
       {tab === "audit" && <AuditLog />}
     </div>
   );
@@ -373,5 +374,36 @@ function AppCreators({ orgs, groups }: { orgs: Entity[]; groups: Entity[] }) {
       </div>
       {error ? <p class="field-error" role="alert">{explain(error)}</p> : null}
     </section>
+  );
+}
+
+// The installation's default language: what answers a request that names none
+// (the official kintone clients send none) for people whose language follows
+// their browser.
+function GeneralSettings() {
+  const [lang, setLang] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => void call<{ defaultLanguage: string }>("GET", "/api/system/settings").then((r) => setLang(r.defaultLanguage)).catch(setError), []);
+  if (lang === null) return error ? <ErrorBox error={error} /> : <p>{t("loading")}</p>;
+  const save = async () => {
+    try {
+      await withProgress(call("PUT", "/api/system/settings", { defaultLanguage: lang }));
+      setError(null);
+      notify(t("saved"));
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <form class="settings-form" onSubmit={(e) => { e.preventDefault(); save(); }}>
+      {error ? <ErrorBox error={error} /> : null}
+      <label for="sys-lang">{t("defaultLanguage")}</label>
+      <select id="sys-lang" value={lang} aria-describedby="sys-lang-hint" onChange={(e) => setLang((e.target as HTMLSelectElement).value)}>
+        <option value="ja">日本語</option>
+        <option value="en">English</option>
+      </select>
+      <p class="hint" id="sys-lang-hint">{t("defaultLanguageHint")}</p>
+      <div class="actions"><button type="submit" class="primary">{t("save")}</button></div>
+    </form>
   );
 }
