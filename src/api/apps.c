@@ -493,8 +493,9 @@ int ts_api_notify_reminder_put(struct ts_ctx *cx, struct ts_api_req *rq, struct 
 
 int ts_api_settings_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
+    /* the live settings are for anyone who sees the records (kintone: view or add) */
     struct ts_preview p;
-    if (load(cx, rq, TS_PERM_MANAGE, &p) < 0)
+    if (load(cx, rq, TS_PERM_VIEW, &p) < 0)
         return -1;
     ts_jw_obj(w);
     const char *k;

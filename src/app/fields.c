@@ -998,6 +998,8 @@ int ts_app_layout_put(struct ts_ctx *cx, struct ts_preview *p, json_t *layout)
 /* ---------------------------------------------------------------- views */
 
 static const char *const VIEW_TYPES[] = {"LIST", "CALENDAR", "CUSTOM", NULL};
+#define MIN_COLUMN_PX 40
+#define MAX_COLUMN_PX 1200
 static const char *const DEVICES[] = {"DESKTOP", "ANY", NULL};
 
 int ts_app_views_put(struct ts_ctx *cx, struct ts_preview *p, json_t *views)
@@ -1053,6 +1055,24 @@ int ts_app_views_put(struct ts_ctx *cx, struct ts_preview *p, json_t *views)
                     json_array_append_new(fl, json_string(code));
             }
             json_object_set_new(view, "fields", fl);
+            /* ours: each column's width in pixels, set by dragging in the view settings */
+            json_t *widths = json_object_get(v, "columnWidths"), *kept = json_object();
+            const char *code;
+            json_t *px;
+            json_object_foreach (json_is_object(widths) ? widths : NULL, code, px) {
+                const char *key = ts_arena_printf(cx->arena, "%s.columnWidths.%s", pfx, code);
+                if (!ts_app_field(app, code))
+                    ts_fail_field(cx, key, TS_M_FIELD_UNKNOWN, code);
+                else if (!json_is_integer(px) || json_integer_value(px) < MIN_COLUMN_PX ||
+                         json_integer_value(px) > MAX_COLUMN_PX)
+                    ts_fail_field(cx, key, TS_M_NOT_INTEGER);
+                else
+                    json_object_set(kept, code, px);
+            }
+            if (widths && !json_is_object(widths))
+                ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.columnWidths", pfx),
+                              TS_M_NOT_OBJECT);
+            json_object_set_new(view, "columnWidths", kept);
         } else if (!strcmp(t, "CALENDAR")) {
             const char *date = json_string_value(json_object_get(v, "date"));
             const char *title = json_string_value(json_object_get(v, "title"));

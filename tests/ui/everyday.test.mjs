@@ -198,3 +198,199 @@ test("an administrator sets the installation's default language, which answers A
   await page.getByRole("button", { name: "保存", exact: true }).click();
   await page.waitForFunction(async () => (await (await fetch("/api/system/settings", { headers: { "X-Requested-With": "XMLHttpRequest" } })).json()).defaultLanguage === "en");
 });
+
+// --- the record list (issue 13: lists to kintone's depth)
+
+let listApp = null;
+// An app of 45 incident reports with a saved view, made once for the list tests.
+async function incidents() {
+  if (listApp) return listApp;
+  const app = await makeApp(admin, "一覧の確認", {
+    title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" },
+    kind: { type: "DROP_DOWN", code: "kind", label: "種別", options: { 転倒: { label: "転倒", index: "0" }, 誤薬: { label: "誤薬", index: "1" } } },
+    day: { type: "DATE", code: "day", label: "発生日" },
+    people: { type: "NUMBER", code: "people", label: "関係者数" },
+  });
+  await admin.record.addRecords({ app, records: Array.from({ length: 45 }, (_, i) => ({
+    title: { value: `報告${String(i + 1).padStart(2, "0")}` }, kind: { value: i % 3 ? "誤薬" : "転倒" },
+    day: { value: `2025-04-${String((i % 9) + 1).padStart(2, "0")}` }, people: { value: String(i % 5) },
+  })) });
+  await api("PUT", "/k/v1/preview/app/views.json", { app, views: {
+    転倒のみ: { type: "LIST", name: "転倒のみ", index: "0", fields: ["title", "kind", "day"], filterCond: 'kind in ("転倒")', sort: "day desc" },
+  } });
+  await deploy(app);
+  const { views } = await admin.app.getViews({ app });
+  listApp = { app, view: views.転倒のみ.id };
+  return listApp;
+}
+const rows = () => page.locator("table.records tbody tr");
+
+test("the list always shows how many records match, with 20, 40 or 100 a page", async () => {
+  const { app } = await incidents();
+  await signIn("tanaka");
+  await page.goto(`${server.base}/#/apps/${app}`);
+  await page.getByRole("heading", { name: /一覧の確認.*（45件）/ }).waitFor();
+  assert.equal(await rows().count(), 20);
+  await page.getByLabel("1ページの件数").selectOption("40");
+  await page.waitForFunction(() => document.querySelectorAll("table.records tbody tr").length === 40);
+  await page.getByRole("button", { name: /次へ/ }).click();
+  await page.waitForFunction(() => document.querySelectorAll("table.records tbody tr").length === 5);
+  assert.match(page.url(), /size=40/);
+  assert.match(page.url(), /page=2/);
+  assert.equal(await page.getByRole("button", { name: /次へ/ }).isDisabled(), true);
+  await ui.accessible(page, "list, second page");
+  await shot("e11-list-count-page-size");
+});
+
+test("filter, sort, keyword and page live in the URL: the link opens the same list, and another view starts clean", async () => {
+  const { app, view } = await incidents();
+  await signIn("tanaka");
+  await page.goto(`${server.base}/#/apps/${app}`);
+  await page.getByRole("button", { name: "条件で絞り込む" }).click();
+  await page.getByRole("button", { name: /条件を追加/ }).click();
+  await page.locator(".filter-panel .cond").getByLabel("フィールド").selectOption("people");
+  await page.locator(".filter-panel .cond").getByLabel("条件", { exact: true }).selectOption("eq");
+  await page.locator(".filter-panel .cond").getByLabel("値").fill("2");
+  await page.getByRole("button", { name: "適用" }).click();
+  await page.getByRole("heading", { name: /（9件）/ }).waitFor();
+  await page.getByRole("button", { name: /発生日/ }).click();
+  await page.waitForFunction(() => /sort=day%3Aasc|sort=day:asc/.test(location.hash));
+  const link = page.url();
+  await page.goto(server.base + "/#/");
+  await page.goto(link);
+  await page.getByRole("heading", { name: /（9件）/ }).waitFor();
+  const days = await page.locator("table.records tbody tr td:nth-child(5)").allTextContents();
+  assert.deepEqual(days, [...days].sort(), "sorted by 発生日 as the link says");
+  await shot("e12-list-from-link");
+  // another view: its own filter, not the one applied here
+  await page.getByRole("tab", { name: "転倒のみ" }).click();
+  await page.getByRole("heading", { name: /（15件）/ }).waitFor();
+  assert.doesNotMatch(page.url(), /[?&]q=/);
+  assert.match(page.url(), new RegExp(`view=${view}`));
+  // the view's own filter, in words
+  await page.locator(".view-filter").getByText("種別 次のいずれかを含む 転倒").waitFor();
+  await page.goBack();
+  await page.getByRole("heading", { name: /（9件）/ }).waitFor();
+});
+
+test("several sort keys: a click sorts by a column, a shift-click adds the next key", async () => {
+  const { app } = await incidents();
+  await signIn("tanaka");
+  await page.goto(`${server.base}/#/apps/${app}?size=100`);
+  await page.getByRole("button", { name: /種別/ }).click();
+  await page.getByRole("button", { name: /関係者数/ }).click({ modifiers: ["Shift"] });
+  await page.waitForFunction(() => decodeURIComponent(location.hash).includes("sort=kind:asc,people:asc"));
+  await page.waitForFunction(() => document.querySelectorAll("table.records tbody tr").length === 45);
+  const pairs = await page.locator("table.records tbody tr").evaluateAll((trs) => trs.map((tr) => [tr.children[3].textContent, Number(tr.children[5].textContent)]));
+  const sorted = [...pairs].sort((a, b) => (a[0] === b[0] ? a[1] - b[1] : a[0] < b[0] ? -1 : 1));
+  assert.deepEqual(pairs.map(String), sorted.map(String));
+  await shot("e13-list-two-sort-keys");
+});
+
+test("a click on a row opens the record; the pencil edits the row in place and Esc cancels", async () => {
+  const { app } = await incidents();
+  await signIn("tanaka");
+  await page.goto(`${server.base}/#/apps/${app}`);
+  const row = rows().filter({ hasText: "報告45" });
+  const editingRow = page.locator("table.records tr.editing");
+  await row.getByRole("button", { name: /行を編集/ }).click();
+  await editingRow.getByLabel("件名").fill("書きかけ");
+  await editingRow.getByLabel("件名").press("Escape");
+  await row.getByText("報告45").waitFor();
+  assert.equal(await editingRow.count(), 0, "Esc leaves the row as it was");
+  await row.getByRole("button", { name: /行を編集/ }).click();
+  await editingRow.getByLabel("関係者数").fill("7");
+  await shot("e14-list-row-editing");
+  await ui.accessible(page, "list with a row in editing");
+  await editingRow.getByLabel("関係者数").press("Enter");
+  await row.locator("td.num", { hasText: /^7$/ }).waitFor();
+  await row.locator("td", { hasText: "報告45" }).click();
+  await page.getByRole("heading", { name: /レコード 45/ }).waitFor();
+});
+
+test("view settings: system fields as columns, their order and widths set by dragging or the keyboard, several sort keys", async () => {
+  const { app } = await incidents();
+  await signIn("Administrator", ADMIN_PASSWORD);
+  await page.goto(`${server.base}/#/apps/${app}/settings`);
+  await page.getByRole("tab", { name: "一覧" }).click();
+  // (the app was made through the API in English: its system fields have English names)
+  const { properties } = await admin.app.getFormFields({ app });
+  const sys = (type) => Object.values(properties).find((p) => p.type === type);
+  const card = page.locator(".view-card").first();
+  await card.getByLabel(sys("CREATOR").label, { exact: true }).check();
+  await card.getByLabel(sys("UPDATED_TIME").label, { exact: true }).check();
+  // 件名 wider: its edge dragged 80 px, then 20 px more with the arrow keys
+  const edge = card.getByRole("slider", { name: "列の幅: 件名" });
+  const box = await edge.boundingBox();
+  await page.mouse.move(box.x + 4, box.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 84, box.y + 10, { steps: 5 });
+  await page.mouse.up();
+  await edge.press("ArrowRight");
+  await edge.press("ArrowRight");
+  assert.equal(await edge.getAttribute("aria-valuenow"), "260");
+  // the creator to the front: dragged past the three columns before it
+  const strip = card.locator(".column-strip li");
+  await strip.filter({ hasText: sys("CREATOR").label }).locator(".col-name").dragTo(strip.first().locator(".col-name"), { targetPosition: { x: 2, y: 5 } });
+  await page.waitForFunction((label) => document.querySelector(".view-card .column-strip li .col-name")?.textContent === label, sys("CREATOR").label);
+  await card.getByRole("button", { name: /並び順を追加/ }).click();
+  await card.getByLabel("ソート 2", { exact: true }).selectOption("people");
+  await ui.accessible(page, "view settings");
+  await shot("e15-view-settings-columns");
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await page.getByText("保存しました").first().waitFor();
+  await page.getByRole("button", { name: "アプリを更新" }).click();
+  await page.getByText("アプリを更新しました。").waitFor();
+  const { views } = await admin.app.getViews({ app });
+  assert.deepEqual(views.転倒のみ.fields, [sys("CREATOR").code, "title", "kind", "day", sys("UPDATED_TIME").code]);
+  assert.equal(views.転倒のみ.columnWidths.title, 260);
+  assert.equal(views.転倒のみ.sort, "day desc, people asc");
+  await page.goto(`${server.base}/#/apps/${app}?view=${views.転倒のみ.id}`);
+  await page.getByRole("columnheader", { name: sys("CREATOR").label }).waitFor();
+  const heads = await page.locator("table.records thead th").allTextContents();
+  assert.match(heads[2], new RegExp(sys("CREATOR").label));
+  await shot("e16-list-system-columns");
+});
+
+test("a record page: the title the app's settings choose, previous and next of the list it came from, the document titled", async () => {
+  const { app } = await incidents();
+  await signIn("Administrator", ADMIN_PASSWORD);
+  await page.goto(`${server.base}/#/apps/${app}/settings`);
+  await page.getByRole("tab", { name: "アプリ名とアイコン" }).click();
+  await page.getByLabel("レコードタイトル").selectOption("title");
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await page.getByText("保存しました").first().waitFor();
+  await page.getByRole("button", { name: "アプリを更新" }).click();
+  await page.getByText("アプリを更新しました。").waitFor();
+  // the list sorted by 関係者数, then its second row opened
+  await page.goto(`${server.base}/#/apps/${app}?sort=people:asc,title:asc`);
+  await page.waitForFunction(() => document.querySelectorAll("table.records tbody tr").length === 20);
+  const second = await rows().nth(1).locator("td").nth(2).textContent();
+  const third = await rows().nth(2).locator("td").nth(2).textContent();
+  const first = await rows().nth(0).locator("td").nth(2).textContent();
+  await rows().nth(1).locator("td").nth(2).click();
+  await page.getByRole("heading", { name: new RegExp(`一覧の確認 — ${second}（レコード \\d+）`) }).waitFor();
+  assert.match(await page.title(), new RegExp(`${second}.*\\| Tsumiki`));
+  await page.getByRole("button", { name: /次のレコード/ }).click();
+  await page.getByRole("heading", { name: new RegExp(third) }).waitFor();
+  await page.getByRole("button", { name: /前のレコード/ }).click();
+  await page.getByRole("button", { name: /前のレコード/ }).click();
+  await page.getByRole("heading", { name: new RegExp(first) }).waitFor();
+  assert.equal(await page.getByRole("button", { name: /前のレコード/ }).isDisabled(), true, "the first of the list");
+  await ui.accessible(page, "record page with its neighbours");
+  await shot("e17-record-title-and-steps");
+  // back to the list as it was
+  await page.getByRole("link", { name: "‹ 一覧の確認" }).click();
+  await page.waitForFunction(() => decodeURIComponent(location.hash).includes("sort=people:asc,title:asc"));
+});
+
+test("the skip link moves the focus to the page, without leaving it", async () => {
+  await signIn("tanaka");
+  const before = page.url();
+  await page.keyboard.press("Tab");
+  await page.getByRole("link", { name: "本文へ移動" }).press("Enter");
+  assert.equal(page.url(), before);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
+  await page.getByRole("heading", { name: "アプリ" }).waitFor();
+  assert.equal(await page.title(), "アプリ | Tsumiki");
+});

@@ -193,8 +193,9 @@ test("7. a saved view with its own filter and columns becomes a tab", async () =
   await card.getByRole("button", { name: /条件を追加/ }).click();
   await card.locator(".cond").getByLabel("フィールド").selectOption("kind");
   await card.locator(".cond").getByLabel("転倒").check();
-  await card.getByLabel("ソート", { exact: true }).selectOption("date");
-  await card.getByLabel("並び順").selectOption("asc");
+  await card.getByRole("button", { name: /並び順を追加/ }).click();
+  await card.getByLabel("ソート 1", { exact: true }).selectOption("date");
+  await card.getByLabel("並び順 1", { exact: true }).selectOption("asc");
   await page.getByRole("button", { name: "保存", exact: true }).click();
   await page.getByText("保存しました").first().waitFor();
   await page.getByRole("button", { name: "アプリを更新" }).click();
@@ -210,10 +211,10 @@ test("7. a saved view with its own filter and columns becomes a tab", async () =
 test("8. inline editing, keyword search and bulk delete on the list", async () => {
   await page.getByRole("tab", { name: "すべてのレコード" }).click();
   const row = page.locator("table.records tbody tr", { hasText: "誤薬の疑い" });
-  await row.getByRole("button", { name: /関係者数/ }).click();
-  await row.locator("td.editing input").fill("6");
+  await row.getByRole("button", { name: /行を編集/ }).click();
+  await row.getByLabel("関係者数").fill("6");
   await row.getByRole("button", { name: "保存" }).click();
-  await page.locator("table.records tbody tr", { hasText: "誤薬の疑い" }).getByRole("button", { name: /関係者数: 6/ }).waitFor();
+  await page.locator("table.records tbody tr", { hasText: "誤薬の疑い" }).locator("td.num", { hasText: /^6$/ }).waitFor();
   await page.getByLabel("キーワード").fill("誤薬");
   await page.getByRole("button", { name: "検索" }).click();
   await page.waitForFunction(() => document.querySelectorAll("table.records tbody tr").length === 1);
@@ -632,7 +633,7 @@ test("19. calculated fields: a formula explained when it cannot work, results sh
   await page.getByRole("button", { name: "保存", exact: true }).click();
   await page.getByRole("button", { name: "編集", exact: true }).waitFor();
   await page.getByText("3750").waitFor();
-  await page.getByText("¥3,750（3点）").waitFor();
+  await page.getByText("¥3,750（3点）", { exact: true }).waitFor();
   await shot("35-calculated-record");
 });
 

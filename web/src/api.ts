@@ -124,6 +124,7 @@ export interface View {
   id?: string;
   index: string | number;
   fields?: string[];
+  columnWidths?: Record<string, number>; // ours: pixels per column code
   filterCond: string;
   sort: string;
 }

@@ -46,7 +46,7 @@ function App() {
   switch (route.page) {
     case "portal": page = <Portal />; break;
     case "builder": page = <Builder appId={route.app} key={route.app} />; break;
-    case "list": page = <RecordList appId={route.app} viewId={route.view} key={route.app} />; break;
+    case "list": page = <RecordList appId={route.app} viewId={route.view} params={route.params} key={route.app} />; break;
     case "record": page = <RecordPage appId={route.app} recordId={route.id} key={route.app + "/" + route.id} />; break;
     case "newFromCsv": page = <NewFromCsv />; break;
     case "admin": page = session.user.administrator ? <Admin /> : <div class="page"><p>{t("adminOnly")}</p></div>; break;
@@ -56,7 +56,8 @@ function App() {
   }
   return (
     <>
-      <a class="skip" href="#main">{lang === "ja" ? "本文へ移動" : "Skip to content"}</a>
+      {/* the hash is the router's: the link moves the focus instead of the hash */}
+      <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById("main")?.focus(); }}>{lang === "ja" ? "本文へ移動" : "Skip to content"}</a>
       <header class="top">
         <a class="brand" href="#/">{t("appTitle")}</a>
         <nav aria-label={t("portal")}>
@@ -83,4 +84,18 @@ function App() {
   );
 }
 
+// The document's title names the page (WCAG 2.4.2): the page's heading, kept
+// in step as pages load and change it.
+function titleFromHeading() {
+  const update = () => {
+    const h1 = document.querySelector("main h1");
+    const text = h1?.textContent?.replace(/\s+/g, " ").trim();
+    const title = text ? `${text} | ${t("appTitle")}` : t("appTitle");
+    if (document.title !== title) document.title = title;
+  };
+  new MutationObserver(update).observe(document.getElementById("root")!, { subtree: true, childList: true, characterData: true });
+  update();
+}
+
 render(<App />, document.getElementById("root")!);
+titleFromHeading();

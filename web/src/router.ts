@@ -5,7 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 export type Route =
   | { page: "portal" }
   | { page: "builder"; app: string }
-  | { page: "list"; app: string; view?: string }
+  | { page: "list"; app: string; view?: string; params: string }
   | { page: "record"; app: string; id: string }
   | { page: "new"; app: string; from?: string }
   | { page: "import"; app: string }
@@ -21,7 +21,7 @@ export function parse(hash: string): Route {
   if (p[0] === "new-from-csv") return { page: "newFromCsv" };
   if (p[0] === "admin") return { page: "admin" };
   if (p[0] === "apps" && p[1]) {
-    if (p.length === 2) return { page: "list", app: p[1], view: q.get("view") ?? undefined };
+    if (p.length === 2) return { page: "list", app: p[1], view: q.get("view") ?? undefined, params: qs ?? "" };
     if (p[2] === "settings") return { page: "builder", app: p[1] };
     if (p[2] === "new") return { page: "new", app: p[1], from: q.get("from") ?? undefined };
     if (p[2] === "import") return { page: "import", app: p[1] };

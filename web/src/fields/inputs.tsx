@@ -14,6 +14,7 @@ export interface InputProps {
   id: string;
   invalid: boolean;
   describedBy?: string;
+  label?: string; // the accessible name, where no <label> names the input (a list's row)
   // a lookup also sets the fields it copies to (in the same record or row)
   onPatch?: (patch: Record<string, any>) => void;
 }
@@ -29,8 +30,8 @@ const toLocal = (iso: string) => {
 const fromLocal = (s: string) => (s ? new Date(s).toISOString().replace(/\.\d{3}Z$/, "Z") : "");
 
 export function FieldInput(p: InputProps) {
-  const { field: f, value, onChange, id, invalid, describedBy } = p;
-  const common = { id, "aria-invalid": invalid || undefined, "aria-describedby": describedBy, "aria-required": f.required || undefined };
+  const { field: f, value, onChange, id, invalid, describedBy, label } = p;
+  const common = { id, "aria-label": label, "aria-invalid": invalid || undefined, "aria-describedby": describedBy, "aria-required": f.required || undefined };
   const text = (type: string) => (
     <input {...common} type={type} value={value ?? ""} onInput={(e) => onChange((e.target as HTMLInputElement).value)} />
   );

@@ -13,6 +13,7 @@ import { ViewsEditor } from "./ViewsEditor";
 import { AclEditor } from "./AclEditor";
 import { ProcessEditor } from "./ProcessEditor";
 import { NotifyEditor } from "./NotifyEditor";
+import { TITLE_TYPES, type TitleField } from "./RecordList";
 import { RecordAclEditor } from "./RecordAclEditor";
 
 // One thing on the form: a field (by code) or a layout element.
@@ -43,7 +44,8 @@ function allCodes(fields: Record<string, FieldProp>, except?: string): Set<strin
 export function Builder({ appId }: { appId: string }) {
   useLang();
   const [tab, setTab] = useState<"form" | "views" | "process" | "notify" | "acl" | "settings">("form");
-  const [loaded, setLoaded] = useState<{ fields: Record<string, FieldProp>; rows: Row[] } | null>(null);
+  // fields: the form's own; all: with the system fields (a view may show them as columns)
+  const [loaded, setLoaded] = useState<{ fields: Record<string, FieldProp>; all: Record<string, FieldProp>; rows: Row[] } | null>(null);
   const [fields, setFields] = useState<Record<string, FieldProp>>({});
   const [rows, setRows] = useState<Row[]>([]);
   const [dirty, setDirty] = useState(false);
@@ -83,7 +85,7 @@ export function Builder({ appId }: { appId: string }) {
       savedCodes.current = new Map(Object.keys(props).map((c) => ["f:" + c, c]));
       setFields(props);
       setRows(rs);
-      setLoaded({ fields: props, rows: rs });
+      setLoaded({ fields: props, all: f.properties, rows: rs });
       setAppName(s.name);
       setDirty(false);
       setError(null);
@@ -257,11 +259,11 @@ export function Builder({ appId }: { appId: string }) {
         <FormEditor rows={rows} fields={fields} fieldErrors={fieldErrors} insert={insert} move={move}
           edit={setEditing} remove={removeItem} />
       )}
-      {tab === "views" && <ViewsEditor appId={appId} fields={loaded.fields} />}
+      {tab === "views" && <ViewsEditor appId={appId} fields={loaded.all} />}
       {tab === "acl" && <><AclEditor appId={appId} onChanged={() => {}} /><RecordAclEditor appId={appId} fields={loaded.fields} /></>}
       {tab === "process" && <ProcessEditor appId={appId} fields={loaded.fields} />}
       {tab === "notify" && <NotifyEditor appId={appId} fields={loaded.fields} />}
-      {tab === "settings" && <AppSettings appId={appId} onSaved={setAppName} />}
+      {tab === "settings" && <AppSettings appId={appId} fields={fields} onSaved={setAppName} />}
       {editItem && (
         <FieldSettings
           item={editItem} prop={editItem.code ? fields[editItem.code] : undefined}
@@ -386,10 +388,11 @@ function FormEditor(p: {
 
 // --- the app's name, description and icon
 const ICONS = ["APP72", "APP36", "APP60", "APP39", "APP42", "APP16"];
-function AppSettings({ appId, onSaved }: { appId: string; onSaved: (name: string) => void }) {
+function AppSettings({ appId, fields, onSaved }: { appId: string; fields: Record<string, FieldProp>; onSaved: (name: string) => void }) {
   const [s, setS] = useState<{
     name: string; description: string; icon: { type: string; key: string };
     numberPrecision: { digits: string; decimalPlaces: string; roundingMode: string };
+    titleField: TitleField;
   } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -399,7 +402,7 @@ function AppSettings({ appId, onSaved }: { appId: string; onSaved: (name: string
     e.preventDefault();
     setBusy(true);
     try {
-      await withProgress(call("PUT", k("/preview/app/settings.json"), { app: appId, name: s.name, description: s.description, icon: s.icon, numberPrecision: s.numberPrecision }));
+      await withProgress(call("PUT", k("/preview/app/settings.json"), { app: appId, name: s.name, description: s.description, icon: s.icon, numberPrecision: s.numberPrecision, titleField: s.titleField }));
       onSaved(s.name);
       notify(t("saved"));
       setError(null);
@@ -427,6 +430,13 @@ function AppSettings({ appId, onSaved }: { appId: string; onSaved: (name: string
           ))}
         </div>
       </fieldset>
+      <label for="app-title-field">{t("recordTitleField")}</label>
+      <select id="app-title-field" aria-describedby="app-title-hint" value={s.titleField?.selectionMode === "MANUAL" ? s.titleField.code : ""}
+        onChange={(e) => { const code = (e.target as HTMLSelectElement).value; setS({ ...s, titleField: code ? { selectionMode: "MANUAL", code } : { selectionMode: "AUTO", code: "" } }); }}>
+        <option value="">{t("recordTitleAuto")}</option>
+        {Object.values(fields).filter((f) => TITLE_TYPES.includes(f.type)).map((f) => <option value={f.code}>{f.label}</option>)}
+      </select>
+      <p class="hint" id="app-title-hint">{t("recordTitleHint")}</p>
       <fieldset>
         <legend>{t("precision")}</legend>
         <p class="hint">{t("precisionHint")}</p>

@@ -1,6 +1,8 @@
 // pages/RecordList.tsx - an app's records: its views as tabs, a filter that
-// writes the query, a keyword box, sorting by a column, paging that never asks
-// for a total it does not need, inline editing and bulk delete.
+// writes the query, a keyword box, sorting by one or more columns, the number
+// of matching records, paging, a row edited in place and bulk delete. What the
+// list shows (view, filter, keyword, sort, page, page size) lives in the URL,
+// so a list can be bookmarked, shared, and gone back to.
 import DOMPurify from "dompurify";
 import { useEffect, useState } from "preact/hooks";
 import { call, k, type FieldProp, type KRecord, type View } from "../api";
@@ -9,9 +11,12 @@ import { FieldInput } from "../fields/inputs";
 import { t, useLang } from "../i18n";
 import { go } from "../router";
 import { confirmDialog, ErrorBox, explain, notify, withProgress } from "../ui/feedback";
-import { FilterBuilder, toQuery, type Filter } from "../ui/FilterBuilder";
+import { describe, FilterBuilder, fromQuery, toQuery, type Filter } from "../ui/FilterBuilder";
+import { rememberList } from "../ui/listNav";
 
-const PAGE = 20;
+const PAGE_SIZES = [20, 40, 100];
+// the system fields a view may show as columns (kintone's 作成日時, 更新日時, ...)
+const SYSTEM_COLUMNS = new Set(["RECORD_NUMBER", "CREATOR", "CREATED_TIME", "MODIFIER", "UPDATED_TIME", "STATUS", "STATUS_ASSIGNEE"]);
 const TEXTUAL = new Set(["SINGLE_LINE_TEXT", "MULTI_LINE_TEXT", "RICH_TEXT", "LINK"]);
 const UNSORTABLE = new Set(["CHECK_BOX", "MULTI_SELECT", "USER_SELECT", "MULTI_LINE_TEXT", "RICH_TEXT"]);
 const INLINE = new Set(["SINGLE_LINE_TEXT", "NUMBER", "DATE", "TIME", "DROP_DOWN", "LINK"]);
@@ -25,69 +30,116 @@ export interface AppRights {
   fields: Record<string, FieldLevel>;
   byRecord: boolean;
 }
-export interface AppMeta { name: string; fields: Record<string, FieldProp>; views: View[]; rights: AppRights }
+export interface TitleField { selectionMode: "AUTO" | "MANUAL"; code: string }
+export interface AppMeta { name: string; fields: Record<string, FieldProp>; views: View[]; rights: AppRights; titleField?: TitleField }
 export type RecordRights = { record: { viewable: boolean; editable: boolean; deletable: boolean }; fields: Record<string, { viewable: boolean; editable: boolean }> };
 export const level = (m: AppMeta, code: string): FieldLevel => m.rights.fields[code] ?? "WRITE";
 
 export async function loadApp(appId: string): Promise<AppMeta> {
-  const [app, f, v, rights] = await withProgress(Promise.all([
+  const [app, f, v, rights, settings] = await withProgress(Promise.all([
     call<{ name: string }>("GET", k("/app.json"), { id: appId }),
     call<{ properties: Record<string, FieldProp> }>("GET", k("/app/form/fields.json"), { app: appId }),
     call<{ views: Record<string, View> }>("GET", k("/app/views.json"), { app: appId }),
     call<AppRights>("GET", "/api/app/rights", { app: appId }),
+    call<{ titleField?: TitleField }>("GET", k("/app/settings.json"), { app: appId }),
   ]));
   // fields the person may not see are as if the form had none
   const fields = Object.fromEntries(Object.entries(f.properties).filter(([code]) => rights.fields[code] !== "NONE"));
-  return { name: app.name, fields, rights, views: Object.values(v.views).filter((x) => x.type === "LIST").sort((a, b) => Number(a.index) - Number(b.index)) };
+  return { name: app.name, fields, rights, titleField: settings.titleField, views: Object.values(v.views).filter((x) => x.type === "LIST").sort((a, b) => Number(a.index) - Number(b.index)) };
 }
 
-export function RecordList({ appId, viewId }: { appId: string; viewId?: string }) {
+interface Sort { code: string; desc: boolean }
+// What the URL says the list shows.
+interface ListState { filter: string; kw: string; sort: Sort[]; page: number; size: number }
+
+function readState(params: string): ListState {
+  const q = new URLSearchParams(params);
+  const size = Number(q.get("size"));
+  return {
+    filter: q.get("q") ?? "",
+    kw: q.get("kw") ?? "",
+    sort: (q.get("sort") ?? "").split(",").filter(Boolean).map((x) => { const [code, dir] = x.split(":"); return { code, desc: dir === "desc" }; }),
+    page: Math.max(1, Number(q.get("page")) || 1),
+    size: PAGE_SIZES.includes(size) ? size : PAGE_SIZES[0],
+  };
+}
+
+function listHash(appId: string, viewId: string | undefined, s: ListState): string {
+  const q = new URLSearchParams();
+  if (viewId) q.set("view", viewId);
+  if (s.filter) q.set("q", s.filter);
+  if (s.kw) q.set("kw", s.kw);
+  if (s.sort.length) q.set("sort", s.sort.map((x) => `${x.code}:${x.desc ? "desc" : "asc"}`).join(","));
+  if (s.page > 1) q.set("page", String(s.page));
+  if (s.size !== PAGE_SIZES[0]) q.set("size", String(s.size));
+  const qs = q.toString();
+  return `#/apps/${appId}${qs ? "?" + qs : ""}`;
+}
+
+const quoteKw = (s: string) => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+
+// The record's title (kintone's レコードタイトル): the field the app's settings
+// name, or by default its first one-line text field; null when it is empty.
+export const TITLE_TYPES = ["SINGLE_LINE_TEXT", "NUMBER", "CALC", "DATE", "DATETIME", "LINK", "DROP_DOWN", "RADIO_BUTTON", "RECORD_NUMBER"];
+export function recordTitle(meta: AppMeta, record: KRecord): string | null {
+  const tf = meta.titleField;
+  const f = tf?.selectionMode === "MANUAL" && tf.code ? meta.fields[tf.code]
+    : Object.values(meta.fields).find((x) => x.type === "SINGLE_LINE_TEXT");
+  const text = f ? display(f.type, record[f.code]?.value).trim() : "";
+  return text || null;
+}
+
+export function RecordList({ appId, viewId, params }: { appId: string; viewId?: string; params: string }) {
   useLang();
   const [meta, setMeta] = useState<AppMeta | null>(null);
   const [records, setRecords] = useState<KRecord[] | null>(null);
-  const [more, setMore] = useState(false);
-  const [offset, setOffset] = useState(0);
-  const [sort, setSort] = useState<{ code: string; desc: boolean } | null>(null);
-  const [filter, setFilter] = useState<Filter>({ join: "and", conds: [] });
-  const [applied, setApplied] = useState<Filter>({ join: "and", conds: [] });
+  const [total, setTotal] = useState<number | null>(null);
+  const [draft, setDraft] = useState<Filter>({ join: "and", conds: [] });
   const [showFilter, setShowFilter] = useState(false);
   const [keyword, setKeyword] = useState("");
-  const [kwApplied, setKwApplied] = useState("");
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [editing, setEditing] = useState<{ id: string; code: string; value: any; revision: string } | null>(null);
+  const [editing, setEditing] = useState<{ id: string; values: Record<string, any>; revision: string } | null>(null);
   const [pageRights, setPageRights] = useState<Record<string, RecordRights>>({});
-  const [cellError, setCellError] = useState("");
+  const [rowError, setRowError] = useState("");
   const [error, setError] = useState<unknown>(null);
+  const state = readState(params);
+  const nav = (patch: Partial<ListState>) => go(listHash(appId, viewId, { ...state, page: 1, ...patch }));
 
   useEffect(() => void loadApp(appId).then(setMeta).catch(setError), [appId]);
+  // the filter panel and keyword box show what the URL applies
+  useEffect(() => {
+    setDraft(fromQuery(state.filter) ?? { join: "and", conds: [] });
+    setKeyword(state.kw);
+    setSelected(new Set());
+    setEditing(null);
+  }, [params, viewId]);
   const view = meta?.views.find((v) => v.id === viewId);
 
   const statusField = meta ? Object.values(meta.fields).find((f) => f.type === "STATUS" && f.enabled) : undefined;
   const assigneeField = meta ? Object.values(meta.fields).find((f) => f.type === "STATUS_ASSIGNEE") : undefined;
-  const query = (paged = true): string => {
+  const where = (): string => {
     const parts: string[] = [];
     if (view?.filterCond) parts.push(`(${view.filterCond})`);
     if (viewId === "mine" && assigneeField) parts.push(`(${assigneeField.code} in (LOGINUSER()))`);
-    const q = toQuery(applied);
-    if (q) parts.push(`(${q})`);
-    if (kwApplied && meta) {
-      const text = Object.values(meta.fields).filter((f) => TEXTUAL.has(f.type)).map((f) => `${f.code} like "${kwApplied.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`);
+    if (state.filter) parts.push(`(${state.filter})`);
+    if (state.kw && meta) {
+      const text = Object.values(meta.fields).filter((f) => TEXTUAL.has(f.type)).map((f) => `${f.code} like "${quoteKw(state.kw)}"`);
       if (text.length) parts.push(`(${text.join(" or ")})`);
     }
     let s = parts.join(" and ");
-    const order = sort ? `${sort.code} ${sort.desc ? "desc" : "asc"}` : view?.sort;
+    const order = state.sort.length ? state.sort.map((x) => `${x.code} ${x.desc ? "desc" : "asc"}`).join(", ") : view?.sort;
     if (order) s += ` order by ${order}`;
-    // one more than a page tells whether there is a next page, without a count
-    return paged ? `${s} limit ${PAGE + 1} offset ${offset}` : s;
+    return s;
   };
   const load = () => {
     if (!meta) return;
-    withProgress(call<{ records: KRecord[] }>("GET", k("/records.json"), { app: appId, query: query() }))
+    // the total is remembered per data generation on the server: asking for it is cheap
+    withProgress(call<{ records: KRecord[]; totalCount: string }>("GET", k("/records.json"),
+      { app: appId, query: `${where()} limit ${state.size} offset ${(state.page - 1) * state.size}`, totalCount: true }))
       .then(async (r) => {
-        const page = r.records.slice(0, PAGE);
         // which of them, and which of their cells, the person may change (asked
         // only when some right depends on the record)
-        const ids = page.map((x) => x.$id.value as string);
+        const ids = r.records.map((x) => x.$id.value as string);
         const ev = meta.rights.app.edit && meta.rights.byRecord && ids.length
           ? await call<{ rights: ({ id: string } & RecordRights)[] }>("GET", k("/records/acl/evaluate.json"), { app: appId, ids })
           : null;
@@ -96,19 +148,23 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
           fields: Object.fromEntries(Object.entries(meta.rights.fields).map(([c, l]) => [c, { viewable: l !== "NONE", editable: l === "WRITE" }])),
         };
         setPageRights(Object.fromEntries(ev ? ev.rights.map((x) => [x.id, x]) : ids.map((id) => [id, fixed])));
-        setMore(r.records.length > PAGE); setRecords(page); setError(null);
+        setRecords(r.records); setTotal(Number(r.totalCount)); setError(null);
       })
       .catch(setError);
   };
-  useEffect(load, [meta, viewId, offset, sort, applied, kwApplied]);
+  useEffect(load, [meta, viewId, params]);
 
   if (!meta) return <div class="page">{error ? <ErrorBox error={error} /> : <p aria-busy="true">{t("loading")}</p>}</div>;
-  const data = Object.values(meta.fields).filter((f) => !fieldType(f.type)?.layoutOnly && f.type !== "__ID__" && f.type !== "__REVISION__" && f.type !== "STATUS" && f.type !== "STATUS_ASSIGNEE" && f.type !== "CATEGORY");
+  const data = Object.values(meta.fields).filter((f) => !fieldType(f.type)?.layoutOnly && f.type !== "__ID__" && f.type !== "__REVISION__" && f.type !== "CATEGORY" && (f.type !== "STATUS" || f.enabled) && (f.type !== "STATUS_ASSIGNEE" || statusField));
+  const viewCols = view?.fields?.length ? view.fields.map((c) => meta.fields[c]).filter(Boolean) : null;
   const cols = [
-    ...(view?.fields?.length ? view.fields.map((c) => meta.fields[c]).filter(Boolean) : data.filter((f) => !["RECORD_NUMBER", "CREATOR", "MODIFIER", "CREATED_TIME", "UPDATED_TIME"].includes(f.type)).slice(0, 8)),
-    ...(statusField ? [statusField] : []),
+    ...(viewCols ?? data.filter((f) => !SYSTEM_COLUMNS.has(f.type)).slice(0, 8)),
+    ...(statusField && !viewCols?.includes(statusField) ? [statusField] : []),
   ];
+  const widths = view?.columnWidths ?? {};
   const ids = (records ?? []).map((r) => r.$id.value as string);
+  const pages = total === null ? 1 : Math.max(1, Math.ceil(total / state.size));
+  const viewFilter = view?.filterCond ? fromQuery(view.filterCond) : null;
 
   const remove = async () => {
     if (!(await confirmDialog(t("deleteConfirm", { n: selected.size })))) return;
@@ -121,29 +177,47 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
       notify(explain(e), "error");
     }
   };
-  const saveCell = async () => {
+  // the cells of a row the person may change in place
+  const editable = (id: string) => cols.filter((f) => INLINE.has(f.type) && pageRights[id]?.record.editable && pageRights[id]?.fields[f.code]?.editable);
+  const saveRow = async () => {
     if (!editing) return;
+    const r = records?.find((x) => x.$id.value === editing.id);
+    const changed = Object.entries(editing.values).filter(([c, v]) => v !== (r?.[c]?.value ?? ""));
+    if (!changed.length) return setEditing(null);
     try {
-      await withProgress(call("PUT", k("/record.json"), { app: appId, id: editing.id, revision: editing.revision, record: { [editing.code]: { value: editing.value } } }));
+      await withProgress(call("PUT", k("/record.json"), { app: appId, id: editing.id, revision: editing.revision, record: Object.fromEntries(changed.map(([c, v]) => [c, { value: v }])) }));
       setEditing(null);
-      setCellError("");
+      setRowError("");
       notify(t("recordSaved"));
       load();
     } catch (e: any) {
-      setCellError(e?.errors ? Object.values(e.errors as Record<string, { messages: string[] }>).flatMap((x) => x.messages).join(" ") : explain(e));
+      setRowError(e?.errors ? Object.values(e.errors as Record<string, { messages: string[] }>).flatMap((x) => x.messages).join(" ") : explain(e));
     }
   };
+  const sortBy = (code: string, add: boolean) => {
+    const cur = state.sort.find((x) => x.code === code);
+    const next = cur ? { code, desc: !cur.desc } : { code, desc: false };
+    nav({ sort: add ? [...state.sort.filter((x) => x.code !== code), next] : [next] });
+  };
+  // a tab starts from its view as saved: the filter and sort of another view do not come along
   const tab = (id: string | undefined, name: string) => (
-    <a role="tab" aria-selected={viewId === id} href={`#/apps/${appId}${id ? `?view=${id}` : ""}`} onClick={() => { setOffset(0); setSort(null); }}>{name}</a>
+    <a role="tab" aria-selected={viewId === id} href={listHash(appId, id, { filter: "", kw: "", sort: [], page: 1, size: state.size })}>{name}</a>
   );
+  // a click anywhere on a row opens the record, except on what the row itself offers
+  const remember = (n: number) => rememberList(appId, where(), (state.page - 1) * state.size + n);
+  const openRow = (e: MouseEvent, id: string, n: number) => {
+    if (editing?.id === id || (e.target as HTMLElement).closest("a, button, input, select, textarea, label")) return;
+    remember(n);
+    go(`#/apps/${appId}/records/${id}`);
+  };
 
   return (
     <div class="page record-list">
       <div class="page-head">
-        <h1>{meta.name}</h1>
-        <a href={`#/apps/${appId}/settings`} class="gear" aria-label={t("builder")} title={t("builder")}>⚙</a>
+        <h1>{meta.name} {total !== null && <span class="count">{t("recordCount", { n: total.toLocaleString() })}</span>}</h1>
+        {meta.rights.app.manage && <a href={`#/apps/${appId}/settings`} class="gear" aria-label={t("builder")} title={t("builder")}>⚙</a>}
         <span class="spacer" />
-        <form role="search" onSubmit={(e) => { e.preventDefault(); setOffset(0); setKwApplied(keyword.trim()); }}>
+        <form role="search" onSubmit={(e) => { e.preventDefault(); nav({ kw: keyword.trim() }); }}>
           <input type="search" aria-label={t("keyword")} placeholder={t("keyword")} value={keyword} onInput={(e) => setKeyword((e.target as HTMLInputElement).value)} />
           <button type="submit">{t("search")}</button>
         </form>
@@ -152,7 +226,7 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
           <summary class="button">{t("exportCsv")}</summary>
           <div class="menu-items">
             {(["utf-8", "sjis", "xlsx"] as const).map((kind) => (
-              <a href={`/api/export.${kind === "xlsx" ? "xlsx" : "csv"}?` + new URLSearchParams([["app", appId], ["query", query(false)],
+              <a href={`/api/export.${kind === "xlsx" ? "xlsx" : "csv"}?` + new URLSearchParams([["app", appId], ["query", where()],
                 ...(kind === "xlsx" ? [] : [["encoding", kind] as [string, string]]),
                 ...cols.map((f, i): [string, string] => [`fields[${i}]`, f.code])]).toString()} download>
                 {kind === "sjis" ? "CSV (Shift_JIS)" : kind === "xlsx" ? "Excel (.xlsx)" : "CSV (UTF-8)"}
@@ -167,20 +241,29 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
         {meta.views.map((v) => tab(v.id, v.name))}
         {statusField && tab("mine", t("assignedToMe"))}
       </nav>
+      {view?.filterCond && (
+        <p class="view-filter"><span class="muted">{t("viewFilter")}:</span> {viewFilter ? describe(viewFilter, meta.fields) : view.filterCond}</p>
+      )}
       <div class="list-tools">
-        <button type="button" aria-expanded={showFilter} onClick={() => setShowFilter(!showFilter)}>{t("filterBuilder")}{applied.conds.length ? ` (${applied.conds.length})` : ""}</button>
+        <button type="button" aria-expanded={showFilter} onClick={() => setShowFilter(!showFilter)}>{t("filterBuilder")}{state.filter ? ` (${(fromQuery(state.filter)?.conds.length ?? 1)})` : ""}</button>
+        {state.filter && <span class="applied-filter">{describe(fromQuery(state.filter) ?? { join: "and", conds: [] }, meta.fields) || state.filter}</span>}
         {selected.size > 0 && <button type="button" class="danger" onClick={remove}>{t("deleteSelected")} ({selected.size})</button>}
         <span class="spacer" />
-        {records && records.length > 0 && <span class="range">{t("pageRange", { from: offset + 1, to: offset + records.length })}</span>}
-        <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>‹ {t("prevPage")}</button>
-        <button type="button" disabled={!more} onClick={() => setOffset(offset + PAGE)}>{t("nextPage")} ›</button>
+        {records && records.length > 0 && <span class="range">{t("pageRange", { from: (state.page - 1) * state.size + 1, to: (state.page - 1) * state.size + records.length })}</span>}
+        <label class="page-size">{t("pageSize")}{" "}
+          <select value={state.size} onChange={(e) => nav({ size: Number((e.target as HTMLSelectElement).value) })}>
+            {PAGE_SIZES.map((n) => <option value={n}>{n}</option>)}
+          </select>
+        </label>
+        <button type="button" disabled={state.page <= 1} onClick={() => nav({ page: state.page - 1 })}>‹ {t("prevPage")}</button>
+        <button type="button" disabled={state.page >= pages} onClick={() => nav({ page: state.page + 1 })}>{t("nextPage")} ›</button>
       </div>
       {showFilter && (
         <div class="filter-panel">
-          <FilterBuilder idPrefix="lf" fields={Object.fromEntries(data.map((f) => [f.code, f]))} value={filter} onChange={setFilter} />
+          <FilterBuilder idPrefix="lf" fields={Object.fromEntries(data.map((f) => [f.code, f]))} value={draft} onChange={setDraft} />
           <div class="actions">
-            <button type="button" onClick={() => { setFilter({ join: "and", conds: [] }); setApplied({ join: "and", conds: [] }); setOffset(0); }}>{t("clear")}</button>
-            <button type="button" class="primary" onClick={() => { setApplied(filter); setOffset(0); }}>{t("apply")}</button>
+            <button type="button" onClick={() => { setDraft({ join: "and", conds: [] }); nav({ filter: "" }); }}>{t("clear")}</button>
+            <button type="button" class="primary" onClick={() => nav({ filter: toQuery(draft) })}>{t("apply")}</button>
           </div>
         </div>
       )}
@@ -189,18 +272,22 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
       {records && records.length > 0 && (
         <div class="table-wrap">
           <table class="records">
+            {Object.keys(widths).length > 0 && (
+              <colgroup><col /><col />{cols.map((f) => <col style={widths[f.code] ? { width: `${widths[f.code]}px` } : undefined} />)}</colgroup>
+            )}
             <thead>
               <tr>
                 <th scope="col">{meta.rights.app.delete && <input type="checkbox" aria-label={t("selectAll")} checked={ids.length > 0 && ids.every((i) => selected.has(i))}
                   onChange={(e) => setSelected((e.target as HTMLInputElement).checked ? new Set(ids) : new Set())} />}</th>
                 <th scope="col"><span class="visually-hidden">{t("record")}</span></th>
                 {cols.map((f) => {
-                  const active = sort?.code === f.code;
+                  const at = state.sort.findIndex((x) => x.code === f.code);
+                  const active = at >= 0 ? state.sort[at] : null;
                   return (
-                    <th scope="col" aria-sort={active ? (sort!.desc ? "descending" : "ascending") : undefined}>
-                      {UNSORTABLE.has(f.type) || level(meta, f.code) === "BY_RECORD" ? f.label : (
-                        <button type="button" class="sort" onClick={() => { setOffset(0); setSort({ code: f.code, desc: active ? !sort!.desc : false }); }}>
-                          {f.label} <span aria-hidden="true">{active ? (sort!.desc ? "▼" : "▲") : "↕"}</span>
+                    <th scope="col" aria-sort={at === 0 ? (active!.desc ? "descending" : "ascending") : undefined}>
+                      {UNSORTABLE.has(f.type) || f.type === "STATUS_ASSIGNEE" || level(meta, f.code) === "BY_RECORD" ? f.label : (
+                        <button type="button" class="sort" title={t("sortAdd")} onClick={(e) => sortBy(f.code, e.shiftKey)}>
+                          {f.label} <span aria-hidden="true">{active ? (active.desc ? "▼" : "▲") + (state.sort.length > 1 ? at + 1 : "") : "↕"}</span>
                         </button>
                       )}
                     </th>
@@ -209,43 +296,47 @@ export function RecordList({ appId, viewId }: { appId: string; viewId?: string }
               </tr>
             </thead>
             <tbody>
-              {records.map((r) => {
+              {records.map((r, n) => {
                 const id = r.$id.value as string;
+                const rowEditing = editing?.id === id;
+                const mine = editable(id);
                 return (
-                  <tr>
+                  <tr class={rowEditing ? "editing" : "openable"} onClick={(e) => openRow(e, id, n)}
+                    onKeyDown={(e) => rowEditing && e.key === "Escape" && (setEditing(null), setRowError(""))}>
                     <td>{meta.rights.app.delete && <input type="checkbox" aria-label={`${t("record")} ${id}`} checked={selected.has(id)} onChange={() => { const s = new Set(selected); s.has(id) ? s.delete(id) : s.add(id); setSelected(s); }} />}</td>
-                    <td><a href={`#/apps/${appId}/records/${id}`} aria-label={`${t("record")} ${id}`}>#{id}</a></td>
+                    <td class="row-actions">
+                      <a href={`#/apps/${appId}/records/${id}`} aria-label={`${t("record")} ${id}`} onClick={() => remember(n)}>#{id}</a>
+                      {rowEditing ? (
+                        <>
+                          <button type="button" class="primary" onClick={saveRow}>{t("save")}</button>
+                          <button type="button" onClick={() => { setEditing(null); setRowError(""); }}>{t("cancel")}</button>
+                        </>
+                      ) : mine.length > 0 && (
+                        <button type="button" class="pencil" aria-label={`${t("editRow")} #${id}`} title={t("editRow")}
+                          onClick={() => { setRowError(""); setEditing({ id, revision: r.$revision.value as string, values: Object.fromEntries(mine.map((f) => [f.code, r[f.code]?.value ?? ""])) }); }}>✎</button>
+                      )}
+                    </td>
                     {cols.map((f) => {
-                      const isEditing = editing?.id === id && editing.code === f.code;
-                      if (isEditing) {
+                      if (rowEditing && f.code in editing!.values) {
                         return (
                           <td class="editing">
-                            <form onSubmit={(e) => { e.preventDefault(); saveCell(); }} onKeyDown={(e) => e.key === "Escape" && setEditing(null)}>
-                              <FieldInput id={`cell-${id}-${f.code}`} field={f} value={editing.value} invalid={!!cellError} describedBy={cellError ? "cell-error" : undefined} onChange={(v) => setEditing({ ...editing, value: v })} />
-                              <button type="submit" class="primary">{t("save")}</button>
-                              <button type="button" onClick={() => { setEditing(null); setCellError(""); }}>{t("cancel")}</button>
-                              {cellError && <span id="cell-error" class="field-error" role="alert">{cellError}</span>}
+                            <form onSubmit={(e) => { e.preventDefault(); saveRow(); }}>
+                              <FieldInput id={`cell-${id}-${f.code}`} label={f.label} field={f} value={editing!.values[f.code]} invalid={!!rowError} describedBy={rowError ? "row-error" : undefined}
+                                onChange={(v) => setEditing({ ...editing!, values: { ...editing!.values, [f.code]: v } })} />
                             </form>
                           </td>
                         );
                       }
                       if (f.type === "RICH_TEXT")
                         return <td><div class="cell-rich" dangerouslySetInnerHTML={{ __html: DOMPurify.sanitize(String(r[f.code]?.value ?? "")) }} /></td>;
-                      const text = display(f.type, r[f.code]?.value);
-                      return (
-                        <td class={f.type === "NUMBER" ? "num" : ""}>
-                          {INLINE.has(f.type) && pageRights[id]?.record.editable && pageRights[id]?.fields[f.code]?.editable ? (
-                            <button type="button" class="cell" title={t("edit")} aria-label={`${t("edit")} ${f.label}: ${text}`}
-                              onClick={() => { setCellError(""); setEditing({ id, code: f.code, value: r[f.code]?.value ?? "", revision: r.$revision.value }); }}>{text || "\u00a0"}</button>
-                          ) : text}
-                        </td>
-                      );
+                      return <td class={f.type === "NUMBER" ? "num" : ""}>{display(f.type, r[f.code]?.value)}</td>;
                     })}
                   </tr>
                 );
               })}
             </tbody>
           </table>
+          {rowError && <p id="row-error" class="field-error" role="alert">{rowError}</p>}
         </div>
       )}
     </div>

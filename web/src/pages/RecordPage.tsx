@@ -10,7 +10,8 @@ import { FileList, RelatedRecords, TableValue } from "../fields/values";
 import { t, useLang } from "../i18n";
 import { go, setLeaveGuard } from "../router";
 import { confirmDialog, ErrorBox, explain, notify, withProgress } from "../ui/feedback";
-import { level, loadApp, type AppMeta, type RecordRights } from "./RecordList";
+import { neighbours, stepList, type Neighbours } from "../ui/listNav";
+import { level, loadApp, recordTitle, type AppMeta, type RecordRights } from "./RecordList";
 import { Comments } from "./Comments";
 import { History } from "./History";
 import { Process } from "./Process";
@@ -67,6 +68,8 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
   const [busy, setBusy] = useState(false);
   const [historyKey, setHistoryKey] = useState(0);
   const [rights, setRights] = useState<RecordRights | null>(null);
+  const [nav, setNav] = useState<Neighbours | null>(null);
+  useEffect(() => void (recordId ? neighbours(appId, recordId).then(setNav).catch(() => setNav(null)) : setNav(null)), [appId, recordId]);
 
   const loadRecord = async (m: AppMeta) => {
     const id = recordId ?? copyFrom;
@@ -202,13 +205,21 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
     );
   };
 
-  const title = recordId ? `${meta.name} — ${t("record")} ${recordId}` : `${meta.name} — ${t("recordNew")}`;
+  const named = recordId && record ? recordTitle(meta, record) : null;
+  const title = !recordId ? `${meta.name} — ${t("recordNew")}`
+    : named ? `${meta.name} — ${named}（${t("record")} ${recordId}）` : `${meta.name} — ${t("record")} ${recordId}`;
   return (
     <div class="page record-page">
       <div class="page-head">
-        <a href={`#/apps/${appId}`}>‹ {meta.name}</a>
+        <a href={nav?.list ?? `#/apps/${appId}`}>‹ {meta.name}</a>
         <h1>{title}</h1>
         <span class="spacer" />
+        {recordId && nav && (nav.prev || nav.next) && (
+          <span class="record-steps">
+            <button type="button" disabled={!nav.prev} onClick={() => { stepList(appId, -1); go(`#/apps/${appId}/records/${nav.prev}`); }}>‹ {t("prevRecord")}</button>
+            <button type="button" disabled={!nav.next} onClick={() => { stepList(appId, 1); go(`#/apps/${appId}/records/${nav.next}`); }}>{t("nextRecord")} ›</button>
+          </span>
+        )}
         {recordId && !editing && (
           <>
             {rights?.record.editable && <button type="button" class="primary" onClick={() => setEditing(true)}>{t("edit")}</button>}

@@ -55,6 +55,14 @@ export function fromQuery(q: string): Filter | null {
   return pos >= s.length ? { join: join ?? "and", conds } : null;
 }
 
+// A filter in words, with the fields' names: "種別 次のいずれかを含む 転倒 かつ …".
+export function describe(f: Filter, fields: Record<string, FieldProp>): string {
+  return f.conds.map((c) => {
+    const words = c.value.map((v) => (FUNC_KEY[v] ? t(FUNC_KEY[v]) : v)).join(", ");
+    return [fields[c.code]?.label ?? c.code, t(("op_" + c.op) as Key), words].filter(Boolean).join(" ");
+  }).join(f.join === "or" ? ` ${t("orWord")} ` : ` ${t("andWord")} `);
+}
+
 export function FilterBuilder({ fields, value, onChange, idPrefix }: { fields: Record<string, FieldProp>; value: Filter; onChange: (f: Filter) => void; idPrefix: string }) {
   const list = Object.values(fields).filter((f) => fieldType(f.type)?.ops.length);
   const setCond = (i: number, c: Partial<Cond>) => onChange({ ...value, conds: value.conds.map((x, j) => (j === i ? { ...x, ...c } : x)) });
