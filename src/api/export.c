@@ -2,17 +2,22 @@
  * api/export.c - GET /api/export.csv: the records a query selects (a view with
  * its filter and sort), as cli-kintone writes them, in UTF-8 or Shift_JIS.
  * Parameters: app, query, fields[] (default: every field in form order),
- * encoding (utf-8 | sjis). Records stream from the database into a temporary
- * file, which is then sent from disk: a million records take no more memory
- * than one.
+ * encoding (utf-8 | sjis), header (code, the default, as cli-kintone | label).
+ * Records stream from the database into a temporary file, which is then sent
+ * from disk: a million records take no more memory than one. The file is named
+ * after the app. A workbook has real dates, times and numbers, rich text as
+ * its words, and people by name.
  */
 #include "base/common.h"
 #include "api/api.h"
+#include "base/str.h"
+#include "base/tstime.h"
 #include "csv/csv.h"
 #include "query/query.h"
 #include "record/record.h"
 #include "store/store.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
@@ -30,7 +35,10 @@ struct out {
     bool failed;
     lxw_worksheet *sheet; /* xlsx: rows go here instead of f */
     lxw_row_t row;
-    const char *by_record; /* field rights decided record by record, else NULL */
+    lxw_format *date, *time, *datetime;
+    const char *tz;             /* the caller's, for date-times in the workbook */
+    struct name_of *names[256]; /* xlsx: people's names by login, in the request's arena */
+    const char *by_record;      /* field rights decided record by record, else NULL */
 };
 
 /* r with the fields the caller may not see in it left empty. */
@@ -79,6 +87,83 @@ static void put(struct out *o)
     }
 }
 
+struct name_of {
+    const char *code, *name;
+    struct name_of *next;
+};
+
+/* A person's name (their login when there is no such person), looked up once
+ * per export. */
+static const char *person(struct ts_ctx *cx, struct out *o, const char *code)
+{
+    uint32_t h = 2166136261u;
+    for (const char *p = code; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    struct name_of **slot = &o->names[h % TS_ARRAY_LEN(o->names)];
+    for (struct name_of *n = *slot; n; n = n->next)
+        if (!strcmp(n->code, code))
+            return n->name;
+    struct ts_user *u = ts_store_user_by_code(cx, code);
+    ts_err_clear(cx); /* a name not found is shown as the login */
+    struct name_of *n = TS_NEW(o->request, struct name_of);
+    n->code = ts_arena_strdup(o->request, code);
+    n->name = ts_arena_strdup(o->request, u && u->name && *u->name ? u->name : code);
+    n->next = *slot;
+    *slot = n;
+    return n->name;
+}
+
+static bool is_person_field(const struct ts_field *f)
+{
+    return f->type == TS_F_USER_SELECT || f->type == TS_F_CREATOR || f->type == TS_F_MODIFIER ||
+           f->type == TS_F_STATUS_ASSIGNEE;
+}
+
+/* One cell of the workbook, typed as Excel would type it. */
+static lxw_error put_cell(struct ts_ctx *cx, struct out *o, lxw_col_t col, const struct ts_field *f,
+                          const char *s)
+{
+    lxw_worksheet *ws = o->sheet;
+    lxw_datetime d = {0};
+    switch (f->type) {
+    case TS_F_NUMBER:
+        return worksheet_write_number(ws, o->row, col, strtod(s, NULL), NULL);
+    case TS_F_DATE:
+        if (sscanf(s, "%d-%d-%d", &d.year, &d.month, &d.day) == 3)
+            return worksheet_write_datetime(ws, o->row, col, &d, o->date);
+        break;
+    case TS_F_TIME:
+        if (sscanf(s, "%d:%d", &d.hour, &d.min) == 2)
+            return worksheet_write_datetime(ws, o->row, col, &d, o->time);
+        break;
+    case TS_F_DATETIME:
+    case TS_F_CREATED_TIME:
+    case TS_F_UPDATED_TIME: {
+        int64_t epoch;
+        if (ts_datetime_parse(s, &epoch) < 0)
+            break;
+        struct tm tm;
+        ts_tz_local(o->tz, epoch, &tm);
+        d = (lxw_datetime){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, 0};
+        return worksheet_write_datetime(ws, o->row, col, &d, o->datetime);
+    }
+    case TS_F_RICH_TEXT:
+        s = ts_html_text(cx, s);
+        break;
+    default:
+        if (is_person_field(f)) { /* several people on separate lines, by name */
+            struct ts_buf b;
+            ts_buf_init(&b);
+            char *list = ts_arena_strdup(cx->arena, s), *save = NULL;
+            for (char *c = strtok_r(list, "\n", &save); c; c = strtok_r(NULL, "\n", &save))
+                ts_buf_printf(&b, "%s%s", b.len ? "\n" : "", person(cx, o, c));
+            s = ts_arena_strndup(cx->arena, b.p ? b.p : "", b.len);
+            ts_buf_release(&b);
+        }
+    }
+    return worksheet_write_string(ws, o->row, col, s, NULL);
+}
+
 static int write_row(struct ts_ctx *cx, const struct ts_record *r, void *arg)
 {
     struct out *o = arg;
@@ -92,13 +177,8 @@ static int write_row(struct ts_ctx *cx, const struct ts_record *r, void *arg)
                 return ts_fail(cx, TS_E_INVALID_INPUT, "more rows than Excel holds");
             for (int i = 0; i < o->n; i++) {
                 const char *s = ts_record_cell(cx, o->app, r, o->cols[i], k);
-                if (!*s)
-                    continue;
-                lxw_error e = o->cols[i]->type == TS_F_NUMBER
-                                  ? worksheet_write_number(o->sheet, o->row, (lxw_col_t)i,
-                                                           strtod(s, NULL), NULL)
-                                  : worksheet_write_string(o->sheet, o->row, (lxw_col_t)i, s, NULL);
-                o->failed |= e != LXW_NO_ERROR;
+                if (*s)
+                    o->failed |= put_cell(cx, o, (lxw_col_t)i, o->cols[i], s) != LXW_NO_ERROR;
             }
         }
     } else {
@@ -159,6 +239,25 @@ static const struct ts_field **columns(struct ts_ctx *cx, const struct ts_app *a
     return cols;
 }
 
+/* The file named after the app (RFC 6266: an ASCII name for old clients, the
+ * app's own name in UTF-8 for the others). */
+static const char *download_name(struct ts_ctx *cx, const struct ts_app *app, const char *ext)
+{
+    struct ts_buf b;
+    ts_buf_init(&b);
+    ts_buf_printf(&b, "attachment; filename=\"app%lld.%s\"; filename*=UTF-8''", (long long)app->id,
+                  ext);
+    for (const unsigned char *p = (const unsigned char *)app->name; p && *p; p++)
+        if (isalnum(*p) || strchr("-._~", *p))
+            ts_buf_putc(&b, (char)*p);
+        else
+            ts_buf_printf(&b, "%%%02X", *p);
+    ts_buf_printf(&b, ".%s", ext);
+    const char *out = ts_arena_strndup(cx->arena, b.p, b.len);
+    ts_buf_release(&b);
+    return out;
+}
+
 /* The workbook is built in a temporary file (libxlsxwriter wants a name), then
  * opened, unlinked, and sent from its descriptor. */
 static int export_xlsx(struct ts_ctx *cx, struct ts_api_req *rq, const struct ts_qplan *plan,
@@ -179,6 +278,10 @@ static int export_xlsx(struct ts_ctx *cx, struct ts_api_req *rq, const struct ts
     o->sheet = workbook_add_worksheet(book, NULL);
     lxw_format *bold = workbook_add_format(book);
     format_set_bold(bold);
+    format_set_num_format(o->date = workbook_add_format(book), "yyyy-mm-dd");
+    format_set_num_format(o->time = workbook_add_format(book), "hh:mm");
+    format_set_num_format(o->datetime = workbook_add_format(book), "yyyy-mm-dd hh:mm");
+    o->tz = cx->user && cx->user->tz ? cx->user->tz : "Asia/Tokyo";
     for (int i = 0; i < o->n; i++)
         worksheet_write_string(o->sheet, 0, (lxw_col_t)i, o->cols[i]->label, bold);
     int rc = select_rows(cx, plan, o);
@@ -191,8 +294,7 @@ static int export_xlsx(struct ts_ctx *cx, struct ts_api_req *rq, const struct ts
     if (rc < 0)
         return -1;
     rq->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    rq->content_disposition =
-        ts_arena_printf(cx->arena, "attachment; filename=\"app%lld.xlsx\"", (long long)o->app->id);
+    rq->content_disposition = download_name(cx, o->app, "xlsx");
     return 0;
 }
 
@@ -239,7 +341,8 @@ static int export(struct ts_ctx *cx, struct ts_api_req *rq, bool xlsx)
         return ts_fail(cx, TS_E_INTERNAL, "export: no CP932 conversion");
     }
     ts_buf_init(&o.line);
-    ts_record_write_csv_header(&o.line, o.cols, o.n);
+    ts_record_write_csv_header(&o.line, o.cols, o.n,
+                               ts_str_eq(ts_param_str(rq->params, "header"), "label"));
     put(&o);
     int rc = select_rows(cx, &plan, &o);
     ts_buf_release(&o.line);
@@ -258,8 +361,7 @@ static int export(struct ts_ctx *cx, struct ts_api_req *rq, bool xlsx)
     if (rc < 0)
         return -1;
     rq->content_type = sjis ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8";
-    rq->content_disposition =
-        ts_arena_printf(cx->arena, "attachment; filename=\"app%lld.csv\"", (long long)app->id);
+    rq->content_disposition = download_name(cx, app, "csv");
     return 0;
 }
 

@@ -231,14 +231,39 @@ static void put_nodes(struct ts_buf *b, const xmlNode *n, int depth)
     }
 }
 
+/* The words of the nodes, a line for each paragraph, list item or <br>. */
+static void put_text(struct ts_buf *b, const xmlNode *n, int depth)
+{
+    static const char *const BLOCKS[] = {"p",  "div", "li", "tr", "h1",         "h2",
+                                         "h3", "h4",  "h5", "h6", "blockquote", "pre"};
+    for (; n; n = n->next) {
+        if (n->type == XML_TEXT_NODE) {
+            ts_buf_puts(b, (const char *)n->content);
+            continue;
+        }
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        const char *tag = (const char *)n->name;
+        if (listed(DROPPED, TS_ARRAY_LEN(DROPPED), tag) || depth >= MAX_DEPTH)
+            continue;
+        bool block = listed(BLOCKS, TS_ARRAY_LEN(BLOCKS), tag);
+        if (block && b->len && b->p[b->len - 1] != '\n')
+            ts_buf_putc(b, '\n');
+        put_text(b, n->children, depth + 1);
+        if (!strcmp(tag, "br") || (block && b->len && b->p[b->len - 1] != '\n'))
+            ts_buf_putc(b, '\n');
+    }
+}
+
 static pthread_once_t parser_once = PTHREAD_ONCE_INIT;
 
-const char *ts_html_sanitize(struct ts_ctx *cx, const char *html)
+typedef void put_fn(struct ts_buf *b, const xmlNode *n, int depth);
+
+/* html parsed inside a <div> of our own (where the parser adds no <p> around
+ * bare text), its nodes written by put. */
+static const char *rewrite(struct ts_ctx *cx, const char *html, put_fn *put)
 {
-    if (!html || !*html)
-        return html;
     pthread_once(&parser_once, xmlInitParser);
-    /* inside a <div> of our own the parser adds no <p> around bare text */
     char *wrapped = ts_arena_printf(cx->arena, "<div>%s</div>", html);
     htmlDocPtr doc = htmlReadMemory(wrapped, (int)strlen(wrapped), NULL, "UTF-8",
                                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
@@ -250,12 +275,28 @@ const char *ts_html_sanitize(struct ts_ctx *cx, const char *html)
             body = n;
     const xmlNode *first = body ? body->children : NULL;
     if (first && first->type == XML_ELEMENT_NODE && !strcmp((const char *)first->name, "div")) {
-        put_nodes(&b, first->children, 0);
+        put(&b, first->children, 0);
         first = first->next; /* what a stray </div> in the value pushed out of ours */
     }
-    put_nodes(&b, first, 0);
+    put(&b, first, 0);
     xmlFreeDoc(doc);
     const char *out = ts_arena_strndup(cx->arena, b.p ? b.p : "", b.len);
     ts_buf_release(&b);
     return out;
+}
+
+const char *ts_html_sanitize(struct ts_ctx *cx, const char *html)
+{
+    return html && *html ? rewrite(cx, html, put_nodes) : html;
+}
+
+const char *ts_html_text(struct ts_ctx *cx, const char *html)
+{
+    if (!html || !*html)
+        return html;
+    char *text = (char *)rewrite(cx, html, put_text);
+    size_t n = strlen(text);
+    while (n && text[n - 1] == '\n')
+        text[--n] = '\0';
+    return text;
 }

@@ -1589,13 +1589,14 @@ static bool has_table_columns(const struct ts_field *const *cols, int n)
     return false;
 }
 
-void ts_record_write_csv_header(struct ts_buf *b, const struct ts_field *const *cols, int n)
+void ts_record_write_csv_header(struct ts_buf *b, const struct ts_field *const *cols, int n,
+                                bool labels)
 {
     bool star = has_table_columns(cols, n);
     if (star)
         ts_buf_putc(b, '*');
     for (int i = 0; i < n; i++)
-        csv_cell(b, cols[i]->code, i == 0 && !star, true);
+        csv_cell(b, labels ? cols[i]->label : cols[i]->code, i == 0 && !star, true);
     ts_buf_puts(b, "\r\n");
 }
 

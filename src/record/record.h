@@ -70,7 +70,8 @@ const char *ts_record_cell(struct ts_ctx *cx, const struct ts_app *app, const st
 /* CSV lines in that format (every cell quoted; when a column belongs to a
  * table, a first column "*" marks each record's first line); the header line
  * names the fields by code. */
-void ts_record_write_csv_header(struct ts_buf *b, const struct ts_field *const *cols, int n);
+void ts_record_write_csv_header(struct ts_buf *b, const struct ts_field *const *cols, int n,
+                                bool labels);
 void ts_record_write_csv(struct ts_ctx *cx, struct ts_buf *b, const struct ts_app *app,
                          const struct ts_record *r, const struct ts_field *const *cols, int n);
 
@@ -87,5 +88,7 @@ void ts_record_forget_name(const char *code);
 /* Rich text as stored (record/html.c): formatting elements and attributes
  * only, no scripts, handlers, javascript: addresses, forms or frames. */
 const char *ts_html_sanitize(struct ts_ctx *cx, const char *html);
+/* Rich text as plain text: its words, a line for each paragraph, item or <br>. */
+const char *ts_html_text(struct ts_ctx *cx, const char *html);
 
 #endif

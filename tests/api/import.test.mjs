@@ -203,7 +203,8 @@ test("GET /api/export.csv: a query's records as cli-kintone writes them, read ba
   const sheet = book.worksheets[0];
   assert.deepEqual(sheet.getRow(1).values.slice(1), ["件名", "数", "タグ", "日付"]);
   assert.equal(sheet.getRow(1).getCell(1).font?.bold, true);
-  assert.deepEqual(sheet.getRow(2).values.slice(1), ['引用"と,カンマ', 1, "a\nb", "2024-04-01"]);
+  assert.deepEqual(sheet.getRow(2).values.slice(1, 4), ['引用"と,カンマ', 1, "a\nb"]);
+  assert.equal(sheet.getRow(2).getCell(4).value.toISOString().slice(0, 10), "2024-04-01", "a real date");
   assert.equal(sheet.getRow(3).getCell(1).value, "二行\nの件名 🙂");
   assert.equal(sheet.rowCount, 3);
   // every record, not records.json's default page of 100
@@ -214,6 +215,41 @@ test("GET /api/export.csv: a query's records as cli-kintone writes them, read ba
   assert.equal(some.body.toString(), '"n"\r\n"2"\r\n"3"\r\n"100"\r\n"101"\r\n"102"\r\n');
   assert.equal((await get(`app=${app}&encoding=latin1`)).status, 400);
   assert.equal((await get(`app=${app}&query=${encodeURIComponent("nope = 1")}`)).status, 400);
+});
+
+test("exports for people: named after the app, headings by name on request, a workbook with real dates, people by name and rich text as words", async () => {
+  const app = await makeApp(c, "訪問記録 2025", {
+    title: text("title", "件名"),
+    day: { type: "DATE", code: "day", label: "訪問日" },
+    at: { type: "DATETIME", code: "at", label: "日時" },
+    who: { type: "USER_SELECT", code: "who", label: "担当" },
+    memo: { type: "RICH_TEXT", code: "memo", label: "メモ" },
+  });
+  await c.record.addRecord({ app, record: { title: { value: "初回" }, day: { value: "2025-04-01" }, at: { value: "2025-04-01T01:30:00Z" },
+    who: { value: [{ code: "Administrator" }] }, memo: { value: "<p><b>要</b>確認</p><p>次回&amp;その後</p>" } } });
+  const q = `app=${app}&fields[0]=title&fields[1]=day&fields[2]=at&fields[3]=who&fields[4]=memo`;
+  const csv = await fetch(`${server.base}/api/export.csv?${q}&header=label`, { headers: basic() });
+  assert.match(csv.headers.get("content-disposition"), /filename="app\d+\.csv"; filename\*=UTF-8''%E8%A8%AA%E5%95%8F%E8%A8%98%E9%8C%B2%202025\.csv/);
+  const body = await csv.text();
+  assert.equal(body.split("\r\n")[0], '"件名","訪問日","日時","担当","メモ"');
+  // the headings by name read back in: the importer takes names as well as codes
+  const twin = await makeApp(c, "訪問記録 写し", { title: text("title", "件名"), day: { type: "DATE", code: "day", label: "訪問日" } });
+  const imp = await fetch(`${server.base}/api/import?app=${twin}`, { method: "POST", body: `"件名","訪問日"\r\n"二回目","2025-05-01"\r\n`, headers: { ...basic(), "Content-Type": "text/csv" } });
+  assert.equal(imp.status, 200, await imp.clone().text());
+  assert.equal((await c.record.getRecords({ app: twin })).records[0].day.value, "2025-05-01");
+  const x = await fetch(`${server.base}/api/export.xlsx?${q}`, { headers: basic() });
+  assert.match(x.headers.get("content-disposition"), /\.xlsx$/);
+  const { default: ExcelJS } = await import("exceljs");
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(Buffer.from(await x.arrayBuffer()));
+  const row = book.worksheets[0].getRow(2);
+  assert.ok(row.getCell(2).value instanceof Date, "a date cell");
+  assert.equal(row.getCell(2).value.toISOString().slice(0, 10), "2025-04-01");
+  assert.equal(row.getCell(2).numFmt, "yyyy-mm-dd");
+  assert.ok(row.getCell(3).value instanceof Date, "a date-time cell, in the caller's time zone (Asia/Tokyo)");
+  assert.equal(row.getCell(3).value.toISOString().slice(0, 16), "2025-04-01T10:30");
+  assert.equal(row.getCell(4).value, "Administrator", "the name (the administrator's is their login)");
+  assert.equal(row.getCell(5).value, "要確認\n次回&その後");
 });
 
 test("tables in CSV: export writes a * line per record and a line per row; import reads them back", async () => {

@@ -402,13 +402,16 @@ test("16. export the list as it is filtered and sorted, to CSV for Excel", async
   await page.goto(appUrl);
   await page.getByRole("tab", { name: "転倒のみ" }).click();
   await page.waitForFunction(() => document.querySelectorAll("table.records tbody tr").length === 3);
-  await page.locator("details.menu summary").click();
+  await page.getByRole("button", { name: "ファイルに書き出す" }).click();
+  const d = page.getByRole("dialog");
+  await d.getByLabel("CSV (Shift_JIS)").check();
   await shot("27-export-menu");
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "CSV (Shift_JIS)" }).click()]);
+  const [download] = await Promise.all([page.waitForEvent("download"), d.getByRole("link", { name: "書き出す" }).click()]);
+  assert.equal(download.suggestedFilename(), "事故報告書.csv", "named after the app");
   const { readFileSync } = await import("node:fs");
   const text = new TextDecoder("shift_jis").decode(readFileSync(await download.path()));
   const lines = text.trim().split("\r\n");
-  assert.equal(lines[0], '"title","kind","date","people","owner"');
+  assert.equal(lines[0], '"件名","種別","発生日","関係者数","担当者"', "headings by field name");
   assert.equal(lines.length, 4); // the header and the view's three records
   assert.ok(lines.slice(1).every((l) => l.includes('"転倒"')));
 });
@@ -433,14 +436,15 @@ test("17. Excel in and out: an app from a workbook, the list back as a workbook"
   await shot("28-app-from-excel");
   await page.getByRole("link", { name: "アプリを開く" }).click();
   await page.waitForFunction(() => document.querySelectorAll("table.records tbody tr").length === 8);
-  await page.locator("details.menu summary").click();
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Excel (.xlsx)" }).click()]);
+  await page.getByRole("button", { name: "ファイルに書き出す" }).click();
+  await page.getByRole("dialog").getByLabel("Excel (.xlsx)").check();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("dialog").getByRole("link", { name: "書き出す" }).click()]);
   const back = new ExcelJS.Workbook();
   await back.xlsx.readFile(await download.path());
   const rows = back.worksheets[0].getSheetValues().filter(Boolean).map((r) => r.slice(1));
   assert.deepEqual(rows[0], ["施設名", "定員", "開設日", "区分"]);
   assert.equal(rows.length, 9);
-  assert.ok(rows.slice(1).some((r) => r[0] === "ホーム3" && r[1] === 15 && r[2] === "2021-01-03" && r[3] === "A型"));
+  assert.ok(rows.slice(1).some((r) => r[0] === "ホーム3" && r[1] === 15 && r[2] instanceof Date && r[2].toISOString().startsWith("2021-01-03") && r[3] === "A型"));
 });
 
 // A small PNG (a 24x16 picture) for the attachment, made here so the test needs no file.

@@ -10,7 +10,7 @@ import { display, fieldType } from "../fields/types";
 import { FieldInput } from "../fields/inputs";
 import { t, useLang } from "../i18n";
 import { go } from "../router";
-import { confirmDialog, ErrorBox, explain, notify, withProgress } from "../ui/feedback";
+import { confirmDialog, Dialog, ErrorBox, explain, notify, withProgress } from "../ui/feedback";
 import { describe, FilterBuilder, fromQuery, toQuery, type Filter } from "../ui/FilterBuilder";
 import { rememberList } from "../ui/listNav";
 
@@ -101,6 +101,7 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
   const [editing, setEditing] = useState<{ id: string; values: Record<string, any>; revision: string } | null>(null);
   const [pageRights, setPageRights] = useState<Record<string, RecordRights>>({});
   const [rowError, setRowError] = useState("");
+  const [exporting, setExporting] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const state = readState(params);
   const nav = (patch: Partial<ListState>) => go(listHash(appId, viewId, { ...state, page: 1, ...patch }));
@@ -222,18 +223,7 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
           <button type="submit">{t("search")}</button>
         </form>
         {meta.rights.app.import && meta.rights.app.add && <a class="button" href={`#/apps/${appId}/import`}>{t("importCsv")}</a>}
-        {meta.rights.app.export && <details class="menu">
-          <summary class="button">{t("exportCsv")}</summary>
-          <div class="menu-items">
-            {(["utf-8", "sjis", "xlsx"] as const).map((kind) => (
-              <a href={`/api/export.${kind === "xlsx" ? "xlsx" : "csv"}?` + new URLSearchParams([["app", appId], ["query", where()],
-                ...(kind === "xlsx" ? [] : [["encoding", kind] as [string, string]]),
-                ...cols.map((f, i): [string, string] => [`fields[${i}]`, f.code])]).toString()} download>
-                {kind === "sjis" ? "CSV (Shift_JIS)" : kind === "xlsx" ? "Excel (.xlsx)" : "CSV (UTF-8)"}
-              </a>
-            ))}
-          </div>
-        </details>}
+        {meta.rights.app.export && <button type="button" onClick={() => setExporting(true)}>{t("exportCsv")}</button>}
         {meta.rights.app.add && <button type="button" class="primary" onClick={() => go(`#/apps/${appId}/new`)}>＋ {t("addRecord")}</button>}
       </div>
       <nav role="tablist" class="tabs" aria-label={t("views")}>
@@ -267,6 +257,7 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
           </div>
         </div>
       )}
+      {exporting && <ExportDialog appId={appId} query={where()} fields={data} chosen={cols.map((f) => f.code)} onClose={() => setExporting(false)} />}
       {error ? <ErrorBox error={error} onRetry={load} /> : null}
       {records && records.length === 0 && <p class="empty">{t("noRecords")}</p>}
       {records && records.length > 0 && (
@@ -340,5 +331,59 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
         </div>
       )}
     </div>
+  );
+}
+
+// What to write out: the format, the headings (names, or codes as cli-kintone
+// writes them), and which fields (the list's columns to begin with). The file
+// is the records the list selects now, named after the app.
+function ExportDialog({ appId, query, fields, chosen, onClose }: { appId: string; query: string; fields: FieldProp[]; chosen: string[]; onClose: () => void }) {
+  const [kind, setKind] = useState<"utf-8" | "sjis" | "xlsx">("sjis");
+  const [header, setHeader] = useState<"label" | "code">("label");
+  const [codes, setCodes] = useState<string[]>(chosen);
+  const picked = fields.filter((f) => codes.includes(f.code)); // in the form's order
+  const href = `/api/export.${kind === "xlsx" ? "xlsx" : "csv"}?` + new URLSearchParams([["app", appId], ["query", query],
+    ...(kind === "xlsx" ? [] : [["encoding", kind] as [string, string], ["header", header] as [string, string]]),
+    ...picked.map((f, i): [string, string] => [`fields[${i}]`, f.code])]).toString();
+  return (
+    <Dialog title={t("exportCsv")} onClose={onClose} wide>
+      <fieldset>
+        <legend>{t("exportFormat")}</legend>
+        <div class="choices">
+          {([["sjis", "CSV (Shift_JIS)"], ["utf-8", "CSV (UTF-8)"], ["xlsx", "Excel (.xlsx)"]] as const).map(([v, label]) => (
+            <label><input type="radio" name="export-kind" checked={kind === v} onChange={() => setKind(v)} /> {label}</label>
+          ))}
+        </div>
+        <p class="hint">{t(kind === "sjis" ? "exportSjisHint" : kind === "xlsx" ? "exportXlsxHint" : "exportUtf8Hint")}</p>
+      </fieldset>
+      {kind !== "xlsx" && (
+        <fieldset>
+          <legend>{t("exportHeader")}</legend>
+          <div class="choices">
+            <label><input type="radio" name="export-header" checked={header === "label"} onChange={() => setHeader("label")} /> {t("fieldName")}</label>
+            <label><input type="radio" name="export-header" checked={header === "code"} onChange={() => setHeader("code")} /> {t("fieldCode")}</label>
+          </div>
+        </fieldset>
+      )}
+      <fieldset>
+        <legend>{t("exportFields")} ({picked.length})</legend>
+        <div class="actions left">
+          <button type="button" onClick={() => setCodes(fields.map((f) => f.code))}>{t("selectAll")}</button>
+          <button type="button" onClick={() => setCodes([])}>{t("clear")}</button>
+        </div>
+        <div class="choices">
+          {fields.map((f) => {
+            const on = codes.includes(f.code);
+            return <label><input type="checkbox" checked={on} onChange={() => setCodes(on ? codes.filter((c) => c !== f.code) : [...codes, f.code])} /> {f.label}</label>;
+          })}
+        </div>
+      </fieldset>
+      <div class="actions">
+        <button type="button" onClick={onClose}>{t("cancel")}</button>
+        {picked.length > 0
+          ? <a class="button primary" href={href} download onClick={() => setTimeout(onClose, 0)}>{t("exportDo")}</a>
+          : <button type="button" class="primary" disabled>{t("exportDo")}</button>}
+      </div>
+    </Dialog>
   );
 }

@@ -12,7 +12,8 @@ const noticeListeners = new Set<(n: Notice[]) => void>();
 let nextId = 1;
 export function notify(text: string, kind: "ok" | "error" = "ok") {
   const n = { id: nextId++, text, kind };
-  notices = [...notices.slice(-2), n]; // the last three at most
+  // the last three at most, and the same words once (saving twice says "saved" once)
+  notices = [...notices.filter((x) => x.text !== text).slice(-2), n];
   noticeListeners.forEach((f) => f(notices));
   setTimeout(() => {
     notices = notices.filter((x) => x !== n);
