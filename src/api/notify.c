@@ -132,8 +132,15 @@ int ts_api_notes_read(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         return -1;
     const json_t *ids = json_object_get(rq->params, "ids");
     int rc;
+    int64_t app_id, rec_id;
     if (ts_param_bool(rq->params, "all")) {
         rc = ts_store_notes_read(cx, cx->user->id, NULL, -1);
+    } else if (json_object_get(rq->params, "record")) {
+        /* the record was opened: what the caller was told of it is seen */
+        if (ts_param_id(cx, rq->params, "app", &app_id) < 0 ||
+            ts_param_id(cx, rq->params, "record", &rec_id) < 0)
+            return -1;
+        rc = ts_store_notes_read_of(cx, cx->user->id, app_id, rec_id, NULL);
     } else {
         if (!json_is_array(ids) || json_array_size(ids) > PAGE_MAX) {
             ts_fail_field(cx, "ids", ids ? TS_M_NOT_ARRAY : TS_M_REQUIRED_PARAM);
@@ -361,6 +368,10 @@ int ts_api_circular_confirm(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_
     if (rc == 0)
         return ts_fail(cx, TS_E_NO_PERMISSION, "not a recipient of circular %lld",
                        (long long)c->id);
+    /* confirmed, by whatever route: the notices that asked for it are read */
+    if (ts_store_notes_read_of(cx, cx->user->id, app->id, r->id, "CIRCULAR") < 0 ||
+        ts_store_notes_read_of(cx, cx->user->id, app->id, r->id, "REMIND") < 0)
+        return -1;
     ts_jw_obj(w);
     if (write_circular(cx, c, w) < 0)
         return -1;

@@ -348,6 +348,9 @@ int64_t ts_store_notes_expire(struct ts_ctx *cx, int64_t read_before, int64_t al
                               int64_t mail_before);
 /* Mark ids (n < 0: all) read. */
 int ts_store_notes_read(struct ts_ctx *cx, int64_t user_id, const int64_t *ids, int n);
+/* The user's notices about one record read (of one kind, or every kind when NULL). */
+int ts_store_notes_read_of(struct ts_ctx *cx, int64_t user_id, int64_t app_id, int64_t rec_id,
+                           const char *kind);
 
 struct ts_mail {
     int64_t id, attempts;

@@ -236,6 +236,9 @@ test("a circular reaches a department at once; each confirms; the sender reminds
     assert.equal(c.status, 200);
   }
   assert.equal((await raw(server, "GET", "/api/circulars/pending", { headers: auth("abe") })).json.circulars.length, 0);
+  // confirming by any route makes the notice that asked for it read
+  assert.equal((await notes("abe")).notifications.find((x) => x.kind === "CIRCULAR" && x.record === Number(id)).read, true);
+  assert.equal((await notes("ueda")).notifications.find((x) => x.kind === "CIRCULAR" && x.record === Number(id)).read, false);
   const again = await raw(server, "POST", "/api/circular/confirm", { headers: auth("ito"), body: { id: send.json.id } });
   assert.equal(again.status, 200, "confirming twice keeps the first time");
   const list = (await raw(server, "GET", "/api/circulars", { headers: auth("yamada"), query: `app=${app}&record=${id}` })).json.circulars;
@@ -274,4 +277,20 @@ test("mail settings: administrators only, checked, the password never shown", as
   const t = await raw(server, "POST", "/api/system/mail/test", { body: { to: "admin@city.example.jp" } });
   assert.equal(t.status, 200);
   await smtp.waitFor((x) => x.to.includes("admin@city.example.jp"));
+});
+
+test("opening a record reads what its reader was told of it, and only that", async () => {
+  const { id } = await as("yamada").record.addRecord({ app, record: { title: { value: "開けば既読" } } });
+  const { id: other } = await as("yamada").record.addRecord({ app, record: { title: { value: "別の記録" } } });
+  for (const rec of [id, other])
+    await raw(server, "POST", "/k/v1/record/comment.json", { headers: auth("yamada"), body: { app, record: rec, comment: { text: "見てください", mentions: [{ code: "kudo", type: "USER" }] } } });
+  const unread = async () => (await notes("kudo", "unread=true")).notifications.filter((n) => [Number(id), Number(other)].includes(n.record)).map((n) => n.record);
+  assert.deepEqual((await unread()).sort(), [Number(id), Number(other)].sort());
+  const r = await raw(server, "POST", "/api/notifications/read", { headers: auth("kudo"), body: { app, record: id } });
+  assert.equal(r.status, 200);
+  assert.deepEqual(await unread(), [Number(other)]);
+  // someone else's notices are not theirs to read
+  await raw(server, "POST", "/api/notifications/read", { headers: auth("ueda"), body: { app, record: other } });
+  assert.deepEqual(await unread(), [Number(other)]);
+  assert.equal((await raw(server, "POST", "/api/notifications/read", { headers: auth("kudo"), body: { app, record: "x" } })).status, 400);
 });

@@ -394,3 +394,21 @@ test("the skip link moves the focus to the page, without leaving it", async () =
   await page.getByRole("heading", { name: "アプリ" }).waitFor();
   assert.equal(await page.title(), "アプリ | Tsumiki");
 });
+
+test("opening a record reads its notices, and the page stays current when others comment", async () => {
+  const app = await makeApp(admin, "見守り記録", { title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" } });
+  const suzuki = { "X-Cybozu-Authorization": Buffer.from(`suzuki:${PASSWORD}`).toString("base64"), "Content-Type": "application/json" };
+  const { id } = await client(server, { username: "suzuki", password: PASSWORD }).record.addRecord({ app, record: { title: { value: "夜間の見守り" } } });
+  const comment = (text) => fetch(`${server.base}/k/v1/record/comment.json`, { method: "POST", headers: suzuki,
+    body: JSON.stringify({ app, record: id, comment: { text, mentions: [{ code: "tanaka", type: "USER" }] } }) });
+  assert.equal((await comment("確認をお願いします")).status, 200);
+  await signIn("tanaka");
+  await page.getByRole("button", { name: /通知 \(未読 \d+ 件\)/ }).waitFor();
+  await page.goto(`${server.base}/#/apps/${app}/records/${id}`);
+  await page.locator(".comment-list").getByText("確認をお願いします").waitFor();
+  await page.getByRole("button", { name: "通知", exact: true }).waitFor(); // read, by opening the record
+  // another comment while the page is open: it appears without a reload
+  assert.equal((await comment("追記しました")).status, 200);
+  await page.locator(".comment-list").getByText("追記しました").waitFor({ timeout: 15000 });
+  await shot("e18-record-live-comment");
+});

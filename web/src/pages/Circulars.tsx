@@ -12,13 +12,14 @@ import { bellRefresh, when } from "./Notifications";
 interface Person { user: { code: string; name: string }; confirmed: number; reminded: number; comment: string }
 interface Circular { id: number; at: number; sender: { code: string; name: string }; message: string; people: Person[]; total: number; confirmedCount: number }
 
-export function Circulars({ appId, recordId }: { appId: string; recordId: string }) {
+// `fresh` changes when others may have acted on the record: it is read again.
+export function Circulars({ appId, recordId, fresh = 0 }: { appId: string; recordId: string; fresh?: number }) {
   const [list, setList] = useState<Circular[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [sending, setSending] = useState(false);
   const load = () =>
     call<{ circulars: Circular[] }>("GET", "/api/circulars", { app: appId, record: recordId }).then((r) => setList(r.circulars)).catch(setError);
-  useEffect(() => void load(), [appId, recordId]);
+  useEffect(() => void load(), [appId, recordId, fresh]);
   if (error) return <ErrorBox error={error} />;
   return (
     <section class="circulars" aria-labelledby="circ-h">

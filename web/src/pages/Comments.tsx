@@ -7,7 +7,8 @@ import { ErrorBox, explain, notify, withProgress } from "../ui/feedback";
 
 interface Comment { id: string; text: string; createdAt: string; creator: { code: string; name: string }; mentions: { code: string; type: string }[] }
 
-export function Comments({ appId, recordId }: { appId: string; recordId: string }) {
+// `fresh` changes when others may have acted on the record: it is read again.
+export function Comments({ appId, recordId, fresh = 0 }: { appId: string; recordId: string; fresh?: number }) {
   const [list, setList] = useState<Comment[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [text, setText] = useState("");
@@ -18,7 +19,8 @@ export function Comments({ appId, recordId }: { appId: string; recordId: string 
     call<{ comments: Comment[] }>("GET", k("/record/comments.json"), { app: appId, record: recordId, order: "desc", limit: 10 })
       .then((r) => { setList(r.comments); setError(null); })
       .catch(setError);
-  useEffect(() => { load(); loadUsers().then((u) => setNames(Object.fromEntries(u.map((x) => [x.code, x.name])))); }, [appId, recordId]);
+  useEffect(() => { loadUsers().then((u) => setNames(Object.fromEntries(u.map((x) => [x.code, x.name])))); }, [appId, recordId]);
+  useEffect(() => void load(), [appId, recordId, fresh]);
   const post = async (e: Event) => {
     e.preventDefault();
     if (!text.trim()) return;

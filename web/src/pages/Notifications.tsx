@@ -19,6 +19,8 @@ const RETRY_MS = 15000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const when = (epoch: number) => new Date(epoch * 1000).toLocaleString();
 
+export const NOTICE_EVENT = "tsumiki:notice";
+
 // Ask the bell to look again now (after the user did something that may have
 // told them something, such as confirming a circular).
 let refreshBell = () => {};
@@ -48,6 +50,8 @@ export function NotificationBell() {
           const r = await call<{ unread: number; newest: number }>("GET", "/api/notifications/unread", { after: newest.current, wait: WAIT_S }, stop.signal);
           if (!alive) break;
           setUnread(r.unread);
+          // pages showing what a notice is about read it again (RecordPage)
+          if (r.newest > newest.current) dispatchEvent(new Event(NOTICE_EVENT));
           newest.current = r.newest;
         } catch {
           if (alive) await sleep(RETRY_MS); // offline: look again later
@@ -56,14 +60,16 @@ export function NotificationBell() {
     })();
     return () => { alive = false; stop.abort(); };
   }, []);
-  const label = unread ? `${t("notifications")} (${t("unreadCount", { n: unread })})` : t("notifications");
+  // the name says the number the badge shows (WCAG 2.5.3)
+  const shown = unread > 99 ? "99+" : String(unread);
+  const label = unread ? `${t("notifications")} (${t("unreadCount", { n: shown })})` : t("notifications");
   return (
     <span class="bell-wrap">
       <button type="button" class="bell" aria-label={label} aria-expanded={open} title={label} onClick={() => setOpen(!open)}>
         <svg aria-hidden="true" width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
           <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" /><path d="M13.7 21a2 2 0 0 1-3.4 0" />
         </svg>
-        {unread > 0 && <span class="badge" aria-hidden="true">{unread > 99 ? "99+" : unread}</span>}
+        {unread > 0 && <span class="badge" aria-hidden="true">{shown}</span>}
       </button>
       {open && <NotificationPanel onClose={() => setOpen(false)} onUnread={setUnread} />}
     </span>
@@ -100,11 +106,11 @@ function NotificationPanel({ onClose, onUnread }: { onClose: () => void; onUnrea
   };
   return (
     <section class="note-panel" role="dialog" aria-label={t("notifications")}>
-      <header>
+      <div class="note-head">
         <h2>{t("notifications")}</h2>
         <button type="button" class="link" onClick={() => markRead("all")}>{t("markAllRead")}</button>
         <button type="button" class="dialog-close" aria-label={t("close")} onClick={onClose}>×</button>
-      </header>
+      </div>
       {pending.length > 0 && (
         <div class="pending">
           <h3>{t("pendingCirculars")} ({pending.length})</h3>

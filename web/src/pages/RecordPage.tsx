@@ -15,6 +15,7 @@ import { level, loadApp, recordTitle, type AppMeta, type RecordRights } from "./
 import { Comments } from "./Comments";
 import { History } from "./History";
 import { Process } from "./Process";
+import { bellRefresh, NOTICE_EVENT } from "./Notifications";
 import { Circulars } from "./Circulars";
 
 type Values = Record<string, any>;
@@ -69,6 +70,11 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
   const [historyKey, setHistoryKey] = useState(0);
   const [rights, setRights] = useState<RecordRights | null>(null);
   const [nav, setNav] = useState<Neighbours | null>(null);
+  const [fresh, setFresh] = useState(0);
+  // Opening the record reads what the bell said of it.
+  useEffect(() => {
+    if (recordId) call("POST", "/api/notifications/read", { app: appId, record: recordId }).then(bellRefresh).catch(() => {});
+  }, [appId, recordId]);
   useEffect(() => void (recordId ? neighbours(appId, recordId).then(setNav).catch(() => setNav(null)) : setNav(null)), [appId, recordId]);
 
   const loadRecord = async (m: AppMeta) => {
@@ -111,6 +117,28 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
     setLeaveGuard(() => dirty);
     return () => setLeaveGuard(null);
   }, [dirty]);
+  // The page stays current while others act on the record (a status moved on,
+  // a comment, a circular confirmed): when the bell hears of a notice, and
+  // every 30 seconds while the page is shown; never while it is being edited.
+  useEffect(() => {
+    if (!recordId || !meta || editing) return;
+    const again = async () => {
+      if (document.visibilityState !== "visible") return;
+      try {
+        const r = await call<{ record: KRecord }>("GET", k("/record.json"), { app: appId, id: recordId });
+        if (r.record.$revision.value !== record?.$revision.value) {
+          await loadRecord(meta);
+          setHistoryKey((n) => n + 1);
+        }
+      } catch {
+        return; // gone or out of reach: the next look will say so
+      }
+      setFresh((n) => n + 1);
+    };
+    addEventListener(NOTICE_EVENT, again);
+    const timer = setInterval(again, 30000);
+    return () => { removeEventListener(NOTICE_EVENT, again); clearInterval(timer); };
+  }, [appId, recordId, meta, editing, record?.$revision.value]);
 
   if (!meta) return <div class="page">{error ? <ErrorBox error={error} /> : <p aria-busy="true">{t("loading")}</p>}</div>;
 
@@ -246,8 +274,8 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
         </form>
         {recordId && record && (
           <aside class="side">
-            <Circulars appId={appId} recordId={recordId} />
-            <Comments appId={appId} recordId={recordId} />
+            <Circulars appId={appId} recordId={recordId} fresh={fresh} />
+            <Comments appId={appId} recordId={recordId} fresh={fresh} />
             <History key={historyKey} appId={appId} recordId={recordId} onRestored={async () => { await loadRecord(meta); setHistoryKey((n) => n + 1); }} />
           </aside>
         )}

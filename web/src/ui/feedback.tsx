@@ -90,7 +90,8 @@ export function Dialog({ title, children, onClose, wide }: { title: string; chil
   }, []);
   return (
     <dialog ref={ref} class={wide ? "wide" : ""} aria-label={title} onCancel={(e) => { e.preventDefault(); onClose(); }}>
-      <header><h2>{title}</h2><button type="button" class="dialog-close" aria-label={t("close")} onClick={onClose}>×</button></header>
+      {/* a div, not <header>: inside a dialog that would be a second banner landmark */}
+      <div class="dialog-head"><h2>{title}</h2><button type="button" class="dialog-close" aria-label={t("close")} onClick={onClose}>×</button></div>
       {children}
     </dialog>
   );
