@@ -182,3 +182,80 @@ int ts_api_comment_delete(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw
     ts_jw_obj_end(w);
     return 0;
 }
+
+/* ---------------------------------------------------------------- いいね (ours) */
+
+struct likes_out {
+    struct ts_jw *w;
+    int64_t current; /* the comment being written, 0 before the first */
+};
+
+static int write_like(struct ts_ctx *cx, int64_t comment_id, const char *user, void *arg)
+{
+    struct likes_out *o = arg;
+    struct ts_jw *w = o->w;
+    if (comment_id != o->current) {
+        if (o->current) {
+            ts_jw_arr_end(w);
+            ts_jw_obj_end(w);
+        }
+        o->current = comment_id;
+        ts_jw_obj(w);
+        ts_jw_kid(w, "comment", comment_id);
+        ts_jw_key(w, "users");
+        ts_jw_arr(w);
+    }
+    const char *name = ts_record_user_name(cx, user);
+    ts_jw_obj(w);
+    ts_jw_kstr(w, "code", user);
+    ts_jw_kstr(w, "name", name ? name : user);
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+/* GET /api/comment/likes?app=&record=: who liked each comment of the record. */
+int ts_api_comment_likes(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    int64_t rec;
+    const struct ts_app *app = record_param(cx, rq->params, TS_PERM_VIEW, &rec);
+    if (!app)
+        return -1;
+    struct likes_out o = {w, 0};
+    ts_jw_obj(w);
+    ts_jw_key(w, "likes");
+    ts_jw_arr(w);
+    if (ts_store_comment_likes_each(cx, app->id, rec, write_like, &o) < 0)
+        return -1;
+    if (o.current) {
+        ts_jw_arr_end(w);
+        ts_jw_obj_end(w);
+    }
+    ts_jw_arr_end(w);
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+/* POST /api/comment/like {app, record, comment, like}: the caller likes a
+ * comment they can see, or takes it back. */
+int ts_api_comment_like(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    int64_t rec, id;
+    const struct ts_app *app = record_param(cx, rq->params, TS_PERM_VIEW, &rec);
+    if (!app || ts_param_id(cx, rq->params, "comment", &id) < 0)
+        return -1;
+    struct ts_comment_row *c = ts_store_comment_get(cx, app->id, rec, id);
+    if (!c)
+        return cx->err.code ? -1
+                            : ts_fail_arg(cx, TS_E_COMMENT_NOT_FOUND,
+                                          ts_arena_printf(cx->arena, "%lld", (long long)id));
+    const json_t *like = json_object_get(rq->params, "like");
+    if (like && !json_is_boolean(like)) {
+        ts_fail_field(cx, "like", TS_M_NOT_BOOLEAN);
+        return -1;
+    }
+    if (ts_store_comment_like(cx, app->id, rec, id, cx->user->code, !json_is_false(like)) < 0)
+        return -1;
+    ts_jw_obj(w);
+    ts_jw_obj_end(w);
+    return 0;
+}

@@ -784,6 +784,46 @@ static struct ts_comment_row *comment_row(struct ts_ctx *cx, struct ts_stmt *st)
     return c;
 }
 
+int ts_store_comment_like(struct ts_ctx *cx, int64_t app_id, int64_t rec_id, int64_t id,
+                          const char *user, bool like)
+{
+    struct ts_stmt *st =
+        db_prep(cx, like ? "INSERT INTO comment_likes(app_id,rec_id,comment_id,\"user\",at)"
+                           " VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING"
+                         : "DELETE FROM comment_likes WHERE app_id=? AND rec_id=? AND"
+                           " comment_id=? AND \"user\"=?");
+    if (!st)
+        return -1;
+    db_bind_int(st, 1, app_id);
+    db_bind_int(st, 2, rec_id);
+    db_bind_int(st, 3, id);
+    db_bind_text(st, 4, user);
+    if (like)
+        db_bind_int(st, 5, cx->now);
+    return db_step_done(cx, st, "comment like");
+}
+
+int ts_store_comment_likes_each(struct ts_ctx *cx, int64_t app_id, int64_t rec_id, ts_like_fn *fn,
+                                void *arg)
+{
+    struct ts_stmt *st =
+        db_prep(cx, "SELECT l.comment_id, l.\"user\" FROM comment_likes l"
+                    " JOIN comments c ON c.app_id=l.app_id AND c.rec_id=l.rec_id"
+                    " AND c.id=l.comment_id AND c.deleted=0"
+                    " WHERE l.app_id=? AND l.rec_id=? ORDER BY l.comment_id, l.at");
+    if (!st)
+        return -1;
+    db_bind_int(st, 1, app_id);
+    db_bind_int(st, 2, rec_id);
+    int rc, ret = 0;
+    while (ret == 0 && (rc = db_step(st)) == DB_ROW)
+        ret = fn(cx, db_col_int(st, 0), db_col_text(cx, st, 1), arg);
+    if (ret == 0 && rc != DB_DONE)
+        ret = db_fail(cx, "comment likes");
+    db_done(st);
+    return ret;
+}
+
 struct ts_comment_row *ts_store_comment_get(struct ts_ctx *cx, int64_t app_id, int64_t rec_id,
                                             int64_t id)
 {
@@ -930,6 +970,7 @@ int ts_store_user_rename_refs(struct ts_ctx *cx, const char *from, const char *t
     static const char *const plain[] = {
         "UPDATE history SET \"user\"=?1 WHERE \"user\"=?2",
         "UPDATE comments SET creator=?1 WHERE creator=?2",
+        "UPDATE comment_likes SET \"user\"=?1 WHERE \"user\"=?2",
         "UPDATE circulars SET sender=?1 WHERE sender=?2",
         "UPDATE circular_people SET \"user\"=?1 WHERE \"user\"=?2",
         "UPDATE notifications SET actor=?1 WHERE actor=?2",

@@ -427,6 +427,13 @@ int64_t ts_store_comment_add(struct ts_ctx *cx, int64_t app_id, int64_t rec_id,
 struct ts_comment_row *ts_store_comment_get(struct ts_ctx *cx, int64_t app_id, int64_t rec_id,
                                             int64_t id);
 int ts_store_comment_delete(struct ts_ctx *cx, int64_t app_id, int64_t rec_id, int64_t id);
+/* いいね: the user likes a comment, or no longer does. */
+int ts_store_comment_like(struct ts_ctx *cx, int64_t app_id, int64_t rec_id, int64_t id,
+                          const char *user, bool like);
+/* Every like of a record's comments that are not deleted, by comment. */
+typedef int ts_like_fn(struct ts_ctx *cx, int64_t comment_id, const char *user, void *arg);
+int ts_store_comment_likes_each(struct ts_ctx *cx, int64_t app_id, int64_t rec_id, ts_like_fn *fn,
+                                void *arg);
 typedef int ts_comment_fn(struct ts_ctx *cx, const struct ts_comment_row *c, void *arg);
 int ts_store_comment_each(struct ts_ctx *cx, int64_t app_id, int64_t rec_id, bool asc,
                           int64_t offset, int64_t limit, ts_comment_fn *fn, void *arg);

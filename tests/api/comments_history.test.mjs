@@ -92,3 +92,22 @@ test("deleting a record keeps its history", async () => {
   const none = await raw(server, "GET", "/k/v1/record/history.json", { query: `app=${app}&id=999999` });
   assert.equal(none.json.code, "GAIA_RE01");
 });
+
+test("いいね: people like a comment and take it back; a deleted comment's likes go with it", async () => {
+  const pw = "likes-password-1";
+  execFileSync(BIN, ["user", "add", "liker", "--name", "いいね係", ...dataArgs(server)], { env: { ...process.env, TSUMIKI_PASSWORD: pw }, stdio: "pipe" });
+  const liker = { "X-Cybozu-Authorization": Buffer.from(`liker:${pw}`).toString("base64") };
+  const { id } = await c.record.addRecordComment({ app, record: rec, comment: { text: "いいねしてください" } });
+  const like = (headers, comment, on = true) => raw(server, "POST", "/api/comment/like", { headers, body: { app, record: rec, comment, like: on } });
+  const likes = async () => (await raw(server, "GET", "/api/comment/likes", { query: `app=${app}&record=${rec}` })).json.likes.find((l) => l.comment === String(id));
+  assert.equal((await like({}, id)).status, 200);
+  assert.equal((await like(liker, id)).status, 200);
+  assert.equal((await like(liker, id)).status, 200, "liking twice is liking once");
+  assert.deepEqual((await likes()).users.map((u) => [u.code, u.name]), [["Administrator", "Administrator"], ["liker", "いいね係"]]);
+  await like(liker, id, false);
+  assert.deepEqual((await likes()).users.map((u) => u.code), ["Administrator"]);
+  assert.equal((await like({}, 99999)).json.code, "GAIA_RE02");
+  assert.equal((await like({}, id, "yes")).status, 400);
+  await c.record.deleteRecordComment({ app, record: rec, comment: id });
+  assert.equal(await likes(), undefined, "gone with the comment");
+});

@@ -105,6 +105,8 @@ const SAMPLES = () => ({
   "GET /api/thumbnail": { fileKey: "none", size: 50 },
   "GET /api/app/rights": { app },
   "GET /api/record/actions": { app, id: 1 },
+  "GET /api/comment/likes": { app, record: 1 },
+  "POST /api/comment/like": { app, record: 1, comment: 999 },
   "POST /api/people/import": {},
   "GET /api/system/app-creators": {},
   "PUT /api/system/app-creators": {},

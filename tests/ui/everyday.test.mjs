@@ -412,3 +412,34 @@ test("opening a record reads its notices, and the page stays current when others
   await page.locator(".comment-list").getByText("追記しました").waitFor({ timeout: 15000 });
   await shot("e18-record-live-comment");
 });
+
+test("comments: @ suggests people, departments and groups; 返信 names the author; いいね counts", async () => {
+  await api("POST", "/v1/organizations.json", { organizations: [{ code: "kaigo", name: "介護保険課" }] });
+  const app = await makeApp(admin, "相談記録", { title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" } });
+  const { id } = await client(server, { username: "suzuki", password: PASSWORD }).record.addRecord({ app, record: { title: { value: "相談" } } });
+  await client(server, { username: "suzuki", password: PASSWORD }).record.addRecordComment({ app, record: id, comment: { text: "資料を添付しました" } });
+  await signIn("tanaka");
+  await page.goto(`${server.base}/#/apps/${app}/records/${id}`);
+  const box = page.getByLabel("コメントを書く");
+  await box.click();
+  await box.pressSequentially("@介護");
+  await page.getByRole("option", { name: /介護保険課 組織/ }).waitFor();
+  await ui.accessible(page, "comment with suggestions open");
+  await shot("e19-comment-mention-suggestions");
+  await box.press("Enter"); // the first suggestion
+  assert.equal(await box.inputValue(), "@介護保険課 ");
+  await box.fill("");
+  // 返信: the author is named; いいね
+  const theirs = page.locator(".comment-list li", { hasText: "資料を添付しました" });
+  await theirs.getByRole("button", { name: "返信" }).click();
+  assert.equal(await box.inputValue(), "@鈴木 一郎 ");
+  await box.pressSequentially("ありがとうございます");
+  await page.getByRole("button", { name: "投稿" }).click();
+  const mine = page.locator(".comment-list li", { hasText: "ありがとうございます" });
+  await mine.locator(".chip", { hasText: "@鈴木 一郎" }).waitFor();
+  await theirs.getByRole("button", { name: /いいね/ }).click();
+  await theirs.getByRole("button", { name: "いいね 1", pressed: true }).waitFor();
+  await shot("e20-comment-reply-like");
+  await theirs.getByRole("button", { name: "いいね 1" }).click();
+  await theirs.getByRole("button", { name: "いいね", exact: true, pressed: false }).waitFor();
+});

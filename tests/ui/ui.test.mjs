@@ -162,9 +162,13 @@ test("4. edit a record, see the change in its history, restore the old version",
 });
 
 test("5. comment with a mention", async () => {
-  await page.locator("#mention-pick").fill("鈴木");
-  await page.getByRole("option", { name: /鈴木/ }).click();
-  await page.getByLabel("コメントを書く").fill("ご家族への連絡をお願いします。");
+  // "@" and a few letters suggest people, departments and groups
+  const box = page.getByLabel("コメントを書く");
+  await box.click();
+  await box.pressSequentially("@鈴木");
+  await page.getByRole("option", { name: /鈴木 一郎/ }).click();
+  await box.pressSequentially("ご家族への連絡をお願いします。");
+  assert.equal(await box.inputValue(), "@鈴木 一郎 ご家族への連絡をお願いします。");
   await page.getByRole("button", { name: "投稿" }).click();
   await page.locator(".comment-list li", { hasText: "ご家族への連絡をお願いします。" }).waitFor();
   assert.match(await page.locator(".comment-list li").first().textContent(), /@鈴木 一郎/);

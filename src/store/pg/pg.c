@@ -137,6 +137,9 @@ static const char *const schema[] = {
     " id BIGINT NOT NULL, text TEXT NOT NULL, mentions TEXT NOT NULL, creator TEXT NOT NULL,"
     " created BIGINT NOT NULL, deleted BIGINT NOT NULL DEFAULT 0,"
     " PRIMARY KEY(app_id, rec_id, id))",
+    "CREATE TABLE IF NOT EXISTS comment_likes(app_id BIGINT NOT NULL, rec_id BIGINT NOT NULL,"
+    " comment_id BIGINT NOT NULL, \"user\" TEXT NOT NULL, at BIGINT NOT NULL,"
+    " PRIMARY KEY(app_id, rec_id, comment_id, \"user\"))",
     "CREATE TABLE IF NOT EXISTS files(key TEXT PRIMARY KEY, hash TEXT NOT NULL,"
     " name TEXT NOT NULL, type TEXT NOT NULL, size BIGINT NOT NULL, created BIGINT NOT NULL,"
     " app_id BIGINT NOT NULL DEFAULT 0, attached BIGINT NOT NULL DEFAULT 0,"

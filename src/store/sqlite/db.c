@@ -62,6 +62,10 @@ static const char *const schema[] = {
     " id INTEGER NOT NULL, text TEXT NOT NULL, mentions TEXT NOT NULL, creator TEXT NOT NULL,"
     " created INTEGER NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,"
     " PRIMARY KEY(app_id, rec_id, id)) WITHOUT ROWID",
+    /* いいね: who liked which comment */
+    "CREATE TABLE IF NOT EXISTS comment_likes(app_id INTEGER NOT NULL, rec_id INTEGER NOT NULL,"
+    " comment_id INTEGER NOT NULL, user TEXT NOT NULL, at INTEGER NOT NULL,"
+    " PRIMARY KEY(app_id, rec_id, comment_id, user)) WITHOUT ROWID",
     /* attachments: an upload key (attached=0) until a record takes it, then a
      * download key (attached=1) per record value, with the record and field that
      * hold it (downloads follow their rights); the bytes live in files/ by hash */

@@ -3,7 +3,7 @@
 // warning before unsaved changes are lost; comments and history beside it.
 import { useEffect, useState } from "preact/hooks";
 import DOMPurify from "dompurify";
-import { ApiError, call, k, type FieldProp, type KRecord, type LayoutRow } from "../api";
+import { ApiError, call, k, me, type FieldProp, type KRecord, type LayoutRow } from "../api";
 import { display, fieldType } from "../fields/types";
 import { FieldInput, newRow } from "../fields/inputs";
 import { FileList, RelatedRecords, TableValue } from "../fields/values";
@@ -275,7 +275,7 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
         {recordId && record && (
           <aside class="side">
             <Circulars appId={appId} recordId={recordId} fresh={fresh} />
-            <Comments appId={appId} recordId={recordId} fresh={fresh} />
+            <Comments appId={appId} recordId={recordId} me={me?.code} fresh={fresh} />
             <History key={historyKey} appId={appId} recordId={recordId} onRestored={async () => { await loadRecord(meta); setHistoryKey((n) => n + 1); }} />
           </aside>
         )}
