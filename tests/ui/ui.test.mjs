@@ -251,6 +251,7 @@ test("9. a deploy the records cannot take is explained next to the field", async
   await page.getByRole("dialog").getByRole("button", { name: "OK" }).click();
   await page.getByRole("button", { name: "アプリを更新" }).click();
   await page.getByText("アプリを更新しました。").waitFor();
+  await page.locator(".dirty").waitFor({ state: "detached" }); // saved as well as deployed
 });
 
 test("10. a 10-inch tablet: one column, nothing cut off", async () => {

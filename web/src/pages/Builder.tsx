@@ -48,7 +48,10 @@ export function Builder({ appId }: { appId: string }) {
   const [loaded, setLoaded] = useState<{ fields: Record<string, FieldProp>; all: Record<string, FieldProp>; rows: Row[] } | null>(null);
   const [fields, setFields] = useState<Record<string, FieldProp>>({});
   const [rows, setRows] = useState<Row[]>([]);
-  const [dirty, setDirty] = useState(false);
+  const [dirty, setDirtyState] = useState(false);
+  // read by handlers made at an earlier render (a click right after an edit)
+  const dirtyNow = useRef(false);
+  const setDirty = (v: boolean) => { dirtyNow.current = v; setDirtyState(v); };
   const [editing, setEditing] = useState<string | null>(null); // item key
   const [error, setError] = useState<unknown>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -95,7 +98,7 @@ export function Builder({ appId }: { appId: string }) {
   };
   useEffect(() => void load(), [appId]);
   useEffect(() => {
-    setLeaveGuard(() => dirty);
+    setLeaveGuard(() => dirtyNow.current);
     return () => setLeaveGuard(null);
   }, [dirty]);
 
@@ -218,7 +221,7 @@ export function Builder({ appId }: { appId: string }) {
   const deploy = async () => {
     setDeployError("");
     setFieldErrors({});
-    if (dirty && !(await save())) return;
+    if (dirtyNow.current && !(await save())) return;
     setBusy(t("updating"));
     try {
       const why = await withProgress(deployApp(appId));

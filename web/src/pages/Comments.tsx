@@ -54,11 +54,15 @@ export function Comments({ appId, recordId, me, fresh = 0 }: { appId: string; re
     if (!suggest) return;
     const end = suggest.at + 1 + suggest.words.length;
     const next = `${text.slice(0, suggest.at)}@${x.name} ${text.slice(end)}`;
+    const caret = suggest.at + x.name.length + 2;
+    // the box itself first, so that the caret is in place before the next key
+    const el = box.current!;
+    el.value = next;
+    el.focus();
+    el.setSelectionRange(caret, caret);
     setText(next);
     if (!mentions.some((m) => m.code === x.code && m.type === x.type)) setMentions([...mentions, x]);
     setSuggest(null);
-    const caret = suggest.at + x.name.length + 2;
-    requestAnimationFrame(() => { box.current?.focus(); box.current?.setSelectionRange(caret, caret); });
   };
   const keys = (e: KeyboardEvent) => {
     if (!suggest || !matches.length) return;

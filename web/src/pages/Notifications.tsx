@@ -65,11 +65,13 @@ export function NotificationBell() {
   const label = unread ? `${t("notifications")} (${t("unreadCount", { n: shown })})` : t("notifications");
   return (
     <span class="bell-wrap">
-      <button type="button" class="bell" aria-label={label} aria-expanded={open} title={label} onClick={() => setOpen(!open)}>
+      {/* named by its own text, the number the badge shows included (WCAG 2.5.3) */}
+      <button type="button" class="bell" aria-expanded={open} title={label} onClick={() => setOpen(!open)}>
         <svg aria-hidden="true" width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
           <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" /><path d="M13.7 21a2 2 0 0 1-3.4 0" />
         </svg>
-        {unread > 0 && <span class="badge" aria-hidden="true">{shown}</span>}
+        <span class="visually-hidden">{t("notifications")}</span>
+        {unread > 0 && <><span class="visually-hidden"> ({t("unreadBefore")}</span><span class="badge">{shown}</span><span class="visually-hidden">{t("unreadAfter")})</span></>}
       </button>
       {open && <NotificationPanel onClose={() => setOpen(false)} onUnread={setUnread} />}
     </span>
