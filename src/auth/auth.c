@@ -64,26 +64,26 @@ static const char *limit_key(struct ts_ctx *cx, const char *kind, const char *s)
     return ts_arena_printf(cx->arena, "%s\x1f%.256s", kind, s ? s : "");
 }
 
-/* Is the login name, or the address (NULL: not counted), locked now? */
-static bool locked_out(struct ts_ctx *cx, const char *name, const char *addr)
+/* Is either limit key (key2 may be NULL) locked now? */
+static bool locked(struct ts_ctx *cx, const char *key, const char *key2)
 {
-    int locked = ts_store_login_locked(cx, limit_key(cx, "name", name),
-                                       addr ? limit_key(cx, "addr", addr) : NULL, cx->now);
-    if (locked < 0) { /* the database failed: no sign-in it cannot count */
+    int rc = ts_store_login_locked(cx, key, key2, cx->now);
+    if (rc < 0) { /* the database failed: no sign-in it cannot count */
         ts_err_clear(cx);
         return true;
     }
-    return locked == 1;
+    return rc == 1;
 }
 
 bool ts_auth_locked(struct ts_ctx *cx, const char *kind, const char *s)
 {
-    int locked = ts_store_login_locked(cx, limit_key(cx, kind, s), NULL, cx->now);
-    if (locked < 0) { /* the database failed: no sign-in it cannot count */
-        ts_err_clear(cx);
-        return true;
-    }
-    return locked == 1;
+    return locked(cx, limit_key(cx, kind, s), NULL);
+}
+
+/* Is the login name, or the address (NULL: not counted), locked now? */
+static bool locked_out(struct ts_ctx *cx, const char *name, const char *addr)
+{
+    return locked(cx, limit_key(cx, "name", name), addr ? limit_key(cx, "addr", addr) : NULL);
 }
 
 struct failed_keys {

@@ -157,15 +157,18 @@ int ts_store_notes_read(struct ts_ctx *cx, int64_t user_id, const int64_t *ids, 
 int ts_store_notes_read_of(struct ts_ctx *cx, int64_t user_id, int64_t app_id, int64_t rec_id,
                            const char *kind)
 {
-    struct ts_stmt *st = db_prep(cx, "UPDATE notifications SET read=1 WHERE user_id=? AND read=0"
-                                     " AND app_id=? AND rec_id=? AND (? IS NULL OR kind=?)");
+    struct ts_stmt *st =
+        db_prep(cx, kind ? "UPDATE notifications SET read=1 WHERE user_id=? AND read=0"
+                           " AND app_id=? AND rec_id=? AND kind=?"
+                         : "UPDATE notifications SET read=1 WHERE user_id=? AND read=0"
+                           " AND app_id=? AND rec_id=?");
     if (!st)
         return -1;
     db_bind_int(st, 1, user_id);
     db_bind_int(st, 2, app_id);
     db_bind_int(st, 3, rec_id);
-    db_bind_text(st, 4, kind);
-    db_bind_text(st, 5, kind);
+    if (kind)
+        db_bind_text(st, 4, kind);
     return db_step_done(cx, st, "notifications of a record read");
 }
 
