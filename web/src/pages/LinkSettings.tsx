@@ -5,6 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import { call, deployApp, k, type FieldProp } from "../api";
 import { t } from "../i18n";
 import { explain, withProgress } from "../ui/feedback";
+import { FieldChecks } from "../ui/FieldChecks";
 
 interface AppEntry { appId: string; name: string }
 // asked each time a dialog opens: an app made a moment ago must be there
@@ -80,21 +81,6 @@ function FieldSelect({ id, fields, value, onChange, label }: { id: string; field
       <option value="">{t("chooseField")}</option>
       {fields.map((f) => <option value={f.code}>{f.label} ({f.code})</option>)}
     </select>
-  );
-}
-
-// Fields to tick, kept in the order they were ticked.
-function FieldChecks({ legend, fields, value, onChange }: { legend: string; fields: FieldProp[]; value: string[]; onChange: (v: string[]) => void }) {
-  return (
-    <fieldset>
-      <legend>{legend}</legend>
-      <div class="choices">
-        {fields.map((f) => {
-          const on = value.includes(f.code);
-          return <label><input type="checkbox" checked={on} onChange={() => onChange(on ? value.filter((c) => c !== f.code) : [...value, f.code])} /> {f.label}</label>;
-        })}
-      </div>
-    </fieldset>
   );
 }
 

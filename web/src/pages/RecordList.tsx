@@ -12,6 +12,7 @@ import { t, useLang } from "../i18n";
 import { go } from "../router";
 import { confirmDialog, Dialog, ErrorBox, explain, notify, withProgress } from "../ui/feedback";
 import { describe, FilterBuilder, fromQuery, toQuery, type Filter } from "../ui/FilterBuilder";
+import { FieldChecks } from "../ui/FieldChecks";
 import { rememberList } from "../ui/listNav";
 
 const PAGE_SIZES = [20, 40, 100];
@@ -365,19 +366,12 @@ function ExportDialog({ appId, query, fields, chosen, onClose }: { appId: string
           </div>
         </fieldset>
       )}
-      <fieldset>
-        <legend>{t("exportFields")} ({picked.length})</legend>
+      <FieldChecks legend={`${t("exportFields")} (${picked.length})`} fields={fields} value={codes} onChange={setCodes}>
         <div class="actions left">
           <button type="button" onClick={() => setCodes(fields.map((f) => f.code))}>{t("selectAll")}</button>
           <button type="button" onClick={() => setCodes([])}>{t("clear")}</button>
         </div>
-        <div class="choices">
-          {fields.map((f) => {
-            const on = codes.includes(f.code);
-            return <label><input type="checkbox" checked={on} onChange={() => setCodes(on ? codes.filter((c) => c !== f.code) : [...codes, f.code])} /> {f.label}</label>;
-          })}
-        </div>
-      </fieldset>
+      </FieldChecks>
       <div class="actions">
         <button type="button" onClick={onClose}>{t("cancel")}</button>
         {picked.length > 0

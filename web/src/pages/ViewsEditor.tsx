@@ -6,6 +6,7 @@ import { call, k, type FieldProp, type View } from "../api";
 import { fieldType } from "../fields/types";
 import { t } from "../i18n";
 import { ErrorBox, notify, withProgress } from "../ui/feedback";
+import { FieldChecks } from "../ui/FieldChecks";
 import { FilterBuilder, fromQuery, toQuery, type Filter } from "../ui/FilterBuilder";
 
 interface SortKey { field: string; desc: boolean }
@@ -70,18 +71,10 @@ export function ViewsEditor({ appId, fields }: { appId: string; fields: Record<s
           <legend>{v.name || t("viewName")}</legend>
           <label for={`vn-${i}`}>{t("viewName")}</label>
           <input id={`vn-${i}`} value={v.name} required onInput={(e) => set(i, { name: (e.target as HTMLInputElement).value })} />
-          <fieldset>
-            <legend>{t("columns")}</legend>
-            <div class="choices">
-              {data.map((f) => {
-                const on = v.fields.includes(f.code);
-                return <label><input type="checkbox" checked={on} onChange={() => set(i, { fields: on ? v.fields.filter((c) => c !== f.code) : [...v.fields, f.code] })} /> {f.label}</label>;
-              })}
-            </div>
-            {v.fields.length > 0 && (
-              <ColumnStrip fields={fields} view={v} idPrefix={`vc-${i}`} onChange={(patch) => set(i, patch)} />
-            )}
-          </fieldset>
+          <FieldChecks legend={t("columns")} fields={data} value={v.fields} onChange={(codes) => set(i, { fields: codes })} />
+          {v.fields.length > 0 && (
+            <ColumnStrip fields={fields} view={v} idPrefix={`vc-${i}`} onChange={(patch) => set(i, patch)} />
+          )}
           <fieldset>
             <legend>{t("filter")}</legend>
             {v.filter ? (
