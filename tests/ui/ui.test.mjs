@@ -759,20 +759,24 @@ test("23. process management: statuses and actions set up, a report moved on by 
   await page.getByRole("heading", { name: /事故報告書/ }).waitFor();
   await page.getByRole("tab", { name: "プロセス管理" }).click();
   await page.getByLabel("プロセス管理を使う").check();
-  for (let i = 0; i < 3; i++) await page.getByRole("button", { name: /ステータスを追加/ }).click();
-  await page.getByLabel("ステータス名 1").fill("未処理");
+  // kintone's usual flow is offered at once (未処理 → 処理中 → 完了), to be changed as wanted
+  assert.deepEqual([await page.getByLabel("ステータス名 1").inputValue(), await page.getByLabel("ステータス名 2").inputValue(),
+    await page.getByLabel("ステータス名 3").inputValue()], ["未処理", "処理中", "完了"]);
   await page.getByLabel("ステータス名 2").fill("確認中");
-  await page.getByLabel("ステータス名 3").fill("完了");
-  await page.getByRole("button", { name: "追加" }).first().click(); // the creator, for the first status
   await page.getByLabel("作業者の種類 2").selectOption("USER");
   await page.getByLabel("作業者 2").selectOption("yamada");
   await page.getByRole("button", { name: "追加" }).nth(1).click();
-  await page.getByRole("button", { name: /アクションを追加/ }).click();
   await page.getByLabel("アクション名 1").fill("提出");
-  await page.getByRole("button", { name: /アクションを追加/ }).click();
   await page.getByLabel("アクション名 2").fill("確認完了");
-  await page.getByLabel("実行前 2").selectOption("確認中");
-  await page.getByLabel("実行後 2").selectOption("完了");
+  assert.equal(await page.getByLabel("実行前 2").inputValue(), "確認中", "the renamed status follows into the actions");
+  // an action's condition, built with the filter builder
+  await page.getByRole("button", { name: "条件を設定 確認完了" }).click();
+  const cond = page.getByRole("dialog");
+  await cond.getByRole("button", { name: /条件を追加/ }).click();
+  await cond.locator(".cond").getByLabel("フィールド").selectOption("title");
+  await cond.locator(".cond").getByLabel("条件", { exact: true }).selectOption("ne");
+  await cond.getByRole("button", { name: "OK" }).click();
+  await page.locator(".cond-words", { hasText: "件名 ≠ （空）" }).waitFor();
   await shot("42-process-editor");
   await page.getByRole("button", { name: "保存", exact: true }).click();
   await page.getByText("プロセス管理を保存しました").waitFor();

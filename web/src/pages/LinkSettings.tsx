@@ -6,6 +6,7 @@ import { call, deployApp, k, type FieldProp } from "../api";
 import { t } from "../i18n";
 import { explain, withProgress } from "../ui/feedback";
 import { FieldChecks } from "../ui/FieldChecks";
+import { FilterBuilder, fromQuery, toQuery } from "../ui/FilterBuilder";
 
 interface AppEntry { appId: string; name: string }
 // asked each time a dialog opens: an app made a moment ago must be there
@@ -154,6 +155,8 @@ export function ReferenceSettings({ reference: ref, own, onChange }: { reference
   const srcFields = Object.values(src).filter(DATA);
   const set = (patch: Partial<ReferenceProp>) => onChange({ ...ref, ...patch });
   const [sortField, sortDir] = (ref.sort || "").split(/\s+/);
+  // built with the filter builder; a condition beyond it stays text
+  const refFilter = fromQuery(ref.filterCond || "");
   return (
     <fieldset class="link-settings">
       <legend>{t("ft_REFERENCE_TABLE")}</legend>
@@ -179,8 +182,14 @@ export function ReferenceSettings({ reference: ref, own, onChange }: { reference
       <select id="ref-size" value={ref.size} onChange={(e) => set({ size: (e.target as HTMLSelectElement).value })}>
         {["5", "10", "20", "30"].map((n) => <option value={n}>{n}</option>)}
       </select>
-      <label for="ref-filter">{t("refFilter")}</label>
-      <input id="ref-filter" value={ref.filterCond} onInput={(e) => set({ filterCond: (e.target as HTMLInputElement).value })} />
+      <fieldset>
+        <legend>{t("refFilter")}</legend>
+        {refFilter ? (
+          <FilterBuilder idPrefix="rf" fields={Object.fromEntries(srcFields.map((f) => [f.code, f]))} value={refFilter} onChange={(f) => set({ filterCond: toQuery(f) })} />
+        ) : (
+          <input aria-label={t("refFilter")} value={ref.filterCond} onInput={(e) => set({ filterCond: (e.target as HTMLInputElement).value })} />
+        )}
+      </fieldset>
     </fieldset>
   );
 }

@@ -4,8 +4,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, k, type FieldProp } from "../api";
 import { t, type Key } from "../i18n";
-import { ErrorBox, explain, notify, withProgress } from "../ui/feedback";
+import { Dialog, ErrorBox, explain, notify, withProgress } from "../ui/feedback";
 import { AddEntity, useEntities, type Entity } from "../ui/entities";
+import { describe, FilterBuilder, fromQuery, toQuery, type Filter } from "../ui/FilterBuilder";
 
 interface State { name: string; index: string; assignee: { type: "ONE" | "ALL" | "ANY"; entities: Entity[] } }
 interface Action { name: string; from: string; to: string; filterCond: string; type: "PRIMARY" | "SECONDARY" }
@@ -16,6 +17,7 @@ export function ProcessEditor({ appId, fields }: { appId: string; fields: Record
   const [actions, setActions] = useState<Action[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [loaded, setLoaded] = useState(false);
+  const [condOf, setCondOf] = useState<number | null>(null); // the action whose condition is being set
   useEffect(() => {
     call<{ enable: boolean; states: Record<string, State> | null; actions: Action[] | null }>("GET", k("/preview/app/status.json"), { app: appId })
       .then((r) => {
@@ -47,7 +49,23 @@ export function ProcessEditor({ appId, fields }: { appId: string; fields: Record
   return (
     <section class="process">
       <p class="hint">{t("processHint")}</p>
-      <label class="check"><input type="checkbox" checked={on} onChange={(e) => setOn((e.target as HTMLInputElement).checked)} /> {t("processEnable")}</label>
+      <label class="check"><input type="checkbox" checked={on} onChange={(e) => {
+        const enable = (e.target as HTMLInputElement).checked;
+        setOn(enable);
+        // switched on with nothing set up: kintone's usual flow, to change as wanted
+        if (enable && states.length === 0) {
+          const [todo, doing, done] = [t("flowTodo"), t("flowDoing"), t("flowDone")];
+          setStates([
+            { name: todo, index: "0", assignee: { type: "ONE", entities: [{ entity: { type: "CREATOR", code: null }, includeSubs: false }] } },
+            { name: doing, index: "1", assignee: { type: "ONE", entities: [] } },
+            { name: done, index: "2", assignee: { type: "ONE", entities: [] } },
+          ]);
+          setActions([
+            { name: t("flowStart"), from: todo, to: doing, filterCond: "", type: "PRIMARY" },
+            { name: t("flowFinish"), from: doing, to: done, filterCond: "", type: "PRIMARY" },
+          ]);
+        }
+      }} /> {t("processEnable")}</label>
       <h2>{t("processStates")}</h2>
       <ol class="states">
         {states.map((s, i) => (
@@ -85,7 +103,10 @@ export function ProcessEditor({ appId, fields }: { appId: string; fields: Record
               <td><input aria-label={`${t("actionName")} ${i + 1}`} value={a.name} onInput={(e) => setAction(i, { name: (e.target as HTMLInputElement).value })} /></td>
               <td><select aria-label={`${t("actionFrom")} ${i + 1}`} value={a.from} onChange={(e) => setAction(i, { from: (e.target as HTMLSelectElement).value })}>{states.map((s) => <option value={s.name}>{s.name}</option>)}</select></td>
               <td><select aria-label={`${t("actionTo")} ${i + 1}`} value={a.to} onChange={(e) => setAction(i, { to: (e.target as HTMLSelectElement).value })}>{states.map((s) => <option value={s.name}>{s.name}</option>)}</select></td>
-              <td><input aria-label={`${t("actionFilter")} ${i + 1}`} value={a.filterCond} onInput={(e) => setAction(i, { filterCond: (e.target as HTMLInputElement).value })} /></td>
+              <td>
+                <span class="cond-words">{a.filterCond ? describe(fromQuery(a.filterCond) ?? { join: "and", conds: [] }, fields) || a.filterCond : t("noCondition")}</span>{" "}
+                <button type="button" onClick={() => setCondOf(i)}>{t("setCondition")}<span class="visually-hidden"> {a.name}</span></button>
+              </td>
               <td><button type="button" aria-label={`${t("remove")} ${a.name}`} onClick={() => setActions(actions.filter((_, j) => j !== i))}>×</button></td>
             </tr>
           ))}
@@ -96,6 +117,30 @@ export function ProcessEditor({ appId, fields }: { appId: string; fields: Record
         <button type="button" class="primary" onClick={save}>{t("save")}</button>
       </div>
       {error ? <p class="field-error" role="alert">{explain(error)}</p> : null}
+      {condOf !== null && actions[condOf] && (
+        <ConditionDialog title={`${t("actionFilter")}: ${actions[condOf].name}`} fields={fields} query={actions[condOf].filterCond}
+          onClose={() => setCondOf(null)} onSave={(q) => { setAction(condOf, { filterCond: q }); setCondOf(null); }} />
+      )}
     </section>
+  );
+}
+
+// An action's condition, built with the filter builder (a condition beyond it
+// stays text to edit).
+function ConditionDialog({ title, fields, query, onClose, onSave }: {
+  title: string; fields: Record<string, FieldProp>; query: string; onClose: () => void; onSave: (q: string) => void;
+}) {
+  const parsed = fromQuery(query);
+  const [filter, setFilter] = useState<Filter>(parsed ?? { join: "and", conds: [] });
+  const [text, setText] = useState(query);
+  return (
+    <Dialog title={title} onClose={onClose} wide>
+      {parsed ? <FilterBuilder idPrefix="ac" fields={fields} value={filter} onChange={setFilter} />
+        : <textarea aria-label={t("actionFilter")} rows={3} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />}
+      <div class="actions">
+        <button type="button" onClick={onClose}>{t("cancel")}</button>
+        <button type="button" class="primary" onClick={() => onSave(parsed ? toQuery(filter) : text)}>{t("ok")}</button>
+      </div>
+    </Dialog>
   );
 }

@@ -58,7 +58,7 @@ export function fromQuery(q: string): Filter | null {
 // A filter in words, with the fields' names: "種別 次のいずれかを含む 転倒 かつ …".
 export function describe(f: Filter, fields: Record<string, FieldProp>): string {
   return f.conds.map((c) => {
-    const words = c.value.map((v) => (FUNC_KEY[v] ? t(FUNC_KEY[v]) : v)).join(", ");
+    const words = c.value.map((v) => (FUNC_KEY[v] ? t(FUNC_KEY[v]) : v === "" ? t("emptyValue") : v)).join(", ");
     return [fields[c.code]?.label ?? c.code, t(("op_" + c.op) as Key), words].filter(Boolean).join(" ");
   }).join(f.join === "or" ? ` ${t("orWord")} ` : ` ${t("andWord")} `);
 }
