@@ -51,6 +51,9 @@ test("process management switched on over existing records: each has a status, a
   await box.getByRole("button", { name: "完了にする" }).click();
   await box.getByText("完了", { exact: true }).waitFor();
   assert.equal(await box.getByRole("button").count(), 0, "nothing left to do");
+  // history says who must act no more, without empty quotes
+  await page.locator(".history-list").getByText(/「田中 花子」を消去/).waitFor();
+  assert.equal(await page.locator(".history-list").getByText("「」").count(), 0);
   await ui.accessible(page, "record with its process");
   await shot("e02-process-done");
 });

@@ -25,6 +25,15 @@ function circularEntries(list: Circular[]): Entry[] {
   ]);
 }
 
+// One change in words; a value set where there was none (a first assignee)
+// or cleared is said so, without empty quotes.
+function change(c: Entry["changes"][number]): string {
+  const from = display(c.type, c.old), to = display(c.type, c.new);
+  if (!from) return t("changedSet", { field: c.label, to });
+  if (!to) return t("changedCleared", { field: c.label, from });
+  return t("changedFrom", { field: c.label, from, to });
+}
+
 export function History({ appId, recordId, onRestored }: { appId: string; recordId: string; onRestored: () => void }) {
   const [list, setList] = useState<Entry[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -58,7 +67,7 @@ export function History({ appId, recordId, onRestored }: { appId: string; record
             </div>
             {(h.action === "CIRCULAR" || h.action === "CONFIRMED") ? (h.changes[0].new ? <p class="said">{h.changes[0].new}</p> : null) : h.action !== "ADD" && (
               <ul>
-                {h.changes.map((c) => <li>{t("changedFrom", { field: c.label, from: display(c.type, c.old), to: display(c.type, c.new) })}</li>)}
+                {h.changes.map((c) => <li>{change(c)}</li>)}
               </ul>
             )}
             {h.revision && h.revision !== list?.find((x) => x.revision)?.revision && !["DELETE", "STATUS", "ASSIGNEE"].includes(h.action) && <button type="button" onClick={() => restore(h.revision)}>{t("restore")}</button>}
