@@ -162,17 +162,29 @@ int ts_api_comment_add(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     return 0;
 }
 
+/* The comment named by `app`, `record` and `comment`, on a record the caller
+ * may view; NULL (and kintone's 400 GAIA_RE02, not 404) when there is none. */
+static struct ts_comment_row *comment_param(struct ts_ctx *cx, const json_t *params,
+                                            const struct ts_app **app, int64_t *rec_id)
+{
+    int64_t id;
+    *app = record_param(cx, params, TS_PERM_VIEW, rec_id);
+    if (!*app || ts_param_id(cx, params, "comment", &id) < 0)
+        return NULL;
+    struct ts_comment_row *c = ts_store_comment_get(cx, (*app)->id, *rec_id, id);
+    if (!c && !cx->err.code)
+        ts_fail_arg(cx, TS_E_COMMENT_NOT_FOUND, ts_arena_printf(cx->arena, "%lld", (long long)id));
+    return c;
+}
+
 int ts_api_comment_delete(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
-    int64_t rec_id, id;
-    const struct ts_app *app = record_param(cx, rq->params, TS_PERM_VIEW, &rec_id);
-    if (!app || ts_param_id(cx, rq->params, "comment", &id) < 0)
+    int64_t rec_id;
+    const struct ts_app *app;
+    struct ts_comment_row *c = comment_param(cx, rq->params, &app, &rec_id);
+    if (!c)
         return -1;
-    struct ts_comment_row *c = ts_store_comment_get(cx, app->id, rec_id, id);
-    if (!c) /* kintone answers 400 GAIA_RE02 here, not 404 (KINTONE-API.md §3) */
-        return cx->err.code ? -1
-                            : ts_fail_arg(cx, TS_E_COMMENT_NOT_FOUND,
-                                          ts_arena_printf(cx->arena, "%lld", (long long)id));
+    int64_t id = c->id;
     bool own = cx->user && strcmp(c->creator, cx->user->code) == 0;
     if (!own && !ts_policy_is_admin(cx))
         return ts_fail(cx, TS_E_NO_PERMISSION, "only the commenter may delete a comment");
@@ -239,21 +251,17 @@ int ts_api_comment_likes(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw 
  * comment they can see, or takes it back. */
 int ts_api_comment_like(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
-    int64_t rec, id;
-    const struct ts_app *app = record_param(cx, rq->params, TS_PERM_VIEW, &rec);
-    if (!app || ts_param_id(cx, rq->params, "comment", &id) < 0)
-        return -1;
-    struct ts_comment_row *c = ts_store_comment_get(cx, app->id, rec, id);
+    int64_t rec;
+    const struct ts_app *app;
+    struct ts_comment_row *c = comment_param(cx, rq->params, &app, &rec);
     if (!c)
-        return cx->err.code ? -1
-                            : ts_fail_arg(cx, TS_E_COMMENT_NOT_FOUND,
-                                          ts_arena_printf(cx->arena, "%lld", (long long)id));
+        return -1;
     const json_t *like = json_object_get(rq->params, "like");
     if (like && !json_is_boolean(like)) {
         ts_fail_field(cx, "like", TS_M_NOT_BOOLEAN);
         return -1;
     }
-    if (ts_store_comment_like(cx, app->id, rec, id, cx->user->code, !json_is_false(like)) < 0)
+    if (ts_store_comment_like(cx, app->id, rec, c->id, cx->user->code, !json_is_false(like)) < 0)
         return -1;
     ts_jw_obj(w);
     ts_jw_obj_end(w);

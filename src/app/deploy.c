@@ -304,6 +304,15 @@ static int view_indexes(struct ts_ctx *cx, const struct ts_app *app, struct want
     return 0;
 }
 
+/* Process management on with other statuses than the live settings have (or
+ * newly on): only then may records be without a status the settings know. */
+static bool statuses_changed(const struct ts_app *from, const struct ts_app *to)
+{
+    return to->process && (!from || !from->process ||
+                           !json_equal(json_object_get(from->process, "states"),
+                                       json_object_get(to->process, "states")));
+}
+
 /* Deploy one app inside the caller's transaction. Returns 0, 1 when the records
  * broke a rule (reason in *why), or -1 on a database failure. */
 static int deploy_one(struct ts_ctx *cx, int64_t app_id, const char **why)
@@ -345,7 +354,7 @@ static int deploy_one(struct ts_ctx *cx, int64_t app_id, const char **why)
     struct wants w = {.n = 0};
     if (ts_store_rtable_migrate(cx, from, to) < 0 || view_indexes(cx, to, &w) < 0 ||
         ts_store_rtable_indexes(cx, to, w.specs, w.n) < 0 ||
-        (to->process && ts_app_start_process(cx, to) < 0))
+        (statuses_changed(from, to) && ts_app_start_process(cx, to) < 0))
         return -1;
     char *body = json_dumps(pre.def, JSON_COMPACT);
     int rc = ts_store_app_def_put(cx, app_id, TS_STAGE_LIVE, body);

@@ -25,6 +25,8 @@ export const NOTICE_EVENT = "tsumiki:notice";
 // told them something, such as confirming a circular).
 let refreshBell = () => {};
 export const bellRefresh = () => refreshBell();
+// Has the person unread notices at all (a read, so that a page need not write to find out)?
+export const hasUnread = () => call<{ unread: number }>("GET", "/api/notifications/unread").then((r) => r.unread > 0, () => false);
 
 export function NotificationBell() {
   const [unread, setUnread] = useState(0);

@@ -15,7 +15,7 @@ import { level, loadApp, recordTitle, type AppMeta, type RecordRights } from "./
 import { Comments } from "./Comments";
 import { History } from "./History";
 import { Process } from "./Process";
-import { bellRefresh, NOTICE_EVENT } from "./Notifications";
+import { bellRefresh, hasUnread, NOTICE_EVENT } from "./Notifications";
 import { Circulars } from "./Circulars";
 
 type Values = Record<string, any>;
@@ -71,9 +71,10 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
   const [rights, setRights] = useState<RecordRights | null>(null);
   const [nav, setNav] = useState<Neighbours | null>(null);
   const [fresh, setFresh] = useState(0);
-  // Opening the record reads what the bell said of it.
+  // Opening the record reads what the bell said of it (written only when there is something unread).
   useEffect(() => {
-    if (recordId) call("POST", "/api/notifications/read", { app: appId, record: recordId }).then(bellRefresh).catch(() => {});
+    if (recordId)
+      hasUnread().then((some) => (some ? call("POST", "/api/notifications/read", { app: appId, record: recordId }).then(bellRefresh) : undefined)).catch(() => {});
   }, [appId, recordId]);
   useEffect(() => void (recordId ? neighbours(appId, recordId).then(setNav).catch(() => setNav(null)) : setNav(null)), [appId, recordId]);
 
