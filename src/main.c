@@ -438,6 +438,12 @@ static int deploys_interrupted(struct ts_ctx *cx, struct opts *o)
                                          "Deploy again.");
 }
 
+static int assignees_indexed(struct ts_ctx *cx, struct opts *o)
+{
+    (void)o;
+    return ts_app_index_assignees(cx);
+}
+
 /* A database's name to print: a URI's password hidden. */
 static const char *shown(const char *name)
 {
@@ -534,7 +540,8 @@ int main(int argc, char **argv)
     const char *cmd = o.args[0], *sub = o.n_args > 1 ? o.args[1] : "";
     if (!strcmp(cmd, "serve")) {
         rc =
-            in_tx(&cx, ensure_admin, &o, "set-up") || in_tx(&cx, deploys_interrupted, &o, "set-up");
+            in_tx(&cx, ensure_admin, &o, "set-up") || in_tx(&cx, deploys_interrupted, &o, "set-up") ||
+            in_tx(&cx, assignees_indexed, &o, "set-up");
         ts_ctx_release(&cx);
         ts_db_close(db);
         if (rc)

@@ -78,6 +78,8 @@ int ts_app_notify_reminder_put(struct ts_ctx *cx, struct ts_preview *p, const js
  * must act there; NULL when the app has no process management. */
 const char *ts_app_first_status(const struct ts_app *app, bool *creator_acts);
 int ts_app_start_process(struct ts_ctx *cx, const struct ts_app *app);
+/* Once per database, at start: who must act indexed for older records. */
+int ts_app_index_assignees(struct ts_ctx *cx);
 /* PUT app/status.json (app/process.c): statuses, their assignees, actions. */
 int ts_app_process_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *in);
 

@@ -62,6 +62,36 @@ int ts_app_start_process(struct ts_ctx *cx, const struct ts_app *app)
     return first ? ts_store_rtable_start_process(cx, app, first, names, n, creator_acts) : 0;
 }
 
+static int collect_app(struct ts_ctx *cx, const struct ts_app_row *r, void *arg)
+{
+    (void)cx;
+    struct ts_buf *ids = arg;
+    if (r->live_revision > 0)
+        ts_buf_add(ids, &r->id, sizeof(r->id));
+    return 0;
+}
+
+/* Once per database: who must act on records written before it was kept by
+ * value gets those rows, so `作業者 in (...)` is an index lookup. */
+int ts_app_index_assignees(struct ts_ctx *cx)
+{
+    int64_t done = ts_store_counter_get(cx, "assignees.indexed");
+    if (done != 0)
+        return done < 0 ? -1 : 0;
+    struct ts_buf ids;
+    ts_buf_init(&ids);
+    struct ts_app_filter all = {.limit = -1};
+    int rc = ts_store_app_each(cx, &all, collect_app, &ids);
+    for (size_t i = 0; rc == 0 && i < ids.len / sizeof(int64_t); i++) {
+        int64_t id;
+        memcpy(&id, ids.p + i * sizeof(id), sizeof(id));
+        const struct ts_app *app = ts_app_get(cx, id);
+        rc = !app ? -1 : app->assignee ? ts_store_rtable_index_assignees(cx, app) : 0;
+    }
+    ts_buf_release(&ids);
+    return rc < 0 || ts_store_counter_next(cx, "assignees.indexed") < 0 ? -1 : 0;
+}
+
 static json_t *norm_assignee(struct ts_ctx *cx, const json_t *a, const char *key, bool first)
 {
     const char *type = json_string_value(json_object_get(a, "type"));

@@ -229,13 +229,32 @@ int ts_store_rtable_start_process(struct ts_ctx *cx, const struct ts_app *app, c
              "UPDATE r%lld SET status=?, assignees=%s"
              " WHERE status IS NULL OR status NOT IN (%s)",
              (long long)app->id, creator_acts ? "creator" : "NULL", cx->db->drv->list_sql);
-    struct ts_stmt *st = db_prep(cx, sql);
-    if (!st)
-        return -1;
-    db_bind_text(st, 1, first);
-    db_bind_list(cx, st, 2, states, n);
-    if (db_step_done(cx, st, "process start") < 0)
-        return -1;
+    /* who must act is also kept by value in r<app>_m, for `作業者 in (...)` */
+    const char *where = ts_arena_printf(cx->arena, "FROM r%lld WHERE status IS NULL OR status NOT IN (%s)",
+                                        (long long)app->id, cx->db->drv->list_sql);
+    const char *steps[] = {
+        ts_arena_printf(cx->arena, "DELETE FROM r%lld_m WHERE fid=%d AND rec IN (SELECT id %s)",
+                        (long long)app->id, app->assignee->fid, where),
+        creator_acts ? ts_arena_printf(cx->arena,
+                                       "INSERT INTO r%lld_m(rec,fid,val) SELECT id, %d, creator %s"
+                                       " AND creator IS NOT NULL",
+                                       (long long)app->id, app->assignee->fid, where)
+                     : NULL,
+        sql,
+    };
+    for (size_t i = 0; i < TS_ARRAY_LEN(steps); i++) {
+        if (!steps[i])
+            continue;
+        struct ts_stmt *st = db_prep(cx, steps[i]);
+        if (!st)
+            return -1;
+        bool update = steps[i] == sql;
+        if (update)
+            db_bind_text(st, 1, first);
+        db_bind_list(cx, st, update ? 2 : 1, states, n);
+        if (db_step_done(cx, st, "process start") < 0)
+            return -1;
+    }
     return db_changes(cx) > 0 ? ts_store__touch(cx, app) : 0;
 }
 
@@ -386,6 +405,14 @@ static int write_multi(struct ts_ctx *cx, const struct ts_app *app, int64_t rec,
     return 0;
 }
 
+static int write_assignees(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *r,
+                           bool replace)
+{
+    struct ts_value v = {.n = r->n_assignees, .v = r->assignees};
+    return app->assignee && (replace || v.n) ? write_multi(cx, app, r->id, app->assignee, &v, replace)
+                                             : 0;
+}
+
 static int exec_bound(struct ts_ctx *cx, const char *sql, int64_t id, const char *what)
 {
     struct ts_stmt *st = db_prep(cx, sql);
@@ -524,7 +551,7 @@ int ts_store_record_insert(struct ts_ctx *cx, const struct ts_app *app, struct t
     if (rc != DB_ROW)
         return unique_violation(cx);
     r->revision = 1;
-    if (ts_store__touch(cx, app) < 0)
+    if (ts_store__touch(cx, app) < 0 || write_assignees(cx, app, r, false) < 0)
         return -1;
     for (int i = 0; i < app->n_fields; i++) {
         const struct ts_field *f = &app->fields[i];
@@ -569,7 +596,7 @@ int ts_store_record_update(struct ts_ctx *cx, const struct ts_app *app, const st
     db_done(st);
     if (rc != DB_DONE)
         return unique_violation(cx);
-    if (ts_store__touch(cx, app) < 0)
+    if (ts_store__touch(cx, app) < 0 || (r->status_set && write_assignees(cx, app, r, true) < 0))
         return -1;
     for (int i = 0; i < app->n_fields; i++) {
         const struct ts_field *f = &app->fields[i];
@@ -595,7 +622,7 @@ int ts_store_record_delete(struct ts_ctx *cx, const struct ts_app *app, int64_t 
         const struct ts_field *f = &app->fields[i];
         if (is_table(f) && delete_rows(cx, app, id, f) < 0)
             return -1;
-        if (f->table || ts_field_kind(f) != TS_K_MULTI)
+        if (f->table || (ts_field_kind(f) != TS_K_MULTI && f != app->assignee))
             continue;
         /* by field: a table row's values share r<app>_m under the row's id */
         snprintf(sql, sizeof(sql), "DELETE FROM r%lld_m WHERE rec=? AND fid=%d", (long long)app->id,
@@ -947,19 +974,6 @@ static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
     enum ts_fkind kind = ts_field_kind(f);
     bool textual = kind == TS_K_TEXT || (kind == TS_K_SYS && !sys_is_int(f));
 
-    if (f->type == TS_F_STATUS_ASSIGNEE) {
-        /* who must act: codes joined in one column; few records wait on anyone */
-        bool neg = n->op == TS_Q_NOT_IN;
-        ts_buf_puts(sql, neg ? "NOT (" : "(");
-        for (int i = 0; i < n->n_vals; i++) {
-            ts_buf_printf(
-                sql, "%sinstr('\x1f'||coalesce(%s,'')||'\x1f', '\x1f'||CAST(? AS TEXT)||'\x1f')>0",
-                i ? " OR " : "", c);
-            add_bind(b, B_TEXT, n->vals[i].s, 0);
-        }
-        ts_buf_puts(sql, ")");
-        return;
-    }
     if (kind == TS_K_FILES) {
         if (n->op == TS_Q_EMPTY || n->op == TS_Q_NOT_EMPTY) {
             ts_buf_printf(sql, "%s IS %sNULL", c, n->op == TS_Q_EMPTY ? "" : "NOT ");
@@ -973,7 +987,7 @@ static void cond_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
         add_bind(b, B_TEXT, like_pattern(b->cx, n->vals[0].s), 0);
         return;
     }
-    if (kind == TS_K_MULTI) {
+    if (kind == TS_K_MULTI || f->type == TS_F_STATUS_ASSIGNEE) {
         if (n->op == TS_Q_EMPTY || n->op == TS_Q_NOT_EMPTY) {
             ts_buf_printf(sql, "%s IS %sNULL", c, n->op == TS_Q_EMPTY ? "" : "NOT ");
             return;
@@ -1525,6 +1539,38 @@ static int rename_in_joined(struct ts_ctx *cx, const char *t, const char *col, c
     return 0;
 }
 
+/* Who must act, from the joined column into r<app>_m: for records written
+ * before it was kept there too. */
+int ts_store_rtable_index_assignees(struct ts_ctx *cx, const struct ts_app *app)
+{
+    char sql[160];
+    snprintf(sql, sizeof(sql), "SELECT id, assignees FROM r%lld WHERE assignees IS NOT NULL",
+             (long long)app->id);
+    struct ts_stmt *st = db_prep(cx, sql);
+    if (!st)
+        return -1;
+    struct acting {
+        struct ts_record r;
+        struct acting *next;
+    } *list = NULL;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct acting *a = TS_NEW(cx->arena, struct acting);
+        struct ts_value v = {0};
+        split_multi(cx, db_col_text(cx, st, 1), &v);
+        a->r = (struct ts_record){.id = db_col_int(st, 0), .assignees = v.v, .n_assignees = v.n};
+        a->next = list;
+        list = a;
+    }
+    db_done(st);
+    if (rc != DB_DONE)
+        return db_fail(cx, "assignee index");
+    for (struct acting *a = list; a; a = a->next)
+        if (write_assignees(cx, app, &a->r, true) < 0)
+            return -1;
+    return 0;
+}
+
 int ts_store_records_rename_user(struct ts_ctx *cx, const struct ts_app *app, const char *from,
                                  const char *to)
 {
@@ -1547,11 +1593,11 @@ int ts_store_records_rename_user(struct ts_ctx *cx, const struct ts_app *app, co
         return -1;
     for (int i = 0; i < app->n_fields; i++) {
         const struct ts_field *f = &app->fields[i];
-        if (f->type != TS_F_USER_SELECT)
+        if (f->type != TS_F_USER_SELECT && f != app->assignee)
             continue;
         char owner[64];
         snprintf(owner, sizeof(owner), "r%lld_t%d", a, f->table ? f->table->fid : 0);
-        if (rename_in_joined(cx, f->table ? owner : t, f->column, from, to) < 0)
+        if (f != app->assignee && rename_in_joined(cx, f->table ? owner : t, f->column, from, to) < 0)
             return -1;
         char sql[128];
         snprintf(sql, sizeof(sql), "UPDATE r%lld_m SET val=? WHERE fid=? AND val=?", a);

@@ -262,6 +262,8 @@ int ts_store_records_select(struct ts_ctx *cx, const struct ts_app *app,
  * (creator, modifier, assignees, user fields, tables included) name `to`; and
  * everything else that holds the login as text (history, comments, circulars,
  * notices, apps' creators, every app's settings, who may create apps). */
+/* Who must act, kept by value (r<app>_m) for records written before it was. */
+int ts_store_rtable_index_assignees(struct ts_ctx *cx, const struct ts_app *app);
 int ts_store_records_rename_user(struct ts_ctx *cx, const struct ts_app *app, const char *from,
                                  const char *to);
 int ts_store_user_rename_refs(struct ts_ctx *cx, const char *from, const char *to);

@@ -138,14 +138,21 @@ test("switched on over existing records: each goes to the first status with its 
   const seen = async (id) => { const r = (await admin.record.getRecord({ app: late, id })).record; return [r[st].value, r[who].value.map((u) => u.code)]; };
   assert.deepEqual(await seen(t1), ["受付", ["tanaka"]]);
   assert.deepEqual(await seen(k1), ["受付", ["kato"]]);
+  const waiting = async (code) => (await admin.record.getRecords({ app: late, query: `${who} in ("${code}") order by $id asc` })).records.map((r) => r.$id.value);
+  assert.deepEqual(await waiting("kato"), [k1], "the query on who must act sees records moved into the first status");
   // the existing record can be acted on by its creator at once
   await as("kato").record.updateRecordStatus({ app: late, id: k1, action: "完了にする" });
   assert.deepEqual(await seen(k1), ["完了", []]);
+  assert.deepEqual(await waiting("kato"), []);
   // the first status renamed: records in a status the settings no longer have move to the new first one
   assert.equal((await flow("受付済み")).status, 200);
   await admin.app.deployApp({ apps: [{ app: late }] });
   assert.deepEqual(await seen(t1), ["受付済み", ["tanaka"]]);
   assert.deepEqual(await seen(k1), ["完了", []], "a status that still exists is kept");
+  assert.deepEqual(await waiting("tanaka"), [t1]);
+  assert.deepEqual((await admin.record.getRecords({ app: late, query: `${who} not in ("tanaka")` })).records.map((r) => r.$id.value), [k1]);
+  await admin.record.deleteRecords({ app: late, ids: [t1] });
+  assert.deepEqual(await waiting("tanaka"), [], "a deleted record waits on nobody");
 });
 
 test("GET /api/record/actions: only the actions this caller may run on this record now", async () => {
@@ -184,4 +191,15 @@ test("exports carry the status and who must act: CSV in UTF-8 and Shift_JIS, and
   const book = new ExcelJS.Workbook();
   await book.xlsx.load(await get("/api/export.xlsx"));
   assert.deepEqual(book.worksheets[0].getRow(2).values.slice(1), ["出力する", "未処理", "tanaka"]);
+});
+
+test("who must act follows a renamed login, for the query as for the record", async () => {
+  await raw(server, "POST", "/v1/users.json", { body: { users: [{ code: "mori", name: "森", password: PASSWORD }] } });
+  const { id } = await as("mori").record.addRecord({ app, record: { title: { value: "森さんの件" } } });
+  const waiting = async (code) => (await admin.record.getRecords({ app, query: `${A} in ("${code}")` })).records.map((r) => r.$id.value);
+  assert.deepEqual(await waiting("mori"), [id]);
+  const r = await raw(server, "PUT", "/v1/users.json", { body: { users: [{ code: "mori", newCode: "morita" }] } });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.deepEqual(await waiting("morita"), [id]);
+  assert.deepEqual(await waiting("mori"), []);
 });
