@@ -1154,6 +1154,13 @@ int ts_app_settings_put(struct ts_ctx *cx, struct ts_preview *p, json_t *in)
         else
             json_object_set_new(s, "icon", json_deep_copy(v));
     }
+    /* our extension: the portal groups apps by it */
+    if ((v = json_object_get(in, "category"))) {
+        if (!json_is_string(v) || ts_utf8_len(json_string_value(v)) > 64)
+            ts_fail_field(cx, "category", TS_M_TOO_LONG, 64);
+        else
+            json_object_set(s, "category", v);
+    }
     static const struct pspec theme = {"theme", P_ENUM, NULL, THEMES};
     if ((v = json_object_get(in, "theme"))) {
         json_t *n = norm_value(cx, &theme, v, "theme");

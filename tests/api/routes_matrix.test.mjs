@@ -123,6 +123,8 @@ const SAMPLES = () => ({
   "GET /api/system/mail": {},
   "PUT /api/system/mail": {},
   "POST /api/system/mail/test": {},
+  "GET /api/portal": {},
+  "PUT /api/portal/notice": { html: "<p>matrix</p>" },
   "GET /api/audit": { limit: 1 },
   "GET /api/audit/verify": {},
 });
