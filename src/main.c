@@ -539,9 +539,9 @@ int main(int argc, char **argv)
     int rc = 0;
     const char *cmd = o.args[0], *sub = o.n_args > 1 ? o.args[1] : "";
     if (!strcmp(cmd, "serve")) {
-        rc =
-            in_tx(&cx, ensure_admin, &o, "set-up") || in_tx(&cx, deploys_interrupted, &o, "set-up") ||
-            in_tx(&cx, assignees_indexed, &o, "set-up");
+        rc = in_tx(&cx, ensure_admin, &o, "set-up") ||
+             in_tx(&cx, deploys_interrupted, &o, "set-up") ||
+             in_tx(&cx, assignees_indexed, &o, "set-up");
         ts_ctx_release(&cx);
         ts_db_close(db);
         if (rc)

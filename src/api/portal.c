@@ -13,10 +13,10 @@
 #include "record/record.h"
 #include "store/store.h"
 
-#define NOTICE_KEY     "portalNotice"
-#define NOTICE_MAX     65536 /* bytes of HTML */
-#define WAITING_SHOWN  5     /* records listed per app; the total is counted */
-#define APPS_MAX       1000  /* apps on one portal; search finds the others */
+#define NOTICE_KEY    "portalNotice"
+#define NOTICE_MAX    65536 /* bytes of HTML */
+#define WAITING_SHOWN 5     /* records listed per app; the total is counted */
+#define APPS_MAX      1000  /* apps on one portal; search finds the others */
 
 static const char *or_empty(const char *s)
 {
@@ -113,8 +113,9 @@ static int write_waiting(struct ts_ctx *cx, const struct ts_record *r, void *arg
 /* The records of one app waiting on the caller, as they may see them. */
 static int write_app_waiting(struct ts_ctx *cx, struct ts_jw *w, const struct ts_app *app)
 {
-    const char *query = ts_arena_printf(cx->arena, "%s in (LOGINUSER()) order by $id desc limit %d",
-                                        app->assignee->code, WAITING_SHOWN);
+    const char *mine = ts_arena_printf(cx->arena, "%s in (LOGINUSER())", app->assignee->code);
+    const char *query =
+        ts_arena_printf(cx->arena, "%s order by $id desc limit %d", mine, WAITING_SHOWN);
     struct ts_qplan plan;
     if (ts_api_query_viewable(cx, app, query, &plan) < 0)
         return -1;
@@ -128,10 +129,12 @@ static int write_app_waiting(struct ts_ctx *cx, struct ts_jw *w, const struct ts
         return -1;
     ts_jw_obj(w);
     ts_jw_kid(w, "app", app->id);
-    ts_jw_kstr(w, "name", or_empty(json_string_value(
-                              json_object_get(json_object_get(app->def, "settings"), "name"))));
+    ts_jw_kstr(w, "name",
+               or_empty(json_string_value(
+                   json_object_get(json_object_get(app->def, "settings"), "name"))));
     ts_jw_key(w, "total");
     ts_jw_i64_str(w, total);
+    ts_jw_kstr(w, "query", mine); /* the list of them all */
     ts_jw_key(w, "records");
     ts_jw_arr(w);
     if (ts_store_records_select(cx, app, &plan, wt.shown.load, write_waiting, &wt) < 0)
@@ -187,9 +190,9 @@ int ts_api_portal_notice_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts
     char at[21];
     ts_datetime_format(cx->now, at);
     const char *clean = ts_html_sanitize(cx, json_string_value(html));
-    json_t *notice = json_pack("{s:s, s:s, s:{s:s, s:s}}", "html", or_empty(clean), "updatedAt", at,
-                               "updatedBy", "code", cx->user->code, "name",
-                               cx->user->name ? cx->user->name : cx->user->code);
+    json_t *notice =
+        json_pack("{s:s, s:s, s:{s:s, s:s}}", "html", or_empty(clean), "updatedAt", at, "updatedBy",
+                  "code", cx->user->code, "name", cx->user->name ? cx->user->name : cx->user->code);
     char *text = json_dumps(notice, JSON_COMPACT);
     int rc = ts_store_system_put(cx, NOTICE_KEY, text);
     free(text);

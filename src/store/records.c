@@ -230,8 +230,9 @@ int ts_store_rtable_start_process(struct ts_ctx *cx, const struct ts_app *app, c
              " WHERE status IS NULL OR status NOT IN (%s)",
              (long long)app->id, creator_acts ? "creator" : "NULL", cx->db->drv->list_sql);
     /* who must act is also kept by value in r<app>_m, for `作業者 in (...)` */
-    const char *where = ts_arena_printf(cx->arena, "FROM r%lld WHERE status IS NULL OR status NOT IN (%s)",
-                                        (long long)app->id, cx->db->drv->list_sql);
+    const char *where =
+        ts_arena_printf(cx->arena, "FROM r%lld WHERE status IS NULL OR status NOT IN (%s)",
+                        (long long)app->id, cx->db->drv->list_sql);
     const char *steps[] = {
         ts_arena_printf(cx->arena, "DELETE FROM r%lld_m WHERE fid=%d AND rec IN (SELECT id %s)",
                         (long long)app->id, app->assignee->fid, where),
@@ -409,8 +410,9 @@ static int write_assignees(struct ts_ctx *cx, const struct ts_app *app, const st
                            bool replace)
 {
     struct ts_value v = {.n = r->n_assignees, .v = r->assignees};
-    return app->assignee && (replace || v.n) ? write_multi(cx, app, r->id, app->assignee, &v, replace)
-                                             : 0;
+    return app->assignee && (replace || v.n)
+               ? write_multi(cx, app, r->id, app->assignee, &v, replace)
+               : 0;
 }
 
 static int exec_bound(struct ts_ctx *cx, const char *sql, int64_t id, const char *what)
@@ -1597,7 +1599,8 @@ int ts_store_records_rename_user(struct ts_ctx *cx, const struct ts_app *app, co
             continue;
         char owner[64];
         snprintf(owner, sizeof(owner), "r%lld_t%d", a, f->table ? f->table->fid : 0);
-        if (f != app->assignee && rename_in_joined(cx, f->table ? owner : t, f->column, from, to) < 0)
+        if (f != app->assignee &&
+            rename_in_joined(cx, f->table ? owner : t, f->column, from, to) < 0)
             return -1;
         char sql[128];
         snprintf(sql, sizeof(sql), "UPDATE r%lld_m SET val=? WHERE fid=? AND val=?", a);

@@ -452,3 +452,84 @@ test("comments: @ suggests people, departments and groups; 返信 names the auth
   await theirs.getByRole("button", { name: "いいね 1" }).click();
   await theirs.getByRole("button", { name: "いいね", exact: true, pressed: false }).waitFor();
 });
+
+test("the portal: an administrator writes the notice with formatting, and it greets everyone", async () => {
+  await signIn("Administrator", ADMIN_PASSWORD);
+  const board = page.locator(".notice-board");
+  await board.getByRole("button", { name: "編集" }).click();
+  const box = page.getByRole("textbox", { name: "お知らせ" });
+  await box.click();
+  await page.keyboard.type("12月の監査は");
+  await page.getByRole("button", { name: "太字" }).click();
+  await page.keyboard.type("15日まで");
+  await page.getByRole("dialog").getByRole("button", { name: "保存" }).click();
+  await board.locator("b", { hasText: "15日まで" }).waitFor();
+  await signIn("suzuki");
+  await board.locator("b", { hasText: "15日まで" }).waitFor();
+  assert.equal(await board.getByRole("button", { name: "編集" }).count(), 0, "only administrators edit it");
+  await board.getByText(/が .* に更新/).waitFor();
+  await ui.accessible(page, "portal with a notice");
+  await shot("e21-portal-notice");
+});
+
+test("the portal: 未処理 lists the records waiting on the person across apps, and opens them", async () => {
+  const flow = async (name) => {
+    const app = await makeApp(admin, name, { title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" } });
+    await api("PUT", "/k/v1/preview/app/status.json", { app, enable: true,
+      states: {
+        未処理: { name: "未処理", index: "0", assignee: { type: "ONE", entities: [{ entity: { type: "CREATOR" } }] } },
+        完了: { name: "完了", index: "1", assignee: { type: "ONE", entities: [] } },
+      },
+      actions: [{ name: "完了にする", from: "未処理", to: "完了" }],
+    });
+    await deploy(app);
+    return app;
+  };
+  const audits = await flow("実地監査");
+  const leave = await flow("出張申請");
+  const tanaka = client(server, { username: "tanaka", password: PASSWORD });
+  for (const title of ["さくら園", "ひまわり苑", "あおば荘"]) await tanaka.record.addRecord({ app: audits, record: { title: { value: title } } });
+  const { id } = await tanaka.record.addRecord({ app: leave, record: { title: { value: "県庁へ出張" } } });
+  await client(server, { username: "suzuki", password: PASSWORD }).record.addRecord({ app: leave, record: { title: { value: "鈴木の出張" } } });
+  await signIn("tanaka");
+  const waiting = page.locator(".waiting");
+  await waiting.getByRole("link", { name: "実地監査" }).waitFor();
+  await waiting.getByText("（3件）").waitFor();
+  assert.equal(await waiting.getByText("鈴木の出張").count(), 0, "another's record is not listed");
+  await ui.accessible(page, "portal with records waiting");
+  await shot("e22-portal-waiting");
+  await waiting.getByRole("link", { name: "県庁へ出張" }).click();
+  await page.waitForURL(new RegExp(`#/apps/${leave}/records/${id}$`));
+  await page.locator(".process-box").getByRole("button", { name: "完了にする" }).click();
+  await page.locator(".process-box").getByText("完了", { exact: true }).waitFor();
+  await page.goto(server.base + "/#/");
+  await waiting.getByRole("link", { name: "実地監査" }).waitFor();
+  assert.equal(await waiting.getByRole("link", { name: "出張申請" }).count(), 0, "done: nothing waits there any more");
+  await waiting.getByRole("link", { name: "実地監査" }).click();
+  await page.locator("table.records tbody tr").nth(2).waitFor();
+  assert.equal(await page.locator("table.records tbody tr").count(), 3, "the list shows all that wait on her");
+});
+
+test("an app's icon and category chosen in its settings show on the portal, apps grouped by category", async () => {
+  const app = await makeApp(admin, "施設台帳", { name: { type: "SINGLE_LINE_TEXT", code: "name", label: "施設名" } });
+  await makeApp(admin, "備品管理", { name: { type: "SINGLE_LINE_TEXT", code: "name", label: "備品名" } });
+  await signIn("Administrator", ADMIN_PASSWORD);
+  await page.goto(`${server.base}/#/apps/${app}/settings`);
+  await page.getByRole("tab", { name: "アプリ名とアイコン" }).click();
+  await page.getByLabel("分類").fill("福祉監査");
+  await page.getByRole("radio", { name: "建物" }).check();
+  await page.getByRole("radio", { name: "緑", exact: true }).check();
+  await ui.accessible(page, "app settings with the icon picker");
+  await shot("e23-app-icon-picker");
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await page.getByText("保存しました").first().waitFor();
+  await page.getByRole("button", { name: "アプリを更新" }).click();
+  await page.getByText("アプリを更新しました").first().waitFor();
+  await page.goto(server.base + "/#/");
+  const group = page.locator(".app-group", { has: page.getByRole("heading", { name: "福祉監査" }) });
+  const card = group.getByRole("link", { name: /施設台帳/ });
+  await card.waitFor();
+  assert.equal(await card.locator(".app-icon").evaluate((e) => getComputedStyle(e).backgroundColor), "rgb(26, 127, 55)");
+  await page.getByRole("heading", { name: "その他のアプリ" }).waitFor();
+  await shot("e24-portal-grouped");
+});

@@ -180,6 +180,13 @@ const ja = {
   baseUrl: "メール内のリンク先（このサーバーのアドレス）", smtpUser: "SMTPのユーザー名（必要なときだけ）", smtpPassword: "SMTPのパスワード（変えるときだけ）",
   mailTest: "テストメールを送る", mailTestTo: "テストの宛先", mailQueued: "{to} 宛てに送りました。届くまで数秒かかります。",
   outbox: "送信待ち {w} 件・送信済み {s} 件・失敗 {f} 件", lastError: "最後のエラー",
+  noticeBoard: "お知らせ", noticeEmpty: "お知らせはまだありません。「編集」で全員に伝えたいことを書けます。", noticeUpdated: "{name} が {at} に更新",
+  uncategorised: "その他のアプリ", waitingOnYou: "未処理", nothingWaiting: "あなたが処理するレコードはありません。", latestNotices: "最新の通知",
+  iconPicture: "アイコンの絵", iconColour: "アイコンの色", appCategory: "分類", appCategoryHint: "ポータルでは同じ分類のアプリがまとめて並びます（例：福祉監査）。",
+  icon_file: "書類", icon_clipboard: "チェックリスト", icon_calendar: "カレンダー", icon_chart: "グラフ", icon_people: "人々", icon_building: "建物",
+  icon_house: "家", icon_heart: "健康", icon_baby: "子ども", icon_shield: "安全", icon_book: "本", icon_mail: "メール", icon_inbox: "受付箱",
+  icon_truck: "車両", icon_tools: "工具", icon_leaf: "環境", icon_briefcase: "仕事",
+  colour_blue: "青", colour_green: "緑", colour_orange: "オレンジ", colour_red: "赤", colour_purple: "紫", colour_teal: "青緑", colour_pink: "ピンク", colour_grey: "灰色",
 };
 export type Key = keyof typeof ja;
 
@@ -359,6 +366,13 @@ const en: Record<Key, string> = {
   baseUrl: "Links in messages point to (this server's address)", smtpUser: "SMTP user name (only if needed)", smtpPassword: "SMTP password (only to change it)",
   mailTest: "Send a test message", mailTestTo: "Send the test to", mailQueued: "Sent to {to}. It arrives in a few seconds.",
   outbox: "Waiting {w} · sent {s} · failed {f}", lastError: "Last error",
+  noticeBoard: "Notices", noticeEmpty: "No notices yet. Use Edit to tell everyone something.", noticeUpdated: "Updated by {name} at {at}",
+  uncategorised: "Other apps", waitingOnYou: "Waiting on you", nothingWaiting: "No records are waiting on you.", latestNotices: "Latest notifications",
+  iconPicture: "Icon picture", iconColour: "Icon colour", appCategory: "Category", appCategoryHint: "The portal shows apps of the same category together (for example: Welfare audits).",
+  icon_file: "Document", icon_clipboard: "Checklist", icon_calendar: "Calendar", icon_chart: "Chart", icon_people: "People", icon_building: "Building",
+  icon_house: "House", icon_heart: "Health", icon_baby: "Children", icon_shield: "Safety", icon_book: "Book", icon_mail: "Mail", icon_inbox: "Inbox",
+  icon_truck: "Vehicle", icon_tools: "Tools", icon_leaf: "Environment", icon_briefcase: "Work",
+  colour_blue: "Blue", colour_green: "Green", colour_orange: "Orange", colour_red: "Red", colour_purple: "Purple", colour_teal: "Teal", colour_pink: "Pink", colour_grey: "Grey",
 };
 
 const dicts: Record<Lang, Record<Key, string>> = { ja, en };

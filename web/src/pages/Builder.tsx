@@ -7,6 +7,7 @@ import { ApiError, call, deployApp, k, type FieldProp, type LayoutRow } from "..
 import { FIELD_TYPES, fieldType, newCode } from "../fields/types";
 import { t, useLang, type Key } from "../i18n";
 import { setLeaveGuard } from "../router";
+import { AppIcon, IconPicker, type AppIconSetting } from "../ui/AppIcon";
 import { ErrorBox, explain, notify, withProgress } from "../ui/feedback";
 import { FieldSettings } from "./FieldSettings";
 import { ViewsEditor } from "./ViewsEditor";
@@ -390,10 +391,9 @@ function FormEditor(p: {
 }
 
 // --- the app's name, description and icon
-const ICONS = ["APP72", "APP36", "APP60", "APP39", "APP42", "APP16"];
 function AppSettings({ appId, fields, onSaved }: { appId: string; fields: Record<string, FieldProp>; onSaved: (name: string) => void }) {
   const [s, setS] = useState<{
-    name: string; description: string; icon: { type: string; key: string };
+    name: string; description: string; icon: AppIconSetting; category?: string;
     numberPrecision: { digits: string; decimalPlaces: string; roundingMode: string };
     titleField: TitleField;
   } | null>(null);
@@ -405,7 +405,7 @@ function AppSettings({ appId, fields, onSaved }: { appId: string; fields: Record
     e.preventDefault();
     setBusy(true);
     try {
-      await withProgress(call("PUT", k("/preview/app/settings.json"), { app: appId, name: s.name, description: s.description, icon: s.icon, numberPrecision: s.numberPrecision, titleField: s.titleField }));
+      await withProgress(call("PUT", k("/preview/app/settings.json"), { app: appId, name: s.name, description: s.description, icon: s.icon, category: s.category ?? "", numberPrecision: s.numberPrecision, titleField: s.titleField }));
       onSaved(s.name);
       notify(t("saved"));
       setError(null);
@@ -421,18 +421,10 @@ function AppSettings({ appId, fields, onSaved }: { appId: string; fields: Record
       <input id="app-name" required maxLength={64} value={s.name} onInput={(e) => setS({ ...s, name: (e.target as HTMLInputElement).value })} />
       <label for="app-desc">{t("description")}</label>
       <textarea id="app-desc" rows={4} value={s.description} onInput={(e) => setS({ ...s, description: (e.target as HTMLTextAreaElement).value })} />
-      <fieldset>
-        <legend>{t("icon")}</legend>
-        <div class="icons">
-          {ICONS.map((key, i) => (
-            <label class={"icon-choice c" + i}>
-              <input type="radio" name="icon" checked={s.icon?.key === key} onChange={() => setS({ ...s, icon: { type: "PRESET", key } })} />
-              <span aria-hidden="true">{[...s.name][0] ?? "?"}</span>
-              <span class="visually-hidden">{key}</span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <label for="app-category">{t("appCategory")}</label>
+      <input id="app-category" maxLength={64} aria-describedby="app-category-hint" value={s.category ?? ""} onInput={(e) => setS({ ...s, category: (e.target as HTMLInputElement).value })} />
+      <p class="hint" id="app-category-hint">{t("appCategoryHint")}</p>
+      <div class="icon-preview"><AppIcon icon={s.icon} size={56} /><IconPicker value={s.icon} onChange={(icon) => setS({ ...s, icon })} /></div>
       <label for="app-title-field">{t("recordTitleField")}</label>
       <select id="app-title-field" aria-describedby="app-title-hint" value={s.titleField?.selectionMode === "MANUAL" ? s.titleField.code : ""}
         onChange={(e) => { const code = (e.target as HTMLSelectElement).value; setS({ ...s, titleField: code ? { selectionMode: "MANUAL", code } : { selectionMode: "AUTO", code: "" } }); }}>
