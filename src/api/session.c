@@ -64,10 +64,22 @@ int ts_api_session(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     ts_jw_kstr(w, "language", cx->user->lang);
     ts_jw_kstr(w, "timezone", cx->user->tz);
     ts_jw_kbool(w, "administrator", cx->user->admin);
+    /* what a department field's PRIMARY_ORGANIZATION() default starts as */
+    struct ts_entity *org =
+        cx->user->primary_org ? ts_store_entity_by_id(cx, TS_ORG, cx->user->primary_org) : NULL;
+    ts_jw_key(w, "primaryOrganization");
+    if (org) {
+        ts_jw_obj(w);
+        ts_jw_kstr(w, "code", org->code);
+        ts_jw_kstr(w, "name", org->name);
+        ts_jw_obj_end(w);
+    } else {
+        ts_jw_null(w);
+    }
     ts_jw_obj_end(w);
     ts_jw_kstr(w, "requestToken", cx->caller.csrf);
     ts_jw_obj_end(w);
-    return 0;
+    return cx->err.code ? -1 : 0;
 }
 
 /* ---------------------------------------------------------------- API tokens */

@@ -400,7 +400,7 @@ test("the skip link moves the focus to the page, without leaving it", async () =
   await page.getByRole("link", { name: "本文へ移動" }).press("Enter");
   assert.equal(page.url(), before);
   assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
-  await page.getByRole("heading", { name: "アプリ" }).waitFor();
+  await page.getByRole("heading", { name: "アプリ", exact: true }).waitFor();
   assert.equal(await page.title(), "アプリ | Tsumiki");
 });
 
@@ -521,10 +521,8 @@ test("an app's icon and category chosen in its settings show on the portal, apps
   await page.getByRole("radio", { name: "緑", exact: true }).check();
   await ui.accessible(page, "app settings with the icon picker");
   await shot("e23-app-icon-picker");
-  await page.getByRole("button", { name: "保存", exact: true }).click();
-  await page.getByText("保存しました").first().waitFor();
-  await page.getByRole("button", { name: "アプリを更新" }).click();
-  await page.getByText("アプリを更新しました").first().waitFor();
+  await ui.untilToast(page, "保存しました", () => page.getByRole("button", { name: "保存", exact: true }).click());
+  await ui.untilToast(page, "アプリを更新しました", () => page.getByRole("button", { name: "アプリを更新" }).click());
   await page.goto(server.base + "/#/");
   const group = page.locator(".app-group", { has: page.getByRole("heading", { name: "福祉監査" }) });
   const card = group.getByRole("link", { name: /施設台帳/ });
@@ -532,4 +530,73 @@ test("an app's icon and category chosen in its settings show on the portal, apps
   assert.equal(await card.locator(".app-icon").evaluate((e) => getComputedStyle(e).backgroundColor), "rgb(26, 127, 55)");
   await page.getByRole("heading", { name: "その他のアプリ" }).waitFor();
   await shot("e24-portal-grouped");
+});
+
+test("the builder: a new field's name is selected for typing, and its code follows the name until the code is changed", async () => {
+  const app = await makeApp(admin, "名簿", { memo: { type: "MULTI_LINE_TEXT", code: "memo", label: "備考" } });
+  await signIn("Administrator", ADMIN_PASSWORD);
+  await page.goto(`${server.base}/#/apps/${app}/settings`);
+  await page.locator(".palette").getByRole("button", { name: "文字列(1行)" }).click();
+  const name = page.getByRole("textbox", { name: "フィールド名" });
+  await page.waitForFunction(() => document.activeElement?.id === "fs-label");
+  await page.keyboard.type("施設 名"); // typed over the selected default name
+  assert.equal(await name.inputValue(), "施設 名");
+  const code = page.getByRole("textbox", { name: "フィールドコード" });
+  assert.equal(await code.inputValue(), "施設_名", "a space cannot be in a code: it becomes _");
+  await code.fill("facility");
+  await name.fill("施設の名前");
+  assert.equal(await code.inputValue(), "facility", "changed by hand: the code stays");
+  await page.getByRole("dialog").getByRole("button", { name: "OK" }).click();
+  // the form shows it as it will look: its label over an input's box
+  const card = page.locator(".item", { hasText: "施設の名前" });
+  await card.locator(".pv-box").waitFor();
+  await page.locator(".item", { hasText: "備考" }).locator(".pv-area").waitFor();
+  await shot("e25-builder-preview");
+  await ui.untilToast(page, "保存しました", () => page.getByRole("button", { name: "フォームを保存" }).click());
+  const { properties } = await admin.app.getFormFields({ app, preview: true });
+  assert.equal(properties.facility?.label, "施設の名前");
+});
+
+test("the builder: an error names the setting, and its banner goes once the field is put right", async () => {
+  const app = await makeApp(admin, "計算表", { price: { type: "NUMBER", code: "price", label: "単価" } });
+  await signIn("Administrator", ADMIN_PASSWORD);
+  await page.goto(`${server.base}/#/apps/${app}/settings`);
+  await page.locator(".palette").getByRole("button", { name: "計算" }).click();
+  await page.getByLabel("計算式").fill("price * (");
+  await page.getByRole("dialog").getByRole("button", { name: "OK" }).click();
+  await page.getByRole("button", { name: "アプリを更新" }).click();
+  const card = page.locator(".item.has-error");
+  await card.getByText(/「計算」の計算式は使えません/).waitFor();
+  await page.locator(".error-box").first().waitFor();
+  await shot("e26-builder-error-named");
+  await card.getByRole("button", { name: /^編集/ }).click();
+  await page.getByLabel("計算式").fill("price * 2");
+  await page.getByRole("dialog").getByRole("button", { name: "OK" }).click();
+  await page.locator(".item.has-error").waitFor({ state: "detached" });
+  assert.equal(await page.locator(".error-box").count(), 0, "the stale banner is gone");
+  await ui.untilToast(page, "アプリを更新しました", () => page.getByRole("button", { name: "アプリを更新" }).click());
+});
+
+test("a people field defaults to the person filling in the form", async () => {
+  const app = await makeApp(admin, "日報", { title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" } });
+  await signIn("Administrator", ADMIN_PASSWORD);
+  await page.goto(`${server.base}/#/apps/${app}/settings`);
+  await page.locator(".palette").getByRole("button", { name: "ユーザー選択" }).click();
+  await page.waitForFunction(() => document.activeElement?.id === "fs-label");
+  await page.keyboard.type("報告者");
+  await page.getByRole("checkbox", { name: /フォームを開いた人/ }).check();
+  await ui.accessible(page, "a people field's settings");
+  await page.getByRole("dialog").getByRole("button", { name: "OK" }).click();
+  await shot("e27-people-default-settings");
+  await page.locator(".item", { hasText: "報告者" }).getByText("フォームを開いた人").waitFor();
+  await ui.untilToast(page, "アプリを更新しました", () => page.getByRole("button", { name: "アプリを更新" }).click());
+  await signIn("tanaka");
+  await page.goto(`${server.base}/#/apps/${app}/new`);
+  await page.locator(".chip", { hasText: "田中 花子" }).waitFor();
+  await page.getByLabel("件名").fill("日報1");
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await page.waitForURL(/records\/\d+$/);
+  const { records } = await admin.record.getRecords({ app });
+  assert.deepEqual(records[0]["報告者"].value.map((u) => u.code), ["tanaka"]);
+  await shot("e28-people-default");
 });

@@ -60,5 +60,13 @@ export async function signIn(page, server, code, password) {
   await page.getByLabel("ログイン名").fill(code);
   await page.getByLabel("パスワード").fill(password);
   await page.getByRole("button", { name: "ログイン" }).click();
-  await page.getByRole("heading", { name: "アプリ" }).waitFor();
+  await page.getByRole("heading", { name: "アプリ", exact: true }).waitFor();
+}
+
+// Do something and wait for the toast it ends with: one still shown from
+// before (the same text is shown once) is let go first.
+export async function untilToast(page, text, action) {
+  await page.getByText(text).first().waitFor({ state: "detached", timeout: 15000 });
+  await action();
+  await page.getByText(text).first().waitFor();
 }

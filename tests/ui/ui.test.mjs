@@ -49,7 +49,7 @@ test("1. log in as a new user, build and deploy an incident-report app", async (
   await page.getByLabel("パスワード").fill(PASSWORD);
   await shot("01-login");
   await page.getByRole("button", { name: "ログイン" }).click();
-  await page.getByRole("heading", { name: "アプリ" }).waitFor();
+  await page.getByRole("heading", { name: "アプリ", exact: true }).waitFor();
   await page.getByRole("button", { name: /アプリを作成/ }).click();
   await page.getByLabel("アプリ名").fill("事故報告");
   await page.getByRole("dialog").getByRole("button", { name: "アプリを作成" }).click();
@@ -179,12 +179,12 @@ test("6. switch the UI to English and back", async () => {
   await page.getByLabel("言語").selectOption("en");
   await page.getByRole("heading", { name: "Comments" }).waitFor();
   await page.getByRole("link", { name: "Portal" }).click();
-  await page.getByRole("heading", { name: "Apps" }).waitFor();
+  await page.getByRole("heading", { name: "Apps", exact: true }).waitFor();
   await shot("11-english");
   await page.reload(); // the choice survives a reload, as does the session
-  await page.getByRole("heading", { name: "Apps" }).waitFor();
+  await page.getByRole("heading", { name: "Apps", exact: true }).waitFor();
   await page.getByLabel("Language").selectOption("ja");
-  await page.getByRole("heading", { name: "アプリ" }).waitFor();
+  await page.getByRole("heading", { name: "アプリ", exact: true }).waitFor();
   await shot("12-japanese");
 });
 
@@ -269,7 +269,7 @@ test("10. a 10-inch tablet: one column, nothing cut off", async () => {
 test("11. WCAG 2.1 AA checks (axe-core) on every page", async () => {
   await page.setViewportSize({ width: 1280, height: 860 });
   for (const [where, url, ready] of [
-    ["portal", server.base + "/#/", () => page.getByRole("heading", { name: "アプリ" }).waitFor()],
+    ["portal", server.base + "/#/", () => page.getByRole("heading", { name: "アプリ", exact: true }).waitFor()],
     ["list", appUrl, () => page.locator("table.records tbody tr").first().waitFor()],
     ["record", appUrl + "/records/1", () => page.getByRole("heading", { name: /レコード 1/ }).waitFor()],
     ["new record", appUrl + "/new", () => page.getByLabel("件名").waitFor()],
@@ -716,7 +716,7 @@ test("21. permissions: only a department (and those below it) sees an app", asyn
     await page.getByLabel("パスワード").fill(password);
     await page.getByRole("button", { name: "ログイン" }).click();
     await page.getByRole("link", { name: "ポータル" }).click();
-    await page.getByRole("heading", { name: "アプリ" }).waitFor();
+    await page.getByRole("heading", { name: "アプリ", exact: true }).waitFor();
     await page.getByRole("link", { name: "施設台帳" }).waitFor();
     assert.equal(await page.getByRole("link", { name: "見積" }).count(), sees ? 1 : 0, user);
   }

@@ -81,7 +81,7 @@ export const k = (p: string) => "/k/v1" + p;
 
 // --- the shapes the UI reads (KINTONE-API.md)
 export interface Session {
-  user: { code: string; name: string; language?: string; administrator?: boolean };
+  user: { code: string; name: string; language?: string; administrator?: boolean; primaryOrganization?: { code: string; name: string } | null };
   requestToken: string;
 }
 export interface AppInfo {

@@ -187,6 +187,12 @@ const ja = {
   icon_house: "家", icon_heart: "健康", icon_baby: "子ども", icon_shield: "安全", icon_book: "本", icon_mail: "メール", icon_inbox: "受付箱",
   icon_truck: "車両", icon_tools: "工具", icon_leaf: "環境", icon_briefcase: "仕事",
   colour_blue: "青", colour_green: "緑", colour_orange: "オレンジ", colour_red: "赤", colour_purple: "紫", colour_teal: "青緑", colour_pink: "ピンク", colour_grey: "灰色",
+  errNameMissing: "フィールド名を入力してください。", errCodeMissing: "フィールドコードを入力してください。",
+  errCodeChars: "フィールドコードには、数字で始まる名前や、空白と記号（_ 以外）は使えません。", errCodeTaken: "フィールドコード「{code}」は、このアプリの別のフィールドが使っています。",
+  errOptionsMissing: "選択肢を1つ以上入力してください。", errOptionsRepeat: "同じ選択肢が2回以上あります。選択肢はそれぞれ違う名前にしてください。",
+  errInner: "テーブルの「{field}」: {what}を見直してください。",
+  codeFollowsName: "フィールド名に合わせて決まります。ここを変えると、それからは名前を変えても変わりません。", codeHint: "API・計算式・CSVでこのフィールドを指す名前です。",
+  defaultLoginUser: "フォームを開いた人（ログインユーザー）", defaultPrimaryOrg: "フォームを開いた人の優先する組織", defaultFixedPeople: "いつも入れておく人・組織",
 };
 export type Key = keyof typeof ja;
 
@@ -373,6 +379,12 @@ const en: Record<Key, string> = {
   icon_house: "House", icon_heart: "Health", icon_baby: "Children", icon_shield: "Safety", icon_book: "Book", icon_mail: "Mail", icon_inbox: "Inbox",
   icon_truck: "Vehicle", icon_tools: "Tools", icon_leaf: "Environment", icon_briefcase: "Work",
   colour_blue: "Blue", colour_green: "Green", colour_orange: "Orange", colour_red: "Red", colour_purple: "Purple", colour_teal: "Teal", colour_pink: "Pink", colour_grey: "Grey",
+  errNameMissing: "Enter the field's name.", errCodeMissing: "Enter the field code.",
+  errCodeChars: "A field code may not start with a digit, nor hold spaces or symbols other than _.", errCodeTaken: "The field code “{code}” is used by another field of this app.",
+  errOptionsMissing: "Enter at least one option.", errOptionsRepeat: "An option appears twice. Give each option a different name.",
+  errInner: "Table field “{field}”: check its {what}.",
+  codeFollowsName: "Follows the field name. Once you change it here, renaming the field no longer changes it.", codeHint: "The name that points to this field in the API, formulas and CSV files.",
+  defaultLoginUser: "The person filling in the form (the signed-in user)", defaultPrimaryOrg: "The primary department of the person filling in the form", defaultFixedPeople: "Always put in",
 };
 
 const dicts: Record<Lang, Record<Key, string>> = { ja, en };

@@ -1,7 +1,7 @@
 // fields/inputs.tsx - the input of each field type on the record form.
 import DOMPurify from "dompurify";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { call, k, qstr, uploadFile, type FieldProp, type KRecord } from "../api";
+import { call, k, me, qstr, uploadFile, type FieldProp, type KRecord } from "../api";
 import { display, optionList } from "./types";
 import { t } from "../i18n";
 import { Dialog, explain, withProgress } from "../ui/feedback";
@@ -268,12 +268,27 @@ function FileInput({ field, value, onChange, id, invalid, describedBy }: InputPr
 type Row = { id?: string; value: Record<string, { type?: string; value: any }> };
 
 // The inner fields of a table, in their definition order.
+// A field's default as a new record starts with it: people fields' functions
+// (LOGINUSER(), PRIMARY_ORGANIZATION()) resolved for the person signed in.
+export function startValue(f: FieldProp): any {
+  const d = f.defaultValue;
+  if (!Array.isArray(d) || !["USER_SELECT", "ORGANIZATION_SELECT", "GROUP_SELECT"].includes(f.type)) return structuredClone(d);
+  const out: UserEntry[] = [];
+  for (const e of d as { code: string; type?: string }[]) {
+    const v = e.type !== "FUNCTION" ? { code: e.code, name: e.code }
+      : e.code === "LOGINUSER()" ? (me && { code: me.code, name: me.name })
+      : e.code === "PRIMARY_ORGANIZATION()" ? me?.primaryOrganization : null;
+    if (v && !out.some((x) => x.code === v.code)) out.push(v);
+  }
+  return out;
+}
+
 export const innerFields = (f: FieldProp): FieldProp[] => Object.values(f.fields ?? {}) as FieldProp[];
 
 export function newRow(f: FieldProp): Row {
   const value: Row["value"] = {};
   for (const g of innerFields(f))
-    value[g.code] = { type: g.type, value: g.defaultValue !== undefined ? structuredClone(g.defaultValue) : ["CHECK_BOX", "MULTI_SELECT", "USER_SELECT", "FILE"].includes(g.type) ? [] : "" };
+    value[g.code] = { type: g.type, value: g.defaultValue !== undefined ? startValue(g) : ["CHECK_BOX", "MULTI_SELECT", "USER_SELECT", "FILE"].includes(g.type) ? [] : "" };
   return { value };
 }
 

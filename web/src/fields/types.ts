@@ -4,7 +4,7 @@
 // an input in fields/inputs.tsx.
 import type { FieldProp } from "../api";
 
-export type Setting = "required" | "unique" | "default" | "options" | "range" | "length" | "unit" | "digit" | "nowDefault" | "align" | "expression" | "format";
+export type Setting = "required" | "unique" | "default" | "options" | "range" | "length" | "unit" | "digit" | "nowDefault" | "align" | "expression" | "format" | "entityDefault";
 
 export interface FieldType {
   type: string;
@@ -36,9 +36,9 @@ export const FIELD_TYPES: FieldType[] = [
   { type: "RADIO_BUTTON", settings: ["default", "options", "align"], ops: CHOICE },
   { type: "CHECK_BOX", settings: ["required", "default", "options", "align"], ops: CHOICE },
   { type: "MULTI_SELECT", settings: ["required", "default", "options"], ops: CHOICE },
-  { type: "USER_SELECT", settings: ["required"], ops: CHOICE },
-  { type: "ORGANIZATION_SELECT", settings: ["required"], ops: CHOICE },
-  { type: "GROUP_SELECT", settings: ["required"], ops: CHOICE },
+  { type: "USER_SELECT", settings: ["required", "entityDefault"], ops: CHOICE },
+  { type: "ORGANIZATION_SELECT", settings: ["required", "entityDefault"], ops: CHOICE },
+  { type: "GROUP_SELECT", settings: ["required", "entityDefault"], ops: CHOICE },
   { type: "LINK", settings: ["required", "unique", "default", "length"], ops: TEXT_OPS },
   { type: "CALC", settings: ["expression", "format", "unit"], ops: [...CMP, "in", "notin"] },
   { type: "FILE", settings: ["required"], ops: ["like", "notlike", "empty", "notempty"] },

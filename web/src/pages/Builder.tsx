@@ -5,6 +5,7 @@ import Sortable from "sortablejs";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, call, deployApp, k, type FieldProp, type LayoutRow } from "../api";
 import { FIELD_TYPES, fieldType, newCode } from "../fields/types";
+import { FieldPreview } from "../fields/preview";
 import { t, useLang, type Key } from "../i18n";
 import { setLeaveGuard } from "../router";
 import { AppIcon, IconPicker, type AppIconSetting } from "../ui/AppIcon";
@@ -41,6 +42,13 @@ function allCodes(fields: Record<string, FieldProp>, except?: string): Set<strin
   }
   return out;
 }
+
+// The settings a server error may name (properties.<code>.<setting>), in words.
+const SETTING_NAMES: Record<string, Key> = {
+  label: "fieldName", code: "fieldCode", options: "options", defaultValue: "defaultValue", expression: "expression",
+  minValue: "minValue", maxValue: "maxValue", minLength: "minLength", maxLength: "maxLength", unit: "unit",
+  lookup: "lookupSource", referenceTable: "refApp", fields: "innerFields",
+};
 
 export function Builder({ appId }: { appId: string }) {
   useLang();
@@ -197,10 +205,13 @@ export function Builder({ appId }: { appId: string }) {
     } catch (e) {
       if (e instanceof ApiError && e.errors) {
         // "properties.<code>.<setting>" → shown on the field
+        // "properties.<code>.<setting>" → shown on the field, naming the setting
         const fe: Record<string, string> = {};
         for (const [key, v] of Object.entries(e.errors)) {
-          const m = /^properties\.([^.]+)/.exec(key);
-          if (m) fe[m[1]] = (fe[m[1]] ? fe[m[1]] + " " : "") + v.messages.join(" ");
+          const m = /^properties\.([^.]+)(?:\.([^.[]+))?/.exec(key);
+          if (!m) continue;
+          const setting = m[2] && SETTING_NAMES[m[2]] ? `${t(SETTING_NAMES[m[2]])}: ` : "";
+          fe[m[1]] = (fe[m[1]] ? fe[m[1]] + " " : "") + setting + v.messages.join(" ");
         }
         setFieldErrors(fe);
       }
@@ -271,9 +282,13 @@ export function Builder({ appId }: { appId: string }) {
       {editItem && (
         <FieldSettings
           item={editItem} prop={editItem.code ? fields[editItem.code] : undefined}
-          taken={allCodes(fields, editItem.code)} fields={Object.values(fields)}
+          taken={allCodes(fields, editItem.code)} fields={Object.values(fields)} fresh={!savedCodes.current.has(editItem.key)}
           onClose={() => setEditing(null)}
           onSave={(prop, label) => {
+            // the field's own error is answered by the change; the banner goes when none is left
+            const left = Object.fromEntries(Object.entries(fieldErrors).filter(([c]) => c !== editItem.code && c !== prop?.code));
+            setFieldErrors(left);
+            if (Object.keys(fieldErrors).length && !Object.keys(left).length) { setDeployError(""); setError(null); }
             const fs = { ...fields };
             let item = editItem;
             if (prop) {
@@ -312,7 +327,7 @@ function FormEditor(p: {
     const sortables: Sortable[] = [];
     canvasRef.current!.querySelectorAll<HTMLElement>(".row-items").forEach((el) => {
       sortables.push(Sortable.create(el, {
-        group: "form", animation: 120, handle: ".drag", draggable: ".item",
+        group: "form", animation: 120, handle: ".drag", draggable: ".item", ghostClass: "drop-here",
         onAdd: (e) => {
           const type = e.item.dataset.type;
           const toRow = Number(e.to.dataset.row);
@@ -365,9 +380,10 @@ function FormEditor(p: {
                 <div class={"item" + (err ? " has-error" : "")} key={it.key} data-key={it.key}>
                   <span class="drag" aria-hidden="true" title="drag">⋮⋮</span>
                   <span class="item-body">
-                    <span class="item-label">{name}{f?.required && <span class="req" aria-label={t("required")}>*</span>}</span>
+                    <span class={"item-label" + (f?.noLabel ? " no-label" : "")}>{name}{f?.required && <span class="req" aria-label={t("required")}>*</span>}</span>
+                    {f && <FieldPreview f={f} />}
+                    {it.type === "HR" && <hr class="pv-hr" />}
                     <small class="item-type">{t(("ft_" + (f?.lookup ? "LOOKUP" : it.type)) as Key)}{f ? ` · ${f.code}` : ""}</small>
-                    {f?.fields && <small class="item-inner">{Object.values(f.fields as Record<string, FieldProp>).map((g) => g.label).join(" | ")}</small>}
                     {err && <span class="field-error" role="alert">{err}</span>}
                   </span>
                   <span class="item-tools">

@@ -2,16 +2,31 @@
 import { useState } from "preact/hooks";
 import type { FieldProp } from "../api";
 import { INNER_TYPES, fieldType, newCode, optionList } from "../fields/types";
-import { FieldInput } from "../fields/inputs";
+import { FieldInput, UserPicker, loadEntities } from "../fields/inputs";
 import { t, type Key } from "../i18n";
 import { Dialog } from "../ui/feedback";
 import type { Item } from "./Builder";
 import { LookupSettings, ReferenceSettings } from "./LinkSettings";
 
 const CODE_RE = /^[^0-9\s!-/:-@[-^`{-~・][^\s!-/:-@[-^`{-~・]*$/u;
+const CODE_BAD = /[\s!-/:-@[-^`{-~・]/gu;
+
+// A new field's code follows its name (as kintone): the characters a code may
+// not hold become "_", and a number is added when the code is taken.
+export function codeFromName(name: string, type: string, taken: Set<string>): string {
+  let base = name.trim().replace(CODE_BAD, "_").slice(0, 120);
+  if (/^[0-9]/.test(base)) base = "_" + base;
+  if (!base) return newCode(type, taken);
+  let code = base;
+  for (let n = 2; taken.has(code); n++) code = `${base}_${n}`;
+  return code;
+}
+
+const PEOPLE_FUNCTION: Record<string, string> = { USER_SELECT: "LOGINUSER()", ORGANIZATION_SELECT: "PRIMARY_ORGANIZATION()" };
 
 export function FieldSettings(p: {
   item: Pick<Item, "type" | "label">; prop?: FieldProp; taken: Set<string>; fields: FieldProp[];
+  fresh?: boolean; // never saved: its code follows its name until the code is changed
   onClose: () => void; onSave: (prop: FieldProp | undefined, label?: string) => void;
 }) {
   const [f, setF] = useState<FieldProp | undefined>(p.prop ? structuredClone(p.prop) : undefined);
@@ -20,6 +35,7 @@ export function FieldSettings(p: {
   // a choice field with no options yet starts with one empty option to type into
   const [opts, setOpts] = useState<string[]>(p.prop ? (optionList(p.prop).length ? optionList(p.prop) : [""]) : []);
   const [problem, setProblem] = useState<Record<string, string>>({});
+  const [codeFollows, setCodeFollows] = useState(!!p.fresh);
 
   if (!f) {
     // a LABEL element: its text only
@@ -45,15 +61,16 @@ export function FieldSettings(p: {
     e.preventDefault();
     e.stopPropagation(); // an inner field's dialog sits inside its table's form
     const errs: Record<string, string> = {};
-    if (!f.label.trim()) errs.label = t("fieldName");
-    if (!CODE_RE.test(f.code) || f.code.length > 128) errs.code = t("fieldCode");
-    if (p.taken.has(f.code)) errs.code = `${f.code}: ${t("unique")}`;
+    if (!f.label.trim()) errs.label = t("errNameMissing");
+    if (!CODE_RE.test(f.code) || f.code.length > 128) errs.code = f.code ? t("errCodeChars") : t("errCodeMissing");
+    if (p.taken.has(f.code)) errs.code = t("errCodeTaken", { code: f.code });
     const cleaned = opts.map((o) => o.trim()).filter(Boolean);
-    if (has("options") && (cleaned.length === 0 || new Set(cleaned).size !== cleaned.length)) errs.options = t("options");
+    if (has("options") && (cleaned.length === 0 || new Set(cleaned).size !== cleaned.length)) errs.options = cleaned.length ? t("errOptionsRepeat") : t("errOptionsMissing");
     if (f.type === "SUBTABLE") {
       const codes = inner.map((x) => x.code);
       const bad = inner.find((x, i) => !CODE_RE.test(x.code) || p.taken.has(x.code) || x.code === f.code || codes.indexOf(x.code) !== i || !x.label.trim() || (x.options && !Object.keys(x.options).length));
-      if (bad) errs.inner = `${bad.label || bad.code}: ${t("fieldCode")} / ${t("fieldName")} / ${t("options")}`;
+      if (bad)
+        errs.inner = t("errInner", { field: bad.label || bad.code, what: !bad.label.trim() ? t("fieldName") : bad.options && !Object.keys(bad.options).length ? t("options") : t("fieldCode") });
     }
     if (f.lookup && (!f.lookup.relatedApp.app || !f.lookup.relatedKeyField || f.lookup.fieldMappings.some((m: { field: string; relatedField: string }) => !m.field || !m.relatedField)))
       errs.link = t("settingsIncomplete", { what: `${t("lookupSource")}, ${t("lookupKey")}, ${t("lookupCopies")}` });
@@ -71,13 +88,15 @@ export function FieldSettings(p: {
     }
     p.onSave(out);
   };
-  const err = (k: string) => problem[k] && <span class="field-error" role="alert">{problem[k]}</span>;
+  const err = (k: string) => problem[k] && <span class="field-error" id={`fs-${k}-error`} role="alert">{problem[k]}</span>;
 
   return (
     <Dialog title={t("fieldSettings")} onClose={p.onClose} wide>
       <form onSubmit={submit} class="field-settings">
         <label for="fs-label">{t("fieldName")}</label>
-        <input id="fs-label" required value={f.label} onInput={str("label")} aria-invalid={!!problem.label || undefined} />
+        <input id="fs-label" required value={f.label} data-select={p.fresh ? "1" : undefined} aria-invalid={!!problem.label || undefined}
+          aria-describedby={problem.label ? "fs-label-error" : undefined}
+          onInput={(e) => { const label = (e.target as HTMLInputElement).value; set(codeFollows ? { label, code: codeFromName(label, f.type, p.taken) } : { label }); }} />
         {err("label")}
         <label class="check"><input type="checkbox" checked={!!f.noLabel} onChange={bool("noLabel")} /> {t("hideLabel")}</label>
         {has("required") && <label class="check"><input type="checkbox" checked={!!f.required} onChange={bool("required")} /> {t("required")}</label>}
@@ -107,6 +126,7 @@ export function FieldSettings(p: {
               value={f.defaultValue ?? (multi ? [] : "")} onChange={(v) => set({ defaultValue: v })} />
           </>
         )}
+        {has("entityDefault") && <PeopleDefault f={f} onChange={(defaultValue) => set({ defaultValue })} />}
         {has("nowDefault") && (
           <label class="check"><input type="checkbox" checked={!!f.defaultNowValue} onChange={bool("defaultNowValue")} /> {f.type === "DATE" ? t("defaultToday") : t("defaultNow")}</label>
         )}
@@ -161,7 +181,9 @@ export function FieldSettings(p: {
         {f.referenceTable && <ReferenceSettings reference={f.referenceTable} own={own} onChange={(referenceTable) => set({ referenceTable })} />}
         {err("link")}
         <label for="fs-code">{t("fieldCode")}</label>
-        <input id="fs-code" required value={f.code} onInput={str("code")} aria-invalid={!!problem.code || undefined} />
+        <input id="fs-code" required value={f.code} aria-invalid={!!problem.code || undefined} aria-describedby={"fs-code-hint" + (problem.code ? " fs-code-error" : "")}
+          onInput={(e) => { setCodeFollows(false); set({ code: (e.target as HTMLInputElement).value }); }} />
+        <p class="hint" id="fs-code-hint">{codeFollows ? t("codeFollowsName") : t("codeHint")}</p>
         {err("code")}
         <div class="actions">
           <button type="button" onClick={p.onClose}>{t("cancel")}</button>
@@ -169,6 +191,31 @@ export function FieldSettings(p: {
         </div>
       </form>
     </Dialog>
+  );
+}
+
+// A people field's default: the person filling in the form (or their
+// department) and/or fixed people, kept as kintone's entries.
+function PeopleDefault({ f, onChange }: { f: FieldProp; onChange: (v: { code: string; type: string }[]) => void }) {
+  const list: { code: string; type: string }[] = Array.isArray(f.defaultValue) ? f.defaultValue : [];
+  const fn = PEOPLE_FUNCTION[f.type];
+  const kind = f.type === "USER_SELECT" ? "USER" : f.type === "ORGANIZATION_SELECT" ? "ORGANIZATION" : "GROUP";
+  const fixed = list.filter((e) => e.type !== "FUNCTION");
+  const withFn = !!fn && list.some((e) => e.type === "FUNCTION" && e.code === fn);
+  const load = kind === "USER" ? undefined : () => loadEntities(kind === "ORGANIZATION" ? "organizations" : "groups");
+  return (
+    <fieldset>
+      <legend>{t("defaultValue")}</legend>
+      {fn && (
+        <label class="check"><input type="checkbox" checked={withFn}
+          onChange={(e) => onChange([...((e.target as HTMLInputElement).checked ? [{ code: fn, type: "FUNCTION" }] : []), ...fixed])} />
+          {" "}{t(f.type === "USER_SELECT" ? "defaultLoginUser" : "defaultPrimaryOrg")}</label>
+      )}
+      <label for="fs-default-people">{t("defaultFixedPeople")}</label>
+      <UserPicker id="fs-default-people" invalid={false} field={f} load={load}
+        value={fixed.map((e) => ({ code: e.code, name: e.code }))}
+        onChange={(v: { code: string }[]) => onChange([...(withFn ? [{ code: fn, type: "FUNCTION" }] : []), ...v.map((x) => ({ code: x.code, type: kind }))])} />
+    </fieldset>
   );
 }
 

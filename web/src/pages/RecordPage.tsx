@@ -5,7 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import DOMPurify from "dompurify";
 import { ApiError, call, k, me, type FieldProp, type KRecord, type LayoutRow } from "../api";
 import { display, fieldType } from "../fields/types";
-import { FieldInput, newRow } from "../fields/inputs";
+import { FieldInput, newRow, startValue } from "../fields/inputs";
 import { FileList, RelatedRecords, TableValue } from "../fields/values";
 import { t, useLang } from "../i18n";
 import { go, setLeaveGuard } from "../router";
@@ -29,7 +29,7 @@ function defaults(fields: Record<string, FieldProp>): Values {
     if (f.defaultNowValue && f.type === "DATE") v[f.code] = `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
     else if (f.defaultNowValue && f.type === "TIME") v[f.code] = `${p(now.getHours())}:${p(now.getMinutes())}`;
     else if (f.defaultNowValue && f.type === "DATETIME") v[f.code] = now.toISOString().replace(/\.\d{3}Z$/, "Z");
-    else if (f.defaultValue !== undefined) v[f.code] = structuredClone(f.defaultValue);
+    else if (f.defaultValue !== undefined) v[f.code] = startValue(f);
     else if (f.type === "SUBTABLE") v[f.code] = [newRow(f)];
   }
   return v;

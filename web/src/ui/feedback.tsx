@@ -87,6 +87,7 @@ export function Dialog({ title, children, onClose, wide }: { title: string; chil
     if (!d.open) d.showModal();
     const first = d.querySelector<HTMLElement>("input, select, textarea, button:not(.dialog-close)");
     first?.focus();
+    if (first instanceof HTMLInputElement && first.dataset.select) first.select(); // a new name, ready to be typed over
   }, []);
   return (
     <dialog ref={ref} class={wide ? "wide" : ""} aria-label={title} onCancel={(e) => { e.preventDefault(); onClose(); }}>
