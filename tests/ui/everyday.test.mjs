@@ -600,3 +600,25 @@ test("a people field defaults to the person filling in the form", async () => {
   assert.deepEqual(records[0]["報告者"].value.map((u) => u.code), ["tanaka"]);
   await shot("e28-people-default");
 });
+
+test("a record prints as its form: fields and status on white, without the screen's controls, comments or history", async () => {
+  const app = await makeApp(admin, "指導監査記録", {
+    facility: { type: "SINGLE_LINE_TEXT", code: "facility", label: "施設名" },
+    result: { type: "MULTI_LINE_TEXT", code: "result", label: "指摘事項" },
+  });
+  const { id } = await admin.record.addRecord({ app, record: { facility: { value: "さくら園" }, result: { value: "避難訓練の記録が不足" } } });
+  await admin.record.addRecordComment({ app, record: id, comment: { text: "確認済み" } });
+  await signIn("tanaka");
+  await page.goto(`${server.base}/#/apps/${app}/records/${id}`);
+  await page.getByRole("button", { name: "印刷" }).waitFor();
+  await page.emulateMedia({ media: "print" });
+  try {
+    await page.getByText("避難訓練の記録が不足").waitFor();
+    for (const hidden of ["header.top", ".record-page .side", "button"])
+      assert.equal(await page.locator(hidden).first().isVisible(), false, `${hidden} is not printed`);
+    await page.locator(".print-stamp").getByText(/田中 花子 が印刷/).waitFor();
+    await shot("e29-record-print");
+  } finally {
+    await page.emulateMedia({ media: "screen" });
+  }
+});

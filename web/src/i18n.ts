@@ -193,6 +193,7 @@ const ja = {
   errInner: "テーブルの「{field}」: {what}を見直してください。",
   codeFollowsName: "フィールド名に合わせて決まります。ここを変えると、それからは名前を変えても変わりません。", codeHint: "API・計算式・CSVでこのフィールドを指す名前です。",
   defaultLoginUser: "フォームを開いた人（ログインユーザー）", defaultPrimaryOrg: "フォームを開いた人の優先する組織", defaultFixedPeople: "いつも入れておく人・組織",
+  print: "印刷", printedAt: "{at} {who} が印刷",
 };
 export type Key = keyof typeof ja;
 
@@ -385,6 +386,7 @@ const en: Record<Key, string> = {
   errInner: "Table field “{field}”: check its {what}.",
   codeFollowsName: "Follows the field name. Once you change it here, renaming the field no longer changes it.", codeHint: "The name that points to this field in the API, formulas and CSV files.",
   defaultLoginUser: "The person filling in the form (the signed-in user)", defaultPrimaryOrg: "The primary department of the person filling in the form", defaultFixedPeople: "Always put in",
+  print: "Print", printedAt: "Printed {at} by {who}",
 };
 
 const dicts: Record<Lang, Record<Key, string>> = { ja, en };

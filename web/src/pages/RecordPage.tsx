@@ -254,11 +254,13 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
             {rights?.record.editable && <button type="button" class="primary" onClick={() => setEditing(true)}>{t("edit")}</button>}
             {meta.rights.app.add && <button type="button" onClick={() => go(`#/apps/${appId}/new?from=${recordId}`)}>{t("duplicate")}</button>}
             {rights?.record.deletable && <button type="button" class="danger" onClick={remove}>{t("del")}</button>}
+            <button type="button" onClick={() => window.print()}>{t("print")}</button>
           </>
         )}
       </div>
       {error ? <ErrorBox error={error} /> : null}
       {record && !editing && <Process appId={appId} record={record} onChanged={async () => { await loadRecord(meta); setHistoryKey((n) => n + 1); }} />}
+      <p class="print-only print-stamp">{t("printedAt", { at: new Date().toLocaleString(), who: me?.name ?? "" })}</p>
       <div class="record-layout">
         <form class="record-form" onSubmit={save} noValidate>
           {rows.map((r) => <div class="form-row">{r.map(cell)}</div>)}
