@@ -622,3 +622,53 @@ test("a record prints as its form: fields and status on white, without the scree
     await page.emulateMedia({ media: "screen" });
   }
 });
+
+test("field groups: made in the builder, fields dragged into them, shown on the record page as a section that opens and closes", async () => {
+  const app = await makeApp(admin, "施設情報", {
+    name: { type: "SINGLE_LINE_TEXT", code: "name", label: "施設名" },
+    tel: { type: "SINGLE_LINE_TEXT", code: "tel", label: "電話番号" },
+  });
+  await signIn("Administrator", ADMIN_PASSWORD);
+  await page.goto(`${server.base}/#/apps/${app}/settings`);
+  await page.locator(".palette").getByRole("button", { name: "グループ", exact: true }).click();
+  await page.waitForFunction(() => document.activeElement?.id === "fs-label");
+  await page.keyboard.type("連絡先");
+  await page.getByRole("checkbox", { name: "最初から開いて表示する" }).uncheck();
+  await page.getByRole("dialog").getByRole("button", { name: "OK" }).click();
+  const group = page.locator(".item.group-item", { hasText: "連絡先" });
+  await group.waitFor();
+  // drag the phone number into the group's empty row
+  const tel = page.locator(".item", { hasText: "電話番号" }).first();
+  await tel.locator(".drag").dragTo(group.locator(".row-items.new-row"));
+  await group.locator(".item", { hasText: "電話番号" }).waitFor();
+  // a new field dragged from the palette into the group
+  await page.locator(".palette-item", { hasText: "リンク" }).dragTo(group.locator(".row-items.new-row"));
+  await page.waitForFunction(() => document.activeElement?.id === "fs-label");
+  await page.keyboard.type("ホームページ");
+  await page.getByRole("dialog").getByRole("button", { name: "OK" }).click();
+  await group.locator(".item", { hasText: "ホームページ" }).waitFor();
+  // with the keyboard: ↑ from the group's first row leaves it, ↓ goes back in
+  await group.getByRole("button", { name: "上へ: 電話番号" }).click();
+  await page.locator(".canvas > .row-items > .item", { hasText: "電話番号" }).waitFor();
+  await page.getByRole("button", { name: "下へ: 電話番号" }).click();
+  await group.locator(".item", { hasText: "電話番号" }).waitFor();
+  // a table may not go into a group
+  await page.locator(".palette-item", { hasText: "テーブル" }).dragTo(group.locator(".row-items.new-row"));
+  await page.getByText("グループの中には、テーブルやほかのグループは置けません。").waitFor();
+  assert.equal(await group.locator(".item", { hasText: "テーブル" }).count(), 0);
+  await shot("e30-builder-group");
+  await ui.untilToast(page, "アプリを更新しました", () => page.getByRole("button", { name: "アプリを更新" }).click());
+  const { layout } = await admin.app.getFormLayout({ app });
+  const g = layout.find((r) => r.type === "GROUP");
+  assert.deepEqual(g.layout.flatMap((r) => r.fields.map((f) => f.label ?? f.code)).length, 2);
+  assert.equal(g.layout[0].fields[0].code, "tel");
+  const { id } = await admin.record.addRecord({ app, record: { name: { value: "さくら園" }, tel: { value: "078-000-0000" } } });
+  await page.goto(`${server.base}/#/apps/${app}/records/${id}`);
+  const section = page.locator("details.form-group");
+  await section.getByText("連絡先").waitFor();
+  assert.equal(await page.getByText("078-000-0000").isVisible(), false, "closed at first, as set");
+  await section.getByText("連絡先").click();
+  await page.getByText("078-000-0000").waitFor();
+  await ui.accessible(page, "record with a group");
+  await shot("e31-record-group");
+});

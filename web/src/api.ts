@@ -114,8 +114,9 @@ export interface FieldProp {
   [k: string]: any;
 }
 export interface LayoutRow {
-  type: "ROW" | "SUBTABLE";
-  code?: string; // SUBTABLE
+  type: "ROW" | "SUBTABLE" | "GROUP";
+  code?: string; // SUBTABLE, GROUP
+  layout?: LayoutRow[]; // GROUP: its rows
   fields: { type: string; code?: string; label?: string; elementId?: string; size?: { width?: string } }[];
 }
 export interface View {

@@ -194,6 +194,7 @@ const ja = {
   codeFollowsName: "フィールド名に合わせて決まります。ここを変えると、それからは名前を変えても変わりません。", codeHint: "API・計算式・CSVでこのフィールドを指す名前です。",
   defaultLoginUser: "フォームを開いた人（ログインユーザー）", defaultPrimaryOrg: "フォームを開いた人の優先する組織", defaultFixedPeople: "いつも入れておく人・組織",
   print: "印刷", printedAt: "{at} {who} が印刷",
+  notInGroup: "グループの中には、テーブルやほかのグループは置けません。", ft_GROUP: "グループ", openGroup: "最初から開いて表示する",
 };
 export type Key = keyof typeof ja;
 
@@ -387,6 +388,7 @@ const en: Record<Key, string> = {
   codeFollowsName: "Follows the field name. Once you change it here, renaming the field no longer changes it.", codeHint: "The name that points to this field in the API, formulas and CSV files.",
   defaultLoginUser: "The person filling in the form (the signed-in user)", defaultPrimaryOrg: "The primary department of the person filling in the form", defaultFixedPeople: "Always put in",
   print: "Print", printedAt: "Printed {at} by {who}",
+  notInGroup: "A group cannot hold a table or another group.", ft_GROUP: "Group", openGroup: "Shown open at first",
 };
 
 const dicts: Record<Lang, Record<Key, string>> = { ja, en };

@@ -4,7 +4,7 @@
 // an input in fields/inputs.tsx.
 import type { FieldProp } from "../api";
 
-export type Setting = "required" | "unique" | "default" | "options" | "range" | "length" | "unit" | "digit" | "nowDefault" | "align" | "expression" | "format" | "entityDefault";
+export type Setting = "required" | "unique" | "default" | "options" | "range" | "length" | "unit" | "digit" | "nowDefault" | "align" | "expression" | "format" | "entityDefault" | "openGroup";
 
 export interface FieldType {
   type: string;
@@ -12,6 +12,7 @@ export interface FieldType {
   // the query operators a filter offers for it (KINTONE-API.md §8)
   ops: string[];
   layoutOnly?: boolean; // LABEL, SPACER, HR: no value
+  noValue?: boolean; // GROUP: a field (it has a code) that holds other fields, not a value
   system?: boolean; // not in the palette
   palette?: string; // a palette entry that makes a field of this type (LOOKUP)
 }
@@ -46,6 +47,7 @@ export const FIELD_TYPES: FieldType[] = [
   // a text field that copies from another app: a SINGLE_LINE_TEXT with `lookup`
   { type: "LOOKUP", settings: ["required"], ops: TEXT_OPS, palette: "SINGLE_LINE_TEXT" },
   { type: "REFERENCE_TABLE", settings: [], ops: [] },
+  { type: "GROUP", settings: ["openGroup"], ops: [], noValue: true },
   { type: "LABEL", settings: [], ops: [], layoutOnly: true },
   { type: "SPACER", settings: [], ops: [], layoutOnly: true },
   { type: "HR", settings: [], ops: [], layoutOnly: true },

@@ -25,8 +25,23 @@ export interface Item {
   code?: string; // fields
   label?: string; // LABEL's text
   elementId?: string;
+  rows?: Row[]; // GROUP: the rows it holds
 }
 interface Row { id: number; items: Item[] }
+
+// A row's address on the form: "3" is the fourth row, "3/1" the second row of
+// the group that row 3 holds (groups hold rows of fields; not tables or groups).
+type Addr = string;
+const cloneRows = (rs: Row[]): Row[] => rs.map((r) => ({ ...r, items: r.items.map((i) => (i.rows ? { ...i, rows: cloneRows(i.rows) } : i)) }));
+const prune = (rs: Row[]): Row[] => rs.filter((r) => r.items.length > 0).map((r) => ({ ...r, items: r.items.map((i) => (i.rows ? { ...i, rows: prune(i.rows) } : i)) }));
+export const allItems = (rs: Row[]): Item[] => rs.flatMap((r) => r.items.flatMap((i) => [i, ...allItems(i.rows ?? [])]));
+const mapItems = (rs: Row[], fn: (i: Item) => Item): Row[] => rs.map((r) => ({ ...r, items: r.items.map((i) => fn(i.rows ? { ...i, rows: mapItems(i.rows, fn) } : i)) }));
+// the list of rows an address is in, and its index there
+function place(rs: Row[], addr: Addr): [Row[], number] {
+  const [top, inner] = addr.split("/").map(Number);
+  return inner === undefined || Number.isNaN(inner) ? [rs, top] : [rs[top].items[0].rows!, inner];
+}
+const NOT_IN_GROUP = new Set(["GROUP", "SUBTABLE"]);
 
 const SYSTEM = new Set(["RECORD_NUMBER", "__ID__", "__REVISION__", "CREATOR", "CREATED_TIME", "MODIFIER", "UPDATED_TIME", "STATUS", "STATUS_ASSIGNEE", "CATEGORY"]);
 let seq = 1;
@@ -80,10 +95,10 @@ export function Builder({ appId }: { appId: string }) {
       const props: Record<string, FieldProp> = {};
       for (const [code, p] of Object.entries(f.properties)) if (!SYSTEM.has(p.type)) props[code] = p;
       const placed = new Set<string>();
-      const rs: Row[] = l.layout.filter((r) => r.type === "ROW" || r.type === "SUBTABLE").map((r) => {
-        if (r.type === "SUBTABLE") {
+      const fromLayout = (layout: LayoutRow[]): Row[] => layout.filter((r) => ["ROW", "SUBTABLE", "GROUP"].includes(r.type)).map((r) => {
+        if (r.type !== "ROW") {
           placed.add(r.code!);
-          return { id: seq++, items: [{ key: "f:" + r.code, type: "SUBTABLE", code: r.code }] };
+          return { id: seq++, items: [{ key: "f:" + r.code, type: r.type, code: r.code, rows: r.type === "GROUP" ? fromLayout(r.layout ?? []) : undefined }] };
         }
         return {
           id: seq++,
@@ -93,7 +108,9 @@ export function Builder({ appId }: { appId: string }) {
           }),
         };
       });
-      for (const code of Object.keys(props)) if (!placed.has(code)) rs.push({ id: seq++, items: [{ key: "f:" + code, type: props[code].type, code }] });
+      const rs = fromLayout(l.layout);
+      for (const code of Object.keys(props))
+        if (!placed.has(code)) rs.push({ id: seq++, items: [{ key: "f:" + code, type: props[code].type, code, rows: props[code].type === "GROUP" ? [] : undefined }] });
       savedCodes.current = new Map(Object.keys(props).map((c) => ["f:" + c, c]));
       setFields(props);
       setRows(rs);
@@ -112,7 +129,7 @@ export function Builder({ appId }: { appId: string }) {
   }, [dirty]);
 
   const change = (rs: Row[], fs = fields) => {
-    setRows(rs.filter((r) => r.items.length > 0));
+    setRows(prune(rs));
     setFields(fs);
     setDirty(true);
   };
@@ -125,6 +142,7 @@ export function Builder({ appId }: { appId: string }) {
     const taken = allCodes(fields);
     const code = newCode(kind, taken);
     const prop: FieldProp = { type, code, label: t(("ft_" + kind) as Key) };
+    if (type === "GROUP") prop.openGroup = true;
     if (["DROP_DOWN", "RADIO_BUTTON", "CHECK_BOX", "MULTI_SELECT"].includes(type)) {
       prop.options = { "sample1": { label: "sample1", index: "0" }, "sample2": { label: "sample2", index: "1" } };
       if (type === "RADIO_BUTTON") prop.defaultValue = "sample1";
@@ -138,28 +156,47 @@ export function Builder({ appId }: { appId: string }) {
     if (type === "REFERENCE_TABLE")
       prop.referenceTable = { relatedApp: { app: "" }, condition: { field: "", relatedField: "" }, filterCond: "", displayFields: [], sort: "", size: "5" };
     // a key of its own: the code may be renamed, and a later field may get the old code
-    return [{ key: "n:" + seq++, type, code }, { ...fields, [code]: prop }];
+    return [{ key: "n:" + seq++, type, code, rows: type === "GROUP" ? [] : undefined }, { ...fields, [code]: prop }];
   };
-  const insert = (type: string, row: number, index: number, newRow: boolean) => {
+  const insert = (type: string, addr: Addr, index: number, newRow: boolean): Item | null => {
+    const rs = cloneRows(rows);
+    const [list, ri] = place(rs, addr);
+    if (list !== rs && NOT_IN_GROUP.has(fieldType(type)?.palette ?? type)) {
+      notify(t("notInGroup"), "error");
+      return null;
+    }
     const [item, fs] = make(type);
-    const rs = rows.map((r) => ({ ...r, items: [...r.items] }));
-    if (newRow || row >= rs.length) rs.splice(Math.min(row, rs.length), 0, { id: seq++, items: [item] });
-    else rs[row].items.splice(index, 0, item);
+    if (newRow || ri >= list.length || item.type === "GROUP") list.splice(Math.min(ri, list.length), 0, { id: seq++, items: [item] });
+    else list[ri].items.splice(index, 0, item);
     change(rs, fs);
     return item;
   };
-  const move = (fromRow: number, fromIdx: number, toRow: number, toIdx: number, newRow: boolean) => {
-    const rs = rows.map((r) => ({ ...r, items: [...r.items] }));
-    const [item] = rs[fromRow].items.splice(fromIdx, 1);
-    if (newRow) rs.splice(toRow, 0, { id: seq++, items: [item] });
-    else rs[toRow].items.splice(toIdx, 0, item);
+  const move = (from: Addr, fromIdx: number, to: Addr, toIdx: number, newRow: boolean) => {
+    const rs = cloneRows(rows);
+    const [fl, fi] = place(rs, from);
+    const [tl, ti] = place(rs, to);
+    const item = fl[fi]?.items[fromIdx];
+    if (!item) return;
+    if (tl !== rs && NOT_IN_GROUP.has(item.type)) {
+      notify(t("notInGroup"), "error");
+      return;
+    }
+    fl[fi].items.splice(fromIdx, 1);
+    if (newRow || item.type === "GROUP" || ti >= tl.length) tl.splice(Math.min(ti, tl.length), 0, { id: seq++, items: [item] });
+    else tl[ti].items.splice(toIdx, 0, item);
     change(rs);
   };
+  // a group removed: the fields it held stay, in its place
   const removeItem = (key: string) => {
     const fs = { ...fields };
-    const it = rows.flatMap((r) => r.items).find((i) => i.key === key);
+    const it = allItems(rows).find((i) => i.key === key);
     if (it?.code) delete fs[it.code];
-    change(rows.map((r) => ({ ...r, items: r.items.filter((i) => i.key !== key) })), fs);
+    const without = (rs: Row[]): Row[] => rs.flatMap((r) => {
+      const g = r.items.find((i) => i.key === key && i.rows);
+      if (g) return g.rows!;
+      return [{ ...r, items: r.items.filter((i) => i.key !== key).map((i) => (i.rows ? { ...i, rows: without(i.rows) } : i)) }];
+    });
+    change(without(rows), fs);
   };
 
   // --- saving: fields removed, added, changed, then the layout
@@ -168,7 +205,7 @@ export function Builder({ appId }: { appId: string }) {
     setFieldErrors({});
     try {
       const before = loaded!.fields;
-      const items = rows.flatMap((r) => r.items).filter((i) => i.code);
+      const items = allItems(rows).filter((i) => i.code);
       const keptOriginal = new Set(items.map((i) => savedCodes.current.get(i.key)).filter(Boolean) as string[]);
       const removed = Object.keys(before).filter((c) => !keptOriginal.has(c));
       const added: Record<string, FieldProp> = {};
@@ -182,22 +219,23 @@ export function Builder({ appId }: { appId: string }) {
       if (removed.length) await withProgress(call("DELETE", k("/preview/app/form/fields.json"), { app: appId, fields: removed }));
       if (Object.keys(added).length) await withProgress(call("POST", k("/preview/app/form/fields.json"), { app: appId, properties: added }));
       if (Object.keys(changed).length) await withProgress(call("PUT", k("/preview/app/form/fields.json"), { app: appId, properties: changed }));
-      // a table is a layout row of its own
-      const layout: LayoutRow[] = rows.flatMap((r) => {
+      // a table or a group is a layout row of its own; a group holds rows
+      const toLayout = (list: Row[]): LayoutRow[] => list.flatMap((r) => {
         const out: LayoutRow[] = [];
         let cur: LayoutRow["fields"] = [];
         for (const i of r.items) {
-          if (i.type !== "SUBTABLE") {
+          if (i.type !== "SUBTABLE" && i.type !== "GROUP") {
             cur.push(i.code ? { type: i.type, code: i.code } : { type: i.type, label: i.label, elementId: i.elementId ?? "" });
             continue;
           }
           if (cur.length) out.push({ type: "ROW", fields: cur });
           cur = [];
-          out.push({ type: "SUBTABLE", code: i.code, fields: [] });
+          out.push(i.type === "GROUP" ? { type: "GROUP", code: i.code, fields: [], layout: toLayout(i.rows ?? []) } : { type: "SUBTABLE", code: i.code, fields: [] });
         }
         if (cur.length) out.push({ type: "ROW", fields: cur });
         return out;
       });
+      const layout = toLayout(rows);
       await withProgress(call("PUT", k("/preview/app/form/layout.json"), { app: appId, layout }));
       await load();
       notify(t("saved"));
@@ -248,7 +286,7 @@ export function Builder({ appId }: { appId: string }) {
 
   if (error && !loaded) return <div class="page"><ErrorBox error={error} onRetry={load} /></div>;
   if (!loaded) return <div class="page" aria-busy="true">{t("loading")}</div>;
-  const editItem = editing ? rows.flatMap((r) => r.items).find((i) => i.key === editing) : undefined;
+  const editItem = editing ? allItems(rows).find((i) => i.key === editing) : undefined;
 
   return (
     <div class="page builder">
@@ -296,7 +334,7 @@ export function Builder({ appId }: { appId: string }) {
               fs[prop.code] = prop;
               item = { ...editItem, code: prop.code };
             } else item = { ...editItem, label };
-            change(rows.map((r) => ({ ...r, items: r.items.map((i) => (i.key === editItem.key ? item : i)) })), fs);
+            change(mapItems(rows, (i) => (i.key === editItem.key ? { ...item, rows: i.rows } : i)), fs);
             setEditing(null);
           }}
         />
@@ -305,11 +343,12 @@ export function Builder({ appId }: { appId: string }) {
   );
 }
 
-// --- the form canvas: rows of items, a palette, drag and drop by SortableJS
+// --- the form canvas: rows of items (a group holds rows of its own), a
+// palette, drag and drop by SortableJS
 function FormEditor(p: {
   rows: Row[]; fields: Record<string, FieldProp>; fieldErrors: Record<string, string>;
-  insert: (type: string, row: number, index: number, newRow: boolean) => Item;
-  move: (fromRow: number, fromIdx: number, toRow: number, toIdx: number, newRow: boolean) => void;
+  insert: (type: string, addr: Addr, index: number, newRow: boolean) => Item | null;
+  move: (from: Addr, fromIdx: number, to: Addr, toIdx: number, newRow: boolean) => void;
   edit: (key: string) => void; remove: (key: string) => void;
 }) {
   const paletteRef = useRef<HTMLUListElement>(null);
@@ -330,19 +369,19 @@ function FormEditor(p: {
         group: "form", animation: 120, handle: ".drag", draggable: ".item", ghostClass: "drop-here",
         onAdd: (e) => {
           const type = e.item.dataset.type;
-          const toRow = Number(e.to.dataset.row);
+          const to = e.to.dataset.row!;
           const newRow = e.to.dataset.newrow === "1";
           if (type && e.pullMode === "clone") {
             e.item.remove();
-            const item = latest.current.insert(type, toRow, e.newDraggableIndex ?? 0, newRow);
-            if (item.code) latest.current.edit(item.key);
+            const item = latest.current.insert(type, to, e.newDraggableIndex ?? 0, newRow);
+            if (item?.code) latest.current.edit(item.key);
             return;
           }
           e.from.insertBefore(e.item, e.from.children[e.oldIndex ?? 0] ?? null);
-          latest.current.move(Number(e.from.dataset.row), e.oldDraggableIndex ?? 0, toRow, e.newDraggableIndex ?? 0, newRow);
+          latest.current.move(e.from.dataset.row!, e.oldDraggableIndex ?? 0, to, e.newDraggableIndex ?? 0, newRow);
         },
         onUpdate: (e) => {
-          const row = Number(e.from.dataset.row);
+          const row = e.from.dataset.row!;
           const items = e.from;
           items.insertBefore(e.item, items.children[(e.oldIndex ?? 0) + ((e.oldIndex ?? 0) > (e.newIndex ?? 0) ? 1 : 0)] ?? null);
           latest.current.move(row, e.oldDraggableIndex ?? 0, row, e.newDraggableIndex ?? 0, false);
@@ -352,7 +391,57 @@ function FormEditor(p: {
     return () => sortables.forEach((s) => s.destroy());
   }, [p.rows]);
 
-  const rowsWithNew = [...p.rows, { id: -1, items: [] as Item[] }];
+  // the rows of the form, or of a group (prefix "3/": the group in row 3)
+  const rowsOf = (list: Row[], prefix: string) => [...list, { id: -1, items: [] as Item[] }].map((r, ri) => {
+    const addr = prefix + ri;
+    return (
+      <div class={"row-items" + (r.id === -1 ? " new-row" : "")} data-row={addr} data-newrow={r.id === -1 ? "1" : "0"} key={r.id === -1 ? prefix + "new" : r.id}>
+        {r.items.map((it, ii) => itemCard(it, list, ri, ii, prefix))}
+      </div>
+    );
+  });
+  // ↑ and ↓: along the row, then to the row above or below; into a group met
+  // on the way (its nearest row), and out of one at its ends
+  const step = (it: Item, list: Row[], ri: number, ii: number, prefix: string, dir: 1 | -1) => {
+    const at = (i: number) => prefix + i;
+    const r = list[ri];
+    if (dir < 0 ? ii > 0 : ii < r.items.length - 1) return p.move(at(ri), ii, at(ri), ii + dir, false);
+    const outer = prefix ? Number(prefix.slice(0, -1)) : -1; // the group's row, when inside one
+    const next = ri + dir;
+    if (prefix && (next < 0 || next >= list.length)) return p.move(at(ri), ii, String(dir < 0 ? outer : outer + 1), 0, true);
+    const g = !prefix && list[next]?.items[0]?.rows;
+    if (g && !NOT_IN_GROUP.has(it.type))
+      return dir > 0 || !g.length ? p.move(at(ri), ii, `${next}/0`, 0, !g.length) : p.move(at(ri), ii, `${next}/${g.length - 1}`, g[g.length - 1].items.length, false);
+    if (dir < 0) return p.move(at(ri), ii, at(next), list[next].items.length, false);
+    return p.move(at(ri), ii, at(next), 0, next >= list.length);
+  };
+  const itemCard = (it: Item, list: Row[], ri: number, ii: number, prefix: string) => {
+    const f = it.code ? p.fields[it.code] : undefined;
+    const err = it.code ? p.fieldErrors[it.code] : undefined;
+    const name = f ? f.label : it.type === "LABEL" ? it.label ?? "" : t(("ft_" + it.type) as Key);
+    return (
+      <div class={"item" + (err ? " has-error" : "") + (it.rows ? " group-item" : "")} key={it.key} data-key={it.key}>
+        <span class="drag" aria-hidden="true" title="drag">⋮⋮</span>
+        <span class="item-body">
+          <span class={"item-label" + (f?.noLabel ? " no-label" : "")}>{it.rows && <span aria-hidden="true">{f?.openGroup ? "▾ " : "▸ "}</span>}{name}{f?.required && <span class="req" aria-label={t("required")}>*</span>}</span>
+          {f && !it.rows && <FieldPreview f={f} />}
+          {it.type === "HR" && <hr class="pv-hr" />}
+          <small class="item-type">{t(("ft_" + (f?.lookup ? "LOOKUP" : it.type)) as Key)}{f ? ` · ${f.code}` : ""}</small>
+          {err && <span class="field-error" role="alert">{err}</span>}
+          {it.rows && <div class="group-rows" aria-label={name}>{rowsOf(it.rows, `${prefix}${ri}/`)}</div>}
+        </span>
+        <span class="item-tools">
+          <button type="button" aria-label={`${t("moveUp")}: ${name}`} disabled={!prefix && ri === 0 && ii === 0} onClick={() => step(it, list, ri, ii, prefix, -1)}>↑</button>
+          <button type="button" aria-label={`${t("moveDown")}: ${name}`} onClick={() => step(it, list, ri, ii, prefix, 1)}>↓</button>
+          {it.type !== "SPACER" && it.type !== "HR" && (
+            <button type="button" aria-label={`${t("edit")}: ${name}`} onClick={() => p.edit(it.key)}>⚙</button>
+          )}
+          <button type="button" aria-label={`${t("remove")}: ${name}`} onClick={() => p.remove(it.key)}>✕</button>
+        </span>
+      </div>
+    );
+  };
+
   return (
     <div class="form-editor">
       <aside class="palette" aria-label={t("palette")}>
@@ -361,7 +450,7 @@ function FormEditor(p: {
         <ul ref={paletteRef}>
           {FIELD_TYPES.filter((f) => !f.system).map((f) => (
             <li data-type={f.type} class="palette-item">
-              <button type="button" onClick={() => { const it = p.insert(f.type, p.rows.length, 0, true); if (it.code) p.edit(it.key); }}>
+              <button type="button" onClick={() => { const it = p.insert(f.type, String(p.rows.length), 0, true); if (it?.code) p.edit(it.key); }}>
                 {t(("ft_" + f.type) as Key)}
               </button>
             </li>
@@ -370,37 +459,7 @@ function FormEditor(p: {
       </aside>
       <div class="canvas" ref={canvasRef} aria-label={t("form")}>
         {p.rows.length === 0 && <p class="empty">{t("formEmpty")}</p>}
-        {rowsWithNew.map((r, ri) => (
-          <div class={"row-items" + (r.id === -1 ? " new-row" : "")} data-row={ri} data-newrow={r.id === -1 ? "1" : "0"} key={r.id}>
-            {r.items.map((it, ii) => {
-              const f = it.code ? p.fields[it.code] : undefined;
-              const err = it.code ? p.fieldErrors[it.code] : undefined;
-              const name = f ? f.label : it.type === "LABEL" ? it.label ?? "" : t(("ft_" + it.type) as Key);
-              return (
-                <div class={"item" + (err ? " has-error" : "")} key={it.key} data-key={it.key}>
-                  <span class="drag" aria-hidden="true" title="drag">⋮⋮</span>
-                  <span class="item-body">
-                    <span class={"item-label" + (f?.noLabel ? " no-label" : "")}>{name}{f?.required && <span class="req" aria-label={t("required")}>*</span>}</span>
-                    {f && <FieldPreview f={f} />}
-                    {it.type === "HR" && <hr class="pv-hr" />}
-                    <small class="item-type">{t(("ft_" + (f?.lookup ? "LOOKUP" : it.type)) as Key)}{f ? ` · ${f.code}` : ""}</small>
-                    {err && <span class="field-error" role="alert">{err}</span>}
-                  </span>
-                  <span class="item-tools">
-                    <button type="button" aria-label={`${t("moveUp")}: ${name}`} disabled={ri === 0 && ii === 0}
-                      onClick={() => (ii > 0 ? p.move(ri, ii, ri, ii - 1, false) : p.move(ri, ii, ri - 1, p.rows[ri - 1].items.length, false))}>↑</button>
-                    <button type="button" aria-label={`${t("moveDown")}: ${name}`}
-                      onClick={() => (ii < r.items.length - 1 ? p.move(ri, ii, ri, ii + 1, false) : p.move(ri, ii, ri + 1, 0, ri + 1 >= p.rows.length))}>↓</button>
-                    {it.type !== "SPACER" && it.type !== "HR" && (
-                      <button type="button" aria-label={`${t("edit")}: ${name}`} onClick={() => p.edit(it.key)}>⚙</button>
-                    )}
-                    <button type="button" aria-label={`${t("remove")}: ${name}`} onClick={() => p.remove(it.key)}>✕</button>
-                  </span>
-                </div>
-              );
-            })}
-          </div>
-        ))}
+        {rowsOf(p.rows, "")}
       </div>
     </div>
   );

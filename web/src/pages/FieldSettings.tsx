@@ -100,6 +100,7 @@ export function FieldSettings(p: {
         {err("label")}
         <label class="check"><input type="checkbox" checked={!!f.noLabel} onChange={bool("noLabel")} /> {t("hideLabel")}</label>
         {has("required") && <label class="check"><input type="checkbox" checked={!!f.required} onChange={bool("required")} /> {t("required")}</label>}
+        {has("openGroup") && <label class="check"><input type="checkbox" checked={!!f.openGroup} onChange={bool("openGroup")} /> {t("openGroup")}</label>}
         {has("unique") && <label class="check"><input type="checkbox" checked={!!f.unique} onChange={bool("unique")} /> {t("unique")}</label>}
         {has("options") && (
           <fieldset>

@@ -17,7 +17,7 @@ interface Result {
 }
 interface Problem { row: string; column: string; reason: string }
 
-const writable = (f: FieldProp) => { const ft = fieldType(f.type); return !!ft && !ft.system && !ft.layoutOnly; };
+const writable = (f: FieldProp) => { const ft = fieldType(f.type); return !!ft && !ft.system && !ft.layoutOnly && !ft.noValue; };
 
 // The problems of a refused import, from CB_VA01's keys "rows[N].column".
 function problemsOf(e: unknown): Problem[] {

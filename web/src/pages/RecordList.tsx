@@ -157,7 +157,7 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
   useEffect(load, [meta, viewId, params]);
 
   if (!meta) return <div class="page">{error ? <ErrorBox error={error} /> : <p aria-busy="true">{t("loading")}</p>}</div>;
-  const data = Object.values(meta.fields).filter((f) => !fieldType(f.type)?.layoutOnly && f.type !== "__ID__" && f.type !== "__REVISION__" && f.type !== "CATEGORY" && (f.type !== "STATUS" || f.enabled) && (f.type !== "STATUS_ASSIGNEE" || statusField));
+  const data = Object.values(meta.fields).filter((f) => !fieldType(f.type)?.layoutOnly && !fieldType(f.type)?.noValue && f.type !== "__ID__" && f.type !== "__REVISION__" && f.type !== "CATEGORY" && (f.type !== "STATUS" || f.enabled) && (f.type !== "STATUS_ASSIGNEE" || statusField));
   const viewCols = view?.fields?.length ? view.fields.map((c) => meta.fields[c]).filter(Boolean) : null;
   const cols = [
     ...(viewCols ?? data.filter((f) => !SYSTEM_COLUMNS.has(f.type)).slice(0, 8)),

@@ -54,7 +54,7 @@ export function errorsByField(e: unknown): Record<string, string> {
   return out;
 }
 
-const EDITABLE = (f: FieldProp) => !!f && !fieldType(f.type)?.system && !fieldType(f.type)?.layoutOnly && fieldType(f.type) !== undefined;
+const EDITABLE = (f: FieldProp) => !!f && !fieldType(f.type)?.system && !fieldType(f.type)?.layoutOnly && !fieldType(f.type)?.noValue && fieldType(f.type) !== undefined;
 
 export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recordId?: string; copyFrom?: string }) {
   useLang();
@@ -201,10 +201,25 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
 
   // Rows as the form lays them out (a table is a row of its own); fields the
   // layout leaves out go last.
-  const placed = new Set(layout.flatMap((r) => [r.code, ...r.fields.map((f) => f.code)]));
-  const rows: LayoutRow["fields"][] = layout.map((r) => (r.type === "SUBTABLE" ? [{ type: "SUBTABLE", code: r.code }] : r.fields));
+  // A group is a block of rows under its heading.
+  type Block = LayoutRow["fields"] | { group: string; rows: LayoutRow["fields"][] };
+  const rowOf = (r: LayoutRow): LayoutRow["fields"] => (r.type === "SUBTABLE" ? [{ type: "SUBTABLE", code: r.code }] : r.fields ?? []);
+  const placed = new Set(layout.flatMap((r) => [r.code, ...(r.fields ?? []).map((f) => f.code), ...(r.layout ?? []).flatMap((g) => (g.fields ?? []).map((f) => f.code))]));
+  const rows: Block[] = layout.map((r) => (r.type === "GROUP" ? { group: r.code!, rows: (r.layout ?? []).map(rowOf) } : rowOf(r)));
   const copied = lookupTargets(meta.fields);
   for (const f of Object.values(meta.fields)) if (EDITABLE(f) && !placed.has(f.code)) rows.push([{ type: f.type, code: f.code }]);
+  const block = (b: Block) => {
+    if (Array.isArray(b)) return <div class="form-row">{b.map(cell)}</div>;
+    const g = meta.fields[b.group];
+    if (!g || !maySee(g.code)) return null;
+    const failing = b.rows.some((r) => r.some((x) => x.code && errors[x.code]));
+    return (
+      <details class="form-group" open={g.openGroup || failing || undefined}>
+        <summary>{g.label}</summary>
+        {b.rows.map((r) => <div class="form-row">{r.map(cell)}</div>)}
+      </details>
+    );
+  };
 
   const cell = (x: LayoutRow["fields"][number]) => {
     if (x.type === "LABEL") return <div class="form-label">{x.label?.replace(/<[^>]*>/g, "")}</div>;
@@ -254,7 +269,7 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
             {rights?.record.editable && <button type="button" class="primary" onClick={() => setEditing(true)}>{t("edit")}</button>}
             {meta.rights.app.add && <button type="button" onClick={() => go(`#/apps/${appId}/new?from=${recordId}`)}>{t("duplicate")}</button>}
             {rights?.record.deletable && <button type="button" class="danger" onClick={remove}>{t("del")}</button>}
-            <button type="button" onClick={() => window.print()}>{t("print")}</button>
+            <button type="button" onClick={() => { document.querySelectorAll("details.form-group").forEach((d) => ((d as HTMLDetailsElement).open = true)); window.print(); }}>{t("print")}</button>
           </>
         )}
       </div>
@@ -263,7 +278,7 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
       <p class="print-only print-stamp">{t("printedAt", { at: new Date().toLocaleString(), who: me?.name ?? "" })}</p>
       <div class="record-layout">
         <form class="record-form" onSubmit={save} noValidate>
-          {rows.map((r) => <div class="form-row">{r.map(cell)}</div>)}
+          {rows.map(block)}
           {editing && (
             <div class="actions sticky">
               <button type="button" onClick={async () => {

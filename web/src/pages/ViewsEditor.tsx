@@ -37,7 +37,7 @@ export function ViewsEditor({ appId, fields }: { appId: string; fields: Record<s
   if (!views) return error ? <ErrorBox error={error} /> : <p>{t("loading")}</p>;
   // columns: the form's fields and the system fields (作成日時, 作成者, ステータス, ...)
   const status = Object.values(fields).find((f) => f.type === "STATUS");
-  const data = Object.values(fields).filter((f) => !fieldType(f.type)?.layoutOnly && !NOT_COLUMNS.includes(f.type) &&
+  const data = Object.values(fields).filter((f) => !fieldType(f.type)?.layoutOnly && !fieldType(f.type)?.noValue && !NOT_COLUMNS.includes(f.type) &&
     (!["STATUS", "STATUS_ASSIGNEE"].includes(f.type) || status?.enabled));
   const sortable = data.filter((f) => !UNSORTABLE.includes(f.type));
   // functional: a drag's handler, made at an earlier render, changes the views as they are now
