@@ -162,6 +162,8 @@ test("the lookup key list says why a field is missing, and makes it a key with t
   const preview = await admin.app.getFormFields({ app: registry, preview: true });
   assert.equal(preview.properties.name.unique, false);
   await d.getByRole("button", { name: "キャンセル" }).click();
+  await page.getByText("フォームにフィールドがありません").or(page.locator(".canvas .empty")).first().waitFor();
+  assert.equal(await page.locator(".canvas .item").count(), 0, "a field whose first dialog is cancelled is not added");
 });
 
 test("an app from a CSV file with a column marked as its key (no repeats)", async () => {
@@ -401,7 +403,7 @@ test("the skip link moves the focus to the page, without leaving it", async () =
   assert.equal(page.url(), before);
   assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
   await page.getByRole("heading", { name: "アプリ", exact: true }).waitFor();
-  assert.equal(await page.title(), "アプリ | Tsumiki");
+  assert.equal(await page.title(), "ポータル | Tsumiki");
 });
 
 test("opening a record reads its notices, and the page stays current when others comment", async () => {

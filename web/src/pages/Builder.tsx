@@ -77,6 +77,8 @@ export function Builder({ appId }: { appId: string }) {
   const dirtyNow = useRef(false);
   const setDirty = (v: boolean) => { dirtyNow.current = v; setDirtyState(v); };
   const [editing, setEditing] = useState<string | null>(null); // item key
+  // the form as it was before a field was dropped: its dialog cancelled puts it back
+  const beforeAdd = useRef<{ key: string; rows: Row[]; fields: Record<string, FieldProp>; dirty: boolean } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [deployError, setDeployError] = useState("");
@@ -166,6 +168,7 @@ export function Builder({ appId }: { appId: string }) {
       return null;
     }
     const [item, fs] = make(type);
+    beforeAdd.current = item.code ? { key: item.key, rows, fields, dirty: dirtyNow.current } : null;
     if (newRow || ri >= list.length || item.type === "GROUP") list.splice(Math.min(ri, list.length), 0, { id: seq++, items: [item] });
     else list[ri].items.splice(index, 0, item);
     change(rs, fs);
@@ -321,7 +324,13 @@ export function Builder({ appId }: { appId: string }) {
         <FieldSettings
           item={editItem} prop={editItem.code ? fields[editItem.code] : undefined}
           taken={allCodes(fields, editItem.code)} fields={Object.values(fields)} fresh={!savedCodes.current.has(editItem.key)}
-          onClose={() => setEditing(null)}
+          onClose={() => {
+            const b = beforeAdd.current;
+            if (b && b.key === editItem.key) { setRows(b.rows); setFields(b.fields); setDirty(b.dirty); }
+            beforeAdd.current = null;
+            beforeAdd.current = null;
+            setEditing(null);
+          }}
           onSave={(prop, label) => {
             // the field's own error is answered by the change; the banner goes when none is left
             const left = Object.fromEntries(Object.entries(fieldErrors).filter(([c]) => c !== editItem.code && c !== prop?.code));
