@@ -123,6 +123,7 @@ const SAMPLES = () => ({
   "GET /api/system/mail": {},
   "PUT /api/system/mail": {},
   "POST /api/system/mail/test": {},
+  "POST /api/app/from-template": { template: { format: "tsumiki-app-template/1", properties: {} }, name: "matrix" },
   "GET /api/portal": {},
   "PUT /api/portal/notice": { html: "<p>matrix</p>" },
   "GET /api/audit": { limit: 1 },
