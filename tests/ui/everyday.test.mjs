@@ -674,3 +674,61 @@ test("field groups: made in the builder, fields dragged into them, shown on the 
   await ui.accessible(page, "record with a group");
   await shot("e31-record-group");
 });
+
+test("reuse another app (他のアプリを再利用) with its records: the copy opens with the same form and records", async () => {
+  const src = await makeApp(admin, "補助金申請", {
+    applicant: { type: "SINGLE_LINE_TEXT", code: "applicant", label: "申請者" },
+    amount: { type: "NUMBER", code: "amount", label: "金額" },
+    double: { type: "CALC", code: "double", label: "倍額", expression: "amount * 2" },
+  });
+  await admin.record.addRecords({ app: src, records: ["北野", "三宮", "元町"].map((n, i) => ({ applicant: { value: n }, amount: { value: String((i + 1) * 1000) } })) });
+  await signIn("Administrator", ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "アプリを作成" }).first().click();
+  const d = page.getByRole("dialog");
+  await d.getByRole("radio", { name: "ほかのアプリを再利用" }).check();
+  await d.getByLabel("再利用するアプリ").selectOption({ label: "補助金申請" });
+  assert.equal(await d.getByLabel("アプリ名").inputValue(), "補助金申請のコピー");
+  await d.getByRole("checkbox", { name: /レコードもコピーする/ }).check();
+  await ui.accessible(page, "create an app by reusing another");
+  await shot("e32-reuse-app");
+  await d.getByRole("button", { name: "アプリを作成" }).click();
+  await page.locator("table.records tbody tr").nth(2).waitFor({ timeout: 20000 });
+  const copy = page.url().match(/#\/apps\/(\d+)/)[1];
+  assert.notEqual(copy, String(src));
+  const { records } = await admin.record.getRecords({ app: copy, query: "order by $id asc" });
+  assert.deepEqual(records.map((r) => [r.applicant.value, r.amount.value, r.double.value]), [["北野", "1000", "2000"], ["三宮", "2000", "4000"], ["元町", "3000", "6000"]]);
+});
+
+test("an app exported as a template file is made again from that file", async () => {
+  const src = await makeApp(admin, "相談記録", { topic: { type: "SINGLE_LINE_TEXT", code: "topic", label: "相談内容" } });
+  await admin.record.addRecord({ app: src, record: { topic: { value: "介護保険の手続き" } } });
+  await signIn("Administrator", ADMIN_PASSWORD);
+  await page.goto(`${server.base}/#/apps/${src}/settings`);
+  await page.getByRole("tab", { name: "アプリ名とアイコン" }).click();
+  const box = page.locator(".template-export");
+  await box.getByRole("checkbox", { name: /レコードもコピーする/ }).check();
+  const [download] = await Promise.all([page.waitForEvent("download"), box.getByRole("button", { name: "ファイルをダウンロード" }).click()]);
+  assert.equal(download.suggestedFilename(), "相談記録.tsumiki-app.json");
+  const file = join(tmpdir(), `tsumiki-template-${process.pid}.json`);
+  await download.saveAs(file);
+  await page.goto(server.base + "/#/");
+  await page.getByRole("button", { name: "アプリを作成" }).first().click();
+  const d = page.getByRole("dialog");
+  await d.getByRole("radio", { name: "テンプレートファイルから作成" }).check();
+  await d.getByLabel("テンプレートファイル（.json）").setInputFiles(file);
+  await d.getByText("フィールド 1 個・レコード 1 件").waitFor();
+  assert.equal(await d.getByLabel("アプリ名").inputValue(), "相談記録");
+  await d.getByLabel("アプリ名").fill("相談記録（西区）");
+  await d.getByRole("button", { name: "アプリを作成" }).click();
+  await page.getByRole("cell", { name: "介護保険の手続き" }).waitFor({ timeout: 20000 });
+  await page.getByRole("heading", { name: /相談記録（西区）/ }).waitFor();
+  // a file that is not a template is refused in words
+  const bad = join(tmpdir(), `tsumiki-not-template-${process.pid}.json`);
+  writeFileSync(bad, JSON.stringify({ hello: "world" }));
+  await page.goto(server.base + "/#/");
+  await page.getByRole("button", { name: "アプリを作成" }).first().click();
+  await page.getByRole("dialog").getByRole("radio", { name: "テンプレートファイルから作成" }).check();
+  await page.getByRole("dialog").getByLabel("テンプレートファイル（.json）").setInputFiles(bad);
+  await page.getByRole("dialog").getByText("このファイルはTsumikiのアプリのテンプレートではありません。").waitFor();
+  await page.getByRole("dialog").getByRole("button", { name: "キャンセル" }).click();
+});

@@ -195,6 +195,13 @@ const ja = {
   defaultLoginUser: "フォームを開いた人（ログインユーザー）", defaultPrimaryOrg: "フォームを開いた人の優先する組織", defaultFixedPeople: "いつも入れておく人・組織",
   print: "印刷", printedAt: "{at} {who} が印刷",
   notInGroup: "グループの中には、テーブルやほかのグループは置けません。", ft_GROUP: "グループ", openGroup: "最初から開いて表示する",
+  createHow: "作り方", createBlank: "はじめから作成", createReuse: "ほかのアプリを再利用", createFromFile: "テンプレートファイルから作成",
+  reuseSource: "再利用するアプリ", copyRecords: "レコードもコピーする（添付ファイルを除く）", copyName: "{name}のコピー",
+  reuseHint: "フィールド・フォームの配置・一覧・プロセス管理・アプリの設定をコピーします。アクセス権と通知は新しいアプリで設定してください。",
+  templateFile: "テンプレートファイル（.json）", notATemplate: "このファイルはTsumikiのアプリのテンプレートではありません。", chooseTemplate: "テンプレートファイルを選んでください。",
+  templateSummary: "フィールド {fields} 個・レコード {records} 件", readingApp: "アプリの設定を読み込んでいます…", readingRecords: "レコードを読み込んでいます… {n} / {total} 件",
+  addingRecords: "レコードを追加しています… {n} / {total} 件（{pct}%）", appMadeFrom: "アプリを作成しました。",
+  templateExport: "テンプレートとして書き出す", templateExportHint: "このアプリの設計を1つのファイルにします。ほかのTsumikiで「テンプレートファイルから作成」すると、同じアプリができます。", templateDownload: "ファイルをダウンロード",
 };
 export type Key = keyof typeof ja;
 
@@ -389,6 +396,13 @@ const en: Record<Key, string> = {
   defaultLoginUser: "The person filling in the form (the signed-in user)", defaultPrimaryOrg: "The primary department of the person filling in the form", defaultFixedPeople: "Always put in",
   print: "Print", printedAt: "Printed {at} by {who}",
   notInGroup: "A group cannot hold a table or another group.", ft_GROUP: "Group", openGroup: "Shown open at first",
+  createHow: "How", createBlank: "From scratch", createReuse: "Reuse another app", createFromFile: "From a template file",
+  reuseSource: "App to reuse", copyRecords: "Copy its records too (not attachments)", copyName: "Copy of {name}",
+  reuseHint: "Copies the fields, form layout, views, process management and settings. Set the rights and notifications in the new app.",
+  templateFile: "Template file (.json)", notATemplate: "This file is not a Tsumiki app template.", chooseTemplate: "Choose a template file.",
+  templateSummary: "{fields} fields, {records} records", readingApp: "Reading the app's settings…", readingRecords: "Reading records… {n} of {total}",
+  addingRecords: "Adding records… {n} of {total} ({pct}%)", appMadeFrom: "The app was created.",
+  templateExport: "Export as a template", templateExportHint: "Puts this app's design in one file. In another Tsumiki, “From a template file” makes the same app.", templateDownload: "Download the file",
 };
 
 const dicts: Record<Lang, Record<Key, string>> = { ja, en };

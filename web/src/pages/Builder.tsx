@@ -4,6 +4,7 @@
 import Sortable from "sortablejs";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, call, deployApp, k, type FieldProp, type LayoutRow } from "../api";
+import { readTemplate } from "../appTemplate";
 import { FIELD_TYPES, fieldType, newCode } from "../fields/types";
 import { FieldPreview } from "../fields/preview";
 import { t, useLang, type Key } from "../i18n";
@@ -534,7 +535,42 @@ function AppSettings({ appId, fields, onSaved }: { appId: string; fields: Record
       </fieldset>
       {error ? <p class="field-error" role="alert">{explain(error)}</p> : null}
       <div class="actions"><button type="submit" class="primary" disabled={busy}>{t("save")}</button></div>
+      <TemplateExport appId={appId} name={s.name} />
     </form>
   );
 }
 
+
+// The app's design (and, if wanted, its records) as one file, to make the
+// same app in another Tsumiki: 「アプリ作成」→「テンプレートファイルから」.
+function TemplateExport({ appId, name }: { appId: string; name: string }) {
+  const [records, setRecords] = useState(false);
+  const [busy, setBusy] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const run = async () => {
+    setError(null);
+    setBusy(t("readingApp"));
+    try {
+      const tpl = await withProgress(readTemplate(appId, records, (n, total) => setBusy(t("readingRecords", { n, total }))));
+      const a = document.createElement("a");
+      a.href = URL.createObjectURL(new Blob([JSON.stringify(tpl)], { type: "application/json" }));
+      a.download = `${name}.tsumiki-app.json`;
+      a.click();
+      URL.revokeObjectURL(a.href);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy("");
+    }
+  };
+  return (
+    <fieldset class="template-export">
+      <legend>{t("templateExport")}</legend>
+      <p class="hint">{t("templateExportHint")}</p>
+      <label class="check"><input type="checkbox" checked={records} onChange={(e) => setRecords((e.target as HTMLInputElement).checked)} /> {t("copyRecords")}</label>
+      <button type="button" onClick={run} disabled={!!busy}>{t("templateDownload")}</button>
+      {busy && <p role="status" class="busy">{busy}</p>}
+      {error ? <p class="field-error" role="alert">{explain(error)}</p> : null}
+    </fieldset>
+  );
+}

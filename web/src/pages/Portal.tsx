@@ -6,6 +6,7 @@
 import DOMPurify from "dompurify";
 import { useEffect, useState } from "preact/hooks";
 import { call, k, me } from "../api";
+import { isTemplate, makeFromTemplate, ownFields, readTemplate, type AppTemplate } from "../appTemplate";
 import { FieldInput } from "../fields/inputs";
 import { go } from "../router";
 import { t } from "../i18n";
@@ -88,7 +89,7 @@ export function Portal() {
           </div>
         </div>
       )}
-      {creating && <CreateApp onClose={() => setCreating(false)} />}
+      {creating && data && <CreateApp apps={data.apps} onClose={() => setCreating(false)} />}
       {editing && data && <NoticeEditor html={data.notice?.html ?? ""} onClose={() => setEditing(false)} onSaved={(notice) => setData({ ...data, notice })} />}
     </div>
   );
@@ -165,31 +166,91 @@ function NoticeEditor({ html, onClose, onSaved }: { html: string; onClose: () =>
   );
 }
 
-function CreateApp({ onClose }: { onClose: () => void }) {
+// A new app: from nothing, as a copy of another app's design (and, if
+// wanted, its records), or from a template file another installation made.
+function CreateApp({ apps, onClose }: { apps: PortalApp[]; onClose: () => void }) {
+  const [how, setHow] = useState<"blank" | "reuse" | "file">("blank");
   const [name, setName] = useState(t("newAppName"));
-  const [busy, setBusy] = useState(false);
+  const [source, setSource] = useState(apps[0]?.appId ?? "");
+  const [records, setRecords] = useState(false);
+  const [tpl, setTpl] = useState<AppTemplate | null>(null);
+  const [busy, setBusy] = useState("");
   const [error, setError] = useState("");
+  const copyName = (id: string) => t("copyName", { name: apps.find((a) => a.appId === id)?.name ?? "" });
+  const pickFile = async (e: Event) => {
+    setError("");
+    const file = (e.target as HTMLInputElement).files?.[0];
+    if (!file) return;
+    try {
+      const parsed = JSON.parse(await file.text());
+      if (!isTemplate(parsed)) throw new Error(t("notATemplate"));
+      setTpl(parsed);
+      if (typeof parsed.settings.name === "string") setName(parsed.settings.name);
+    } catch (err) {
+      setTpl(null);
+      setError(err instanceof SyntaxError ? t("notATemplate") : explain(err));
+    }
+  };
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
+    setError("");
     try {
-      const { app } = await withProgress(call<{ app: string }>("POST", k("/preview/app.json"), { name }));
-      notify(t("saved"));
-      go(`#/apps/${app}/settings`);
+      if (how === "blank") {
+        setBusy(t("creating"));
+        const { app } = await withProgress(call<{ app: string }>("POST", k("/preview/app.json"), { name }));
+        notify(t("saved"));
+        go(`#/apps/${app}/settings`);
+        return;
+      }
+      let template = tpl;
+      if (how === "reuse") {
+        setBusy(t("readingApp"));
+        template = await withProgress(readTemplate(source, records, (n, total) => setBusy(t("readingRecords", { n, total }))));
+      }
+      if (!template) { setError(t("chooseTemplate")); return; }
+      setBusy(t("creating"));
+      const made = await withProgress(makeFromTemplate(template, name, (n, total) => setBusy(t("addingRecords", { n, total, pct: Math.round((100 * n) / Math.max(total, 1)) }))));
+      if (made.problem) { setError(made.problem); setBusy(""); return; }
+      notify(t("appMadeFrom"));
+      go(`#/apps/${made.app}`);
     } catch (err) {
       setError(explain(err));
-      setBusy(false);
+      setBusy("");
     }
   };
   return (
     <Dialog title={t("createApp")} onClose={onClose}>
       <form onSubmit={submit}>
+        <fieldset>
+          <legend>{t("createHow")}</legend>
+          {(["blank", "reuse", "file"] as const).map((x) => (
+            <label class="check"><input type="radio" name="create-how" checked={how === x} onChange={() => { setHow(x); if (x === "reuse") setName(copyName(source)); }} /> {t(({ blank: "createBlank", reuse: "createReuse", file: "createFromFile" } as const)[x])}</label>
+          ))}
+        </fieldset>
+        {how === "reuse" && (
+          <>
+            <label for="reuse-source">{t("reuseSource")}</label>
+            <select id="reuse-source" value={source} onChange={(e) => { const v = (e.target as HTMLSelectElement).value; setSource(v); setName(copyName(v)); }}>
+              {apps.map((a) => <option value={a.appId}>{a.name}</option>)}
+            </select>
+            <label class="check"><input type="checkbox" checked={records} onChange={(e) => setRecords((e.target as HTMLInputElement).checked)} /> {t("copyRecords")}</label>
+            <p class="hint">{t("reuseHint")}</p>
+          </>
+        )}
+        {how === "file" && (
+          <>
+            <label for="template-file">{t("templateFile")}</label>
+            <input id="template-file" type="file" accept=".json,application/json" onChange={pickFile} />
+            {tpl && <p class="hint">{t("templateSummary", { fields: ownFields(tpl), records: tpl.records?.length ?? 0 })}</p>}
+          </>
+        )}
         <label for="new-app-name">{t("appName")}</label>
         <input id="new-app-name" required maxLength={64} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        {busy && <p role="status" class="busy">{busy}</p>}
         {error && <p class="field-error" role="alert">{error}</p>}
         <div class="actions">
           <button type="button" onClick={onClose}>{t("cancel")}</button>
-          <button type="submit" class="primary" disabled={busy}>{busy ? t("creating") : t("createApp")}</button>
+          <button type="submit" class="primary" disabled={!!busy}>{t("createApp")}</button>
         </div>
       </form>
     </Dialog>
