@@ -8,12 +8,22 @@
  *
  * POST /api/import/profile: what each column of a file holds, for a new app
  * made from it (no app needed; nothing is written).
+ *
+ * Either takes, instead of the body, `fileKey`: a file the caller uploaded
+ * with file.json and no record took, so a file read for its profile and then
+ * imported crosses the network once.
  */
 #include "base/common.h"
 #include "api/api.h"
 #include "app/app.h"
 #include "csv/import.h"
 #include "csv/profile.h"
+#include "base/str.h"
+#include "files/files.h"
+#include "policy/policy.h"
+#include "store/store.h"
+
+#include <unistd.h>
 
 static const char *enc_name(enum ts_csv_enc enc)
 {
@@ -60,6 +70,46 @@ static void write_result(struct ts_jw *w, const struct ts_import *im)
     ts_jw_obj_end(w);
 }
 
+/* The CSV: the body, or the caller's own pending upload named by fileKey. */
+static int csv_source(struct ts_ctx *cx, struct ts_api_req *rq, const char **data, size_t *len)
+{
+    const char *key = ts_param_str(rq->params, "fileKey");
+    if (!key) {
+        if (!rq->raw) {
+            ts_fail_field(cx, "file", TS_M_REQUIRED_PARAM);
+            return -1;
+        }
+        *data = rq->raw;
+        *len = rq->raw_len;
+        return 0;
+    }
+    struct ts_file_row *f = ts_store_file_get(cx, key);
+    if (!f && cx->err.code)
+        return -1;
+    /* someone else's upload, or one a record holds, is as if it did not exist */
+    if (!f || f->attached || !ts_str_eq(f->owner, ts_policy_caller_key(cx)))
+        return ts_fail_arg(cx, TS_E_FILE_NOT_FOUND, key);
+    if (f->size > TS_BODY_BIG)
+        return ts_fail(cx, TS_E_BODY_TOO_LARGE, "import of %lld bytes", (long long)f->size);
+    int fd = ts_files_open(f->hash);
+    if (fd < 0)
+        return ts_fail(cx, TS_E_INTERNAL, "upload %s unreadable", key);
+    char *buf = ts_arena_alloc(cx->arena, (size_t)f->size + 1);
+    size_t got = 0;
+    while (got < (size_t)f->size) {
+        ssize_t n = read(fd, buf + got, (size_t)f->size - got);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    if (got != (size_t)f->size)
+        return ts_fail(cx, TS_E_INTERNAL, "upload %s cut short", key);
+    *data = buf;
+    *len = got;
+    return 0;
+}
+
 /* The encoding parameter: auto (default), utf-8 or sjis. */
 static int encoding_param(struct ts_ctx *cx, const json_t *params, enum ts_csv_enc *out)
 {
@@ -101,14 +151,14 @@ int ts_api_import(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
         return -1; /* updating records is editing them */
     im.skip_bad = ts_param_bool(rq->params, "skipBad");
     im.preview = ts_param_bool(rq->params, "preview") ? 10 : 0;
-    if (!rq->raw) {
-        ts_fail_field(cx, "file", TS_M_REQUIRED_PARAM);
+    const char *data;
+    size_t len;
+    if (csv_source(cx, rq, &data, &len) < 0)
         return -1;
-    }
     const struct ts_app *app = ts_app_get(cx, app_id);
     if (!app)
         return -1;
-    int rc = ts_import_csv(cx, app, rq->raw, rq->raw_len, &im);
+    int rc = ts_import_csv(cx, app, data, len, &im);
     if (rc < 0)
         return -1;
     if (rc == 1 && !im.preview) {
@@ -131,12 +181,12 @@ int ts_api_import_profile(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw
     enum ts_csv_enc enc;
     if (ts_policy_require_person(cx) < 0 || encoding_param(cx, rq->params, &enc) < 0)
         return -1;
-    if (!rq->raw) {
-        ts_fail_field(cx, "file", TS_M_REQUIRED_PARAM);
+    const char *data;
+    size_t len;
+    if (csv_source(cx, rq, &data, &len) < 0)
         return -1;
-    }
     struct ts_csv_profile p;
-    if (ts_csv_profile(rq->raw, rq->raw_len, enc, &p) < 0) {
+    if (ts_csv_profile(data, len, enc, &p) < 0) {
         static const enum ts_msg why[] = {[TS_CSV_FINE] = TS_M_CSV_NO_HEADER,
                                           [TS_CSV_NOT_UTF8] = TS_M_CSV_NOT_UTF8,
                                           [TS_CSV_NOT_SJIS] = TS_M_CSV_NOT_SJIS,
@@ -161,6 +211,17 @@ int ts_api_import_profile(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw
         ts_jw_kbool(w, "numbers", filled && c->numbers);
         ts_jw_kbool(w, "dates", filled && c->dates);
         ts_jw_kbool(w, "links", filled && c->links);
+        ts_jw_kbool(w, "emails", filled && c->emails);
+        ts_jw_kbool(w, "joined", c->joined);
+        ts_jw_key(w, "choices"); /* a cell's several values, when few: check box options */
+        if (c->many_parts) {
+            ts_jw_null(w);
+        } else {
+            ts_jw_arr(w);
+            for (int k = 0; k < c->n_parts; k++)
+                ts_jw_str(w, c->parts[k]);
+            ts_jw_arr_end(w);
+        }
         ts_jw_kbool(w, "multiline", c->multiline);
         ts_jw_kid(w, "maxLength", (int64_t)c->max_len);
         ts_jw_key(w, "values"); /* null: more than TS_PROFILE_DISTINCT different values */

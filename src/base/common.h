@@ -33,6 +33,7 @@ void *ts_xmalloc(size_t n);
 void *ts_xcalloc(size_t n, size_t size);
 void *ts_xrealloc(void *p, size_t n);
 char *ts_xstrdup(const char *s);
+char *ts_xstrndup(const char *s, size_t n);
 
 #include "base/banned.h"
 

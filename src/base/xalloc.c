@@ -53,3 +53,11 @@ char *ts_xstrdup(const char *s)
         oom(strlen(s));
     return p;
 }
+
+char *ts_xstrndup(const char *s, size_t n)
+{
+    char *p = strndup(s, n);
+    if (!p)
+        oom(n);
+    return p;
+}

@@ -139,6 +139,14 @@ static int header(struct run *r, const char *const *cells, int n)
     return 0;
 }
 
+/* Bytes up to the next "," or "、". */
+static size_t part_len(const char *p)
+{
+    const char *comma = strchr(p, ','), *ten = strstr(p, "、");
+    const char *end = comma && (!ten || comma < ten) ? comma : ten;
+    return end ? (size_t)(end - p) : strlen(p);
+}
+
 /* A cell as the API's value: several values one per line, users by code.
  * Attachments cannot come from a cell (cli-kintone uploads them itself). */
 static json_t *cell_value(const struct ts_field *f, const char *s)
@@ -151,15 +159,21 @@ static json_t *cell_value(const struct ts_field *f, const char *s)
         return json_string(s);
     bool entities = f->type == TS_F_USER_SELECT || f->type == TS_F_ORGANIZATION_SELECT ||
                     f->type == TS_F_GROUP_SELECT;
+    /* one per line (cli-kintone's); a spreadsheet's "a, b" or "a、b" for choices */
+    bool commas = !entities && !strpbrk(s, "\r\n") && !ts_field_has_option(f, s) &&
+                  (strchr(s, ',') || strstr(s, "、"));
     json_t *arr = json_array();
     for (const char *p = s; *p;) {
-        size_t len = strcspn(p, "\r\n");
-        if (len) {
-            json_t *v = json_stringn(p, len);
+        size_t len = commas ? part_len(p) : strcspn(p, "\r\n");
+        size_t start = commas ? strspn(p, " ") : 0, end = len;
+        while (commas && end > start && p[end - 1] == ' ')
+            end--;
+        if (end > start) {
+            json_t *v = json_stringn(p + start, end - start);
             json_array_append_new(arr, entities ? json_pack("{s:o}", "code", v) : v);
         }
         p += len;
-        p += strspn(p, "\r\n");
+        p += commas ? (*p == ',' ? 1 : !strncmp(p, "、", 3) ? 3 : 0) : strspn(p, "\r\n");
     }
     return arr;
 }

@@ -24,6 +24,49 @@ static bool is_date(const char *s)
     return seps == 2 && ts_date_parse(s, out) == 0;
 }
 
+static bool is_email(const char *s)
+{
+    const char *at = strchr(s, '@');
+    return at && at > s && !strchr(at + 1, '@') && strchr(at + 1, '.') && !strpbrk(s, " \t\r\n,");
+}
+
+static void add_part(struct ts_csv_column *c, const char *s, size_t len)
+{
+    while (len && *s == ' ')
+        s++, len--;
+    while (len && s[len - 1] == ' ')
+        len--;
+    if (!len || c->many_parts)
+        return;
+    for (int i = 0; i < c->n_parts; i++)
+        if (strlen(c->parts[i]) == len && !memcmp(c->parts[i], s, len))
+            return;
+    if (c->n_parts == TS_PROFILE_DISTINCT)
+        c->many_parts = true;
+    else
+        c->parts[c->n_parts++] = ts_xstrndup(s, len);
+}
+
+/* The values of a cell that may hold several: one per line, else split at
+ * "," or "、"; whether it held more than one. */
+static void parts(struct ts_csv_column *c, const char *s)
+{
+    const char *seps = strpbrk(s, "\r\n") ? "\r\n" : ",";
+    bool lines = seps[0] == '\r';
+    int n = 0;
+    for (const char *p = s; *p;) {
+        size_t len = strcspn(p, seps);
+        const char *ten = lines ? NULL : strstr(p, "、");
+        if (ten && (size_t)(ten - p) < len)
+            len = (size_t)(ten - p);
+        add_part(c, p, len);
+        n += len > 0;
+        p += len;
+        p += !*p ? 0 : !strncmp(p, "、", 3) ? 3 : strspn(p, seps);
+    }
+    c->joined |= n > 1;
+}
+
 static void header(struct ts_csv_profile *p, const char *const *cells, int n)
 {
     p->n_cols = n;
@@ -31,7 +74,7 @@ static void header(struct ts_csv_profile *p, const char *const *cells, int n)
     for (int i = 0; i < n; i++) {
         struct ts_csv_column *c = &p->cols[i];
         c->name = ts_xstrdup(cells[i]);
-        c->numbers = c->dates = c->links = true;
+        c->numbers = c->dates = c->links = c->emails = true;
     }
 }
 
@@ -47,6 +90,8 @@ static void cell(struct ts_csv_column *c, const char *s, size_t len)
     c->numbers = c->numbers && is_number(s, len);
     c->dates = c->dates && is_date(s);
     c->links = c->links && (!strncmp(s, "http://", 7) || !strncmp(s, "https://", 8));
+    c->emails = c->emails && is_email(s);
+    parts(c, s);
     if (c->many)
         return;
     for (int i = 0; i < c->n_distinct; i++)
@@ -98,6 +143,8 @@ void ts_csv_profile_free(struct ts_csv_profile *p)
         free(p->cols[i].name);
         for (int k = 0; k < p->cols[i].n_distinct; k++)
             free(p->cols[i].distinct[k]);
+        for (int k = 0; k < p->cols[i].n_parts; k++)
+            free(p->cols[i].parts[k]);
     }
     for (int r = 0; r < p->n_sample; r++) {
         for (int i = 0; i < p->n_cols; i++)

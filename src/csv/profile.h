@@ -17,6 +17,11 @@ struct ts_csv_column {
     bool numbers;   /* every filled cell a number (without leading zeros: those are codes) */
     bool dates;     /* every filled cell YYYY-MM-DD */
     bool links;     /* every filled cell an http(s) address */
+    bool emails;    /* every filled cell an e-mail address */
+    bool joined;    /* some cell holds several values: lines, or "a, b", "a、b" */
+    int n_parts;    /* the values of such cells, up to TS_PROFILE_DISTINCT */
+    bool many_parts;
+    char *parts[TS_PROFILE_DISTINCT];
     bool multiline; /* some cell has a line break */
     size_t max_len; /* characters */
     int n_distinct; /* up to TS_PROFILE_DISTINCT, then many */

@@ -161,6 +161,37 @@ test("POST /api/import/profile: what each column holds, over the whole file", as
   assert.match((await ja.json()).errors.file.messages[0], /^2行目: この行はUTF-8の文字として読めません/);
 });
 
+test("a file uploaded once (file.json) is profiled and imported by its fileKey: e-mail columns, values joined by commas as check boxes", async () => {
+  const csv = "施設,連絡先,サービス\nさくら園,info@sakura.example.jp,\"訪問介護, 通所介護\"\nひまわり,desk@himawari.example.jp,訪問介護、短期入所\nあおば,aoba@example.jp,通所介護\n";
+  const form = new FormData();
+  form.append("file", new Blob([csv], { type: "text/csv" }), "facilities.csv");
+  const up = await fetch(`${server.base}/k/v1/file.json`, { method: "POST", body: form, headers: basic() });
+  const { fileKey } = await up.json();
+  const profile = await fetch(`${server.base}/api/import/profile`, { method: "POST", body: JSON.stringify({ fileKey }), headers: { ...basic(), "Content-Type": "application/json" } });
+  const p = await profile.json();
+  assert.equal(profile.status, 200, JSON.stringify(p));
+  const col = Object.fromEntries(p.columns.map((x) => [x.name, x]));
+  assert.equal(col["連絡先"].emails, true);
+  assert.equal(col["施設"].emails, false);
+  assert.equal(col["サービス"].joined, true);
+  assert.deepEqual(col["サービス"].choices, ["訪問介護", "通所介護", "短期入所"]);
+  assert.equal(col["施設"].joined, false);
+  const app = await makeApp(c, "事業所サービス", {
+    name: text("name", "施設"),
+    mail: { type: "LINK", code: "mail", label: "連絡先", protocol: "MAIL" },
+    svc: { type: "CHECK_BOX", code: "svc", label: "サービス", options: Object.fromEntries(["訪問介護", "通所介護", "短期入所"].map((o, i) => [o, { label: o, index: String(i) }])) },
+  });
+  const imp = await fetch(`${server.base}/api/import`, { method: "POST", body: JSON.stringify({ app, fileKey, columns: ["name", "mail", "svc"] }), headers: { ...basic(), "Content-Type": "application/json" } });
+  assert.equal(imp.status, 200, JSON.stringify(await imp.clone().json()));
+  const { records } = await c.record.getRecords({ app, query: "order by $id asc" });
+  assert.deepEqual(records.map((r) => r.svc.value), [["訪問介護", "通所介護"], ["訪問介護", "短期入所"], ["通所介護"]]);
+  // another person's upload is as if it did not exist
+  await fetch(`${server.base}/v1/users.json`, { method: "POST", body: JSON.stringify({ users: [{ code: "other", name: "other", password: "other-pass-12" }] }), headers: { ...basic(), "Content-Type": "application/json" } });
+  const theirs = await fetch(`${server.base}/api/import/profile`, { method: "POST", body: JSON.stringify({ fileKey }), headers: { ...basic("other", "other-pass-12"), "Content-Type": "application/json" } });
+  assert.equal(theirs.status, 404);
+  assert.equal((await theirs.json()).code, "GAIA_BL01");
+});
+
 test("GET /api/export.csv: a query's records as cli-kintone writes them, read back by the importer", async () => {
   const props = {
     title: text("title", "件名"),

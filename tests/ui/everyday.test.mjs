@@ -176,7 +176,7 @@ test("an app from a CSV file with a column marked as its key (no repeats)", asyn
   await page.getByLabel("アプリ名").fill("施設キー");
   await shot("e09-csv-key-column");
   await page.getByRole("button", { name: "アプリを作成して読み込む" }).click();
-  await page.locator("p.done").waitFor({ timeout: 30000 });
+  await page.waitForURL(/#\/apps\/\d+$/, { timeout: 30000 });
   const { apps } = await admin.app.getApps({ name: "施設キー" });
   const { properties } = await admin.app.getFormFields({ app: apps[0].appId });
   const key = Object.values(properties).find((p) => p.label === "施設番号");
@@ -731,4 +731,31 @@ test("an app exported as a template file is made again from that file", async ()
   await page.getByRole("dialog").getByLabel("テンプレートファイル（.json）").setInputFiles(bad);
   await page.getByRole("dialog").getByText("このファイルはTsumikiのアプリのテンプレートではありません。").waitFor();
   await page.getByRole("dialog").getByRole("button", { name: "キャンセル" }).click();
+});
+
+test("an app from a CSV file: e-mail addresses become mail links, values joined by commas check boxes, and the app opens with its records", async () => {
+  const csv = join(tmpdir(), `tsumiki-ui-kinds-${process.pid}.csv`);
+  writeFileSync(csv, "施設名,連絡先メールアドレス,提供サービス\nさくら園,info@sakura.example.jp,\"訪問介護, 通所介護\"\nひまわり,desk@himawari.example.jp,訪問介護、短期入所\nあおば,aoba@example.jp,通所介護\n");
+  await signIn("Administrator", ADMIN_PASSWORD);
+  await page.goto(server.base + "/#/new-from-csv");
+  await page.getByLabel("ファイルを選ぶ").setInputFiles(csv);
+  const type = (col) => page.getByLabel(`フィールドの種類: ${col}`).inputValue();
+  await page.getByLabel("フィールドの種類: 提供サービス").waitFor();
+  assert.equal(await type("連絡先メールアドレス"), "MAIL");
+  assert.equal(await type("提供サービス"), "CHECK_BOX");
+  const width = await page.getByLabel("フィールド名: 連絡先メールアドレス").evaluate((e) => e.getBoundingClientRect().width);
+  assert.ok(width >= 150, `the name box is wide enough for a Japanese heading (${width}px)`);
+  await page.getByLabel("アプリ名").fill("サービス一覧");
+  await ui.accessible(page, "a new app's plan from a CSV file");
+  await shot("e33-csv-kinds");
+  await page.getByRole("button", { name: "アプリを作成して読み込む" }).click();
+  await page.waitForURL(/#\/apps\/\d+$/, { timeout: 30000 });
+  await page.locator("table.records tbody tr").nth(2).waitFor();
+  const app = /#\/apps\/(\d+)/.exec(page.url())[1];
+  const { properties } = await admin.app.getFormFields({ app });
+  const byLabel = Object.fromEntries(Object.values(properties).map((p) => [p.label, p]));
+  assert.deepEqual([byLabel["連絡先メールアドレス"].type, byLabel["連絡先メールアドレス"].protocol], ["LINK", "MAIL"]);
+  assert.deepEqual(Object.keys(byLabel["提供サービス"].options).sort(), ["短期入所", "訪問介護", "通所介護"].sort());
+  const { records } = await admin.record.getRecords({ app, query: "order by $id asc" });
+  assert.deepEqual(records[1][byLabel["提供サービス"].code].value.sort(), ["短期入所", "訪問介護"].sort());
 });

@@ -387,8 +387,9 @@ test("15. create an app from a CSV file: types guessed from the data, editable, 
   await page.getByLabel("アプリ名").fill("施設一覧(CSV)");
   await shot("24-app-from-csv");
   await page.getByRole("button", { name: "アプリを作成して読み込む" }).click();
-  await page.locator("p.done").getByText("12 行を読み込みました: 追加 12 件").waitFor();
-  await page.getByRole("link", { name: "アプリを開く" }).click();
+  // the new app opens when its records are in
+  await page.getByText("12 行を読み込みました: 追加 12 件").first().waitFor();
+  await page.waitForURL(/#\/apps\/\d+$/);
   await page.waitForFunction(() => document.querySelectorAll("table.records tbody tr").length === 12);
   await shot("25-app-from-csv-records");
   if (existsSync(REAL)) {
@@ -398,7 +399,7 @@ test("15. create an app from a CSV file: types guessed from the data, editable, 
     await page.getByText("文字コード: Shift_JIS").waitFor();
     assert.equal(await page.getByLabel("フィールドコード: 管轄警察署（発生地）").inputValue(), "管轄警察署_発生地");
     await page.getByRole("button", { name: "アプリを作成して読み込む" }).click();
-    await page.locator("p.done").getByText("3977 行を読み込みました: 追加 3977 件").waitFor({ timeout: 60000 });
+    await page.getByText("3977 行を読み込みました: 追加 3977 件").first().waitFor({ timeout: 60000 });
     await shot("26-app-from-real-sjis-csv");
   }
 });
@@ -492,8 +493,8 @@ test("18. a facility registry from the real CSV, incident reports that look a fa
   assert.equal(await page.getByLabel("フィールドの種類: 事業所番号").inputValue(), "SINGLE_LINE_TEXT");
   await page.getByLabel("アプリ名").fill("施設台帳");
   await page.getByRole("button", { name: "アプリを作成して読み込む" }).click();
-  await page.locator("p.done").getByText(`${rows} 行を読み込みました: 追加 ${rows} 件`).waitFor({ timeout: 60000 });
-  await page.getByRole("link", { name: "アプリを開く" }).click();
+  await page.getByText(`${rows} 行を読み込みました: 追加 ${rows} 件`).first().waitFor({ timeout: 60000 });
+  await page.waitForURL(/#\/apps\/\d+$/);
   const registry = /#\/apps\/(\d+)/.exec(page.url())[1];
   // the facility number is the key others look up: no duplicates allowed
   const builderOf = async (app, name) => {

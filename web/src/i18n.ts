@@ -202,6 +202,7 @@ const ja = {
   templateSummary: "フィールド {fields} 個・レコード {records} 件", readingApp: "アプリの設定を読み込んでいます…", readingRecords: "レコードを読み込んでいます… {n} / {total} 件",
   addingRecords: "レコードを追加しています… {n} / {total} 件（{pct}%）", appMadeFrom: "アプリを作成しました。",
   templateExport: "テンプレートとして書き出す", templateExportHint: "このアプリの設計を1つのファイルにします。ほかのTsumikiで「テンプレートファイルから作成」すると、同じアプリができます。", templateDownload: "ファイルをダウンロード",
+  linkMail: "リンク（メールアドレス）",
 };
 export type Key = keyof typeof ja;
 
@@ -403,6 +404,7 @@ const en: Record<Key, string> = {
   templateSummary: "{fields} fields, {records} records", readingApp: "Reading the app's settings…", readingRecords: "Reading records… {n} of {total}",
   addingRecords: "Adding records… {n} of {total} ({pct}%)", appMadeFrom: "The app was created.",
   templateExport: "Export as a template", templateExportHint: "Puts this app's design in one file. In another Tsumiki, “From a template file” makes the same app.", templateDownload: "Download the file",
+  linkMail: "Link (e-mail address)",
 };
 
 const dicts: Record<Lang, Record<Key, string>> = { ja, en };

@@ -3,7 +3,7 @@
 // nothing or skip bad rows, progress while it runs, and the problems by row,
 // column and reason with a downloadable report.
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, upload, type FieldProp } from "../api";
+import { ApiError, call, uploadFile, type FieldProp } from "../api";
 import { fieldType } from "../fields/types";
 import { t, useLang } from "../i18n";
 import { ErrorBox, notify } from "../ui/feedback";
@@ -44,34 +44,44 @@ export function Import({ appId }: { appId: string }) {
   const [skipBad, setSkipBad] = useState(false);
   const [phase, setPhase] = useState<"" | "upload" | "process">("");
   const [pct, setPct] = useState(0);
+  const [fileKey, setFileKey] = useState("");
   const [result, setResult] = useState<Result | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
   const [error, setError] = useState<unknown>(null);
 
   useEffect(() => void loadApp(appId).then(setMeta).catch(setError), [appId]);
+  // the file crosses the network once: uploaded, then previewed and imported by its key
   useEffect(() => {
     if (!file) return;
     setResult(null);
     setProblems([]);
-    upload<Result>("/api/import", { app: appId, encoding, preview: "true" }, file)
+    setFileKey("");
+    setPhase("upload");
+    setPct(0);
+    uploadFile(file, (sent, total) => setPct(total ? Math.round((sent / total) * 100) : 0))
+      .then(setFileKey)
+      .catch((e) => { setPreview(null); setError(e); })
+      .finally(() => setPhase(""));
+  }, [file]);
+  useEffect(() => {
+    if (!fileKey) return;
+    call<Result>("POST", "/api/import", { app: appId, encoding, preview: "true", fileKey })
       .then((r) => { setPreview(r); setMapping(r.columns.map((c) => c.field ?? "")); setError(null); })
       .catch((e) => { setPreview(null); setProblems(problemsOf(e)); setError(e); });
-  }, [file, encoding]);
+  }, [fileKey, encoding]);
 
   if (!meta) return <div class="page">{error ? <ErrorBox error={error} /> : <p aria-busy="true">{t("loading")}</p>}</div>;
   const fields = Object.values(meta.fields).filter(writable);
   const keys = fields.filter((f) => f.unique);
 
   const run = async () => {
-    if (!file) return;
-    setPhase("upload");
-    setPct(0);
+    if (!fileKey) return;
+    setPhase("process");
     setResult(null);
     setProblems([]);
     setError(null);
     try {
-      const r = await upload<Result>("/api/import", { app: appId, encoding, columns: mapping, updateKey, skipBad: skipBad ? "true" : "false" }, file,
-        (sent, total) => { setPct(total ? Math.round((sent / total) * 100) : 0); if (sent === total) setPhase("process"); });
+      const r = await call<Result>("POST", "/api/import", { app: appId, encoding, columns: mapping, updateKey, skipBad: skipBad ? "true" : "false", fileKey });
       setResult(r);
       setProblems(r.problems);
       notify(t("importDone", { rows: r.rows, added: r.added, updated: r.updated, skipped: r.skipped }));
