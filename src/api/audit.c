@@ -141,6 +141,25 @@ const char *ts_audit_target(struct ts_ctx *cx, const json_t *params)
         ts_buf_printf(&b, "%s%s=%.200s", b.len ? " " : "", keys[i], text ? text : "");
         free(text);
     }
+    /* whose records of the organisation changed: the codes each list names */
+    static const char *const lists[] = {"users", "organizations", "groups", "userOrganizations",
+                                        "userGroups"};
+    for (size_t i = 0; i < TS_ARRAY_LEN(lists); i++) {
+        const json_t *list = json_object_get(params, lists[i]);
+        if (!json_is_array(list) || !json_array_size(list))
+            continue;
+        ts_buf_printf(&b, "%s%s=", b.len ? " " : "", lists[i]);
+        size_t k;
+        const json_t *e;
+        json_array_foreach (list, k, e) {
+            const char *code = json_string_value(json_object_get(e, "code"));
+            if (k == 20) {
+                ts_buf_printf(&b, ",…(%zu)", json_array_size(list));
+                break;
+            }
+            ts_buf_printf(&b, "%s%.100s", k ? "," : "", code ? code : "?");
+        }
+    }
     const char *out = ts_arena_strndup(cx->arena, b.p ? b.p : "", b.len);
     ts_buf_release(&b);
     return out;

@@ -40,6 +40,7 @@ test("what was done is logged, newest first, with who, when, from where", async 
   assert.equal(del.user, "Administrator");
   assert.match(del.target, new RegExp(`app=.*${app}`));
   assert.match(del.addr, /^(127\.0\.0\.1|::1)$/);
+  assert.equal(entries.find((e) => e.action === "organisation").target, "users=ono", "whose user record changed");
   assert.match(entries[0].hash, /^[0-9a-f]{64}$/);
   const v = (await raw(server, "GET", "/api/audit/verify")).json;
   assert.deepEqual([v.ok, v.brokenAt], [true, null]);

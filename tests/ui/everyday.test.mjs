@@ -759,3 +759,16 @@ test("an app from a CSV file: e-mail addresses become mail links, values joined 
   const { records } = await admin.record.getRecords({ app, query: "order by $id asc" });
   assert.deepEqual(records[1][byLabel["提供サービス"].code].value.sort(), ["短期入所", "訪問介護"].sort());
 });
+
+test("the audit log names the app and whose user record changed, with times to the minute", async () => {
+  const app = await makeApp(admin, "福祉施設台帳", { t: { type: "SINGLE_LINE_TEXT", code: "t", label: "t" } });
+  await api("PUT", "/v1/users.json", { users: [{ code: "suzuki", name: "鈴木 一郎", email: "suzuki@example.jp" }] });
+  await signIn("Administrator", ADMIN_PASSWORD);
+  await page.getByRole("link", { name: "組織とユーザー" }).click();
+  await page.getByRole("tab", { name: "監査ログ" }).click();
+  await page.getByRole("cell", { name: `福祉施設台帳 (#${app})` }).first().waitFor();
+  await page.getByRole("cell", { name: "ユーザー: suzuki" }).first().waitFor();
+  const when = await page.locator("table.records tbody tr td time").first().innerText();
+  assert.match(when, /\d{1,2}:\d{2}$/, `to the minute: ${when}`);
+  await shot("e34-audit-log-words");
+});

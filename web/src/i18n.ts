@@ -203,6 +203,7 @@ const ja = {
   addingRecords: "レコードを追加しています… {n} / {total} 件（{pct}%）", appMadeFrom: "アプリを作成しました。",
   templateExport: "テンプレートとして書き出す", templateExportHint: "このアプリの設計を1つのファイルにします。ほかのTsumikiで「テンプレートファイルから作成」すると、同じアプリができます。", templateDownload: "ファイルをダウンロード",
   linkMail: "リンク（メールアドレス）",
+  appWord: "アプリ", audit_portal_notice: "お知らせの変更",
 };
 export type Key = keyof typeof ja;
 
@@ -405,6 +406,7 @@ const en: Record<Key, string> = {
   addingRecords: "Adding records… {n} of {total} ({pct}%)", appMadeFrom: "The app was created.",
   templateExport: "Export as a template", templateExportHint: "Puts this app's design in one file. In another Tsumiki, “From a template file” makes the same app.", templateDownload: "Download the file",
   linkMail: "Link (e-mail address)",
+  appWord: "App", audit_portal_notice: "Portal notice changed",
 };
 
 const dicts: Record<Lang, Record<Key, string>> = { ja, en };

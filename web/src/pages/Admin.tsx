@@ -3,7 +3,7 @@
 // loading users and departments from CSV files (the way a city brings in its
 // accounts).
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, call, upload } from "../api";
+import { ApiError, call, k, upload } from "../api";
 import { MailSettings } from "./MailSettings";
 import { t, useLang, type Key } from "../i18n";
 import { confirmDialog, Dialog, ErrorBox, explain, notify, withProgress } from "../ui/feedback";
@@ -293,7 +293,23 @@ function AuditLog() {
   const [offset, setOffset] = useState(0);
   const [check, setCheck] = useState<{ ok: boolean; checked: string; brokenAt: string | null } | null>(null);
   const [error, setError] = useState<unknown>(null);
-  useEffect(() => void call<{ entries: Entry[] }>("GET", "/api/audit", { offset, limit: PAGE }).then((r) => setEntries(r.entries)).catch(setError), [offset]);
+  const [appNames, setAppNames] = useState<Record<string, string>>({});
+  useEffect(() => void call<{ entries: Entry[] }>("GET", "/api/audit", { offset, limit: PAGE }).then((r) => {
+    setEntries(r.entries);
+    // the apps the page names, by name
+    const ids = [...new Set(r.entries.flatMap((e) => [.../app="?(\d+)/.exec(e.target)?.slice(1) ?? []]))].slice(0, 100);
+    if (ids.length) call<{ apps: { appId: string; name: string }[] }>("GET", k("/apps.json"), { ids })
+      .then((a) => setAppNames(Object.fromEntries(a.apps.map((x) => [x.appId, x.name])))).catch(() => {});
+  }).catch(setError), [offset]);
+  // "app=3 ids=[1,2] users=ono" in words: the app's name, the records, whose user record
+  const target = (text: string) => text.split(" ").filter(Boolean).map((part) => {
+    const [key, raw = ""] = part.split(/=(.*)/s);
+    const list = raw.replace(/^\[|\]$/g, "").replace(/"/g, "").split(",").filter(Boolean).join(", ");
+    if (key === "app") return appNames[list] ? `${appNames[list]} (#${list})` : `${t("appWord")} #${list}`;
+    const word = ({ id: "record", ids: "records", users: "aclKind_USER", organizations: "aclKind_ORGANIZATION", groups: "aclKind_GROUP", userOrganizations: "aclKind_USER", userGroups: "aclKind_USER" } as Record<string, Key>)[key];
+    return word ? `${t(word)}: ${list}` : part;
+  }).join(" · ");
+  const minute = (iso: string) => new Date(iso).toLocaleString(undefined, { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
   const verify = () => withProgress(call("GET", "/api/audit/verify")).then(setCheck).catch(setError);
   const csv = () => {
     const cells = (e: Entry) => [e.id, e.at, e.user, e.addr, e.action, e.target, e.detail].map((c) => `"${String(c).replace(/"/g, '""')}"`).join(",");
@@ -315,7 +331,7 @@ function AuditLog() {
         <thead><tr><th scope="col">{t("auditAt")}</th><th scope="col">{t("auditWho")}</th><th scope="col">{t("auditAction")}</th><th scope="col">{t("auditTarget")}</th><th scope="col">{t("auditFrom")}</th></tr></thead>
         <tbody>
           {(entries ?? []).map((e) => (
-            <tr><td>{new Date(e.at).toLocaleString()}</td><td>{e.user || "—"}</td><td>{t(("audit_" + e.action.replace(".", "_")) as Key)}</td><td>{e.target}</td><td>{e.addr}</td></tr>
+            <tr><td><time dateTime={e.at} title={new Date(e.at).toLocaleString()}>{minute(e.at)}</time></td><td>{e.user || "—"}</td><td>{t(("audit_" + e.action.replace(".", "_")) as Key)}</td><td>{target(e.target)}</td><td>{e.addr}</td></tr>
           ))}
         </tbody>
       </table>
