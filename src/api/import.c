@@ -212,7 +212,8 @@ int ts_api_import_profile(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw
         ts_jw_kbool(w, "dates", filled && c->dates);
         ts_jw_kbool(w, "links", filled && c->links);
         ts_jw_kbool(w, "emails", filled && c->emails);
-        ts_jw_kbool(w, "joined", c->joined);
+        /* several values in more than one cell, and in a tenth of them: not a memo's lines */
+        ts_jw_kbool(w, "joined", c->joined >= 2 && c->joined * 10 >= c->filled);
         ts_jw_key(w, "choices"); /* a cell's several values, when few: check box options */
         if (c->many_parts) {
             ts_jw_null(w);

@@ -64,7 +64,7 @@ static void parts(struct ts_csv_column *c, const char *s)
         p += len;
         p += !*p ? 0 : !strncmp(p, "、", 3) ? 3 : strspn(p, seps);
     }
-    c->joined |= n > 1;
+    c->joined += n > 1;
 }
 
 static void header(struct ts_csv_profile *p, const char *const *cells, int n)

@@ -18,7 +18,7 @@ struct ts_csv_column {
     bool dates;     /* every filled cell YYYY-MM-DD */
     bool links;     /* every filled cell an http(s) address */
     bool emails;    /* every filled cell an e-mail address */
-    bool joined;    /* some cell holds several values: lines, or "a, b", "a、b" */
+    int64_t joined; /* cells holding several values: lines, or "a, b", "a、b" */
     int n_parts;    /* the values of such cells, up to TS_PROFILE_DISTINCT */
     bool many_parts;
     char *parts[TS_PROFILE_DISTINCT];

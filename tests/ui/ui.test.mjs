@@ -438,9 +438,9 @@ test("17. Excel in and out: an app from a workbook, the list back as a workbook"
   assert.equal(await page.getByLabel("フィールドの種類: 区分").inputValue(), "DROP_DOWN");
   await page.getByLabel("アプリ名").fill("施設(Excel)");
   await page.getByRole("button", { name: "アプリを作成して読み込む" }).click();
-  await page.locator("p.done").getByText("8 行を読み込みました: 追加 8 件").waitFor();
+  await page.getByText("8 行を読み込みました: 追加 8 件").first().waitFor();
+  await page.waitForURL(/#\/apps\/\d+$/);
   await shot("28-app-from-excel");
-  await page.getByRole("link", { name: "アプリを開く" }).click();
   await page.waitForFunction(() => document.querySelectorAll("table.records tbody tr").length === 8);
   await page.getByRole("button", { name: "ファイルに書き出す" }).click();
   await page.getByRole("dialog").getByLabel("Excel (.xlsx)").check();
