@@ -772,3 +772,28 @@ test("the audit log names the app and whose user record changed, with times to t
   assert.match(when, /\d{1,2}:\d{2}$/, `to the minute: ${when}`);
   await shot("e34-audit-log-words");
 });
+
+test("lookup 取得 with part of a key lists the records it matches, to choose from", async () => {
+  const src = await makeApp(admin, "事業所マスタ", {
+    number: { type: "SINGLE_LINE_TEXT", code: "number", label: "事業所番号", unique: true },
+    name: { type: "SINGLE_LINE_TEXT", code: "name", label: "事業所名" },
+  });
+  await admin.record.addRecords({ app: src, records: [["K-101", "さくら"], ["K-102", "ひまわり"], ["M-201", "あおば"]].map(([n, m]) => ({ number: { value: n }, name: { value: m } })) });
+  const app = await makeApp(admin, "実地指導", {
+    office: { type: "SINGLE_LINE_TEXT", code: "office", label: "事業所", lookup: { relatedApp: { app: String(src) }, relatedKeyField: "number", fieldMappings: [{ field: "officeName", relatedField: "name" }], lookupPickerFields: ["number", "name"], filterCond: "", sort: "" } },
+    officeName: { type: "SINGLE_LINE_TEXT", code: "officeName", label: "事業所名" },
+  });
+  await signIn("tanaka");
+  await page.goto(`${server.base}/#/apps/${app}/new`);
+  await page.getByLabel("事業所", { exact: true }).fill("K-1");
+  await page.getByRole("button", { name: "取得" }).click();
+  const d = page.getByRole("dialog");
+  await d.getByRole("cell", { name: "K-101" }).waitFor();
+  await d.getByRole("cell", { name: "K-102" }).waitFor();
+  assert.equal(await d.getByRole("cell", { name: "M-201" }).count(), 0, "only what the text matches");
+  await ui.accessible(page, "lookup candidates");
+  await shot("e35-lookup-candidates");
+  await d.getByRole("row", { name: /K-102/ }).getByRole("button", { name: "選ぶ" }).click();
+  assert.equal(await page.getByLabel("事業所", { exact: true }).inputValue(), "K-102");
+  await page.locator(".form-field", { hasText: "事業所名" }).getByText("ひまわり").waitFor();
+});

@@ -354,9 +354,10 @@ function LookupInput(p: InputProps) {
   const get = async () => {
     if (!value) return setPicking(true);
     try {
-      const r = await withProgress(call<{ records: KRecord[] }>("GET", k("/records.json"), { app: lk.relatedApp.app, query: `${lk.relatedKeyField} = ${qstr(value)} limit 1` }));
+      const where = [lk.filterCond, `${lk.relatedKeyField} = ${qstr(value)}`].filter(Boolean).map((c) => `(${c})`).join(" and ");
+      const r = await withProgress(call<{ records: KRecord[] }>("GET", k("/records.json"), { app: lk.relatedApp.app, query: `${where} limit 1` }));
       if (r.records.length) take(r.records[0]);
-      else setMsg(t("lookupNotFound", { v: value }));
+      else setPicking(true); // no exact match: the records the text partly matches, to choose from (as kintone)
     } catch (e) {
       setMsg(explain(e));
     }
@@ -414,7 +415,7 @@ function LookupPicker({ lookup: lk, initial, onPick, onClose }: { lookup: Lookup
         <button type="submit">{t("search")}</button>
       </form>
       {error && <p class="field-error" role="alert">{error}</p>}
-      {records && records.length === 0 && <p>{t("noRecords")}</p>}
+      {records && records.length === 0 && <p role="status">{q ? t("lookupNotFound", { v: q }) : t("noRecords")}</p>}
       {records && records.length > 0 && (
         <table class="records picker-table">
           <thead><tr><th><span class="visually-hidden">{t("lookupPick")}</span></th>{shown.map((c) => <th scope="col">{src?.fields[c]?.label ?? c}</th>)}</tr></thead>
