@@ -797,3 +797,21 @@ test("lookup 取得 with part of a key lists the records it matches, to choose f
   assert.equal(await page.getByLabel("事業所", { exact: true }).inputValue(), "K-102");
   await page.locator(".form-field", { hasText: "事業所名" }).getByText("ひまわり").waitFor();
 });
+
+test("the first load, signed out, shows the sign-in page without an error in the browser's console", async () => {
+  const nobody = await fetch(server.base + "/api/session");
+  assert.equal(nobody.status, 200);
+  assert.deepEqual(await nobody.json(), { user: null });
+  const context = await page.context().browser().newContext({ locale: "ja-JP" });
+  try {
+    const fresh = await context.newPage();
+    const errors = [];
+    fresh.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    fresh.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
+    await fresh.goto(server.base + "/");
+    await fresh.getByLabel("ログイン名").waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -23,8 +23,11 @@ function App() {
   const route = useRoute(() => confirm(t("unsavedRecord")));
 
   const load = () =>
-    call<Session>("GET", "/api/session")
-      .then((s) => { setRequestToken(s.requestToken); setMe(s.user); setSession(s); setError(null); })
+    call<Session | { user: null }>("GET", "/api/session") // signed out: {user: null}, not an error
+      .then((s) => {
+        if (!s.user) return setSession(null);
+        setRequestToken(s.requestToken); setMe(s.user); setSession(s); setError(null);
+      })
       .catch((e) => (e instanceof ApiError && e.status === 401 ? setSession(null) : setError(e)));
   useEffect(() => {
     setOnUnauthorized(() => {
