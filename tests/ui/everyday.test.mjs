@@ -815,3 +815,35 @@ test("the first load, signed out, shows the sign-in page without an error in the
     await context.close();
   }
 });
+
+test("a list at tablet width: dates and times stay on one line, names wrap only between people", async () => {
+  const app = await makeApp(admin, "訪問予定", {
+    place: { type: "SINGLE_LINE_TEXT", code: "place", label: "訪問先" },
+    at: { type: "DATETIME", code: "at", label: "訪問日時" },
+    day: { type: "DATE", code: "day", label: "報告期限" },
+    who: { type: "USER_SELECT", code: "who", label: "担当者" },
+    note: { type: "SINGLE_LINE_TEXT", code: "note", label: "メモ" },
+  });
+  await admin.record.addRecord({ app, record: {
+    place: { value: "特別養護老人ホームさくら園（北区山田町下谷上字中一里山）" }, at: { value: "2026-12-08T01:30:00Z" }, day: { value: "2026-12-15" },
+    who: { value: [{ code: "tanaka" }, { code: "suzuki" }, { code: "Administrator" }] },
+    note: { value: "前回の指摘事項（避難訓練の記録、服薬管理の手順書）の改善状況を確認する" },
+  } });
+  await page.setViewportSize({ width: 820, height: 1180 });
+  try {
+    await signIn("tanaka");
+    await page.goto(`${server.base}/#/apps/${app}`);
+    await page.locator("table.records tbody tr").first().waitFor();
+    const lines = (sel) => page.locator(sel).first().evaluate((e) => {
+      const r = document.createRange();
+      r.selectNodeContents(e);
+      return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size;
+    });
+    assert.equal(await lines("table.records td.when"), 1, "a date-time on one line");
+    for (const name of await page.locator("table.records td.people .name").all())
+      assert.equal(await name.evaluate((e) => new Set([...e.getClientRects()].map((x) => Math.round(x.top))).size), 1, "a name whole");
+    await shot("e36-list-tablet");
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 860 });
+  }
+});

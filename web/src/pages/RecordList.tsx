@@ -77,6 +77,14 @@ function listHash(appId: string, viewId: string | undefined, s: ListState): stri
   return `#/apps/${appId}${qs ? "?" + qs : ""}`;
 }
 
+// How a column's cells wrap on a narrow screen: numbers and times on one line,
+// people between names (style.css).
+const CELL_KIND: Record<string, string> = {
+  NUMBER: "num", CALC: "num", RECORD_NUMBER: "num",
+  DATE: "when", TIME: "when", DATETIME: "when", CREATED_TIME: "when", UPDATED_TIME: "when",
+  USER_SELECT: "people", ORGANIZATION_SELECT: "people", GROUP_SELECT: "people", CREATOR: "people", MODIFIER: "people", STATUS_ASSIGNEE: "people",
+};
+
 const quoteKw = (s: string) => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
 
 // The record's title (kintone's レコードタイトル): the field the app's settings
@@ -321,7 +329,10 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
                       }
                       if (f.type === "RICH_TEXT")
                         return <td><div class="cell-rich" dangerouslySetInnerHTML={{ __html: DOMPurify.sanitize(String(r[f.code]?.value ?? "")) }} /></td>;
-                      return <td class={f.type === "NUMBER" ? "num" : ""}>{display(f.type, r[f.code]?.value)}</td>;
+                      const v = r[f.code]?.value;
+                      if (CELL_KIND[f.type] === "people" && Array.isArray(v)) // each name whole on its line
+                        return <td class="people">{v.map((u: { name?: string; code: string }, i: number) => <>{i ? ", " : ""}<span class="name">{u.name || u.code}</span></>)}</td>;
+                      return <td class={CELL_KIND[f.type] ?? ""}>{display(f.type, v)}</td>;
                     })}
                   </tr>
                 );
