@@ -847,3 +847,37 @@ test("a list at tablet width: dates and times stay on one line, names wrap only 
     await page.setViewportSize({ width: 1280, height: 860 });
   }
 });
+
+test("field widths: set by dragging a field's edge in the builder (or with ←/→), kept in the layout, used on the record page", async () => {
+  const app = await makeApp(admin, "幅の設定", {
+    name: { type: "SINGLE_LINE_TEXT", code: "name", label: "施設名" },
+    memo: { type: "SINGLE_LINE_TEXT", code: "memo", label: "備考" },
+  });
+  // a width set through the API survives the builder's save
+  await admin.app.updateFormLayout({ app, layout: [{ type: "ROW", fields: [{ type: "SINGLE_LINE_TEXT", code: "name", size: { width: "300" } }, { type: "SINGLE_LINE_TEXT", code: "memo" }] }] });
+  await deploy(app);
+  await signIn("Administrator", ADMIN_PASSWORD);
+  await page.goto(`${server.base}/#/apps/${app}/settings`);
+  const memo = page.locator(".item", { hasText: "備考" });
+  await memo.waitFor();
+  const box = await memo.boundingBox();
+  const handle = memo.locator(".width-handle");
+  const h = await handle.boundingBox();
+  await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 420, h.y + 5, { steps: 5 });
+  await page.mouse.up();
+  await handle.focus();
+  await page.keyboard.press("ArrowRight");
+  await shot("e37-builder-widths");
+  await ui.untilToast(page, "アプリを更新しました", () => page.getByRole("button", { name: "アプリを更新" }).click());
+  const { layout } = await admin.app.getFormLayout({ app });
+  const size = Object.fromEntries(layout[0].fields.map((f) => [f.code, Number(f.size?.width)]));
+  assert.equal(size.name, 300, "kept as it was");
+  assert.ok(Math.abs(size.memo - 440) <= 4, `dragged to about 420px, then 20 more: ${size.memo}`);
+  const { id } = await admin.record.addRecord({ app, record: { name: { value: "さくら園" } } });
+  await page.goto(`${server.base}/#/apps/${app}/records/${id}`);
+  const field = page.locator(".form-field", { hasText: "施設名" });
+  await field.waitFor();
+  assert.equal(Math.round((await field.boundingBox()).width), 300);
+});

@@ -204,6 +204,7 @@ const ja = {
   templateExport: "テンプレートとして書き出す", templateExportHint: "このアプリの設計を1つのファイルにします。ほかのTsumikiで「テンプレートファイルから作成」すると、同じアプリができます。", templateDownload: "ファイルをダウンロード",
   linkMail: "リンク（メールアドレス）",
   appWord: "アプリ", audit_portal_notice: "お知らせの変更",
+  fieldWidth: "「{name}」の幅（←→キーで変更）", widthAuto: "自動",
 };
 export type Key = keyof typeof ja;
 
@@ -407,6 +408,7 @@ const en: Record<Key, string> = {
   templateExport: "Export as a template", templateExportHint: "Puts this app's design in one file. In another Tsumiki, “From a template file” makes the same app.", templateDownload: "Download the file",
   linkMail: "Link (e-mail address)",
   appWord: "App", audit_portal_notice: "Portal notice changed",
+  fieldWidth: "Width of “{name}” (← → to change)", widthAuto: "Automatic",
 };
 
 const dicts: Record<Lang, Record<Key, string>> = { ja, en };

@@ -27,6 +27,7 @@ export interface Item {
   label?: string; // LABEL's text
   elementId?: string;
   rows?: Row[]; // GROUP: the rows it holds
+  size?: { width?: string; height?: string; innerHeight?: string }; // as the layout keeps it (pixels)
 }
 interface Row { id: number; items: Item[] }
 
@@ -43,6 +44,9 @@ function place(rs: Row[], addr: Addr): [Row[], number] {
   return inner === undefined || Number.isNaN(inner) ? [rs, top] : [rs[top].items[0].rows!, inner];
 }
 const NOT_IN_GROUP = new Set(["GROUP", "SUBTABLE"]);
+const MIN_WIDTH = 120;
+// a card's width: the field's, where the layout gives one (tables and groups take the row)
+const widthOf = (it: Item) => (it.size?.width && !it.rows && it.type !== "SUBTABLE" ? `${it.size.width}px` : undefined);
 
 const SYSTEM = new Set(["RECORD_NUMBER", "__ID__", "__REVISION__", "CREATOR", "CREATED_TIME", "MODIFIER", "UPDATED_TIME", "STATUS", "STATUS_ASSIGNEE", "CATEGORY"]);
 let seq = 1;
@@ -107,7 +111,7 @@ export function Builder({ appId }: { appId: string }) {
           id: seq++,
           items: r.fields.map((x) => {
             if (x.code) placed.add(x.code);
-            return { key: x.code ? "f:" + x.code : "e:" + seq++, type: x.type, code: x.code, label: x.label, elementId: x.elementId };
+            return { key: x.code ? "f:" + x.code : "e:" + seq++, type: x.type, code: x.code, label: x.label, elementId: x.elementId, size: x.size };
           }),
         };
       });
@@ -190,6 +194,9 @@ export function Builder({ appId }: { appId: string }) {
     else tl[ti].items.splice(toIdx, 0, item);
     change(rs);
   };
+  // a field's width on the form, set by dragging its card's right edge (or ←/→ on it)
+  const resize = (key: string, width: number) =>
+    change(mapItems(rows, (i) => (i.key === key ? { ...i, size: { ...i.size, width: String(Math.round(Math.min(1200, Math.max(MIN_WIDTH, width)))) } } : i)));
   // a group removed: the fields it held stay, in its place
   const removeItem = (key: string) => {
     const fs = { ...fields };
@@ -229,7 +236,8 @@ export function Builder({ appId }: { appId: string }) {
         let cur: LayoutRow["fields"] = [];
         for (const i of r.items) {
           if (i.type !== "SUBTABLE" && i.type !== "GROUP") {
-            cur.push(i.code ? { type: i.type, code: i.code } : { type: i.type, label: i.label, elementId: i.elementId ?? "" });
+            const size = i.size && Object.keys(i.size).length ? { size: i.size } : {};
+            cur.push(i.code ? { type: i.type, code: i.code, ...size } : { type: i.type, label: i.label, elementId: i.elementId ?? "", ...size });
             continue;
           }
           if (cur.length) out.push({ type: "ROW", fields: cur });
@@ -314,7 +322,7 @@ export function Builder({ appId }: { appId: string }) {
       </div>
       {tab === "form" && (
         <FormEditor rows={rows} fields={fields} fieldErrors={fieldErrors} insert={insert} move={move}
-          edit={setEditing} remove={removeItem} />
+          edit={setEditing} remove={removeItem} resize={resize} />
       )}
       {tab === "views" && <ViewsEditor appId={appId} fields={loaded.all} />}
       {tab === "acl" && <><AclEditor appId={appId} onChanged={() => {}} /><RecordAclEditor appId={appId} fields={loaded.fields} /></>}
@@ -359,7 +367,7 @@ function FormEditor(p: {
   rows: Row[]; fields: Record<string, FieldProp>; fieldErrors: Record<string, string>;
   insert: (type: string, addr: Addr, index: number, newRow: boolean) => Item | null;
   move: (from: Addr, fromIdx: number, to: Addr, toIdx: number, newRow: boolean) => void;
-  edit: (key: string) => void; remove: (key: string) => void;
+  edit: (key: string) => void; remove: (key: string) => void; resize: (key: string, width: number) => void;
 }) {
   const paletteRef = useRef<HTMLUListElement>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
@@ -430,7 +438,7 @@ function FormEditor(p: {
     const err = it.code ? p.fieldErrors[it.code] : undefined;
     const name = f ? f.label : it.type === "LABEL" ? it.label ?? "" : t(("ft_" + it.type) as Key);
     return (
-      <div class={"item" + (err ? " has-error" : "") + (it.rows ? " group-item" : "")} key={it.key} data-key={it.key}>
+      <div class={"item" + (err ? " has-error" : "") + (it.rows ? " group-item" : "")} key={it.key} data-key={it.key} style={{ width: widthOf(it), minWidth: widthOf(it) && `${MIN_WIDTH}px` }}>
         <span class="drag" aria-hidden="true" title="drag">⋮⋮</span>
         <span class="item-body">
           <span class={"item-label" + (f?.noLabel ? " no-label" : "")}>{it.rows && <span aria-hidden="true">{f?.openGroup ? "▾ " : "▸ "}</span>}{name}{f?.required && <span class="req" aria-label={t("required")}>*</span>}</span>
@@ -448,6 +456,7 @@ function FormEditor(p: {
           )}
           <button type="button" aria-label={`${t("remove")}: ${name}`} onClick={() => p.remove(it.key)}>✕</button>
         </span>
+        {f && !it.rows && it.type !== "SUBTABLE" && <WidthHandle name={name} item={it} resize={(w) => p.resize(it.key, w)} />}
       </div>
     );
   };
@@ -572,5 +581,37 @@ function TemplateExport({ appId, name }: { appId: string; name: string }) {
       {busy && <p role="status" class="busy">{busy}</p>}
       {error ? <p class="field-error" role="alert">{explain(error)}</p> : null}
     </fieldset>
+  );
+}
+
+// The right edge of a field's card: dragged (or ←/→ when focused) to set the
+// field's width on the form.
+function WidthHandle({ name, item, resize }: { name: string; item: Item; resize: (width: number) => void }) {
+  const start = (e: PointerEvent) => {
+    const handle = e.currentTarget as HTMLElement;
+    const card = handle.parentElement!;
+    const left = card.getBoundingClientRect().left;
+    handle.setPointerCapture(e.pointerId);
+    const moved = (m: PointerEvent) => { card.style.width = `${Math.max(MIN_WIDTH, m.clientX - left)}px`; };
+    const up = (m: PointerEvent) => {
+      handle.removeEventListener("pointermove", moved);
+      handle.removeEventListener("pointerup", up);
+      resize(m.clientX - left);
+    };
+    handle.addEventListener("pointermove", moved);
+    handle.addEventListener("pointerup", up);
+    e.preventDefault();
+  };
+  const now = Number(item.size?.width) || 0;
+  const key = (e: KeyboardEvent) => {
+    if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+    e.preventDefault();
+    const from = now || (e.currentTarget as HTMLElement).parentElement!.getBoundingClientRect().width;
+    resize(from + (e.key === "ArrowRight" ? 20 : -20));
+  };
+  return (
+    <span class="width-handle" role="slider" tabIndex={0} aria-label={t("fieldWidth", { name })} aria-orientation="horizontal"
+      aria-valuemin={MIN_WIDTH} aria-valuemax={1200} aria-valuenow={now || undefined} aria-valuetext={now ? `${now}px` : t("widthAuto")}
+      onPointerDown={start} onKeyDown={key} />
   );
 }

@@ -230,7 +230,8 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
     const id = `f-${f.code}`;
     const err = errors[f.code];
     return (
-      <div class={"form-field" + (err ? " has-error" : "") + (f.type === "SUBTABLE" || f.type === "REFERENCE_TABLE" ? " wide" : "")}>
+      <div class={"form-field" + (err ? " has-error" : "") + (f.type === "SUBTABLE" || f.type === "REFERENCE_TABLE" ? " wide" : "")}
+        style={x.size?.width && f.type !== "SUBTABLE" ? { width: `${x.size.width}px`, minWidth: 0 } : undefined}>
         {!f.noLabel && (editing && f.type !== "SUBTABLE" && f.type !== "REFERENCE_TABLE" ? <label for={id}>{f.label}{f.required && <span class="req" aria-hidden="true">*</span>}</label> : <div class="label">{f.label}</div>)}
         {f.type === "REFERENCE_TABLE" ? (
           <RelatedRecords field={f} value={record?.[f.referenceTable.condition.field]?.value ?? values[f.referenceTable.condition.field]} />
