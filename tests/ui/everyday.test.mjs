@@ -796,6 +796,8 @@ test("lookup 取得 with part of a key lists the records it matches, to choose f
   await d.getByRole("row", { name: /K-102/ }).getByRole("button", { name: "選ぶ" }).click();
   assert.equal(await page.getByLabel("事業所", { exact: true }).inputValue(), "K-102");
   await page.locator(".form-field", { hasText: "事業所名" }).getByText("ひまわり").waitFor();
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await page.waitForURL(/records\/\d+$/);
 });
 
 test("the first load, signed out, shows the sign-in page without an error in the browser's console", async () => {
