@@ -44,7 +44,9 @@ $(O)/tsumiki: $(OBJ_BIN) $(O)/gen/assets.o $(O)/libtsumiki.a
 
 # The browser UI (web/, Vite) is built once into build/web and compiled into the binary.
 WEB_SRC := $(shell find web -path web/node_modules -prune -o -type f -print 2>/dev/null)
-build/web/index.html: $(WEB_SRC)
+# Its field-type table is written from the server's (tools/ftypes.mjs).
+build/web/index.html: $(WEB_SRC) src/model/ftypes.def src/model/schema.h tools/ftypes.mjs
+	@node tools/ftypes.mjs
 	@echo "  VITE web"
 	@cd web && npm run -s build
 

@@ -56,13 +56,8 @@ static const char *system_code(struct ts_ctx *cx, int64_t app, const char *type)
 
 static bool is_system(const char *type)
 {
-    static const char *const sys[] = {"RECORD_NUMBER", "CREATOR",     "CREATED_TIME",    "MODIFIER",
-                                      "UPDATED_TIME",  "STATUS",      "STATUS_ASSIGNEE", "CATEGORY",
-                                      "__ID__",        "__REVISION__"};
-    for (size_t i = 0; i < TS_ARRAY_LEN(sys); i++)
-        if (ts_str_eq(type, sys[i]))
-            return true;
-    return false;
+    int t = type ? ts_ftype_from_name(type) : -1;
+    return t >= 0 && ts_ftypes[t].kind == TS_K_SYS;
 }
 
 /* The template's fields: its own added, and the system fields the new app

@@ -6,6 +6,7 @@
 // API in pages of 100, so a long copy shows its progress. Attachments are not
 // carried: a file belongs to the installation that holds it.
 import { call, deployApp, k, type FieldProp, type KRecord, type LayoutRow } from "./api";
+import { isSystem } from "./fields/types";
 
 export const TEMPLATE_FORMAT = "tsumiki-app-template/1";
 export interface AppTemplate {
@@ -55,12 +56,11 @@ async function readRecords(app: string, progress: Progress): Promise<KRecord[]> 
 // What a record keeps when it is added to another app: the values people
 // wrote, not what the app sets itself (numbers, who and when, status,
 // calculations) nor attachments.
-const NOT_CARRIED = new Set(["RECORD_NUMBER", "__ID__", "__REVISION__", "CREATOR", "CREATED_TIME", "MODIFIER", "UPDATED_TIME",
-  "STATUS", "STATUS_ASSIGNEE", "CATEGORY", "CALC", "FILE", "REFERENCE_TABLE", "GROUP"]);
+const NOT_WRITTEN = new Set(["CALC", "FILE", "REFERENCE_TABLE", "GROUP"]);
 function carried(r: KRecord): KRecord {
   const out: KRecord = {};
   for (const [code, f] of Object.entries(r)) {
-    if (!f.type || NOT_CARRIED.has(f.type)) continue;
+    if (!f.type || isSystem(f.type) || NOT_WRITTEN.has(f.type)) continue;
     if (f.type === "SUBTABLE")
       out[code] = { value: (f.value as { value: KRecord }[]).map((row) => ({ value: carried(row.value) })) } as KRecord[string];
     else out[code] = { value: f.value } as KRecord[string];
@@ -83,9 +83,8 @@ export async function makeFromTemplate(tpl: AppTemplate, name: string, progress:
   return { app, problem: null };
 }
 
-const SYSTEM = new Set(["RECORD_NUMBER", "__ID__", "__REVISION__", "CREATOR", "CREATED_TIME", "MODIFIER", "UPDATED_TIME", "STATUS", "STATUS_ASSIGNEE", "CATEGORY"]);
 // The fields people made (not those every app has).
-export const ownFields = (tpl: AppTemplate) => Object.values(tpl.properties).filter((p) => !SYSTEM.has(p.type)).length;
+export const ownFields = (tpl: AppTemplate) => Object.values(tpl.properties).filter((p) => !isSystem(p.type)).length;
 
 export function isTemplate(x: unknown): x is AppTemplate {
   return !!x && typeof x === "object" && (x as AppTemplate).format === TEMPLATE_FORMAT;

@@ -1,8 +1,11 @@
-// fields/types.ts - what the UI knows of each field type: how it is offered in
-// the builder's palette, which settings it has, and how its value is shown and
-// entered. Adding a field type is adding an entry here and, if it needs one,
-// an input in fields/inputs.tsx.
+// fields/types.ts - what the UI knows of each field type, built on the
+// server's own table (ftypes.gen.ts, written from src/model/ftypes.def): the
+// query operators, which are system fields, which settings its flags allow;
+// here only what the form alone knows (the palette's order, required, how a
+// value is drawn). Adding a field type is a line in ftypes.def and, if it
+// needs one, an input in fields/inputs.tsx.
 import type { FieldProp } from "../api";
+import { SERVER_FIELD_TYPES, type FFlag } from "./ftypes.gen";
 
 export type Setting = "required" | "unique" | "default" | "options" | "range" | "length" | "unit" | "digit" | "nowDefault" | "align" | "expression" | "format" | "entityDefault" | "openGroup";
 
@@ -21,42 +24,40 @@ export interface FieldType {
 export const INNER_TYPES = ["SINGLE_LINE_TEXT", "NUMBER", "CALC", "MULTI_LINE_TEXT", "DATE", "TIME", "DATETIME",
   "DROP_DOWN", "RADIO_BUTTON", "CHECK_BOX", "MULTI_SELECT", "USER_SELECT", "LINK", "FILE"];
 
-const TEXT_OPS = ["eq", "ne", "in", "notin", "like", "notlike"];
-const CMP = ["eq", "ne", "lt", "gt", "le", "ge"];
-const CHOICE = ["in", "notin"];
+// The settings a type's server flags allow (ftypes.def), as the settings dialog names them.
+const FROM_FLAGS: [FFlag, Setting][] = [["LENGTH", "length"], ["UNIQUE", "unique"], ["RANGE", "range"], ["OPTIONS", "options"], ["NOW", "nowDefault"]];
+// What only the form knows of: who must fill a field in, how it is drawn, calculated.
+const FORM_SETTINGS: Record<string, Setting[]> = {
+  SINGLE_LINE_TEXT: ["required", "expression"], MULTI_LINE_TEXT: ["required"], RICH_TEXT: ["required"],
+  NUMBER: ["required", "unit", "digit"], DATE: ["required"], TIME: ["required"], DATETIME: ["required"],
+  DROP_DOWN: ["required"], RADIO_BUTTON: ["align"], CHECK_BOX: ["required", "align"], MULTI_SELECT: ["required"],
+  USER_SELECT: ["required"], ORGANIZATION_SELECT: ["required"], GROUP_SELECT: ["required"], LINK: ["required"],
+  CALC: ["expression", "format", "unit"], FILE: ["required"], GROUP: ["openGroup"],
+};
+// The builder's palette, in its order (LOOKUP: a text field that copies from another app).
+const PALETTE = ["SINGLE_LINE_TEXT", "MULTI_LINE_TEXT", "RICH_TEXT", "NUMBER", "DATE", "TIME", "DATETIME", "DROP_DOWN",
+  "RADIO_BUTTON", "CHECK_BOX", "MULTI_SELECT", "USER_SELECT", "ORGANIZATION_SELECT", "GROUP_SELECT", "LINK", "CALC",
+  "FILE", "SUBTABLE", "LOOKUP", "REFERENCE_TABLE", "GROUP", "LABEL", "SPACER", "HR"];
 
+function fromServer(type: string, palette?: string): FieldType {
+  const st = SERVER_FIELD_TYPES[palette ?? type];
+  const has = (f: FFlag) => st.flags.includes(f);
+  const settings: Setting[] = [...(FORM_SETTINGS[palette ? "SINGLE_LINE_TEXT" : type] ?? []), ...FROM_FLAGS.filter(([f]) => has(f)).map(([, s]) => s)];
+  if (has("DEFAULT")) settings.push(has("ENTITY") ? "entityDefault" : "default");
+  const ft: FieldType = { type, settings, ops: st.ops };
+  if (has("LAYOUT")) ft.layoutOnly = true;
+  if (st.kind === "SYS") ft.system = true;
+  if (st.kind === "NONE" && !has("LAYOUT") && type === "GROUP") ft.noValue = true;
+  if (palette) { ft.palette = palette; ft.settings = ["required"]; }
+  return ft;
+}
+
+// Every type the UI shows: the palette's, then the system fields (never in the palette).
 export const FIELD_TYPES: FieldType[] = [
-  { type: "SINGLE_LINE_TEXT", settings: ["required", "unique", "default", "length", "expression"], ops: TEXT_OPS },
-  { type: "MULTI_LINE_TEXT", settings: ["required", "default"], ops: ["like", "notlike", "empty", "notempty"] },
-  { type: "RICH_TEXT", settings: ["required", "default"], ops: ["like", "notlike"] },
-  { type: "NUMBER", settings: ["required", "unique", "default", "range", "unit", "digit"], ops: [...CMP, "in", "notin"] },
-  { type: "DATE", settings: ["required", "unique", "default", "nowDefault"], ops: CMP },
-  { type: "TIME", settings: ["required", "default", "nowDefault"], ops: CMP },
-  { type: "DATETIME", settings: ["required", "unique", "default", "nowDefault"], ops: CMP },
-  { type: "DROP_DOWN", settings: ["required", "default", "options"], ops: CHOICE },
-  { type: "RADIO_BUTTON", settings: ["default", "options", "align"], ops: CHOICE },
-  { type: "CHECK_BOX", settings: ["required", "default", "options", "align"], ops: CHOICE },
-  { type: "MULTI_SELECT", settings: ["required", "default", "options"], ops: CHOICE },
-  { type: "USER_SELECT", settings: ["required", "entityDefault"], ops: CHOICE },
-  { type: "ORGANIZATION_SELECT", settings: ["required", "entityDefault"], ops: CHOICE },
-  { type: "GROUP_SELECT", settings: ["required", "entityDefault"], ops: CHOICE },
-  { type: "LINK", settings: ["required", "unique", "default", "length"], ops: TEXT_OPS },
-  { type: "CALC", settings: ["expression", "format", "unit"], ops: [...CMP, "in", "notin"] },
-  { type: "FILE", settings: ["required"], ops: ["like", "notlike", "empty", "notempty"] },
-  { type: "SUBTABLE", settings: [], ops: [] },
-  // a text field that copies from another app: a SINGLE_LINE_TEXT with `lookup`
-  { type: "LOOKUP", settings: ["required"], ops: TEXT_OPS, palette: "SINGLE_LINE_TEXT" },
-  { type: "REFERENCE_TABLE", settings: [], ops: [] },
-  { type: "GROUP", settings: ["openGroup"], ops: [], noValue: true },
-  { type: "LABEL", settings: [], ops: [], layoutOnly: true },
-  { type: "SPACER", settings: [], ops: [], layoutOnly: true },
-  { type: "HR", settings: [], ops: [], layoutOnly: true },
-  { type: "RECORD_NUMBER", settings: [], ops: CMP, system: true },
-  { type: "CREATOR", settings: [], ops: CHOICE, system: true },
-  { type: "CREATED_TIME", settings: [], ops: CMP, system: true },
-  { type: "MODIFIER", settings: [], ops: CHOICE, system: true },
-  { type: "UPDATED_TIME", settings: [], ops: CMP, system: true },
+  ...PALETTE.map((type) => (type === "LOOKUP" ? fromServer(type, "SINGLE_LINE_TEXT") : fromServer(type))),
+  ...Object.keys(SERVER_FIELD_TYPES).filter((type) => SERVER_FIELD_TYPES[type].kind === "SYS").map((type) => fromServer(type)),
 ];
+export const isSystem = (type: string) => SERVER_FIELD_TYPES[type]?.kind === "SYS";
 
 export const fieldType = (type: string): FieldType | undefined => FIELD_TYPES.find((f) => f.type === type);
 

@@ -5,7 +5,7 @@ import Sortable from "sortablejs";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, call, deployApp, k, type FieldProp, type LayoutRow } from "../api";
 import { readTemplate } from "../appTemplate";
-import { FIELD_TYPES, fieldType, newCode } from "../fields/types";
+import { FIELD_TYPES, fieldType, isSystem, newCode } from "../fields/types";
 import { FieldPreview } from "../fields/preview";
 import { t, useLang, type Key } from "../i18n";
 import { setLeaveGuard } from "../router";
@@ -48,7 +48,6 @@ const MIN_WIDTH = 120;
 // a card's width: the field's, where the layout gives one (tables and groups take the row)
 const widthOf = (it: Item) => (it.size?.width && !it.rows && it.type !== "SUBTABLE" ? `${it.size.width}px` : undefined);
 
-const SYSTEM = new Set(["RECORD_NUMBER", "__ID__", "__REVISION__", "CREATOR", "CREATED_TIME", "MODIFIER", "UPDATED_TIME", "STATUS", "STATUS_ASSIGNEE", "CATEGORY"]);
 let seq = 1;
 
 // Every field code in use, tables' inner fields included (codes are unique
@@ -100,7 +99,7 @@ export function Builder({ appId }: { appId: string }) {
         call<{ name: string }>("GET", k("/preview/app/settings.json"), { app: appId }),
       ]));
       const props: Record<string, FieldProp> = {};
-      for (const [code, p] of Object.entries(f.properties)) if (!SYSTEM.has(p.type)) props[code] = p;
+      for (const [code, p] of Object.entries(f.properties)) if (!isSystem(p.type)) props[code] = p;
       const placed = new Set<string>();
       const fromLayout = (layout: LayoutRow[]): Row[] => layout.filter((r) => ["ROW", "SUBTABLE", "GROUP"].includes(r.type)).map((r) => {
         if (r.type !== "ROW") {

@@ -3,6 +3,7 @@
 // app a related-records list shows.
 import { useEffect, useState } from "preact/hooks";
 import { call, deployApp, k, type FieldProp } from "../api";
+import { SERVER_FIELD_TYPES } from "../fields/ftypes.gen";
 import { t } from "../i18n";
 import { explain, withProgress } from "../ui/feedback";
 import { FieldChecks } from "../ui/FieldChecks";
@@ -85,7 +86,11 @@ function FieldSelect({ id, fields, value, onChange, label }: { id: string; field
   );
 }
 
-const DATA = (f: FieldProp) => !["SUBTABLE", "REFERENCE_TABLE", "GROUP", "LABEL", "SPACER", "HR", "STATUS", "STATUS_ASSIGNEE", "CATEGORY", "__ID__", "__REVISION__"].includes(f.type);
+// a field holding a value (not a table, a layout element, nor a hidden system field such as the status)
+const DATA = (f: FieldProp) => {
+  const st = SERVER_FIELD_TYPES[f.type];
+  return !!st && ["TEXT", "NUMBER", "EPOCH", "MULTI", "FILES", "SYS"].includes(st.kind) && !st.flags.includes("HIDDEN");
+};
 
 export interface LookupProp {
   relatedApp: { app: string; code?: string };

@@ -64,7 +64,8 @@ export function describe(f: Filter, fields: Record<string, FieldProp>): string {
 }
 
 export function FilterBuilder({ fields, value, onChange, idPrefix }: { fields: Record<string, FieldProp>; value: Filter; onChange: (f: Filter) => void; idPrefix: string }) {
-  const list = Object.values(fields).filter((f) => fieldType(f.type)?.ops.length);
+  // a status or an assignee only while process management is on
+  const list = Object.values(fields).filter((f) => fieldType(f.type)?.ops.length && f.enabled !== false);
   const setCond = (i: number, c: Partial<Cond>) => onChange({ ...value, conds: value.conds.map((x, j) => (j === i ? { ...x, ...c } : x)) });
   return (
     <div class="filter-builder">
@@ -117,7 +118,7 @@ function CondValue({ field, cond, onChange }: { field: FieldProp; cond: Cond; on
       </span>
     );
   }
-  if (["USER_SELECT", "CREATOR", "MODIFIER"].includes(field.type)) {
+  if (["USER_SELECT", "CREATOR", "MODIFIER", "STATUS_ASSIGNEE"].includes(field.type)) {
     const v = cond.value[0] ?? "";
     return (
       <span class="value-or-func">
