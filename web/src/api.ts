@@ -84,6 +84,15 @@ export interface Session {
   user: { code: string; name: string; language?: string; administrator?: boolean; primaryOrganization?: { code: string; name: string } | null };
   requestToken: string;
 }
+// What the signed-in person may do with the app and each field (the server
+// checks every call; the UI only offers what will work). BY_RECORD: a field of
+// the record decides, see records/acl/evaluate.json.
+export type FieldLevel = "NONE" | "READ" | "WRITE" | "BY_RECORD";
+export interface AppRights {
+  app: { view: boolean; add: boolean; edit: boolean; delete: boolean; import: boolean; export: boolean; manage: boolean };
+  fields: Record<string, FieldLevel>;
+  byRecord: boolean;
+}
 export interface AppInfo {
   appId: string;
   name: string;
@@ -176,15 +185,3 @@ export async function uploadFile(file: File, onProgress?: (sent: number, total: 
 // A string as a query literal: in double quotes, with \ and " escaped.
 export const qstr = (s: string) => '"' + String(s).replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"';
 
-// Deploy an app's preview settings and wait for the outcome: null when they
-// are live, else kintone's reason in words (a duplicate value, say).
-export async function deployApp(app: string): Promise<string | null> {
-  await call("POST", k("/preview/app/deploy.json"), { apps: [{ app }] });
-  for (;;) {
-    const s = await call<{ apps: { status: string; message?: string }[] }>("GET", k("/preview/app/deploy.json"), { apps: [app] });
-    const st = s.apps[0];
-    if (st.status === "SUCCESS") return null;
-    if (st.status !== "PROCESSING") return st.message || st.status;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}

@@ -5,7 +5,8 @@
 // /api/app/from-template). Records, when asked for, follow through the record
 // API in pages of 100, so a long copy shows its progress. Attachments are not
 // carried: a file belongs to the installation that holds it.
-import { call, deployApp, k, type FieldProp, type KRecord, type LayoutRow } from "./api";
+import { call, k, type FieldProp, type KRecord, type LayoutRow } from "./api";
+import { deployApp } from "./data";
 import { isSystem } from "./fields/types";
 
 export const TEMPLATE_FORMAT = "tsumiki-app-template/1";

@@ -2,6 +2,7 @@
 import DOMPurify from "dompurify";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { call, k, me, qstr, uploadFile, type FieldProp, type KRecord } from "../api";
+import { appInfo, formFields } from "../data";
 import { display, optionList } from "./types";
 import { t } from "../i18n";
 import { Dialog, explain, withProgress } from "../ui/feedback";
@@ -402,10 +403,8 @@ function LookupPicker({ lookup: lk, initial, onPick, onClose }: { lookup: Lookup
     }
   };
   useEffect(() => {
-    Promise.all([
-      call<{ name: string }>("GET", k("/app.json"), { id: lk.relatedApp.app }),
-      call<{ properties: Record<string, FieldProp> }>("GET", k("/app/form/fields.json"), { app: lk.relatedApp.app }),
-    ]).then(([a, f]) => setSrc({ name: a.name, fields: f.properties })).catch((e) => setError(explain(e)));
+    Promise.all([appInfo(lk.relatedApp.app), formFields(lk.relatedApp.app)])
+      .then(([a, fields]) => setSrc({ name: a.name, fields })).catch((e) => setError(explain(e)));
   }, []);
   useEffect(() => void search(q), [src]);
   return (

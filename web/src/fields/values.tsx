@@ -2,6 +2,7 @@
 // record's page (the other types are text: display() in types.ts).
 import { useEffect, useState } from "preact/hooks";
 import { call, k, qstr, type FieldProp, type KRecord } from "../api";
+import { formFields } from "../data";
 import { display } from "./types";
 import { t } from "../i18n";
 import { ErrorBox } from "../ui/feedback";
@@ -83,7 +84,7 @@ export function RelatedRecords({ field, value }: { field: FieldProp; value: any 
   const [error, setError] = useState<unknown>(null);
   const size = Number(ref.size || 5);
   const empty = value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length);
-  useEffect(() => void call<{ properties: Record<string, FieldProp> }>("GET", k("/app/form/fields.json"), { app: ref.relatedApp.app }).then((r) => setSrc(r.properties)).catch(setError), [ref.relatedApp.app]);
+  useEffect(() => void formFields(ref.relatedApp.app).then(setSrc).catch(setError), [ref.relatedApp.app]);
   useEffect(() => {
     if (!src || empty) return;
     const their = src[ref.condition.relatedField];

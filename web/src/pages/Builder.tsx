@@ -3,7 +3,8 @@
 // views, the app's name and icon. "Save" keeps a preview; "Update app" deploys.
 import Sortable from "sortablejs";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, call, deployApp, k, type FieldProp, type LayoutRow } from "../api";
+import { ApiError, call, k, type FieldProp, type LayoutRow } from "../api";
+import { deployApp } from "../data";
 import { readTemplate } from "../appTemplate";
 import { FIELD_TYPES, fieldType, isSystem, newCode } from "../fields/types";
 import { FieldPreview } from "../fields/preview";

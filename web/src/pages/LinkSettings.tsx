@@ -2,7 +2,8 @@
 // elsewhere: a lookup's source app and copies, and which records of another
 // app a related-records list shows.
 import { useEffect, useState } from "preact/hooks";
-import { call, deployApp, k, type FieldProp } from "../api";
+import { call, k, type FieldProp } from "../api";
+import { deployApp, formFields } from "../data";
 import { SERVER_FIELD_TYPES } from "../fields/ftypes.gen";
 import { t } from "../i18n";
 import { explain, withProgress } from "../ui/feedback";
@@ -19,7 +20,7 @@ function useAppFields(app: string, again = 0): Record<string, FieldProp> {
   const [fields, setFields] = useState<Record<string, FieldProp>>({});
   useEffect(() => {
     if (!app) return setFields({});
-    call<{ properties: Record<string, FieldProp> }>("GET", k("/app/form/fields.json"), { app }).then((r) => setFields(r.properties)).catch(() => setFields({}));
+    formFields(app).then(setFields).catch(() => setFields({}));
   }, [app, again]);
   return fields;
 }

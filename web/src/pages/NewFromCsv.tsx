@@ -5,7 +5,8 @@
 // created; then the rows are imported into it and the app opens. The file is
 // uploaded once (file.json, with its progress), then read by its key.
 import { useEffect, useState } from "preact/hooks";
-import { call, deployApp, k, uploadFile } from "../api";
+import { call, k, uploadFile } from "../api";
+import { deployApp } from "../data";
 import { go } from "../router";
 import { t, useLang, type Key } from "../i18n";
 import { ErrorBox, notify, withProgress } from "../ui/feedback";

@@ -4,8 +4,9 @@
 // list shows (view, filter, keyword, sort, page, page size) lives in the URL,
 // so a list can be bookmarked, shared, and gone back to.
 import DOMPurify from "dompurify";
+import { appInfo, appRights, appSettings, appViews, formFields } from "../data";
 import { useEffect, useState } from "preact/hooks";
-import { call, k, type FieldProp, type KRecord, type View } from "../api";
+import { call, k, type FieldProp, type KRecord, type View, type AppRights, type FieldLevel } from "../api";
 import { display, fieldType } from "../fields/types";
 import { FieldInput } from "../fields/inputs";
 import { t, useLang } from "../i18n";
@@ -22,31 +23,18 @@ const TEXTUAL = new Set(["SINGLE_LINE_TEXT", "MULTI_LINE_TEXT", "RICH_TEXT", "LI
 const UNSORTABLE = new Set(["CHECK_BOX", "MULTI_SELECT", "USER_SELECT", "MULTI_LINE_TEXT", "RICH_TEXT"]);
 const INLINE = new Set(["SINGLE_LINE_TEXT", "NUMBER", "DATE", "TIME", "DROP_DOWN", "LINK"]);
 
-// What the signed-in person may do with the app and each field (the server
-// checks every call; the UI only offers what will work). BY_RECORD: a field of
-// the record decides, see records/acl/evaluate.json.
-export type FieldLevel = "NONE" | "READ" | "WRITE" | "BY_RECORD";
-export interface AppRights {
-  app: { view: boolean; add: boolean; edit: boolean; delete: boolean; import: boolean; export: boolean; manage: boolean };
-  fields: Record<string, FieldLevel>;
-  byRecord: boolean;
-}
 export interface TitleField { selectionMode: "AUTO" | "MANUAL"; code: string }
 export interface AppMeta { name: string; fields: Record<string, FieldProp>; views: View[]; rights: AppRights; titleField?: TitleField }
 export type RecordRights = { record: { viewable: boolean; editable: boolean; deletable: boolean }; fields: Record<string, { viewable: boolean; editable: boolean }> };
 export const level = (m: AppMeta, code: string): FieldLevel => m.rights.fields[code] ?? "WRITE";
 
 export async function loadApp(appId: string): Promise<AppMeta> {
-  const [app, f, v, rights, settings] = await withProgress(Promise.all([
-    call<{ name: string }>("GET", k("/app.json"), { id: appId }),
-    call<{ properties: Record<string, FieldProp> }>("GET", k("/app/form/fields.json"), { app: appId }),
-    call<{ views: Record<string, View> }>("GET", k("/app/views.json"), { app: appId }),
-    call<AppRights>("GET", "/api/app/rights", { app: appId }),
-    call<{ titleField?: TitleField }>("GET", k("/app/settings.json"), { app: appId }),
+  const [app, properties, views, rights, settings] = await withProgress(Promise.all([
+    appInfo(appId), formFields(appId), appViews(appId), appRights(appId), appSettings(appId),
   ]));
   // fields the person may not see are as if the form had none
-  const fields = Object.fromEntries(Object.entries(f.properties).filter(([code]) => rights.fields[code] !== "NONE"));
-  return { name: app.name, fields, rights, titleField: settings.titleField, views: Object.values(v.views).filter((x) => x.type === "LIST").sort((a, b) => Number(a.index) - Number(b.index)) };
+  const fields = Object.fromEntries(Object.entries(properties).filter(([code]) => rights.fields[code] !== "NONE"));
+  return { name: app.name, fields, rights, titleField: settings.titleField as TitleField | undefined, views: Object.values(views).filter((x) => x.type === "LIST").sort((a, b) => Number(a.index) - Number(b.index)) };
 }
 
 interface Sort { code: string; desc: boolean }

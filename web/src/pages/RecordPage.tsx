@@ -4,8 +4,10 @@
 import { useEffect, useState } from "preact/hooks";
 import DOMPurify from "dompurify";
 import { ApiError, call, k, me, type FieldProp, type KRecord, type LayoutRow } from "../api";
-import { display, fieldType } from "../fields/types";
+import { formLayout } from "../data";
+import { display } from "../fields/types";
 import { FieldInput, newRow, startValue } from "../fields/inputs";
+import { useRecordForm, writable, type Values } from "../record/form";
 import { FileList, RelatedRecords, TableValue } from "../fields/values";
 import { t, useLang } from "../i18n";
 import { go, setLeaveGuard } from "../router";
@@ -18,7 +20,6 @@ import { Process } from "./Process";
 import { bellRefresh, hasUnread, NOTICE_EVENT } from "./Notifications";
 import { Circulars } from "./Circulars";
 
-type Values = Record<string, any>;
 
 // The values a new record starts with: each field's default.
 function defaults(fields: Record<string, FieldProp>): Values {
@@ -54,17 +55,15 @@ export function errorsByField(e: unknown): Record<string, string> {
   return out;
 }
 
-const EDITABLE = (f: FieldProp) => !!f && !fieldType(f.type)?.system && !fieldType(f.type)?.layoutOnly && !fieldType(f.type)?.noValue && fieldType(f.type) !== undefined;
 
 export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recordId?: string; copyFrom?: string }) {
   useLang();
   const [meta, setMeta] = useState<AppMeta | null>(null);
   const [layout, setLayout] = useState<LayoutRow[]>([]);
   const [record, setRecord] = useState<KRecord | null>(null);
-  const [values, setValues] = useState<Values>({});
+  const form = useRecordForm(`${appId}/${recordId ?? ""}/${copyFrom ?? ""}`);
+  const values = form.values, errors = form.errors;
   const [editing, setEditing] = useState(!recordId);
-  const [dirty, setDirty] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [historyKey, setHistoryKey] = useState(0);
@@ -80,7 +79,7 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
 
   const loadRecord = async (m: AppMeta) => {
     const id = recordId ?? copyFrom;
-    if (!id) { setValues(defaults(m.fields)); return; }
+    if (!id) { form.reset(defaults(m.fields)); return; }
     const [r, ev] = await withProgress(Promise.all([
       call<{ record: KRecord }>("GET", k("/record.json"), { app: appId, id }),
       recordId ? call<{ rights: RecordRights[] }>("GET", k("/records/acl/evaluate.json"), { app: appId, ids: [recordId] }) : null,
@@ -88,7 +87,7 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
     if (recordId) setRecord(r.record);
     if (ev) setRights(ev.rights[0]);
     const v: Values = {};
-    for (const [code, x] of Object.entries(r.record)) if (EDITABLE(m.fields[code])) v[code] = structuredClone(x.value);
+    for (const [code, x] of Object.entries(r.record)) if (writable(m.fields[code])) v[code] = structuredClone(x.value);
     // a copy starts without the original's attachments, as kintone's reuse (each record owns its files)
     if (copyFrom && !recordId)
       for (const [code, x] of Object.entries(r.record)) {
@@ -99,15 +98,15 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
             for (const cell of Object.values(row.value) as { type: string; value: unknown }[]) if (cell.type === "FILE") cell.value = [];
           }
       }
-    setValues(v);
+    form.reset(v);
   };
   useEffect(() => {
     (async () => {
       try {
         const m = await loadApp(appId);
-        const l = await call<{ layout: LayoutRow[] }>("GET", k("/app/form/layout.json"), { app: appId });
+        const l = await formLayout(appId);
         setMeta(m);
-        setLayout(l.layout);
+        setLayout(l);
         await loadRecord(m);
       } catch (e) {
         setError(e);
@@ -115,9 +114,9 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
     })();
   }, [appId, recordId, copyFrom]);
   useEffect(() => {
-    setLeaveGuard(() => dirty);
+    setLeaveGuard(() => form.dirty);
     return () => setLeaveGuard(null);
-  }, [dirty]);
+  }, [form]);
   // The page stays current while others act on the record (a status moved on,
   // a comment, a circular confirmed): when the bell hears of a notice, and
   // every 30 seconds while the page is shown; never while it is being edited.
@@ -146,28 +145,19 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
   const save = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
-    setErrors({});
-    const body: KRecord = {};
-    // a table's rows left wholly empty (the one a new record starts with) are not sent
-    const blank = (x: any) => x === null || x === undefined || x === "" || (Array.isArray(x) && x.length === 0);
-    for (const [code, v] of Object.entries(values)) {
-      if (!EDITABLE(meta.fields[code]) || !mayWrite(code)) continue;
-      const value = meta.fields[code].type === "SUBTABLE"
-        ? (v ?? []).filter((row: { id?: string; value: Record<string, { value: any }> }) => row.id || !Object.values(row.value).every((c) => blank(c.value)))
-        : v;
-      body[code] = { value } as any;
-    }
+    form.setErrors({});
+    const body = form.body(meta.fields, mayWrite);
     try {
       if (recordId) {
         await withProgress(call("PUT", k("/record.json"), { app: appId, id: recordId, record: body, revision: record?.$revision.value }));
-        setDirty(false);
+        form.settle();
         setEditing(false);
         await loadRecord(meta);
         setHistoryKey((n) => n + 1);
         notify(t("recordSaved"));
       } else {
         const r = await withProgress(call<{ id: string }>("POST", k("/record.json"), { app: appId, record: body }));
-        setDirty(false);
+        form.settle();
         setLeaveGuard(null);
         notify(t("recordSaved"));
         go(`#/apps/${appId}/records/${r.id}`);
@@ -175,7 +165,7 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
       setError(null);
     } catch (err) {
       const fe = errorsByField(err);
-      setErrors(fe);
+      form.setErrors(fe);
       setError(Object.keys(fe).length ? new Error(t("errorsBelow")) : err);
     } finally {
       setBusy(false);
@@ -207,7 +197,7 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
   const placed = new Set(layout.flatMap((r) => [r.code, ...(r.fields ?? []).map((f) => f.code), ...(r.layout ?? []).flatMap((g) => (g.fields ?? []).map((f) => f.code))]));
   const rows: Block[] = layout.map((r) => (r.type === "GROUP" ? { group: r.code!, rows: (r.layout ?? []).map(rowOf) } : rowOf(r)));
   const copied = lookupTargets(meta.fields);
-  for (const f of Object.values(meta.fields)) if (EDITABLE(f) && !placed.has(f.code)) rows.push([{ type: f.type, code: f.code }]);
+  for (const f of Object.values(meta.fields)) if (writable(f) && !placed.has(f.code)) rows.push([{ type: f.type, code: f.code }]);
   const block = (b: Block) => {
     if (Array.isArray(b)) return <div class="form-row">{b.map(cell)}</div>;
     const g = meta.fields[b.group];
@@ -226,7 +216,7 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
     if (x.type === "SPACER") return <div class="form-spacer" />;
     if (x.type === "HR") return <hr />;
     const f = x.code ? meta.fields[x.code] : undefined;
-    if (!f || !maySee(f.code)) return null;
+    if (!f || !maySee(f.code) || form.hidden.has(f.code)) return null;
     const id = `f-${f.code}`;
     const err = errors[f.code];
     return (
@@ -235,10 +225,9 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
         {!f.noLabel && (editing && f.type !== "SUBTABLE" && f.type !== "REFERENCE_TABLE" ? <label for={id}>{f.label}{f.required && <span class="req" aria-hidden="true">*</span>}</label> : <div class="label">{f.label}</div>)}
         {f.type === "REFERENCE_TABLE" ? (
           <RelatedRecords field={f} value={record?.[f.referenceTable.condition.field]?.value ?? values[f.referenceTable.condition.field]} />
-        ) : editing && !copied.has(f.code) && mayWrite(f.code) ? (
+        ) : editing && !copied.has(f.code) && mayWrite(f.code) && !form.disabled.has(f.code) ? (
           <FieldInput id={id} field={f} value={values[f.code]} invalid={!!err} describedBy={err ? id + "-err" : undefined}
-            onChange={(v) => { setValues({ ...values, [f.code]: v }); setDirty(true); }}
-            onPatch={(patch) => { setValues({ ...values, ...patch }); setDirty(true); }} />
+            onChange={(v) => form.set(f.code, v)} onPatch={(patch) => form.patch(patch)} />
         ) : (
           <>
             <Value field={f} value={editing ? values[f.code] : record?.[f.code]?.value} />
@@ -283,9 +272,9 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
           {editing && (
             <div class="actions sticky">
               <button type="button" onClick={async () => {
-                if (dirty && !(await confirmDialog(t("unsavedRecord")))) return;
-                setDirty(false);
-                if (recordId) { setEditing(false); setErrors({}); await loadRecord(meta); } else go(`#/apps/${appId}`);
+                if (form.dirty && !(await confirmDialog(t("unsavedRecord")))) return;
+                form.settle();
+                if (recordId) { setEditing(false); await loadRecord(meta); } else go(`#/apps/${appId}`);
               }}>{t("cancel")}</button>
               <button type="submit" class="primary" disabled={busy}>{busy ? t("saving") : t("save")}</button>
             </div>
