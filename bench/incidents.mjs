@@ -112,4 +112,5 @@ export const INCIDENT_VIEWS = {
   今年の転倒: { type: "LIST", index: "0", filterCond: '種別 in ("転倒") and 報告日 >= "2025-01-01" and 報告日 <= "2025-12-31"', sort: "報告日 desc" },
   担当分: { type: "LIST", index: "1", filterCond: "担当者 in (LOGINUSER())", sort: "発生日時 desc" },
   未対応: { type: "LIST", index: "2", filterCond: '状態 in ("未対応")', sort: "報告日 desc" },
+  転倒の時系列: { type: "LIST", index: "3", filterCond: '種別 in ("転倒")', sort: "報告日 desc, 発生日時 asc" },
 };

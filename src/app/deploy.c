@@ -221,10 +221,18 @@ static void want(struct wants *w, const struct ts_field *const *fields, int n, b
     struct ts_index_spec s = {.n = n, .multi = multi};
     for (int i = 0; i < n; i++)
         s.fields[i] = fields[i];
-    for (int i = 0; i < w->n; i++) /* the same columns in the same order: one is enough */
-        if (w->specs[i].n == n && w->specs[i].multi == multi &&
-            !memcmp(w->specs[i].fields, s.fields, sizeof(s.fields)))
-            return;
+    /* an index serves every query its first columns serve: one that begins
+     * with another's columns takes its place, one that another begins with is
+     * not needed (each costs every write) */
+    for (int i = 0; i < w->n; i++) {
+        struct ts_index_spec *o = &w->specs[i];
+        int common = o->n < n ? o->n : n;
+        if (o->multi != multi || memcmp(o->fields, s.fields, (size_t)common * sizeof(s.fields[0])))
+            continue;
+        if (n > o->n)
+            *o = s;
+        return;
+    }
     w->specs[w->n++] = s;
 }
 
@@ -286,6 +294,10 @@ static int view_indexes(struct ts_ctx *cx, const struct ts_app *app, struct want
             cols[n++] = key;
         else if (n_range)
             cols[n++] = range[0];
+        /* a second sort key too: the rows tied on the first are ordered from the index */
+        const struct ts_field *then = key && sort.n_order > 1 ? sort.order[1].field : NULL;
+        if (then && indexable(then) && n < TS_INDEX_MAX_COLS)
+            cols[n++] = then;
         want(w, cols, n, false);
         if (key)
             want(w, &key, 1, false);

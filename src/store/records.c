@@ -1228,6 +1228,28 @@ static const struct ts_qnode *single_multi_in(const struct ts_qnode *n)
     return NULL;
 }
 
+/* ORDER BY the plan's keys. Ties are broken by id, in the direction of the
+ * last key, so that an index on the keys (which ends in the rowid) gives the
+ * whole order when read forwards or backwards; with no keys, newest first as
+ * kintone. */
+static void order_by(struct ts_buf *sql, const struct ts_driver *d, const struct ts_qplan *plan)
+{
+    bool has_id = false;
+    bool desc = !plan->n_order || plan->order[plan->n_order - 1].desc;
+    ts_buf_puts(sql, " ORDER BY ");
+    for (int i = 0; i < plan->n_order; i++) {
+        const struct ts_field *f = plan->order[i].field;
+        bool id = strcmp(f->column, "id") == 0; /* never NULL: the primary key's order */
+        ts_buf_printf(sql, "%s %s, ", f->column,
+                      plan->order[i].desc ? (id ? "DESC" : d->desc) : (id ? "ASC" : d->asc));
+        has_id |= id;
+    }
+    if (has_id)
+        sql->len -= 2, sql->p[sql->len] = '\0';
+    else
+        ts_buf_puts(sql, desc ? "id DESC" : "id ASC");
+}
+
 /* FROM, WHERE, ORDER BY and LIMIT for a plan; ORDER BY and LIMIT only when
  * order and page are set. */
 static void plan_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *app,
@@ -1285,24 +1307,8 @@ static void plan_sql(struct ts_buf *sql, struct binds *b, const struct ts_app *a
         ts_buf_puts(sql, " WHERE ");
         where_sql(sql, b, app, plan->where);
     }
-    if (order) {
-        bool has_id = false;
-        ts_buf_puts(sql, " ORDER BY ");
-        for (int i = 0; i < plan->n_order; i++) {
-            const struct ts_field *f = plan->order[i].field;
-            bool id = strcmp(f->column, "id") == 0; /* never NULL: the primary key's order */
-            ts_buf_printf(sql, "%s %s, ", f->column,
-                          plan->order[i].desc ? (id ? "DESC" : d->desc) : (id ? "ASC" : d->asc));
-            has_id |= id;
-        }
-        /* Ties are broken by id, in the direction of the last key, so that an
-         * index on the keys (which ends in the rowid) gives the whole order when
-         * read forwards or backwards; with no keys, newest first as kintone. */
-        if (has_id)
-            sql->len -= 2, sql->p[sql->len] = '\0';
-        else
-            ts_buf_puts(sql, desc ? "id DESC" : "id ASC");
-    }
+    if (order)
+        order_by(sql, d, plan);
     if (page)
         ts_buf_puts(sql, " LIMIT ? OFFSET ?");
 }
@@ -1349,7 +1355,17 @@ int ts_store_records_select(struct ts_ctx *cx, const struct ts_app *app,
     ts_buf_init(&sql);
     ts_buf_puts(&sql, "SELECT ");
     int n = select_list(cx->db->drv, app, want, &sql, cols);
-    plan_sql(&sql, &b, app, plan, true, true);
+    if (plan->n_order > 1 && plan->has_limit) {
+        /* Several sort keys: the rows sharing the first key's values are sorted
+         * by the others; done on ids alone (from an index holding the keys, when
+         * a view made one), the page's own rows read after, not every tie's. */
+        ts_buf_printf(&sql, " FROM r%lld JOIN (SELECT id AS k", (long long)app->id);
+        plan_sql(&sql, &b, app, plan, true, true);
+        ts_buf_printf(&sql, ") p ON r%lld.id=p.k", (long long)app->id);
+        order_by(&sql, cx->db->drv, plan);
+    } else {
+        plan_sql(&sql, &b, app, plan, true, true);
+    }
     struct ts_stmt *st = db_prep(cx, sql.p);
     ts_buf_release(&sql);
     if (!st)
