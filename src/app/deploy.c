@@ -221,18 +221,13 @@ static void want(struct wants *w, const struct ts_field *const *fields, int n, b
     struct ts_index_spec s = {.n = n, .multi = multi};
     for (int i = 0; i < n; i++)
         s.fields[i] = fields[i];
-    /* an index serves every query its first columns serve: one that begins
-     * with another's columns takes its place, one that another begins with is
-     * not needed (each costs every write) */
-    for (int i = 0; i < w->n; i++) {
-        struct ts_index_spec *o = &w->specs[i];
-        int common = o->n < n ? o->n : n;
-        if (o->multi != multi || memcmp(o->fields, s.fields, (size_t)common * sizeof(s.fields[0])))
-            continue;
-        if (n > o->n)
-            *o = s;
-        return;
-    }
+    /* the same columns in the same order: one is enough. (One that begins with
+     * another's is not the same: a page sorted by its last column reads its
+     * ties in id order from it alone.) */
+    for (int i = 0; i < w->n; i++)
+        if (w->specs[i].n == n && w->specs[i].multi == multi &&
+            !memcmp(w->specs[i].fields, s.fields, sizeof(s.fields)))
+            return;
     w->specs[w->n++] = s;
 }
 

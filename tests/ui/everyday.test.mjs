@@ -22,6 +22,18 @@ before(async () => {
 });
 after(async () => await stop?.());
 
+// 未処理 → 完了 by 完了にする, the record's creator to act first; deployed.
+async function switchOnProcess(app) {
+  await api("PUT", "/k/v1/preview/app/status.json", { app, enable: true,
+    states: {
+      未処理: { name: "未処理", index: "0", assignee: { type: "ONE", entities: [{ entity: { type: "CREATOR" } }] } },
+      完了: { name: "完了", index: "1", assignee: { type: "ONE", entities: [] } },
+    },
+    actions: [{ name: "完了にする", from: "未処理", to: "完了" }],
+  });
+  await deploy(app);
+}
+
 async function deploy(app) {
   await admin.app.deployApp({ apps: [{ app }] });
   for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [app] })).apps[0].status !== "SUCCESS"; i++)
@@ -31,14 +43,7 @@ async function deploy(app) {
 test("process management switched on over existing records: each has a status, and only its assignee sees the actions", async () => {
   const app = await makeApp(admin, "苦情受付", { title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" } });
   const { id } = await client(server, { username: "tanaka", password: PASSWORD }).record.addRecord({ app, record: { title: { value: "前からある苦情" } } });
-  await api("PUT", "/k/v1/preview/app/status.json", { app, enable: true,
-    states: {
-      未処理: { name: "未処理", index: "0", assignee: { type: "ONE", entities: [{ entity: { type: "CREATOR" } }] } },
-      完了: { name: "完了", index: "1", assignee: { type: "ONE", entities: [] } },
-    },
-    actions: [{ name: "完了にする", from: "未処理", to: "完了" }],
-  });
-  await deploy(app);
+  await switchOnProcess(app);
   await signIn("suzuki");
   await page.goto(`${server.base}/#/apps/${app}/records/${id}`);
   const box = page.locator(".process-box");
@@ -477,14 +482,7 @@ test("the portal: an administrator writes the notice with formatting, and it gre
 test("the portal: 未処理 lists the records waiting on the person across apps, and opens them", async () => {
   const flow = async (name) => {
     const app = await makeApp(admin, name, { title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" } });
-    await api("PUT", "/k/v1/preview/app/status.json", { app, enable: true,
-      states: {
-        未処理: { name: "未処理", index: "0", assignee: { type: "ONE", entities: [{ entity: { type: "CREATOR" } }] } },
-        完了: { name: "完了", index: "1", assignee: { type: "ONE", entities: [] } },
-      },
-      actions: [{ name: "完了にする", from: "未処理", to: "完了" }],
-    });
-    await deploy(app);
+    await switchOnProcess(app);
     return app;
   };
   const audits = await flow("実地監査");
