@@ -636,6 +636,51 @@ int ts_api_views_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     return 0;
 }
 
+/* Graphs (app/reports.json): as kept, keyed by name, each with its id. */
+int ts_api_reports_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    if (load(cx, rq, TS_PERM_VIEW, &p) < 0)
+        return -1;
+    const json_t *reports = json_object_get(p.def, "reports");
+    ts_jw_obj(w);
+    ts_jw_key(w, "reports");
+    if (reports)
+        ts_jw_json(w, reports);
+    else
+        ts_jw_obj(w), ts_jw_obj_end(w);
+    ts_jw_kid(w, "revision", stage_revision(rq, &p));
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+int ts_api_reports_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    int64_t expected;
+    if (load_for_write(cx, rq, &p, &expected) < 0 ||
+        ts_app_reports_put(cx, &p, json_object_get(rq->params, "reports")) < 0)
+        return -1;
+    int64_t rev = ts_app_preview_save(cx, &p, expected);
+    if (rev < 0)
+        return -1;
+    ts_jw_obj(w);
+    ts_jw_kid(w, "revision", rev);
+    ts_jw_key(w, "reports");
+    ts_jw_obj(w);
+    const char *name;
+    json_t *r;
+    json_object_foreach (json_object_get(p.def, "reports"), name, r) {
+        ts_jw_key(w, name);
+        ts_jw_obj(w);
+        ts_jw_kstr(w, "id", json_string_value(json_object_get(r, "id")));
+        ts_jw_obj_end(w);
+    }
+    ts_jw_obj_end(w);
+    ts_jw_obj_end(w);
+    return 0;
+}
+
 /* GET/PUT /api/system/app-creators: who may create apps ([] or never set: everyone). */
 int ts_api_app_creators_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {

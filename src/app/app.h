@@ -50,6 +50,8 @@ int ts_app_fields_delete(struct ts_ctx *cx, struct ts_preview *p, json_t *codes)
 int ts_app_layout_put(struct ts_ctx *cx, struct ts_preview *p, json_t *layout);
 /* PUT views: replaces the whole set; returns the new views' ids via p->def. */
 int ts_app_views_put(struct ts_ctx *cx, struct ts_preview *p, json_t *views);
+/* PUT app/reports.json (app/reports.c): every graph named; kept as "reports". */
+int ts_app_reports_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *reports);
 int ts_app_settings_put(struct ts_ctx *cx, struct ts_preview *p, json_t *params);
 
 /* PUT app/acl.json (app/acl.c): the access rights, checked and normalised. */

@@ -60,6 +60,8 @@ const SAMPLES = () => ({
   "PUT /app/form/layout.json": { app, revision: 999999 },
   "GET /app/views.json": { app },
   "PUT /app/views.json": { app, revision: 999999 },
+  "GET /app/reports.json": { app },
+  "PUT /app/reports.json": { app, revision: 999999 },
   "GET /app/acl.json": { app },
   "PUT /app/acl.json": { app, revision: 999999 },
   "GET /app/status.json": { app },
