@@ -52,6 +52,9 @@ int ts_app_layout_put(struct ts_ctx *cx, struct ts_preview *p, json_t *layout);
 int ts_app_views_put(struct ts_ctx *cx, struct ts_preview *p, json_t *views);
 /* PUT app/reports.json (app/reports.c): every graph named; kept as "reports". */
 int ts_app_reports_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *reports);
+/* One graph's settings checked against a deployed app, as a PUT checks them:
+ * the graph as kept (a new reference), or NULL with the problems keyed report.*. */
+json_t *ts_app_report_check(struct ts_ctx *cx, const struct ts_app *app, const json_t *in);
 int ts_app_settings_put(struct ts_ctx *cx, struct ts_preview *p, json_t *params);
 
 /* PUT app/acl.json (app/acl.c): the access rights, checked and normalised. */

@@ -339,11 +339,11 @@ static json_t *periodic(struct ts_ctx *cx, const json_t *in, const json_t *old, 
     return json_pack("{s:b, s:o}", "active", on, "period", p);
 }
 
-/* One graph: what the request says, the rest as it was (or the defaults). */
+/* One graph: what the request says, the rest as it was (or the defaults);
+ * problems keyed under `key`. */
 static json_t *report(struct ts_ctx *cx, const struct ts_app *app, const char *name,
-                      const json_t *in, const json_t *old)
+                      const json_t *in, const json_t *old, const char *key)
 {
-    const char *key = ts_arena_printf(cx->arena, "reports.%s", name);
     const char *title = json_string_value(json_object_get(in, "name"));
     if (!old && (!title || strcmp(title, name)))
         ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.name", key), TS_M_REPORT_NAME_IS_KEY);
@@ -440,7 +440,9 @@ int ts_app_reports_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *re
     const json_t *r;
     json_object_foreach ((json_t *)reports, name, r) {
         const json_t *was = json_object_get(old, name);
-        json_t *one = json_is_object(r) ? report(cx, app, name, r, was) : NULL;
+        json_t *one = json_is_object(r) ? report(cx, app, name, r, was,
+                                                 ts_arena_printf(cx->arena, "reports.%s", name))
+                                        : NULL;
         if (!json_is_object(r))
             ts_fail_field(cx, ts_arena_printf(cx->arena, "reports.%s", name), TS_M_NOT_OBJECT);
         if (!one)
@@ -473,4 +475,25 @@ int ts_app_reports_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *re
     }
     json_object_set_new(p->def, "reports", out);
     return 0;
+}
+
+json_t *ts_app_report_check(struct ts_ctx *cx, const struct ts_app *app, const json_t *in)
+{
+    if (!json_is_object(in)) {
+        ts_fail_field(cx, "report", in ? TS_M_NOT_OBJECT : TS_M_REQUIRED_PARAM);
+        return NULL;
+    }
+    json_t *named = json_deep_copy(in);
+    const char *name = json_string_value(json_object_get(in, "name"));
+    if (!name || !*name)
+        json_object_set_new(named, "name", json_string(name = "-"));
+    if (!json_object_get(named, "index")) /* a graph being tried has no place yet */
+        json_object_set_new(named, "index", json_string("0"));
+    json_t *out = report(cx, app, name, named, NULL, "report");
+    json_decref(named);
+    if (out && cx->err.code) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
 }

@@ -16,6 +16,7 @@
 #include "base/buf.h"
 #include "base/jw.h"
 #include "base/str.h"
+#include "base/tstime.h"
 
 #define SYS_COLS   "id,rev,creator,created,modifier,updated,status,assignees"
 #define N_SYS_COLS 8
@@ -1381,6 +1382,148 @@ int ts_store_records_select(struct ts_ctx *cx, const struct ts_app *app,
         }
     if (ret == 0 && rc != DB_DONE)
         ret = db_fail(cx, "records select");
+    db_done(st);
+    return ret;
+}
+
+/* ---------------------------------------------------------------- graphs */
+
+/* A number as kintone writes it ("12", not "12.0"), in the arena. */
+static const char *number_text(struct ts_ctx *cx, const char *s)
+{
+    char buf[128];
+    if (s && ts_number_normalize(s, buf, sizeof(buf)) == 0)
+        return ts_arena_strdup(cx->arena, buf);
+    return s;
+}
+
+/* A graph's group key: the value, a date's (or date-time's, in the caller's
+ * zone) year ... minute as sortable text, or each value of a multi-valued
+ * field through its join m<i>. */
+static void group_key(struct ts_buf *sql, const struct ts_driver *d, const struct ts_app *app,
+                      const struct ts_report_group *g, int i, const char *tz, int64_t offset)
+{
+    const struct ts_field *f = g->f;
+    if (ts_field_kind(f) == TS_K_MULTI || f == app->assignee) {
+        ts_buf_printf(sql, "m%d.val", i);
+        return;
+    }
+    struct ts_buf t;
+    ts_buf_init(&t);
+    bool epoch =
+        f->type == TS_F_DATETIME || f->type == TS_F_CREATED_TIME || f->type == TS_F_UPDATED_TIME;
+    if (epoch)
+        d->local_minute(&t, f->column, tz, offset);
+    else
+        ts_buf_puts(&t, f->column);
+    const char *per = g->per, *v = t.p ? t.p : "";
+    if (!per || (f->type == TS_F_DATE && !strcmp(per, "DAY")) ||
+        (f->type == TS_F_TIME && !strcmp(per, "MINUTE")) || (epoch && !strcmp(per, "MINUTE")))
+        ts_buf_puts(sql, v);
+    else if (!strcmp(per, "YEAR"))
+        ts_buf_printf(sql, "substr(%s,1,4)", v);
+    else if (!strcmp(per, "QUARTER"))
+        ts_buf_printf(
+            sql, "substr(%s,1,4)||'-Q'||CAST((CAST(substr(%s,6,2) AS INTEGER)+2)/3 AS TEXT)", v, v);
+    else if (!strcmp(per, "MONTH"))
+        ts_buf_printf(sql, "substr(%s,1,7)", v);
+    else if (!strcmp(per, "WEEK")) {
+        struct ts_buf day;
+        ts_buf_init(&day);
+        ts_buf_printf(&day, "substr(%s,1,10)", v);
+        ts_buf_printf(sql, d->week_start_fmt, day.p, day.p);
+        ts_buf_release(&day);
+    } else if (!strcmp(per, "DAY"))
+        ts_buf_printf(sql, "substr(%s,1,10)", v);
+    else if (!strcmp(per, "HOUR"))
+        ts_buf_printf(sql,
+                      f->type == TS_F_TIME ? "substr(%s,1,2)||':00'" : "substr(%s,1,13)||':00'", v);
+    else
+        ts_buf_puts(sql, v);
+    ts_buf_release(&t);
+}
+
+int ts_store_records_report(struct ts_ctx *cx, const struct ts_app *app,
+                            const struct ts_qplan *plan, const struct ts_report_group *groups,
+                            int n_groups, const struct ts_report_value *values, int n_values,
+                            const struct ts_report_sort *sorts, int n_sorts, const char *tz,
+                            int64_t offset, int64_t limit, ts_report_row_fn *fn, void *arg)
+{
+    if (search_sync(cx, app->id) < 0)
+        return -1;
+    const struct ts_driver *d = cx->db->drv;
+    long long a = (long long)app->id;
+    struct ts_buf sql;
+    struct binds b = {.cx = cx};
+    ts_buf_init(&sql);
+    ts_buf_puts(&sql, "SELECT ");
+    for (int i = 0; i < n_groups; i++) {
+        group_key(&sql, d, app, &groups[i], i, tz, offset);
+        ts_buf_printf(&sql, " AS k%d, ", i);
+    }
+    static const char *const fns[] = {"count", "sum", "avg", "max", "min"};
+    for (int i = 0; i < n_values; i++)
+        ts_buf_printf(&sql, "%s%s(%s) AS v%d", i ? ", " : "", fns[values[i].agg],
+                      values[i].agg == TS_AGG_COUNT ? "*" : values[i].f->column, i);
+    ts_buf_printf(&sql, " FROM r%lld", a);
+    for (int i = 0; i < n_groups; i++) {
+        const struct ts_field *f = groups[i].f;
+        if (ts_field_kind(f) == TS_K_MULTI || f == app->assignee)
+            ts_buf_printf(&sql, " LEFT JOIN r%lld_m m%d ON m%d.rec=r%lld.id AND m%d.fid=%d", a, i,
+                          i, a, i, f->fid);
+    }
+    if (plan->where) {
+        ts_buf_puts(&sql, " WHERE ");
+        where_sql(&sql, &b, app, plan->where);
+    }
+    for (int i = 0; i < n_groups; i++)
+        ts_buf_printf(&sql, "%sk%d", i ? ", " : " GROUP BY ", i);
+    /* the graph's sorts, then its groups in order: a stable page of groups */
+    ts_buf_puts(&sql, " ORDER BY ");
+    for (int i = 0; i < n_sorts; i++)
+        ts_buf_printf(&sql, "%c%d %s, ", sorts[i].group < 0 ? 'v' : 'k',
+                      sorts[i].group < 0 ? 0 : sorts[i].group, sorts[i].desc ? d->desc : d->asc);
+    for (int i = 0; i < n_groups; i++)
+        ts_buf_printf(&sql, "k%d %s, ", i, d->asc);
+    ts_buf_puts(&sql, "1 LIMIT ?");
+    struct ts_stmt *st = db_prep(cx, sql.p);
+    ts_buf_release(&sql);
+    if (!st)
+        return -1;
+    bind_all(st, &b);
+    db_bind_limit(st, b.n + 1, limit);
+    const char **keys = TS_NEW_N(cx->arena, const char *, (size_t)n_groups + 1);
+    const char **vals = TS_NEW_N(cx->arena, const char *, (size_t)n_values + 1);
+    int rc, ret = 0;
+    while ((rc = db_step(st)) == DB_ROW) {
+        for (int i = 0; i < n_groups; i++) {
+            const struct ts_field *f = groups[i].f;
+            keys[i] = db_col_type(st, i) == DB_NULL ? NULL : db_col_text(cx, st, i);
+            if (keys[i] && ts_field_kind(f) == TS_K_NUMBER)
+                keys[i] = number_text(cx, keys[i]);
+        }
+        for (int i = 0; i < n_values; i++) {
+            int c = n_groups + i;
+            const struct ts_field *f = values[i].f;
+            if (db_col_type(st, c) == DB_NULL)
+                vals[i] = NULL;
+            else if (f && ts_field_kind(f) != TS_K_NUMBER && values[i].agg != TS_AGG_COUNT &&
+                     (f->type == TS_F_DATETIME || f->type == TS_F_CREATED_TIME ||
+                      f->type == TS_F_UPDATED_TIME)) {
+                char t[21];
+                ts_datetime_format(db_col_int(st, c), t);
+                vals[i] = ts_arena_strdup(cx->arena, t);
+            } else {
+                vals[i] = number_text(cx, db_col_text(cx, st, c));
+            }
+        }
+        if (fn(cx, keys, vals, arg) < 0) {
+            ret = -1;
+            break;
+        }
+    }
+    if (ret == 0 && rc != DB_DONE)
+        ret = db_fail(cx, "graph");
     db_done(st);
     return ret;
 }

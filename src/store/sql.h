@@ -105,8 +105,13 @@ struct ts_driver {
     /* rows (as `e`) of the objects in a JSON text column: a format for the
      * column, and the expression of the current object's "name" */
     const char *json_each_fmt, *json_name_expr;
-    bool null_limit;    /* "no limit" is LIMIT NULL (else LIMIT -1) */
-    bool exact_numbers; /* NUMBER columns hold exact decimals: bound as text */
+    /* Graphs: a date-and-time column (epoch seconds) as local "YYYY-MM-DD HH:MM"
+     * text in zone tz (whose offset now is offset seconds), and the first day
+     * (a Sunday) of the week of a "YYYY-MM-DD" text expression. */
+    void (*local_minute)(struct ts_buf *sql, const char *col, const char *tz, int64_t offset);
+    const char *week_start_fmt; /* the expression twice */
+    bool null_limit;            /* "no limit" is LIMIT NULL (else LIMIT -1) */
+    bool exact_numbers;         /* NUMBER columns hold exact decimals: bound as text */
     /* ORDER BY directions with NULLs first when ascending (SQLite's order), and
      * the same for an index's columns */
     const char *asc, *desc, *index_order;

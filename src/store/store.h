@@ -262,6 +262,31 @@ int ts_store_records_select(struct ts_ctx *cx, const struct ts_app *app,
  * (creator, modifier, assignees, user fields, tables included) name `to`; and
  * everything else that holds the login as text (history, comments, circulars,
  * notices, apps' creators, every app's settings, who may create apps). */
+/* A graph's numbers: the records a plan selects (its where only), grouped by
+ * up to three fields (a date by per: YEAR ... MINUTE, date-times in zone tz,
+ * whose offset now is offset), each group's aggregations; rows in the sorts'
+ * order, then the groups', at most limit. A key or value is NULL when empty;
+ * a multi-valued field's record counts under each of its values. */
+struct ts_report_group {
+    const struct ts_field *f;
+    const char *per;
+};
+enum ts_report_agg { TS_AGG_COUNT, TS_AGG_SUM, TS_AGG_AVERAGE, TS_AGG_MAX, TS_AGG_MIN };
+struct ts_report_value {
+    enum ts_report_agg agg;
+    const struct ts_field *f; /* NULL for COUNT */
+};
+struct ts_report_sort {
+    int group; /* -1: the first aggregation (TOTAL) */
+    bool desc;
+};
+typedef int ts_report_row_fn(struct ts_ctx *cx, const char *const *keys, const char *const *values,
+                             void *arg);
+int ts_store_records_report(struct ts_ctx *cx, const struct ts_app *app,
+                            const struct ts_qplan *plan, const struct ts_report_group *groups,
+                            int n_groups, const struct ts_report_value *values, int n_values,
+                            const struct ts_report_sort *sorts, int n_sorts, const char *tz,
+                            int64_t offset, int64_t limit, ts_report_row_fn *fn, void *arg);
 /* Who must act, kept by value (r<app>_m) for records written before it was. */
 int ts_store_rtable_index_assignees(struct ts_ctx *cx, const struct ts_app *app);
 int ts_store_records_rename_user(struct ts_ctx *cx, const struct ts_app *app, const char *from,

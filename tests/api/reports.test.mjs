@@ -155,3 +155,94 @@ test("nobody and another app's token get nothing", async () => {
   assert.deepEqual([w.status, (await w.json()).code], [400, "GAIA_IA02"]);
   assert.ok(Object.keys((await admin.app.getReports({ app, preview: true })).reports).length > 0);
 });
+
+// ---- the numbers (GET /api/report/data, our extension)
+
+let data, recs;
+const KINDS = ["転倒", "誤薬", "その他"];
+async function dataApp() {
+  if (data) return data;
+  data = await makeApp(admin, "集計", {
+    kind: { type: "DROP_DOWN", code: "kind", label: "種別", options: opts(...KINDS) },
+    day: { type: "DATE", code: "day", label: "報告日" },
+    at: { type: "DATETIME", code: "at", label: "発生日時" },
+    cost: { type: "NUMBER", code: "cost", label: "費用" },
+    tags: { type: "CHECK_BOX", code: "tags", label: "区分", options: opts("夜間", "屋外") },
+    secret: { type: "NUMBER", code: "secret", label: "秘" },
+  });
+  recs = Array.from({ length: 120 }, (_, i) => ({
+    kind: KINDS[i % 3], day: `2025-${String(1 + (i % 4)).padStart(2, "0")}-${String(1 + (i % 27)).padStart(2, "0")}`,
+    // 16:00Z is 01:00 the next day in Tokyo
+    at: `2025-03-${String(1 + (i % 5)).padStart(2, "0")}T${i % 2 ? "16" : "02"}:00:00Z`,
+    cost: String((i * 37) % 1000), tags: i % 4 === 0 ? [] : i % 4 === 1 ? ["夜間"] : i % 4 === 2 ? ["屋外"] : ["夜間", "屋外"], secret: "1",
+  }));
+  await admin.record.addAllRecords({ app: data, records: recs.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { value: v }]))) });
+  return data;
+}
+const graph = async (app, report, headers) => {
+  const r = await raw(server, "GET", "/api/report/data", { query: `app=${app}&report=${encodeURIComponent(JSON.stringify(report))}`, headers });
+  return r;
+};
+const rowsOf = (j) => Object.fromEntries(j.rows.map((r) => [r.keys.join("|"), r.values]));
+
+test("a graph's numbers are the counts and sums of records.json on the same data", async () => {
+  const app = await dataApp();
+  const r = await graph(app, { chartType: "BAR", chartMode: "NORMAL", groups: [{ code: "kind" }], aggregations: [{ type: "COUNT" }, { type: "SUM", code: "cost" }, { type: "MAX", code: "day" }], sorts: [{ by: "TOTAL", order: "DESC" }] });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.deepEqual(r.json.groups.map((g) => [g.code, g.label]), [["kind", "種別"]]);
+  for (const k of KINDS) {
+    const { totalCount } = await admin.record.getRecords({ app, query: `kind in ("${k}")`, totalCount: true });
+    const mine = recs.filter((x) => x.kind === k);
+    assert.deepEqual(rowsOf(r.json)[k], [totalCount, String(mine.reduce((s, x) => s + Number(x.cost), 0)), mine.map((x) => x.day).sort().at(-1)], k);
+  }
+  assert.equal(r.json.truncated, false);
+  // by month and kind, filtered
+  const m = await graph(app, { chartType: "PIVOT_TABLE", groups: [{ code: "day", per: "MONTH" }, { code: "kind" }], aggregations: [{ type: "COUNT" }], filterCond: 'kind not in ("その他")' });
+  assert.equal(m.status, 200, JSON.stringify(m.json));
+  const { totalCount } = await admin.record.getRecords({ app, query: 'day >= "2025-02-01" and day <= "2025-02-28" and kind in ("転倒")', totalCount: true });
+  assert.equal(rowsOf(m.json)["2025-02|転倒"][0], totalCount);
+  assert.ok(!Object.keys(rowsOf(m.json)).some((k) => k.endsWith("その他")));
+  // date-times by day in the caller's zone (Tokyo): 16:00Z counts on the next day
+  const d = await graph(app, { chartType: "LINE", groups: [{ code: "at", per: "DAY" }], aggregations: [{ type: "COUNT" }] });
+  const tokyoDay = (iso) => new Date(new Date(iso).getTime() + 9 * 3600e3).toISOString().slice(0, 10);
+  const want = {};
+  for (const x of recs) want[tokyoDay(x.at)] = (want[tokyoDay(x.at)] ?? 0) + 1;
+  assert.deepEqual(Object.fromEntries(d.json.rows.map((x) => [x.keys[0], Number(x.values[0])])), want);
+  // quarters of a date, weeks (from Sunday) of a date-time in the caller's zone
+  const q = await graph(app, { chartType: "TABLE", groups: [{ code: "day", per: "QUARTER" }, { code: "at", per: "WEEK" }], aggregations: [{ type: "COUNT" }] });
+  const sunday = (day) => { const t = new Date(day + "T00:00:00Z"); return new Date(t.getTime() - t.getUTCDay() * 86400e3).toISOString().slice(0, 10); };
+  const wantQ = {};
+  for (const x of recs) {
+    const k = `2025-Q${Math.floor((Number(x.day.slice(5, 7)) + 2) / 3)}|${sunday(tokyoDay(x.at))}`;
+    wantQ[k] = String(Number(wantQ[k] ?? 0) + 1);
+  }
+  assert.deepEqual(Object.fromEntries(q.json.rows.map((x) => [x.keys.join("|"), x.values[0]])), wantQ);
+  // a check box: each record under each of its values, and those with none under null
+  const t = await graph(app, { chartType: "PIE", groups: [{ code: "tags" }], aggregations: [{ type: "COUNT" }] });
+  assert.deepEqual(rowsOf(t.json), { "": ["30"], 夜間: ["60"], 屋外: ["60"] });
+});
+
+test("a deployed graph by id; under a restricted person only what they may see is counted, and a hidden field is refused", async () => {
+  const app = await dataApp();
+  await admin.app.updateReports({ app, reports: { 種別: { name: "種別", index: "0", chartType: "COLUMN", chartMode: "STACKED", groups: [{ code: "kind" }], aggregations: [{ type: "COUNT" }] } } });
+  await admin.app.updateRecordAcl({ app, rights: [{ filterCond: 'kind in ("転倒")', entities: [{ entity: { type: "USER", code: "viewer" }, viewable: true, editable: false, deletable: false }] },
+    { filterCond: "", entities: [{ entity: { type: "USER", code: "Administrator" }, viewable: true, editable: true, deletable: true }] }] });
+  await admin.app.updateFieldAcl({ app, rights: [{ code: "secret", entities: [{ entity: { type: "USER", code: "Administrator" }, accessibility: "WRITE" }] }] });
+  await admin.app.deployApp({ apps: [{ app }] });
+  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [app] })).apps[0].status !== "SUCCESS"; i++) await new Promise((r) => setTimeout(r, 100));
+  const { reports } = await admin.app.getReports({ app });
+  const h = { "X-Cybozu-Authorization": Buffer.from(`viewer:${PASSWORD}`).toString("base64") };
+  const mine = await raw(server, "GET", "/api/report/data", { query: `app=${app}&id=${reports.種別.id}`, headers: h });
+  assert.equal(mine.status, 200, JSON.stringify(mine.json));
+  assert.deepEqual(rowsOf(mine.json), { 転倒: ["40"] }, "only the records the viewer may see");
+  const all = await raw(server, "GET", "/api/report/data", { query: `app=${app}&id=${reports.種別.id}` });
+  assert.equal(Object.keys(rowsOf(all.json)).length, 3);
+  const hidden = await graph(app, { chartType: "TABLE", groups: [{ code: "kind" }], aggregations: [{ type: "SUM", code: "secret" }] }, h);
+  assert.deepEqual([hidden.status, hidden.json.code], [400, "GAIA_IQ11"]);
+  const unknown = await raw(server, "GET", "/api/report/data", { query: `app=${app}&id=99999` });
+  assert.equal(unknown.status, 400);
+  const bad = await graph(app, { chartType: "BAR", groups: [{ code: "kind" }] });
+  assert.ok(bad.json.errors["report.chartMode"], JSON.stringify(bad.json));
+  const nobody = await fetch(`${server.base}/api/report/data?app=${app}&id=${reports.種別.id}`);
+  assert.equal(nobody.status, 401);
+});

@@ -106,6 +106,7 @@ const SAMPLES = () => ({
   "GET /api/export.xlsx": { app, query: "limit 1" },
   "GET /api/thumbnail": { fileKey: "none", size: 50 },
   "GET /api/app/rights": { app },
+  "GET /api/report/data": { app, report: JSON.stringify({ chartType: "TABLE", aggregations: [{ type: "COUNT" }] }) },
   "GET /api/record/actions": { app, id: 1 },
   "GET /api/comment/likes": { app, record: 1 },
   "POST /api/comment/like": { app, record: 1, comment: 999 },

@@ -847,6 +847,14 @@ static const char *pg_search_cond(struct ts_buf *sql, int64_t app, const char *c
     return "l";
 }
 
+/* The zone by name (checked with ts_tz_valid: letters, digits, / _ + -). */
+static void pg_local_minute(struct ts_buf *sql, const char *col, const char *tz, int64_t offset)
+{
+    (void)offset;
+    ts_buf_printf(sql, "to_char(to_timestamp(%s) AT TIME ZONE '%s', 'YYYY-MM-DD HH24:MI')", col,
+                  tz);
+}
+
 static const struct ts_driver pg_driver = {
     .name = "postgresql",
     .close = pg_close,
@@ -892,6 +900,9 @@ static const struct ts_driver pg_driver = {
     .json_array_fn = "json_build_array",
     .json_each_fmt = "json_array_elements(CAST(%s AS json))",
     .json_name_expr = "e->>'name'",
+    .local_minute = pg_local_minute,
+    .week_start_fmt = "to_char(CAST(%s AS date) - CAST(extract(dow from CAST(%s AS date)) AS "
+                      "integer), 'YYYY-MM-DD')",
     .null_limit = true,
     .exact_numbers = true,
     .asc = "ASC NULLS FIRST",
