@@ -7,7 +7,7 @@
  * records advances the app's data generation, so a total keyed by the query,
  * its bound values and the generation read in the same snapshot is right for
  * as long as that generation is current; an older one is simply never asked
- * for again and is overwritten.
+ * for again and is overwritten. A graph's rows are remembered the same way.
  */
 #include "base/common.h"
 #include "store/sql.h"
@@ -60,4 +60,46 @@ void ts_store__count_remember(const char *key, size_t len, int64_t count)
     s->count = count;
     pthread_mutex_unlock(&lock);
     free(old);
+}
+
+/* ---------------------------------------------------------------- graphs' rows */
+
+#define ROWS_SLOTS     64
+#define ROWS_MAX_BYTES (256 * 1024) /* a larger answer is counted again */
+
+static struct rows_slot {
+    uint64_t hash;
+    char *key, *rows;
+    size_t len, rows_len;
+} rows_slots[ROWS_SLOTS];
+
+bool ts_store__rows_cached(const char *key, size_t len, struct ts_buf *rows)
+{
+    uint64_t h = hash_key(key, len);
+    bool hit = false;
+    pthread_mutex_lock(&lock);
+    struct rows_slot *s = &rows_slots[h % ROWS_SLOTS];
+    if (s->key && s->hash == h && s->len == len && memcmp(s->key, key, len) == 0) {
+        ts_buf_add(rows, s->rows, s->rows_len);
+        hit = true;
+    }
+    pthread_mutex_unlock(&lock);
+    return hit;
+}
+
+void ts_store__rows_remember(const char *key, size_t len, const char *rows, size_t rows_len)
+{
+    if (rows_len > ROWS_MAX_BYTES)
+        return;
+    uint64_t h = hash_key(key, len);
+    char *k = ts_xmalloc(len), *r = ts_xmalloc(rows_len ? rows_len : 1);
+    memcpy(k, key, len);
+    memcpy(r, rows, rows_len);
+    pthread_mutex_lock(&lock);
+    struct rows_slot *s = &rows_slots[h % ROWS_SLOTS];
+    char *old_k = s->key, *old_r = s->rows;
+    *s = (struct rows_slot){h, k, r, len, rows_len};
+    pthread_mutex_unlock(&lock);
+    free(old_k);
+    free(old_r);
 }

@@ -1443,6 +1443,13 @@ static void group_key(struct ts_buf *sql, const struct ts_driver *d, const struc
     ts_buf_release(&t);
 }
 
+static int report_rows(struct ts_ctx *cx, const struct ts_app *app, const struct ts_buf *sql,
+                       const struct binds *b, const struct ts_report_group *groups, int n_groups,
+                       const struct ts_report_value *values, int n_values, int64_t limit,
+                       struct ts_buf *out);
+static void count_key(struct ts_buf *key, int64_t app_id, int64_t gen, const struct ts_buf *sql,
+                      const struct binds *b);
+
 int ts_store_records_report(struct ts_ctx *cx, const struct ts_app *app,
                             const struct ts_qplan *plan, const struct ts_report_group *groups,
                             int n_groups, const struct ts_report_value *values, int n_values,
@@ -1486,46 +1493,85 @@ int ts_store_records_report(struct ts_ctx *cx, const struct ts_app *app,
     for (int i = 0; i < n_groups; i++)
         ts_buf_printf(&sql, "k%d %s, ", i, d->asc);
     ts_buf_puts(&sql, "1 LIMIT ?");
-    struct ts_stmt *st = db_prep(cx, sql.p);
+    /* Outside a write transaction, the rows for the same query (rights and
+     * zone are in its text and values) and data generation are still right. */
+    struct ts_buf key, rows;
+    ts_buf_init(&key);
+    ts_buf_init(&rows);
+    int ret = 0;
+    bool cached = false;
+    if (!cx->db->write_tx) {
+        int64_t gen = ts_store__data_gen(cx, app->id);
+        if (gen < 0) {
+            ret = -1;
+            goto out;
+        }
+        ts_buf_printf(&key, "graph %lld:", (long long)limit);
+        count_key(&key, app->id, gen, &sql, &b);
+        cached = ts_store__rows_cached(key.p, key.len, &rows);
+    }
+    if (!cached) {
+        ret = report_rows(cx, app, &sql, &b, groups, n_groups, values, n_values, limit, &rows);
+        if (ret == 0 && key.len)
+            ts_store__rows_remember(key.p, key.len, rows.p ? rows.p : "", rows.len);
+    }
+    /* the rows, cell by cell: a byte (1 a value, 0 null), the text, NUL */
+    int n = n_groups + n_values;
+    const char **cells = TS_NEW_N(cx->arena, const char *, (size_t)n + 1);
+    for (size_t at = 0; ret == 0 && at < rows.len;) {
+        for (int i = 0; i < n; i++) {
+            bool value = rows.p[at++];
+            cells[i] = value ? rows.p + at : NULL;
+            at += strlen(rows.p + at) + 1;
+        }
+        ret = fn(cx, cells, cells + n_groups, arg);
+    }
+out:
     ts_buf_release(&sql);
+    ts_buf_release(&key);
+    ts_buf_release(&rows);
+    return ret;
+}
+
+/* Run a graph's query, its rows' cells into out as ts_store__rows_cached keeps them. */
+static int report_rows(struct ts_ctx *cx, const struct ts_app *app, const struct ts_buf *sql,
+                       const struct binds *b, const struct ts_report_group *groups, int n_groups,
+                       const struct ts_report_value *values, int n_values, int64_t limit,
+                       struct ts_buf *out)
+{
+    (void)app;
+    struct ts_stmt *st = db_prep(cx, sql->p);
     if (!st)
         return -1;
-    bind_all(st, &b);
-    db_bind_limit(st, b.n + 1, limit);
-    const char **keys = TS_NEW_N(cx->arena, const char *, (size_t)n_groups + 1);
-    const char **vals = TS_NEW_N(cx->arena, const char *, (size_t)n_values + 1);
-    int rc, ret = 0;
+    bind_all(st, b);
+    db_bind_limit(st, b->n + 1, limit);
+    int rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        for (int i = 0; i < n_groups; i++) {
-            const struct ts_field *f = groups[i].f;
-            keys[i] = db_col_type(st, i) == DB_NULL ? NULL : db_col_text(cx, st, i);
-            if (keys[i] && ts_field_kind(f) == TS_K_NUMBER)
-                keys[i] = number_text(cx, keys[i]);
-        }
-        for (int i = 0; i < n_values; i++) {
-            int c = n_groups + i;
-            const struct ts_field *f = values[i].f;
-            if (db_col_type(st, c) == DB_NULL)
-                vals[i] = NULL;
-            else if (f && ts_field_kind(f) != TS_K_NUMBER && values[i].agg != TS_AGG_COUNT &&
-                     (f->type == TS_F_DATETIME || f->type == TS_F_CREATED_TIME ||
-                      f->type == TS_F_UPDATED_TIME)) {
-                char t[21];
-                ts_datetime_format(db_col_int(st, c), t);
-                vals[i] = ts_arena_strdup(cx->arena, t);
-            } else {
-                vals[i] = number_text(cx, db_col_text(cx, st, c));
+        for (int c = 0; c < n_groups + n_values; c++) {
+            const struct ts_field *f = c < n_groups ? groups[c].f : values[c - n_groups].f;
+            bool agg = c >= n_groups;
+            const char *text = NULL;
+            if (db_col_type(st, c) != DB_NULL) {
+                bool epoch = f && (f->type == TS_F_DATETIME || f->type == TS_F_CREATED_TIME ||
+                                   f->type == TS_F_UPDATED_TIME);
+                if (agg && epoch && values[c - n_groups].agg != TS_AGG_COUNT) {
+                    char t[21];
+                    ts_datetime_format(db_col_int(st, c), t);
+                    text = ts_arena_strdup(cx->arena, t);
+                } else {
+                    text = db_col_text(cx, st, c);
+                    if (agg || ts_field_kind(f) == TS_K_NUMBER)
+                        text = number_text(cx, text);
+                }
             }
-        }
-        if (fn(cx, keys, vals, arg) < 0) {
-            ret = -1;
-            break;
+            ts_buf_putc(out, text ? 1 : 0);
+            ts_buf_add(out, text ? text : "", (text ? strlen(text) : 0) + 1);
         }
     }
-    if (ret == 0 && rc != DB_DONE)
-        ret = db_fail(cx, "graph");
+    if (rc != DB_DONE)
+        db_fail(cx, "graph");
     db_done(st);
-    return ret;
+    return rc == DB_DONE ? 0 : -1;
 }
 
 /* app, generation, SQL and bound values, NUL-separated */

@@ -271,6 +271,10 @@ const char *ts_store__col_type(const struct ts_driver *d, const struct ts_field 
 /* counts.c: totals remembered for a (query, data generation) key */
 bool ts_store__count_cached(const char *key, size_t len, int64_t *count);
 void ts_store__count_remember(const char *key, size_t len, int64_t count);
+/* A graph's rows (cells NUL-terminated, each after a byte: 1 a value, 0 null),
+ * remembered likewise (store/counts.c); the cached ones appended to rows. */
+bool ts_store__rows_cached(const char *key, size_t len, struct ts_buf *rows);
+void ts_store__rows_remember(const char *key, size_t len, const char *rows, size_t rows_len);
 
 /* the drivers */
 struct ts_db *ts_sqlite_open(const char *path, char *errbuf, size_t errlen);

@@ -220,6 +220,11 @@ test("a graph's numbers are the counts and sums of records.json on the same data
   // a check box: each record under each of its values, and those with none under null
   const t = await graph(app, { chartType: "PIE", groups: [{ code: "tags" }], aggregations: [{ type: "COUNT" }] });
   assert.deepEqual(rowsOf(t.json), { "": ["30"], 夜間: ["60"], 屋外: ["60"] });
+  // asked again: the same numbers (remembered); after a change, the new ones
+  assert.deepEqual(rowsOf((await graph(app, { chartType: "PIE", groups: [{ code: "tags" }], aggregations: [{ type: "COUNT" }] })).json), rowsOf(t.json));
+  const { id } = await admin.record.addRecord({ app, record: { tags: { value: ["夜間"] } } });
+  assert.deepEqual(rowsOf((await graph(app, { chartType: "PIE", groups: [{ code: "tags" }], aggregations: [{ type: "COUNT" }] })).json), { "": ["30"], 夜間: ["61"], 屋外: ["60"] });
+  await admin.record.deleteRecords({ app, ids: [id] });
 });
 
 test("a deployed graph by id; under a restricted person only what they may see is counted, and a hidden field is refused", async () => {
