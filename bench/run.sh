@@ -54,6 +54,14 @@ WRKARGS="-t2 -c32 -d${DUR}s '$BASE/k/v1/records.json?app=$APP&totalCount=true&qu
 scenario adhocsort "list page: a second sort key no view has, 40 a page, with totalCount" "p50 ≤ 10 ms" -t2 -c32 -d${DUR}s -H "X-Cybozu-Authorization: $AUTH" "$BASE/k/v1/records.json?app=$APP&totalCount=true&query=$(urlq "$ADHOCSORT")"
 WRKARGS="-t2 -c32 -d${DUR}s '$BASE/k/v1/records.json?app=$APP&query=$LIKE'"
 scenario like "like, 3 Japanese characters" "p50 ≤ 5 ms" -t2 -c32 -d${DUR}s -H "X-Cybozu-Authorization: $AUTH" "$BASE/k/v1/records.json?app=$APP&query=$(urlq "$LIKE")"
+# a graph over every record: by month and kind, count and sum -- its first
+# answer counts them all (timed alone), the rest are remembered per data generation
+GRAPH='{"chartType":"COLUMN","chartMode":"STACKED","groups":[{"code":"報告日","per":"MONTH"},{"code":"種別"}],"aggregations":[{"type":"COUNT"},{"type":"SUM","code":"関係者数"}]}'
+GRAPH_URL="$BASE/api/report/data?app=$APP&report=$(urlq "$GRAPH")"
+GRAPH_FIRST_MS=$(curl -s -o /dev/null -w '%{time_total}' -H "X-Cybozu-Authorization: $AUTH" "$GRAPH_URL" | awk '{printf "%.0f", $1 * 1000}')
+echo "graph, first answer: $GRAPH_FIRST_MS ms"
+WRKARGS="-t2 -c32 -d${DUR}s '$BASE/api/report/data?app=$APP&report=$GRAPH'"
+scenario graph "graph: every record by month and kind, count and sum, asked again" "well under 1 s" -t2 -c32 -d${DUR}s -H "X-Cybozu-Authorization: $AUTH" "$GRAPH_URL"
 WRKARGS="-t2 -c32 -d${DUR}s -s bench/wrk/post.lua"
 scenario post "POST record.json" "≥ 5,000 req/s" -t2 -c32 -d${DUR}s -s bench/wrk/post.lua "$BASE/k/v1/record.json"
 export PAGE="/k/v1/records.json?app=$APP&query=$(urlq "$VIEW")"
@@ -145,6 +153,7 @@ RES="bench/results/$DATE-$COMMIT.md"
     echo "|---|---|---|"
     echo "| load of $N records | $(echo "$LOAD" | node -e 'const j=JSON.parse(require("fs").readFileSync(0)); process.stdout.write((j.loadMs/1000).toFixed(1)+" s, "+j.recordsPerSec+" records/s")') | ≤ 20 s for 1,000,000 |"
     echo "| bulk POST, 100 records a call, sequential client | $(echo "$BULK" | node -e 'const j=JSON.parse(require("fs").readFileSync(0)); process.stdout.write(j.recordsPerSec+" records/s (p50 "+j.p50+" ms, p99 "+j.p99+" ms a call)")') | ≥ 30,000 records/s |"
+    echo "| a graph's first answer: every record by month and kind, count and sum | $GRAPH_FIRST_MS ms | well under 1 s |"
     echo "| ad-hoc filter on fields no view uses, with totalCount (median of 5 values) | $(awk -v t="$ADHOC_MS" 'BEGIN{printf "%.0f ms", t*1000}') | one scan, ~300 ms |"
     echo "| server RSS after the load / at the end / peak (heap: anonymous memory) | $RSS_LOAD / $RSS_END / $HWM MB | ≤ 150 MB after the load |"
     echo
