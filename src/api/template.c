@@ -145,6 +145,9 @@ int ts_api_app_from_template(struct ts_ctx *cx, struct ts_api_req *rq, struct ts
              0) ||
         (settings &&
          put(cx, rq, ts_api_settings_put, TS_PUT, settings_params(settings, id, name)) < 0) ||
+        ((v = json_object_get(tpl, "reports")) &&
+         put(cx, rq, ts_api_reports_put, TS_PUT, json_pack("{s:I, s:O}", "app", id, "reports", v)) <
+             0) ||
         ((v = json_object_get(tpl, "status")) &&
          put(cx, rq, ts_api_status_put, TS_PUT,
              json_pack("{s:I, s:O?, s:O?, s:O?}", "app", id, "enable", json_object_get(v, "enable"),

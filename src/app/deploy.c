@@ -299,6 +299,31 @@ static int view_indexes(struct ts_ctx *cx, const struct ts_app *app, struct want
         for (int i = 0; i < n_range; i++)
             want(w, &range[i], 1, false);
     }
+    /* A graph's groups and the fields it totals, in one index: the graph is
+     * counted from the index alone, not from every record's whole row. */
+    json_object_foreach (json_object_get(app->def, "reports"), name, v) {
+        const struct ts_field *cols[TS_INDEX_MAX_COLS];
+        int n = 0;
+        size_t k;
+        const json_t *x;
+        json_array_foreach (json_object_get(v, "groups"), k, x) {
+            const char *code = json_string_value(json_object_get(x, "code"));
+            const struct ts_field *f = code ? ts_app_field(app, code) : NULL;
+            if (f && indexable(f) && n < TS_INDEX_MAX_COLS)
+                cols[n++] = f;
+        }
+        json_array_foreach (json_object_get(v, "aggregations"), k, x) {
+            const char *code = json_string_value(json_object_get(x, "code")); /* COUNT: none */
+            const struct ts_field *f = code ? ts_app_field(app, code) : NULL;
+            bool have = false;
+            for (int j = 0; f && j < n; j++)
+                have |= cols[j] == f;
+            if (f && !have && indexable(f) && n < TS_INDEX_MAX_COLS)
+                cols[n++] = f;
+        }
+        if (n > 1)
+            want(w, cols, n, false);
+    }
     size_t i;
     const json_t *r;
     json_array_foreach (

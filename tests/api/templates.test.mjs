@@ -13,8 +13,8 @@ let server, admin, source, template;
 // What the browser reads to make a template (web/src/appTemplate.ts does the same).
 async function readTemplate(app) {
   const get = async (path) => (await raw(server, "GET", `/k/v1/preview/app/${path}`, { query: `app=${app}` })).json;
-  const [fields, layout, views, settings, status] = await Promise.all(["form/fields.json", "form/layout.json", "views.json", "settings.json", "status.json"].map(get));
-  return { format: "tsumiki-app-template/1", properties: fields.properties, layout: layout.layout, views: views.views, settings, status };
+  const [fields, layout, views, reports, settings, status] = await Promise.all(["form/fields.json", "form/layout.json", "views.json", "reports.json", "settings.json", "status.json"].map(get));
+  return { format: "tsumiki-app-template/1", properties: fields.properties, layout: layout.layout, views: views.views, reports: reports.reports, settings, status };
 }
 
 before(async () => {
@@ -35,6 +35,7 @@ before(async () => {
   ] });
   await admin.app.updateViews({ app: source, views: { 苦情だけ: { type: "LIST", name: "苦情だけ", index: "0", fields: ["レコード番号", "title", "kind"], filterCond: 'kind in ("苦情")', sort: "レコード番号 desc" } } });
   await admin.app.updateAppSettings({ app: source, icon: { type: "PRESET", key: "mail.red" }, category: "市民対応", titleField: { selectionMode: "MANUAL", code: "title" } });
+  await admin.app.updateReports({ app: source, reports: { 種別ごと: { name: "種別ごと", index: "0", chartType: "PIE", groups: [{ code: "kind" }], aggregations: [{ type: "COUNT" }] } } });
   await raw(server, "PUT", "/k/v1/preview/app/status.json", { body: { app: source, enable: true,
     states: { 受付: { name: "受付", index: "0", assignee: { type: "ONE", entities: [{ entity: { type: "CREATOR" } }] } }, 完了: { name: "完了", index: "1", assignee: { type: "ONE", entities: [] } } },
     actions: [{ name: "完了する", from: "受付", to: "完了" }] } });
@@ -57,6 +58,7 @@ test("a new app from a template has the same fields, layout, views, settings and
   assert.deepEqual(made.properties, template.properties);
   assert.deepEqual(made.layout, template.layout);
   assert.deepEqual(strip(made.views), strip(template.views));
+  assert.deepEqual(strip(made.reports), strip(template.reports), "its graphs too");
   assert.deepEqual([made.status.enable, made.status.states, made.status.actions], [template.status.enable, template.status.states, template.status.actions]);
   assert.equal(made.settings.name, "苦情受付（北区）");
   assert.deepEqual([made.settings.icon, made.settings.category, made.settings.titleField], [template.settings.icon, template.settings.category, template.settings.titleField]);

@@ -881,3 +881,42 @@ test("field widths: set by dragging a field's edge in the builder (or with ←/�
   await field.waitFor();
   assert.equal(Math.round((await field.boundingBox()).width), 300);
 });
+
+test("graphs: drawn from the list's graph menu with their table of numbers; a bar's row and a cross table's cell open their records", async () => {
+  const kinds = ["転倒", "誤薬", "その他"];
+  const app = await makeApp(admin, "事故の集計", {
+    kind: { type: "DROP_DOWN", code: "kind", label: "種別", options: Object.fromEntries(kinds.map((k, i) => [k, { label: k, index: String(i) }])) },
+    day: { type: "DATE", code: "day", label: "報告日" },
+  });
+  await admin.record.addRecords({ app, records: Array.from({ length: 30 }, (_, i) => ({ kind: { value: kinds[i % 3 === 2 ? 0 : i % 3] }, day: { value: `2025-0${1 + (i % 3)}-1${i % 9}` } })) });
+  await admin.app.updateReports({ app, reports: {
+    種別ごとの件数: { name: "種別ごとの件数", index: "0", chartType: "COLUMN", chartMode: "NORMAL", groups: [{ code: "kind" }], aggregations: [{ type: "COUNT" }], sorts: [{ by: "TOTAL", order: "DESC" }] },
+    月別の種別: { name: "月別の種別", index: "1", chartType: "PIVOT_TABLE", groups: [{ code: "day", per: "MONTH" }, { code: "kind" }], aggregations: [{ type: "COUNT" }] },
+  } });
+  await deploy(app);
+  await signIn("tanaka");
+  await page.goto(`${server.base}/#/apps/${app}`);
+  await page.getByText("グラフ", { exact: true }).click();
+  await page.getByRole("link", { name: "種別ごとの件数" }).click();
+  await page.getByRole("heading", { name: "種別ごとの件数" }).waitFor();
+  const table = page.locator("table.report-table");
+  await table.getByRole("link", { name: "転倒" }).waitFor();
+  assert.deepEqual(await table.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.innerText.split("\t").map((x) => x.trim()))), [["転倒", "20"], ["誤薬", "10"]]);
+  await page.waitForFunction(() => (document.querySelector(".report-page canvas")?.width ?? 0) > 100);
+  await ui.accessible(page, "a graph");
+  await shot("e38-graph-columns");
+  await table.getByRole("link", { name: "誤薬" }).click();
+  await page.waitForURL(/#\/apps\/\d+\?q=/);
+  await page.getByText("（10件）").waitFor();
+  // a cross table: months down, kinds across, each cell a link
+  await page.goto(`${server.base}/#/apps/${app}`);
+  await page.getByText("グラフ", { exact: true }).click();
+  await page.getByRole("link", { name: "月別の種別" }).click();
+  const cross = page.locator("table.report-table.cross");
+  await cross.getByRole("row", { name: /2025-01/ }).waitFor();
+  await shot("e39-graph-cross-table");
+  await cross.getByRole("row", { name: /2025-01/ }).getByRole("link").first().click();
+  await page.waitForURL(/#\/apps\/\d+\?q=/);
+  const { totalCount } = await admin.record.getRecords({ app, query: 'day >= "2025-01-01" and day <= "2025-01-31" and kind in ("転倒")', totalCount: true });
+  await page.getByText(`（${totalCount}件）`).waitFor();
+});

@@ -15,6 +15,7 @@ export interface AppTemplate {
   properties: Record<string, FieldProp>;
   layout: LayoutRow[];
   views: Record<string, unknown>;
+  reports?: Record<string, unknown>; // graphs (app/reports.json); files made before graphs have none
   settings: Record<string, unknown>;
   status: { enable: boolean; states: unknown; actions: unknown };
   records?: KRecord[];
@@ -26,15 +27,16 @@ const BATCH = 100;
 
 export async function readTemplate(app: string, withRecords: boolean, progress: Progress = () => {}): Promise<AppTemplate> {
   const get = <T>(path: string) => call<T>("GET", k(`/preview/app/${path}`), { app });
-  const [fields, layout, views, settings, status] = await Promise.all([
+  const [fields, layout, views, reports, settings, status] = await Promise.all([
     get<{ properties: Record<string, FieldProp> }>("form/fields.json"),
     get<{ layout: LayoutRow[] }>("form/layout.json"),
     get<{ views: Record<string, unknown> }>("views.json"),
+    get<{ reports: Record<string, unknown> }>("reports.json"),
     get<Record<string, unknown>>("settings.json"),
     get<AppTemplate["status"]>("status.json"),
   ]);
   delete settings.revision;
-  const tpl: AppTemplate = { format: TEMPLATE_FORMAT, properties: fields.properties, layout: layout.layout, views: views.views, settings, status };
+  const tpl: AppTemplate = { format: TEMPLATE_FORMAT, properties: fields.properties, layout: layout.layout, views: views.views, reports: reports.reports, settings, status };
   if (withRecords) tpl.records = await readRecords(app, progress);
   return tpl;
 }

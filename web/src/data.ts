@@ -30,6 +30,8 @@ export const formFields = (app: string) => read(app, "fields", () => call<{ prop
 export const formLayout = (app: string) => read(app, "layout", () => call<{ layout: LayoutRow[] }>("GET", k("/app/form/layout.json"), { app }).then((r) => r.layout));
 export const appViews = (app: string) => read(app, "views", () => call<{ views: Record<string, View> }>("GET", k("/app/views.json"), { app }).then((r) => r.views));
 export const appSettings = (app: string) => read(app, "settings", () => call<AppSettingsLive>("GET", k("/app/settings.json"), { app }));
+export interface ReportSettings { id: string; name: string; index: string; chartType: string; chartMode?: string; filterCond: string; groups: { code: string; per?: string }[]; aggregations: { type: string; code?: string }[] }
+export const appReports = (app: string) => read(app, "reports", () => call<{ reports: Record<string, ReportSettings> }>("GET", k("/app/reports.json"), { app }).then((r) => r.reports));
 export const appRights = (app: string) => read(app, "rights", () => call<AppRights>("GET", "/api/app/rights", { app }));
 
 // Deploy the preview settings and wait for the outcome: null, or why it failed.

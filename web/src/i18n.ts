@@ -205,6 +205,9 @@ const ja = {
   linkMail: "リンク（メールアドレス）",
   appWord: "アプリ", audit_portal_notice: "お知らせの変更",
   fieldWidth: "「{name}」の幅（←→キーで変更）", widthAuto: "自動",
+  graphs: "グラフ", downloadCsv: "CSVでダウンロード", downloadPng: "画像（PNG）でダウンロード", reportTruncated: "分類が多いため、最初の分だけを表示しています。",
+  chartOf: "グラフ「{name}」。同じ数値を下の表でも読めます。", chartHint: "棒や扇形をクリックすると、そのレコードの一覧を開きます。",
+  aggCount: "レコード数", agg_SUM: "合計", agg_AVERAGE: "平均", agg_MAX: "最大", agg_MIN: "最小",
 };
 export type Key = keyof typeof ja;
 
@@ -409,6 +412,9 @@ const en: Record<Key, string> = {
   linkMail: "Link (e-mail address)",
   appWord: "App", audit_portal_notice: "Portal notice changed",
   fieldWidth: "Width of “{name}” (← → to change)", widthAuto: "Automatic",
+  graphs: "Graphs", downloadCsv: "Download as CSV", downloadPng: "Download as an image (PNG)", reportTruncated: "There are many groups: only the first are shown.",
+  chartOf: "Graph “{name}”. The table below has the same numbers.", chartHint: "Click a bar or a slice to open the list of its records.",
+  aggCount: "Records", agg_SUM: "Sum", agg_AVERAGE: "Average", agg_MAX: "Largest", agg_MIN: "Smallest",
 };
 
 const dicts: Record<Lang, Record<Key, string>> = { ja, en };

@@ -10,6 +10,7 @@ import { Portal } from "./pages/Portal";
 import { Builder } from "./pages/Builder";
 import { RecordList } from "./pages/RecordList";
 import { RecordPage } from "./pages/RecordPage";
+import { ReportPage } from "./pages/ReportPage";
 import { Import } from "./pages/Import";
 import { NewFromCsv } from "./pages/NewFromCsv";
 import { Admin } from "./pages/Admin";
@@ -51,6 +52,7 @@ function App() {
     case "builder": page = <Builder appId={route.app} key={route.app} />; break;
     case "list": page = <RecordList appId={route.app} viewId={route.view} params={route.params} key={route.app} />; break;
     case "record": page = <RecordPage appId={route.app} recordId={route.id} key={route.app + "/" + route.id} />; break;
+    case "report": page = <ReportPage appId={route.app} reportId={route.id} key={route.app + "/r/" + route.id} />; break;
     case "newFromCsv": page = <NewFromCsv />; break;
     case "admin": page = session.user.administrator ? <Admin /> : <div class="page"><p>{t("adminOnly")}</p></div>; break;
     case "import": page = <Import appId={route.app} key={"import" + route.app} />; break;

@@ -7,6 +7,7 @@ export type Route =
   | { page: "builder"; app: string }
   | { page: "list"; app: string; view?: string; params: string }
   | { page: "record"; app: string; id: string }
+  | { page: "report"; app: string; id: string }
   | { page: "new"; app: string; from?: string }
   | { page: "import"; app: string }
   | { page: "newFromCsv" }
@@ -26,6 +27,7 @@ export function parse(hash: string): Route {
     if (p[2] === "new") return { page: "new", app: p[1], from: q.get("from") ?? undefined };
     if (p[2] === "import") return { page: "import", app: p[1] };
     if (p[2] === "records" && p[3]) return { page: "record", app: p[1], id: p[3] };
+    if (p[2] === "reports" && p[3]) return { page: "report", app: p[1], id: p[3] };
   }
   return { page: "notfound" };
 }

@@ -4,7 +4,7 @@
 // list shows (view, filter, keyword, sort, page, page size) lives in the URL,
 // so a list can be bookmarked, shared, and gone back to.
 import DOMPurify from "dompurify";
-import { appInfo, appRights, appSettings, appViews, formFields } from "../data";
+import { appInfo, appReports, appRights, appSettings, appViews, formFields, type ReportSettings } from "../data";
 import { useEffect, useState } from "preact/hooks";
 import { call, k, type FieldProp, type KRecord, type View, type AppRights, type FieldLevel } from "../api";
 import { display, fieldType } from "../fields/types";
@@ -93,6 +93,8 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
   const [total, setTotal] = useState<number | null>(null);
   const [draft, setDraft] = useState<Filter>({ join: "and", conds: [] });
   const [showFilter, setShowFilter] = useState(false);
+  const [reports, setReports] = useState<ReportSettings[]>([]);
+  useEffect(() => void appReports(appId).then((r) => setReports(Object.values(r).sort((a, b) => Number(a.index) - Number(b.index)))).catch(() => setReports([])), [appId]);
   const [keyword, setKeyword] = useState("");
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [editing, setEditing] = useState<{ id: string; values: Record<string, any>; revision: string } | null>(null);
@@ -220,6 +222,12 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
           <button type="submit">{t("search")}</button>
         </form>
         {meta.rights.app.import && meta.rights.app.add && <a class="button" href={`#/apps/${appId}/import`}>{t("importCsv")}</a>}
+        {reports.length > 0 && (
+          <details class="menu graphs">
+            <summary class="button">{t("graphs")}</summary>
+            <div class="menu-items">{reports.map((r) => <a href={`#/apps/${appId}/reports/${r.id}`}>{r.name}</a>)}</div>
+          </details>
+        )}
         {meta.rights.app.export && <button type="button" onClick={() => setExporting(true)}>{t("exportCsv")}</button>}
         {meta.rights.app.add && <button type="button" class="primary" onClick={() => go(`#/apps/${appId}/new`)}>＋ {t("addRecord")}</button>}
       </div>
