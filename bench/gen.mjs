@@ -11,7 +11,7 @@
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
-import { facilityRecords, prefs, incidentRecord, INCIDENT_FIELDS, INCIDENT_VIEWS } from "./incidents.mjs";
+import { facilityRecords, prefs, incidentRecord, INCIDENT_FIELDS, INCIDENT_REPORTS, INCIDENT_VIEWS } from "./incidents.mjs";
 
 const require = createRequire(join(dirname(fileURLToPath(import.meta.url)), "..", "tests", "package.json"));
 const { KintoneRestAPIClient } = require("@kintone/rest-api-client");
@@ -31,10 +31,11 @@ async function bulkAdd(app, records) {
   if (!res.ok) throw new Error(`bulk failed: ${res.status} ${await res.text()}`);
 }
 
-async function makeApp(name, properties, views) {
+async function makeApp(name, properties, views, reports) {
   const { app } = await c.app.addApp({ name });
   await c.app.addFormFields({ app, properties });
   if (views) await c.app.updateViews({ app, views });
+  if (reports) await c.app.updateReports({ app, reports });
   await c.app.deployApp({ apps: [{ app }] });
   return app;
 }
@@ -61,7 +62,7 @@ for (let i = 0; i < facRecords.length; i += 2000) await bulkAdd(registry, facRec
 const registryMs = Date.now() - t0;
 
 // --- incident reports
-const incident = await makeApp("事故報告", INCIDENT_FIELDS, INCIDENT_VIEWS);
+const incident = await makeApp("事故報告", INCIDENT_FIELDS, INCIDENT_VIEWS, INCIDENT_REPORTS);
 
 // Two calls in flight: while the server stores one batch, this process builds the next.
 const t1 = Date.now();

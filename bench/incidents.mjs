@@ -90,7 +90,7 @@ export function incidentRecord(i, facRecords) {
 }
 
 
-// The incident-report app: 15 fields of every common type and three saved views.
+// The incident-report app: 15 fields of every common type, four saved views and a graph.
 export const INCIDENT_FIELDS = {
   報告番号: { type: "SINGLE_LINE_TEXT", code: "報告番号", label: "報告番号", unique: true },
   事業所番号: { type: "SINGLE_LINE_TEXT", code: "事業所番号", label: "事業所番号" },
@@ -107,6 +107,11 @@ export const INCIDENT_FIELDS = {
   担当者: { type: "USER_SELECT", code: "担当者", label: "担当者" },
   状態: { type: "DROP_DOWN", code: "状態", label: "状態", options: opts(STATES) },
   参考URL: { type: "LINK", code: "参考URL", label: "参考URL" },
+};
+// One graph: every report by month and kind, how many and how many people.
+export const INCIDENT_REPORTS = {
+  月別の種別: { name: "月別の種別", index: "0", chartType: "COLUMN", chartMode: "STACKED", groups: [{ code: "報告日", per: "MONTH" }, { code: "種別" }],
+    aggregations: [{ type: "COUNT" }, { type: "SUM", code: "関係者数" }] },
 };
 export const INCIDENT_VIEWS = {
   今年の転倒: { type: "LIST", index: "0", filterCond: '種別 in ("転倒") and 報告日 >= "2025-01-01" and 報告日 <= "2025-12-31"', sort: "報告日 desc" },

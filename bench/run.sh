@@ -54,13 +54,18 @@ WRKARGS="-t2 -c32 -d${DUR}s '$BASE/k/v1/records.json?app=$APP&totalCount=true&qu
 scenario adhocsort "list page: a second sort key no view has, 40 a page, with totalCount" "p50 ≤ 10 ms" -t2 -c32 -d${DUR}s -H "X-Cybozu-Authorization: $AUTH" "$BASE/k/v1/records.json?app=$APP&totalCount=true&query=$(urlq "$ADHOCSORT")"
 WRKARGS="-t2 -c32 -d${DUR}s '$BASE/k/v1/records.json?app=$APP&query=$LIKE'"
 scenario like "like, 3 Japanese characters" "p50 ≤ 5 ms" -t2 -c32 -d${DUR}s -H "X-Cybozu-Authorization: $AUTH" "$BASE/k/v1/records.json?app=$APP&query=$(urlq "$LIKE")"
-# a graph over every record: by month and kind, count and sum -- its first
-# answer counts them all (timed alone), the rest are remembered per data generation
-GRAPH='{"chartType":"COLUMN","chartMode":"STACKED","groups":[{"code":"報告日","per":"MONTH"},{"code":"種別"}],"aggregations":[{"type":"COUNT"},{"type":"SUM","code":"関係者数"}]}'
-GRAPH_URL="$BASE/api/report/data?app=$APP&report=$(urlq "$GRAPH")"
+# the app's graph (月別の種別: every record by month and kind, count and sum),
+# counted from the index its deploy made; its first answer timed alone, then
+# asked again (remembered per data generation); and the same graph being built
+# (no index yet) timed alone
+GRAPH_ID=$(curl -s -H "X-Cybozu-Authorization: $AUTH" "$BASE/k/v1/app/reports.json?app=$APP" | node -e 'process.stdout.write(Object.values(JSON.parse(require("fs").readFileSync(0)).reports)[0].id)')
+GRAPH_URL="$BASE/api/report/data?app=$APP&id=$GRAPH_ID"
 GRAPH_FIRST_MS=$(curl -s -o /dev/null -w '%{time_total}' -H "X-Cybozu-Authorization: $AUTH" "$GRAPH_URL" | awk '{printf "%.0f", $1 * 1000}')
 echo "graph, first answer: $GRAPH_FIRST_MS ms"
-WRKARGS="-t2 -c32 -d${DUR}s '$BASE/api/report/data?app=$APP&report=$GRAPH'"
+GRAPH_ADHOC='{"chartType":"COLUMN","chartMode":"STACKED","groups":[{"code":"報告日","per":"MONTH"},{"code":"重症度"}],"aggregations":[{"type":"COUNT"},{"type":"SUM","code":"関係者数"}]}'
+GRAPH_ADHOC_MS=$(curl -s -o /dev/null -w '%{time_total}' -H "X-Cybozu-Authorization: $AUTH" "$BASE/api/report/data?app=$APP&report=$(urlq "$GRAPH_ADHOC")" | awk '{printf "%.0f", $1 * 1000}')
+echo "graph being built, first answer: $GRAPH_ADHOC_MS ms"
+WRKARGS="-t2 -c32 -d${DUR}s '$BASE/api/report/data?app=$APP&id=$GRAPH_ID'"
 scenario graph "graph: every record by month and kind, count and sum, asked again" "well under 1 s" -t2 -c32 -d${DUR}s -H "X-Cybozu-Authorization: $AUTH" "$GRAPH_URL"
 WRKARGS="-t2 -c32 -d${DUR}s -s bench/wrk/post.lua"
 scenario post "POST record.json" "≥ 5,000 req/s" -t2 -c32 -d${DUR}s -s bench/wrk/post.lua "$BASE/k/v1/record.json"
@@ -153,7 +158,8 @@ RES="bench/results/$DATE-$COMMIT.md"
     echo "|---|---|---|"
     echo "| load of $N records | $(echo "$LOAD" | node -e 'const j=JSON.parse(require("fs").readFileSync(0)); process.stdout.write((j.loadMs/1000).toFixed(1)+" s, "+j.recordsPerSec+" records/s")') | ≤ 20 s for 1,000,000 |"
     echo "| bulk POST, 100 records a call, sequential client | $(echo "$BULK" | node -e 'const j=JSON.parse(require("fs").readFileSync(0)); process.stdout.write(j.recordsPerSec+" records/s (p50 "+j.p50+" ms, p99 "+j.p99+" ms a call)")') | ≥ 30,000 records/s |"
-    echo "| a graph's first answer: every record by month and kind, count and sum | $GRAPH_FIRST_MS ms | well under 1 s |"
+    echo "| a graph's first answer: every record by month and kind, count and sum (its index) | $GRAPH_FIRST_MS ms | well under 1 s |"
+    echo "| the same graph being built, by month and severity (no index: every row read) | $GRAPH_ADHOC_MS ms | well under 1 s |"
     echo "| ad-hoc filter on fields no view uses, with totalCount (median of 5 values) | $(awk -v t="$ADHOC_MS" 'BEGIN{printf "%.0f ms", t*1000}') | one scan, ~300 ms |"
     echo "| server RSS after the load / at the end / peak (heap: anonymous memory) | $RSS_LOAD / $RSS_END / $HWM MB | ≤ 150 MB after the load |"
     echo
