@@ -920,3 +920,36 @@ test("graphs: drawn from the list's graph menu with their table of numbers; a ba
   const { totalCount } = await admin.record.getRecords({ app, query: 'day >= "2025-01-01" and day <= "2025-01-31" and kind in ("転倒")', totalCount: true });
   await page.getByText(`（${totalCount}件）`).waitFor();
 });
+
+test("the graph builder: kind, grouping by month and a total chosen in words, the numbers shown while it is edited", async () => {
+  const app = await makeApp(admin, "相談件数", {
+    kind: { type: "DROP_DOWN", code: "kind", label: "相談の種類", options: { 介護: { label: "介護", index: "0" }, 福祉: { label: "福祉", index: "1" } } },
+    day: { type: "DATE", code: "day", label: "相談日" },
+    mins: { type: "NUMBER", code: "mins", label: "時間（分）" },
+  });
+  await admin.record.addRecords({ app, records: Array.from({ length: 12 }, (_, i) => ({ kind: { value: i % 3 ? "介護" : "福祉" }, day: { value: `2025-0${1 + (i % 2)}-05` }, mins: { value: String(10 * (i + 1)) } })) });
+  await signIn("Administrator", ADMIN_PASSWORD);
+  await page.goto(`${server.base}/#/apps/${app}/settings`);
+  await page.getByRole("tab", { name: "グラフ" }).click();
+  await page.getByRole("button", { name: "グラフを追加" }).click();
+  const form = page.locator("form.report-form");
+  await form.getByLabel("グラフの名前").fill("月別の相談時間");
+  await form.getByRole("radio", { name: "縦棒グラフ" }).check();
+  await form.getByLabel("分類する項目 1").selectOption({ label: "相談日" });
+  assert.equal(await form.getByLabel("単位 1").inputValue(), "MONTH");
+  await form.getByLabel("集計方法 1").selectOption({ label: "合計" });
+  await form.getByLabel("集計するフィールド 1").selectOption({ label: "時間（分）" });
+  // the preview: January's minutes are 10+30+50+70+90+110
+  await form.locator(".report-preview").getByRole("cell", { name: "360" }).waitFor();
+  await ui.accessible(page, "the graph builder");
+  await shot("e40-graph-builder");
+  await ui.untilToast(page, "保存しました", () => form.getByRole("button", { name: "保存", exact: true }).click());
+  await ui.untilToast(page, "アプリを更新しました", () => page.getByRole("button", { name: "アプリを更新" }).click());
+  const { reports } = await admin.app.getReports({ app });
+  assert.deepEqual(reports.月別の相談時間.groups, [{ code: "day", per: "MONTH" }]);
+  assert.deepEqual(reports.月別の相談時間.aggregations, [{ type: "SUM", code: "mins" }]);
+  await page.goto(`${server.base}/#/apps/${app}`);
+  await page.getByText("グラフ", { exact: true }).click();
+  await page.getByRole("link", { name: "月別の相談時間" }).click();
+  await page.locator("table.report-table").getByRole("cell", { name: "360" }).waitFor();
+});

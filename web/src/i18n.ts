@@ -208,6 +208,14 @@ const ja = {
   graphs: "グラフ", downloadCsv: "CSVでダウンロード", downloadPng: "画像（PNG）でダウンロード", reportTruncated: "分類が多いため、最初の分だけを表示しています。",
   chartOf: "グラフ「{name}」。同じ数値を下の表でも読めます。", chartHint: "棒や扇形をクリックすると、そのレコードの一覧を開きます。",
   aggCount: "レコード数", agg_SUM: "合計", agg_AVERAGE: "平均", agg_MAX: "最大", agg_MIN: "最小",
+  graph: "グラフ", graphsHint: "レコードを数えたり合計したりして、グラフや表にします。「アプリを更新」で一覧の「グラフ」に出ます。", addGraph: "グラフを追加",
+  graphName: "グラフの名前", chartKind: "グラフの種類", chartMode: "表示の仕方", groupBy: "分類する項目", groupUnit: "単位", addGrouping: "分類する項目を追加",
+  aggregate: "集計方法", aggregateField: "集計するフィールド", addAggregate: "集計方法を追加", whichRecords: "対象のレコード",
+  sortByGroups: "分類の順", sortTotalDesc: "集計値の大きい順", sortTotalAsc: "集計値の小さい順", sortGroupDesc: "{name}の降順", graphPreview: "いまの設定での集計結果",
+  chart_BAR: "横棒グラフ", chart_COLUMN: "縦棒グラフ", chart_PIE: "円グラフ", chart_LINE: "折れ線グラフ", chart_AREA: "面グラフ", chart_SPLINE: "曲線グラフ",
+  chart_SPLINE_AREA: "曲線の面グラフ", chart_TABLE: "表", chart_PIVOT_TABLE: "クロス集計表",
+  mode_NORMAL: "集合", mode_STACKED: "積み上げ", mode_PERCENTAGE: "100%積み上げ",
+  per_YEAR: "年", per_QUARTER: "四半期", per_MONTH: "月", per_WEEK: "週", per_DAY: "日", per_HOUR: "時", per_MINUTE: "分",
 };
 export type Key = keyof typeof ja;
 
@@ -415,6 +423,14 @@ const en: Record<Key, string> = {
   graphs: "Graphs", downloadCsv: "Download as CSV", downloadPng: "Download as an image (PNG)", reportTruncated: "There are many groups: only the first are shown.",
   chartOf: "Graph “{name}”. The table below has the same numbers.", chartHint: "Click a bar or a slice to open the list of its records.",
   aggCount: "Records", agg_SUM: "Sum", agg_AVERAGE: "Average", agg_MAX: "Largest", agg_MIN: "Smallest",
+  graph: "Graph", graphsHint: "Counts and totals of records as charts and tables. After “Update app”, they are in the list's “Graphs”.", addGraph: "Add a graph",
+  graphName: "Graph name", chartKind: "Kind of chart", chartMode: "How bars stack", groupBy: "Group by", groupUnit: "Unit", addGrouping: "Add a grouping",
+  aggregate: "Total", aggregateField: "Field totalled", addAggregate: "Add a total", whichRecords: "Which records",
+  sortByGroups: "By the groups", sortTotalDesc: "Largest total first", sortTotalAsc: "Smallest total first", sortGroupDesc: "{name}, descending", graphPreview: "The numbers as now set",
+  chart_BAR: "Bar", chart_COLUMN: "Column", chart_PIE: "Pie", chart_LINE: "Line", chart_AREA: "Area", chart_SPLINE: "Curve",
+  chart_SPLINE_AREA: "Curved area", chart_TABLE: "Table", chart_PIVOT_TABLE: "Cross table",
+  mode_NORMAL: "Side by side", mode_STACKED: "Stacked", mode_PERCENTAGE: "Stacked to 100%",
+  per_YEAR: "Year", per_QUARTER: "Quarter", per_MONTH: "Month", per_WEEK: "Week", per_DAY: "Day", per_HOUR: "Hour", per_MINUTE: "Minute",
 };
 
 const dicts: Record<Lang, Record<Key, string>> = { ja, en };
