@@ -374,12 +374,14 @@ static json_t *report(struct ts_ctx *cx, const struct ts_app *app, const char *n
             json_object_set_new(out, "chartMode", json_string(mode));
     }
     v = KEPT("groups");
-    json_t *g = groups(cx, app, v ? v : json_array(), ts_arena_printf(cx->arena, "%s.groups", key));
+    json_t *none = json_array(); /* what a graph without groups or sorts has */
+    ts_arena_defer_decref(cx->arena, none);
+    json_t *g = groups(cx, app, v ? v : none, ts_arena_printf(cx->arena, "%s.groups", key));
     v = KEPT("aggregations");
     json_t *a = v ? aggregations(cx, app, v, ts_arena_printf(cx->arena, "%s.aggregations", key))
                   : json_pack("[{s:s}]", "type", "COUNT");
     v = KEPT("sorts");
-    json_t *s = sorts(cx, v ? v : json_array(), g ? json_array_size(g) : 0,
+    json_t *s = sorts(cx, v ? v : none, g ? json_array_size(g) : 0,
                       ts_arena_printf(cx->arena, "%s.sorts", key));
     if (!g || !a || !s) {
         json_decref(g), json_decref(a), json_decref(s);
