@@ -198,7 +198,8 @@ test("plain HTTP sets no Secure cookie, unless the trusted proxy says the client
   assert.doesNotMatch(plain.headers.get("set-cookie"), /Secure/, "only the trusted proxy is believed");
   const proxied = await startServer({ args: ["--trusted-proxy", "127.0.0.1"] });
   try {
-    const r = await fetch(proxied.base + "/api/login", { method: "POST", headers: { "Content-Type": "application/json", "X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7" }, body });
+    // from 127.0.0.1 itself: "localhost" may go over ::1, which is not the trusted proxy
+    const r = await fetch(proxied.base.replace("localhost", "127.0.0.1") + "/api/login", { method: "POST", headers: { "Content-Type": "application/json", "X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7" }, body });
     assert.match(r.headers.get("set-cookie"), /; Secure/);
   } finally {
     await proxied.stop();
