@@ -105,9 +105,9 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
       try {
         const m = await loadApp(appId);
         const l = await formLayout(appId);
+        await loadRecord(m); // the form is shown with its values, never empty first
         setMeta(m);
         setLayout(l);
-        await loadRecord(m);
       } catch (e) {
         setError(e);
       }
