@@ -154,6 +154,7 @@ typedef int ts_handler_fn(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw
 /* What a route needs of its caller before its handler runs (routes.def). */
 enum ts_need {
     TS_NEED_PUBLIC,
+    TS_NEED_ANYONE, /* signed in or not: identified when credentials come */
     TS_NEED_CALLER,
     TS_NEED_PERSON,
     TS_NEED_ADMIN,

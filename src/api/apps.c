@@ -609,6 +609,25 @@ int ts_api_views_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     return 0;
 }
 
+/* What a PUT of views or graphs answers: each one's id by its name, and the revision. */
+static void write_ids(struct ts_jw *w, const char *key, const json_t *named, int64_t rev)
+{
+    ts_jw_obj(w);
+    ts_jw_key(w, key);
+    ts_jw_obj(w);
+    const char *name;
+    json_t *v;
+    json_object_foreach ((json_t *)named, name, v) {
+        ts_jw_key(w, name);
+        ts_jw_obj(w);
+        ts_jw_kstr(w, "id", json_string_value(json_object_get(v, "id")));
+        ts_jw_obj_end(w);
+    }
+    ts_jw_obj_end(w);
+    ts_jw_kid(w, "revision", rev);
+    ts_jw_obj_end(w);
+}
+
 int ts_api_views_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     struct ts_preview p;
@@ -619,20 +638,7 @@ int ts_api_views_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     int64_t rev = ts_app_preview_save(cx, &p, expected);
     if (rev < 0)
         return -1;
-    ts_jw_obj(w);
-    ts_jw_key(w, "views");
-    ts_jw_obj(w);
-    const char *name;
-    json_t *v;
-    json_object_foreach (json_object_get(p.def, "views"), name, v) {
-        ts_jw_key(w, name);
-        ts_jw_obj(w);
-        ts_jw_kstr(w, "id", json_string_value(json_object_get(v, "id")));
-        ts_jw_obj_end(w);
-    }
-    ts_jw_obj_end(w);
-    ts_jw_kid(w, "revision", rev);
-    ts_jw_obj_end(w);
+    write_ids(w, "views", json_object_get(p.def, "views"), rev);
     return 0;
 }
 
@@ -664,20 +670,7 @@ int ts_api_reports_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     int64_t rev = ts_app_preview_save(cx, &p, expected);
     if (rev < 0)
         return -1;
-    ts_jw_obj(w);
-    ts_jw_kid(w, "revision", rev);
-    ts_jw_key(w, "reports");
-    ts_jw_obj(w);
-    const char *name;
-    json_t *r;
-    json_object_foreach (json_object_get(p.def, "reports"), name, r) {
-        ts_jw_key(w, name);
-        ts_jw_obj(w);
-        ts_jw_kstr(w, "id", json_string_value(json_object_get(r, "id")));
-        ts_jw_obj_end(w);
-    }
-    ts_jw_obj_end(w);
-    ts_jw_obj_end(w);
+    write_ids(w, "reports", json_object_get(p.def, "reports"), rev);
     return 0;
 }
 

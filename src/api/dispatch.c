@@ -26,6 +26,7 @@ static const struct ts_route routes[] = {
 #define IMPORT                  TS_PERM_IMPORT
 #define EXPORT                  TS_PERM_EXPORT
 #define PUBLIC                  TS_NEED_PUBLIC, 0
+#define ANYONE                  TS_NEED_ANYONE, 0
 #define CALLER                  TS_NEED_CALLER, 0
 #define PERSON                  TS_NEED_PERSON, 0
 #define ADMIN                   TS_NEED_ADMIN, 0
@@ -45,6 +46,7 @@ static const struct ts_route routes[] = {
 #undef IMPORT
 #undef EXPORT
 #undef PUBLIC
+#undef ANYONE
 #undef CALLER
 #undef PERSON
 #undef ADMIN
@@ -142,6 +144,7 @@ int ts_api_require(struct ts_ctx *cx, const struct ts_route *r, const json_t *pa
     unsigned perm = preview ? TS_PERM_MANAGE : r->perm;
     switch (r->need) {
     case TS_NEED_PUBLIC:
+    case TS_NEED_ANYONE:
         return 0;
     case TS_NEED_CALLER:
         return cx->caller.kind == TS_CALLER_NOBODY ? ts_fail(cx, TS_E_LOGIN_REQUIRED, "no identity")
@@ -278,8 +281,12 @@ int ts_api_begin(struct ts_ctx *cx, struct ts_api_req *rq)
         rq->begun = true;
         return 0;
     }
-    if (ts_auth_identify(cx, &rq->auth) < 0)
-        return -1;
+    if (ts_auth_identify(cx, &rq->auth) < 0) {
+        /* no credentials: nobody, which is all an ANYONE route asks; wrong ones fail */
+        if (rq->route->need != TS_NEED_ANYONE || cx->err.code != TS_E_LOGIN_REQUIRED)
+            return -1;
+        ts_err_clear(cx);
+    }
     cx->lang = lang_of(cx, rq->accept_language);
     rq->begun = true;
     /* what the headers settle is checked now, so that nobody sends a body to
@@ -289,7 +296,7 @@ int ts_api_begin(struct ts_ctx *cx, struct ts_api_req *rq)
 
 size_t ts_api_body_limit(const struct ts_api_req *rq)
 {
-    if (!rq->route || rq->route->need == TS_NEED_PUBLIC)
+    if (!rq->route || rq->route->need == TS_NEED_PUBLIC || rq->route->need == TS_NEED_ANYONE)
         return TS_BODY_ANONYMOUS;
     return rq->route->flags & TS_R_BIG ? TS_BODY_BIG : TS_BODY_DEFAULT;
 }

@@ -25,7 +25,8 @@ static const char *or_empty(const char *s)
 
 struct portal {
     struct ts_jw *w;
-    int64_t *ids; /* the apps the caller may open, in order */
+    int64_t *ids;    /* the apps the caller may open, in order */
+    unsigned *perms; /* and what they may do there */
     int n;
 };
 
@@ -37,8 +38,10 @@ static int collect_visible(struct ts_ctx *cx, const struct ts_app_row *r, void *
     unsigned perms = ts_policy_app_perms(cx, r->id);
     if (cx->err.code)
         return -1;
-    if (perms & (TS_PERM_VIEW | TS_PERM_MANAGE))
+    if (perms & (TS_PERM_VIEW | TS_PERM_MANAGE)) {
+        p->perms[p->n] = perms;
         p->ids[p->n++] = r->id;
+    }
     return 0;
 }
 
@@ -147,7 +150,8 @@ static int write_app_waiting(struct ts_ctx *cx, struct ts_jw *w, const struct ts
 int ts_api_portal_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     (void)rq;
-    struct portal p = {w, TS_NEW_N(cx->arena, int64_t, APPS_MAX), 0};
+    struct portal p = {w, TS_NEW_N(cx->arena, int64_t, APPS_MAX),
+                       TS_NEW_N(cx->arena, unsigned, APPS_MAX), 0};
     struct ts_app_filter all = {.limit = -1};
     if (ts_store_app_each(cx, &all, collect_visible, &p) < 0)
         return -1;
@@ -166,8 +170,7 @@ int ts_api_portal_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     ts_jw_arr(w);
     for (int i = 0; i < p.n; i++) {
         /* a manager who may not view records has nothing waiting to open */
-        if (apps[i]->process && apps[i]->assignee &&
-            (ts_policy_app_perms(cx, apps[i]->id) & TS_PERM_VIEW) &&
+        if (apps[i]->process && apps[i]->assignee && (p.perms[i] & TS_PERM_VIEW) &&
             write_app_waiting(cx, w, apps[i]) < 0)
             return -1;
     }

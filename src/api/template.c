@@ -40,17 +40,14 @@ static int put(struct ts_ctx *cx, struct ts_api_req *outer, handler_fn *fn, enum
     return rc;
 }
 
-/* The code of the new app's field of a system type, or NULL. */
-static const char *system_code(struct ts_ctx *cx, int64_t app, const char *type)
+/* The code of the field of a system type among an app's fields, or NULL. */
+static const char *system_code(const json_t *fields, const char *type)
 {
-    struct ts_preview p;
-    if (ts_app_settings_load(cx, app, TS_STAGE_PREVIEW, &p) < 0)
-        return NULL;
     const char *code;
     const json_t *f;
-    json_object_foreach (json_object_get(p.def, "fields"), code, f)
+    json_object_foreach ((json_t *)fields, code, f)
         if (ts_str_eq(json_string_value(json_object_get(f, "type")), type))
-            return ts_arena_strdup(cx->arena, code);
+            return code;
     return NULL;
 }
 
@@ -64,6 +61,10 @@ static bool is_system(const char *type)
  * already has renamed to the template's codes and labels (views name them). */
 static int fields(struct ts_ctx *cx, struct ts_api_req *rq, int64_t app, const json_t *props)
 {
+    struct ts_preview made;
+    if (ts_app_settings_load(cx, app, TS_STAGE_PREVIEW, &made) < 0)
+        return -1;
+    const json_t *made_fields = json_object_get(made.def, "fields");
     json_t *added = json_object(), *renamed = json_object();
     const char *code;
     const json_t *p;
@@ -73,7 +74,7 @@ static int fields(struct ts_ctx *cx, struct ts_api_req *rq, int64_t app, const j
             json_object_set(added, code, (json_t *)p);
             continue;
         }
-        const char *mine = system_code(cx, app, type);
+        const char *mine = system_code(made_fields, type);
         if (mine && strcmp(mine, code) != 0)
             json_object_set_new(
                 renamed, mine,

@@ -143,14 +143,25 @@ static bool aggregable(const struct ts_field *f, const char *type)
     return numeric || finest(f) != NULL;
 }
 
+/* A list of min to max items at key: true, or false with the problem. */
+static bool list_ok(struct ts_ctx *cx, const json_t *in, size_t min, size_t max, const char *key)
+{
+    if (!json_is_array(in))
+        ts_fail_field(cx, key, TS_M_NOT_ARRAY);
+    else if (json_array_size(in) < min)
+        ts_fail_field(cx, key, TS_M_REQUIRED);
+    else if (json_array_size(in) > max)
+        ts_fail_field(cx, key, TS_M_TOO_MANY_ITEMS, (int)max);
+    else
+        return true;
+    return false;
+}
+
 static json_t *groups(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
                       const char *key)
 {
-    if (!json_is_array(in) || json_array_size(in) > MAX_GROUPS) {
-        ts_fail_field(cx, key, json_is_array(in) ? TS_M_TOO_MANY_ITEMS : TS_M_NOT_ARRAY,
-                      MAX_GROUPS);
+    if (!list_ok(cx, in, 0, MAX_GROUPS, key))
         return NULL;
-    }
     json_t *out = json_array();
     size_t i;
     const json_t *g;
@@ -184,15 +195,8 @@ static json_t *groups(struct ts_ctx *cx, const struct ts_app *app, const json_t 
 static json_t *aggregations(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
                             const char *key)
 {
-    if (!json_is_array(in) || !json_array_size(in) || json_array_size(in) > MAX_AGGREGATIONS) {
-        if (!json_is_array(in))
-            ts_fail_field(cx, key, TS_M_NOT_ARRAY);
-        else if (!json_array_size(in))
-            ts_fail_field(cx, key, TS_M_REQUIRED);
-        else
-            ts_fail_field(cx, key, TS_M_TOO_MANY_ITEMS, MAX_AGGREGATIONS);
+    if (!list_ok(cx, in, 1, MAX_AGGREGATIONS, key))
         return NULL;
-    }
     json_t *out = json_array();
     size_t i;
     const json_t *a;
@@ -224,10 +228,8 @@ static json_t *aggregations(struct ts_ctx *cx, const struct ts_app *app, const j
 
 static json_t *sorts(struct ts_ctx *cx, const json_t *in, size_t n_groups, const char *key)
 {
-    if (!json_is_array(in) || json_array_size(in) > MAX_SORTS) {
-        ts_fail_field(cx, key, json_is_array(in) ? TS_M_TOO_MANY_ITEMS : TS_M_NOT_ARRAY, MAX_SORTS);
+    if (!list_ok(cx, in, 0, MAX_SORTS, key))
         return NULL;
-    }
     json_t *out = json_array();
     size_t i;
     const json_t *s;

@@ -1388,6 +1388,12 @@ int ts_store_records_select(struct ts_ctx *cx, const struct ts_app *app,
 
 /* ---------------------------------------------------------------- graphs */
 
+/* A date-and-time column: epoch seconds (DATETIME, the created and updated times). */
+static bool is_epoch(const struct ts_field *f)
+{
+    return f->type == TS_F_DATETIME || f->type == TS_F_CREATED_TIME || f->type == TS_F_UPDATED_TIME;
+}
+
 /* A number as kintone writes it ("12", not "12.0"), in the arena. */
 static const char *number_text(struct ts_ctx *cx, const char *s)
 {
@@ -1410,8 +1416,7 @@ static void group_key(struct ts_buf *sql, const struct ts_driver *d, const struc
     }
     struct ts_buf t;
     ts_buf_init(&t);
-    bool epoch =
-        f->type == TS_F_DATETIME || f->type == TS_F_CREATED_TIME || f->type == TS_F_UPDATED_TIME;
+    bool epoch = is_epoch(f);
     if (epoch)
         d->local_minute(&t, f->column, tz, offset);
     else
@@ -1443,8 +1448,8 @@ static void group_key(struct ts_buf *sql, const struct ts_driver *d, const struc
     ts_buf_release(&t);
 }
 
-static int report_rows(struct ts_ctx *cx, const struct ts_app *app, const struct ts_buf *sql,
-                       const struct binds *b, const struct ts_report_group *groups, int n_groups,
+static int report_rows(struct ts_ctx *cx, const struct ts_buf *sql, const struct binds *b,
+                       const struct ts_report_group *groups, int n_groups,
                        const struct ts_report_value *values, int n_values, int64_t limit,
                        struct ts_buf *out);
 static void count_key(struct ts_buf *key, int64_t app_id, int64_t gen, const struct ts_buf *sql,
@@ -1511,7 +1516,7 @@ int ts_store_records_report(struct ts_ctx *cx, const struct ts_app *app,
         cached = ts_store__rows_cached(key.p, key.len, &rows);
     }
     if (!cached) {
-        ret = report_rows(cx, app, &sql, &b, groups, n_groups, values, n_values, limit, &rows);
+        ret = report_rows(cx, &sql, &b, groups, n_groups, values, n_values, limit, &rows);
         if (ret == 0 && key.len)
             ts_store__rows_remember(key.p, key.len, rows.p ? rows.p : "", rows.len);
     }
@@ -1534,12 +1539,11 @@ out:
 }
 
 /* Run a graph's query, its rows' cells into out as ts_store__rows_cached keeps them. */
-static int report_rows(struct ts_ctx *cx, const struct ts_app *app, const struct ts_buf *sql,
-                       const struct binds *b, const struct ts_report_group *groups, int n_groups,
+static int report_rows(struct ts_ctx *cx, const struct ts_buf *sql, const struct binds *b,
+                       const struct ts_report_group *groups, int n_groups,
                        const struct ts_report_value *values, int n_values, int64_t limit,
                        struct ts_buf *out)
 {
-    (void)app;
     struct ts_stmt *st = db_prep(cx, sql->p);
     if (!st)
         return -1;
@@ -1552,8 +1556,7 @@ static int report_rows(struct ts_ctx *cx, const struct ts_app *app, const struct
             bool agg = c >= n_groups;
             const char *text = NULL;
             if (db_col_type(st, c) != DB_NULL) {
-                bool epoch = f && (f->type == TS_F_DATETIME || f->type == TS_F_CREATED_TIME ||
-                                   f->type == TS_F_UPDATED_TIME);
+                bool epoch = f && is_epoch(f);
                 if (agg && epoch && values[c - n_groups].agg != TS_AGG_COUNT) {
                     char t[21];
                     ts_datetime_format(db_col_int(st, c), t);
