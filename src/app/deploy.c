@@ -298,6 +298,15 @@ static int view_indexes(struct ts_ctx *cx, const struct ts_app *app, struct want
             want(w, &key, 1, false);
         for (int i = 0; i < n_range; i++)
             want(w, &range[i], 1, false);
+        /* a calendar reads a month by its date field, a board a column by its group */
+        const char *type = json_string_value(json_object_get(v, "type"));
+        const char *on = ts_str_eq(type, "CALENDAR") ? "date"
+                         : ts_str_eq(type, "KANBAN") ? "group"
+                                                     : NULL;
+        const char *code = on ? json_string_value(json_object_get(v, on)) : NULL;
+        const struct ts_field *by = code ? ts_app_field(app, code) : NULL;
+        if (by && indexable(by))
+            want(w, (const struct ts_field *[]){by, key}, key && key != by ? 2 : 1, false);
     }
     /* A graph's groups and the fields it totals, in one index: the graph is
      * counted from the index alone, not from every record's whole row. */

@@ -997,10 +997,70 @@ int ts_app_layout_put(struct ts_ctx *cx, struct ts_preview *p, json_t *layout)
 
 /* ---------------------------------------------------------------- views */
 
-static const char *const VIEW_TYPES[] = {"LIST", "CALENDAR", "CUSTOM", NULL};
-#define MIN_COLUMN_PX 40
-#define MAX_COLUMN_PX 1200
+/* KANBAN and GALLERY are ours (README "Views"): cards in columns by a choice
+ * or the status, and cards with a picture. */
+static const char *const VIEW_TYPES[] = {"LIST", "CALENDAR", "CUSTOM", "KANBAN", "GALLERY", NULL};
+#define MAX_CARD_FIELDS 6
+#define MIN_COLUMN_PX   40
+#define MAX_COLUMN_PX   1200
 static const char *const DEVICES[] = {"DESKTOP", "ANY", NULL};
+
+/* The fields a view shows: codes of the app's fields; a card's (max set) at most max. */
+static json_t *view_fields(struct ts_ctx *cx, const struct ts_app *app, const json_t *codes,
+                           const char *pfx, size_t max)
+{
+    json_t *fl = json_array();
+    size_t i;
+    json_t *c;
+    if (max && json_array_size(codes) > max)
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.fields", pfx), TS_M_TOO_MANY_ITEMS,
+                      (int)max);
+    json_array_foreach (codes, i, c) {
+        const char *code = json_string_value(c);
+        const struct ts_field *f = code ? ts_app_field(app, code) : NULL;
+        if (!f || (max && f->table)) /* a card shows no table's columns */
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.fields[%zu]", pfx, i),
+                          f ? TS_M_VIEW_FIELD_TYPE : TS_M_FIELD_UNKNOWN, code ? code : "");
+        else
+            json_array_append_new(fl, json_string(code));
+    }
+    return fl;
+}
+
+#define TYPE_BIT(t) (1ull << TS_F_##t)
+_Static_assert(TS_F__COUNT <= 64, "field types fit a 64-bit set");
+static const uint64_t CALENDAR_DATES =
+    TYPE_BIT(DATE) | TYPE_BIT(DATETIME) | TYPE_BIT(CREATED_TIME) | TYPE_BIT(UPDATED_TIME);
+static const uint64_t CARD_TITLES =
+    TYPE_BIT(SINGLE_LINE_TEXT) | TYPE_BIT(MULTI_LINE_TEXT) | TYPE_BIT(NUMBER) | TYPE_BIT(CALC) |
+    TYPE_BIT(RECORD_NUMBER) | TYPE_BIT(DROP_DOWN) | TYPE_BIT(RADIO_BUTTON) | TYPE_BIT(LINK) |
+    TYPE_BIT(DATE) | TYPE_BIT(TIME) | TYPE_BIT(DATETIME) | TYPE_BIT(STATUS);
+static const uint64_t KANBAN_GROUPS =
+    TYPE_BIT(DROP_DOWN) | TYPE_BIT(RADIO_BUTTON) | TYPE_BIT(STATUS);
+static const uint64_t GALLERY_IMAGES = TYPE_BIT(FILE);
+
+/* One field a view is built on: a field of one of the types, outside tables;
+ * when none is given, fallback (and without one, the setting is required). */
+static json_t *view_field(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
+                          const char *pfx, const char *key, uint64_t types,
+                          const struct ts_field *fallback)
+{
+    const char *at = ts_arena_printf(cx->arena, "%s.%s", pfx, key);
+    const char *code = json_string_value(in);
+    if (!code || !*code) {
+        if (!fallback) {
+            ts_fail_field(cx, at, TS_M_REQUIRED_PARAM);
+            return json_string("");
+        }
+        return json_string(fallback->code);
+    }
+    const struct ts_field *f = ts_app_field(app, code);
+    if (!f)
+        ts_fail_field(cx, at, TS_M_FIELD_UNKNOWN, code);
+    else if (f->table || !(types & (1ull << f->type)) || (f->type == TS_F_STATUS && !app->process))
+        ts_fail_field(cx, at, TS_M_VIEW_FIELD_TYPE, code);
+    return json_string(code);
+}
 
 int ts_app_views_put(struct ts_ctx *cx, struct ts_preview *p, json_t *views)
 {
@@ -1042,19 +1102,11 @@ int ts_app_views_put(struct ts_ctx *cx, struct ts_preview *p, json_t *views)
         json_object_set_new(view, "filterCond", json_string(filter ? filter : ""));
         json_object_set_new(view, "sort", json_string(sort ? sort : ""));
         const char *t = json_string_value(type);
+        if (!strcmp(t, "LIST") || !strcmp(t, "KANBAN") || !strcmp(t, "GALLERY"))
+            json_object_set_new(view, "fields",
+                                view_fields(cx, app, json_object_get(v, "fields"), pfx,
+                                            strcmp(t, "LIST") ? MAX_CARD_FIELDS : 0));
         if (!strcmp(t, "LIST")) {
-            json_t *fl = json_array();
-            size_t i;
-            json_t *c;
-            json_array_foreach (json_object_get(v, "fields"), i, c) {
-                const char *code = json_string_value(c);
-                if (!code || !ts_app_field(app, code))
-                    ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.fields[%zu]", pfx, i),
-                                  TS_M_FIELD_UNKNOWN, code ? code : "");
-                else
-                    json_array_append_new(fl, json_string(code));
-            }
-            json_object_set_new(view, "fields", fl);
             /* ours: each column's width in pixels, set by dragging in the view settings */
             json_t *widths = json_object_get(v, "columnWidths"), *kept = json_object();
             const char *code;
@@ -1074,10 +1126,21 @@ int ts_app_views_put(struct ts_ctx *cx, struct ts_preview *p, json_t *views)
                               TS_M_NOT_OBJECT);
             json_object_set_new(view, "columnWidths", kept);
         } else if (!strcmp(t, "CALENDAR")) {
-            const char *date = json_string_value(json_object_get(v, "date"));
-            const char *title = json_string_value(json_object_get(v, "title"));
-            json_object_set_new(view, "date", json_string(date ? date : ""));
-            json_object_set_new(view, "title", json_string(title ? title : ""));
+            /* kintone's defaults: the created time on the record number */
+            json_object_set_new(view, "date",
+                                view_field(cx, app, json_object_get(v, "date"), pfx, "date",
+                                           CALENDAR_DATES, app->created_time));
+            json_object_set_new(view, "title",
+                                view_field(cx, app, json_object_get(v, "title"), pfx, "title",
+                                           CARD_TITLES, app->record_number));
+        } else if (!strcmp(t, "KANBAN")) {
+            json_object_set_new(view, "group",
+                                view_field(cx, app, json_object_get(v, "group"), pfx, "group",
+                                           KANBAN_GROUPS, NULL));
+        } else if (!strcmp(t, "GALLERY")) {
+            json_object_set_new(view, "image",
+                                view_field(cx, app, json_object_get(v, "image"), pfx, "image",
+                                           GALLERY_IMAGES, ts_app_field_by_type(app, TS_F_FILE)));
         } else {
             const char *html = json_string_value(json_object_get(v, "html"));
             struct pspec dev = {"device", P_ENUM, NULL, DEVICES};

@@ -135,6 +135,9 @@ export interface View {
   index: string | number;
   fields?: string[];
   columnWidths?: Record<string, number>; // ours: pixels per column code
+  date?: string; title?: string; // CALENDAR: the date field, the field naming each record
+  group?: string; // KANBAN (ours): the drop-down, radio button or status the columns are
+  image?: string; // GALLERY (ours): the attachment field whose first picture a card shows
   filterCond: string;
   sort: string;
 }

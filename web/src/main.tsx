@@ -56,7 +56,7 @@ function App() {
     case "newFromCsv": page = <NewFromCsv />; break;
     case "admin": page = session.user.administrator ? <Admin /> : <div class="page"><p>{t("adminOnly")}</p></div>; break;
     case "import": page = <Import appId={route.app} key={"import" + route.app} />; break;
-    case "new": page = <RecordPage appId={route.app} copyFrom={route.from} key={"new" + route.app + (route.from ?? "")} />; break;
+    case "new": page = <RecordPage appId={route.app} copyFrom={route.from} preset={route.preset} key={"new" + route.app + (route.from ?? "") + JSON.stringify(route.preset)} />; break;
     default: page = <div class="page"><p>{t("notFound")}</p><a href="#/">{t("backToPortal")}</a></div>;
   }
   return (

@@ -8,7 +8,7 @@ export type Route =
   | { page: "list"; app: string; view?: string; params: string }
   | { page: "record"; app: string; id: string }
   | { page: "report"; app: string; id: string }
-  | { page: "new"; app: string; from?: string }
+  | { page: "new"; app: string; from?: string; preset: Record<string, string> }
   | { page: "import"; app: string }
   | { page: "newFromCsv" }
   | { page: "admin" }
@@ -24,7 +24,8 @@ export function parse(hash: string): Route {
   if (p[0] === "apps" && p[1]) {
     if (p.length === 2) return { page: "list", app: p[1], view: q.get("view") ?? undefined, params: qs ?? "" };
     if (p[2] === "settings") return { page: "builder", app: p[1] };
-    if (p[2] === "new") return { page: "new", app: p[1], from: q.get("from") ?? undefined };
+    // v.<code>=<value>: a field's value to start from (a calendar's day)
+    if (p[2] === "new") return { page: "new", app: p[1], from: q.get("from") ?? undefined, preset: Object.fromEntries([...q].filter(([key]) => key.startsWith("v.")).map(([key, v]) => [key.slice(2), v])) };
     if (p[2] === "import") return { page: "import", app: p[1] };
     if (p[2] === "records" && p[3]) return { page: "record", app: p[1], id: p[3] };
     if (p[2] === "reports" && p[3]) return { page: "report", app: p[1], id: p[3] };

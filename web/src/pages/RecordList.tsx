@@ -15,6 +15,13 @@ import { confirmDialog, Dialog, ErrorBox, explain, notify, withProgress } from "
 import { describe, FilterBuilder, fromQuery, toQuery, type Filter } from "../ui/FilterBuilder";
 import { FieldChecks } from "../ui/FieldChecks";
 import { rememberList } from "../ui/listNav";
+import { Calendar } from "../views/Calendar";
+import { Gallery } from "../views/Gallery";
+import { Kanban } from "../views/Kanban";
+import type { ViewProps } from "../views/cards";
+
+// The views the list page draws: kintone's list and calendar, our kanban and gallery.
+const DRAWN: Record<string, ((p: ViewProps) => any) | null> = { LIST: null, CALENDAR: Calendar, KANBAN: Kanban, GALLERY: Gallery };
 
 const PAGE_SIZES = [20, 40, 100];
 // the system fields a view may show as columns (kintone's 作成日時, 更新日時, ...)
@@ -34,12 +41,12 @@ export async function loadApp(appId: string): Promise<AppMeta> {
   ]));
   // fields the person may not see are as if the form had none
   const fields = Object.fromEntries(Object.entries(properties).filter(([code]) => rights.fields[code] !== "NONE"));
-  return { name: app.name, fields, rights, titleField: settings.titleField as TitleField | undefined, views: Object.values(views).filter((x) => x.type === "LIST").sort((a, b) => Number(a.index) - Number(b.index)) };
+  return { name: app.name, fields, rights, titleField: settings.titleField as TitleField | undefined, views: Object.values(views).filter((x) => x.type in DRAWN).sort((a, b) => Number(a.index) - Number(b.index)) };
 }
 
 interface Sort { code: string; desc: boolean }
-// What the URL says the list shows.
-interface ListState { filter: string; kw: string; sort: Sort[]; page: number; size: number }
+// What the URL says the list shows (and where a calendar is: its date and span).
+interface ListState { filter: string; kw: string; sort: Sort[]; page: number; size: number; at: string; span: string }
 
 function readState(params: string): ListState {
   const q = new URLSearchParams(params);
@@ -50,6 +57,8 @@ function readState(params: string): ListState {
     sort: (q.get("sort") ?? "").split(",").filter(Boolean).map((x) => { const [code, dir] = x.split(":"); return { code, desc: dir === "desc" }; }),
     page: Math.max(1, Number(q.get("page")) || 1),
     size: PAGE_SIZES.includes(size) ? size : PAGE_SIZES[0],
+    at: q.get("at") ?? "",
+    span: q.get("span") === "week" ? "week" : "month",
   };
 }
 
@@ -61,6 +70,8 @@ function listHash(appId: string, viewId: string | undefined, s: ListState): stri
   if (s.sort.length) q.set("sort", s.sort.map((x) => `${x.code}:${x.desc ? "desc" : "asc"}`).join(","));
   if (s.page > 1) q.set("page", String(s.page));
   if (s.size !== PAGE_SIZES[0]) q.set("size", String(s.size));
+  if (s.at) q.set("at", s.at);
+  if (s.span === "week") q.set("span", s.span);
   const qs = q.toString();
   return `#/apps/${appId}${qs ? "?" + qs : ""}`;
 }
@@ -117,7 +128,8 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
 
   const statusField = meta ? Object.values(meta.fields).find((f) => f.type === "STATUS" && f.enabled) : undefined;
   const assigneeField = meta ? Object.values(meta.fields).find((f) => f.type === "STATUS_ASSIGNEE") : undefined;
-  const where = (): string => {
+  // the records the page selects, and then their order
+  const conds = (): string => {
     const parts: string[] = [];
     if (view?.filterCond) parts.push(`(${view.filterCond})`);
     if (viewId === "mine" && assigneeField) parts.push(`(${assigneeField.code} in (LOGINUSER()))`);
@@ -126,13 +138,17 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
       const text = Object.values(meta.fields).filter((f) => TEXTUAL.has(f.type)).map((f) => `${f.code} like "${quoteKw(state.kw)}"`);
       if (text.length) parts.push(`(${text.join(" or ")})`);
     }
-    let s = parts.join(" and ");
+    return parts.join(" and ");
+  };
+  const where = (): string => {
+    let s = conds();
     const order = state.sort.length ? state.sort.map((x) => `${x.code} ${x.desc ? "desc" : "asc"}`).join(", ") : view?.sort;
     if (order) s += ` order by ${order}`;
     return s;
   };
+  const Drawn = view ? DRAWN[view.type] : null;
   const load = () => {
-    if (!meta) return;
+    if (!meta || Drawn) return;
     // the total is remembered per data generation on the server: asking for it is cheap
     withProgress(call<{ records: KRecord[]; totalCount: string }>("GET", k("/records.json"),
       { app: appId, query: `${where()} limit ${state.size} offset ${(state.page - 1) * state.size}`, totalCount: true }))
@@ -201,7 +217,7 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
   };
   // a tab starts from its view as saved: the filter and sort of another view do not come along
   const tab = (id: string | undefined, name: string) => (
-    <a role="tab" aria-selected={viewId === id} href={listHash(appId, id, { filter: "", kw: "", sort: [], page: 1, size: state.size })}>{name}</a>
+    <a role="tab" aria-selected={viewId === id} href={listHash(appId, id, { filter: "", kw: "", sort: [], page: 1, size: state.size, at: "", span: "month" })}>{name}</a>
   );
   // a click anywhere on a row opens the record, except on what the row itself offers
   const remember = (n: number) => rememberList(appId, where(), (state.page - 1) * state.size + n);
@@ -214,7 +230,7 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
   return (
     <div class="page record-list">
       <div class="page-head">
-        <h1>{meta.name} {total !== null && <span class="count">{t("recordCount", { n: total.toLocaleString() })}</span>}</h1>
+        <h1>{meta.name} {total !== null && !Drawn && <span class="count">{t("recordCount", { n: total.toLocaleString() })}</span>}</h1>
         {meta.rights.app.manage && <a href={`#/apps/${appId}/settings`} class="gear" aria-label={t("builder")} title={t("builder")}>⚙</a>}
         <span class="spacer" />
         <form role="search" onSubmit={(e) => { e.preventDefault(); nav({ kw: keyword.trim() }); }}>
@@ -244,6 +260,7 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
         {state.filter && <span class="applied-filter">{describe(fromQuery(state.filter) ?? { join: "and", conds: [] }, meta.fields) || state.filter}</span>}
         {selected.size > 0 && <button type="button" class="danger" onClick={remove}>{t("deleteSelected")} ({selected.size})</button>}
         <span class="spacer" />
+        {!Drawn && <>
         {records && records.length > 0 && <span class="range">{t("pageRange", { from: (state.page - 1) * state.size + 1, to: (state.page - 1) * state.size + records.length })}</span>}
         <label class="page-size">{t("pageSize")}{" "}
           <select value={state.size} onChange={(e) => nav({ size: Number((e.target as HTMLSelectElement).value) })}>
@@ -252,6 +269,7 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
         </label>
         <button type="button" disabled={state.page <= 1} onClick={() => nav({ page: state.page - 1 })}>‹ {t("prevPage")}</button>
         <button type="button" disabled={state.page >= pages} onClick={() => nav({ page: state.page + 1 })}>{t("nextPage")} ›</button>
+        </>}
       </div>
       {showFilter && (
         <div class="filter-panel">
@@ -263,9 +281,13 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
         </div>
       )}
       {exporting && <ExportDialog appId={appId} query={where()} fields={data} chosen={cols.map((f) => f.code)} onClose={() => setExporting(false)} />}
-      {error ? <ErrorBox error={error} onRetry={load} /> : null}
-      {records && records.length === 0 && <p class="empty">{t("noRecords")}</p>}
-      {records && records.length > 0 && (
+      {Drawn && view && (
+        <Drawn appId={appId} meta={meta} view={view} cond={conds()} at={state.at} span={state.span} page={state.page}
+          onMove={(patch) => go(listHash(appId, viewId, { ...state, ...patch }))} />
+      )}
+      {!Drawn && error ? <ErrorBox error={error} onRetry={load} /> : null}
+      {!Drawn && records && records.length === 0 && <p class="empty">{t("noRecords")}</p>}
+      {!Drawn && records && records.length > 0 && (
         <div class="table-wrap">
           <table class="records">
             {Object.keys(widths).length > 0 && (

@@ -36,6 +36,9 @@ function defaults(fields: Record<string, FieldProp>): Values {
   return v;
 }
 
+// Fields whose value a link may give (one text value each).
+const PRESETTABLE = new Set(["SINGLE_LINE_TEXT", "MULTI_LINE_TEXT", "NUMBER", "DATE", "TIME", "DATETIME", "DROP_DOWN", "RADIO_BUTTON", "LINK"]);
+
 // Fields a lookup fills in, and calculated ones: shown, not typed into.
 const lookupTargets = (fields: Record<string, FieldProp>) =>
   new Set([
@@ -56,7 +59,7 @@ export function errorsByField(e: unknown): Record<string, string> {
 }
 
 
-export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recordId?: string; copyFrom?: string }) {
+export function RecordPage({ appId, recordId, copyFrom, preset }: { appId: string; recordId?: string; copyFrom?: string; preset?: Record<string, string> }) {
   useLang();
   const [meta, setMeta] = useState<AppMeta | null>(null);
   const [layout, setLayout] = useState<LayoutRow[]>([]);
@@ -79,7 +82,11 @@ export function RecordPage({ appId, recordId, copyFrom }: { appId: string; recor
 
   const loadRecord = async (m: AppMeta) => {
     const id = recordId ?? copyFrom;
-    if (!id) { form.reset(defaults(m.fields)); return; }
+    if (!id) { // a new record: the defaults, and the values the link gave for fields the person may write
+      const given = Object.entries(preset ?? {}).filter(([code]) => PRESETTABLE.has(m.fields[code]?.type) && level(m, code) === "WRITE");
+      form.reset({ ...defaults(m.fields), ...Object.fromEntries(given) });
+      return;
+    }
     const [r, ev] = await withProgress(Promise.all([
       call<{ record: KRecord }>("GET", k("/record.json"), { app: appId, id }),
       recordId ? call<{ rights: RecordRights[] }>("GET", k("/records/acl/evaluate.json"), { app: appId, ids: [recordId] }) : null,

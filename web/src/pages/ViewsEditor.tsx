@@ -1,5 +1,7 @@
-// pages/ViewsEditor.tsx - the app's list views: name, columns (their order
-// and widths set by dragging), filter, and one or more sort keys.
+// pages/ViewsEditor.tsx - the app's views: each a table (columns in an order
+// and widths set by dragging), a calendar (a date field and a title), a kanban
+// board (columns from a choice or the status) or a gallery (a picture field),
+// with its filter and sort keys. Custom (HTML) views are kept as they are.
 import Sortable from "sortablejs";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { call, k, type FieldProp, type View } from "../api";
@@ -10,7 +12,15 @@ import { FieldChecks } from "../ui/FieldChecks";
 import { FilterBuilder, fromQuery, toQuery, type Filter } from "../ui/FilterBuilder";
 
 interface SortKey { field: string; desc: boolean }
-interface Edit { id?: string; name: string; fields: string[]; widths: Record<string, number>; filter: Filter | null; rawFilter: string; sort: SortKey[] }
+interface Edit {
+  id?: string; type: string; name: string; fields: string[]; widths: Record<string, number>; filter: Filter | null; rawFilter: string; sort: SortKey[];
+  date: string; title: string; group: string; image: string;
+}
+
+const TYPES = ["LIST", "CALENDAR", "KANBAN", "GALLERY"] as const;
+const CALENDAR_DATES = ["DATE", "DATETIME", "CREATED_TIME", "UPDATED_TIME"];
+const TITLES = ["SINGLE_LINE_TEXT", "MULTI_LINE_TEXT", "NUMBER", "CALC", "RECORD_NUMBER", "DROP_DOWN", "RADIO_BUTTON", "LINK", "DATE", "TIME", "DATETIME", "STATUS"];
+const MAX_CARD_FIELDS = 6;
 
 const UNSORTABLE = ["CHECK_BOX", "MULTI_SELECT", "USER_SELECT", "ORGANIZATION_SELECT", "GROUP_SELECT", "MULTI_LINE_TEXT", "RICH_TEXT", "FILE", "STATUS_ASSIGNEE", "SUBTABLE", "REFERENCE_TABLE"];
 const NOT_COLUMNS = ["SUBTABLE", "REFERENCE_TABLE", "__ID__", "__REVISION__", "CATEGORY"];
@@ -19,7 +29,8 @@ const DEFAULT_WIDTH = 160;
 const MIN_WIDTH = 40, MAX_WIDTH = 1200;
 
 const toEdit = (v: View): Edit => ({
-  id: v.id, name: v.name, fields: v.fields ?? [], widths: v.columnWidths ?? {},
+  id: v.id, type: v.type, name: v.name, fields: v.fields ?? [], widths: v.columnWidths ?? {},
+  date: v.date ?? "", title: v.title ?? "", group: v.group ?? "", image: v.image ?? "",
   filter: fromQuery(v.filterCond || ""), rawFilter: v.filterCond || "",
   sort: (v.sort || "").split(",").map((x) => x.trim().split(/\s+/)).filter(([f]) => f && f !== "$id")
     .map(([field, dir]) => ({ field, desc: (dir ?? "asc").toLowerCase() === "desc" })),
@@ -27,11 +38,16 @@ const toEdit = (v: View): Edit => ({
 
 export function ViewsEditor({ appId, fields }: { appId: string; fields: Record<string, FieldProp> }) {
   const [views, setViews] = useState<Edit[] | null>(null);
+  const [kept, setKept] = useState<View[]>([]); // custom views: not edited here, saved back as they are
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     call<{ views: Record<string, View> }>("GET", k("/preview/app/views.json"), { app: appId })
-      .then((r) => setViews(Object.values(r.views).filter((v) => v.type === "LIST").sort((a, b) => Number(a.index) - Number(b.index)).map(toEdit)))
+      .then((r) => {
+        const all = Object.values(r.views).sort((a, b) => Number(a.index) - Number(b.index));
+        setViews(all.filter((v) => (TYPES as readonly string[]).includes(v.type)).map(toEdit));
+        setKept(all.filter((v) => !(TYPES as readonly string[]).includes(v.type)));
+      })
       .catch(setError);
   }, [appId]);
   if (!views) return error ? <ErrorBox error={error} /> : <p>{t("loading")}</p>;
@@ -40,20 +56,34 @@ export function ViewsEditor({ appId, fields }: { appId: string; fields: Record<s
   const data = Object.values(fields).filter((f) => !fieldType(f.type)?.layoutOnly && !fieldType(f.type)?.noValue && !NOT_COLUMNS.includes(f.type) &&
     (!["STATUS", "STATUS_ASSIGNEE"].includes(f.type) || status?.enabled));
   const sortable = data.filter((f) => !UNSORTABLE.includes(f.type));
+  const ofTypes = (types: string[]) => data.filter((f) => types.includes(f.type));
+  const cardable = data.filter((f) => f.type !== "FILE");
   // functional: a drag's handler, made at an earlier render, changes the views as they are now
   const set = (i: number, patch: Partial<Edit>) => setViews((vs) => vs!.map((v, j) => (j === i ? { ...v, ...patch } : v)));
+  // a view changed to another type starts from that type's first fitting fields
+  const startOf = (type: string, v: Edit): Partial<Edit> => ({
+    date: v.date || ofTypes(CALENDAR_DATES)[0]?.code || "",
+    title: v.title || ofTypes(TITLES)[0]?.code || "",
+    group: v.group || ofTypes(["DROP_DOWN", "RADIO_BUTTON", "STATUS"])[0]?.code || "",
+    image: v.image || ofTypes(["FILE"])[0]?.code || "",
+    fields: type === "LIST" ? v.fields : v.fields.filter((c) => fields[c]?.type !== "FILE").slice(0, MAX_CARD_FIELDS),
+  });
   const save = async () => {
     setBusy(true);
     try {
       const body: Record<string, View> = {};
       views.forEach((v, i) => {
-        body[v.name] = {
-          type: "LIST", name: v.name, index: String(i), ...(v.id ? { id: v.id } : {}), fields: v.fields,
-          columnWidths: Object.fromEntries(Object.entries(v.widths).filter(([c]) => v.fields.includes(c))),
+        const common = {
+          type: v.type, name: v.name, index: String(i), ...(v.id ? { id: v.id } : {}),
           filterCond: v.filter ? toQuery(v.filter) : v.rawFilter,
           sort: v.sort.length ? v.sort.map((s) => `${s.field} ${s.desc ? "desc" : "asc"}`).join(", ") : "$id desc",
         };
+        body[v.name] = v.type === "LIST" ? { ...common, fields: v.fields, columnWidths: Object.fromEntries(Object.entries(v.widths).filter(([c]) => v.fields.includes(c))) }
+          : v.type === "CALENDAR" ? { ...common, date: v.date, title: v.title }
+          : v.type === "KANBAN" ? { ...common, group: v.group, fields: v.fields }
+          : { ...common, image: v.image, fields: v.fields };
       });
+      kept.forEach((v, i) => (body[v.name] = { ...v, index: String(views.length + i) }));
       await withProgress(call("PUT", k("/preview/app/views.json"), { app: appId, views: body }));
       notify(t("saved"));
       setError(null);
@@ -71,9 +101,30 @@ export function ViewsEditor({ appId, fields }: { appId: string; fields: Record<s
           <legend>{v.name || t("viewName")}</legend>
           <label for={`vn-${i}`}>{t("viewName")}</label>
           <input id={`vn-${i}`} value={v.name} required onInput={(e) => set(i, { name: (e.target as HTMLInputElement).value })} />
-          <FieldChecks legend={t("columns")} fields={data} value={v.fields} onChange={(codes) => set(i, { fields: codes })} />
-          {v.fields.length > 0 && (
-            <ColumnStrip fields={fields} view={v} idPrefix={`vc-${i}`} onChange={(patch) => set(i, patch)} />
+          <fieldset class="choices-row">
+            <legend>{t("viewType")}</legend>
+            {TYPES.map((type) => (
+              <label><input type="radio" name={`vt-${i}`} checked={v.type === type} onChange={() => set(i, { type, ...startOf(type, v) })} /> {t(`vt_${type}`)}</label>
+            ))}
+          </fieldset>
+          {v.type === "LIST" && <>
+            <FieldChecks legend={t("columns")} fields={data} value={v.fields} onChange={(codes) => set(i, { fields: codes })} />
+            {v.fields.length > 0 && (
+              <ColumnStrip fields={fields} view={v} idPrefix={`vc-${i}`} onChange={(patch) => set(i, patch)} />
+            )}
+          </>}
+          {v.type === "CALENDAR" && <>
+            <FieldSelect id={`vd-${i}`} label={t("calDateField")} fields={ofTypes(CALENDAR_DATES)} value={v.date} onChange={(date) => set(i, { date })} />
+            <FieldSelect id={`vtt-${i}`} label={t("calTitleField")} fields={ofTypes(TITLES)} value={v.title} onChange={(title) => set(i, { title })} />
+          </>}
+          {v.type === "KANBAN" && (
+            <FieldSelect id={`vg-${i}`} label={t("kanbanGroup")} fields={ofTypes(["DROP_DOWN", "RADIO_BUTTON", "STATUS"])} value={v.group} onChange={(group) => set(i, { group })} />
+          )}
+          {v.type === "GALLERY" && (
+            <FieldSelect id={`vi-${i}`} label={t("galleryImage")} fields={ofTypes(["FILE"])} value={v.image} onChange={(image) => set(i, { image })} />
+          )}
+          {(v.type === "KANBAN" || v.type === "GALLERY") && (
+            <FieldChecks legend={t("cardFields")} fields={cardable} value={v.fields} onChange={(codes) => set(i, { fields: codes.slice(0, MAX_CARD_FIELDS) })} />
           )}
           <fieldset>
             <legend>{t("filter")}</legend>
@@ -83,7 +134,7 @@ export function ViewsEditor({ appId, fields }: { appId: string; fields: Record<s
               <textarea aria-label={t("filter")} value={v.rawFilter} onInput={(e) => set(i, { rawFilter: (e.target as HTMLTextAreaElement).value })} />
             )}
           </fieldset>
-          <fieldset>
+          {v.type !== "CALENDAR" && <fieldset>
             <legend>{t("sortKeys")}</legend>
             <ol class="sort-keys">
               {v.sort.map((s, n) => (
@@ -103,12 +154,13 @@ export function ViewsEditor({ appId, fields }: { appId: string; fields: Record<s
             {v.sort.length < 5 && sortable.length > 0 && (
               <button type="button" onClick={() => set(i, { sort: [...v.sort, { field: sortable.find((f) => !v.sort.some((s) => s.field === f.code))?.code ?? sortable[0].code, desc: false }] })}>＋ {t("addSortKey")}</button>
             )}
-          </fieldset>
+          </fieldset>}
           <button type="button" onClick={() => setViews(views.filter((_, j) => j !== i))}>{t("remove")}</button>
         </fieldset>
       ))}
+      {kept.map((v) => <p class="hint">{t("customViewKept", { name: v.name })}</p>)}
       <div class="actions">
-        <button type="button" onClick={() => setViews([...views, { name: `${t("viewName")} ${views.length + 1}`, fields: data.filter((f) => !SYSTEM.includes(f.type)).slice(0, 5).map((f) => f.code), widths: {}, filter: { join: "and", conds: [] }, rawFilter: "", sort: [] }])}>＋ {t("addView")}</button>
+        <button type="button" onClick={() => setViews([...views, { type: "LIST", name: `${t("viewName")} ${views.length + 1}`, fields: data.filter((f) => !SYSTEM.includes(f.type)).slice(0, 5).map((f) => f.code), widths: {}, filter: { join: "and", conds: [] }, rawFilter: "", sort: [], date: "", title: "", group: "", image: "" }])}>＋ {t("addView")}</button>
         <button type="button" class="primary" disabled={busy} onClick={save}>{t("save")}</button>
       </div>
     </div>
@@ -177,5 +229,18 @@ function ColumnStrip({ fields, view, idPrefix, onChange }: {
         ))}
       </ol>
     </>
+  );
+}
+
+// One field chosen among those that fit a setting.
+function FieldSelect({ id, label, fields, value, onChange }: { id: string; label: string; fields: FieldProp[]; value: string; onChange: (code: string) => void }) {
+  return (
+    <div class="field-select">
+      <label for={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
+        {!fields.some((f) => f.code === value) && <option value={value}>{value || "—"}</option>}
+        {fields.map((f) => <option value={f.code}>{f.label}</option>)}
+      </select>
+    </div>
   );
 }
