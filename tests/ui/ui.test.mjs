@@ -7,7 +7,6 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { createRequire } from "node:module";
 import { client, makeApp, ADMIN_PASSWORD } from "../api/helpers/server.mjs";
 import { startSmtpSink } from "../api/helpers/smtp.mjs";
 import * as ui from "./helpers.mjs";
@@ -454,21 +453,6 @@ test("17. Excel in and out: an app from a workbook, the list back as a workbook"
 });
 
 // A small PNG (a 24x16 picture) for the attachment, made here so the test needs no file.
-function png() {
-  const { deflateSync, crc32 } = createRequire(import.meta.url)("node:zlib");
-  const w = 24, h = 16, raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set([x * 10, y * 15, 160], y * (w * 3 + 1) + 1 + x * 3);
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4), crc = Buffer.alloc(4), td = Buffer.concat([Buffer.from(type), data]);
-    len.writeUInt32BE(data.length);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
-}
-
 // "Update app", and its own notice (not one left from an earlier update)
 async function updateApp() {
   await page.getByText("アプリを更新しました。").waitFor({ state: "detached" });
@@ -582,7 +566,7 @@ test("18. a facility registry from the real CSV, incident reports that look a fa
   await page.getByLabel("1行目 対応内容").fill("看護師が確認し、家族へ連絡");
   await page.getByRole("button", { name: /行を追加/ }).click();
   await page.getByLabel("2行目 対応内容").fill("送迎手順を見直し");
-  await page.getByLabel("写真").setInputFiles({ name: "現場写真.png", mimeType: "image/png", buffer: png() });
+  await page.getByLabel("写真").setInputFiles({ name: "現場写真.png", mimeType: "image/png", buffer: ui.png() });
   await page.locator(".files img[alt='現場写真.png']").waitFor();
   await shot("31-report-form");
   await page.getByRole("button", { name: "保存", exact: true }).click();
