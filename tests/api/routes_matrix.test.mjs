@@ -129,6 +129,11 @@ const SAMPLES = () => ({
   "POST /api/app/from-template": { template: { format: "tsumiki-app-template/1", properties: {} }, name: "matrix" },
   "GET /api/portal": {},
   "PUT /api/portal/notice": { html: "<p>matrix</p>" },
+  "GET /api/dashboard": {},
+  "POST /api/dashboard/tile": { app, kind: "view", ref: "none" },
+  "DELETE /api/dashboard/tile": { id: "none" },
+  "POST /api/dashboard/shared-tile": { app, kind: "view", ref: "none" },
+  "DELETE /api/dashboard/shared-tile": { id: "none" },
   "GET /api/audit": { limit: 1 },
   "GET /api/audit/verify": {},
 });
