@@ -201,3 +201,41 @@ test("view settings: a kanban view chosen and set up in words", async () => {
   await page.getByRole("tab", { name: "対応ボード" }).click();
   await page.locator('.kanban-col[data-column="未対応"]').getByRole("link", { name: "転居の相談" }).waitFor();
 });
+
+test("dashboard: a graph pinned for everyone and a view a clerk pinned greet the clerk on the portal, live", async () => {
+  const kinds = ["転倒", "誤薬", "その他"];
+  const { app, ids } = await appWithViews("ヒヤリハット", {
+    title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" },
+    kind: { type: "DROP_DOWN", code: "kind", label: "種別", options: opts(...kinds) },
+  }, { 転倒だけ: { type: "LIST", name: "転倒だけ", index: "0", fields: ["title", "kind"], filterCond: 'kind in ("転倒")' } });
+  await admin.app.updateReports({ app, reports: { 種別ごと: { name: "種別ごと", index: "0", chartType: "PIE", groups: [{ code: "kind" }], aggregations: [{ type: "COUNT" }] } } });
+  await deploy(app);
+  await admin.record.addRecords({ app, records: Array.from({ length: 9 }, (_, i) => ({ title: { value: `事例${i + 1}` }, kind: { value: kinds[i % 3 ? 0 : 1 + (i % 2)] } })) });
+  const report = (await admin.app.getReports({ app })).reports.種別ごと.id;
+  await signIn("Administrator", ADMIN_PASSWORD);
+  await page.goto(`${server.base}/#/apps/${app}/reports/${report}`);
+  await ui.untilToast(page, "全員のポータルに表示しました。", () => page.getByRole("button", { name: "全員のポータルに表示" }).click());
+  await signIn("tanaka");
+  await page.goto(`${server.base}/#/apps/${app}?view=${ids.転倒だけ}`);
+  await ui.untilToast(page, "ポータルに表示しました。", () => page.getByRole("button", { name: "ポータルに表示", exact: true }).click());
+  await page.goto(`${server.base}/#/`);
+  const dash = page.locator("section.dashboard");
+  const graph = dash.locator(".tile", { hasText: "種別ごと" });
+  await page.waitForFunction(() => (document.querySelector(".dashboard .tile canvas")?.width ?? 0) > 100);
+  assert.equal(await graph.getByText("全員に表示").count(), 1);
+  assert.equal(await graph.getByRole("button", { name: /ポータルから外す/ }).count(), 0, "a clerk cannot take off everyone's tile");
+  const view = dash.locator(".tile", { hasText: "転倒だけ" });
+  await view.locator(".big-number").getByText("6").waitFor();
+  await view.getByRole("link", { name: "事例9" }).waitFor();
+  await ui.accessible(page, "the portal with a dashboard");
+  await shot("e46-dashboard");
+  // live: a new record shows at once
+  await admin.record.addRecord({ app, record: { title: { value: "事例10" }, kind: { value: "転倒" } } });
+  await page.reload();
+  await view.locator(".big-number").getByText("7").waitFor();
+  // the table of the chart's numbers, for whoever does not read charts
+  await graph.getByText("表で見る").click();
+  await graph.getByRole("row", { name: /転倒\s+7/ }).waitFor();
+  await ui.untilToast(page, "「転倒だけ」をポータルから外しました。", () => view.getByRole("button", { name: /ポータルから外す/ }).click());
+  assert.equal(await dash.locator(".tile").count(), 1);
+});

@@ -1,8 +1,8 @@
 // pages/Portal.tsx - what greets a person after signing in: the
-// administrators' notice board (お知らせ), 未処理 (the records waiting on them
-// across every app), the newest notices, and the apps they may open, grouped
-// by category and found by name. One request (GET /api/portal) for all but
-// the notices.
+// administrators' notice board (お知らせ), the dashboard (pinned graphs and
+// views), 未処理 (the records waiting on them across every app), the newest
+// notices, and the apps they may open, grouped by category and found by name.
+// One request (GET /api/portal) for all but the notices and the dashboard.
 import DOMPurify from "dompurify";
 import { useEffect, useState } from "preact/hooks";
 import { call, k, me } from "../api";
@@ -13,6 +13,7 @@ import { t } from "../i18n";
 import { AppIcon, type AppIconSetting } from "../ui/AppIcon";
 import { Dialog, ErrorBox, explain, notify, withProgress } from "../ui/feedback";
 import { when } from "./Notifications";
+import { Dashboard } from "./Dashboard";
 
 interface PortalApp { appId: string; name: string; description: string; icon: AppIconSetting | null; category: string }
 interface Waiting { app: string; name: string; total: string; query: string; records: { id: string; title: string | null; status: string }[] }
@@ -57,6 +58,7 @@ export function Portal() {
                 {data.notice && <p class="muted small">{t("noticeUpdated", { name: data.notice.updatedBy.name, at: new Date(data.notice.updatedAt).toLocaleString() })}</p>}
               </section>
             )}
+            <Dashboard />
             <section class="portal-box" aria-labelledby="apps-head">
               <div class="box-head">
                 <h2 id="apps-head">{t("apps")}</h2>

@@ -19,6 +19,7 @@ import { Calendar } from "../views/Calendar";
 import { Gallery } from "../views/Gallery";
 import { Kanban } from "../views/Kanban";
 import type { ViewProps } from "../views/cards";
+import { PinButtons } from "./Dashboard";
 
 // The views the list page draws: kintone's list and calendar, our kanban and gallery.
 const DRAWN: Record<string, ((p: ViewProps) => any) | null> = { LIST: null, CALENDAR: Calendar, KANBAN: Kanban, GALLERY: Gallery };
@@ -259,6 +260,7 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
         <button type="button" aria-expanded={showFilter} onClick={() => setShowFilter(!showFilter)}>{t("filterBuilder")}{state.filter ? ` (${(fromQuery(state.filter)?.conds.length ?? 1)})` : ""}</button>
         {state.filter && <span class="applied-filter">{describe(fromQuery(state.filter) ?? { join: "and", conds: [] }, meta.fields) || state.filter}</span>}
         {selected.size > 0 && <button type="button" class="danger" onClick={remove}>{t("deleteSelected")} ({selected.size})</button>}
+        {view?.id && <PinButtons appId={appId} kind="view" refId={view.id} />}
         <span class="spacer" />
         {!Drawn && <>
         {records && records.length > 0 && <span class="range">{t("pageRange", { from: (state.page - 1) * state.size + 1, to: (state.page - 1) * state.size + records.length })}</span>}

@@ -9,8 +9,9 @@ import { appReports, formFields } from "../data";
 import { t, useLang } from "../i18n";
 import { go } from "../router";
 import { ErrorBox, withProgress } from "../ui/feedback";
+import { PinButtons } from "./Dashboard";
 
-interface ReportData {
+export interface ReportData {
   chartType: string; chartMode: string | null;
   groups: { code: string; label: string; type: string; per: string | null }[];
   aggregations: { type: string; code: string | null; label: string | null }[];
@@ -56,8 +57,7 @@ export function ReportPage({ appId, reportId }: { appId: string; reportId: strin
   const [filter, setFilter] = useState("");
   const [data, setData] = useState<ReportData | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const canvas = useRef<HTMLCanvasElement>(null);
-  const chart = useRef<{ destroy(): void; toBase64Image(): string } | null>(null);
+  const chart = useRef<Drawn | null>(null);
 
   useEffect(() => {
     (async () => {
@@ -72,26 +72,6 @@ export function ReportPage({ appId, reportId }: { appId: string; reportId: strin
       }
     })();
   }, [appId, reportId]);
-
-  // records of one group (and of a second one, in a cross table)
-  const open = (row: ReportData["rows"][number]) => {
-    if (!data) return;
-    const conds = data.groups.map((g, i) => `(${groupCond(g, row.keys[i])})`);
-    if (filter) conds.unshift(`(${filter})`);
-    go(`#/apps/${appId}?q=${encodeURIComponent(conds.join(" and "))}`);
-  };
-
-  const charted = data && !["TABLE", "PIVOT_TABLE"].includes(data.chartType) && data.rows.length > 0;
-  useEffect(() => {
-    if (!charted || !data || !canvas.current) return;
-    let stop = false;
-    import("./chart").then(({ draw }) => {
-      if (stop || !canvas.current) return;
-      chart.current?.destroy();
-      chart.current = draw(canvas.current, data, (i) => open(data.rows[i]));
-    });
-    return () => { stop = true; chart.current?.destroy(); chart.current = null; };
-  }, [data]);
 
   const csv = () => {
     if (!data) return;
@@ -110,19 +90,56 @@ export function ReportPage({ appId, reportId }: { appId: string; reportId: strin
         <a href={`#/apps/${appId}`}>‹ {t("records")}</a>
         <h1>{name}</h1>
         <span class="spacer" />
+        <PinButtons appId={appId} kind="report" refId={reportId} />
         <button type="button" onClick={csv}>{t("downloadCsv")}</button>
-        {charted && <button type="button" onClick={png}>{t("downloadPng")}</button>}
+        {charted(data) && <button type="button" onClick={png}>{t("downloadPng")}</button>}
       </div>
       {data.truncated && <p class="hint" role="status">{t("reportTruncated")}</p>}
-      {data.rows.length === 0 && <p class="empty">{t("noRecords")}</p>}
-      {charted && (
+      <ReportFigure appId={appId} name={name} filter={filter} data={data} chart={chart} />
+    </div>
+  );
+}
+
+type Drawn = { destroy(): void; toBase64Image(): string };
+const charted = (d: ReportData) => !["TABLE", "PIVOT_TABLE"].includes(d.chartType) && d.rows.length > 0;
+
+// A graph's chart (Chart.js, loaded only when drawn) with its numbers as a
+// table, or the table alone; a bar, slice or cell opens its records. On a
+// dashboard tile (compact) the table of a chart is folded under the chart.
+export function ReportFigure({ appId, name, filter, data, chart, compact }: {
+  appId: string; name: string; filter: string; data: ReportData; chart?: { current: Drawn | null }; compact?: boolean;
+}) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const own = useRef<Drawn | null>(null);
+  const drawn = chart ?? own;
+  // records of one group (and of a second one, in a cross table)
+  const open = (row: ReportData["rows"][number]) => {
+    const conds = data.groups.map((g, i) => `(${groupCond(g, row.keys[i])})`);
+    if (filter) conds.unshift(`(${filter})`);
+    go(`#/apps/${appId}?q=${encodeURIComponent(conds.join(" and "))}`);
+  };
+  useEffect(() => {
+    if (!charted(data) || !canvas.current) return;
+    let stop = false;
+    import("./chart").then(({ draw }) => {
+      if (stop || !canvas.current) return;
+      drawn.current?.destroy();
+      drawn.current = draw(canvas.current, data, (i) => open(data.rows[i]));
+    });
+    return () => { stop = true; drawn.current?.destroy(); drawn.current = null; };
+  }, [data]);
+  if (data.rows.length === 0) return <p class="empty">{t("noRecords")}</p>;
+  const table = data.chartType === "PIVOT_TABLE" && data.groups.length >= 2 ? <CrossTable data={data} open={open} /> : <ReportTable data={data} open={open} />;
+  return (
+    <>
+      {charted(data) && (
         <figure class="chart">
           <div class="canvas-box"><canvas ref={canvas} role="img" aria-label={t("chartOf", { name })} /></div>
-          <figcaption class="hint">{t("chartHint")}</figcaption>
+          {!compact && <figcaption class="hint">{t("chartHint")}</figcaption>}
         </figure>
       )}
-      {data.rows.length > 0 && (data.chartType === "PIVOT_TABLE" && data.groups.length >= 2 ? <CrossTable data={data} open={open} /> : <ReportTable data={data} open={open} />)}
-    </div>
+      {compact && charted(data) ? <details class="as-table"><summary>{t("showAsTable")}</summary>{table}</details> : table}
+    </>
   );
 }
 
