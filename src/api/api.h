@@ -65,6 +65,15 @@ void ts_api_after_tx(struct ts_ctx *cx);
 /* Render cx->err into b as kintone's error body. */
 void ts_api_write_error(struct ts_ctx *cx, struct ts_jw *w);
 
+/* A Content-Disposition that downloads a file named `name` (api/files.c). */
+const char *ts_api_disposition(struct ts_ctx *cx, const char *name);
+
+/* PDFs (api/print.c): make the oldest one waiting, if any (the jobs' lane
+ * calls it); 0, or -1 when the database failed. */
+int ts_print_run(struct ts_ctx *cx);
+/* Forget PDFs finished a day ago (their files expire as uploads do). */
+int ts_print_expire(struct ts_ctx *cx);
+
 /* ---- parameters (api/params.c) ---- */
 /* A required id (integer or numeric string, >= 1): CB_VA01 keyed by name. */
 int ts_param_id(struct ts_ctx *cx, const json_t *params, const char *name, int64_t *out);

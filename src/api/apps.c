@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "base/log.h"
 #include "app/app.h"
+#include "print/pdf.h"
 #include "base/str.h"
 #include "base/tstime.h"
 #include "model/user.h"
@@ -671,6 +672,38 @@ int ts_api_reports_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     if (rev < 0)
         return -1;
     write_ids(w, "reports", json_object_get(p.def, "reports"), rev);
+    return 0;
+}
+
+/* Print templates (our extension): what a PDF of a record looks like. */
+int ts_api_print_templates_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    if (load(cx, rq, TS_PERM_VIEW, &p) < 0)
+        return -1;
+    const json_t *t = json_object_get(p.def, "printTemplates");
+    ts_jw_obj(w);
+    ts_jw_key(w, "printTemplates");
+    if (t)
+        ts_jw_json(w, t);
+    else
+        ts_jw_obj(w), ts_jw_obj_end(w);
+    ts_jw_kid(w, "revision", stage_revision(rq, &p));
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+int ts_api_print_templates_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    int64_t expected;
+    if (load_for_write(cx, rq, &p, &expected) < 0 ||
+        ts_print_templates_put(cx, &p, json_object_get(rq->params, "printTemplates")) < 0)
+        return -1;
+    int64_t rev = ts_app_preview_save(cx, &p, expected);
+    if (rev < 0)
+        return -1;
+    write_ids(w, "printTemplates", json_object_get(p.def, "printTemplates"), rev);
     return 0;
 }
 

@@ -79,7 +79,7 @@ static const char *safe_type(const char *t)
 
 /* attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded (RFC 6266),
  * so Japanese names arrive whole in every browser. */
-static const char *disposition(struct ts_ctx *cx, const char *name)
+const char *ts_api_disposition(struct ts_ctx *cx, const char *name)
 {
     struct ts_buf b;
     ts_buf_init(&b);
@@ -158,7 +158,7 @@ int ts_api_file_download(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw 
         return ts_fail(cx, TS_E_INTERNAL, "file %s: bytes %s missing", key, f->hash);
     rq->body_fd = fd;
     rq->content_type = safe_type(f->type);
-    rq->content_disposition = disposition(cx, f->name);
+    rq->content_disposition = ts_api_disposition(cx, f->name);
     return 0;
 }
 

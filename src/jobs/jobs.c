@@ -7,6 +7,7 @@
 #include "base/common.h"
 #include "jobs/jobs.h"
 #include "base/log.h"
+#include "api/api.h"
 #include "auth/auth.h"
 #include "files/files.h"
 #include "notify/notify.h"
@@ -104,6 +105,23 @@ static const struct job UPKEEP[] = {
     /* every minute */ {"checkpoint", 1, 0, checkpoint},
 };
 
+/* PDFs asked for (api/print.c): one at a time, on a lane of their own, so that
+ * a PDF of thousands of pages holds up neither mail nor upkeep */
+static int print(struct ts_ctx *cx)
+{
+    return ts_print_run(cx);
+}
+
+static int print_expiry(struct ts_ctx *cx)
+{
+    return ts_print_expire(cx);
+}
+
+static const struct job PRINT[] = {
+    {"print", 1, 0, print},                    /* every half second */
+    {"print expiry", 7200, 240, print_expiry}, /* hourly */
+};
+
 static const struct job MESSAGES[] = {
     {"reminders", 30, 0, reminders}, /* every 30 s */
     {"mail", 1, 0, mail},            /* every second */
@@ -114,6 +132,7 @@ static const struct job MESSAGES[] = {
 static struct lane lanes[] = {
     {"upkeep", 500, UPKEEP, TS_ARRAY_LEN(UPKEEP), checkpoint, 0, false},
     {"messages", 1000, MESSAGES, TS_ARRAY_LEN(MESSAGES), NULL, 0, false},
+    {"print", 500, PRINT, TS_ARRAY_LEN(PRINT), NULL, 0, false},
 };
 
 static const char *db_path;

@@ -115,6 +115,14 @@ static const char *const schema[] = {
     " pos BIGINT NOT NULL DEFAULT 0, size BIGINT NOT NULL, expires BIGINT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS cursors_owner ON cursors(owner, expires)",
     "CREATE INDEX IF NOT EXISTS cursors_expires ON cursors(expires)",
+    /* PDFs being made (api/print.c): the records' ids in order, how far it
+     * got and when a server last said it was still at it */
+    "CREATE TABLE IF NOT EXISTS print_jobs(id BIGINT PRIMARY KEY, owner_id BIGINT NOT NULL,"
+    " app_id BIGINT NOT NULL, spec TEXT NOT NULL, ids BYTEA NOT NULL, n BIGINT NOT NULL,"
+    " done BIGINT NOT NULL DEFAULT 0, status TEXT NOT NULL, file_key TEXT, error TEXT,"
+    " created BIGINT NOT NULL, heartbeat BIGINT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS print_jobs_status ON print_jobs(status, id)",
+    "CREATE INDEX IF NOT EXISTS print_jobs_owner ON print_jobs(owner_id, status)",
     "CREATE TABLE IF NOT EXISTS login_failures(key TEXT PRIMARY KEY, fails BIGINT NOT NULL,"
     " window_start BIGINT NOT NULL, locked_until BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS api_tokens(id BIGSERIAL PRIMARY KEY,"
