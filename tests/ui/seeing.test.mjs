@@ -2,6 +2,9 @@
 // views. One behaviour per test, each set up through the API on its own app.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
 import { client, makeApp, ADMIN_PASSWORD } from "../api/helpers/server.mjs";
 import * as ui from "./helpers.mjs";
 
@@ -238,4 +241,71 @@ test("dashboard: a graph pinned for everyone and a view a clerk pinned greet the
   await graph.getByRole("row", { name: /転倒\s+7/ }).waitFor();
   await ui.untilToast(page, "「転倒だけ」をポータルから外しました。", () => view.getByRole("button", { name: /ポータルから外す/ }).click());
   assert.equal(await dash.locator(".tile").count(), 1);
+});
+
+test("print layout: text and a field placed on the A4 page by dragging, saved and deployed", async () => {
+  const app = await makeApp(admin, "監査通知", { name: { type: "SINGLE_LINE_TEXT", code: "name", label: "施設名" } });
+  await signIn("Administrator", ADMIN_PASSWORD);
+  await page.goto(`${server.base}/#/apps/${app}/settings`);
+  await page.getByRole("tab", { name: "印刷" }).click();
+  await page.getByRole("button", { name: "＋ 印刷レイアウトを追加" }).click();
+  await page.getByLabel("レイアウト名").fill("監査通知書");
+  await page.getByRole("button", { name: "＋ 文字" }).click();
+  await page.getByLabel("文字", { exact: true }).fill("指導監査の実施について");
+  await page.getByLabel("文字の大きさ(pt)").fill("16");
+  await page.getByRole("button", { name: "＋ フィールド" }).click();
+  // the field dragged 40 mm right and 30 mm down (3 pixels a millimetre), then 1 mm more with the keyboard
+  const item = page.locator(".print-item.field");
+  const box = await item.boundingBox();
+  await page.mouse.move(box.x + 10, box.y + 5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 130, box.y + 95, { steps: 5 });
+  await page.mouse.up();
+  await item.focus();
+  await page.keyboard.press("ArrowRight");
+  await ui.accessible(page, "print layout editor");
+  await shot("e47-print-layout");
+  await ui.untilToast(page, "保存しました", () => page.getByRole("button", { name: "保存", exact: true }).click());
+  await ui.untilToast(page, "アプリを更新しました", () => page.getByRole("button", { name: "アプリを更新" }).click());
+  const live = await api("GET", `/k/v1/app/printTemplates.json?app=${app}`);
+  const tpl = live.printTemplates.監査通知書;
+  assert.deepEqual(tpl.items.map((x) => [x.type, x.text ?? x.code]), [["TEXT", "指導監査の実施について"], ["FIELD", "name"]]);
+  assert.equal(tpl.items[0].fontSize, 16);
+  assert.deepEqual([tpl.items[1].x, tpl.items[1].y], [61, 70], "dragged from (20, 40)");
+});
+
+test("PDF of a view: a page a facility by the print layout, made in the background with progress, downloaded", async () => {
+  const { app, ids } = await appWithViews("施設一覧", {
+    name: { type: "SINGLE_LINE_TEXT", code: "name", label: "施設名" },
+    ward: { type: "DROP_DOWN", code: "ward", label: "区", options: opts("中央区", "灘区") },
+  }, { 中央区: { type: "LIST", name: "中央区", index: "0", fields: ["name", "ward"], filterCond: 'ward in ("中央区")', sort: "name asc" } });
+  await api("PUT", "/k/v1/preview/app/printTemplates.json", { app, printTemplates: { 通知: { name: "通知", items: [
+    { type: "TEXT", text: "施設指導監査のお知らせ", x: 20, y: 20, width: 170, fontSize: 16, bold: true },
+    { type: "FIELD", code: "name", x: 20, y: 40, width: 120, fontSize: 12 },
+    { type: "TEXT", text: "御中", x: 140, y: 40, width: 30, fontSize: 12 },
+  ] } } });
+  await deploy(app);
+  const names = Array.from({ length: 40 }, (_, i) => `施設${String(i + 1).padStart(2, "0")}`);
+  await admin.record.addRecords({ app, records: names.map((name, i) => ({ name: { value: name }, ward: { value: i % 4 ? "中央区" : "灘区" } })) });
+  await signIn("tanaka");
+  await page.goto(`${server.base}/#/apps/${app}?view=${ids.中央区}`);
+  await page.getByRole("button", { name: "PDF", exact: true }).click();
+  const d = page.getByRole("dialog");
+  await d.getByLabel("印刷レイアウト").selectOption({ label: "通知" });
+  await d.getByRole("button", { name: "PDFを作成" }).click();
+  await d.getByText("30件のPDFができました。").waitFor({ timeout: 30000 });
+  await ui.accessible(page, "a PDF made");
+  await shot("e48-pdf-ready");
+  const [download] = await Promise.all([page.waitForEvent("download"), d.getByRole("link", { name: "ダウンロード" }).click()]);
+  const file = join(tmpdir(), `view-${Date.now()}.pdf`);
+  await download.saveAs(file);
+  assert.equal(download.suggestedFilename(), "施設一覧.pdf");
+  const info = execFileSync("pdfinfo", [file]).toString();
+  assert.equal(Number(/Pages:\s+(\d+)/.exec(info)[1]), 30);
+  const pages = execFileSync("pdftotext", ["-layout", file, "-"]).toString().split("\f");
+  const central = names.filter((_, i) => i % 4);
+  central.forEach((name, i) => {
+    assert.match(pages[i], new RegExp(`${name}\\s+御中`), `page ${i + 1}: the view's order`);
+    assert.match(pages[i], /施設指導監査のお知らせ/);
+  });
 });

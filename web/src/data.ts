@@ -32,6 +32,9 @@ export const appViews = (app: string) => read(app, "views", () => call<{ views: 
 export const appSettings = (app: string) => read(app, "settings", () => call<AppSettingsLive>("GET", k("/app/settings.json"), { app }));
 export interface ReportSettings { id: string; name: string; index: string; chartType: string; chartMode?: string; filterCond: string; groups: { code: string; per?: string }[]; aggregations: { type: string; code?: string }[] }
 export const appReports = (app: string) => read(app, "reports", () => call<{ reports: Record<string, ReportSettings> }>("GET", k("/app/reports.json"), { app }).then((r) => r.reports));
+export interface PrintItem { type: "TEXT" | "FIELD" | "IMAGE"; x: number; y: number; width: number; fontSize?: number; bold?: boolean; align?: "LEFT" | "CENTER" | "RIGHT"; text?: string; code?: string; label?: boolean; data?: string }
+export interface PrintTemplate { id?: string; name: string; index: string; orientation: "PORTRAIT" | "LANDSCAPE"; items: PrintItem[] }
+export const appPrintTemplates = (app: string) => read(app, "print", () => call<{ printTemplates: Record<string, PrintTemplate> }>("GET", k("/app/printTemplates.json"), { app }).then((r) => r.printTemplates));
 export const appRights = (app: string) => read(app, "rights", () => call<AppRights>("GET", "/api/app/rights", { app }));
 
 // Deploy the preview settings and wait for the outcome: null, or why it failed.

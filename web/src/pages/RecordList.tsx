@@ -20,6 +20,7 @@ import { Gallery } from "../views/Gallery";
 import { Kanban } from "../views/Kanban";
 import type { ViewProps } from "../views/cards";
 import { PinButtons } from "./Dashboard";
+import { PrintDialog } from "../ui/PrintDialog";
 
 // The views the list page draws: kintone's list and calendar, our kanban and gallery.
 const DRAWN: Record<string, ((p: ViewProps) => any) | null> = { LIST: null, CALENDAR: Calendar, KANBAN: Kanban, GALLERY: Gallery };
@@ -113,6 +114,7 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
   const [pageRights, setPageRights] = useState<Record<string, RecordRights>>({});
   const [rowError, setRowError] = useState("");
   const [exporting, setExporting] = useState(false);
+  const [printing, setPrinting] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const state = readState(params);
   const nav = (patch: Partial<ListState>) => go(listHash(appId, viewId, { ...state, page: 1, ...patch }));
@@ -246,6 +248,7 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
           </details>
         )}
         {meta.rights.app.export && <button type="button" onClick={() => setExporting(true)}>{t("exportCsv")}</button>}
+        <button type="button" onClick={() => setPrinting(true)}>{t("pdf")}</button>
         {meta.rights.app.add && <button type="button" class="primary" onClick={() => go(`#/apps/${appId}/new`)}>＋ {t("addRecord")}</button>}
       </div>
       <nav role="tablist" class="tabs" aria-label={t("views")}>
@@ -282,6 +285,7 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
           </div>
         </div>
       )}
+      {printing && <PrintDialog appId={appId} query={where()} fields={cols.map((f) => f.code)} title={view ? `${meta.name}（${view.name}）` : meta.name} onClose={() => setPrinting(false)} />}
       {exporting && <ExportDialog appId={appId} query={where()} fields={data} chosen={cols.map((f) => f.code)} onClose={() => setExporting(false)} />}
       {Drawn && view && (
         <Drawn appId={appId} meta={meta} view={view} cond={conds()} at={state.at} span={state.span} page={state.page}

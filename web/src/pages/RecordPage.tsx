@@ -19,6 +19,7 @@ import { History } from "./History";
 import { Process } from "./Process";
 import { bellRefresh, hasUnread, NOTICE_EVENT } from "./Notifications";
 import { Circulars } from "./Circulars";
+import { PrintDialog } from "../ui/PrintDialog";
 
 
 // The values a new record starts with: each field's default.
@@ -73,6 +74,7 @@ export function RecordPage({ appId, recordId, copyFrom, preset }: { appId: strin
   const [rights, setRights] = useState<RecordRights | null>(null);
   const [nav, setNav] = useState<Neighbours | null>(null);
   const [fresh, setFresh] = useState(0);
+  const [printing, setPrinting] = useState(false);
   // Opening the record reads what the bell said of it (written only when there is something unread).
   useEffect(() => {
     if (recordId)
@@ -251,6 +253,7 @@ export function RecordPage({ appId, recordId, copyFrom, preset }: { appId: strin
     : named ? `${meta.name} — ${named}（${t("record")} ${recordId}）` : `${meta.name} — ${t("record")} ${recordId}`;
   return (
     <div class="page record-page">
+      {printing && recordId && <PrintDialog appId={appId} query={`$id = ${recordId}`} fields={[]} title={title} single onClose={() => setPrinting(false)} />}
       <div class="page-head">
         <a href={nav?.list ?? `#/apps/${appId}`}>‹ {meta.name}</a>
         <h1>{title}</h1>
@@ -267,6 +270,7 @@ export function RecordPage({ appId, recordId, copyFrom, preset }: { appId: strin
             {meta.rights.app.add && <button type="button" onClick={() => go(`#/apps/${appId}/new?from=${recordId}`)}>{t("duplicate")}</button>}
             {rights?.record.deletable && <button type="button" class="danger" onClick={remove}>{t("del")}</button>}
             <button type="button" onClick={() => { document.querySelectorAll("details.form-group").forEach((d) => ((d as HTMLDetailsElement).open = true)); window.print(); }}>{t("print")}</button>
+            <button type="button" onClick={() => setPrinting(true)}>{t("pdf")}</button>
           </>
         )}
       </div>
