@@ -118,4 +118,6 @@ export const INCIDENT_VIEWS = {
   担当分: { type: "LIST", index: "1", filterCond: "担当者 in (LOGINUSER())", sort: "発生日時 desc" },
   未対応: { type: "LIST", index: "2", filterCond: '状態 in ("未対応")', sort: "報告日 desc" },
   転倒の時系列: { type: "LIST", index: "3", filterCond: '種別 in ("転倒")', sort: "報告日 desc, 発生日時 asc" },
+  報告カレンダー: { type: "CALENDAR", index: "4", date: "報告日", title: "事業所名" },
+  対応ボード: { type: "KANBAN", index: "5", group: "状態", fields: ["事業所名", "種別"] },
 };

@@ -24,5 +24,7 @@ USERV='担当者 in ("staff07") order by 発生日時 desc limit 100'
 LIKE='概要 like "車椅子" order by $id desc limit 100'
 LISTPAGE='種別 in ("転倒") order by 報告日 desc, 発生日時 asc limit 40 offset 40'
 ADHOCSORT='状態 in ("未対応") order by 報告日 desc, 発生日時 asc limit 40 offset 40'
+CALMONTH='報告日 >= "2025-06-01" and 報告日 <= "2025-07-05" order by 報告日 asc, $id asc limit 500'
+KANBANCOL='状態 in ("未対応") order by $id desc limit 21'
 # ad-hoc: a different value each time, so no remembered total answers it
 adhoc() { echo "関係者数 = $1 and 重症度 in (\"重度\") limit 100"; }

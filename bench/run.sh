@@ -67,6 +67,23 @@ GRAPH_ADHOC_MS=$(curl -s -o /dev/null -w '%{time_total}' -H "X-Cybozu-Authorizat
 echo "graph being built, first answer: $GRAPH_ADHOC_MS ms"
 WRKARGS="-t2 -c32 -d${DUR}s '$BASE/api/report/data?app=$APP&id=$GRAPH_ID'"
 scenario graph "graph: every record by month and kind, count and sum, asked again" "well under 1 s" -t2 -c32 -d${DUR}s -H "X-Cybozu-Authorization: $AUTH" "$GRAPH_URL"
+# a cross table by facility and kind, built (no index), timed alone
+CROSS='{"chartType":"PIVOT_TABLE","groups":[{"code":"事業所名"},{"code":"種別"}],"aggregations":[{"type":"COUNT"}]}'
+CROSS_MS=$(curl -s -o /dev/null -w '%{time_total}' -H "X-Cybozu-Authorization: $AUTH" "$BASE/api/report/data?app=$APP&report=$(urlq "$CROSS")" | awk '{printf "%.0f", $1 * 1000}')
+echo "cross table facility x kind, first answer: $CROSS_MS ms"
+# the calendar view (報告カレンダー) showing June 2025 as the browser reads it:
+# the first 500 records of the weeks on screen, and each day's number
+CALFIELDS="fields%5B0%5D=%24id&fields%5B1%5D=%24revision&fields%5B2%5D=$(urlq 報告日)&fields%5B3%5D=$(urlq 事業所名)"
+WRKARGS="-t2 -c32 -d${DUR}s '$BASE/k/v1/records.json?app=$APP&totalCount=true&fields=\$id,\$revision,報告日,事業所名&query=$CALMONTH'"
+scenario calendar "calendar month: the weeks on screen, 500 records (4 fields) and their total" "p50 ≤ 50 ms" -t2 -c32 -d${DUR}s -H "X-Cybozu-Authorization: $AUTH" "$BASE/k/v1/records.json?app=$APP&totalCount=true&$CALFIELDS&query=$(urlq "$CALMONTH")"
+CALDAYS='{"chartType":"TABLE","groups":[{"code":"報告日","per":"DAY"}],"aggregations":[{"type":"COUNT"}],"filterCond":"報告日 >= \"2025-06-01\" and 報告日 <= \"2025-07-05\""}'
+CALDAYS_MS=$(curl -s -o /dev/null -w '%{time_total}' -H "X-Cybozu-Authorization: $AUTH" "$BASE/api/report/data?app=$APP&report=$(urlq "$CALDAYS")" | awk '{printf "%.0f", $1 * 1000}')
+# the kanban view (対応ボード): a column's first cards, and every column's number
+WRKARGS="-t2 -c32 -d${DUR}s '$BASE/k/v1/records.json?app=$APP&query=$KANBANCOL'"
+scenario kanban "kanban column: its first 21 cards" "p50 ≤ 10 ms" -t2 -c32 -d${DUR}s -H "X-Cybozu-Authorization: $AUTH" "$BASE/k/v1/records.json?app=$APP&query=$(urlq "$KANBANCOL")"
+KANBANN='{"chartType":"TABLE","groups":[{"code":"状態"}],"aggregations":[{"type":"COUNT"}]}'
+KANBANN_MS=$(curl -s -o /dev/null -w '%{time_total}' -H "X-Cybozu-Authorization: $AUTH" "$BASE/api/report/data?app=$APP&report=$(urlq "$KANBANN")" | awk '{printf "%.0f", $1 * 1000}')
+echo "calendar days counted: $CALDAYS_MS ms; kanban columns counted: $KANBANN_MS ms"
 WRKARGS="-t2 -c32 -d${DUR}s -s bench/wrk/post.lua"
 scenario post "POST record.json" "≥ 5,000 req/s" -t2 -c32 -d${DUR}s -s bench/wrk/post.lua "$BASE/k/v1/record.json"
 export PAGE="/k/v1/records.json?app=$APP&query=$(urlq "$VIEW")"
@@ -78,6 +95,14 @@ echo "bulk: $BULK"
 ADHOC_MS=$(for i in 3 4 5 6 7; do curl -s -o /dev/null -w '%{time_total}\n' -H "X-Cybozu-Authorization: $AUTH" "$BASE/k/v1/records.json?app=$APP&totalCount=true&query=$(urlq "$(adhoc $i)")"; done | sort -n | sed -n 3p)
 RSS_END=$(rss)
 HWM=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/$PID/status)
+# a PDF of the 3,500 facilities, a page each: its time, and the server's peak
+# memory while it is made (the peak is reset first: clear_refs 5)
+REGISTRY=$(echo "$LOAD" | node -e 'process.stdout.write(String(JSON.parse(require("fs").readFileSync(0)).registry))')
+RSS_PDF0=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$PID/status)
+echo 5 > /proc/$PID/clear_refs
+PDF=$(node bench/pdf.mjs "$BASE" "$PW" "$REGISTRY")
+PDF_HWM=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/$PID/status)
+echo "pdf: $PDF, peak $PDF_HWM MB (from $RSS_PDF0 MB)"
 kill $PID; wait $PID 2>/dev/null || true
 
 # --- the peer, NocoDB, on the same records (BENCH_PEER=0 skips it)
@@ -160,6 +185,11 @@ RES="bench/results/$DATE-$COMMIT.md"
     echo "| bulk POST, 100 records a call, sequential client | $(echo "$BULK" | node -e 'const j=JSON.parse(require("fs").readFileSync(0)); process.stdout.write(j.recordsPerSec+" records/s (p50 "+j.p50+" ms, p99 "+j.p99+" ms a call)")') | ≥ 30,000 records/s |"
     echo "| a graph's first answer: every record by month and kind, count and sum (its index) | $GRAPH_FIRST_MS ms | well under 1 s |"
     echo "| the same graph being built, by month and severity (no index: every row read) | $GRAPH_ADHOC_MS ms | well under 1 s |"
+    echo "| a cross table by facility x kind being built (no index; 10,000 cells at most) | $CROSS_MS ms | well under 1 s |"
+    echo "| a calendar month's days counted (one grouped query) | $CALDAYS_MS ms | |"
+    echo "| a kanban board's columns counted (one grouped query) | $KANBANN_MS ms | |"
+    echo "| a PDF of the 3,500 facilities, a page each (\`bench/pdf.mjs\`) | $(echo "$PDF" | node -e 'const j=JSON.parse(require("fs").readFileSync(0)); process.stdout.write((j.ms/1000).toFixed(1)+" s, "+j.pages+" pages, "+(j.bytes/1048576).toFixed(1)+" MB")') | a background job |"
+    echo "| server memory while it is made: peak / before | $PDF_HWM / $RSS_PDF0 MB | |"
     echo "| ad-hoc filter on fields no view uses, with totalCount (median of 5 values) | $(awk -v t="$ADHOC_MS" 'BEGIN{printf "%.0f ms", t*1000}') | one scan, ~300 ms |"
     echo "| server RSS after the load / at the end / peak (heap: anonymous memory) | $RSS_LOAD / $RSS_END / $HWM MB | ≤ 150 MB after the load |"
     echo

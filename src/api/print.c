@@ -98,8 +98,11 @@ int ts_api_print_start(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     if (active >= MAX_ACTIVE)
         ts_fail_field(cx, "app", TS_M_PRINT_BUSY, MAX_ACTIVE);
     else if (active >= 0 &&
-             ts_api_query_viewable(cx, app, ts_param_str(rq->params, "query"), &plan) == 0)
+             ts_api_query_viewable(cx, app, ts_param_str(rq->params, "query"), &plan) == 0) {
+        if (!plan.limit_given)
+            plan.has_limit = false; /* every record, not records.json's first 100 */
         ids = ts_store_records_ids(cx, app, &plan, &n);
+    }
     if (ids && n == 0)
         ts_fail_field(cx, "query", TS_M_PRINT_NOTHING);
     else if (ids && n > (table ? MAX_TABLE_ROWS : MAX_RECORD_PAGES))

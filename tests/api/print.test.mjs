@@ -108,6 +108,23 @@ test("a table: the chosen columns, a row a record, its heading on every page", a
   assert.doesNotMatch(text, /内部メモ/, "a column not chosen");
 });
 
+test("every record the query selects, past records.json's first 100, unless the query gives a limit", async () => {
+  const many = await makeApp(admin, "多い", { n: { type: "NUMBER", code: "n", label: "番号" } });
+  await admin.record.addAllRecords({ app: many, records: Array.from({ length: 130 }, (_, i) => ({ n: { value: String(i + 1) } })) });
+  const saved = app;
+  app = many;
+  try {
+    const all = await pdf({ layout: "TABLE", query: "order by n asc", fields: ["n"] });
+    assert.match(all.text, /\b130\b/);
+    assert.ok(all.pages >= 3, `${all.pages} pages`);
+    assert.equal(all.job.total, "130");
+    const some = await pdf({ layout: "TABLE", query: "order by n asc limit 10 offset 5", fields: ["n"] });
+    assert.equal(some.job.total, "10");
+  } finally {
+    app = saved;
+  }
+});
+
 test("under the asker's rights: only records and fields they may see", async () => {
   const { pages, text } = await pdf({ query: "order by $id asc" }, "clerk");
   assert.equal(pages, 3, "中央区's three records");
