@@ -69,8 +69,8 @@ void ts_api_write_error(struct ts_ctx *cx, struct ts_jw *w);
 const char *ts_api_disposition(struct ts_ctx *cx, const char *name);
 
 /* PDFs (api/print.c): make the oldest one waiting, if any (the jobs' lane
- * calls it); 0, or -1 when the database failed. */
-int ts_print_run(struct ts_ctx *cx);
+ * calls it; stopping() true hands the job back); 0, or -1 when the database failed. */
+int ts_print_run(struct ts_ctx *cx, bool (*stopping)(void));
 /* Forget PDFs finished a day ago (their files expire as uploads do). */
 int ts_print_expire(struct ts_ctx *cx);
 

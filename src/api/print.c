@@ -26,6 +26,9 @@
 #define MAX_RECORD_PAGES 10000  /* records printed a page (at least) each */
 #define MAX_TABLE_ROWS   100000 /* records printed as a table's rows */
 #define MAX_ACTIVE       3      /* a person's PDFs waiting or being made */
+#define MAX_QUEUED       100    /* everyone's */
+#define MAX_PAGES        20000  /* a record's tables and long texts may take pages */
+#define MAX_PDF_BYTES    ((int64_t)1 << 30)
 #define MAX_COLUMNS      30
 #define CHUNK            50  /* records read at a time */
 #define STALE_SECONDS    120 /* a running job no server spoke for is taken up again */
@@ -58,6 +61,9 @@ static json_t *spec_of(struct ts_ctx *cx, const struct ts_app *app, const json_t
         return NULL;
     }
     const json_t *fields = json_object_get(params, "fields");
+    const char *access = ts_policy_fields(cx, app); /* NULL: every field */
+    if (cx->err.code)
+        return NULL;
     json_t *cols = json_array();
     size_t i;
     const json_t *c;
@@ -66,7 +72,8 @@ static json_t *spec_of(struct ts_ctx *cx, const struct ts_app *app, const json_t
     json_array_foreach (fields, i, c) {
         const struct ts_field *f =
             json_is_string(c) ? ts_app_field(app, json_string_value(c)) : NULL;
-        if (!f || f->table || f->type == TS_F___ID__)
+        if (!f || f->table || f->type == TS_F___ID__ ||
+            (access && access[ts_app_field_index(app, f)] == TS_FIELD_NONE))
             ts_fail_field(cx, ts_arena_printf(cx->arena, "fields[%zu]", i), TS_M_FIELD_UNKNOWN,
                           json_is_string(c) ? json_string_value(c) : "");
         else
@@ -93,20 +100,26 @@ int ts_api_print_start(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
         return -1;
     bool table = ts_str_eq(json_string_value(json_object_get(spec, "layout")), "TABLE");
     struct ts_qplan plan;
-    size_t n = 0;
-    int64_t *ids = NULL, active = ts_store_print_jobs_active(cx, cx->user->id);
-    if (active >= MAX_ACTIVE)
+    size_t n = 0, max = table ? MAX_TABLE_ROWS : MAX_RECORD_PAGES;
+    int64_t *ids = NULL, room = 0, mine = ts_store_print_jobs_active(cx, cx->user->id);
+    int64_t all = mine < 0 ? -1 : ts_store_print_jobs_active(cx, 0);
+    if (mine >= MAX_ACTIVE || all >= MAX_QUEUED)
         ts_fail_field(cx, "app", TS_M_PRINT_BUSY, MAX_ACTIVE);
-    else if (active >= 0 &&
+    else if (all >= 0 && ts_api_upload_room(cx, &room) == 0 && room <= 0)
+        ts_fail(cx, TS_E_UPLOAD_QUOTA,
+                "print: uploads waiting fill the quota"); /* the PDF is one */
+    else if (all >= 0 && !cx->err.code &&
              ts_api_query_viewable(cx, app, ts_param_str(rq->params, "query"), &plan) == 0) {
-        if (!plan.limit_given)
-            plan.has_limit = false; /* every record, not records.json's first 100 */
+        if (!plan.limit_given) { /* every record (not records.json's first 100), within bounds */
+            plan.has_limit = true;
+            plan.limit = (int64_t)max + 1;
+        }
         ids = ts_store_records_ids(cx, app, &plan, &n);
     }
     if (ids && n == 0)
         ts_fail_field(cx, "query", TS_M_PRINT_NOTHING);
-    else if (ids && n > (table ? MAX_TABLE_ROWS : MAX_RECORD_PAGES))
-        ts_fail_field(cx, "query", TS_M_TOO_MANY_ITEMS, table ? MAX_TABLE_ROWS : MAX_RECORD_PAGES);
+    else if (ids && n > max)
+        ts_fail_field(cx, "query", TS_M_TOO_MANY_ITEMS, (int)max);
     int64_t id = cx->err.code ? -1 : ts_store_counter_next(cx, "printJob");
     char *text = json_dumps(spec, JSON_COMPACT);
     struct ts_print_job job = {.id = id,
@@ -189,13 +202,15 @@ int ts_api_print_file(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 struct run {
     struct ts_print_job job;
     int64_t *ids;
+    const struct ts_user *owner;
+    const char *owner_key; /* whose upload the PDF is (ts_policy_caller_key) */
     json_t *spec;
-    const struct ts_app *app;
-    const json_t *template; /* NULL: the form's layout */
+    const struct ts_app *app; /* as the job began: its layout and columns */
+    const json_t *template;   /* NULL: the form's layout */
     const struct ts_field **cols;
     int n_cols;
-    struct ts_api_shown shown;
     struct ts_upload *upload;
+    int64_t bytes;
     struct ts_pdf *pdf;
     /* the chunk being read: its records by position */
     const int64_t *chunk;
@@ -205,14 +220,20 @@ struct run {
 
 static int write_upload(void *arg, const void *p, size_t len)
 {
-    return ts_upload_write(arg, p, len);
+    struct run *run = arg;
+    run->bytes += (int64_t)len;
+    return run->bytes > MAX_PDF_BYTES ? -1 : ts_upload_write(run->upload, p, len);
 }
+
+struct claimed {
+    int64_t id, attempt;
+};
 
 static int claim(struct ts_ctx *cx, void *arg)
 {
-    int64_t id = ts_store_print_job_claim(cx, cx->now, cx->now - STALE_SECONDS);
-    *(int64_t *)arg = id;
-    return id < 0 ? -1 : 0;
+    struct claimed *c = arg;
+    c->id = ts_store_print_job_claim(cx, cx->now, cx->now - STALE_SECONDS, &c->attempt);
+    return c->id < 0 ? -1 : 0;
 }
 
 static int keep(struct ts_ctx *cx, const struct ts_record *r, void *arg)
@@ -225,7 +246,9 @@ static int keep(struct ts_ctx *cx, const struct ts_record *r, void *arg)
     return 0;
 }
 
-/* Read records [from, from + n) of the job as its owner may see them and draw them. */
+/* Read records [from, from + n) of the job as its owner may see them now,
+ * and draw them. Their rights are asked afresh for every chunk: a person who
+ * may no longer view the app, or an app whose settings changed, ends the job. */
 static int draw_chunk(struct ts_ctx *cx, struct run *run, size_t from, int n)
 {
     struct ts_buf q;
@@ -234,46 +257,62 @@ static int draw_chunk(struct ts_ctx *cx, struct run *run, size_t from, int n)
     for (int i = 0; i < n; i++)
         ts_buf_printf(&q, "%s%lld", i ? "," : "", (long long)run->ids[from + (size_t)i]);
     ts_buf_puts(&q, ")");
+    const char *query = ts_arena_strndup(cx->arena, q.p, q.len);
+    ts_buf_release(&q);
     run->chunk = run->ids + from;
     run->n_chunk = n;
     run->got = TS_NEW_N(cx->arena, const struct ts_record *, (size_t)n);
-    struct ts_qplan plan;
-    const char *query = ts_arena_strndup(cx->arena, q.p, q.len);
-    ts_buf_release(&q);
     if (ts_db_begin(cx, false) < 0)
         return -1;
-    int rc = ts_api_query_viewable(cx, run->app, query, &plan);
-    plan.limit = n;
-    if (rc == 0)
-        rc = ts_store_records_select(cx, run->app, &plan, run->shown.load, keep, run);
+    struct ts_qplan plan;
+    struct ts_api_shown shown = {0};
+    const struct ts_user *owner = ts_store_user_by_id(cx, run->job.owner_id);
+    const struct ts_app *now = ts_app_get(cx, run->job.app_id);
+    int rc = owner && owner->active && now && now->revision == run->app->revision &&
+                     (ts_policy_app_perms(cx, now->id) & TS_PERM_VIEW) &&
+                     ts_api_shown(cx, now, NULL, &shown) == 0 &&
+                     ts_api_query_viewable(cx, now, query, &plan) == 0
+                 ? 0
+                 : -1;
+    if (rc == 0) {
+        plan.limit = n;
+        rc = ts_store_records_select(cx, now, &plan, shown.load, keep, run);
+    }
     ts_db_rollback(cx); /* only read */
     bool table = run->n_cols > 0;
     for (int i = 0; rc == 0 && i < n; i++) {
         const struct ts_record *r = run->got[i];
         if (!r) /* deleted, or no longer theirs to see */
             continue;
-        const bool *visible = ts_api_shown_in(cx, run->app, &run->shown, r);
+        const bool *visible = ts_api_shown_in(cx, now, &shown, r);
+        if (!visible) { /* every field */
+            bool *all = TS_NEW_N(cx->arena, bool, (size_t)now->n_fields);
+            memset(all, 1, sizeof(bool) * (size_t)now->n_fields);
+            visible = all;
+        }
         rc = table ? ts_pdf_table_row(run->pdf, cx, run->app, r, visible)
                    : ts_pdf_record(run->pdf, cx, run->app, run->template, r, visible);
+        if (ts_pdf_pages(run->pdf) > MAX_PAGES)
+            rc = -1;
     }
     return rc;
 }
 
 struct progress {
-    int64_t id, done;
-    int still; /* 1: the job is still ours */
+    int64_t id, attempt, done;
+    int still; /* 1: the job is still this attempt's */
 };
 
 static int note_progress(struct ts_ctx *cx, void *arg)
 {
     struct progress *p = arg;
-    p->still = ts_store_print_job_progress(cx, p->id, p->done, cx->now);
+    p->still = ts_store_print_job_progress(cx, p->id, p->attempt, p->done, cx->now);
     return p->still < 0 ? -1 : 0;
 }
 
 struct ending {
     struct run *run;
-    const char *hash, *error;
+    const char *status, *hash, *error;
     int64_t size;
 };
 
@@ -285,19 +324,18 @@ static int end_job(struct ts_ctx *cx, void *arg)
         char k[33];
         ts_files_new_key(k);
         key = ts_arena_strdup(cx->arena, k);
-        const char *name = ts_arena_printf(cx->arena, "%s.pdf", e->run->app->name);
         struct ts_file_row f = {.key = key,
                                 .hash = e->hash,
-                                .name = name,
+                                .name = ts_arena_printf(cx->arena, "%s.pdf", e->run->app->name),
                                 .type = "application/pdf",
                                 .size = e->size,
                                 .created = cx->now,
                                 .app_id = e->run->app->id,
-                                .owner = ts_policy_caller_key(cx)};
+                                .owner = e->run->owner_key};
         if (ts_store_file_add(cx, &f) < 0)
             return -1;
     }
-    return ts_store_print_job_end(cx, e->run->job.id, e->hash ? "DONE" : "FAILED", key, e->error,
+    return ts_store_print_job_end(cx, e->run->job.id, e->run->job.attempt, e->status, key, e->error,
                                   cx->now);
 }
 
@@ -311,39 +349,31 @@ static const char *footer(struct ts_ctx *cx)
                            t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min);
 }
 
-/* Set up, as the owner: the app, what to draw and the PDF. */
+/* Set up, as the owner: the app as it is now, what to draw, and the PDF. */
 static int prepare(struct ts_ctx *cx, struct run *run)
 {
     if (ts_db_begin(cx, false) < 0)
         return -1;
     run->app = ts_app_get(cx, run->job.app_id);
-    int rc = run->app && ts_policy_app_perms(cx, run->app->id) & TS_PERM_VIEW &&
-                     ts_api_shown(cx, run->app, NULL, &run->shown) == 0
-                 ? 0
-                 : -1;
+    bool may = run->app && (ts_policy_app_perms(cx, run->app->id) & TS_PERM_VIEW);
+    const char *access = may ? ts_policy_fields(cx, run->app) : NULL; /* NULL: every field */
     ts_db_rollback(cx);
-    if (rc < 0) {
+    if (!may || cx->err.code) {
         run->app = NULL;
         return -1;
-    }
-    if (!run->shown.want) { /* every field */
-        bool *all = TS_NEW_N(cx->arena, bool, (size_t)run->app->n_fields);
-        for (int i = 0; i < run->app->n_fields; i++)
-            all[i] = true;
-        run->shown.want = all;
     }
     run->spec = json_loads(run->job.spec, 0, NULL);
     const char *t = json_string_value(json_object_get(run->spec, "template"));
     run->template = t && *t ? template_of(run->app, t) : NULL;
-    const json_t *fields = json_object_get(run->spec, "fields");
     bool table = ts_str_eq(json_string_value(json_object_get(run->spec, "layout")), "TABLE");
     if (table) {
+        const json_t *fields = json_object_get(run->spec, "fields");
         run->cols = TS_NEW_N(cx->arena, const struct ts_field *, json_array_size(fields) + 8);
         size_t i;
         const json_t *c;
         json_array_foreach (fields, i, c) {
             const struct ts_field *f = ts_app_field(run->app, json_string_value(c));
-            if (f && run->shown.want[ts_app_field_index(run->app, f)])
+            if (f && (!access || access[ts_app_field_index(run->app, f)] != TS_FIELD_NONE))
                 run->cols[run->n_cols++] = f;
         }
         /* none named: the form's first fields */
@@ -351,7 +381,7 @@ static int prepare(struct ts_ctx *cx, struct run *run)
         for (int k = 0; !named && k < run->app->n_fields && run->n_cols < 8; k++) {
             const struct ts_field *f = &run->app->fields[k];
             if (!f->table && ts_field_kind(f) != TS_K_SYS && ts_field_kind(f) != TS_K_TABLE &&
-                run->shown.want[k])
+                (!access || access[k] != TS_FIELD_NONE))
                 run->cols[run->n_cols++] = f;
         }
     }
@@ -359,7 +389,7 @@ static int prepare(struct ts_ctx *cx, struct run *run)
         table ||
         ts_str_eq(json_string_value(json_object_get(run->template, "orientation")), "LANDSCAPE");
     run->upload = ts_upload_begin();
-    run->pdf = run->upload ? ts_pdf_new(write_upload, run->upload, across, footer(cx)) : NULL;
+    run->pdf = run->upload ? ts_pdf_new(write_upload, run, across, footer(cx)) : NULL;
     if (!run->pdf)
         return ts_fail(cx, TS_E_INTERNAL, "print: cannot start the file");
     if (table) {
@@ -371,46 +401,56 @@ static int prepare(struct ts_ctx *cx, struct run *run)
     return 0;
 }
 
-/* Make the PDF of job `id`, which this server has claimed. */
-static int make(struct ts_ctx *cx, int64_t id)
+/* Make the PDF of job `c`, which this server has claimed. */
+static int make(struct ts_ctx *cx, const struct claimed *c, bool (*stopping)(void))
 {
     struct run run = {0};
     if (ts_db_begin(cx, false) < 0)
         return -1;
-    int got = ts_store_print_job_get(cx, id, &run.job, &run.ids);
-    const struct ts_user *owner = got == 1 ? ts_store_user_by_id(cx, run.job.owner_id) : NULL;
+    int got = ts_store_print_job_get(cx, c->id, &run.job, &run.ids);
+    run.owner = got == 1 ? ts_store_user_by_id(cx, run.job.owner_id) : NULL;
     ts_db_rollback(cx);
     if (got != 1)
         return got;
+    run.job.attempt = c->attempt;
     /* the records as the person who asked may see them */
     struct ts_policy_saved saved;
-    bool became = owner && owner->active;
-    if (became)
-        ts_policy_become(cx, owner, &saved);
+    bool became = run.owner && run.owner->active;
+    if (became) {
+        ts_policy_become(cx, run.owner, &saved);
+        run.owner_key = ts_arena_strdup(cx->arena, ts_policy_caller_key(cx));
+    }
     struct ts_arena *job_arena = cx->arena;
     int rc = became ? prepare(cx, &run) : -1;
-    struct progress pr = {id, 0, 1};
+    struct progress pr = {c->id, c->attempt, 0, 1};
+    bool stopped = false;
     for (size_t from = 0; rc == 0 && pr.still == 1 && from < (size_t)run.job.n; from += CHUNK) {
+        if ((stopped = stopping && stopping()))
+            break;
         int n = (int)((size_t)run.job.n - from < CHUNK ? (size_t)run.job.n - from : CHUNK);
-        cx->arena = ts_arena_new(); /* each chunk's records, let go when drawn */
+        /* each chunk's records (and what the policy learns meanwhile) in an arena let go after */
+        cx->arena = ts_arena_new();
         cx->user_names = NULL;
+        cx->memberships = NULL;
         rc = draw_chunk(cx, &run, from, n);
         pr.done = (int64_t)from + n;
         if (rc == 0)
             rc = ts_db_in_write_tx(cx, note_progress, &pr);
-        if (rc < 0 && cx->err.code) /* keep the reason past this arena */
-            TS_LOG_WARN(cx, "print", "job %lld: %s", (long long)id,
+        if (rc < 0 && cx->err.code)
+            TS_LOG_WARN(cx, "print", "job %lld: %s", (long long)c->id,
                         cx->err.message ? cx->err.message : cx->err.detail);
+        ts_err_clear(cx); /* it points into the arena let go now */
         ts_arena_free(cx->arena);
         cx->arena = job_arena;
         cx->user_names = NULL;
+        cx->memberships = NULL;
     }
-    struct ending e = {&run, NULL, NULL, 0};
+    struct ending e = {&run, "FAILED", NULL, NULL, 0};
     char hash[65];
-    if (rc == 0 && pr.still == 1 && ts_pdf_finish(run.pdf) == 0) {
+    if (rc == 0 && pr.still == 1 && !stopped && ts_pdf_finish(run.pdf) == 0) {
         run.pdf = NULL;
         if (ts_upload_finish(run.upload, hash, &e.size) == 0)
-            e.hash = hash;
+            e.status = "DONE", e.hash = hash;
         run.upload = NULL;
     }
     ts_pdf_free(run.pdf);
@@ -421,19 +461,23 @@ static int make(struct ts_ctx *cx, int64_t id)
         ts_policy_restore(cx, &saved);
     if (pr.still != 1) /* taken from us (or gone): whoever has it finishes it */
         return 0;
-    if (!e.hash)
-        e.error = rc < 0 && !run.app ? "The person who asked for it may no longer view the app."
-                                     : "The PDF could not be made.";
+    if (stopped)
+        e.status = "QUEUED"; /* the next start takes it up */
+    else if (!e.hash)
+        e.error = !run.app ? "The person who asked for it may no longer view the app."
+                  : run.bytes > MAX_PDF_BYTES ? "The PDF would be too large."
+                                              : "The PDF could not be made: the records or the app "
+                                                "changed, or it has too many pages.";
     ts_err_clear(cx);
     return ts_db_in_write_tx(cx, end_job, &e);
 }
 
-int ts_print_run(struct ts_ctx *cx)
+int ts_print_run(struct ts_ctx *cx, bool (*stopping)(void))
 {
-    int64_t id = 0;
-    if (ts_db_in_write_tx(cx, claim, &id) < 0)
+    struct claimed c = {0, 0};
+    if (ts_db_in_write_tx(cx, claim, &c) < 0)
         return -1;
-    return id > 0 ? make(cx, id) : 0;
+    return c.id > 0 ? make(cx, &c, stopping) : 0;
 }
 
 static int expire(struct ts_ctx *cx, void *arg)

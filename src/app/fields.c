@@ -1062,6 +1062,15 @@ static json_t *view_field(struct ts_ctx *cx, const struct ts_app *app, const jso
     return json_string(code);
 }
 
+/* The form's first attachment field outside tables: a gallery's pictures by default. */
+static const struct ts_field *first_file_field(const struct ts_app *app)
+{
+    for (int i = 0; i < app->n_fields; i++)
+        if (app->fields[i].type == TS_F_FILE && !app->fields[i].table)
+            return &app->fields[i];
+    return NULL;
+}
+
 int ts_app_views_put(struct ts_ctx *cx, struct ts_preview *p, json_t *views)
 {
     if (!json_is_object(views)) {
@@ -1140,7 +1149,7 @@ int ts_app_views_put(struct ts_ctx *cx, struct ts_preview *p, json_t *views)
         } else if (!strcmp(t, "GALLERY")) {
             json_object_set_new(view, "image",
                                 view_field(cx, app, json_object_get(v, "image"), pfx, "image",
-                                           GALLERY_IMAGES, ts_app_field_by_type(app, TS_F_FILE)));
+                                           GALLERY_IMAGES, first_file_field(app)));
         } else {
             const char *html = json_string_value(json_object_get(v, "html"));
             struct pspec dev = {"device", P_ENUM, NULL, DEVICES};

@@ -107,9 +107,11 @@ static const struct job UPKEEP[] = {
 
 /* PDFs asked for (api/print.c): one at a time, on a lane of their own, so that
  * a PDF of thousands of pages holds up neither mail nor upkeep */
+static bool stopping_now(void);
+
 static int print(struct ts_ctx *cx)
 {
-    return ts_print_run(cx);
+    return ts_print_run(cx, stopping_now);
 }
 
 static int print_expiry(struct ts_ctx *cx)
@@ -137,6 +139,11 @@ static struct lane lanes[] = {
 
 static const char *db_path;
 static atomic_bool stopping;
+
+static bool stopping_now(void)
+{
+    return atomic_load(&stopping);
+}
 
 static void run_one(struct ts_db *db, const char *name, int (*run)(struct ts_ctx *))
 {

@@ -456,9 +456,11 @@ static cairo_status_t read_png(void *closure, unsigned char *data, unsigned int 
     return CAIRO_STATUS_SUCCESS;
 }
 
-/* The picture of a template's IMAGE item, decoded once a document. */
-static cairo_surface_t *picture(struct ts_pdf *p, const char *b64)
+/* The picture of a template's IMAGE item, decoded once a document (the
+ * caller destroys one that could not be kept: *kept false). */
+static cairo_surface_t *picture(struct ts_pdf *p, const char *b64, bool *kept)
 {
+    *kept = true;
     for (int i = 0; i < p->n_pics; i++)
         if (p->pics[i].data == b64)
             return p->pics[i].surface;
@@ -480,6 +482,8 @@ static cairo_surface_t *picture(struct ts_pdf *p, const char *b64)
     free(bin);
     if (p->n_pics < MAX_IMAGES)
         p->pics[p->n_pics++] = (struct picture){b64, s};
+    else
+        *kept = false;
     return s;
 }
 
@@ -521,17 +525,21 @@ static void template_record(struct ts_pdf *p, struct ts_ctx *cx, const struct ts
                 text(p, x, y + lh, w, value_text(cx, app, r, f), size, bold, align, INK, true);
             }
         } else if (ts_str_eq(type, "IMAGE")) {
-            cairo_surface_t *s = picture(p, json_string_value(json_object_get(item, "data")));
+            bool kept;
+            cairo_surface_t *s =
+                picture(p, json_string_value(json_object_get(item, "data")), &kept);
             int iw = s ? cairo_image_surface_get_width(s) : 0;
-            if (iw <= 0)
-                continue;
-            double k = w / iw;
-            cairo_save(p->cr);
-            cairo_translate(p->cr, x, y);
-            cairo_scale(p->cr, k, k);
-            cairo_set_source_surface(p->cr, s, 0, 0);
-            cairo_paint(p->cr);
-            cairo_restore(p->cr);
+            if (iw > 0) {
+                double k = w / iw;
+                cairo_save(p->cr);
+                cairo_translate(p->cr, x, y);
+                cairo_scale(p->cr, k, k);
+                cairo_set_source_surface(p->cr, s, 0, 0);
+                cairo_paint(p->cr);
+                cairo_restore(p->cr);
+            }
+            if (s && !kept)
+                cairo_surface_destroy(s);
         }
     }
 }

@@ -17,7 +17,8 @@
 #define MAX_ITEMS       200
 #define MAX_TEXT        2000
 #define MAX_PICTURE_B64 700000 /* about 512 KB of PNG */
-#define MAX_PICTURE_PX  4000
+#define MAX_PICTURE_PX  2000   /* 16 MB decoded */
+#define MAX_PICTURES    8      /* on one template (print/pdf.c keeps them decoded) */
 #define PAGE_SHORT_MM   210
 #define PAGE_LONG_MM    297
 
@@ -129,11 +130,15 @@ static json_t *template_check(struct ts_ctx *cx, const struct ts_app *app, const
     json_t *out =
         json_pack("{s:s, s:[]}", "orientation", across ? "LANDSCAPE" : "PORTRAIT", "items");
     json_t *list = json_object_get(out, "items");
-    size_t i;
+    size_t i, pictures = 0;
     const json_t *item;
     json_array_foreach (json_array_size(items) <= MAX_ITEMS ? items : NULL, i, item) {
         json_t *o = item_check(cx, app, item, ts_arena_printf(cx->arena, "%s.items[%zu]", key, i),
                                page_w, page_h);
+        if (o && ts_str_eq(json_string_value(json_object_get(o, "type")), "IMAGE") &&
+            ++pictures > MAX_PICTURES)
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.items[%zu]", key, i),
+                          TS_M_TOO_MANY_ITEMS, MAX_PICTURES);
         if (o)
             json_array_append_new(list, o);
     }

@@ -2,10 +2,14 @@
  * store/print.c - PDFs being made (api/print.c): a job a row, with the ids of
  * its records in their order. A job is claimed by one server at a time; one
  * whose server has not said it is still at it for a while is taken up again
- * from the start by another (its half-written file went with the server).
+ * from the start by another (its half-written file went with the server), at
+ * most MAX_ATTEMPTS times. The attempt's number is the claim: a server that
+ * lost its job (it took too long) can no longer report on it.
  */
 #include "base/common.h"
 #include "store/sql.h"
+
+#define MAX_ATTEMPTS 3
 
 int ts_store_print_job_add(struct ts_ctx *cx, const struct ts_print_job *j, const int64_t *ids)
 {
@@ -28,9 +32,9 @@ int ts_store_print_job_get(struct ts_ctx *cx, int64_t id, struct ts_print_job *o
 {
     struct ts_stmt *st =
         db_prep(cx, ids ? "SELECT owner_id, app_id, spec, n, done, status, file_key, error,"
-                          " created, heartbeat, ids FROM print_jobs WHERE id=?"
+                          " created, heartbeat, attempt, ids FROM print_jobs WHERE id=?"
                         : "SELECT owner_id, app_id, spec, n, done, status, file_key, error,"
-                          " created, heartbeat FROM print_jobs WHERE id=?");
+                          " created, heartbeat, attempt FROM print_jobs WHERE id=?");
     if (!st)
         return -1;
     db_bind_int(st, 1, id);
@@ -49,66 +53,84 @@ int ts_store_print_job_get(struct ts_ctx *cx, int64_t id, struct ts_print_job *o
                                  .file_key = db_col_text(cx, st, 6),
                                  .error = db_col_text(cx, st, 7),
                                  .created = db_col_int(st, 8),
-                                 .heartbeat = db_col_int(st, 9)};
+                                 .heartbeat = db_col_int(st, 9),
+                                 .attempt = db_col_int(st, 10)};
     if (ids) {
         size_t bytes = 0;
-        const void *packed = db_col_blob(cx, st, 10, &bytes);
+        const void *packed = db_col_blob(cx, st, 11, &bytes);
         *ids = TS_NEW_N(cx->arena, int64_t, bytes / 8 + 1);
         if (bytes)
             memcpy(*ids, packed, bytes / 8 * 8);
+        if (out->n > (int64_t)(bytes / 8)) /* never past what is there */
+            out->n = (int64_t)(bytes / 8);
     }
     db_done(st);
     return 1;
 }
 
-int64_t ts_store_print_job_claim(struct ts_ctx *cx, int64_t now, int64_t stale_before)
+int64_t ts_store_print_job_claim(struct ts_ctx *cx, int64_t now, int64_t stale_before,
+                                 int64_t *attempt)
 {
-    struct ts_stmt *st =
-        db_prep(cx, "SELECT id FROM print_jobs WHERE status='QUEUED'"
-                    " OR (status='RUNNING' AND heartbeat < ?) ORDER BY id LIMIT 1");
+    /* a job its servers kept stopping on is given up */
+    struct ts_stmt *st = db_prep(cx, "UPDATE print_jobs SET status='FAILED', error='stopped'"
+                                     " WHERE status='RUNNING' AND heartbeat < ? AND attempt >= ?");
+    if (!st)
+        return -1;
+    db_bind_int(st, 1, stale_before);
+    db_bind_int(st, 2, MAX_ATTEMPTS);
+    if (db_step_done(cx, st, "print job give up") < 0)
+        return -1;
+    st = db_prep(cx, "SELECT id, attempt FROM print_jobs WHERE status='QUEUED'"
+                     " OR (status='RUNNING' AND heartbeat < ?) ORDER BY id LIMIT 1");
     if (!st)
         return -1;
     db_bind_int(st, 1, stale_before);
     int rc = db_step(st);
     int64_t id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    *attempt = rc == DB_ROW ? db_col_int(st, 1) + 1 : 0;
     db_done(st);
     if (rc < 0)
         return db_fail(cx, "print job claim");
     if (!id)
         return 0;
     /* only if no other server took it meanwhile */
-    st = db_prep(cx, "UPDATE print_jobs SET status='RUNNING', done=0, heartbeat=?2 WHERE id=?1"
-                     " AND (status='QUEUED' OR (status='RUNNING' AND heartbeat < ?3))");
+    st = db_prep(cx, "UPDATE print_jobs SET status='RUNNING', done=0, heartbeat=?2, attempt=?3"
+                     " WHERE id=?1 AND attempt=?3 - 1");
     if (!st)
         return -1;
     db_bind_int(st, 1, id);
     db_bind_int(st, 2, now);
-    db_bind_int(st, 3, stale_before);
+    db_bind_int(st, 3, *attempt);
     if (db_step_done(cx, st, "print job claim") < 0)
         return -1;
     return db_changes(cx) == 1 ? id : 0;
 }
 
-int ts_store_print_job_progress(struct ts_ctx *cx, int64_t id, int64_t done, int64_t now)
+int ts_store_print_job_progress(struct ts_ctx *cx, int64_t id, int64_t attempt, int64_t done,
+                                int64_t now)
 {
     struct ts_stmt *st = db_prep(cx, "UPDATE print_jobs SET done=?2, heartbeat=?3"
-                                     " WHERE id=?1 AND status='RUNNING'");
+                                     " WHERE id=?1 AND status='RUNNING' AND attempt=?4");
     if (!st)
         return -1;
     db_bind_int(st, 1, id);
     db_bind_int(st, 2, done);
     db_bind_int(st, 3, now);
+    db_bind_int(st, 4, attempt);
     if (db_step_done(cx, st, "print job progress") < 0)
         return -1;
     return db_changes(cx) == 1 ? 1 : 0;
 }
 
-int ts_store_print_job_end(struct ts_ctx *cx, int64_t id, const char *status, const char *file_key,
-                           const char *error, int64_t now)
+int ts_store_print_job_end(struct ts_ctx *cx, int64_t id, int64_t attempt, const char *status,
+                           const char *file_key, const char *error, int64_t now)
 {
-    struct ts_stmt *st = db_prep(cx, "UPDATE print_jobs SET status=?2, file_key=?3, error=?4,"
-                                     " heartbeat=?5, done=CASE WHEN ?2='DONE' THEN n ELSE done END"
-                                     " WHERE id=?1");
+    /* QUEUED: handed back (the server is stopping), to be taken up again */
+    struct ts_stmt *st =
+        db_prep(cx, "UPDATE print_jobs SET status=?2, file_key=?3, error=?4, heartbeat=?5,"
+                    " done=CASE WHEN ?2='DONE' THEN n WHEN ?2='QUEUED' THEN 0 ELSE done END,"
+                    " attempt=CASE WHEN ?2='QUEUED' THEN attempt - 1 ELSE attempt END"
+                    " WHERE id=?1 AND attempt=?6 AND status='RUNNING'");
     if (!st)
         return -1;
     db_bind_int(st, 1, id);
@@ -122,16 +144,20 @@ int ts_store_print_job_end(struct ts_ctx *cx, int64_t id, const char *status, co
     else
         db_bind_null(st, 4);
     db_bind_int(st, 5, now);
+    db_bind_int(st, 6, attempt);
     return db_step_done(cx, st, "print job end");
 }
 
 int64_t ts_store_print_jobs_active(struct ts_ctx *cx, int64_t owner_id)
 {
-    struct ts_stmt *st = db_prep(cx, "SELECT count(*) FROM print_jobs WHERE owner_id=?"
-                                     " AND status IN ('QUEUED','RUNNING')");
+    struct ts_stmt *st = db_prep(
+        cx, owner_id ? "SELECT count(*) FROM print_jobs WHERE owner_id=?"
+                       " AND status IN ('QUEUED','RUNNING')"
+                     : "SELECT count(*) FROM print_jobs WHERE status IN ('QUEUED','RUNNING')");
     if (!st)
         return -1;
-    db_bind_int(st, 1, owner_id);
+    if (owner_id)
+        db_bind_int(st, 1, owner_id);
     int rc = db_step(st);
     int64_t n = rc == DB_ROW ? db_col_int(st, 0) : -1;
     db_done(st);

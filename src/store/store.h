@@ -309,18 +309,23 @@ struct ts_print_job {
     const char *status; /* QUEUED, RUNNING, DONE, FAILED */
     const char *file_key, *error;
     int64_t created, heartbeat;
+    int64_t attempt; /* which taking-up this is: the claim's token */
 };
 int ts_store_print_job_add(struct ts_ctx *cx, const struct ts_print_job *j, const int64_t *ids);
 /* 1 and the job (and its ids in order, when ids is given), 0 when there is none, -1. */
 int ts_store_print_job_get(struct ts_ctx *cx, int64_t id, struct ts_print_job *out, int64_t **ids);
 /* Take the oldest job waiting, or one running whose heartbeat is older than
- * stale_before: its id, 0 when there is none (or another server took it), -1. */
-int64_t ts_store_print_job_claim(struct ts_ctx *cx, int64_t now, int64_t stale_before);
-/* How far a running job got: 1, or 0 when it no longer runs here. */
-int ts_store_print_job_progress(struct ts_ctx *cx, int64_t id, int64_t done, int64_t now);
-int ts_store_print_job_end(struct ts_ctx *cx, int64_t id, const char *status, const char *file_key,
-                           const char *error, int64_t now);
-/* The owner's jobs waiting or running. */
+ * stale_before (given up after a few attempts): its id and *attempt, 0 when
+ * there is none (or another server took it), -1. */
+int64_t ts_store_print_job_claim(struct ts_ctx *cx, int64_t now, int64_t stale_before,
+                                 int64_t *attempt);
+/* How far attempt `attempt` of a running job got: 1, or 0 when it is no longer its. */
+int ts_store_print_job_progress(struct ts_ctx *cx, int64_t id, int64_t attempt, int64_t done,
+                                int64_t now);
+/* The attempt's end: DONE (with the file), FAILED, or QUEUED (handed back). */
+int ts_store_print_job_end(struct ts_ctx *cx, int64_t id, int64_t attempt, const char *status,
+                           const char *file_key, const char *error, int64_t now);
+/* The owner's jobs waiting or running (owner_id 0: everyone's). */
 int64_t ts_store_print_jobs_active(struct ts_ctx *cx, int64_t owner_id);
 /* Forget finished jobs last touched before `before`. */
 int ts_store_print_jobs_expire(struct ts_ctx *cx, int64_t before);

@@ -130,7 +130,12 @@ test("under the asker's rights: only records and fields they may see", async () 
   assert.equal(pages, 3, "中央区's three records");
   assert.doesNotMatch(text, /ひまわり苑|みなと荘|須磨の里/);
   assert.doesNotMatch(text, /内緒|内部メモ/, "a field they may not see");
-  const table = await pdf({ layout: "TABLE", query: "", fields: ["name", "secret"] }, "clerk");
+  // a column they may not see is as if it did not exist; without columns, the ones they may see
+  const hidden = await raw(server, "POST", "/api/print", { ...as("clerk"), body: { app, layout: "TABLE", fields: ["name", "secret"] } });
+  assert.equal(hidden.status, 400);
+  assert.match(hidden.json.errors["fields[1]"].messages[0], /secret/);
+  const table = await pdf({ layout: "TABLE", query: "" }, "clerk");
+  assert.match(table.text, /さくら園/);
   assert.doesNotMatch(table.text, /内緒/);
   const theirs = await pdf({ query: "" }, "other");
   assert.equal(theirs.pages, 6);
@@ -167,11 +172,16 @@ test("print templates: text, fields and a picture placed on the page; deployed; 
       { type: "IMAGE", data: Buffer.from("GIF89a").toString("base64"), x: 0, y: 0 },
       { type: "TEXT", text: "x", x: 0, y: 0, fontSize: 200 },
       { type: "FIELD", code: "item", x: 0, y: 0 },
-      { type: "IMAGE", data: png(5000, 10).toString("base64"), x: 0, y: 0 },
+      { type: "IMAGE", data: png(2001, 10).toString("base64"), x: 0, y: 0 },
     ] } } } });
   assert.equal(bad.status, 400);
   for (const k of ["items[0].x", "items[1].code", "items[2].data", "items[3].fontSize", "items[4].code", "items[5].data"])
     assert.ok(bad.json.errors[`printTemplates.t.${k}`], `${k}: ${JSON.stringify(bad.json.errors)}`);
+  // pictures are kept decoded while a PDF is made: eight a layout at most
+  const nine = await raw(server, "PUT", "/k/v1/preview/app/printTemplates.json", { body: { app, printTemplates: {
+    t: { name: "t", items: Array.from({ length: 9 }, () => ({ type: "IMAGE", data: logo, x: 0, y: 0, width: 10 })) } } } });
+  assert.equal(nine.status, 400);
+  assert.ok(nine.json.errors["printTemplates.t.items[8]"], JSON.stringify(nine.json.errors));
   assert.deepEqual(Object.keys((await raw(server, "GET", "/k/v1/preview/app/printTemplates.json", { query: `app=${app}` })).json.printTemplates), ["通知書"]);
   // a template that is not the app's
   const unknown = await raw(server, "POST", "/api/print", { body: { app, template: "99999" } });

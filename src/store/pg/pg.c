@@ -116,11 +116,11 @@ static const char *const schema[] = {
     "CREATE INDEX IF NOT EXISTS cursors_owner ON cursors(owner, expires)",
     "CREATE INDEX IF NOT EXISTS cursors_expires ON cursors(expires)",
     /* PDFs being made (api/print.c): the records' ids in order, how far it
-     * got and when a server last said it was still at it */
+     * got, when a server last said it was still at it, and which attempt that is */
     "CREATE TABLE IF NOT EXISTS print_jobs(id BIGINT PRIMARY KEY, owner_id BIGINT NOT NULL,"
     " app_id BIGINT NOT NULL, spec TEXT NOT NULL, ids BYTEA NOT NULL, n BIGINT NOT NULL,"
     " done BIGINT NOT NULL DEFAULT 0, status TEXT NOT NULL, file_key TEXT, error TEXT,"
-    " created BIGINT NOT NULL, heartbeat BIGINT NOT NULL)",
+    " created BIGINT NOT NULL, heartbeat BIGINT NOT NULL, attempt BIGINT NOT NULL DEFAULT 0)",
     "CREATE INDEX IF NOT EXISTS print_jobs_status ON print_jobs(status, id)",
     "CREATE INDEX IF NOT EXISTS print_jobs_owner ON print_jobs(owner_id, status)",
     "CREATE TABLE IF NOT EXISTS login_failures(key TEXT PRIMARY KEY, fails BIGINT NOT NULL,"

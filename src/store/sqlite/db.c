@@ -36,11 +36,11 @@ static const char *const schema[] = {
     "CREATE INDEX IF NOT EXISTS cursors_owner ON cursors(owner, expires)",
     "CREATE INDEX IF NOT EXISTS cursors_expires ON cursors(expires)",
     /* PDFs being made (api/print.c): the records' ids in order, how far it
-     * got and when a server last said it was still at it */
+     * got, when a server last said it was still at it, and which attempt that is */
     "CREATE TABLE IF NOT EXISTS print_jobs(id INTEGER PRIMARY KEY, owner_id INTEGER NOT NULL,"
     " app_id INTEGER NOT NULL, spec TEXT NOT NULL, ids BLOB NOT NULL, n INTEGER NOT NULL,"
     " done INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL, file_key TEXT, error TEXT,"
-    " created INTEGER NOT NULL, heartbeat INTEGER NOT NULL)",
+    " created INTEGER NOT NULL, heartbeat INTEGER NOT NULL, attempt INTEGER NOT NULL DEFAULT 0)",
     "CREATE INDEX IF NOT EXISTS print_jobs_status ON print_jobs(status, id)",
     "CREATE INDEX IF NOT EXISTS print_jobs_owner ON print_jobs(owner_id, status)",
     /* failed sign-ins per login name and per client address (auth/): in the
