@@ -1,5 +1,5 @@
 # Tsumiki - the single entry point: make, make run, make test, make asan, make fuzz.
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter gmp gdlib libcurl libxml-2.0 pangocairo cairo-pdf
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter gmp gdlib libcurl libxml-2.0 pangocairo cairo-pdf fontconfig
 O       ?= build/default
 CC      ?= cc
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

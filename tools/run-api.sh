@@ -9,6 +9,7 @@ export TSUMIKI_BIN="${TSUMIKI_BIN:-build/default/tsumiki}"
 san_dir=$(mktemp -d)
 export ASAN_OPTIONS="log_path=$san_dir/asan:detect_leaks=1:abort_on_error=0"
 export UBSAN_OPTIONS="log_path=$san_dir/ubsan:print_stacktrace=1:halt_on_error=1"
+export LSAN_OPTIONS="suppressions=$PWD/tools/lsan.supp:print_suppressions=0"
 out=$(mktemp)
 (cd tests && node --test --test-concurrency="${CONCURRENCY:-2}" "${TESTS:-api}/") > "$out" 2>&1
 rc=$?

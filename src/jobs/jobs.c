@@ -8,6 +8,7 @@
 #include "jobs/jobs.h"
 #include "base/log.h"
 #include "api/api.h"
+#include "print/pdf.h"
 #include "auth/auth.h"
 #include "files/files.h"
 #include "notify/notify.h"
@@ -119,6 +120,13 @@ static int print_expiry(struct ts_ctx *cx)
     return ts_print_expire(cx);
 }
 
+static int print_last(struct ts_ctx *cx)
+{
+    (void)cx;
+    ts_pdf_thread_end();
+    return 0;
+}
+
 static const struct job PRINT[] = {
     {"print", 1, 0, print},                    /* every half second */
     {"print expiry", 7200, 240, print_expiry}, /* hourly */
@@ -134,7 +142,7 @@ static const struct job MESSAGES[] = {
 static struct lane lanes[] = {
     {"upkeep", 500, UPKEEP, TS_ARRAY_LEN(UPKEEP), checkpoint, 0, false},
     {"messages", 1000, MESSAGES, TS_ARRAY_LEN(MESSAGES), NULL, 0, false},
-    {"print", 500, PRINT, TS_ARRAY_LEN(PRINT), NULL, 0, false},
+    {"print", 500, PRINT, TS_ARRAY_LEN(PRINT), print_last, 0, false},
 };
 
 static const char *db_path;

@@ -11,6 +11,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <sodium.h>
 
@@ -659,6 +660,15 @@ int ts_pdf_finish(struct ts_pdf *p)
     int rc = p->failed || cairo_surface_status(p->surface) != CAIRO_STATUS_SUCCESS ? -1 : 0;
     release(p);
     return rc;
+}
+
+void ts_pdf_thread_end(void)
+{
+    /* Pango keeps a font map per thread, Cairo and fontconfig caches for the
+     * process: all let go once no PDF is being drawn */
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
+    FcFini();
 }
 
 void ts_pdf_free(struct ts_pdf *p)

@@ -33,6 +33,10 @@ int ts_pdf_table_begin(struct ts_pdf *p, const char *title, const struct ts_fiel
 int ts_pdf_table_row(struct ts_pdf *p, struct ts_ctx *cx, const struct ts_app *app,
                      const struct ts_record *r, const bool *visible);
 
+/* The thread that drew PDFs is ending (and no other draws one): the fonts
+ * and caches the libraries keep are let go. */
+void ts_pdf_thread_end(void);
+
 /* Pages so far. */
 int ts_pdf_pages(const struct ts_pdf *p);
 

@@ -896,8 +896,9 @@ test("graphs: drawn from the list's graph menu with their table of numbers; a ba
   await deploy(app);
   await signIn("tanaka");
   await page.goto(`${server.base}/#/apps/${app}`);
-  await page.getByText("グラフ", { exact: true }).click();
-  await page.getByRole("link", { name: "種別ごとの件数" }).click();
+  await page.getByRole("navigation", { name: "グラフ" }).getByRole("link", { name: "月別の種別" }).waitFor();
+  await shot("e49-graph-tabs"); // the graphs beside the views
+  await page.getByRole("navigation", { name: "グラフ" }).getByRole("link", { name: "種別ごとの件数" }).click();
   await page.getByRole("heading", { name: "種別ごとの件数" }).waitFor();
   const table = page.locator("table.report-table");
   await table.getByRole("link", { name: "転倒" }).waitFor();
@@ -910,8 +911,7 @@ test("graphs: drawn from the list's graph menu with their table of numbers; a ba
   await page.getByText("（10件）").waitFor();
   // a cross table: months down, kinds across, each cell a link
   await page.goto(`${server.base}/#/apps/${app}`);
-  await page.getByText("グラフ", { exact: true }).click();
-  await page.getByRole("link", { name: "月別の種別" }).click();
+  await page.getByRole("navigation", { name: "グラフ" }).getByRole("link", { name: "月別の種別" }).click();
   const cross = page.locator("table.report-table.cross");
   await cross.getByRole("row", { name: /2025-01/ }).waitFor();
   await shot("e39-graph-cross-table");
@@ -949,7 +949,6 @@ test("the graph builder: kind, grouping by month and a total chosen in words, th
   assert.deepEqual(reports.月別の相談時間.groups, [{ code: "day", per: "MONTH" }]);
   assert.deepEqual(reports.月別の相談時間.aggregations, [{ type: "SUM", code: "mins" }]);
   await page.goto(`${server.base}/#/apps/${app}`);
-  await page.getByText("グラフ", { exact: true }).click();
-  await page.getByRole("link", { name: "月別の相談時間" }).click();
+  await page.getByRole("navigation", { name: "グラフ" }).getByRole("link", { name: "月別の相談時間" }).click();
   await page.locator("table.report-table").getByRole("cell", { name: "360" }).waitFor();
 });

@@ -20,6 +20,7 @@ import { Gallery } from "../views/Gallery";
 import { Kanban } from "../views/Kanban";
 import type { ViewProps } from "../views/cards";
 import { PinButtons } from "./Dashboard";
+import { ChartColumn } from "lucide-preact";
 import { PrintDialog } from "../ui/PrintDialog";
 
 // The views the list page draws: kintone's list and calendar, our kanban and gallery.
@@ -241,21 +242,22 @@ export function RecordList({ appId, viewId, params }: { appId: string; viewId?: 
           <button type="submit">{t("search")}</button>
         </form>
         {meta.rights.app.import && meta.rights.app.add && <a class="button" href={`#/apps/${appId}/import`}>{t("importCsv")}</a>}
-        {reports.length > 0 && (
-          <details class="menu graphs">
-            <summary class="button">{t("graphs")}</summary>
-            <div class="menu-items">{reports.map((r) => <a href={`#/apps/${appId}/reports/${r.id}`}>{r.name}</a>)}</div>
-          </details>
-        )}
         {meta.rights.app.export && <button type="button" onClick={() => setExporting(true)}>{t("exportCsv")}</button>}
         <button type="button" onClick={() => setPrinting(true)}>{t("pdf")}</button>
         {meta.rights.app.add && <button type="button" class="primary" onClick={() => go(`#/apps/${appId}/new`)}>＋ {t("addRecord")}</button>}
       </div>
-      <nav role="tablist" class="tabs" aria-label={t("views")}>
-        {tab(undefined, t("allRecords"))}
-        {meta.views.map((v) => tab(v.id, v.name))}
-        {statusField && tab("mine", t("assignedToMe"))}
-      </nav>
+      <div class="tab-row">
+        <nav role="tablist" class="tabs" aria-label={t("views")}>
+          {tab(undefined, t("allRecords"))}
+          {meta.views.map((v) => tab(v.id, v.name))}
+          {statusField && tab("mine", t("assignedToMe"))}
+        </nav>
+        {reports.length > 0 && ( // the app's graphs beside its views, each opening its page
+          <nav class="tabs graph-tabs" aria-label={t("graphs")}>
+            {reports.map((r) => <a href={`#/apps/${appId}/reports/${r.id}`}><ChartColumn size={16} aria-hidden="true" /> {r.name}</a>)}
+          </nav>
+        )}
+      </div>
       {view?.filterCond && (
         <p class="view-filter"><span class="muted">{t("viewFilter")}:</span> {viewFilter ? describe(viewFilter, meta.fields) : view.filterCond}</p>
       )}
