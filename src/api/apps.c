@@ -643,68 +643,60 @@ int ts_api_views_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     return 0;
 }
 
-/* Graphs (app/reports.json): as kept, keyed by name, each with its id. */
-int ts_api_reports_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+/* Settings kept by name, each with its id (graphs, print layouts): as kept. */
+static int named_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w, const char *key)
 {
     struct ts_preview p;
     if (load(cx, rq, TS_PERM_VIEW, &p) < 0)
         return -1;
-    const json_t *reports = json_object_get(p.def, "reports");
+    const json_t *named = json_object_get(p.def, key);
     ts_jw_obj(w);
-    ts_jw_key(w, "reports");
-    if (reports)
-        ts_jw_json(w, reports);
+    ts_jw_key(w, key);
+    if (named)
+        ts_jw_json(w, named);
     else
         ts_jw_obj(w), ts_jw_obj_end(w);
     ts_jw_kid(w, "revision", stage_revision(rq, &p));
     ts_jw_obj_end(w);
     return 0;
+}
+
+/* ... and replaced by what put() makes of the `key` parameter, answered with their ids. */
+static int named_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w, const char *key,
+                     int (*put)(struct ts_ctx *, struct ts_preview *, const json_t *))
+{
+    struct ts_preview p;
+    int64_t expected;
+    if (load_for_write(cx, rq, &p, &expected) < 0 ||
+        put(cx, &p, json_object_get(rq->params, key)) < 0)
+        return -1;
+    int64_t rev = ts_app_preview_save(cx, &p, expected);
+    if (rev < 0)
+        return -1;
+    write_ids(w, key, json_object_get(p.def, key), rev);
+    return 0;
+}
+
+/* Graphs (app/reports.json). */
+int ts_api_reports_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    return named_get(cx, rq, w, "reports");
 }
 
 int ts_api_reports_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
-    struct ts_preview p;
-    int64_t expected;
-    if (load_for_write(cx, rq, &p, &expected) < 0 ||
-        ts_app_reports_put(cx, &p, json_object_get(rq->params, "reports")) < 0)
-        return -1;
-    int64_t rev = ts_app_preview_save(cx, &p, expected);
-    if (rev < 0)
-        return -1;
-    write_ids(w, "reports", json_object_get(p.def, "reports"), rev);
-    return 0;
+    return named_put(cx, rq, w, "reports", ts_app_reports_put);
 }
 
-/* Print templates (our extension): what a PDF of a record looks like. */
+/* Print layouts (our extension): what a PDF of a record looks like. */
 int ts_api_print_templates_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
-    struct ts_preview p;
-    if (load(cx, rq, TS_PERM_VIEW, &p) < 0)
-        return -1;
-    const json_t *t = json_object_get(p.def, "printTemplates");
-    ts_jw_obj(w);
-    ts_jw_key(w, "printTemplates");
-    if (t)
-        ts_jw_json(w, t);
-    else
-        ts_jw_obj(w), ts_jw_obj_end(w);
-    ts_jw_kid(w, "revision", stage_revision(rq, &p));
-    ts_jw_obj_end(w);
-    return 0;
+    return named_get(cx, rq, w, "printTemplates");
 }
 
 int ts_api_print_templates_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
-    struct ts_preview p;
-    int64_t expected;
-    if (load_for_write(cx, rq, &p, &expected) < 0 ||
-        ts_print_templates_put(cx, &p, json_object_get(rq->params, "printTemplates")) < 0)
-        return -1;
-    int64_t rev = ts_app_preview_save(cx, &p, expected);
-    if (rev < 0)
-        return -1;
-    write_ids(w, "printTemplates", json_object_get(p.def, "printTemplates"), rev);
-    return 0;
+    return named_put(cx, rq, w, "printTemplates", ts_print_templates_put);
 }
 
 /* GET/PUT /api/system/app-creators: who may create apps ([] or never set: everyone). */

@@ -8,8 +8,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { deflateSync, crc32 } from "node:zlib";
 import { startServer, client, raw, makeApp, basic } from "./helpers/server.mjs";
+import { png } from "./helpers/png.mjs";
 
 const PASSWORD = "print-pass-1";
 let server, admin, app;
@@ -40,19 +40,6 @@ async function pdf(body, user) {
   writeFileSync(file, Buffer.from(await res.arrayBuffer()));
   const info = execFileSync("pdfinfo", [file]).toString();
   return { id: start.json.id, job, pages: Number(/Pages:\s+(\d+)/.exec(info)[1]), text: execFileSync("pdftotext", ["-layout", file, "-"]).toString() };
-}
-
-// A PNG of w x h pixels, grey.
-function png(w, h) {
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4), crc = Buffer.alloc(4), td = Buffer.concat([Buffer.from(type), data]);
-    len.writeUInt32BE(data.length);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(Buffer.alloc((w * 3 + 1) * h, 0x60))), chunk("IEND", Buffer.alloc(0))]);
 }
 
 const FACILITIES = ["さくら園", "ひまわり苑", "若葉の家", "みなと荘", "六甲ホーム", "須磨の里"];

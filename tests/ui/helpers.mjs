@@ -41,21 +41,7 @@ export async function accessible(page, where) {
   assert.deepEqual(found, [], `${where}: ${found.join("\n")}`);
 }
 
-// A w x h PNG, a gradient tinted with blue (and more red with `warm`).
-export function png(w = 24, h = 16, warm = 0) {
-  const { deflateSync, crc32 } = createRequire(import.meta.url)("node:zlib");
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set([Math.min(255, (x * 240) / w + warm), (y * 240) / h, 160], y * (w * 3 + 1) + 1 + x * 3);
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4), crc = Buffer.alloc(4), td = Buffer.concat([Buffer.from(type), data]);
-    len.writeUInt32BE(data.length);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
-}
+export { png } from "../api/helpers/png.mjs";
 
 export const shot = (page, name) => page.screenshot({ path: join(shots, name + ".png"), fullPage: true });
 

@@ -160,7 +160,7 @@ test("gallery: cards with each record's first picture as a thumbnail", async () 
   }, { 写真: { type: "GALLERY", name: "写真", index: "0", fields: ["area"] } });
   const names = ["さくら園", "ひまわり苑", "若葉の家", "写真なしの家"];
   for (const [i, name] of names.entries()) {
-    const photo = i < 3 ? [{ fileKey: (await admin.file.uploadFile({ file: { name: `${name}.png`, data: ui.png(320, 200, i * 60) } })).fileKey }] : [];
+    const photo = i < 3 ? [{ fileKey: (await admin.file.uploadFile({ file: { name: `${name}.png`, data: ui.png(320, 200, { warm: i * 60 }) } })).fileKey }] : [];
     await admin.record.addRecord({ app, record: { name: { value: name }, area: { value: ["中央区", "東灘区", "北区", "西区"][i] }, photo: { value: photo } } });
   }
   await signIn("tanaka");
