@@ -10,6 +10,7 @@
 #include "base/common.h"
 #include "api/api.h"
 #include "app/app.h"
+#include "base/busy.h"
 #include "base/str.h"
 #include "base/tstime.h"
 #include "policy/policy.h"
@@ -21,6 +22,19 @@
 #define MAX_GROUPS_TABLE 10000 /* and a table's first 10,000 rows */
 
 static const char *const AGGS[] = {"COUNT", "SUM", "AVERAGE", "MAX", "MIN"};
+
+/* Graphs one person may have counted at once on this server: a graph being
+ * built reads every record it selects (two seconds at a million), so a
+ * colleague asking for many cannot hold every thread; a deployed graph is
+ * mostly answered from the totals remembered, and a dashboard asks for
+ * several together. */
+#define AT_ONCE_BUILT    3
+#define AT_ONCE_DEPLOYED 8
+
+static void give_back(void *place)
+{
+    ts_busy_give((int)(intptr_t)place);
+}
 
 /* The graph asked for: a deployed one by id, or settings being tried. */
 static json_t *graph(struct ts_ctx *cx, const struct ts_app *app, const json_t *params)
@@ -105,6 +119,13 @@ int ts_api_report_data(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     const struct ts_app *app = ts_api_app_param(cx, rq->params, TS_PERM_VIEW);
     if (!app)
         return -1;
+    bool built = ts_param_str(rq->params, "report") != NULL;
+    const char *key =
+        ts_arena_printf(cx->arena, "%c%s", built ? 'b' : 'd', ts_policy_caller_key(cx));
+    int slot = ts_busy_take(key, built ? AT_ONCE_BUILT : AT_ONCE_DEPLOYED);
+    if (slot < 0)
+        return ts_fail(cx, TS_E_GRAPHS_BUSY, "graphs at once: %s", key);
+    ts_arena_defer(cx->arena, give_back, (void *)(intptr_t)slot);
     json_t *g = graph(cx, app, rq->params);
     if (!g)
         return -1;

@@ -8,6 +8,8 @@
 #include <stdarg.h>
 #include <cmocka.h>
 
+#include "base/busy.h"
+
 #include "base/buf.h"
 #include "base/jw.h"
 #include "base/str.h"
@@ -183,6 +185,37 @@ static void bracket_params(void **state)
     json_decref(p);
 }
 
+/* Work running per caller: bounded per key, other keys unaffected, given back. */
+static void busy_counters(void **state)
+{
+    (void)state;
+    int a[3];
+    for (int i = 0; i < 3; i++)
+        assert_true((a[i] = ts_busy_take("bu1", 3)) >= 0);
+    assert_int_equal(ts_busy_take("bu1", 3), -1);
+    int b = ts_busy_take("bu2", 3);
+    assert_true(b >= 0);
+    assert_int_not_equal(b, a[0]);
+    ts_busy_give(a[1]);
+    int again = ts_busy_take("bu1", 3);
+    assert_int_equal(again, a[0]);
+    assert_int_equal(ts_busy_take("bu1", 3), -1);
+    for (int i = 0; i < 3; i++)
+        ts_busy_give(a[0]);
+    ts_busy_give(b);
+    /* every place taken by someone else: nobody new starts */
+    int all[TS_BUSY_KEYS];
+    char key[16];
+    for (int i = 0; i < TS_BUSY_KEYS; i++) {
+        snprintf(key, sizeof(key), "k%d", i);
+        assert_true((all[i] = ts_busy_take(key, 1)) >= 0);
+    }
+    assert_int_equal(ts_busy_take("late", 1), -1);
+    for (int i = 0; i < TS_BUSY_KEYS; i++)
+        ts_busy_give(all[i]);
+    assert_true(ts_busy_take("late", 1) >= 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +226,7 @@ int main(void)
         cmocka_unit_test(utf8),
         cmocka_unit_test(json_writer),
         cmocka_unit_test(bracket_params),
+        cmocka_unit_test(busy_counters),
     };
     return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }
