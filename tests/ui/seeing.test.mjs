@@ -71,6 +71,10 @@ test("calendar: records on their days; one dragged to another day gets that date
   const { records } = await admin.record.getRecords({ app, query: 'name = "さくら園"' });
   assert.equal(records[0].day.value, "2026-12-10");
   assert.equal(records[0].$revision.value, "2", "one change, made with the revision it was read at");
+  // with the keyboard: Alt+↓ a week later
+  await day("2026-12-10").getByRole("link", { name: "さくら園" }).focus();
+  await ui.untilToast(page, "「さくら園」を12月17日", () => page.keyboard.press("Alt+ArrowDown"));
+  await day("2026-12-17").getByRole("link", { name: "さくら園" }).waitFor();
   // the week of the 1st, then two weeks on: the week of the 17th
   await page.getByRole("button", { name: "週", exact: true }).click();
   await page.getByRole("heading", { name: /2026年11月29日/ }).waitFor();

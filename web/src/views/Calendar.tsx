@@ -123,7 +123,7 @@ export function Calendar({ appId, meta, view, cond, at, span, onMove }: ViewProp
         </div>
       </div>
       {error ? <ErrorBox error={error} onRetry={load} /> : null}
-      {movable && <p class="hint">{t("calDragHint")}</p>}
+      {movable && <p class="hint" id="cal-keys">{t("calDragHint")}</p>}
       <table class={`cal-grid ${span === "week" ? "week" : "month"}`} aria-labelledby="cal-h" aria-busy={!records}>
         <thead>
           <tr>{shown.slice(0, 7).map((d) => <th scope="col">{d.toLocaleDateString(lang, { weekday: "short" })}</th>)}</tr>
@@ -157,7 +157,12 @@ export function Calendar({ appId, meta, view, cond, at, span, onMove }: ViewProp
                       return (
                         <li>
                           <a class="cal-item" href={`#/apps/${appId}/records/${r.$id.value}`} draggable={movable}
-                            onDragStart={(e) => { e.dataTransfer!.setData("text/plain", r.$id.value as string); e.dataTransfer!.effectAllowed = "move"; }}>
+                            aria-describedby={movable ? "cal-keys" : undefined}
+                            onDragStart={(e) => { e.dataTransfer!.setData("text/plain", r.$id.value as string); e.dataTransfer!.effectAllowed = "move"; }}
+                            onKeyDown={(e) => { // with the keyboard: Alt and an arrow moves it a day, or a week
+                              const by = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7 }[e.key];
+                              if (movable && e.altKey && by) { e.preventDefault(); move(r.$id.value as string, ymd(addDays(parseDay(dayOf(r)), by))); }
+                            }}>
                             {time}{cardTitle(meta, r, view.title)}
                           </a>
                         </li>
