@@ -45,7 +45,8 @@ static const json_t *template_of(const struct ts_app *app, const char *id)
     return NULL;
 }
 
-/* What to make, checked: {"layout", "template", "fields", "title"}. */
+/* What to make, checked: {"layout", "template", "fields", "title"}, and
+ * "draft": a layout being made in the settings, tried before it is deployed. */
 static json_t *spec_of(struct ts_ctx *cx, const struct ts_app *app, const json_t *params)
 {
     const char *layout = ts_param_str(params, "layout");
@@ -60,6 +61,10 @@ static json_t *spec_of(struct ts_ctx *cx, const struct ts_app *app, const json_t
         ts_fail_field(cx, "template", TS_M_NOT_FOUND_CODE, template);
         return NULL;
     }
+    const json_t *draft_in = json_object_get(params, "draft");
+    json_t *draft = draft_in ? ts_print_template_check(cx, app, draft_in, "draft") : NULL;
+    if (draft_in && !draft)
+        return NULL;
     const json_t *fields = json_object_get(params, "fields");
     const char *access = ts_policy_fields(cx, app); /* NULL: every field */
     if (cx->err.code)
@@ -84,10 +89,12 @@ static json_t *spec_of(struct ts_ctx *cx, const struct ts_app *app, const json_t
         ts_fail_field(cx, "title", TS_M_TOO_LONG, 200);
     if (cx->err.code) {
         json_decref(cols);
+        json_decref(draft);
         return NULL;
     }
-    return json_pack("{s:s, s:s, s:o, s:s}", "layout", layout, "template", template ? template : "",
-                     "fields", cols, "title", title ? title : "");
+    return json_pack("{s:s, s:s, s:o, s:s, s:o}", "layout", layout, "template",
+                     template ? template : "", "fields", cols, "title", title ? title : "", "draft",
+                     draft ? draft : json_null());
 }
 
 int ts_api_print_start(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
@@ -364,7 +371,8 @@ static int prepare(struct ts_ctx *cx, struct run *run)
     }
     run->spec = json_loads(run->job.spec, 0, NULL);
     const char *t = json_string_value(json_object_get(run->spec, "template"));
-    run->template = t && *t ? template_of(run->app, t) : NULL;
+    const json_t *draft = json_object_get(run->spec, "draft");
+    run->template = json_is_object(draft) ? draft : t && *t ? template_of(run->app, t) : NULL;
     bool table = ts_str_eq(json_string_value(json_object_get(run->spec, "layout")), "TABLE");
     if (table) {
         const json_t *fields = json_object_get(run->spec, "fields");

@@ -45,7 +45,11 @@ int ts_pdf_finish(struct ts_pdf *p);
 /* Give up: frees p, writing nothing more. */
 void ts_pdf_free(struct ts_pdf *p);
 
-/* print/template.c: the app's print templates (PUT .../printTemplates.json),
+/* print/template.c: one print template checked and normalised (pictures PNG,
+ * numbers in range, fields the app's); NULL with cx->err set, keyed under key. */
+json_t *ts_print_template_check(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
+                                const char *key);
+/* The app's print templates (PUT .../printTemplates.json),
  * checked and given ids, into the preview p; -1 with cx->err set. */
 int ts_print_templates_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *in);
 

@@ -108,8 +108,8 @@ static json_t *item_check(struct ts_ctx *cx, const struct ts_app *app, const jso
     return out;
 }
 
-static json_t *template_check(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
-                              const char *key)
+json_t *ts_print_template_check(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
+                                const char *key)
 {
     if (!json_is_object(in)) {
         ts_fail_field(cx, key, TS_M_NOT_OBJECT);
@@ -170,7 +170,7 @@ int ts_print_templates_put(struct ts_ctx *cx, struct ts_preview *p, const json_t
         const char *key = ts_arena_printf(cx->arena, "printTemplates.%s", name);
         if (!*name || ts_utf8_len(name) > 64)
             ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.name", key), TS_M_TOO_LONG, 64);
-        json_t *o = template_check(cx, app, t, key);
+        json_t *o = ts_print_template_check(cx, app, t, key);
         if (!o)
             continue;
         /* a template keeps its id across renames when the caller sends it */

@@ -170,6 +170,14 @@ test("print templates: text, fields and a picture placed on the page; deployed; 
   assert.equal(nine.status, 400);
   assert.ok(nine.json.errors["printTemplates.t.items[8]"], JSON.stringify(nine.json.errors));
   assert.deepEqual(Object.keys((await raw(server, "GET", "/k/v1/preview/app/printTemplates.json", { query: `app=${app}` })).json.printTemplates), ["通知書"]);
+  // a layout being made, tried on one record before it is deployed; checked as the settings are
+  const tried = await pdf({ query: 'name = "みなと荘"', draft: { orientation: "LANDSCAPE", items: [
+    { type: "TEXT", text: "試し刷り", x: 20, y: 20, width: 100, fontSize: 20 }, { type: "FIELD", code: "name", x: 20, y: 40, width: 100 }] } });
+  assert.equal(tried.pages, 1);
+  assert.match(tried.text, /試し刷り[\s\S]*みなと荘/);
+  const badDraft = await raw(server, "POST", "/api/print", { body: { app, draft: { items: [{ type: "TEXT", text: "x", x: 400, y: 0 }] } } });
+  assert.equal(badDraft.status, 400);
+  assert.ok(badDraft.json.errors["draft.items[0].x"], JSON.stringify(badDraft.json));
   // a template that is not the app's
   const unknown = await raw(server, "POST", "/api/print", { body: { app, template: "99999" } });
   assert.equal(unknown.status, 400);

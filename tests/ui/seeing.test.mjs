@@ -269,6 +269,17 @@ test("print layout: text and a field placed on the A4 page by dragging, saved an
   await page.keyboard.press("ArrowRight");
   await ui.accessible(page, "print layout editor");
   await shot("e47-print-layout");
+  // tried as a PDF before it is saved: the newest record laid out this way
+  await admin.record.addRecord({ app, record: { name: { value: "さくら園" } } });
+  await page.getByRole("button", { name: "試しにPDFを作る" }).click();
+  const d = page.getByRole("dialog");
+  await d.getByRole("button", { name: "PDFを作成" }).click();
+  await d.getByText("1件のPDFができました。").waitFor();
+  const [download] = await Promise.all([page.waitForEvent("download"), d.getByRole("link", { name: "ダウンロード" }).click()]);
+  const file = join(tmpdir(), `try-${Date.now()}.pdf`);
+  await download.saveAs(file);
+  assert.match(execFileSync("pdftotext", ["-layout", file, "-"]).toString(), /指導監査の実施について[\s\S]*さくら園/);
+  await d.getByRole("button", { name: "閉じる", exact: true }).last().click();
   await ui.untilToast(page, "保存しました", () => page.getByRole("button", { name: "保存", exact: true }).click());
   await ui.untilToast(page, "アプリを更新しました", () => page.getByRole("button", { name: "アプリを更新" }).click());
   const live = await api("GET", `/k/v1/app/printTemplates.json?app=${app}`);

@@ -9,6 +9,7 @@ import type { PrintItem, PrintTemplate } from "../data";
 import { fieldType, isSystem } from "../fields/types";
 import { t } from "../i18n";
 import { ErrorBox, notify, withProgress } from "../ui/feedback";
+import { PrintDialog } from "../ui/PrintDialog";
 
 const PX_PER_MM = 3; // the page drawn at 630 x 891 pixels
 const PT_MM = 25.4 / 72;
@@ -32,6 +33,7 @@ export function PrintEditor({ appId, fields }: { appId: string; fields: Record<s
   const [at, setAt] = useState(0); // the template shown
   const [picked, setPicked] = useState<number | null>(null); // its item being set
   const [error, setError] = useState<unknown>(null);
+  const [trying, setTrying] = useState(false);
   useEffect(() => {
     call<{ printTemplates: Record<string, PrintTemplate> }>("GET", k("/preview/app/printTemplates.json"), { app: appId })
       .then((r) => setTemplates(Object.values(r.printTemplates).sort((a, b) => Number(a.index) - Number(b.index))))
@@ -92,12 +94,14 @@ export function PrintEditor({ appId, fields }: { appId: string; fields: Record<s
             )}
             <div class="actions left">
               <button type="button" onClick={() => { setTemplates(templates.filter((_, i) => i !== at)); setAt(0); setPicked(null); }}>{t("removePrintLayout")}</button>
+              <button type="button" onClick={() => setTrying(true)}>{t("pdfTry")}</button>
               <button type="button" class="primary" onClick={save}>{t("save")}</button>
             </div>
           </div>
           <Page tpl={tpl} fields={fields} picked={picked} onPick={setPicked} onMove={(n, x, y) => setItem(n, { x, y })} />
         </div>
       )}
+      {trying && tpl && <PrintDialog appId={appId} query="order by $id desc limit 1" fields={[]} title={tpl.name} draft={tpl} onClose={() => setTrying(false)} />}
       {!tpl && (
         <div class="actions left"><button type="button" class="primary" onClick={save}>{t("save")}</button></div>
       )}

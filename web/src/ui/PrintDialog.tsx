@@ -10,8 +10,9 @@ import { Dialog, explain } from "./feedback";
 
 interface Job { id: string; status: "QUEUED" | "RUNNING" | "DONE" | "FAILED"; done: string; total: string; error: string | null }
 
-export function PrintDialog({ appId, query, fields, title, single, onClose }: {
-  appId: string; query: string; fields: string[]; title: string; single?: boolean; onClose: () => void;
+// draft: a print layout being made, tried on the query's records before the app is updated.
+export function PrintDialog({ appId, query, fields, title, single, draft, onClose }: {
+  appId: string; query: string; fields: string[]; title: string; single?: boolean; draft?: PrintTemplate; onClose: () => void;
 }) {
   const [layout, setLayout] = useState<"RECORDS" | "TABLE">("RECORDS");
   const [templates, setTemplates] = useState<PrintTemplate[]>([]);
@@ -28,7 +29,9 @@ export function PrintDialog({ appId, query, fields, title, single, onClose }: {
   const start = async () => {
     setError("");
     try {
-      const { id } = await call<{ id: string }>("POST", "/api/print", { app: appId, query, layout, template: layout === "RECORDS" ? template : "", fields, title });
+      const { id } = await call<{ id: string }>("POST", "/api/print", draft
+        ? { app: appId, query, layout: "RECORDS", draft: { orientation: draft.orientation, items: draft.items } }
+        : { app: appId, query, layout, template: layout === "RECORDS" ? template : "", fields, title });
       setJob({ id, status: "QUEUED", done: "0", total: "0", error: null });
     } catch (e) {
       setError(explain(e));
@@ -39,7 +42,8 @@ export function PrintDialog({ appId, query, fields, title, single, onClose }: {
     <Dialog title={t("pdfTitle")} onClose={onClose}>
       {!job && (
         <>
-          {!single && (
+          {draft && <p>{t("pdfTryHint")}</p>}
+          {!single && !draft && (
             <fieldset>
               <legend>{t("pdfLayout")}</legend>
               <div class="choices vertical">
@@ -48,7 +52,7 @@ export function PrintDialog({ appId, query, fields, title, single, onClose }: {
               </div>
             </fieldset>
           )}
-          {layout === "RECORDS" && (
+          {layout === "RECORDS" && !draft && (
             <>
               <label for="pdf-template">{t("pdfTemplate")}</label>
               <select id="pdf-template" value={template} onChange={(e) => setTemplate((e.target as HTMLSelectElement).value)}>
