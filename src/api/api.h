@@ -34,6 +34,7 @@ struct ts_api_req {
     bool woken;                            /* a long poll's second run: answer now */
     struct ts_auth_request auth;
     const char *accept_language;
+    const char *public_token;     /* /public/forms/<token>/...: which form */
     const char *fetch_site;       /* Sec-Fetch-Site, for login */
     const char *request_type;     /* Content-Type as sent */
     const struct ts_route *route; /* set by ts_api_begin */
@@ -183,10 +184,12 @@ enum {
     TS_R_UPLOAD = 1 << 3,  /* a multipart file, streamed to disk */
     TS_R_FILE = 1 << 4,    /* answers with a file (body_fd), not JSON */
     TS_R_WRITES = 1 << 5,  /* a GET that writes: runs in a write transaction */
+    TS_R_ANSWER = 1 << 6,  /* a public form's answer: bodies up to TS_BODY_ANSWER */
 };
 
 /* Body limits: before the caller is known, for most routes, for TS_R_BIG. */
 #define TS_BODY_ANONYMOUS (8 * 1024)
+#define TS_BODY_ANSWER    (64 * 1024) /* the answers are rate-limited per address and form */
 #define TS_BODY_DEFAULT   (1024 * 1024)
 #define TS_BODY_BIG       (64 * 1024 * 1024)
 #define TS_VALUES_DEFAULT 100000

@@ -699,6 +699,60 @@ int ts_api_print_templates_put(struct ts_ctx *cx, struct ts_api_req *rq, struct 
     return named_put(cx, rq, w, "printTemplates", ts_print_templates_put);
 }
 
+/* Public forms (our extension): the managers'. Live, each says its address. */
+int ts_api_public_forms_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    if (load(cx, rq, TS_PERM_MANAGE, &p) < 0)
+        return -1;
+    ts_jw_obj(w);
+    ts_jw_key(w, "forms");
+    ts_jw_arr(w);
+    size_t i;
+    const json_t *f;
+    json_array_foreach (json_object_get(p.def, "publicForms"), i, f) {
+        json_t *out = json_deep_copy(f);
+        const char *token = json_string_value(json_object_get(f, "token"));
+        json_object_del(out, "token");
+        json_object_set_new(
+            out, "url",
+            rq->preview ? json_null()
+                        : json_string(ts_arena_printf(cx->arena, "/public/forms/%s", token)));
+        ts_jw_json(w, out);
+        json_decref(out);
+    }
+    ts_jw_arr_end(w);
+    ts_jw_kid(w, "revision", stage_revision(rq, &p));
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+int ts_api_public_forms_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct ts_preview p;
+    int64_t expected;
+    if (load_for_write(cx, rq, &p, &expected) < 0 ||
+        ts_app_public_forms_put(cx, &p, json_object_get(rq->params, "forms")) < 0)
+        return -1;
+    int64_t rev = ts_app_preview_save(cx, &p, expected);
+    if (rev < 0)
+        return -1;
+    ts_jw_obj(w);
+    ts_jw_key(w, "forms");
+    ts_jw_arr(w);
+    size_t i;
+    const json_t *f;
+    json_array_foreach (json_object_get(p.def, "publicForms"), i, f) {
+        ts_jw_obj(w);
+        ts_jw_kstr(w, "id", json_string_value(json_object_get(f, "id")));
+        ts_jw_obj_end(w);
+    }
+    ts_jw_arr_end(w);
+    ts_jw_kid(w, "revision", rev);
+    ts_jw_obj_end(w);
+    return 0;
+}
+
 /* GET/PUT /api/system/app-creators: who may create apps ([] or never set: everyone). */
 int ts_api_app_creators_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {

@@ -296,6 +296,8 @@ int ts_api_begin(struct ts_ctx *cx, struct ts_api_req *rq)
 
 size_t ts_api_body_limit(const struct ts_api_req *rq)
 {
+    if (rq->route && (rq->route->flags & TS_R_ANSWER))
+        return TS_BODY_ANSWER;
     if (!rq->route || rq->route->need == TS_NEED_PUBLIC || rq->route->need == TS_NEED_ANYONE)
         return TS_BODY_ANONYMOUS;
     return rq->route->flags & TS_R_BIG ? TS_BODY_BIG : TS_BODY_DEFAULT;

@@ -56,6 +56,8 @@ int ts_app_reports_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *re
  * the graph as kept (a new reference), or NULL with the problems keyed report.*. */
 json_t *ts_app_report_check(struct ts_ctx *cx, const struct ts_app *app, const json_t *in);
 int ts_app_settings_put(struct ts_ctx *cx, struct ts_preview *p, json_t *params);
+/* PUT publicForms.json (app/public.c): the public forms, checked, with ids and tokens. */
+int ts_app_public_forms_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *forms);
 
 /* PUT app/acl.json (app/acl.c): the access rights, checked and normalised. */
 int ts_app_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *rights);

@@ -356,6 +356,22 @@ static bool statuses_changed(const struct ts_app *from, const struct ts_app *to)
 
 /* Deploy one app inside the caller's transaction. Returns 0, 1 when the records
  * broke a rule (reason in *why), or -1 on a database failure. */
+/* The app's public forms as deployed, found by their tokens from now on
+ * (a form taken out of the settings can no longer be reached). */
+static int public_forms(struct ts_ctx *cx, int64_t app_id, int64_t rev, const json_t *def)
+{
+    const json_t *forms = json_object_get(def, "publicForms");
+    size_t n = json_array_size(forms), i;
+    const char **tokens = TS_NEW_N(cx->arena, const char *, n + 1);
+    int64_t *ids = TS_NEW_N(cx->arena, int64_t, n + 1);
+    const json_t *f;
+    json_array_foreach (forms, i, f) {
+        tokens[i] = json_string_value(json_object_get(f, "token"));
+        ts_parse_i64(json_string_value(json_object_get(f, "id")), &ids[i]);
+    }
+    return ts_store_public_forms_set(cx, app_id, rev, tokens, ids, (int)n);
+}
+
 static int deploy_one(struct ts_ctx *cx, int64_t app_id, const char **why)
 {
     struct ts_preview pre, live = {0};
@@ -395,7 +411,8 @@ static int deploy_one(struct ts_ctx *cx, int64_t app_id, const char **why)
     struct wants w = {.n = 0};
     if (ts_store_rtable_migrate(cx, from, to) < 0 || view_indexes(cx, to, &w) < 0 ||
         ts_store_rtable_indexes(cx, to, w.specs, w.n) < 0 ||
-        (statuses_changed(from, to) && ts_app_start_process(cx, to) < 0))
+        (statuses_changed(from, to) && ts_app_start_process(cx, to) < 0) ||
+        public_forms(cx, app_id, row.revision, pre.def) < 0)
         return -1;
     char *body = json_dumps(pre.def, JSON_COMPACT);
     int rc = ts_store_app_def_put(cx, app_id, TS_STAGE_LIVE, body);

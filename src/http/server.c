@@ -18,6 +18,7 @@
 #include "store/store.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <malloc.h>
 #include <microhttpd.h>
@@ -280,6 +281,7 @@ static void pending_free(struct pending *pend)
     ts_upload_abort(pend->upload);
     free(pend->file_name);
     free(pend->file_type);
+    free((char *)pend->rq.public_token);
     json_decref(pend->form);
     free(pend);
 }
@@ -512,6 +514,28 @@ static enum MHD_Result begin(struct MHD_Connection *c, struct pending *pend, con
     return MHD_YES;
 }
 
+/* /public/forms/<token>/<what>: the route /public/form/<what>, the token
+ * kept aside for the handler; NULL for any other address. */
+static const char *public_form_path(const char *url, struct ts_api_req *rq)
+{
+    static const char prefix[] = "/public/forms/";
+    if (strncmp(url, prefix, sizeof(prefix) - 1))
+        return NULL;
+    const char *token = url + sizeof(prefix) - 1, *end = token;
+    while (isalnum((unsigned char)*end) && end - token < 64)
+        end++;
+    if (end == token || *end != '/')
+        return NULL;
+    static const char *const whats[] = {"/token.json", "/submit.json"};
+    static const char *const routes[] = {"/public/form/token.json", "/public/form/submit.json"};
+    for (size_t i = 0; i < TS_ARRAY_LEN(whats); i++)
+        if (!strcmp(end, whats[i])) {
+            rq->public_token = ts_xstrndup(token, (size_t)(end - token));
+            return routes[i];
+        }
+    return NULL;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **req_cls)
@@ -525,6 +549,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         const char *path = ts_api_strip_prefix(url);
         if (!path && (strncmp(url, "/api/", 5) == 0 || strncmp(url, "/v1/", 4) == 0))
             path = url; /* our extensions, and the cybozu.com User API */
+        if (!path)
+            path = public_form_path(url, &pend->rq);
         return path ? begin(c, pend, path, method) : MHD_YES;
     }
     if (*upload_size && pend->pp) {

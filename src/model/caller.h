@@ -16,6 +16,14 @@ enum ts_caller_kind {
     TS_CALLER_USER,       /* a person, by password or browser session */
     TS_CALLER_TOKEN,      /* API tokens, each for one app with its rights */
     TS_CALLER_SYSTEM,     /* background jobs and the operator's command line */
+    TS_CALLER_FORM,       /* someone outside answering a public form: may add a record to
+                           * its app with the form's fields, and nothing else */
+};
+
+/* What a public form lets its answerer do (api/public.c). */
+struct ts_form_grant {
+    int64_t app_id, form_id;
+    const bool *fields; /* by field index of the app: published */
 };
 
 /* One API token sent with the request, as stored. */
@@ -31,6 +39,7 @@ struct ts_caller {
     const char *csrf;             /* USER by session: the token writes must carry */
     int n_tokens;                 /* TOKEN: what was sent */
     const struct ts_token_grant *tokens;
+    const struct ts_form_grant *form; /* FORM: which form */
 };
 
 #endif

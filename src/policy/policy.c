@@ -205,6 +205,7 @@ static bool above_rights(const struct ts_ctx *cx, int64_t app_id)
         return token_perms(&cx->caller, app_id) != 0;
     case TS_CALLER_SYSTEM:
         return true;
+    case TS_CALLER_FORM: /* its fields only: ts_policy_fields */
     case TS_CALLER_NOBODY:
         break;
     }
@@ -220,6 +221,8 @@ unsigned ts_policy_app_perms(struct ts_ctx *cx, int64_t app_id)
         return token_perms(&cx->caller, app_id);
     case TS_CALLER_SYSTEM:
         return ~0u;
+    case TS_CALLER_FORM: /* a public form adds records to its app, and does nothing else */
+        return cx->caller.form->app_id == app_id ? TS_PERM_ADD : 0;
     case TS_CALLER_NOBODY:
     default:
         return 0;
@@ -409,6 +412,12 @@ const char *ts_policy_fields(struct ts_ctx *cx, const struct ts_app *app)
     char *access = ts_arena_alloc(cx->arena, (size_t)app->n_fields);
     if (cx->caller.kind != TS_CALLER_USER) {
         memset(access, TS_FIELD_NONE, (size_t)app->n_fields);
+        /* a public form writes its published fields, and reads none */
+        for (int i = 0; cx->caller.kind == TS_CALLER_FORM && cx->caller.form->app_id == app->id &&
+                        i < app->n_fields;
+             i++)
+            if (cx->caller.form->fields[i])
+                access[i] = TS_FIELD_WRITE;
         return access;
     }
     if (json_array_size(rules) == 0)
@@ -685,6 +694,10 @@ int ts_policy_require_app(struct ts_ctx *cx, int64_t app_id, unsigned perm)
         return (have & perm) == perm ? 0
                                      : ts_fail(cx, TS_E_TOKEN_NO_PERMISSION, "token lacks a right");
     }
+    case TS_CALLER_FORM:
+        return (ts_policy_app_perms(cx, app_id) & perm) == perm
+                   ? 0
+                   : ts_fail(cx, TS_E_NO_PERMISSION, "a public form adds records only");
     case TS_CALLER_NOBODY:
         break;
     }
@@ -699,6 +712,7 @@ int ts_policy_require_person(struct ts_ctx *cx)
     case TS_CALLER_TOKEN:
         return ts_fail(cx, TS_E_NO_PERMISSION, "API tokens may not call this API");
     case TS_CALLER_SYSTEM:
+    case TS_CALLER_FORM:
         return ts_fail(cx, TS_E_NO_PERMISSION, "a person's API");
     case TS_CALLER_NOBODY:
         break;
@@ -763,6 +777,8 @@ const char *ts_policy_who(struct ts_ctx *cx)
     }
     case TS_CALLER_SYSTEM:
         return "system";
+    case TS_CALLER_FORM:
+        return ts_arena_printf(cx->arena, "public form %lld", (long long)c->form->form_id);
     case TS_CALLER_NOBODY:
         break;
     }
@@ -781,6 +797,8 @@ const char *ts_policy_caller_key(struct ts_ctx *cx)
         return ts_arena_printf(cx->arena, "u%lld", (long long)c->tokens[0].creator_id);
     case TS_CALLER_SYSTEM:
         return "system";
+    case TS_CALLER_FORM:
+        return ts_arena_printf(cx->arena, "f%lld", (long long)c->form->form_id);
     case TS_CALLER_NOBODY:
         break;
     }

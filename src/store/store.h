@@ -330,6 +330,21 @@ int64_t ts_store_print_jobs_active(struct ts_ctx *cx, int64_t owner_id);
 /* Forget finished jobs last touched before `before`. */
 int ts_store_print_jobs_expire(struct ts_ctx *cx, int64_t before);
 
+/* --- public forms (store/public.c, api/public.c) --- */
+/* The app's deployed forms (settings revision rev): tokens and ids; others of the app go. */
+int ts_store_public_forms_set(struct ts_ctx *cx, int64_t app_id, int64_t rev,
+                              const char *const *tokens, const int64_t *form_ids, int n);
+/* 1 and the form a token names, 0 when none, -1. */
+int ts_store_public_form_find(struct ts_ctx *cx, const char *token, int64_t *app_id,
+                              int64_t *form_id, int64_t *answers);
+int ts_store_public_form_answered(struct ts_ctx *cx, const char *token);
+/* 1 when the challenge was not used before (it is now, until expires), 0 when it was. */
+int ts_store_public_challenge_use(struct ts_ctx *cx, const char *challenge, int64_t expires,
+                                  int64_t now);
+/* One more hit for key in the window of `window` seconds: 1 while at most `most`, else 0. */
+int ts_store_rate_hit(struct ts_ctx *cx, const char *key, int64_t now, int64_t window,
+                      int64_t most);
+
 /* --- attachments: metadata here, the bytes in the data folder's files/ by hash --- */
 struct ts_file_row {
     const char *key, *hash, *name, *type;

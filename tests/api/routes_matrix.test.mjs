@@ -62,6 +62,10 @@ const SAMPLES = () => ({
   "PUT /app/views.json": { app, revision: 999999 },
   "GET /app/reports.json": { app },
   "PUT /app/reports.json": { app, revision: 999999 },
+  "GET /app/publicForms.json": { app },
+  "PUT /app/publicForms.json": { app, revision: 999999 },
+  "GET /public/form/token.json": {},
+  "POST /public/form/submit.json": {},
   "GET /app/printTemplates.json": { app },
   "PUT /app/printTemplates.json": { app, revision: 999999 },
   "GET /app/acl.json": { app },
@@ -144,7 +148,9 @@ const SAMPLES = () => ({
 });
 
 async function call(route, params, headers) {
-  const url = new URL(server.base + (route.path.startsWith("/api/") || route.path.startsWith("/v1/") ? "" : "/k/v1") + route.path);
+  // a public form's routes are reached through its address: /public/forms/<token>/...
+  const path = route.path.startsWith("/public/form/") ? route.path.replace("/public/form/", "/public/forms/nosuchform/") : route.path;
+  const url = new URL(server.base + (path.startsWith("/api/") || path.startsWith("/v1/") || path.startsWith("/public/") ? "" : "/k/v1") + path);
   const init = { method: route.method, headers: { ...headers } };
   if (route.method === "GET" || route.method === "DELETE") {
     for (const [k, v] of Object.entries(params))

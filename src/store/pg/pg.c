@@ -123,6 +123,15 @@ static const char *const schema[] = {
     " created BIGINT NOT NULL, heartbeat BIGINT NOT NULL, attempt BIGINT NOT NULL DEFAULT 0)",
     "CREATE INDEX IF NOT EXISTS print_jobs_status ON print_jobs(status, id)",
     "CREATE INDEX IF NOT EXISTS print_jobs_owner ON print_jobs(owner_id, status)",
+    /* public forms (api/public.c): each live form by its token, with its
+     * answers counted; anti-abuse challenges already used; hits per key and window */
+    "CREATE TABLE IF NOT EXISTS public_forms(token TEXT PRIMARY KEY, app_id BIGINT NOT NULL,"
+    " form_id BIGINT NOT NULL, rev BIGINT NOT NULL, answers BIGINT NOT NULL DEFAULT 0)",
+    "CREATE INDEX IF NOT EXISTS public_forms_app ON public_forms(app_id)",
+    "CREATE TABLE IF NOT EXISTS public_used(challenge TEXT PRIMARY KEY, expires BIGINT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS public_used_expires ON public_used(expires)",
+    "CREATE TABLE IF NOT EXISTS rate_hits(key TEXT PRIMARY KEY, window_start BIGINT NOT NULL,"
+    " hits BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS login_failures(key TEXT PRIMARY KEY, fails BIGINT NOT NULL,"
     " window_start BIGINT NOT NULL, locked_until BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS api_tokens(id BIGSERIAL PRIMARY KEY,"

@@ -43,6 +43,15 @@ static const char *const schema[] = {
     " created INTEGER NOT NULL, heartbeat INTEGER NOT NULL, attempt INTEGER NOT NULL DEFAULT 0)",
     "CREATE INDEX IF NOT EXISTS print_jobs_status ON print_jobs(status, id)",
     "CREATE INDEX IF NOT EXISTS print_jobs_owner ON print_jobs(owner_id, status)",
+    /* public forms (api/public.c): each live form by its token, with its
+     * answers counted; anti-abuse challenges already used; hits per key and window */
+    "CREATE TABLE IF NOT EXISTS public_forms(token TEXT PRIMARY KEY, app_id INTEGER NOT NULL,"
+    " form_id INTEGER NOT NULL, rev INTEGER NOT NULL, answers INTEGER NOT NULL DEFAULT 0)",
+    "CREATE INDEX IF NOT EXISTS public_forms_app ON public_forms(app_id)",
+    "CREATE TABLE IF NOT EXISTS public_used(challenge TEXT PRIMARY KEY, expires INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS public_used_expires ON public_used(expires)",
+    "CREATE TABLE IF NOT EXISTS rate_hits(key TEXT PRIMARY KEY, window_start INTEGER NOT NULL,"
+    " hits INTEGER NOT NULL)",
     /* failed sign-ins per login name and per client address (auth/): in the
      * database, so that a lock made through one server holds on every other */
     "CREATE TABLE IF NOT EXISTS login_failures(key TEXT PRIMARY KEY, fails INTEGER NOT NULL,"

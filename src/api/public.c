@@ -1,0 +1,249 @@
+/*
+ * api/public.c - answering a public form from outside, without an account
+ * (our extension, README "Public forms"). The form is named by its token in
+ * the address (/public/forms/<token>/...), set by the app's managers in
+ * publicForms.json and deployed.
+ *
+ * GET token.json gives the page a signed token: when it was issued and a
+ * random challenge. POST submit.json takes the answer with the token and a
+ * nonce such that SHA-256(challenge + nonce) begins with `difficulty` zero
+ * bits - a fraction of a second for a person's browser, costly in bulk. The
+ * token must be at least MIN_FILL_SECONDS old (no one fills a form faster),
+ * under an hour old, and is used once. Answers are counted per address and
+ * form and per form in the database, so every server counts the same. The
+ * answer is added as a public-form caller (model/caller.h) that may add a
+ * record with the form's fields and do nothing else; defaults, formulas and
+ * notifications run as for any record added.
+ */
+#include "base/common.h"
+#include "api/api.h"
+#include "app/app.h"
+#include "base/str.h"
+#include "base/tstime.h"
+#include "policy/policy.h"
+#include "store/store.h"
+
+#include <sodium.h>
+
+#define KEY_NAME         "publicFormKey"
+#define MIN_FILL_SECONDS 3
+#define TOKEN_SECONDS    3600
+#define DIFFICULTY       16 /* leading zero bits: about 65,000 hashes */
+#define WINDOW_SECONDS   600
+#define TOKENS_PER_ADDR  120 /* tokens an address may ask for in a window */
+#define ANSWERS_PER_ADDR 20  /* answers an address may send one form in a window */
+#define ANSWERS_PER_FORM 1000
+
+/* The installation's key for signing tokens: made once, kept in the
+ * database so that a token one server issued holds on every other. */
+static int form_key(struct ts_ctx *cx, unsigned char key[crypto_auth_hmacsha256_KEYBYTES])
+{
+    const char *hex = ts_store_system_get(cx, KEY_NAME);
+    if (cx->err.code)
+        return -1;
+    char fresh[crypto_auth_hmacsha256_KEYBYTES * 2 + 1];
+    if (!hex) {
+        unsigned char k[crypto_auth_hmacsha256_KEYBYTES];
+        randombytes_buf(k, sizeof(k));
+        sodium_bin2hex(fresh, sizeof(fresh), k, sizeof(k));
+        if (ts_store_system_put(cx, KEY_NAME, fresh) < 0)
+            return -1;
+        hex = fresh;
+    }
+    size_t len = 0;
+    if (sodium_hex2bin(key, crypto_auth_hmacsha256_KEYBYTES, hex, strlen(hex), NULL, &len, NULL) ||
+        len != crypto_auth_hmacsha256_KEYBYTES)
+        return ts_fail(cx, TS_E_INTERNAL, "public form key unreadable");
+    return 0;
+}
+
+/* base64url of the MAC of "<form>.<issued>.<challenge>". */
+static const char *sign(struct ts_ctx *cx, const unsigned char *key, int64_t form_id,
+                        int64_t issued, const char *challenge)
+{
+    const char *msg = ts_arena_printf(cx->arena, "%lld.%lld.%s", (long long)form_id,
+                                      (long long)issued, challenge);
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256(mac, (const unsigned char *)msg, strlen(msg), key);
+    char *out = ts_arena_alloc(
+        cx->arena,
+        sodium_base64_ENCODED_LEN(sizeof(mac), sodium_base64_VARIANT_URLSAFE_NO_PADDING));
+    return sodium_bin2base64(
+        out, sodium_base64_ENCODED_LEN(sizeof(mac), sodium_base64_VARIANT_URLSAFE_NO_PADDING), mac,
+        sizeof(mac), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+struct form {
+    const char *token;
+    int64_t app_id, form_id, answers;
+    const struct ts_app *app;
+    const json_t *def; /* the form's settings, as deployed */
+};
+
+/* The open form the address names; a closed, paused or unknown one is not
+ * told apart from one that never was. */
+static int open_form(struct ts_ctx *cx, struct ts_api_req *rq, struct form *f)
+{
+    f->token = rq->public_token;
+    int found = f->token
+                    ? ts_store_public_form_find(cx, f->token, &f->app_id, &f->form_id, &f->answers)
+                    : 0;
+    if (found < 0)
+        return -1;
+    f->app = found ? ts_app_get(cx, f->app_id) : NULL;
+    if (!f->app)
+        ts_err_clear(cx);
+    f->def = NULL;
+    size_t i;
+    const json_t *d;
+    json_array_foreach (f->app ? json_object_get(f->app->def, "publicForms") : NULL, i, d)
+        if (ts_str_eq(json_string_value(json_object_get(d, "token")), f->token))
+            f->def = d;
+    int64_t from = 0, until = 0;
+    const char *a = json_string_value(json_object_get(f->def, "openFrom"));
+    const char *b = json_string_value(json_object_get(f->def, "openUntil"));
+    const json_t *max = json_object_get(f->def, "maxAnswers");
+    bool open = f->def && json_is_true(json_object_get(f->def, "enabled")) &&
+                (!a || !*a || (ts_datetime_parse(a, &from) == 0 && cx->now >= from)) &&
+                (!b || !*b || (ts_datetime_parse(b, &until) == 0 && cx->now < until)) &&
+                (!json_is_integer(max) || f->answers < json_integer_value(max));
+    return open ? 0 : ts_fail(cx, TS_E_FORM_CLOSED, "public form %s", f->token ? f->token : "");
+}
+
+static int hit(struct ts_ctx *cx, const char *key, int64_t most)
+{
+    int rc = ts_store_rate_hit(cx, key, cx->now, WINDOW_SECONDS, most);
+    return rc < 0 ? -1 : rc == 0 ? ts_fail(cx, TS_E_FORM_BUSY, "%s", key) : 0;
+}
+
+int ts_api_public_token(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct form f;
+    unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
+    const char *addr = rq->auth.client_addr ? rq->auth.client_addr : "";
+    if (open_form(cx, rq, &f) < 0 ||
+        hit(cx, ts_arena_printf(cx->arena, "t:%s", addr), TOKENS_PER_ADDR) < 0 ||
+        form_key(cx, key) < 0)
+        return -1;
+    unsigned char raw[16];
+    char challenge[sizeof(raw) * 2 + 1];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(challenge, sizeof(challenge), raw, sizeof(raw));
+    const char *mac = sign(cx, key, f.form_id, cx->now, challenge);
+    ts_jw_obj(w);
+    ts_jw_kstr(w, "token",
+               ts_arena_printf(cx->arena, "%lld.%s.%s", (long long)cx->now, challenge, mac));
+    ts_jw_kint(w, "notBefore", MIN_FILL_SECONDS);
+    ts_jw_kstr(w, "challenge", challenge);
+    ts_jw_kint(w, "difficulty", DIFFICULTY);
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+/* Does SHA-256(challenge + nonce) begin with `bits` zero bits? */
+static bool worked(const char *challenge, const char *nonce, int bits)
+{
+    size_t n = strlen(nonce);
+    if (n == 0 || n > 20 || strspn(nonce, "0123456789") != n)
+        return false;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)challenge, strlen(challenge));
+    crypto_hash_sha256_update(&st, (const unsigned char *)nonce, n);
+    crypto_hash_sha256_final(&st, h);
+    for (int i = 0; i < bits; i++)
+        if (h[i / 8] & (0x80 >> (i % 8)))
+            return false;
+    return true;
+}
+
+/* The token the page was given for this form, old enough, not too old, and
+ * not used before (it is now). */
+static int check_token(struct ts_ctx *cx, const struct form *f, const char *token,
+                       const char *nonce)
+{
+    char challenge[33] = "";
+    long long issued = 0;
+    int used = 0;
+    const char *dot = token ? strchr(token, '.') : NULL;
+    if (dot && sscanf(token, "%lld.%32[0-9a-f]", &issued, challenge) == 2 &&
+        strlen(challenge) == 32 && cx->now - issued >= MIN_FILL_SECONDS &&
+        cx->now - issued <= TOKEN_SECONDS) {
+        unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
+        if (form_key(cx, key) < 0)
+            return -1;
+        const char *mac = strrchr(token, '.') + 1;
+        const char *want = sign(cx, key, f->form_id, issued, challenge);
+        if (strlen(mac) == strlen(want) && sodium_memcmp(mac, want, strlen(want)) == 0 &&
+            worked(challenge, nonce ? nonce : "", DIFFICULTY))
+            used =
+                ts_store_public_challenge_use(cx, challenge, issued + TOKEN_SECONDS + 60, cx->now);
+        if (used < 0)
+            return -1;
+    }
+    return used == 1 ? 0 : ts_fail(cx, TS_E_FORM_REFUSED, "token");
+}
+
+int ts_api_public_submit(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct form f;
+    const char *addr = rq->auth.client_addr ? rq->auth.client_addr : "";
+    if (open_form(cx, rq, &f) < 0 ||
+        hit(cx, ts_arena_printf(cx->arena, "a:%lld:%s", (long long)f.form_id, addr),
+            ANSWERS_PER_ADDR) < 0 ||
+        hit(cx, ts_arena_printf(cx->arena, "f:%lld", (long long)f.form_id), ANSWERS_PER_FORM) < 0)
+        return -1;
+    /* a field people do not see, that only programs fill in */
+    const char *trap = ts_param_str(rq->params, "website");
+    if (trap && *trap)
+        return ts_fail(cx, TS_E_FORM_REFUSED, "honeypot");
+    if (check_token(cx, &f, ts_param_str(rq->params, "token"), ts_param_str(rq->params, "nonce")) <
+        0)
+        return -1;
+    /* only the form's fields; anything else is refused by name */
+    const json_t *record = json_object_get(rq->params, "record");
+    if (!json_is_object(record)) {
+        ts_fail_field(cx, "record", TS_M_NOT_OBJECT);
+        return -1;
+    }
+    bool *published = TS_NEW_N(cx->arena, bool, (size_t)f.app->n_fields);
+    size_t i;
+    const json_t *c;
+    json_array_foreach (json_object_get(f.def, "fields"), i, c) {
+        const struct ts_field *fd = ts_app_field(f.app, json_string_value(c));
+        if (fd)
+            published[ts_app_field_index(f.app, fd)] = true;
+    }
+    const char *code;
+    const json_t *v;
+    json_object_foreach ((json_t *)record, code, v) {
+        const struct ts_field *fd = ts_app_field(f.app, code);
+        if (!fd || !published[ts_app_field_index(f.app, fd)])
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "record.%s", code), TS_M_FORM_NO_FIELD);
+    }
+    if (cx->err.code)
+        return -1;
+    /* from here on, the caller is the form: it may add this record and nothing else */
+    struct ts_form_grant *grant = TS_NEW(cx->arena, struct ts_form_grant);
+    *grant = (struct ts_form_grant){.app_id = f.app->id, .form_id = f.form_id, .fields = published};
+    const struct ts_user *writer = ts_store_user_by_id(cx, 1); /* as for tokens: auth.c */
+    if (!writer)
+        return cx->err.code ? -1 : ts_fail(cx, TS_E_INTERNAL, "no first administrator");
+    cx->caller = (struct ts_caller){.kind = TS_CALLER_FORM, .form = grant};
+    cx->user = writer;
+    int64_t id;
+    if (ts_api_add_record(cx, f.app, record, "record", &id) < 0 ||
+        ts_store_public_form_answered(cx, f.token) < 0)
+        return -1;
+    /* a receipt that does not tell how many answers came before */
+    unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
+    if (form_key(cx, key) < 0)
+        return -1;
+    const char *mac = sign(cx, key, f.form_id, id, "receipt");
+    ts_jw_obj(w);
+    ts_jw_kstr(w, "receipt", ts_arena_strndup(cx->arena, mac, 12));
+    ts_jw_kstr(w, "thanks", json_string_value(json_object_get(f.def, "thanks")));
+    ts_jw_obj_end(w);
+    return 0;
+}

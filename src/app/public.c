@@ -1,0 +1,163 @@
+/*
+ * app/public.c - an app's public forms (publicForms.json, our extension;
+ * README "Public forms"): each publishes some of the app's fields to people
+ * outside, who add records through it without an account. Kept in the
+ * settings as "publicForms", deployed like the rest; each form gets an
+ * unguessable token when first saved, which names it in its address.
+ */
+#include "base/common.h"
+#include "app/app.h"
+#include "auth/auth.h"
+#include "base/str.h"
+#include "base/tstime.h"
+#include "store/store.h"
+
+#define MAX_FORMS   20
+#define MAX_TEXT    2000
+#define TOKEN_CHARS 24
+
+/* What someone outside may fill in: values of their own, nothing that names
+ * the organisation's people or reads another app (lookups). */
+static bool publishable(const struct ts_field *f)
+{
+    if (f->table || json_object_get(f->props, "lookup"))
+        return false;
+    switch (f->type) {
+    case TS_F_SINGLE_LINE_TEXT:
+        return !json_object_get(f->props, "expression") ||
+               !*json_string_value(json_object_get(f->props, "expression"));
+    case TS_F_MULTI_LINE_TEXT:
+    case TS_F_NUMBER:
+    case TS_F_DATE:
+    case TS_F_TIME:
+    case TS_F_DATETIME:
+    case TS_F_DROP_DOWN:
+    case TS_F_RADIO_BUTTON:
+    case TS_F_CHECK_BOX:
+    case TS_F_MULTI_SELECT:
+    case TS_F_LINK:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void text(struct ts_ctx *cx, json_t *out, const json_t *in, const char *key, const char *at)
+{
+    const json_t *v = json_object_get(in, key);
+    if (v && (!json_is_string(v) || ts_utf8_len(json_string_value(v)) > MAX_TEXT))
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.%s", at, key), TS_M_TOO_LONG, MAX_TEXT);
+    json_object_set_new(out, key, json_string(json_is_string(v) ? json_string_value(v) : ""));
+}
+
+/* A date-time the form opens or closes at (ISO 8601), or "" for none. */
+static void instant(struct ts_ctx *cx, json_t *out, const json_t *in, const char *key,
+                    const char *at)
+{
+    const char *s = json_string_value(json_object_get(in, key));
+    int64_t epoch;
+    if (s && *s && ts_datetime_parse(s, &epoch) < 0)
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.%s", at, key), TS_M_NOT_DATETIME);
+    json_object_set_new(out, key, json_string(s ? s : ""));
+}
+
+static json_t *form_check(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
+                          const char *at)
+{
+    json_t *out = json_object();
+    const char *name = json_string_value(json_object_get(in, "name"));
+    if (!name || !*name || ts_utf8_len(name) > 64)
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.name", at), TS_M_TOO_LONG, 64);
+    json_object_set_new(out, "name", json_string(name ? name : ""));
+    const json_t *fields = json_object_get(in, "fields");
+    if (!json_is_array(fields) || json_array_size(fields) == 0)
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.fields", at), TS_M_REQUIRED_PARAM);
+    json_t *codes = json_array();
+    size_t i;
+    const json_t *c;
+    json_array_foreach (fields, i, c) {
+        const char *code = json_string_value(c);
+        const struct ts_field *f = code ? ts_app_field(app, code) : NULL;
+        const char *key = ts_arena_printf(cx->arena, "%s.fields[%zu]", at, i);
+        if (!f)
+            ts_fail_field(cx, key, TS_M_FIELD_UNKNOWN, code ? code : "");
+        else if (!publishable(f))
+            ts_fail_field(cx, key, TS_M_VIEW_FIELD_TYPE, code);
+        else
+            json_array_append_new(codes, json_string(code));
+    }
+    json_object_set_new(out, "fields", codes);
+    /* a field the app requires and fills in no other way must be asked for:
+     * otherwise every answer would fail, naming a field the form does not show */
+    for (int k = 0; k < app->n_fields; k++) {
+        const struct ts_field *f = &app->fields[k];
+        bool asked = false;
+        json_array_foreach (codes, i, c)
+            asked |= ts_str_eq(json_string_value(c), f->code);
+        if (f->required && !f->table && !f->default_value && !f->n_default_values &&
+            !f->default_now && !asked)
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.fields", at), TS_M_FORM_NEEDS_FIELD,
+                          f->code);
+    }
+    json_object_set_new(out, "enabled", json_boolean(json_is_true(json_object_get(in, "enabled"))));
+    text(cx, out, in, "title", at);
+    text(cx, out, in, "description", at);
+    text(cx, out, in, "thanks", at);
+    instant(cx, out, in, "openFrom", at);
+    instant(cx, out, in, "openUntil", at);
+    const json_t *max = json_object_get(in, "maxAnswers");
+    int64_t n = json_is_integer(max) ? json_integer_value(max) : 0;
+    if (max && !json_is_null(max) && n < 1)
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.maxAnswers", at), TS_M_NOT_INTEGER);
+    json_object_set_new(out, "maxAnswers", n > 0 ? json_integer(n) : json_null());
+    return out;
+}
+
+int ts_app_public_forms_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *forms)
+{
+    if (!json_is_array(forms)) {
+        ts_fail_field(cx, "forms", forms ? TS_M_NOT_ARRAY : TS_M_REQUIRED_PARAM);
+        return -1;
+    }
+    if (json_array_size(forms) > MAX_FORMS) {
+        ts_fail_field(cx, "forms", TS_M_TOO_MANY_ITEMS, MAX_FORMS);
+        return -1;
+    }
+    struct ts_app *app = ts_app_build(cx, p->row, p->def);
+    if (!app)
+        return -1;
+    const json_t *old = json_object_get(p->def, "publicForms");
+    json_t *all = json_array();
+    size_t i, k;
+    const json_t *in, *o;
+    json_array_foreach (forms, i, in) {
+        json_t *f = form_check(cx, app, in, ts_arena_printf(cx->arena, "forms[%zu]", i));
+        /* a form keeps its id and token when the caller sends its id */
+        const char *want = json_string_value(json_object_get(in, "id"));
+        const char *id = NULL, *token = NULL;
+        json_array_foreach (old, k, o)
+            if (want && ts_str_eq(json_string_value(json_object_get(o, "id")), want)) {
+                id = want;
+                token = json_string_value(json_object_get(o, "token"));
+            }
+        if (!id) {
+            int64_t n = ts_store_counter_next(cx, "publicForm");
+            id = n < 0 ? "" : ts_arena_printf(cx->arena, "%lld", (long long)n);
+        }
+        char fresh[TOKEN_CHARS + 1];
+        if (!token) {
+            ts_auth_random_text(fresh, TOKEN_CHARS);
+            token = fresh;
+        }
+        json_object_set_new(f, "id", json_string(id));
+        json_object_set_new(f, "token", json_string(token));
+        json_array_append_new(all, f);
+    }
+    ts_app_unref(app);
+    if (cx->err.code) {
+        json_decref(all);
+        return -1;
+    }
+    json_object_set_new(p->def, "publicForms", all);
+    return 0;
+}

@@ -1,0 +1,177 @@
+// Public forms (issue 15, our extension; README "Public forms"): the settings
+// (publicForms.json, preview and live with each form's url), and answering
+// from outside as nobody: the token with its challenge, the minimum fill time,
+// the proof of work, one use per token, the hidden trap field, the period and
+// the most answers, per-address limits; a submission sets only the form's
+// fields and reads nothing.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { startServer, client, raw, makeApp } from "./helpers/server.mjs";
+
+let server, admin, app;
+const opts = (...xs) => Object.fromEntries(xs.map((x, i) => [x, { label: x, index: String(i) }]));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function deploy(id = app) {
+  await admin.app.deployApp({ apps: [{ app: id }] });
+  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [id] })).apps[0].status !== "SUCCESS"; i++) await sleep(100);
+}
+const publish = (forms, a = app) => raw(server, "PUT", "/k/v1/preview/app/publicForms.json", { body: { app: a, forms } });
+const live = async (a = app) => (await raw(server, "GET", "/k/v1/app/publicForms.json", { query: `app=${a}` })).json.forms;
+
+// As a page would: nobody's requests, the token, the wait, the nonce found.
+const anon = (method, path, body) => fetch(server.base + path, { method, headers: { "Content-Type": "application/json", "X-Forwarded-For": "203.0.113.9" }, body: body && JSON.stringify(body) })
+  .then(async (r) => ({ status: r.status, json: await r.json().catch(() => null) }));
+function solve(challenge, difficulty) {
+  for (let n = 0; ; n++) {
+    const h = createHash("sha256").update(challenge + n).digest();
+    let zero = 0;
+    while (zero < difficulty && !(h[zero >> 3] & (0x80 >> (zero & 7)))) zero++;
+    if (zero >= difficulty) return String(n);
+  }
+}
+async function answer(url, record, { wait = true, extra = {} } = {}) {
+  const t = await anon("GET", `${url}/token.json`);
+  assert.equal(t.status, 200, JSON.stringify(t.json));
+  assert.ok(t.json.notBefore <= 3 && t.json.difficulty <= 20);
+  if (wait) await sleep(t.json.notBefore * 1000 + 50);
+  return { ...(await anon("POST", `${url}/submit.json`, { record, token: t.json.token, nonce: solve(t.json.challenge, t.json.difficulty), ...extra })), token: t.json };
+}
+
+before(async () => {
+  server = await startServer();
+  admin = client(server);
+  app = await makeApp(admin, "施設定期報告", {
+    facility: { type: "SINGLE_LINE_TEXT", code: "facility", label: "施設名", required: true },
+    staff: { type: "NUMBER", code: "staff", label: "職員数" },
+    kind: { type: "RADIO_BUTTON", code: "kind", label: "種別", options: opts("通所", "入所"), defaultValue: "通所" },
+    note: { type: "MULTI_LINE_TEXT", code: "note", label: "備考" },
+    secret: { type: "SINGLE_LINE_TEXT", code: "secret", label: "内部評価" },
+    owner: { type: "USER_SELECT", code: "owner", label: "担当" },
+  });
+  await admin.record.addRecord({ app, record: { facility: { value: "既存の施設" }, secret: { value: "要指導" } } });
+});
+after(() => server.stop());
+
+test("forms are app settings: checked, given ids, deployed, each with its url; only managers see them", async () => {
+  const put = await publish([{ name: "定期報告", fields: ["facility", "staff", "kind", "note"], enabled: true, title: "定期報告", thanks: "受け付けました。" }]);
+  assert.equal(put.status, 200, JSON.stringify(put.json));
+  assert.match(put.json.forms[0].id, /^\d+$/);
+  assert.equal((await live()).length, 0, "not live before a deploy");
+  await deploy();
+  const [form] = await live();
+  assert.match(form.url, /^\/public\/forms\/[A-Za-z0-9]{24}$/);
+  assert.equal(form.token, undefined, "the token is the url, not a setting");
+  // the id keeps the url across saves
+  await publish([{ id: form.id, name: "定期報告（改）", fields: ["facility", "staff", "kind", "note"], enabled: true }]);
+  await deploy();
+  assert.equal((await live())[0].url, form.url);
+  await publish([{ id: form.id, name: "定期報告", fields: ["facility", "staff", "kind", "note"], enabled: true, thanks: "受け付けました。" }]);
+  await deploy();
+  // what cannot be published is refused with its place
+  for (const [fields, key] of [[["facility", "secret2"], "forms[0].fields[1]"], [["facility", "owner"], "forms[0].fields[1]"], [["staff"], "forms[0].fields"]]) {
+    const r = await publish([{ name: "x", fields, enabled: true }]);
+    assert.equal(r.status, 400, JSON.stringify(r.json));
+    assert.ok(r.json.errors[key], `${key}: ${JSON.stringify(r.json.errors)}`);
+  }
+  const bad = await publish([{ name: "x", fields: ["facility"], openFrom: "昨日", maxAnswers: 0 }]);
+  assert.ok(bad.json.errors["forms[0].openFrom"] && bad.json.errors["forms[0].maxAnswers"]);
+  // a colleague who does not manage the app sees no forms
+  await raw(server, "POST", "/v1/users.json", { body: { users: [{ code: "clerk", name: "clerk", password: "public-pass-1" }] } });
+  const clerk = await fetch(`${server.base}/k/v1/app/publicForms.json?app=${app}`, { headers: { "X-Cybozu-Authorization": Buffer.from("clerk:public-pass-1").toString("base64") } });
+  assert.equal(clerk.status, 403);
+});
+
+test("an answer from outside: added as a record with the form's fields only; a receipt that says nothing about other records", async () => {
+  const [{ url }] = await live();
+  const r = await answer(url, { facility: { value: "さくら園" }, staff: { value: "12" }, note: { value: "特になし" } });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.match(r.json.receipt, /^[A-Za-z0-9_-]{12}$/);
+  assert.equal(r.json.thanks, "受け付けました。");
+  const { records } = await admin.record.getRecords({ app, query: 'facility = "さくら園"' });
+  assert.equal(records.length, 1);
+  assert.deepEqual([records[0].staff.value, records[0].kind.value, records[0].secret.value], ["12", "通所", ""], "defaults as for any record");
+  // a field not on the form, a system field, or another record: refused by name, nothing added
+  for (const record of [{ facility: { value: "x" }, secret: { value: "書き換え" } }, { facility: { value: "x" }, $id: { value: "1" } }, { facility: { value: "x" }, 作成者: { value: { code: "Administrator" } } }]) {
+    const bad = await answer(url, record);
+    assert.equal(bad.status, 400, JSON.stringify(bad.json));
+    assert.equal(bad.json.code, "CB_VA01");
+    assert.ok(Object.keys(bad.json.errors).every((k) => k.startsWith("record.")));
+  }
+  assert.equal(Number((await admin.record.getRecords({ app, totalCount: true })).totalCount), 2);
+  // a bad value is explained as for any record, about the field it concerns
+  const wrong = await answer(url, { facility: { value: "y" }, staff: { value: "多い" } });
+  assert.equal(wrong.status, 400);
+  assert.ok(wrong.json.errors["record[staff].value"], JSON.stringify(wrong.json));
+});
+
+test("the anti-abuse checks: too fast, no work, a token used twice, someone else's token, the hidden field", async () => {
+  const [{ url }] = await live();
+  const fast = await answer(url, { facility: { value: "速すぎ" } }, { wait: false });
+  assert.deepEqual([fast.status, fast.json.code], [400, "TS_PF03"]);
+  // a nonce that does not do the work
+  const t = await anon("GET", `${url}/token.json`);
+  await sleep(3100);
+  const lazy = await anon("POST", `${url}/submit.json`, { record: { facility: { value: "怠け" } }, token: t.json.token, nonce: "0" });
+  assert.equal(lazy.status, 400);
+  // replayed
+  const once = await answer(url, { facility: { value: "一度だけ" } });
+  assert.equal(once.status, 200, JSON.stringify(once.json));
+  const again = await anon("POST", `${url}/submit.json`, { record: { facility: { value: "二度目" } }, token: once.token.token, nonce: solve(once.token.challenge, once.token.difficulty) });
+  assert.deepEqual([again.status, again.json.code], [400, "TS_PF03"]);
+  // a token changed by hand
+  const forged = await anon("POST", `${url}/submit.json`, { record: { facility: { value: "偽造" } }, token: once.token.token.replace(/^\d+/, (s) => String(Number(s) - 10)), nonce: "1" });
+  assert.equal(forged.status, 400);
+  // the trap field people never see
+  const bot = await answer(url, { facility: { value: "ロボット" } }, { extra: { website: "http://spam.example" } });
+  assert.deepEqual([bot.status, bot.json.code], [400, "TS_PF03"]);
+  for (const name of ["速すぎ", "怠け", "二度目", "偽造", "ロボット"])
+    assert.equal((await admin.record.getRecords({ app, query: `facility = "${name}"` })).records.length, 0, name);
+});
+
+test("nothing of the app is read through a form; an unknown, paused or closed form is not told apart", async () => {
+  const [{ url }] = await live();
+  const token = url.split("/").pop();
+  // the public addresses are only these two; nothing else answers
+  for (const path of [`${url}`, `${url}/records.json`, `/public/forms/${token}/../../k/v1/records.json?app=${app}`])
+    assert.notEqual((await anon("GET", path)).status, 200, path);
+  // unknown
+  const unknown = await anon("GET", `/public/forms/${"A".repeat(24)}/token.json`);
+  assert.deepEqual([unknown.status, unknown.json.code], [404, "TS_PF01"]);
+  // paused: at once after the deploy, with the same answer
+  const [form] = await live();
+  await publish([{ id: form.id, name: "定期報告", fields: ["facility", "staff", "kind", "note"], enabled: false }]);
+  await deploy();
+  const paused = await anon("GET", `${url}/token.json`);
+  assert.deepEqual([paused.status, paused.json.code], [404, "TS_PF01"]);
+  // closed by its period, and by its most answers
+  await publish([{ id: form.id, name: "定期報告", fields: ["facility"], enabled: true, openUntil: "2020-01-01T00:00:00Z" }]);
+  await deploy();
+  assert.equal((await anon("GET", `${url}/token.json`)).status, 404);
+  await publish([{ id: form.id, name: "定期報告", fields: ["facility"], enabled: true, maxAnswers: 3 }]);
+  await deploy();
+  assert.equal((await answer(url, { facility: { value: "三件目" } })).status, 200);
+  assert.equal((await anon("GET", `${url}/token.json`)).status, 404, "three answers taken: closed");
+  // taken out of the settings: gone
+  await publish([]);
+  await deploy();
+  assert.equal((await anon("GET", `${url}/token.json`)).status, 404);
+});
+
+test("an address sending too many answers to a form is told to wait, and others are not", async () => {
+  const put = await publish([{ name: "アンケート", fields: ["facility"], enabled: true }]);
+  assert.equal(put.status, 200);
+  await deploy();
+  const [{ url }] = await live();
+  // 20 answers from one address in ten minutes: tokens asked for at once, each waited for once
+  const tokens = await Promise.all(Array.from({ length: 21 }, () => anon("GET", `${url}/token.json`)));
+  await sleep(3100);
+  const results = [];
+  for (const [i, t] of tokens.entries())
+    results.push(await anon("POST", `${url}/submit.json`, { record: { facility: { value: `回答${i}` } }, token: t.json.token, nonce: solve(t.json.challenge, t.json.difficulty) }));
+  assert.deepEqual(results.slice(0, 20).map((r) => r.status), Array(20).fill(200));
+  assert.deepEqual([results[20].status, results[20].json.code], [429, "TS_PF02"]);
+  // staff's own API keeps answering meanwhile
+  assert.ok((await admin.record.getRecords({ app, query: "limit 1" })).records.length === 1);
+});
