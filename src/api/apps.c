@@ -735,7 +735,8 @@ int ts_api_public_forms_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_
         ts_app_public_forms_put(cx, &p, json_object_get(rq->params, "forms")) < 0)
         return -1;
     int64_t rev = ts_app_preview_save(cx, &p, expected);
-    if (rev < 0)
+    if (rev < 0 ||
+        ts_app_public_forms_pause(cx, p.row->id, json_object_get(p.def, "publicForms")) < 0)
         return -1;
     ts_jw_obj(w);
     ts_jw_key(w, "forms");

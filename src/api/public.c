@@ -110,6 +110,52 @@ static int open_form(struct ts_ctx *cx, struct ts_api_req *rq, struct form *f)
     return open ? 0 : ts_fail(cx, TS_E_FORM_CLOSED, "public form %s", f->token ? f->token : "");
 }
 
+/* GET form.json: what the page asks, of the published fields only. */
+int ts_api_public_form(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct form f;
+    if (open_form(cx, rq, &f) < 0)
+        return -1;
+    static const char *const texts[] = {"name", "title", "description", "thanks"};
+    static const char *const props[] = {"required",  "defaultValue", "minLength",
+                                        "maxLength", "minValue",     "maxValue",
+                                        "unit",      "unitPosition", "digit"};
+    ts_jw_obj(w);
+    for (size_t i = 0; i < TS_ARRAY_LEN(texts); i++)
+        ts_jw_kstr(w, texts[i], json_string_value(json_object_get(f.def, texts[i])));
+    ts_jw_key(w, "fields");
+    ts_jw_arr(w);
+    size_t i;
+    const json_t *c;
+    json_array_foreach (json_object_get(f.def, "fields"), i, c) {
+        const struct ts_field *fd = ts_app_field(f.app, json_string_value(c));
+        if (!fd)
+            continue;
+        ts_jw_obj(w);
+        ts_jw_kstr(w, "code", fd->code);
+        ts_jw_kstr(w, "label", fd->label);
+        ts_jw_kstr(w, "type", ts_ftypes[fd->type].name);
+        for (size_t k = 0; k < TS_ARRAY_LEN(props); k++) {
+            const json_t *v = json_object_get(fd->props, props[k]);
+            if (v) {
+                ts_jw_key(w, props[k]);
+                ts_jw_json(w, v);
+            }
+        }
+        if (fd->n_options) {
+            ts_jw_key(w, "options");
+            ts_jw_arr(w);
+            for (int k = 0; k < fd->n_options; k++)
+                ts_jw_str(w, fd->options[k].name);
+            ts_jw_arr_end(w);
+        }
+        ts_jw_obj_end(w);
+    }
+    ts_jw_arr_end(w);
+    ts_jw_obj_end(w);
+    return 0;
+}
+
 static int hit(struct ts_ctx *cx, const char *key, int64_t most)
 {
     int rc = ts_store_rate_hit(cx, key, cx->now, WINDOW_SECONDS, most);

@@ -58,6 +58,9 @@ json_t *ts_app_report_check(struct ts_ctx *cx, const struct ts_app *app, const j
 int ts_app_settings_put(struct ts_ctx *cx, struct ts_preview *p, json_t *params);
 /* PUT publicForms.json (app/public.c): the public forms, checked, with ids and tokens. */
 int ts_app_public_forms_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *forms);
+/* A form paused or taken out in the preview stops taking answers at once,
+ * before any deploy: its live copy is paused too. */
+int ts_app_public_forms_pause(struct ts_ctx *cx, int64_t app_id, const json_t *preview);
 
 /* PUT app/acl.json (app/acl.c): the access rights, checked and normalised. */
 int ts_app_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *rights);

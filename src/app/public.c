@@ -161,3 +161,38 @@ int ts_app_public_forms_put(struct ts_ctx *cx, struct ts_preview *p, const json_
     json_object_set_new(p->def, "publicForms", all);
     return 0;
 }
+
+int ts_app_public_forms_pause(struct ts_ctx *cx, int64_t app_id, const json_t *preview)
+{
+    struct ts_app_row *row = ts_store_app_row(cx, app_id);
+    if (!row || row->live_revision == 0)
+        return cx->err.code ? -1 : 0;
+    struct ts_preview live;
+    if (ts_app_settings_load(cx, app_id, TS_STAGE_LIVE, &live) < 0)
+        return -1;
+    bool changed = false;
+    size_t i, k;
+    json_t *f;
+    const json_t *p;
+    json_array_foreach (json_object_get(live.def, "publicForms"), i, f) {
+        if (!json_is_true(json_object_get(f, "enabled")))
+            continue;
+        bool still = false;
+        json_array_foreach (preview, k, p)
+            still |= ts_str_eq(json_string_value(json_object_get(p, "id")),
+                               json_string_value(json_object_get(f, "id"))) &&
+                     json_is_true(json_object_get(p, "enabled"));
+        if (!still) {
+            json_object_set_new(f, "enabled", json_false());
+            changed = true;
+        }
+    }
+    if (!changed)
+        return 0;
+    char *body = json_dumps(live.def, JSON_COMPACT);
+    int rc = ts_store_app_def_put(cx, app_id, TS_STAGE_LIVE, body);
+    free(body);
+    if (rc == 0)
+        ts_app_settings_changed(cx);
+    return rc;
+}

@@ -514,20 +514,39 @@ static enum MHD_Result begin(struct MHD_Connection *c, struct pending *pend, con
     return MHD_YES;
 }
 
+#define FORM_PREFIX    "/public/forms/"
+#define FORM_TOKEN_MAX 64
+
+/* The length of the form token at s (letters and digits), 0 when there is none. */
+static size_t form_token(const char *s)
+{
+    size_t n = 0;
+    while (isalnum((unsigned char)s[n]) && n < FORM_TOKEN_MAX)
+        n++;
+    return n;
+}
+
+/* /public/forms/<token>: a public form's page. */
+static bool form_page(const char *url)
+{
+    if (strncmp(url, FORM_PREFIX, sizeof(FORM_PREFIX) - 1))
+        return false;
+    size_t n = form_token(url + sizeof(FORM_PREFIX) - 1);
+    return n > 0 && url[sizeof(FORM_PREFIX) - 1 + n] == '\0';
+}
+
 /* /public/forms/<token>/<what>: the route /public/form/<what>, the token
  * kept aside for the handler; NULL for any other address. */
 static const char *public_form_path(const char *url, struct ts_api_req *rq)
 {
-    static const char prefix[] = "/public/forms/";
-    if (strncmp(url, prefix, sizeof(prefix) - 1))
+    if (strncmp(url, FORM_PREFIX, sizeof(FORM_PREFIX) - 1))
         return NULL;
-    const char *token = url + sizeof(prefix) - 1, *end = token;
-    while (isalnum((unsigned char)*end) && end - token < 64)
-        end++;
+    const char *token = url + sizeof(FORM_PREFIX) - 1, *end = token + form_token(token);
     if (end == token || *end != '/')
         return NULL;
-    static const char *const whats[] = {"/token.json", "/submit.json"};
-    static const char *const routes[] = {"/public/form/token.json", "/public/form/submit.json"};
+    static const char *const whats[] = {"/form.json", "/token.json", "/submit.json"};
+    static const char *const routes[] = {"/public/form/form.json", "/public/form/token.json",
+                                         "/public/form/submit.json"};
     for (size_t i = 0; i < TS_ARRAY_LEN(whats); i++)
         if (!strcmp(end, whats[i])) {
             rq->public_token = ts_xstrndup(token, (size_t)(end - token));
@@ -578,7 +597,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
 
     if (!pend->api) {
-        const struct ts_asset *a = ts_asset_find(strcmp(url, "/") == 0 ? "/index.html" : url);
+        /* a public form's page: the same small page for every form, which asks for its own */
+        const struct ts_asset *a = ts_asset_find(form_page(url)          ? "/public.html"
+                                                 : strcmp(url, "/") == 0 ? "/index.html"
+                                                                         : url);
         if (a)
             return reply_asset(c, a);
         char *body = ts_xstrdup("Not found\n");

@@ -133,18 +133,30 @@ test("the anti-abuse checks: too fast, no work, a token used twice, someone else
 test("nothing of the app is read through a form; an unknown, paused or closed form is not told apart", async () => {
   const [{ url }] = await live();
   const token = url.split("/").pop();
-  // the public addresses are only these two; nothing else answers
-  for (const path of [`${url}`, `${url}/records.json`, `/public/forms/${token}/../../k/v1/records.json?app=${app}`])
+  // the page is the same for every form, and holds nothing of the app; what it asks is the form's questions only
+  const html = await (await fetch(server.base + url)).text();
+  assert.match(html, /<div id="root">/);
+  assert.doesNotMatch(html, /施設定期報告|内部評価|secret/);
+  const questions = await anon("GET", `${url}/form.json`);
+  assert.deepEqual(questions.json.fields.map((f) => f.code), ["facility", "staff", "kind", "note"]);
+  assert.doesNotMatch(JSON.stringify(questions.json), /secret|内部評価|owner|施設定期報告/);
+  // and no other address answers
+  for (const path of [`${url}/records.json`, `/public/forms/${token}/../../k/v1/records.json?app=${app}`, `${url}/form.json/x`])
     assert.notEqual((await anon("GET", path)).status, 200, path);
   // unknown
   const unknown = await anon("GET", `/public/forms/${"A".repeat(24)}/token.json`);
   assert.deepEqual([unknown.status, unknown.json.code], [404, "TS_PF01"]);
-  // paused: at once after the deploy, with the same answer
+  // paused: at once, before any deploy, with the same answer; a token given before is no use
   const [form] = await live();
+  const before = await anon("GET", `${url}/token.json`);
   await publish([{ id: form.id, name: "定期報告", fields: ["facility", "staff", "kind", "note"], enabled: false }]);
-  await deploy();
   const paused = await anon("GET", `${url}/token.json`);
   assert.deepEqual([paused.status, paused.json.code], [404, "TS_PF01"]);
+  await sleep(3100);
+  const late = await anon("POST", `${url}/submit.json`, { record: { facility: { value: "停止後" } }, token: before.json.token, nonce: solve(before.json.challenge, before.json.difficulty) });
+  assert.equal(late.status, 404);
+  await deploy();
+  assert.equal((await anon("GET", `${url}/token.json`)).status, 404);
   // closed by its period, and by its most answers
   await publish([{ id: form.id, name: "定期報告", fields: ["facility"], enabled: true, openUntil: "2020-01-01T00:00:00Z" }]);
   await deploy();

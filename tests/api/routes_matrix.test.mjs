@@ -64,6 +64,7 @@ const SAMPLES = () => ({
   "PUT /app/reports.json": { app, revision: 999999 },
   "GET /app/publicForms.json": { app },
   "PUT /app/publicForms.json": { app, revision: 999999 },
+  "GET /public/form/form.json": {},
   "GET /public/form/token.json": {},
   "POST /public/form/submit.json": {},
   "GET /app/printTemplates.json": { app },

@@ -16,6 +16,7 @@ import { FieldSettings } from "./FieldSettings";
 import { ViewsEditor } from "./ViewsEditor";
 import { ReportsEditor } from "./ReportsEditor";
 import { PrintEditor } from "./PrintEditor";
+import { PublicFormsEditor } from "./PublicFormsEditor";
 import { AclEditor } from "./AclEditor";
 import { ProcessEditor } from "./ProcessEditor";
 import { NotifyEditor } from "./NotifyEditor";
@@ -74,7 +75,7 @@ const SETTING_NAMES: Record<string, Key> = {
 
 export function Builder({ appId }: { appId: string }) {
   useLang();
-  const [tab, setTab] = useState<"form" | "views" | "reports" | "print" | "process" | "notify" | "acl" | "settings">("form");
+  const [tab, setTab] = useState<"form" | "views" | "reports" | "print" | "public" | "process" | "notify" | "acl" | "settings">("form");
   // fields: the form's own; all: with the system fields (a view may show them as columns)
   const [loaded, setLoaded] = useState<{ fields: Record<string, FieldProp>; all: Record<string, FieldProp>; rows: Row[] } | null>(null);
   const [fields, setFields] = useState<Record<string, FieldProp>>({});
@@ -316,9 +317,9 @@ export function Builder({ appId }: { appId: string }) {
       {deployError && <div class="error-box" role="alert"><strong>{t("deployFailed")}</strong><p>{deployError}</p></div>}
       {error && loaded ? <ErrorBox error={error} /> : null}
       <div role="tablist" class="tabs">
-        {(["form", "views", "reports", "print", "process", "notify", "acl", "settings"] as const).map((x) => (
+        {(["form", "views", "reports", "print", "public", "process", "notify", "acl", "settings"] as const).map((x) => (
           <button role="tab" type="button" aria-selected={tab === x} onClick={() => setTab(x)}>
-            {t(({ form: "form", views: "views", reports: "graphs", print: "printTab", process: "processTab", notify: "notifyTab", acl: "aclTab", settings: "appSettings" } as const)[x])}
+            {t(({ form: "form", views: "views", reports: "graphs", print: "printTab", public: "publicTab", process: "processTab", notify: "notifyTab", acl: "aclTab", settings: "appSettings" } as const)[x])}
           </button>
         ))}
       </div>
@@ -329,6 +330,7 @@ export function Builder({ appId }: { appId: string }) {
       {tab === "views" && <ViewsEditor appId={appId} fields={loaded.all} />}
       {tab === "reports" && <ReportsEditor appId={appId} fields={loaded.all} />}
       {tab === "print" && <PrintEditor appId={appId} fields={loaded.all} />}
+      {tab === "public" && <PublicFormsEditor appId={appId} fields={loaded.all} />}
       {tab === "acl" && <><AclEditor appId={appId} onChanged={() => {}} /><RecordAclEditor appId={appId} fields={loaded.fields} /></>}
       {tab === "process" && <ProcessEditor appId={appId} fields={loaded.fields} />}
       {tab === "notify" && <NotifyEditor appId={appId} fields={loaded.fields} />}

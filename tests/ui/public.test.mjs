@@ -1,0 +1,95 @@
+// Facing outside (issue 15) in the browser: a manager publishes a form, and
+// someone without an account answers it on a phone, with the page to check
+// the answers before sending. One behaviour per test.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { client, makeApp, ADMIN_PASSWORD } from "../api/helpers/server.mjs";
+import * as ui from "./helpers.mjs";
+
+let server, page, stop, admin, browser;
+const shot = (p, name) => ui.shot(p, name);
+const opts = (...xs) => Object.fromEntries(xs.map((x, i) => [x, { label: x, index: String(i) }]));
+
+before(async () => {
+  ({ server, page, stop, browser } = await ui.startUi());
+  admin = client(server);
+});
+after(async () => await stop?.());
+
+async function deploy(app) {
+  await admin.app.deployApp({ apps: [{ app }] });
+  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [app] })).apps[0].status !== "SUCCESS"; i++)
+    await new Promise((r) => setTimeout(r, 100));
+}
+
+const survey = {
+  facility: { type: "SINGLE_LINE_TEXT", code: "facility", label: "施設名", required: true },
+  visits: { type: "NUMBER", code: "visits", label: "今月の利用者数", unit: "人", unitPosition: "AFTER" },
+  kind: { type: "RADIO_BUTTON", code: "kind", label: "サービス種別", options: opts("通所", "入所", "訪問"), defaultValue: "通所" },
+  note: { type: "MULTI_LINE_TEXT", code: "note", label: "ご意見" },
+  internal: { type: "SINGLE_LINE_TEXT", code: "internal", label: "市の内部メモ" },
+};
+
+test("a manager publishes a form from the app settings and gets its address", async () => {
+  const app = await makeApp(admin, "利用状況調査", survey);
+  await ui.signIn(page, server, "Administrator", ADMIN_PASSWORD);
+  await page.goto(`${server.base}/#/apps/${app}/settings`);
+  await page.getByRole("tab", { name: "公開フォーム" }).click();
+  await page.getByRole("button", { name: "＋ 公開フォームを追加" }).click();
+  const card = page.locator("fieldset.view-card").last();
+  await card.getByLabel("フォームの見出し").fill("令和8年度 利用状況調査");
+  const fields = card.getByRole("group", { name: "回答してもらうフィールド" });
+  assert.equal(await fields.getByLabel("施設名").isChecked(), true, "a required field is asked from the start");
+  await fields.getByLabel("今月の利用者数").check();
+  await fields.getByLabel("サービス種別").check();
+  await card.getByLabel("送信後のメッセージ").fill("ご回答ありがとうございました。");
+  await ui.untilToast(page, "保存しました", () => page.getByRole("button", { name: "保存", exact: true }).click());
+  await ui.untilToast(page, "アプリを更新しました", () => page.getByRole("button", { name: "アプリを更新" }).click());
+  await page.getByRole("tab", { name: "フォーム", exact: true }).click();
+  await page.getByRole("tab", { name: "公開フォーム" }).click();
+  const link = page.locator(".public-url a");
+  await link.waitFor();
+  assert.match(await link.innerText(), /\/public\/forms\/[A-Za-z0-9]{24}$/);
+  await ui.accessible(page, "public forms settings");
+  await shot(page, "p01-public-form-settings");
+});
+
+test("someone outside answers on a phone: the questions, a page to check them, the thanks with a receipt; the record is added", async () => {
+  const app = await makeApp(admin, "利用状況調査2", survey);
+  const put = await ui.api(server, "PUT", "/k/v1/preview/app/publicForms.json", { app, forms: [{ name: "調査", title: "令和8年度 利用状況調査", description: "各施設1回ご回答ください。", fields: ["facility", "visits", "kind", "note"], enabled: true, thanks: "ご回答ありがとうございました。" }] });
+  assert.ok(put.forms[0].id);
+  await deploy(app);
+  const { forms } = await ui.api(server, "GET", `/k/v1/app/publicForms.json?app=${app}`);
+  const phone = await browser.newContext({ locale: "ja-JP", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const p = await phone.newPage();
+  p.setDefaultTimeout(15000);
+  const outside = [];
+  p.on("request", (r) => { if (!r.url().startsWith(server.base) && !r.url().startsWith("data:")) outside.push(r.url()); });
+  await p.goto(server.base + forms[0].url);
+  await p.getByRole("heading", { name: "令和8年度 利用状況調査" }).waitFor();
+  assert.equal(await p.getByText("市の内部メモ").count(), 0, "an unpublished field is not on the page");
+  // sent empty: said in words at the field
+  await p.getByRole("button", { name: "確認へ進む" }).click();
+  await p.getByText("入力してください。").waitFor();
+  await p.getByLabel(/施設名/).fill("さくら園");
+  await p.getByLabel(/今月の利用者数/).fill("128");
+  await p.getByRole("radio", { name: "入所" }).check();
+  await p.getByLabel(/ご意見/).fill("送迎の時間を\n相談したいです。");
+  await ui.accessible(p, "a public form on a phone");
+  await shot(p, "p02-public-form-phone");
+  await p.getByRole("button", { name: "確認へ進む" }).click();
+  await p.getByRole("heading", { name: "入力内容の確認" }).waitFor();
+  await p.getByText("128人").waitFor();
+  await shot(p, "p03-public-form-check");
+  await p.getByRole("button", { name: "送信する" }).click();
+  await p.getByRole("heading", { name: "送信しました" }).waitFor();
+  await p.getByText("ご回答ありがとうございました。").waitFor();
+  assert.match(await p.locator(".receipt").innerText(), /^[A-Za-z0-9_-]{12}$/);
+  await ui.accessible(p, "a public form sent");
+  await shot(p, "p04-public-form-thanks");
+  assert.deepEqual(outside, [], "no request to another site");
+  const { records } = await admin.record.getRecords({ app });
+  assert.equal(records.length, 1);
+  assert.deepEqual([records[0].facility.value, records[0].visits.value, records[0].kind.value, records[0].note.value], ["さくら園", "128", "入所", "送迎の時間を\n相談したいです。"]);
+  await phone.close();
+});

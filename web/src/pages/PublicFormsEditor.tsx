@@ -1,0 +1,86 @@
+// pages/PublicFormsEditor.tsx - the app's public forms (publicForms.json, our
+// extension): which fields people outside fill in, the words around them,
+// when the form is open, and the switch that pauses it. Once the app is
+// updated, each form's address is shown to copy and send.
+import { useEffect, useState } from "preact/hooks";
+import { call, k, type FieldProp } from "../api";
+import { t } from "../i18n";
+import { ErrorBox, notify, withProgress } from "../ui/feedback";
+import { FieldChecks } from "../ui/FieldChecks";
+
+interface PublicForm {
+  id?: string; name: string; fields: string[]; enabled: boolean; title: string; description: string; thanks: string;
+  openFrom: string; openUntil: string; maxAnswers: number | null; url?: string | null;
+}
+
+// What people outside may fill in (the server checks the same: app/public.c).
+const PUBLISHABLE = ["SINGLE_LINE_TEXT", "MULTI_LINE_TEXT", "NUMBER", "DATE", "TIME", "DATETIME", "DROP_DOWN", "RADIO_BUTTON", "CHECK_BOX", "MULTI_SELECT", "LINK"];
+
+export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Record<string, FieldProp> }) {
+  const [forms, setForms] = useState<PublicForm[] | null>(null);
+  const [urls, setUrls] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    call<{ forms: PublicForm[] }>("GET", k("/preview/app/publicForms.json"), { app: appId }).then((r) => setForms(r.forms)).catch(setError);
+    call<{ forms: PublicForm[] }>("GET", k("/app/publicForms.json"), { app: appId })
+      .then((r) => setUrls(Object.fromEntries(r.forms.filter((f) => f.id && f.url).map((f) => [f.id!, location.origin + f.url!])))).catch(() => {});
+  }, [appId]);
+  if (!forms) return error ? <ErrorBox error={error} /> : <p>{t("loading")}</p>;
+  const publishable = Object.values(fields).filter((f) => PUBLISHABLE.includes(f.type) && !f.lookup && !(f as { expression?: string }).expression);
+  const set = (i: number, patch: Partial<PublicForm>) => setForms((fs) => fs!.map((f, j) => (j === i ? { ...f, ...patch } : f)));
+  const save = async () => {
+    try {
+      const r = await withProgress(call<{ forms: { id: string }[] }>("PUT", k("/preview/app/publicForms.json"), { app: appId, forms: forms.map(({ url: _, ...f }) => f) }));
+      setForms(forms.map((f, i) => ({ ...f, id: r.forms[i].id })));
+      notify(t("saved"));
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const required = publishable.filter((f) => f.required && !(Array.isArray(f.defaultValue) ? f.defaultValue.length : f.defaultValue)).map((f) => f.code);
+  return (
+    <div class="public-forms-editor">
+      <p class="hint">{t("publicFormsHint")}</p>
+      {error ? <ErrorBox error={error} /> : null}
+      {forms.map((f, i) => (
+        <fieldset class="view-card">
+          <legend>{f.name || t("publicForm")}</legend>
+          <label class="check"><input type="checkbox" checked={f.enabled} onChange={(e) => set(i, { enabled: (e.target as HTMLInputElement).checked })} /> {t("publicFormOpen")}</label>
+          {f.id && urls[f.id] && (
+            <p class="public-url">{t("publicFormUrl")}: <a href={urls[f.id]} target="_blank" rel="noopener">{urls[f.id]}</a></p>
+          )}
+          <label for={`pf-name-${i}`}>{t("publicFormName")}</label>
+          <input id={`pf-name-${i}`} value={f.name} onInput={(e) => set(i, { name: (e.target as HTMLInputElement).value })} />
+          <label for={`pf-title-${i}`}>{t("publicFormTitle")}</label>
+          <input id={`pf-title-${i}`} value={f.title} onInput={(e) => set(i, { title: (e.target as HTMLInputElement).value })} />
+          <label for={`pf-desc-${i}`}>{t("publicFormDescription")}</label>
+          <textarea id={`pf-desc-${i}`} value={f.description} onInput={(e) => set(i, { description: (e.target as HTMLTextAreaElement).value })} />
+          <FieldChecks legend={t("publicFormFields")} fields={publishable} value={f.fields} onChange={(codes) => set(i, { fields: codes })} />
+          <label for={`pf-thanks-${i}`}>{t("publicFormThanks")}</label>
+          <textarea id={`pf-thanks-${i}`} value={f.thanks} onInput={(e) => set(i, { thanks: (e.target as HTMLTextAreaElement).value })} />
+          <div class="pair">
+            <label class="inline-num">{t("publicFormFrom")}
+              <input type="datetime-local" value={f.openFrom ? toLocal(f.openFrom) : ""} onInput={(e) => set(i, { openFrom: fromLocal((e.target as HTMLInputElement).value) })} />
+            </label>
+            <label class="inline-num">{t("publicFormUntil")}
+              <input type="datetime-local" value={f.openUntil ? toLocal(f.openUntil) : ""} onInput={(e) => set(i, { openUntil: fromLocal((e.target as HTMLInputElement).value) })} />
+            </label>
+            <label class="inline-num">{t("publicFormMax")}
+              <input type="number" min={1} value={f.maxAnswers ?? ""} onInput={(e) => { const v = (e.target as HTMLInputElement).value; set(i, { maxAnswers: v ? Number(v) : null }); }} />
+            </label>
+          </div>
+          <button type="button" onClick={() => setForms(forms.filter((_, j) => j !== i))}>{t("remove")}</button>
+        </fieldset>
+      ))}
+      <div class="actions">
+        <button type="button" onClick={() => setForms([...forms, { name: `${t("publicForm")} ${forms.length + 1}`, fields: required, enabled: true, title: "", description: "", thanks: "", openFrom: "", openUntil: "", maxAnswers: null }])}>＋ {t("addPublicForm")}</button>
+        <button type="button" class="primary" onClick={save}>{t("save")}</button>
+      </div>
+    </div>
+  );
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+const toLocal = (iso: string) => { const d = new Date(iso); return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`; };
+const fromLocal = (v: string) => (v ? new Date(v).toISOString().replace(/\.\d{3}Z$/, "Z") : "");

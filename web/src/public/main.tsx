@@ -1,0 +1,225 @@
+// public/main.tsx - a public form, for people outside who have no account
+// (/public/forms/<token>): the questions the form publishes, a page to check
+// the answers before sending, and the thanks with a receipt number. Its own
+// small bundle: nothing of the app is loaded, no other site is asked.
+//
+// The anti-abuse token is asked for when the page opens, so the minimum fill
+// time has passed by the time someone sends; the proof of work is found in
+// small slices so the page stays responsive.
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { sha256 } from "@noble/hashes/sha256";
+import "../style.css";
+import "./public.css";
+
+interface Question {
+  code: string; label: string; type: string; required?: boolean; options?: string[];
+  defaultValue?: string | string[]; unit?: string; unitPosition?: string; maxLength?: string;
+}
+interface Form { name: string; title: string; description: string; thanks: string; fields: Question[] }
+interface Token { token: string; notBefore: number; challenge: string; difficulty: number }
+type Values = Record<string, string | string[]>;
+
+const WORDS = {
+  ja: { required: "必須", next: "確認へ進む", back: "修正する", send: "送信する", sending: "送信しています…", check: "入力内容の確認", checkHint: "この内容で送信します。よろしければ「送信する」を押してください。", thanks: "送信しました", receipt: "受付番号", closed: "このフォームは現在受け付けていません。", missing: "入力してください。", loading: "読み込んでいます…", another: "もう一度回答する", empty: "（未入力）", notNumber: "数字で入力してください。", failed: "送信できませんでした。" },
+  en: { required: "Required", next: "Review your answers", back: "Change them", send: "Send", sending: "Sending…", check: "Check your answers", checkHint: "These answers will be sent. If they are right, press Send.", thanks: "Sent", receipt: "Receipt number", closed: "This form is not open.", missing: "Please fill this in.", loading: "Loading…", another: "Answer again", empty: "(none)", notNumber: "Please enter a number.", failed: "The answers could not be sent." },
+};
+const lang: keyof typeof WORDS = navigator.language.toLowerCase().startsWith("ja") ? "ja" : "en";
+const w = WORDS[lang];
+document.documentElement.lang = lang;
+const base = location.pathname.replace(/\/+$/, "");
+
+async function api<T>(path: string, body?: unknown): Promise<T> {
+  const r = await fetch(base + path, body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const j = await r.json().catch(() => ({}));
+  if (!r.ok) throw j;
+  return j as T;
+}
+
+// A nonce such that SHA-256(challenge + nonce) begins with `bits` zero bits.
+async function solve(challenge: string, bits: number): Promise<string> {
+  const enc = new TextEncoder();
+  for (let n = 0; ; ) {
+    for (const end = n + 5000; n < end; n++) {
+      const h = sha256(enc.encode(challenge + n));
+      let zero = 0;
+      while (zero < bits && !(h[zero >> 3] & (0x80 >> (zero & 7)))) zero++;
+      if (zero >= bits) return String(n);
+    }
+    await new Promise((r) => setTimeout(r, 0)); // let the page breathe
+  }
+}
+
+const shown = (q: Question, v: string | string[] | undefined) => {
+  const s = Array.isArray(v) ? v.join(", ") : v ?? "";
+  if (!s) return w.empty;
+  return q.unit ? (q.unitPosition === "BEFORE" ? q.unit + s : s + q.unit) : s;
+};
+
+function App() {
+  const [form, setForm] = useState<Form | null>(null);
+  const [closed, setClosed] = useState(false);
+  const [values, setValues] = useState<Values>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [step, setStep] = useState<"fill" | "check" | "done">("fill");
+  const [token, setToken] = useState<{ t: Token; at: number } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [receipt, setReceipt] = useState("");
+  const [trap, setTrap] = useState("");
+  const fresh = () => api<Token>("/token.json").then((t) => setToken({ t, at: Date.now() })).catch(() => setClosed(true));
+  useEffect(() => {
+    api<Form>("/form.json").then((f) => {
+      setForm(f);
+      document.title = f.title || f.name;
+      setValues(Object.fromEntries(f.fields.map((q) => [q.code, q.defaultValue ?? (["CHECK_BOX", "MULTI_SELECT"].includes(q.type) ? [] : "")])));
+      fresh();
+    }).catch(() => setClosed(true));
+  }, []);
+  useEffect(() => window.scrollTo(0, 0), [step]);
+  if (closed) return <main class="public-form"><p role="alert">{w.closed}</p></main>;
+  if (!form) return <main class="public-form"><p aria-busy="true">{w.loading}</p></main>;
+
+  const set = (code: string, v: string | string[]) => { setValues({ ...values, [code]: v }); setErrors({ ...errors, [code]: "" }); };
+  const review = (e: Event) => {
+    e.preventDefault();
+    const missing = Object.fromEntries(form.fields.filter((q) => q.required && !(Array.isArray(values[q.code]) ? values[q.code].length : String(values[q.code] ?? "").trim())).map((q) => [q.code, w.missing]));
+    for (const q of form.fields) if (q.type === "NUMBER" && values[q.code] && !/^-?\d+(\.\d+)?$/.test(String(values[q.code]))) missing[q.code] = w.notNumber;
+    setErrors(missing);
+    if (Object.keys(missing).length) {
+      document.getElementById(`q-${Object.keys(missing)[0]}`)?.focus();
+      return;
+    }
+    setStep("check");
+  };
+  const send = async () => {
+    if (!token) return;
+    setBusy(true);
+    try {
+      const wait = token.t.notBefore * 1000 - (Date.now() - token.at);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait + 100));
+      const nonce = await solve(token.t.challenge, token.t.difficulty);
+      // a date and time is typed in the person's zone and sent as UTC
+      const types = Object.fromEntries(form.fields.map((q) => [q.code, q.type]));
+      const record = Object.fromEntries(Object.entries(values).map(([code, value]) => [code, {
+        value: types[code] === "DATETIME" && value ? new Date(String(value)).toISOString().replace(/\.\d{3}Z$/, "Z") : value,
+      }]));
+      const r = await api<{ receipt: string; thanks: string }>("/submit.json", { record, token: token.t.token, nonce, website: trap });
+      setReceipt(r.receipt);
+      setStep("done");
+    } catch (e: any) {
+      // a field the server refused goes back to the form, said in words; a used token is replaced
+      const byField: Record<string, string> = {};
+      for (const [k, v] of Object.entries((e?.errors ?? {}) as Record<string, { messages: string[] }>)) {
+        const m = /^record[.[]([^.\]]+)/.exec(k);
+        if (m) byField[m[1]] = v.messages.join(" ");
+      }
+      setErrors(Object.keys(byField).length ? byField : { "": e?.message || w.failed });
+      setStep("fill");
+      fresh();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="public-form">
+      <h1>{form.title || form.name}</h1>
+      {step === "fill" && (
+        <form onSubmit={review} noValidate>
+          {form.description && <p class="intro">{form.description}</p>}
+          {errors[""] && <p class="field-error" role="alert">{errors[""]}</p>}
+          {form.fields.map((q) => <Field q={q} value={values[q.code]} error={errors[q.code]} onChange={(v) => set(q.code, v)} />)}
+          {/* people never see this; programs that fill every box do */}
+          <div class="trap" aria-hidden="true">
+            <label for="website">Website</label>
+            <input id="website" name="website" tabIndex={-1} autoComplete="off" value={trap} onInput={(e) => setTrap((e.target as HTMLInputElement).value)} />
+          </div>
+          <div class="actions"><button type="submit" class="primary">{w.next}</button></div>
+        </form>
+      )}
+      {step === "check" && (
+        <section aria-labelledby="check-h">
+          <h2 id="check-h">{w.check}</h2>
+          <p>{w.checkHint}</p>
+          <dl class="answers">
+            {form.fields.map((q) => <div><dt>{q.label}</dt><dd>{shown(q, values[q.code])}</dd></div>)}
+          </dl>
+          <div class="actions">
+            <button type="button" onClick={() => setStep("fill")} disabled={busy}>{w.back}</button>
+            <button type="button" class="primary" onClick={send} disabled={busy}>{busy ? w.sending : w.send}</button>
+          </div>
+          {busy && <p role="status">{w.sending}</p>}
+        </section>
+      )}
+      {step === "done" && (
+        <section aria-labelledby="done-h" role="status">
+          <h2 id="done-h">{w.thanks}</h2>
+          {form.thanks && <p>{form.thanks}</p>}
+          <p>{w.receipt}: <strong class="receipt">{receipt}</strong></p>
+        </section>
+      )}
+    </main>
+  );
+}
+
+function Field({ q, value, error, onChange }: { q: Question; value: string | string[] | undefined; error?: string; onChange: (v: string | string[]) => void }) {
+  const id = `q-${q.code}`;
+  const described = error ? `${id}-err` : undefined;
+  const label = <>{q.label}{q.required && <span class="req">{w.required}</span>}</>;
+  const many = (opt: string, on: boolean) => {
+    const now = Array.isArray(value) ? value : [];
+    onChange(on ? [...now, opt] : now.filter((x) => x !== opt));
+  };
+  let input;
+  if (q.type === "RADIO_BUTTON" || q.type === "CHECK_BOX")
+    return (
+      <fieldset class="question" aria-describedby={described}>
+        <legend>{label}</legend>
+        <div class="choices vertical">
+          {(q.options ?? []).map((opt, i) => (
+            <label><input id={i === 0 ? id : undefined} type={q.type === "RADIO_BUTTON" ? "radio" : "checkbox"} name={q.code}
+              checked={q.type === "RADIO_BUTTON" ? value === opt : Array.isArray(value) && value.includes(opt)}
+              onChange={(e) => (q.type === "RADIO_BUTTON" ? onChange(opt) : many(opt, (e.target as HTMLInputElement).checked))} /> {opt}</label>
+          ))}
+        </div>
+        {error && <span id={described} class="field-error" role="alert">{error}</span>}
+      </fieldset>
+    );
+  const common = { id, "aria-invalid": !!error, "aria-describedby": described, "aria-required": q.required };
+  if (q.type === "MULTI_LINE_TEXT") input = <textarea {...common} value={String(value ?? "")} onInput={(e) => onChange((e.target as HTMLTextAreaElement).value)} />;
+  else if (q.type === "DROP_DOWN")
+    input = (
+      <select {...common} value={String(value ?? "")} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
+        <option value="">-----</option>
+        {(q.options ?? []).map((o) => <option value={o}>{o}</option>)}
+      </select>
+    );
+  else if (q.type === "MULTI_SELECT")
+    input = (
+      <select {...common} multiple onChange={(e) => onChange([...(e.target as HTMLSelectElement).selectedOptions].map((o) => o.value))}>
+        {(q.options ?? []).map((o) => <option value={o} selected={Array.isArray(value) && value.includes(o)}>{o}</option>)}
+      </select>
+    );
+  else {
+    const type = { NUMBER: "text", DATE: "date", TIME: "time", DATETIME: "datetime-local", LINK: "url" }[q.type] ?? "text";
+    input = (
+      <input {...common} type={type} inputMode={q.type === "NUMBER" ? "decimal" : undefined} maxLength={q.maxLength ? Number(q.maxLength) : undefined}
+        value={String(value ?? "")} onInput={(e) => onChange((e.target as HTMLInputElement).value)} />
+    );
+  }
+  return (
+    <div class="question">
+      <label for={id}>{label}</label>
+      {q.unit ? (
+        <div class="with-unit">
+          {q.unitPosition === "BEFORE" && <span class="unit">{q.unit}</span>}
+          {input}
+          {q.unitPosition !== "BEFORE" && <span class="unit">{q.unit}</span>}
+        </div>
+      ) : input}
+      {error && <span id={described} class="field-error" role="alert">{error}</span>}
+    </div>
+  );
+}
+
+render(<App />, document.getElementById("root")!);
