@@ -23,6 +23,8 @@
 #include "policy/policy.h"
 #include "store/store.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
 #include <sodium.h>
 
 #define KEY_NAME         "publicFormKey"
@@ -34,14 +36,18 @@
 #define ANSWERS_PER_ADDR 20  /* answers an address may send one form in a window */
 #define ANSWERS_PER_FORM 1000
 
-/* The installation's key for signing tokens: made once, kept in the
- * database so that a token one server issued holds on every other. */
-static int form_key(struct ts_ctx *cx, unsigned char key[crypto_auth_hmacsha256_KEYBYTES])
+/* The installation's key for signing tokens: made when the first token is
+ * issued (make), kept in the database so that a token one server issued holds
+ * on every other. */
+static int form_key(struct ts_ctx *cx, unsigned char key[crypto_auth_hmacsha256_KEYBYTES],
+                    bool make)
 {
     const char *hex = ts_store_system_get(cx, KEY_NAME);
     if (cx->err.code)
         return -1;
     char fresh[crypto_auth_hmacsha256_KEYBYTES * 2 + 1];
+    if (!hex && !make)
+        return ts_fail(cx, TS_E_FORM_REFUSED, "no key yet: no token was issued");
     if (!hex) {
         unsigned char k[crypto_auth_hmacsha256_KEYBYTES];
         randombytes_buf(k, sizeof(k));
@@ -156,6 +162,17 @@ int ts_api_public_form(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     return 0;
 }
 
+/* An address as limits count it: an IPv6 address by its /64 (one home or
+ * office holds a whole one), any other as it is. */
+static const char *addr_key(struct ts_ctx *cx, const char *addr)
+{
+    unsigned char a[16];
+    if (!addr || !strchr(addr, ':') || inet_pton(AF_INET6, addr, a) != 1)
+        return addr ? addr : "";
+    return ts_arena_printf(cx->arena, "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", a[0], a[1], a[2],
+                           a[3], a[4], a[5], a[6], a[7]);
+}
+
 static int hit(struct ts_ctx *cx, const char *key, int64_t most)
 {
     int rc = ts_store_rate_hit(cx, key, cx->now, WINDOW_SECONDS, most);
@@ -166,10 +183,10 @@ int ts_api_public_token(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *
 {
     struct form f;
     unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
-    const char *addr = rq->auth.client_addr ? rq->auth.client_addr : "";
     if (open_form(cx, rq, &f) < 0 ||
-        hit(cx, ts_arena_printf(cx->arena, "t:%s", addr), TOKENS_PER_ADDR) < 0 ||
-        form_key(cx, key) < 0)
+        hit(cx, ts_arena_printf(cx->arena, "t:%s", addr_key(cx, rq->auth.client_addr)),
+            TOKENS_PER_ADDR) < 0 ||
+        form_key(cx, key, true) < 0)
         return -1;
     unsigned char raw[16];
     char challenge[sizeof(raw) * 2 + 1];
@@ -204,92 +221,160 @@ static bool worked(const char *challenge, const char *nonce, int bits)
     return true;
 }
 
-/* The token the page was given for this form, old enough, not too old, and
- * not used before (it is now). */
-static int check_token(struct ts_ctx *cx, const struct form *f, const char *token,
-                       const char *nonce)
+/* The token the page was given for this form: "<issued>.<challenge>.<mac>",
+ * signed for it, old enough and not too old, with the work done. Nothing is
+ * written: whether it was used before is asked after (spend). */
+static bool token_good(struct ts_ctx *cx, const struct form *f, const char *token,
+                       const char *nonce, char challenge[33], int64_t *issued)
 {
-    char challenge[33] = "";
-    long long issued = 0;
-    int used = 0;
-    const char *dot = token ? strchr(token, '.') : NULL;
-    if (dot && sscanf(token, "%lld.%32[0-9a-f]", &issued, challenge) == 2 &&
-        strlen(challenge) == 32 && cx->now - issued >= MIN_FILL_SECONDS &&
-        cx->now - issued <= TOKEN_SECONDS) {
-        unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
-        if (form_key(cx, key) < 0)
-            return -1;
-        const char *mac = strrchr(token, '.') + 1;
-        const char *want = sign(cx, key, f->form_id, issued, challenge);
-        if (strlen(mac) == strlen(want) && sodium_memcmp(mac, want, strlen(want)) == 0 &&
-            worked(challenge, nonce ? nonce : "", DIFFICULTY))
-            used =
-                ts_store_public_challenge_use(cx, challenge, issued + TOKEN_SECONDS + 60, cx->now);
-        if (used < 0)
-            return -1;
+    const char *dot1 = token ? strchr(token, '.') : NULL,
+               *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+    if (!dot2 || strchr(dot2 + 1, '.') || dot1 - token > 18 || dot2 - dot1 - 1 != 32 ||
+        strspn(token, "0123456789") != (size_t)(dot1 - token) ||
+        strspn(dot1 + 1, "0123456789abcdef") != 32)
+        return false;
+    char *end;
+    errno = 0;
+    long long at = strtoll(token, &end, 10);
+    if (errno || end != dot1 || at < 0 || at > cx->now || cx->now - at < MIN_FILL_SECONDS ||
+        cx->now - at > TOKEN_SECONDS)
+        return false;
+    memcpy(challenge, dot1 + 1, 32);
+    challenge[32] = '\0';
+    unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
+    if (form_key(cx, key, false) < 0) {
+        ts_err_clear(cx);
+        return false;
     }
-    return used == 1 ? 0 : ts_fail(cx, TS_E_FORM_REFUSED, "token");
+    const char *want = sign(cx, key, f->form_id, at, challenge), *mac = dot2 + 1;
+    *issued = at;
+    return strlen(mac) == strlen(want) && sodium_memcmp(mac, want, strlen(want)) == 0 &&
+           worked(challenge, nonce ? nonce : "", DIFFICULTY);
 }
 
-int ts_api_public_submit(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
-{
+struct answer {
+    struct ts_api_req *rq;
     struct form f;
-    const char *addr = rq->auth.client_addr ? rq->auth.client_addr : "";
-    if (open_form(cx, rq, &f) < 0 ||
-        hit(cx, ts_arena_printf(cx->arena, "a:%lld:%s", (long long)f.form_id, addr),
-            ANSWERS_PER_ADDR) < 0 ||
-        hit(cx, ts_arena_printf(cx->arena, "f:%lld", (long long)f.form_id), ANSWERS_PER_FORM) < 0)
+    const char *addr;
+    int over; /* a limit reached */
+    char challenge[33];
+    int64_t issued;
+    int64_t id;
+};
+
+/* Step 1, kept whatever follows: the answer counted for its address and form. */
+static int count(struct ts_ctx *cx, void *arg)
+{
+    struct answer *a = arg;
+    if (open_form(cx, a->rq, &a->f) < 0)
         return -1;
-    /* a field people do not see, that only programs fill in */
-    const char *trap = ts_param_str(rq->params, "website");
-    if (trap && *trap)
-        return ts_fail(cx, TS_E_FORM_REFUSED, "honeypot");
-    if (check_token(cx, &f, ts_param_str(rq->params, "token"), ts_param_str(rq->params, "nonce")) <
-        0)
+    int mine = ts_store_rate_hit(
+        cx, ts_arena_printf(cx->arena, "a:%lld:%s", (long long)a->f.form_id, a->addr), cx->now,
+        WINDOW_SECONDS, ANSWERS_PER_ADDR);
+    int all =
+        mine < 0
+            ? -1
+            : ts_store_rate_hit(cx, ts_arena_printf(cx->arena, "f:%lld", (long long)a->f.form_id),
+                                cx->now, WINDOW_SECONDS, ANSWERS_PER_FORM);
+    if (all < 0)
         return -1;
-    /* only the form's fields; anything else is refused by name */
-    const json_t *record = json_object_get(rq->params, "record");
+    a->over = !mine || !all;
+    return 0;
+}
+
+/* Step 2, kept whatever follows: the token spent. */
+static int spend(struct ts_ctx *cx, void *arg)
+{
+    struct answer *a = arg;
+    int fresh =
+        ts_store_public_challenge_use(cx, a->challenge, a->issued + TOKEN_SECONDS + 60, cx->now);
+    return fresh < 0 ? -1 : fresh ? 0 : ts_fail(cx, TS_E_FORM_REFUSED, "token used");
+}
+
+/* Step 3: the record, as the form; all or nothing. */
+static int add(struct ts_ctx *cx, void *arg)
+{
+    struct answer *a = arg;
+    struct form *f = &a->f;
+    if (open_form(cx, a->rq, f) < 0)
+        return -1;
+    /* the form as the app is now: a field no longer fit to publish is not on it, and a
+     * field the app came to require since makes the form closed (not named to outsiders) */
+    bool *published = TS_NEW_N(cx->arena, bool, (size_t)f->app->n_fields);
+    size_t i;
+    const json_t *c;
+    json_array_foreach (json_object_get(f->def, "fields"), i, c) {
+        const struct ts_field *fd = ts_app_field(f->app, json_string_value(c));
+        if (fd && ts_app_publishable(fd))
+            published[ts_app_field_index(f->app, fd)] = true;
+    }
+    if (ts_app_public_form_missing(f->app, json_object_get(f->def, "fields")))
+        return ts_fail(cx, TS_E_FORM_CLOSED, "a required field is not on form %lld",
+                       (long long)f->form_id);
+    /* only the form's fields; anything else is refused by the name it was sent with */
+    const json_t *record = json_object_get(a->rq->params, "record");
     if (!json_is_object(record)) {
         ts_fail_field(cx, "record", TS_M_NOT_OBJECT);
         return -1;
     }
-    bool *published = TS_NEW_N(cx->arena, bool, (size_t)f.app->n_fields);
-    size_t i;
-    const json_t *c;
-    json_array_foreach (json_object_get(f.def, "fields"), i, c) {
-        const struct ts_field *fd = ts_app_field(f.app, json_string_value(c));
-        if (fd)
-            published[ts_app_field_index(f.app, fd)] = true;
-    }
     const char *code;
     const json_t *v;
     json_object_foreach ((json_t *)record, code, v) {
-        const struct ts_field *fd = ts_app_field(f.app, code);
-        if (!fd || !published[ts_app_field_index(f.app, fd)])
+        const struct ts_field *fd = ts_app_field(f->app, code);
+        if (!fd || !published[ts_app_field_index(f->app, fd)])
             ts_fail_field(cx, ts_arena_printf(cx->arena, "record.%s", code), TS_M_FORM_NO_FIELD);
     }
     if (cx->err.code)
         return -1;
     /* from here on, the caller is the form: it may add this record and nothing else */
     struct ts_form_grant *grant = TS_NEW(cx->arena, struct ts_form_grant);
-    *grant = (struct ts_form_grant){.app_id = f.app->id, .form_id = f.form_id, .fields = published};
+    *grant =
+        (struct ts_form_grant){.app_id = f->app->id, .form_id = f->form_id, .fields = published};
     const struct ts_user *writer = ts_store_user_by_id(cx, 1); /* as for tokens: auth.c */
     if (!writer)
         return cx->err.code ? -1 : ts_fail(cx, TS_E_INTERNAL, "no first administrator");
     cx->caller = (struct ts_caller){.kind = TS_CALLER_FORM, .form = grant};
     cx->user = writer;
-    int64_t id;
-    if (ts_api_add_record(cx, f.app, record, "record", &id) < 0 ||
-        ts_store_public_form_answered(cx, f.token) < 0)
+    return ts_api_add_record(cx, f->app, record, "record", &a->id) < 0 ||
+                   ts_store_public_form_answered(cx, f->token) < 0
+               ? -1
+               : 0;
+}
+
+/* Each step in a transaction of its own, so that an answer refused later
+ * still counted against its address, and a token refused later is spent. */
+int ts_api_public_submit(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct answer a = {.rq = rq, .addr = addr_key(cx, rq->auth.client_addr)};
+    if (ts_api_tx(cx, count, &a) < 0)
+        return -1;
+    if (a.over)
+        return ts_fail(cx, TS_E_FORM_BUSY, "form %lld from %s", (long long)a.f.form_id, a.addr);
+    /* a field people do not see, that only programs fill in */
+    const char *trap = ts_param_str(rq->params, "website");
+    if (trap && *trap)
+        return ts_fail(cx, TS_E_FORM_REFUSED, "honeypot");
+    if (ts_db_begin(cx, false) < 0)
+        return -1;
+    bool good = token_good(cx, &a.f, ts_param_str(rq->params, "token"),
+                           ts_param_str(rq->params, "nonce"), a.challenge, &a.issued);
+    ts_db_rollback(cx);
+    if (!good)
+        return ts_fail(cx, TS_E_FORM_REFUSED, "token");
+    if (ts_api_tx(cx, spend, &a) < 0 || ts_api_tx(cx, add, &a) < 0)
         return -1;
     /* a receipt that does not tell how many answers came before */
     unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
-    if (form_key(cx, key) < 0)
+    if (ts_db_begin(cx, false) < 0)
         return -1;
-    const char *mac = sign(cx, key, f.form_id, id, "receipt");
+    int rc = form_key(cx, key, false);
+    ts_db_rollback(cx);
+    if (rc < 0)
+        return -1;
+    const char *mac = sign(cx, key, a.f.form_id, a.id, "receipt");
     ts_jw_obj(w);
     ts_jw_kstr(w, "receipt", ts_arena_strndup(cx->arena, mac, 12));
-    ts_jw_kstr(w, "thanks", json_string_value(json_object_get(f.def, "thanks")));
+    ts_jw_kstr(w, "thanks", json_string_value(json_object_get(a.f.def, "thanks")));
     ts_jw_obj_end(w);
     return 0;
 }

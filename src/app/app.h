@@ -58,6 +58,12 @@ json_t *ts_app_report_check(struct ts_ctx *cx, const struct ts_app *app, const j
 int ts_app_settings_put(struct ts_ctx *cx, struct ts_preview *p, json_t *params);
 /* PUT publicForms.json (app/public.c): the public forms, checked, with ids and tokens. */
 int ts_app_public_forms_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *forms);
+/* What someone outside may fill in on a public form: values of their own,
+ * nothing that names the organisation's people, reads another app (lookups)
+ * or tells which values exist (unique fields). */
+bool ts_app_publishable(const struct ts_field *f);
+/* A field the app requires (with no default) that codes leaves out, or NULL. */
+const char *ts_app_public_form_missing(const struct ts_app *app, const json_t *codes);
 /* A form paused or taken out in the preview stops taking answers at once,
  * before any deploy: its live copy is paused too. */
 int ts_app_public_forms_pause(struct ts_ctx *cx, int64_t app_id, const json_t *preview);

@@ -16,11 +16,10 @@
 #define MAX_TEXT    2000
 #define TOKEN_CHARS 24
 
-/* What someone outside may fill in: values of their own, nothing that names
- * the organisation's people or reads another app (lookups). */
-static bool publishable(const struct ts_field *f)
+bool ts_app_publishable(const struct ts_field *f)
 {
-    if (f->table || json_object_get(f->props, "lookup"))
+    /* a unique field would tell outsiders which values exist already */
+    if (f->table || f->unique || json_object_get(f->props, "lookup"))
         return false;
     switch (f->type) {
     case TS_F_SINGLE_LINE_TEXT:
@@ -40,6 +39,22 @@ static bool publishable(const struct ts_field *f)
     default:
         return false;
     }
+}
+
+const char *ts_app_public_form_missing(const struct ts_app *app, const json_t *codes)
+{
+    for (int k = 0; k < app->n_fields; k++) {
+        const struct ts_field *f = &app->fields[k];
+        bool asked = false;
+        size_t i;
+        const json_t *c;
+        json_array_foreach (codes, i, c)
+            asked |= ts_str_eq(json_string_value(c), f->code);
+        if (f->required && !f->table && !f->default_value && !f->n_default_values &&
+            !f->default_now && !asked)
+            return f->code;
+    }
+    return NULL;
 }
 
 static void text(struct ts_ctx *cx, json_t *out, const json_t *in, const char *key, const char *at)
@@ -81,7 +96,7 @@ static json_t *form_check(struct ts_ctx *cx, const struct ts_app *app, const jso
         const char *key = ts_arena_printf(cx->arena, "%s.fields[%zu]", at, i);
         if (!f)
             ts_fail_field(cx, key, TS_M_FIELD_UNKNOWN, code ? code : "");
-        else if (!publishable(f))
+        else if (!ts_app_publishable(f))
             ts_fail_field(cx, key, TS_M_VIEW_FIELD_TYPE, code);
         else
             json_array_append_new(codes, json_string(code));
@@ -89,16 +104,10 @@ static json_t *form_check(struct ts_ctx *cx, const struct ts_app *app, const jso
     json_object_set_new(out, "fields", codes);
     /* a field the app requires and fills in no other way must be asked for:
      * otherwise every answer would fail, naming a field the form does not show */
-    for (int k = 0; k < app->n_fields; k++) {
-        const struct ts_field *f = &app->fields[k];
-        bool asked = false;
-        json_array_foreach (codes, i, c)
-            asked |= ts_str_eq(json_string_value(c), f->code);
-        if (f->required && !f->table && !f->default_value && !f->n_default_values &&
-            !f->default_now && !asked)
-            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.fields", at), TS_M_FORM_NEEDS_FIELD,
-                          f->code);
-    }
+    const char *missing = ts_app_public_form_missing(app, codes);
+    if (missing)
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.fields", at), TS_M_FORM_NEEDS_FIELD,
+                      missing);
     json_object_set_new(out, "enabled", json_boolean(json_is_true(json_object_get(in, "enabled"))));
     text(cx, out, in, "title", at);
     text(cx, out, in, "description", at);

@@ -187,3 +187,23 @@ test("an address sending too many answers to a form is told to wait, and others 
   // staff's own API keeps answering meanwhile
   assert.ok((await admin.record.getRecords({ app, query: "limit 1" })).records.length === 1);
 });
+
+test("refused answers count too: twenty bad tries from an address close the form to it for a while", async () => {
+  const put = await publish([{ name: "別のアンケート", fields: ["facility"], enabled: true }]);
+  assert.equal(put.status, 200);
+  await deploy();
+  const [{ url }] = await live();
+  for (let i = 0; i < 20; i++) {
+    const r = await anon("POST", `${url}/submit.json`, { record: { facility: { value: "x" } }, token: "1.00000000000000000000000000000000.AAAA", nonce: "1" });
+    assert.deepEqual([r.status, r.json.code], [400, "TS_PF03"]);
+  }
+  const honest = await answer(url, { facility: { value: "遅れて来た回答" } });
+  assert.deepEqual([honest.status, honest.json.code], [429, "TS_PF02"]);
+});
+
+test("a unique field is never on a form: it would tell outsiders which values exist", async () => {
+  const uniq = await makeApp(admin, "登録", { mail: { type: "SINGLE_LINE_TEXT", code: "mail", label: "メール", unique: true }, name: { type: "SINGLE_LINE_TEXT", code: "name", label: "名前" } });
+  const r = await publish([{ name: "登録", fields: ["name", "mail"], enabled: true }], uniq);
+  assert.equal(r.status, 400);
+  assert.ok(r.json.errors["forms[0].fields[1]"], JSON.stringify(r.json));
+});

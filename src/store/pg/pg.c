@@ -132,6 +132,7 @@ static const char *const schema[] = {
     "CREATE INDEX IF NOT EXISTS public_used_expires ON public_used(expires)",
     "CREATE TABLE IF NOT EXISTS rate_hits(key TEXT PRIMARY KEY, window_start BIGINT NOT NULL,"
     " hits BIGINT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS rate_hits_window ON rate_hits(window_start)",
     "CREATE TABLE IF NOT EXISTS login_failures(key TEXT PRIMARY KEY, fails BIGINT NOT NULL,"
     " window_start BIGINT NOT NULL, locked_until BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS api_tokens(id BIGSERIAL PRIMARY KEY,"

@@ -52,6 +52,7 @@ static const char *const schema[] = {
     "CREATE INDEX IF NOT EXISTS public_used_expires ON public_used(expires)",
     "CREATE TABLE IF NOT EXISTS rate_hits(key TEXT PRIMARY KEY, window_start INTEGER NOT NULL,"
     " hits INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS rate_hits_window ON rate_hits(window_start)",
     /* failed sign-ins per login name and per client address (auth/): in the
      * database, so that a lock made through one server holds on every other */
     "CREATE TABLE IF NOT EXISTS login_failures(key TEXT PRIMARY KEY, fails INTEGER NOT NULL,"
