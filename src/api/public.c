@@ -20,6 +20,7 @@
 #include "app/app.h"
 #include "base/str.h"
 #include "base/tstime.h"
+#include "notify/notify.h"
 #include "policy/policy.h"
 #include "store/store.h"
 
@@ -122,7 +123,7 @@ int ts_api_public_form(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     struct form f;
     if (open_form(cx, rq, &f) < 0)
         return -1;
-    static const char *const texts[] = {"name", "title", "description", "thanks"};
+    static const char *const texts[] = {"name", "title", "description", "thanks", "receiptField"};
     static const char *const props[] = {"required",  "defaultValue", "minLength",
                                         "maxLength", "minValue",     "maxValue",
                                         "unit",      "unitPosition", "digit"};
@@ -158,6 +159,10 @@ int ts_api_public_form(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
         ts_jw_obj_end(w);
     }
     ts_jw_arr_end(w);
+    ts_jw_key(w, "conditions");
+    ts_jw_json(w, json_object_get(f.def, "conditions"));
+    ts_jw_key(w, "steps");
+    ts_jw_json(w, json_object_get(f.def, "steps"));
     ts_jw_obj_end(w);
     return 0;
 }
@@ -260,7 +265,78 @@ struct answer {
     char challenge[33];
     int64_t issued;
     int64_t id;
+    const char *receipt;
 };
+
+/* A question shown only when an earlier choice has one of some values is not
+ * asked otherwise: what was sent for it is let go. */
+static void unasked(const json_t *def, json_t *record)
+{
+    size_t i, k, m;
+    const json_t *c, *want, *got;
+    json_array_foreach (json_object_get(def, "conditions"), i, c) {
+        const json_t *value = json_object_get(
+            json_object_get(record, json_string_value(json_object_get(c, "when"))), "value");
+        bool shown = false;
+        json_array_foreach (json_object_get(c, "values"), k, want) {
+            if (json_is_string(value))
+                shown |= ts_str_eq(json_string_value(value), json_string_value(want));
+            json_array_foreach (json_is_array(value) ? value : NULL, m, got)
+                shown |= ts_str_eq(json_string_value(got), json_string_value(want));
+        }
+        if (!shown)
+            json_object_del(record, json_string_value(json_object_get(c, "field")));
+    }
+}
+
+/* The receipt mailed to the address the person gave, if the form asks for
+ * one: the form's thanks, the receipt number and their answers. Three a
+ * day at most to one address, so that a form cannot be used to flood one. */
+static int mail_receipt(struct ts_ctx *cx, const struct form *f, const json_t *record,
+                        const char *receipt)
+{
+    const char *field = json_string_value(json_object_get(f->def, "receiptField"));
+    const char *to =
+        field && *field
+            ? json_string_value(json_object_get(json_object_get(record, field), "value"))
+            : NULL;
+    size_t n = to ? strlen(to) : 0;
+    if (!n || n > 254 || !strchr(to, '@') || strpbrk(to, " \t\r\n,;<>\"") || !strchr(to, '.'))
+        return 0;
+    struct ts_mail_settings mail;
+    if (ts_mail_settings(cx, &mail) < 0 || !mail.enabled) /* nothing kept to send later */
+        return cx->err.code ? -1 : 0;
+    int room = ts_store_rate_hit(cx, ts_arena_printf(cx->arena, "m:%s", to), cx->now, 86400, 3);
+    if (room <= 0)
+        return room;
+    const char *title = json_string_value(json_object_get(f->def, "title"));
+    if (!title || !*title)
+        title = json_string_value(json_object_get(f->def, "name"));
+    struct ts_buf b;
+    ts_buf_init(&b);
+    const char *thanks = json_string_value(json_object_get(f->def, "thanks"));
+    ts_buf_printf(&b, "%s\n\n受付番号 / Receipt: %s\n\n", thanks && *thanks ? thanks : title,
+                  receipt);
+    size_t i;
+    const json_t *c;
+    json_array_foreach (json_object_get(f->def, "fields"), i, c) {
+        const struct ts_field *fd = ts_app_field(f->app, json_string_value(c));
+        const json_t *v = fd ? json_object_get(json_object_get(record, fd->code), "value") : NULL;
+        if (!fd || !v)
+            continue;
+        ts_buf_printf(&b, "%s: ", fd->label);
+        if (json_is_string(v))
+            ts_buf_puts(&b, json_string_value(v));
+        size_t k;
+        const json_t *x;
+        json_array_foreach (json_is_array(v) ? v : NULL, k, x)
+            ts_buf_printf(&b, "%s%s", k ? ", " : "", json_is_string(x) ? json_string_value(x) : "");
+        ts_buf_putc(&b, '\n');
+    }
+    const char *body = ts_arena_strndup(cx->arena, b.p ? b.p : "", b.len);
+    ts_buf_release(&b);
+    return ts_mail_queue(cx, to, ts_arena_printf(cx->arena, "【受付】%s", title), body);
+}
 
 /* Step 1, kept whatever follows: the answer counted for its address and form. */
 static int count(struct ts_ctx *cx, void *arg)
@@ -312,11 +388,14 @@ static int add(struct ts_ctx *cx, void *arg)
         return ts_fail(cx, TS_E_FORM_CLOSED, "a required field is not on form %lld",
                        (long long)f->form_id);
     /* only the form's fields; anything else is refused by the name it was sent with */
-    const json_t *record = json_object_get(a->rq->params, "record");
-    if (!json_is_object(record)) {
+    const json_t *sent = json_object_get(a->rq->params, "record");
+    if (!json_is_object(sent)) {
         ts_fail_field(cx, "record", TS_M_NOT_OBJECT);
         return -1;
     }
+    json_t *record = json_copy((json_t *)sent);
+    ts_arena_defer_decref(cx->arena, record);
+    unasked(f->def, record);
     const char *code;
     const json_t *v;
     json_object_foreach ((json_t *)record, code, v) {
@@ -335,10 +414,15 @@ static int add(struct ts_ctx *cx, void *arg)
         return cx->err.code ? -1 : ts_fail(cx, TS_E_INTERNAL, "no first administrator");
     cx->caller = (struct ts_caller){.kind = TS_CALLER_FORM, .form = grant};
     cx->user = writer;
-    return ts_api_add_record(cx, f->app, record, "record", &a->id) < 0 ||
-                   ts_store_public_form_answered(cx, f->token) < 0
-               ? -1
-               : 0;
+    if (ts_api_add_record(cx, f->app, record, "record", &a->id) < 0 ||
+        ts_store_public_form_answered(cx, f->token) < 0)
+        return -1;
+    unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
+    if (form_key(cx, key, false) < 0)
+        return -1;
+    /* a receipt that does not tell how many answers came before */
+    a->receipt = ts_arena_strndup(cx->arena, sign(cx, key, f->form_id, a->id, "receipt"), 12);
+    return mail_receipt(cx, f, record, a->receipt);
 }
 
 /* Each step in a transaction of its own, so that an answer refused later
@@ -363,17 +447,8 @@ int ts_api_public_submit(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw 
         return ts_fail(cx, TS_E_FORM_REFUSED, "token");
     if (ts_api_tx(cx, spend, &a) < 0 || ts_api_tx(cx, add, &a) < 0)
         return -1;
-    /* a receipt that does not tell how many answers came before */
-    unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
-    if (ts_db_begin(cx, false) < 0)
-        return -1;
-    int rc = form_key(cx, key, false);
-    ts_db_rollback(cx);
-    if (rc < 0)
-        return -1;
-    const char *mac = sign(cx, key, a.f.form_id, a.id, "receipt");
     ts_jw_obj(w);
-    ts_jw_kstr(w, "receipt", ts_arena_strndup(cx->arena, mac, 12));
+    ts_jw_kstr(w, "receipt", a.receipt);
     ts_jw_kstr(w, "thanks", json_string_value(json_object_get(a.f.def, "thanks")));
     ts_jw_obj_end(w);
     return 0;

@@ -76,6 +76,96 @@ static void instant(struct ts_ctx *cx, json_t *out, const json_t *in, const char
     json_object_set_new(out, key, json_string(s ? s : ""));
 }
 
+static bool has(const json_t *codes, const char *code)
+{
+    size_t i;
+    const json_t *c;
+    json_array_foreach (codes, i, c)
+        if (ts_str_eq(json_string_value(c), code))
+            return true;
+    return false;
+}
+
+/* The field holding the address a receipt is mailed to: a one-line text
+ * field on the form, or "" for none. */
+static json_t *receipt_field(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
+                             const json_t *codes, const char *at)
+{
+    const char *code = json_string_value(json_object_get(in, "receiptField"));
+    const struct ts_field *f = code && *code ? ts_app_field(app, code) : NULL;
+    if (code && *code && (!f || f->type != TS_F_SINGLE_LINE_TEXT || !has(codes, code)))
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.receiptField", at), TS_M_VIEW_FIELD_TYPE,
+                      code);
+    return json_string(f ? code : "");
+}
+
+/* Questions shown only when an earlier choice has one of some values:
+ * [{field, when, values}]. A shown-when question may not be required (it
+ * may never be shown); `when` is a choice field on the form. */
+static json_t *conditions(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
+                          const json_t *codes, const char *at)
+{
+    json_t *out = json_array();
+    size_t i, k;
+    const json_t *c, *v;
+    json_array_foreach (json_object_get(in, "conditions"), i, c) {
+        const char *key = ts_arena_printf(cx->arena, "%s.conditions[%zu]", at, i);
+        const char *field = json_string_value(json_object_get(c, "field"));
+        const char *when = json_string_value(json_object_get(c, "when"));
+        const struct ts_field *f = field ? ts_app_field(app, field) : NULL;
+        const struct ts_field *w = when ? ts_app_field(app, when) : NULL;
+        if (!f || !has(codes, field) || f->required)
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.field", key), TS_M_VIEW_FIELD_TYPE,
+                          field ? field : "");
+        if (!w || !has(codes, when) || !w->n_options || w == f)
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.when", key), TS_M_VIEW_FIELD_TYPE,
+                          when ? when : "");
+        json_t *values = json_array();
+        json_array_foreach (json_object_get(c, "values"), k, v)
+            if (w && json_is_string(v) && ts_field_has_option(w, json_string_value(v)))
+                json_array_append(values, (json_t *)v);
+            else
+                ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.values[%zu]", key, k),
+                              TS_M_NOT_ENUM);
+        if (!json_array_size(values))
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.values", key), TS_M_REQUIRED_PARAM);
+        json_array_append_new(out, json_pack("{s:s, s:s, s:o}", "field", field ? field : "", "when",
+                                             when ? when : "", "values", values));
+    }
+    return out;
+}
+
+/* Pages the questions are asked on, in order: [{title, fields}], each
+ * question on one page; none: one page. */
+static json_t *steps(struct ts_ctx *cx, const json_t *in, const json_t *codes, const char *at)
+{
+    json_t *out = json_array(), *seen = json_array();
+    const json_t *list = json_object_get(in, "steps");
+    size_t i, k;
+    const json_t *st, *c;
+    json_array_foreach (list, i, st) {
+        const char *key = ts_arena_printf(cx->arena, "%s.steps[%zu]", at, i);
+        json_t *fields = json_array();
+        json_array_foreach (json_object_get(st, "fields"), k, c) {
+            const char *code = json_string_value(c);
+            if (!code || !has(codes, code) || has(seen, code)) {
+                ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.fields[%zu]", key, k),
+                              TS_M_FORM_STEPS);
+            } else {
+                json_array_append(fields, (json_t *)c);
+                json_array_append(seen, (json_t *)c);
+            }
+        }
+        const char *title = json_string_value(json_object_get(st, "title"));
+        json_array_append_new(
+            out, json_pack("{s:s, s:o}", "title", title ? title : "", "fields", fields));
+    }
+    if (json_array_size(list) && json_array_size(seen) != json_array_size(codes))
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.steps", at), TS_M_FORM_STEPS);
+    json_decref(seen);
+    return out;
+}
+
 static json_t *form_check(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
                           const char *at)
 {
@@ -119,6 +209,9 @@ static json_t *form_check(struct ts_ctx *cx, const struct ts_app *app, const jso
     if (max && !json_is_null(max) && n < 1)
         ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.maxAnswers", at), TS_M_NOT_INTEGER);
     json_object_set_new(out, "maxAnswers", n > 0 ? json_integer(n) : json_null());
+    json_object_set_new(out, "receiptField", receipt_field(cx, app, in, codes, at));
+    json_object_set_new(out, "conditions", conditions(cx, app, in, codes, at));
+    json_object_set_new(out, "steps", steps(cx, in, codes, at));
     return out;
 }
 

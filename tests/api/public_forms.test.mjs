@@ -8,6 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { startServer, client, raw, makeApp } from "./helpers/server.mjs";
+import { startSmtpSink } from "./helpers/smtp.mjs";
 
 let server, admin, app;
 const opts = (...xs) => Object.fromEntries(xs.map((x, i) => [x, { label: x, index: String(i) }]));
@@ -206,4 +207,53 @@ test("a unique field is never on a form: it would tell outsiders which values ex
   const r = await publish([{ name: "登録", fields: ["name", "mail"], enabled: true }], uniq);
   assert.equal(r.status, 400);
   assert.ok(r.json.errors["forms[0].fields[1]"], JSON.stringify(r.json));
+});
+
+test("a question asked only after some answers; pages; the receipt mailed to the address given", async () => {
+  const smtp = await startSmtpSink();
+  try {
+    const survey = await makeApp(admin, "利用者調査", {
+      facility: { type: "SINGLE_LINE_TEXT", code: "facility", label: "施設名" },
+      mail: { type: "SINGLE_LINE_TEXT", code: "mail", label: "メールアドレス" },
+      kind: { type: "RADIO_BUTTON", code: "kind", label: "種別", options: opts("通所", "入所"), defaultValue: "通所" },
+      beds: { type: "NUMBER", code: "beds", label: "病床数" },
+    });
+    const form = { name: "調査", title: "利用者調査", fields: ["facility", "mail", "kind", "beds"], enabled: true, thanks: "ありがとうございました。",
+      receiptField: "mail", conditions: [{ field: "beds", when: "kind", values: ["入所"] }],
+      steps: [{ title: "施設", fields: ["facility", "mail"] }, { title: "内容", fields: ["kind", "beds"] }] };
+    // what does not fit is refused with its place
+    for (const [patch, key] of [
+      [{ conditions: [{ field: "beds", when: "facility", values: ["x"] }] }, "forms[0].conditions[0].when"],
+      [{ conditions: [{ field: "beds", when: "kind", values: ["どれでもない"] }] }, "forms[0].conditions[0].values[0]"],
+      [{ steps: [{ title: "a", fields: ["facility", "mail", "kind"] }] }, "forms[0].steps"],
+      [{ steps: [{ title: "a", fields: ["facility", "mail"] }, { title: "b", fields: ["mail", "kind", "beds"] }] }, "forms[0].steps[1].fields[0]"],
+      [{ receiptField: "beds" }, "forms[0].receiptField"],
+    ]) {
+      const r = await publish([{ ...form, ...patch }], survey);
+      assert.equal(r.status, 400, key);
+      assert.ok(r.json.errors[key], `${key}: ${JSON.stringify(r.json.errors)}`);
+    }
+    assert.equal((await publish([form], survey)).status, 200);
+    await deploy(survey);
+    const [{ url }] = await live(survey);
+    const asked = await anon("GET", `${url}/form.json`);
+    assert.deepEqual(asked.json.conditions, form.conditions);
+    assert.deepEqual(asked.json.steps.map((x) => x.title), ["施設", "内容"]);
+    // 通所: the number of beds is not asked, and what was sent for it is let go
+    assert.equal((await answer(url, { facility: { value: "通所の施設" }, kind: { value: "通所" }, beds: { value: "30" } })).status, 200);
+    assert.equal((await answer(url, { facility: { value: "入所の施設" }, kind: { value: "入所" }, beds: { value: "40" } })).status, 200);
+    const got = Object.fromEntries((await admin.record.getRecords({ app: survey })).records.map((r) => [r.facility.value, r.beds.value]));
+    assert.deepEqual(got, { 通所の施設: "", 入所の施設: "40" });
+    // the receipt: mailed once mail is set up, with the receipt number and the answers
+    await raw(server, "PUT", "/api/system/mail", { body: { enabled: true, url: smtp.url, from: "tsumiki@city.example.jp", baseUrl: "http://localhost:8080" } });
+    const sent = await answer(url, { facility: { value: "さくら園" }, mail: { value: "sakura@care.example.jp" }, kind: { value: "入所" }, beds: { value: "12" } });
+    assert.equal(sent.status, 200);
+    const m = await smtp.waitFor((x) => x.to.includes("sakura@care.example.jp"));
+    assert.match(m.subject, /利用者調査/);
+    assert.ok(m.body.includes(sent.json.receipt));
+    assert.match(m.body, /施設名: さくら園[\s\S]*病床数: 12/);
+  } finally {
+    await smtp.stop();
+    await raw(server, "PUT", "/api/system/mail", { body: { enabled: false, url: "", from: "" } });
+  }
 });

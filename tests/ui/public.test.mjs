@@ -42,6 +42,10 @@ test("a manager publishes a form from the app settings and gets its address", as
   assert.equal(await fields.getByLabel("施設名").isChecked(), true, "a required field is asked from the start");
   await fields.getByLabel("今月の利用者数").check();
   await fields.getByLabel("サービス種別").check();
+  await fields.getByLabel("ご意見").check();
+  // ご意見 only from those who chose 入所
+  await card.locator(".condition-row", { hasText: "ご意見" }).getByRole("combobox").selectOption({ label: "「サービス種別」が次のとき" });
+  await card.locator(".condition-row", { hasText: "ご意見" }).getByLabel("入所").check();
   await card.getByLabel("送信後のメッセージ").fill("ご回答ありがとうございました。");
   await ui.untilToast(page, "保存しました", () => page.getByRole("button", { name: "保存", exact: true }).click());
   await ui.untilToast(page, "アプリを更新しました", () => page.getByRole("button", { name: "アプリを更新" }).click());
@@ -50,13 +54,16 @@ test("a manager publishes a form from the app settings and gets its address", as
   const link = page.locator(".public-url a");
   await link.waitFor();
   assert.match(await link.innerText(), /\/public\/forms\/[A-Za-z0-9]{24}$/);
+  const { forms } = await ui.api(server, "GET", `/k/v1/app/publicForms.json?app=${app}`);
+  assert.deepEqual(forms[0].conditions, [{ field: "note", when: "kind", values: ["入所"] }]);
   await ui.accessible(page, "public forms settings");
   await shot(page, "p01-public-form-settings");
 });
 
 test("someone outside answers on a phone: the questions, a page to check them, the thanks with a receipt; the record is added", async () => {
   const app = await makeApp(admin, "利用状況調査2", survey);
-  const put = await ui.api(server, "PUT", "/k/v1/preview/app/publicForms.json", { app, forms: [{ name: "調査", title: "令和8年度 利用状況調査", description: "各施設1回ご回答ください。", fields: ["facility", "visits", "kind", "note"], enabled: true, thanks: "ご回答ありがとうございました。" }] });
+  const put = await ui.api(server, "PUT", "/k/v1/preview/app/publicForms.json", { app, forms: [{ name: "調査", title: "令和8年度 利用状況調査", description: "各施設1回ご回答ください。", fields: ["facility", "visits", "kind", "note"], enabled: true, thanks: "ご回答ありがとうございました。",
+    conditions: [{ field: "note", when: "kind", values: ["入所"] }] }] });
   assert.ok(put.forms[0].id);
   await deploy(app);
   const { forms } = await ui.api(server, "GET", `/k/v1/app/publicForms.json?app=${app}`);
@@ -73,6 +80,7 @@ test("someone outside answers on a phone: the questions, a page to check them, t
   await p.getByText("入力してください。").waitFor();
   await p.getByLabel(/施設名/).fill("さくら園");
   await p.getByLabel(/今月の利用者数/).fill("128");
+  assert.equal(await p.getByLabel(/ご意見/).count(), 0, "asked only of those who chose 入所");
   await p.getByRole("radio", { name: "入所" }).check();
   await p.getByLabel(/ご意見/).fill("送迎の時間を\n相談したいです。");
   await ui.accessible(p, "a public form on a phone");

@@ -8,9 +8,11 @@ import { t } from "../i18n";
 import { ErrorBox, notify, withProgress } from "../ui/feedback";
 import { FieldChecks } from "../ui/FieldChecks";
 
+interface Condition { field: string; when: string; values: string[] }
 interface PublicForm {
   id?: string; name: string; fields: string[]; enabled: boolean; title: string; description: string; thanks: string;
   openFrom: string; openUntil: string; maxAnswers: number | null; url?: string | null;
+  receiptField: string; conditions: Condition[]; steps: { title: string; fields: string[] }[];
 }
 
 // What people outside may fill in (the server checks the same: app/public.c).
@@ -56,7 +58,44 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
           <input id={`pf-title-${i}`} value={f.title} onInput={(e) => set(i, { title: (e.target as HTMLInputElement).value })} />
           <label for={`pf-desc-${i}`}>{t("publicFormDescription")}</label>
           <textarea id={`pf-desc-${i}`} value={f.description} onInput={(e) => set(i, { description: (e.target as HTMLTextAreaElement).value })} />
-          <FieldChecks legend={t("publicFormFields")} fields={publishable} value={f.fields} onChange={(codes) => set(i, { fields: codes })} />
+          <FieldChecks legend={t("publicFormFields")} fields={publishable} value={f.fields} onChange={(codes) => set(i, {
+            fields: codes, conditions: f.conditions.filter((c) => codes.includes(c.field) && codes.includes(c.when)),
+            receiptField: codes.includes(f.receiptField) ? f.receiptField : "", steps: [] })} />
+          {f.fields.length > 1 && (
+            <fieldset>
+              <legend>{t("publicFormConditions")}</legend>
+              <p class="hint">{t("publicFormConditionsHint")}</p>
+              {f.fields.map((code) => fields[code]).filter((q) => q && !q.required).map((q) => {
+                const c = f.conditions.find((x) => x.field === q.code);
+                const choices = f.fields.map((x) => fields[x]).filter((x) => x && x.code !== q.code && x.options);
+                const when = c ? fields[c.when] : undefined;
+                const setCond = (next: Condition | null) => set(i, { conditions: [...f.conditions.filter((x) => x.field !== q.code), ...(next ? [next] : [])] });
+                return (
+                  <div class="condition-row">
+                    <label class="inline-num">{q.label}
+                      <select value={c?.when ?? ""} onChange={(e) => { const v = (e.target as HTMLSelectElement).value; setCond(v ? { field: q.code, when: v, values: [] } : null); }}>
+                        <option value="">{t("publicFormAlways")}</option>
+                        {choices.map((x) => <option value={x.code}>{t("publicFormWhen", { field: x.label })}</option>)}
+                      </select>
+                    </label>
+                    {c && when?.options && (
+                      <span class="choices">
+                        {Object.values(when.options).sort((a, b) => Number(a.index) - Number(b.index)).map((o) => (
+                          <label><input type="checkbox" checked={c.values.includes(o.label)}
+                            onChange={(e) => setCond({ ...c, values: (e.target as HTMLInputElement).checked ? [...c.values, o.label] : c.values.filter((v) => v !== o.label) })} /> {o.label}</label>
+                        ))}
+                      </span>
+                    )}
+                  </div>
+                );
+              })}
+            </fieldset>
+          )}
+          <label for={`pf-receipt-${i}`}>{t("publicFormReceipt")}</label>
+          <select id={`pf-receipt-${i}`} value={f.receiptField} onChange={(e) => set(i, { receiptField: (e.target as HTMLSelectElement).value })}>
+            <option value="">{t("publicFormNoReceipt")}</option>
+            {f.fields.map((code) => fields[code]).filter((q) => q?.type === "SINGLE_LINE_TEXT").map((q) => <option value={q.code}>{q.label}</option>)}
+          </select>
           <label for={`pf-thanks-${i}`}>{t("publicFormThanks")}</label>
           <textarea id={`pf-thanks-${i}`} value={f.thanks} onInput={(e) => set(i, { thanks: (e.target as HTMLTextAreaElement).value })} />
           <div class="pair">
@@ -74,7 +113,7 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
         </fieldset>
       ))}
       <div class="actions">
-        <button type="button" onClick={() => setForms([...forms, { name: `${t("publicForm")} ${forms.length + 1}`, fields: required, enabled: true, title: "", description: "", thanks: "", openFrom: "", openUntil: "", maxAnswers: null }])}>＋ {t("addPublicForm")}</button>
+        <button type="button" onClick={() => setForms([...forms, { name: `${t("publicForm")} ${forms.length + 1}`, fields: required, enabled: true, title: "", description: "", thanks: "", openFrom: "", openUntil: "", maxAnswers: null, receiptField: "", conditions: [], steps: [] }])}>＋ {t("addPublicForm")}</button>
         <button type="button" class="primary" onClick={save}>{t("save")}</button>
       </div>
     </div>

@@ -16,13 +16,15 @@ interface Question {
   code: string; label: string; type: string; required?: boolean; options?: string[];
   defaultValue?: string | string[]; unit?: string; unitPosition?: string; maxLength?: string;
 }
-interface Form { name: string; title: string; description: string; thanks: string; fields: Question[] }
+interface Condition { field: string; when: string; values: string[] }
+interface Step { title: string; fields: string[] }
+interface Form { name: string; title: string; description: string; thanks: string; receiptField: string; fields: Question[]; conditions: Condition[]; steps: Step[] }
 interface Token { token: string; notBefore: number; challenge: string; difficulty: number }
 type Values = Record<string, string | string[]>;
 
 const WORDS = {
-  ja: { required: "必須", next: "確認へ進む", back: "修正する", send: "送信する", sending: "送信しています…", check: "入力内容の確認", checkHint: "この内容で送信します。よろしければ「送信する」を押してください。", thanks: "送信しました", receipt: "受付番号", closed: "このフォームは現在受け付けていません。", missing: "入力してください。", loading: "読み込んでいます…", another: "もう一度回答する", empty: "（未入力）", notNumber: "数字で入力してください。", failed: "送信できませんでした。" },
-  en: { required: "Required", next: "Review your answers", back: "Change them", send: "Send", sending: "Sending…", check: "Check your answers", checkHint: "These answers will be sent. If they are right, press Send.", thanks: "Sent", receipt: "Receipt number", closed: "This form is not open.", missing: "Please fill this in.", loading: "Loading…", another: "Answer again", empty: "(none)", notNumber: "Please enter a number.", failed: "The answers could not be sent." },
+  ja: { required: "必須", onward: "次へ", previous: "前へ", page: "{n} / {total} ページ", mailHint: "このアドレスに受付のメールをお送りします。", next: "確認へ進む", back: "修正する", send: "送信する", sending: "送信しています…", check: "入力内容の確認", checkHint: "この内容で送信します。よろしければ「送信する」を押してください。", thanks: "送信しました", receipt: "受付番号", closed: "このフォームは現在受け付けていません。", missing: "入力してください。", loading: "読み込んでいます…", another: "もう一度回答する", empty: "（未入力）", notNumber: "数字で入力してください。", failed: "送信できませんでした。" },
+  en: { required: "Required", onward: "Next", previous: "Back", page: "Page {n} of {total}", mailHint: "A receipt will be mailed to this address.", next: "Review your answers", back: "Change them", send: "Send", sending: "Sending…", check: "Check your answers", checkHint: "These answers will be sent. If they are right, press Send.", thanks: "Sent", receipt: "Receipt number", closed: "This form is not open.", missing: "Please fill this in.", loading: "Loading…", another: "Answer again", empty: "(none)", notNumber: "Please enter a number.", failed: "The answers could not be sent." },
 };
 const lang: keyof typeof WORDS = navigator.language.toLowerCase().startsWith("ja") ? "ja" : "en";
 const w = WORDS[lang];
@@ -66,6 +68,7 @@ function App() {
   const [busy, setBusy] = useState(false);
   const [receipt, setReceipt] = useState("");
   const [trap, setTrap] = useState("");
+  const [pageAt, setPageAt] = useState(0);
   const fresh = () => api<Token>("/token.json").then((t) => setToken({ t, at: Date.now() })).catch(() => setClosed(true));
   useEffect(() => {
     api<Form>("/form.json").then((f) => {
@@ -80,13 +83,27 @@ function App() {
   if (!form) return <main class="public-form"><p aria-busy="true">{w.loading}</p></main>;
 
   const set = (code: string, v: string | string[]) => { setValues({ ...values, [code]: v }); setErrors({ ...errors, [code]: "" }); };
+  // a question shown only when an earlier choice has one of its values
+  const shownNow = (q: Question) => form.conditions.filter((c) => c.field === q.code).every((c) => {
+    const v = values[c.when];
+    return Array.isArray(v) ? v.some((x) => c.values.includes(x)) : c.values.includes(String(v ?? ""));
+  });
+  const pages = form.steps.length ? form.steps : [{ title: "", fields: form.fields.map((q) => q.code) }];
+  const onPage = (n: number) => form.fields.filter((q) => pages[n].fields.includes(q.code) && shownNow(q));
+  const asked = form.fields.filter(shownNow);
   const review = (e: Event) => {
     e.preventDefault();
-    const missing = Object.fromEntries(form.fields.filter((q) => q.required && !(Array.isArray(values[q.code]) ? values[q.code].length : String(values[q.code] ?? "").trim())).map((q) => [q.code, w.missing]));
-    for (const q of form.fields) if (q.type === "NUMBER" && values[q.code] && !/^-?\d+(\.\d+)?$/.test(String(values[q.code]))) missing[q.code] = w.notNumber;
+    const here = onPage(pageAt);
+    const missing = Object.fromEntries(here.filter((q) => q.required && !(Array.isArray(values[q.code]) ? values[q.code].length : String(values[q.code] ?? "").trim())).map((q) => [q.code, w.missing]));
+    for (const q of here) if (q.type === "NUMBER" && values[q.code] && !/^-?\d+(\.\d+)?$/.test(String(values[q.code]))) missing[q.code] = w.notNumber;
     setErrors(missing);
     if (Object.keys(missing).length) {
       document.getElementById(`q-${Object.keys(missing)[0]}`)?.focus();
+      return;
+    }
+    if (pageAt < pages.length - 1) {
+      setPageAt(pageAt + 1);
+      window.scrollTo(0, 0);
       return;
     }
     setStep("check");
@@ -100,7 +117,7 @@ function App() {
       const nonce = await solve(token.t.challenge, token.t.difficulty);
       // a date and time is typed in the person's zone and sent as UTC
       const types = Object.fromEntries(form.fields.map((q) => [q.code, q.type]));
-      const record = Object.fromEntries(Object.entries(values).map(([code, value]) => [code, {
+      const record = Object.fromEntries(Object.entries(values).filter(([code]) => asked.some((q) => q.code === code)).map(([code, value]) => [code, {
         value: types[code] === "DATETIME" && value ? new Date(String(value)).toISOString().replace(/\.\d{3}Z$/, "Z") : value,
       }]));
       const r = await api<{ receipt: string; thanks: string }>("/submit.json", { record, token: token.t.token, nonce, website: trap });
@@ -114,6 +131,8 @@ function App() {
         if (m) byField[m[1]] = v.messages.join(" ");
       }
       setErrors(Object.keys(byField).length ? byField : { "": e?.message || w.failed });
+      const first = pages.findIndex((pg) => pg.fields.some((code) => code in byField));
+      setPageAt(first >= 0 ? first : 0);
       setStep("fill");
       fresh();
     } finally {
@@ -126,15 +145,20 @@ function App() {
       <h1>{form.title || form.name}</h1>
       {step === "fill" && (
         <form onSubmit={review} noValidate>
-          {form.description && <p class="intro">{form.description}</p>}
+          {form.description && pageAt === 0 && <p class="intro">{form.description}</p>}
+          {pages.length > 1 && <p class="progress-note">{w.page.replace("{n}", String(pageAt + 1)).replace("{total}", String(pages.length))}</p>}
+          {pages[pageAt].title && <h2>{pages[pageAt].title}</h2>}
           {errors[""] && <p class="field-error" role="alert">{errors[""]}</p>}
-          {form.fields.map((q) => <Field q={q} value={values[q.code]} error={errors[q.code]} onChange={(v) => set(q.code, v)} />)}
+          {onPage(pageAt).map((q) => <Field q={q} value={values[q.code]} error={errors[q.code]} hint={q.code === form.receiptField ? w.mailHint : undefined} onChange={(v) => set(q.code, v)} />)}
           {/* people never see this; programs that fill every box do */}
           <div class="trap" aria-hidden="true">
             <label for="website">Website</label>
             <input id="website" name="website" tabIndex={-1} autoComplete="off" value={trap} onInput={(e) => setTrap((e.target as HTMLInputElement).value)} />
           </div>
-          <div class="actions"><button type="submit" class="primary">{w.next}</button></div>
+          <div class="actions">
+            {pageAt > 0 && <button type="button" onClick={() => { setPageAt(pageAt - 1); window.scrollTo(0, 0); }}>{w.previous}</button>}
+            <button type="submit" class="primary">{pageAt < pages.length - 1 ? w.onward : w.next}</button>
+          </div>
         </form>
       )}
       {step === "check" && (
@@ -142,7 +166,7 @@ function App() {
           <h2 id="check-h">{w.check}</h2>
           <p>{w.checkHint}</p>
           <dl class="answers">
-            {form.fields.map((q) => <div><dt>{q.label}</dt><dd>{shown(q, values[q.code])}</dd></div>)}
+            {asked.map((q) => <div><dt>{q.label}</dt><dd>{shown(q, values[q.code])}</dd></div>)}
           </dl>
           <div class="actions">
             <button type="button" onClick={() => setStep("fill")} disabled={busy}>{w.back}</button>
@@ -162,9 +186,9 @@ function App() {
   );
 }
 
-function Field({ q, value, error, onChange }: { q: Question; value: string | string[] | undefined; error?: string; onChange: (v: string | string[]) => void }) {
+function Field({ q, value, error, hint, onChange }: { q: Question; value: string | string[] | undefined; error?: string; hint?: string; onChange: (v: string | string[]) => void }) {
   const id = `q-${q.code}`;
-  const described = error ? `${id}-err` : undefined;
+  const described = [error ? `${id}-err` : "", hint ? `${id}-hint` : ""].filter(Boolean).join(" ") || undefined;
   const label = <>{q.label}{q.required && <span class="req">{w.required}</span>}</>;
   const many = (opt: string, on: boolean) => {
     const now = Array.isArray(value) ? value : [];
@@ -182,7 +206,7 @@ function Field({ q, value, error, onChange }: { q: Question; value: string | str
               onChange={(e) => (q.type === "RADIO_BUTTON" ? onChange(opt) : many(opt, (e.target as HTMLInputElement).checked))} /> {opt}</label>
           ))}
         </div>
-        {error && <span id={described} class="field-error" role="alert">{error}</span>}
+        {error && <span id={`${id}-err`} class="field-error" role="alert">{error}</span>}
       </fieldset>
     );
   const common = { id, "aria-invalid": !!error, "aria-describedby": described, "aria-required": q.required };
@@ -217,7 +241,8 @@ function Field({ q, value, error, onChange }: { q: Question; value: string | str
           {q.unitPosition !== "BEFORE" && <span class="unit">{q.unit}</span>}
         </div>
       ) : input}
-      {error && <span id={described} class="field-error" role="alert">{error}</span>}
+      {hint && <span id={`${id}-hint`} class="hint">{hint}</span>}
+      {error && <span id={`${id}-err`} class="field-error" role="alert">{error}</span>}
     </div>
   );
 }
