@@ -123,7 +123,8 @@ int ts_api_public_form(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     struct form f;
     if (open_form(cx, rq, &f) < 0)
         return -1;
-    static const char *const texts[] = {"name", "title", "description", "thanks", "receiptField"};
+    static const char *const texts[] = {"name",         "title", "description", "thanks",
+                                        "receiptField", "logo",  "color"};
     static const char *const props[] = {"required",  "defaultValue", "minLength",
                                         "maxLength", "minValue",     "maxValue",
                                         "unit",      "unitPosition", "digit"};

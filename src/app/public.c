@@ -10,11 +10,14 @@
 #include "auth/auth.h"
 #include "base/str.h"
 #include "base/tstime.h"
+#include "files/files.h"
 #include "store/store.h"
 
-#define MAX_FORMS   20
-#define MAX_TEXT    2000
-#define TOKEN_CHARS 24
+#define MAX_FORMS    20
+#define MAX_TEXT     2000
+#define TOKEN_CHARS  24
+#define MAX_LOGO_B64 280000 /* about 200 KB of PNG */
+#define MAX_LOGO_PX  1000
 
 bool ts_app_publishable(const struct ts_field *f)
 {
@@ -210,6 +213,17 @@ static json_t *form_check(struct ts_ctx *cx, const struct ts_app *app, const jso
         ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.maxAnswers", at), TS_M_NOT_INTEGER);
     json_object_set_new(out, "maxAnswers", n > 0 ? json_integer(n) : json_null());
     json_object_set_new(out, "receiptField", receipt_field(cx, app, in, codes, at));
+    /* the organisation's look: a logo (PNG) and a colour (#rrggbb) */
+    const char *logo = json_string_value(json_object_get(in, "logo"));
+    if (logo && *logo && !ts_files_png_ok(logo, MAX_LOGO_B64, MAX_LOGO_PX))
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.logo", at), TS_M_PRINT_PICTURE,
+                      MAX_LOGO_PX);
+    json_object_set_new(out, "logo", json_string(logo ? logo : ""));
+    const char *color = json_string_value(json_object_get(in, "color"));
+    if (color && *color &&
+        (strlen(color) != 7 || color[0] != '#' || strspn(color + 1, "0123456789abcdefABCDEF") != 6))
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.color", at), TS_M_NOT_ENUM);
+    json_object_set_new(out, "color", json_string(color ? color : ""));
     json_object_set_new(out, "conditions", conditions(cx, app, in, codes, at));
     json_object_set_new(out, "steps", steps(cx, in, codes, at));
     return out;

@@ -36,6 +36,10 @@ int ts_files_open(const char *hash);
  * its Content-Type, or -1 when the bytes are not a picture it can read. */
 int ts_files_thumbnail(const char *hash, int size, const char **type);
 
+/* A PNG picture given as base64 text (a print layout's logo, a form's): at
+ * most max_chars of text and max_px either way, read from its header. */
+bool ts_files_png_ok(const char *b64, size_t max_chars, unsigned max_px);
+
 /* files.c and thumb.c: the folder, and thumbnails of bytes that are gone */
 const char *ts_files__root(void);
 void ts_files__forget_thumbnails(const char *hash);

@@ -16,6 +16,7 @@
 #include <gd.h>
 #include <pthread.h>
 #include <sys/stat.h>
+#include <sodium.h>
 #include <unistd.h>
 
 /* A decoded picture takes 4 bytes a pixel: 24 megapixels (a 6000 x 4000
@@ -214,4 +215,19 @@ void ts_files__forget_thumbnails(const char *hash)
                      pass ? "png" : "jpg");
             unlink(path);
         }
+}
+
+bool ts_files_png_ok(const char *b64, size_t max_chars, unsigned max_px)
+{
+    size_t n = strlen(b64), len = 0;
+    if (n == 0 || n > max_chars)
+        return false;
+    unsigned char head[33];
+    /* the signature and the IHDR chunk: the first 33 bytes, from the first 44 characters */
+    if (sodium_base642bin(head, sizeof(head), b64, n < 44 ? n : 44, NULL, &len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        len < 24 || memcmp(head, "\x89PNG\r\n\x1a\n", 8) || memcmp(head + 12, "IHDR", 4))
+        return false;
+    unsigned long w = be32(head + 16), h = be32(head + 20);
+    return w > 0 && h > 0 && w <= max_px && h <= max_px;
 }

@@ -9,6 +9,7 @@
 #include "base/common.h"
 #include "print/pdf.h"
 #include "base/str.h"
+#include "files/files.h"
 #include "store/store.h"
 
 #include <sodium.h>
@@ -44,23 +45,6 @@ static void number(struct ts_ctx *cx, json_t *out, const json_t *item, const cha
                       ts_arena_printf(cx->arena, "%g", lo), ts_arena_printf(cx->arena, "%g", hi));
     else
         json_object_set_new(out, key, json_real(x));
-}
-
-/* A PNG no larger than MAX_PICTURE_PX either way, as base64 text. */
-static bool png_ok(const char *b64)
-{
-    size_t n = strlen(b64), len = 0;
-    if (n == 0 || n > MAX_PICTURE_B64)
-        return false;
-    unsigned char head[33];
-    /* the signature and the IHDR chunk: the first 33 bytes, from the first 44 characters */
-    if (sodium_base642bin(head, sizeof(head), b64, n < 44 ? n : 44, NULL, &len, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        len < 24 || memcmp(head, "\x89PNG\r\n\x1a\n", 8) || memcmp(head + 12, "IHDR", 4))
-        return false;
-    uint32_t w = (uint32_t)head[16] << 24 | (uint32_t)head[17] << 16 | head[18] << 8 | head[19];
-    uint32_t h = (uint32_t)head[20] << 24 | (uint32_t)head[21] << 16 | head[22] << 8 | head[23];
-    return w > 0 && h > 0 && w <= MAX_PICTURE_PX && h <= MAX_PICTURE_PX;
 }
 
 static json_t *item_check(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
@@ -100,7 +84,7 @@ static json_t *item_check(struct ts_ctx *cx, const struct ts_app *app, const jso
         json_object_set_new(out, "label", json_boolean(json_is_true(json_object_get(in, "label"))));
     } else {
         const char *data = json_string_value(json_object_get(in, "data"));
-        if (!data || !png_ok(data))
+        if (!data || !ts_files_png_ok(data, MAX_PICTURE_B64, MAX_PICTURE_PX))
             ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.data", at), TS_M_PRINT_PICTURE,
                           MAX_PICTURE_PX);
         json_object_set_new(out, "data", json_string(data ? data : ""));

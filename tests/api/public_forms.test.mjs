@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { startServer, client, raw, makeApp } from "./helpers/server.mjs";
 import { startSmtpSink } from "./helpers/smtp.mjs";
+import { png } from "./helpers/png.mjs";
 
 let server, admin, app;
 const opts = (...xs) => Object.fromEntries(xs.map((x, i) => [x, { label: x, index: String(i) }]));
@@ -256,4 +257,18 @@ test("a question asked only after some answers; pages; the receipt mailed to the
     await smtp.stop();
     await raw(server, "PUT", "/api/system/mail", { body: { enabled: false, url: "", from: "" } });
   }
+});
+
+test("the organisation's look: a logo and a colour, checked", async () => {
+  const looks = await makeApp(admin, "見た目", { name: { type: "SINGLE_LINE_TEXT", code: "name", label: "名前" } });
+  const logo = png(200, 60).toString("base64");
+  assert.equal((await publish([{ name: "f", fields: ["name"], enabled: true, logo, color: "#1a7f37" }], looks)).status, 200);
+  await deploy(looks);
+  const [{ url }] = await live(looks);
+  const q = (await anon("GET", `${url}/form.json`)).json;
+  assert.deepEqual([q.logo, q.color], [logo, "#1a7f37"]);
+  const bad = await publish([{ name: "f", fields: ["name"], logo: Buffer.from("GIF89a").toString("base64"), color: "green" }], looks);
+  assert.ok(bad.json.errors["forms[0].logo"] && bad.json.errors["forms[0].color"], JSON.stringify(bad.json));
+  const big = await publish([{ name: "f", fields: ["name"], logo: png(1200, 10).toString("base64") }], looks);
+  assert.ok(big.json.errors["forms[0].logo"]);
 });

@@ -63,7 +63,7 @@ test("a manager publishes a form from the app settings and gets its address", as
 test("someone outside answers on a phone: the questions, a page to check them, the thanks with a receipt; the record is added", async () => {
   const app = await makeApp(admin, "利用状況調査2", survey);
   const put = await ui.api(server, "PUT", "/k/v1/preview/app/publicForms.json", { app, forms: [{ name: "調査", title: "令和8年度 利用状況調査", description: "各施設1回ご回答ください。", fields: ["facility", "visits", "kind", "note"], enabled: true, thanks: "ご回答ありがとうございました。",
-    conditions: [{ field: "note", when: "kind", values: ["入所"] }] }] });
+    conditions: [{ field: "note", when: "kind", values: ["入所"] }], color: "#8a2be2", logo: ui.png(240, 60, { warm: 120 }).toString("base64") }] });
   assert.ok(put.forms[0].id);
   await deploy(app);
   const { forms } = await ui.api(server, "GET", `/k/v1/app/publicForms.json?app=${app}`);

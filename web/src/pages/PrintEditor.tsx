@@ -17,10 +17,10 @@ const PICTURE_MAX_PX = 800;
 
 const page = (o: PrintTemplate["orientation"]) => (o === "LANDSCAPE" ? { w: 297, h: 210 } : { w: 210, h: 297 });
 
-// A picture of any kind the browser reads, made a PNG no wider than PICTURE_MAX_PX.
-async function toPng(file: File): Promise<string> {
+// A picture of any kind the browser reads, made a PNG no larger than max pixels either way.
+export async function toPng(file: File, max = PICTURE_MAX_PX): Promise<string> {
   const bitmap = await createImageBitmap(file);
-  const k = Math.min(1, PICTURE_MAX_PX / bitmap.width);
+  const k = Math.min(1, max / bitmap.width, max / bitmap.height);
   const canvas = document.createElement("canvas");
   canvas.width = Math.round(bitmap.width * k);
   canvas.height = Math.round(bitmap.height * k);

@@ -7,12 +7,13 @@ import { call, k, type FieldProp } from "../api";
 import { t } from "../i18n";
 import { ErrorBox, notify, withProgress } from "../ui/feedback";
 import { FieldChecks } from "../ui/FieldChecks";
+import { toPng } from "./PrintEditor";
 
 interface Condition { field: string; when: string; values: string[] }
 interface PublicForm {
   id?: string; name: string; fields: string[]; enabled: boolean; title: string; description: string; thanks: string;
   openFrom: string; openUntil: string; maxAnswers: number | null; url?: string | null;
-  receiptField: string; conditions: Condition[]; steps: { title: string; fields: string[] }[];
+  receiptField: string; conditions: Condition[]; steps: { title: string; fields: string[] }[]; logo: string; color: string;
 }
 
 // What people outside may fill in (the server checks the same: app/public.c).
@@ -96,6 +97,23 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
             <option value="">{t("publicFormNoReceipt")}</option>
             {f.fields.map((code) => fields[code]).filter((q) => q?.type === "SINGLE_LINE_TEXT").map((q) => <option value={q.code}>{q.label}</option>)}
           </select>
+          <div class="pair">
+            <label class="inline-num">{t("publicFormColor")}
+              <input type="color" value={f.color || "#0b5cad"} onInput={(e) => set(i, { color: (e.target as HTMLInputElement).value })} />
+            </label>
+            <span class="inline-num">{t("publicFormLogo")}
+              <span class="pair">
+                {f.logo && <img class="logo-preview" src={`data:image/png;base64,${f.logo}`} alt={t("publicFormLogo")} />}
+                <label class="button file-button">{t("publicFormLogoPick")}
+                  <input type="file" accept="image/*" class="visually-hidden" onChange={async (e) => {
+                    const file = (e.target as HTMLInputElement).files?.[0];
+                    if (file) set(i, { logo: await toPng(file, 600) });
+                  }} />
+                </label>
+                {f.logo && <button type="button" onClick={() => set(i, { logo: "" })}>{t("remove")}</button>}
+              </span>
+            </span>
+          </div>
           <label for={`pf-thanks-${i}`}>{t("publicFormThanks")}</label>
           <textarea id={`pf-thanks-${i}`} value={f.thanks} onInput={(e) => set(i, { thanks: (e.target as HTMLTextAreaElement).value })} />
           <div class="pair">
@@ -113,7 +131,7 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
         </fieldset>
       ))}
       <div class="actions">
-        <button type="button" onClick={() => setForms([...forms, { name: `${t("publicForm")} ${forms.length + 1}`, fields: required, enabled: true, title: "", description: "", thanks: "", openFrom: "", openUntil: "", maxAnswers: null, receiptField: "", conditions: [], steps: [] }])}>＋ {t("addPublicForm")}</button>
+        <button type="button" onClick={() => setForms([...forms, { name: `${t("publicForm")} ${forms.length + 1}`, fields: required, enabled: true, title: "", description: "", thanks: "", openFrom: "", openUntil: "", maxAnswers: null, receiptField: "", conditions: [], steps: [], logo: "", color: "" }])}>＋ {t("addPublicForm")}</button>
         <button type="button" class="primary" onClick={save}>{t("save")}</button>
       </div>
     </div>

@@ -18,7 +18,16 @@ interface Question {
 }
 interface Condition { field: string; when: string; values: string[] }
 interface Step { title: string; fields: string[] }
-interface Form { name: string; title: string; description: string; thanks: string; receiptField: string; fields: Question[]; conditions: Condition[]; steps: Step[] }
+interface Form { name: string; title: string; description: string; thanks: string; receiptField: string; logo: string; color: string; fields: Question[]; conditions: Condition[]; steps: Step[] }
+
+// The organisation's colour on the buttons, with text that stays readable on it.
+function paint(color: string) {
+  if (!/^#[0-9a-f]{6}$/i.test(color)) return;
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  const light = 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.179;
+  document.documentElement.style.setProperty("--accent", color);
+  document.documentElement.style.setProperty("--accent-fg", light ? "#1f2328" : "#ffffff");
+}
 interface Token { token: string; notBefore: number; challenge: string; difficulty: number }
 type Values = Record<string, string | string[]>;
 
@@ -74,6 +83,7 @@ function App() {
     api<Form>("/form.json").then((f) => {
       setForm(f);
       document.title = f.title || f.name;
+      paint(f.color);
       setValues(Object.fromEntries(f.fields.map((q) => [q.code, q.defaultValue ?? (["CHECK_BOX", "MULTI_SELECT"].includes(q.type) ? [] : "")])));
       fresh();
     }).catch(() => setClosed(true));
@@ -142,7 +152,8 @@ function App() {
 
   return (
     <main class="public-form">
-      <h1>{form.title || form.name}</h1>
+      {form.logo && <img class="logo" src={`data:image/png;base64,${form.logo}`} alt="" />}
+      <h1 style={form.color ? { borderBottomColor: form.color } : undefined}>{form.title || form.name}</h1>
       {step === "fill" && (
         <form onSubmit={review} noValidate>
           {form.description && pageAt === 0 && <p class="intro">{form.description}</p>}
