@@ -4,17 +4,13 @@
 // while the graph or view exists.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, client, raw, makeApp, basic } from "./helpers/server.mjs";
+import { startServer, client, raw, makeApp, basic, deploy as deployApp } from "./helpers/server.mjs";
 
 const PASSWORD = "dashboard-pass-1";
 let server, admin, app, secret, report, view;
 const as = (user) => ({ headers: basic(user, PASSWORD) });
 
-async function deploy(id) {
-  await admin.app.deployApp({ apps: [{ app: id }] });
-  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [id] })).apps[0].status !== "SUCCESS"; i++)
-    await new Promise((r) => setTimeout(r, 100));
-}
+const deploy = (id) => deployApp(admin, id);
 const tiles = async (user) => {
   const r = await raw(server, "GET", "/api/dashboard", user ? as(user) : {});
   assert.equal(r.status, 200, JSON.stringify(r.json));

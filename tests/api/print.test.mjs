@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { startServer, client, raw, makeApp, basic } from "./helpers/server.mjs";
+import { startServer, client, raw, makeApp, basic, deploy as deployApp } from "./helpers/server.mjs";
 import { png } from "./helpers/png.mjs";
 
 const PASSWORD = "print-pass-1";
@@ -16,11 +16,7 @@ let server, admin, app;
 const dir = mkdtempSync(join(tmpdir(), "tsumiki-pdf-"));
 const as = (user) => (user ? { headers: basic(user, PASSWORD) } : {});
 
-async function deploy(id = app) {
-  await admin.app.deployApp({ apps: [{ app: id }] });
-  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [id] })).apps[0].status !== "SUCCESS"; i++)
-    await new Promise((r) => setTimeout(r, 100));
-}
+const deploy = (id = app) => deployApp(admin, id);
 
 // Ask for a PDF, wait for it, and read it: {pages, text}, or the job's end.
 async function pdf(body, user) {

@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { startServer, client, raw, makeApp } from "./helpers/server.mjs";
+import { startServer, client, raw, makeApp, deploy as deployApp } from "./helpers/server.mjs";
 import { startSmtpSink } from "./helpers/smtp.mjs";
 import { png } from "./helpers/png.mjs";
 
@@ -15,10 +15,7 @@ let server, admin, app;
 const opts = (...xs) => Object.fromEntries(xs.map((x, i) => [x, { label: x, index: String(i) }]));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function deploy(id = app) {
-  await admin.app.deployApp({ apps: [{ app: id }] });
-  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [id] })).apps[0].status !== "SUCCESS"; i++) await sleep(100);
-}
+const deploy = (id = app) => deployApp(admin, id);
 const publish = (forms, a = app) => raw(server, "PUT", "/k/v1/preview/app/publicForms.json", { body: { app: a, forms } });
 const live = async (a = app) => (await raw(server, "GET", "/k/v1/app/publicForms.json", { query: `app=${a}` })).json.forms;
 

@@ -6,7 +6,7 @@
 // per column) answer the same as records.json, under a restricted user too.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, client, raw, makeApp } from "./helpers/server.mjs";
+import { startServer, client, raw, makeApp, deploy as deployApp } from "./helpers/server.mjs";
 
 const PASSWORD = "views-pass-1";
 let server, admin, app, created;
@@ -31,11 +31,7 @@ before(async () => {
 });
 after(() => server.stop());
 
-async function deploy(id = app) {
-  await admin.app.deployApp({ apps: [{ app: id }] });
-  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [id] })).apps[0].status !== "SUCCESS"; i++)
-    await new Promise((r) => setTimeout(r, 100));
-}
+const deploy = (id = app) => deployApp(admin, id);
 const putViews = (views, a = app) => raw(server, "PUT", "/k/v1/preview/app/views.json", { body: { app: a, views } });
 
 test("calendar, kanban and gallery views are kept as sent, with kintone's defaults, and deployed", async () => {

@@ -3,7 +3,7 @@
 // the answers before sending. One behaviour per test.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { client, makeApp, ADMIN_PASSWORD } from "../api/helpers/server.mjs";
+import { client, makeApp, ADMIN_PASSWORD, deploy as deployApp } from "../api/helpers/server.mjs";
 import * as ui from "./helpers.mjs";
 
 let server, page, stop, admin, browser;
@@ -16,11 +16,7 @@ before(async () => {
 });
 after(async () => await stop?.());
 
-async function deploy(app) {
-  await admin.app.deployApp({ apps: [{ app }] });
-  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [app] })).apps[0].status !== "SUCCESS"; i++)
-    await new Promise((r) => setTimeout(r, 100));
-}
+const deploy = (app) => deployApp(admin, app);
 
 const survey = {
   facility: { type: "SINGLE_LINE_TEXT", code: "facility", label: "施設名", required: true },

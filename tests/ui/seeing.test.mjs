@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { client, makeApp, ADMIN_PASSWORD } from "../api/helpers/server.mjs";
+import { client, makeApp, ADMIN_PASSWORD, deploy as deployApp } from "../api/helpers/server.mjs";
 import * as ui from "./helpers.mjs";
 
 const PASSWORD = "seeing-password-1";
@@ -22,11 +22,7 @@ before(async () => {
 });
 after(async () => await stop?.());
 
-async function deploy(app) {
-  await admin.app.deployApp({ apps: [{ app }] });
-  for (let i = 0; i < 50 && (await admin.app.getDeployStatus({ apps: [app] })).apps[0].status !== "SUCCESS"; i++)
-    await new Promise((r) => setTimeout(r, 100));
-}
+const deploy = (app) => deployApp(admin, app);
 
 // 田中 may view, add and edit the app's records (not manage it).
 const allowTanaka = (app) => admin.app.updateAppAcl({ app, rights: [

@@ -197,6 +197,13 @@ export const ALL_FIELDS = {
 };
 
 // Create and deploy an app with the given fields; returns its id.
+// Deploy an app's settings and wait until the deploy is done.
+export async function deploy(c, app) {
+  await c.app.deployApp({ apps: [{ app }] });
+  for (let i = 0; i < 50 && (await c.app.getDeployStatus({ apps: [app] })).apps[0].status !== "SUCCESS"; i++)
+    await new Promise((r) => setTimeout(r, 100));
+}
+
 export async function makeApp(c, name = "Test app", properties = ALL_FIELDS) {
   const { app } = await c.app.addApp({ name });
   await c.app.addFormFields({ app, properties });
