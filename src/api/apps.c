@@ -699,25 +699,27 @@ int ts_api_print_templates_put(struct ts_ctx *cx, struct ts_api_req *rq, struct 
     return named_put(cx, rq, w, "printTemplates", ts_print_templates_put);
 }
 
-/* Public forms (our extension): the managers'. Live, each says its address. */
-int ts_api_public_forms_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+/* Public forms and views (our extension): the managers'. Live, each says its
+ * address (its token is the address, not a setting). */
+static int public_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w, const char *key,
+                      const char *param, const char *prefix)
 {
     struct ts_preview p;
     if (load(cx, rq, TS_PERM_MANAGE, &p) < 0)
         return -1;
     ts_jw_obj(w);
-    ts_jw_key(w, "forms");
+    ts_jw_key(w, param);
     ts_jw_arr(w);
     size_t i;
     const json_t *f;
-    json_array_foreach (json_object_get(p.def, "publicForms"), i, f) {
+    json_array_foreach (json_object_get(p.def, key), i, f) {
         json_t *out = json_deep_copy(f);
         const char *token = json_string_value(json_object_get(f, "token"));
         json_object_del(out, "token");
-        json_object_set_new(
-            out, "url",
-            rq->preview ? json_null()
-                        : json_string(ts_arena_printf(cx->arena, "/public/forms/%s", token)));
+        json_object_set_new(out, "url",
+                            rq->preview
+                                ? json_null()
+                                : json_string(ts_arena_printf(cx->arena, "%s%s", prefix, token)));
         ts_jw_json(w, out);
         json_decref(out);
     }
@@ -727,23 +729,24 @@ int ts_api_public_forms_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_
     return 0;
 }
 
-int ts_api_public_forms_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+static int public_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w, const char *key,
+                      const char *param,
+                      int (*put)(struct ts_ctx *, struct ts_preview *, const json_t *))
 {
     struct ts_preview p;
     int64_t expected;
     if (load_for_write(cx, rq, &p, &expected) < 0 ||
-        ts_app_public_forms_put(cx, &p, json_object_get(rq->params, "forms")) < 0)
+        put(cx, &p, json_object_get(rq->params, param)) < 0)
         return -1;
     int64_t rev = ts_app_preview_save(cx, &p, expected);
-    if (rev < 0 ||
-        ts_app_public_forms_pause(cx, p.row->id, json_object_get(p.def, "publicForms")) < 0)
+    if (rev < 0 || ts_app_public_pause(cx, p.row->id, key, json_object_get(p.def, key)) < 0)
         return -1;
     ts_jw_obj(w);
-    ts_jw_key(w, "forms");
+    ts_jw_key(w, param);
     ts_jw_arr(w);
     size_t i;
     const json_t *f;
-    json_array_foreach (json_object_get(p.def, "publicForms"), i, f) {
+    json_array_foreach (json_object_get(p.def, key), i, f) {
         ts_jw_obj(w);
         ts_jw_kstr(w, "id", json_string_value(json_object_get(f, "id")));
         ts_jw_obj_end(w);
@@ -752,6 +755,26 @@ int ts_api_public_forms_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_
     ts_jw_kid(w, "revision", rev);
     ts_jw_obj_end(w);
     return 0;
+}
+
+int ts_api_public_forms_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    return public_get(cx, rq, w, "publicForms", "forms", "/public/forms/");
+}
+
+int ts_api_public_forms_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    return public_put(cx, rq, w, "publicForms", "forms", ts_app_public_forms_put);
+}
+
+int ts_api_public_views_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    return public_get(cx, rq, w, "publicViews", "views", "/public/views/");
+}
+
+int ts_api_public_views_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    return public_put(cx, rq, w, "publicViews", "views", ts_app_public_views_put);
 }
 
 /* GET/PUT /api/system/app-creators: who may create apps ([] or never set: everyone). */

@@ -18,10 +18,13 @@
 #include "base/common.h"
 #include "api/api.h"
 #include "app/app.h"
+#include "base/busy.h"
 #include "base/str.h"
 #include "base/tstime.h"
 #include "notify/notify.h"
 #include "policy/policy.h"
+#include "query/query.h"
+#include "record/record.h"
 #include "store/store.h"
 
 #include <arpa/inet.h>
@@ -87,9 +90,10 @@ struct form {
     const json_t *def; /* the form's settings, as deployed */
 };
 
-/* The open form the address names; a closed, paused or unknown one is not
- * told apart from one that never was. */
-static int open_form(struct ts_ctx *cx, struct ts_api_req *rq, struct form *f)
+/* The open form (key "publicForms") or view ("publicViews") the address
+ * names; a closed, paused or unknown one is not told apart from one that
+ * never was. */
+static int open_public(struct ts_ctx *cx, struct ts_api_req *rq, struct form *f, const char *key)
 {
     f->token = rq->public_token;
     int found = f->token
@@ -103,7 +107,7 @@ static int open_form(struct ts_ctx *cx, struct ts_api_req *rq, struct form *f)
     f->def = NULL;
     size_t i;
     const json_t *d;
-    json_array_foreach (f->app ? json_object_get(f->app->def, "publicForms") : NULL, i, d)
+    json_array_foreach (f->app ? json_object_get(f->app->def, key) : NULL, i, d)
         if (ts_str_eq(json_string_value(json_object_get(d, "token")), f->token))
             f->def = d;
     int64_t from = 0, until = 0;
@@ -114,7 +118,12 @@ static int open_form(struct ts_ctx *cx, struct ts_api_req *rq, struct form *f)
                 (!a || !*a || (ts_datetime_parse(a, &from) == 0 && cx->now >= from)) &&
                 (!b || !*b || (ts_datetime_parse(b, &until) == 0 && cx->now < until)) &&
                 (!json_is_integer(max) || f->answers < json_integer_value(max));
-    return open ? 0 : ts_fail(cx, TS_E_FORM_CLOSED, "public form %s", f->token ? f->token : "");
+    return open ? 0 : ts_fail(cx, TS_E_FORM_CLOSED, "public %s %s", key, f->token ? f->token : "");
+}
+
+static int open_form(struct ts_ctx *cx, struct ts_api_req *rq, struct form *f)
+{
+    return open_public(cx, rq, f, "publicForms");
 }
 
 /* GET form.json: what the page asks, of the published fields only. */
@@ -451,6 +460,150 @@ int ts_api_public_submit(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw 
     ts_jw_obj(w);
     ts_jw_kstr(w, "receipt", a.receipt);
     ts_jw_kstr(w, "thanks", json_string_value(json_object_get(a.f.def, "thanks")));
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- public views */
+
+#define VIEW_READS_PER_ADDR 2  /* reads of public views an address may have at once */
+#define VIEW_READS_ALL      16 /* and everyone */
+#define VIEW_MAX_OFFSET     10000
+#define VIEW_MAX_QUERY      2000
+
+/* GET view.json: the view's words and its fields' names and types. */
+int ts_api_public_view(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct form v;
+    if (open_public(cx, rq, &v, "publicViews") < 0)
+        return -1;
+    ts_jw_obj(w);
+    static const char *const texts[] = {"name", "title", "description", "sort"};
+    for (size_t i = 0; i < TS_ARRAY_LEN(texts); i++)
+        ts_jw_kstr(w, texts[i], json_string_value(json_object_get(v.def, texts[i])));
+    ts_jw_kint(w, "pageSize", json_integer_value(json_object_get(v.def, "pageSize")));
+    ts_jw_key(w, "fields");
+    ts_jw_arr(w);
+    size_t i;
+    const json_t *c;
+    json_array_foreach (json_object_get(v.def, "fields"), i, c) {
+        const struct ts_field *fd = ts_app_field(v.app, json_string_value(c));
+        if (!fd)
+            continue;
+        ts_jw_obj(w);
+        ts_jw_kstr(w, "code", fd->code);
+        ts_jw_kstr(w, "label", fd->label);
+        ts_jw_kstr(w, "type", ts_ftypes[fd->type].name);
+        ts_jw_obj_end(w);
+    }
+    ts_jw_arr_end(w);
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+static void give_back(void *place)
+{
+    ts_busy_give((int)(intptr_t)place);
+}
+
+/* One more read running for key (at most most), given back when the request ends. */
+static int take(struct ts_ctx *cx, const char *key, int most)
+{
+    int place = ts_busy_take(key, most);
+    if (place < 0)
+        return ts_fail(cx, TS_E_FORM_BUSY, "%s", key);
+    ts_arena_defer(cx->arena, give_back, (void *)(intptr_t)place);
+    return 0;
+}
+
+struct page {
+    struct ts_jw *w;
+    const struct ts_app *app;
+    struct ts_api_shown shown;
+};
+
+static int write_one(struct ts_ctx *cx, const struct ts_record *r, void *arg)
+{
+    struct page *pg = arg;
+    ts_record_write(cx, pg->w, pg->app, r, ts_api_shown_in(cx, pg->app, &pg->shown, r));
+    return 0;
+}
+
+/* GET records.json?query=&offset=&limit=: a page of the view's records, with
+ * its published fields only. The reader is a public-view caller (policy):
+ * its records are the view's filter's, its fields the published ones, so a
+ * condition or an order naming another field is refused as if it did not
+ * exist, and counts are of what the view shows. */
+int ts_api_public_view_records(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct form v;
+    if (open_public(cx, rq, &v, "publicViews") < 0 ||
+        take(cx, ts_arena_printf(cx->arena, "pv:%s", addr_key(cx, rq->auth.client_addr)),
+             VIEW_READS_PER_ADDR) < 0 ||
+        take(cx, "pv:*", VIEW_READS_ALL) < 0)
+        return -1;
+    const char *query = ts_param_str(rq->params, "query");
+    if (query && strlen(query) > VIEW_MAX_QUERY) {
+        ts_fail_field(cx, "query", TS_M_TOO_LONG, VIEW_MAX_QUERY);
+        return -1;
+    }
+    int64_t size = json_integer_value(json_object_get(v.def, "pageSize")), limit, offset;
+    if (ts_param_int(cx, rq->params, "limit", size, 1, &limit) < 0 ||
+        ts_param_int(cx, rq->params, "offset", 0, 0, &offset) < 0)
+        return -1;
+    if (limit > 100 || offset > VIEW_MAX_OFFSET) {
+        ts_fail_field(cx, limit > 100 ? "limit" : "offset", TS_M_TOO_MANY_ITEMS,
+                      limit > 100 ? 100 : VIEW_MAX_OFFSET);
+        return -1;
+    }
+    bool *published = TS_NEW_N(cx->arena, bool, (size_t)v.app->n_fields);
+    size_t i;
+    const json_t *c;
+    json_array_foreach (json_object_get(v.def, "fields"), i, c) {
+        const struct ts_field *fd = ts_app_field(v.app, json_string_value(c));
+        if (fd)
+            published[ts_app_field_index(v.app, fd)] = true;
+    }
+    struct ts_form_grant *grant = TS_NEW(cx->arena, struct ts_form_grant);
+    *grant =
+        (struct ts_form_grant){.app_id = v.app->id,
+                               .form_id = v.form_id,
+                               .fields = published,
+                               .filter = json_string_value(json_object_get(v.def, "filterCond"))};
+    static const struct ts_user nobody = {.code = "", .name = "", .tz = "Asia/Tokyo"};
+    cx->caller = (struct ts_caller){.kind = TS_CALLER_VIEW, .form = grant};
+    cx->user = &nobody; /* LOGINUSER() is no one */
+    struct ts_qplan plan;
+    if (ts_api_query_viewable(cx, v.app, query ? query : "", &plan) < 0)
+        return -1;
+    const char *sort = json_string_value(json_object_get(v.def, "sort"));
+    if (plan.n_order == 0 && sort && *sort) {
+        /* the view's own order, which its managers may set by any field: an
+         * order tells nothing of the values it follows */
+        struct ts_query_env env = ts_policy_query_env(cx);
+        struct ts_qplan order;
+        if (ts_query_plan(cx, v.app, sort, TS_QUERY_SORT, &env, &order) < 0)
+            return -1;
+        plan.n_order = order.n_order;
+        memcpy(plan.order, order.order, sizeof(plan.order));
+    }
+    plan.limit = limit;
+    plan.offset = offset;
+    plan.has_limit = plan.has_offset = true;
+    struct page pg = {w, v.app, {0}};
+    if (ts_api_shown(cx, v.app, NULL, &pg.shown) < 0)
+        return -1;
+    ts_jw_obj(w);
+    ts_jw_key(w, "records");
+    ts_jw_arr(w);
+    if (ts_store_records_select(cx, v.app, &plan, pg.shown.load, write_one, &pg) < 0)
+        return -1;
+    ts_jw_arr_end(w);
+    int64_t n = ts_store_records_count(cx, v.app, &plan);
+    if (n < 0)
+        return -1;
+    ts_jw_key(w, "totalCount");
+    ts_jw_i64_str(w, n);
     ts_jw_obj_end(w);
     return 0;
 }

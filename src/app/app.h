@@ -64,9 +64,11 @@ int ts_app_public_forms_put(struct ts_ctx *cx, struct ts_preview *p, const json_
 bool ts_app_publishable(const struct ts_field *f);
 /* A field the app requires (with no default) that codes leaves out, or NULL. */
 const char *ts_app_public_form_missing(const struct ts_app *app, const json_t *codes);
-/* A form paused or taken out in the preview stops taking answers at once,
- * before any deploy: its live copy is paused too. */
-int ts_app_public_forms_pause(struct ts_ctx *cx, int64_t app_id, const json_t *preview);
+/* PUT publicViews.json (app/public.c): the public views, checked, with ids and tokens. */
+int ts_app_public_views_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *views);
+/* A form or view (key: publicForms, publicViews) paused or taken out in the
+ * preview stops at once, before any deploy: its live copy is paused too. */
+int ts_app_public_pause(struct ts_ctx *cx, int64_t app_id, const char *key, const json_t *preview);
 
 /* PUT app/acl.json (app/acl.c): the access rights, checked and normalised. */
 int ts_app_acl_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *rights);

@@ -356,19 +356,21 @@ static bool statuses_changed(const struct ts_app *from, const struct ts_app *to)
 
 /* Deploy one app inside the caller's transaction. Returns 0, 1 when the records
  * broke a rule (reason in *why), or -1 on a database failure. */
-/* The app's public forms as deployed, found by their tokens from now on
- * (a form taken out of the settings can no longer be reached). */
+/* The app's public forms and views as deployed, found by their tokens from
+ * now on (one taken out of the settings can no longer be reached). */
 static int public_forms(struct ts_ctx *cx, int64_t app_id, int64_t rev, const json_t *def)
 {
-    const json_t *forms = json_object_get(def, "publicForms");
-    size_t n = json_array_size(forms), i;
+    const json_t *lists[] = {json_object_get(def, "publicForms"),
+                             json_object_get(def, "publicViews")};
+    size_t n = json_array_size(lists[0]) + json_array_size(lists[1]), at = 0, i;
     const char **tokens = TS_NEW_N(cx->arena, const char *, n + 1);
     int64_t *ids = TS_NEW_N(cx->arena, int64_t, n + 1);
     const json_t *f;
-    json_array_foreach (forms, i, f) {
-        tokens[i] = json_string_value(json_object_get(f, "token"));
-        ts_parse_i64(json_string_value(json_object_get(f, "id")), &ids[i]);
-    }
+    for (size_t l = 0; l < TS_ARRAY_LEN(lists); l++)
+        json_array_foreach (lists[l], i, f) {
+            tokens[at] = json_string_value(json_object_get(f, "token"));
+            ts_parse_i64(json_string_value(json_object_get(f, "id")), &ids[at++]);
+        }
     return ts_store_public_forms_set(cx, app_id, rev, tokens, ids, (int)n);
 }
 

@@ -11,6 +11,7 @@
 #include "base/str.h"
 #include "base/tstime.h"
 #include "files/files.h"
+#include "query/query.h"
 #include "store/store.h"
 
 #define MAX_FORMS    20
@@ -229,27 +230,31 @@ static json_t *form_check(struct ts_ctx *cx, const struct ts_app *app, const jso
     return out;
 }
 
-int ts_app_public_forms_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *forms)
+/* Each of the list `in` checked by check, keeping its id and token when the
+ * caller sends its id (new ones get both), kept in the preview under key. */
+static int public_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *in, const char *key,
+                      const char *param, const char *counter,
+                      json_t *(*check)(struct ts_ctx *, const struct ts_app *, const json_t *,
+                                       const char *))
 {
-    if (!json_is_array(forms)) {
-        ts_fail_field(cx, "forms", forms ? TS_M_NOT_ARRAY : TS_M_REQUIRED_PARAM);
+    if (!json_is_array(in)) {
+        ts_fail_field(cx, param, in ? TS_M_NOT_ARRAY : TS_M_REQUIRED_PARAM);
         return -1;
     }
-    if (json_array_size(forms) > MAX_FORMS) {
-        ts_fail_field(cx, "forms", TS_M_TOO_MANY_ITEMS, MAX_FORMS);
+    if (json_array_size(in) > MAX_FORMS) {
+        ts_fail_field(cx, param, TS_M_TOO_MANY_ITEMS, MAX_FORMS);
         return -1;
     }
     struct ts_app *app = ts_app_build(cx, p->row, p->def);
     if (!app)
         return -1;
-    const json_t *old = json_object_get(p->def, "publicForms");
+    const json_t *old = json_object_get(p->def, key);
     json_t *all = json_array();
     size_t i, k;
-    const json_t *in, *o;
-    json_array_foreach (forms, i, in) {
-        json_t *f = form_check(cx, app, in, ts_arena_printf(cx->arena, "forms[%zu]", i));
-        /* a form keeps its id and token when the caller sends its id */
-        const char *want = json_string_value(json_object_get(in, "id"));
+    const json_t *one, *o;
+    json_array_foreach (in, i, one) {
+        json_t *f = check(cx, app, one, ts_arena_printf(cx->arena, "%s[%zu]", param, i));
+        const char *want = json_string_value(json_object_get(one, "id"));
         const char *id = NULL, *token = NULL;
         json_array_foreach (old, k, o)
             if (want && ts_str_eq(json_string_value(json_object_get(o, "id")), want)) {
@@ -257,7 +262,7 @@ int ts_app_public_forms_put(struct ts_ctx *cx, struct ts_preview *p, const json_
                 token = json_string_value(json_object_get(o, "token"));
             }
         if (!id) {
-            int64_t n = ts_store_counter_next(cx, "publicForm");
+            int64_t n = ts_store_counter_next(cx, counter);
             id = n < 0 ? "" : ts_arena_printf(cx->arena, "%lld", (long long)n);
         }
         char fresh[TOKEN_CHARS + 1];
@@ -274,11 +279,84 @@ int ts_app_public_forms_put(struct ts_ctx *cx, struct ts_preview *p, const json_
         json_decref(all);
         return -1;
     }
-    json_object_set_new(p->def, "publicForms", all);
+    json_object_set_new(p->def, key, all);
     return 0;
 }
 
-int ts_app_public_forms_pause(struct ts_ctx *cx, int64_t app_id, const json_t *preview)
+int ts_app_public_forms_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *forms)
+{
+    return public_put(cx, p, forms, "publicForms", "forms", "publicForm", form_check);
+}
+
+/* Whether text is a good query of that kind: asked aside, so that what
+ * failed before it (other settings, other views) is kept. */
+static bool query_ok(struct ts_ctx *cx, const struct ts_app *app, const char *text,
+                     enum ts_query_mode kind)
+{
+    struct ts_err before = cx->err;
+    memset(&cx->err, 0, sizeof(cx->err));
+    bool ok = ts_query_check(cx, app, text, kind) == 0;
+    cx->err = before;
+    return ok;
+}
+
+/* A public view: which records (a filter), which fields, in what order, how
+ * many a page, with its words. */
+static json_t *view_check(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
+                          const char *at)
+{
+    json_t *out = json_object();
+    const char *filter = json_string_value(json_object_get(in, "filterCond"));
+    const char *sort = json_string_value(json_object_get(in, "sort"));
+    bool bad_filter = filter && *filter && !query_ok(cx, app, filter, TS_QUERY_FILTER);
+    bool bad_sort = sort && *sort && !query_ok(cx, app, sort, TS_QUERY_SORT);
+    if (bad_filter)
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.filterCond", at), TS_M_QUERY_SYNTAX, 0,
+                      filter);
+    if (bad_sort)
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.sort", at), TS_M_QUERY_SYNTAX, 0, sort);
+    const char *name = json_string_value(json_object_get(in, "name"));
+    if (!name || !*name || ts_utf8_len(name) > 64)
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.name", at), TS_M_TOO_LONG, 64);
+    json_object_set_new(out, "name", json_string(name ? name : ""));
+    const json_t *fields = json_object_get(in, "fields");
+    if (!json_is_array(fields) || json_array_size(fields) == 0)
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.fields", at), TS_M_REQUIRED_PARAM);
+    json_t *codes = json_array();
+    size_t i;
+    const json_t *c;
+    json_array_foreach (fields, i, c) {
+        const char *code = json_string_value(c);
+        const struct ts_field *f = code ? ts_app_field(app, code) : NULL;
+        const char *key = ts_arena_printf(cx->arena, "%s.fields[%zu]", at, i);
+        enum ts_fkind kind = f ? ts_field_kind(f) : TS_K_NONE;
+        if (!f || f->type == TS_F___ID__ || f->type == TS_F___REVISION__)
+            ts_fail_field(cx, key, TS_M_FIELD_UNKNOWN, code ? code : "");
+        else if (f->table || kind == TS_K_TABLE || kind == TS_K_FILES || kind == TS_K_NONE)
+            ts_fail_field(cx, key, TS_M_VIEW_FIELD_TYPE, code); /* attachments and tables: later */
+        else
+            json_array_append_new(codes, json_string(code));
+    }
+    json_object_set_new(out, "fields", codes);
+    json_object_set_new(out, "filterCond", json_string(filter ? filter : ""));
+    json_object_set_new(out, "sort", json_string(sort ? sort : ""));
+    json_object_set_new(out, "enabled", json_boolean(json_is_true(json_object_get(in, "enabled"))));
+    const json_t *size = json_object_get(in, "pageSize");
+    int64_t n = json_is_integer(size) ? json_integer_value(size) : 20;
+    if (size && (!json_is_integer(size) || n < 1 || n > 100))
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.pageSize", at), TS_M_NOT_INTEGER);
+    json_object_set_new(out, "pageSize", json_integer(n));
+    text(cx, out, in, "title", at);
+    text(cx, out, in, "description", at);
+    return out;
+}
+
+int ts_app_public_views_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *views)
+{
+    return public_put(cx, p, views, "publicViews", "views", "publicView", view_check);
+}
+
+int ts_app_public_pause(struct ts_ctx *cx, int64_t app_id, const char *key, const json_t *preview)
 {
     struct ts_app_row *row = ts_store_app_row(cx, app_id);
     if (!row || row->live_revision == 0)
@@ -290,7 +368,7 @@ int ts_app_public_forms_pause(struct ts_ctx *cx, int64_t app_id, const json_t *p
     size_t i, k;
     json_t *f;
     const json_t *p;
-    json_array_foreach (json_object_get(live.def, "publicForms"), i, f) {
+    json_array_foreach (json_object_get(live.def, key), i, f) {
         if (!json_is_true(json_object_get(f, "enabled")))
             continue;
         bool still = false;

@@ -514,10 +514,9 @@ static enum MHD_Result begin(struct MHD_Connection *c, struct pending *pend, con
     return MHD_YES;
 }
 
-#define FORM_PREFIX    "/public/forms/"
 #define FORM_TOKEN_MAX 64
 
-/* The length of the form token at s (letters and digits), 0 when there is none. */
+/* The length of the token at s (letters and digits), 0 when there is none. */
 static size_t form_token(const char *s)
 {
     size_t n = 0;
@@ -526,32 +525,52 @@ static size_t form_token(const char *s)
     return n;
 }
 
-/* /public/forms/<token>: a public form's page. */
-static bool form_page(const char *url)
+/* A public form's or view's addresses: /public/forms/<token>, /public/views/<token>. */
+static const struct {
+    const char *prefix, *page;
+    const char *whats[3], *routes[3];
+} PUBLIC_PLACES[] = {
+    {"/public/forms/",
+     "/public.html",
+     {"/form.json", "/token.json", "/submit.json"},
+     {"/public/form/form.json", "/public/form/token.json", "/public/form/submit.json"}},
+    {"/public/views/",
+     "/public.html",
+     {"/view.json", "/records.json", NULL},
+     {"/public/view/view.json", "/public/view/records.json", NULL}},
+};
+
+/* The page for a form's or view's own address (the same small page for
+ * every one, which asks for its own), or NULL. */
+static const char *public_page(const char *url)
 {
-    if (strncmp(url, FORM_PREFIX, sizeof(FORM_PREFIX) - 1))
-        return false;
-    size_t n = form_token(url + sizeof(FORM_PREFIX) - 1);
-    return n > 0 && url[sizeof(FORM_PREFIX) - 1 + n] == '\0';
+    for (size_t i = 0; i < TS_ARRAY_LEN(PUBLIC_PLACES); i++) {
+        size_t p = strlen(PUBLIC_PLACES[i].prefix);
+        if (!strncmp(url, PUBLIC_PLACES[i].prefix, p)) {
+            size_t n = form_token(url + p);
+            return n > 0 && url[p + n] == '\0' ? PUBLIC_PLACES[i].page : NULL;
+        }
+    }
+    return NULL;
 }
 
-/* /public/forms/<token>/<what>: the route /public/form/<what>, the token
- * kept aside for the handler; NULL for any other address. */
+/* <prefix><token>/<what>: its route, the token kept aside for the handler;
+ * NULL for any other address. */
 static const char *public_form_path(const char *url, struct ts_api_req *rq)
 {
-    if (strncmp(url, FORM_PREFIX, sizeof(FORM_PREFIX) - 1))
-        return NULL;
-    const char *token = url + sizeof(FORM_PREFIX) - 1, *end = token + form_token(token);
-    if (end == token || *end != '/')
-        return NULL;
-    static const char *const whats[] = {"/form.json", "/token.json", "/submit.json"};
-    static const char *const routes[] = {"/public/form/form.json", "/public/form/token.json",
-                                         "/public/form/submit.json"};
-    for (size_t i = 0; i < TS_ARRAY_LEN(whats); i++)
-        if (!strcmp(end, whats[i])) {
-            rq->public_token = ts_xstrndup(token, (size_t)(end - token));
-            return routes[i];
-        }
+    for (size_t i = 0; i < TS_ARRAY_LEN(PUBLIC_PLACES); i++) {
+        size_t p = strlen(PUBLIC_PLACES[i].prefix);
+        if (strncmp(url, PUBLIC_PLACES[i].prefix, p))
+            continue;
+        const char *token = url + p, *end = token + form_token(token);
+        if (end == token || *end != '/')
+            return NULL;
+        for (size_t k = 0; k < 3 && PUBLIC_PLACES[i].whats[k]; k++)
+            if (!strcmp(end, PUBLIC_PLACES[i].whats[k])) {
+                rq->public_token = ts_xstrndup(token, (size_t)(end - token));
+                return PUBLIC_PLACES[i].routes[k];
+            }
+    }
     return NULL;
 }
 
@@ -597,8 +616,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
 
     if (!pend->api) {
-        /* a public form's page: the same small page for every form, which asks for its own */
-        const struct ts_asset *a = ts_asset_find(form_page(url)          ? "/public.html"
+        const char *page = public_page(url);
+        const struct ts_asset *a = ts_asset_find(page                    ? page
                                                  : strcmp(url, "/") == 0 ? "/index.html"
                                                                          : url);
         if (a)

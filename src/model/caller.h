@@ -18,12 +18,16 @@ enum ts_caller_kind {
     TS_CALLER_SYSTEM,     /* background jobs and the operator's command line */
     TS_CALLER_FORM,       /* someone outside answering a public form: may add a record to
                            * its app with the form's fields, and nothing else */
+    TS_CALLER_VIEW,       /* someone outside reading a public view: may view its app's
+                           * records its filter selects, the view's fields only */
 };
 
-/* What a public form lets its answerer do (api/public.c). */
+/* What a public form lets its answerer do, or a public view its reader
+ * (api/public.c): on one app, the published fields; a view's filter. */
 struct ts_form_grant {
     int64_t app_id, form_id;
     const bool *fields; /* by field index of the app: published */
+    const char *filter; /* VIEW: the records it shows (a query condition), "" for all */
 };
 
 /* One API token sent with the request, as stored. */
@@ -39,7 +43,7 @@ struct ts_caller {
     const char *csrf;             /* USER by session: the token writes must carry */
     int n_tokens;                 /* TOKEN: what was sent */
     const struct ts_token_grant *tokens;
-    const struct ts_form_grant *form; /* FORM: which form */
+    const struct ts_form_grant *form; /* FORM, VIEW: which form or view */
 };
 
 #endif

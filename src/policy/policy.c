@@ -206,6 +206,7 @@ static bool above_rights(const struct ts_ctx *cx, int64_t app_id)
     case TS_CALLER_SYSTEM:
         return true;
     case TS_CALLER_FORM: /* its fields only: ts_policy_fields */
+    case TS_CALLER_VIEW: /* its records and fields only */
     case TS_CALLER_NOBODY:
         break;
     }
@@ -223,6 +224,8 @@ unsigned ts_policy_app_perms(struct ts_ctx *cx, int64_t app_id)
         return ~0u;
     case TS_CALLER_FORM: /* a public form adds records to its app, and does nothing else */
         return cx->caller.form->app_id == app_id ? TS_PERM_ADD : 0;
+    case TS_CALLER_VIEW: /* a public view reads its app, and does nothing else */
+        return cx->caller.form->app_id == app_id ? TS_PERM_VIEW : 0;
     case TS_CALLER_NOBODY:
     default:
         return 0;
@@ -285,6 +288,17 @@ static struct ts_qnode *not_of(struct ts_ctx *cx, struct ts_qnode *a)
 static struct ts_qnode *constant(struct ts_ctx *cx, bool v)
 {
     return qnode(cx, v ? TS_QN_TRUE : TS_QN_FALSE, NULL, NULL);
+}
+
+/* The records a public view shows: its filter (checked when it was saved). */
+static struct ts_qnode *view_filter(struct ts_ctx *cx, const struct ts_app *app)
+{
+    struct ts_query_env env = ts_policy_query_env(cx);
+    env.app_of = NULL;
+    struct ts_qplan plan;
+    if (ts_query_plan(cx, app, cx->caller.form->filter, TS_QUERY_FILTER, &env, &plan) < 0)
+        return NULL;
+    return plan.where ? plan.where : constant(cx, true);
 }
 
 static const char *const RIGHT_KEYS[] = {"viewable", "editable", "deletable"};
@@ -371,6 +385,9 @@ struct ts_qnode *ts_policy_records(struct ts_ctx *cx, const struct ts_app *app,
     const json_t *rules = json_object_get(json_object_get(app->def, "recordAcl"), "rights");
     if (above_rights(cx, app->id))
         return NULL;
+    if (cx->caller.kind == TS_CALLER_VIEW && cx->caller.form->app_id == app->id &&
+        right == TS_RR_VIEW)
+        return view_filter(cx, app);
     if (cx->caller.kind != TS_CALLER_USER)
         return constant(cx, false);
     if (json_array_size(rules) == 0)
@@ -412,12 +429,12 @@ const char *ts_policy_fields(struct ts_ctx *cx, const struct ts_app *app)
     char *access = ts_arena_alloc(cx->arena, (size_t)app->n_fields);
     if (cx->caller.kind != TS_CALLER_USER) {
         memset(access, TS_FIELD_NONE, (size_t)app->n_fields);
-        /* a public form writes its published fields, and reads none */
-        for (int i = 0; cx->caller.kind == TS_CALLER_FORM && cx->caller.form->app_id == app->id &&
-                        i < app->n_fields;
-             i++)
+        /* a public form writes its published fields, and reads none; a public
+         * view reads its published fields */
+        bool outside = cx->caller.kind == TS_CALLER_FORM || cx->caller.kind == TS_CALLER_VIEW;
+        for (int i = 0; outside && cx->caller.form->app_id == app->id && i < app->n_fields; i++)
             if (cx->caller.form->fields[i])
-                access[i] = TS_FIELD_WRITE;
+                access[i] = cx->caller.kind == TS_CALLER_FORM ? TS_FIELD_WRITE : TS_FIELD_READ;
         return access;
     }
     if (json_array_size(rules) == 0)
@@ -695,9 +712,10 @@ int ts_policy_require_app(struct ts_ctx *cx, int64_t app_id, unsigned perm)
                                      : ts_fail(cx, TS_E_TOKEN_NO_PERMISSION, "token lacks a right");
     }
     case TS_CALLER_FORM:
+    case TS_CALLER_VIEW:
         return (ts_policy_app_perms(cx, app_id) & perm) == perm
                    ? 0
-                   : ts_fail(cx, TS_E_NO_PERMISSION, "a public form adds records only");
+                   : ts_fail(cx, TS_E_NO_PERMISSION, "a public form or view does one thing");
     case TS_CALLER_NOBODY:
         break;
     }
@@ -713,6 +731,7 @@ int ts_policy_require_person(struct ts_ctx *cx)
         return ts_fail(cx, TS_E_NO_PERMISSION, "API tokens may not call this API");
     case TS_CALLER_SYSTEM:
     case TS_CALLER_FORM:
+    case TS_CALLER_VIEW:
         return ts_fail(cx, TS_E_NO_PERMISSION, "a person's API");
     case TS_CALLER_NOBODY:
         break;
@@ -779,6 +798,8 @@ const char *ts_policy_who(struct ts_ctx *cx)
         return "system";
     case TS_CALLER_FORM:
         return ts_arena_printf(cx->arena, "public form %lld", (long long)c->form->form_id);
+    case TS_CALLER_VIEW:
+        return ts_arena_printf(cx->arena, "public view %lld", (long long)c->form->form_id);
     case TS_CALLER_NOBODY:
         break;
     }
@@ -799,6 +820,8 @@ const char *ts_policy_caller_key(struct ts_ctx *cx)
         return "system";
     case TS_CALLER_FORM:
         return ts_arena_printf(cx->arena, "f%lld", (long long)c->form->form_id);
+    case TS_CALLER_VIEW:
+        return ts_arena_printf(cx->arena, "v%lld", (long long)c->form->form_id);
     case TS_CALLER_NOBODY:
         break;
     }

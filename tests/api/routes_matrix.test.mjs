@@ -62,6 +62,10 @@ const SAMPLES = () => ({
   "PUT /app/views.json": { app, revision: 999999 },
   "GET /app/reports.json": { app },
   "PUT /app/reports.json": { app, revision: 999999 },
+  "GET /app/publicViews.json": { app },
+  "PUT /app/publicViews.json": { app, revision: 999999 },
+  "GET /public/view/view.json": {},
+  "GET /public/view/records.json": {},
   "GET /app/publicForms.json": { app },
   "PUT /app/publicForms.json": { app, revision: 999999 },
   "GET /public/form/form.json": {},
@@ -150,7 +154,7 @@ const SAMPLES = () => ({
 
 async function call(route, params, headers) {
   // a public form's routes are reached through its address: /public/forms/<token>/...
-  const path = route.path.startsWith("/public/form/") ? route.path.replace("/public/form/", "/public/forms/nosuchform/") : route.path;
+  const path = route.path.replace(/^\/public\/(form|view)\//, "/public/$1s/nosuchone/");
   const url = new URL(server.base + (path.startsWith("/api/") || path.startsWith("/v1/") || path.startsWith("/public/") ? "" : "/k/v1") + path);
   const init = { method: route.method, headers: { ...headers } };
   if (route.method === "GET" || route.method === "DELETE") {

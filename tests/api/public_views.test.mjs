@@ -1,0 +1,79 @@
+// Public views (issue 15, our extension; README "Public views"): a read-only
+// view of an app for people outside, as nobody. Only published fields and the
+// records the view's filter selects are ever served: not in the data, not
+// through a search or an order on another field, not in the counts.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, client, raw, makeApp, deploy as deployApp } from "./helpers/server.mjs";
+
+let server, admin, app, url;
+const anon = (path) => fetch(server.base + path).then(async (r) => ({ status: r.status, json: await r.json().catch(() => null) }));
+const publish = (views) => raw(server, "PUT", "/k/v1/preview/app/publicViews.json", { body: { app, views } });
+
+before(async () => {
+  server = await startServer();
+  admin = client(server);
+  app = await makeApp(admin, "よくある質問", {
+    q: { type: "SINGLE_LINE_TEXT", code: "q", label: "質問" },
+    a: { type: "MULTI_LINE_TEXT", code: "a", label: "回答" },
+    open: { type: "DROP_DOWN", code: "open", label: "公開", options: { 公開: { label: "公開", index: "0" }, 非公開: { label: "非公開", index: "1" } } },
+    memo: { type: "SINGLE_LINE_TEXT", code: "memo", label: "担当メモ" },
+    order: { type: "NUMBER", code: "order", label: "表示順" },
+  });
+  const rows = [["補助金の申請期限は", "毎年3月末です。", "公開", "総務課確認済", "2"], ["指導監査の日程は", "通知でお知らせします。", "公開", "未確定", "1"],
+    ["内部の手順", "非公開の答え", "非公開", "極秘", "3"]];
+  await admin.record.addRecords({ app, records: rows.map(([q, a, open, memo, order]) => ({ q: { value: q }, a: { value: a }, open: { value: open }, memo: { value: memo }, order: { value: order } })) });
+  const put = await publish([{ name: "FAQ", title: "施設向けFAQ", fields: ["q", "a"], filterCond: 'open in ("公開")', sort: "order asc", enabled: true, pageSize: 20 }]);
+  assert.equal(put.status, 200, JSON.stringify(put.json));
+  await deployApp(admin, app);
+  const views = (await raw(server, "GET", "/k/v1/app/publicViews.json", { query: `app=${app}` })).json.views;
+  url = views[0].url;
+  assert.match(url, /^\/public\/views\/[A-Za-z0-9]{24}$/);
+});
+after(() => server.stop());
+
+test("the view's records, its fields only, in its order, counted as it shows them", async () => {
+  const r = await anon(`${url}/records.json`);
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.deepEqual(r.json.records.map((x) => x.q.value), ["指導監査の日程は", "補助金の申請期限は"]);
+  assert.deepEqual(Object.keys(r.json.records[0]).sort(), ["a", "q"], "nothing unpublished, not even the record's id");
+  assert.equal(r.json.totalCount, "2");
+  assert.doesNotMatch(JSON.stringify(r.json), /非公開|極秘|総務課|担当メモ/);
+  const about = await anon(`${url}/view.json`);
+  assert.deepEqual(about.json.fields.map((f) => f.code), ["q", "a"]);
+  assert.equal(about.json.title, "施設向けFAQ");
+  assert.doesNotMatch(JSON.stringify(about.json), /memo|open|非公開/);
+});
+
+test("a search on the published fields works; on another field, or an order by one, is refused as if it did not exist", async () => {
+  const found = await anon(`${url}/records.json?query=${encodeURIComponent('a like "3月"')}`);
+  assert.deepEqual(found.json.records.map((x) => x.q.value), ["補助金の申請期限は"]);
+  // a record the filter hides is not found by searching for it
+  const hidden = await anon(`${url}/records.json?query=${encodeURIComponent('q like "内部"')}`);
+  assert.deepEqual([hidden.status, hidden.json.records.length, hidden.json.totalCount], [200, 0, "0"]);
+  for (const query of ['memo like "極秘"', 'open in ("非公開")', "order by memo asc", 'q like "x" or memo = "極秘"']) {
+    const r = await anon(`${url}/records.json?query=${encodeURIComponent(query)}`);
+    assert.equal(r.status, 400, `${query}: ${JSON.stringify(r.json)}`);
+    assert.doesNotMatch(JSON.stringify(r.json), /担当メモ|極秘/);
+  }
+  const page = await anon(`${url}/records.json?limit=1&offset=1`);
+  assert.deepEqual([page.json.records.map((x) => x.q.value), page.json.totalCount], [["補助金の申請期限は"], "2"]);
+  assert.equal((await anon(`${url}/records.json?limit=1000`)).status, 400);
+});
+
+test("paused at once, unknown or removed: not told apart; settings are the managers'", async () => {
+  const views = (await raw(server, "GET", "/k/v1/app/publicViews.json", { query: `app=${app}` })).json.views;
+  await publish([{ ...views[0], url: undefined, enabled: false }]);
+  assert.deepEqual([(await anon(`${url}/records.json`)).status], [404]);
+  assert.equal((await anon(`/public/views/${"B".repeat(24)}/records.json`)).status, 404);
+  await publish([{ ...views[0], url: undefined, enabled: true }]);
+  await deployApp(admin, app);
+  assert.equal((await anon(`${url}/records.json`)).status, 200);
+  const bad = await publish([{ name: "x", fields: ["q", "nothing"], filterCond: "open in (", enabled: true }, { name: "y", fields: ["memo"], sort: "nothing asc" }]);
+  assert.equal(bad.status, 400);
+  for (const key of ["views[0].fields[1]", "views[0].filterCond", "views[1].sort"])
+    assert.ok(bad.json.errors[key], `${key}: ${JSON.stringify(bad.json.errors)}`);
+  await publish([]);
+  await deployApp(admin, app);
+  assert.equal((await anon(`${url}/records.json`)).status, 404);
+});
