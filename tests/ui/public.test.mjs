@@ -97,3 +97,33 @@ test("someone outside answers on a phone: the questions, a page to check them, t
   assert.deepEqual([records[0].facility.value, records[0].visits.value, records[0].kind.value, records[0].note.value], ["さくら園", "128", "入所", "送迎の時間を\n相談したいです。"]);
   await phone.close();
 });
+
+test("the FAQ for facilities as a public view: found by a keyword, an answer opened, nothing unpublished on the page", async () => {
+  const app = await makeApp(admin, "FAQ", {
+    q: { type: "SINGLE_LINE_TEXT", code: "q", label: "質問" },
+    a: { type: "MULTI_LINE_TEXT", code: "a", label: "回答" },
+    open: { type: "DROP_DOWN", code: "open", label: "公開", options: opts("公開", "非公開") },
+    memo: { type: "SINGLE_LINE_TEXT", code: "memo", label: "担当メモ" },
+  });
+  await admin.record.addRecords({ app, records: [
+    ["補助金の申請期限はいつですか", "毎年3月末です。", "公開", "総務課"], ["指導監査の日程は", "通知でお知らせします。", "公開", "未定"],
+    ["内部手順", "職員のみ", "非公開", "極秘"]].map(([q, a, open, memo]) => ({ q: { value: q }, a: { value: a }, open: { value: open }, memo: { value: memo } })) });
+  await ui.api(server, "PUT", "/k/v1/preview/app/publicViews.json", { app, views: [{ name: "FAQ", title: "施設向けよくある質問", fields: ["q", "a"], filterCond: 'open in ("公開")', enabled: true }] });
+  await deploy(app);
+  const { views } = await ui.api(server, "GET", `/k/v1/app/publicViews.json?app=${app}`);
+  const phone = await browser.newContext({ locale: "ja-JP", viewport: { width: 390, height: 844 }, isMobile: true });
+  const p = await phone.newPage();
+  p.setDefaultTimeout(15000);
+  await p.goto(server.base + views[0].url);
+  await p.getByRole("heading", { name: "施設向けよくある質問" }).waitFor();
+  await p.getByText("2件").waitFor();
+  await p.getByRole("searchbox", { name: "キーワード" }).fill("補助金");
+  await p.getByRole("button", { name: "検索" }).click();
+  await p.getByText("1件").waitFor();
+  await p.getByRole("button", { name: "補助金の申請期限はいつですか" }).click();
+  await p.getByText("毎年3月末です。").waitFor();
+  assert.doesNotMatch(await p.content(), /内部手順|極秘|総務課|担当メモ/);
+  await ui.accessible(p, "a public view");
+  await shot(p, "p05-public-view-faq");
+  await phone.close();
+});

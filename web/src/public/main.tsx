@@ -258,4 +258,70 @@ function Field({ q, value, error, hint, onChange }: { q: Question; value: string
   );
 }
 
-render(<App />, document.getElementById("root")!);
+// ---------------------------------------------------------------- public views
+
+interface ViewField { code: string; label: string; type: string }
+interface ViewInfo { name: string; title: string; description: string; pageSize: number; fields: ViewField[] }
+const TEXTUAL = ["SINGLE_LINE_TEXT", "MULTI_LINE_TEXT", "RICH_TEXT", "LINK"];
+const VWORDS = {
+  ja: { search: "検索", keyword: "キーワード", found: "{n}件", none: "該当するものはありません。", prev: "前へ", next: "次へ", closed: "このページは現在公開されていません。" },
+  en: { search: "Search", keyword: "Keyword", found: "{n} found", none: "Nothing found.", prev: "Previous", next: "Next", closed: "This page is not open." },
+}[lang];
+const cell = (v: any): string => (Array.isArray(v) ? v.map((x) => (typeof x === "object" ? x.name ?? x.code : x)).join(", ") : v == null ? "" : String(v));
+const quote = (s: string) => '"' + s.replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"';
+
+// A read-only view: its records a page at a time, a keyword searched in its
+// text fields, each record opening in place with every published field.
+function ViewApp() {
+  const [info, setInfo] = useState<ViewInfo | null>(null);
+  const [closed, setClosed] = useState(false);
+  const [kw, setKw] = useState("");
+  const [applied, setApplied] = useState("");
+  const [offset, setOffset] = useState(0);
+  const [data, setData] = useState<{ records: Record<string, { value: any }>[]; totalCount: string } | null>(null);
+  const [open, setOpen] = useState<number | null>(null);
+  useEffect(() => void api<ViewInfo>("/view.json").then((v) => { setInfo(v); document.title = v.title || v.name; }).catch(() => setClosed(true)), []);
+  useEffect(() => {
+    if (!info) return;
+    const text = info.fields.filter((f) => TEXTUAL.includes(f.type));
+    const query = applied && text.length ? text.map((f) => `${f.code} like ${quote(applied)}`).join(" or ") : "";
+    const q = new URLSearchParams({ query, offset: String(offset), limit: String(info.pageSize) });
+    api<typeof data>(`/records.json?${q}`).then((d) => { setData(d); setOpen(null); }).catch(() => setClosed(true));
+  }, [info, applied, offset]);
+  if (closed) return <main class="public-form"><p role="alert">{VWORDS.closed}</p></main>;
+  if (!info) return <main class="public-form"><p aria-busy="true">{w.loading}</p></main>;
+  const total = Number(data?.totalCount ?? 0);
+  const [head, ...rest] = info.fields;
+  return (
+    <main class="public-form public-view">
+      <h1>{info.title || info.name}</h1>
+      {info.description && <p class="intro">{info.description}</p>}
+      <form role="search" class="view-search" onSubmit={(e) => { e.preventDefault(); setOffset(0); setApplied(kw.trim()); }}>
+        <input type="search" aria-label={VWORDS.keyword} placeholder={VWORDS.keyword} value={kw} onInput={(e) => setKw((e.target as HTMLInputElement).value)} />
+        <button type="submit" class="primary">{VWORDS.search}</button>
+      </form>
+      {data && <p class="progress-note" role="status">{VWORDS.found.replace("{n}", total.toLocaleString())}</p>}
+      {data && data.records.length === 0 && <p>{VWORDS.none}</p>}
+      <ul class="view-items">
+        {data?.records.map((r, i) => (
+          <li>
+            <button type="button" class="view-item-head" aria-expanded={open === i} onClick={() => setOpen(open === i ? null : i)}>{cell(r[head.code]?.value) || "—"}</button>
+            {open === i && (
+              <dl class="answers">
+                {rest.map((f) => <div><dt>{f.label}</dt><dd>{cell(r[f.code]?.value)}</dd></div>)}
+              </dl>
+            )}
+          </li>
+        ))}
+      </ul>
+      {total > info.pageSize && (
+        <div class="actions">
+          <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - info.pageSize))}>{VWORDS.prev}</button>
+          <button type="button" disabled={offset + info.pageSize >= total} onClick={() => setOffset(offset + info.pageSize)}>{VWORDS.next}</button>
+        </div>
+      )}
+    </main>
+  );
+}
+
+render(base.startsWith("/public/views/") ? <ViewApp /> : <App />, document.getElementById("root")!);
