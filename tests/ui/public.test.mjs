@@ -43,7 +43,7 @@ test("a manager publishes a form from the app settings and gets its address", as
   await card.locator(".condition-row", { hasText: "ご意見" }).getByRole("combobox").selectOption({ label: "「サービス種別」が次のとき" });
   await card.locator(".condition-row", { hasText: "ご意見" }).getByLabel("入所").check();
   await card.getByLabel("送信後のメッセージ").fill("ご回答ありがとうございました。");
-  await ui.untilToast(page, "保存しました", () => page.getByRole("button", { name: "保存", exact: true }).click());
+  await ui.untilToast(page, "保存しました", () => page.locator(".public-forms-editor").first().getByRole("button", { name: "保存", exact: true }).click());
   await ui.untilToast(page, "アプリを更新しました", () => page.getByRole("button", { name: "アプリを更新" }).click());
   await page.getByRole("tab", { name: "フォーム", exact: true }).click();
   await page.getByRole("tab", { name: "公開フォーム" }).click();
@@ -126,4 +126,25 @@ test("the FAQ for facilities as a public view: found by a keyword, an answer ope
   await ui.accessible(p, "a public view");
   await shot(p, "p05-public-view-faq");
   await phone.close();
+});
+
+test("a manager publishes a read-only view from the app settings and gets its address", async () => {
+  const app = await makeApp(admin, "FAQ2", { q: { type: "SINGLE_LINE_TEXT", code: "q", label: "質問" }, a: { type: "MULTI_LINE_TEXT", code: "a", label: "回答" }, memo: { type: "SINGLE_LINE_TEXT", code: "memo", label: "担当メモ" } });
+  await ui.signIn(page, server, "Administrator", ADMIN_PASSWORD);
+  await page.goto(`${server.base}/#/apps/${app}/settings`);
+  await page.getByRole("tab", { name: "公開フォーム・ビュー" }).click();
+  await page.getByRole("button", { name: "＋ 公開ビューを追加" }).click();
+  const card = page.locator(".public-forms-editor").last().locator("fieldset.view-card").last();
+  await card.getByLabel("フォームの見出し").fill("よくある質問");
+  const shown = card.getByRole("group", { name: "表示するフィールド" });
+  await shown.getByLabel("担当メモ").uncheck();
+  await ui.untilToast(page, "保存しました", () => page.locator(".public-forms-editor").last().getByRole("button", { name: "保存", exact: true }).click());
+  await ui.untilToast(page, "アプリを更新しました", () => page.getByRole("button", { name: "アプリを更新" }).click());
+  const { views } = await ui.api(server, "GET", `/k/v1/app/publicViews.json?app=${app}`);
+  assert.deepEqual(views[0].fields, ["q", "a"]);
+  await page.getByRole("tab", { name: "フォーム", exact: true }).click();
+  await page.getByRole("tab", { name: "公開フォーム・ビュー" }).click();
+  await page.locator(".public-url a").waitFor();
+  await ui.accessible(page, "public views settings");
+  await shot(page, "p06-public-view-settings");
 });

@@ -17,6 +17,7 @@ import { ViewsEditor } from "./ViewsEditor";
 import { ReportsEditor } from "./ReportsEditor";
 import { PrintEditor } from "./PrintEditor";
 import { PublicFormsEditor } from "./PublicFormsEditor";
+import { PublicViewsEditor } from "./PublicViewsEditor";
 import { AclEditor } from "./AclEditor";
 import { ProcessEditor } from "./ProcessEditor";
 import { NotifyEditor } from "./NotifyEditor";
@@ -330,7 +331,7 @@ export function Builder({ appId }: { appId: string }) {
       {tab === "views" && <ViewsEditor appId={appId} fields={loaded.all} />}
       {tab === "reports" && <ReportsEditor appId={appId} fields={loaded.all} />}
       {tab === "print" && <PrintEditor appId={appId} fields={loaded.all} />}
-      {tab === "public" && <PublicFormsEditor appId={appId} fields={loaded.all} />}
+      {tab === "public" && <><PublicFormsEditor appId={appId} fields={loaded.all} /><PublicViewsEditor appId={appId} fields={loaded.all} /></>}
       {tab === "acl" && <><AclEditor appId={appId} onChanged={() => {}} /><RecordAclEditor appId={appId} fields={loaded.fields} /></>}
       {tab === "process" && <ProcessEditor appId={appId} fields={loaded.fields} />}
       {tab === "notify" && <NotifyEditor appId={appId} fields={loaded.fields} />}

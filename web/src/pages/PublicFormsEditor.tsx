@@ -44,6 +44,7 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
   const required = publishable.filter((f) => f.required && !(Array.isArray(f.defaultValue) ? f.defaultValue.length : f.defaultValue)).map((f) => f.code);
   return (
     <div class="public-forms-editor">
+      <h2>{t("publicForm")}</h2>
       <p class="hint">{t("publicFormsHint")}</p>
       {error ? <ErrorBox error={error} /> : null}
       {forms.map((f, i) => (
