@@ -84,6 +84,9 @@ scenario kanban "kanban column: its first 21 cards" "p50 ≤ 10 ms" -t2 -c32 -d$
 KANBANN='{"chartType":"TABLE","groups":[{"code":"状態"}],"aggregations":[{"type":"COUNT"}]}'
 KANBANN_MS=$(curl -s -o /dev/null -w '%{time_total}' -H "X-Cybozu-Authorization: $AUTH" "$BASE/api/report/data?app=$APP&report=$(urlq "$KANBANN")" | awk '{printf "%.0f", $1 * 1000}')
 echo "calendar days counted: $CALDAYS_MS ms; kanban columns counted: $KANBANN_MS ms"
+# the public face: answers through a public form, pages of a public view
+PUBLIC=$(node bench/public.mjs "http://127.0.0.1:$PORT" "$PW" "$APP")
+echo "public: $PUBLIC"
 WRKARGS="-t2 -c32 -d${DUR}s -s bench/wrk/post.lua"
 scenario post "POST record.json" "≥ 5,000 req/s" -t2 -c32 -d${DUR}s -s bench/wrk/post.lua "$BASE/k/v1/record.json"
 export PAGE="/k/v1/records.json?app=$APP&query=$(urlq "$VIEW")"
@@ -188,6 +191,8 @@ RES="bench/results/$DATE-$COMMIT.md"
     echo "| a cross table by facility x kind being built (no index; 10,000 cells at most) | $CROSS_MS ms | well under 1 s |"
     echo "| a calendar month's days counted (one grouped query) | $CALDAYS_MS ms | |"
     echo "| a kanban board's columns counted (one grouped query) | $KANBANN_MS ms | |"
+    echo "| public form: $(echo "$PUBLIC" | node -e 'const j=JSON.parse(require("fs").readFileSync(0)); process.stdout.write(j.answers+" answers, 8 at a time, each from its own address (\`bench/public.mjs\`)")') | $(echo "$PUBLIC" | node -e 'const j=JSON.parse(require("fs").readFileSync(0)); process.stdout.write(j.submitPerSec+" answers/s, p50 "+j.submitP50+" ms")') | |"
+    echo "| public view of the app's falls (種別 転倒), 20 a page, 2 at a time / with a keyword | $(echo "$PUBLIC" | node -e 'const j=JSON.parse(require("fs").readFileSync(0)); process.stdout.write(j.viewPerSec+" pages/s, p50 "+j.viewP50+" ms / p50 "+j.searchP50+" ms")') | |"
     echo "| a PDF of the 3,500 facilities, a page each (\`bench/pdf.mjs\`) | $(echo "$PDF" | node -e 'const j=JSON.parse(require("fs").readFileSync(0)); process.stdout.write((j.ms/1000).toFixed(1)+" s, "+j.pages+" pages, "+(j.bytes/1048576).toFixed(1)+" MB")') | a background job |"
     echo "| server memory while it is made: peak / before | $PDF_HWM / $RSS_PDF0 MB | |"
     echo "| ad-hoc filter on fields no view uses, with totalCount (median of 5 values) | $(awk -v t="$ADHOC_MS" 'BEGIN{printf "%.0f ms", t*1000}') | one scan, ~300 ms |"
