@@ -126,40 +126,33 @@ static int open_form(struct ts_ctx *cx, struct ts_api_req *rq, struct form *f)
     return open_public(cx, rq, f, "publicForms");
 }
 
-/* GET form.json: what the page asks, of the published fields only. */
-int ts_api_public_form(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+/* The published fields: code, name and type, and for a form what its page
+ * needs to ask them (choices, limits, defaults, units). */
+static void write_fields(struct ts_jw *w, const struct ts_app *app, const json_t *codes, bool asked)
 {
-    struct form f;
-    if (open_form(cx, rq, &f) < 0)
-        return -1;
-    static const char *const texts[] = {"name",         "title", "description", "thanks",
-                                        "receiptField", "logo",  "color"};
     static const char *const props[] = {"required",  "defaultValue", "minLength",
                                         "maxLength", "minValue",     "maxValue",
                                         "unit",      "unitPosition", "digit"};
-    ts_jw_obj(w);
-    for (size_t i = 0; i < TS_ARRAY_LEN(texts); i++)
-        ts_jw_kstr(w, texts[i], json_string_value(json_object_get(f.def, texts[i])));
     ts_jw_key(w, "fields");
     ts_jw_arr(w);
     size_t i;
     const json_t *c;
-    json_array_foreach (json_object_get(f.def, "fields"), i, c) {
-        const struct ts_field *fd = ts_app_field(f.app, json_string_value(c));
+    json_array_foreach (codes, i, c) {
+        const struct ts_field *fd = ts_app_field(app, json_string_value(c));
         if (!fd)
             continue;
         ts_jw_obj(w);
         ts_jw_kstr(w, "code", fd->code);
         ts_jw_kstr(w, "label", fd->label);
         ts_jw_kstr(w, "type", ts_ftypes[fd->type].name);
-        for (size_t k = 0; k < TS_ARRAY_LEN(props); k++) {
+        for (size_t k = 0; asked && k < TS_ARRAY_LEN(props); k++) {
             const json_t *v = json_object_get(fd->props, props[k]);
             if (v) {
                 ts_jw_key(w, props[k]);
                 ts_jw_json(w, v);
             }
         }
-        if (fd->n_options) {
+        if (asked && fd->n_options) {
             ts_jw_key(w, "options");
             ts_jw_arr(w);
             for (int k = 0; k < fd->n_options; k++)
@@ -169,6 +162,20 @@ int ts_api_public_form(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
         ts_jw_obj_end(w);
     }
     ts_jw_arr_end(w);
+}
+
+/* GET form.json: what the page asks, of the published fields only. */
+int ts_api_public_form(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct form f;
+    if (open_form(cx, rq, &f) < 0)
+        return -1;
+    static const char *const texts[] = {"name",         "title", "description", "thanks",
+                                        "receiptField", "logo",  "color"};
+    ts_jw_obj(w);
+    for (size_t i = 0; i < TS_ARRAY_LEN(texts); i++)
+        ts_jw_kstr(w, texts[i], json_string_value(json_object_get(f.def, texts[i])));
+    write_fields(w, f.app, json_object_get(f.def, "fields"), true);
     ts_jw_key(w, "conditions");
     ts_jw_json(w, json_object_get(f.def, "conditions"));
     ts_jw_key(w, "steps");
@@ -482,21 +489,7 @@ int ts_api_public_view(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     for (size_t i = 0; i < TS_ARRAY_LEN(texts); i++)
         ts_jw_kstr(w, texts[i], json_string_value(json_object_get(v.def, texts[i])));
     ts_jw_kint(w, "pageSize", json_integer_value(json_object_get(v.def, "pageSize")));
-    ts_jw_key(w, "fields");
-    ts_jw_arr(w);
-    size_t i;
-    const json_t *c;
-    json_array_foreach (json_object_get(v.def, "fields"), i, c) {
-        const struct ts_field *fd = ts_app_field(v.app, json_string_value(c));
-        if (!fd)
-            continue;
-        ts_jw_obj(w);
-        ts_jw_kstr(w, "code", fd->code);
-        ts_jw_kstr(w, "label", fd->label);
-        ts_jw_kstr(w, "type", ts_ftypes[fd->type].name);
-        ts_jw_obj_end(w);
-    }
-    ts_jw_arr_end(w);
+    write_fields(w, v.app, json_object_get(v.def, "fields"), false);
     ts_jw_obj_end(w);
     return 0;
 }

@@ -170,10 +170,12 @@ static json_t *steps(struct ts_ctx *cx, const json_t *in, const json_t *codes, c
     return out;
 }
 
-static json_t *form_check(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
-                          const char *at)
+/* The name and the published fields of a form or view (in, keyed under at):
+ * each field must be one fits() takes, else refused with the message it gives
+ * (0: fits). Sets out's "name"; answers the codes. */
+static json_t *name_and_fields(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
+                               const char *at, json_t *out, int (*fits)(const struct ts_field *))
 {
-    json_t *out = json_object();
     const char *name = json_string_value(json_object_get(in, "name"));
     if (!name || !*name || ts_utf8_len(name) > 64)
         ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.name", at), TS_M_TOO_LONG, 64);
@@ -187,15 +189,38 @@ static json_t *form_check(struct ts_ctx *cx, const struct ts_app *app, const jso
     json_array_foreach (fields, i, c) {
         const char *code = json_string_value(c);
         const struct ts_field *f = code ? ts_app_field(app, code) : NULL;
-        const char *key = ts_arena_printf(cx->arena, "%s.fields[%zu]", at, i);
-        if (!f)
-            ts_fail_field(cx, key, TS_M_FIELD_UNKNOWN, code ? code : "");
-        else if (!ts_app_publishable(f))
-            ts_fail_field(cx, key, TS_M_VIEW_FIELD_TYPE, code);
+        int msg = f ? fits(f) : TS_M_FIELD_UNKNOWN;
+        if (msg)
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.fields[%zu]", at, i), (enum ts_msg)msg,
+                          code ? code : "");
         else
             json_array_append_new(codes, json_string(code));
     }
     json_object_set_new(out, "fields", codes);
+    return codes;
+}
+
+static int form_fits(const struct ts_field *f)
+{
+    return ts_app_publishable(f) ? 0 : TS_M_VIEW_FIELD_TYPE;
+}
+
+/* A view shows one-value fields (attachments and tables: later). */
+static int view_fits(const struct ts_field *f)
+{
+    enum ts_fkind kind = ts_field_kind(f);
+    if (f->type == TS_F___ID__ || f->type == TS_F___REVISION__)
+        return TS_M_FIELD_UNKNOWN;
+    return f->table || kind == TS_K_TABLE || kind == TS_K_FILES || kind == TS_K_NONE
+               ? TS_M_VIEW_FIELD_TYPE
+               : 0;
+}
+
+static json_t *form_check(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
+                          const char *at)
+{
+    json_t *out = json_object();
+    json_t *codes = name_and_fields(cx, app, in, at, out, form_fits);
     /* a field the app requires and fills in no other way must be asked for:
      * otherwise every answer would fail, naming a field the form does not show */
     const char *missing = ts_app_public_form_missing(app, codes);
@@ -315,29 +340,7 @@ static json_t *view_check(struct ts_ctx *cx, const struct ts_app *app, const jso
                       filter);
     if (bad_sort)
         ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.sort", at), TS_M_QUERY_SYNTAX, 0, sort);
-    const char *name = json_string_value(json_object_get(in, "name"));
-    if (!name || !*name || ts_utf8_len(name) > 64)
-        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.name", at), TS_M_TOO_LONG, 64);
-    json_object_set_new(out, "name", json_string(name ? name : ""));
-    const json_t *fields = json_object_get(in, "fields");
-    if (!json_is_array(fields) || json_array_size(fields) == 0)
-        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.fields", at), TS_M_REQUIRED_PARAM);
-    json_t *codes = json_array();
-    size_t i;
-    const json_t *c;
-    json_array_foreach (fields, i, c) {
-        const char *code = json_string_value(c);
-        const struct ts_field *f = code ? ts_app_field(app, code) : NULL;
-        const char *key = ts_arena_printf(cx->arena, "%s.fields[%zu]", at, i);
-        enum ts_fkind kind = f ? ts_field_kind(f) : TS_K_NONE;
-        if (!f || f->type == TS_F___ID__ || f->type == TS_F___REVISION__)
-            ts_fail_field(cx, key, TS_M_FIELD_UNKNOWN, code ? code : "");
-        else if (f->table || kind == TS_K_TABLE || kind == TS_K_FILES || kind == TS_K_NONE)
-            ts_fail_field(cx, key, TS_M_VIEW_FIELD_TYPE, code); /* attachments and tables: later */
-        else
-            json_array_append_new(codes, json_string(code));
-    }
-    json_object_set_new(out, "fields", codes);
+    name_and_fields(cx, app, in, at, out, view_fits);
     json_object_set_new(out, "filterCond", json_string(filter ? filter : ""));
     json_object_set_new(out, "sort", json_string(sort ? sort : ""));
     json_object_set_new(out, "enabled", json_boolean(json_is_true(json_object_get(in, "enabled"))));
