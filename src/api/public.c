@@ -176,6 +176,8 @@ int ts_api_public_form(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     for (size_t i = 0; i < TS_ARRAY_LEN(texts); i++)
         ts_jw_kstr(w, texts[i], json_string_value(json_object_get(f.def, texts[i])));
     write_fields(w, f.app, json_object_get(f.def, "fields"), true);
+    ts_jw_key(w, "help");
+    ts_jw_json(w, json_object_get(f.def, "help"));
     ts_jw_key(w, "conditions");
     ts_jw_json(w, json_object_get(f.def, "conditions"));
     ts_jw_key(w, "steps");

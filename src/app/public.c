@@ -103,6 +103,24 @@ static json_t *receipt_field(struct ts_ctx *cx, const struct ts_app *app, const 
     return json_string(f ? code : "");
 }
 
+/* A few words under a question, to help answer it: {code: text}. */
+static json_t *help_texts(struct ts_ctx *cx, const json_t *in, const json_t *codes, const char *at)
+{
+    json_t *out = json_object();
+    const char *code;
+    const json_t *v;
+    json_object_foreach ((json_t *)json_object_get(in, "help"), code, v) {
+        const char *key = ts_arena_printf(cx->arena, "%s.help.%s", at, code);
+        if (!has(codes, code))
+            ts_fail_field(cx, key, TS_M_FORM_NO_FIELD);
+        else if (!json_is_string(v) || ts_utf8_len(json_string_value(v)) > MAX_TEXT)
+            ts_fail_field(cx, key, TS_M_TOO_LONG, MAX_TEXT);
+        else if (*json_string_value(v))
+            json_object_set(out, code, (json_t *)v);
+    }
+    return out;
+}
+
 /* Questions shown only when an earlier choice has one of some values:
  * [{field, when, values}]. A shown-when question may not be required (it
  * may never be shown); `when` is a choice field on the form. */
@@ -239,6 +257,7 @@ static json_t *form_check(struct ts_ctx *cx, const struct ts_app *app, const jso
         ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.maxAnswers", at), TS_M_NOT_INTEGER);
     json_object_set_new(out, "maxAnswers", n > 0 ? json_integer(n) : json_null());
     json_object_set_new(out, "receiptField", receipt_field(cx, app, in, codes, at));
+    json_object_set_new(out, "help", help_texts(cx, in, codes, at));
     /* the organisation's look: a logo (PNG) and a colour (#rrggbb) */
     const char *logo = json_string_value(json_object_get(in, "logo"));
     if (logo && *logo && !ts_files_png_ok(logo, MAX_LOGO_B64, MAX_LOGO_PX))

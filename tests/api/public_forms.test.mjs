@@ -217,6 +217,7 @@ test("a question asked only after some answers; pages; the receipt mailed to the
       beds: { type: "NUMBER", code: "beds", label: "病床数" },
     });
     const form = { name: "調査", title: "利用者調査", fields: ["facility", "mail", "kind", "beds"], enabled: true, thanks: "ありがとうございました。",
+      help: { facility: "法人名ではなく施設名をご記入ください。" },
       receiptField: "mail", conditions: [{ field: "beds", when: "kind", values: ["入所"] }],
       steps: [{ title: "施設", fields: ["facility", "mail"] }, { title: "内容", fields: ["kind", "beds"] }] };
     // what does not fit is refused with its place
@@ -226,6 +227,7 @@ test("a question asked only after some answers; pages; the receipt mailed to the
       [{ steps: [{ title: "a", fields: ["facility", "mail", "kind"] }] }, "forms[0].steps"],
       [{ steps: [{ title: "a", fields: ["facility", "mail"] }, { title: "b", fields: ["mail", "kind", "beds"] }] }, "forms[0].steps[1].fields[0]"],
       [{ receiptField: "beds" }, "forms[0].receiptField"],
+      [{ help: { owner: "誰" } }, "forms[0].help.owner"],
     ]) {
       const r = await publish([{ ...form, ...patch }], survey);
       assert.equal(r.status, 400, key);
@@ -236,6 +238,7 @@ test("a question asked only after some answers; pages; the receipt mailed to the
     const [{ url }] = await live(survey);
     const asked = await anon("GET", `${url}/form.json`);
     assert.deepEqual(asked.json.conditions, form.conditions);
+    assert.deepEqual(asked.json.help, form.help);
     assert.deepEqual(asked.json.steps.map((x) => x.title), ["施設", "内容"]);
     // 通所: the number of beds is not asked, and what was sent for it is let go
     assert.equal((await answer(url, { facility: { value: "通所の施設" }, kind: { value: "通所" }, beds: { value: "30" } })).status, 200);

@@ -59,7 +59,7 @@ test("a manager publishes a form from the app settings and gets its address", as
 test("someone outside answers on a phone: the questions, a page to check them, the thanks with a receipt; the record is added", async () => {
   const app = await makeApp(admin, "利用状況調査2", survey);
   const put = await ui.api(server, "PUT", "/k/v1/preview/app/publicForms.json", { app, forms: [{ name: "調査", title: "令和8年度 利用状況調査", description: "各施設1回ご回答ください。", fields: ["facility", "visits", "kind", "note"], enabled: true, thanks: "ご回答ありがとうございました。",
-    conditions: [{ field: "note", when: "kind", values: ["入所"] }], color: "#8a2be2", logo: ui.png(240, 60, { warm: 120 }).toString("base64") }] });
+    conditions: [{ field: "note", when: "kind", values: ["入所"] }], help: { facility: "法人名ではなく施設名をご記入ください。" }, color: "#8a2be2", logo: ui.png(240, 60, { warm: 120 }).toString("base64") }] });
   assert.ok(put.forms[0].id);
   await deploy(app);
   const { forms } = await ui.api(server, "GET", `/k/v1/app/publicForms.json?app=${app}`);
@@ -74,6 +74,9 @@ test("someone outside answers on a phone: the questions, a page to check them, t
   // sent empty: said in words at the field
   await p.getByRole("button", { name: "確認へ進む" }).click();
   await p.getByText("入力してください。").waitFor();
+  // the help under a question is read with it
+  assert.equal(await p.getByLabel(/施設名/).getAttribute("aria-describedby"), "q-facility-err q-facility-hint");
+  await p.getByText("法人名ではなく施設名をご記入ください。").waitFor();
   await p.getByLabel(/施設名/).fill("さくら園");
   await p.getByLabel(/今月の利用者数/).fill("128");
   assert.equal(await p.getByLabel(/ご意見/).count(), 0, "asked only of those who chose 入所");

@@ -14,6 +14,7 @@ interface PublicForm {
   id?: string; name: string; fields: string[]; enabled: boolean; title: string; description: string; thanks: string;
   openFrom: string; openUntil: string; maxAnswers: number | null; url?: string | null;
   receiptField: string; conditions: Condition[]; steps: { title: string; fields: string[] }[]; logo: string; color: string;
+  help: Record<string, string>;
 }
 
 // What people outside may fill in (the server checks the same: app/public.c).
@@ -62,7 +63,18 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
           <textarea id={`pf-desc-${i}`} value={f.description} onInput={(e) => set(i, { description: (e.target as HTMLTextAreaElement).value })} />
           <FieldChecks legend={t("publicFormFields")} fields={publishable} value={f.fields} onChange={(codes) => set(i, {
             fields: codes, conditions: f.conditions.filter((c) => codes.includes(c.field) && codes.includes(c.when)),
-            receiptField: codes.includes(f.receiptField) ? f.receiptField : "", steps: [] })} />
+            receiptField: codes.includes(f.receiptField) ? f.receiptField : "", steps: [],
+            help: Object.fromEntries(Object.entries(f.help ?? {}).filter(([c]) => codes.includes(c))) })} />
+          {f.fields.length > 0 && (
+            <fieldset>
+              <legend>{t("publicFormHelp")}</legend>
+              {f.fields.map((code) => fields[code]).filter(Boolean).map((q) => (
+                <label class="inline-num wide">{q.label}
+                  <input value={f.help?.[q.code] ?? ""} onInput={(e) => set(i, { help: { ...(f.help ?? {}), [q.code]: (e.target as HTMLInputElement).value } })} />
+                </label>
+              ))}
+            </fieldset>
+          )}
           {f.fields.length > 1 && (
             <fieldset>
               <legend>{t("publicFormConditions")}</legend>
@@ -132,7 +144,7 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
         </fieldset>
       ))}
       <div class="actions">
-        <button type="button" onClick={() => setForms([...forms, { name: `${t("publicForm")} ${forms.length + 1}`, fields: required, enabled: true, title: "", description: "", thanks: "", openFrom: "", openUntil: "", maxAnswers: null, receiptField: "", conditions: [], steps: [], logo: "", color: "" }])}>＋ {t("addPublicForm")}</button>
+        <button type="button" onClick={() => setForms([...forms, { name: `${t("publicForm")} ${forms.length + 1}`, fields: required, enabled: true, title: "", description: "", thanks: "", openFrom: "", openUntil: "", maxAnswers: null, receiptField: "", conditions: [], steps: [], logo: "", color: "", help: {} }])}>＋ {t("addPublicForm")}</button>
         <button type="button" class="primary" onClick={save}>{t("save")}</button>
       </div>
     </div>

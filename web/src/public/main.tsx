@@ -18,7 +18,7 @@ interface Question {
 }
 interface Condition { field: string; when: string; values: string[] }
 interface Step { title: string; fields: string[] }
-interface Form { name: string; title: string; description: string; thanks: string; receiptField: string; logo: string; color: string; fields: Question[]; conditions: Condition[]; steps: Step[] }
+interface Form { name: string; title: string; description: string; thanks: string; receiptField: string; logo: string; color: string; fields: Question[]; conditions: Condition[]; steps: Step[]; help: Record<string, string> | null }
 
 // The organisation's colour on the buttons, with text that stays readable on it.
 function paint(color: string) {
@@ -160,7 +160,7 @@ function App() {
           {pages.length > 1 && <p class="progress-note">{w.page.replace("{n}", String(pageAt + 1)).replace("{total}", String(pages.length))}</p>}
           {pages[pageAt].title && <h2>{pages[pageAt].title}</h2>}
           {errors[""] && <p class="field-error" role="alert">{errors[""]}</p>}
-          {onPage(pageAt).map((q) => <Field q={q} value={values[q.code]} error={errors[q.code]} hint={q.code === form.receiptField ? w.mailHint : undefined} onChange={(v) => set(q.code, v)} />)}
+          {onPage(pageAt).map((q) => <Field q={q} value={values[q.code]} error={errors[q.code]} hint={[form.help?.[q.code], q.code === form.receiptField ? w.mailHint : ""].filter(Boolean).join(" ") || undefined} onChange={(v) => set(q.code, v)} />)}
           {/* people never see this; programs that fill every box do */}
           <div class="trap" aria-hidden="true">
             <label for="website">Website</label>
@@ -217,6 +217,7 @@ function Field({ q, value, error, hint, onChange }: { q: Question; value: string
               onChange={(e) => (q.type === "RADIO_BUTTON" ? onChange(opt) : many(opt, (e.target as HTMLInputElement).checked))} /> {opt}</label>
           ))}
         </div>
+        {hint && <span id={`${id}-hint`} class="hint">{hint}</span>}
         {error && <span id={`${id}-err`} class="field-error" role="alert">{error}</span>}
       </fieldset>
     );
