@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libsodium-dev libcsv-dev libxlsxwriter-dev libcmocka-dev libgmp-dev libgd-dev libcurl4-openssl-dev libxml2-dev libpq-dev postgresql-15 sqlite3 openssl clang libclang-rt-14-dev wrk chromium fonts-noto-cjk
-libcairo2-dev libpango1.0-dev poppler-utils"
+libcairo2-dev libpango1.0-dev libfontconfig-dev poppler-utils"
 # node and npm: the image ships them; Debian's own only when none is on the PATH
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 

@@ -496,19 +496,10 @@ int ts_api_public_view(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     return 0;
 }
 
-static void give_back(void *place)
-{
-    ts_busy_give((int)(intptr_t)place);
-}
-
 /* One more read running for key (at most most), given back when the request ends. */
 static int take(struct ts_ctx *cx, const char *key, int most)
 {
-    int place = ts_busy_take(key, most);
-    if (place < 0)
-        return ts_fail(cx, TS_E_FORM_BUSY, "%s", key);
-    ts_arena_defer(cx->arena, give_back, (void *)(intptr_t)place);
-    return 0;
+    return ts_busy_hold(cx->arena, key, most) ? 0 : ts_fail(cx, TS_E_FORM_BUSY, "%s", key);
 }
 
 struct page {

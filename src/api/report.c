@@ -31,11 +31,6 @@ static const char *const AGGS[] = {"COUNT", "SUM", "AVERAGE", "MAX", "MIN"};
 #define AT_ONCE_BUILT    3
 #define AT_ONCE_DEPLOYED 8
 
-static void give_back(void *place)
-{
-    ts_busy_give((int)(intptr_t)place);
-}
-
 /* The graph asked for: a deployed one by id, or settings being tried. */
 static json_t *graph(struct ts_ctx *cx, const struct ts_app *app, const json_t *params)
 {
@@ -122,10 +117,8 @@ int ts_api_report_data(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     bool built = ts_param_str(rq->params, "report") != NULL;
     const char *key =
         ts_arena_printf(cx->arena, "%c%s", built ? 'b' : 'd', ts_policy_caller_key(cx));
-    int slot = ts_busy_take(key, built ? AT_ONCE_BUILT : AT_ONCE_DEPLOYED);
-    if (slot < 0)
+    if (!ts_busy_hold(cx->arena, key, built ? AT_ONCE_BUILT : AT_ONCE_DEPLOYED))
         return ts_fail(cx, TS_E_GRAPHS_BUSY, "graphs at once: %s", key);
-    ts_arena_defer(cx->arena, give_back, (void *)(intptr_t)slot);
     json_t *g = graph(cx, app, rq->params);
     if (!g)
         return -1;

@@ -4,6 +4,7 @@
  */
 #include "base/common.h"
 #include "base/busy.h"
+#include "base/arena.h"
 
 #include <pthread.h>
 
@@ -41,4 +42,18 @@ void ts_busy_give(int place)
     if (place >= 0 && place < TS_BUSY_KEYS && places[place].n > 0)
         places[place].n--;
     pthread_mutex_unlock(&lock);
+}
+
+static void give_back(void *place)
+{
+    ts_busy_give((int)(intptr_t)place);
+}
+
+bool ts_busy_hold(struct ts_arena *a, const char *key, int most)
+{
+    int place = ts_busy_take(key, most);
+    if (place < 0)
+        return false;
+    ts_arena_defer(a, give_back, (void *)(intptr_t)place);
+    return true;
 }

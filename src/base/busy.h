@@ -12,4 +12,9 @@
 int ts_busy_take(const char *key, int most);
 void ts_busy_give(int place);
 
+struct ts_arena;
+/* ts_busy_take for the work of arena a: the place is given back when a is
+ * freed (the request ends). false when key has `most` running already. */
+bool ts_busy_hold(struct ts_arena *a, const char *key, int most);
+
 #endif
