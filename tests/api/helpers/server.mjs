@@ -39,17 +39,20 @@ function pgDrop(uri) {
   } catch {}
 }
 
+// The server's background work (jobs, expiry) may hold the write lock a moment.
+const SQLITE_WAIT = ["-cmd", ".timeout 5000"];
+
 // Run SQL on a server's database as an operator (or an attacker with it) would:
 // the text sqlite3 or psql prints (one value per line, columns joined by |).
 export function dbQuery(server, sql) {
   if (server.db) return execFileSync("psql", ["-X", "-q", "-A", "-t", server.db, "-c", sql]).toString();
-  return execFileSync("sqlite3", [join(server.data, "tsumiki.db"), sql]).toString();
+  return execFileSync("sqlite3", [...SQLITE_WAIT, join(server.data, "tsumiki.db"), sql]).toString();
 }
 
 // The rows of a query as objects.
 export function dbRows(server, sql) {
   if (server.db) return JSON.parse(dbQuery(server, `SELECT coalesce(json_agg(q), '[]') FROM (${sql}) q`));
-  return JSON.parse(execFileSync("sqlite3", ["-json", join(server.data, "tsumiki.db"), sql]).toString() || "[]");
+  return JSON.parse(execFileSync("sqlite3", [...SQLITE_WAIT, "-json", join(server.data, "tsumiki.db"), sql]).toString() || "[]");
 }
 
 // The arguments that name a server's data (and database) to the command line.
