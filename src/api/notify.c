@@ -441,11 +441,6 @@ int ts_api_mail_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     return 0;
 }
 
-static bool address_ok(const char *a)
-{
-    return a && strchr(a, '@') && !strpbrk(a, " \r\n<>\",;") && strlen(a) <= 254;
-}
-
 int ts_api_mail_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     struct ts_mail_settings old;
@@ -464,7 +459,7 @@ int ts_api_mail_put(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
                           : "Give an address that starts with smtp:// or smtps://.");
     if (enabled && !(url && *url))
         ts_fail_field(cx, "url", TS_M_REQUIRED);
-    if (from && *from && !address_ok(from))
+    if (from && *from && !ts_mail_address_ok(from))
         ts_fail_field(cx, "from", TS_M_AS_IS,
                       cx->lang == TS_LANG_JA ? "メールアドレスの形ではありません。"
                                              : "This is not an e-mail address.");
@@ -499,7 +494,7 @@ int ts_api_mail_test(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
     const char *to = ts_param_str(rq->params, "to");
     if (!to || !*to)
         to = cx->user->email;
-    if (!address_ok(to)) {
+    if (!ts_mail_address_ok(to)) {
         ts_fail_field(cx, "to", TS_M_REQUIRED);
         return -1;
     }

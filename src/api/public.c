@@ -84,21 +84,48 @@ static const char *sign(struct ts_ctx *cx, const unsigned char *key, int64_t for
 }
 
 struct form {
-    const char *token;
+    const char *token;  /* the form's or view's own */
+    bool by_link;       /* reached through a recipient's personal link */
+    struct ts_public_link link;
     int64_t app_id, form_id, answers;
     const struct ts_app *app;
-    const json_t *def; /* the form's settings, as deployed */
+    const json_t *def;      /* the form's settings, as deployed */
+    const json_t *personal; /* of def: to whom it was sent, {} for everyone */
 };
 
+/* Is the instant the setting key of obj holds (ISO 8601) unset or after now
+ * (after: true), or before (false)? */
+static bool before_setting(const struct ts_ctx *cx, const json_t *obj, const char *key,
+                           bool unset)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    int64_t at;
+    if (!s || !*s)
+        return unset;
+    return ts_datetime_parse(s, &at) == 0 && cx->now < at;
+}
+
 /* The open form (key "publicForms") or view ("publicViews") the address
- * names; a closed, paused or unknown one is not told apart from one that
- * never was. */
+ * names, by its own token or a recipient's link; a closed, paused or unknown
+ * one, or a revoked or expired link, is not told apart from one that never
+ * was. A form sent to recipients answers through their links only. */
 static int open_public(struct ts_ctx *cx, struct ts_api_req *rq, struct form *f, const char *key)
 {
-    f->token = rq->public_token;
-    int found = f->token
-                    ? ts_store_public_form_find(cx, f->token, &f->app_id, &f->form_id, &f->answers)
-                    : 0;
+    const char *token = rq->public_token;
+    f->token = token;
+    f->by_link = false;
+    int found = token ? ts_store_public_form_find(cx, token, &f->app_id, &f->form_id, &f->answers)
+                      : 0;
+    if (found == 0 && token) {
+        found = ts_store_public_link_find(cx, token, &f->link);
+        f->by_link = found > 0;
+        if (f->by_link) {
+            f->token = f->link.parent;
+            found = f->link.revoked ? 0
+                                    : ts_store_public_form_find(cx, f->token, &f->app_id,
+                                                                &f->form_id, &f->answers);
+        }
+    }
     if (found < 0)
         return -1;
     f->app = found ? ts_app_get(cx, f->app_id) : NULL;
@@ -110,20 +137,50 @@ static int open_public(struct ts_ctx *cx, struct ts_api_req *rq, struct form *f,
     json_array_foreach (f->app ? json_object_get(f->app->def, key) : NULL, i, d)
         if (ts_str_eq(json_string_value(json_object_get(d, "token")), f->token))
             f->def = d;
-    int64_t from = 0, until = 0;
+    f->personal = json_object_get(f->def, "personal");
+    int64_t from = 0;
     const char *a = json_string_value(json_object_get(f->def, "openFrom"));
-    const char *b = json_string_value(json_object_get(f->def, "openUntil"));
     const json_t *max = json_object_get(f->def, "maxAnswers");
     bool open = f->def && json_is_true(json_object_get(f->def, "enabled")) &&
                 (!a || !*a || (ts_datetime_parse(a, &from) == 0 && cx->now >= from)) &&
-                (!b || !*b || (ts_datetime_parse(b, &until) == 0 && cx->now < until)) &&
-                (!json_is_integer(max) || f->answers < json_integer_value(max));
-    return open ? 0 : ts_fail(cx, TS_E_FORM_CLOSED, "public %s %s", key, f->token ? f->token : "");
+                before_setting(cx, f->def, "openUntil", true) &&
+                (!json_is_integer(max) || f->answers < json_integer_value(max)) &&
+                (json_object_size(f->personal) > 0) == f->by_link &&
+                (!f->by_link || before_setting(cx, f->personal, "linksUntil", true));
+    return open ? 0 : ts_fail(cx, TS_E_FORM_CLOSED, "public %s %s", key, token ? token : "");
 }
 
 static int open_form(struct ts_ctx *cx, struct ts_api_req *rq, struct form *f)
 {
     return open_public(cx, rq, f, "publicForms");
+}
+
+/* The fields the form or view publishes, by field index of its app; of a
+ * form, only those still fit to be asked from outside. */
+static const bool *published_fields(struct ts_ctx *cx, const struct form *f, bool form)
+{
+    bool *published = TS_NEW_N(cx->arena, bool, (size_t)f->app->n_fields);
+    size_t i;
+    const json_t *c;
+    json_array_foreach (json_object_get(f->def, "fields"), i, c) {
+        const struct ts_field *fd = ts_app_field(f->app, json_string_value(c));
+        if (fd && (!form || ts_app_publishable(fd)))
+            published[ts_app_field_index(f->app, fd)] = true;
+    }
+    return published;
+}
+
+/* From here on the caller reads the app as someone outside: the records
+ * filter selects, the published fields (policy: TS_CALLER_VIEW). */
+static void as_reader(struct ts_ctx *cx, const struct form *f, const bool *published,
+                      const char *filter)
+{
+    struct ts_form_grant *grant = TS_NEW(cx->arena, struct ts_form_grant);
+    *grant = (struct ts_form_grant){
+        .app_id = f->app->id, .form_id = f->form_id, .fields = published, .filter = filter};
+    static const struct ts_user nobody = {.code = "", .name = "", .tz = "Asia/Tokyo"};
+    cx->caller = (struct ts_caller){.kind = TS_CALLER_VIEW, .form = grant};
+    cx->user = &nobody; /* LOGINUSER() is no one */
 }
 
 /* The published fields: code, name and type, and for a form what its page
@@ -182,6 +239,17 @@ int ts_api_public_form(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     ts_jw_json(w, json_object_get(f.def, "conditions"));
     ts_jw_key(w, "steps");
     ts_jw_json(w, json_object_get(f.def, "steps"));
+    if (f.by_link) {
+        /* whom the link is for, and the question their key answers (locked) */
+        ts_jw_key(w, "personal");
+        ts_jw_obj(w);
+        ts_jw_kstr(w, "name", f.link.name);
+        ts_jw_kstr(w, "key", f.link.recipient);
+        ts_jw_kstr(w, "field", json_string_value(json_object_get(f.personal, "field")));
+        ts_jw_kstr(w, "editUntil", json_string_value(json_object_get(f.personal, "editUntil")));
+        ts_jw_kbool(w, "mayCorrect", before_setting(cx, f.personal, "editUntil", false));
+        ts_jw_obj_end(w);
+    }
     ts_jw_obj_end(w);
     return 0;
 }
@@ -319,8 +387,7 @@ static int mail_receipt(struct ts_ctx *cx, const struct form *f, const json_t *r
         field && *field
             ? json_string_value(json_object_get(json_object_get(record, field), "value"))
             : NULL;
-    size_t n = to ? strlen(to) : 0;
-    if (!n || n > 254 || !strchr(to, '@') || strpbrk(to, " \t\r\n,;<>\"") || !strchr(to, '.'))
+    if (!ts_mail_address_ok(to))
         return 0;
     struct ts_mail_settings mail;
     if (ts_mail_settings(cx, &mail) < 0 || !mail.enabled) /* nothing kept to send later */
@@ -355,6 +422,38 @@ static int mail_receipt(struct ts_ctx *cx, const struct form *f, const json_t *r
     const char *body = ts_arena_strndup(cx->arena, b.p ? b.p : "", b.len);
     ts_buf_release(&b);
     return ts_mail_queue(cx, to, ts_arena_printf(cx->arena, "【受付】%s", title), body);
+}
+
+/* A recipient's answer carries their key in the form's key question: as
+ * sent (it must be theirs) or filled in. */
+static int lock_key(struct ts_ctx *cx, const struct form *f, json_t *record)
+{
+    const char *field = json_string_value(json_object_get(f->personal, "field"));
+    const json_t *sent = json_object_get(json_object_get(record, field), "value");
+    if (sent && !ts_str_eq(json_string_value(sent), f->link.recipient)) {
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "record.%s.value", field),
+                      TS_M_PUBLIC_KEY_LOCKED);
+        return -1;
+    }
+    json_object_set_new(record, field, json_pack("{s:s}", "value", f->link.recipient));
+    return 0;
+}
+
+/* The record of the recipient's earlier answer with that receipt, while the
+ * form lets answers be corrected. */
+static int earlier_answer(struct ts_ctx *cx, const struct form *f, const char *receipt,
+                          int64_t *id)
+{
+    struct ts_public_answer *list;
+    int n;
+    if (!f->by_link || !before_setting(cx, f->personal, "editUntil", false))
+        return ts_fail(cx, TS_E_FORM_REFUSED, "corrections closed");
+    if (ts_store_public_answers(cx, f->token, f->link.recipient, &list, &n) < 0)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (ts_str_eq(list[i].receipt, receipt))
+            *id = list[i].record_id;
+    return *id ? 0 : ts_fail(cx, TS_E_FORM_REFUSED, "no answer %s of theirs", receipt);
 }
 
 /* Step 1, kept whatever follows: the answer counted for its address and form. */
@@ -395,14 +494,7 @@ static int add(struct ts_ctx *cx, void *arg)
         return -1;
     /* the form as the app is now: a field no longer fit to publish is not on it, and a
      * field the app came to require since makes the form closed (not named to outsiders) */
-    bool *published = TS_NEW_N(cx->arena, bool, (size_t)f->app->n_fields);
-    size_t i;
-    const json_t *c;
-    json_array_foreach (json_object_get(f->def, "fields"), i, c) {
-        const struct ts_field *fd = ts_app_field(f->app, json_string_value(c));
-        if (fd && ts_app_publishable(fd))
-            published[ts_app_field_index(f->app, fd)] = true;
-    }
+    const bool *published = published_fields(cx, f, true);
     if (ts_app_public_form_missing(f->app, json_object_get(f->def, "fields")))
         return ts_fail(cx, TS_E_FORM_CLOSED, "a required field is not on form %lld",
                        (long long)f->form_id);
@@ -422,17 +514,39 @@ static int add(struct ts_ctx *cx, void *arg)
         if (!fd || !published[ts_app_field_index(f->app, fd)])
             ts_fail_field(cx, ts_arena_printf(cx->arena, "record.%s", code), TS_M_FORM_NO_FIELD);
     }
+    if (f->by_link && lock_key(cx, f, record) < 0)
+        return -1;
     if (cx->err.code)
         return -1;
-    /* from here on, the caller is the form: it may add this record and nothing else */
+    /* from here on, the caller is the form: it may add this record, or correct
+     * the one earlier answer named, and nothing else */
+    const char *receipt = ts_param_str(a->rq->params, "receipt");
+    int64_t earlier = 0;
+    if (receipt && earlier_answer(cx, f, receipt, &earlier) < 0)
+        return -1;
     struct ts_form_grant *grant = TS_NEW(cx->arena, struct ts_form_grant);
-    *grant =
-        (struct ts_form_grant){.app_id = f->app->id, .form_id = f->form_id, .fields = published};
+    *grant = (struct ts_form_grant){
+        .app_id = f->app->id,
+        .form_id = f->form_id,
+        .fields = published,
+        .filter = earlier ? ts_arena_printf(cx->arena, "$id = %lld", (long long)earlier) : NULL};
     const struct ts_user *writer = ts_store_user_by_id(cx, 1); /* as for tokens: auth.c */
     if (!writer)
         return cx->err.code ? -1 : ts_fail(cx, TS_E_INTERNAL, "no first administrator");
     cx->caller = (struct ts_caller){.kind = TS_CALLER_FORM, .form = grant};
     cx->user = writer;
+    if (earlier) {
+        int64_t rev, new_rev;
+        if (ts_param_revision(cx, json_object_get(a->rq->params, "revision"), "revision", &rev) <
+                0 ||
+            ts_api_record_allowed(cx, f->app, earlier, TS_RR_EDIT) < 0 ||
+            ts_api_writable(cx, f->app, record, earlier) < 0 ||
+            ts_record_update(cx, f->app, earlier, rev, record, "record", &new_rev) < 0)
+            return -1;
+        a->id = earlier;
+        a->receipt = receipt;
+        return mail_receipt(cx, f, record, a->receipt);
+    }
     if (ts_api_add_record(cx, f->app, record, "record", &a->id) < 0 ||
         ts_store_public_form_answered(cx, f->token) < 0)
         return -1;
@@ -441,6 +555,9 @@ static int add(struct ts_ctx *cx, void *arg)
         return -1;
     /* a receipt that does not tell how many answers came before */
     a->receipt = ts_arena_strndup(cx->arena, sign(cx, key, f->form_id, a->id, "receipt"), 12);
+    if (f->by_link && ts_store_public_answer_add(cx, f->token, f->link.recipient, a->receipt,
+                                                 f->app->id, a->id, cx->now) < 0)
+        return -1;
     return mail_receipt(cx, f, record, a->receipt);
 }
 
@@ -469,6 +586,74 @@ int ts_api_public_submit(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw 
     ts_jw_obj(w);
     ts_jw_kstr(w, "receipt", a.receipt);
     ts_jw_kstr(w, "thanks", json_string_value(json_object_get(a.f.def, "thanks")));
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+#define MAX_OWN_ANSWERS 100
+
+struct own {
+    struct ts_jw *w;
+    const struct ts_app *app;
+    const struct ts_public_answer *list;
+    int n;
+    struct ts_api_shown shown;
+};
+
+static int write_own(struct ts_ctx *cx, const struct ts_record *r, void *arg)
+{
+    struct own *o = arg;
+    for (int i = 0; i < o->n; i++) {
+        if (o->list[i].record_id != r->id)
+            continue;
+        char at[21];
+        ts_datetime_format(o->list[i].at, at);
+        ts_jw_obj(o->w);
+        ts_jw_kstr(o->w, "receipt", o->list[i].receipt);
+        ts_jw_kstr(o->w, "at", at);
+        ts_jw_kid(o->w, "revision", r->revision);
+        ts_jw_key(o->w, "record");
+        ts_record_write(cx, o->w, o->app, r, ts_api_shown_in(cx, o->app, &o->shown, r));
+        ts_jw_obj_end(o->w);
+    }
+    return 0;
+}
+
+/* GET answers.json, through a personal link only: the recipient's own
+ * answers to the form, newest first, with the form's fields as the records
+ * are now (staff may have mended them; one deleted is gone). */
+int ts_api_public_answers(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct form f;
+    if (open_form(cx, rq, &f) < 0)
+        return -1;
+    if (!f.by_link)
+        return ts_fail(cx, TS_E_FORM_CLOSED, "answers of no one");
+    struct own o = {.w = w, .app = f.app};
+    if (ts_store_public_answers(cx, f.token, f.link.recipient, (struct ts_public_answer **)&o.list,
+                                &o.n) < 0)
+        return -1;
+    o.n = o.n < MAX_OWN_ANSWERS ? o.n : MAX_OWN_ANSWERS;
+    struct ts_buf ids;
+    ts_buf_init(&ids);
+    ts_buf_puts(&ids, "$id in (0");
+    for (int i = 0; i < o.n; i++)
+        ts_buf_printf(&ids, ",%lld", (long long)o.list[i].record_id);
+    ts_buf_putc(&ids, ')');
+    const char *filter = ts_arena_strndup(cx->arena, ids.p, ids.len);
+    ts_buf_release(&ids);
+    as_reader(cx, &f, published_fields(cx, &f, true), filter);
+    struct ts_qplan plan;
+    if (ts_api_query_viewable(cx, f.app, "", &plan) < 0 || ts_api_shown(cx, f.app, NULL, &o.shown) < 0)
+        return -1;
+    plan.limit = MAX_OWN_ANSWERS;
+    plan.has_limit = true;
+    ts_jw_obj(w);
+    ts_jw_key(w, "answers");
+    ts_jw_arr(w);
+    if (o.n && ts_store_records_select(cx, f.app, &plan, o.shown.load, write_own, &o) < 0)
+        return -1;
+    ts_jw_arr_end(w);
     ts_jw_obj_end(w);
     return 0;
 }
@@ -542,23 +727,15 @@ int ts_api_public_view_records(struct ts_ctx *cx, struct ts_api_req *rq, struct 
                       limit > 100 ? 100 : VIEW_MAX_OFFSET);
         return -1;
     }
-    bool *published = TS_NEW_N(cx->arena, bool, (size_t)v.app->n_fields);
-    size_t i;
-    const json_t *c;
-    json_array_foreach (json_object_get(v.def, "fields"), i, c) {
-        const struct ts_field *fd = ts_app_field(v.app, json_string_value(c));
-        if (fd)
-            published[ts_app_field_index(v.app, fd)] = true;
+    const char *filter = json_string_value(json_object_get(v.def, "filterCond"));
+    if (v.by_link) {
+        /* a recipient sees the records that hold their key */
+        const char *field = json_string_value(json_object_get(v.personal, "field"));
+        filter = ts_arena_printf(cx->arena, "%s%s%s%s = \"%s\"", *filter ? "(" : "", filter,
+                                 *filter ? ") and " : "", field,
+                                 ts_query_quote(cx->arena, v.link.recipient));
     }
-    struct ts_form_grant *grant = TS_NEW(cx->arena, struct ts_form_grant);
-    *grant =
-        (struct ts_form_grant){.app_id = v.app->id,
-                               .form_id = v.form_id,
-                               .fields = published,
-                               .filter = json_string_value(json_object_get(v.def, "filterCond"))};
-    static const struct ts_user nobody = {.code = "", .name = "", .tz = "Asia/Tokyo"};
-    cx->caller = (struct ts_caller){.kind = TS_CALLER_VIEW, .form = grant};
-    cx->user = &nobody; /* LOGINUSER() is no one */
+    as_reader(cx, &v, published_fields(cx, &v, false), filter);
     struct ts_qplan plan;
     if (ts_api_query_viewable(cx, v.app, query ? query : "", &plan) < 0)
         return -1;

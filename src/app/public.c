@@ -11,6 +11,7 @@
 #include "base/str.h"
 #include "base/tstime.h"
 #include "files/files.h"
+#include "policy/policy.h"
 #include "query/query.h"
 #include "store/store.h"
 
@@ -188,6 +189,91 @@ static json_t *steps(struct ts_ctx *cx, const json_t *in, const json_t *codes, c
     return out;
 }
 
+/* Whether text is a good query of that kind: asked aside, so that what
+ * failed before it (other settings, other views) is kept. */
+static bool query_ok(struct ts_ctx *cx, const struct ts_app *app, const char *text,
+                     enum ts_query_mode kind)
+{
+    struct ts_err before = cx->err;
+    memset(&cx->err, 0, sizeof(cx->err));
+    bool ok = ts_query_check(cx, app, text, kind) == 0;
+    cx->err = before;
+    return ok;
+}
+
+/* A field of app that holds one line of text or a number, or NULL. */
+static const struct ts_field *line_field(const struct ts_app *app, const char *code)
+{
+    const struct ts_field *f = code && *code ? ts_app_field(app, code) : NULL;
+    return f && !f->table && (f->type == TS_F_SINGLE_LINE_TEXT || f->type == TS_F_NUMBER ||
+                              f->type == TS_F_LINK || f->type == TS_F_RECORD_NUMBER)
+               ? f
+               : NULL;
+}
+
+/* Whom a form or view is sent to, each by a link of their own (README
+ * "Personal links"): the records of another app a filter selects, each
+ * giving a recipient's key, name and address. The key fills and locks the
+ * form's `field`, or selects the view's records whose `field` holds it. Its
+ * managers must be able to view that app; the recipients are read with the
+ * rights of whoever sends the links. {} or none: the form is for everyone. */
+static json_t *personal(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
+                        const json_t *codes, const char *at, bool form)
+{
+    const json_t *p = json_object_get(in, "personal");
+    if (!json_is_object(p) || !json_object_size(p))
+        return json_object();
+    at = ts_arena_printf(cx->arena, "%s.personal", at);
+    const json_t *idv = json_object_get(p, "app");
+    const char *ids = json_is_string(idv) ? json_string_value(idv) : NULL;
+    int64_t src_id = json_is_integer(idv) ? json_integer_value(idv)
+                     : ids && *ids && strspn(ids, "0123456789") == strlen(ids) && strlen(ids) < 18
+                         ? strtoll(ids, NULL, 10)
+                         : 0;
+    const char *id_text = ts_arena_printf(cx->arena, "%lld", (long long)src_id);
+    const struct ts_app *src = src_id > 0 ? ts_app_get(cx, src_id) : NULL;
+    if (!src) {
+        ts_err_clear(cx);
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.app", at), TS_M_PUBLIC_SOURCE_APP,
+                      id_text);
+        return json_object();
+    }
+    if (!(ts_policy_app_perms(cx, src_id) & TS_PERM_VIEW)) {
+        ts_err_clear(cx);
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.app", at), TS_M_PUBLIC_SOURCE_APP,
+                      id_text);
+        return json_object();
+    }
+    json_t *out = json_pack("{s:s}", "app", id_text);
+    static const char *const from_source[] = {"keyField", "nameField", "emailField"};
+    for (size_t i = 0; i < TS_ARRAY_LEN(from_source); i++) {
+        const char *code = json_string_value(json_object_get(p, from_source[i]));
+        bool optional = i == 1;
+        if ((!optional || (code && *code)) && !line_field(src, code))
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.%s", at, from_source[i]),
+                          TS_M_VIEW_FIELD_TYPE, code ? code : "");
+        json_object_set_new(out, from_source[i], json_string(code ? code : ""));
+    }
+    const char *filter = json_string_value(json_object_get(p, "filterCond"));
+    if (filter && *filter && !query_ok(cx, src, filter, TS_QUERY_FILTER))
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.filterCond", at), TS_M_QUERY_SYNTAX, 0,
+                      filter);
+    json_object_set_new(out, "filterCond", json_string(filter ? filter : ""));
+    /* the form asks it (locked to the key); a view selects by it */
+    const char *field = json_string_value(json_object_get(p, "field"));
+    const struct ts_field *f = line_field(app, field);
+    if (!f || (form && !has(codes, field)))
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.field", at), TS_M_VIEW_FIELD_TYPE,
+                      field ? field : "");
+    json_object_set_new(out, "field", json_string(field ? field : ""));
+    instant(cx, out, p, "linksUntil", at);
+    if (form)
+        instant(cx, out, p, "editUntil", at);
+    text(cx, out, p, "subject", at);
+    text(cx, out, p, "message", at);
+    return out;
+}
+
 /* The name and the published fields of a form or view (in, keyed under at):
  * each field must be one fits() takes, else refused with the message it gives
  * (0: fits). Sets out's "name"; answers the codes. */
@@ -271,6 +357,7 @@ static json_t *form_check(struct ts_ctx *cx, const struct ts_app *app, const jso
     json_object_set_new(out, "color", json_string(color ? color : ""));
     json_object_set_new(out, "conditions", conditions(cx, app, in, codes, at));
     json_object_set_new(out, "steps", steps(cx, in, codes, at));
+    json_object_set_new(out, "personal", personal(cx, app, in, codes, at, true));
     return out;
 }
 
@@ -332,18 +419,6 @@ int ts_app_public_forms_put(struct ts_ctx *cx, struct ts_preview *p, const json_
     return public_put(cx, p, forms, "publicForms", "forms", "publicForm", form_check);
 }
 
-/* Whether text is a good query of that kind: asked aside, so that what
- * failed before it (other settings, other views) is kept. */
-static bool query_ok(struct ts_ctx *cx, const struct ts_app *app, const char *text,
-                     enum ts_query_mode kind)
-{
-    struct ts_err before = cx->err;
-    memset(&cx->err, 0, sizeof(cx->err));
-    bool ok = ts_query_check(cx, app, text, kind) == 0;
-    cx->err = before;
-    return ok;
-}
-
 /* A public view: which records (a filter), which fields, in what order, how
  * many a page, with its words. */
 static json_t *view_check(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
@@ -370,6 +445,7 @@ static json_t *view_check(struct ts_ctx *cx, const struct ts_app *app, const jso
     json_object_set_new(out, "pageSize", json_integer(n));
     text(cx, out, in, "title", at);
     text(cx, out, in, "description", at);
+    json_object_set_new(out, "personal", personal(cx, app, in, NULL, at, false));
     return out;
 }
 

@@ -528,12 +528,13 @@ static size_t form_token(const char *s)
 /* A public form's or view's addresses: /public/forms/<token>, /public/views/<token>. */
 static const struct {
     const char *prefix, *page;
-    const char *whats[3], *routes[3];
+    const char *whats[4], *routes[4];
 } PUBLIC_PLACES[] = {
     {"/public/forms/",
      "/public.html",
-     {"/form.json", "/token.json", "/submit.json"},
-     {"/public/form/form.json", "/public/form/token.json", "/public/form/submit.json"}},
+     {"/form.json", "/token.json", "/submit.json", "/answers.json"},
+     {"/public/form/form.json", "/public/form/token.json", "/public/form/submit.json",
+      "/public/form/answers.json"}},
     {"/public/views/",
      "/public.html",
      {"/view.json", "/records.json", NULL},
@@ -565,7 +566,8 @@ static const char *public_form_path(const char *url, struct ts_api_req *rq)
         const char *token = url + p, *end = token + form_token(token);
         if (end == token || *end != '/')
             return NULL;
-        for (size_t k = 0; k < 3 && PUBLIC_PLACES[i].whats[k]; k++)
+        for (size_t k = 0; k < TS_ARRAY_LEN(PUBLIC_PLACES[i].whats) && PUBLIC_PLACES[i].whats[k];
+             k++)
             if (!strcmp(end, PUBLIC_PLACES[i].whats[k])) {
                 rq->public_token = ts_xstrndup(token, (size_t)(end - token));
                 return PUBLIC_PLACES[i].routes[k];

@@ -27,7 +27,8 @@ enum ts_caller_kind {
 struct ts_form_grant {
     int64_t app_id, form_id;
     const bool *fields; /* by field index of the app: published */
-    const char *filter; /* VIEW: the records it shows (a query condition), "" for all */
+    const char *filter; /* VIEW: the records it shows (a query condition), "" for all;
+                         * FORM: the earlier answer it may correct, NULL for none */
 };
 
 /* One API token sent with the request, as stored. */

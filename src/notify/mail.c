@@ -54,10 +54,9 @@ int ts_mail_queue(struct ts_ctx *cx, const char *to, const char *subject, const 
     return ts_store_mail_add(cx, to, subject, body);
 }
 
-/* An address fit for the SMTP envelope and a header: no line breaks, no <>. */
-static bool plain_address(const char *a)
+bool ts_mail_address_ok(const char *a)
 {
-    return a && *a && strchr(a, '@') && !strpbrk(a, "\r\n<>\",;");
+    return a && *a && strlen(a) <= 254 && strchr(a, '@') && !strpbrk(a, " \t\r\n<>\",;");
 }
 
 static void base64(struct ts_buf *b, const char *s, size_t n)
@@ -214,14 +213,14 @@ int ts_mail_send_due(struct ts_ctx *cx)
     int sent = 0;
     for (int i = 0; i < d.n; i++) {
         const struct ts_mail *m = &d.m[i];
-        const char *why = plain_address(m->to) && plain_address(ms.from)
+        const char *why = ts_mail_address_ok(m->to) && ts_mail_address_ok(ms.from)
                               ? send_one(cx, &ms, m)
                               : "not an address mail can be sent to";
         int64_t next = 0;
         if (why) {
             TS_LOG_WARN(cx, "mail", "message %lld to %s: %s", (long long)m->id, m->to, why);
             /* m->attempts counts this one (taking it counted) */
-            if (m->attempts < MAX_ATTEMPTS && plain_address(m->to))
+            if (m->attempts < MAX_ATTEMPTS && ts_mail_address_ok(m->to))
                 next = cx->now + (60LL << (m->attempts - 1)); /* 1, 2, 4 ... 64 minutes */
         } else {
             sent++;

@@ -70,6 +70,9 @@ struct ts_mail_settings {
     const char *user, *password; /* SMTP AUTH, NULL: none */
 };
 int ts_mail_settings(struct ts_ctx *cx, struct ts_mail_settings *out);
+/* An address fit for the SMTP envelope and a header: one, with no spaces,
+ * line breaks or <>. */
+bool ts_mail_address_ok(const char *a);
 /* Queue one message (in the caller's transaction). */
 int ts_mail_queue(struct ts_ctx *cx, const char *to, const char *subject, const char *body);
 /* Send what is due (background; outside any transaction). Returns how many

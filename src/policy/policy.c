@@ -222,8 +222,11 @@ unsigned ts_policy_app_perms(struct ts_ctx *cx, int64_t app_id)
         return token_perms(&cx->caller, app_id);
     case TS_CALLER_SYSTEM:
         return ~0u;
-    case TS_CALLER_FORM: /* a public form adds records to its app, and does nothing else */
-        return cx->caller.form->app_id == app_id ? TS_PERM_ADD : 0;
+    case TS_CALLER_FORM: /* a public form adds records to its app (or corrects the one
+                          * its filter names), and does nothing else */
+        return cx->caller.form->app_id != app_id ? 0
+               : cx->caller.form->filter         ? TS_PERM_ADD | TS_PERM_EDIT
+                                                 : TS_PERM_ADD;
     case TS_CALLER_VIEW: /* a public view reads its app, and does nothing else */
         return cx->caller.form->app_id == app_id ? TS_PERM_VIEW : 0;
     case TS_CALLER_NOBODY:
@@ -387,6 +390,9 @@ struct ts_qnode *ts_policy_records(struct ts_ctx *cx, const struct ts_app *app,
         return NULL;
     if (cx->caller.kind == TS_CALLER_VIEW && cx->caller.form->app_id == app->id &&
         right == TS_RR_VIEW)
+        return view_filter(cx, app);
+    if (cx->caller.kind == TS_CALLER_FORM && cx->caller.form->app_id == app->id &&
+        cx->caller.form->filter && right == TS_RR_EDIT)
         return view_filter(cx, app);
     if (cx->caller.kind != TS_CALLER_USER)
         return constant(cx, false);

@@ -459,3 +459,18 @@ int ts_query__parse(struct ts_ctx *cx, const char *text, enum ts_query_mode mode
         return fail(&lx, lx.t == T_ERR ? lx.err : "unexpected text");
     return 0;
 }
+
+const char *ts_query_quote(struct ts_arena *a, const char *s)
+{
+    char *out = ts_arena_alloc(a, strlen(s) * 2 + 1), *o = out;
+    for (; *s; s++) {
+        char esc = *s == '\\' ? '\\' : *s == '"' ? '"' : *s == '\t' ? 't' : *s == '\n' ? 'n'
+                                                     : *s == '\r'   ? 'r'
+                                                                    : 0;
+        if (esc)
+            *o++ = '\\';
+        *o++ = esc ? esc : *s;
+    }
+    *o = '\0';
+    return out;
+}

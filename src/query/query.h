@@ -44,6 +44,9 @@ int ts_query_plan(struct ts_ctx *cx, const struct ts_app *app, const char *text,
 /* The condition "$id = id", to narrow a plan to one record. */
 struct ts_qnode *ts_query_id_is(struct ts_ctx *cx, const struct ts_app *app, int64_t id);
 
+/* s as the inside of a string literal: \ and " escaped (arena). */
+const char *ts_query_quote(struct ts_arena *a, const char *s);
+
 /* Check only (views' filterCond and sort at save time). */
 int ts_query_check(struct ts_ctx *cx, const struct ts_app *app, const char *text,
                    enum ts_query_mode mode);

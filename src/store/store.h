@@ -345,6 +345,36 @@ int ts_store_public_challenge_use(struct ts_ctx *cx, const char *challenge, int6
 int ts_store_rate_hit(struct ts_ctx *cx, const char *key, int64_t now, int64_t window,
                       int64_t most);
 
+/* Personal links (api/public_links.c): one a recipient of a form or view
+ * (its token the parent), with the answers each sent through theirs. */
+struct ts_public_link {
+    const char *token, *parent, *recipient, *name, *email;
+    int64_t created, revoked, sent, reminded; /* epoch seconds, 0: not */
+    int64_t answers, answered;                /* ts_store_public_links: how many, the last when */
+};
+struct ts_public_answer {
+    const char *receipt;
+    int64_t record_id, at;
+};
+/* 1 and the link a token names, 0 when none, -1. */
+int ts_store_public_link_find(struct ts_ctx *cx, const char *token, struct ts_public_link *out);
+/* A link for l's recipient: l's token when they had none or theirs was
+ * revoked; their name and address as l has them. */
+int ts_store_public_link_issue(struct ts_ctx *cx, const struct ts_public_link *l);
+/* Every link of parent, by recipient, with their answers counted. */
+int ts_store_public_links(struct ts_ctx *cx, const char *parent,
+                          int (*each)(struct ts_ctx *, const struct ts_public_link *, void *),
+                          void *arg);
+/* Set column ("revoked", "sent" or "reminded") of a recipient's link to
+ * value: 1 when they have one, 0 when not, -1. */
+int ts_store_public_link_set(struct ts_ctx *cx, const char *parent, const char *recipient,
+                             const char *column, int64_t value);
+int ts_store_public_answer_add(struct ts_ctx *cx, const char *parent, const char *recipient,
+                               const char *receipt, int64_t app_id, int64_t record_id, int64_t at);
+/* A recipient's answers, newest first (arena). */
+int ts_store_public_answers(struct ts_ctx *cx, const char *parent, const char *recipient,
+                            struct ts_public_answer **out, int *n);
+
 /* --- attachments: metadata here, the bytes in the data folder's files/ by hash --- */
 struct ts_file_row {
     const char *key, *hash, *name, *type;

@@ -6,10 +6,10 @@
 // fields and reads nothing.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { startServer, client, raw, makeApp, deploy as deployApp } from "./helpers/server.mjs";
 import { startSmtpSink } from "./helpers/smtp.mjs";
 import { png } from "./helpers/png.mjs";
+import { outsider, solve } from "./helpers/public.mjs";
 
 let server, admin, app;
 const opts = (...xs) => Object.fromEntries(xs.map((x, i) => [x, { label: x, index: String(i) }]));
@@ -20,27 +20,13 @@ const publish = (forms, a = app) => raw(server, "PUT", "/k/v1/preview/app/public
 const live = async (a = app) => (await raw(server, "GET", "/k/v1/app/publicForms.json", { query: `app=${a}` })).json.forms;
 
 // As a page would: nobody's requests, the token, the wait, the nonce found.
-const anon = (method, path, body) => fetch(server.base + path, { method, headers: { "Content-Type": "application/json", "X-Forwarded-For": "203.0.113.9" }, body: body && JSON.stringify(body) })
-  .then(async (r) => ({ status: r.status, json: await r.json().catch(() => null) }));
-function solve(challenge, difficulty) {
-  for (let n = 0; ; n++) {
-    const h = createHash("sha256").update(challenge + n).digest();
-    let zero = 0;
-    while (zero < difficulty && !(h[zero >> 3] & (0x80 >> (zero & 7)))) zero++;
-    if (zero >= difficulty) return String(n);
-  }
-}
-async function answer(url, record, { wait = true, extra = {} } = {}) {
-  const t = await anon("GET", `${url}/token.json`);
-  assert.equal(t.status, 200, JSON.stringify(t.json));
-  assert.ok(t.json.notBefore <= 3 && t.json.difficulty <= 20);
-  if (wait) await sleep(t.json.notBefore * 1000 + 50);
-  return { ...(await anon("POST", `${url}/submit.json`, { record, token: t.json.token, nonce: solve(t.json.challenge, t.json.difficulty), ...extra })), token: t.json };
-}
+let anon, answer;
 
 before(async () => {
   server = await startServer();
   admin = client(server);
+  anon = outsider(server);
+  answer = anon.answer;
   app = await makeApp(admin, "施設定期報告", {
     facility: { type: "SINGLE_LINE_TEXT", code: "facility", label: "施設名", required: true },
     staff: { type: "NUMBER", code: "staff", label: "職員数" },

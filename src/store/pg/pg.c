@@ -128,6 +128,15 @@ static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS public_forms(token TEXT PRIMARY KEY, app_id BIGINT NOT NULL,"
     " form_id BIGINT NOT NULL, rev BIGINT NOT NULL, answers BIGINT NOT NULL DEFAULT 0)",
     "CREATE INDEX IF NOT EXISTS public_forms_app ON public_forms(app_id)",
+    /* personal links to a form or view (its token the parent), one a
+     * recipient; and the answers each recipient sent through theirs */
+    "CREATE TABLE IF NOT EXISTS public_links(token TEXT PRIMARY KEY, parent TEXT NOT NULL,"
+    " recipient TEXT NOT NULL, name TEXT NOT NULL, email TEXT NOT NULL, created BIGINT NOT NULL,"
+    " revoked BIGINT NOT NULL DEFAULT 0, sent BIGINT NOT NULL DEFAULT 0,"
+    " reminded BIGINT NOT NULL DEFAULT 0, UNIQUE(parent, recipient))",
+    "CREATE TABLE IF NOT EXISTS public_answers(parent TEXT NOT NULL, recipient TEXT NOT NULL,"
+    " receipt TEXT NOT NULL, app_id BIGINT NOT NULL, record_id BIGINT NOT NULL, at BIGINT NOT NULL,"
+    " PRIMARY KEY(parent, recipient, receipt))",
     "CREATE TABLE IF NOT EXISTS public_used(challenge TEXT PRIMARY KEY, expires BIGINT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS public_used_expires ON public_used(expires)",
     "CREATE TABLE IF NOT EXISTS rate_hits(key TEXT PRIMARY KEY, window_start BIGINT NOT NULL,"

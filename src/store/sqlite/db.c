@@ -48,6 +48,15 @@ static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS public_forms(token TEXT PRIMARY KEY, app_id INTEGER NOT NULL,"
     " form_id INTEGER NOT NULL, rev INTEGER NOT NULL, answers INTEGER NOT NULL DEFAULT 0)",
     "CREATE INDEX IF NOT EXISTS public_forms_app ON public_forms(app_id)",
+    /* personal links to a form or view (its token the parent), one a
+     * recipient; and the answers each recipient sent through theirs */
+    "CREATE TABLE IF NOT EXISTS public_links(token TEXT PRIMARY KEY, parent TEXT NOT NULL,"
+    " recipient TEXT NOT NULL, name TEXT NOT NULL, email TEXT NOT NULL, created INTEGER NOT NULL,"
+    " revoked INTEGER NOT NULL DEFAULT 0, sent INTEGER NOT NULL DEFAULT 0,"
+    " reminded INTEGER NOT NULL DEFAULT 0, UNIQUE(parent, recipient))",
+    "CREATE TABLE IF NOT EXISTS public_answers(parent TEXT NOT NULL, recipient TEXT NOT NULL,"
+    " receipt TEXT NOT NULL, app_id INTEGER NOT NULL, record_id INTEGER NOT NULL, at INTEGER NOT NULL,"
+    " PRIMARY KEY(parent, recipient, receipt))",
     "CREATE TABLE IF NOT EXISTS public_used(challenge TEXT PRIMARY KEY, expires INTEGER NOT NULL)",
     "CREATE INDEX IF NOT EXISTS public_used_expires ON public_used(expires)",
     "CREATE TABLE IF NOT EXISTS rate_hits(key TEXT PRIMARY KEY, window_start INTEGER NOT NULL,"
