@@ -84,8 +84,8 @@ static const char *sign(struct ts_ctx *cx, const unsigned char *key, int64_t for
 }
 
 struct form {
-    const char *token;  /* the form's or view's own */
-    bool by_link;       /* reached through a recipient's personal link */
+    const char *token; /* the form's or view's own */
+    bool by_link;      /* reached through a recipient's personal link */
     struct ts_public_link link;
     int64_t app_id, form_id, answers;
     const struct ts_app *app;
@@ -95,8 +95,7 @@ struct form {
 
 /* Is the instant the setting key of obj holds (ISO 8601) unset or after now
  * (after: true), or before (false)? */
-static bool before_setting(const struct ts_ctx *cx, const json_t *obj, const char *key,
-                           bool unset)
+static bool before_setting(const struct ts_ctx *cx, const json_t *obj, const char *key, bool unset)
 {
     const char *s = json_string_value(json_object_get(obj, key));
     int64_t at;
@@ -114,8 +113,8 @@ static int open_public(struct ts_ctx *cx, struct ts_api_req *rq, struct form *f,
     const char *token = rq->public_token;
     f->token = token;
     f->by_link = false;
-    int found = token ? ts_store_public_form_find(cx, token, &f->app_id, &f->form_id, &f->answers)
-                      : 0;
+    int found =
+        token ? ts_store_public_form_find(cx, token, &f->app_id, &f->form_id, &f->answers) : 0;
     if (found == 0 && token) {
         found = ts_store_public_link_find(cx, token, &f->link);
         f->by_link = found > 0;
@@ -441,8 +440,7 @@ static int lock_key(struct ts_ctx *cx, const struct form *f, json_t *record)
 
 /* The record of the recipient's earlier answer with that receipt, while the
  * form lets answers be corrected. */
-static int earlier_answer(struct ts_ctx *cx, const struct form *f, const char *receipt,
-                          int64_t *id)
+static int earlier_answer(struct ts_ctx *cx, const struct form *f, const char *receipt, int64_t *id)
 {
     struct ts_public_answer *list;
     int n;
@@ -644,7 +642,8 @@ int ts_api_public_answers(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw
     ts_buf_release(&ids);
     as_reader(cx, &f, published_fields(cx, &f, true), filter);
     struct ts_qplan plan;
-    if (ts_api_query_viewable(cx, f.app, "", &plan) < 0 || ts_api_shown(cx, f.app, NULL, &o.shown) < 0)
+    if (ts_api_query_viewable(cx, f.app, "", &plan) < 0 ||
+        ts_api_shown(cx, f.app, NULL, &o.shown) < 0)
         return -1;
     plan.limit = MAX_OWN_ANSWERS;
     plan.has_limit = true;
@@ -676,6 +675,8 @@ int ts_api_public_view(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     for (size_t i = 0; i < TS_ARRAY_LEN(texts); i++)
         ts_jw_kstr(w, texts[i], json_string_value(json_object_get(v.def, texts[i])));
     ts_jw_kint(w, "pageSize", json_integer_value(json_object_get(v.def, "pageSize")));
+    if (v.by_link)
+        ts_jw_kstr(w, "for", *v.link.name ? v.link.name : v.link.recipient);
     write_fields(w, v.app, json_object_get(v.def, "fields"), false);
     ts_jw_obj_end(w);
     return 0;

@@ -86,7 +86,8 @@ static int write_link(struct ts_ctx *cx, const struct ts_public_link *l, void *a
     ts_jw_kstr(w, "recipient", l->recipient);
     ts_jw_kstr(w, "name", l->name);
     ts_jw_kstr(w, "email", l->email);
-    ts_jw_kstr(w, "url", l->revoked ? "" : ts_arena_printf(cx->arena, "%s%s", ls->t->path, l->token));
+    ts_jw_kstr(w, "url",
+               l->revoked ? "" : ts_arena_printf(cx->arena, "%s%s", ls->t->path, l->token));
     write_time(w, "created", l->created);
     write_time(w, "sent", l->sent);
     write_time(w, "reminded", l->reminded);
@@ -228,8 +229,7 @@ static int mail_link(struct ts_ctx *cx, const struct ts_public_link *l, void *ar
     return 0;
 }
 
-static int mail_links(struct ts_ctx *cx, const struct target *t, bool reminder,
-                      struct mailing *m)
+static int mail_links(struct ts_ctx *cx, const struct target *t, bool reminder, struct mailing *m)
 {
     *m = (struct mailing){.t = t, .reminder = reminder};
     if (ts_mail_settings(cx, &m->mail) < 0)
@@ -294,10 +294,9 @@ int ts_api_public_links_revoke(struct ts_ctx *cx, struct ts_api_req *rq, struct 
     const json_t *r;
     json_array_foreach (list, i, r) {
         if (!json_is_string(r))
-            return refused(cx, ts_arena_printf(cx->arena, "recipients[%zu]", i),
-                                 TS_M_NOT_STRING);
-        int rc = ts_store_public_link_set(cx, parent_of(&t), json_string_value(r), "revoked",
-                                          cx->now);
+            return refused(cx, ts_arena_printf(cx->arena, "recipients[%zu]", i), TS_M_NOT_STRING);
+        int rc =
+            ts_store_public_link_set(cx, parent_of(&t), json_string_value(r), "revoked", cx->now);
         if (rc < 0)
             return -1;
         n += rc;

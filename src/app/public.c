@@ -205,8 +205,9 @@ static bool query_ok(struct ts_ctx *cx, const struct ts_app *app, const char *te
 static const struct ts_field *line_field(const struct ts_app *app, const char *code)
 {
     const struct ts_field *f = code && *code ? ts_app_field(app, code) : NULL;
-    return f && !f->table && (f->type == TS_F_SINGLE_LINE_TEXT || f->type == TS_F_NUMBER ||
-                              f->type == TS_F_LINK || f->type == TS_F_RECORD_NUMBER)
+    return f && !f->table &&
+                   (f->type == TS_F_SINGLE_LINE_TEXT || f->type == TS_F_NUMBER ||
+                    f->type == TS_F_LINK || f->type == TS_F_RECORD_NUMBER)
                ? f
                : NULL;
 }

@@ -464,9 +464,12 @@ const char *ts_query_quote(struct ts_arena *a, const char *s)
 {
     char *out = ts_arena_alloc(a, strlen(s) * 2 + 1), *o = out;
     for (; *s; s++) {
-        char esc = *s == '\\' ? '\\' : *s == '"' ? '"' : *s == '\t' ? 't' : *s == '\n' ? 'n'
-                                                     : *s == '\r'   ? 'r'
-                                                                    : 0;
+        char esc = *s == '\\'   ? '\\'
+                   : *s == '"'  ? '"'
+                   : *s == '\t' ? 't'
+                   : *s == '\n' ? 'n'
+                   : *s == '\r' ? 'r'
+                                : 0;
         if (esc)
             *o++ = '\\';
         *o++ = esc ? esc : *s;

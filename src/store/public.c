@@ -166,12 +166,12 @@ int ts_store_public_links(struct ts_ctx *cx, const char *parent,
                           int (*each)(struct ts_ctx *, const struct ts_public_link *, void *),
                           void *arg)
 {
-    struct ts_stmt *st = db_prep(
-        cx, "SELECT " LINK_COLUMNS ", (SELECT count(*) FROM public_answers a"
-            " WHERE a.parent = l.parent AND a.recipient = l.recipient),"
-            " (SELECT max(at) FROM public_answers a"
-            " WHERE a.parent = l.parent AND a.recipient = l.recipient)"
-            " FROM public_links l WHERE parent=? ORDER BY recipient");
+    struct ts_stmt *st =
+        db_prep(cx, "SELECT " LINK_COLUMNS ", (SELECT count(*) FROM public_answers a"
+                    " WHERE a.parent = l.parent AND a.recipient = l.recipient),"
+                    " (SELECT max(at) FROM public_answers a"
+                    " WHERE a.parent = l.parent AND a.recipient = l.recipient)"
+                    " FROM public_links l WHERE parent=? ORDER BY recipient");
     if (!st)
         return -1;
     db_bind_text(st, 1, parent);
@@ -241,13 +241,15 @@ int ts_store_public_answers(struct ts_ctx *cx, const char *parent, const char *r
     while ((rc = db_step(st)) == DB_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 8;
-            struct ts_public_answer *more = TS_NEW_N(cx->arena, struct ts_public_answer, (size_t)cap);
+            struct ts_public_answer *more =
+                TS_NEW_N(cx->arena, struct ts_public_answer, (size_t)cap);
             if (*n)
                 memcpy(more, *out, sizeof(*more) * (size_t)*n);
             *out = more;
         }
-        (*out)[(*n)++] = (struct ts_public_answer){
-            .receipt = db_col_text(cx, st, 0), .record_id = db_col_int(st, 1), .at = db_col_int(st, 2)};
+        (*out)[(*n)++] = (struct ts_public_answer){.receipt = db_col_text(cx, st, 0),
+                                                   .record_id = db_col_int(st, 1),
+                                                   .at = db_col_int(st, 2)};
     }
     db_done(st);
     return rc == DB_DONE ? 0 : db_fail(cx, "public answers");

@@ -55,7 +55,8 @@ static const char *const schema[] = {
     " revoked INTEGER NOT NULL DEFAULT 0, sent INTEGER NOT NULL DEFAULT 0,"
     " reminded INTEGER NOT NULL DEFAULT 0, UNIQUE(parent, recipient))",
     "CREATE TABLE IF NOT EXISTS public_answers(parent TEXT NOT NULL, recipient TEXT NOT NULL,"
-    " receipt TEXT NOT NULL, app_id INTEGER NOT NULL, record_id INTEGER NOT NULL, at INTEGER NOT NULL,"
+    " receipt TEXT NOT NULL, app_id INTEGER NOT NULL, record_id INTEGER NOT NULL, at INTEGER NOT "
+    "NULL,"
     " PRIMARY KEY(parent, recipient, receipt))",
     "CREATE TABLE IF NOT EXISTS public_used(challenge TEXT PRIMARY KEY, expires INTEGER NOT NULL)",
     "CREATE INDEX IF NOT EXISTS public_used_expires ON public_used(expires)",

@@ -10,13 +10,13 @@ import { explain, withProgress } from "../ui/feedback";
 import { FieldChecks } from "../ui/FieldChecks";
 import { FilterBuilder, fromQuery, toQuery } from "../ui/FilterBuilder";
 
-interface AppEntry { appId: string; name: string }
+export interface AppEntry { appId: string; name: string }
 // asked each time a dialog opens: an app made a moment ago must be there
-const loadApps = () => call<{ apps: AppEntry[] }>("GET", k("/apps.json"), { limit: 100 }).then((r) => r.apps).catch(() => []);
+export const loadApps = () => call<{ apps: AppEntry[] }>("GET", k("/apps.json"), { limit: 100 }).then((r) => r.apps).catch(() => []);
 
 // The deployed fields of another app (none while no app is chosen); asked
 // again when `again` changes.
-function useAppFields(app: string, again = 0): Record<string, FieldProp> {
+export function useAppFields(app: string, again = 0): Record<string, FieldProp> {
   const [fields, setFields] = useState<Record<string, FieldProp>>({});
   useEffect(() => {
     if (!app) return setFields({});

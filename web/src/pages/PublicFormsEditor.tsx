@@ -8,13 +8,14 @@ import { t } from "../i18n";
 import { ErrorBox, notify, withProgress } from "../ui/feedback";
 import { FieldChecks } from "../ui/FieldChecks";
 import { toPng } from "./PrintEditor";
+import { fromLocal, LinksPanel, RecipientsSettings, toLocal, type Personal } from "./Recipients";
 
 interface Condition { field: string; when: string; values: string[] }
 interface PublicForm {
   id?: string; name: string; fields: string[]; enabled: boolean; title: string; description: string; thanks: string;
   openFrom: string; openUntil: string; maxAnswers: number | null; url?: string | null;
   receiptField: string; conditions: Condition[]; steps: { title: string; fields: string[] }[]; logo: string; color: string;
-  help: Record<string, string>;
+  help: Record<string, string>; personal: Personal;
 }
 
 // What people outside may fill in (the server checks the same: app/public.c).
@@ -23,11 +24,15 @@ const PUBLISHABLE = ["SINGLE_LINE_TEXT", "MULTI_LINE_TEXT", "NUMBER", "DATE", "T
 export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Record<string, FieldProp> }) {
   const [forms, setForms] = useState<PublicForm[] | null>(null);
   const [urls, setUrls] = useState<Record<string, string>>({});
+  const [sent, setSent] = useState<string[]>([]); // deployed forms sent to recipients
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     call<{ forms: PublicForm[] }>("GET", k("/preview/app/publicForms.json"), { app: appId }).then((r) => setForms(r.forms)).catch(setError);
     call<{ forms: PublicForm[] }>("GET", k("/app/publicForms.json"), { app: appId })
-      .then((r) => setUrls(Object.fromEntries(r.forms.filter((f) => f.id && f.url).map((f) => [f.id!, location.origin + f.url!])))).catch(() => {});
+      .then((r) => {
+        setUrls(Object.fromEntries(r.forms.filter((f) => f.id && f.url).map((f) => [f.id!, location.origin + f.url!])));
+        setSent(r.forms.filter((f) => f.personal?.app).map((f) => f.id!));
+      }).catch(() => {});
   }, [appId]);
   if (!forms) return error ? <ErrorBox error={error} /> : <p>{t("loading")}</p>;
   const publishable = Object.values(fields).filter((f) => PUBLISHABLE.includes(f.type) && !f.lookup && !(f as { expression?: string }).expression);
@@ -52,7 +57,7 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
         <fieldset class="view-card">
           <legend>{f.name || t("publicForm")}</legend>
           <label class="check"><input type="checkbox" checked={f.enabled} onChange={(e) => set(i, { enabled: (e.target as HTMLInputElement).checked })} /> {t("publicFormOpen")}</label>
-          {f.id && urls[f.id] && (
+          {f.id && urls[f.id] && !sent.includes(f.id) && (
             <p class="public-url">{t("publicFormUrl")}: <a href={urls[f.id]} target="_blank" rel="noopener">{urls[f.id]}</a></p>
           )}
           <label for={`pf-name-${i}`}>{t("publicFormName")}</label>
@@ -140,17 +145,17 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
               <input type="number" min={1} value={f.maxAnswers ?? ""} onInput={(e) => { const v = (e.target as HTMLInputElement).value; set(i, { maxAnswers: v ? Number(v) : null }); }} />
             </label>
           </div>
+          <RecipientsSettings id={`pf-to-${i}`} value={f.personal ?? {}} onChange={(p) => set(i, { personal: p })} form
+            own={f.fields.map((code) => fields[code]).filter((q) => q && ["SINGLE_LINE_TEXT", "NUMBER", "LINK"].includes(q.type))} />
+          {f.id && sent.includes(f.id) && <LinksPanel app={appId} kind="form" id={f.id} />}
           <button type="button" onClick={() => setForms(forms.filter((_, j) => j !== i))}>{t("remove")}</button>
         </fieldset>
       ))}
       <div class="actions">
-        <button type="button" onClick={() => setForms([...forms, { name: `${t("publicForm")} ${forms.length + 1}`, fields: required, enabled: true, title: "", description: "", thanks: "", openFrom: "", openUntil: "", maxAnswers: null, receiptField: "", conditions: [], steps: [], logo: "", color: "", help: {} }])}>＋ {t("addPublicForm")}</button>
+        <button type="button" onClick={() => setForms([...forms, { name: `${t("publicForm")} ${forms.length + 1}`, fields: required, enabled: true, title: "", description: "", thanks: "", openFrom: "", openUntil: "", maxAnswers: null, receiptField: "", conditions: [], steps: [], logo: "", color: "", help: {}, personal: {} }])}>＋ {t("addPublicForm")}</button>
         <button type="button" class="primary" onClick={save}>{t("save")}</button>
       </div>
     </div>
   );
 }
 
-const pad = (n: number) => String(n).padStart(2, "0");
-const toLocal = (iso: string) => { const d = new Date(iso); return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`; };
-const fromLocal = (v: string) => (v ? new Date(v).toISOString().replace(/\.\d{3}Z$/, "Z") : "");

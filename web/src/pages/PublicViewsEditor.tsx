@@ -9,10 +9,11 @@ import { t } from "../i18n";
 import { ErrorBox, notify, withProgress } from "../ui/feedback";
 import { FieldChecks } from "../ui/FieldChecks";
 import { FilterBuilder, fromQuery, toQuery, type Filter } from "../ui/FilterBuilder";
+import { LinksPanel, RecipientsSettings, type Personal } from "./Recipients";
 
 interface PublicView {
   id?: string; name: string; title: string; description: string; fields: string[]; filterCond: string; sort: string;
-  pageSize: number; enabled: boolean; url?: string | null;
+  pageSize: number; enabled: boolean; url?: string | null; personal: Personal;
 }
 
 // What a public view may show (the server checks the same: app/public.c).
@@ -21,12 +22,16 @@ const NOT_SHOWN = ["FILE", "SUBTABLE", "REFERENCE_TABLE", "__ID__", "__REVISION_
 export function PublicViewsEditor({ appId, fields }: { appId: string; fields: Record<string, FieldProp> }) {
   const [views, setViews] = useState<(PublicView & { filter: Filter | null })[] | null>(null);
   const [urls, setUrls] = useState<Record<string, string>>({});
+  const [sent, setSent] = useState<string[]>([]); // deployed views sent to recipients
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     call<{ views: PublicView[] }>("GET", k("/preview/app/publicViews.json"), { app: appId })
       .then((r) => setViews(r.views.map((v) => ({ ...v, filter: fromQuery(v.filterCond) })))).catch(setError);
     call<{ views: PublicView[] }>("GET", k("/app/publicViews.json"), { app: appId })
-      .then((r) => setUrls(Object.fromEntries(r.views.filter((v) => v.id && v.url).map((v) => [v.id!, location.origin + v.url!])))).catch(() => {});
+      .then((r) => {
+        setUrls(Object.fromEntries(r.views.filter((v) => v.id && v.url).map((v) => [v.id!, location.origin + v.url!])));
+        setSent(r.views.filter((v) => v.personal?.app).map((v) => v.id!));
+      }).catch(() => {});
   }, [appId]);
   if (!views) return error ? <ErrorBox error={error} /> : <p>{t("loading")}</p>;
   const showable = Object.values(fields).filter((f) => !fieldType(f.type)?.layoutOnly && !NOT_SHOWN.includes(f.type) &&
@@ -52,7 +57,7 @@ export function PublicViewsEditor({ appId, fields }: { appId: string; fields: Re
         <fieldset class="view-card">
           <legend>{v.name || t("publicView")}</legend>
           <label class="check"><input type="checkbox" checked={v.enabled} onChange={(e) => set(i, { enabled: (e.target as HTMLInputElement).checked })} /> {t("publicViewOpen")}</label>
-          {v.id && urls[v.id] && <p class="public-url">{t("publicViewUrl")}: <a href={urls[v.id]} target="_blank" rel="noopener">{urls[v.id]}</a></p>}
+          {v.id && urls[v.id] && !sent.includes(v.id) && <p class="public-url">{t("publicViewUrl")}: <a href={urls[v.id]} target="_blank" rel="noopener">{urls[v.id]}</a></p>}
           <label for={`pv-name-${i}`}>{t("publicFormName")}</label>
           <input id={`pv-name-${i}`} value={v.name} onInput={(e) => set(i, { name: (e.target as HTMLInputElement).value })} />
           <label for={`pv-title-${i}`}>{t("publicFormTitle")}</label>
@@ -69,11 +74,14 @@ export function PublicViewsEditor({ appId, fields }: { appId: string; fields: Re
           <label class="inline-num">{t("pageSize")}
             <input type="number" min={1} max={100} value={v.pageSize} onInput={(e) => set(i, { pageSize: Number((e.target as HTMLInputElement).value) || 20 })} />
           </label>
+          <RecipientsSettings id={`pv-to-${i}`} value={v.personal ?? {}} onChange={(p) => set(i, { personal: p })} form={false}
+            own={Object.values(fields).filter((q) => ["SINGLE_LINE_TEXT", "NUMBER", "LINK"].includes(q.type))} />
+          {v.id && sent.includes(v.id) && <LinksPanel app={appId} kind="view" id={v.id} />}
           <button type="button" onClick={() => setViews(views.filter((_, j) => j !== i))}>{t("remove")}</button>
         </fieldset>
       ))}
       <div class="actions">
-        <button type="button" onClick={() => setViews([...views, { name: `${t("publicView")} ${views.length + 1}`, title: "", description: "", fields: showable.filter((f) => !fieldType(f.type)?.system).slice(0, 3).map((f) => f.code), filterCond: "", filter: { join: "and", conds: [] }, sort: "", pageSize: 20, enabled: true }])}>＋ {t("addPublicView")}</button>
+        <button type="button" onClick={() => setViews([...views, { name: `${t("publicView")} ${views.length + 1}`, title: "", description: "", fields: showable.filter((f) => !fieldType(f.type)?.system).slice(0, 3).map((f) => f.code), filterCond: "", filter: { join: "and", conds: [] }, sort: "", pageSize: 20, enabled: true, personal: {} }])}>＋ {t("addPublicView")}</button>
         <button type="button" class="primary" onClick={save}>{t("save")}</button>
       </div>
     </div>

@@ -18,7 +18,11 @@ interface Question {
 }
 interface Condition { field: string; when: string; values: string[] }
 interface Step { title: string; fields: string[] }
-interface Form { name: string; title: string; description: string; thanks: string; receiptField: string; logo: string; color: string; fields: Question[]; conditions: Condition[]; steps: Step[]; help: Record<string, string> | null }
+// Through a recipient's personal link: whom it is for, their key (locked), and
+// whether their earlier answers may still be corrected.
+interface Personal { name: string; key: string; field: string; editUntil: string; mayCorrect: boolean }
+interface Form { name: string; title: string; description: string; thanks: string; receiptField: string; logo: string; color: string; fields: Question[]; conditions: Condition[]; steps: Step[]; help: Record<string, string> | null; personal?: Personal }
+interface Answer { receipt: string; at: string; revision: string; record: Record<string, { value: string | string[] }> }
 
 // The organisation's colour on the buttons, with text that stays readable on it.
 function paint(color: string) {
@@ -32,11 +36,12 @@ interface Token { token: string; notBefore: number; challenge: string; difficult
 type Values = Record<string, string | string[]>;
 
 const WORDS = {
-  ja: { required: "必須", onward: "次へ", previous: "前へ", page: "{n} / {total} ページ", mailHint: "このアドレスに受付のメールをお送りします。", next: "確認へ進む", back: "修正する", send: "送信する", sending: "送信しています…", check: "入力内容の確認", checkHint: "この内容で送信します。よろしければ「送信する」を押してください。", thanks: "送信しました", receipt: "受付番号", closed: "このフォームは現在受け付けていません。", missing: "入力してください。", loading: "読み込んでいます…", another: "もう一度回答する", empty: "（未入力）", notNumber: "数字で入力してください。", failed: "送信できませんでした。" },
-  en: { required: "Required", onward: "Next", previous: "Back", page: "Page {n} of {total}", mailHint: "A receipt will be mailed to this address.", next: "Review your answers", back: "Change them", send: "Send", sending: "Sending…", check: "Check your answers", checkHint: "These answers will be sent. If they are right, press Send.", thanks: "Sent", receipt: "Receipt number", closed: "This form is not open.", missing: "Please fill this in.", loading: "Loading…", another: "Answer again", empty: "(none)", notNumber: "Please enter a number.", failed: "The answers could not be sent." },
+  ja: { forYou: "{name} 様専用のフォームです。", locked: "宛先ごとに決まっている項目です。", earlier: "これまでの回答", correct: "この回答を修正する", correcting: "受付番号 {receipt} の回答を修正しています。", stopCorrecting: "修正をやめて新しく回答する", corrected: "修正しました", until: "{at} まで修正できます。", language: "English", required: "必須", onward: "次へ", previous: "前へ", page: "{n} / {total} ページ", mailHint: "このアドレスに受付のメールをお送りします。", next: "確認へ進む", back: "修正する", send: "送信する", sending: "送信しています…", check: "入力内容の確認", checkHint: "この内容で送信します。よろしければ「送信する」を押してください。", thanks: "送信しました", receipt: "受付番号", closed: "このフォームは現在受け付けていません。", missing: "入力してください。", loading: "読み込んでいます…", another: "もう一度回答する", empty: "（未入力）", notNumber: "数字で入力してください。", failed: "送信できませんでした。" },
+  en: { forYou: "This form is for {name}.", locked: "Set for you: it cannot be changed.", earlier: "Your earlier answers", correct: "Correct this answer", correcting: "You are correcting the answer with receipt {receipt}.", stopCorrecting: "Stop correcting and answer anew", corrected: "Corrected", until: "Answers may be corrected until {at}.", language: "日本語", required: "Required", onward: "Next", previous: "Back", page: "Page {n} of {total}", mailHint: "A receipt will be mailed to this address.", next: "Review your answers", back: "Change them", send: "Send", sending: "Sending…", check: "Check your answers", checkHint: "These answers will be sent. If they are right, press Send.", thanks: "Sent", receipt: "Receipt number", closed: "This form is not open.", missing: "Please fill this in.", loading: "Loading…", another: "Answer again", empty: "(none)", notNumber: "Please enter a number.", failed: "The answers could not be sent." },
 };
-const lang: keyof typeof WORDS = navigator.language.toLowerCase().startsWith("ja") ? "ja" : "en";
-const w = WORDS[lang];
+type Lang = keyof typeof WORDS;
+let lang: Lang = navigator.language.toLowerCase().startsWith("ja") ? "ja" : "en";
+let w = WORDS[lang];
 document.documentElement.lang = lang;
 const base = location.pathname.replace(/\/+$/, "");
 
@@ -78,17 +83,26 @@ function App() {
   const [receipt, setReceipt] = useState("");
   const [trap, setTrap] = useState("");
   const [pageAt, setPageAt] = useState(0);
+  const [earlier, setEarlier] = useState<Answer[]>([]);
+  const [correcting, setCorrecting] = useState<Answer | null>(null);
   const fresh = () => api<Token>("/token.json").then((t) => setToken({ t, at: Date.now() })).catch(() => setClosed(true));
   useEffect(() => {
     api<Form>("/form.json").then((f) => {
       setForm(f);
       document.title = f.title || f.name;
       paint(f.color);
-      setValues(Object.fromEntries(f.fields.map((q) => [q.code, q.defaultValue ?? (["CHECK_BOX", "MULTI_SELECT"].includes(q.type) ? [] : "")])));
+      setValues(blank(f));
       fresh();
+      if (f.personal) api<{ answers: Answer[] }>("/answers.json").then((r) => setEarlier(r.answers)).catch(() => {});
     }).catch(() => setClosed(true));
   }, []);
   useEffect(() => window.scrollTo(0, 0), [step]);
+  // the questions as a new answer starts them: defaults, and the recipient's key
+  function blank(f: Form): Values {
+    const v: Values = Object.fromEntries(f.fields.map((q) => [q.code, q.defaultValue ?? (["CHECK_BOX", "MULTI_SELECT"].includes(q.type) ? [] : "")]));
+    if (f.personal) v[f.personal.field] = f.personal.key;
+    return v;
+  }
   if (closed) return <main class="public-form"><p role="alert">{w.closed}</p></main>;
   if (!form) return <main class="public-form"><p aria-busy="true">{w.loading}</p></main>;
 
@@ -130,9 +144,12 @@ function App() {
       const record = Object.fromEntries(Object.entries(values).filter(([code]) => asked.some((q) => q.code === code)).map(([code, value]) => [code, {
         value: types[code] === "DATETIME" && value ? new Date(String(value)).toISOString().replace(/\.\d{3}Z$/, "Z") : value,
       }]));
-      const r = await api<{ receipt: string; thanks: string }>("/submit.json", { record, token: token.t.token, nonce, website: trap });
+      const again = correcting ? { receipt: correcting.receipt, revision: correcting.revision } : {};
+      const r = await api<{ receipt: string; thanks: string }>("/submit.json", { record, token: token.t.token, nonce, website: trap, ...again });
       setReceipt(r.receipt);
       setStep("done");
+      fresh(); // a token serves one answer
+      if (form.personal) api<{ answers: Answer[] }>("/answers.json").then((x) => setEarlier(x.answers)).catch(() => {});
     } catch (e: any) {
       // a field the server refused goes back to the form, said in words; a used token is replaced
       const byField: Record<string, string> = {};
@@ -154,13 +171,23 @@ function App() {
     <main class="public-form">
       {form.logo && <img class="logo" src={`data:image/png;base64,${form.logo}`} alt="" />}
       <h1 style={form.color ? { borderBottomColor: form.color } : undefined}>{form.title || form.name}</h1>
+      {form.personal && <p class="for-you">{w.forYou.replace("{name}", form.personal.name || form.personal.key)}</p>}
+      {step === "fill" && correcting && (
+        <p class="correcting" role="status">{w.correcting.replace("{receipt}", correcting.receipt)}{" "}
+          <button type="button" onClick={() => { setCorrecting(null); setValues(blank(form)); setPageAt(0); }}>{w.stopCorrecting}</button>
+        </p>
+      )}
       {step === "fill" && (
         <form onSubmit={review} noValidate>
           {form.description && pageAt === 0 && <p class="intro">{form.description}</p>}
           {pages.length > 1 && <p class="progress-note">{w.page.replace("{n}", String(pageAt + 1)).replace("{total}", String(pages.length))}</p>}
           {pages[pageAt].title && <h2>{pages[pageAt].title}</h2>}
           {errors[""] && <p class="field-error" role="alert">{errors[""]}</p>}
-          {onPage(pageAt).map((q) => <Field q={q} value={values[q.code]} error={errors[q.code]} hint={[form.help?.[q.code], q.code === form.receiptField ? w.mailHint : ""].filter(Boolean).join(" ") || undefined} onChange={(v) => set(q.code, v)} />)}
+          {onPage(pageAt).map((q) => {
+            const locked = form.personal?.field === q.code;
+            const hint = [form.help?.[q.code], q.code === form.receiptField ? w.mailHint : "", locked ? w.locked : ""].filter(Boolean).join(" ") || undefined;
+            return <Field q={q} value={values[q.code]} error={errors[q.code]} hint={hint} locked={locked} onChange={(v) => set(q.code, v)} />;
+          })}
           {/* people never see this; programs that fill every box do */}
           <div class="trap" aria-hidden="true">
             <label for="website">Website</label>
@@ -188,16 +215,42 @@ function App() {
       )}
       {step === "done" && (
         <section aria-labelledby="done-h" role="status">
-          <h2 id="done-h">{w.thanks}</h2>
+          <h2 id="done-h">{correcting ? w.corrected : w.thanks}</h2>
           {form.thanks && <p>{form.thanks}</p>}
           <p>{w.receipt}: <strong class="receipt">{receipt}</strong></p>
+          {form.personal && (
+            <button type="button" onClick={() => { setCorrecting(null); setValues(blank(form)); setPageAt(0); setStep("fill"); }}>{w.another}</button>
+          )}
+        </section>
+      )}
+      {form.personal && earlier.length > 0 && step !== "check" && (
+        <section class="earlier" aria-labelledby="earlier-h">
+          <h2 id="earlier-h">{w.earlier}</h2>
+          {form.personal.mayCorrect && form.personal.editUntil && <p class="hint">{w.until.replace("{at}", new Date(form.personal.editUntil).toLocaleString(lang))}</p>}
+          {earlier.map((a) => (
+            <article class="earlier-answer">
+              <h3>{w.receipt} {a.receipt} <span class="hint">{new Date(a.at).toLocaleString(lang)}</span></h3>
+              <dl class="answers">
+                {form.fields.filter((q) => q.code in a.record).map((q) => <div><dt>{q.label}</dt><dd>{shown(q, a.record[q.code].value)}</dd></div>)}
+              </dl>
+              {form.personal!.mayCorrect && (
+                <button type="button" onClick={() => {
+                  setCorrecting(a);
+                  setValues({ ...blank(form), ...Object.fromEntries(Object.entries(a.record).map(([code, x]) => [code, x.value])) });
+                  setPageAt(0);
+                  setStep("fill");
+                  window.scrollTo(0, 0);
+                }}>{w.correct}</button>
+              )}
+            </article>
+          ))}
         </section>
       )}
     </main>
   );
 }
 
-function Field({ q, value, error, hint, onChange }: { q: Question; value: string | string[] | undefined; error?: string; hint?: string; onChange: (v: string | string[]) => void }) {
+function Field({ q, value, error, hint, locked, onChange }: { q: Question; value: string | string[] | undefined; error?: string; hint?: string; locked?: boolean; onChange: (v: string | string[]) => void }) {
   const id = `q-${q.code}`;
   const described = [error ? `${id}-err` : "", hint ? `${id}-hint` : ""].filter(Boolean).join(" ") || undefined;
   const label = <>{q.label}{q.required && <span class="req">{w.required}</span>}</>;
@@ -221,7 +274,7 @@ function Field({ q, value, error, hint, onChange }: { q: Question; value: string
         {error && <span id={`${id}-err`} class="field-error" role="alert">{error}</span>}
       </fieldset>
     );
-  const common = { id, "aria-invalid": !!error, "aria-describedby": described, "aria-required": q.required };
+  const common = { id, "aria-invalid": !!error, "aria-describedby": described, "aria-required": q.required, readOnly: locked };
   if (q.type === "MULTI_LINE_TEXT") input = <textarea {...common} value={String(value ?? "")} onInput={(e) => onChange((e.target as HTMLTextAreaElement).value)} />;
   else if (q.type === "DROP_DOWN")
     input = (
@@ -262,12 +315,13 @@ function Field({ q, value, error, hint, onChange }: { q: Question; value: string
 // ---------------------------------------------------------------- public views
 
 interface ViewField { code: string; label: string; type: string }
-interface ViewInfo { name: string; title: string; description: string; pageSize: number; fields: ViewField[] }
+interface ViewInfo { name: string; title: string; description: string; pageSize: number; fields: ViewField[]; for?: string }
 const TEXTUAL = ["SINGLE_LINE_TEXT", "MULTI_LINE_TEXT", "RICH_TEXT", "LINK"];
-const VWORDS = {
-  ja: { search: "検索", keyword: "キーワード", found: "{n}件", none: "該当するものはありません。", prev: "前へ", next: "次へ", closed: "このページは現在公開されていません。" },
-  en: { search: "Search", keyword: "Keyword", found: "{n} found", none: "Nothing found.", prev: "Previous", next: "Next", closed: "This page is not open." },
-}[lang];
+const VIEW_WORDS = {
+  ja: { forYou: "{name} 様向けのページです。", search: "検索", keyword: "キーワード", found: "{n}件", none: "該当するものはありません。", prev: "前へ", next: "次へ", closed: "このページは現在公開されていません。" },
+  en: { forYou: "This page is for {name}.", search: "Search", keyword: "Keyword", found: "{n} found", none: "Nothing found.", prev: "Previous", next: "Next", closed: "This page is not open." },
+};
+let VWORDS = VIEW_WORDS[lang];
 const cell = (v: any): string => (Array.isArray(v) ? v.map((x) => (typeof x === "object" ? x.name ?? x.code : x)).join(", ") : v == null ? "" : String(v));
 const quote = (s: string) => '"' + s.replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"';
 
@@ -296,6 +350,7 @@ function ViewApp() {
   return (
     <main class="public-form public-view">
       <h1>{info.title || info.name}</h1>
+      {info.for && <p class="for-you">{VWORDS.forYou.replace("{name}", info.for)}</p>}
       {info.description && <p class="intro">{info.description}</p>}
       <form role="search" class="view-search" onSubmit={(e) => { e.preventDefault(); setOffset(0); setApplied(kw.trim()); }}>
         <input type="search" aria-label={VWORDS.keyword} placeholder={VWORDS.keyword} value={kw} onInput={(e) => setKw((e.target as HTMLInputElement).value)} />
@@ -325,4 +380,24 @@ function ViewApp() {
   );
 }
 
-render(base.startsWith("/public/views/") ? <ViewApp /> : <App />, document.getElementById("root")!);
+// The page in the person's language, switched with one button; what they
+// typed stays.
+function Root() {
+  const [, setLang] = useState(lang);
+  const other: Lang = lang === "ja" ? "en" : "ja";
+  const flip = () => {
+    lang = other;
+    w = WORDS[lang];
+    VWORDS = VIEW_WORDS[lang];
+    document.documentElement.lang = lang;
+    setLang(lang);
+  };
+  return (
+    <>
+      <div class="language"><button type="button" lang={other} onClick={flip}>{w.language}</button></div>
+      {base.startsWith("/public/views/") ? <ViewApp /> : <App />}
+    </>
+  );
+}
+
+render(<Root />, document.getElementById("root")!);
