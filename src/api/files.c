@@ -57,11 +57,17 @@ int ts_api_file_upload(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
 
 int ts_api_upload_room(struct ts_ctx *cx, int64_t *room)
 {
-    int64_t mine = ts_store_uploads_waiting(cx, ts_policy_caller_key(cx));
+    /* someone outside (a public form's page) shares a small room with everyone outside */
+    bool outside = cx->caller.kind == TS_CALLER_NOBODY || cx->caller.kind == TS_CALLER_FORM;
+    int64_t mine = outside ? ts_store_public_uploads_waiting(cx)
+                           : ts_store_uploads_waiting(cx, ts_policy_caller_key(cx));
     int64_t all = mine < 0 ? -1 : ts_store_uploads_waiting(cx, NULL);
     if (all < 0)
         return -1;
-    int64_t left_mine = TS_UPLOAD_QUOTA_EACH - mine, left_all = TS_UPLOAD_QUOTA_ALL - all;
+    int64_t left_mine = outside ? TS_PUBLIC_UPLOADS_ALL - mine : TS_UPLOAD_QUOTA_EACH - mine;
+    int64_t left_all = TS_UPLOAD_QUOTA_ALL - all;
+    if (outside && left_mine > TS_PUBLIC_UPLOAD_MAX)
+        left_mine = TS_PUBLIC_UPLOAD_MAX;
     *room = left_mine < left_all ? left_mine : left_all;
     return 0;
 }

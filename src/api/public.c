@@ -21,6 +21,7 @@
 #include "base/busy.h"
 #include "base/str.h"
 #include "base/tstime.h"
+#include "files/files.h"
 #include "notify/notify.h"
 #include "policy/policy.h"
 #include "query/query.h"
@@ -28,6 +29,7 @@
 #include "store/store.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <sodium.h>
 
@@ -238,6 +240,8 @@ int ts_api_public_form(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     ts_jw_json(w, json_object_get(f.def, "conditions"));
     ts_jw_key(w, "steps");
     ts_jw_json(w, json_object_get(f.def, "steps"));
+    ts_jw_key(w, "uploads");
+    ts_jw_json(w, json_object_get(f.def, "uploads"));
     if (f.by_link) {
         /* whom the link is for, and the question their key answers (locked) */
         ts_jw_key(w, "personal");
@@ -410,6 +414,10 @@ static int mail_receipt(struct ts_ctx *cx, const struct form *f, const json_t *r
         if (!fd || !v)
             continue;
         ts_buf_printf(&b, "%s: ", fd->label);
+        if (fd->type == TS_F_FILE) {
+            ts_buf_printf(&b, "%zu 件のファイル / file(s)\n", json_array_size(v));
+            continue;
+        }
         if (json_is_string(v))
             ts_buf_puts(&b, json_string_value(v));
         size_t k;
@@ -452,6 +460,130 @@ static int earlier_answer(struct ts_ctx *cx, const struct form *f, const char *r
         if (ts_str_eq(list[i].receipt, receipt))
             *id = list[i].record_id;
     return *id ? 0 : ts_fail(cx, TS_E_FORM_REFUSED, "no answer %s of theirs", receipt);
+}
+
+#define UPLOADS_PER_ADDR 30 /* files an address may send in a window */
+
+struct attachment {
+    struct ts_api_req *rq;
+    struct form f;
+    const char *addr;
+    bool over;
+    struct ts_upload *u;
+    char hash[65];
+    int64_t size;
+    const char *key;
+};
+
+/* Counted for its address, kept whatever follows. */
+static int count_upload(struct ts_ctx *cx, void *arg)
+{
+    struct attachment *a = arg;
+    if (open_form(cx, a->rq, &a->f) < 0)
+        return -1;
+    int rc = ts_store_rate_hit(cx, ts_arena_printf(cx->arena, "u:%s", a->addr), cx->now,
+                               WINDOW_SECONDS, UPLOADS_PER_ADDR);
+    a->over = rc == 0;
+    return rc < 0 ? -1 : 0;
+}
+
+/* The upload checked against its question's limits and kept, the form its
+ * uploader: only an answer to this form may take it. */
+static int keep_upload(struct ts_ctx *cx, void *arg)
+{
+    struct attachment *a = arg;
+    const char *field = ts_param_str(a->rq->params, "field");
+    const json_t *limits =
+        json_object_get(json_object_get(a->f.def, "uploads"), field ? field : "");
+    const struct ts_field *fd = field ? ts_app_field(a->f.app, field) : NULL;
+    if (!limits || !fd || fd->type != TS_F_FILE) {
+        ts_fail_field(cx, "field", TS_M_FORM_NO_FIELD);
+        return -1;
+    }
+    int64_t mb = json_integer_value(json_object_get(limits, "maxMB"));
+    if (ts_upload_size(a->u) > mb << 20) {
+        ts_fail_field(cx, "file", TS_M_PUBLIC_FILE_SIZE,
+                      ts_arena_printf(cx->arena, "%lld", (long long)mb));
+        return -1;
+    }
+    /* its kind by the ending of its name, and for some kinds by its first bytes too */
+    const char *name = a->rq->upload_name && *a->rq->upload_name ? a->rq->upload_name : "file";
+    const char *dot = strrchr(name, '.');
+    char *ext = ts_arena_strdup(cx->arena, dot ? dot + 1 : "");
+    for (char *p = ext; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    bool listed = false;
+    struct ts_buf kinds;
+    ts_buf_init(&kinds);
+    size_t i;
+    const json_t *t;
+    json_array_foreach (json_object_get(limits, "types"), i, t) {
+        listed |= *ext && ts_str_eq(json_string_value(t), ext);
+        ts_buf_printf(&kinds, "%s%s", i ? ", " : "", json_string_value(t));
+    }
+    const char *named = ts_arena_strndup(cx->arena, kinds.p ? kinds.p : "", kinds.len);
+    ts_buf_release(&kinds);
+    unsigned char head[16];
+    size_t n = ts_upload_head(a->u, head, sizeof(head));
+    if (!listed || !ts_files_kind_ok(ext, head, n)) {
+        ts_fail_field(cx, "file", TS_M_PUBLIC_FILE_KIND, named);
+        return -1;
+    }
+    int64_t room;
+    if (ts_api_upload_room(cx, &room) < 0)
+        return -1;
+    if (ts_upload_size(a->u) > room)
+        return ts_fail(cx, TS_E_UPLOAD_QUOTA, "public uploads full");
+    struct ts_form_grant *grant = TS_NEW(cx->arena, struct ts_form_grant);
+    *grant = (struct ts_form_grant){.app_id = a->f.app_id, .form_id = a->f.form_id};
+    cx->caller = (struct ts_caller){.kind = TS_CALLER_FORM, .form = grant};
+    struct ts_upload *u = a->u;
+    a->u = NULL; /* finished here, kept or not */
+    if (ts_upload_finish(u, a->hash, &a->size) < 0)
+        return errno == ENOSPC ? ts_fail(cx, TS_E_STORAGE_FULL, "public upload: disk full")
+                               : ts_fail(cx, TS_E_INTERNAL, "cannot store a public upload");
+    char key[33];
+    ts_files_new_key(key);
+    a->key = ts_arena_strdup(cx->arena, key);
+    struct ts_file_row row = {.key = a->key,
+                              .hash = a->hash,
+                              .name = name,
+                              .type = a->rq->upload_type,
+                              .size = a->size,
+                              .created = cx->now,
+                              .owner = ts_policy_caller_key(cx)};
+    return ts_store_file_add(cx, &row);
+}
+
+/* POST file.json (multipart: file, field, token, nonce): an attachment for
+ * an answer not sent yet, with the page's token and its work (not spent: the
+ * answer spends it), within its question's size and kinds. The answer names
+ * it by the fileKey given. */
+int ts_api_public_file(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct attachment a = {.rq = rq, .addr = addr_key(cx, rq->auth.client_addr), .u = rq->upload};
+    rq->upload_taken = true;
+    int rc = -1;
+    char challenge[33];
+    int64_t issued;
+    if (!a.u)
+        ts_fail_field(cx, "file", TS_M_REQUIRED_PARAM);
+    else if (ts_api_tx(cx, count_upload, &a) < 0)
+        ;
+    else if (a.over)
+        ts_fail(cx, TS_E_FORM_BUSY, "uploads from %s", a.addr);
+    else if (!token_good(cx, &a.f, ts_param_str(rq->params, "token"),
+                         ts_param_str(rq->params, "nonce"), challenge, &issued))
+        ts_fail(cx, TS_E_FORM_REFUSED, "upload token");
+    else
+        rc = ts_api_tx(cx, keep_upload, &a);
+    ts_upload_abort(a.u);
+    if (rc < 0)
+        return -1;
+    ts_jw_obj(w);
+    ts_jw_kstr(w, "fileKey", a.key);
+    ts_jw_obj_end(w);
+    return 0;
 }
 
 /* Step 1, kept whatever follows: the answer counted for its address and form. */

@@ -40,6 +40,7 @@ bool ts_app_publishable(const struct ts_field *f)
     case TS_F_CHECK_BOX:
     case TS_F_MULTI_SELECT:
     case TS_F_LINK:
+    case TS_F_FILE: /* within the form's upload limits (uploads) */
         return true;
     default:
         return false;
@@ -118,6 +119,51 @@ static json_t *help_texts(struct ts_ctx *cx, const json_t *in, const json_t *cod
             ts_fail_field(cx, key, TS_M_TOO_LONG, MAX_TEXT);
         else if (*json_string_value(v))
             json_object_set(out, code, (json_t *)v);
+    }
+    return out;
+}
+
+/* What each attachment question takes: {code: {maxMB, types}}, at most
+ * TS_PUBLIC_UPLOAD_MAX a file, of the kinds named by their file name's
+ * ending (a picture or a PDF is also checked by its first bytes). */
+static const char *const DEFAULT_TYPES[] = {"pdf", "jpg", "jpeg", "png", "xlsx", "docx", "csv", "txt"};
+
+static json_t *uploads(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
+                       const json_t *codes, const char *at)
+{
+    json_t *out = json_object();
+    const json_t *given = json_object_get(in, "uploads");
+    size_t i, k;
+    const json_t *c, *x;
+    json_array_foreach (codes, i, c) {
+        const struct ts_field *f = ts_app_field(app, json_string_value(c));
+        if (!f || f->type != TS_F_FILE)
+            continue;
+        const char *key = ts_arena_printf(cx->arena, "%s.uploads.%s", at, f->code);
+        const json_t *u = json_object_get(given, f->code);
+        const json_t *mb = json_object_get(u, "maxMB");
+        int64_t most = TS_PUBLIC_UPLOAD_MAX >> 20;
+        if (mb && (!json_is_integer(mb) || json_integer_value(mb) < 1 ||
+                   json_integer_value(mb) > most))
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.maxMB", key), TS_M_NUMBER_RANGE, "1",
+                          ts_arena_printf(cx->arena, "%lld", (long long)most));
+        json_t *types = json_array();
+        const json_t *list = json_object_get(u, "types");
+        json_array_foreach (list, k, x) {
+            const char *t = json_string_value(x);
+            size_t n = t ? strlen(t) : 0;
+            if (!n || n > 10 || strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789") != n || k >= 20)
+                ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.types[%zu]", key, k),
+                              TS_M_NOT_ENUM);
+            else
+                json_array_append(types, (json_t *)x);
+        }
+        for (size_t d = 0; !json_array_size(list) && d < TS_ARRAY_LEN(DEFAULT_TYPES); d++)
+            json_array_append_new(types, json_string(DEFAULT_TYPES[d]));
+        json_object_set_new(out, f->code,
+                            json_pack("{s:I, s:o}", "maxMB",
+                                      (json_int_t)(json_is_integer(mb) ? json_integer_value(mb) : 5),
+                                      "types", types));
     }
     return out;
 }
@@ -358,6 +404,7 @@ static json_t *form_check(struct ts_ctx *cx, const struct ts_app *app, const jso
     json_object_set_new(out, "color", json_string(color ? color : ""));
     json_object_set_new(out, "conditions", conditions(cx, app, in, codes, at));
     json_object_set_new(out, "steps", steps(cx, in, codes, at));
+    json_object_set_new(out, "uploads", uploads(cx, app, in, codes, at));
     json_object_set_new(out, "personal", personal(cx, app, in, codes, at, true));
     return out;
 }

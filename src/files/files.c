@@ -76,6 +76,27 @@ int64_t ts_upload_size(const struct ts_upload *u)
     return u->size;
 }
 
+size_t ts_upload_head(const struct ts_upload *u, void *buf, size_t n)
+{
+    ssize_t k = pread(u->fd, buf, n, 0);
+    return k > 0 ? (size_t)k : 0;
+}
+
+bool ts_files_kind_ok(const char *ext, const unsigned char *head, size_t n)
+{
+    static const struct {
+        const char *ext, *magic;
+        size_t len;
+    } KINDS[] = {
+        {"png", "\x89PNG\r\n\x1a\n", 8}, {"jpg", "\xff\xd8\xff", 3}, {"jpeg", "\xff\xd8\xff", 3},
+        {"gif", "GIF8", 4},                {"pdf", "%PDF-", 5},
+    };
+    for (size_t i = 0; i < TS_ARRAY_LEN(KINDS); i++)
+        if (!strcmp(ext, KINDS[i].ext))
+            return n >= KINDS[i].len && !memcmp(head, KINDS[i].magic, KINDS[i].len);
+    return true;
+}
+
 void ts_upload_abort(struct ts_upload *u)
 {
     if (!u)
@@ -161,20 +182,20 @@ static void note_blob(const char *hash, void *arg)
 }
 
 struct expiry {
-    int64_t before;
+    int64_t before, public_before;
     struct expired *e;
 };
 
 static int expire_keys(struct ts_ctx *cx, void *arg)
 {
     const struct expiry *x = arg;
-    return ts_store_files_expire(cx, x->before, note_blob, x->e);
+    return ts_store_files_expire(cx, x->before, x->public_before, note_blob, x->e);
 }
 
 int ts_files_expire(struct ts_ctx *cx, int64_t now, int64_t max_age)
 {
     struct expired e = {.cx = cx};
-    struct expiry x = {now - max_age, &e};
+    struct expiry x = {now - max_age, now - TS_PUBLIC_UPLOAD_TTL, &e};
     if (ts_db_in_write_tx(cx, expire_keys, &x) < 0 || ts_db_wait_durable(cx) < 0)
         return -1;
     /* the keys are gone for good: now the bytes; but an upload of the same bytes

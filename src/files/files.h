@@ -27,6 +27,11 @@ int64_t ts_upload_size(const struct ts_upload *u);
  * Frees u either way. */
 int ts_upload_finish(struct ts_upload *u, char hash[65], int64_t *size);
 void ts_upload_abort(struct ts_upload *u);
+/* The first bytes of an upload (up to n): how many were read. */
+size_t ts_upload_head(const struct ts_upload *u, void *buf, size_t n);
+/* Do a file's first bytes fit what its name's ending (lower case) says? A
+ * picture or a PDF is checked; other kinds are taken as named. */
+bool ts_files_kind_ok(const char *ext, const unsigned char *head, size_t n);
 
 /* An open descriptor of the bytes with that hash, or -1. */
 int ts_files_open(const char *hash);
@@ -58,6 +63,15 @@ int ts_files_expire(struct ts_ctx *cx, int64_t now, int64_t max_age);
 #define TS_UPLOAD_QUOTA_EACH    ((int64_t)2 << 30)
 #define TS_UPLOAD_QUOTA_ALL     ((int64_t)20 << 30)
 #define TS_UPLOAD_RECEIVING_MAX ((int64_t)4 << 30)
+
+/* People outside answering public forms (api/public.c): a file each of at
+ * most this, all their uploads no answer has taken yet together at most
+ * this, kept two hours. Their uploader is the form: ts_policy_caller_key
+ * "f<id>", found by TS_PUBLIC_UPLOADER (a LIKE pattern). */
+#define TS_PUBLIC_UPLOAD_MAX  ((int64_t)10 << 20)
+#define TS_PUBLIC_UPLOADS_ALL ((int64_t)200 << 20)
+#define TS_PUBLIC_UPLOAD_TTL  (2 * 3600)
+#define TS_PUBLIC_UPLOADER    "f%"
 
 /* -1 with errno ENOSPC when the disk is full: ts_upload_write, ts_upload_finish. */
 

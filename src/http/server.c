@@ -528,13 +528,13 @@ static size_t form_token(const char *s)
 /* A public form's or view's addresses: /public/forms/<token>, /public/views/<token>. */
 static const struct {
     const char *prefix, *page;
-    const char *whats[4], *routes[4];
+    const char *whats[5], *routes[5];
 } PUBLIC_PLACES[] = {
     {"/public/forms/",
      "/public.html",
-     {"/form.json", "/token.json", "/submit.json", "/answers.json"},
+     {"/form.json", "/token.json", "/submit.json", "/answers.json", "/file.json"},
      {"/public/form/form.json", "/public/form/token.json", "/public/form/submit.json",
-      "/public/form/answers.json"}},
+      "/public/form/answers.json", "/public/form/file.json"}},
     {"/public/views/",
      "/public.html",
      {"/view.json", "/records.json", NULL},

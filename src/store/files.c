@@ -8,6 +8,7 @@
  * The bytes are stored once per content hash, whatever the number of keys.
  */
 #include "base/common.h"
+#include "files/files.h"
 #include "store/sql.h"
 
 int ts_store_file_add(struct ts_ctx *cx, const struct ts_file_row *f)
@@ -76,6 +77,13 @@ int64_t ts_store_uploads_waiting(struct ts_ctx *cx, const char *owner)
     return n >= 0 ? n : db_fail(cx, "uploads waiting");
 }
 
+int64_t ts_store_public_uploads_waiting(struct ts_ctx *cx)
+{
+    struct ts_stmt *st = db_prep(cx, "SELECT coalesce(sum(size),0) FROM files"
+                                     " WHERE attached=0 AND owner LIKE '" TS_PUBLIC_UPLOADER "'");
+    return st ? db_step_int(cx, st, "public uploads waiting") : -1;
+}
+
 int ts_store_file_held(struct ts_ctx *cx, const char *key, int64_t rec_id, int fid)
 {
     struct ts_stmt *st =
@@ -101,14 +109,17 @@ int ts_store_file_delete(struct ts_ctx *cx, const char *key)
     return rc == DB_DONE ? 0 : db_fail(cx, "file delete");
 }
 
-int ts_store_files_expire(struct ts_ctx *cx, int64_t before, ts_hash_fn *fn, void *arg)
+int ts_store_files_expire(struct ts_ctx *cx, int64_t before, int64_t public_before, ts_hash_fn *fn,
+                          void *arg)
 {
     /* the expiring uploads go, then each of their hashes no key uses any more */
-    struct ts_stmt *st =
-        db_prep(cx, "DELETE FROM files WHERE attached=0 AND created<=? RETURNING hash");
+    struct ts_stmt *st = db_prep(cx, "DELETE FROM files WHERE attached=0 AND (created<=? OR"
+                                     " (owner LIKE '" TS_PUBLIC_UPLOADER "' AND created<=?))"
+                                     " RETURNING hash");
     if (!st)
         return -1;
     db_bind_int(st, 1, before);
+    db_bind_int(st, 2, public_before);
     int n, rc;
     const char **hashes = db_text_rows(cx, st, &n, "files expire");
     if (!hashes)

@@ -386,6 +386,8 @@ struct ts_file_row {
 };
 /* Bytes of uploads no record has taken yet: owner's, or everyone's (NULL). */
 int64_t ts_store_uploads_waiting(struct ts_ctx *cx, const char *owner);
+/* The bytes of uploads from outside (public forms) no answer has taken yet. */
+int64_t ts_store_public_uploads_waiting(struct ts_ctx *cx);
 int ts_store_file_add(struct ts_ctx *cx, const struct ts_file_row *f);
 /* NULL (cx->err unset) when no file has that key. */
 struct ts_file_row *ts_store_file_get(struct ts_ctx *cx, const char *key);
@@ -395,7 +397,8 @@ int ts_store_file_held(struct ts_ctx *cx, const char *key, int64_t rec_id, int f
 /* Delete upload keys created before `before` that no record took; then call fn
  * for each hash no key refers to any more (the caller removes those bytes). */
 typedef void ts_hash_fn(const char *hash, void *arg);
-int ts_store_files_expire(struct ts_ctx *cx, int64_t before, ts_hash_fn *fn, void *arg);
+int ts_store_files_expire(struct ts_ctx *cx, int64_t before, int64_t public_before, ts_hash_fn *fn,
+                          void *arg);
 
 /* --- lookups with autoRefresh: app_id's field `field` copies from src_app --- */
 /* Replace app_id's links by the n given (src_apps[i], fields[i]). */

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { startServer, client, raw, makeApp, deploy as deployApp } from "./helpers/server.mjs";
 import { startSmtpSink } from "./helpers/smtp.mjs";
 import { png } from "./helpers/png.mjs";
-import { outsider, solve } from "./helpers/public.mjs";
+import { outsider, solve, uploadFile as upload } from "./helpers/public.mjs";
 
 let server, admin, app;
 const opts = (...xs) => Object.fromEntries(xs.map((x, i) => [x, { label: x, index: String(i) }]));
@@ -257,4 +257,53 @@ test("the organisation's look: a logo and a colour, checked", async () => {
   assert.ok(bad.json.errors["forms[0].logo"] && bad.json.errors["forms[0].color"], JSON.stringify(bad.json));
   const big = await publish([{ name: "f", fields: ["name"], logo: png(1200, 10).toString("base64") }], looks);
   assert.ok(big.json.errors["forms[0].logo"]);
+});
+
+test("a question takes a file within its size and kinds; only this form's answer may take it", async () => {
+  const docs = await makeApp(admin, "申請書類", {
+    facility: { type: "SINGLE_LINE_TEXT", code: "facility", label: "施設名" },
+    doc: { type: "FILE", code: "doc", label: "添付書類" },
+    inner: { type: "FILE", code: "inner", label: "内部資料" },
+  });
+  const bad = await publish([{ name: "x", fields: ["facility", "doc"], enabled: true, uploads: { doc: { maxMB: 11, types: ["p d f"] } } }], docs);
+  assert.ok(bad.json.errors["forms[0].uploads.doc.maxMB"] && bad.json.errors["forms[0].uploads.doc.types[0]"], JSON.stringify(bad.json.errors));
+  const put = await publish([{ name: "申請", fields: ["facility", "doc"], enabled: true, uploads: { doc: { maxMB: 1, types: ["pdf", "png"] } } }], docs);
+  assert.equal(put.status, 200, JSON.stringify(put.json));
+  await deploy(docs);
+  const [{ url }] = await live(docs);
+  assert.deepEqual((await anon("GET", `${url}/form.json`)).json.uploads, { doc: { maxMB: 1, types: ["pdf", "png"] } });
+  const pdf = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(2000, 0x20)]);
+  // the page's token, old enough: it serves every file of the answer, and the answer
+  const token = (await anon("GET", `${url}/token.json`)).json;
+  await sleep(3100);
+  const uploadFile = (srv, u, field, name, bytes, o = {}) => upload(srv, u, field, name, bytes, { token, ...o });
+  const up = await uploadFile(server, url, "doc", "計画書.pdf", pdf);
+  assert.equal(up.status, 200, JSON.stringify(up.json));
+  // too big, another kind, a picture that is not one, no token, a question not on the form
+  const refusals = [
+    [await uploadFile(server, url, "doc", "big.pdf", Buffer.concat([pdf, Buffer.alloc(1 << 20)])), "file"],
+    [await uploadFile(server, url, "doc", "run.exe", Buffer.from("MZ....")), "file"],
+    [await uploadFile(server, url, "doc", "photo.png", Buffer.from("<html><script>alert(1)</script>")), "file"],
+    [await uploadFile(server, url, "inner", "a.pdf", pdf), "field"],
+  ];
+  for (const [r, key] of refusals) {
+    assert.equal(r.status, 400, JSON.stringify(r.json));
+    assert.ok(r.json.errors[key], JSON.stringify(r.json));
+  }
+  assert.match(refusals[1][0].json.errors.file.messages[0], /pdf, png/);
+  const noToken = await uploadFile(server, url, "doc", "a.pdf", pdf, { token: null });
+  assert.equal(noToken.status, 400);
+  assert.equal(noToken.json.code, "TS_PF03");
+  // staff cannot take an outsider's upload for a record of theirs
+  const taken = await raw(server, "POST", "/k/v1/record.json", { body: { app: docs, record: { doc: { value: [{ fileKey: up.json.fileKey }] } } } });
+  assert.equal(taken.status, 404, JSON.stringify(taken.json));
+  // nor may the answer put it in an unpublished question
+  const inner = await answer(url, { facility: { value: "x" }, inner: { value: [{ fileKey: up.json.fileKey }] } });
+  assert.equal(inner.status, 400);
+  const sent = await answer(url, { facility: { value: "さくら園" }, doc: { value: [{ fileKey: up.json.fileKey }] } });
+  assert.equal(sent.status, 200, JSON.stringify(sent.json));
+  const [rec] = (await admin.record.getRecords({ app: docs, query: 'facility = "さくら園"' })).records;
+  assert.equal(rec.doc.value[0].name, "計画書.pdf");
+  const file = await admin.file.downloadFile({ fileKey: rec.doc.value[0].fileKey });
+  assert.deepEqual(Buffer.from(file), pdf);
 });

@@ -24,6 +24,7 @@ const survey = {
   kind: { type: "RADIO_BUTTON", code: "kind", label: "サービス種別", options: opts("通所", "入所", "訪問"), defaultValue: "通所" },
   note: { type: "MULTI_LINE_TEXT", code: "note", label: "ご意見" },
   internal: { type: "SINGLE_LINE_TEXT", code: "internal", label: "市の内部メモ" },
+  photo: { type: "FILE", code: "photo", label: "施設の写真" },
 };
 
 test("a manager publishes a form from the app settings and gets its address", async () => {
@@ -39,6 +40,8 @@ test("a manager publishes a form from the app settings and gets its address", as
   await fields.getByLabel("今月の利用者数").check();
   await fields.getByLabel("サービス種別").check();
   await fields.getByLabel("ご意見").check();
+  await fields.getByLabel("施設の写真").check();
+  await card.getByLabel("「施設の写真」の最大サイズ（MB、10まで）").fill("3");
   // ご意見 only from those who chose 入所
   await card.locator(".condition-row", { hasText: "ご意見" }).getByRole("combobox").selectOption({ label: "「サービス種別」が次のとき" });
   await card.locator(".condition-row", { hasText: "ご意見" }).getByLabel("入所").check();
@@ -52,13 +55,14 @@ test("a manager publishes a form from the app settings and gets its address", as
   assert.match(await link.innerText(), /\/public\/forms\/[A-Za-z0-9]{24}$/);
   const { forms } = await ui.api(server, "GET", `/k/v1/app/publicForms.json?app=${app}`);
   assert.deepEqual(forms[0].conditions, [{ field: "note", when: "kind", values: ["入所"] }]);
+  assert.equal(forms[0].uploads.photo.maxMB, 3);
   await ui.accessible(page, "public forms settings");
   await shot(page, "p01-public-form-settings");
 });
 
 test("someone outside answers on a phone: the questions, a page to check them, the thanks with a receipt; the record is added", async () => {
   const app = await makeApp(admin, "利用状況調査2", survey);
-  const put = await ui.api(server, "PUT", "/k/v1/preview/app/publicForms.json", { app, forms: [{ name: "調査", title: "令和8年度 利用状況調査", description: "各施設1回ご回答ください。", fields: ["facility", "visits", "kind", "note"], enabled: true, thanks: "ご回答ありがとうございました。",
+  const put = await ui.api(server, "PUT", "/k/v1/preview/app/publicForms.json", { app, forms: [{ name: "調査", title: "令和8年度 利用状況調査", description: "各施設1回ご回答ください。", fields: ["facility", "visits", "kind", "note", "photo"], enabled: true, thanks: "ご回答ありがとうございました。", uploads: { photo: { maxMB: 2, types: ["png", "jpg"] } },
     conditions: [{ field: "note", when: "kind", values: ["入所"] }], help: { facility: "法人名ではなく施設名をご記入ください。" }, color: "#8a2be2", logo: ui.png(240, 60, { warm: 120 }).toString("base64") }] });
   assert.ok(put.forms[0].id);
   await deploy(app);
@@ -82,11 +86,17 @@ test("someone outside answers on a phone: the questions, a page to check them, t
   assert.equal(await p.getByLabel(/ご意見/).count(), 0, "asked only of those who chose 入所");
   await p.getByRole("radio", { name: "入所" }).check();
   await p.getByLabel(/ご意見/).fill("送迎の時間を\n相談したいです。");
+  // a file is sent when chosen; one of another kind is refused in words
+  await p.getByLabel(/施設の写真/).setInputFiles({ name: "memo.txt", mimeType: "text/plain", buffer: Buffer.from("x") });
+  await p.getByText("この種類のファイルは送れません。送れるもの: png, jpg").waitFor();
+  await p.getByLabel(/施設の写真/).setInputFiles({ name: "外観.png", mimeType: "image/png", buffer: ui.png(320, 200, { warm: 30 }) });
+  await p.locator(".files li", { hasText: "外観.png" }).waitFor();
   await ui.accessible(p, "a public form on a phone");
   await shot(p, "p02-public-form-phone");
   await p.getByRole("button", { name: "確認へ進む" }).click();
   await p.getByRole("heading", { name: "入力内容の確認" }).waitFor();
   await p.getByText("128人").waitFor();
+  await p.getByText("外観.png").waitFor();
   await shot(p, "p03-public-form-check");
   await p.getByRole("button", { name: "送信する" }).click();
   await p.getByRole("heading", { name: "送信しました" }).waitFor();
@@ -98,6 +108,7 @@ test("someone outside answers on a phone: the questions, a page to check them, t
   const { records } = await admin.record.getRecords({ app });
   assert.equal(records.length, 1);
   assert.deepEqual([records[0].facility.value, records[0].visits.value, records[0].kind.value, records[0].note.value], ["さくら園", "128", "入所", "送迎の時間を\n相談したいです。"]);
+  assert.deepEqual(records[0].photo.value.map((f) => f.name), ["外観.png"], "the record holds the upload");
   await phone.close();
 });
 

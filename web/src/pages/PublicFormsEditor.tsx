@@ -15,11 +15,11 @@ interface PublicForm {
   id?: string; name: string; fields: string[]; enabled: boolean; title: string; description: string; thanks: string;
   openFrom: string; openUntil: string; maxAnswers: number | null; url?: string | null;
   receiptField: string; conditions: Condition[]; steps: { title: string; fields: string[] }[]; logo: string; color: string;
-  help: Record<string, string>; personal: Personal;
+  help: Record<string, string>; personal: Personal; uploads: Record<string, { maxMB: number; types: string[] }>;
 }
 
 // What people outside may fill in (the server checks the same: app/public.c).
-const PUBLISHABLE = ["SINGLE_LINE_TEXT", "MULTI_LINE_TEXT", "NUMBER", "DATE", "TIME", "DATETIME", "DROP_DOWN", "RADIO_BUTTON", "CHECK_BOX", "MULTI_SELECT", "LINK"];
+const PUBLISHABLE = ["SINGLE_LINE_TEXT", "MULTI_LINE_TEXT", "NUMBER", "DATE", "TIME", "DATETIME", "DROP_DOWN", "RADIO_BUTTON", "CHECK_BOX", "MULTI_SELECT", "LINK", "FILE"];
 
 export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Record<string, FieldProp> }) {
   const [forms, setForms] = useState<PublicForm[] | null>(null);
@@ -110,6 +110,25 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
               })}
             </fieldset>
           )}
+          {f.fields.some((code) => fields[code]?.type === "FILE") && (
+            <fieldset>
+              <legend>{t("publicFormUploads")}</legend>
+              {f.fields.map((code) => fields[code]).filter((q) => q?.type === "FILE").map((q) => {
+                const u = f.uploads?.[q.code] ?? { maxMB: 5, types: ["pdf", "jpg", "jpeg", "png", "xlsx", "docx", "csv", "txt"] };
+                const setU = (patch: Partial<typeof u>) => set(i, { uploads: { ...(f.uploads ?? {}), [q.code]: { ...u, ...patch } } });
+                return (
+                  <div class="pair">
+                    <label class="inline-num">{t("publicFormUploadMax", { field: q.label })}
+                      <input type="number" min={1} max={10} value={u.maxMB} onInput={(e) => setU({ maxMB: Number((e.target as HTMLInputElement).value) || 5 })} />
+                    </label>
+                    <label class="inline-num wide">{t("publicFormUploadTypes", { field: q.label })}
+                      <input value={u.types.join(", ")} onChange={(e) => setU({ types: (e.target as HTMLInputElement).value.toLowerCase().split(/[\s,、.]+/).filter(Boolean) })} />
+                    </label>
+                  </div>
+                );
+              })}
+            </fieldset>
+          )}
           <label for={`pf-receipt-${i}`}>{t("publicFormReceipt")}</label>
           <select id={`pf-receipt-${i}`} value={f.receiptField} onChange={(e) => set(i, { receiptField: (e.target as HTMLSelectElement).value })}>
             <option value="">{t("publicFormNoReceipt")}</option>
@@ -152,7 +171,7 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
         </fieldset>
       ))}
       <div class="actions">
-        <button type="button" onClick={() => setForms([...forms, { name: `${t("publicForm")} ${forms.length + 1}`, fields: required, enabled: true, title: "", description: "", thanks: "", openFrom: "", openUntil: "", maxAnswers: null, receiptField: "", conditions: [], steps: [], logo: "", color: "", help: {}, personal: {} }])}>＋ {t("addPublicForm")}</button>
+        <button type="button" onClick={() => setForms([...forms, { name: `${t("publicForm")} ${forms.length + 1}`, fields: required, enabled: true, title: "", description: "", thanks: "", openFrom: "", openUntil: "", maxAnswers: null, receiptField: "", conditions: [], steps: [], logo: "", color: "", help: {}, personal: {}, uploads: {} }])}>＋ {t("addPublicForm")}</button>
         <button type="button" class="primary" onClick={save}>{t("save")}</button>
       </div>
     </div>

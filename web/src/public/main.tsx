@@ -21,7 +21,9 @@ interface Step { title: string; fields: string[] }
 // Through a recipient's personal link: whom it is for, their key (locked), and
 // whether their earlier answers may still be corrected.
 interface Personal { name: string; key: string; field: string; editUntil: string; mayCorrect: boolean }
-interface Form { name: string; title: string; description: string; thanks: string; receiptField: string; logo: string; color: string; fields: Question[]; conditions: Condition[]; steps: Step[]; help: Record<string, string> | null; personal?: Personal }
+interface Uploaded { fileKey: string; name: string; size: number }
+interface Limits { maxMB: number; types: string[] }
+interface Form { uploads?: Record<string, Limits>; name: string; title: string; description: string; thanks: string; receiptField: string; logo: string; color: string; fields: Question[]; conditions: Condition[]; steps: Step[]; help: Record<string, string> | null; personal?: Personal }
 interface Answer { receipt: string; at: string; revision: string; record: Record<string, { value: string | string[] }> }
 
 // The organisation's colour on the buttons, with text that stays readable on it.
@@ -33,11 +35,12 @@ function paint(color: string) {
   document.documentElement.style.setProperty("--accent-fg", light ? "#1f2328" : "#ffffff");
 }
 interface Token { token: string; notBefore: number; challenge: string; difficulty: number }
-type Values = Record<string, string | string[]>;
+type Value = string | string[] | Uploaded[];
+type Values = Record<string, Value>;
 
 const WORDS = {
-  ja: { forYou: "{name} 様専用のフォームです。", locked: "宛先ごとに決まっている項目です。", earlier: "これまでの回答", correct: "この回答を修正する", correcting: "受付番号 {receipt} の回答を修正しています。", stopCorrecting: "修正をやめて新しく回答する", corrected: "修正しました", until: "{at} まで修正できます。", language: "English", required: "必須", onward: "次へ", previous: "前へ", page: "{n} / {total} ページ", mailHint: "このアドレスに受付のメールをお送りします。", next: "確認へ進む", back: "修正する", send: "送信する", sending: "送信しています…", check: "入力内容の確認", checkHint: "この内容で送信します。よろしければ「送信する」を押してください。", thanks: "送信しました", receipt: "受付番号", closed: "このフォームは現在受け付けていません。", missing: "入力してください。", loading: "読み込んでいます…", another: "もう一度回答する", empty: "（未入力）", notNumber: "数字で入力してください。", failed: "送信できませんでした。" },
-  en: { forYou: "This form is for {name}.", locked: "Set for you: it cannot be changed.", earlier: "Your earlier answers", correct: "Correct this answer", correcting: "You are correcting the answer with receipt {receipt}.", stopCorrecting: "Stop correcting and answer anew", corrected: "Corrected", until: "Answers may be corrected until {at}.", language: "日本語", required: "Required", onward: "Next", previous: "Back", page: "Page {n} of {total}", mailHint: "A receipt will be mailed to this address.", next: "Review your answers", back: "Change them", send: "Send", sending: "Sending…", check: "Check your answers", checkHint: "These answers will be sent. If they are right, press Send.", thanks: "Sent", receipt: "Receipt number", closed: "This form is not open.", missing: "Please fill this in.", loading: "Loading…", another: "Answer again", empty: "(none)", notNumber: "Please enter a number.", failed: "The answers could not be sent." },
+  ja: { choose: "ファイルを選ぶ", uploading: "送っています… {p}%", tooBig: "{mb} MB 以下のファイルにしてください。", kinds: "送れるファイル: {types}（{mb} MB まで）", removeFile: "{name} を取り消す", forYou: "{name} 様専用のフォームです。", locked: "宛先ごとに決まっている項目です。", earlier: "これまでの回答", correct: "この回答を修正する", correcting: "受付番号 {receipt} の回答を修正しています。", stopCorrecting: "修正をやめて新しく回答する", corrected: "修正しました", until: "{at} まで修正できます。", language: "English", required: "必須", onward: "次へ", previous: "前へ", page: "{n} / {total} ページ", mailHint: "このアドレスに受付のメールをお送りします。", next: "確認へ進む", back: "修正する", send: "送信する", sending: "送信しています…", check: "入力内容の確認", checkHint: "この内容で送信します。よろしければ「送信する」を押してください。", thanks: "送信しました", receipt: "受付番号", closed: "このフォームは現在受け付けていません。", missing: "入力してください。", loading: "読み込んでいます…", another: "もう一度回答する", empty: "（未入力）", notNumber: "数字で入力してください。", failed: "送信できませんでした。" },
+  en: { choose: "Choose a file", uploading: "Sending… {p}%", tooBig: "The file must be at most {mb} MB.", kinds: "Files you can send: {types} (up to {mb} MB)", removeFile: "Remove {name}", forYou: "This form is for {name}.", locked: "Set for you: it cannot be changed.", earlier: "Your earlier answers", correct: "Correct this answer", correcting: "You are correcting the answer with receipt {receipt}.", stopCorrecting: "Stop correcting and answer anew", corrected: "Corrected", until: "Answers may be corrected until {at}.", language: "日本語", required: "Required", onward: "Next", previous: "Back", page: "Page {n} of {total}", mailHint: "A receipt will be mailed to this address.", next: "Review your answers", back: "Change them", send: "Send", sending: "Sending…", check: "Check your answers", checkHint: "These answers will be sent. If they are right, press Send.", thanks: "Sent", receipt: "Receipt number", closed: "This form is not open.", missing: "Please fill this in.", loading: "Loading…", another: "Answer again", empty: "(none)", notNumber: "Please enter a number.", failed: "The answers could not be sent." },
 };
 type Lang = keyof typeof WORDS;
 let lang: Lang = navigator.language.toLowerCase().startsWith("ja") ? "ja" : "en";
@@ -66,8 +69,8 @@ async function solve(challenge: string, bits: number): Promise<string> {
   }
 }
 
-const shown = (q: Question, v: string | string[] | undefined) => {
-  const s = Array.isArray(v) ? v.join(", ") : v ?? "";
+const shown = (q: Question, v: Value | undefined) => {
+  const s = Array.isArray(v) ? v.map((x) => (typeof x === "string" ? x : x.name)).join(", ") : v ?? "";
   if (!s) return w.empty;
   return q.unit ? (q.unitPosition === "BEFORE" ? q.unit + s : s + q.unit) : s;
 };
@@ -78,14 +81,20 @@ function App() {
   const [values, setValues] = useState<Values>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [step, setStep] = useState<"fill" | "check" | "done">("fill");
-  const [token, setToken] = useState<{ t: Token; at: number } | null>(null);
+  const [token, setToken] = useState<{ t: Token; at: number; nonce: Promise<string> } | null>(null);
   const [busy, setBusy] = useState(false);
   const [receipt, setReceipt] = useState("");
   const [trap, setTrap] = useState("");
   const [pageAt, setPageAt] = useState(0);
   const [earlier, setEarlier] = useState<Answer[]>([]);
   const [correcting, setCorrecting] = useState<Answer | null>(null);
-  const fresh = () => api<Token>("/token.json").then((t) => setToken({ t, at: Date.now() })).catch(() => setClosed(true));
+  const fresh = () => api<Token>("/token.json").then((t) => setToken({ t, at: Date.now(), nonce: solve(t.challenge, t.difficulty) })).catch(() => setClosed(true));
+  // the token, old enough, with its work done (found once, for the files and the answer)
+  const proof = async () => {
+    const wait = token!.t.notBefore * 1000 - (Date.now() - token!.at);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait + 100));
+    return { token: token!.t.token, nonce: await token!.nonce };
+  };
   useEffect(() => {
     api<Form>("/form.json").then((f) => {
       setForm(f);
@@ -99,18 +108,18 @@ function App() {
   useEffect(() => window.scrollTo(0, 0), [step]);
   // the questions as a new answer starts them: defaults, and the recipient's key
   function blank(f: Form): Values {
-    const v: Values = Object.fromEntries(f.fields.map((q) => [q.code, q.defaultValue ?? (["CHECK_BOX", "MULTI_SELECT"].includes(q.type) ? [] : "")]));
+    const v: Values = Object.fromEntries(f.fields.map((q) => [q.code, q.defaultValue ?? (["CHECK_BOX", "MULTI_SELECT", "FILE"].includes(q.type) ? [] : "")]));
     if (f.personal) v[f.personal.field] = f.personal.key;
     return v;
   }
   if (closed) return <main class="public-form"><p role="alert">{w.closed}</p></main>;
   if (!form) return <main class="public-form"><p aria-busy="true">{w.loading}</p></main>;
 
-  const set = (code: string, v: string | string[]) => { setValues({ ...values, [code]: v }); setErrors({ ...errors, [code]: "" }); };
+  const set = (code: string, v: Value) => { setValues({ ...values, [code]: v }); setErrors({ ...errors, [code]: "" }); };
   // a question shown only when an earlier choice has one of its values
   const shownNow = (q: Question) => form.conditions.filter((c) => c.field === q.code).every((c) => {
     const v = values[c.when];
-    return Array.isArray(v) ? v.some((x) => c.values.includes(x)) : c.values.includes(String(v ?? ""));
+    return Array.isArray(v) ? v.some((x) => typeof x === "string" && c.values.includes(x)) : c.values.includes(String(v ?? ""));
   });
   const pages = form.steps.length ? form.steps : [{ title: "", fields: form.fields.map((q) => q.code) }];
   const onPage = (n: number) => form.fields.filter((q) => pages[n].fields.includes(q.code) && shownNow(q));
@@ -136,16 +145,15 @@ function App() {
     if (!token) return;
     setBusy(true);
     try {
-      const wait = token.t.notBefore * 1000 - (Date.now() - token.at);
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait + 100));
-      const nonce = await solve(token.t.challenge, token.t.difficulty);
+      const work = await proof();
       // a date and time is typed in the person's zone and sent as UTC
       const types = Object.fromEntries(form.fields.map((q) => [q.code, q.type]));
       const record = Object.fromEntries(Object.entries(values).filter(([code]) => asked.some((q) => q.code === code)).map(([code, value]) => [code, {
-        value: types[code] === "DATETIME" && value ? new Date(String(value)).toISOString().replace(/\.\d{3}Z$/, "Z") : value,
+        value: types[code] === "DATETIME" && value ? new Date(String(value)).toISOString().replace(/\.\d{3}Z$/, "Z")
+          : types[code] === "FILE" ? (value as Uploaded[]).map((f) => ({ fileKey: f.fileKey })) : value,
       }]));
       const again = correcting ? { receipt: correcting.receipt, revision: correcting.revision } : {};
-      const r = await api<{ receipt: string; thanks: string }>("/submit.json", { record, token: token.t.token, nonce, website: trap, ...again });
+      const r = await api<{ receipt: string; thanks: string }>("/submit.json", { record, ...work, website: trap, ...again });
       setReceipt(r.receipt);
       setStep("done");
       fresh(); // a token serves one answer
@@ -186,7 +194,10 @@ function App() {
           {onPage(pageAt).map((q) => {
             const locked = form.personal?.field === q.code;
             const hint = [form.help?.[q.code], q.code === form.receiptField ? w.mailHint : "", locked ? w.locked : ""].filter(Boolean).join(" ") || undefined;
-            return <Field q={q} value={values[q.code]} error={errors[q.code]} hint={hint} locked={locked} onChange={(v) => set(q.code, v)} />;
+            if (q.type === "FILE")
+              return <FileField q={q} value={(values[q.code] ?? []) as Uploaded[]} limits={form.uploads?.[q.code]} proof={proof} error={errors[q.code]} hint={form.help?.[q.code]}
+                onChange={(v) => set(q.code, v)} onError={(m) => setErrors({ ...errors, [q.code]: m })} />;
+            return <Field q={q} value={values[q.code] as string | string[]} error={errors[q.code]} hint={hint} locked={locked} onChange={(v) => set(q.code, v)} />;
           })}
           {/* people never see this; programs that fill every box do */}
           <div class="trap" aria-hidden="true">
@@ -307,6 +318,56 @@ function Field({ q, value, error, hint, locked, onChange }: { q: Question; value
         </div>
       ) : input}
       {hint && <span id={`${id}-hint`} class="hint">{hint}</span>}
+      {error && <span id={`${id}-err`} class="field-error" role="alert">{error}</span>}
+    </div>
+  );
+}
+
+// A question that takes files: each sent when chosen, with its progress; the
+// answer names them by the keys given back.
+function FileField({ q, value, limits, proof, error, hint, onChange, onError }: {
+  q: Question; value: Uploaded[]; limits?: Limits; proof: () => Promise<{ token: string; nonce: string }>; error?: string; hint?: string;
+  onChange: (v: Uploaded[]) => void; onError: (m: string) => void;
+}) {
+  const id = `q-${q.code}`;
+  const [progress, setProgress] = useState<number | null>(null);
+  const mb = limits?.maxMB ?? 5;
+  const types = limits?.types ?? [];
+  const rules = w.kinds.replace("{types}", types.join(", ")).replace("{mb}", String(mb));
+  const described = [error ? `${id}-err` : "", `${id}-hint`].filter(Boolean).join(" ");
+  const pick = async (file: File) => {
+    if (file.size > mb * 1048576) return onError(w.tooBig.replace("{mb}", String(mb)));
+    const body = new FormData();
+    body.set("field", q.code);
+    setProgress(0);
+    const work = await proof();
+    body.set("token", work.token);
+    body.set("nonce", work.nonce);
+    body.set("file", file, file.name);
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", `${base}/file.json`);
+    xhr.upload.onprogress = (e) => e.lengthComputable && setProgress(Math.round((e.loaded / e.total) * 100));
+    xhr.onloadend = () => {
+      setProgress(null);
+      const j = (() => { try { return JSON.parse(xhr.responseText); } catch { return {}; } })();
+      if (xhr.status === 200) onChange([...value, { fileKey: j.fileKey, name: file.name, size: file.size }]);
+      else onError(j?.errors?.file?.messages?.join(" ") || j?.message || w.failed);
+    };
+    xhr.send(body);
+  };
+  return (
+    <div class="question">
+      <label for={id}>{q.label}{q.required && <span class="req">{w.required}</span>}</label>
+      <input id={id} type="file" accept={types.map((t) => "." + t).join(",")} aria-describedby={described} aria-invalid={!!error} disabled={progress !== null}
+        onChange={(e) => { const el = e.target as HTMLInputElement; const f = el.files?.[0]; el.value = ""; if (f) void pick(f); }} />
+      {progress !== null && <progress max={100} value={progress} aria-label={w.uploading.replace("{p}", String(progress))} />}
+      <ul class="files">
+        {value.map((f) => (
+          <li>{f.name} <span class="hint">{(f.size / 1024).toFixed(0)} KB</span>
+            <button type="button" aria-label={w.removeFile.replace("{name}", f.name)} onClick={() => onChange(value.filter((x) => x !== f))}>×</button></li>
+        ))}
+      </ul>
+      <span id={`${id}-hint`} class="hint">{[hint, rules].filter(Boolean).join(" ")}</span>
       {error && <span id={`${id}-err`} class="field-error" role="alert">{error}</span>}
     </div>
   );
