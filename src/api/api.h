@@ -35,6 +35,7 @@ struct ts_api_req {
     struct ts_auth_request auth;
     const char *accept_language;
     const char *public_token;     /* /public/forms/<token>/...: which form */
+    const char *public_key;       /* X-Public-Key: a public view's key, given for its password */
     const char *fetch_site;       /* Sec-Fetch-Site, for login */
     const char *request_type;     /* Content-Type as sent */
     const struct ts_route *route; /* set by ts_api_begin */
@@ -44,6 +45,7 @@ struct ts_api_req {
     int status;
     struct ts_buf body;
     const char *set_cookie;          /* a Set-Cookie header value, or NULL */
+    const char *cache_control;       /* how the answer may be cached, NULL: no-store */
     const char *content_type;        /* NULL: application/json */
     int body_fd;                     /* >= 0: the answer is this file instead of body */
     const char *content_disposition; /* with body_fd: "attachment; filename=..." */

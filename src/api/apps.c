@@ -716,6 +716,9 @@ static int public_get(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w,
         json_t *out = json_deep_copy(f);
         const char *token = json_string_value(json_object_get(f, "token"));
         json_object_del(out, "token");
+        if (json_object_get(out, "passwordHash")) /* said, never shown */
+            json_object_set_new(out, "hasPassword", json_true());
+        json_object_del(out, "passwordHash");
         json_object_set_new(out, "url",
                             rq->preview
                                 ? json_null()

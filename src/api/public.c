@@ -148,7 +148,13 @@ static int open_public(struct ts_ctx *cx, struct ts_api_req *rq, struct form *f,
                 (!json_is_integer(max) || f->answers < json_integer_value(max)) &&
                 (json_object_size(f->personal) > 0) == f->by_link &&
                 (!f->by_link || before_setting(cx, f->personal, "linksUntil", true));
-    return open ? 0 : ts_fail(cx, TS_E_FORM_CLOSED, "public %s %s", key, token ? token : "");
+    /* only from the addresses it allows, if it names some */
+    const json_t *allow = json_object_get(f->def, "allow");
+    bool here = !json_array_size(allow);
+    json_array_foreach (allow, i, d)
+        here |= ts_addr_in(rq->auth.client_addr, json_string_value(d));
+    return open && here ? 0
+                        : ts_fail(cx, TS_E_FORM_CLOSED, "public %s %s", key, token ? token : "");
 }
 
 static int open_form(struct ts_ctx *cx, struct ts_api_req *rq, struct form *f)
@@ -796,12 +802,116 @@ int ts_api_public_answers(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw
 #define VIEW_MAX_OFFSET     10000
 #define VIEW_MAX_QUERY      2000
 
-/* GET view.json: the view's words and its fields' names and types. */
+#define VIEW_KEY_SECONDS (12 * 3600) /* a password opens a view for a working day */
+#define UNLOCKS_PER_ADDR 10          /* passwords an address may try in a window */
+#define UNLOCKS_AT_ONCE  2           /* passwords checked at once (64 MB each) */
+
+/* The key a view's password gives its reader: "<until>.<mac>", signed for
+ * the view and its password's hash, so that a new password ends every key. */
+static const char *view_key(struct ts_ctx *cx, const unsigned char *key, const struct form *v,
+                            int64_t until)
+{
+    const char *hash = json_string_value(json_object_get(v->def, "passwordHash"));
+    return ts_arena_printf(cx->arena, "%lld.%s", (long long)until,
+                           sign(cx, key, v->form_id, until, hash));
+}
+
+/* May the reader see the view: it has no password, or they sent its key. */
+static bool unlocked(struct ts_ctx *cx, const struct ts_api_req *rq, const struct form *v)
+{
+    if (!json_object_get(v->def, "passwordHash"))
+        return true;
+    const char *sent = rq->public_key;
+    char *end;
+    unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
+    if (!sent || strlen(sent) > 80 || !isdigit((unsigned char)*sent))
+        return false;
+    errno = 0;
+    long long until = strtoll(sent, &end, 10);
+    if (errno || *end != '.' || until <= cx->now || until > cx->now + VIEW_KEY_SECONDS)
+        return false;
+    if (form_key(cx, key, false) < 0) {
+        ts_err_clear(cx);
+        return false;
+    }
+    const char *want = view_key(cx, key, v, until);
+    return strlen(sent) == strlen(want) && sodium_memcmp(sent, want, strlen(want)) == 0;
+}
+
+/* A view open to anyone may be kept by browsers and proxies a minute; one
+ * behind a password, an address list or a personal link, by no one. */
+static void cache_view(struct ts_api_req *rq, const struct form *v)
+{
+    bool open = !v->by_link && !json_object_get(v->def, "passwordHash") &&
+                !json_array_size(json_object_get(v->def, "allow"));
+    rq->cache_control = open ? "public, max-age=60" : "private, no-store";
+}
+
+struct unlock {
+    struct ts_api_req *rq;
+    struct form v;
+    bool over;
+};
+
+static int count_unlock(struct ts_ctx *cx, void *arg)
+{
+    struct unlock *u = arg;
+    if (open_public(cx, u->rq, &u->v, "publicViews") < 0)
+        return -1;
+    int rc = ts_store_rate_hit(
+        cx, ts_arena_printf(cx->arena, "p:%s", addr_key(cx, u->rq->auth.client_addr)), cx->now,
+        WINDOW_SECONDS, UNLOCKS_PER_ADDR);
+    u->over = rc == 0;
+    return rc < 0 ? -1 : 0;
+}
+
+/* POST unlock.json {password}: the key that opens a view behind a password,
+ * for VIEW_KEY_SECONDS; each try counted for its address first. */
+int ts_api_public_view_unlock(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct unlock u = {.rq = rq};
+    if (ts_api_tx(cx, count_unlock, &u) < 0)
+        return -1;
+    if (u.over)
+        return ts_fail(cx, TS_E_FORM_BUSY, "passwords from %s", rq->auth.client_addr);
+    const char *hash = json_string_value(json_object_get(u.v.def, "passwordHash"));
+    const char *password = ts_param_str(rq->params, "password");
+    if (!hash || !password || strlen(password) > 128)
+        return ts_fail(cx, TS_E_VIEW_WRONG_PASSWORD, "no password");
+    if (!ts_busy_hold(cx->arena, "pw:*", UNLOCKS_AT_ONCE))
+        return ts_fail(cx, TS_E_FORM_BUSY, "passwords being checked");
+    if (crypto_pwhash_str_verify(hash, password, strlen(password)) != 0)
+        return ts_fail(cx, TS_E_VIEW_WRONG_PASSWORD, "view %lld", (long long)u.v.form_id);
+    unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
+    if (ts_db_begin(cx, true) < 0)
+        return -1;
+    int rc = form_key(cx, key, true);
+    if (rc < 0 || ts_db_commit(cx) < 0) {
+        ts_db_rollback(cx);
+        return -1;
+    }
+    ts_jw_obj(w);
+    ts_jw_kstr(w, "key", view_key(cx, key, &u.v, cx->now + VIEW_KEY_SECONDS));
+    ts_jw_obj_end(w);
+    return 0;
+}
+
+/* GET view.json: the view's words and its fields' names and types; of a
+ * view behind a password, without its key, only its name and that it is. */
 int ts_api_public_view(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     struct form v;
     if (open_public(cx, rq, &v, "publicViews") < 0)
         return -1;
+    cache_view(rq, &v);
+    if (!unlocked(cx, rq, &v)) {
+        ts_jw_obj(w);
+        ts_jw_kstr(w, "title", json_string_value(json_object_get(v.def, "title")));
+        ts_jw_kstr(w, "name", json_string_value(json_object_get(v.def, "name")));
+        ts_jw_kbool(w, "locked", true);
+        ts_jw_obj_end(w);
+        return 0;
+    }
     ts_jw_obj(w);
     static const char *const texts[] = {"name", "title", "description", "sort"};
     for (size_t i = 0; i < TS_ARRAY_LEN(texts); i++)
@@ -841,8 +951,12 @@ static int write_one(struct ts_ctx *cx, const struct ts_record *r, void *arg)
 int ts_api_public_view_records(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     struct form v;
-    if (open_public(cx, rq, &v, "publicViews") < 0 ||
-        take(cx, ts_arena_printf(cx->arena, "pv:%s", addr_key(cx, rq->auth.client_addr)),
+    if (open_public(cx, rq, &v, "publicViews") < 0)
+        return -1;
+    if (!unlocked(cx, rq, &v))
+        return ts_fail(cx, TS_E_VIEW_LOCKED, "view %lld", (long long)v.form_id);
+    cache_view(rq, &v);
+    if (take(cx, ts_arena_printf(cx->arena, "pv:%s", addr_key(cx, rq->auth.client_addr)),
              VIEW_READS_PER_ADDR) < 0 ||
         take(cx, "pv:*", VIEW_READS_ALL) < 0)
         return -1;

@@ -126,7 +126,8 @@ static json_t *help_texts(struct ts_ctx *cx, const json_t *in, const json_t *cod
 /* What each attachment question takes: {code: {maxMB, types}}, at most
  * TS_PUBLIC_UPLOAD_MAX a file, of the kinds named by their file name's
  * ending (a picture or a PDF is also checked by its first bytes). */
-static const char *const DEFAULT_TYPES[] = {"pdf", "jpg", "jpeg", "png", "xlsx", "docx", "csv", "txt"};
+static const char *const DEFAULT_TYPES[] = {"pdf",  "jpg",  "jpeg", "png",
+                                            "xlsx", "docx", "csv",  "txt"};
 
 static json_t *uploads(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
                        const json_t *codes, const char *at)
@@ -143,8 +144,8 @@ static json_t *uploads(struct ts_ctx *cx, const struct ts_app *app, const json_t
         const json_t *u = json_object_get(given, f->code);
         const json_t *mb = json_object_get(u, "maxMB");
         int64_t most = TS_PUBLIC_UPLOAD_MAX >> 20;
-        if (mb && (!json_is_integer(mb) || json_integer_value(mb) < 1 ||
-                   json_integer_value(mb) > most))
+        if (mb &&
+            (!json_is_integer(mb) || json_integer_value(mb) < 1 || json_integer_value(mb) > most))
             ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.maxMB", key), TS_M_NUMBER_RANGE, "1",
                           ts_arena_printf(cx->arena, "%lld", (long long)most));
         json_t *types = json_array();
@@ -160,10 +161,11 @@ static json_t *uploads(struct ts_ctx *cx, const struct ts_app *app, const json_t
         }
         for (size_t d = 0; !json_array_size(list) && d < TS_ARRAY_LEN(DEFAULT_TYPES); d++)
             json_array_append_new(types, json_string(DEFAULT_TYPES[d]));
-        json_object_set_new(out, f->code,
-                            json_pack("{s:I, s:o}", "maxMB",
-                                      (json_int_t)(json_is_integer(mb) ? json_integer_value(mb) : 5),
-                                      "types", types));
+        json_object_set_new(
+            out, f->code,
+            json_pack("{s:I, s:o}", "maxMB",
+                      (json_int_t)(json_is_integer(mb) ? json_integer_value(mb) : 5), "types",
+                      types));
     }
     return out;
 }
@@ -321,6 +323,27 @@ static json_t *personal(struct ts_ctx *cx, const struct ts_app *app, const json_
     return out;
 }
 
+/* The addresses a form or view answers from: ["192.0.2.0/24", "2001:db8::/32",
+ * "203.0.113.7"], none for everywhere. */
+static json_t *allow_list(struct ts_ctx *cx, const json_t *in, const char *at)
+{
+    json_t *out = json_array();
+    size_t i;
+    const json_t *a;
+    const json_t *list = json_object_get(in, "allow");
+    if (json_array_size(list) > 100)
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.allow", at), TS_M_TOO_MANY_ITEMS, 100);
+    json_array_foreach (list, i, a) {
+        const char *s = json_string_value(a);
+        if (!s || !ts_addr_range_ok(s))
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.allow[%zu]", at, i),
+                          TS_M_PUBLIC_ADDRESS);
+        else
+            json_array_append(out, (json_t *)a);
+    }
+    return out;
+}
+
 /* The name and the published fields of a form or view (in, keyed under at):
  * each field must be one fits() takes, else refused with the message it gives
  * (0: fits). Sets out's "name"; answers the codes. */
@@ -405,6 +428,7 @@ static json_t *form_check(struct ts_ctx *cx, const struct ts_app *app, const jso
     json_object_set_new(out, "conditions", conditions(cx, app, in, codes, at));
     json_object_set_new(out, "steps", steps(cx, in, codes, at));
     json_object_set_new(out, "uploads", uploads(cx, app, in, codes, at));
+    json_object_set_new(out, "allow", allow_list(cx, in, at));
     json_object_set_new(out, "personal", personal(cx, app, in, codes, at, true));
     return out;
 }
@@ -451,6 +475,10 @@ static int public_put(struct ts_ctx *cx, struct ts_preview *p, const json_t *in,
         }
         json_object_set_new(f, "id", json_string(id));
         json_object_set_new(f, "token", json_string(token));
+        json_array_foreach (old, k, o)
+            if (ts_str_eq(json_string_value(json_object_get(o, "id")), id) &&
+                !json_object_get(one, "password") && json_object_get(o, "passwordHash"))
+                json_object_set(f, "passwordHash", json_object_get(o, "passwordHash"));
         json_array_append_new(all, f);
     }
     ts_app_unref(app);
@@ -494,6 +522,17 @@ static json_t *view_check(struct ts_ctx *cx, const struct ts_app *app, const jso
     text(cx, out, in, "title", at);
     text(cx, out, in, "description", at);
     json_object_set_new(out, "personal", personal(cx, app, in, NULL, at, false));
+    json_object_set_new(out, "allow", allow_list(cx, in, at));
+    /* a password readers type once: kept as its hash (public_put keeps the
+     * old one when none is sent; "" takes it away) */
+    const json_t *pw = json_object_get(in, "password");
+    const char *text = json_string_value(pw);
+    if (pw && (!text || (*text && (strlen(text) < 8 || strlen(text) > 128))))
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.password", at), TS_M_PUBLIC_PASSWORD);
+    char *hash = text && *text && !cx->err.code ? ts_auth_hash_password(text) : NULL;
+    if (hash)
+        json_object_set_new(out, "passwordHash", json_string(hash));
+    free(hash);
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include "base/common.h"
 #include "base/str.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 
@@ -194,4 +195,54 @@ int ts_decimal_cmp(const char *a, const char *b)
             return x < y ? -1 : 1;
     }
     return 0;
+}
+
+/* An address as 16 bytes (IPv4 as IPv4-mapped IPv6) and the bits that count:
+ * the range's prefix (96 more for IPv4), or all. */
+static bool addr_parse(const char *text, unsigned char out[16], int *bits)
+{
+    char buf[64];
+    const char *slash = strchr(text, '/');
+    size_t n = slash ? (size_t)(slash - text) : strlen(text);
+    if (n == 0 || n >= sizeof(buf))
+        return false;
+    memcpy(buf, text, n);
+    buf[n] = '\0';
+    bool v4 = inet_pton(AF_INET, buf, out + 12) == 1;
+    if (v4) {
+        memset(out, 0, 10);
+        out[10] = out[11] = 0xff;
+    } else if (inet_pton(AF_INET6, buf, out) != 1) {
+        return false;
+    }
+    int most = v4 ? 32 : 128;
+    *bits = most;
+    if (slash) {
+        char *end;
+        long b = strtol(slash + 1, &end, 10);
+        if (!slash[1] || *end || b < 0 || b > most)
+            return false;
+        *bits = (int)b;
+    }
+    *bits += v4 ? 96 : 0;
+    return true;
+}
+
+bool ts_addr_range_ok(const char *range)
+{
+    unsigned char a[16];
+    int bits;
+    return addr_parse(range, a, &bits);
+}
+
+bool ts_addr_in(const char *addr, const char *range)
+{
+    unsigned char a[16], r[16];
+    int bits, all;
+    if (!addr || strchr(addr, '/') || !addr_parse(addr, a, &all) || !addr_parse(range, r, &bits))
+        return false;
+    for (int i = 0; i < bits; i++)
+        if ((a[i / 8] ^ r[i / 8]) & (0x80 >> (i % 8)))
+            return false;
+    return true;
 }

@@ -28,4 +28,9 @@ int ts_decimal_cmp(const char *a, const char *b);
 size_t ts_utf8_len(const char *s);
 bool ts_utf8_valid(const char *s, size_t len);
 
+/* Is range one address or a CIDR range ("192.0.2.0/24", "2001:db8::/32")? */
+bool ts_addr_range_ok(const char *range);
+/* Is addr (IPv4 or IPv6; an IPv4-mapped IPv6 address counts as IPv4) in range? */
+bool ts_addr_in(const char *addr, const char *range);
+
 #endif

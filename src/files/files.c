@@ -88,8 +88,11 @@ bool ts_files_kind_ok(const char *ext, const unsigned char *head, size_t n)
         const char *ext, *magic;
         size_t len;
     } KINDS[] = {
-        {"png", "\x89PNG\r\n\x1a\n", 8}, {"jpg", "\xff\xd8\xff", 3}, {"jpeg", "\xff\xd8\xff", 3},
-        {"gif", "GIF8", 4},                {"pdf", "%PDF-", 5},
+        {"png", "\x89PNG\r\n\x1a\n", 8},
+        {"jpg", "\xff\xd8\xff", 3},
+        {"jpeg", "\xff\xd8\xff", 3},
+        {"gif", "GIF8", 4},
+        {"pdf", "%PDF-", 5},
     };
     for (size_t i = 0; i < TS_ARRAY_LEN(KINDS); i++)
         if (!strcmp(ext, KINDS[i].ext))

@@ -287,7 +287,8 @@ static void pending_free(struct pending *pend)
 }
 
 static enum MHD_Result reply(struct MHD_Connection *c, int status, char *body, size_t len,
-                             const char *type, const char *kcode, const char *cookie)
+                             const char *type, const char *kcode, const char *cookie,
+                             const char *cache)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(r, "Content-Type", type);
@@ -299,7 +300,7 @@ static enum MHD_Result reply(struct MHD_Connection *c, int status, char *body, s
         MHD_add_response_header(r, "X-Cybozu-Error", kcode);
     /* answers hold people's records: never sniffed into pages, never cached */
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "Cache-Control", cache ? cache : "no-store");
     if (tls_cert)
         MHD_add_response_header(r, "Strict-Transport-Security", HSTS);
     if (cookie)
@@ -418,7 +419,7 @@ static enum MHD_Result fail_early(struct MHD_Connection *c, struct ts_ctx *cx, c
     size_t len;
     char *body = ts_buf_detach(&b, &len);
     return reply(c, ts_err_status(cx->err.code), body, len, "application/json; charset=utf-8",
-                 ts_err_kintone_code(cx->err.code), NULL);
+                 ts_err_kintone_code(cx->err.code), NULL, NULL);
 }
 
 /* About how many values a JSON text holds (each takes some 50-100 bytes once
@@ -452,7 +453,7 @@ static enum MHD_Result refuse(struct MHD_Connection *c, struct pending *pend)
     size_t len;
     char *body = ts_buf_detach(&rq->body, &len);
     return reply(c, rq->status, body, len, "application/json; charset=utf-8",
-                 ts_err_kintone_code(pend->who.err.code), NULL);
+                 ts_err_kintone_code(pend->who.err.code), NULL, NULL);
 }
 
 /* First call, headers only: the route, the caller, and what body they may send. */
@@ -477,6 +478,7 @@ static enum MHD_Result begin(struct MHD_Connection *c, struct pending *pend, con
     rq->accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
     rq->request_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
     rq->fetch_site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+    rq->public_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Public-Key");
     rq->auth.password_header =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Cybozu-Authorization");
     rq->auth.token_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Cybozu-API-Token");
@@ -537,8 +539,8 @@ static const struct {
       "/public/form/answers.json", "/public/form/file.json"}},
     {"/public/views/",
      "/public.html",
-     {"/view.json", "/records.json", NULL},
-     {"/public/view/view.json", "/public/view/records.json", NULL}},
+     {"/view.json", "/records.json", "/unlock.json", NULL},
+     {"/public/view/view.json", "/public/view/records.json", "/public/view/unlock.json", NULL}},
 };
 
 /* The page for a form's or view's own address (the same small page for
@@ -625,7 +627,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         if (a)
             return reply_asset(c, a);
         char *body = ts_xstrdup("Not found\n");
-        return reply(c, 404, body, strlen(body), "text/plain; charset=utf-8", NULL, NULL);
+        return reply(c, 404, body, strlen(body), "text/plain; charset=utf-8", NULL, NULL, NULL);
     }
 
     atomic_fetch_add(&running, 1);
@@ -727,7 +729,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         if (rq.body_fd >= 0)
             close(rq.body_fd);
         ret = reply(c, rq.status, body, len, "application/json; charset=utf-8",
-                    rq.status >= 400 ? ts_err_kintone_code(cx.err.code) : NULL, rq.set_cookie);
+                    rq.status >= 400 ? ts_err_kintone_code(cx.err.code) : NULL, rq.set_cookie,
+                    rq.status == 200 ? rq.cache_control : NULL);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     TS_LOG_DEBUG(&cx, "access", "%s %s status=%d code=%s bytes=%zu ms=%.2f user=%s", method,

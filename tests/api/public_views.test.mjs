@@ -5,13 +5,14 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, client, raw, makeApp, deploy as deployApp } from "./helpers/server.mjs";
+import { outsider } from "./helpers/public.mjs";
 
 let server, admin, app, url;
 const anon = (path) => fetch(server.base + path).then(async (r) => ({ status: r.status, json: await r.json().catch(() => null) }));
 const publish = (views) => raw(server, "PUT", "/k/v1/preview/app/publicViews.json", { body: { app, views } });
 
 before(async () => {
-  server = await startServer();
+  server = await startServer({ args: ["--trusted-proxy", "127.0.0.1"] }); // addresses as a proxy tells them
   admin = client(server);
   app = await makeApp(admin, "よくある質問", {
     q: { type: "SINGLE_LINE_TEXT", code: "q", label: "質問" },
@@ -59,6 +60,62 @@ test("a search on the published fields works; on another field, or an order by o
   const page = await anon(`${url}/records.json?limit=1&offset=1`);
   assert.deepEqual([page.json.records.map((x) => x.q.value), page.json.totalCount], [["補助金の申請期限は"], "2"]);
   assert.equal((await anon(`${url}/records.json?limit=1000`)).status, 400);
+});
+
+test("an open view may be cached a minute; one behind a password opens only with the key its password gives", async () => {
+  const open = await outsider(server)("GET", `${url}/records.json`);
+  assert.equal(open.headers.get("cache-control"), "public, max-age=60");
+  const views = (await raw(server, "GET", "/k/v1/app/publicViews.json", { query: `app=${app}` })).json.views;
+  const short = await publish([{ ...views[0], url: undefined, password: "short" }]);
+  assert.ok(short.json.errors["views[0].password"]);
+  assert.equal((await publish([{ ...views[0], url: undefined, password: "faq-pass-2026" }])).status, 200);
+  await deployApp(admin, app);
+  const [set] = (await raw(server, "GET", "/k/v1/app/publicViews.json", { query: `app=${app}` })).json.views;
+  assert.equal(set.hasPassword, true);
+  assert.equal(set.passwordHash, undefined, "never shown");
+  const them = outsider(server, "198.51.100.20");
+  const locked = await them("GET", `${url}/view.json`);
+  assert.deepEqual(locked.json, { title: "施設向けFAQ", name: "FAQ", locked: true }, "no fields before the password");
+  const denied = await them("GET", `${url}/records.json`);
+  assert.deepEqual([denied.status, denied.json.code], [401, "TS_PF04"]);
+  assert.doesNotMatch(JSON.stringify(denied.json), /補助金/);
+  const wrong = await them("POST", `${url}/unlock.json`, { password: "guess-1234" });
+  assert.deepEqual([wrong.status, wrong.json.code], [401, "TS_PF05"]);
+  const { key } = (await them("POST", `${url}/unlock.json`, { password: "faq-pass-2026" })).json;
+  const withKey = (k) => fetch(`${server.base}${url}/records.json`, { headers: { "X-Public-Key": k, "X-Forwarded-For": "198.51.100.20" } });
+  const read = await withKey(key);
+  assert.equal(read.status, 200);
+  assert.equal(read.headers.get("cache-control"), "private, no-store");
+  assert.equal((await read.json()).totalCount, "2");
+  for (const forged of [key.replace(/\.(.)/, (m, c) => "." + (c === "A" ? "B" : "A")), `${Number(key.split(".")[0]) + 100000}.${key.split(".")[1]}`, "1.x"])
+    assert.equal((await withKey(forged)).status, 401, forged);
+  // saved again without a password it keeps it; a new password ends the old keys; "" takes it away
+  await publish([{ ...views[0], url: undefined }]);
+  await deployApp(admin, app);
+  assert.equal((await withKey(key)).status, 200);
+  await publish([{ ...views[0], url: undefined, password: "another-pass-1" }]);
+  await deployApp(admin, app);
+  assert.equal((await withKey(key)).status, 401);
+  await publish([{ ...views[0], url: undefined, password: "" }]);
+  await deployApp(admin, app);
+  assert.equal((await them("GET", `${url}/records.json`)).status, 200);
+  // guessing is counted per address
+  let last;
+  for (let i = 0; i < 11; i++) last = await outsider(server, "198.51.100.99")("POST", `${url}/unlock.json`, { password: `guess-${i}-xxxx` });
+  assert.equal(last.status, 429);
+});
+
+test("a view for some addresses only is not there for any other", async () => {
+  const views = (await raw(server, "GET", "/k/v1/app/publicViews.json", { query: `app=${app}` })).json.views;
+  const bad = await publish([{ ...views[0], url: undefined, allow: ["city.example.jp", "10.0.0.0/33"] }]);
+  assert.ok(bad.json.errors["views[0].allow[0]"] && bad.json.errors["views[0].allow[1]"], JSON.stringify(bad.json));
+  await publish([{ ...views[0], url: undefined, allow: ["198.51.100.0/24", "2001:db8::/32"] }]);
+  await deployApp(admin, app);
+  assert.equal((await outsider(server, "203.0.113.50")("GET", `${url}/records.json`)).status, 404);
+  assert.equal((await outsider(server, "198.51.100.7")("GET", `${url}/records.json`)).status, 200);
+  assert.equal((await outsider(server, "2001:db8:5::1")("GET", `${url}/view.json`)).status, 200);
+  await publish([{ ...views[0], url: undefined, allow: [] }]);
+  await deployApp(admin, app);
 });
 
 test("paused at once, unknown or removed: not told apart; settings are the managers'", async () => {

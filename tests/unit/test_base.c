@@ -216,6 +216,25 @@ static void busy_counters(void **state)
     assert_true(ts_busy_take("late", 1) >= 0);
 }
 
+static void address_ranges(void **state)
+{
+    (void)state;
+    assert_true(ts_addr_in("192.0.2.77", "192.0.2.0/24"));
+    assert_false(ts_addr_in("192.0.3.1", "192.0.2.0/24"));
+    assert_true(ts_addr_in("203.0.113.7", "203.0.113.7"));
+    assert_false(ts_addr_in("203.0.113.8", "203.0.113.7"));
+    assert_true(ts_addr_in("::ffff:192.0.2.5", "192.0.2.0/25")); /* IPv4-mapped: IPv4 */
+    assert_true(ts_addr_in("2001:db8:1::5", "2001:db8::/32"));
+    assert_false(ts_addr_in("2001:db9::5", "2001:db8::/32"));
+    assert_false(ts_addr_in("192.0.2.1", "2001:db8::/32"));
+    assert_true(ts_addr_in("10.1.2.3", "0.0.0.0/0"));
+    assert_false(ts_addr_in("10.1.2.3/8", "10.0.0.0/8")); /* an address is asked */
+    assert_false(ts_addr_range_ok("192.0.2.0/33"));
+    assert_false(ts_addr_range_ok("192.0.2.0/"));
+    assert_false(ts_addr_range_ok("city.example.jp"));
+    assert_true(ts_addr_range_ok("2001:db8::/128"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +246,7 @@ int main(void)
         cmocka_unit_test(json_writer),
         cmocka_unit_test(bracket_params),
         cmocka_unit_test(busy_counters),
+        cmocka_unit_test(address_ranges),
     };
     return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }
