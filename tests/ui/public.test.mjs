@@ -162,3 +162,26 @@ test("a manager publishes a read-only view from the app settings and gets its ad
   await ui.accessible(page, "public views settings");
   await shot(page, "p06-public-view-settings");
 });
+
+test("a view behind a password asks for it, says so in words when it is wrong, then shows the records", async () => {
+  const app = await makeApp(admin, "施設向け通知", { title: { type: "SINGLE_LINE_TEXT", code: "title", label: "件名" }, body: { type: "MULTI_LINE_TEXT", code: "body", label: "本文" } });
+  await admin.record.addRecords({ app, records: [{ title: { value: "監査の日程" }, body: { value: "2月に行います。" } }] });
+  await ui.api(server, "PUT", "/k/v1/preview/app/publicViews.json", { app, views: [{ name: "通知", title: "施設への通知", fields: ["title", "body"], filterCond: "", enabled: true, password: "shisetsu-2026" }] });
+  await deploy(app);
+  const { views } = await ui.api(server, "GET", `/k/v1/app/publicViews.json?app=${app}`);
+  const ctx = await browser.newContext({ locale: "ja-JP", viewport: { width: 390, height: 844 } });
+  const p = await ctx.newPage();
+  p.setDefaultTimeout(15000);
+  await p.goto(server.base + views[0].url);
+  await p.getByText("このページを見るにはパスワードが必要です。").first().waitFor();
+  assert.equal(await p.getByText("監査の日程").count(), 0);
+  await p.getByLabel("パスワード").fill("wrong-password");
+  await p.getByRole("button", { name: "表示する" }).click();
+  await p.getByRole("alert").getByText("パスワードが違います。").waitFor();
+  await ui.accessible(p, "a view asking for its password");
+  await shot(p, "p10-public-view-password");
+  await p.getByLabel("パスワード").fill("shisetsu-2026");
+  await p.getByRole("button", { name: "表示する" }).click();
+  await p.getByRole("button", { name: "監査の日程" }).waitFor();
+  await ctx.close();
+});

@@ -8,14 +8,14 @@ import { t } from "../i18n";
 import { ErrorBox, notify, withProgress } from "../ui/feedback";
 import { FieldChecks } from "../ui/FieldChecks";
 import { toPng } from "./PrintEditor";
-import { fromLocal, LinksPanel, RecipientsSettings, toLocal, type Personal } from "./Recipients";
+import { AllowList, fromLocal, LinksPanel, RecipientsSettings, toLocal, type Personal } from "./Recipients";
 
 interface Condition { field: string; when: string; values: string[] }
 interface PublicForm {
   id?: string; name: string; fields: string[]; enabled: boolean; title: string; description: string; thanks: string;
   openFrom: string; openUntil: string; maxAnswers: number | null; url?: string | null;
   receiptField: string; conditions: Condition[]; steps: { title: string; fields: string[] }[]; logo: string; color: string;
-  help: Record<string, string>; personal: Personal; uploads: Record<string, { maxMB: number; types: string[] }>;
+  help: Record<string, string>; personal: Personal; allow: string[]; uploads: Record<string, { maxMB: number; types: string[] }>;
 }
 
 // What people outside may fill in (the server checks the same: app/public.c).
@@ -164,6 +164,7 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
               <input type="number" min={1} value={f.maxAnswers ?? ""} onInput={(e) => { const v = (e.target as HTMLInputElement).value; set(i, { maxAnswers: v ? Number(v) : null }); }} />
             </label>
           </div>
+          <AllowList id={`pf-allow-${i}`} value={f.allow ?? []} onChange={(allow) => set(i, { allow })} />
           <RecipientsSettings id={`pf-to-${i}`} value={f.personal ?? {}} onChange={(p) => set(i, { personal: p })} form
             own={f.fields.map((code) => fields[code]).filter((q) => q && ["SINGLE_LINE_TEXT", "NUMBER", "LINK"].includes(q.type))} />
           {f.id && sent.includes(f.id) && <LinksPanel app={appId} kind="form" id={f.id} />}
@@ -171,7 +172,7 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
         </fieldset>
       ))}
       <div class="actions">
-        <button type="button" onClick={() => setForms([...forms, { name: `${t("publicForm")} ${forms.length + 1}`, fields: required, enabled: true, title: "", description: "", thanks: "", openFrom: "", openUntil: "", maxAnswers: null, receiptField: "", conditions: [], steps: [], logo: "", color: "", help: {}, personal: {}, uploads: {} }])}>＋ {t("addPublicForm")}</button>
+        <button type="button" onClick={() => setForms([...forms, { name: `${t("publicForm")} ${forms.length + 1}`, fields: required, enabled: true, title: "", description: "", thanks: "", openFrom: "", openUntil: "", maxAnswers: null, receiptField: "", conditions: [], steps: [], logo: "", color: "", help: {}, personal: {}, allow: [], uploads: {} }])}>＋ {t("addPublicForm")}</button>
         <button type="button" class="primary" onClick={save}>{t("save")}</button>
       </div>
     </div>

@@ -9,11 +9,12 @@ import { t } from "../i18n";
 import { ErrorBox, notify, withProgress } from "../ui/feedback";
 import { FieldChecks } from "../ui/FieldChecks";
 import { FilterBuilder, fromQuery, toQuery, type Filter } from "../ui/FilterBuilder";
-import { LinksPanel, RecipientsSettings, type Personal } from "./Recipients";
+import { AllowList, LinksPanel, RecipientsSettings, type Personal } from "./Recipients";
 
 interface PublicView {
   id?: string; name: string; title: string; description: string; fields: string[]; filterCond: string; sort: string;
   pageSize: number; enabled: boolean; url?: string | null; personal: Personal;
+  allow: string[]; hasPassword?: boolean; password?: string;
 }
 
 // What a public view may show (the server checks the same: app/public.c).
@@ -39,9 +40,13 @@ export function PublicViewsEditor({ appId, fields }: { appId: string; fields: Re
   const set = (i: number, patch: Partial<PublicView & { filter: Filter | null }>) => setViews((vs) => vs!.map((v, j) => (j === i ? { ...v, ...patch } : v)));
   const save = async () => {
     try {
-      const body = views.map(({ url: _, filter, ...v }) => ({ ...v, filterCond: filter ? toQuery(filter) : v.filterCond }));
+      // a password is sent only when typed, or "" to take it away; otherwise the old one stays
+      const body = views.map(({ url: _, filter, hasPassword, password, ...v }) => ({
+        ...v, filterCond: filter ? toQuery(filter) : v.filterCond,
+        ...(password ? { password } : v.id && hasPassword === false && password === "" ? { password: "" } : {}),
+      }));
       const r = await withProgress(call<{ views: { id: string }[] }>("PUT", k("/preview/app/publicViews.json"), { app: appId, views: body }));
-      setViews(views.map((v, i) => ({ ...v, id: r.views[i].id })));
+      setViews(views.map((v, i) => ({ ...v, id: r.views[i].id, hasPassword: v.password ? true : v.hasPassword, password: undefined })));
       notify(t("saved"));
       setError(null);
     } catch (e) {
@@ -74,6 +79,15 @@ export function PublicViewsEditor({ appId, fields }: { appId: string; fields: Re
           <label class="inline-num">{t("pageSize")}
             <input type="number" min={1} max={100} value={v.pageSize} onInput={(e) => set(i, { pageSize: Number((e.target as HTMLInputElement).value) || 20 })} />
           </label>
+          <fieldset>
+            <legend>{t("publicViewProtect")}</legend>
+            <label for={`pv-pw-${i}`}>{v.hasPassword ? t("publicViewPasswordChange") : t("publicViewPassword")}</label>
+            <input id={`pv-pw-${i}`} type="password" autoComplete="new-password" value={v.password ?? ""} aria-describedby={`pv-pw-hint-${i}`}
+              onInput={(e) => set(i, { password: (e.target as HTMLInputElement).value })} />
+            <span id={`pv-pw-hint-${i}`} class="hint">{v.hasPassword ? t("publicViewPasswordSet") : t("publicViewPasswordHint")}</span>
+            {v.hasPassword && <button type="button" onClick={() => set(i, { password: "", hasPassword: false })}>{t("publicViewPasswordRemove")}</button>}
+            <AllowList id={`pv-allow-${i}`} value={v.allow ?? []} onChange={(allow) => set(i, { allow })} />
+          </fieldset>
           <RecipientsSettings id={`pv-to-${i}`} value={v.personal ?? {}} onChange={(p) => set(i, { personal: p })} form={false}
             own={Object.values(fields).filter((q) => ["SINGLE_LINE_TEXT", "NUMBER", "LINK"].includes(q.type))} />
           {v.id && sent.includes(v.id) && <LinksPanel app={appId} kind="view" id={v.id} />}
@@ -81,7 +95,7 @@ export function PublicViewsEditor({ appId, fields }: { appId: string; fields: Re
         </fieldset>
       ))}
       <div class="actions">
-        <button type="button" onClick={() => setViews([...views, { name: `${t("publicView")} ${views.length + 1}`, title: "", description: "", fields: showable.filter((f) => !fieldType(f.type)?.system).slice(0, 3).map((f) => f.code), filterCond: "", filter: { join: "and", conds: [] }, sort: "", pageSize: 20, enabled: true, personal: {} }])}>＋ {t("addPublicView")}</button>
+        <button type="button" onClick={() => setViews([...views, { name: `${t("publicView")} ${views.length + 1}`, title: "", description: "", fields: showable.filter((f) => !fieldType(f.type)?.system).slice(0, 3).map((f) => f.code), filterCond: "", filter: { join: "and", conds: [] }, sort: "", pageSize: 20, enabled: true, personal: {}, allow: [] }])}>＋ {t("addPublicView")}</button>
         <button type="button" class="primary" onClick={save}>{t("save")}</button>
       </div>
     </div>

@@ -152,3 +152,17 @@ export function LinksPanel({ app, kind, id }: { app: string; kind: "form" | "vie
     </section>
   );
 }
+
+// The addresses a public form or view answers from, one a line; none: anywhere.
+export function AllowList({ id, value, onChange }: { id: string; value: string[]; onChange: (v: string[]) => void }) {
+  const [text, setText] = useState(value.join("\n"));
+  return (
+    <>
+      <label for={id}>{t("publicAllow")}</label>
+      <textarea id={id} rows={3} value={text} aria-describedby={`${id}-hint`}
+        onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+        onBlur={() => onChange(text.split(/[\s,]+/).filter(Boolean))} />
+      <span id={`${id}-hint`} class="hint">{t("publicAllowHint")}</span>
+    </>
+  );
+}

@@ -48,8 +48,12 @@ let w = WORDS[lang];
 document.documentElement.lang = lang;
 const base = location.pathname.replace(/\/+$/, "");
 
+// A view's key, given for its password, kept for this tab only.
+const keyName = `key:${base}`;
 async function api<T>(path: string, body?: unknown): Promise<T> {
-  const r = await fetch(base + path, body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const key = sessionStorage.getItem(keyName);
+  const headers: Record<string, string> = key ? { "X-Public-Key": key } : {};
+  const r = await fetch(base + path, body === undefined ? { headers } : { method: "POST", headers: { ...headers, "Content-Type": "application/json" }, body: JSON.stringify(body) });
   const j = await r.json().catch(() => ({}));
   if (!r.ok) throw j;
   return j as T;
@@ -376,11 +380,11 @@ function FileField({ q, value, limits, proof, error, hint, onChange, onError }: 
 // ---------------------------------------------------------------- public views
 
 interface ViewField { code: string; label: string; type: string }
-interface ViewInfo { name: string; title: string; description: string; pageSize: number; fields: ViewField[]; for?: string }
+interface ViewInfo { name: string; title: string; description: string; pageSize: number; fields: ViewField[]; for?: string; locked?: boolean }
 const TEXTUAL = ["SINGLE_LINE_TEXT", "MULTI_LINE_TEXT", "RICH_TEXT", "LINK"];
 const VIEW_WORDS = {
-  ja: { forYou: "{name} 様向けのページです。", search: "検索", keyword: "キーワード", found: "{n}件", none: "該当するものはありません。", prev: "前へ", next: "次へ", closed: "このページは現在公開されていません。" },
-  en: { forYou: "This page is for {name}.", search: "Search", keyword: "Keyword", found: "{n} found", none: "Nothing found.", prev: "Previous", next: "Next", closed: "This page is not open." },
+  ja: { password: "パスワード", passwordHint: "このページを見るにはパスワードが必要です。", open: "表示する", forYou: "{name} 様向けのページです。", search: "検索", keyword: "キーワード", found: "{n}件", none: "該当するものはありません。", prev: "前へ", next: "次へ", closed: "このページは現在公開されていません。" },
+  en: { password: "Password", passwordHint: "This page asks for its password.", open: "Open", forYou: "This page is for {name}.", search: "Search", keyword: "Keyword", found: "{n} found", none: "Nothing found.", prev: "Previous", next: "Next", closed: "This page is not open." },
 };
 let VWORDS = VIEW_WORDS[lang];
 const cell = (v: any): string => (Array.isArray(v) ? v.map((x) => (typeof x === "object" ? x.name ?? x.code : x)).join(", ") : v == null ? "" : String(v));
@@ -396,9 +400,12 @@ function ViewApp() {
   const [offset, setOffset] = useState(0);
   const [data, setData] = useState<{ records: Record<string, { value: any }>[]; totalCount: string } | null>(null);
   const [open, setOpen] = useState<number | null>(null);
-  useEffect(() => void api<ViewInfo>("/view.json").then((v) => { setInfo(v); document.title = v.title || v.name; }).catch(() => setClosed(true)), []);
+  const [password, setPassword] = useState("");
+  const [wrong, setWrong] = useState("");
+  const load = () => api<ViewInfo>("/view.json").then((v) => { setInfo(v); document.title = v.title || v.name; }).catch(() => setClosed(true));
+  useEffect(() => void load(), []);
   useEffect(() => {
-    if (!info) return;
+    if (!info || info.locked) return;
     const text = info.fields.filter((f) => TEXTUAL.includes(f.type));
     const query = applied && text.length ? text.map((f) => `${f.code} like ${quote(applied)}`).join(" or ") : "";
     const q = new URLSearchParams({ query, offset: String(offset), limit: String(info.pageSize) });
@@ -406,6 +413,32 @@ function ViewApp() {
   }, [info, applied, offset]);
   if (closed) return <main class="public-form"><p role="alert">{VWORDS.closed}</p></main>;
   if (!info) return <main class="public-form"><p aria-busy="true">{w.loading}</p></main>;
+  if (info.locked)
+    return (
+      <main class="public-form public-view">
+        <h1>{info.title || info.name}</h1>
+        <form onSubmit={async (e) => {
+          e.preventDefault();
+          try {
+            const r = await api<{ key: string }>("/unlock.json", { password });
+            sessionStorage.setItem(keyName, r.key);
+            setWrong("");
+            await load();
+          } catch (err: any) {
+            setWrong(err?.message || VWORDS.passwordHint);
+          }
+        }}>
+          <p id="pw-hint">{VWORDS.passwordHint}</p>
+          <div class="question">
+            <label for="pw">{VWORDS.password}</label>
+            <input id="pw" type="password" autoComplete="current-password" aria-describedby={wrong ? "pw-hint pw-err" : "pw-hint"} aria-invalid={!!wrong}
+              value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
+            {wrong && <span id="pw-err" class="field-error" role="alert">{wrong}</span>}
+          </div>
+          <div class="actions"><button type="submit" class="primary">{VWORDS.open}</button></div>
+        </form>
+      </main>
+    );
   const total = Number(data?.totalCount ?? 0);
   const [head, ...rest] = info.fields;
   return (
