@@ -228,6 +228,32 @@ static void write_fields(struct ts_jw *w, const struct ts_app *app, const json_t
     ts_jw_arr_end(w);
 }
 
+/* "lookups": each published lookup question and the published questions it
+ * fills in, which the page shows filled and does not ask. */
+static void write_lookups(struct ts_ctx *cx, struct ts_jw *w, const struct form *f)
+{
+    const bool *published = published_fields(cx, f, true);
+    ts_jw_key(w, "lookups");
+    ts_jw_obj(w);
+    for (int i = 0; i < f->app->n_fields; i++) {
+        const json_t *lk = json_object_get(f->app->fields[i].props, "lookup");
+        if (!published[i] || !lk)
+            continue;
+        ts_jw_key(w, f->app->fields[i].code);
+        ts_jw_arr(w);
+        size_t k;
+        const json_t *m;
+        json_array_foreach (json_object_get(lk, "fieldMappings"), k, m) {
+            const struct ts_field *t =
+                ts_app_field(f->app, json_string_value(json_object_get(m, "field")));
+            if (t && published[ts_app_field_index(f->app, t)])
+                ts_jw_str(w, t->code);
+        }
+        ts_jw_arr_end(w);
+    }
+    ts_jw_obj_end(w);
+}
+
 /* GET form.json: what the page asks, of the published fields only. */
 int ts_api_public_form(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
@@ -248,6 +274,7 @@ int ts_api_public_form(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     ts_jw_json(w, json_object_get(f.def, "steps"));
     ts_jw_key(w, "uploads");
     ts_jw_json(w, json_object_get(f.def, "uploads"));
+    write_lookups(cx, w, &f);
     if (f.by_link) {
         /* whom the link is for, and the question their key answers (locked) */
         ts_jw_key(w, "personal");
@@ -466,6 +493,60 @@ static int earlier_answer(struct ts_ctx *cx, const struct form *f, const char *r
         if (ts_str_eq(list[i].receipt, receipt))
             *id = list[i].record_id;
     return *id ? 0 : ts_fail(cx, TS_E_FORM_REFUSED, "no answer %s of theirs", receipt);
+}
+
+#define LOOKUPS_PER_ADDR 60 /* keys an address may look up in a window */
+
+/* GET lookup.json?field=&value=: what a lookup question fills in from the
+ * key typed (kintone's 取得), so the person sees it before sending: of the
+ * form's published questions only; nothing else of the source app. A key
+ * not found is {"record": null}, counted like one found. */
+int ts_api_public_lookup(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct form f;
+    if (open_form(cx, rq, &f) < 0 ||
+        hit(cx, ts_arena_printf(cx->arena, "l:%s", addr_key(cx, rq->auth.client_addr)),
+            LOOKUPS_PER_ADDR) < 0)
+        return -1;
+    const char *code = ts_param_str(rq->params, "field");
+    const char *value = ts_param_str(rq->params, "value");
+    const struct ts_field *fd = code ? ts_app_field(f.app, code) : NULL;
+    const bool *published = published_fields(cx, &f, true);
+    const json_t *lk = fd ? json_object_get(fd->props, "lookup") : NULL;
+    if (!lk || !published[ts_app_field_index(f.app, fd)]) {
+        ts_fail_field(cx, "field", TS_M_FORM_NO_FIELD);
+        return -1;
+    }
+    if (!value || !*value || ts_utf8_len(value) > 200) {
+        ts_fail_field(cx, "value", TS_M_TOO_LONG, 200);
+        return -1;
+    }
+    struct ts_form_grant *grant = TS_NEW(cx->arena, struct ts_form_grant);
+    *grant = (struct ts_form_grant){.app_id = f.app->id, .form_id = f.form_id, .fields = published};
+    cx->caller = (struct ts_caller){.kind = TS_CALLER_FORM, .form = grant};
+    /* shown: the questions the lookup fills that the form asks */
+    bool *shown = TS_NEW_N(cx->arena, bool, (size_t)f.app->n_fields);
+    size_t i;
+    const json_t *m;
+    json_array_foreach (json_object_get(lk, "fieldMappings"), i, m) {
+        const struct ts_field *t =
+            ts_app_field(f.app, json_string_value(json_object_get(m, "field")));
+        if (t && published[ts_app_field_index(f.app, t)])
+            shown[ts_app_field_index(f.app, t)] = true;
+    }
+    struct ts_record r;
+    int rc = ts_record_lookup_fill(cx, f.app, fd, value, &r);
+    if (rc < 0 && cx->err.code != TS_E_LOOKUP_NOT_FOUND)
+        return -1;
+    ts_err_clear(cx);
+    ts_jw_obj(w);
+    ts_jw_key(w, "record");
+    if (rc < 0)
+        ts_jw_null(w);
+    else
+        ts_record_write(cx, w, f.app, &r, shown);
+    ts_jw_obj_end(w);
+    return 0;
 }
 
 #define UPLOADS_PER_ADDR 30 /* files an address may send in a window */

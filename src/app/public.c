@@ -23,8 +23,9 @@
 
 bool ts_app_publishable(const struct ts_field *f)
 {
-    /* a unique field would tell outsiders which values exist already */
-    if (f->table || f->unique || json_object_get(f->props, "lookup"))
+    /* a unique field would tell outsiders which values exist already; a
+     * lookup copies only what its settings map (policy: form_looks_up) */
+    if (f->table || f->unique)
         return false;
     switch (f->type) {
     case TS_F_SINGLE_LINE_TEXT:

@@ -530,13 +530,13 @@ static size_t form_token(const char *s)
 /* A public form's or view's addresses: /public/forms/<token>, /public/views/<token>. */
 static const struct {
     const char *prefix, *page;
-    const char *whats[5], *routes[5];
+    const char *whats[6], *routes[6];
 } PUBLIC_PLACES[] = {
     {"/public/forms/",
      "/public.html",
-     {"/form.json", "/token.json", "/submit.json", "/answers.json", "/file.json"},
+     {"/form.json", "/token.json", "/submit.json", "/answers.json", "/file.json", "/lookup.json"},
      {"/public/form/form.json", "/public/form/token.json", "/public/form/submit.json",
-      "/public/form/answers.json", "/public/form/file.json"}},
+      "/public/form/answers.json", "/public/form/file.json", "/public/form/lookup.json"}},
     {"/public/views/",
      "/public.html",
      {"/view.json", "/records.json", "/unlock.json", NULL},

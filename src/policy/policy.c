@@ -193,6 +193,41 @@ static unsigned token_perms(const struct ts_caller *c, int64_t app_id)
     return p;
 }
 
+/* Does the public form the caller answers look up from app src_id, through
+ * a lookup field it publishes? With access (src's fields), the fields those
+ * lookups read are marked READ there: their key and what they copy. */
+static bool form_looks_up(struct ts_ctx *cx, int64_t src_id, const struct ts_app *src, char *access)
+{
+    const struct ts_form_grant *g = cx->caller.form;
+    const struct ts_app *app = g && g->fields ? ts_app_get(cx, g->app_id) : NULL;
+    bool found = false;
+    for (int i = 0; app && i < app->n_fields; i++) {
+        const json_t *lk = json_object_get(app->fields[i].props, "lookup");
+        const char *from =
+            json_string_value(json_object_get(json_object_get(lk, "relatedApp"), "app"));
+        if (!g->fields[i] || !lk || !from || strtoll(from, NULL, 10) != src_id)
+            continue;
+        found = true;
+        const struct ts_field *key =
+            src ? ts_app_field(src, json_string_value(json_object_get(lk, "relatedKeyField")))
+                : NULL;
+        if (access && key)
+            access[ts_app_field_index(src, key)] = TS_FIELD_READ;
+        size_t k;
+        const json_t *m;
+        json_array_foreach (json_object_get(lk, "fieldMappings"), k, m) {
+            const struct ts_field *f =
+                src ? ts_app_field(src, json_string_value(json_object_get(m, "relatedField")))
+                    : NULL;
+            if (access && f)
+                access[ts_app_field_index(src, f)] = TS_FIELD_READ;
+        }
+    }
+    if (!app)
+        ts_err_clear(cx);
+    return found;
+}
+
 /* May the caller see and change every record and field of app_id, whatever
  * its record and field rights say? An administrator, a token of that app
  * (kintone's model), the system. */
@@ -224,9 +259,9 @@ unsigned ts_policy_app_perms(struct ts_ctx *cx, int64_t app_id)
         return ~0u;
     case TS_CALLER_FORM: /* a public form adds records to its app (or corrects the one
                           * its filter names), and does nothing else */
-        return cx->caller.form->app_id != app_id ? 0
-               : cx->caller.form->filter         ? TS_PERM_ADD | TS_PERM_EDIT
-                                                 : TS_PERM_ADD;
+        if (cx->caller.form->app_id != app_id) /* the source of a lookup it asks */
+            return form_looks_up(cx, app_id, NULL, NULL) ? TS_PERM_VIEW : 0;
+        return cx->caller.form->filter ? TS_PERM_ADD | TS_PERM_EDIT : TS_PERM_ADD;
     case TS_CALLER_VIEW: /* a public view reads its app, and does nothing else */
         return cx->caller.form->app_id == app_id ? TS_PERM_VIEW : 0;
     case TS_CALLER_NOBODY:
@@ -394,6 +429,9 @@ struct ts_qnode *ts_policy_records(struct ts_ctx *cx, const struct ts_app *app,
     if (cx->caller.kind == TS_CALLER_FORM && cx->caller.form->app_id == app->id &&
         cx->caller.form->filter && right == TS_RR_EDIT)
         return view_filter(cx, app);
+    if (cx->caller.kind == TS_CALLER_FORM && cx->caller.form->app_id != app->id &&
+        right == TS_RR_VIEW && form_looks_up(cx, app->id, NULL, NULL))
+        return NULL; /* a lookup finds any record by its key; it reads only ts_policy_fields */
     if (cx->caller.kind != TS_CALLER_USER)
         return constant(cx, false);
     if (json_array_size(rules) == 0)
@@ -441,6 +479,8 @@ const char *ts_policy_fields(struct ts_ctx *cx, const struct ts_app *app)
         for (int i = 0; outside && cx->caller.form->app_id == app->id && i < app->n_fields; i++)
             if (cx->caller.form->fields[i])
                 access[i] = cx->caller.kind == TS_CALLER_FORM ? TS_FIELD_WRITE : TS_FIELD_READ;
+        if (cx->caller.kind == TS_CALLER_FORM && cx->caller.form->app_id != app->id)
+            form_looks_up(cx, app->id, app, access);
         return access;
     }
     if (json_array_size(rules) == 0)

@@ -780,6 +780,15 @@ static int apply_lookups(struct ts_ctx *cx, const struct ts_app *app, struct ts_
     return 0;
 }
 
+int ts_record_lookup_fill(struct ts_ctx *cx, const struct ts_app *app, const struct ts_field *f,
+                          const char *key, struct ts_record *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->vals = TS_NEW_N(cx->arena, struct ts_value, (size_t)app->n_fields);
+    out->vals[ts_app_field_index(app, f)] = (struct ts_value){.set = true, .s = key};
+    return apply_lookups(cx, app, out->vals, f->table);
+}
+
 static int apply_update(struct ts_ctx *cx, const struct ts_app *app, const struct ts_record *old,
                         struct ts_record *changes, const char *prefix, const char *action,
                         int64_t *new_rev);

@@ -25,6 +25,11 @@ int ts_record_add(struct ts_ctx *cx, const struct ts_app *app, const json_t *rec
 int ts_record_update(struct ts_ctx *cx, const struct ts_app *app, int64_t id, int64_t expected_rev,
                      const json_t *record, const char *prefix, int64_t *new_rev /* out */);
 
+/* What lookup field f copies for key (as the caller may read the source): a
+ * record holding f and its mapped fields only (GAIA_LO04 when none). */
+int ts_record_lookup_fill(struct ts_ctx *cx, const struct ts_app *app, const struct ts_field *f,
+                          const char *key, struct ts_record *out);
+
 /* Find the record an updateKey {field, value} names, as the caller sees the
  * app. Returns the id, 0 when no record they may view has the value, or -1
  * (the field is not a unique key they may see everywhere: CB_VA01). */

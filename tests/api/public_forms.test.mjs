@@ -307,3 +307,41 @@ test("a question takes a file within its size and kinds; only this form's answer
   const file = await admin.file.downloadFile({ fileKey: rec.doc.value[0].fileKey });
   assert.deepEqual(Buffer.from(file), pdf);
 });
+
+test("a lookup question fills in what its settings map from the key typed, and nothing else of the source app", async () => {
+  const registry = await makeApp(admin, "事業所台帳", {
+    no: { type: "SINGLE_LINE_TEXT", code: "no", label: "事業所番号", unique: true },
+    name: { type: "SINGLE_LINE_TEXT", code: "name", label: "事業所名" },
+    rating: { type: "SINGLE_LINE_TEXT", code: "rating", label: "指導区分" },
+    phone: { type: "SINGLE_LINE_TEXT", code: "phone", label: "電話" },
+  });
+  await admin.record.addRecords({ app: registry, records: [{ no: { value: "2810001" }, name: { value: "さくら園" }, rating: { value: "要指導" }, phone: { value: "078-000-0000" } }] });
+  const answers = await makeApp(admin, "事業所アンケート", {
+    no: { type: "SINGLE_LINE_TEXT", code: "no", label: "事業所番号", lookup: { relatedApp: { app: String(registry) }, relatedKeyField: "no",
+      fieldMappings: [{ field: "name", relatedField: "name" }, { field: "rating", relatedField: "rating" }], lookupPickerFields: ["no"], filterCond: "", sort: "" } },
+    name: { type: "SINGLE_LINE_TEXT", code: "name", label: "事業所名" },
+    rating: { type: "SINGLE_LINE_TEXT", code: "rating", label: "指導区分（市の記入欄）" },
+    opinion: { type: "MULTI_LINE_TEXT", code: "opinion", label: "ご意見" },
+  });
+  assert.equal((await publish([{ name: "アンケート", fields: ["no", "name", "opinion"], enabled: true }], answers)).status, 200);
+  await deploy(answers);
+  const [{ url }] = await live(answers);
+  const q = (await anon("GET", `${url}/form.json`)).json;
+  assert.deepEqual(q.lookups, { no: ["name"] }, "the published question it fills");
+  const found = await anon("GET", `${url}/lookup.json?field=no&value=2810001`);
+  assert.equal(found.status, 200, JSON.stringify(found.json));
+  assert.deepEqual(Object.keys(found.json.record), ["name"]);
+  assert.equal(found.json.record.name.value, "さくら園");
+  assert.doesNotMatch(JSON.stringify(found.json), /要指導|078/, "not what the form does not ask, not what the lookup does not copy");
+  assert.deepEqual((await anon("GET", `${url}/lookup.json?field=no&value=9999999`)).json, { record: null });
+  assert.equal((await anon("GET", `${url}/lookup.json?field=opinion&value=x`)).status, 400, "only a lookup question");
+  // the answer: the lookup copies as for any record, into the city's own field too
+  const sent = await answer(url, { no: { value: "2810001" }, opinion: { value: "送迎について" }, rating: { value: "優良" } });
+  assert.equal(sent.status, 400, "a field the form does not ask cannot be sent");
+  const ok = await answer(url, { no: { value: "2810001" }, name: { value: "偽の名前" }, opinion: { value: "送迎について" } });
+  assert.equal(ok.status, 200, JSON.stringify(ok.json));
+  const [rec] = (await admin.record.getRecords({ app: answers })).records;
+  assert.deepEqual([rec.name.value, rec.rating.value, rec.opinion.value], ["さくら園", "要指導", "送迎について"], "copied over what was typed");
+  const unknown = await answer(url, { no: { value: "0000000" }, opinion: { value: "x" } });
+  assert.deepEqual([unknown.status, unknown.json.code], [400, "GAIA_LO04"]);
+});

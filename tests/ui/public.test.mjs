@@ -185,3 +185,29 @@ test("a view behind a password asks for it, says so in words when it is wrong, t
   await p.getByRole("button", { name: "監査の日程" }).waitFor();
   await ctx.close();
 });
+
+test("a lookup question on a public form brings what it fills in when 取得 is pressed", async () => {
+  const registry = await makeApp(admin, "事業所台帳UI", { no: { type: "SINGLE_LINE_TEXT", code: "no", label: "事業所番号", unique: true }, name: { type: "SINGLE_LINE_TEXT", code: "name", label: "事業所名" } });
+  await admin.record.addRecords({ app: registry, records: [{ no: { value: "2810001" }, name: { value: "さくら園" } }] });
+  const app = await makeApp(admin, "事業所アンケートUI", {
+    no: { type: "SINGLE_LINE_TEXT", code: "no", label: "事業所番号", lookup: { relatedApp: { app: String(registry) }, relatedKeyField: "no", fieldMappings: [{ field: "name", relatedField: "name" }], lookupPickerFields: ["no"], filterCond: "", sort: "" } },
+    name: { type: "SINGLE_LINE_TEXT", code: "name", label: "事業所名" },
+  });
+  await ui.api(server, "PUT", "/k/v1/preview/app/publicForms.json", { app, forms: [{ name: "アンケート", title: "事業所アンケート", fields: ["no", "name"], enabled: true }] });
+  await deploy(app);
+  const { forms } = await ui.api(server, "GET", `/k/v1/app/publicForms.json?app=${app}`);
+  const ctx = await browser.newContext({ locale: "ja-JP", viewport: { width: 390, height: 844 } });
+  const p = await ctx.newPage();
+  p.setDefaultTimeout(15000);
+  await p.goto(server.base + forms[0].url);
+  await p.getByLabel("事業所番号").fill("9999999");
+  await p.getByRole("button", { name: "取得" }).click();
+  await p.getByText("見つかりません。番号をお確かめください。").waitFor();
+  await p.getByLabel("事業所番号").fill("2810001");
+  await p.getByRole("button", { name: "取得" }).click();
+  await p.waitForFunction(() => document.querySelector("#q-name")?.value === "さくら園");
+  assert.equal(await p.getByLabel("事業所名").getAttribute("readonly"), "", "filled in, not typed");
+  await ui.accessible(p, "a lookup on a public form");
+  await shot(p, "p11-public-form-lookup");
+  await ctx.close();
+});

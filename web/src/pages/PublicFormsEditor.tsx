@@ -35,7 +35,7 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
       }).catch(() => {});
   }, [appId]);
   if (!forms) return error ? <ErrorBox error={error} /> : <p>{t("loading")}</p>;
-  const publishable = Object.values(fields).filter((f) => PUBLISHABLE.includes(f.type) && !f.lookup && !(f as { expression?: string }).expression);
+  const publishable = Object.values(fields).filter((f) => PUBLISHABLE.includes(f.type) && !f.unique && !(f as { expression?: string }).expression);
   const set = (i: number, patch: Partial<PublicForm>) => setForms((fs) => fs!.map((f, j) => (j === i ? { ...f, ...patch } : f)));
   const save = async () => {
     try {

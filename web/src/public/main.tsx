@@ -23,7 +23,7 @@ interface Step { title: string; fields: string[] }
 interface Personal { name: string; key: string; field: string; editUntil: string; mayCorrect: boolean }
 interface Uploaded { fileKey: string; name: string; size: number }
 interface Limits { maxMB: number; types: string[] }
-interface Form { uploads?: Record<string, Limits>; name: string; title: string; description: string; thanks: string; receiptField: string; logo: string; color: string; fields: Question[]; conditions: Condition[]; steps: Step[]; help: Record<string, string> | null; personal?: Personal }
+interface Form { lookups?: Record<string, string[]>; uploads?: Record<string, Limits>; name: string; title: string; description: string; thanks: string; receiptField: string; logo: string; color: string; fields: Question[]; conditions: Condition[]; steps: Step[]; help: Record<string, string> | null; personal?: Personal }
 interface Answer { receipt: string; at: string; revision: string; record: Record<string, { value: string | string[] }> }
 
 // The organisation's colour on the buttons, with text that stays readable on it.
@@ -39,8 +39,8 @@ type Value = string | string[] | Uploaded[];
 type Values = Record<string, Value>;
 
 const WORDS = {
-  ja: { choose: "ファイルを選ぶ", uploading: "送っています… {p}%", tooBig: "{mb} MB 以下のファイルにしてください。", kinds: "送れるファイル: {types}（{mb} MB まで）", removeFile: "{name} を取り消す", forYou: "{name} 様専用のフォームです。", locked: "宛先ごとに決まっている項目です。", earlier: "これまでの回答", correct: "この回答を修正する", correcting: "受付番号 {receipt} の回答を修正しています。", stopCorrecting: "修正をやめて新しく回答する", corrected: "修正しました", until: "{at} まで修正できます。", language: "English", required: "必須", onward: "次へ", previous: "前へ", page: "{n} / {total} ページ", mailHint: "このアドレスに受付のメールをお送りします。", next: "確認へ進む", back: "修正する", send: "送信する", sending: "送信しています…", check: "入力内容の確認", checkHint: "この内容で送信します。よろしければ「送信する」を押してください。", thanks: "送信しました", receipt: "受付番号", closed: "このフォームは現在受け付けていません。", missing: "入力してください。", loading: "読み込んでいます…", another: "もう一度回答する", empty: "（未入力）", notNumber: "数字で入力してください。", failed: "送信できませんでした。" },
-  en: { choose: "Choose a file", uploading: "Sending… {p}%", tooBig: "The file must be at most {mb} MB.", kinds: "Files you can send: {types} (up to {mb} MB)", removeFile: "Remove {name}", forYou: "This form is for {name}.", locked: "Set for you: it cannot be changed.", earlier: "Your earlier answers", correct: "Correct this answer", correcting: "You are correcting the answer with receipt {receipt}.", stopCorrecting: "Stop correcting and answer anew", corrected: "Corrected", until: "Answers may be corrected until {at}.", language: "日本語", required: "Required", onward: "Next", previous: "Back", page: "Page {n} of {total}", mailHint: "A receipt will be mailed to this address.", next: "Review your answers", back: "Change them", send: "Send", sending: "Sending…", check: "Check your answers", checkHint: "These answers will be sent. If they are right, press Send.", thanks: "Sent", receipt: "Receipt number", closed: "This form is not open.", missing: "Please fill this in.", loading: "Loading…", another: "Answer again", empty: "(none)", notNumber: "Please enter a number.", failed: "The answers could not be sent." },
+  ja: { fetch: "取得", fetchHint: "入力して「取得」を押すと、{fields}が入ります。", notFound: "見つかりません。番号をお確かめください。", filled: "自動で入ります。", choose: "ファイルを選ぶ", uploading: "送っています… {p}%", tooBig: "{mb} MB 以下のファイルにしてください。", kinds: "送れるファイル: {types}（{mb} MB まで）", removeFile: "{name} を取り消す", forYou: "{name} 様専用のフォームです。", locked: "宛先ごとに決まっている項目です。", earlier: "これまでの回答", correct: "この回答を修正する", correcting: "受付番号 {receipt} の回答を修正しています。", stopCorrecting: "修正をやめて新しく回答する", corrected: "修正しました", until: "{at} まで修正できます。", language: "English", required: "必須", onward: "次へ", previous: "前へ", page: "{n} / {total} ページ", mailHint: "このアドレスに受付のメールをお送りします。", next: "確認へ進む", back: "修正する", send: "送信する", sending: "送信しています…", check: "入力内容の確認", checkHint: "この内容で送信します。よろしければ「送信する」を押してください。", thanks: "送信しました", receipt: "受付番号", closed: "このフォームは現在受け付けていません。", missing: "入力してください。", loading: "読み込んでいます…", another: "もう一度回答する", empty: "（未入力）", notNumber: "数字で入力してください。", failed: "送信できませんでした。" },
+  en: { fetch: "Look up", fetchHint: "Type it and press Look up: {fields} will be filled in.", notFound: "Not found. Please check the number.", filled: "Filled in for you.", choose: "Choose a file", uploading: "Sending… {p}%", tooBig: "The file must be at most {mb} MB.", kinds: "Files you can send: {types} (up to {mb} MB)", removeFile: "Remove {name}", forYou: "This form is for {name}.", locked: "Set for you: it cannot be changed.", earlier: "Your earlier answers", correct: "Correct this answer", correcting: "You are correcting the answer with receipt {receipt}.", stopCorrecting: "Stop correcting and answer anew", corrected: "Corrected", until: "Answers may be corrected until {at}.", language: "日本語", required: "Required", onward: "Next", previous: "Back", page: "Page {n} of {total}", mailHint: "A receipt will be mailed to this address.", next: "Review your answers", back: "Change them", send: "Send", sending: "Sending…", check: "Check your answers", checkHint: "These answers will be sent. If they are right, press Send.", thanks: "Sent", receipt: "Receipt number", closed: "This form is not open.", missing: "Please fill this in.", loading: "Loading…", another: "Answer again", empty: "(none)", notNumber: "Please enter a number.", failed: "The answers could not be sent." },
 };
 type Lang = keyof typeof WORDS;
 let lang: Lang = navigator.language.toLowerCase().startsWith("ja") ? "ja" : "en";
@@ -196,8 +196,16 @@ function App() {
           {pages[pageAt].title && <h2>{pages[pageAt].title}</h2>}
           {errors[""] && <p class="field-error" role="alert">{errors[""]}</p>}
           {onPage(pageAt).map((q) => {
-            const locked = form.personal?.field === q.code;
-            const hint = [form.help?.[q.code], q.code === form.receiptField ? w.mailHint : "", locked ? w.locked : ""].filter(Boolean).join(" ") || undefined;
+            const filled = Object.values(form.lookups ?? {}).some((targets) => targets.includes(q.code));
+            const locked = form.personal?.field === q.code || filled;
+            const fills = form.lookups?.[q.code];
+            const hint = [form.help?.[q.code], q.code === form.receiptField ? w.mailHint : "", form.personal?.field === q.code ? w.locked : "",
+              filled ? w.filled : "", fills?.length ? w.fetchHint.replace("{fields}", fills.map((c) => `「${form.fields.find((x) => x.code === c)?.label}」`).join("")) : ""]
+              .filter(Boolean).join(" ") || undefined;
+            if (fills)
+              return <LookupField q={q} value={String(values[q.code] ?? "")} error={errors[q.code]} hint={hint}
+                onChange={(v) => setValues({ ...values, [q.code]: v, ...Object.fromEntries(fills.map((c) => [c, ""])) })}
+                onFound={(rec) => { setValues({ ...values, ...Object.fromEntries(fills.map((c) => [c, rec?.[c]?.value ?? ""])) }); setErrors({ ...errors, [q.code]: rec ? "" : w.notFound }); }} />;
             if (q.type === "FILE")
               return <FileField q={q} value={(values[q.code] ?? []) as Uploaded[]} limits={form.uploads?.[q.code]} proof={proof} error={errors[q.code]} hint={form.help?.[q.code]}
                 onChange={(v) => set(q.code, v)} onError={(m) => setErrors({ ...errors, [q.code]: m })} />;
@@ -321,6 +329,32 @@ function Field({ q, value, error, hint, locked, onChange }: { q: Question; value
           {q.unitPosition !== "BEFORE" && <span class="unit">{q.unit}</span>}
         </div>
       ) : input}
+      {hint && <span id={`${id}-hint`} class="hint">{hint}</span>}
+      {error && <span id={`${id}-err`} class="field-error" role="alert">{error}</span>}
+    </div>
+  );
+}
+
+// A lookup question: the key typed, and 取得 bringing what it fills in.
+function LookupField({ q, value, error, hint, onChange, onFound }: {
+  q: Question; value: string; error?: string; hint?: string; onChange: (v: string) => void;
+  onFound: (record: Record<string, { value: string }> | null) => void;
+}) {
+  const id = `q-${q.code}`;
+  const described = [error ? `${id}-err` : "", hint ? `${id}-hint` : ""].filter(Boolean).join(" ") || undefined;
+  const fetchIt = async () => {
+    if (!value.trim()) return;
+    const r = await api<{ record: Record<string, { value: string }> | null }>(`/lookup.json?${new URLSearchParams({ field: q.code, value: value.trim() })}`).catch(() => ({ record: null }));
+    onFound(r.record);
+  };
+  return (
+    <div class="question">
+      <label for={id}>{q.label}{q.required && <span class="req">{w.required}</span>}</label>
+      <div class="with-unit">
+        <input id={id} value={value} aria-invalid={!!error} aria-describedby={described} aria-required={q.required}
+          onInput={(e) => onChange((e.target as HTMLInputElement).value)} onKeyDown={(e) => { if (e.key === "Enter") { e.preventDefault(); void fetchIt(); } }} />
+        <button type="button" onClick={fetchIt}>{w.fetch}</button>
+      </div>
       {hint && <span id={`${id}-hint`} class="hint">{hint}</span>}
       {error && <span id={`${id}-err`} class="field-error" role="alert">{error}</span>}
     </div>
