@@ -673,7 +673,7 @@ int ts_api_public_file(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
     return 0;
 }
 
-/* Step 1, kept whatever follows: the answer counted for its address and form. */
+/* Step 1, kept whatever follows: the answer counted for its address. */
 static int count(struct ts_ctx *cx, void *arg)
 {
     struct answer *a = arg;
@@ -682,24 +682,26 @@ static int count(struct ts_ctx *cx, void *arg)
     int mine = ts_store_rate_hit(
         cx, ts_arena_printf(cx->arena, "a:%lld:%s", (long long)a->f.form_id, a->addr), cx->now,
         WINDOW_SECONDS, ANSWERS_PER_ADDR);
-    int all =
-        mine < 0
-            ? -1
-            : ts_store_rate_hit(cx, ts_arena_printf(cx->arena, "f:%lld", (long long)a->f.form_id),
-                                cx->now, WINDOW_SECONDS, ANSWERS_PER_FORM);
-    if (all < 0)
-        return -1;
-    a->over = !mine || !all;
-    return 0;
+    a->over = mine == 0;
+    return mine < 0 ? -1 : 0;
 }
 
-/* Step 2, kept whatever follows: the token spent. */
+/* Step 2, kept whatever follows: the token spent, and the answer counted
+ * for the form - only answers with their work done count, so that junk
+ * from many addresses cannot close a form; a recipient's link is counted
+ * for itself instead. */
 static int spend(struct ts_ctx *cx, void *arg)
 {
     struct answer *a = arg;
     int fresh =
         ts_store_public_challenge_use(cx, a->challenge, a->issued + TOKEN_SECONDS + 60, cx->now);
-    return fresh < 0 ? -1 : fresh ? 0 : ts_fail(cx, TS_E_FORM_REFUSED, "token used");
+    const char *key = a->f.by_link ? ts_arena_printf(cx->arena, "k:%s", a->rq->public_token)
+                                   : ts_arena_printf(cx->arena, "f:%lld", (long long)a->f.form_id);
+    int all = fresh <= 0 ? fresh
+                         : ts_store_rate_hit(cx, key, cx->now, WINDOW_SECONDS,
+                                             a->f.by_link ? ANSWERS_PER_ADDR : ANSWERS_PER_FORM);
+    a->over = all == 0;
+    return all < 0 ? -1 : fresh ? 0 : ts_fail(cx, TS_E_FORM_REFUSED, "token used");
 }
 
 /* Step 3: the record, as the form; all or nothing. */
@@ -798,7 +800,11 @@ int ts_api_public_submit(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw 
     ts_db_rollback(cx);
     if (!good)
         return ts_fail(cx, TS_E_FORM_REFUSED, "token");
-    if (ts_api_tx(cx, spend, &a) < 0 || ts_api_tx(cx, add, &a) < 0)
+    if (ts_api_tx(cx, spend, &a) < 0)
+        return -1;
+    if (a.over)
+        return ts_fail(cx, TS_E_FORM_BUSY, "form %lld", (long long)a.f.form_id);
+    if (ts_api_tx(cx, add, &a) < 0)
         return -1;
     ts_jw_obj(w);
     ts_jw_kstr(w, "receipt", a.receipt);
