@@ -1,7 +1,9 @@
 // bench/public.mjs BASE PASSWORD APP - the public face of an app at scale:
 // answers sent through a public form (each from its own address, through the
 // trusted proxy the bench server names, as a city's reverse proxy would), and
-// pages of a public view. Prints {submitPerSec, submitP50, viewPerSec, viewP50, searchP50}.
+// pages of a public view; the staff's own latency alone and while junk
+// answers flood the form. Prints {submitPerSec, submitP50, viewPerSec, viewP50,
+// searchP50, staffP50Quiet, staffP50Flood, junkPerSec}.
 import { createHash } from "node:crypto";
 const [base, pw, app] = process.argv.slice(2);
 const N = Number(process.env.PUBLIC_ANSWERS ?? 300);
@@ -60,4 +62,29 @@ const pages = async (query, n) => {
 };
 const list = await pages("", 400);
 const search = await pages('概要 like "車椅子"', 40);
-console.log(JSON.stringify({ answers: N, submitPerSec: Math.round(N / submitSecs), submitP50: p50(times), viewPerSec: list.perSec, viewP50: list.p50, searchP50: search.p50 }));
+// the staff's own work (a page of the list, one record added) alone, then
+// while junk answers flood the form from many addresses, 16 at a time
+const staffP50 = async (n) => {
+  const ts = [];
+  for (let i = 0; i < n; i++) {
+    const s = Date.now();
+    if (i % 2) await call("GET", `/k/v1/records.json?app=${app}&query=${encodeURIComponent("order by $id desc limit 20")}`);
+    else await call("POST", "/k/v1/record.json", { app, record: { 事業所名: { value: "職員の入力" }, 種別: { value: "転倒" } } });
+    ts.push(Date.now() - s);
+  }
+  return p50(ts);
+};
+const quiet = await staffP50(100);
+let flooding = true, junk = 0;
+const f0 = Date.now();
+const flood = Promise.all(Array.from({ length: 16 }, async (_, w) => {
+  for (let i = w; flooding; i += 16) {
+    await fetch(base + `${form}/submit.json`, { method: "POST", headers: from((1 << 21) + i), body: JSON.stringify({ record: {}, token: "1.00000000000000000000000000000000.AAAA", nonce: "1" }) });
+    junk++;
+  }
+}));
+const busy = await staffP50(100);
+flooding = false;
+await flood;
+console.log(JSON.stringify({ answers: N, submitPerSec: Math.round(N / submitSecs), submitP50: p50(times), viewPerSec: list.perSec, viewP50: list.p50, searchP50: search.p50,
+  staffP50Quiet: quiet, staffP50Flood: busy, junkPerSec: Math.round(junk / ((Date.now() - f0) / 1000)) }));

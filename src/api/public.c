@@ -677,8 +677,6 @@ int ts_api_public_file(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w
 static int count(struct ts_ctx *cx, void *arg)
 {
     struct answer *a = arg;
-    if (open_form(cx, a->rq, &a->f) < 0)
-        return -1;
     int mine = ts_store_rate_hit(
         cx, ts_arena_printf(cx->arena, "a:%lld:%s", (long long)a->f.form_id, a->addr), cx->now,
         WINDOW_SECONDS, ANSWERS_PER_ADDR);
@@ -780,26 +778,30 @@ static int add(struct ts_ctx *cx, void *arg)
     return mail_receipt(cx, f, record, a->receipt);
 }
 
-/* Each step in a transaction of its own, so that an answer refused later
- * still counted against its address, and a token refused later is spent. */
+/* Junk - no token with its work done, or the trap filled - is refused having
+ * only read, so a flood of it does not hold up anyone's writes. Then each
+ * step in a transaction of its own, so that an answer refused later still
+ * counted against its address, and a token refused later is spent. */
 int ts_api_public_submit(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     struct answer a = {.rq = rq, .addr = addr_key(cx, rq->auth.client_addr)};
+    if (ts_db_begin(cx, false) < 0)
+        return -1;
+    int open = open_form(cx, rq, &a.f);
+    /* a field people do not see, that only programs fill in */
+    const char *trap = ts_param_str(rq->params, "website");
+    bool good = open == 0 && !(trap && *trap) &&
+                token_good(cx, &a.f, ts_param_str(rq->params, "token"),
+                           ts_param_str(rq->params, "nonce"), a.challenge, &a.issued);
+    ts_db_rollback(cx);
+    if (open < 0)
+        return -1;
+    if (!good)
+        return ts_fail(cx, TS_E_FORM_REFUSED, trap && *trap ? "honeypot" : "token");
     if (ts_api_tx(cx, count, &a) < 0)
         return -1;
     if (a.over)
         return ts_fail(cx, TS_E_FORM_BUSY, "form %lld from %s", (long long)a.f.form_id, a.addr);
-    /* a field people do not see, that only programs fill in */
-    const char *trap = ts_param_str(rq->params, "website");
-    if (trap && *trap)
-        return ts_fail(cx, TS_E_FORM_REFUSED, "honeypot");
-    if (ts_db_begin(cx, false) < 0)
-        return -1;
-    bool good = token_good(cx, &a.f, ts_param_str(rq->params, "token"),
-                           ts_param_str(rq->params, "nonce"), a.challenge, &a.issued);
-    ts_db_rollback(cx);
-    if (!good)
-        return ts_fail(cx, TS_E_FORM_REFUSED, "token");
     if (ts_api_tx(cx, spend, &a) < 0)
         return -1;
     if (a.over)

@@ -1,6 +1,7 @@
-// A bounded flood at a public form (issue 15): junk answers and token asks
-// from many addresses are refused by their per-address limits, add nothing,
-// and cannot close the form for an honest answer; the staff's own API keeps
+// A bounded flood at a public form (issue 15): junk answers (no work done)
+// from many addresses are refused having only read, token asks are held to
+// their per-address limit; nothing is added, the form stays open for an
+// honest answer; the staff's own API keeps
 // answering throughout (its latency is measured in bench/public.mjs, not
 // asserted here).
 import { test, before, after } from "node:test";
@@ -34,7 +35,7 @@ async function pool(fns, n) {
   return out;
 }
 
-test("a flood of junk from 60 addresses is refused address by address, adds nothing, and leaves the form open and the staff served", async () => {
+test("a flood of junk from 60 addresses is refused, adds nothing, and leaves the form open and the staff served", async () => {
   const addrs = Array.from({ length: 60 }, (_, i) => `198.51.100.${i + 1}`);
   const junk = addrs.flatMap((a) => Array.from({ length: 25 }, () => () =>
     outsider(server, a)("POST", `${url}/submit.json`, { record: { name: { value: "spam" } }, token: "1.00000000000000000000000000000000.AAAA", nonce: "1" })));
@@ -52,10 +53,8 @@ test("a flood of junk from 60 addresses is refused address by address, adds noth
   await staffLoop;
   const byAddr = {};
   for (const [i, r] of results.slice(0, junk.length).entries()) (byAddr[addrs[Math.floor(i / 25)]] ??= []).push(r.status);
-  for (const [a, statuses] of Object.entries(byAddr)) {
-    assert.equal(statuses.filter((s) => s === 400).length, 20, `${a}: 20 refused as junk`);
-    assert.equal(statuses.filter((s) => s === 429).length, 5, `${a}: then held back`);
-  }
+  for (const [a, statuses] of Object.entries(byAddr))
+    assert.ok(statuses.every((s) => s === 400), `${a}: refused as junk, having only read: ${statuses}`);
   const tokenStatuses = results.slice(junk.length).map((r) => r.status);
   assert.equal(tokenStatuses.filter((s) => s === 200).length, 5 * 120, "120 tokens an address");
   assert.equal(tokenStatuses.filter((s) => s === 429).length, 5 * 10);

@@ -173,7 +173,7 @@ test("an address sending too many answers to a form is told to wait, and others 
   assert.ok((await admin.record.getRecords({ app, query: "limit 1" })).records.length === 1);
 });
 
-test("refused answers count too: twenty bad tries from an address close the form to it for a while", async () => {
+test("junk (no work done) is refused having only read, and does not hold back the address's honest answer", async () => {
   const put = await publish([{ name: "別のアンケート", fields: ["facility"], enabled: true }]);
   assert.equal(put.status, 200);
   await deploy();
@@ -183,7 +183,7 @@ test("refused answers count too: twenty bad tries from an address close the form
     assert.deepEqual([r.status, r.json.code], [400, "TS_PF03"]);
   }
   const honest = await answer(url, { facility: { value: "遅れて来た回答" } });
-  assert.deepEqual([honest.status, honest.json.code], [429, "TS_PF02"]);
+  assert.equal(honest.status, 200, JSON.stringify(honest.json));
 });
 
 test("a unique field is never on a form: it would tell outsiders which values exist", async () => {
