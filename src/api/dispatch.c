@@ -4,6 +4,7 @@
  */
 #include "base/common.h"
 #include "api/api.h"
+#include "base/busy.h"
 
 #include <sodium.h>
 #include "app/app.h"
@@ -308,6 +309,8 @@ size_t ts_api_json_values_limit(const struct ts_api_req *rq)
     return rq->route && (rq->route->flags & TS_R_BIG) ? TS_VALUES_BIG : TS_VALUES_DEFAULT;
 }
 
+#define PUBLIC_AT_ONCE 4 /* of the 8 threads a server runs by default */
+
 void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq)
 {
     struct ts_jw w;
@@ -318,6 +321,12 @@ void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq)
     if (!rq->begun && ts_api_begin(cx, rq) < 0)
         goto fail;
     const struct ts_route *route = rq->route;
+    /* people outside (public forms and views) share a few of the server's
+     * threads: however many come at once, the rest are the staff's */
+    if (rq->public_token && !ts_busy_hold(cx->arena, "public:*", PUBLIC_AT_ONCE)) {
+        ts_fail(cx, TS_E_FORM_BUSY, "public requests");
+        goto fail;
+    }
     if (route->need == TS_NEED_PUBLIC && route->fn == ts_api_login &&
         login_from_this_site(cx, rq) < 0)
         goto fail;

@@ -887,7 +887,6 @@ int ts_api_public_answers(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw
 /* ---------------------------------------------------------------- public views */
 
 #define VIEW_READS_PER_ADDR 2  /* reads of public views an address may have at once */
-#define VIEW_READS_ALL      16 /* and everyone */
 #define VIEW_MAX_OFFSET     10000
 #define VIEW_MAX_QUERY      2000
 
@@ -1046,8 +1045,7 @@ int ts_api_public_view_records(struct ts_ctx *cx, struct ts_api_req *rq, struct 
         return ts_fail(cx, TS_E_VIEW_LOCKED, "view %lld", (long long)v.form_id);
     cache_view(rq, &v);
     if (take(cx, ts_arena_printf(cx->arena, "pv:%s", addr_key(cx, rq->auth.client_addr)),
-             VIEW_READS_PER_ADDR) < 0 ||
-        take(cx, "pv:*", VIEW_READS_ALL) < 0)
+             VIEW_READS_PER_ADDR) < 0)
         return -1;
     const char *query = ts_param_str(rq->params, "query");
     if (query && strlen(query) > VIEW_MAX_QUERY) {
