@@ -9,7 +9,10 @@ const [base, pw, app] = process.argv.slice(2);
 const N = Number(process.env.PUBLIC_ANSWERS ?? 300);
 const admin = { "X-Cybozu-Authorization": Buffer.from(`Administrator:${pw}`).toString("base64"), "Content-Type": "application/json" };
 const call = async (method, path, body, headers = admin) => {
-  const r = await fetch(base + path, { method, headers, body: body && JSON.stringify(body) });
+  let r;
+  // the public face shares a few threads: busy (503) is asked again, as the page does
+  for (let tries = 0; (r = await fetch(base + path, { method, headers, body: body && JSON.stringify(body) })).status === 503 && tries < 20; tries++)
+    await new Promise((ok) => setTimeout(ok, 20 * (tries + 1)));
   const j = await r.json();
   if (!r.ok) throw new Error(`${path}: ${JSON.stringify(j)}`);
   return j;

@@ -324,7 +324,7 @@ void ts_api_handle(struct ts_ctx *cx, struct ts_api_req *rq)
     /* people outside (public forms and views) share a few of the server's
      * threads: however many come at once, the rest are the staff's */
     if (rq->public_token && !ts_busy_hold(cx->arena, "public:*", PUBLIC_AT_ONCE)) {
-        ts_fail(cx, TS_E_FORM_BUSY, "public requests");
+        ts_fail(cx, TS_E_PUBLIC_BUSY, "public requests");
         goto fail;
     }
     if (route->need == TS_NEED_PUBLIC && route->fn == ts_api_login &&

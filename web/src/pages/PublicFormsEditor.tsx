@@ -110,6 +110,7 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
               })}
             </fieldset>
           )}
+          {f.fields.length > 1 && <Pages fields={f.fields.map((code) => fields[code]).filter(Boolean)} steps={f.steps} onChange={(steps) => set(i, { steps })} id={`pf-pages-${i}`} />}
           {f.fields.some((code) => fields[code]?.type === "FILE") && (
             <fieldset>
               <legend>{t("publicFormUploads")}</legend>
@@ -179,3 +180,52 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
   );
 }
 
+
+type Step = { title: string; fields: string[] };
+
+// The form's questions on several pages: how many, their headings, and the
+// page of each question (every question on exactly one, in the form's order).
+function Pages({ id, fields, steps, onChange }: { id: string; fields: FieldProp[]; steps: Step[]; onChange: (s: Step[]) => void }) {
+  const on = steps.length > 0;
+  const pageOf = (code: string) => Math.max(0, steps.findIndex((st) => st.fields.includes(code)));
+  // each question's page given, the pages rebuilt in the form's order
+  const rebuild = (titles: string[], page: (code: string) => number) =>
+    onChange(titles.map((title, n) => ({ title, fields: fields.map((q) => q.code).filter((code) => Math.min(page(code), titles.length - 1) === n) })));
+  return (
+    <fieldset>
+      <legend>{t("publicFormPages")}</legend>
+      <label class="check">
+        <input type="checkbox" checked={on} onChange={(e) => (e.target as HTMLInputElement).checked ? rebuild(["", ""], () => 0) : onChange([])} /> {t("publicFormPagesOn")}
+      </label>
+      {on && (
+        <>
+          <span class="inline-num">
+            <label for={`${id}-n`}>{t("publicFormPagesCount")}</label>
+            <select id={`${id}-n`} value={steps.length} onChange={(e) => {
+              const n = Number((e.target as HTMLSelectElement).value);
+              rebuild(Array.from({ length: n }, (_, k) => steps[k]?.title ?? ""), pageOf);
+            }}>
+              {[2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => <option value={n}>{n}</option>)}
+            </select>
+          </span>
+          {steps.map((st, n) => (
+            <label class="inline-num wide">{t("publicFormPageTitle", { n: n + 1 })}
+              <input value={st.title} onInput={(e) => rebuild(steps.map((x, k) => (k === n ? (e.target as HTMLInputElement).value : x.title)), pageOf)} />
+            </label>
+          ))}
+          {fields.map((q) => (
+            <span class="inline-num">
+              <label for={`${id}-q-${q.code}`}>{q.label}</label>
+              <select id={`${id}-q-${q.code}`} value={pageOf(q.code)} onChange={(e) => {
+                const to = Number((e.target as HTMLSelectElement).value);
+                rebuild(steps.map((x) => x.title), (code) => (code === q.code ? to : pageOf(code)));
+              }}>
+                {steps.map((_, n) => <option value={n}>{t("publicFormPageN", { n: n + 1 })}</option>)}
+              </select>
+            </span>
+          ))}
+        </>
+      )}
+    </fieldset>
+  );
+}

@@ -53,7 +53,13 @@ const keyName = `key:${base}`;
 async function api<T>(path: string, body?: unknown): Promise<T> {
   const key = sessionStorage.getItem(keyName);
   const headers: Record<string, string> = key ? { "X-Public-Key": key } : {};
-  const r = await fetch(base + path, body === undefined ? { headers } : { method: "POST", headers: { ...headers, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  let r: Response;
+  // a server busy with many people at once says so (503): asked again a moment later
+  for (let tries = 0; ; tries++) {
+    r = await fetch(base + path, body === undefined ? { headers } : { method: "POST", headers: { ...headers, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    if (r.status !== 503 || tries === 5) break;
+    await new Promise((ok) => setTimeout(ok, 300 * (tries + 1) + Math.random() * 300));
+  }
   const j = await r.json().catch(() => ({}));
   if (!r.ok) throw j;
   return j as T;
