@@ -112,6 +112,8 @@ const char *ts_api_disposition(struct ts_ctx *cx, const char *name)
 static int may_see_holder(struct ts_ctx *cx, const struct ts_file_row *f)
 {
     const struct ts_app *app = ts_app_get(cx, f->app_id);
+    if (app && f->rec_id <= 0 && cx->caller.kind == TS_CALLER_VIEW) /* its record unknown */
+        return ts_fail(cx, TS_E_RECORD_NOT_FOUND, "file of no noted record");
     if (!app || f->rec_id <= 0)
         return app ? 0 : -1;
     if (ts_api_record_allowed(cx, app, f->rec_id, TS_RR_VIEW) < 0)

@@ -909,7 +909,7 @@ static bool unlocked(struct ts_ctx *cx, const struct ts_api_req *rq, const struc
 {
     if (!json_object_get(v->def, "passwordHash"))
         return true;
-    const char *sent = rq->public_key;
+    const char *sent = rq->public_key ? rq->public_key : ts_param_str(rq->params, "key");
     char *end;
     unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
     if (!sent || strlen(sent) > 80 || !isdigit((unsigned char)*sent))
@@ -1036,16 +1036,46 @@ static int write_one(struct ts_ctx *cx, const struct ts_record *r, void *arg)
  * its records are the view's filter's, its fields the published ones, so a
  * condition or an order naming another field is refused as if it did not
  * exist, and counts are of what the view shows. */
+/* The open view the address names, its password's key given, one more read
+ * for the address; from here on the caller reads as the view (policy
+ * TS_CALLER_VIEW): its filter's records (through a personal link, those
+ * holding the recipient's number) and its published fields. */
+static int view_reader(struct ts_ctx *cx, struct ts_api_req *rq, struct form *v)
+{
+    if (open_public(cx, rq, v, "publicViews") < 0)
+        return -1;
+    if (!unlocked(cx, rq, v))
+        return ts_fail(cx, TS_E_VIEW_LOCKED, "view %lld", (long long)v->form_id);
+    cache_view(rq, v);
+    if (take(cx, ts_arena_printf(cx->arena, "pv:%s", addr_key(cx, rq->auth.client_addr)),
+             VIEW_READS_PER_ADDR) < 0)
+        return -1;
+    const char *filter = json_string_value(json_object_get(v->def, "filterCond"));
+    if (v->by_link) {
+        const char *field = json_string_value(json_object_get(v->personal, "field"));
+        filter = ts_arena_printf(cx->arena, "%s%s%s%s = \"%s\"", *filter ? "(" : "", filter,
+                                 *filter ? ") and " : "", field,
+                                 ts_query_quote(cx->arena, v->link.recipient));
+    }
+    as_reader(cx, v, published_fields(cx, v, false), filter);
+    return 0;
+}
+
+/* GET file.json?fileKey=[&size=]: an attachment of a record the view shows,
+ * in a field it publishes (or its thumbnail), as the view may see it. */
+int ts_api_public_view_file(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
+{
+    struct form v;
+    if (view_reader(cx, rq, &v) < 0)
+        return -1;
+    return json_object_get(rq->params, "size") ? ts_api_thumbnail(cx, rq, w)
+                                                : ts_api_file_download(cx, rq, w);
+}
+
 int ts_api_public_view_records(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
 {
     struct form v;
-    if (open_public(cx, rq, &v, "publicViews") < 0)
-        return -1;
-    if (!unlocked(cx, rq, &v))
-        return ts_fail(cx, TS_E_VIEW_LOCKED, "view %lld", (long long)v.form_id);
-    cache_view(rq, &v);
-    if (take(cx, ts_arena_printf(cx->arena, "pv:%s", addr_key(cx, rq->auth.client_addr)),
-             VIEW_READS_PER_ADDR) < 0)
+    if (view_reader(cx, rq, &v) < 0)
         return -1;
     const char *query = ts_param_str(rq->params, "query");
     if (query && strlen(query) > VIEW_MAX_QUERY) {
@@ -1061,15 +1091,6 @@ int ts_api_public_view_records(struct ts_ctx *cx, struct ts_api_req *rq, struct 
                       limit > 100 ? 100 : VIEW_MAX_OFFSET);
         return -1;
     }
-    const char *filter = json_string_value(json_object_get(v.def, "filterCond"));
-    if (v.by_link) {
-        /* a recipient sees the records that hold their key */
-        const char *field = json_string_value(json_object_get(v.personal, "field"));
-        filter = ts_arena_printf(cx->arena, "%s%s%s%s = \"%s\"", *filter ? "(" : "", filter,
-                                 *filter ? ") and " : "", field,
-                                 ts_query_quote(cx->arena, v.link.recipient));
-    }
-    as_reader(cx, &v, published_fields(cx, &v, false), filter);
     struct ts_qplan plan;
     if (ts_api_query_viewable(cx, v.app, query ? query : "", &plan) < 0)
         return -1;

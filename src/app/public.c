@@ -380,13 +380,13 @@ static int form_fits(const struct ts_field *f)
     return ts_app_publishable(f) ? 0 : TS_M_VIEW_FIELD_TYPE;
 }
 
-/* A view shows one-value fields (attachments and tables: later). */
+/* A view shows one-value fields and attachments (tables: later). */
 static int view_fits(const struct ts_field *f)
 {
     enum ts_fkind kind = ts_field_kind(f);
     if (f->type == TS_F___ID__ || f->type == TS_F___REVISION__)
         return TS_M_FIELD_UNKNOWN;
-    return f->table || kind == TS_K_TABLE || kind == TS_K_FILES || kind == TS_K_NONE
+    return f->table || kind == TS_K_TABLE || kind == TS_K_NONE
                ? TS_M_VIEW_FIELD_TYPE
                : 0;
 }

@@ -539,8 +539,9 @@ static const struct {
       "/public/form/answers.json", "/public/form/file.json", "/public/form/lookup.json"}},
     {"/public/views/",
      "/public.html",
-     {"/view.json", "/records.json", "/unlock.json", NULL},
-     {"/public/view/view.json", "/public/view/records.json", "/public/view/unlock.json", NULL}},
+     {"/view.json", "/records.json", "/unlock.json", "/file.json", NULL},
+     {"/public/view/view.json", "/public/view/records.json", "/public/view/unlock.json",
+      "/public/view/file.json", NULL}},
 };
 
 /* The page for a form's or view's own address (the same small page for

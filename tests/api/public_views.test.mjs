@@ -6,6 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, client, raw, makeApp, deploy as deployApp } from "./helpers/server.mjs";
 import { outsider } from "./helpers/public.mjs";
+import { png } from "./helpers/png.mjs";
 
 let server, admin, app, url;
 const anon = (path) => fetch(server.base + path).then(async (r) => ({ status: r.status, json: await r.json().catch(() => null) }));
@@ -133,4 +134,43 @@ test("paused at once, unknown or removed: not told apart; settings are the manag
   await publish([]);
   await deployApp(admin, app);
   assert.equal((await anon(`${url}/records.json`)).status, 404);
+});
+
+test("attachments: only of records the view shows, in fields it publishes", async () => {
+  const docs = await makeApp(admin, "施設向け資料", {
+    title: { type: "SINGLE_LINE_TEXT", code: "title", label: "資料名" },
+    open: { type: "DROP_DOWN", code: "open", label: "公開", options: { 公開: { label: "公開", index: "0" }, 非公開: { label: "非公開", index: "1" } } },
+    file: { type: "FILE", code: "file", label: "資料" },
+    draft: { type: "FILE", code: "draft", label: "下書き" },
+  });
+  const up = async (name, data) => (await admin.file.uploadFile({ file: { name, data } })).fileKey;
+  const picture = png(64, 48);
+  await admin.record.addRecords({ app: docs, records: [
+    { title: { value: "手引き" }, open: { value: "公開" }, file: { value: [{ fileKey: await up("手引き.png", picture) }] }, draft: { value: [{ fileKey: await up("下書き.txt", "内部の下書き") }] } },
+    { title: { value: "内部資料" }, open: { value: "非公開" }, file: { value: [{ fileKey: await up("内部.txt", "非公開の資料") }] } },
+  ] });
+  const put = await raw(server, "PUT", "/k/v1/preview/app/publicViews.json", { body: { app: docs, views: [{ name: "資料", fields: ["title", "file"], filterCond: 'open in ("公開")', enabled: true }] } });
+  assert.equal(put.status, 200, JSON.stringify(put.json));
+  await deployApp(admin, docs);
+  const [{ url: docsUrl }] = (await raw(server, "GET", "/k/v1/app/publicViews.json", { query: `app=${docs}` })).json.views;
+  const them = outsider(server, "203.0.113.77");
+  const { records } = (await them("GET", `${docsUrl}/records.json`)).json;
+  assert.equal(records.length, 1);
+  assert.equal(records[0].draft, undefined);
+  const [shown] = records[0].file.value;
+  assert.equal(shown.name, "手引き.png");
+  const get = (key, extra = "") => fetch(`${server.base}${docsUrl}/file.json?fileKey=${key}${extra}`, { headers: { "X-Forwarded-For": "203.0.113.77" } });
+  const file = await get(shown.fileKey);
+  assert.equal(file.status, 200);
+  assert.deepEqual(Buffer.from(await file.arrayBuffer()), picture);
+  const thumb = await get(shown.fileKey, "&size=150");
+  assert.equal(thumb.status, 200);
+  assert.match(thumb.headers.get("content-type"), /^image\//);
+  // the keys staff see for what the view does not show
+  const all = (await admin.record.getRecords({ app: docs, query: "order by $id asc" })).records;
+  for (const key of [all[0].draft.value[0].fileKey, all[1].file.value[0].fileKey, "nosuchkey"]) {
+    const r = await get(key);
+    assert.ok(r.status === 404 || r.status === 403, `${key}: ${r.status}`);
+    assert.doesNotMatch(await r.text(), /内部|下書き/);
+  }
 });
