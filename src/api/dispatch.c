@@ -613,7 +613,14 @@ static bool readable_node(const struct ts_qnode *n, const struct ts_app *app, co
         *code = n->field->code;
         return false;
     }
-    if (n->kind == TS_QN_REL) /* another app's fields: its own rights */
+    /* another app's fields: its own rights; but the field they are joined on
+     * is this record's, which the caller must be able to see */
+    if (n->kind == TS_QN_REL && n->rel->mine && !n->rel->mine->table &&
+        access[ts_app_field_index(app, n->rel->mine)] == TS_FIELD_NONE) {
+        *code = n->rel->mine->code;
+        return false;
+    }
+    if (n->kind == TS_QN_REL)
         return true;
     return readable_node(n->a, app, access, code) && readable_node(n->b, app, access, code);
 }

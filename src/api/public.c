@@ -32,6 +32,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <sodium.h>
+#include <unistd.h>
 
 #define KEY_NAME         "publicFormKey"
 #define MIN_FILL_SECONDS 3
@@ -297,6 +298,8 @@ static const char *addr_key(struct ts_ctx *cx, const char *addr)
     unsigned char a[16];
     if (!addr || !strchr(addr, ':') || inet_pton(AF_INET6, addr, a) != 1)
         return addr ? addr : "";
+    if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)a)) /* IPv4 through a dual-stack socket */
+        return ts_arena_printf(cx->arena, "%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
     return ts_arena_printf(cx->arena, "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", a[0], a[1], a[2],
                            a[3], a[4], a[5], a[6], a[7]);
 }
@@ -549,7 +552,8 @@ int ts_api_public_lookup(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw 
     return 0;
 }
 
-#define UPLOADS_PER_ADDR 30 /* files an address may send in a window */
+#define UPLOADS_PER_ADDR   30 /* files an address may send in a window */
+#define UPLOAD_MB_PER_ADDR 50 /* and megabytes */
 
 struct attachment {
     struct ts_api_req *rq;
@@ -568,33 +572,27 @@ static int count_upload(struct ts_ctx *cx, void *arg)
     struct attachment *a = arg;
     if (open_form(cx, a->rq, &a->f) < 0)
         return -1;
-    int rc = ts_store_rate_hit(cx, ts_arena_printf(cx->arena, "u:%s", a->addr), cx->now,
-                               WINDOW_SECONDS, UPLOADS_PER_ADDR);
-    a->over = rc == 0;
-    return rc < 0 ? -1 : 0;
+    int files = ts_store_rate_hit(cx, ts_arena_printf(cx->arena, "u:%s", a->addr), cx->now,
+                                  WINDOW_SECONDS, UPLOADS_PER_ADDR);
+    int64_t mb = a->u ? (ts_upload_size(a->u) + (1 << 20) - 1) >> 20 : 0;
+    int bytes = files <= 0 ? files
+                           : ts_store_rate_add(cx, ts_arena_printf(cx->arena, "ub:%s", a->addr),
+                                               cx->now, WINDOW_SECONDS, mb, UPLOAD_MB_PER_ADDR);
+    a->over = bytes == 0;
+    return bytes < 0 ? -1 : 0;
 }
 
-/* The upload checked against its question's limits and kept, the form its
- * uploader: only an answer to this form may take it. */
-static int keep_upload(struct ts_ctx *cx, void *arg)
+/* A file fits a question's limits (key names the problem): its size, its
+ * kind by the ending of its name, and for some kinds by its first bytes. */
+static int fits_question(struct ts_ctx *cx, const json_t *limits, const char *name, int64_t size,
+                         const unsigned char *head, size_t n, const char *key)
 {
-    struct attachment *a = arg;
-    const char *field = ts_param_str(a->rq->params, "field");
-    const json_t *limits =
-        json_object_get(json_object_get(a->f.def, "uploads"), field ? field : "");
-    const struct ts_field *fd = field ? ts_app_field(a->f.app, field) : NULL;
-    if (!limits || !fd || fd->type != TS_F_FILE) {
-        ts_fail_field(cx, "field", TS_M_FORM_NO_FIELD);
-        return -1;
-    }
     int64_t mb = json_integer_value(json_object_get(limits, "maxMB"));
-    if (ts_upload_size(a->u) > mb << 20) {
-        ts_fail_field(cx, "file", TS_M_PUBLIC_FILE_SIZE,
+    if (size > mb << 20) {
+        ts_fail_field(cx, key, TS_M_PUBLIC_FILE_SIZE,
                       ts_arena_printf(cx->arena, "%lld", (long long)mb));
         return -1;
     }
-    /* its kind by the ending of its name, and for some kinds by its first bytes too */
-    const char *name = a->rq->upload_name && *a->rq->upload_name ? a->rq->upload_name : "file";
     const char *dot = strrchr(name, '.');
     char *ext = ts_arena_strdup(cx->arena, dot ? dot + 1 : "");
     for (char *p = ext; *p; p++)
@@ -610,12 +608,59 @@ static int keep_upload(struct ts_ctx *cx, void *arg)
     }
     const char *named = ts_arena_strndup(cx->arena, kinds.p ? kinds.p : "", kinds.len);
     ts_buf_release(&kinds);
-    unsigned char head[16];
-    size_t n = ts_upload_head(a->u, head, sizeof(head));
     if (!listed || !ts_files_kind_ok(ext, head, n)) {
-        ts_fail_field(cx, "file", TS_M_PUBLIC_FILE_KIND, named);
+        ts_fail_field(cx, key, TS_M_PUBLIC_FILE_KIND, named);
         return -1;
     }
+    return 0;
+}
+
+/* Each new upload an answer names fits the question it is given for (it was
+ * checked for the one it was sent for, which may be another). */
+static int uploads_fit(struct ts_ctx *cx, const struct form *f, const json_t *record)
+{
+    const char *code;
+    const json_t *v;
+    json_object_foreach ((json_t *)record, code, v) {
+        const json_t *limits = json_object_get(json_object_get(f->def, "uploads"), code);
+        size_t i;
+        const json_t *item;
+        json_array_foreach (limits ? json_object_get(v, "value") : NULL, i, item) {
+            const char *key = json_string_value(json_object_get(item, "fileKey"));
+            struct ts_file_row *row = key ? ts_store_file_get(cx, key) : NULL;
+            if (!row || row->attached)
+                continue; /* unknown keys are the record's to refuse; attached ones were checked */
+            unsigned char head[16];
+            int fd = ts_files_open(row->hash);
+            ssize_t n = fd >= 0 ? read(fd, head, sizeof(head)) : -1;
+            if (fd >= 0)
+                close(fd);
+            if (fits_question(cx, limits, row->name, row->size, head, n > 0 ? (size_t)n : 0,
+                              ts_arena_printf(cx->arena, "record.%s.value[%zu]", code, i)) < 0)
+                return -1;
+        }
+    }
+    return cx->err.code ? -1 : 0;
+}
+
+/* The upload checked against its question's limits and kept, the form its
+ * uploader: only an answer to this form may take it. */
+static int keep_upload(struct ts_ctx *cx, void *arg)
+{
+    struct attachment *a = arg;
+    const char *field = ts_param_str(a->rq->params, "field");
+    const json_t *limits =
+        json_object_get(json_object_get(a->f.def, "uploads"), field ? field : "");
+    const struct ts_field *fd = field ? ts_app_field(a->f.app, field) : NULL;
+    if (!limits || !fd || fd->type != TS_F_FILE) {
+        ts_fail_field(cx, "field", TS_M_FORM_NO_FIELD);
+        return -1;
+    }
+    const char *name = a->rq->upload_name && *a->rq->upload_name ? a->rq->upload_name : "file";
+    unsigned char head[16];
+    size_t n = ts_upload_head(a->u, head, sizeof(head));
+    if (fits_question(cx, limits, name, ts_upload_size(a->u), head, n, "file") < 0)
+        return -1;
     int64_t room;
     if (ts_api_upload_room(cx, &room) < 0)
         return -1;
@@ -684,22 +729,23 @@ static int count(struct ts_ctx *cx, void *arg)
     return mine < 0 ? -1 : 0;
 }
 
-/* Step 2, kept whatever follows: the token spent, and the answer counted
- * for the form - only answers with their work done count, so that junk
- * from many addresses cannot close a form; a recipient's link is counted
- * for itself instead. */
+/* Step 2, kept whatever follows: the token spent. */
 static int spend(struct ts_ctx *cx, void *arg)
 {
     struct answer *a = arg;
     int fresh =
         ts_store_public_challenge_use(cx, a->challenge, a->issued + TOKEN_SECONDS + 60, cx->now);
+    return fresh < 0 ? -1 : fresh ? 0 : ts_fail(cx, TS_E_FORM_REFUSED, "token used");
+}
+
+/* An answer added counts for the form (a recipient's link: for itself), in
+ * the same transaction: answers refused for their values count only for
+ * their address, so that junk cannot close a form. */
+static int count_for_form(struct ts_ctx *cx, const struct answer *a)
+{
     const char *key = a->f.by_link ? ts_arena_printf(cx->arena, "k:%s", a->rq->public_token)
                                    : ts_arena_printf(cx->arena, "f:%lld", (long long)a->f.form_id);
-    int all = fresh <= 0 ? fresh
-                         : ts_store_rate_hit(cx, key, cx->now, WINDOW_SECONDS,
-                                             a->f.by_link ? ANSWERS_PER_ADDR : ANSWERS_PER_FORM);
-    a->over = all == 0;
-    return all < 0 ? -1 : fresh ? 0 : ts_fail(cx, TS_E_FORM_REFUSED, "token used");
+    return hit(cx, key, a->f.by_link ? ANSWERS_PER_ADDR : ANSWERS_PER_FORM);
 }
 
 /* Step 3: the record, as the form; all or nothing. */
@@ -731,7 +777,7 @@ static int add(struct ts_ctx *cx, void *arg)
         if (!fd || !published[ts_app_field_index(f->app, fd)])
             ts_fail_field(cx, ts_arena_printf(cx->arena, "record.%s", code), TS_M_FORM_NO_FIELD);
     }
-    if (f->by_link && lock_key(cx, f, record) < 0)
+    if ((f->by_link && lock_key(cx, f, record) < 0) || uploads_fit(cx, f, record) < 0)
         return -1;
     if (cx->err.code)
         return -1;
@@ -765,7 +811,7 @@ static int add(struct ts_ctx *cx, void *arg)
         return mail_receipt(cx, f, record, a->receipt);
     }
     if (ts_api_add_record(cx, f->app, record, "record", &a->id) < 0 ||
-        ts_store_public_form_answered(cx, f->token) < 0)
+        ts_store_public_form_answered(cx, f->token) < 0 || count_for_form(cx, a) < 0)
         return -1;
     unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
     if (form_key(cx, key, false) < 0)
@@ -802,11 +848,7 @@ int ts_api_public_submit(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw 
         return -1;
     if (a.over)
         return ts_fail(cx, TS_E_FORM_BUSY, "form %lld from %s", (long long)a.f.form_id, a.addr);
-    if (ts_api_tx(cx, spend, &a) < 0)
-        return -1;
-    if (a.over)
-        return ts_fail(cx, TS_E_FORM_BUSY, "form %lld", (long long)a.f.form_id);
-    if (ts_api_tx(cx, add, &a) < 0)
+    if (ts_api_tx(cx, spend, &a) < 0 || ts_api_tx(cx, add, &a) < 0)
         return -1;
     ts_jw_obj(w);
     ts_jw_kstr(w, "receipt", a.receipt);
@@ -886,7 +928,7 @@ int ts_api_public_answers(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw
 
 /* ---------------------------------------------------------------- public views */
 
-#define VIEW_READS_PER_ADDR 2  /* reads of public views an address may have at once */
+#define VIEW_READS_PER_ADDR 2 /* reads of public views an address may have at once */
 #define VIEW_MAX_OFFSET     10000
 #define VIEW_MAX_QUERY      2000
 
@@ -1069,7 +1111,7 @@ int ts_api_public_view_file(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_
     if (view_reader(cx, rq, &v) < 0)
         return -1;
     return json_object_get(rq->params, "size") ? ts_api_thumbnail(cx, rq, w)
-                                                : ts_api_file_download(cx, rq, w);
+                                               : ts_api_file_download(cx, rq, w);
 }
 
 int ts_api_public_view_records(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw *w)
@@ -1092,18 +1134,25 @@ int ts_api_public_view_records(struct ts_ctx *cx, struct ts_api_req *rq, struct 
         return -1;
     }
     struct ts_qplan plan;
-    if (ts_api_query_viewable(cx, v.app, query ? query : "", &plan) < 0)
-        return -1;
+    if (ts_api_query_viewable(cx, v.app, query ? query : "", &plan) < 0) {
+        if (ts_err_status(cx->err.code) >= 500)
+            return -1;
+        /* what is wrong with it is not told: it could name what the view does not show */
+        ts_err_clear(cx);
+        return ts_fail(cx, TS_E_PUBLIC_QUERY, "public view query");
+    }
     const char *sort = json_string_value(json_object_get(v.def, "sort"));
     if (plan.n_order == 0 && sort && *sort) {
-        /* the view's own order, which its managers may set by any field: an
-         * order tells nothing of the values it follows */
+        /* the view's own order, by fields it shows (checked when saved; one
+         * no longer shown is let go) */
         struct ts_query_env env = ts_policy_query_env(cx);
         struct ts_qplan order;
         if (ts_query_plan(cx, v.app, sort, TS_QUERY_SORT, &env, &order) < 0)
             return -1;
-        plan.n_order = order.n_order;
-        memcpy(plan.order, order.order, sizeof(plan.order));
+        const bool *published = cx->caller.form->fields;
+        for (int i = 0; i < order.n_order; i++)
+            if (published[ts_app_field_index(v.app, order.order[i].field)])
+                plan.order[plan.n_order++] = order.order[i];
     }
     plan.limit = limit;
     plan.offset = offset;

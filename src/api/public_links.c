@@ -12,6 +12,7 @@
 #include "base/str.h"
 #include "base/tstime.h"
 #include "notify/notify.h"
+#include "policy/policy.h"
 #include "record/record.h"
 #include "store/store.h"
 
@@ -55,7 +56,9 @@ static int target_param(struct ts_ctx *cx, const json_t *params, struct target *
     t->personal = json_object_get(t->def, "personal");
     if (!json_object_size(t->personal))
         return refused(cx, "id", TS_M_PUBLIC_NOT_PERSONAL);
-    return 0;
+    /* the recipients' names and addresses are the source app's: its viewers' only */
+    const char *src = json_string_value(json_object_get(t->personal, "app"));
+    return ts_policy_require_app(cx, src ? strtoll(src, NULL, 10) : 0, TS_PERM_VIEW);
 }
 
 static const char *parent_of(const struct target *t)
@@ -125,7 +128,10 @@ struct reading {
     const struct ts_app *src;
     const struct ts_field *key, *name, *email;
     struct ts_api_shown shown;
-    int64_t read, issued, skipped;
+    struct ts_public_link *all; /* as read */
+    int n, cap;
+    json_t *seen; /* how many records hold each number */
+    int64_t read, skipped, duplicates;
 };
 
 static const char *text_of(struct ts_ctx *cx, const struct reading *rd, const struct ts_record *r,
@@ -138,8 +144,8 @@ static const char *text_of(struct ts_ctx *cx, const struct reading *rd, const st
     return (!shown || shown[i]) && r->vals[i].s ? r->vals[i].s : "";
 }
 
-/* Each recipient read gets a link, unless they have one. */
-static int issue_one(struct ts_ctx *cx, const struct ts_record *r, void *arg)
+/* Each recipient read, with their number counted. */
+static int read_one(struct ts_ctx *cx, const struct ts_record *r, void *arg)
 {
     struct reading *rd = arg;
     const bool *shown = ts_api_shown_in(cx, rd->src, &rd->shown, r);
@@ -155,11 +161,37 @@ static int issue_one(struct ts_ctx *cx, const struct ts_record *r, void *arg)
         rd->skipped++;
         return 0;
     }
-    char token[LINK_CHARS + 1];
-    ts_auth_random_text(token, LINK_CHARS);
-    l.token = token;
-    rd->issued++;
-    return ts_store_public_link_issue(cx, &l);
+    if (rd->n == rd->cap) {
+        rd->cap = rd->cap ? rd->cap * 2 : 64;
+        struct ts_public_link *more = TS_NEW_N(cx->arena, struct ts_public_link, (size_t)rd->cap);
+        if (rd->n)
+            memcpy(more, rd->all, sizeof(*more) * (size_t)rd->n);
+        rd->all = more;
+    }
+    rd->all[rd->n++] = l;
+    json_object_set_new(
+        rd->seen, l.recipient,
+        json_integer(json_integer_value(json_object_get(rd->seen, l.recipient)) + 1));
+    return 0;
+}
+
+/* A link for each recipient read who has none. Records sharing a number are
+ * left out: whose would the link be? */
+static int issue_all(struct ts_ctx *cx, struct reading *rd)
+{
+    for (int i = 0; i < rd->n; i++) {
+        struct ts_public_link *l = &rd->all[i];
+        if (json_integer_value(json_object_get(rd->seen, l->recipient)) > 1) {
+            rd->duplicates++;
+            continue;
+        }
+        char token[LINK_CHARS + 1];
+        ts_auth_random_text(token, LINK_CHARS);
+        l->token = token;
+        if (ts_store_public_link_issue(cx, l) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* The recipients of t, read from their app as the caller may see it. */
@@ -183,7 +215,11 @@ static int read_recipients(struct ts_ctx *cx, const struct target *t, struct rea
         return -1;
     plan.limit = MAX_RECIPIENTS;
     plan.has_limit = true;
-    return ts_store_records_select(cx, rd->src, &plan, rd->shown.load, issue_one, rd);
+    rd->seen = json_object();
+    ts_arena_defer_decref(cx->arena, rd->seen);
+    if (ts_store_records_select(cx, rd->src, &plan, rd->shown.load, read_one, rd) < 0)
+        return -1;
+    return issue_all(cx, rd);
 }
 
 struct mailing {
@@ -254,6 +290,7 @@ int ts_api_public_links_send(struct ts_ctx *cx, struct ts_api_req *rq, struct ts
     ts_jw_obj(w);
     ts_jw_kint(w, "recipients", rd.read);
     ts_jw_kint(w, "skipped", rd.skipped);
+    ts_jw_kint(w, "duplicates", rd.duplicates);
     ts_jw_kint(w, "mailed", m.mailed);
     ts_jw_kint(w, "notMailed", m.skipped);
     ts_jw_obj_end(w);

@@ -386,9 +386,45 @@ static int view_fits(const struct ts_field *f)
     enum ts_fkind kind = ts_field_kind(f);
     if (f->type == TS_F___ID__ || f->type == TS_F___REVISION__)
         return TS_M_FIELD_UNKNOWN;
-    return f->table || kind == TS_K_TABLE || kind == TS_K_NONE
-               ? TS_M_VIEW_FIELD_TYPE
-               : 0;
+    return f->table || kind == TS_K_TABLE || kind == TS_K_NONE ? TS_M_VIEW_FIELD_TYPE : 0;
+}
+
+/* A lookup on a form lets anyone who knows a key read what it copies of the
+ * records its condition selects: its publisher must be able to read all of
+ * that, and the key must not be a number one could count through. */
+static void public_lookups(struct ts_ctx *cx, const struct ts_app *app, const json_t *codes,
+                           const char *at)
+{
+    size_t i, k;
+    const json_t *c, *m;
+    json_array_foreach (codes, i, c) {
+        const struct ts_field *f = ts_app_field(app, json_string_value(c));
+        const json_t *lk = f ? json_object_get(f->props, "lookup") : NULL;
+        if (!lk)
+            continue;
+        struct ts_err before = cx->err; /* asked aside: what failed before stays */
+        memset(&cx->err, 0, sizeof(cx->err));
+        const char *from =
+            json_string_value(json_object_get(json_object_get(lk, "relatedApp"), "app"));
+        int64_t src_id = from ? strtoll(from, NULL, 10) : 0;
+        const struct ts_app *src = src_id > 0 ? ts_app_get(cx, src_id) : NULL;
+        const struct ts_field *key =
+            src ? ts_app_field(src, json_string_value(json_object_get(lk, "relatedKeyField")))
+                : NULL;
+        bool ok = key && key->type != TS_F_RECORD_NUMBER && key->type != TS_F___ID__ &&
+                  (ts_policy_app_perms(cx, src_id) & TS_PERM_VIEW);
+        const char *access = ok ? ts_policy_fields(cx, src) : NULL;
+        ok &= !access || access[ts_app_field_index(src, key)] != TS_FIELD_NONE;
+        json_array_foreach (ok ? json_object_get(lk, "fieldMappings") : NULL, k, m) {
+            const struct ts_field *sf =
+                ts_app_field(src, json_string_value(json_object_get(m, "relatedField")));
+            ok &= sf && (!access || access[ts_app_field_index(src, sf)] != TS_FIELD_NONE);
+        }
+        cx->err = before;
+        if (!ok)
+            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.fields[%zu]", at, i),
+                          TS_M_PUBLIC_LOOKUP, f->code);
+    }
 }
 
 static json_t *form_check(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
@@ -429,6 +465,7 @@ static json_t *form_check(struct ts_ctx *cx, const struct ts_app *app, const jso
     json_object_set_new(out, "conditions", conditions(cx, app, in, codes, at));
     json_object_set_new(out, "steps", steps(cx, in, codes, at));
     json_object_set_new(out, "uploads", uploads(cx, app, in, codes, at));
+    public_lookups(cx, app, codes, at);
     json_object_set_new(out, "allow", allow_list(cx, in, at));
     json_object_set_new(out, "personal", personal(cx, app, in, codes, at, true));
     return out;
@@ -496,6 +533,23 @@ int ts_app_public_forms_put(struct ts_ctx *cx, struct ts_preview *p, const json_
     return public_put(cx, p, forms, "publicForms", "forms", "publicForm", form_check);
 }
 
+/* The first field sort orders by that is not among codes, or NULL. */
+static const char *unshown_order(struct ts_ctx *cx, const struct ts_app *app, const char *sort,
+                                 const json_t *codes)
+{
+    struct ts_err before = cx->err;
+    memset(&cx->err, 0, sizeof(cx->err));
+    struct ts_query_env env = ts_policy_query_env(cx);
+    struct ts_qplan order;
+    const char *hidden = NULL;
+    if (ts_query_plan(cx, app, sort, TS_QUERY_SORT, &env, &order) == 0)
+        for (int i = 0; !hidden && i < order.n_order; i++)
+            if (!has(codes, order.order[i].field->code))
+                hidden = order.order[i].field->code;
+    cx->err = before;
+    return hidden;
+}
+
 /* A public view: which records (a filter), which fields, in what order, how
  * many a page, with its words. */
 static json_t *view_check(struct ts_ctx *cx, const struct ts_app *app, const json_t *in,
@@ -511,7 +565,11 @@ static json_t *view_check(struct ts_ctx *cx, const struct ts_app *app, const jso
                       filter);
     if (bad_sort)
         ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.sort", at), TS_M_QUERY_SYNTAX, 0, sort);
-    name_and_fields(cx, app, in, at, out, view_fits);
+    json_t *codes = name_and_fields(cx, app, in, at, out, view_fits);
+    /* its order only by what it shows: an order tells how the values rank */
+    const char *hidden = bad_sort || !sort || !*sort ? NULL : unshown_order(cx, app, sort, codes);
+    if (hidden)
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.sort", at), TS_M_VIEW_FIELD_TYPE, hidden);
     json_object_set_new(out, "filterCond", json_string(filter ? filter : ""));
     json_object_set_new(out, "sort", json_string(sort ? sort : ""));
     json_object_set_new(out, "enabled", json_boolean(json_is_true(json_object_get(in, "enabled"))));

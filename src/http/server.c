@@ -8,6 +8,7 @@
  * (DESIGN §4).
  */
 #include "base/common.h"
+#include "base/busy.h"
 #include "http/http.h"
 #include "http/assets.h"
 #include "api/api.h"
@@ -30,10 +31,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_UPLOAD        ((int64_t)1 << 30) /* kintone's 1 GB per file */
-#define CONN_LIMIT        4096
-#define CONN_PER_ADDRESS  256
-#define CONN_IDLE_SECONDS 60
+#define MAX_UPLOAD             ((int64_t)1 << 30) /* kintone's 1 GB per file */
+#define PUBLIC_UPLOADS_AT_ONCE 4                  /* files from outside received at once */
+#define CONN_LIMIT             4096
+#define CONN_PER_ADDRESS       256
+#define CONN_IDLE_SECONDS      60
 
 static const char *db_path;
 static const char *trusted_proxy; /* --trusted-proxy: its X-Forwarded-For is believed */
@@ -91,6 +93,7 @@ struct pending {
     json_t *form;
     bool form_bad;
     bool disk_full, over_quota; /* why the upload stopped */
+    int public_upload;          /* a public form's file: its place (ts_busy_take), or -1 */
     bool busy;                  /* the server held too many bodies: this one was dropped */
     int64_t receiving;          /* bytes of it counted in `receiving` below */
     int64_t upload_room;        /* what the caller's upload quota leaves */
@@ -273,6 +276,8 @@ static void pending_free(struct pending *pend)
 {
     atomic_fetch_sub(&receiving, pend->receiving);
     atomic_fetch_sub(&holding, (int64_t)pend->body.len); /* what it holds was counted */
+    if (pend->public_upload >= 0)
+        ts_busy_give(pend->public_upload);
     if (pend->api)
         ts_ctx_release(&pend->who);
     ts_buf_release(&pend->body);
@@ -502,6 +507,12 @@ static enum MHD_Result begin(struct MHD_Connection *c, struct pending *pend, con
         return refuse(c, pend);
     }
     if (multipart && (rq->route->flags & TS_R_UPLOAD)) {
+        /* files from outside are received a few at a time, whatever their senders */
+        if (rq->public_token &&
+            (pend->public_upload = ts_busy_take("public-upload:*", PUBLIC_UPLOADS_AT_ONCE)) < 0) {
+            ts_fail(&pend->who, TS_E_PUBLIC_BUSY, "public uploads");
+            return refuse(c, pend);
+        }
         if (ts_api_upload_room(&pend->who, &pend->upload_room) < 0)
             return refuse(c, pend);
         if (declared > pend->upload_room) {
@@ -588,6 +599,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     struct pending *pend = *req_cls;
     if (!pend) {
         pend = ts_xcalloc(1, sizeof(*pend));
+        pend->public_upload = -1;
         *req_cls = pend;
         const char *path = ts_api_strip_prefix(url);
         if (!path && (strncmp(url, "/api/", 5) == 0 || strncmp(url, "/v1/", 4) == 0))

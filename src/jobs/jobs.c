@@ -55,13 +55,22 @@ static int statistics(struct ts_ctx *cx)
     return 0;
 }
 
+static int forget_hits(struct ts_ctx *cx, void *arg)
+{
+    (void)arg;
+    return ts_store_rate_hits_expire(cx, cx->now - 86400);
+}
+
 /* Uploads no record took within 3 days and bytes no key names; old notices
- * and sent mail; failed sign-ins whose window and lock are over. */
+ * and sent mail; failed sign-ins whose window and lock are over; hits
+ * counted for public forms whose day is over. */
 static int expiry(struct ts_ctx *cx)
 {
     int rc = ts_files_expire(cx, cx->now, TS_UPLOAD_TTL) < 0 ? -1 : 0;
     ts_err_clear(cx);
     rc = ts_notify_expire(cx) < 0 ? -1 : rc;
+    ts_err_clear(cx);
+    rc = ts_db_in_write_tx(cx, forget_hits, NULL) < 0 ? -1 : rc;
     ts_err_clear(cx);
     return ts_auth_forget_failures(cx) < 0 ? -1 : rc;
 }

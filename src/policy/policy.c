@@ -196,8 +196,13 @@ static unsigned token_perms(const struct ts_caller *c, int64_t app_id)
 /* Does the public form the caller answers look up from app src_id, through
  * a lookup field it publishes? With access (src's fields), the fields those
  * lookups read are marked READ there: their key and what they copy. */
-static bool form_looks_up(struct ts_ctx *cx, int64_t src_id, const struct ts_app *src, char *access)
+static struct ts_qnode *or_of(struct ts_ctx *cx, struct ts_qnode *a, struct ts_qnode *b);
+
+static bool form_looks_up(struct ts_ctx *cx, int64_t src_id, const struct ts_app *src, char *access,
+                          struct ts_qnode **records)
 {
+    struct ts_qnode *any = NULL; /* the records the lookups' own conditions select */
+    bool all = false;
     const struct ts_form_grant *g = cx->caller.form;
     const struct ts_app *app = g && g->fields ? ts_app_get(cx, g->app_id) : NULL;
     bool found = false;
@@ -208,6 +213,15 @@ static bool form_looks_up(struct ts_ctx *cx, int64_t src_id, const struct ts_app
         if (!g->fields[i] || !lk || !from || strtoll(from, NULL, 10) != src_id)
             continue;
         found = true;
+        const char *fc = json_string_value(json_object_get(lk, "filterCond"));
+        struct ts_qplan plan;
+        struct ts_query_env env = ts_policy_query_env(cx);
+        env.app_of = NULL;
+        if (records && src && fc && *fc &&
+            ts_query_plan(cx, src, fc, TS_QUERY_FILTER, &env, &plan) == 0 && plan.where)
+            any = any ? or_of(cx, any, plan.where) : plan.where;
+        else
+            all = true;
         const struct ts_field *key =
             src ? ts_app_field(src, json_string_value(json_object_get(lk, "relatedKeyField")))
                 : NULL;
@@ -225,6 +239,8 @@ static bool form_looks_up(struct ts_ctx *cx, int64_t src_id, const struct ts_app
     }
     if (!app)
         ts_err_clear(cx);
+    if (records)
+        *records = all ? NULL : any;
     return found;
 }
 
@@ -260,7 +276,7 @@ unsigned ts_policy_app_perms(struct ts_ctx *cx, int64_t app_id)
     case TS_CALLER_FORM: /* a public form adds records to its app (or corrects the one
                           * its filter names), and does nothing else */
         if (cx->caller.form->app_id != app_id) /* the source of a lookup it asks */
-            return form_looks_up(cx, app_id, NULL, NULL) ? TS_PERM_VIEW : 0;
+            return form_looks_up(cx, app_id, NULL, NULL, NULL) ? TS_PERM_VIEW : 0;
         return cx->caller.form->filter ? TS_PERM_ADD | TS_PERM_EDIT : TS_PERM_ADD;
     case TS_CALLER_VIEW: /* a public view reads its app, and does nothing else */
         return cx->caller.form->app_id == app_id ? TS_PERM_VIEW : 0;
@@ -429,9 +445,10 @@ struct ts_qnode *ts_policy_records(struct ts_ctx *cx, const struct ts_app *app,
     if (cx->caller.kind == TS_CALLER_FORM && cx->caller.form->app_id == app->id &&
         cx->caller.form->filter && right == TS_RR_EDIT)
         return view_filter(cx, app);
+    struct ts_qnode *looked_up;
     if (cx->caller.kind == TS_CALLER_FORM && cx->caller.form->app_id != app->id &&
-        right == TS_RR_VIEW && form_looks_up(cx, app->id, NULL, NULL))
-        return NULL; /* a lookup finds any record by its key; it reads only ts_policy_fields */
+        right == TS_RR_VIEW && form_looks_up(cx, app->id, app, NULL, &looked_up))
+        return looked_up; /* what its lookups' conditions select; fields: ts_policy_fields */
     if (cx->caller.kind != TS_CALLER_USER)
         return constant(cx, false);
     if (json_array_size(rules) == 0)
@@ -477,10 +494,10 @@ const char *ts_policy_fields(struct ts_ctx *cx, const struct ts_app *app)
          * view reads its published fields */
         bool outside = cx->caller.kind == TS_CALLER_FORM || cx->caller.kind == TS_CALLER_VIEW;
         for (int i = 0; outside && cx->caller.form->app_id == app->id && i < app->n_fields; i++)
-            if (cx->caller.form->fields[i])
+            if (cx->caller.form->fields && cx->caller.form->fields[i])
                 access[i] = cx->caller.kind == TS_CALLER_FORM ? TS_FIELD_WRITE : TS_FIELD_READ;
         if (cx->caller.kind == TS_CALLER_FORM && cx->caller.form->app_id != app->id)
-            form_looks_up(cx, app->id, app, access);
+            form_looks_up(cx, app->id, app, access, NULL);
         return access;
     }
     if (json_array_size(rules) == 0)

@@ -80,13 +80,28 @@ int ts_store_public_challenge_use(struct ts_ctx *cx, const char *challenge, int6
     return db_changes(cx) == 1 ? 1 : 0;
 }
 
+int ts_store_rate_hits_expire(struct ts_ctx *cx, int64_t before)
+{
+    struct ts_stmt *st = db_prep(cx, "DELETE FROM rate_hits WHERE window_start < ?");
+    if (!st)
+        return -1;
+    db_bind_int(st, 1, before);
+    return db_step_done(cx, st, "rate hits expire");
+}
+
 int ts_store_rate_hit(struct ts_ctx *cx, const char *key, int64_t now, int64_t window, int64_t most)
+{
+    return ts_store_rate_add(cx, key, now, window, 1, most);
+}
+
+int ts_store_rate_add(struct ts_ctx *cx, const char *key, int64_t now, int64_t window, int64_t n,
+                      int64_t most)
 {
     struct ts_stmt *st = db_prep(
         cx,
-        "INSERT INTO rate_hits(key, window_start, hits) VALUES(?1, ?2, 1)"
+        "INSERT INTO rate_hits(key, window_start, hits) VALUES(?1, ?2, ?4)"
         " ON CONFLICT(key) DO UPDATE SET"
-        " hits = CASE WHEN rate_hits.window_start <= ?2 - ?3 THEN 1 ELSE rate_hits.hits + 1 END,"
+        " hits = CASE WHEN rate_hits.window_start <= ?2 - ?3 THEN ?4 ELSE rate_hits.hits + ?4 END,"
         " window_start = CASE WHEN rate_hits.window_start <= ?2 - ?3 THEN ?2"
         " ELSE rate_hits.window_start END");
     if (!st)
@@ -94,6 +109,7 @@ int ts_store_rate_hit(struct ts_ctx *cx, const char *key, int64_t now, int64_t w
     db_bind_text(st, 1, key);
     db_bind_int(st, 2, now);
     db_bind_int(st, 3, window);
+    db_bind_int(st, 4, n);
     if (db_step_done(cx, st, "rate hit") < 0)
         return -1;
     st = db_prep(cx, "SELECT hits FROM rate_hits WHERE key=?");

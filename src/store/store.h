@@ -341,8 +341,13 @@ int ts_store_public_form_answered(struct ts_ctx *cx, const char *token);
 /* 1 when the challenge was not used before (it is now, until expires), 0 when it was. */
 int ts_store_public_challenge_use(struct ts_ctx *cx, const char *challenge, int64_t expires,
                                   int64_t now);
+/* Forget counts whose window began before `before` (the longest window is a day). */
+int ts_store_rate_hits_expire(struct ts_ctx *cx, int64_t before);
 /* One more hit for key in the window of `window` seconds: 1 while at most `most`, else 0. */
 int ts_store_rate_hit(struct ts_ctx *cx, const char *key, int64_t now, int64_t window,
+                      int64_t most);
+/* The same, n at once (bytes, megabytes). */
+int ts_store_rate_add(struct ts_ctx *cx, const char *key, int64_t now, int64_t window, int64_t n,
                       int64_t most);
 
 /* Personal links (api/public_links.c): one a recipient of a form or view

@@ -315,10 +315,11 @@ test("a lookup question fills in what its settings map from the key typed, and n
     rating: { type: "SINGLE_LINE_TEXT", code: "rating", label: "指導区分" },
     phone: { type: "SINGLE_LINE_TEXT", code: "phone", label: "電話" },
   });
-  await admin.record.addRecords({ app: registry, records: [{ no: { value: "2810001" }, name: { value: "さくら園" }, rating: { value: "要指導" }, phone: { value: "078-000-0000" } }] });
+  await admin.record.addRecords({ app: registry, records: [{ no: { value: "2810001" }, name: { value: "さくら園" }, rating: { value: "要指導" }, phone: { value: "078-000-0000" } },
+    { no: { value: "2810002" }, name: { value: "閉鎖済みの園" }, rating: { value: "廃止" } }] });
   const answers = await makeApp(admin, "事業所アンケート", {
     no: { type: "SINGLE_LINE_TEXT", code: "no", label: "事業所番号", lookup: { relatedApp: { app: String(registry) }, relatedKeyField: "no",
-      fieldMappings: [{ field: "name", relatedField: "name" }, { field: "rating", relatedField: "rating" }], lookupPickerFields: ["no"], filterCond: "", sort: "" } },
+      fieldMappings: [{ field: "name", relatedField: "name" }, { field: "rating", relatedField: "rating" }], lookupPickerFields: ["no"], filterCond: 'rating not like "廃止"', sort: "" } },
     name: { type: "SINGLE_LINE_TEXT", code: "name", label: "事業所名" },
     rating: { type: "SINGLE_LINE_TEXT", code: "rating", label: "指導区分（市の記入欄）" },
     opinion: { type: "MULTI_LINE_TEXT", code: "opinion", label: "ご意見" },
@@ -334,6 +335,13 @@ test("a lookup question fills in what its settings map from the key typed, and n
   assert.equal(found.json.record.name.value, "さくら園");
   assert.doesNotMatch(JSON.stringify(found.json), /要指導|078/, "not what the form does not ask, not what the lookup does not copy");
   assert.deepEqual((await anon("GET", `${url}/lookup.json?field=no&value=9999999`)).json, { record: null });
+  assert.deepEqual((await anon("GET", `${url}/lookup.json?field=no&value=2810002`)).json, { record: null }, "only what the lookup's own condition selects");
+  // a lookup keyed by record number could be counted through: not on a public form
+  const number = Object.values((await admin.app.getFormFields({ app: registry })).properties).find((f) => f.type === "RECORD_NUMBER").code;
+  const counted = await makeApp(admin, "番号で引く", { n: { type: "NUMBER", code: "n", label: "番号", lookup: { relatedApp: { app: String(registry) }, relatedKeyField: number,
+    fieldMappings: [{ field: "nm", relatedField: "name" }], lookupPickerFields: [], filterCond: "", sort: "" } }, nm: { type: "SINGLE_LINE_TEXT", code: "nm", label: "名前" } });
+  const refused = await publish([{ name: "x", fields: ["n", "nm"], enabled: true }], counted);
+  assert.ok(refused.json.errors?.["forms[0].fields[0]"], JSON.stringify(refused.json));
   assert.equal((await anon("GET", `${url}/lookup.json?field=opinion&value=x`)).status, 400, "only a lookup question");
   // the answer: the lookup copies as for any record, into the city's own field too
   const sent = await answer(url, { no: { value: "2810001" }, opinion: { value: "送迎について" }, rating: { value: "優良" } });

@@ -71,7 +71,7 @@ test("recipients are a setting of the form: another app's records, checked", asy
 test("sending gives each recipient the registry selects a link of their own, by mail through the outbox", async () => {
   const r = await staff("POST", "/api/public/links", { app: reports, id: form.id });
   assert.equal(r.status, 200, JSON.stringify(r.json));
-  assert.deepEqual(r.json, { recipients: 4, skipped: 0, mailed: 3, notMailed: 1 }, "the closed facility is not asked; K-004 has no address");
+  assert.deepEqual(r.json, { recipients: 4, skipped: 0, duplicates: 0, mailed: 3, notMailed: 1 }, "the closed facility is not asked; K-004 has no address");
   for (const [no, to] of [["K-001", "sakura@care.example.jp"], ["K-002", "momiji@care.example.jp"], ["K-003", "himawari@care.example.jp"]]) {
     const m = await smtp.waitFor((x) => x.to.includes(to));
     assert.equal(m.subject, "令和8年度 定期報告のお願い");
@@ -172,6 +172,33 @@ test("staff see who has not answered and remind them; a revoked link stops at on
   assert.equal((await anon("GET", `${links["K-003"]}/form.json`)).status, 404);
   await publish([reportForm({ id: form.id })]);
   assert.equal((await anon("GET", `${links["K-003"]}/form.json`)).status, 200);
+});
+
+test("records of the registry sharing a number get no link: whose would it be?", async () => {
+  await admin.record.addRecords({ app: registry, records: [{ no: { value: "K-009" }, name: { value: "二重登録A" }, mail: { value: "a@dup.example.jp" }, state: { value: "運営中" } },
+    { no: { value: "K-009" }, name: { value: "二重登録B" }, mail: { value: "b@dup.example.jp" }, state: { value: "運営中" } }] });
+  const r = await staff("POST", "/api/public/links", { app: reports, id: form.id });
+  assert.equal(r.json.duplicates, 2);
+  assert.equal(r.json.mailed, 0);
+  const list = (await staff("GET", "/api/public/links", undefined, `app=${reports}&id=${form.id}`)).json.links;
+  assert.ok(!list.some((l) => l.recipient === "K-009"));
+});
+
+test("a manager of the form who may not view the registry cannot send or list its people", async () => {
+  await raw(server, "POST", "/v1/users.json", { body: { users: [{ code: "comanager", name: "comanager", password: "links-pass-2" }] } });
+  await admin.app.updateAppAcl({ app: reports, rights: [{ entity: { type: "USER", code: "Administrator" }, appEditable: true, recordViewable: true, recordAddable: true, recordEditable: true, recordDeletable: true, recordImportable: true, recordExportable: true },
+    { entity: { type: "USER", code: "comanager" }, appEditable: true, recordViewable: true, recordAddable: true, recordEditable: true } ] });
+  await admin.app.updateAppAcl({ app: registry, rights: [{ entity: { type: "USER", code: "Administrator" }, appEditable: true, recordViewable: true, recordAddable: true, recordEditable: true, recordDeletable: true, recordImportable: true, recordExportable: true }] });
+  await deployApp(admin, reports);
+  await deployApp(admin, registry);
+  const h = { "X-Cybozu-Authorization": Buffer.from("comanager:links-pass-2").toString("base64") };
+  const list = await raw(server, "GET", "/api/public/links", { query: `app=${reports}&id=${form.id}`, headers: h });
+  assert.equal(list.status, 403, JSON.stringify(list.json));
+  const send = await raw(server, "POST", "/api/public/links", { body: { app: reports, id: form.id, send: false }, headers: h });
+  assert.equal(send.status, 403);
+  await admin.app.updateAppAcl({ app: registry, rights: [{ entity: { type: "GROUP", code: "everyone" }, appEditable: true, recordViewable: true, recordAddable: true, recordEditable: true, recordDeletable: true, recordImportable: true, recordExportable: true }] });
+  await deployApp(admin, registry);
+  assert.equal((await raw(server, "GET", "/api/public/links", { query: `app=${reports}&id=${form.id}`, headers: h })).status, 200, "once they may view it");
 });
 
 test("only the app's managers, as themselves, send, list, remind and revoke", async () => {

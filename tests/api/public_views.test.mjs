@@ -25,7 +25,7 @@ before(async () => {
   const rows = [["補助金の申請期限は", "毎年3月末です。", "公開", "総務課確認済", "2"], ["指導監査の日程は", "通知でお知らせします。", "公開", "未確定", "1"],
     ["内部の手順", "非公開の答え", "非公開", "極秘", "3"]];
   await admin.record.addRecords({ app, records: rows.map(([q, a, open, memo, order]) => ({ q: { value: q }, a: { value: a }, open: { value: open }, memo: { value: memo }, order: { value: order } })) });
-  const put = await publish([{ name: "FAQ", title: "施設向けFAQ", fields: ["q", "a"], filterCond: 'open in ("公開")', sort: "order asc", enabled: true, pageSize: 20 }]);
+  const put = await publish([{ name: "FAQ", title: "施設向けFAQ", fields: ["q", "a"], filterCond: 'open in ("公開")', sort: "q asc", enabled: true, pageSize: 20 }]);
   assert.equal(put.status, 200, JSON.stringify(put.json));
   await deployApp(admin, app);
   const views = (await raw(server, "GET", "/k/v1/app/publicViews.json", { query: `app=${app}` })).json.views;
@@ -129,6 +129,8 @@ test("paused at once, unknown or removed: not told apart; settings are the manag
   assert.equal((await anon(`${url}/records.json`)).status, 200);
   const bad = await publish([{ name: "x", fields: ["q", "nothing"], filterCond: "open in (", enabled: true }, { name: "y", fields: ["memo"], sort: "nothing asc" }]);
   assert.equal(bad.status, 400);
+  const hiddenOrder = await publish([{ name: "z", fields: ["q"], sort: "order asc", enabled: true }]);
+  assert.ok(hiddenOrder.json.errors["views[0].sort"], "an order by what the view does not show would tell how it ranks");
   for (const key of ["views[0].fields[1]", "views[0].filterCond", "views[1].sort"])
     assert.ok(bad.json.errors[key], `${key}: ${JSON.stringify(bad.json.errors)}`);
   await publish([]);
