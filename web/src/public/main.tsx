@@ -430,6 +430,22 @@ let VWORDS = VIEW_WORDS[lang];
 const cell = (v: any): string => (Array.isArray(v) ? v.map((x) => (typeof x === "object" ? x.name ?? x.code : x)).join(", ") : v == null ? "" : String(v));
 const quote = (s: string) => '"' + s.replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"';
 
+// A view's attachments: pictures as thumbnails, each a link to the file.
+function Files({ files }: { files: { fileKey: string; name: string; contentType: string }[] }) {
+  const key = sessionStorage.getItem(keyName);
+  const url = (f: { fileKey: string }, size?: number) =>
+    `${base}/file.json?${new URLSearchParams({ fileKey: f.fileKey, ...(size ? { size: String(size) } : {}), ...(key ? { key } : {}) })}`;
+  return (
+    <ul class="files">
+      {files.map((f) => (
+        <li><a href={url(f)} download={f.name}>
+          {f.contentType?.startsWith("image/") ? <img src={url(f, 150)} alt={f.name} loading="lazy" /> : null}{f.name}
+        </a></li>
+      ))}
+    </ul>
+  );
+}
+
 // A read-only view: its records a page at a time, a keyword searched in its
 // text fields, each record opening in place with every published field.
 function ViewApp() {
@@ -498,7 +514,7 @@ function ViewApp() {
             <button type="button" class="view-item-head" aria-expanded={open === i} onClick={() => setOpen(open === i ? null : i)}>{cell(r[head.code]?.value) || "—"}</button>
             {open === i && (
               <dl class="answers">
-                {rest.map((f) => <div><dt>{f.label}</dt><dd>{cell(r[f.code]?.value)}</dd></div>)}
+                {rest.map((f) => <div><dt>{f.label}</dt><dd>{f.type === "FILE" ? <Files files={r[f.code]?.value ?? []} /> : cell(r[f.code]?.value)}</dd></div>)}
               </dl>
             )}
           </li>
