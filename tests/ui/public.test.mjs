@@ -134,11 +134,20 @@ test("the FAQ for facilities as a public view: found by a keyword, an answer ope
   await p.getByRole("searchbox", { name: "キーワード" }).fill("補助金");
   await p.getByRole("button", { name: "検索" }).click();
   await p.getByText("1件").waitFor();
-  await p.getByRole("button", { name: "補助金の申請期限はいつですか" }).click();
-  await p.getByText("毎年3月末です。").waitFor();
-  assert.doesNotMatch(await p.content(), /内部手順|極秘|総務課|担当メモ/);
   await ui.accessible(p, "a public view");
   await shot(p, "p05-public-view-faq");
+  // each answer on a page of its own, whose address can be sent on
+  await p.getByRole("link", { name: "補助金の申請期限はいつですか" }).click();
+  await p.getByRole("heading", { name: "補助金の申請期限はいつですか" }).waitFor();
+  await p.getByText("毎年3月末です。").waitFor();
+  assert.match(p.url(), /#.*r=0/);
+  assert.doesNotMatch(await p.content(), /内部手順|極秘|総務課|担当メモ/);
+  await ui.accessible(p, "a public view's record");
+  await shot(p, "p05b-public-view-record");
+  await p.reload();
+  await p.getByText("毎年3月末です。").waitFor();
+  await p.getByRole("link", { name: "← 一覧へ戻る" }).click();
+  await p.getByText("1件").waitFor();
   await phone.close();
 });
 
@@ -182,7 +191,7 @@ test("a view behind a password asks for it, says so in words when it is wrong, t
   await shot(p, "p10-public-view-password");
   await p.getByLabel("パスワード").fill("shisetsu-2026");
   await p.getByRole("button", { name: "表示する" }).click();
-  await p.getByRole("button", { name: "監査の日程" }).waitFor();
+  await p.getByRole("link", { name: "監査の日程" }).waitFor();
   await ctx.close();
 });
 

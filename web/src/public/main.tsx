@@ -423,8 +423,8 @@ interface ViewField { code: string; label: string; type: string }
 interface ViewInfo { name: string; title: string; description: string; pageSize: number; fields: ViewField[]; for?: string; locked?: boolean }
 const TEXTUAL = ["SINGLE_LINE_TEXT", "MULTI_LINE_TEXT", "RICH_TEXT", "LINK"];
 const VIEW_WORDS = {
-  ja: { password: "パスワード", passwordHint: "このページを見るにはパスワードが必要です。", open: "表示する", forYou: "{name} 様向けのページです。", search: "検索", keyword: "キーワード", found: "{n}件", none: "該当するものはありません。", prev: "前へ", next: "次へ", closed: "このページは現在公開されていません。" },
-  en: { password: "Password", passwordHint: "This page asks for its password.", open: "Open", forYou: "This page is for {name}.", search: "Search", keyword: "Keyword", found: "{n} found", none: "Nothing found.", prev: "Previous", next: "Next", closed: "This page is not open." },
+  ja: { back: "一覧へ戻る", pages: "ページ", prevOne: "前の項目", nextOne: "次の項目", password: "パスワード", passwordHint: "このページを見るにはパスワードが必要です。", open: "表示する", forYou: "{name} 様向けのページです。", search: "検索", keyword: "キーワード", found: "{n}件", none: "該当するものはありません。", prev: "前へ", next: "次へ", closed: "このページは現在公開されていません。" },
+  en: { back: "Back to the list", pages: "Pages", prevOne: "Previous item", nextOne: "Next item", password: "Password", passwordHint: "This page asks for its password.", open: "Open", forYou: "This page is for {name}.", search: "Search", keyword: "Keyword", found: "{n} found", none: "Nothing found.", prev: "Previous", next: "Next", closed: "This page is not open." },
 };
 let VWORDS = VIEW_WORDS[lang];
 const cell = (v: any): string => (Array.isArray(v) ? v.map((x) => (typeof x === "object" ? x.name ?? x.code : x)).join(", ") : v == null ? "" : String(v));
@@ -446,16 +446,35 @@ function Files({ files }: { files: { fileKey: string; name: string; contentType:
   );
 }
 
+// Where the reader is, kept in the address (so a page or a record can be
+// bookmarked or sent on): #q=<keyword>&p=<offset>[&r=<position>].
+function useHash(): [URLSearchParams, (next: Record<string, string | null>) => void] {
+  const [hash, setHash] = useState(location.hash.slice(1));
+  useEffect(() => {
+    const on = () => setHash(location.hash.slice(1));
+    addEventListener("hashchange", on);
+    return () => removeEventListener("hashchange", on);
+  }, []);
+  const params = new URLSearchParams(hash);
+  const go = (next: Record<string, string | null>) => {
+    const p = new URLSearchParams(hash);
+    for (const [k, v] of Object.entries(next)) if (v === null || v === "") p.delete(k); else p.set(k, v);
+    location.hash = p.toString();
+  };
+  return [params, go];
+}
+
 // A read-only view: its records a page at a time, a keyword searched in its
-// text fields, each record opening in place with every published field.
+// text fields, each record on a page of its own with every published field.
 function ViewApp() {
   const [info, setInfo] = useState<ViewInfo | null>(null);
   const [closed, setClosed] = useState(false);
-  const [kw, setKw] = useState("");
-  const [applied, setApplied] = useState("");
-  const [offset, setOffset] = useState(0);
+  const [hash, go] = useHash();
+  const applied = hash.get("q") ?? "";
+  const offset = Math.max(0, Number(hash.get("p")) || 0);
+  const at = hash.get("r") === null ? null : Math.max(0, Number(hash.get("r")) || 0);
+  const [kw, setKw] = useState(applied);
   const [data, setData] = useState<{ records: Record<string, { value: any }>[]; totalCount: string } | null>(null);
-  const [open, setOpen] = useState<number | null>(null);
   const [password, setPassword] = useState("");
   const [wrong, setWrong] = useState("");
   const load = () => api<ViewInfo>("/view.json").then((v) => { setInfo(v); document.title = v.title || v.name; }).catch(() => setClosed(true));
@@ -464,9 +483,10 @@ function ViewApp() {
     if (!info || info.locked) return;
     const text = info.fields.filter((f) => TEXTUAL.includes(f.type));
     const query = applied && text.length ? text.map((f) => `${f.code} like ${quote(applied)}`).join(" or ") : "";
-    const q = new URLSearchParams({ query, offset: String(offset), limit: String(info.pageSize) });
-    api<typeof data>(`/records.json?${q}`).then((d) => { setData(d); setOpen(null); }).catch(() => setClosed(true));
-  }, [info, applied, offset]);
+    const q = new URLSearchParams({ query, offset: String(at ?? offset), limit: String(at === null ? info.pageSize : 1) });
+    api<typeof data>(`/records.json?${q}`).then(setData).catch(() => setClosed(true));
+  }, [info, applied, offset, at]);
+  useEffect(() => { document.getElementById("view-top")?.focus(); }, [at]);
   if (closed) return <main class="public-form"><p role="alert">{VWORDS.closed}</p></main>;
   if (!info) return <main class="public-form"><p aria-busy="true">{w.loading}</p></main>;
   if (info.locked)
@@ -496,13 +516,34 @@ function ViewApp() {
       </main>
     );
   const total = Number(data?.totalCount ?? 0);
-  const [head, ...rest] = info.fields;
+  const [head] = info.fields;
+  const value = (r: Record<string, { value: any }>, f: ViewField) => (f.type === "FILE" ? <Files files={r[f.code]?.value ?? []} /> : cell(r[f.code]?.value));
+  const link = (next: Record<string, string | null>) => {
+    const p = new URLSearchParams(hash);
+    for (const [k, v] of Object.entries(next)) if (v === null) p.delete(k); else p.set(k, v);
+    return "#" + p.toString();
+  };
+  if (at !== null) {
+    const r = data?.records[0];
+    return (
+      <main class="public-form public-view">
+        <p><a href={link({ r: null, p: String(Math.floor(at / info.pageSize) * info.pageSize) })}>← {VWORDS.back}</a></p>
+        <h1 id="view-top" tabIndex={-1}>{r ? cell(r[head.code]?.value) || "—" : info.title || info.name}</h1>
+        {data && !r && <p>{VWORDS.none}</p>}
+        {r && <dl class="answers">{info.fields.map((f) => <div><dt>{f.label}</dt><dd>{value(r, f)}</dd></div>)}</dl>}
+        <nav class="actions" aria-label={VWORDS.pages}>
+          {at > 0 ? <a class="button" href={link({ r: String(at - 1) })}>{VWORDS.prevOne}</a> : null}
+          {at + 1 < total ? <a class="button" href={link({ r: String(at + 1) })}>{VWORDS.nextOne}</a> : null}
+        </nav>
+      </main>
+    );
+  }
   return (
     <main class="public-form public-view">
-      <h1>{info.title || info.name}</h1>
+      <h1 id="view-top" tabIndex={-1}>{info.title || info.name}</h1>
       {info.for && <p class="for-you">{VWORDS.forYou.replace("{name}", info.for)}</p>}
       {info.description && <p class="intro">{info.description}</p>}
-      <form role="search" class="view-search" onSubmit={(e) => { e.preventDefault(); setOffset(0); setApplied(kw.trim()); }}>
+      <form role="search" class="view-search" onSubmit={(e) => { e.preventDefault(); go({ q: kw.trim(), p: null }); }}>
         <input type="search" aria-label={VWORDS.keyword} placeholder={VWORDS.keyword} value={kw} onInput={(e) => setKw((e.target as HTMLInputElement).value)} />
         <button type="submit" class="primary">{VWORDS.search}</button>
       </form>
@@ -511,20 +552,16 @@ function ViewApp() {
       <ul class="view-items">
         {data?.records.map((r, i) => (
           <li>
-            <button type="button" class="view-item-head" aria-expanded={open === i} onClick={() => setOpen(open === i ? null : i)}>{cell(r[head.code]?.value) || "—"}</button>
-            {open === i && (
-              <dl class="answers">
-                {rest.map((f) => <div><dt>{f.label}</dt><dd>{f.type === "FILE" ? <Files files={r[f.code]?.value ?? []} /> : cell(r[f.code]?.value)}</dd></div>)}
-              </dl>
-            )}
+            <a class="view-item-head" href={link({ r: String(offset + i) })}>{cell(r[head.code]?.value) || "—"}</a>
+            {info.fields.length > 1 && <p class="view-item-more">{cell(r[info.fields[1].code]?.value).slice(0, 80)}</p>}
           </li>
         ))}
       </ul>
       {total > info.pageSize && (
-        <div class="actions">
-          <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - info.pageSize))}>{VWORDS.prev}</button>
-          <button type="button" disabled={offset + info.pageSize >= total} onClick={() => setOffset(offset + info.pageSize)}>{VWORDS.next}</button>
-        </div>
+        <nav class="actions" aria-label={VWORDS.pages}>
+          {offset > 0 ? <a class="button" href={link({ p: String(Math.max(0, offset - info.pageSize)) })}>{VWORDS.prev}</a> : null}
+          {offset + info.pageSize < total ? <a class="button" href={link({ p: String(offset + info.pageSize) })}>{VWORDS.next}</a> : null}
+        </nav>
       )}
     </main>
   );
