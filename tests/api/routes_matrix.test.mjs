@@ -75,6 +75,7 @@ const SAMPLES = () => ({
   "GET /public/form/lookup.json": { field: "x", value: "1" },
   "POST /public/form/file.json": {},
   "POST /public/view/unlock.json": { password: "x" },
+  "GET /public/view/file.json": { fileKey: "none" },
   "GET /api/public/links": { app, id: "1" },
   "POST /api/public/links": { app, id: "1" },
   "POST /api/public/links/remind": { app, id: "1" },
