@@ -1093,6 +1093,8 @@ static int view_reader(struct ts_ctx *cx, struct ts_api_req *rq, struct form *v)
              VIEW_READS_PER_ADDR) < 0)
         return -1;
     const char *filter = json_string_value(json_object_get(v->def, "filterCond"));
+    if (!filter)
+        filter = "";
     if (v->by_link) {
         const char *field = json_string_value(json_object_get(v->personal, "field"));
         filter = ts_arena_printf(cx->arena, "%s%s%s%s = \"%s\"", *filter ? "(" : "", filter,
