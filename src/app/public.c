@@ -281,27 +281,30 @@ static json_t *personal(struct ts_ctx *cx, const struct ts_app *app, const json_
                          ? strtoll(ids, NULL, 10)
                          : 0;
     const char *id_text = ts_arena_printf(cx->arena, "%lld", (long long)src_id);
+    struct ts_err before = cx->err; /* asked aside: what failed before stays */
+    memset(&cx->err, 0, sizeof(cx->err));
     const struct ts_app *src = src_id > 0 ? ts_app_get(cx, src_id) : NULL;
-    if (!src) {
-        ts_err_clear(cx);
-        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.app", at), TS_M_PUBLIC_SOURCE_APP,
-                      id_text);
-        return json_object();
-    }
-    if (!(ts_policy_app_perms(cx, src_id) & TS_PERM_VIEW)) {
-        ts_err_clear(cx);
-        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.app", at), TS_M_PUBLIC_SOURCE_APP,
-                      id_text);
+    bool may = src && (ts_policy_app_perms(cx, src_id) & TS_PERM_VIEW);
+    cx->err = before;
+    if (!may) {
+        const char *key = ts_arena_printf(cx->arena, "%s.app", at);
+        if (src_id > 0)
+            ts_fail_field(cx, key, TS_M_PUBLIC_SOURCE_APP, id_text);
+        else
+            ts_fail_field(cx, key, TS_M_REQUIRED_PARAM);
         return json_object();
     }
     json_t *out = json_pack("{s:s}", "app", id_text);
     static const char *const from_source[] = {"keyField", "nameField", "emailField"};
     for (size_t i = 0; i < TS_ARRAY_LEN(from_source); i++) {
         const char *code = json_string_value(json_object_get(p, from_source[i]));
-        bool optional = i == 1;
-        if ((!optional || (code && *code)) && !line_field(src, code))
-            ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.%s", at, from_source[i]),
-                          TS_M_VIEW_FIELD_TYPE, code ? code : "");
+        const char *key = ts_arena_printf(cx->arena, "%s.%s", at, from_source[i]);
+        if (!code || !*code) {
+            if (i == 0) /* the number is needed; a name and an address may be left out */
+                ts_fail_field(cx, key, TS_M_REQUIRED_PARAM);
+        } else if (!line_field(src, code)) {
+            ts_fail_field(cx, key, TS_M_VIEW_FIELD_TYPE, code);
+        }
         json_object_set_new(out, from_source[i], json_string(code ? code : ""));
     }
     const char *filter = json_string_value(json_object_get(p, "filterCond"));
@@ -312,9 +315,11 @@ static json_t *personal(struct ts_ctx *cx, const struct ts_app *app, const json_
     /* the form asks it (locked to the key); a view selects by it */
     const char *field = json_string_value(json_object_get(p, "field"));
     const struct ts_field *f = line_field(app, field);
-    if (!f || (form && !has(codes, field)))
-        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.field", at), TS_M_VIEW_FIELD_TYPE,
-                      field ? field : "");
+    /* a form's takes any number as it is: one line of text */
+    if (!field || !*field)
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.field", at), TS_M_REQUIRED_PARAM);
+    else if (!f || (form && (!has(codes, field) || f->type != TS_F_SINGLE_LINE_TEXT)))
+        ts_fail_field(cx, ts_arena_printf(cx->arena, "%s.field", at), TS_M_VIEW_FIELD_TYPE, field);
     json_object_set_new(out, "field", json_string(field ? field : ""));
     instant(cx, out, p, "linksUntil", at);
     if (form)

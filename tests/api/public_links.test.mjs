@@ -56,7 +56,7 @@ after(async () => {
 
 test("recipients are a setting of the form: another app's records, checked", async () => {
   for (const [p, key] of [[{ keyField: "nosuch" }, "forms[0].personal.keyField"], [{ field: "grade" }, "forms[0].personal.field"],
-    [{ app: "9999" }, "forms[0].personal.app"], [{ filterCond: "state in (" }, "forms[0].personal.filterCond"], [{ editUntil: "来月" }, "forms[0].personal.editUntil"]]) {
+    [{ app: "9999" }, "forms[0].personal.app"], [{ app: "" }, "forms[0].personal.app"], [{ field: "staff" }, "forms[0].personal.field"], [{ keyField: "" }, "forms[0].personal.keyField"], [{ filterCond: "state in (" }, "forms[0].personal.filterCond"], [{ editUntil: "来月" }, "forms[0].personal.editUntil"]]) {
     const r = await raw(server, "PUT", "/k/v1/preview/app/publicForms.json", { body: { app: reports, forms: [reportForm({ personal: personal(p) })] } });
     assert.equal(r.status, 400, JSON.stringify(r.json));
     assert.ok(r.json.errors[key], `${key}: ${JSON.stringify(r.json.errors)}`);

@@ -158,7 +158,7 @@ test("a manager publishes a read-only view from the app settings and gets its ad
   await page.getByRole("tab", { name: "公開フォーム・ビュー" }).click();
   await page.getByRole("button", { name: "＋ 公開ビューを追加" }).click();
   const card = page.locator(".public-forms-editor").last().locator("fieldset.view-card").last();
-  await card.getByLabel("フォームの見出し").fill("よくある質問");
+  await card.getByLabel("ページの見出し").fill("よくある質問");
   const shown = card.getByRole("group", { name: "表示するフィールド" });
   await shown.getByLabel("担当メモ").uncheck();
   await ui.untilToast(page, "保存しました", () => page.locator(".public-forms-editor").last().getByRole("button", { name: "保存", exact: true }).click());

@@ -42,14 +42,14 @@ test("a manager sends a form to the registry's facilities and sees who has not a
   await to.getByLabel("宛先の番号", { exact: true }).selectOption({ label: "施設番号" });
   await to.getByLabel("宛先の名前").selectOption({ label: "施設名" });
   await to.getByLabel("メールアドレス").selectOption({ label: "メール" });
-  await to.getByLabel("宛先の番号を入れるフィールド").selectOption({ label: "施設番号" });
+  await to.getByLabel(/このアプリで宛先の番号を入れるフィールド/).selectOption({ label: "施設番号" });
   await to.getByLabel("メールの件名").fill("定期報告のお願い");
   await ui.untilToast(page, "保存しました", () => page.locator(".public-forms-editor").first().getByRole("button", { name: "保存", exact: true }).click());
   await ui.untilToast(page, "アプリを更新しました", () => page.getByRole("button", { name: "アプリを更新" }).click());
   await page.getByRole("tab", { name: "フォーム", exact: true }).click();
   await page.getByRole("tab", { name: "公開フォーム・ビュー" }).click();
   const panel = page.getByRole("region", { name: "宛先と回答状況" });
-  await ui.untilToast(page, "3 件の宛先を確認しました", () => panel.getByRole("button", { name: "リンクだけ作る（メールは送らない）" }).click());
+  await ui.untilToast(page, "3 件の宛先のリンクを用意しました", () => panel.getByRole("button", { name: "リンクだけ作る（メールは送らない）" }).click());
   await panel.getByText("3 件中 0 件が回答済み").waitFor();
   assert.equal(await panel.getByRole("row").count(), 4);
   assert.equal(await panel.getByRole("cell", { name: "未回答", exact: true }).count(), 3);

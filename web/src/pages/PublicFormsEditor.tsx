@@ -45,6 +45,7 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
       setError(null);
     } catch (e) {
       setError(e);
+      requestAnimationFrame(() => document.querySelector(".public-forms-editor .error-box")?.scrollIntoView({ block: "center" }));
     }
   };
   const required = publishable.filter((f) => f.required && !(Array.isArray(f.defaultValue) ? f.defaultValue.length : f.defaultValue)).map((f) => f.code);
@@ -52,7 +53,7 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
     <div class="public-forms-editor">
       <h2>{t("publicForm")}</h2>
       <p class="hint">{t("publicFormsHint")}</p>
-      {error ? <ErrorBox error={error} /> : null}
+      {error ? <ErrorBox error={error} details /> : null}
       {forms.map((f, i) => (
         <fieldset class="view-card">
           <legend>{f.name || t("publicForm")}</legend>
@@ -166,8 +167,8 @@ export function PublicFormsEditor({ appId, fields }: { appId: string; fields: Re
             </label>
           </div>
           <AllowList id={`pf-allow-${i}`} value={f.allow ?? []} onChange={(allow) => set(i, { allow })} />
-          <RecipientsSettings id={`pf-to-${i}`} value={f.personal ?? {}} onChange={(p) => set(i, { personal: p })} form
-            own={f.fields.map((code) => fields[code]).filter((q) => q && ["SINGLE_LINE_TEXT", "NUMBER", "LINK"].includes(q.type))} />
+          <RecipientsSettings id={`pf-to-${i}`} appId={appId} value={f.personal ?? {}} onChange={(p) => set(i, { personal: p })} form
+            own={f.fields.map((code) => fields[code]).filter((q) => q?.type === "SINGLE_LINE_TEXT")} />
           {f.id && sent.includes(f.id) && <LinksPanel app={appId} kind="form" id={f.id} />}
           <button type="button" onClick={() => setForms(forms.filter((_, j) => j !== i))}>{t("remove")}</button>
         </fieldset>

@@ -51,13 +51,14 @@ export function PublicViewsEditor({ appId, fields }: { appId: string; fields: Re
       setError(null);
     } catch (e) {
       setError(e);
+      requestAnimationFrame(() => document.querySelectorAll(".public-forms-editor .error-box")[1]?.scrollIntoView({ block: "center" }));
     }
   };
   return (
     <div class="public-forms-editor">
       <h2>{t("publicViews")}</h2>
       <p class="hint">{t("publicViewsHint")}</p>
-      {error ? <ErrorBox error={error} /> : null}
+      {error ? <ErrorBox error={error} details /> : null}
       {views.map((v, i) => (
         <fieldset class="view-card">
           <legend>{v.name || t("publicView")}</legend>
@@ -65,9 +66,9 @@ export function PublicViewsEditor({ appId, fields }: { appId: string; fields: Re
           {v.id && urls[v.id] && !sent.includes(v.id) && <p class="public-url">{t("publicViewUrl")}: <a href={urls[v.id]} target="_blank" rel="noopener">{urls[v.id]}</a></p>}
           <label for={`pv-name-${i}`}>{t("publicFormName")}</label>
           <input id={`pv-name-${i}`} value={v.name} onInput={(e) => set(i, { name: (e.target as HTMLInputElement).value })} />
-          <label for={`pv-title-${i}`}>{t("publicFormTitle")}</label>
+          <label for={`pv-title-${i}`}>{t("publicViewTitle")}</label>
           <input id={`pv-title-${i}`} value={v.title} onInput={(e) => set(i, { title: (e.target as HTMLInputElement).value })} />
-          <label for={`pv-desc-${i}`}>{t("publicFormDescription")}</label>
+          <label for={`pv-desc-${i}`}>{t("publicViewDescription")}</label>
           <textarea id={`pv-desc-${i}`} value={v.description} onInput={(e) => set(i, { description: (e.target as HTMLTextAreaElement).value })} />
           <FieldChecks legend={t("publicViewFields")} fields={showable} value={v.fields} onChange={(codes) => set(i, { fields: codes })} />
           <fieldset>
@@ -88,7 +89,7 @@ export function PublicViewsEditor({ appId, fields }: { appId: string; fields: Re
             {v.hasPassword && <button type="button" onClick={() => set(i, { password: "", hasPassword: false })}>{t("publicViewPasswordRemove")}</button>}
             <AllowList id={`pv-allow-${i}`} value={v.allow ?? []} onChange={(allow) => set(i, { allow })} />
           </fieldset>
-          <RecipientsSettings id={`pv-to-${i}`} value={v.personal ?? {}} onChange={(p) => set(i, { personal: p })} form={false}
+          <RecipientsSettings id={`pv-to-${i}`} appId={appId} value={v.personal ?? {}} onChange={(p) => set(i, { personal: p })} form={false}
             own={Object.values(fields).filter((q) => ["SINGLE_LINE_TEXT", "NUMBER", "LINK"].includes(q.type))} />
           {v.id && sent.includes(v.id) && <LinksPanel app={appId} kind="view" id={v.id} />}
           <button type="button" onClick={() => setViews(views.filter((_, j) => j !== i))}>{t("remove")}</button>

@@ -21,12 +21,13 @@ export const fromLocal = (v: string) => (v ? new Date(v).toISOString().replace(/
 
 // Who a form (or view) is sent to. `own`: this app's fields the key may fill
 // (a form's questions) or select by (a view's fields).
-export function RecipientsSettings({ id, value, onChange, own, form }: {
-  id: string; value: Personal; onChange: (p: Personal) => void; own: FieldProp[]; form: boolean;
+export function RecipientsSettings({ id, appId, value, onChange, own, form }: {
+  id: string; appId: string; value: Personal; onChange: (p: Personal) => void; own: FieldProp[]; form: boolean;
 }) {
   const [apps, setApps] = useState<AppEntry[]>([]);
-  const [on, setOn] = useState(!!value.app);
-  useEffect(() => { if (on) loadApps().then(setApps); }, [on]);
+  // ticked with no app chosen yet is { app: "" }: saving it is refused in words, not dropped
+  const on = value.app !== undefined;
+  useEffect(() => { if (on) loadApps().then((list) => setApps(list.filter((a) => a.appId !== appId))); }, [on]);
   const fields = useAppFields(value.app ?? "");
   const lines = Object.values(fields).filter((f) => LINE.includes(f.type));
   const set = (patch: Partial<Personal>) => onChange({ ...value, ...patch });
@@ -44,7 +45,7 @@ export function RecipientsSettings({ id, value, onChange, own, form }: {
     <fieldset class="recipients">
       <legend>{t("recipients")}</legend>
       <label class="check">
-        <input type="checkbox" checked={on} onChange={(e) => { const now = (e.target as HTMLInputElement).checked; setOn(now); if (!now) onChange({}); }} /> {form ? t("recipientsOnForm") : t("recipientsOnView")}
+        <input type="checkbox" checked={on} onChange={(e) => onChange((e.target as HTMLInputElement).checked ? { app: "" } : {})} /> {form ? t("recipientsOnForm") : t("recipientsOnView")}
       </label>
       {on && (
         <>
@@ -58,11 +59,14 @@ export function RecipientsSettings({ id, value, onChange, own, form }: {
           </span>
           {value.app && (
             <>
-              <div class="pair">
-                {pick("keyField", t("recipientsKey"), lines)}
-                {pick("nameField", t("recipientsName"), lines, true)}
-                {pick("emailField", t("recipientsEmail"), lines)}
-              </div>
+              <fieldset>
+                <legend>{t("recipientsFrom")}</legend>
+                <div class="pair">
+                  {pick("keyField", t("recipientsKey"), lines)}
+                  {pick("nameField", t("recipientsName"), lines, true)}
+                  {pick("emailField", t("recipientsEmail"), lines, true)}
+                </div>
+              </fieldset>
               <fieldset>
                 <legend>{t("recipientsWhich")}</legend>
                 {filter
@@ -99,6 +103,9 @@ interface Link { recipient: string; name: string; email: string; url: string; se
 // answered; send the links, remind who has not answered, revoke one.
 export function LinksPanel({ app, kind, id }: { app: string; kind: "form" | "view"; id: string }) {
   const [data, setData] = useState<{ links: Link[]; active: number; answered: number } | null>(null);
+  const copy = async (l: Link) => {
+    await navigator.clipboard.writeText(location.origin + l.url).then(() => notify(t("recipientsCopied", { name: l.name || l.recipient })), () => notify(location.origin + l.url));
+  };
   const [error, setError] = useState<unknown>(null);
   const [onlyWaiting, setOnlyWaiting] = useState(false);
   const load = () => call<typeof data>("GET", "/api/public/links", { app, kind, id }).then((d) => { setData(d); setError(null); }).catch(setError);
@@ -139,8 +146,13 @@ export function LinksPanel({ app, kind, id }: { app: string; kind: "form" | "vie
                 <tr class={l.revoked ? "revoked" : ""}>
                   <td>{l.recipient}</td><td>{l.name}</td><td>{l.email || "—"}</td>
                   {kind === "form" && <td>{l.answers ? t("recipientsAnswers", { n: l.answers, at: when(l.lastAnswer) }) : <strong>{t("recipientsNotYet")}</strong>}</td>}
-                  <td>{l.reminded ? t("recipientsRemindedAt", { at: when(l.reminded) }) : when(l.sent)}</td>
-                  <td>{l.revoked ? t("recipientsRevoked") : <a href={location.origin + l.url} target="_blank" rel="noopener">{t("recipientsOpen")}</a>}</td>
+                  <td>{l.reminded ? t("recipientsRemindedAt", { at: when(l.reminded) }) : l.sent ? when(l.sent) : t("recipientsNotMailed")}</td>
+                  <td>{l.revoked ? t("recipientsRevoked") : (
+                    <span class="pair">
+                      <a href={location.origin + l.url} target="_blank" rel="noopener" aria-label={`${t("recipientsOpen")}: ${l.name || l.recipient}`}>{t("recipientsOpen")}</a>
+                      <button type="button" aria-label={`${t("recipientsCopy")}: ${l.name || l.recipient}`} onClick={() => copy(l)}>{t("recipientsCopy")}</button>
+                    </span>
+                  )}</td>
                   <td>{!l.revoked && <button type="button" aria-label={`${t("recipientsRevoke")}: ${l.name || l.recipient}`}
                     onClick={() => confirm(t("recipientsRevokeAsk", { name: l.name || l.recipient })) && act("/api/public/links/revoke", { recipients: [l.recipient] }, () => t("recipientsRevoked"))}>{t("recipientsRevoke")}</button>}</td>
                 </tr>

@@ -97,6 +97,7 @@ function App() {
   const [trap, setTrap] = useState("");
   const [pageAt, setPageAt] = useState(0);
   const [earlier, setEarlier] = useState<Answer[]>([]);
+  const [uploading, setUploading] = useState(0); // files being sent: the answer waits for them
   const [correcting, setCorrecting] = useState<Answer | null>(null);
   const fresh = () => api<Token>("/token.json").then((t) => setToken({ t, at: Date.now(), nonce: solve(t.challenge, t.difficulty) })).catch(() => setClosed(true));
   // the token, old enough, with its work done (found once, for the files and the answer)
@@ -115,7 +116,11 @@ function App() {
       if (f.personal) api<{ answers: Answer[] }>("/answers.json").then((r) => setEarlier(r.answers)).catch(() => {});
     }).catch(() => setClosed(true));
   }, []);
-  useEffect(() => window.scrollTo(0, 0), [step]);
+  // each step's heading takes the focus, so a screen reader says where one is
+  useEffect(() => {
+    window.scrollTo(0, 0);
+    if (step !== "fill") document.getElementById(step === "check" ? "check-h" : "done-h")?.focus();
+  }, [step]);
   // the questions as a new answer starts them: defaults, and the recipient's key
   function blank(f: Form): Values {
     const v: Values = Object.fromEntries(f.fields.map((q) => [q.code, q.defaultValue ?? (["CHECK_BOX", "MULTI_SELECT", "FILE"].includes(q.type) ? [] : "")]));
@@ -144,6 +149,7 @@ function App() {
       document.getElementById(`q-${Object.keys(missing)[0]}`)?.focus();
       return;
     }
+    if (uploading) return;
     if (pageAt < pages.length - 1) {
       setPageAt(pageAt + 1);
       window.scrollTo(0, 0);
@@ -214,7 +220,7 @@ function App() {
                 onFound={(rec) => { setValues({ ...values, ...Object.fromEntries(fills.map((c) => [c, rec?.[c]?.value ?? ""])) }); setErrors({ ...errors, [q.code]: rec ? "" : w.notFound }); }} />;
             if (q.type === "FILE")
               return <FileField q={q} value={(values[q.code] ?? []) as Uploaded[]} limits={form.uploads?.[q.code]} proof={proof} error={errors[q.code]} hint={form.help?.[q.code]}
-                onChange={(v) => set(q.code, v)} onError={(m) => setErrors({ ...errors, [q.code]: m })} />;
+                onChange={(v) => set(q.code, v)} onError={(m) => setErrors({ ...errors, [q.code]: m })} onBusy={(b) => setUploading((n) => n + (b ? 1 : -1))} />;
             return <Field q={q} value={values[q.code] as string | string[]} error={errors[q.code]} hint={hint} locked={locked} onChange={(v) => set(q.code, v)} />;
           })}
           {/* people never see this; programs that fill every box do */}
@@ -224,13 +230,13 @@ function App() {
           </div>
           <div class="actions">
             {pageAt > 0 && <button type="button" onClick={() => { setPageAt(pageAt - 1); window.scrollTo(0, 0); }}>{w.previous}</button>}
-            <button type="submit" class="primary">{pageAt < pages.length - 1 ? w.onward : w.next}</button>
+            <button type="submit" class="primary" disabled={uploading > 0}>{pageAt < pages.length - 1 ? w.onward : w.next}</button>
           </div>
         </form>
       )}
       {step === "check" && (
         <section aria-labelledby="check-h">
-          <h2 id="check-h">{w.check}</h2>
+          <h2 id="check-h" tabIndex={-1}>{w.check}</h2>
           <p>{w.checkHint}</p>
           <dl class="answers">
             {asked.map((q) => <div><dt>{q.label}</dt><dd>{shown(q, values[q.code])}</dd></div>)}
@@ -244,7 +250,7 @@ function App() {
       )}
       {step === "done" && (
         <section aria-labelledby="done-h" role="status">
-          <h2 id="done-h">{correcting ? w.corrected : w.thanks}</h2>
+          <h2 id="done-h" tabIndex={-1}>{correcting ? w.corrected : w.thanks}</h2>
           {form.thanks && <p>{form.thanks}</p>}
           <p>{w.receipt}: <strong class="receipt">{receipt}</strong></p>
           {form.personal && (
@@ -369,9 +375,9 @@ function LookupField({ q, value, error, hint, onChange, onFound }: {
 
 // A question that takes files: each sent when chosen, with its progress; the
 // answer names them by the keys given back.
-function FileField({ q, value, limits, proof, error, hint, onChange, onError }: {
+function FileField({ q, value, limits, proof, error, hint, onChange, onError, onBusy }: {
   q: Question; value: Uploaded[]; limits?: Limits; proof: () => Promise<{ token: string; nonce: string }>; error?: string; hint?: string;
-  onChange: (v: Uploaded[]) => void; onError: (m: string) => void;
+  onChange: (v: Uploaded[]) => void; onError: (m: string) => void; onBusy: (busy: boolean) => void;
 }) {
   const id = `q-${q.code}`;
   const [progress, setProgress] = useState<number | null>(null);
@@ -384,6 +390,7 @@ function FileField({ q, value, limits, proof, error, hint, onChange, onError }: 
     const body = new FormData();
     body.set("field", q.code);
     setProgress(0);
+    onBusy(true);
     const work = await proof();
     body.set("token", work.token);
     body.set("nonce", work.nonce);
@@ -393,6 +400,7 @@ function FileField({ q, value, limits, proof, error, hint, onChange, onError }: 
     xhr.upload.onprogress = (e) => e.lengthComputable && setProgress(Math.round((e.loaded / e.total) * 100));
     xhr.onloadend = () => {
       setProgress(null);
+      onBusy(false);
       const j = (() => { try { return JSON.parse(xhr.responseText); } catch { return {}; } })();
       if (xhr.status === 200) onChange([...value, { fileKey: j.fileKey, name: file.name, size: file.size }]);
       else onError(j?.errors?.file?.messages?.join(" ") || j?.message || w.failed);
@@ -404,7 +412,9 @@ function FileField({ q, value, limits, proof, error, hint, onChange, onError }: 
       <label for={id}>{q.label}{q.required && <span class="req">{w.required}</span>}</label>
       <input id={id} type="file" accept={types.map((t) => "." + t).join(",")} aria-describedby={described} aria-invalid={!!error} disabled={progress !== null}
         onChange={(e) => { const el = e.target as HTMLInputElement; const f = el.files?.[0]; el.value = ""; if (f) void pick(f); }} />
-      {progress !== null && <progress max={100} value={progress} aria-label={w.uploading.replace("{p}", String(progress))} />}
+      {progress !== null && (
+        <p role="status"><progress max={100} value={progress} aria-hidden="true" /> {w.uploading.replace("{p}", String(progress))}</p>
+      )}
       <ul class="files">
         {value.map((f) => (
           <li>{f.name} <span class="hint">{(f.size / 1024).toFixed(0)} KB</span>
@@ -527,7 +537,7 @@ function ViewApp() {
     const r = data?.records[0];
     return (
       <main class="public-form public-view">
-        <p><a href={link({ r: null, p: String(Math.floor(at / info.pageSize) * info.pageSize) })}>← {VWORDS.back}</a></p>
+        <p><a href={link({ r: null, p: String(Math.floor(at / info.pageSize) * info.pageSize) })}>← {VWORDS.back}</a> <span class="hint">{info.title || info.name}</span></p>
         <h1 id="view-top" tabIndex={-1}>{r ? cell(r[head.code]?.value) || "—" : info.title || info.name}</h1>
         {data && !r && <p>{VWORDS.none}</p>}
         {r && <dl class="answers">{info.fields.map((f) => <div><dt>{f.label}</dt><dd>{value(r, f)}</dd></div>)}</dl>}
@@ -553,7 +563,7 @@ function ViewApp() {
         {data?.records.map((r, i) => (
           <li>
             <a class="view-item-head" href={link({ r: String(offset + i) })}>{cell(r[head.code]?.value) || "—"}</a>
-            {info.fields.length > 1 && <p class="view-item-more">{cell(r[info.fields[1].code]?.value).slice(0, 80)}</p>}
+            {info.fields.length > 1 && <p class="view-item-more">{info.fields[1].label}: {cell(r[info.fields[1].code]?.value).slice(0, 80)}</p>}
           </li>
         ))}
       </ul>

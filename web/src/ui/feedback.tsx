@@ -70,10 +70,14 @@ export function explainAll(e: unknown): string {
   const details = e instanceof ApiError && e.errors ? Object.values(e.errors).flatMap((x) => x.messages) : [];
   return [explain(e), ...details].join(" ");
 }
-export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+// details: each per-field message listed under it (settings forms whose
+// fields have no place of their own for them).
+export function ErrorBox({ error, onRetry, details }: { error: unknown; onRetry?: () => void; details?: boolean }) {
+  const each = details && error instanceof ApiError && error.errors ? [...new Set(Object.values(error.errors).flatMap((x) => x.messages))] : [];
   return (
     <div class="error-box" role="alert">
       <p>{explain(error)}</p>
+      {each.length > 0 && <ul>{each.map((m) => <li>{m}</li>)}</ul>}
       {onRetry && <button type="button" onClick={onRetry}>{t("retry")}</button>}
     </div>
   );
