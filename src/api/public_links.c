@@ -161,13 +161,7 @@ static int read_one(struct ts_ctx *cx, const struct ts_record *r, void *arg)
         rd->skipped++;
         return 0;
     }
-    if (rd->n == rd->cap) {
-        rd->cap = rd->cap ? rd->cap * 2 : 64;
-        struct ts_public_link *more = TS_NEW_N(cx->arena, struct ts_public_link, (size_t)rd->cap);
-        if (rd->n)
-            memcpy(more, rd->all, sizeof(*more) * (size_t)rd->n);
-        rd->all = more;
-    }
+    rd->all = ts_arena_grow(cx->arena, rd->all, rd->n, &rd->cap, sizeof(*rd->all));
     rd->all[rd->n++] = l;
     json_object_set_new(
         rd->seen, l.recipient,

@@ -135,3 +135,14 @@ void ts_arena_defer(struct ts_arena *a, void (*fn)(void *), void *p)
     c->next = a->cleanups;
     a->cleanups = c;
 }
+
+void *ts_arena_grow(struct ts_arena *a, void *p, int n, int *cap, size_t size)
+{
+    if (n < *cap)
+        return p;
+    *cap = *cap ? *cap * 2 : 16;
+    void *more = ts_arena_alloc_array(a, size, (size_t)*cap);
+    if (n)
+        memcpy(more, p, size * (size_t)n);
+    return more;
+}

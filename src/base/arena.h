@@ -17,6 +17,9 @@ void ts_arena_free(struct ts_arena *a);
 
 void *ts_arena_alloc(struct ts_arena *a, size_t size);                 /* zeroed, 16-byte aligned */
 void *ts_arena_alloc_array(struct ts_arena *a, size_t size, size_t n); /* overflow-checked */
+/* p (n elements of size bytes, room for *cap) with room for one more: p, or a
+ * copy twice as large (*cap updated). */
+void *ts_arena_grow(struct ts_arena *a, void *p, int n, int *cap, size_t size);
 char *ts_arena_strndup(struct ts_arena *a, const char *s, size_t len);
 char *ts_arena_strdup(struct ts_arena *a, const char *s);
 char *ts_arena_printf(struct ts_arena *a, const char *fmt, ...) TS_PRINTF(2, 3);

@@ -255,14 +255,7 @@ int ts_store_public_answers(struct ts_ctx *cx, const char *parent, const char *r
     *n = 0;
     *out = NULL;
     while ((rc = db_step(st)) == DB_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            struct ts_public_answer *more =
-                TS_NEW_N(cx->arena, struct ts_public_answer, (size_t)cap);
-            if (*n)
-                memcpy(more, *out, sizeof(*more) * (size_t)*n);
-            *out = more;
-        }
+        *out = ts_arena_grow(cx->arena, *out, *n, &cap, sizeof(**out));
         (*out)[(*n)++] = (struct ts_public_answer){.receipt = db_col_text(cx, st, 0),
                                                    .record_id = db_col_int(st, 1),
                                                    .at = db_col_int(st, 2)};

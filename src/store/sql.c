@@ -222,24 +222,12 @@ int64_t db_step_int(struct ts_ctx *cx, struct ts_stmt *st, const char *what)
     return rc < 0 ? db_fail(cx, what) : v;
 }
 
-/* p (n elements of size bytes, cap of them room) with room for one more (arena) */
-static void *grow(struct ts_ctx *cx, void *p, int n, int *cap, size_t size)
-{
-    if (n < *cap)
-        return p;
-    *cap = *cap ? *cap * 2 : 16;
-    void *more = ts_arena_alloc_array(cx->arena, size, (size_t)*cap);
-    if (n)
-        memcpy(more, p, size * (size_t)n);
-    return more;
-}
-
 const char **db_text_rows(struct ts_ctx *cx, struct ts_stmt *st, int *n_out, const char *what)
 {
     const char **rows = NULL;
     int n = 0, cap = 0, rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        rows = grow(cx, rows, n, &cap, sizeof(*rows));
+        rows = ts_arena_grow(cx->arena, rows, n, &cap, sizeof(*rows));
         rows[n++] = db_col_text(cx, st, 0);
     }
     db_done(st);
@@ -256,7 +244,7 @@ const struct ts_id_mark *db_id_mark_rows(struct ts_ctx *cx, struct ts_stmt *st, 
     struct ts_id_mark *rows = NULL;
     int n = 0, cap = 0, rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        rows = grow(cx, rows, n, &cap, sizeof(*rows));
+        rows = ts_arena_grow(cx->arena, rows, n, &cap, sizeof(*rows));
         rows[n++] = (struct ts_id_mark){db_col_text(cx, st, 0), db_col_int(st, 1)};
     }
     db_done(st);
