@@ -178,17 +178,20 @@ static const bool *published_fields(struct ts_ctx *cx, const struct form *f, boo
     return published;
 }
 
-/* From here on the caller reads the app as someone outside: the records
- * filter selects, the published fields (policy: TS_CALLER_VIEW). */
-static void as_reader(struct ts_ctx *cx, const struct form *f, const bool *published,
-                      const char *filter)
+/* From here on the caller is someone outside (model/caller.h): a public
+ * form's answerer (kind FORM: may add with the published fields, or correct
+ * the record filter names) or a reader (VIEW: the records filter selects,
+ * the published fields). */
+static void act_as(struct ts_ctx *cx, const struct form *f, enum ts_caller_kind kind,
+                   const bool *published, const char *filter)
 {
     struct ts_form_grant *grant = TS_NEW(cx->arena, struct ts_form_grant);
     *grant = (struct ts_form_grant){
-        .app_id = f->app->id, .form_id = f->form_id, .fields = published, .filter = filter};
+        .app_id = f->app_id, .form_id = f->form_id, .fields = published, .filter = filter};
+    cx->caller = (struct ts_caller){.kind = kind, .form = grant};
     static const struct ts_user nobody = {.code = "", .name = "", .tz = "Asia/Tokyo"};
-    cx->caller = (struct ts_caller){.kind = TS_CALLER_VIEW, .form = grant};
-    cx->user = &nobody; /* LOGINUSER() is no one */
+    if (kind == TS_CALLER_VIEW)
+        cx->user = &nobody; /* LOGINUSER() is no one */
 }
 
 /* The published fields: code, name and type, and for a form what its page
@@ -524,9 +527,7 @@ int ts_api_public_lookup(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw 
         ts_fail_field(cx, "value", TS_M_TOO_LONG, 200);
         return -1;
     }
-    struct ts_form_grant *grant = TS_NEW(cx->arena, struct ts_form_grant);
-    *grant = (struct ts_form_grant){.app_id = f.app->id, .form_id = f.form_id, .fields = published};
-    cx->caller = (struct ts_caller){.kind = TS_CALLER_FORM, .form = grant};
+    act_as(cx, &f, TS_CALLER_FORM, published, NULL);
     /* shown: the questions the lookup fills that the form asks */
     bool *shown = TS_NEW_N(cx->arena, bool, (size_t)f.app->n_fields);
     size_t i;
@@ -666,9 +667,7 @@ static int keep_upload(struct ts_ctx *cx, void *arg)
         return -1;
     if (ts_upload_size(a->u) > room)
         return ts_fail(cx, TS_E_UPLOAD_QUOTA, "public uploads full");
-    struct ts_form_grant *grant = TS_NEW(cx->arena, struct ts_form_grant);
-    *grant = (struct ts_form_grant){.app_id = a->f.app_id, .form_id = a->f.form_id};
-    cx->caller = (struct ts_caller){.kind = TS_CALLER_FORM, .form = grant};
+    act_as(cx, &a->f, TS_CALLER_FORM, NULL, NULL); /* the uploader: the form */
     struct ts_upload *u = a->u;
     a->u = NULL; /* finished here, kept or not */
     if (ts_upload_finish(u, a->hash, &a->size) < 0)
@@ -787,16 +786,11 @@ static int add(struct ts_ctx *cx, void *arg)
     int64_t earlier = 0;
     if (receipt && earlier_answer(cx, f, receipt, &earlier) < 0)
         return -1;
-    struct ts_form_grant *grant = TS_NEW(cx->arena, struct ts_form_grant);
-    *grant = (struct ts_form_grant){
-        .app_id = f->app->id,
-        .form_id = f->form_id,
-        .fields = published,
-        .filter = earlier ? ts_arena_printf(cx->arena, "$id = %lld", (long long)earlier) : NULL};
     const struct ts_user *writer = ts_store_user_by_id(cx, 1); /* as for tokens: auth.c */
     if (!writer)
         return cx->err.code ? -1 : ts_fail(cx, TS_E_INTERNAL, "no first administrator");
-    cx->caller = (struct ts_caller){.kind = TS_CALLER_FORM, .form = grant};
+    act_as(cx, f, TS_CALLER_FORM, published,
+           earlier ? ts_arena_printf(cx->arena, "$id = %lld", (long long)earlier) : NULL);
     cx->user = writer;
     if (earlier) {
         int64_t rev, new_rev;
@@ -909,7 +903,7 @@ int ts_api_public_answers(struct ts_ctx *cx, struct ts_api_req *rq, struct ts_jw
     ts_buf_putc(&ids, ')');
     const char *filter = ts_arena_strndup(cx->arena, ids.p, ids.len);
     ts_buf_release(&ids);
-    as_reader(cx, &f, published_fields(cx, &f, true), filter);
+    act_as(cx, &f, TS_CALLER_VIEW, published_fields(cx, &f, true), filter);
     struct ts_qplan plan;
     if (ts_api_query_viewable(cx, f.app, "", &plan) < 0 ||
         ts_api_shown(cx, f.app, NULL, &o.shown) < 0)
@@ -1101,7 +1095,7 @@ static int view_reader(struct ts_ctx *cx, struct ts_api_req *rq, struct form *v)
                                  *filter ? ") and " : "", field,
                                  ts_query_quote(cx->arena, v->link.recipient));
     }
-    as_reader(cx, v, published_fields(cx, v, false), filter);
+    act_as(cx, v, TS_CALLER_VIEW, published_fields(cx, v, false), filter);
     return 0;
 }
 
